@@ -1,0 +1,29 @@
+import type { Entry, HardState, Message, ReadState, Snapshot, SoftState } from './types.js';
+
+/**
+ * Everything the driver must do before calling advance(), in this order:
+ * 1. persist `snapshot`, `entries` and `hardState` (fsync when `mustSync`); `messages` may be sent meanwhile;
+ * 2. send `persistedMessages` (they promise durable state);
+ * 3. apply `committedEntries` (calling applyConfChange for membership entries) and serve `readStates`
+ *    once the applied index reaches theirs;
+ * 4. call advance(ready).
+ * Between ready() and advance() the driver must not tick, step or propose.
+ */
+export interface Ready {
+  /** Set when leader or role changed since the last Ready. */
+  readonly softState?: SoftState;
+  /** Set when term, vote or commit changed since the last Ready. */
+  readonly hardState?: HardState;
+  readonly readStates: readonly ReadState[];
+  /** Entries to append to stable storage; they may replace a conflicting suffix. */
+  readonly entries: readonly Entry[];
+  /** A snapshot to install in stable storage and in the state machine. */
+  readonly snapshot?: Snapshot;
+  readonly committedEntries: readonly Entry[];
+  /** Messages that may leave before the persistence step finishes. */
+  readonly messages: readonly Message[];
+  /** Messages that may leave only after the persistence step finished. */
+  readonly persistedMessages: readonly Message[];
+  /** Whether the persistence step must be synced to disk before anything in step 2 happens. */
+  readonly mustSync: boolean;
+}
