@@ -7,7 +7,7 @@ interface PendingRead {
   readonly acks: Set<NodeId>;
 }
 
-/** A Map key for request contexts; the core avoids Node's Buffer to stay platform-free. */
+/** A Map key for request contexts, built by hand so the core needs no platform byte helpers. */
 function key(ctx: Uint8Array): string {
   let s = '';
   for (const b of ctx) s += String.fromCharCode(b);
