@@ -424,10 +424,14 @@ export class Raft {
           const wasPaused = pr.isPaused();
           if (pr.maybeUpdate(m.index)) {
             if (pr.state === ProgressState.Probe) pr.becomeReplicate();
-            else if (pr.state === ProgressState.Snapshot && pr.match + 1 >= this.raftLog.firstIndex()) {
-              // The snapshot (or plain appends) got it past our compaction point: replicate from here.
-              pr.becomeProbe();
-              pr.becomeReplicate();
+            else if (pr.state === ProgressState.Snapshot) {
+              const pastCompaction = pr.match + 1 >= this.raftLog.firstIndex();
+              // The follower has the snapshot (or got past our compaction point another way): append from here,
+              // probing first if we compacted further meanwhile and a newer snapshot is needed.
+              if (pastCompaction || pr.match >= pr.pendingSnapshot) {
+                pr.becomeProbe();
+                if (pastCompaction) pr.becomeReplicate();
+              }
             } else if (pr.state === ProgressState.Replicate) pr.inflights.freeLE(m.index);
 
             if (this.maybeCommit()) {
@@ -487,13 +491,9 @@ export class Raft {
   }
 
   private leaderReadIndex(m: Message): void {
-    if (this.trk.voters.size <= 1) {
-      // Alone, we are trivially the leader: answer with the commit index at once.
-      this.respondToReadIndex(m, this.raftLog.committed);
-      return;
-    }
     if (!this.committedEntryInCurrentTerm()) {
-      // Until our own term commits, our commit index may lag what an earlier leader acknowledged.
+      // Until our own term commits, our commit index may lag what an earlier leader acknowledged
+      // (even alone: a restart may have lost a commit index that was never synced).
       this.pendingReadIndexMessages.push(m);
       return;
     }
@@ -501,6 +501,11 @@ export class Raft {
   }
 
   private startReadIndex(m: Message): void {
+    if (this.trk.voters.size <= 1) {
+      // Alone, we are trivially still the leader: no heartbeat round is needed.
+      this.respondToReadIndex(m, this.raftLog.committed);
+      return;
+    }
     this.readOnly.addRequest(this.raftLog.committed, m);
     this.readOnly.recvAck(this.id, m.entries[0]!.data);
     this.bcastHeartbeat(m.entries[0]!.data);

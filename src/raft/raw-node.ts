@@ -1,6 +1,6 @@
 import type { RaftConfig } from './config.js';
 import { encodeConfChange } from './conf-change.js';
-import { RaftUsageError } from './errors.js';
+import { ProposalDroppedError, RaftUsageError } from './errors.js';
 import { Raft, payloadSize } from './raft.js';
 import type { Ready } from './ready.js';
 import type { ProgressState } from './tracker/progress.js';
@@ -79,7 +79,12 @@ export class RawNode {
   step(m: Message): void {
     this.checkIdle('step');
     if (isLocalMessage(m.type)) throw new RaftUsageError(`cannot step local message ${m.type} from the network`);
-    this.raft.step(m);
+    try {
+      this.raft.step(m);
+    } catch (err) {
+      // A peer's forwarded proposal or read that cannot be taken is dropped; its origin times out and retries.
+      if (!(err instanceof ProposalDroppedError)) throw err;
+    }
   }
 
   /** Requests a linearizable read; a ReadState with `ctx` appears in a later Ready once it is safe. */
