@@ -127,6 +127,8 @@ export class MemoryStorage implements LogStorage {
     if (offset > this.ents.length) {
       throw new RangeError(`missing log entry [last: ${this.lastIndex()}, append at: ${fresh[0]!.index}]`);
     }
-    this.ents = this.ents.slice(0, offset).concat(fresh);
+    // Appending at the end is the common case; only a conflicting suffix needs a copy.
+    if (offset < this.ents.length) this.ents = this.ents.slice(0, offset);
+    for (const e of fresh) this.ents.push(e);
   }
 }
