@@ -8,6 +8,8 @@ import type { Entry, HardState, Message, ReadState, Snapshot, SoftState } from '
  *    once the applied index reaches theirs;
  * 4. call advance(ready).
  * Between ready() and advance() the driver must not tick, step or propose.
+ * The transport reports the outcome of every MsgSnap it carries with reportSnapshot(): the leader
+ * holds that follower's appends until it hears, so a lost snapshot must be reported as a failure.
  */
 export interface Ready {
   /** Set when leader or role changed since the last Ready. */

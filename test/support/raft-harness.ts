@@ -5,6 +5,7 @@ import {
   MemoryStorage,
   MessageType,
   RawNode,
+  SnapshotStatus,
   StateType,
   bootstrapEntries,
   decodeConfChange,
@@ -113,9 +114,13 @@ export class Harness {
     this.queue = [];
     let delivered = 0;
     for (const m of batch) {
-      if (!filter(m) || this.cut.has(`${m.from}-${m.to}`) || this.ignored.has(m.type)) continue;
       const target = this.nodes.get(m.to);
-      if (!target) continue;
+      const dropped = !target || !filter(m) || this.cut.has(`${m.from}-${m.to}`) || this.ignored.has(m.type);
+      // Like a real transport, tell the leader how each snapshot send ended.
+      if (m.type === MessageType.Snap) {
+        this.nodes.get(m.from)?.node.reportSnapshot(m.to, dropped ? SnapshotStatus.Failure : SnapshotStatus.Finish);
+      }
+      if (dropped) continue;
       target.node.step(m);
       delivered++;
     }
