@@ -1,0 +1,71 @@
+// The on-disk layout mirrors etcd's so operators and tools find things where they expect:
+//   <data-dir>/member/wal   raft log, hard state, snapshot metadata (LevelDB)
+//   <data-dir>/member/snap  raft snapshot blobs (<term>-<index>.snap)
+
+import { constants as fsConstants } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { DataDirLayoutError } from './errors.js';
+
+export interface DataDirLayout {
+  readonly dataDir: string;
+  readonly memberDir: string;
+  readonly walDir: string;
+  readonly snapDir: string;
+}
+
+export function dataDirLayout(dataDir: string): DataDirLayout {
+  const resolved = path.resolve(dataDir);
+  const memberDir = path.join(resolved, 'member');
+  return {
+    dataDir: resolved,
+    memberDir,
+    walDir: path.join(memberDir, 'wal'),
+    snapDir: path.join(memberDir, 'snap'),
+  };
+}
+
+/** Makes a directory entry (a created or renamed file or subdirectory) durable. */
+export async function fsyncDirectory(dir: string): Promise<void> {
+  const handle = await fs.open(dir, fsConstants.O_RDONLY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function ensureDirectory(dataDir: string, dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { mode: 0o700 });
+    await fsyncDirectory(path.dirname(dir));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const stat = await fs.stat(dir);
+    if (!stat.isDirectory()) throw new DataDirLayoutError(dataDir, `${path.relative(dataDir, dir)} is not a directory`);
+  }
+}
+
+/**
+ * Creates the layout where it is missing and checks it where it exists. Locking happens when the raft
+ * log store opens the WAL (LevelDB's kernel lock, released even when the process is killed).
+ */
+export async function prepareDataDir(dataDir: string): Promise<DataDirLayout> {
+  const layout = dataDirLayout(dataDir);
+  await fs.mkdir(path.dirname(layout.dataDir), { recursive: true });
+  for (const dir of [layout.dataDir, layout.memberDir, layout.walDir, layout.snapDir]) {
+    await ensureDirectory(layout.dataDir, dir);
+  }
+  return layout;
+}
+
+/** Whether the data dir already holds a member's state, so a restart ignores bootstrap flags and rejoins. */
+export async function hasMemberState(dataDir: string): Promise<boolean> {
+  const { walDir } = dataDirLayout(dataDir);
+  try {
+    return (await fs.readdir(walDir)).length > 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
