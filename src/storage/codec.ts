@@ -143,7 +143,8 @@ class RecordReader {
   blob(name: string): Uint8Array {
     const length = this.uint(`${name} length`);
     if (length > this.end - this.pos) throw new CorruptLogError(`${name} runs past the end of the record`);
-    const data = this.bytes.subarray(this.pos, this.pos + length);
+    // A plain Uint8Array view even when the record came in a Buffer, so callers see one type.
+    const data = new Uint8Array(this.bytes.buffer, this.bytes.byteOffset + this.pos, length);
     this.pos += length;
     return data;
   }

@@ -72,7 +72,8 @@ export function decodeSnapshotFile(bytes: Uint8Array, source: string): Snapshot 
   }
   const dataAt = dataLengthAt + DATA_LENGTH_BYTES;
   if (view.getBigUint64(dataLengthAt) !== BigInt(crcAt - dataAt)) throw corrupt('data length does not match');
-  return { metadata, data: bytes.subarray(dataAt, crcAt) };
+  // A plain Uint8Array view even when the file was read into a Buffer, so callers see one type.
+  return { metadata, data: new Uint8Array(bytes.buffer, bytes.byteOffset + dataAt, crcAt - dataAt) };
 }
 
 export class SnapshotStore {
