@@ -254,6 +254,11 @@ export class RaftLogStore {
       if (start > lastIndex + 1) {
         throw new LogStoreUsageError(`missing log entry [last: ${lastIndex}, append at: ${start}]`);
       }
+      if (start <= this.snapshot.index && snapshot === undefined) {
+        // Snapshotted entries are applied, hence committed: raft never replaces them, and the snapshot
+        // metadata would no longer match the log.
+        throw new LogStoreUsageError(`entry ${start} would replace entries covered by snapshot ${this.snapshot.index}`);
+      }
       // After a snapshot install every earlier term is gone; only the snapshot term precedes `start`.
       const previousTerm = snapshot !== undefined ? compactedTerm : this.term(start - 1);
       if (fresh[0]!.term < previousTerm) {

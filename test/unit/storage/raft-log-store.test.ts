@@ -1,0 +1,280 @@
+import fc from 'fast-check';
+import { Level } from 'level';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryStorage } from '../../../src/raft/storage.js';
+import { EMPTY_BYTES } from '../../../src/raft/types.js';
+import type { ConfState } from '../../../src/raft/types.js';
+import { encodeEntry, encodeHardState, encodeLogBounds } from '../../../src/storage/codec.js';
+import { prepareDataDir } from '../../../src/storage/data-dir.js';
+import type { DataDirLayout } from '../../../src/storage/data-dir.js';
+import { CorruptLogError, DataDirInUseError, LogStoreUsageError } from '../../../src/storage/errors.js';
+import { RaftLogStore, entryKey } from '../../../src/storage/raft-log-store.js';
+import { restoreMemoryStorage } from '../../../src/storage/restore.js';
+import { describeStorage, entries, entry, makeTempDir, removeTempDir } from './fixtures.js';
+
+const confState: ConfState = { voters: [1n, 2n, 3n], learners: [] };
+
+let dir: string;
+let layout: DataDirLayout;
+beforeEach(async () => {
+  dir = await makeTempDir('log-store');
+  layout = await prepareDataDir(dir);
+});
+afterEach(async () => removeTempDir(dir));
+
+async function withStore<T>(body: (store: RaftLogStore) => Promise<T>): Promise<T> {
+  const { store } = await RaftLogStore.open(layout);
+  try {
+    return await body(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Edits the WAL behind the store's back, as a disk fault or a bug would. */
+async function withRawWal(body: (db: Level<Uint8Array, Uint8Array>) => Promise<void>): Promise<void> {
+  const db = new Level<Uint8Array, Uint8Array>(layout.walDir, { keyEncoding: 'view', valueEncoding: 'view' });
+  await db.open();
+  try {
+    await body(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function writeTenEntries(): Promise<void> {
+  await withStore((store) =>
+    store.save({ entries: entries(1, 10, 2), hardState: { term: 2, vote: 1n, commit: 8 } }, { sync: true }),
+  );
+}
+
+const metaKey = (name: string): Uint8Array => Uint8Array.of(0x6d, ...new TextEncoder().encode(name));
+
+describe('RaftLogStore', () => {
+  it('reopens to exactly what random sequences of saves, snapshots and compactions left', async () => {
+    type Op =
+      | { kind: 'append'; backBy: number; count: number; newTerm: boolean }
+      | { kind: 'hardState'; commitFraction: number; vote: bigint }
+      | { kind: 'createSnapshot'; fraction: number }
+      | { kind: 'compact'; fraction: number }
+      | { kind: 'installSnapshot'; ahead: number }
+      | { kind: 'reopen' };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      { weight: 5, arbitrary: fc.record({ kind: fc.constant('append' as const), backBy: fc.nat(5), count: fc.integer({ min: 1, max: 6 }), newTerm: fc.boolean() }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('hardState' as const), commitFraction: fc.double({ min: 0, max: 1, noNaN: true }), vote: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('createSnapshot' as const), fraction: fc.double({ min: 0, max: 1, noNaN: true }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('compact' as const), fraction: fc.double({ min: 0, max: 1, noNaN: true }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('installSnapshot' as const), ahead: fc.integer({ min: -3, max: 5 }) }) },
+      { weight: 1, arbitrary: fc.constant({ kind: 'reopen' as const }) },
+    );
+    // An index in (lo, hi], or undefined when the range is empty.
+    const pick = (lo: number, hi: number, fraction: number): number | undefined =>
+      hi > lo ? Math.min(hi, lo + 1 + Math.floor(fraction * (hi - lo))) : undefined;
+
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
+        layout = await prepareDataDir(`${dir}/run-${run++}`);
+        const model = new MemoryStorage();
+        let term = 1;
+        let { store } = await RaftLogStore.open(layout);
+        // Nothing is awaited between operations, so group commit merges unlike writes into one batch.
+        let pending: Promise<unknown>[] = [];
+        for (const o of ops) {
+          const last = model.lastIndex();
+          const first = model.firstIndex();
+          const snapIndex = model.snapshot().metadata.index;
+          if (o.kind === 'append') {
+            if (o.newTerm) term++;
+            const from = Math.max(first, snapIndex + 1, last + 1 - o.backBy);
+            const ents = entries(from, from + o.count - 1, term);
+            model.append(ents);
+            pending.push(store.save({ entries: ents }, { sync: false }));
+          } else if (o.kind === 'hardState') {
+            const hs = { term, vote: o.vote, commit: Math.floor(o.commitFraction * last) };
+            model.setHardState(hs);
+            pending.push(store.save({ hardState: hs }, { sync: true }));
+          } else if (o.kind === 'createSnapshot') {
+            const index = pick(snapIndex, last, o.fraction);
+            if (index === undefined) continue;
+            model.createSnapshot(index, confState, EMPTY_BYTES);
+            pending.push(store.createSnapshot(index, confState));
+          } else if (o.kind === 'compact') {
+            const index = pick(first - 1, snapIndex, o.fraction);
+            if (index === undefined) continue;
+            model.compact(index);
+            pending.push(store.compact(index));
+          } else if (o.kind === 'installSnapshot') {
+            const index = Math.max(snapIndex + 1, last + o.ahead);
+            term++;
+            const metadata = { index, term, confState };
+            model.applySnapshot({ metadata, data: EMPTY_BYTES });
+            pending.push(store.save({ snapshot: metadata }, { sync: true }));
+          } else {
+            await Promise.all(pending);
+            pending = [];
+            await store.close();
+            ({ store } = await RaftLogStore.open(layout));
+          }
+        }
+        await Promise.all(pending);
+        const stats = store.stats();
+        expect(stats.batches).toBeLessThanOrEqual(stats.writes);
+        await store.close();
+        const reopened = await RaftLogStore.open(layout);
+        await reopened.store.close();
+        expect(describeStorage(restoreMemoryStorage(reopened.state))).toEqual(describeStorage(model));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('coalesces concurrent saves into fewer synced batches (group commit)', async () => {
+    const saves = 64;
+    await withStore(async (store) => {
+      const before = store.stats();
+      await Promise.all(
+        Array.from({ length: saves }, (_, i) =>
+          store.save({ entries: [entry(i + 1, 1)], hardState: { term: 1, vote: 1n, commit: i } }, { sync: true }),
+        ),
+      );
+      const after = store.stats();
+      expect(after.writes - before.writes).toBe(saves);
+      // The first save goes out alone; the rest queue behind it and share the next batch.
+      expect(after.batches - before.batches).toBe(2);
+      expect(after.syncedBatches - before.syncedBatches).toBe(2);
+    });
+    const { store, state } = await RaftLogStore.open(layout);
+    await store.close();
+    expect(state.entries).toEqual(entries(1, saves, 1));
+    expect(state.hardState.commit).toBe(saves - 1);
+  });
+
+  it('load() reads back what was written once pending writes finish', async () => {
+    await withStore(async (store) => {
+      void store.save({ entries: entries(1, 3, 1) }, { sync: false });
+      const state = await store.load();
+      expect(state.entries).toEqual(entries(1, 3, 1));
+      expect(state.bounds).toEqual({ compactedIndex: 0, compactedTerm: 0, lastIndex: 3 });
+    });
+  });
+
+  it('removes entry keys outside the live range on open and after truncation', async () => {
+    await writeTenEntries();
+    await withRawWal(async (db) => {
+      for (const i of [11, 12, 40]) await db.put(entryKey(i), encodeEntry(entry(i, 2)));
+    });
+    await withStore(async (store) => {
+      expect(store.lastIndex()).toBe(10);
+      await store.save({ entries: entries(6, 7, 3), hardState: { term: 3, vote: 1n, commit: 5 } }, { sync: true });
+    });
+    await withRawWal(async (db) => {
+      const keys = await db.keys({ gte: entryKey(0), lte: entryKey(100) }).all();
+      expect(keys.map((k) => k[8])).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    });
+  });
+
+  it('refuses terms going backwards, gaps, commits beyond the log, compaction above the snapshot, rewriting snapshotted entries', async () => {
+    await withStore(async (store) => {
+      await store.save({ entries: entries(1, 5, 3) }, { sync: false });
+      expect(() => store.save({ entries: [entry(6, 2)] }, { sync: false })).toThrow(LogStoreUsageError);
+      expect(() => store.save({ entries: [entry(6, 3), entry(8, 3)] }, { sync: false })).toThrow(LogStoreUsageError);
+      expect(() => store.save({ hardState: { term: 3, vote: 0n, commit: 6 } }, { sync: false })).toThrow(
+        LogStoreUsageError,
+      );
+      expect(() => store.compact(2)).toThrow(LogStoreUsageError);
+      await store.createSnapshot(3, confState);
+      expect(() => store.save({ entries: [entry(3, 4)] }, { sync: false })).toThrow(LogStoreUsageError);
+      expect(store.lastIndex()).toBe(5);
+    });
+  });
+
+  it('refuses a second opener with a clear message', async () => {
+    await withStore(async () => {
+      const second = RaftLogStore.open(layout);
+      await expect(second).rejects.toThrow(DataDirInUseError);
+      await expect(second).rejects.toThrow(`data dir ${layout.dataDir} is in use by another process`);
+    });
+  });
+});
+
+describe('RaftLogStore on a damaged WAL', () => {
+  beforeEach(writeTenEntries);
+
+  const expectCorrupt = async (detail: RegExp): Promise<void> => {
+    const opening = RaftLogStore.open(layout);
+    await expect(opening).rejects.toThrow(CorruptLogError);
+    await expect(opening).rejects.toThrow(detail);
+    // The failed open released the lock: the raw handle can still be opened.
+    await withRawWal(async () => {});
+  };
+
+  it('detects every single flipped byte in a stored entry', async () => {
+    let value = new Uint8Array();
+    await withRawWal(async (db) => {
+      value = (await db.get(entryKey(5)))!;
+    });
+    for (let at = 0; at < value.length; at++) {
+      await withRawWal(async (db) => {
+        const damaged = Uint8Array.from(value);
+        damaged[at]! ^= 0x5a;
+        await db.put(entryKey(5), damaged);
+      });
+      await expectCorrupt(/entry 5/);
+    }
+  });
+
+  it('detects a torn (truncated) entry value', async () => {
+    await withRawWal(async (db) => {
+      const value = (await db.get(entryKey(7)))!;
+      await db.put(entryKey(7), value.subarray(0, value.length - 3));
+    });
+    await expectCorrupt(/entry 7/);
+  });
+
+  it('detects a missing entry inside the live range', async () => {
+    await withRawWal((db) => db.del(entryKey(4)));
+    await expectCorrupt(/entry 4 is missing/);
+  });
+
+  it('detects a missing tail that the bounds promise', async () => {
+    await withRawWal((db) => db.del(entryKey(10)));
+    await expectCorrupt(/entry 10 is missing/);
+  });
+
+  it('detects a valid entry stored under the wrong index', async () => {
+    await withRawWal(async (db) => db.put(entryKey(6), (await db.get(entryKey(5)))!));
+    await expectCorrupt(/stored at 6 says index 5/);
+  });
+
+  it('detects flipped bytes in the hard state and bounds records', async () => {
+    for (const name of ['hardstate', 'bounds']) {
+      await withRawWal(async (db) => {
+        const value = Uint8Array.from((await db.get(metaKey(name)))!);
+        value[2]! ^= 0x01;
+        await db.put(metaKey(name), value);
+      });
+      await expectCorrupt(/checksum/);
+      await removeTempDir(dir);
+      layout = await prepareDataDir(dir);
+      await writeTenEntries();
+    }
+  });
+
+  it('detects a commit index beyond the last entry', async () => {
+    await withRawWal((db) => db.put(metaKey('hardstate'), encodeHardState({ term: 2, vote: 1n, commit: 11 })));
+    await expectCorrupt(/commit 11 > last 10/);
+  });
+
+  it('detects terms going backwards', async () => {
+    await withRawWal((db) => db.put(entryKey(9), encodeEntry(entry(9, 1))));
+    await expectCorrupt(/term goes back at entry 9/);
+  });
+
+  it('detects a snapshot outside the log', async () => {
+    await withRawWal((db) =>
+      db.put(metaKey('bounds'), encodeLogBounds({ compactedIndex: 3, compactedTerm: 2, lastIndex: 10 })),
+    );
+    await expectCorrupt(/snapshot index 0 outside the log/);
+  });
+});
