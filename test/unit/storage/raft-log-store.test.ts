@@ -210,7 +210,7 @@ describe('RaftLogStore on a damaged WAL', () => {
   };
 
   it('detects every single flipped byte in a stored entry', async () => {
-    let value = new Uint8Array();
+    let value: Uint8Array = new Uint8Array();
     await withRawWal(async (db) => {
       value = (await db.get(entryKey(5)))!;
     });
