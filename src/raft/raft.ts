@@ -205,15 +205,13 @@ export class Raft {
   applyConfChange(cc: ConfChange): ConfState {
     this.changeMembership(cc);
     if (this.state === StateType.Leader) {
-      if (!this.trk.isVoter(this.id)) {
-        // A leader removed or demoted by its own log steps down; the others elect a new one.
-        this.becomeFollower(this.term, NONE);
-      } else {
-        if (this.leadTransferee !== NONE && !this.trk.voters.has(this.leadTransferee)) this.abortLeaderTransfer();
-        // A smaller quorum may commit more; new members need appends.
-        if (this.maybeCommit()) this.bcastAppend();
-        else for (const id of this.trk.progress.keys()) if (id !== this.id) this.maybeSendAppend(id, false);
-      }
+      // A leader removed (or demoted) by its own log keeps leading, without taking proposals, so the
+      // remaining members learn that the change committed; stepping down at once could leave them
+      // waiting forever for its vote. The application stops a removed member after a short delay.
+      if (this.leadTransferee !== NONE && !this.trk.voters.has(this.leadTransferee)) this.abortLeaderTransfer();
+      // A smaller quorum may commit more; new members need appends.
+      if (this.maybeCommit()) this.bcastAppend();
+      else for (const id of this.trk.progress.keys()) if (id !== this.id) this.maybeSendAppend(id, false);
     }
     return this.trk.confState();
   }
@@ -478,7 +476,7 @@ export class Raft {
 
   private leaderPropose(m: Message): void {
     if (m.entries.length === 0) throw new RaftUsageError('stepped empty proposal');
-    if (!this.trk.progress.has(this.id)) throw new ProposalDroppedError(DropReason.NotVoterOrLeader);
+    if (!this.trk.isVoter(this.id)) throw new ProposalDroppedError(DropReason.NotVoterOrLeader);
     if (this.leadTransferee !== NONE) throw new ProposalDroppedError(DropReason.TransferInProgress);
     const entries = m.entries.slice();
     for (let i = 0; i < entries.length; i++) {
