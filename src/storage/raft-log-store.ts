@@ -13,7 +13,7 @@ import { Level } from 'level';
 import { CompactedError, SnapshotOutOfDateError, UnavailableError } from '../raft/errors.js';
 import { EMPTY_SNAPSHOT } from '../raft/storage.js';
 import { EMPTY_HARD_STATE } from '../raft/types.js';
-import type { ConfState, Entry, HardState, SnapshotMetadata } from '../raft/types.js';
+import type { Entry, HardState, SnapshotMetadata } from '../raft/types.js';
 import {
   decodeEntry,
   decodeHardState,
@@ -78,7 +78,7 @@ export interface SaveOptions {
 }
 
 export interface RaftLogStoreStats {
-  /** Calls to save, createSnapshot and compact. */
+  /** Calls to save, recordSnapshot and compact. */
   readonly writes: number;
   /** LevelDB batches written; fewer than `writes` when group commit coalesced them. */
   readonly batches: number;
@@ -291,17 +291,19 @@ export class RaftLogStore {
   }
 
   /**
-   * Records a snapshot taken locally at an applied `index` (its data already saved in the snapshot store).
+   * Records a snapshot taken locally (MemoryStorage.createSnapshot's metadata) once its data is in the
+   * snapshot store — data first, as etcd orders SaveSnap, so the log never points at a missing file.
    * Unlike a received snapshot it keeps the log, so compact() can then drop entries it covers.
    */
-  async createSnapshot(index: number, confState: ConfState): Promise<SnapshotMetadata> {
+  recordSnapshot(metadata: SnapshotMetadata): Promise<void> {
     this.assertUsable();
-    if (index <= this.snapshot.index) throw new SnapshotOutOfDateError(index);
-    if (index > this.lastIndex()) throw new UnavailableError(index);
-    const metadata: SnapshotMetadata = { index, term: this.term(index), confState };
+    if (metadata.index <= this.snapshot.index) throw new SnapshotOutOfDateError(metadata.index);
+    const term = this.term(metadata.index);
+    if (metadata.term !== term) {
+      throw new LogStoreUsageError(`snapshot term ${metadata.term} != term ${term} of entry ${metadata.index}`);
+    }
     this.snapshot = metadata;
-    await this.enqueue([{ type: 'put', key: SNAPSHOT_KEY, value: encodeSnapshotMetadata(metadata) }], true, 0);
-    return metadata;
+    return this.enqueue([{ type: 'put', key: SNAPSHOT_KEY, value: encodeSnapshotMetadata(metadata) }], true, 0);
   }
 
   /**
@@ -330,7 +332,12 @@ export class RaftLogStore {
     await this.db.close();
   }
 
-  private term(index: number): number {
+  snapshotMetadata(): SnapshotMetadata {
+    return this.snapshot;
+  }
+
+  /** Term of a live entry (or of the compaction point), as of every write issued so far. */
+  term(index: number): number {
     if (index < this.compactedIndex) throw new CompactedError(index);
     if (index > this.lastIndex()) throw new UnavailableError(index);
     return index === this.compactedIndex ? this.compactedTerm : this.terms[index - this.compactedIndex - 1]!;

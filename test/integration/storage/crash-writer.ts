@@ -77,7 +77,7 @@ function issue(op: CrashOp): Promise<void> {
         { sync: true },
       );
     case 'snapshot':
-      return store.createSnapshot(op.index, CRASH_CONF_STATE).then(() => {});
+      return store.recordSnapshot({ index: op.index, term: store.term(op.index), confState: CRASH_CONF_STATE });
     case 'compact':
       return store.compact(op.index);
     case 'install':

@@ -52,9 +52,11 @@ async function durableStorage(): Promise<StorageUnderTest> {
       await store.save({ snapshot: metadata }, { sync: true });
     },
     createSnapshot: async (index, confState, data) => {
-      // The term is known only to the log; save the data once the metadata is known, as a server would.
-      const metadata = await store.createSnapshot(index, confState);
-      await snapshots.save({ metadata, data });
+      // Data first, then the record pointing at it. A server takes the metadata from MemoryStorage.createSnapshot,
+      // which validates it; this fixture has only the store to ask.
+      const metadata = { index, term: store.term(index), confState };
+      if (index > store.snapshotMetadata().index) await snapshots.save({ metadata, data });
+      await store.recordSnapshot(metadata);
     },
     compact: async (index) => store.compact(index),
     view: async () => {

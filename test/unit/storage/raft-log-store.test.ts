@@ -98,7 +98,7 @@ describe('RaftLogStore', () => {
             const index = pick(snapIndex, last, o.fraction);
             if (index === undefined) continue;
             model.createSnapshot(index, confState, EMPTY_BYTES);
-            pending.push(store.createSnapshot(index, confState));
+            pending.push(store.recordSnapshot(model.snapshot().metadata));
           } else if (o.kind === 'compact') {
             const index = pick(first - 1, snapIndex, o.fraction);
             if (index === undefined) continue;
@@ -183,7 +183,8 @@ describe('RaftLogStore', () => {
         LogStoreUsageError,
       );
       expect(() => store.compact(2)).toThrow(LogStoreUsageError);
-      await store.createSnapshot(3, confState);
+      expect(() => store.recordSnapshot({ index: 3, term: 2, confState })).toThrow(LogStoreUsageError);
+      await store.recordSnapshot({ index: 3, term: 3, confState });
       expect(() => store.save({ entries: [entry(3, 4)] }, { sync: false })).toThrow(LogStoreUsageError);
       expect(store.lastIndex()).toBe(5);
     });
