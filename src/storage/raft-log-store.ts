@@ -359,7 +359,7 @@ export class RaftLogStore {
   private enqueue(ops: WriteOp[], sync: boolean, highestPut: number): Promise<void> {
     this.counters.writes++;
     const group = (this.queued ??= { ops: [], sync: false, bounds: this.bounds(), highestPut: 0, waiters: [] });
-    group.ops.push(...ops);
+    for (const op of ops) group.ops.push(op); // not push(...ops): a large Ready would overflow the argument limit
     group.sync ||= sync;
     group.bounds = this.bounds();
     group.highestPut = Math.max(group.highestPut, highestPut);
