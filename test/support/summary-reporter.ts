@@ -1,0 +1,21 @@
+// Prints one plain closing line, "N passed, N failed, N skipped", that any CI log reader understands.
+import type { Reporter, TestModule } from 'vitest/node';
+
+export class SummaryReporter implements Reporter {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+    let passed = 0;
+    let failed = 0;
+    let skipped = 0;
+    for (const module of testModules) {
+      for (const test of module.children.allTests()) {
+        const state = test.result().state;
+        if (state === 'passed') passed++;
+        else if (state === 'failed') failed++;
+        else skipped++;
+      }
+      // A file that failed to load has no tests to count; count it as a failure.
+      if (module.state() === 'failed' && !module.children.size) failed++;
+    }
+    process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+  }
+}
