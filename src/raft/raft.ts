@@ -100,10 +100,16 @@ export class Raft {
     this.applyConfState(confState);
     if (hardState.term !== 0 || hardState.vote !== NONE || hardState.commit !== 0) this.loadState(hardState);
     const applied = this.cfg.applied;
-    if (applied > 0) {
+    // Below the first index the application restores from the snapshot itself; nothing to replay.
+    if (applied > this.raftLog.applied) {
+      if (applied > this.raftLog.lastIndex()) {
+        throw new RaftUsageError(`applied index ${applied} is beyond the last index ${this.raftLog.lastIndex()}`);
+      }
+      // Only committed entries are applied, so the applied index vouches for a commit index the crash may have lost.
+      this.raftLog.commitTo(applied);
       // Membership changes the application applied before restarting are not handed out again; replay them here.
-      this.replayConfChanges(this.raftLog.applied + 1, Math.min(applied, this.raftLog.committed));
-      this.raftLog.appliedTo(Math.min(applied, this.raftLog.committed));
+      this.replayConfChanges(this.raftLog.applied + 1, applied);
+      this.raftLog.appliedTo(applied);
     }
     this.becomeFollower(this.term, NONE);
   }
@@ -212,6 +218,7 @@ export class Raft {
       // A smaller quorum may commit more; new members need appends.
       if (this.maybeCommit()) this.bcastAppend();
       else for (const id of this.trk.progress.keys()) if (id !== this.id) this.maybeSendAppend(id, false);
+      if (!this.trk.isVoter(this.id)) this.handOverLeadership();
     }
     return this.trk.confState();
   }
@@ -452,7 +459,8 @@ export class Raft {
       case MessageType.HeartbeatResp: {
         pr.recentActive = true;
         pr.probeSent = false;
-        if (pr.match < this.raftLog.lastIndex()) this.sendAppend(m.from);
+        if (pr.state === ProgressState.Replicate && pr.inflights.full()) this.probeFullWindow(m.from);
+        else if (pr.match < this.raftLog.lastIndex()) this.sendAppend(m.from);
         if (m.context.length === 0) return;
         const acks = this.readOnly.recvAck(m.from, m.context);
         if (!acks || !this.trk.hasQuorum(acks)) return;
@@ -543,6 +551,20 @@ export class Raft {
     else this.sendAppend(transferee);
   }
 
+  /** A leader that is no longer a voter hands over to the most up-to-date voter, so the rest need not wait out a timeout. */
+  private handOverLeadership(): void {
+    let best: NodeId = NONE;
+    let bestMatch = -1;
+    for (const id of this.trk.voters) {
+      const match = this.trk.progress.get(id)?.match ?? 0;
+      if (match > bestMatch) {
+        best = id;
+        bestMatch = match;
+      }
+    }
+    if (best !== NONE) this.leaderTransfer(best);
+  }
+
   private abortLeaderTransfer(): void {
     this.leadTransferee = NONE;
   }
@@ -602,6 +624,22 @@ export class Raft {
     for (const e of entries) bytes += e.data.length;
     pr.sentEntries(last, entries.length, bytes);
     return true;
+  }
+
+  /**
+   * The follower answers heartbeats but not our appends: every append in its window may have been lost.
+   * An empty append at the window's end settles it: an ack frees the window, a rejection turns to probing.
+   */
+  private probeFullWindow(to: NodeId): void {
+    const pr = this.trk.progress.get(to)!;
+    const prevIndex = pr.next - 1;
+    const prevTerm = this.raftLog.term(prevIndex);
+    if (prevTerm === undefined) {
+      pr.becomeProbe();
+      this.sendAppend(to);
+      return;
+    }
+    this.send(message({ type: MessageType.App, to, index: prevIndex, logTerm: prevTerm, commit: this.raftLog.committed }));
   }
 
   private maybeSendSnapshot(to: NodeId): boolean {
@@ -804,12 +842,11 @@ export class Raft {
   }
 
   private loadState(hs: HardState): void {
-    if (hs.commit < this.raftLog.committed || hs.commit > this.raftLog.lastIndex()) {
-      throw new RaftUsageError(
-        `hard state commit ${hs.commit} is out of range [${this.raftLog.committed}, ${this.raftLog.lastIndex()}]`,
-      );
+    if (hs.commit > this.raftLog.lastIndex()) {
+      throw new RaftUsageError(`hard state commit ${hs.commit} is beyond the last index ${this.raftLog.lastIndex()}`);
     }
-    this.raftLog.committed = hs.commit;
+    // A commit index below the snapshot is an unsynced commit lost in a crash; the snapshot itself is committed.
+    this.raftLog.committed = Math.max(hs.commit, this.raftLog.committed);
     this.term = hs.term;
     this.vote = hs.vote;
   }
