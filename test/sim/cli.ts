@@ -17,7 +17,7 @@ function runOne(seed: number, trace: boolean): void {
   }
 }
 
-function sweep(count: number, from: number): void {
+function sweep(count: number, from: number, stopAtFirst: boolean): void {
   const started = Date.now();
   let failures = 0;
   for (let seed = from; seed < from + count; seed++) {
@@ -25,6 +25,11 @@ function sweep(count: number, from: number): void {
     if (!result.ok) {
       failures++;
       console.error(`\n${describeFailure(result)}`);
+      if (stopAtFirst) {
+        console.log(`first failure at seed ${seed}, after ${seed - from + 1} seeds and ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        process.exitCode = 1;
+        return;
+      }
     }
     if (process.stderr.isTTY || (seed - from + 1) % 50 === 0 || seed === from + count - 1) {
       process.stderr.write(`\rseeds ${seed - from + 1}/${count}, failures ${failures}`);
@@ -37,4 +42,4 @@ function sweep(count: number, from: number): void {
 
 const one = flag('seed');
 if (one !== undefined) runOne(Number(one), process.argv.includes('--trace'));
-else sweep(Number(flag('seeds') ?? 100), Number(flag('from') ?? 1));
+else sweep(Number(flag('seeds') ?? 100), Number(flag('from') ?? 1), process.argv.includes('--stop-at-first'));

@@ -50,9 +50,12 @@ export class SimNetwork {
     const later: InFlight[] = [];
     for (const f of this.inFlight) (f.deliverAt <= now ? due : later).push(f);
     this.inFlight = later;
-    for (let i = due.length - 1; i > 0; i--) {
-      const j = this.rand.intn(i + 1);
-      [due[i], due[j]] = [due[j]!, due[i]!];
+    // Reorder only while faults are on; a healed network behaves like the transport's ordered streams.
+    if (this.faults.maxDelay > 0 || this.faults.duplicate > 0) {
+      for (let i = due.length - 1; i > 0; i--) {
+        const j = this.rand.intn(i + 1);
+        [due[i], due[j]] = [due[j]!, due[i]!];
+      }
     }
     const delivered: Delivery[] = [];
     const lost: Delivery[] = [];

@@ -81,8 +81,6 @@ export class SimNode {
   /** Raises each time the node restarts, so stale snapshot reports can be told apart. */
   incarnation = 0;
   down = false;
-  /** Once set, the member left the cluster for good (it applied its own removal). */
-  removedAtTick: number | undefined;
   /** The applied index at which it saw its own removal. */
   removedAtIndex: number | undefined;
   wasMember = false;

@@ -47,14 +47,15 @@ export function planFor(seed: number): SimulationPlan {
   const r = new SimRand(seed);
   const electionTick = r.between(4, 15);
   const calm = r.chance(0.1);
-  const scale = calm ? 0 : r.float();
+  // Some seeds are far harsher than others, so rare interleavings (crash after crash) come up too.
+  const scale = calm ? 0 : r.pick([0.5, 1, 2.5]) * r.float();
   return {
     seed,
     members: r.between(1, 7),
     timings: {
       electionTick,
       heartbeatTick: r.between(1, Math.max(1, Math.floor(electionTick / 3))),
-      maxSizePerMsg: r.pick([64, 1024, 1 << 20]),
+      maxSizePerMsg: r.pick([1, 64, 1024, 1 << 20]),
       maxInflightMsgs: r.between(1, 32),
     },
     faults: {
@@ -67,7 +68,7 @@ export function planFor(seed: number): SimulationPlan {
       membership: 0.02 * r.float(),
       snapshot: 0.05 * r.float(),
       propose: 0.1 + 0.5 * r.float(),
-      read: 0.1 * r.float(),
+      read: 0.3 * r.float(),
     },
     faultTicks: r.between(300, 900),
     livenessTicks: 60 * electionTick,
@@ -243,7 +244,6 @@ export class Simulation {
   private stopRemovedMembers(): void {
     for (const n of this.nodes.values()) {
       if (n.down || !n.wasMember || n.isMember()) continue;
-      n.removedAtTick ??= this.now;
       n.removedAtIndex ??= n.sm.appliedIndex;
       const removalIndex = n.removedAtIndex;
       const othersApplied = n
@@ -251,8 +251,9 @@ export class Simulation {
         .voters.every((id) => (this.nodes.get(id)?.sm.appliedIndex ?? 0) >= removalIndex);
       if (othersApplied) {
         this.record(`stop-removed ${n.id}`);
+        // Down with no restart scheduled: gone for good.
         n.crash();
-        this.downUntil.set(n.id, Number.POSITIVE_INFINITY);
+        this.downUntil.delete(n.id);
       }
     }
   }
@@ -274,7 +275,7 @@ export class Simulation {
     const f = this.plan.faults;
     for (const [id, until] of this.downUntil) {
       const n = this.nodes.get(id)!;
-      if (this.now >= until && n.removedAtTick === undefined) {
+      if (this.now >= until) {
         n.restart();
         this.downUntil.delete(id);
         this.record(`restart ${id}`);
@@ -303,7 +304,11 @@ export class Simulation {
       }
     }
     if (live.length > 0 && this.rand.chance(f.propose)) this.propose(this.rand.pick(live));
-    if (live.length > 0 && this.rand.chance(f.read)) this.read(this.rand.pick(live));
+    if (live.length > 0 && this.rand.chance(f.read)) {
+      // Clients mostly talk to whoever says it leads, deposed leaders included: that is where stale reads would show.
+      const leaders = this.leaders();
+      this.read(leaders.length > 0 && this.rand.chance(0.5) ? this.rand.pick(leaders) : this.rand.pick(live));
+    }
   }
 
   private partition(): void {
@@ -366,7 +371,8 @@ export class Simulation {
         const id = this.rand.pick(cs.learners);
         leader.node.proposeConfChange({ type: ADD_VOTER, nodeId: id, context });
         this.record(`conf promote ${id}`);
-      } else if (cs.voters.length > 1) {
+      } else if (cs.voters.length > 2) {
+        // Going from two voters to one can wedge the cluster (a known Raft limitation, see README), so it is left out.
         const id = this.rand.pick(cs.voters);
         leader.node.proposeConfChange({ type: REMOVE, nodeId: id, context });
         this.record(`conf remove ${id}`);
@@ -384,7 +390,6 @@ export class Simulation {
     this.net.faults = { drop: 0, duplicate: 0, maxDelay: 0 };
     for (const [id] of this.downUntil) {
       const n = this.nodes.get(id)!;
-      if (n.removedAtTick !== undefined) continue;
       n.restart();
       this.record(`restart ${id}`);
     }
