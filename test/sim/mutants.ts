@@ -60,20 +60,33 @@ for (const m of MUTANTS) {
   if (occurrences !== 1) throw new Error(`mutant "${m.name}": expected the pattern once in ${m.file}, found ${occurrences}`);
   writeFileSync(path, original.replace(m.from, m.to));
   try {
-    process.stdout.write(`mutant: ${m.name} ... `);
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'test/sim/cli.ts', '--seeds', seeds, '--stop-at-first'], {
+    console.log(`mutant: ${m.name}`);
+    const sweep = spawnSync(process.execPath, ['--import', 'tsx', 'test/sim/cli.ts', '--seeds', seeds, '--stop-at-first'], {
       cwd: root,
       encoding: 'utf8',
       timeout: 600_000,
     });
-    const verdict = /first failure at seed (\d+), after (\d+) seeds and ([\d.]+) s/.exec(run.stdout);
-    const invariant = /FAILED \([^)]*\): tick \d+: ([^:]+):/.exec(run.stderr)?.[1] ?? 'unknown';
-    if (verdict) {
-      caught++;
-      console.log(`caught by "${invariant}" at seed ${verdict[1]} (${verdict[2]} seeds, ${verdict[3]} s)`);
-    } else {
-      console.log(`NOT caught in ${seeds} seeds`);
-    }
+    const verdict = /first failure at seed (\d+), after (\d+) seeds and ([\d.]+) s/.exec(sweep.stdout);
+    const invariant = /FAILED \([^)]*\): tick \d+: ([^:]+):/.exec(sweep.stderr)?.[1] ?? 'unknown';
+    console.log(
+      verdict
+        ? `  simulator: caught by "${invariant}" at seed ${verdict[1]} (${verdict[2]} seeds, ${verdict[3]} s)`
+        : `  simulator: not caught in ${seeds} seeds`,
+    );
+    const started = Date.now();
+    const unit = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'test/unit/raft'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 600_000,
+    });
+    const failing = /(\d+) failed/.exec(unit.stdout)?.[1] ?? '0';
+    const unitCaught = unit.status !== 0;
+    console.log(
+      unitCaught
+        ? `  scenario and paper tests: ${failing} failing (${((Date.now() - started) / 1000).toFixed(1)} s)`
+        : '  scenario and paper tests: all pass',
+    );
+    if (verdict || unitCaught) caught++;
   } finally {
     writeFileSync(path, original);
   }
