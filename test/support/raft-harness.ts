@@ -253,9 +253,14 @@ export class Harness {
     }
   }
 
-  /** Every message of `type` ever sent, optionally only those from and/or to a node. */
-  sentOf(type: MessageType, route: { from?: NodeId; to?: NodeId } = {}): Message[] {
-    return this.sent.filter(
+  /** A point in the history of sent messages, for sentOf(..., { since }). */
+  mark(): number {
+    return this.sent.length;
+  }
+
+  /** Every message of `type` sent (since a mark, if given), optionally only those from and/or to a node. */
+  sentOf(type: MessageType, route: { from?: NodeId; to?: NodeId; since?: number } = {}): Message[] {
+    return this.sent.slice(route.since ?? 0).filter(
       (m) => m.type === type && (route.from === undefined || m.from === route.from) && (route.to === undefined || m.to === route.to),
     );
   }
@@ -263,6 +268,21 @@ export class Harness {
   /** Queued messages of `type`, optionally only those to a node. */
   queued(type: MessageType, to?: NodeId): Message[] {
     return this.queue.filter((m) => m.type === type && (to === undefined || m.to === to));
+  }
+
+  /**
+   * Like stabilize(), but messages matching `hold` are set aside instead of delivered (a slow link,
+   * or a snapshot still streaming); they are returned so the test can send() them later.
+   */
+  stabilizeHolding(hold: (m: Message) => boolean): Message[] {
+    const held: Message[] = [];
+    for (let round = 0; round < 1000; round++) {
+      this.processAll();
+      held.push(...this.take(hold));
+      if (this.queue.length === 0) return held;
+      this.deliver();
+    }
+    throw new Error('cluster did not stabilize');
   }
 
   tick(id: NodeId, times = 1): void {
