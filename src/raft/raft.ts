@@ -717,18 +717,15 @@ export class Raft {
         this.send({ ...m, to: this.lead });
         return;
       case MessageType.App:
-        this.electionElapsed = 0;
-        this.lead = m.from;
+        this.heardFromLeader(m.from);
         this.handleAppendEntries(m);
         return;
       case MessageType.Heartbeat:
-        this.electionElapsed = 0;
-        this.lead = m.from;
+        this.heardFromLeader(m.from);
         this.handleHeartbeat(m);
         return;
       case MessageType.Snap:
-        this.electionElapsed = 0;
-        this.lead = m.from;
+        this.heardFromLeader(m.from);
         this.handleSnapshot(m);
         return;
       case MessageType.TransferLeader:
@@ -750,6 +747,11 @@ export class Raft {
       default:
         return;
     }
+  }
+
+  private heardFromLeader(leader: NodeId): void {
+    this.electionElapsed = 0;
+    this.lead = leader;
   }
 
   private handleAppendEntries(m: Message): void {

@@ -160,17 +160,6 @@ export function isLocalMessage(type: MessageType): boolean {
   );
 }
 
-export function isResponseMessage(type: MessageType): boolean {
-  return (
-    type === MessageType.AppResp ||
-    type === MessageType.VoteResp ||
-    type === MessageType.HeartbeatResp ||
-    type === MessageType.Unreachable ||
-    type === MessageType.ReadIndexResp ||
-    type === MessageType.PreVoteResp
-  );
-}
-
 /** Responses that promise durable state, so they may leave only after the Ready they came with is persisted. */
 export function mustWaitForPersistence(type: MessageType): boolean {
   return type === MessageType.AppResp || type === MessageType.VoteResp || type === MessageType.PreVoteResp;
