@@ -391,6 +391,8 @@ export class Raft {
     switch (m.type) {
       case MessageType.Beat:
         this.bcastHeartbeat(this.readOnly.lastPendingContext());
+        // The chosen voter ignores TimeoutNow until it has applied the change, so a removed leader keeps offering.
+        if (!this.trk.isVoter(this.id)) this.handOverLeadership();
         return;
       case MessageType.CheckQuorum:
         if (!this.trk.quorumActive(this.id)) {
@@ -553,6 +555,10 @@ export class Raft {
 
   /** A leader that is no longer a voter hands over to the most up-to-date voter, so the rest need not wait out a timeout. */
   private handOverLeadership(): void {
+    if (this.leadTransferee !== NONE) {
+      if (this.trk.progress.get(this.leadTransferee)?.match === this.raftLog.lastIndex()) this.sendTimeoutNow(this.leadTransferee);
+      return;
+    }
     let best: NodeId = NONE;
     let bestMatch = -1;
     for (const id of this.trk.voters) {

@@ -306,6 +306,18 @@ export class Harness {
     this.get(id).node.proposeConfChange(cc);
   }
 
+  /**
+   * Proposes a membership change on the leader and lets it commit and apply everywhere; a joining
+   * node must have been added with addNode() first. Ends with a heartbeat round, since a new member
+   * first hears from the leader through a heartbeat.
+   */
+  changeMembership(leader: NodeId, cc: ConfChange): void {
+    this.proposeConfChange(leader, cc);
+    this.stabilize();
+    this.tick(leader, this.options.heartbeatTick ?? 1);
+    this.stabilize();
+  }
+
   /** Proposes and returns why the proposal was dropped, or undefined when it was accepted (or forwarded). */
   tryPropose(id: NodeId, data: string): DropReason | undefined {
     return dropReasonOf(() => this.propose(id, data));
