@@ -1,0 +1,59 @@
+// The errors etcd clients tell apart by gRPC status code and exact message. Lower layers throw these;
+// the gRPC layer sends code and message through unchanged.
+
+/** gRPC status codes, numbered as on the wire. */
+export enum GrpcCode {
+  Ok = 0,
+  Canceled = 1,
+  Unknown = 2,
+  InvalidArgument = 3,
+  DeadlineExceeded = 4,
+  NotFound = 5,
+  AlreadyExists = 6,
+  PermissionDenied = 7,
+  ResourceExhausted = 8,
+  FailedPrecondition = 9,
+  Aborted = 10,
+  OutOfRange = 11,
+  Unimplemented = 12,
+  Internal = 13,
+  Unavailable = 14,
+  DataLoss = 15,
+  Unauthenticated = 16,
+}
+
+export class EtcdError extends Error {
+  constructor(
+    readonly code: GrpcCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EtcdError';
+  }
+}
+
+function etcdError(code: GrpcCode, message: string): () => EtcdError {
+  return () => new EtcdError(code, message);
+}
+
+/** Constructors for etcd's errors, named after etcd's ErrGRPC… values. */
+export const Errors = {
+  emptyKey: etcdError(GrpcCode.InvalidArgument, 'etcdserver: key is not provided'),
+  keyNotFound: etcdError(GrpcCode.InvalidArgument, 'etcdserver: key not found'),
+  valueProvided: etcdError(GrpcCode.InvalidArgument, 'etcdserver: value is provided'),
+  leaseProvided: etcdError(GrpcCode.InvalidArgument, 'etcdserver: lease is provided'),
+  tooManyOps: etcdError(GrpcCode.InvalidArgument, 'etcdserver: too many operations in txn request'),
+  duplicateKey: etcdError(GrpcCode.InvalidArgument, 'etcdserver: duplicate key given in txn request'),
+  compacted: etcdError(GrpcCode.OutOfRange, 'etcdserver: mvcc: required revision has been compacted'),
+  futureRev: etcdError(GrpcCode.OutOfRange, 'etcdserver: mvcc: required revision is a future revision'),
+  noSpace: etcdError(GrpcCode.ResourceExhausted, 'etcdserver: mvcc: database space exceeded'),
+  leaseNotFound: etcdError(GrpcCode.NotFound, 'etcdserver: requested lease not found'),
+  leaseExist: etcdError(GrpcCode.FailedPrecondition, 'etcdserver: lease already exists'),
+  leaseTtlTooLarge: etcdError(GrpcCode.OutOfRange, 'etcdserver: too large lease TTL'),
+  requestTooLarge: etcdError(GrpcCode.InvalidArgument, 'etcdserver: request is too large'),
+  noLeader: etcdError(GrpcCode.Unavailable, 'etcdserver: no leader'),
+  notLeader: etcdError(GrpcCode.FailedPrecondition, 'etcdserver: not leader'),
+  leaderChanged: etcdError(GrpcCode.Unavailable, 'etcdserver: leader changed'),
+  stopped: etcdError(GrpcCode.Unavailable, 'etcdserver: server stopped'),
+  timeout: etcdError(GrpcCode.Unavailable, 'etcdserver: request timed out'),
+} as const;

@@ -1,0 +1,332 @@
+// The revisioned keyspace. Every change is a record at revision {main, sub}; the whole history since the
+// last compaction stays in memory (an ordered index of keys over their generations, and the records in
+// revision order for watchers catching up) and is mirrored to the state backend as it is written.
+// Reads are synchronous, so applying an entry never waits on the disk.
+
+import { createRequire } from 'node:module';
+import type sortedBtree from 'sorted-btree';
+import { Errors } from '../etcd-errors.js';
+import { Bucket, bucketKey, decodeUint, encodeUint, metaKey, type BackendOp, type StateBackend } from '../storage/backend.js';
+import { crc32 } from '../storage/crc32.js';
+import { KeyIndex, type RevisionRecord } from './key-index.js';
+import { keyBytes, type RangeBounds } from './keys.js';
+import { decodeRecord, encodeRecord, revisionKey } from './record-codec.js';
+import type { KeyValue } from './types.js';
+
+const COMPACT_REVISION_KEY = metaKey('compact_revision');
+// sorted-btree is CommonJS with its class on `exports.default`; loaders disagree on what an ESM default
+// import of it yields, so load it the CommonJS way.
+const BTree: typeof sortedBtree.default = createRequire(import.meta.url)('sorted-btree').default;
+type BTree<K, V> = InstanceType<typeof BTree<K, V>>;
+
+const EMPTY = new Uint8Array(0);
+/** Keys compacted per turn of the event loop, so writes keep flowing during a large compaction. */
+const COMPACTION_BATCH_KEYS = 10_000;
+
+export interface RangeResult {
+  /** Matching records at the read revision, at most `limit` of them (all when limit is 0). */
+  readonly records: RevisionRecord[];
+  /** How many keys matched, regardless of the limit. */
+  readonly count: number;
+}
+
+export interface KvHash {
+  readonly hash: number;
+  readonly compactRevision: number;
+  readonly revision: number;
+}
+
+/** Receives each write's records once it ended, in revision order. */
+export type WriteListener = (revision: number, records: readonly RevisionRecord[]) => void;
+
+export function toKeyValue(record: RevisionRecord): KeyValue {
+  return {
+    key: keyBytes(record.key),
+    createRevision: record.createRevision,
+    modRevision: record.main,
+    version: record.version,
+    value: record.value,
+    lease: record.lease,
+  };
+}
+
+export class MvccStore {
+  private readonly index = new BTree<string, KeyIndex>();
+  /** Every record not yet compacted away, in revision order. */
+  private history: RevisionRecord[] = [];
+  private current = 1;
+  private compacted = 0;
+  private compaction: Promise<void> = Promise.resolve();
+  private readonly listeners: WriteListener[] = [];
+
+  constructor(private readonly backend?: StateBackend) {}
+
+  /** Rebuilds the keyspace from the backend and finishes a compaction a crash interrupted. */
+  static async open(backend: StateBackend): Promise<MvccStore> {
+    const store = new MvccStore(backend);
+    for await (const [key, value] of backend.scan(Bucket.Keyspace)) store.load(decodeRecord(key, value));
+    const compacted = await backend.get(COMPACT_REVISION_KEY);
+    if (compacted !== undefined) {
+      store.compacted = decodeUint(compacted);
+      // A delete at the newest revision may itself have been compacted away.
+      store.current = Math.max(store.current, store.compacted);
+      await store.physicallyCompact(store.compacted);
+    }
+    return store;
+  }
+
+  private load(record: RevisionRecord): void {
+    this.keyIndex(record.key).add(record);
+    this.history.push(record);
+    this.current = Math.max(this.current, record.main);
+  }
+
+  get currentRevision(): number {
+    return this.current;
+  }
+
+  get compactRevision(): number {
+    return this.compacted;
+  }
+
+  /** How many keys exist now (for status and benchmarks). */
+  get keyCount(): number {
+    return this.index.size;
+  }
+
+  onWrite(listener: WriteListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** The revision a read asks for, checked as etcd checks it: 0 or less is the current one. */
+  readRevision(requested: number): number {
+    if (requested <= 0) return this.current;
+    if (requested > this.current) throw Errors.futureRev();
+    if (requested < this.compacted) throw Errors.compacted();
+    return requested;
+  }
+
+  range(bounds: RangeBounds, revision: number, limit = 0): RangeResult {
+    const records: RevisionRecord[] = [];
+    let count = 0;
+    this.forEachKey(bounds, (keyIndex) => {
+      const record = keyIndex.get(revision);
+      if (record === undefined) return;
+      count++;
+      if (limit <= 0 || records.length < limit) records.push(record);
+    });
+    return { records, count };
+  }
+
+  /** The value a record replaced (what a watcher's prev_kv shows), unless compaction discarded it. */
+  previous(record: RevisionRecord): RevisionRecord | undefined {
+    if (record.main - 1 < this.compacted) return undefined;
+    return this.index.get(record.key)?.get(record.main - 1);
+  }
+
+  /** Records with revision in [from, to], in revision order, at most `limit` revisions' worth (whole revisions). */
+  changesBetween(from: number, to: number, limit: number): RevisionRecord[] {
+    let lo = 0;
+    let hi = this.history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.history[mid]!.main < from) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: RevisionRecord[] = [];
+    for (let i = lo; i < this.history.length; i++) {
+      const record = this.history[i]!;
+      if (record.main > to) break;
+      if (out.length >= limit && record.main !== out[out.length - 1]!.main) break;
+      out.push(record);
+    }
+    return out;
+  }
+
+  write(): WriteTxn {
+    return new WriteTxn(this, this.current + 1);
+  }
+
+  /** @internal Called by WriteTxn.end(). */
+  finishWrite(revision: number, changes: readonly RevisionRecord[]): void {
+    if (changes.length === 0) return;
+    this.current = revision;
+    for (const record of changes) {
+      this.history.push(record);
+      this.backend?.put(bucketKey(Bucket.Keyspace, revisionKey(record.main, record.sub)), encodeRecord(record));
+    }
+    for (const listener of this.listeners) listener(revision, changes);
+  }
+
+  /** @internal */
+  keyIndex(key: string): KeyIndex {
+    let keyIndex = this.index.get(key);
+    if (keyIndex === undefined) {
+      keyIndex = new KeyIndex(key);
+      this.index.set(key, keyIndex);
+    }
+    return keyIndex;
+  }
+
+  /** @internal */
+  lookup(key: string): KeyIndex | undefined {
+    return this.index.get(key);
+  }
+
+  /** @internal */
+  forEachKey(bounds: RangeBounds, visit: (keyIndex: KeyIndex) => void): void {
+    switch (bounds.kind) {
+      case 'single': {
+        const keyIndex = this.index.get(bounds.key);
+        if (keyIndex !== undefined) visit(keyIndex);
+        return;
+      }
+      case 'span':
+        if (bounds.start >= bounds.end) return;
+        this.index.forRange(bounds.start, bounds.end, false, (_key: string, keyIndex: KeyIndex) => {
+          visit(keyIndex);
+        });
+        return;
+      case 'from':
+        for (const [, keyIndex] of this.index.entries(bounds.start)) visit(keyIndex);
+        return;
+    }
+  }
+
+  /**
+   * Discards history below `revision` (each key keeps its latest version at or below it). Reads below it
+   * fail from now on; the memory and disk are reclaimed in the background, and the promise settles when
+   * that finished (etcd's `physical`).
+   */
+  compact(revision: number): Promise<void> {
+    if (revision <= this.compacted) throw Errors.compacted();
+    if (revision > this.current) throw Errors.futureRev();
+    this.compacted = revision;
+    this.backend?.put(COMPACT_REVISION_KEY, encodeUint(revision));
+    this.compaction = this.compaction.then(() => this.physicallyCompact(revision));
+    return this.compaction;
+  }
+
+  private async physicallyCompact(revision: number): Promise<void> {
+    const dropped = new Set<RevisionRecord>();
+    let from: string | undefined = this.index.minKey();
+    while (from !== undefined) {
+      const emptied: string[] = [];
+      const deletes: BackendOp[] = [];
+      let visited = 0;
+      let next: string | undefined;
+      for (const [key, keyIndex] of this.index.entries(from)) {
+        if (visited++ === COMPACTION_BATCH_KEYS) {
+          next = key;
+          break;
+        }
+        for (const record of keyIndex.compact(revision)) {
+          dropped.add(record);
+          deletes.push({ type: 'del', key: bucketKey(Bucket.Keyspace, revisionKey(record.main, record.sub)) });
+        }
+        if (keyIndex.isEmpty) emptied.push(key);
+      }
+      for (const key of emptied) this.index.delete(key);
+      if (this.backend && deletes.length > 0) await this.backend.write(deletes);
+      else await new Promise<void>((resolve) => setImmediate(resolve));
+      from = next;
+    }
+    if (dropped.size > 0) this.history = this.history.filter((record) => !dropped.has(record));
+  }
+
+  /**
+   * A checksum of the keyspace as of `revision` (etcd's HashKV): equal on members that applied the same
+   * entries, whatever their compaction has physically reclaimed so far.
+   */
+  hashKv(revision: number): KvHash {
+    const at = this.readRevision(revision);
+    let hash = 0;
+    const header = Buffer.alloc(16);
+    for (const [, keyIndex] of this.index.entries()) {
+      const visibleAtCompaction = keyIndex.get(this.compacted);
+      for (const record of keyIndex.records()) {
+        if (record.main > at) break;
+        if (record.main < this.compacted && record !== visibleAtCompaction) continue;
+        if (record.main === this.compacted && record.tombstone) continue;
+        header.writeBigUInt64BE(BigInt(record.main), 0);
+        header.writeBigUInt64BE(BigInt(record.sub), 8);
+        hash = crc32(header, hash);
+        hash = crc32(encodeRecord(record), hash);
+      }
+    }
+    return { hash, compactRevision: this.compacted, revision: this.current };
+  }
+}
+
+/**
+ * One write at one revision: every change it makes shares the main revision, in sub-revision order, and
+ * its reads see its own earlier changes. Nothing is visible to others until end().
+ */
+export class WriteTxn {
+  private readonly changes: RevisionRecord[] = [];
+
+  constructor(
+    readonly store: MvccStore,
+    readonly revision: number,
+  ) {}
+
+  /** The revision this transaction's reads see: its own changes, once it made some. */
+  get readRevision(): number {
+    return this.changes.length > 0 ? this.revision : this.revision - 1;
+  }
+
+  get changed(): boolean {
+    return this.changes.length > 0;
+  }
+
+  range(bounds: RangeBounds, limit = 0): RangeResult {
+    return this.store.range(bounds, this.readRevision, limit);
+  }
+
+  get(key: string): RevisionRecord | undefined {
+    return this.store.lookup(key)?.get(this.readRevision);
+  }
+
+  /** Writes `key` and returns the record it replaced, if the key existed. */
+  put(key: string, value: Uint8Array, lease: bigint): RevisionRecord | undefined {
+    const previous = this.get(key);
+    const record: RevisionRecord = {
+      main: this.revision,
+      sub: this.changes.length,
+      key,
+      tombstone: false,
+      value,
+      createRevision: previous?.createRevision ?? this.revision,
+      version: (previous?.version ?? 0) + 1,
+      lease,
+    };
+    this.store.keyIndex(key).add(record);
+    this.changes.push(record);
+    return previous;
+  }
+
+  /** Deletes every existing key of the range; returns what they held. */
+  deleteRange(bounds: RangeBounds): RevisionRecord[] {
+    const { records } = this.range(bounds);
+    for (const previous of records) {
+      const tombstone: RevisionRecord = {
+        main: this.revision,
+        sub: this.changes.length,
+        key: previous.key,
+        tombstone: true,
+        value: EMPTY,
+        createRevision: 0,
+        version: 0,
+        lease: 0n,
+      };
+      this.store.keyIndex(previous.key).add(tombstone);
+      this.changes.push(tombstone);
+    }
+    return records;
+  }
+
+  /** Publishes the changes: the store's revision moves on only if something changed. */
+  end(): void {
+    this.store.finishWrite(this.revision, this.changes);
+  }
+}

@@ -1,0 +1,47 @@
+// How a keyspace record sits in the backend: the key is its revision (main, sub as big-endian u64), so
+// the backend's key order is revision order and a restart rebuilds the index in one scan.
+//   value: flags (u8, bit 0 = tombstone) | create revision (u64) | version (u64) | lease (i64)
+//          | key length (u32) | key | value
+
+import type { RevisionRecord } from './key-index.js';
+
+const FIXED_BYTES = 1 + 8 + 8 + 8 + 4;
+
+export function revisionKey(main: number, sub: number): Uint8Array {
+  const out = Buffer.alloc(16);
+  out.writeBigUInt64BE(BigInt(main), 0);
+  out.writeBigUInt64BE(BigInt(sub), 8);
+  return out;
+}
+
+export function encodeRecord(record: RevisionRecord): Uint8Array {
+  const keyLength = Buffer.byteLength(record.key, 'latin1');
+  const out = Buffer.allocUnsafe(FIXED_BYTES + keyLength + record.value.length);
+  out.writeUInt8(record.tombstone ? 1 : 0, 0);
+  out.writeBigUInt64BE(BigInt(record.createRevision), 1);
+  out.writeBigUInt64BE(BigInt(record.version), 9);
+  out.writeBigInt64BE(record.lease, 17);
+  out.writeUInt32BE(keyLength, 25);
+  out.write(record.key, FIXED_BYTES, 'latin1');
+  out.set(record.value, FIXED_BYTES + keyLength);
+  return out;
+}
+
+export function decodeRecord(revision: Uint8Array, bytes: Uint8Array): RevisionRecord {
+  const rev = Buffer.from(revision.buffer, revision.byteOffset, revision.byteLength);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (rev.length !== 16 || buf.length < FIXED_BYTES) throw new Error('corrupt keyspace record');
+  const keyLength = buf.readUInt32BE(25);
+  if (buf.length < FIXED_BYTES + keyLength) throw new Error('corrupt keyspace record: key runs past the end');
+  return {
+    main: Number(rev.readBigUInt64BE(0)),
+    sub: Number(rev.readBigUInt64BE(8)),
+    tombstone: (buf.readUInt8(0) & 1) === 1,
+    createRevision: Number(buf.readBigUInt64BE(1)),
+    version: Number(buf.readBigUInt64BE(9)),
+    lease: buf.readBigInt64BE(17),
+    key: buf.toString('latin1', FIXED_BYTES, FIXED_BYTES + keyLength),
+    // A copy, so the record does not pin the backend's read buffer.
+    value: Uint8Array.prototype.slice.call(buf, FIXED_BYTES + keyLength),
+  };
+}

@@ -1,0 +1,183 @@
+// The state machine's durable copy (LevelDB at <data-dir>/member/snap/db, where etcd keeps its bbolt
+// file). Layers stage their changes while applying entries; commit() writes them together with the
+// applied (consistent) index in one atomic batch, without fsync: the raft log is the durable record, and
+// a restart replays it from the consistent index, so an entry is never half applied on disk.
+
+import { rename, rm, stat } from 'node:fs/promises';
+import { Level } from 'level';
+
+/** One byte before every key names the layer that owns it. */
+export enum Bucket {
+  Meta = 0x6d, // 'm'
+  Keyspace = 0x6b, // 'k'
+  Lease = 0x6c, // 'l'
+  Members = 0x63, // 'c'
+  Auth = 0x61, // 'a'
+}
+
+const CONSISTENT_INDEX_KEY = metaKey('consistent_index');
+
+export function metaKey(name: string): Uint8Array {
+  return bucketKey(Bucket.Meta, Buffer.from(name, 'utf8'));
+}
+
+export function bucketKey(bucket: Bucket, key: Uint8Array): Uint8Array {
+  const out = new Uint8Array(key.length + 1);
+  out[0] = bucket;
+  out.set(key, 1);
+  return out;
+}
+
+export type BackendOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
+
+export class StateBackend {
+  private staged: BackendOp[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private committedIndex: number;
+
+  private constructor(
+    private db: Level<Uint8Array, Uint8Array>,
+    readonly path: string,
+    consistentIndex: number,
+  ) {
+    this.committedIndex = consistentIndex;
+  }
+
+  static async open(path: string): Promise<StateBackend> {
+    await finishInterruptedReplace(path);
+    const db = new Level<Uint8Array, Uint8Array>(path, { keyEncoding: 'view', valueEncoding: 'view' });
+    await db.open();
+    const raw = await db.get(CONSISTENT_INDEX_KEY);
+    return new StateBackend(db, path, raw === undefined ? 0 : decodeUint(raw));
+  }
+
+  /** The index of the last raft entry whose effects reached the backend (as of the last commit call). */
+  get consistentIndex(): number {
+    return this.committedIndex;
+  }
+
+  put(key: Uint8Array, value: Uint8Array): void {
+    this.staged.push({ type: 'put', key, value });
+  }
+
+  del(key: Uint8Array): void {
+    this.staged.push({ type: 'del', key });
+  }
+
+  /**
+   * Writes everything staged, with `consistentIndex`, as one batch. Batches reach LevelDB in call order;
+   * the promise settles when this one is written.
+   */
+  commit(consistentIndex: number): Promise<void> {
+    const ops = this.staged;
+    this.staged = [];
+    if (consistentIndex < this.committedIndex) {
+      throw new RangeError(`consistent index going back: ${consistentIndex} < ${this.committedIndex}`);
+    }
+    this.committedIndex = consistentIndex;
+    ops.push({ type: 'put', key: CONSISTENT_INDEX_KEY, value: encodeUint(consistentIndex) });
+    const write = this.writing.then(() => this.db.batch(ops));
+    this.writing = write.catch(() => undefined);
+    return write;
+  }
+
+  /**
+   * Writes `ops` as their own batch, in order with commits, leaving staged changes and the consistent index
+   * alone: for work that is idempotent and not tied to an entry (deleting compacted history).
+   */
+  write(ops: readonly BackendOp[]): Promise<void> {
+    const write = this.writing.then(() => this.db.batch([...ops]));
+    this.writing = write.catch(() => undefined);
+    return write;
+  }
+
+  /** Waits for every commit issued so far. */
+  async flushed(): Promise<void> {
+    await this.writing;
+  }
+
+  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.db.get(key);
+  }
+
+  /** Every key/value of a bucket in key order, from one consistent view of the database. */
+  async *scan(bucket: Bucket): AsyncGenerator<[Uint8Array, Uint8Array]> {
+    for await (const [key, value] of this.db.iterator({ gte: Uint8Array.of(bucket), lt: Uint8Array.of(bucket + 1) })) {
+      yield [key.subarray(1), value];
+    }
+  }
+
+  /** Every key/value of the whole database from one consistent view: the body of a state snapshot. */
+  async *dump(): AsyncGenerator<[Uint8Array, Uint8Array]> {
+    await this.flushed();
+    yield* this.db.iterator();
+  }
+
+  /**
+   * Replaces the whole database with `records` (a snapshot received from the leader): builds a fresh one
+   * beside it and swaps it in by rename, so a crash leaves either the old state or the new one.
+   */
+  async replaceWith(records: AsyncIterable<[Uint8Array, Uint8Array]> | Iterable<[Uint8Array, Uint8Array]>): Promise<void> {
+    await this.flushed();
+    this.staged = [];
+    const fresh = `${this.path}.incoming`;
+    await rm(fresh, { recursive: true, force: true });
+    const next = new Level<Uint8Array, Uint8Array>(fresh, { keyEncoding: 'view', valueEncoding: 'view' });
+    await next.open();
+    let batch = next.batch();
+    for await (const [key, value] of records) {
+      batch.put(key, value);
+      if (batch.length >= 10_000) {
+        await batch.write();
+        batch = next.batch();
+      }
+    }
+    await batch.write();
+    await next.close();
+    await this.db.close();
+    const old = `${this.path}.replaced`;
+    await rm(old, { recursive: true, force: true });
+    await rename(this.path, old);
+    await rename(fresh, this.path);
+    await rm(old, { recursive: true, force: true });
+    this.db = new Level<Uint8Array, Uint8Array>(this.path, { keyEncoding: 'view', valueEncoding: 'view' });
+    await this.db.open();
+    const raw = await this.db.get(CONSISTENT_INDEX_KEY);
+    this.committedIndex = raw === undefined ? 0 : decodeUint(raw);
+  }
+
+  async close(): Promise<void> {
+    await this.flushed();
+    await this.db.close();
+  }
+}
+
+/**
+ * A crash during replaceWith leaves one of: the new database built but not yet renamed into place (it is
+ * complete, since it is renamed only after it closed), or a leftover from either side to remove.
+ */
+async function finishInterruptedReplace(path: string): Promise<void> {
+  const incoming = `${path}.incoming`;
+  if (!(await exists(path)) && (await exists(incoming))) await rename(incoming, path);
+  await rm(incoming, { recursive: true, force: true });
+  await rm(`${path}.replaced`, { recursive: true, force: true });
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function encodeUint(value: number): Uint8Array {
+  const out = Buffer.alloc(8);
+  out.writeBigUInt64BE(BigInt(value));
+  return out;
+}
+
+export function decodeUint(bytes: Uint8Array): number {
+  return Number(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readBigUInt64BE());
+}
