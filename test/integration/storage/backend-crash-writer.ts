@@ -1,0 +1,23 @@
+// Child process for the backend crash test: applies entries after the backend's consistent index and
+// commits them in batches of varying size until it is killed, printing `ack <index>` after each commit
+// resolved. Usage: node --import tsx backend-crash-writer.ts <db-path> <seed>
+
+import { KvApplier, MvccStore } from '../../../src/mvcc/index.js';
+import { StateBackend } from '../../../src/storage/backend.js';
+import { applyEntry } from './backend-crash-ops.js';
+
+const [path, seedArg] = process.argv.slice(2);
+if (path === undefined || seedArg === undefined) throw new Error('usage: backend-crash-writer <db-path> <seed>');
+let seed = Number(seedArg);
+
+const backend = await StateBackend.open(path);
+const store = await MvccStore.open(backend);
+const kv = new KvApplier(store);
+let index = backend.consistentIndex;
+for (;;) {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  const batch = 1 + (seed % 20);
+  for (let i = 0; i < batch; i++) applyEntry(store, kv, ++index);
+  await backend.commit(index);
+  process.stdout.write(`ack ${index}\n`);
+}
