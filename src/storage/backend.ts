@@ -124,16 +124,23 @@ export class StateBackend {
     await rm(fresh, { recursive: true, force: true });
     const next = new Level<Uint8Array, Uint8Array>(fresh, { keyEncoding: 'view', valueEncoding: 'view' });
     await next.open();
-    let batch = next.batch();
-    for await (const [key, value] of records) {
-      batch.put(key, value);
-      if (batch.length >= 10_000) {
-        await batch.write();
-        batch = next.batch();
+    try {
+      let batch = next.batch();
+      for await (const [key, value] of records) {
+        batch.put(key, value);
+        if (batch.length >= 10_000) {
+          await batch.write();
+          batch = next.batch();
+        }
       }
+      await batch.write();
+      await next.close();
+    } catch (err) {
+      // A broken or truncated stream: keep the current state, drop the partial copy.
+      await next.close();
+      await rm(fresh, { recursive: true, force: true });
+      throw err;
     }
-    await batch.write();
-    await next.close();
     await this.db.close();
     const old = `${this.path}.replaced`;
     await rm(old, { recursive: true, force: true });

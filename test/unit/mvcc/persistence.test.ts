@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KvApplier, MvccStore } from '../../../src/mvcc/index.js';
 import { StateBackend } from '../../../src/storage/backend.js';
+import { CorruptSnapshotError } from '../../../src/storage/errors.js';
+import { stateSnapshotFrames, stateSnapshotRecords } from '../../../src/storage/state-snapshot.js';
 
 const b = (s: string): Uint8Array => Buffer.from(s, 'latin1');
 const s = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
@@ -105,3 +107,55 @@ describe('the keyspace on disk', () => {
     await target.close();
   });
 });
+
+describe('the state snapshot stream', () => {
+  async function sourceWithKeys(count: number): Promise<{ backend: StateBackend; store: MvccStore }> {
+    const backend = await StateBackend.open(await dbPath());
+    const store = await MvccStore.open(backend);
+    for (let i = 0; i < count; i++) new KvApplier(store).put({ key: b(`key/${i}`), value: b(`value ${i}`.repeat(10)) });
+    await backend.commit(count);
+    return { backend, store };
+  }
+
+  it('carries the whole state in chunks and rebuilds it on the receiver', async () => {
+    const source = await sourceWithKeys(500);
+    const frames = [];
+    for await (const frame of stateSnapshotFrames(source.backend, 4096)) frames.push(frame);
+    expect(frames.filter((f) => f.kind === 'chunk').length).toBeGreaterThan(5);
+
+    const target = await StateBackend.open(await dbPath());
+    await target.replaceWith(stateSnapshotRecords(toAsync(frames)));
+    expect(target.consistentIndex).toBe(500);
+    expect(observable(await MvccStore.open(target))).toEqual(observable(source.store));
+    await source.backend.close();
+    await target.close();
+  });
+
+  it('rejects a tampered or truncated stream and keeps the state it had', async () => {
+    const source = await sourceWithKeys(100);
+    const frames = [];
+    for await (const frame of stateSnapshotFrames(source.backend, 1024)) frames.push(frame);
+    const target = await StateBackend.open(await dbPath());
+    new KvApplier(await MvccStore.open(target)).put({ key: b('mine'), value: b('kept') });
+    await target.commit(3);
+    const before = observable(await MvccStore.open(target));
+
+    const tampered = frames.map((f, i) => (i === 2 && f.kind === 'chunk' ? { kind: 'chunk' as const, data: flipOneBit(f.data) } : f));
+    await expect(target.replaceWith(stateSnapshotRecords(toAsync(tampered)))).rejects.toThrow(CorruptSnapshotError);
+    await expect(target.replaceWith(stateSnapshotRecords(toAsync(frames.slice(0, -2))))).rejects.toThrow(CorruptSnapshotError);
+    expect(target.consistentIndex).toBe(3);
+    expect(observable(await MvccStore.open(target))).toEqual(before);
+    await source.backend.close();
+    await target.close();
+  });
+});
+
+async function* toAsync<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
+
+function flipOneBit(data: Uint8Array): Uint8Array {
+  const copy = Uint8Array.from(data);
+  copy[copy.length >> 1]! ^= 0x10;
+  return copy;
+}
