@@ -26,11 +26,13 @@ export class KeyIndex {
 
   constructor(readonly key: string) {}
 
-  /** Adds a put or tombstone; a tombstone closes the generation. */
+  /**
+   * Adds a put or tombstone; a tombstone closes the generation. A tombstone may stand alone: compaction
+   * keeps one at exactly the compact revision, so a watcher starting there still sees the delete.
+   */
   add(record: RevisionRecord): void {
     if (this.generations.length === 0) this.generations.push({ records: [] });
     const current = this.generations[this.generations.length - 1]!;
-    if (record.tombstone && current.records.length === 0) throw new Error(`tombstone of ${this.key} with no live generation`);
     current.records.push(record);
     if (record.tombstone) this.generations.push({ records: [] });
   }
@@ -69,8 +71,8 @@ export class KeyIndex {
   }
 
   /**
-   * Drops records no read at or after `revision` needs: in each generation, everything before the last
-   * record at or below `revision`; a generation whose tombstone is at or below `revision` goes whole.
+   * Drops records no read or watcher at or after `revision` needs: in each generation, everything before
+   * the last record at or below `revision`; a generation whose tombstone is below `revision` goes whole.
    * Returns the dropped records (to delete from disk).
    */
   compact(revision: number): RevisionRecord[] {
@@ -80,7 +82,7 @@ export class KeyIndex {
     this.generations.forEach((generation, g) => {
       const records = generation.records;
       const last = records[records.length - 1];
-      if (last?.tombstone && last.main <= revision) {
+      if (last?.tombstone && last.main < revision) {
         dropped.push(...records);
         return;
       }

@@ -40,7 +40,8 @@ export function inRange(bounds: RangeBounds, key: string): boolean {
 export function prefixEnd(prefix: Uint8Array): Uint8Array {
   for (let i = prefix.length - 1; i >= 0; i--) {
     if (prefix[i]! < 0xff) {
-      const end = prefix.slice(0, i + 1);
+      // A copy: on a Buffer, slice() would be a view and the increment would change the caller's prefix.
+      const end = new Uint8Array(prefix.subarray(0, i + 1));
       end[i]! += 1;
       return end;
     }

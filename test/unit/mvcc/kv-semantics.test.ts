@@ -135,6 +135,9 @@ describe('range', () => {
     expect(s(prefixEnd(b('aa')))).toBe('ab');
     expect(s(prefixEnd(b('a\xff')))).toBe('b');
     expect(s(prefixEnd(b('\xff\xff')))).toBe('\0');
+    const prefix = b('ab');
+    prefixEnd(prefix);
+    expect(s(prefix)).toBe('ab');
   });
 });
 
@@ -228,7 +231,9 @@ describe('compaction and hashes', () => {
     await store.compact(5);
     expect(kv.range({ key: b('a'), revision: 5 }).kvs.map((x) => s(x.value))).toEqual(['2']);
     expect(kv.range({ key: b('gone'), revision: 5 }).count).toBe(0);
-    expect(store.keyCount).toBe(1);
+    expect(kv.range({ key: b('\0'), rangeEnd: b('\0') }).count).toBe(1);
+    await store.compact(6);
+    expect(store.keyCount).toBe(1); // the tombstone of 'gone' is dropped once compaction passed it
   });
 
   it('two stores with the same writes hash alike, however far their compaction got', async () => {

@@ -1,0 +1,120 @@
+// The state machine alone (keyspace + LevelDB backend, no raft, no sockets): how fast entries apply and
+// reads answer, how a Kubernetes-style paginated list behaves over a large prefix, how watch fan-out
+// scales, and how long a full snapshot and restore of many keys takes.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KvApplier, MvccStore, WatchHub, prefixEnd } from '../src/mvcc/index.js';
+import { StateBackend } from '../src/storage/backend.js';
+import { stateSnapshotFrames, stateSnapshotRecords } from '../src/storage/state-snapshot.js';
+
+const b = (s: string): Uint8Array => Buffer.from(s, 'latin1');
+/** Entries applied per backend commit, as an apply loop commits once per Ready. */
+const ENTRIES_PER_COMMIT = 100;
+
+export interface Figure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+}
+
+function seconds(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+function progress(label: string, done: number, total: number): void {
+  if (done % Math.max(1, Math.floor(total / 20)) === 0 || done === total) process.stderr.write(`\r${label}: ${done}/${total}`);
+  if (done === total) process.stderr.write('\n');
+}
+
+async function withBackend<T>(body: (backend: StateBackend, dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'barge-bench-'));
+  try {
+    const backend = await StateBackend.open(join(dir, 'db'));
+    try {
+      return await body(backend, dir);
+    } finally {
+      await backend.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Writes `count` keys named like Kubernetes objects; returns puts per second including backend commits. */
+async function fill(store: MvccStore, backend: StateBackend, count: number, label: string): Promise<number> {
+  const kv = new KvApplier(store);
+  const value = b('v'.repeat(256));
+  const start = process.hrtime.bigint();
+  for (let i = 1; i <= count; i++) {
+    kv.put({ key: b(`/registry/pods/ns${i % 10}/pod-${String(i).padStart(8, '0')}`), value });
+    if (i % ENTRIES_PER_COMMIT === 0) await backend.commit(i);
+    progress(label, i, count);
+  }
+  await backend.commit(count);
+  await backend.flushed();
+  return count / seconds(start);
+}
+
+export async function runMvccStore(keys: number): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  await withBackend(async (backend) => {
+    const store = await MvccStore.open(backend);
+    const kv = new KvApplier(store);
+    const rssBefore = process.memoryUsage().rss;
+    figures.push({ name: `puts (256-byte values, commit per ${ENTRIES_PER_COMMIT})`, value: await fill(store, backend, keys, 'put'), unit: 'puts/s' });
+    globalThis.gc?.();
+    figures.push({ name: `RSS growth per 1M keys`, value: ((process.memoryUsage().rss - rssBefore) / keys) * 1e6 / 2 ** 20, unit: 'MiB' });
+
+    const gets = 200_000;
+    let start = process.hrtime.bigint();
+    for (let i = 0; i < gets; i++) kv.range({ key: b(`/registry/pods/ns${i % 10}/pod-${String((i * 7919) % keys + 1).padStart(8, '0')}`) });
+    figures.push({ name: 'point gets', value: gets / seconds(start), unit: 'gets/s' });
+
+    // A paginated list of one namespace's pods, 500 at a time, as kube-apiserver lists.
+    const prefix = b('/registry/pods/ns1/');
+    const end = prefixEnd(prefix);
+    const pageTimes: number[] = [];
+    let from = prefix;
+    for (;;) {
+      start = process.hrtime.bigint();
+      const page = kv.range({ key: from, rangeEnd: end, limit: 500 });
+      pageTimes.push(seconds(start) * 1000);
+      if (!page.more) break;
+      from = Uint8Array.from([...page.kvs[page.kvs.length - 1]!.key, 0]);
+    }
+    pageTimes.sort((x, y) => x - y);
+    figures.push({ name: `prefix page of 500 (of ${keys / 10} keys under the prefix), median over ${pageTimes.length} pages`, value: pageTimes[pageTimes.length >> 1]!, unit: 'ms' });
+
+    const hub = new WatchHub(store);
+    const watchers = 1000;
+    let delivered = 0;
+    for (let i = 0; i < watchers; i++) hub.watch({ key: b('/registry/configmaps/'), rangeEnd: prefixEnd(b('/registry/configmaps/')) }, { deliver: () => (delivered++, true), compacted: () => {} });
+    const writes = 1000;
+    start = process.hrtime.bigint();
+    for (let i = 0; i < writes; i++) kv.put({ key: b(`/registry/configmaps/default/cm-${i}`), value: b('x') });
+    const fanOutSeconds = seconds(start);
+    if (delivered !== watchers * writes) throw new Error(`delivered ${delivered} of ${watchers * writes} events`);
+    figures.push({ name: `watch fan-out: ${writes} writes to ${watchers} prefix watchers`, value: delivered / fanOutSeconds, unit: 'events/s' });
+    await backend.commit(keys + writes);
+
+    await withBackend(async (target) => {
+      start = process.hrtime.bigint();
+      let records = 0;
+      await target.replaceWith(
+        (async function* () {
+          for await (const record of stateSnapshotRecords(stateSnapshotFrames(backend))) {
+            if (++records % 100_000 === 0) process.stderr.write(`\rsnapshot+restore: ${records} records`);
+            yield record;
+          }
+        })(),
+      );
+      process.stderr.write('\n');
+      const restored = await MvccStore.open(target);
+      if (restored.keyCount !== store.keyCount) throw new Error(`restored ${restored.keyCount} keys, expected ${store.keyCount}`);
+      figures.push({ name: `snapshot + restore + reopen of ${store.keyCount} keys`, value: seconds(start), unit: 's' });
+    });
+  });
+  return figures;
+}
