@@ -1,0 +1,159 @@
+// etcd's lessor, deterministic: time comes from the caller's clock and ids for "pick one" grants from the
+// caller, so every member applying the same entries holds the same leases. Which leases exist (id, TTL,
+// attached keys) is replicated state; when each expires is not: only the primary (the leader's lessor)
+// tracks expiry and asks, through raft, for expired leases to be revoked.
+
+import { Errors } from '../etcd-errors.js';
+import { ExpiryQueue } from './expiry-queue.js';
+
+export type LeaseId = bigint;
+
+/** etcd's MaxLeaseTTL. */
+export const MAX_LEASE_TTL_SECONDS = 9_000_000_000;
+
+export interface Lease {
+  readonly id: LeaseId;
+  /** The granted TTL in seconds (after raising it to the minimum). */
+  readonly ttl: number;
+  readonly keys: ReadonlySet<string>;
+}
+
+export interface LeaseRecord {
+  readonly id: LeaseId;
+  readonly ttl: number;
+}
+
+export interface LessorOptions {
+  /** Milliseconds on a clock that only moves forward. */
+  readonly now: () => number;
+  /** Grants below this TTL get it instead (etcd derives it from the election timeout; 2 s by default). */
+  readonly minTtlSeconds: number;
+}
+
+interface LeaseState {
+  readonly id: LeaseId;
+  readonly ttl: number;
+  readonly keys: Set<string>;
+  /** When it expires on the primary; Infinity elsewhere. */
+  expiry: number;
+}
+
+export class Lessor {
+  private readonly leases = new Map<LeaseId, LeaseState>();
+  private readonly leaseOfKey = new Map<string, LeaseId>();
+  private readonly expiries = new ExpiryQueue<LeaseId>();
+  private primary = false;
+
+  constructor(private readonly options: LessorOptions) {}
+
+  static fromRecords(records: Iterable<LeaseRecord>, options: LessorOptions): Lessor {
+    const lessor = new Lessor(options);
+    for (const record of records) lessor.grant(record.id, record.ttl);
+    return lessor;
+  }
+
+  toRecords(): LeaseRecord[] {
+    return this.leaseIds().map((id) => ({ id, ttl: this.leases.get(id)!.ttl }));
+  }
+
+  get isPrimary(): boolean {
+    return this.primary;
+  }
+
+  grant(id: LeaseId, ttlSeconds: number): Lease {
+    if (id <= 0n) throw new RangeError(`lease id must be positive, got ${id}`);
+    if (ttlSeconds > MAX_LEASE_TTL_SECONDS) throw Errors.leaseTtlTooLarge();
+    if (this.leases.has(id)) throw Errors.leaseExist();
+    const ttl = Math.max(ttlSeconds, this.options.minTtlSeconds);
+    const lease: LeaseState = { id, ttl, keys: new Set(), expiry: Infinity };
+    this.leases.set(id, lease);
+    if (this.primary) this.refresh(lease, 0);
+    return lease;
+  }
+
+  /** Removes the lease and returns its keys in byte order, for the caller to delete in one revision. */
+  revoke(id: LeaseId): string[] {
+    const lease = this.leases.get(id);
+    if (lease === undefined) throw Errors.leaseNotFound();
+    this.leases.delete(id);
+    for (const key of lease.keys) this.leaseOfKey.delete(key);
+    return [...lease.keys].sort();
+  }
+
+  /** A keep-alive on the primary: the lease lives another TTL. Returns the granted TTL. */
+  renew(id: LeaseId): number {
+    const lease = this.leases.get(id);
+    if (lease === undefined) throw Errors.leaseNotFound();
+    if (this.primary) this.refresh(lease, 0);
+    return lease.ttl;
+  }
+
+  attach(id: LeaseId, key: string): void {
+    const lease = this.leases.get(id);
+    if (lease === undefined) throw Errors.leaseNotFound();
+    lease.keys.add(key);
+    this.leaseOfKey.set(key, id);
+  }
+
+  detach(id: LeaseId, key: string): void {
+    this.leases.get(id)?.keys.delete(key);
+    if (this.leaseOfKey.get(key) === id) this.leaseOfKey.delete(key);
+  }
+
+  /** The lease a key is attached to, 0n for none. */
+  leaseOf(key: string): LeaseId {
+    return this.leaseOfKey.get(key) ?? 0n;
+  }
+
+  lookup(id: LeaseId): Lease | undefined {
+    return this.leases.get(id);
+  }
+
+  has(id: LeaseId): boolean {
+    return this.leases.has(id);
+  }
+
+  /**
+   * etcd's TimeToLive: the remaining seconds rounded up, so the lease expires in under TTL+1 s. A member
+   * that is not primary does not track expiry and reports the granted TTL, as etcd's followers do.
+   */
+  timeToLive(id: LeaseId): { ttl: number; grantedTtl: number; keys: string[] } | undefined {
+    const lease = this.leases.get(id);
+    if (lease === undefined) return undefined;
+    const remaining = this.primary ? Math.max(0, Math.ceil((lease.expiry - this.options.now()) / 1000)) : lease.ttl;
+    return { ttl: remaining, grantedTtl: lease.ttl, keys: [...lease.keys].sort() };
+  }
+
+  leaseIds(): LeaseId[] {
+    return [...this.leases.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /**
+   * This member became leader: every lease gets a full TTL plus `extendMs` from now, so none expires early
+   * because the old leader's clock was ahead or a keep-alive was in flight during the change.
+   */
+  promote(extendMs: number): void {
+    this.primary = true;
+    this.expiries.clear();
+    for (const lease of this.leases.values()) this.refresh(lease, extendMs);
+  }
+
+  /** No longer leader: leases stop expiring here. */
+  demote(): void {
+    this.primary = false;
+    this.expiries.clear();
+    for (const lease of this.leases.values()) lease.expiry = Infinity;
+  }
+
+  /** Up to `limit` leases past their expiry, soonest first; they stay until their revocation is applied. */
+  expired(limit: number): LeaseId[] {
+    if (!this.primary) return [];
+    const now = this.options.now();
+    return this.expiries.due(now, limit, (id, expiry) => this.leases.get(id)?.expiry === expiry);
+  }
+
+  private refresh(lease: LeaseState, extendMs: number): void {
+    lease.expiry = this.options.now() + lease.ttl * 1000 + extendMs;
+    this.expiries.push(lease.id, lease.expiry);
+  }
+}
