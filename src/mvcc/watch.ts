@@ -215,3 +215,31 @@ export class WatchHub {
     if (behind) this.scheduleCatchUp();
   }
 }
+
+/** Roughly what an event costs on the wire: its keys and values plus fixed fields. */
+export function eventSize(event: MvccEvent): number {
+  const kvSize = (kv: KeyValue): number => kv.key.length + kv.value.length + 48;
+  return 8 + kvSize(event.kv) + (event.prevKv ? kvSize(event.prevKv) : 0);
+}
+
+/**
+ * Cuts one delivery's events into pieces of at most `limit` bytes each (never splitting an event, so one
+ * oversized event travels alone), as etcd fragments watch responses for clients that asked for it.
+ */
+export function fragmentEvents(events: readonly MvccEvent[], limit: number, sizeOf = eventSize): MvccEvent[][] {
+  const pieces: MvccEvent[][] = [];
+  let piece: MvccEvent[] = [];
+  let bytes = 0;
+  for (const event of events) {
+    const size = sizeOf(event);
+    if (piece.length > 0 && bytes + size > limit) {
+      pieces.push(piece);
+      piece = [];
+      bytes = 0;
+    }
+    piece.push(event);
+    bytes += size;
+  }
+  if (piece.length > 0) pieces.push(piece);
+  return pieces;
+}
