@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { DropReason, MessageType } from '../../../../src/raft/index.js';
+import { Harness, addLearner } from '../../../support/raft-harness.js';
+
+describe('leader transfer', () => {
+  it('an up-to-date follower gets TimeoutNow, wins at once, and the old leader follows it', () => {
+    const h = new Harness([1n, 2n, 3n]);
+    h.campaign(1n);
+    h.transferLeader(1n, 2n);
+    h.stabilize();
+    expect(h.sentOf(MessageType.TimeoutNow, { from: 1n, to: 2n })).toHaveLength(1);
+    expect(h.leaders()).toEqual([2n]);
+    expect(h.lead(1n)).toBe(2n);
+    expect(h.term(1n)).toBe(3);
+  });
+
+  it('a lagging follower is caught up first, then takes over', () => {
+    const h = new Harness([1n, 2n, 3n]);
+    h.campaign(1n);
+    h.isolate(3n);
+    for (let i = 0; i < 10; i++) h.propose(1n, `w${i}`);
+    h.stabilize();
+    h.recover();
+    h.transferLeader(1n, 3n);
+    h.stabilize();
+    expect(h.leaders()).toEqual([3n]);
+    expect(h.appliedData(3n)).toHaveLength(10);
+  });
+
+  it('proposals are dropped while a transfer is under way', () => {
+    const h = new Harness([1n, 2n, 3n]);
+    h.campaign(1n);
+    h.isolate(3n);
+    h.propose(1n, 'so that 3 lags');
+    h.stabilize();
+    h.transferLeader(1n, 3n); // 3 cannot be caught up while isolated
+    expect(h.tryPropose(1n, 'during transfer')).toBe(DropReason.TransferInProgress);
+  });
+
+  it('a transfer that does not finish within an election timeout is abandoned and proposals flow again', () => {
+    const h = new Harness([1n, 2n, 3n]);
+    h.campaign(1n);
+    h.isolate(3n);
+    h.propose(1n, 'so that 3 lags');
+    h.stabilize();
+    h.transferLeader(1n, 3n);
+    for (let i = 0; i < h.electionTick; i++) {
+      h.tick(1n);
+      h.stabilize();
+    }
+    expect(h.leaders()).toEqual([1n]);
+    expect(h.tryPropose(1n, 'after')).toBeUndefined();
+  });
+
+  it('transfers to itself, to a learner or to an unknown member are ignored', () => {
+    const h = new Harness([1n, 2n, 3n]);
+    h.campaign(1n);
+    h.addNode(4n);
+    h.changeMembership(1n, addLearner(4n));
+    const mark = h.mark();
+    for (const target of [1n, 4n, 9n]) {
+      h.transferLeader(1n, target);
+      expect(h.tryPropose(1n, `still leading (${target})`)).toBeUndefined();
+    }
+    h.stabilize();
+    expect(h.sentOf(MessageType.TimeoutNow, { since: mark })).toEqual([]);
+    expect(h.leaders()).toEqual([1n]);
+  });
+
+  it('a transfer to another member replaces one still under way', () => {
+    const h = new Harness([1n, 2n, 3n]);
+    h.campaign(1n);
+    h.isolate(3n);
+    h.propose(1n, 'so that 3 lags');
+    h.stabilize();
+    h.transferLeader(1n, 3n);
+    h.recover();
+    h.isolate(3n);
+    h.transferLeader(1n, 2n);
+    h.stabilize();
+    expect(h.leaders()).toEqual([2n]);
+  });
+});
