@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EtcdError } from '../../../src/etcd-errors.js';
+import { etcdErrorOf } from '../../support/etcd-error.js';
 import { Lessor } from '../../../src/lease/index.js';
 
 function clocked(minTtlSeconds = 2): { lessor: Lessor; clock: { now: number } } {
@@ -7,22 +7,13 @@ function clocked(minTtlSeconds = 2): { lessor: Lessor; clock: { now: number } } 
   return { lessor: new Lessor({ now: () => clock.now, minTtlSeconds }), clock };
 }
 
-function errorOf(action: () => unknown): string | undefined {
-  try {
-    action();
-    return undefined;
-  } catch (err) {
-    if (err instanceof EtcdError) return err.message;
-    throw err;
-  }
-}
 
 describe('lessor', () => {
   it('raises a TTL below the minimum, refuses one above 9e9 s and an id already granted', () => {
     const { lessor } = clocked();
     expect(lessor.grant(1n, 1).ttl).toBe(2);
-    expect(errorOf(() => lessor.grant(2n, 9_000_000_001))).toBe('etcdserver: too large lease TTL');
-    expect(errorOf(() => lessor.grant(1n, 10))).toBe('etcdserver: lease already exists');
+    expect(etcdErrorOf(() => lessor.grant(2n, 9_000_000_001))).toBe('etcdserver: too large lease TTL');
+    expect(etcdErrorOf(() => lessor.grant(1n, 10))).toBe('etcdserver: lease already exists');
   });
 
   it('revoking returns the attached keys in byte order and forgets them', () => {
@@ -33,8 +24,8 @@ describe('lessor', () => {
     expect(lessor.leaseOf('a')).toBe(5n);
     expect(lessor.revoke(5n)).toEqual(['a', 'b', '\xff']);
     expect(lessor.leaseOf('a')).toBe(0n);
-    expect(errorOf(() => lessor.revoke(5n))).toBe('etcdserver: requested lease not found');
-    expect(errorOf(() => lessor.attach(5n, 'x'))).toBe('etcdserver: requested lease not found');
+    expect(etcdErrorOf(() => lessor.revoke(5n))).toBe('etcdserver: requested lease not found');
+    expect(etcdErrorOf(() => lessor.attach(5n, 'x'))).toBe('etcdserver: requested lease not found');
   });
 
   it('leases expire only on the primary, after their TTL, soonest first and at most `limit` at a time', () => {
@@ -65,7 +56,7 @@ describe('lessor', () => {
     expect(lessor.expired(10)).toEqual([]);
     clock.now += 1_000;
     expect(lessor.expired(10)).toEqual([1n]);
-    expect(errorOf(() => lessor.renew(99n))).toBe('etcdserver: requested lease not found');
+    expect(etcdErrorOf(() => lessor.renew(99n))).toBe('etcdserver: requested lease not found');
   });
 
   it('a new primary extends every lease, so none expires early across a leader change', () => {

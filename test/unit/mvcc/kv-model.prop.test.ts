@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EtcdError } from '../../../src/etcd-errors.js';
+import { etcdErrorOf } from '../../support/etcd-error.js';
 import {
   CompareResult,
   CompareTarget,
@@ -113,15 +113,6 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('watch' as const), key: keyArb, end: endArb, back: fc.nat({ max: 8 }) }) },
 );
 
-function errorOf(action: () => unknown): string | undefined {
-  try {
-    action();
-    return undefined;
-  } catch (err) {
-    if (err instanceof EtcdError) return err.message;
-    throw err;
-  }
-}
 
 interface RecordedWatch {
   key: string;
@@ -177,14 +168,14 @@ describe('the keyspace agrees with a naive model', () => {
             case 'compact': {
               const rev = model.rev - op.back;
               const expected = rev <= model.compacted ? 'etcdserver: mvcc: required revision has been compacted' : undefined;
-              expect(errorOf(() => void store.compact(rev))).toBe(expected);
+              expect(etcdErrorOf(() => void store.compact(rev))).toBe(expected);
               if (!expected) model.compacted = rev;
               break;
             }
             case 'range': {
               const rev = model.rev - op.back;
               const request = { key: enc(op.key), rangeEnd: op.end === undefined ? undefined : enc(op.end), revision: rev, limit: op.limit };
-              const err = errorOf(() => kv.range(request));
+              const err = etcdErrorOf(() => kv.range(request));
               if (rev > 0 && rev < model.compacted) {
                 expect(err).toBe('etcdserver: mvcc: required revision has been compacted');
                 break;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EtcdError } from '../../../src/etcd-errors.js';
+import { etcdErrorOf } from '../../support/etcd-error.js';
 import {
   CompareResult,
   CompareTarget,
@@ -26,15 +26,6 @@ function fresh(leases: bigint[] = []): { store: MvccStore; kv: KvApplier } {
   return { store, kv };
 }
 
-function errorOf(action: () => unknown): string | undefined {
-  try {
-    action();
-    return undefined;
-  } catch (err) {
-    if (err instanceof EtcdError) return err.message;
-    throw err;
-  }
-}
 
 const put = (key: string, value = 'v'): RequestOp => ({ requestPut: { key: b(key), value: b(value) } });
 const del = (key: string, end?: string): RequestOp => ({ requestDeleteRange: { key: b(key), rangeEnd: end === undefined ? undefined : b(end) } });
@@ -125,10 +116,10 @@ describe('range', () => {
     const { store } = kv as unknown as { store: MvccStore };
     void store.compact(4);
     expect(kv.range({ key: b('a'), revision: 4 }).kvs.map((x) => s(x.value))).toEqual(['v-a']);
-    expect(errorOf(() => kv.range({ key: b('a'), revision: 3 }))).toBe('etcdserver: mvcc: required revision has been compacted');
-    expect(errorOf(() => kv.range({ key: b('a'), revision: 7 }))).toBe('etcdserver: mvcc: required revision is a future revision');
-    expect(errorOf(() => void store.compact(4))).toBe('etcdserver: mvcc: required revision has been compacted');
-    expect(errorOf(() => void store.compact(7))).toBe('etcdserver: mvcc: required revision is a future revision');
+    expect(etcdErrorOf(() => kv.range({ key: b('a'), revision: 3 }))).toBe('etcdserver: mvcc: required revision has been compacted');
+    expect(etcdErrorOf(() => kv.range({ key: b('a'), revision: 7 }))).toBe('etcdserver: mvcc: required revision is a future revision');
+    expect(etcdErrorOf(() => void store.compact(4))).toBe('etcdserver: mvcc: required revision has been compacted');
+    expect(etcdErrorOf(() => void store.compact(7))).toBe('etcdserver: mvcc: required revision is a future revision');
   });
 
   it('prefix ends follow etcd: trailing 0xff bytes roll over, all-0xff means from the key on', () => {
@@ -150,18 +141,18 @@ describe('put', () => {
 
   it('ignore_value and ignore_lease keep what the key has, and need the key to exist', () => {
     const { kv } = fresh([7n]);
-    expect(errorOf(() => kv.put({ key: b('k'), ignoreValue: true }))).toBe('etcdserver: key not found');
+    expect(etcdErrorOf(() => kv.put({ key: b('k'), ignoreValue: true }))).toBe('etcdserver: key not found');
     kv.put({ key: b('k'), value: b('kept'), lease: 7n });
     kv.put({ key: b('k'), ignoreValue: true, ignoreLease: true });
     expect(kv.range({ key: b('k') }).kvs[0]).toMatchObject({ value: b('kept'), lease: 7n, version: 2 });
-    expect(errorOf(() => checkPutRequest({ key: b('k'), value: b('x'), ignoreValue: true }))).toBe('etcdserver: value is provided');
-    expect(errorOf(() => checkPutRequest({ key: b('k'), lease: 7n, ignoreLease: true }))).toBe('etcdserver: lease is provided');
-    expect(errorOf(() => checkPutRequest({ key: b('') }))).toBe('etcdserver: key is not provided');
+    expect(etcdErrorOf(() => checkPutRequest({ key: b('k'), value: b('x'), ignoreValue: true }))).toBe('etcdserver: value is provided');
+    expect(etcdErrorOf(() => checkPutRequest({ key: b('k'), lease: 7n, ignoreLease: true }))).toBe('etcdserver: lease is provided');
+    expect(etcdErrorOf(() => checkPutRequest({ key: b('') }))).toBe('etcdserver: key is not provided');
   });
 
   it('an unknown lease fails the put and changes nothing', () => {
     const { store, kv } = fresh();
-    expect(errorOf(() => kv.put({ key: b('k'), lease: 99n }))).toBe('etcdserver: requested lease not found');
+    expect(etcdErrorOf(() => kv.put({ key: b('k'), lease: 99n }))).toBe('etcdserver: requested lease not found');
     expect(store.currentRevision).toBe(1);
   });
 });
@@ -200,7 +191,7 @@ describe('txn', () => {
   });
 
   it('rejects what etcd rejects before proposing', () => {
-    const check = (req: Parameters<typeof checkTxnRequest>[0]) => errorOf(() => checkTxnRequest(req, 3));
+    const check = (req: Parameters<typeof checkTxnRequest>[0]) => etcdErrorOf(() => checkTxnRequest(req, 3));
     expect(check({ success: [put('a'), put('b'), put('c'), put('d')] })).toBe('etcdserver: too many operations in txn request');
     expect(check({ success: [put('a'), put('a')] })).toBe('etcdserver: duplicate key given in txn request');
     expect(check({ success: [del('a', 'c'), put('b')] })).toBe('etcdserver: duplicate key given in txn request');
@@ -214,7 +205,7 @@ describe('txn', () => {
 
   it('an apply-time failure leaves the store untouched', () => {
     const { store, kv } = fresh();
-    expect(errorOf(() => kv.txn({ success: [put('a'), { requestPut: { key: b('b'), ignoreValue: true } }] }))).toBe('etcdserver: key not found');
+    expect(etcdErrorOf(() => kv.txn({ success: [put('a'), { requestPut: { key: b('b'), ignoreValue: true } }] }))).toBe('etcdserver: key not found');
     expect(store.currentRevision).toBe(1);
     expect(kv.range({ key: b('a') }).count).toBe(0);
   });

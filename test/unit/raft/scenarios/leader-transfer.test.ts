@@ -2,6 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { DropReason, MessageType } from '../../../../src/raft/index.js';
 import { Harness, addLearner } from '../../../support/raft-harness.js';
 
+/** A cluster led by 1 that started a transfer to 3, which lags behind and cannot be reached to catch up. */
+function transferToUnreachableMember(): Harness {
+  const h = new Harness([1n, 2n, 3n]);
+  h.campaign(1n);
+  h.isolate(3n);
+  h.propose(1n, 'so that 3 lags');
+  h.stabilize();
+  h.transferLeader(1n, 3n);
+  return h;
+}
+
 describe('leader transfer', () => {
   it('an up-to-date follower gets TimeoutNow, wins at once, and the old leader follows it', () => {
     const h = new Harness([1n, 2n, 3n]);
@@ -28,22 +39,12 @@ describe('leader transfer', () => {
   });
 
   it('proposals are dropped while a transfer is under way', () => {
-    const h = new Harness([1n, 2n, 3n]);
-    h.campaign(1n);
-    h.isolate(3n);
-    h.propose(1n, 'so that 3 lags');
-    h.stabilize();
-    h.transferLeader(1n, 3n); // 3 cannot be caught up while isolated
+    const h = transferToUnreachableMember();
     expect(h.tryPropose(1n, 'during transfer')).toBe(DropReason.TransferInProgress);
   });
 
   it('a transfer that does not finish within an election timeout is abandoned and proposals flow again', () => {
-    const h = new Harness([1n, 2n, 3n]);
-    h.campaign(1n);
-    h.isolate(3n);
-    h.propose(1n, 'so that 3 lags');
-    h.stabilize();
-    h.transferLeader(1n, 3n);
+    const h = transferToUnreachableMember();
     for (let i = 0; i < h.electionTick; i++) {
       h.tick(1n);
       h.stabilize();
@@ -68,12 +69,7 @@ describe('leader transfer', () => {
   });
 
   it('a transfer to another member replaces one still under way', () => {
-    const h = new Harness([1n, 2n, 3n]);
-    h.campaign(1n);
-    h.isolate(3n);
-    h.propose(1n, 'so that 3 lags');
-    h.stabilize();
-    h.transferLeader(1n, 3n);
+    const h = transferToUnreachableMember();
     h.recover();
     h.isolate(3n);
     h.transferLeader(1n, 2n);
