@@ -1,46 +1,51 @@
-// A binary min-heap of (item, expiry) with lazy deletion: renewing pushes a new entry instead of moving
-// the old one, and due() skips entries the caller says are stale. Finding k due items costs O(k log n).
+// A binary min-heap of (lease, expiry) with lazy deletion: a renewal pushes a new entry instead of moving
+// the old one, and due() drops entries the caller says are stale. Finding k due leases costs O(k log n).
+// Ties on expiry are broken by id, so the order in which leases come due is fully determined.
 
-interface Slot<T> {
-  readonly item: T;
+import type { LeaseId } from './lessor.js';
+
+export interface ExpiryEntry {
+  readonly id: LeaseId;
   readonly expiry: number;
 }
 
-export class ExpiryQueue<T> {
-  private heap: Slot<T>[] = [];
+export class ExpiryQueue {
+  private heap: ExpiryEntry[] = [];
 
   get size(): number {
     return this.heap.length;
   }
 
-  clear(): void {
-    this.heap = [];
-  }
-
-  push(item: T, expiry: number): void {
-    this.heap.push({ item, expiry });
+  push(id: LeaseId, expiry: number): void {
+    this.heap.push({ id, expiry });
     this.siftUp(this.heap.length - 1);
   }
 
-  /**
-   * Up to `limit` distinct live items with expiry <= now, earliest first. `isLive(item, expiry)` says whether
-   * an entry is still the item's current expiry; stale ones are dropped. Live due items stay queued until
-   * they become stale, so asking again before they are dealt with returns them again.
-   */
-  due(now: number, limit: number, isLive: (item: T, expiry: number) => boolean): T[] {
-    const found: Slot<T>[] = [];
-    const seen = new Set<T>();
-    while (found.length < limit && this.heap.length > 0 && this.heap[0]!.expiry <= now) {
-      const top = this.pop();
-      if (!isLive(top.item, top.expiry) || seen.has(top.item)) continue;
-      seen.add(top.item);
-      found.push(top);
-    }
-    for (const slot of found) this.push(slot.item, slot.expiry);
-    return found.map((slot) => slot.item);
+  /** Replaces the contents with `entries` in O(n) (bottom-up heapify). */
+  rebuild(entries: Iterable<ExpiryEntry>): void {
+    this.heap = [...entries];
+    for (let at = (this.heap.length >> 1) - 1; at >= 0; at--) this.siftDown(at);
   }
 
-  private pop(): Slot<T> {
+  /**
+   * Up to `limit` distinct live leases with expiry <= now, earliest first. `isLive(entry)` says whether an
+   * entry is still its lease's current expiry; stale ones are dropped for good. Live due entries go back
+   * in the queue, so asking again before the leases are revoked returns them again.
+   */
+  due(now: number, limit: number, isLive: (entry: ExpiryEntry) => boolean): LeaseId[] {
+    const found: ExpiryEntry[] = [];
+    while (found.length < limit && this.heap.length > 0 && this.heap[0]!.expiry <= now) {
+      const top = this.pop();
+      // Identical entries (the same expiry pushed twice) pop one after the other: keep one.
+      const previous = found[found.length - 1];
+      if (!isLive(top) || (previous !== undefined && previous.id === top.id)) continue;
+      found.push(top);
+    }
+    for (const entry of found) this.push(entry.id, entry.expiry);
+    return found.map((entry) => entry.id);
+  }
+
+  private pop(): ExpiryEntry {
     const top = this.heap[0]!;
     const last = this.heap.pop()!;
     if (this.heap.length > 0) {
@@ -54,7 +59,7 @@ export class ExpiryQueue<T> {
     const heap = this.heap;
     while (at > 0) {
       const parent = (at - 1) >> 1;
-      if (heap[parent]!.expiry <= heap[at]!.expiry) return;
+      if (!before(heap[at]!, heap[parent]!)) return;
       [heap[parent], heap[at]] = [heap[at]!, heap[parent]!];
       at = parent;
     }
@@ -65,12 +70,16 @@ export class ExpiryQueue<T> {
     for (;;) {
       const left = at * 2 + 1;
       const right = left + 1;
-      let smallest = at;
-      if (left < heap.length && heap[left]!.expiry < heap[smallest]!.expiry) smallest = left;
-      if (right < heap.length && heap[right]!.expiry < heap[smallest]!.expiry) smallest = right;
-      if (smallest === at) return;
-      [heap[smallest], heap[at]] = [heap[at]!, heap[smallest]!];
-      at = smallest;
+      let first = at;
+      if (left < heap.length && before(heap[left]!, heap[first]!)) first = left;
+      if (right < heap.length && before(heap[right]!, heap[first]!)) first = right;
+      if (first === at) return;
+      [heap[first], heap[at]] = [heap[at]!, heap[first]!];
+      at = first;
     }
   }
+}
+
+function before(a: ExpiryEntry, b: ExpiryEntry): boolean {
+  return a.expiry < b.expiry || (a.expiry === b.expiry && a.id < b.id);
 }

@@ -4,16 +4,23 @@
 import { Bucket, bucketKey, type StateBackend } from '../storage/backend.js';
 import type { LeaseId, LeaseRecord } from './lessor.js';
 
+/** The id and the TTL are both 8 bytes big-endian, so records scan in id order (ids are positive). */
+function int64Bytes(value: bigint): Uint8Array {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigInt64(0, value);
+  return bytes;
+}
+
+function readInt64(bytes: Uint8Array): bigint {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigInt64(0);
+}
+
 function leaseKey(id: LeaseId): Uint8Array {
-  const key = Buffer.alloc(8);
-  key.writeBigInt64BE(id);
-  return bucketKey(Bucket.Lease, key);
+  return bucketKey(Bucket.Lease, int64Bytes(id));
 }
 
 export function stageLeaseGrant(backend: StateBackend, record: LeaseRecord): void {
-  const value = Buffer.alloc(8);
-  value.writeBigUInt64BE(BigInt(record.ttl));
-  backend.put(leaseKey(record.id), value);
+  backend.put(leaseKey(record.id), int64Bytes(BigInt(record.ttl)));
 }
 
 export function stageLeaseRevoke(backend: StateBackend, id: LeaseId): void {
@@ -23,7 +30,7 @@ export function stageLeaseRevoke(backend: StateBackend, id: LeaseId): void {
 export async function loadLeaseRecords(backend: StateBackend): Promise<LeaseRecord[]> {
   const records: LeaseRecord[] = [];
   for await (const [key, value] of backend.scan(Bucket.Lease)) {
-    records.push({ id: Buffer.from(key).readBigInt64BE(), ttl: Number(Buffer.from(value).readBigUInt64BE()) });
+    records.push({ id: readInt64(key), ttl: Number(readInt64(value)) });
   }
   return records;
 }

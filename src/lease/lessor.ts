@@ -38,10 +38,19 @@ interface LeaseState {
   expiry: number;
 }
 
+/** What LeaseTimeToLive reports for a lease. */
+export interface LeaseTimeToLive {
+  /** Remaining seconds. */
+  readonly ttl: number;
+  readonly grantedTtl: number;
+  /** Attached keys in byte order. */
+  readonly keys: string[];
+}
+
 export class Lessor {
   private readonly leases = new Map<LeaseId, LeaseState>();
   private readonly leaseOfKey = new Map<string, LeaseId>();
-  private readonly expiries = new ExpiryQueue<LeaseId>();
+  private readonly expiries = new ExpiryQueue();
   private primary = false;
 
   constructor(private readonly options: LessorOptions) {}
@@ -67,7 +76,7 @@ export class Lessor {
     const ttl = Math.max(ttlSeconds, this.options.minTtlSeconds);
     const lease: LeaseState = { id, ttl, keys: new Set(), expiry: Infinity };
     this.leases.set(id, lease);
-    if (this.primary) this.refresh(lease, 0);
+    if (this.primary) this.refresh(lease);
     return lease;
   }
 
@@ -76,15 +85,23 @@ export class Lessor {
     const lease = this.leases.get(id);
     if (lease === undefined) throw Errors.leaseNotFound();
     this.leases.delete(id);
-    for (const key of lease.keys) this.leaseOfKey.delete(key);
-    return [...lease.keys].sort();
+    for (const key of lease.keys) if (this.leaseOfKey.get(key) === id) this.leaseOfKey.delete(key);
+    this.dropStaleExpiries();
+    return sortedKeys(lease);
   }
 
-  /** A keep-alive on the primary: the lease lives another TTL. Returns the granted TTL. */
+  /**
+   * A keep-alive on the primary: the lease lives another TTL. Returns the granted TTL. A lease already past
+   * its expiry is not revived: its revocation is due (or in flight), and etcd's Renew waits for it and then
+   * answers "not found"; here that answer comes at once.
+   */
   renew(id: LeaseId): number {
     const lease = this.leases.get(id);
     if (lease === undefined) throw Errors.leaseNotFound();
-    if (this.primary) this.refresh(lease, 0);
+    if (this.primary) {
+      if (lease.expiry <= this.options.now()) throw Errors.leaseNotFound();
+      this.refresh(lease);
+    }
     return lease.ttl;
   }
 
@@ -95,6 +112,7 @@ export class Lessor {
     this.leaseOfKey.set(key, id);
   }
 
+  /** An unknown lease is ignored: etcd's Detach errs there and its caller (a put) logs and goes on. */
   detach(id: LeaseId, key: string): void {
     this.leases.get(id)?.keys.delete(key);
     if (this.leaseOfKey.get(key) === id) this.leaseOfKey.delete(key);
@@ -114,14 +132,17 @@ export class Lessor {
   }
 
   /**
-   * etcd's TimeToLive: the remaining seconds rounded up, so the lease expires in under TTL+1 s. A member
-   * that is not primary does not track expiry and reports the granted TTL, as etcd's followers do.
+   * etcd's TimeToLive. On the primary the remaining seconds are rounded down, as etcd's
+   * int64(Remaining().Seconds()) does (a fresh 60 s lease reports 59), so the lease expires in under TTL+1 s;
+   * an expired lease awaiting revocation reports 0, not a negative number a client would read as "not
+   * found". etcd answers only from the leader (followers forward); a member that is not primary tracks no
+   * expiry, so it reports the granted TTL: the least a new leader would give the lease on promotion.
    */
-  timeToLive(id: LeaseId): { ttl: number; grantedTtl: number; keys: string[] } | undefined {
+  timeToLive(id: LeaseId): LeaseTimeToLive | undefined {
     const lease = this.leases.get(id);
     if (lease === undefined) return undefined;
-    const remaining = this.primary ? Math.max(0, Math.ceil((lease.expiry - this.options.now()) / 1000)) : lease.ttl;
-    return { ttl: remaining, grantedTtl: lease.ttl, keys: [...lease.keys].sort() };
+    const remaining = this.primary ? Math.max(0, Math.floor((lease.expiry - this.options.now()) / 1000)) : lease.ttl;
+    return { ttl: remaining, grantedTtl: lease.ttl, keys: sortedKeys(lease) };
   }
 
   leaseIds(): LeaseId[] {
@@ -134,26 +155,47 @@ export class Lessor {
    */
   promote(extendMs: number): void {
     this.primary = true;
-    this.expiries.clear();
-    for (const lease of this.leases.values()) this.refresh(lease, extendMs);
+    const now = this.options.now();
+    for (const lease of this.leases.values()) lease.expiry = now + lease.ttl * 1000 + extendMs;
+    this.rebuildExpiries();
   }
 
   /** No longer leader: leases stop expiring here. */
   demote(): void {
     this.primary = false;
-    this.expiries.clear();
     for (const lease of this.leases.values()) lease.expiry = Infinity;
+    this.expiries.rebuild([]);
   }
 
-  /** Up to `limit` leases past their expiry, soonest first; they stay until their revocation is applied. */
+  /**
+   * Up to `limit` leases past their expiry, soonest first (ties by id); they stay until their revocation is
+   * applied, so asking again returns them again.
+   */
   expired(limit: number): LeaseId[] {
     if (!this.primary) return [];
-    const now = this.options.now();
-    return this.expiries.due(now, limit, (id, expiry) => this.leases.get(id)?.expiry === expiry);
+    return this.expiries.due(this.options.now(), limit, ({ id, expiry }) => this.leases.get(id)?.expiry === expiry);
   }
 
-  private refresh(lease: LeaseState, extendMs: number): void {
-    lease.expiry = this.options.now() + lease.ttl * 1000 + extendMs;
+  private refresh(lease: LeaseState): void {
+    lease.expiry = this.options.now() + lease.ttl * 1000;
     this.expiries.push(lease.id, lease.expiry);
+    this.dropStaleExpiries();
   }
+
+  /**
+   * Renewals and revocations leave stale entries behind; once they outnumber the live ones the queue is
+   * rebuilt from the leases, so it stays under twice their number at O(1) amortised cost per change.
+   */
+  private dropStaleExpiries(): void {
+    if (this.primary && this.expiries.size > 2 * this.leases.size) this.rebuildExpiries();
+  }
+
+  private rebuildExpiries(): void {
+    this.expiries.rebuild([...this.leases.values()].map(({ id, expiry }) => ({ id, expiry })));
+  }
+}
+
+/** Keys are latin1 strings, so sorting by UTF-16 code unit is sorting by byte. */
+function sortedKeys(lease: LeaseState): string[] {
+  return [...lease.keys].sort();
 }

@@ -1,93 +1,191 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { etcdErrorOf } from '../../support/etcd-error.js';
 import { Lessor } from '../../../src/lease/index.js';
 
-// The lessor against a plain map of id → { ttl, expiry } under a moving clock.
+// The lessor against a plain model (maps of leases and attachments) under a fake clock that moves forward.
 type Op =
-  | { kind: 'grant'; id: number; ttl: number }
-  | { kind: 'revoke'; id: number }
-  | { kind: 'renew'; id: number }
+  | { kind: 'grant'; id: bigint; ttl: number }
+  | { kind: 'revoke'; id: bigint }
+  | { kind: 'renew'; id: bigint }
+  | { kind: 'attach'; id: bigint; key: string }
+  | { kind: 'detach'; id: bigint; key: string }
   | { kind: 'advance'; ms: number }
   | { kind: 'promote'; extendMs: number }
-  | { kind: 'demote' };
+  | { kind: 'demote' }
+  | { kind: 'expired'; limit: number };
 
-const idArb = fc.integer({ min: 1, max: 6 });
+const MIN_TTL = 2;
+const KEYS = ['a', 'a\x00', 'b', '\xff'];
+const idArb = fc.bigInt({ min: 1n, max: 6n });
+const keyArb = fc.constantFrom(...KEYS);
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('grant' as const), id: idArb, ttl: fc.integer({ min: 0, max: 20 }) }),
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('grant' as const),
+      id: idArb,
+      ttl: fc.oneof(fc.integer({ min: -3, max: 20 }), fc.constantFrom(9_000_000_000, 9_000_000_001)),
+    }),
+  },
   fc.record({ kind: fc.constant('revoke' as const), id: idArb }),
-  fc.record({ kind: fc.constant('renew' as const), id: idArb }),
-  fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 8000 }) }),
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('renew' as const), id: idArb }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('attach' as const), id: idArb, key: keyArb }) },
+  fc.record({ kind: fc.constant('detach' as const), id: idArb, key: keyArb }),
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 8000 }) }) },
   fc.record({ kind: fc.constant('promote' as const), extendMs: fc.integer({ min: 0, max: 3000 }) }),
   fc.record({ kind: fc.constant('demote' as const) }),
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('expired' as const), limit: fc.integer({ min: 0, max: 4 }) }) },
 );
 
+interface ModelLease {
+  readonly ttl: number;
+  expiry: number;
+  readonly keys: Set<string>;
+}
+
+class Model {
+  now = 0;
+  primary = false;
+  readonly leases = new Map<bigint, ModelLease>();
+  readonly leaseOfKey = new Map<string, bigint>();
+
+  /** The message of the etcd error the operation should raise, or undefined. */
+  apply(op: Op): string | undefined {
+    const lease = 'id' in op ? this.leases.get(op.id) : undefined;
+    switch (op.kind) {
+      case 'grant': {
+        if (op.ttl > 9_000_000_000) return 'etcdserver: too large lease TTL';
+        if (lease) return 'etcdserver: lease already exists';
+        const ttl = Math.max(op.ttl, MIN_TTL);
+        this.leases.set(op.id, { ttl, expiry: this.primary ? this.now + ttl * 1000 : Infinity, keys: new Set() });
+        return undefined;
+      }
+      case 'revoke':
+        if (!lease) return 'etcdserver: requested lease not found';
+        for (const key of lease.keys) if (this.leaseOfKey.get(key) === op.id) this.leaseOfKey.delete(key);
+        this.leases.delete(op.id);
+        return undefined;
+      case 'renew':
+        if (!lease || (this.primary && lease.expiry <= this.now)) return 'etcdserver: requested lease not found';
+        if (this.primary) lease.expiry = this.now + lease.ttl * 1000;
+        return undefined;
+      case 'attach':
+        if (!lease) return 'etcdserver: requested lease not found';
+        lease.keys.add(op.key);
+        this.leaseOfKey.set(op.key, op.id);
+        return undefined;
+      case 'detach':
+        lease?.keys.delete(op.key);
+        if (this.leaseOfKey.get(op.key) === op.id) this.leaseOfKey.delete(op.key);
+        return undefined;
+      case 'advance':
+        this.now += op.ms;
+        return undefined;
+      case 'promote':
+        this.primary = true;
+        for (const l of this.leases.values()) l.expiry = this.now + l.ttl * 1000 + op.extendMs;
+        return undefined;
+      case 'demote':
+        this.primary = false;
+        for (const l of this.leases.values()) l.expiry = Infinity;
+        return undefined;
+      case 'expired':
+        return undefined;
+    }
+  }
+
+  expired(limit: number): bigint[] {
+    return [...this.leases.entries()]
+      .filter(([, l]) => l.expiry <= this.now)
+      .sort(([idA, a], [idB, b]) => a.expiry - b.expiry || compareIds(idA, idB))
+      .slice(0, limit)
+      .map(([id]) => id);
+  }
+
+  timeToLive(id: bigint): { ttl: number; grantedTtl: number; keys: string[] } | undefined {
+    const lease = this.leases.get(id);
+    if (!lease) return undefined;
+    const ttl = this.primary ? Math.max(0, Math.floor((lease.expiry - this.now) / 1000)) : lease.ttl;
+    return { ttl, grantedTtl: lease.ttl, keys: byteOrder([...lease.keys]) };
+  }
+}
+
+function compareIds(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function byteOrder(keys: string[]): string[] {
+  const bytes = (key: string) => Buffer.from(key, 'latin1');
+  return keys.sort((a, b) => Buffer.compare(bytes(a), bytes(b)));
+}
+
+/** What the operation should return, from the model before it applies the operation. */
+function expectedResult(model: Model, op: Op): unknown {
+  switch (op.kind) {
+    case 'grant':
+      return Math.max(op.ttl, MIN_TTL);
+    case 'renew':
+      return model.leases.get(op.id)?.ttl;
+    case 'revoke':
+      return byteOrder([...(model.leases.get(op.id)?.keys ?? [])]);
+    case 'expired':
+      return model.expired(op.limit);
+    default:
+      return undefined;
+  }
+}
+
+function run(lessor: Lessor, op: Op): unknown {
+  switch (op.kind) {
+    case 'grant':
+      return lessor.grant(op.id, op.ttl).ttl;
+    case 'revoke':
+      return lessor.revoke(op.id);
+    case 'renew':
+      return lessor.renew(op.id);
+    case 'attach':
+      return lessor.attach(op.id, op.key);
+    case 'detach':
+      return lessor.detach(op.id, op.key);
+    case 'advance':
+      return undefined;
+    case 'promote':
+      return lessor.promote(op.extendMs);
+    case 'demote':
+      return lessor.demote();
+    case 'expired':
+      return lessor.expired(op.limit);
+  }
+}
+
 describe('lessor against a model', () => {
-  it('agrees on which leases exist, which expired (in order) and their remaining TTL', () => {
+  it('agrees on errors, revoked keys, expiry order and limit, remaining TTLs, leases and attachments', () => {
     fc.assert(
-      fc.property(fc.array(opArb, { maxLength: 80 }), (ops) => {
-        let now = 0;
-        const lessor = new Lessor({ now: () => now, minTtlSeconds: 2 });
-        const model = new Map<bigint, { ttl: number; expiry: number }>();
-        let primary = false;
+      fc.property(fc.array(opArb, { maxLength: 100, size: 'max' }), (ops) => {
+        const model = new Model();
+        const lessor = new Lessor({ now: () => model.now, minTtlSeconds: MIN_TTL });
         for (const op of ops) {
-          const id = 'id' in op ? BigInt(op.id) : 0n;
-          switch (op.kind) {
-            case 'grant': {
-              const exists = model.has(id);
-              expect(throws(() => lessor.grant(id, op.ttl))).toBe(exists);
-              if (!exists) {
-                const ttl = Math.max(2, op.ttl);
-                model.set(id, { ttl, expiry: primary ? now + ttl * 1000 : Infinity });
-              }
-              break;
-            }
-            case 'revoke':
-              expect(throws(() => lessor.revoke(id))).toBe(!model.has(id));
-              model.delete(id);
-              break;
-            case 'renew': {
-              const lease = model.get(id);
-              expect(throws(() => lessor.renew(id))).toBe(lease === undefined);
-              if (lease && primary) lease.expiry = now + lease.ttl * 1000;
-              break;
-            }
-            case 'advance':
-              now += op.ms;
-              break;
-            case 'promote':
-              primary = true;
-              for (const lease of model.values()) lease.expiry = now + lease.ttl * 1000 + op.extendMs;
-              lessor.promote(op.extendMs);
-              break;
-            case 'demote':
-              primary = false;
-              for (const lease of model.values()) lease.expiry = Infinity;
-              lessor.demote();
-              break;
+          const expected = expectedResult(model, op);
+          let result: unknown;
+          const error = etcdErrorOf(() => (result = run(lessor, op)));
+          expect(error).toBe(model.apply(op));
+          if (error === undefined) expect(result).toEqual(expected);
+
+          expect(lessor.isPrimary).toBe(model.primary);
+          expect(lessor.leaseIds()).toEqual([...model.leases.keys()].sort(compareIds));
+          expect(lessor.expired(10)).toEqual(model.expired(10));
+          for (const id of [1n, 2n, 3n, 4n, 5n, 6n]) {
+            expect(lessor.timeToLive(id)).toEqual(model.timeToLive(id));
+            expect(lessor.lookup(id)?.ttl).toBe(model.leases.get(id)?.ttl);
           }
-          const due = [...model.entries()].filter(([, l]) => l.expiry <= now).sort((a, b) => a[1].expiry - b[1].expiry || (a[0] < b[0] ? -1 : 1));
-          const got = lessor.expired(100);
-          expect(new Set(got)).toEqual(new Set(due.map(([leaseId]) => leaseId)));
-          // Soonest first (ties in any order).
-          const expiries = got.map((leaseId) => model.get(leaseId)!.expiry);
-          expect(expiries).toEqual([...expiries].sort((a, b) => a - b));
-          expect(lessor.leaseIds()).toEqual([...model.keys()].sort((a, b) => (a < b ? -1 : 1)));
-          for (const [leaseId, lease] of model) {
-            const expected = primary ? Math.max(0, Math.ceil((lease.expiry - now) / 1000)) : lease.ttl;
-            expect(lessor.timeToLive(leaseId)).toMatchObject({ ttl: expected, grantedTtl: lease.ttl });
-          }
+          for (const key of KEYS) expect(lessor.leaseOf(key)).toBe(model.leaseOfKey.get(key) ?? 0n);
         }
+        const restored = Lessor.fromRecords(lessor.toRecords(), { now: () => model.now, minTtlSeconds: MIN_TTL });
+        expect(restored.toRecords()).toEqual(lessor.toRecords());
+        expect(restored.isPrimary).toBe(false);
       }),
-      { numRuns: 500 },
+      { numRuns: 300 },
     );
   });
 });
-
-function throws(action: () => unknown): boolean {
-  try {
-    action();
-    return false;
-  } catch {
-    return true;
-  }
-}
