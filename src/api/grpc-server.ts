@@ -1,0 +1,266 @@
+// etcd's v3 gRPC API on the client URLs: KV, Watch, Lease, Cluster, Maintenance and grpc.health.v1,
+// answering with etcd's headers and errors (gRPC code and exact message).
+
+import * as grpc from '@grpc/grpc-js';
+import { EtcdError, Errors, GrpcCode } from '../etcd-errors.js';
+import { MAX_LEASE_TTL_SECONDS } from '../lease/index.js';
+import { ConfChangeType } from '../raft/index.js';
+import { memberIdOf, type Member } from '../server/members.js';
+import {
+  deleteRangeResponseToPb,
+  putResponseToPb,
+  rangeRequestFromPb,
+  rangeResponseToPb,
+  toBigInt,
+  toNumber,
+  toUint64,
+  txnRequestFromPb,
+  txnResponseToPb,
+  uint64,
+  int64,
+  type Pb,
+} from '../server/convert.js';
+import { encodeMember, type EtcdServer } from '../server/etcd-server.js';
+import { serviceDefinition } from '../server/proto.js';
+import { LeaderForwarder } from './leader-forwarder.js';
+import { serveWatch } from './watch-service.js';
+import type { DeleteRangeResponse, PutResponse, RequestOp, TxnRequest, TxnResponse } from '../mvcc/index.js';
+import { randomBytes } from 'node:crypto';
+
+/** The version Status reports: the etcd release whose API and behaviour Barge follows. */
+export const ETCD_API_VERSION = '3.4.23';
+
+type Unary = (call: grpc.ServerUnaryCall<Pb, Pb>) => Promise<Pb>;
+
+function toServiceError(err: unknown): Partial<grpc.StatusObject> {
+  if (err instanceof EtcdError) return { code: err.code as number, details: err.message };
+  return { code: GrpcCode.Unknown as number, details: err instanceof Error ? err.message : String(err) };
+}
+
+function unary(handler: Unary): grpc.handleUnaryCall<Pb, Pb> {
+  return (call, callback) => {
+    handler(call).then(
+      (response) => callback(null, response),
+      (err: unknown) => callback(toServiceError(err) as grpc.ServiceError),
+    );
+  };
+}
+
+function isReadOnly(txn: TxnRequest): boolean {
+  const ops = (list?: RequestOp[]): boolean => (list ?? []).every((op) => op.requestRange !== undefined || (op.requestTxn !== undefined && isReadOnly(op.requestTxn)));
+  return ops(txn.success) && ops(txn.failure);
+}
+
+function memberToPb(m: Member): Pb {
+  return { ID: uint64(m.id), name: m.name, peerURLs: [...m.peerUrls], clientURLs: [...m.clientUrls], isLearner: m.isLearner };
+}
+
+export class ClientApi {
+  private readonly grpcServer = new grpc.Server({
+    'grpc.max_receive_message_length': -1,
+    'grpc.max_send_message_length': -1,
+  });
+  private readonly forwarder: LeaderForwarder;
+
+  constructor(private readonly server: EtcdServer) {
+    this.forwarder = new LeaderForwarder(server);
+    const s = this.server;
+    const g = this.grpcServer;
+    g.addService(serviceDefinition('etcdserverpb.KV'), {
+      Range: unary(async (call) => {
+        const request = rangeRequestFromPb(call.request);
+        if (request.key.length === 0) throw Errors.emptyKey();
+        if (!request.serializable) await s.linearizableRead();
+        const result = s.stateMachine.kv.range(request);
+        return rangeResponseToPb(result, s.header());
+      }),
+      Put: unary(async (call) => this.write({ put: call.request }, (r, h) => putResponseToPb(r as PutResponse, h))),
+      DeleteRange: unary(async (call) =>
+        this.write({ delete_range: call.request }, (r, h) => deleteRangeResponseToPb(r as DeleteRangeResponse, h)),
+      ),
+      Txn: unary(async (call) => {
+        const txn = txnRequestFromPb(call.request);
+        if (isReadOnly(txn)) {
+          s.checkWrite({ txn: call.request });
+          await s.linearizableRead();
+          return txnResponseToPb(s.stateMachine.kv.txn(txn), s.header());
+        }
+        return this.write({ txn: call.request }, (r, h) => txnResponseToPb(r as TxnResponse, h));
+      }),
+      Compact: unary(async (call) => {
+        const outcome = await s.propose({ compaction: call.request });
+        if (call.request.physical) await outcome.done;
+        return { header: s.header(outcome.revision) };
+      }),
+    });
+    g.addService(serviceDefinition('etcdserverpb.Watch'), {
+      Watch: (call: grpc.ServerDuplexStream<Pb, Pb>) => serveWatch(s, call),
+    });
+    g.addService(serviceDefinition('etcdserverpb.Lease'), {
+      LeaseGrant: unary(async (call) => {
+        const ttl = toNumber(call.request.TTL);
+        if (ttl > MAX_LEASE_TTL_SECONDS) throw Errors.leaseTtlTooLarge();
+        let id = toBigInt(call.request.ID);
+        // etcd picks a positive int63 for ID 0; here at random, so members never collide.
+        if (id === 0n) id = randomBytes(8).readBigUInt64BE() & ((1n << 63n) - 1n);
+        const outcome = await s.propose({ lease_grant: { ID: int64(id), TTL: ttl } });
+        const granted = outcome.result as { id: bigint; ttl: number };
+        return { header: s.header(outcome.revision), ID: int64(granted.id), TTL: granted.ttl };
+      }),
+      LeaseRevoke: unary(async (call) => {
+        const outcome = await s.propose({ lease_revoke: { ID: call.request.ID } });
+        return { header: s.header(outcome.revision) };
+      }),
+      LeaseKeepAlive: (call: grpc.ServerDuplexStream<Pb, Pb>) => {
+        call.on('data', (request: Pb) => {
+          this.keepAlive(toBigInt(request.ID)).then(
+            (ttl) => call.write({ header: s.header(), ID: request.ID, TTL: ttl }),
+            () => call.write({ header: s.header(), ID: request.ID, TTL: 0 }),
+          );
+        });
+        call.on('end', () => call.end());
+        call.on('error', () => {});
+      },
+      LeaseTimeToLive: unary(async (call) => {
+        const id = toBigInt(call.request.ID);
+        if (s.leaderId !== s.id && s.leaderId !== 0n) return this.forwarder.timeToLive(call.request);
+        const ttl = s.stateMachine.lessor.timeToLive(id);
+        if (!ttl) return { header: s.header(), ID: call.request.ID, TTL: -1, grantedTTL: 0, keys: [] };
+        const keys = call.request.keys ? ttl.keys.map((k) => Buffer.from(k, 'latin1')) : [];
+        return { header: s.header(), ID: call.request.ID, TTL: ttl.ttl, grantedTTL: ttl.grantedTtl, keys };
+      }),
+      LeaseLeases: unary(async () => {
+        await s.linearizableRead();
+        return { header: s.header(), leases: s.stateMachine.lessor.leaseIds().map((id) => ({ ID: int64(id) })) };
+      }),
+    });
+    g.addService(serviceDefinition('etcdserverpb.Cluster'), {
+      MemberList: unary(async () => ({ header: this.clusterHeader(), members: s.members.list().map(memberToPb) })),
+      MemberAdd: unary(async (call) => {
+        const peerUrls: string[] = call.request.peerURLs ?? [];
+        if (peerUrls.length === 0 || !peerUrls.every(validUrl)) throw Errors.memberBadUrls();
+        const taken = new Set(s.members.list().flatMap((m) => m.peerUrls));
+        if (peerUrls.some((u) => taken.has(u))) throw Errors.peerUrlExist();
+        const isLearner = call.request.isLearner === true;
+        const member: Member = {
+          id: memberIdOf(peerUrls, s.config.initialClusterToken, Math.floor(Date.now() / 1000)),
+          name: '',
+          peerUrls,
+          clientUrls: [],
+          isLearner,
+        };
+        await s.proposeConfChange({
+          type: isLearner ? ConfChangeType.AddLearnerNode : ConfChangeType.AddNode,
+          nodeId: member.id,
+          context: encodeMember(member),
+        });
+        return { header: this.clusterHeader(), member: memberToPb(member), members: s.members.list().map(memberToPb) };
+      }),
+      MemberRemove: unary(async (call) => {
+        const id = toUint64(call.request.ID);
+        if (!s.members.get(id)) throw Errors.memberNotFound();
+        await s.proposeConfChange({ type: ConfChangeType.RemoveNode, nodeId: id, context: new Uint8Array() });
+        return { header: this.clusterHeader(), members: s.members.list().map(memberToPb) };
+      }),
+      MemberPromote: unary(async (call) => {
+        const id = toUint64(call.request.ID);
+        const member = s.members.get(id);
+        if (!member) throw Errors.memberNotFound();
+        if (!member.isLearner) throw Errors.memberNotLearner();
+        await s.proposeConfChange({ type: ConfChangeType.AddNode, nodeId: id, context: encodeMember({ ...member, isLearner: false }) });
+        return { header: this.clusterHeader(), members: s.members.list().map(memberToPb) };
+      }),
+      MemberUpdate: unary(async () => {
+        throw new EtcdError(GrpcCode.Unimplemented, 'member update is not supported yet');
+      }),
+    });
+    g.addService(serviceDefinition('etcdserverpb.Maintenance'), {
+      Status: unary(async () => ({
+        header: s.header(),
+        version: ETCD_API_VERSION,
+        dbSize: await s.dbSize(),
+        dbSizeInUse: await s.dbSize(),
+        leader: uint64(s.leaderId),
+        raftIndex: s.raftIndex,
+        raftTerm: s.raftTerm,
+        raftAppliedIndex: s.raftAppliedIndex,
+        errors: s.leaderId === 0n ? ['etcdserver: no leader'] : [],
+        isLearner: s.isLearner,
+      })),
+      HashKV: unary(async (call) => {
+        const hash = s.stateMachine.store.hashKv(toNumber(call.request.revision));
+        return { header: s.header(), hash: hash.hash >>> 0, compact_revision: hash.compactRevision };
+      }),
+      Hash: unary(async () => ({ header: s.header(), hash: s.stateMachine.store.hashKv(0).hash >>> 0 })),
+      Alarm: unary(async () => ({ header: s.header(), alarms: [] })),
+      Defragment: unary(async () => ({ header: s.header() })),
+      MoveLeader: unary(async (call) => {
+        if (s.leaderId !== s.id) throw Errors.notLeader();
+        const target = toUint64(call.request.targetID);
+        const member = s.members.get(target);
+        if (!member || member.isLearner || target === s.id) throw Errors.badLeaderTransferee();
+        s.transferLeadership(target);
+        const deadline = Date.now() + 2 * s.config.electionTimeoutMs;
+        while (s.leaderId !== target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        if (s.leaderId !== target) throw Errors.timeout();
+        return { header: s.header() };
+      }),
+      Snapshot: (call: grpc.ServerWritableStream<Pb, Pb>) => {
+        call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'snapshot streaming is not supported yet' });
+      },
+    });
+    g.addService(serviceDefinition('grpc.health.v1.Health'), {
+      Check: unary(async () => ({ status: 1 })),
+      Watch: (call: grpc.ServerWritableStream<Pb, Pb>) => {
+        call.write({ status: 1 });
+      },
+    });
+  }
+
+  private clusterHeader(): Pb {
+    // etcd's Cluster replies carry no revision.
+    return { ...this.server.header(), revision: 0 };
+  }
+
+  private async write(body: Pb, toPb: (result: unknown, header: Pb) => Pb): Promise<Pb> {
+    this.server.checkWrite(body);
+    const outcome = await this.server.propose(body);
+    return toPb(outcome.result, this.server.header(outcome.revision));
+  }
+
+  private async keepAlive(id: bigint): Promise<number> {
+    const s = this.server;
+    if (s.leaderId === s.id) return s.stateMachine.lessor.renew(id);
+    if (s.leaderId === 0n) throw Errors.noLeader();
+    return this.forwarder.keepAlive(id);
+  }
+
+  async listen(urls: readonly string[]): Promise<void> {
+    for (const url of urls) {
+      const { hostname, port } = new URL(url);
+      await new Promise<void>((resolve, reject) => {
+        this.grpcServer.bindAsync(`${hostname}:${port}`, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve()));
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.forwarder.close();
+    await new Promise<void>((resolve) => {
+      this.grpcServer.tryShutdown(() => resolve());
+      setTimeout(() => {
+        this.grpcServer.forceShutdown();
+        resolve();
+      }, 1000).unref();
+    });
+  }
+}
+
+function validUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.port !== '';
+  } catch {
+    return false;
+  }
+}

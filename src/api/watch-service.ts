@@ -1,0 +1,127 @@
+// One Watch stream: many watchers, created and cancelled by the client's requests, answered in request
+// order; events flow as the keyspace's watch hub delivers them. A stream the client reads slowly pushes
+// back (gRPC's write() returns false) and its watchers catch up from history once it drained.
+
+import type * as grpc from '@grpc/grpc-js';
+import { fragmentEvents, type MvccEvent, type Watcher } from '../mvcc/index.js';
+import { eventToPb, toNumber, type Pb } from '../server/convert.js';
+import type { EtcdServer } from '../server/etcd-server.js';
+
+/** etcd answers a progress request with this watch id. */
+const INVALID_WATCH_ID = -1;
+/** etcd's default --experimental-watch-progress-notify-interval. */
+const PROGRESS_NOTIFY_INTERVAL_MS = 10 * 60 * 1000;
+/** etcd fragments above max-request-bytes plus this much. */
+const FRAGMENT_SLACK_BYTES = 512 * 1024;
+const ZERO_BYTE = new Uint8Array([0]);
+
+interface StreamWatcher {
+  readonly watcher: Watcher;
+  readonly progressNotify: boolean;
+  readonly fragment: boolean;
+  /** Whether events went out since the last progress tick (a progress notification is then not needed). */
+  sentSinceTick: boolean;
+}
+
+export function serveWatch(server: EtcdServer, call: grpc.ServerDuplexStream<Pb, Pb>): void {
+  const hub = server.stateMachine.watches;
+  const watchers = new Map<number, StreamWatcher>();
+  let nextId = 0;
+  let ended = false;
+  const fragmentLimit = server.config.maxRequestBytes + FRAGMENT_SLACK_BYTES;
+
+  const write = (response: Pb): boolean => (ended ? false : call.write(response));
+
+  const sendEvents = (id: number, entry: StreamWatcher, events: readonly MvccEvent[], revision: number): boolean => {
+    entry.sentSinceTick = true;
+    const header = server.header(revision);
+    const pieces = entry.fragment ? fragmentEvents(events, fragmentLimit) : [events];
+    let room = true;
+    pieces.forEach((piece, i) => {
+      room = write({ header, watch_id: id, events: piece.map(eventToPb), fragment: i < pieces.length - 1 }) && room;
+    });
+    if (!room && !ended) call.once('drain', () => hub.resume(entry.watcher));
+    return room;
+  };
+
+  const create = (request: Pb): void => {
+    const key: Uint8Array = request.key && request.key.length > 0 ? request.key : ZERO_BYTE;
+    const rangeEnd: Uint8Array | undefined = request.range_end && request.range_end.length > 0 ? request.range_end : undefined;
+    const created = { header: server.header(), created: true };
+    if (rangeEnd && !(rangeEnd.length === 1 && rangeEnd[0] === 0) && Buffer.compare(key, rangeEnd) >= 0) {
+      write({ ...created, watch_id: INVALID_WATCH_ID, canceled: true, cancel_reason: 'mvcc: watcher range is empty' });
+      return;
+    }
+    let id = toNumber(request.watch_id);
+    if (id !== 0 && watchers.has(id)) {
+      write({ ...created, watch_id: INVALID_WATCH_ID, canceled: true, cancel_reason: 'mvcc: duplicate watch ID provided on the WatchStream' });
+      return;
+    }
+    if (id === 0) {
+      while (watchers.has(nextId)) nextId++;
+      id = nextId++;
+    }
+    write({ ...created, watch_id: id });
+    const filters: number[] = request.filters ?? [];
+    let entry: StreamWatcher | undefined;
+    const watcher = hub.watch(
+      {
+        key,
+        rangeEnd,
+        startRevision: toNumber(request.start_revision),
+        prevKv: request.prev_kv === true,
+        noPut: filters.includes(0),
+        noDelete: filters.includes(1),
+      },
+      {
+        deliver: (delivery) => sendEvents(id, entry!, delivery.events, delivery.revision),
+        compacted: (compactRevision) => {
+          watchers.delete(id);
+          write({ header: server.header(), watch_id: id, canceled: true, compact_revision: compactRevision });
+        },
+      },
+    );
+    entry = { watcher, progressNotify: request.progress_notify === true, fragment: request.fragment === true, sentSinceTick: false };
+    watchers.set(id, entry);
+  };
+
+  const cancel = (id: number): void => {
+    const entry = watchers.get(id);
+    if (!entry) return;
+    hub.cancel(entry.watcher);
+    watchers.delete(id);
+    write({ header: server.header(), watch_id: id, canceled: true });
+  };
+
+  const progressTimer = setInterval(() => {
+    for (const [id, entry] of watchers) {
+      if (entry.progressNotify && !entry.sentSinceTick && hub.isSynced(entry.watcher)) write({ header: server.header(), watch_id: id });
+      entry.sentSinceTick = false;
+    }
+  }, PROGRESS_NOTIFY_INTERVAL_MS);
+  progressTimer.unref();
+
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    clearInterval(progressTimer);
+    for (const entry of watchers.values()) hub.cancel(entry.watcher);
+    watchers.clear();
+  };
+
+  call.on('data', (request: Pb) => {
+    if (request.create_request) create(request.create_request);
+    else if (request.cancel_request) cancel(toNumber(request.cancel_request.watch_id));
+    else if (request.progress_request) write({ header: server.header(), watch_id: INVALID_WATCH_ID });
+  });
+  call.on('end', () => {
+    end();
+    call.end();
+  });
+  call.on('error', end);
+  call.on('cancelled', end);
+  server.onStop(() => {
+    end();
+    call.end();
+  });
+}

@@ -1,0 +1,118 @@
+// `barge`: one member, started with etcd's own flags (or their ETCD_* environment variables).
+
+import { Command, Option } from 'commander';
+import { ClientApi } from '../api/grpc-server.js';
+import { EtcdServer, type ServerConfig } from '../server/etcd-server.js';
+
+type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+function urls(value: string): string[] {
+  return value.split(',').map((u) => u.trim()).filter((u) => u.length > 0);
+}
+
+/** "a=http://h:1,b=http://h:2,a=http://h:3" → a → [h:1, h:3], b → [h:2] */
+export function parseInitialCluster(value: string): Map<string, string[]> {
+  const cluster = new Map<string, string[]>();
+  for (const part of urls(value)) {
+    const at = part.indexOf('=');
+    if (at <= 0) throw new Error(`invalid --initial-cluster entry "${part}" (expected name=peer-url)`);
+    const name = part.slice(0, at);
+    cluster.set(name, [...(cluster.get(name) ?? []), part.slice(at + 1)]);
+  }
+  return cluster;
+}
+
+function flag(name: string, description: string, defaultValue?: string): Option {
+  const option = new Option(`--${name} <value>`, description).env(`ETCD_${name.toUpperCase().replace(/-/g, '_')}`);
+  return defaultValue === undefined ? option : option.default(defaultValue);
+}
+
+const program = new Command('barge')
+  .description('A Raft-backed, etcd-compatible key-value store member; takes etcd\'s flags')
+  .addOption(flag('name', 'human-readable name for this member', 'default'))
+  .addOption(flag('data-dir', 'path to the data directory (default: ${name}.etcd)'))
+  .addOption(flag('listen-client-urls', 'URLs to listen on for client traffic', 'http://localhost:2379'))
+  .addOption(flag('advertise-client-urls', 'client URLs to advertise to the rest of the cluster', 'http://localhost:2379'))
+  .addOption(flag('listen-peer-urls', 'URLs to listen on for peer traffic', 'http://localhost:2380'))
+  .addOption(flag('initial-advertise-peer-urls', 'peer URLs to advertise to the rest of the cluster', 'http://localhost:2380'))
+  .addOption(flag('initial-cluster', 'initial cluster configuration for bootstrapping (name=peer-url,...)'))
+  .addOption(flag('initial-cluster-state', 'new or existing', 'new'))
+  .addOption(flag('initial-cluster-token', 'initial cluster token for the cluster during bootstrap', 'etcd-cluster'))
+  .addOption(flag('heartbeat-interval', 'time (in milliseconds) of a heartbeat interval', '100'))
+  .addOption(flag('election-timeout', 'time (in milliseconds) for an election to timeout', '1000'))
+  .addOption(flag('snapshot-count', 'number of committed transactions to trigger a snapshot to disk', '100000'))
+  .addOption(flag('quota-backend-bytes', 'raise alarms when backend size exceeds the given quota (0 defaults to 2 GiB)', '0'))
+  .addOption(flag('max-request-bytes', 'maximum client request size in bytes the server will accept', '1572864'))
+  .addOption(flag('max-txn-ops', 'maximum number of operations permitted in a transaction', '128'))
+  .addOption(flag('auto-compaction-mode', 'periodic or revision', 'periodic'))
+  .addOption(flag('auto-compaction-retention', 'auto compaction retention (0 disables it)', '0'))
+  .addOption(flag('log-level', 'debug, info, warn or error', 'info'))
+  .showHelpAfterError();
+
+function positiveInteger(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  program.parse();
+  const o = program.opts<Record<string, string>>();
+  const logLevel = o['logLevel'] as LogLevel;
+  if (!LEVELS.includes(logLevel)) throw new Error(`--log-level must be one of ${LEVELS.join(', ')}`);
+  const state = o['initialClusterState'];
+  if (state !== 'new' && state !== 'existing') throw new Error(`--initial-cluster-state must be "new" or "existing", got "${state}"`);
+  const name = o['name']!;
+  const advertisePeerUrls = urls(o['initialAdvertisePeerUrls']!);
+  const log: ServerConfig['log'] = (level, msg, fields = {}) => {
+    if (LEVELS.indexOf(level) < LEVELS.indexOf(logLevel)) return;
+    process.stderr.write(`${JSON.stringify({ level, ts: new Date().toISOString(), msg, name, ...fields })}\n`);
+  };
+  const config: ServerConfig = {
+    name,
+    dataDir: o['dataDir'] ?? `${name}.etcd`,
+    listenClientUrls: urls(o['listenClientUrls']!),
+    advertiseClientUrls: urls(o['advertiseClientUrls']!),
+    listenPeerUrls: urls(o['listenPeerUrls']!),
+    initialAdvertisePeerUrls: advertisePeerUrls,
+    initialCluster: parseInitialCluster(o['initialCluster'] ?? `${name}=${advertisePeerUrls.join(`,${name}=`)}`),
+    initialClusterState: state,
+    initialClusterToken: o['initialClusterToken']!,
+    heartbeatIntervalMs: positiveInteger('heartbeat-interval', o['heartbeatInterval']!),
+    electionTimeoutMs: positiveInteger('election-timeout', o['electionTimeout']!),
+    snapshotCount: positiveInteger('snapshot-count', o['snapshotCount']!),
+    quotaBackendBytes: positiveInteger('quota-backend-bytes', o['quotaBackendBytes']!) || 2 * 1024 ** 3,
+    maxRequestBytes: positiveInteger('max-request-bytes', o['maxRequestBytes']!),
+    maxTxnOps: positiveInteger('max-txn-ops', o['maxTxnOps']!),
+    log,
+  };
+  if (config.electionTimeoutMs < 5 * config.heartbeatIntervalMs) {
+    throw new Error('--election-timeout should be at least 5 times --heartbeat-interval');
+  }
+  const server = await EtcdServer.start(config);
+  const api = new ClientApi(server);
+  await api.listen(config.listenClientUrls);
+  log('info', 'ready to serve client requests', {
+    'member-id': server.id.toString(16),
+    'cluster-id': server.clusterId.toString(16),
+    'client-urls': config.listenClientUrls,
+  });
+  let exiting = false;
+  const shutdown = (signal: string): void => {
+    if (exiting) return;
+    exiting = true;
+    log('info', 'received signal; shutting down', { signal });
+    void Promise.all([server.stop(), api.close()]).then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  server.onStop(() => {
+    if (!exiting) void api.close().then(() => process.exit(0));
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${JSON.stringify({ level: 'fatal', ts: new Date().toISOString(), msg: err instanceof Error ? err.message : String(err) })}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,662 @@
+// One Barge member: the raft node driven by a real clock, its durable log and snapshots, the peer
+// transport, and the state machine every committed entry is applied to. Client calls come in through
+// propose() (writes, resolved when their entry applies here) and linearizableRead() (ReadIndex).
+//
+// The Ready loop keeps the core's contract: nothing steps the node between ready() and advance();
+// whatever arrives meanwhile waits in the inbox and goes into the next Ready, so many proposals share one
+// log write and one fsync (group commit).
+
+import { randomBytes } from 'node:crypto';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EtcdError, Errors } from '../etcd-errors.js';
+import {
+  ConfChangeType,
+  EMPTY_BYTES,
+  EntryType,
+  MessageType,
+  ProposalDroppedError,
+  RawNode,
+  SnapshotStatus,
+  StateType,
+  decodeConfChange,
+  encodeConfChange,
+  type ConfChange,
+  type Entry,
+  type Message,
+  type NodeId,
+  type Ready,
+  type Snapshot,
+} from '../raft/index.js';
+import { StateBackend, metaKey } from '../storage/backend.js';
+import { hasMemberState, prepareDataDir, type DataDirLayout } from '../storage/data-dir.js';
+import { RaftLogStore } from '../storage/raft-log-store.js';
+import { restoreMemoryStorage } from '../storage/restore.js';
+import { SnapshotStore } from '../storage/snap/snapshot-store.js';
+import { stateSnapshotFrames, stateSnapshotRecords } from '../storage/state-snapshot.js';
+import type { MemoryStorage } from '../raft/index.js';
+import { checkDeleteRangeRequest, checkPutRequest, checkTxnRequest } from '../mvcc/index.js';
+import { deleteRangeRequestFromPb, putRequestFromPb, toBigInt, toNumber, toUint64, txnRequestFromPb, uint64, type Pb } from './convert.js';
+import { MemberRegistry, clusterIdOf, memberIdOf, type Member } from './members.js';
+import { messageType } from './proto.js';
+import { StateMachine } from './state-machine.js';
+import { PeerTransport } from './transport.js';
+
+const InternalRequest = messageType('bargepb.InternalRequest');
+const MemberAttributes = messageType('bargepb.MemberAttributes');
+
+const MEMBER_ID_KEY = metaKey('member_id');
+const CLUSTER_ID_KEY = metaKey('cluster_id');
+/** Entries kept in the log behind a snapshot, so a slightly slow follower catches up without one (etcd's figure). */
+const SNAPSHOT_CATCH_UP_ENTRIES = 5000;
+const LEASE_CHECK_INTERVAL_MS = 500;
+const LEASE_REVOKES_PER_CHECK = 1000;
+
+export interface ServerConfig {
+  readonly name: string;
+  readonly dataDir: string;
+  readonly listenClientUrls: readonly string[];
+  readonly advertiseClientUrls: readonly string[];
+  readonly listenPeerUrls: readonly string[];
+  readonly initialAdvertisePeerUrls: readonly string[];
+  /** name → peer URLs */
+  readonly initialCluster: ReadonlyMap<string, readonly string[]>;
+  readonly initialClusterState: 'new' | 'existing';
+  readonly initialClusterToken: string;
+  readonly heartbeatIntervalMs: number;
+  readonly electionTimeoutMs: number;
+  readonly snapshotCount: number;
+  readonly maxTxnOps: number;
+  readonly maxRequestBytes: number;
+  readonly quotaBackendBytes: number;
+  readonly log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+/** What applying an entry produced, for the member that proposed it. */
+export interface ApplyOutcome {
+  readonly result: unknown;
+  /** The store revision once the entry applied (the response header's revision). */
+  readonly revision: number;
+  /** Settles when follow-up work the response must wait for is done (a physical compaction). */
+  readonly done?: Promise<void>;
+}
+
+interface Waiter {
+  resolve(outcome: ApplyOutcome): void;
+  reject(err: unknown): void;
+}
+
+type InboxItem = (node: RawNode) => void;
+
+export class EtcdServer {
+  private inbox: InboxItem[] = [];
+  private wake: (() => void) | undefined;
+  private running = true;
+  private loopDone: Promise<void> = Promise.resolve();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly waiters = new Map<bigint, Waiter>();
+  private readonly readWaiters: { resolve(): void; reject(err: unknown): void }[] = [];
+  private readsInFlight = new Map<string, { index?: number; waiters: { resolve(): void; reject(err: unknown): void }[] }>();
+  private readonly appliedWaiters: { index: number; resolve(): void }[] = [];
+  private readSequence = 0;
+  private leader: NodeId = 0n;
+  private term = 0;
+  private appliedIndex: number;
+  private snapshotIndex: number;
+  private published = false;
+  private readonly revoking = new Set<bigint>();
+  private stopping: Promise<void> | undefined;
+  private readonly stopListeners: (() => void)[] = [];
+
+  private constructor(
+    readonly config: ServerConfig,
+    readonly id: NodeId,
+    readonly clusterId: bigint,
+    private readonly layout: DataDirLayout,
+    private node: RawNode,
+    private readonly storage: MemoryStorage,
+    private readonly logStore: RaftLogStore,
+    private readonly snapshots: SnapshotStore,
+    private sm: StateMachine,
+    readonly members: MemberRegistry,
+    private readonly transport: PeerTransport,
+  ) {
+    this.appliedIndex = sm.appliedIndex;
+    this.snapshotIndex = storage.snapshot().metadata.index;
+  }
+
+  static async start(config: ServerConfig): Promise<EtcdServer> {
+    const restarting = await hasMemberState(config.dataDir);
+    const layout = await prepareDataDir(config.dataDir);
+    const backend = await StateBackend.open(join(layout.snapDir, 'db'));
+    const smOptions = { now: () => Date.now(), minLeaseTtlSeconds: Math.ceil((3 * config.electionTimeoutMs) / 2 / 1000) };
+    const { store: logStore, state } = await RaftLogStore.open(layout);
+    const snapshots = await SnapshotStore.open(layout.snapDir);
+    let id: bigint;
+    let clusterId: bigint;
+    let storage: MemoryStorage;
+    if (restarting && (await backend.get(MEMBER_ID_KEY)) !== undefined) {
+      // A data dir with a member in it: bootstrap flags are ignored, as etcd ignores them.
+      id = Buffer.from((await backend.get(MEMBER_ID_KEY))!).readBigUInt64BE();
+      clusterId = Buffer.from((await backend.get(CLUSTER_ID_KEY))!).readBigUInt64BE();
+      storage = restoreMemoryStorage(state, EMPTY_BYTES);
+      config.log('info', 'restarting member from its data dir', { 'member-id': id.toString(16), 'applied-index': backend.consistentIndex });
+    } else {
+      const founders = [...config.initialCluster].map(([name, peerUrls]) => ({
+        id: memberIdOf(peerUrls, config.initialClusterToken),
+        name,
+        peerUrls,
+      }));
+      const self = founders.find((m) => m.name === config.name);
+      if (!self) throw new Error(`couldn't find local name "${config.name}" in the initial cluster configuration`);
+      id = self.id;
+      clusterId = clusterIdOf(founders.map((m) => m.id));
+      storage = restoreMemoryStorage(state, EMPTY_BYTES);
+      if (config.initialClusterState === 'new') {
+        // The founding members as the log's first entries, each carrying the member's attributes.
+        const entries: Entry[] = founders.map((m, i) => ({
+          term: 1,
+          index: i + 1,
+          type: EntryType.ConfChange,
+          data: encodeConfChange({
+            type: ConfChangeType.AddNode,
+            nodeId: m.id,
+            context: encodeMember({ id: m.id, name: '', peerUrls: m.peerUrls, clientUrls: [], isLearner: false }),
+          }),
+        }));
+        const hardState = { term: 1, vote: 0n, commit: entries.length };
+        await logStore.save({ entries, hardState }, { sync: true });
+        storage.append(entries);
+        storage.setHardState(hardState);
+      }
+      const idBytes = Buffer.alloc(8);
+      idBytes.writeBigUInt64BE(id);
+      backend.put(MEMBER_ID_KEY, idBytes);
+      const clusterBytes = Buffer.alloc(8);
+      clusterBytes.writeBigUInt64BE(clusterId);
+      backend.put(CLUSTER_ID_KEY, clusterBytes);
+      await backend.commit(backend.consistentIndex);
+    }
+    const sm = await StateMachine.open(backend, smOptions);
+    const members = await MemberRegistry.load(backend);
+    const applied = Math.max(sm.appliedIndex, storage.firstIndex() - 1);
+    const node = new RawNode({
+      id,
+      storage,
+      applied,
+      electionTick: Math.max(2, Math.round(config.electionTimeoutMs / config.heartbeatIntervalMs)),
+      heartbeatTick: 1,
+      rand: { intn: (n: number) => randomBytes(4).readUInt32BE() % n },
+    });
+    let server: EtcdServer | undefined;
+    const transport = new PeerTransport(clusterId, {
+      receive: (messages) => server?.enqueue((n) => messages.forEach((m) => stepSafely(n, m))),
+      unreachable: (peer) => server?.enqueue((n) => n.reportUnreachable(peer)),
+      snapshotSent: (peer, ok) => server?.enqueue((n) => n.reportSnapshot(peer, ok ? SnapshotStatus.Finish : SnapshotStatus.Failure)),
+    });
+    await transport.listen(config.listenPeerUrls[0]!);
+    server = new EtcdServer(config, id, clusterId, layout, node, storage, logStore, snapshots, sm, members, transport);
+    // Founders not yet in the registry (a fresh data dir): their URLs from the flags, until their entries apply.
+    if (members.list().length === 0) {
+      for (const peerUrls of config.initialCluster.values()) server.peerUrlsFromFlags.set(memberIdOf(peerUrls, config.initialClusterToken), peerUrls);
+    }
+    server.updatePeers();
+    server.loopDone = server.loop();
+    server.timers.push(setInterval(() => server!.enqueue((n) => n.tick()), config.heartbeatIntervalMs));
+    server.timers.push(setInterval(() => server!.expireLeases(), LEASE_CHECK_INTERVAL_MS));
+    return server;
+  }
+
+  /** Peer URLs known from --initial-cluster, used until the member list (from the log) names them. */
+  private readonly peerUrlsFromFlags = new Map<NodeId, readonly string[]>();
+
+  get stateMachine(): StateMachine {
+    return this.sm;
+  }
+
+  get leaderId(): NodeId {
+    return this.leader;
+  }
+
+  get raftTerm(): number {
+    return this.term;
+  }
+
+  get raftIndex(): number {
+    return this.storage.lastIndex();
+  }
+
+  get raftAppliedIndex(): number {
+    return this.appliedIndex;
+  }
+
+  get isLearner(): boolean {
+    return this.members.get(this.id)?.isLearner ?? false;
+  }
+
+  onStop(listener: () => void): void {
+    this.stopListeners.push(listener);
+  }
+
+  /** The response header etcd puts on every reply. */
+  header(revision = this.sm.store.currentRevision): Pb {
+    return { cluster_id: uint64(this.clusterId), member_id: uint64(this.id), revision, raft_term: this.term };
+  }
+
+  private enqueue(item: InboxItem): void {
+    if (!this.running) return;
+    this.inbox.push(item);
+    this.wake?.();
+  }
+
+  // ---- client operations ----------------------------------------------------------------------------
+
+  /** Proposes a request and resolves once it applied here. `body` is the InternalRequest without its id. */
+  propose(body: Pb, timeoutMs = this.requestTimeoutMs()): Promise<ApplyOutcome> {
+    const id = randomBytes(8).readBigUInt64BE();
+    const data = InternalRequest.encode({ ...body, id: uint64(id) }).finish();
+    if (data.length > this.config.maxRequestBytes) return Promise.reject(Errors.requestTooLarge());
+    return new Promise<ApplyOutcome>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(id);
+        reject(Errors.timeout());
+      }, timeoutMs);
+      this.waiters.set(id, {
+        resolve: (outcome) => {
+          clearTimeout(timer);
+          resolve(outcome);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      });
+      this.enqueue((node) => {
+        try {
+          node.propose(data);
+        } catch (err) {
+          this.waiters.get(id)?.reject(droppedError(err));
+          this.waiters.delete(id);
+        }
+      });
+    });
+  }
+
+  /** Resolves once this member has applied everything committed when the call was made (ReadIndex). */
+  linearizableRead(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.readWaiters.push({ resolve, reject });
+      this.enqueue((node) => this.issueReadIndex(node));
+    });
+  }
+
+  private issueReadIndex(node: RawNode): void {
+    if (this.readWaiters.length === 0) return;
+    const waiters = this.readWaiters.splice(0);
+    const ctx = `${this.id.toString(16)}-${++this.readSequence}`;
+    try {
+      node.readIndex(Buffer.from(ctx));
+    } catch (err) {
+      for (const w of waiters) w.reject(droppedError(err));
+      return;
+    }
+    this.readsInFlight.set(ctx, { waiters });
+    // A read that got lost (no leader, leader changed) fails rather than hangs.
+    const timer = setTimeout(() => {
+      const pending = this.readsInFlight.get(ctx);
+      if (!pending || pending.index !== undefined) return;
+      this.readsInFlight.delete(ctx);
+      for (const w of pending.waiters) w.reject(this.leader === 0n ? Errors.noLeader() : Errors.timeout());
+    }, this.requestTimeoutMs());
+    timer.unref();
+  }
+
+  private requestTimeoutMs(): number {
+    return 5000 + 2 * this.config.electionTimeoutMs;
+  }
+
+  waitApplied(index: number): Promise<void> {
+    if (this.appliedIndex >= index) return Promise.resolve();
+    return new Promise((resolve) => this.appliedWaiters.push({ index, resolve }));
+  }
+
+  proposeConfChange(cc: ConfChange): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.enqueue((node) => {
+        try {
+          node.proposeConfChange(cc);
+          this.confChangeWaiters.push({ nodeId: cc.nodeId, type: cc.type, resolve, reject });
+        } catch (err) {
+          reject(droppedError(err));
+        }
+      });
+    });
+  }
+
+  private readonly confChangeWaiters: { nodeId: NodeId; type: ConfChangeType; resolve(): void; reject(err: unknown): void }[] = [];
+
+  transferLeadership(to: NodeId): void {
+    this.enqueue((node) => node.transferLeader(to));
+  }
+
+  // ---- the Ready loop --------------------------------------------------------------------------------
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      const items = this.inbox;
+      this.inbox = [];
+      for (const item of items) item(this.node);
+      if (!this.node.hasReady()) {
+        if (this.inbox.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = undefined;
+        continue;
+      }
+      try {
+        await this.handleReady(this.node.ready());
+      } catch (err) {
+        this.config.log('error', 'fatal error in the raft loop', { error: String(err) });
+        void this.stop();
+        return;
+      }
+    }
+  }
+
+  private async handleReady(rd: Ready): Promise<void> {
+    if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.raftState);
+    if (rd.hardState) this.term = rd.hardState.term;
+    this.send(rd.messages);
+    if (rd.snapshot) await this.installSnapshot(rd.snapshot);
+    if (rd.entries.length > 0 || rd.hardState) {
+      await this.logStore.save({ entries: rd.entries, hardState: rd.hardState }, { sync: rd.mustSync });
+      this.storage.append(rd.entries);
+      if (rd.hardState) this.storage.setHardState(rd.hardState);
+    }
+    this.send(rd.persistedMessages);
+    for (const rs of rd.readStates) {
+      const pending = this.readsInFlight.get(Buffer.from(rs.requestCtx).toString());
+      if (pending) pending.index = rs.index;
+    }
+    if (rd.committedEntries.length > 0) this.applyEntries(rd.committedEntries);
+    this.releaseReads();
+    this.node.advance(rd);
+    await this.maybeSnapshot();
+  }
+
+  private send(messages: readonly Message[]): void {
+    if (messages.length === 0) return;
+    const plain = messages.filter((m) => m.type !== MessageType.Snap);
+    this.transport.send(plain);
+    for (const m of messages) if (m.type === MessageType.Snap) void this.sendSnapshot(m);
+  }
+
+  /** The raft snapshot names a point; the state itself travels as a dump of the backend (which may be newer). */
+  private async sendSnapshot(m: Message): Promise<void> {
+    const chunks: Uint8Array[] = [];
+    let sha: Uint8Array = new Uint8Array(0);
+    for await (const frame of stateSnapshotFrames(this.sm.backend)) {
+      if (frame.kind === 'chunk') chunks.push(frame.data);
+      else sha = frame.sha256;
+    }
+    const data = Buffer.concat([...chunks, sha]);
+    this.config.log('info', 'sending snapshot', { to: m.to.toString(16), index: m.snapshot!.metadata.index, bytes: data.length });
+    this.transport.send([{ ...m, snapshot: { metadata: m.snapshot!.metadata, data } }]);
+  }
+
+  private async installSnapshot(snapshot: Snapshot): Promise<void> {
+    const data = snapshot.data;
+    const payload = data.subarray(0, data.length - 32);
+    const sha = data.subarray(data.length - 32);
+    async function* frames() {
+      yield { kind: 'chunk' as const, data: payload };
+      yield { kind: 'end' as const, totalBytes: payload.length, sha256: sha };
+    }
+    this.config.log('info', 'installing snapshot', { index: snapshot.metadata.index, bytes: data.length });
+    const backend = this.sm.backend;
+    await backend.replaceWith(stateSnapshotRecords(frames()));
+    const previous = this.sm;
+    this.sm = await StateMachine.open(backend, { now: () => Date.now(), minLeaseTtlSeconds: Math.ceil((3 * this.config.electionTimeoutMs) / 2 / 1000) });
+    this.onStateMachineReplaced(previous);
+    const reloaded = await MemberRegistry.load(backend);
+    for (const member of reloaded.list()) this.members.set(member);
+    const metadataOnly = { metadata: snapshot.metadata, data: EMPTY_BYTES };
+    await this.snapshots.save(metadataOnly);
+    await this.logStore.save({ snapshot: snapshot.metadata }, { sync: true });
+    this.storage.applySnapshot(metadataOnly);
+    this.appliedIndex = Math.max(snapshot.metadata.index, backend.consistentIndex);
+    this.snapshotIndex = snapshot.metadata.index;
+    this.updatePeers();
+  }
+
+  /** Subscribers learn that the state machine was swapped (watch streams end; clients re-watch). */
+  private readonly replacedListeners: ((previous: StateMachine) => void)[] = [];
+  onReplaced(listener: (previous: StateMachine) => void): void {
+    this.replacedListeners.push(listener);
+  }
+  private onStateMachineReplaced(previous: StateMachine): void {
+    for (const listener of this.replacedListeners) listener(previous);
+  }
+
+  private onSoftState(lead: NodeId, state: StateType): void {
+    const wasLeader = this.leader === this.id;
+    if (lead !== this.leader) this.config.log('info', 'leader changed', { leader: lead.toString(16), term: this.term });
+    this.leader = lead;
+    const isLeader = state === StateType.Leader;
+    if (isLeader && !wasLeader) this.sm.lessor.promote(this.config.electionTimeoutMs);
+    if (!isLeader && wasLeader) this.sm.lessor.demote();
+    if (lead !== 0n && !this.published) this.publish();
+  }
+
+  /** Tells the cluster this member's name and client URLs (etcd's publish), so member list shows it started. */
+  private publish(): void {
+    this.published = true;
+    const attributes = { id: uint64(this.id), name: this.config.name, client_urls: [...this.config.advertiseClientUrls] };
+    const retry = (): void => {
+      this.propose({ publish: attributes }).catch(() => {
+        if (this.running) setTimeout(retry, 500).unref();
+      });
+    };
+    queueMicrotask(retry);
+  }
+
+  private applyEntries(entries: readonly Entry[]): void {
+    for (const entry of entries) {
+      // Entries the backend already holds (restart, or a snapshot newer than its raft index) are skipped.
+      if (entry.index <= this.sm.backend.consistentIndex) continue;
+      if (entry.type === EntryType.ConfChange) this.applyConfChange(entry);
+      else if (entry.data.length > 0) this.applyRequest(entry);
+      this.appliedIndex = entry.index;
+    }
+    void this.sm.commit(this.appliedIndex);
+    for (let i = this.appliedWaiters.length - 1; i >= 0; i--) {
+      if (this.appliedWaiters[i]!.index <= this.appliedIndex) {
+        this.appliedWaiters[i]!.resolve();
+        this.appliedWaiters.splice(i, 1);
+      }
+    }
+  }
+
+  private applyRequest(entry: Entry): void {
+    const request = InternalRequest.decode(entry.data) as Pb;
+    const waiter = this.waiters.get(toUint64(request.id));
+    if (waiter) this.waiters.delete(toUint64(request.id));
+    try {
+      const { result, done } = this.execute(request);
+      waiter?.resolve({ result, revision: this.sm.store.currentRevision, done });
+    } catch (err) {
+      if (!(err instanceof EtcdError)) throw err;
+      waiter?.reject(err);
+    }
+  }
+
+  private execute(request: Pb): { result: unknown; done?: Promise<void> } {
+    const sm = this.sm;
+    switch (request.request) {
+      case 'put':
+        return { result: sm.kv.put(putRequestFromPb(request.put)) };
+      case 'delete_range':
+        return { result: sm.kv.deleteRange(deleteRangeRequestFromPb(request.delete_range)) };
+      case 'txn':
+        return { result: sm.kv.txn(txnRequestFromPb(request.txn)) };
+      case 'compaction': {
+        const done = sm.store.compact(toNumber(request.compaction.revision));
+        return { result: {}, done };
+      }
+      case 'lease_grant':
+        return { result: sm.leaseGrant(toBigInt(request.lease_grant.ID), toNumber(request.lease_grant.TTL)) };
+      case 'lease_revoke': {
+        const id = toBigInt(request.lease_revoke.ID);
+        this.revoking.delete(id);
+        sm.leaseRevoke(id);
+        return { result: {} };
+      }
+      case 'publish': {
+        const id = toUint64(request.publish.id);
+        const existing = this.members.get(id);
+        if (existing) this.members.set({ ...existing, name: request.publish.name, clientUrls: request.publish.client_urls ?? [] });
+        return { result: {} };
+      }
+      default:
+        return { result: {} };
+    }
+  }
+
+  private applyConfChange(entry: Entry): void {
+    const cc = decodeConfChange(entry.data);
+    const member = cc.context.length > 0 ? decodeMember(cc.context) : undefined;
+    switch (cc.type) {
+      case ConfChangeType.AddNode:
+      case ConfChangeType.AddLearnerNode: {
+        const existing = this.members.get(cc.nodeId);
+        const isLearner = cc.type === ConfChangeType.AddLearnerNode;
+        if (existing) this.members.set({ ...existing, isLearner });
+        else if (member) this.members.set({ ...member, id: cc.nodeId, isLearner });
+        break;
+      }
+      case ConfChangeType.RemoveNode:
+        this.members.remove(cc.nodeId);
+        break;
+    }
+    this.node.applyConfChange(cc);
+    this.updatePeers();
+    const waiterAt = this.confChangeWaiters.findIndex((w) => w.nodeId === cc.nodeId && w.type === cc.type);
+    if (waiterAt >= 0) this.confChangeWaiters.splice(waiterAt, 1)[0]!.resolve();
+    if (cc.type === ConfChangeType.RemoveNode && cc.nodeId === this.id) {
+      this.config.log('warn', 'this member was removed from the cluster; stopping');
+      // A moment for the others to learn the removal committed before this member goes quiet.
+      setTimeout(() => void this.stop(), 2 * this.config.electionTimeoutMs).unref();
+    }
+  }
+
+  private releaseReads(): void {
+    for (const [ctx, pending] of this.readsInFlight) {
+      if (pending.index === undefined) continue;
+      const index = pending.index;
+      this.readsInFlight.delete(ctx);
+      void this.waitApplied(index).then(() => pending.waiters.forEach((w) => w.resolve()));
+    }
+  }
+
+  private async maybeSnapshot(): Promise<void> {
+    if (this.appliedIndex - this.snapshotIndex < this.config.snapshotCount) return;
+    const index = this.appliedIndex;
+    // The log below the snapshot is dropped only once the backend holds everything up to it.
+    await this.sm.backend.flushed();
+    const snapshot = this.storage.createSnapshot(index, this.node.status().confState, EMPTY_BYTES);
+    await this.snapshots.save(snapshot);
+    await this.logStore.recordSnapshot(snapshot.metadata);
+    this.snapshotIndex = index;
+    const compactTo = index - SNAPSHOT_CATCH_UP_ENTRIES;
+    if (compactTo > this.storage.firstIndex()) {
+      this.storage.compact(compactTo);
+      await this.logStore.compact(compactTo);
+    }
+    this.config.log('info', 'saved snapshot', { index });
+  }
+
+  private updatePeers(): void {
+    const peers = new Map<NodeId, readonly string[]>();
+    for (const [id, urls] of this.peerUrlsFromFlags) if (id !== this.id && !this.members.isRemoved(id)) peers.set(id, urls);
+    for (const member of this.members.list()) if (member.id !== this.id) peers.set(member.id, member.peerUrls);
+    this.transport.setPeers(peers);
+  }
+
+  /** On the leader: revoke leases past their TTL through raft (each once at a time). */
+  private expireLeases(): void {
+    if (this.leader !== this.id) return;
+    for (const id of this.sm.lessor.expired(LEASE_REVOKES_PER_CHECK)) {
+      if (this.revoking.has(id)) continue;
+      this.revoking.add(id);
+      this.propose({ lease_revoke: { ID: id.toString() } }).catch(() => this.revoking.delete(id));
+    }
+  }
+
+  /** Approximate size of the state backend on disk (etcd's dbSize). */
+  async dbSize(): Promise<number> {
+    let total = 0;
+    const dir = join(this.layout.snapDir, 'db');
+    for (const name of await readdir(dir)) total += (await stat(join(dir, name))).size;
+    return total;
+  }
+
+  /** Checks a write before it is proposed, as etcd does (empty key, txn limits, duplicate keys). */
+  checkWrite(body: Pb): void {
+    if (body.put) checkPutRequest(putRequestFromPb(body.put));
+    if (body.delete_range) checkDeleteRangeRequest(deleteRangeRequestFromPb(body.delete_range));
+    if (body.txn) checkTxnRequest(txnRequestFromPb(body.txn), this.config.maxTxnOps);
+  }
+
+  /** Stops serving: hands leadership over first when leading, then closes the peer links and the disks. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.leader === this.id && this.members.list().filter((m) => !m.isLearner).length > 1) {
+      const target = this.members.list().find((m) => m.id !== this.id && !m.isLearner);
+      if (target) {
+        this.transferLeadership(target.id);
+        const deadline = Date.now() + this.config.electionTimeoutMs;
+        while (this.leader === this.id && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    this.running = false;
+    for (const timer of this.timers) clearInterval(timer);
+    this.wake?.();
+    await this.loopDone;
+    for (const waiter of this.waiters.values()) waiter.reject(Errors.stopped());
+    this.waiters.clear();
+    await this.transport.close();
+    await this.sm.backend.close();
+    await this.logStore.close();
+    for (const listener of this.stopListeners) listener();
+  }
+}
+
+function stepSafely(node: RawNode, m: Message): void {
+  try {
+    node.step(m);
+  } catch {
+    // A message the core refuses (e.g. a local type from a peer) is dropped, as a bad packet would be.
+  }
+}
+
+function droppedError(err: unknown): unknown {
+  if (err instanceof ProposalDroppedError) return Errors.noLeader();
+  return err;
+}
+
+export function encodeMember(member: Member): Uint8Array {
+  return MemberAttributes.encode({
+    id: uint64(member.id),
+    name: member.name,
+    peer_urls: [...member.peerUrls],
+    client_urls: [...member.clientUrls],
+    is_learner: member.isLearner,
+  }).finish();
+}
+
+export function decodeMember(bytes: Uint8Array): Member {
+  const m = MemberAttributes.decode(bytes) as Pb;
+  return { id: toUint64(m.id), name: m.name ?? '', peerUrls: m.peer_urls ?? [], clientUrls: m.client_urls ?? [], isLearner: m.is_learner === true };
+}

@@ -1,0 +1,133 @@
+// Real multi-process clusters on loopback for integration tests: each member is a `barge` (or `etcd`)
+// process with its own data dir and free ports, started with etcd's flags.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const REPO = resolve(import.meta.dirname, '../..');
+export const BARGE_BIN = join(REPO, 'bin/barge.js');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export interface ClusterMember {
+  readonly name: string;
+  readonly clientUrl: string;
+  readonly peerUrl: string;
+  readonly dataDir: string;
+  process?: ChildProcess;
+  log: string;
+}
+
+export type Implementation = 'barge' | 'etcd';
+
+export class ProcessCluster {
+  readonly members: ClusterMember[] = [];
+  readonly dir: string;
+
+  private constructor(
+    readonly implementation: Implementation,
+    private readonly extraFlags: readonly string[],
+  ) {
+    this.dir = mkdtempSync(join(tmpdir(), `${implementation}-cluster-`));
+  }
+
+  static async start(size: number, implementation: Implementation = 'barge', extraFlags: readonly string[] = []): Promise<ProcessCluster> {
+    const cluster = new ProcessCluster(implementation, extraFlags);
+    for (let i = 1; i <= size; i++) {
+      const name = `m${i}`;
+      cluster.members.push({
+        name,
+        clientUrl: `http://127.0.0.1:${await freePort()}`,
+        peerUrl: `http://127.0.0.1:${await freePort()}`,
+        dataDir: join(cluster.dir, name),
+        log: '',
+      });
+    }
+    for (const member of cluster.members) cluster.spawn(member);
+    await cluster.waitHealthy();
+    return cluster;
+  }
+
+  get endpoints(): string[] {
+    return this.members.map((m) => m.clientUrl.replace('http://', ''));
+  }
+
+  private initialCluster(): string {
+    return this.members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
+  }
+
+  spawn(member: ClusterMember, state: 'new' | 'existing' = 'new'): void {
+    const flags = [
+      `--name=${member.name}`,
+      `--data-dir=${member.dataDir}`,
+      `--listen-client-urls=${member.clientUrl}`,
+      `--advertise-client-urls=${member.clientUrl}`,
+      `--listen-peer-urls=${member.peerUrl}`,
+      `--initial-advertise-peer-urls=${member.peerUrl}`,
+      `--initial-cluster=${this.initialCluster()}`,
+      `--initial-cluster-state=${state}`,
+      '--initial-cluster-token=test-cluster',
+      ...this.extraFlags,
+    ];
+    const command = this.implementation === 'barge' ? [process.execPath, BARGE_BIN] : ['etcd'];
+    const child = spawn(command[0]!, [...command.slice(1), ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr!.on('data', (chunk: Buffer) => (member.log += chunk.toString()));
+    member.process = child;
+  }
+
+  /** etcdctl against the given endpoints (all members by default); returns stdout, stderr and the exit code. */
+  etcdctl(args: readonly string[], endpoints: readonly string[] = this.endpoints, input?: string): { stdout: string; stderr: string; status: number } {
+    const result = spawnSync('etcdctl', [`--endpoints=${endpoints.join(',')}`, '--command-timeout=5s', '--dial-timeout=2s', ...args], {
+      env: { ...process.env, ETCDCTL_API: '3' },
+      encoding: 'utf8',
+      timeout: 20_000,
+      input,
+    });
+    return { stdout: result.stdout, stderr: result.stderr, status: result.status ?? -1 };
+  }
+
+  async waitHealthy(timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const health = this.etcdctl(['endpoint', 'health']);
+      if (health.status === 0) return;
+      if (Date.now() > deadline) throw new Error(`cluster not healthy: ${health.stderr}\n${this.members.map((m) => `--- ${m.name}\n${m.log}`).join('\n')}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** The member whose Status says it leads. */
+  leader(): ClusterMember {
+    const status = this.etcdctl(['endpoint', 'status', '-w', 'json']);
+    const rows = JSON.parse(status.stdout) as { Endpoint: string; Status: { header: { member_id: number }; leader: number } }[];
+    const row = rows.find((r) => String(r.Status.header.member_id) === String(r.Status.leader));
+    const member = this.members.find((m) => row && m.clientUrl.endsWith(row.Endpoint.replace(/^.*:\/\//, '')));
+    if (!member) throw new Error(`no leader in ${status.stdout}`);
+    return member;
+  }
+
+  async kill(member: ClusterMember, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = member.process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.members.map((m) => this.kill(m, 'SIGKILL')));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
