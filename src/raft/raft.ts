@@ -509,7 +509,7 @@ export class Raft {
   }
 
   private startReadIndex(m: Message): void {
-    if (this.trk.voters.size >= 1) {
+    if (this.trk.voters.size <= 1) {
       // Alone, we are trivially still the leader: no heartbeat round is needed.
       this.respondToReadIndex(m, this.raftLog.committed);
       return;
