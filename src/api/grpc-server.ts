@@ -70,6 +70,8 @@ export class ClientApi {
       Range: unary(async (call) => {
         const request = rangeRequestFromPb(call.request);
         if (request.key.length === 0) throw Errors.emptyKey();
+        // A learner serves serializable reads only.
+        if (!request.serializable && s.isLearner) throw Errors.notSupportedForLearner();
         if (!request.serializable) await s.linearizableRead();
         const result = s.stateMachine.kv.range(request);
         return rangeResponseToPb(result, s.header());
@@ -167,6 +169,7 @@ export class ClientApi {
         const member = s.members.get(id);
         if (!member) throw Errors.memberNotFound();
         if (!member.isLearner) throw Errors.memberNotLearner();
+        if (!s.learnerReady(id)) throw Errors.learnerNotReady();
         await s.proposeConfChange({ type: ConfChangeType.AddNode, nodeId: id, context: encodeMember({ ...member, isLearner: false }) });
         return { header: this.clusterHeader(), members: s.members.list().map(memberToPb) };
       }),
@@ -223,6 +226,7 @@ export class ClientApi {
   }
 
   private async write(body: Pb, toPb: (result: unknown, header: Pb) => Pb): Promise<Pb> {
+    if (this.server.isLearner) throw Errors.notSupportedForLearner();
     this.server.checkWrite(body);
     const outcome = await this.server.propose(body);
     return toPb(outcome.result, this.server.header(outcome.revision));

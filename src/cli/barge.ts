@@ -42,6 +42,7 @@ const program = new Command('barge')
   .addOption(flag('heartbeat-interval', 'time (in milliseconds) of a heartbeat interval', '100'))
   .addOption(flag('election-timeout', 'time (in milliseconds) for an election to timeout', '1000'))
   .addOption(flag('snapshot-count', 'number of committed transactions to trigger a snapshot to disk', '100000'))
+  .addOption(flag('experimental-snapshot-catchup-entries', 'entries kept in the log after a snapshot for slow followers', '5000'))
   .addOption(flag('quota-backend-bytes', 'raise alarms when backend size exceeds the given quota (0 defaults to 2 GiB)', '0'))
   .addOption(flag('max-request-bytes', 'maximum client request size in bytes the server will accept', '1572864'))
   .addOption(flag('max-txn-ops', 'maximum number of operations permitted in a transaction', '128'))
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     heartbeatIntervalMs: positiveInteger('heartbeat-interval', o['heartbeatInterval']!),
     electionTimeoutMs: positiveInteger('election-timeout', o['electionTimeout']!),
     snapshotCount: positiveInteger('snapshot-count', o['snapshotCount']!),
+    snapshotCatchUpEntries: positiveInteger('experimental-snapshot-catchup-entries', o['experimentalSnapshotCatchupEntries']!),
     quotaBackendBytes: positiveInteger('quota-backend-bytes', o['quotaBackendBytes']!) || 2 * 1024 ** 3,
     maxRequestBytes: positiveInteger('max-request-bytes', o['maxRequestBytes']!),
     maxTxnOps: positiveInteger('max-txn-ops', o['maxTxnOps']!),

@@ -47,8 +47,6 @@ const MemberAttributes = messageType('bargepb.MemberAttributes');
 
 const MEMBER_ID_KEY = metaKey('member_id');
 const CLUSTER_ID_KEY = metaKey('cluster_id');
-/** Entries kept in the log behind a snapshot, so a slightly slow follower catches up without one (etcd's figure). */
-const SNAPSHOT_CATCH_UP_ENTRIES = 5000;
 const LEASE_CHECK_INTERVAL_MS = 500;
 const LEASE_REVOKES_PER_CHECK = 1000;
 
@@ -66,6 +64,8 @@ export interface ServerConfig {
   readonly heartbeatIntervalMs: number;
   readonly electionTimeoutMs: number;
   readonly snapshotCount: number;
+  /** Entries kept in the log behind a snapshot, so a slightly slow follower catches up without one. */
+  readonly snapshotCatchUpEntries: number;
   readonly maxTxnOps: number;
   readonly maxRequestBytes: number;
   readonly quotaBackendBytes: number;
@@ -135,6 +135,7 @@ export class EtcdServer {
     let id: bigint;
     let clusterId: bigint;
     let storage: MemoryStorage;
+    let joiningMembers: Member[] = [];
     if (restarting && (await backend.get(MEMBER_ID_KEY)) !== undefined) {
       // A data dir with a member in it: bootstrap flags are ignored, as etcd ignores them.
       id = Buffer.from((await backend.get(MEMBER_ID_KEY))!).readBigUInt64BE();
@@ -149,8 +150,16 @@ export class EtcdServer {
       }));
       const self = founders.find((m) => m.name === config.name);
       if (!self) throw new Error(`couldn't find local name "${config.name}" in the initial cluster configuration`);
-      id = self.id;
-      clusterId = clusterIdOf(founders.map((m) => m.id));
+      if (config.initialClusterState === 'existing') {
+        // Added with `member add`: the running members know the id they gave this member.
+        const joined = await fetchClusterFromPeers(config);
+        id = joined.id;
+        clusterId = joined.clusterId;
+        joiningMembers = joined.members;
+      } else {
+        id = self.id;
+        clusterId = clusterIdOf(founders.map((m) => m.id));
+      }
       storage = restoreMemoryStorage(state, EMPTY_BYTES);
       if (config.initialClusterState === 'new') {
         // The founding members as the log's first entries, each carrying the member's attributes.
@@ -179,6 +188,7 @@ export class EtcdServer {
     }
     const sm = await StateMachine.open(backend, smOptions);
     const members = await MemberRegistry.load(backend);
+    for (const member of joiningMembers) members.set(member);
     const applied = Math.max(sm.appliedIndex, storage.firstIndex() - 1);
     const node = new RawNode({
       id,
@@ -190,6 +200,7 @@ export class EtcdServer {
     });
     let server: EtcdServer | undefined;
     const transport = new PeerTransport(clusterId, {
+      membersJson: () => JSON.stringify(members.list().map(memberToJson)),
       receive: (messages) => server?.enqueue((n) => messages.forEach((m) => stepSafely(n, m))),
       unreachable: (peer) => server?.enqueue((n) => n.reportUnreachable(peer)),
       snapshotSent: (peer, ok) => server?.enqueue((n) => n.reportSnapshot(peer, ok ? SnapshotStatus.Finish : SnapshotStatus.Failure)),
@@ -228,6 +239,14 @@ export class EtcdServer {
 
   get raftAppliedIndex(): number {
     return this.appliedIndex;
+  }
+
+  /** On the leader: whether a learner's log is close enough to the leader's to be promoted (etcd's 90%). */
+  learnerReady(id: NodeId): boolean {
+    const status = this.node.status();
+    const match = status.progress?.get(id)?.match;
+    if (match === undefined) return this.leader !== this.id;
+    return match >= 0.9 * status.lastIndex;
   }
 
   get isLearner(): boolean {
@@ -565,7 +584,7 @@ export class EtcdServer {
     await this.snapshots.save(snapshot);
     await this.logStore.recordSnapshot(snapshot.metadata);
     this.snapshotIndex = index;
-    const compactTo = index - SNAPSHOT_CATCH_UP_ENTRIES;
+    const compactTo = index - this.config.snapshotCatchUpEntries;
     if (compactTo > this.storage.firstIndex()) {
       this.storage.compact(compactTo);
       await this.logStore.compact(compactTo);
@@ -631,6 +650,39 @@ export class EtcdServer {
     await this.logStore.close();
     for (const listener of this.stopListeners) listener();
   }
+}
+
+interface MemberJson {
+  id: string;
+  name: string;
+  peerURLs: string[];
+  clientURLs: string[];
+  isLearner: boolean;
+}
+
+function memberToJson(m: Member): MemberJson {
+  return { id: m.id.toString(16), name: m.name, peerURLs: [...m.peerUrls], clientURLs: [...m.clientUrls], isLearner: m.isLearner };
+}
+
+/** Asks the members named in --initial-cluster for the member list and finds this member in it by peer URL. */
+async function fetchClusterFromPeers(config: ServerConfig): Promise<{ id: bigint; clusterId: bigint; members: Member[] }> {
+  const own = new Set(config.initialAdvertisePeerUrls);
+  const peers = [...config.initialCluster.entries()].filter(([name]) => name !== config.name).flatMap(([, urls]) => urls);
+  for (const url of peers) {
+    try {
+      const response = await fetch(`${url}/members`, { signal: AbortSignal.timeout(2000) });
+      const listed = (await response.json()) as MemberJson[];
+      const clusterId = BigInt(`0x${response.headers.get('x-etcd-cluster-id') ?? '0'}`);
+      const members = listed.map((m) => ({ id: BigInt(`0x${m.id}`), name: m.name, peerUrls: m.peerURLs, clientUrls: m.clientURLs, isLearner: m.isLearner }));
+      const self = members.find((m) => m.peerUrls.some((u) => own.has(u)));
+      if (!self) throw new Error(`this member's peer URLs are not in the cluster's member list; was it added with "member add"?`);
+      return { id: self.id, clusterId, members };
+    } catch (err) {
+      if (err instanceof Error && err.message.includes('member add')) throw err;
+      config.log('warn', 'could not get the member list from a peer', { peer: url, error: String(err) });
+    }
+  }
+  throw new Error('could not get the cluster member list from any peer in --initial-cluster');
 }
 
 function stepSafely(node: RawNode, m: Message): void {

@@ -14,6 +14,8 @@ const MAX_BACKOFF_MS = 1000;
 const MAX_FRAME_BYTES = 512 * 1024 * 1024;
 
 export interface TransportEvents {
+  /** The member list as JSON, served at GET /members on the peer URL (how a joining member learns its id). */
+  membersJson(): string;
   /** Messages received from a peer of this cluster. */
   receive(messages: Message[]): void;
   unreachable(peer: NodeId): void;
@@ -147,7 +149,15 @@ export class PeerTransport {
     this.inbound.add(socket);
     socket.setNoDelay(true);
     let buffered: Buffer = Buffer.alloc(0);
+    let first = true;
     socket.on('data', (chunk: Buffer) => {
+      if (first) {
+        first = false;
+        if (chunk.subarray(0, 4).toString('latin1') === 'GET ') {
+          this.answerHttp(socket, chunk.toString('latin1'));
+          return;
+        }
+      }
       buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
       while (buffered.length >= 4) {
         const length = buffered.readUInt32BE(0);
@@ -175,6 +185,17 @@ export class PeerTransport {
     });
     socket.on('error', () => {});
     socket.once('close', () => this.inbound.delete(socket));
+  }
+
+  /** The one HTTP request peers answer: GET /members, as etcd's peer handler does. */
+  private answerHttp(socket: Socket, request: string): void {
+    const path = request.split(' ')[1];
+    const body = path === '/members' ? this.events.membersJson() : 'not found';
+    const status = path === '/members' ? '200 OK' : '404 Not Found';
+    socket.end(
+      `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nX-Etcd-Cluster-ID: ${this.clusterId.toString(16)}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
 
   async close(): Promise<void> {
