@@ -373,6 +373,12 @@ export class Harness {
     return storage.entries(first, storage.lastIndex() + 1, Number.MAX_SAFE_INTEGER).map((e) => e.term);
   }
 
+  /** The persisted log of `id`, from its first index on. */
+  logEntries(id: NodeId): Entry[] {
+    const storage = this.get(id).storage;
+    return storage.entries(storage.firstIndex(), storage.lastIndex() + 1, Number.MAX_SAFE_INTEGER);
+  }
+
   lastIndex(id: NodeId): number {
     return this.status(id).lastIndex;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MessageType, StateType, message, type Message } from '../../../src/raft/index.js';
-import { Harness, removeMember } from '../../support/raft-harness.js';
+import { DropReason, MessageType, StateType, message, type Message } from '../../../src/raft/index.js';
+import { Harness, removeMember, text } from '../../support/raft-harness.js';
 
 // One test per rule of the Raft paper (Ongaro and Ousterhout, "In Search of an Understandable Consensus
 // Algorithm"), named after its section. Bootstrap puts one configuration entry per founding member at the
@@ -117,20 +117,32 @@ describe('§5.3 log replication', () => {
     h.campaign(1n);
     h.propose(1n, 'x');
     h.processAll();
+    expect(h.logEntries(1n).map((e) => [e.index, e.term, text(e.data)]).at(-1)).toEqual([5, 2, 'x']);
     const appends = h.queued(MessageType.App);
     expect(appends.map((m) => m.to).sort()).toEqual([2n, 3n]);
     for (const m of appends) expect(m.entries.map((e) => new TextDecoder().decode(e.data))).toEqual(['x']);
   });
 
-  it('§5.3 an entry is committed once the leader has it on a majority, and then applied', () => {
+  it('§5.3 an entry is committed once the leader has it on a majority, not before, and then applied', () => {
     const h = new Harness([1n, 2n, 3n, 4n, 5n]);
     h.campaign(1n);
-    h.isolate(4n);
-    h.isolate(5n);
-    h.propose(1n, 'on three of five');
+    const committed = h.commit(1n);
+    h.cutLink(1n, 3n);
+    h.cutLink(1n, 4n);
+    h.cutLink(1n, 5n);
+    h.propose(1n, 'x');
+    h.stabilize();
+    expect(h.progress(1n, 2n).match).toBe(h.lastIndex(1n)); // on two of five
+    expect(h.commit(1n)).toBe(committed);
+    expect(h.appliedData(1n)).toEqual([]);
+
+    h.recover();
+    h.cutLink(1n, 4n);
+    h.cutLink(1n, 5n);
+    h.tick(1n); // 3 answers the heartbeat and is sent the entry: three of five
     h.stabilize();
     expect(h.commit(1n)).toBe(h.lastIndex(1n));
-    expect(h.appliedData(1n)).toEqual(['on three of five']);
+    expect(h.appliedData(1n)).toEqual(['x']);
   });
 
   it('§5.3 followers apply an entry only once they learn it is committed', () => {
@@ -178,26 +190,42 @@ describe('§5.4 safety', () => {
   });
 
   it('§5.4.2 a leader never commits an entry of a previous term by counting replicas (Figure 8)', () => {
-    // S1 leads term 4 holding S1's term-2 entry (index 6), which only S2 also has; S5 holds a term-3 entry
-    // at index 6 and could still be elected by S2, S3, S4 and overwrite it.
-    const h = new Harness([1n, 2n, 3n, 4n, 5n], noPreVote);
+    // Figure 8 with the bootstrap entries in front (index 2 of the figure is index 6 here).
+    // (a) S1 led term 2 and got its entry at 6 to S2 only; (b) S5 led term 3 (elected by S3, S4) with its own entry at 6.
+    const h = new Harness([1n, 2n, 3n, 4n, 5n], { ...noPreVote, maxSizePerMsg: 1 }); // one entry per append
     h.seedLog(1n, [2], 3);
     h.seedLog(2n, [2], 3);
+    h.seedLog(3n, [], 3);
+    h.seedLog(4n, [], 3);
     h.seedLog(5n, [3], 3);
+    // (c) S5 and S4 are away; S1 is elected in term 4 by S2 and S3.
+    h.isolate(4n);
+    h.isolate(5n);
     h.get(1n).node.campaign();
-    h.stabilizeHolding((m) => m.type === MessageType.App);
-    expect(h.state(1n)).toBe(StateType.Leader);
+    const probes = h.stabilizeHolding((m) => m.type === MessageType.App);
+    expect(h.leaders()).toEqual([1n]);
     expect(h.term(1n)).toBe(4);
 
-    // S3 now gets the term-2 entry: it is on a majority (S1, S2, S3) but must not count as committed.
-    hear(h, { type: MessageType.AppResp, from: 2n, to: 1n, term: 4, index: 6 });
-    hear(h, { type: MessageType.AppResp, from: 3n, to: 1n, term: 4, index: 6 });
-    expect(h.commit(1n)).toBe(5);
+    h.send(...probes.filter((m) => m.to === 2n)); // S2 takes the term-4 entry at 7
+    h.stabilize();
+    h.send(...probes.filter((m) => m.to === 3n));
+    h.deliver(); // S3 lacks 6 and rejects; the leader backs up and sends 6 alone
+    const term4ToS3 = h.stabilizeHolding(
+      (m) => m.type === MessageType.App && m.to === 3n && m.entries.some((e) => e.term === 4),
+    );
+    expect(h.logTerms(3n).slice(5)).toEqual([2]);
+    expect(h.progress(1n, 3n).match).toBe(6);
 
-    // Once an entry of its own term (the empty entry at 7) is on a majority, both commit.
-    hear(h, { type: MessageType.AppResp, from: 2n, to: 1n, term: 4, index: 7 });
-    hear(h, { type: MessageType.AppResp, from: 3n, to: 1n, term: 4, index: 7 });
+    // The term-2 entry is on S1, S2 and S3, a majority, yet S5 could still be elected by S2, S3, S4 and
+    // overwrite it (d): it must not count as committed.
+    expect(h.commit(1n)).toBe(5);
+    expect(h.appliedData(1n)).toEqual([]);
+
+    // (e) Once the term-4 entry is on a majority too, both commit.
+    h.send(...term4ToS3);
+    h.stabilize();
     expect(h.commit(1n)).toBe(7);
+    expect(h.appliedData(1n)).toEqual(['t2']);
   });
 
   it('§5.4.2 Figure 8 (d): the uncommitted previous-term entry can indeed be overwritten', () => {
@@ -245,12 +273,34 @@ describe('§5.4 safety', () => {
 });
 
 describe('§6 cluster membership and §8 client interaction', () => {
-  it('§6 a leader that is removed from the configuration stops counting itself', () => {
+  it('§6 once a member is removed, majorities are counted in the new configuration', () => {
+    const h = new Harness([1n, 2n, 3n, 4n]);
+    h.campaign(1n);
+    h.changeMembership(1n, removeMember(4n));
+    h.isolate(3n);
+    h.isolate(4n);
+    h.propose(1n, 'two of three'); // two of the old four would not be a majority
+    h.stabilize();
+    expect(h.appliedData(2n)).toEqual(['two of three']);
+  });
+
+  it('§6 a leader removed from the configuration steps aside: the rest elect one of their own and commit without it', () => {
     const h = new Harness([1n, 2n, 3n]);
     h.campaign(1n);
     h.proposeConfChange(1n, removeMember(1n));
     h.stabilize();
     expect(h.get(2n).confState.voters).toEqual([2n, 3n]);
+    expect(h.tryPropose(1n, 'from the removed leader')).toBe(DropReason.NotVoterOrLeader);
+
+    h.tick(1n); // its next heartbeat offers leadership again, now that 2 has applied the change
+    h.stabilize();
+    h.isolate(1n);
+    const [leader] = h.leaders().filter((id) => id !== 1n);
+    expect([2n, 3n]).toContain(leader);
+    h.propose(leader!, 'without 1');
+    h.stabilize();
+    expect(h.appliedData(2n)).toEqual(['without 1']);
+    expect(h.appliedData(3n)).toEqual(['without 1']);
   });
 
   it('§8 a new leader commits an entry of its term at once (the no-op), so it knows what is committed', () => {
