@@ -148,3 +148,34 @@ describe('failures', () => {
     expect(cluster.etcdctl(['get', 'after', '--print-value-only'], back).stdout).toBe('leader loss\n');
   }, 120_000);
 });
+
+describe('limits and shutdown', () => {
+  it('a request above --max-request-bytes is refused with etcd\'s error', () => {
+    const big = 'x'.repeat(1_600_000);
+    const result = cluster.etcdctl(['put', 'too-big'], [cluster.endpoints[1]!], big);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('etcdserver: request is too large');
+    expect(cluster.etcdctl(['get', 'too-big', '--print-value-only'], at(1)).stdout).toBe('');
+  });
+
+  it('a txn with more than --max-txn-ops operations is refused', () => {
+    const puts = Array.from({ length: 129 }, (_, i) => `put many/${i} v`).join('\n');
+    const result = cluster.etcdctl(['txn'], at(0), `\n${puts}\n\n\n`);
+    expect(result.stderr).toContain('etcdserver: too many operations in txn request');
+  });
+
+  it('SIGTERM on the leader hands leadership to another member before it exits', async () => {
+    const running = cluster.members.filter((m) => m.process && m.process.exitCode === null && m.process.signalCode === null);
+    const leader = cluster.leader();
+    await cluster.kill(leader, 'SIGTERM');
+    expect(leader.process!.exitCode).toBe(0);
+    expect(leader.log).toContain('received signal; shutting down');
+    const others = running.filter((m) => m !== leader).map((m) => m.clientUrl.replace('http://', ''));
+    // Handed over, not lost: the others have a leader at once, without waiting out an election timeout.
+    const status = JSON.parse(cluster.etcdctl(['endpoint', 'status', '-w', 'json'], others).stdout) as { Status: { leader: number } }[];
+    expect(status.every((s) => s.Status.leader !== 0)).toBe(true);
+    expect(cluster.etcdctl(['put', 'after-sigterm', 'ok'], others).stdout).toBe('OK\n');
+    cluster.spawn(leader);
+    await cluster.waitHealthy();
+  }, 30_000);
+});
