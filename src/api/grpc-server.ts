@@ -20,12 +20,14 @@ import {
   int64,
   type Pb,
 } from '../server/convert.js';
-import { encodeMember, type EtcdServer } from '../server/etcd-server.js';
+import type { EtcdServer } from '../server/etcd-server.js';
+import { encodeMemberAttributes } from '../server/member-codec.js';
 import { serviceDefinition } from '../server/proto.js';
 import { LeaderForwarder } from './leader-forwarder.js';
 import { serveWatch } from './watch-service.js';
 import type { DeleteRangeResponse, PutResponse, RequestOp, TxnRequest, TxnResponse } from '../mvcc/index.js';
 import { randomBytes } from 'node:crypto';
+import { snapshotFileChunks } from '../storage/snapshot-file.js';
 
 /** The version Status reports: the etcd release whose API and behaviour Barge follows. */
 export const ETCD_API_VERSION = '3.4.23';
@@ -154,7 +156,7 @@ export class ClientApi {
         await s.proposeConfChange({
           type: isLearner ? ConfChangeType.AddLearnerNode : ConfChangeType.AddNode,
           nodeId: member.id,
-          context: encodeMember(member),
+          context: encodeMemberAttributes(member),
         });
         return { header: this.clusterHeader(), member: memberToPb(member), members: s.members.list().map(memberToPb) };
       }),
@@ -170,7 +172,7 @@ export class ClientApi {
         if (!member) throw Errors.memberNotFound();
         if (!member.isLearner) throw Errors.memberNotLearner();
         if (!s.learnerReady(id)) throw Errors.learnerNotReady();
-        await s.proposeConfChange({ type: ConfChangeType.AddNode, nodeId: id, context: encodeMember({ ...member, isLearner: false }) });
+        await s.proposeConfChange({ type: ConfChangeType.AddNode, nodeId: id, context: encodeMemberAttributes({ ...member, isLearner: false }) });
         return { header: this.clusterHeader(), members: s.members.list().map(memberToPb) };
       }),
       MemberUpdate: unary(async () => {
@@ -209,7 +211,17 @@ export class ClientApi {
         return { header: s.header() };
       }),
       Snapshot: (call: grpc.ServerWritableStream<Pb, Pb>) => {
-        call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'snapshot streaming is not supported yet' });
+        void (async () => {
+          // Whole, then sent: remaining_bytes must count down from the true total.
+          const chunks: Uint8Array[] = [];
+          for await (const chunk of snapshotFileChunks(s.stateMachine.backend)) chunks.push(chunk);
+          let remaining = chunks.reduce((sum, c) => sum + c.length, 0);
+          for (const blob of chunks) {
+            remaining -= blob.length;
+            call.write({ header: s.header(), remaining_bytes: remaining, blob });
+          }
+          call.end();
+        })().catch((err: unknown) => call.destroy(err instanceof Error ? err : new Error(String(err))));
       },
     });
     g.addService(serviceDefinition('grpc.health.v1.Health'), {

@@ -3,25 +3,10 @@
 import { Command, Option } from 'commander';
 import { ClientApi } from '../api/grpc-server.js';
 import { EtcdServer, type ServerConfig } from '../server/etcd-server.js';
+import { parseInitialCluster, urlList as urls } from './flags.js';
 
 type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
-
-function urls(value: string): string[] {
-  return value.split(',').map((u) => u.trim()).filter((u) => u.length > 0);
-}
-
-/** "a=http://h:1,b=http://h:2,a=http://h:3" → a → [h:1, h:3], b → [h:2] */
-export function parseInitialCluster(value: string): Map<string, string[]> {
-  const cluster = new Map<string, string[]>();
-  for (const part of urls(value)) {
-    const at = part.indexOf('=');
-    if (at <= 0) throw new Error(`invalid --initial-cluster entry "${part}" (expected name=peer-url)`);
-    const name = part.slice(0, at);
-    cluster.set(name, [...(cluster.get(name) ?? []), part.slice(at + 1)]);
-  }
-  return cluster;
-}
 
 function flag(name: string, description: string, defaultValue?: string): Option {
   const option = new Option(`--${name} <value>`, description).env(`ETCD_${name.toUpperCase().replace(/-/g, '_')}`);

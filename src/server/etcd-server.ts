@@ -20,7 +20,6 @@ import {
   SnapshotStatus,
   StateType,
   decodeConfChange,
-  encodeConfChange,
   type ConfChange,
   type Entry,
   type Message,
@@ -28,7 +27,7 @@ import {
   type Ready,
   type Snapshot,
 } from '../raft/index.js';
-import { StateBackend, metaKey } from '../storage/backend.js';
+import { StateBackend } from '../storage/backend.js';
 import { hasMemberState, prepareDataDir, type DataDirLayout } from '../storage/data-dir.js';
 import { RaftLogStore } from '../storage/raft-log-store.js';
 import { restoreMemoryStorage } from '../storage/restore.js';
@@ -37,16 +36,15 @@ import { stateSnapshotFrames, stateSnapshotRecords } from '../storage/state-snap
 import type { MemoryStorage } from '../raft/index.js';
 import { checkDeleteRangeRequest, checkPutRequest, checkTxnRequest } from '../mvcc/index.js';
 import { deleteRangeRequestFromPb, putRequestFromPb, toBigInt, toNumber, toUint64, txnRequestFromPb, uint64, type Pb } from './convert.js';
-import { MemberRegistry, clusterIdOf, memberIdOf, type Member } from './members.js';
+import { foundersOf, loadIdentity, stageIdentity, writeFoundingEntries } from './bootstrap.js';
+import { decodeMemberAttributes } from './member-codec.js';
+import { MemberRegistry, memberIdOf, type Member } from './members.js';
 import { messageType } from './proto.js';
 import { StateMachine } from './state-machine.js';
 import { PeerTransport } from './transport.js';
 
 const InternalRequest = messageType('bargepb.InternalRequest');
-const MemberAttributes = messageType('bargepb.MemberAttributes');
 
-const MEMBER_ID_KEY = metaKey('member_id');
-const CLUSTER_ID_KEY = metaKey('cluster_id');
 const LEASE_CHECK_INTERVAL_MS = 500;
 const LEASE_REVOKES_PER_CHECK = 1000;
 
@@ -136,20 +134,17 @@ export class EtcdServer {
     let clusterId: bigint;
     let storage: MemoryStorage;
     let joiningMembers: Member[] = [];
-    if (restarting && (await backend.get(MEMBER_ID_KEY)) !== undefined) {
+    const identity = restarting ? await loadIdentity(backend) : undefined;
+    if (identity) {
       // A data dir with a member in it: bootstrap flags are ignored, as etcd ignores them.
-      id = Buffer.from((await backend.get(MEMBER_ID_KEY))!).readBigUInt64BE();
-      clusterId = Buffer.from((await backend.get(CLUSTER_ID_KEY))!).readBigUInt64BE();
+      ({ memberId: id, clusterId } = identity);
       storage = restoreMemoryStorage(state, EMPTY_BYTES);
       config.log('info', 'restarting member from its data dir', { 'member-id': id.toString(16), 'applied-index': backend.consistentIndex });
     } else {
-      const founders = [...config.initialCluster].map(([name, peerUrls]) => ({
-        id: memberIdOf(peerUrls, config.initialClusterToken),
-        name,
-        peerUrls,
-      }));
+      const { founders, clusterId: newClusterId } = foundersOf(config.initialCluster, config.initialClusterToken);
       const self = founders.find((m) => m.name === config.name);
       if (!self) throw new Error(`couldn't find local name "${config.name}" in the initial cluster configuration`);
+      storage = restoreMemoryStorage(state, EMPTY_BYTES);
       if (config.initialClusterState === 'existing') {
         // Added with `member add`: the running members know the id they gave this member.
         const joined = await fetchClusterFromPeers(config);
@@ -158,32 +153,10 @@ export class EtcdServer {
         joiningMembers = joined.members;
       } else {
         id = self.id;
-        clusterId = clusterIdOf(founders.map((m) => m.id));
+        clusterId = newClusterId;
+        await writeFoundingEntries(logStore, founders, storage);
       }
-      storage = restoreMemoryStorage(state, EMPTY_BYTES);
-      if (config.initialClusterState === 'new') {
-        // The founding members as the log's first entries, each carrying the member's attributes.
-        const entries: Entry[] = founders.map((m, i) => ({
-          term: 1,
-          index: i + 1,
-          type: EntryType.ConfChange,
-          data: encodeConfChange({
-            type: ConfChangeType.AddNode,
-            nodeId: m.id,
-            context: encodeMember({ id: m.id, name: '', peerUrls: m.peerUrls, clientUrls: [], isLearner: false }),
-          }),
-        }));
-        const hardState = { term: 1, vote: 0n, commit: entries.length };
-        await logStore.save({ entries, hardState }, { sync: true });
-        storage.append(entries);
-        storage.setHardState(hardState);
-      }
-      const idBytes = Buffer.alloc(8);
-      idBytes.writeBigUInt64BE(id);
-      backend.put(MEMBER_ID_KEY, idBytes);
-      const clusterBytes = Buffer.alloc(8);
-      clusterBytes.writeBigUInt64BE(clusterId);
-      backend.put(CLUSTER_ID_KEY, clusterBytes);
+      stageIdentity(backend, id, clusterId);
       await backend.commit(backend.consistentIndex);
     }
     const sm = await StateMachine.open(backend, smOptions);
@@ -541,7 +514,7 @@ export class EtcdServer {
 
   private applyConfChange(entry: Entry): void {
     const cc = decodeConfChange(entry.data);
-    const member = cc.context.length > 0 ? decodeMember(cc.context) : undefined;
+    const member = cc.context.length > 0 ? decodeMemberAttributes(cc.context) : undefined;
     switch (cc.type) {
       case ConfChangeType.AddNode:
       case ConfChangeType.AddLearnerNode: {
@@ -698,17 +671,3 @@ function droppedError(err: unknown): unknown {
   return err;
 }
 
-export function encodeMember(member: Member): Uint8Array {
-  return MemberAttributes.encode({
-    id: uint64(member.id),
-    name: member.name,
-    peer_urls: [...member.peerUrls],
-    client_urls: [...member.clientUrls],
-    is_learner: member.isLearner,
-  }).finish();
-}
-
-export function decodeMember(bytes: Uint8Array): Member {
-  const m = MemberAttributes.decode(bytes) as Pb;
-  return { id: toUint64(m.id), name: m.name ?? '', peerUrls: m.peer_urls ?? [], clientUrls: m.client_urls ?? [], isLearner: m.is_learner === true };
-}

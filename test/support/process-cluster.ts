@@ -43,7 +43,13 @@ export class ProcessCluster {
     this.dir = mkdtempSync(join(tmpdir(), `${implementation}-cluster-`));
   }
 
-  static async start(size: number, implementation: Implementation = 'barge', extraFlags: readonly string[] = []): Promise<ProcessCluster> {
+  /** Starts `size` members; `prepare` may fill their data dirs first (a restore). */
+  static async start(
+    size: number,
+    implementation: Implementation = 'barge',
+    extraFlags: readonly string[] = [],
+    prepare?: (members: readonly ClusterMember[], cluster: ProcessCluster) => Promise<void>,
+  ): Promise<ProcessCluster> {
     const cluster = new ProcessCluster(implementation, extraFlags);
     for (let i = 1; i <= size; i++) {
       const name = `m${i}`;
@@ -55,6 +61,7 @@ export class ProcessCluster {
         log: '',
       });
     }
+    await prepare?.(cluster.members, cluster);
     for (const member of cluster.members) cluster.spawn(member);
     await cluster.waitHealthy();
     return cluster;
@@ -64,7 +71,7 @@ export class ProcessCluster {
     return this.members.map((m) => m.clientUrl.replace('http://', ''));
   }
 
-  private initialCluster(): string {
+  initialCluster(): string {
     return this.members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
   }
 
