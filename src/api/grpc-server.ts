@@ -27,25 +27,32 @@ import { LeaderForwarder } from './leader-forwarder.js';
 import { serveWatch } from './watch-service.js';
 import type { DeleteRangeResponse, PutResponse, RequestOp, TxnRequest, TxnResponse } from '../mvcc/index.js';
 import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { Duplex } from 'node:stream';
+import { httpHandler } from './http-gateway.js';
 import { snapshotFileChunks } from '../storage/snapshot-file.js';
 
 /** The version Status reports: the etcd release whose API and behaviour Barge follows. */
 export const ETCD_API_VERSION = '3.4.23';
 
-type Unary = (call: grpc.ServerUnaryCall<Pb, Pb>) => Promise<Pb>;
+/** A unary handler; it reads only `call.request`, so the JSON gateway can call it too. */
+export type Unary = (call: { request: Pb }) => Promise<Pb>;
+const RAW = Symbol('unary handler');
 
 function toServiceError(err: unknown): Partial<grpc.StatusObject> {
   if (err instanceof EtcdError) return { code: err.code as number, details: err.message };
   return { code: GrpcCode.Unknown as number, details: err instanceof Error ? err.message : String(err) };
 }
 
-function unary(handler: Unary): grpc.handleUnaryCall<Pb, Pb> {
-  return (call, callback) => {
+function unary(handler: Unary): grpc.handleUnaryCall<Pb, Pb> & { [RAW]: Unary } {
+  const grpcHandler: grpc.handleUnaryCall<Pb, Pb> = (call, callback) => {
     handler(call).then(
       (response) => callback(null, response),
       (err: unknown) => callback(toServiceError(err) as grpc.ServiceError),
     );
   };
+  return Object.assign(grpcHandler, { [RAW]: handler });
 }
 
 function isReadOnly(txn: TxnRequest): boolean {
@@ -67,8 +74,7 @@ export class ClientApi {
   constructor(private readonly server: EtcdServer) {
     this.forwarder = new LeaderForwarder(server);
     const s = this.server;
-    const g = this.grpcServer;
-    g.addService(serviceDefinition('etcdserverpb.KV'), {
+    this.register('etcdserverpb.KV', {
       Range: unary(async (call) => {
         const request = rangeRequestFromPb(call.request);
         if (request.key.length === 0) throw Errors.emptyKey();
@@ -97,10 +103,10 @@ export class ClientApi {
         return { header: s.header(outcome.revision) };
       }),
     });
-    g.addService(serviceDefinition('etcdserverpb.Watch'), {
+    this.register('etcdserverpb.Watch', {
       Watch: (call: grpc.ServerDuplexStream<Pb, Pb>) => serveWatch(s, call),
     });
-    g.addService(serviceDefinition('etcdserverpb.Lease'), {
+    this.register('etcdserverpb.Lease', {
       LeaseGrant: unary(async (call) => {
         const ttl = toNumber(call.request.TTL);
         if (ttl > MAX_LEASE_TTL_SECONDS) throw Errors.leaseTtlTooLarge();
@@ -138,7 +144,7 @@ export class ClientApi {
         return { header: s.header(), leases: s.stateMachine.lessor.leaseIds().map((id) => ({ ID: int64(id) })) };
       }),
     });
-    g.addService(serviceDefinition('etcdserverpb.Cluster'), {
+    this.register('etcdserverpb.Cluster', {
       MemberList: unary(async () => ({ header: this.clusterHeader(), members: s.members.list().map(memberToPb) })),
       MemberAdd: unary(async (call) => {
         const peerUrls: string[] = call.request.peerURLs ?? [];
@@ -179,7 +185,7 @@ export class ClientApi {
         throw new EtcdError(GrpcCode.Unimplemented, 'member update is not supported yet');
       }),
     });
-    g.addService(serviceDefinition('etcdserverpb.Maintenance'), {
+    this.register('etcdserverpb.Maintenance', {
       Status: unary(async () => ({
         header: s.header(),
         version: ETCD_API_VERSION,
@@ -224,12 +230,23 @@ export class ClientApi {
         })().catch((err: unknown) => call.destroy(err instanceof Error ? err : new Error(String(err))));
       },
     });
-    g.addService(serviceDefinition('grpc.health.v1.Health'), {
+    this.register('grpc.health.v1.Health', {
       Check: unary(async () => ({ status: 1 })),
       Watch: (call: grpc.ServerWritableStream<Pb, Pb>) => {
         call.write({ status: 1 });
       },
     });
+  }
+
+  /** Unary handlers by "package.Service/Method", for the JSON gateway. */
+  readonly unaryHandlers = new Map<string, Unary>();
+
+  private register(service: string, implementation: Record<string, object>): void {
+    this.grpcServer.addService(serviceDefinition(service), implementation as grpc.UntypedServiceImplementation);
+    for (const [method, handler] of Object.entries(implementation)) {
+      const raw = (handler as { [RAW]?: Unary })[RAW];
+      if (raw) this.unaryHandlers.set(`${service}/${method}`, raw);
+    }
   }
 
   private clusterHeader(): Pb {
@@ -251,26 +268,72 @@ export class ClientApi {
     return this.forwarder.keepAlive(id);
   }
 
+  private readonly listeners: Server[] = [];
+  private injector: ReturnType<grpc.Server['createConnectionInjector']> | undefined;
+
+  /**
+   * Serves the client URLs: each connection's first bytes say which protocol it speaks, so gRPC (HTTP/2)
+   * and HTTP/1.1 (/health, /version, /metrics, the JSON gateway) share a port as they do on etcd.
+   */
   async listen(urls: readonly string[]): Promise<void> {
+    const injector = this.grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+    this.injector = injector;
+    const http = createHttpServer(httpHandler(this.server, this.unaryHandlers, ETCD_API_VERSION));
     for (const url of urls) {
       const { hostname, port } = new URL(url);
-      await new Promise<void>((resolve, reject) => {
-        this.grpcServer.bindAsync(`${hostname}:${port}`, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve()));
+      const listener = createNetServer((socket) => {
+        socket.once('data', (chunk: Buffer) => {
+          socket.pause();
+          if (chunk.subarray(0, HTTP2_PREFACE.length).equals(HTTP2_PREFACE)) {
+            // HTTP/2 sessions pick up bytes already read from the socket.
+            socket.unshift(chunk);
+            injector.injectConnection(socket);
+          } else {
+            // The HTTP/1 parser reads the socket's handle directly and would miss them: hand it a stream
+            // that starts with them.
+            http.emit('connection', replaying(socket, chunk));
+          }
+        });
+        socket.on('error', () => {});
       });
+      await new Promise<void>((resolve, reject) => {
+        listener.once('error', reject);
+        listener.listen(Number(port), hostname.replace(/^\[|\]$/g, ''), () => resolve());
+      });
+      this.listeners.push(listener);
     }
   }
 
   async close(): Promise<void> {
     this.forwarder.close();
-    await new Promise<void>((resolve) => {
-      this.grpcServer.tryShutdown(() => resolve());
-      setTimeout(() => {
-        this.grpcServer.forceShutdown();
-        resolve();
-      }, 1000).unref();
-    });
+    for (const listener of this.listeners) listener.close();
+    this.injector?.destroy();
+    this.grpcServer.forceShutdown();
   }
 }
+
+/** A stream over `socket` that first yields `first` (bytes already read to sniff the protocol). */
+function replaying(socket: Socket, first: Buffer): Duplex {
+  const stream = new Duplex({
+    read: () => void socket.resume(),
+    write: (chunk: Buffer, _encoding, callback) => void socket.write(chunk, callback),
+    final: (callback) => void socket.end(callback),
+    destroy: (err, callback) => {
+      socket.destroy(err ?? undefined);
+      callback(err);
+    },
+  });
+  stream.push(first);
+  socket.on('data', (chunk: Buffer) => {
+    if (!stream.push(chunk)) socket.pause();
+  });
+  socket.on('end', () => stream.push(null));
+  socket.on('close', () => stream.destroy());
+  return Object.assign(stream, { setTimeout: () => stream, setNoDelay: () => stream, setKeepAlive: () => stream, remoteAddress: socket.remoteAddress });
+}
+
+/** The start of every HTTP/2 connection ("PRI * HTTP/2.0"). */
+const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2', 'latin1');
 
 function validUrl(url: string): boolean {
   try {

@@ -210,6 +210,18 @@ export class EtcdServer {
     return this.storage.lastIndex();
   }
 
+  get raftCommitIndex(): number {
+    return this.node.status().hardState.commit;
+  }
+
+  /** For /metrics. */
+  get counters(): { leaderChanges: number; pendingProposals: number; failedProposals: number } {
+    return { leaderChanges: this.leaderChanges, pendingProposals: this.waiters.size, failedProposals: this.failedProposals };
+  }
+
+  private leaderChanges = 0;
+  private failedProposals = 0;
+
   get raftAppliedIndex(): number {
     return this.appliedIndex;
   }
@@ -251,6 +263,7 @@ export class EtcdServer {
     return new Promise<ApplyOutcome>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(id);
+        this.failedProposals++;
         reject(Errors.timeout());
       }, timeoutMs);
       this.waiters.set(id, {
@@ -267,6 +280,7 @@ export class EtcdServer {
         try {
           node.propose(data);
         } catch (err) {
+          this.failedProposals++;
           this.waiters.get(id)?.reject(droppedError(err));
           this.waiters.delete(id);
         }
@@ -430,7 +444,10 @@ export class EtcdServer {
 
   private onSoftState(lead: NodeId, state: StateType): void {
     const wasLeader = this.leader === this.id;
-    if (lead !== this.leader) this.config.log('info', 'leader changed', { leader: lead.toString(16), term: this.term });
+    if (lead !== this.leader) {
+      this.config.log('info', 'leader changed', { leader: lead.toString(16), term: this.term });
+      if (lead !== 0n) this.leaderChanges++;
+    }
     this.leader = lead;
     const isLeader = state === StateType.Leader;
     if (isLeader && !wasLeader) this.sm.lessor.promote(this.config.electionTimeoutMs);

@@ -93,3 +93,38 @@ describe('ids', () => {
     expect(clusterIdOf([memberId])).toBe(clusterId);
   });
 });
+
+describe('HTTP on the client port, against etcd 3.4', () => {
+  async function call(cluster: ProcessCluster, path: string, body?: object): Promise<string> {
+    const response = await fetch(`${cluster.members[0]!.clientUrl}${path}`, body ? { method: 'POST', body: JSON.stringify(body) } : {});
+    return `${response.status} ${mask(await response.text()).replace(/"(cluster_id|member_id|raft_term)":"\d+"/g, '"$1":#')}`;
+  }
+
+  it('answers /health and the JSON gateway the same way', async () => {
+    const requests: [string, object | undefined][] = [
+      ['/health', undefined],
+      ['/v3/kv/put', { key: Buffer.from('gw').toString('base64'), value: Buffer.from('1').toString('base64') }],
+      ['/v3/kv/range', { key: Buffer.from('gw').toString('base64') }],
+      ['/v3/kv/range', { key: Buffer.from('g').toString('base64'), range_end: Buffer.from('h').toString('base64'), keys_only: true }],
+      ['/v3/kv/range', { key: '' }],
+      ['/v3/kv/deleterange', { key: Buffer.from('gw').toString('base64'), prev_kv: true }],
+      ['/v3/kv/range', { key: Buffer.from('gw').toString('base64'), revision: 1000 }],
+    ];
+    for (const [path, body] of requests) {
+      // etcd's revision moved further in the sequence above; compare each pair right after the same step.
+      const [a, b] = [await call(etcd, path, body), await call(barge, path, body)];
+      expect(b.replace(/"revision":"\d+"/g, '"revision":#')).toBe(a.replace(/"revision":"\d+"/g, '"revision":#'));
+    }
+  });
+
+  it('serves /version and /metrics with etcd\'s metric names', async () => {
+    const version = JSON.parse(await (await fetch(`${barge.members[0]!.clientUrl}/version`)).text()) as Record<string, string>;
+    expect(Object.keys(version)).toEqual(['etcdserver', 'etcdcluster']);
+    const metrics = await (await fetch(`${barge.members[0]!.clientUrl}/metrics`)).text();
+    const etcdMetrics = await (await fetch(`${etcd.members[0]!.clientUrl}/metrics`)).text();
+    for (const name of ['etcd_server_has_leader', 'etcd_server_is_leader', 'etcd_server_proposals_committed_total', 'etcd_mvcc_db_total_size_in_bytes']) {
+      expect(metrics).toMatch(new RegExp(`^${name} \\d+`, 'm'));
+      expect(etcdMetrics).toMatch(new RegExp(`^${name} `, 'm'));
+    }
+  });
+});

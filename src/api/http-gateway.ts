@@ -1,0 +1,131 @@
+// HTTP/1.1 on the client URLs, next to gRPC, as etcd serves it: /health, /version, /metrics
+// (Prometheus text, etcd's metric names) and the JSON gateway /v3/* (also /v3beta/*), which maps each
+// POST to the same handler as the gRPC method and speaks proto3 JSON (int64 as strings, bytes as base64,
+// enums by name, defaults omitted).
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { EtcdError, GrpcCode } from '../etcd-errors.js';
+import type { Pb } from '../server/convert.js';
+import type { EtcdServer } from '../server/etcd-server.js';
+import { protoRoot } from '../server/proto.js';
+import type { Unary } from './grpc-server.js';
+
+/** Gateway path (after /v3 or /v3beta) → gRPC method. */
+const ROUTES: Record<string, string> = {
+  '/kv/range': 'etcdserverpb.KV/Range',
+  '/kv/put': 'etcdserverpb.KV/Put',
+  '/kv/deleterange': 'etcdserverpb.KV/DeleteRange',
+  '/kv/txn': 'etcdserverpb.KV/Txn',
+  '/kv/compaction': 'etcdserverpb.KV/Compact',
+  '/lease/grant': 'etcdserverpb.Lease/LeaseGrant',
+  '/lease/revoke': 'etcdserverpb.Lease/LeaseRevoke',
+  '/kv/lease/revoke': 'etcdserverpb.Lease/LeaseRevoke',
+  '/lease/timetolive': 'etcdserverpb.Lease/LeaseTimeToLive',
+  '/kv/lease/timetolive': 'etcdserverpb.Lease/LeaseTimeToLive',
+  '/lease/leases': 'etcdserverpb.Lease/LeaseLeases',
+  '/kv/lease/leases': 'etcdserverpb.Lease/LeaseLeases',
+  '/cluster/member/add': 'etcdserverpb.Cluster/MemberAdd',
+  '/cluster/member/remove': 'etcdserverpb.Cluster/MemberRemove',
+  '/cluster/member/list': 'etcdserverpb.Cluster/MemberList',
+  '/cluster/member/promote': 'etcdserverpb.Cluster/MemberPromote',
+  '/maintenance/alarm': 'etcdserverpb.Maintenance/Alarm',
+  '/maintenance/status': 'etcdserverpb.Maintenance/Status',
+  '/maintenance/defragment': 'etcdserverpb.Maintenance/Defragment',
+  '/maintenance/hash': 'etcdserverpb.Maintenance/Hash',
+  '/maintenance/hashkv': 'etcdserverpb.Maintenance/HashKV',
+  '/maintenance/transfer-leadership': 'etcdserverpb.Maintenance/MoveLeader',
+};
+
+/** How grpc-gateway turns a gRPC code into an HTTP status. */
+const HTTP_STATUS: Partial<Record<GrpcCode, number>> = {
+  [GrpcCode.Canceled]: 408,
+  [GrpcCode.InvalidArgument]: 400,
+  [GrpcCode.DeadlineExceeded]: 504,
+  [GrpcCode.NotFound]: 404,
+  [GrpcCode.AlreadyExists]: 409,
+  [GrpcCode.PermissionDenied]: 403,
+  [GrpcCode.ResourceExhausted]: 429,
+  [GrpcCode.FailedPrecondition]: 400,
+  [GrpcCode.Aborted]: 409,
+  [GrpcCode.OutOfRange]: 400,
+  [GrpcCode.Unimplemented]: 501,
+  [GrpcCode.Unavailable]: 503,
+  [GrpcCode.Unauthenticated]: 401,
+};
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function httpHandler(server: EtcdServer, handlers: ReadonlyMap<string, Unary>, version: string) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    void route(req, res).catch((err: unknown) => {
+      const code = err instanceof EtcdError ? err.code : GrpcCode.Unknown;
+      const message = err instanceof Error ? err.message : String(err);
+      json(res, HTTP_STATUS[code] ?? 500, { error: message, message, code });
+    });
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path === '/health') {
+      const healthy = server.leaderId !== 0n;
+      json(res, healthy ? 200 : 503, { health: String(healthy) });
+      return;
+    }
+    if (path === '/version') {
+      json(res, 200, { etcdserver: version, etcdcluster: `${version.split('.').slice(0, 2).join('.')}.0` });
+      return;
+    }
+    if (path === '/metrics') {
+      const text = await metrics(server);
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+      res.end(text);
+      return;
+    }
+    const match = /^\/v3(?:beta)?(\/.*)$/.exec(path);
+    const method = match ? ROUTES[match[1]!] : undefined;
+    const handler = method ? handlers.get(method) : undefined;
+    if (!method || !handler || req.method !== 'POST') {
+      json(res, 404, { error: 'Not Found', message: 'Not Found', code: GrpcCode.Unimplemented });
+      return;
+    }
+    const service = protoRoot.lookupService(method.split('/')[0]!);
+    const rpc = service.methods[method.split('/')[1]!]!;
+    rpc.resolve();
+    const body = await readBody(req);
+    const request = rpc.resolvedRequestType!.fromObject(body.trim().length > 0 ? (JSON.parse(body) as Pb) : {});
+    const response = await handler({ request: request as Pb });
+    const responseType = rpc.resolvedResponseType!;
+    json(res, 200, responseType.toObject(responseType.fromObject(response), { longs: String, enums: String, bytes: String }));
+  }
+}
+
+async function metrics(server: EtcdServer): Promise<string> {
+  const counters = server.counters;
+  const lines = [
+    ['etcd_server_has_leader', 'gauge', 'Whether or not a leader exists. 1 is existence, 0 is not.', server.leaderId !== 0n ? 1 : 0],
+    ['etcd_server_is_leader', 'gauge', 'Whether or not this member is a leader. 1 if is, 0 otherwise.', server.leaderId === server.id ? 1 : 0],
+    ['etcd_server_is_learner', 'gauge', 'Whether or not this member is a learner. 1 if is, 0 otherwise.', server.isLearner ? 1 : 0],
+    ['etcd_server_leader_changes_seen_total', 'counter', 'The number of leader changes seen.', counters.leaderChanges],
+    ['etcd_server_proposals_committed_total', 'gauge', 'The total number of consensus proposals committed.', server.raftCommitIndex],
+    ['etcd_server_proposals_applied_total', 'gauge', 'The total number of consensus proposals applied.', server.raftAppliedIndex],
+    ['etcd_server_proposals_pending', 'gauge', 'The current number of pending proposals to commit.', counters.pendingProposals],
+    ['etcd_server_proposals_failed_total', 'counter', 'The total number of failed proposals seen.', counters.failedProposals],
+    ['etcd_mvcc_db_total_size_in_bytes', 'gauge', 'Total size of the underlying database physically allocated in bytes.', await server.dbSize()],
+    ['etcd_debugging_mvcc_keys_total', 'gauge', 'Total number of keys.', server.stateMachine.store.keyCount],
+    ['etcd_debugging_mvcc_current_revision', 'gauge', 'The current revision of store.', server.stateMachine.store.currentRevision],
+    ['etcd_debugging_mvcc_compact_revision', 'gauge', 'The revision of the last compaction in store.', server.stateMachine.store.compactRevision],
+    ['etcd_debugging_mvcc_watcher_total', 'gauge', 'Total number of watchers.', server.stateMachine.watches.watcherCount],
+    ['process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', process.memoryUsage().rss],
+  ] as const;
+  return lines.map(([name, type, help, value]) => `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${value}\n`).join('');
+}
