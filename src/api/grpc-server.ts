@@ -21,6 +21,7 @@ import {
   type Pb,
 } from '../server/convert.js';
 import type { EtcdServer } from '../server/etcd-server.js';
+import type { Alarm } from '../server/state-machine.js';
 import { encodeMemberAttributes } from '../server/member-codec.js';
 import { serviceDefinition } from '../server/proto.js';
 import { LeaderForwarder } from './leader-forwarder.js';
@@ -32,6 +33,8 @@ import { createServer as createNetServer, type Server, type Socket } from 'node:
 import { Duplex } from 'node:stream';
 import { httpHandler } from './http-gateway.js';
 import { snapshotFileChunks } from '../storage/snapshot-file.js';
+
+const ALARM_NAMES = ['NONE', 'NOSPACE', 'CORRUPT'];
 
 /** The version Status reports: the etcd release whose API and behaviour Barge follows. */
 export const ETCD_API_VERSION = '3.4.23';
@@ -181,8 +184,15 @@ export class ClientApi {
         await s.proposeConfChange({ type: ConfChangeType.AddNode, nodeId: id, context: encodeMemberAttributes({ ...member, isLearner: false }) });
         return { header: this.clusterHeader(), members: s.members.list().map(memberToPb) };
       }),
-      MemberUpdate: unary(async () => {
-        throw new EtcdError(GrpcCode.Unimplemented, 'member update is not supported yet');
+      MemberUpdate: unary(async (call) => {
+        const id = toUint64(call.request.ID);
+        const peerUrls: string[] = call.request.peerURLs ?? [];
+        if (!s.members.get(id)) throw Errors.memberNotFound();
+        if (peerUrls.length === 0 || !peerUrls.every(validUrl)) throw Errors.memberBadUrls();
+        const taken = new Set(s.members.list().filter((m) => m.id !== id).flatMap((m) => m.peerUrls));
+        if (peerUrls.some((u) => taken.has(u))) throw Errors.peerUrlExist();
+        await s.propose({ update_member: { id: uint64(id), peer_urls: peerUrls } });
+        return { header: this.clusterHeader(), members: s.members.list().map(memberToPb) };
       }),
     });
     this.register('etcdserverpb.Maintenance', {
@@ -195,7 +205,10 @@ export class ClientApi {
         raftIndex: s.raftIndex,
         raftTerm: s.raftTerm,
         raftAppliedIndex: s.raftAppliedIndex,
-        errors: s.leaderId === 0n ? ['etcdserver: no leader'] : [],
+        errors: [
+          ...(s.leaderId === 0n ? ['etcdserver: no leader'] : []),
+          ...s.stateMachine.alarms().map((a) => `memberID:${a.memberId} alarm:${ALARM_NAMES[a.alarm]} `),
+        ],
         isLearner: s.isLearner,
       })),
       HashKV: unary(async (call) => {
@@ -203,7 +216,19 @@ export class ClientApi {
         return { header: s.header(), hash: hash.hash >>> 0, compact_revision: hash.compactRevision };
       }),
       Hash: unary(async () => ({ header: s.header(), hash: s.stateMachine.store.hashKv(0).hash >>> 0 })),
-      Alarm: unary(async () => ({ header: s.header(), alarms: [] })),
+      Alarm: unary(async (call) => {
+        const action = call.request.action ?? 0;
+        if (action === 0) await s.linearizableRead();
+        const alarms =
+          action === 0
+            ? s.stateMachine.alarms().filter((a) => {
+                const member = toUint64(call.request.memberID);
+                const type = call.request.alarm ?? 0;
+                return (member === 0n || a.memberId === member) && (type === 0 || a.alarm === type);
+              })
+            : ((await s.propose({ alarm: call.request })).result as Alarm[]);
+        return { header: s.header(), alarms: alarms.map((a) => ({ memberID: uint64(a.memberId), alarm: a.alarm })) };
+      }),
       Defragment: unary(async () => ({ header: s.header() })),
       MoveLeader: unary(async (call) => {
         if (s.leaderId !== s.id) throw Errors.notLeader();

@@ -3,6 +3,7 @@
 // back (gRPC's write() returns false) and its watchers catch up from history once it drained.
 
 import type * as grpc from '@grpc/grpc-js';
+import { Errors, GrpcCode } from '../etcd-errors.js';
 import { fragmentEvents, type MvccEvent, type Watcher } from '../mvcc/index.js';
 import { eventToPb, toNumber, type Pb } from '../server/convert.js';
 import type { EtcdServer } from '../server/etcd-server.js';
@@ -14,6 +15,7 @@ const PROGRESS_NOTIFY_INTERVAL_MS = 10 * 60 * 1000;
 /** etcd fragments above max-request-bytes plus this much. */
 const FRAGMENT_SLACK_BYTES = 512 * 1024;
 const ZERO_BYTE = new Uint8Array([0]);
+const LEADER_CHECK_INTERVAL_MS = 1000;
 
 interface StreamWatcher {
   readonly watcher: Watcher;
@@ -93,6 +95,16 @@ export function serveWatch(server: EtcdServer, call: grpc.ServerDuplexStream<Pb,
     write({ header: server.header(), watch_id: id, canceled: true });
   };
 
+  // With `hasleader` metadata (kube-apiserver sets it on every watch) the stream ends when the member
+  // has no leader, so the client moves to a member that has one.
+  const requireLeader = call.metadata.get('hasleader')[0] === 'true';
+  const leaderCheck = setInterval(() => {
+    if (!requireLeader || server.leaderId !== 0n || ended) return;
+    end();
+    call.emit('error', { code: GrpcCode.Unavailable, details: Errors.noLeader().message });
+  }, LEADER_CHECK_INTERVAL_MS);
+  leaderCheck.unref();
+
   const progressTimer = setInterval(() => {
     for (const [id, entry] of watchers) {
       if (entry.progressNotify && !entry.sentSinceTick && hub.isSynced(entry.watcher)) write({ header: server.header(), watch_id: id });
@@ -105,6 +117,7 @@ export function serveWatch(server: EtcdServer, call: grpc.ServerDuplexStream<Pb,
     if (ended) return;
     ended = true;
     clearInterval(progressTimer);
+    clearInterval(leaderCheck);
     for (const entry of watchers.values()) hub.cancel(entry.watcher);
     watchers.clear();
   };

@@ -2,6 +2,7 @@
 
 import { Command, Option } from 'commander';
 import { ClientApi } from '../api/grpc-server.js';
+import { AutoCompactor, parseRetentionMs } from '../server/auto-compactor.js';
 import { EtcdServer, type ServerConfig } from '../server/etcd-server.js';
 import { parseInitialCluster, urlList as urls } from './flags.js';
 
@@ -42,6 +43,19 @@ function positiveInteger(name: string, value: string): number {
   return n;
 }
 
+function autoCompaction(mode: string, retention: string): AutoCompactor | undefined {
+  if (mode !== 'periodic' && mode !== 'revision') throw new Error(`--auto-compaction-mode must be "periodic" or "revision", got "${mode}"`);
+  if (retention === '0' || retention === '') return undefined;
+  if (mode === 'revision') {
+    const revisions = Number(retention);
+    if (!Number.isInteger(revisions) || revisions <= 0) throw new Error(`--auto-compaction-retention must be a number of revisions in revision mode, got "${retention}"`);
+    return new AutoCompactor('revision', revisions);
+  }
+  const ms = parseRetentionMs(retention);
+  if (ms === undefined || ms <= 0) throw new Error(`--auto-compaction-retention must be hours or a duration (e.g. 30m) in periodic mode, got "${retention}"`);
+  return new AutoCompactor('periodic', ms);
+}
+
 async function main(): Promise<void> {
   program.parse();
   const o = program.opts<Record<string, string>>();
@@ -56,6 +70,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${JSON.stringify({ level, ts: new Date().toISOString(), msg, name, ...fields })}\n`);
   };
   const config: ServerConfig = {
+    autoCompaction: autoCompaction(o['autoCompactionMode']!, o['autoCompactionRetention']!),
     name,
     dataDir: o['dataDir'] ?? `${name}.etcd`,
     listenClientUrls: urls(o['listenClientUrls']!),

@@ -40,13 +40,15 @@ import { foundersOf, loadIdentity, stageIdentity, writeFoundingEntries } from '.
 import { decodeMemberAttributes } from './member-codec.js';
 import { MemberRegistry, memberIdOf, type Member } from './members.js';
 import { messageType } from './proto.js';
-import { StateMachine } from './state-machine.js';
+import { AlarmType, StateMachine, type Alarm } from './state-machine.js';
+import type { AutoCompactor } from './auto-compactor.js';
 import { PeerTransport } from './transport.js';
 
 const InternalRequest = messageType('bargepb.InternalRequest');
 
 const LEASE_CHECK_INTERVAL_MS = 500;
 const LEASE_REVOKES_PER_CHECK = 1000;
+const QUOTA_CHECK_INTERVAL_MS = 1000;
 
 export interface ServerConfig {
   readonly name: string;
@@ -67,6 +69,8 @@ export interface ServerConfig {
   readonly maxTxnOps: number;
   readonly maxRequestBytes: number;
   readonly quotaBackendBytes: number;
+  /** Leader-run auto-compaction; undefined when disabled (retention 0). */
+  readonly autoCompaction?: AutoCompactor;
   readonly log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -188,6 +192,9 @@ export class EtcdServer {
     server.loopDone = server.loop();
     server.timers.push(setInterval(() => server!.enqueue((n) => n.tick()), config.heartbeatIntervalMs));
     server.timers.push(setInterval(() => server!.expireLeases(), LEASE_CHECK_INTERVAL_MS));
+    server.timers.push(setInterval(() => void server!.checkQuota(), QUOTA_CHECK_INTERVAL_MS));
+    const compactor = config.autoCompaction;
+    if (compactor) server.timers.push(setInterval(() => server!.autoCompact(compactor), compactor.intervalMs));
     return server;
   }
 
@@ -499,6 +506,10 @@ export class EtcdServer {
 
   private execute(request: Pb): { result: unknown; done?: Promise<void> } {
     const sm = this.sm;
+    // With the space alarm raised, nothing may grow the database (etcd's capped applier).
+    if (sm.hasAlarm(AlarmType.NoSpace) && (request.request === 'put' || request.request === 'lease_grant' || (request.request === 'txn' && hasWrites(request.txn)))) {
+      throw Errors.noSpace();
+    }
     switch (request.request) {
       case 'put':
         return { result: sm.kv.put(putRequestFromPb(request.put)) };
@@ -518,6 +529,16 @@ export class EtcdServer {
         sm.leaseRevoke(id);
         return { result: {} };
       }
+      case 'update_member': {
+        const id = toUint64(request.update_member.id);
+        const existing = this.members.get(id);
+        if (!existing) throw Errors.memberNotFound();
+        this.members.set({ ...existing, peerUrls: request.update_member.peer_urls ?? [] });
+        this.updatePeers();
+        return { result: {} };
+      }
+      case 'alarm':
+        return { result: this.applyAlarm(request.alarm) };
       case 'publish': {
         const id = toUint64(request.publish.id);
         const existing = this.members.get(id);
@@ -527,6 +548,34 @@ export class EtcdServer {
       default:
         return { result: {} };
     }
+  }
+
+  /** etcd's Alarm: GET lists, ACTIVATE raises, DEACTIVATE clears (member 0 and NONE match all). */
+  private applyAlarm(request: Pb): Alarm[] {
+    const action = request.action ?? 0;
+    const memberId = toUint64(request.memberID);
+    const alarm = (request.alarm ?? 0) as AlarmType;
+    const sm = this.sm;
+    if (action === 0) return sm.alarms().filter((a) => (memberId === 0n || a.memberId === memberId) && (alarm === AlarmType.None || a.alarm === alarm));
+    if (action === 1) return sm.activateAlarm(memberId, alarm) ? [{ memberId, alarm }] : [];
+    return sm.deactivateAlarm(memberId, alarm) ? [{ memberId, alarm }] : [];
+  }
+
+  private autoCompact(compactor: AutoCompactor): void {
+    if (this.leader !== this.id) return;
+    const store = this.sm.store;
+    const target = compactor.decide(Date.now(), store.currentRevision, store.compactRevision);
+    if (target === undefined) return;
+    this.config.log('info', 'auto-compacting', { revision: target, mode: compactor.mode });
+    this.propose({ compaction: { revision: target } }).catch(() => undefined);
+  }
+
+  /** Raises NOSPACE once the backend outgrows --quota-backend-bytes, as etcd does. */
+  private async checkQuota(): Promise<void> {
+    if (this.sm.alarms().some((a) => a.memberId === this.id && a.alarm === AlarmType.NoSpace)) return;
+    if ((await this.dbSize()) <= this.config.quotaBackendBytes) return;
+    this.config.log('warn', 'database space exceeded; raising the NOSPACE alarm', { quota: this.config.quotaBackendBytes });
+    await this.propose({ alarm: { action: 1, memberID: uint64(this.id), alarm: AlarmType.NoSpace } }).catch(() => undefined);
   }
 
   private applyConfChange(entry: Entry): void {
@@ -673,6 +722,11 @@ async function fetchClusterFromPeers(config: ServerConfig): Promise<{ id: bigint
     }
   }
   throw new Error('could not get the cluster member list from any peer in --initial-cluster');
+}
+
+function hasWrites(txn: Pb): boolean {
+  const ops = [...(txn.success ?? []), ...(txn.failure ?? [])] as Pb[];
+  return ops.some((op) => op.request_put || op.request_delete_range || (op.request_txn && hasWrites(op.request_txn)));
 }
 
 function stepSafely(node: RawNode, m: Message): void {

@@ -3,7 +3,7 @@
 
 import { Lessor, loadLeaseRecords, stageLeaseGrant, stageLeaseRevoke, type LeaseId } from '../lease/index.js';
 import { KvApplier, MvccStore, WatchHub, keyString, rangeBounds } from '../mvcc/index.js';
-import type { StateBackend } from '../storage/backend.js';
+import { metaKey, type StateBackend } from '../storage/backend.js';
 
 export interface StateMachineOptions {
   /** Milliseconds, for lease expiry on the leader. */
@@ -12,10 +12,25 @@ export interface StateMachineOptions {
 }
 
 const ALL_KEYS = { key: new Uint8Array([0]), end: new Uint8Array([0]) };
+const ALARMS_KEY = metaKey('alarms');
+
+/** etcd's AlarmType values. */
+export enum AlarmType {
+  None = 0,
+  NoSpace = 1,
+  Corrupt = 2,
+}
+
+export interface Alarm {
+  readonly memberId: bigint;
+  readonly alarm: AlarmType;
+}
 
 export class StateMachine {
   readonly kv: KvApplier;
   readonly watches: WatchHub;
+
+  private alarmList: Alarm[] = [];
 
   private constructor(
     readonly backend: StateBackend,
@@ -36,7 +51,43 @@ export class StateMachine {
     // Attachments are not stored apart: each live key names its lease.
     const { records } = store.range(rangeBounds(ALL_KEYS), store.currentRevision);
     for (const record of records) if (record.lease !== 0n && lessor.has(record.lease)) lessor.attach(record.lease, record.key);
-    return new StateMachine(backend, store, lessor);
+    const machine = new StateMachine(backend, store, lessor);
+    const alarms = await backend.get(ALARMS_KEY);
+    if (alarms !== undefined) {
+      const stored = JSON.parse(Buffer.from(alarms).toString('utf8')) as { memberId: string; alarm: AlarmType }[];
+      machine.alarmList = stored.map((a) => ({ memberId: BigInt(a.memberId), alarm: a.alarm }));
+    }
+    return machine;
+  }
+
+  alarms(): readonly Alarm[] {
+    return this.alarmList;
+  }
+
+  hasAlarm(alarm: AlarmType): boolean {
+    return this.alarmList.some((a) => a.alarm === alarm);
+  }
+
+  /** Raises an alarm for a member; returns whether it was new. */
+  activateAlarm(memberId: bigint, alarm: AlarmType): boolean {
+    if (this.alarmList.some((a) => a.memberId === memberId && a.alarm === alarm)) return false;
+    this.alarmList = [...this.alarmList, { memberId, alarm }];
+    this.stageAlarms();
+    return true;
+  }
+
+  /** Clears an alarm; returns whether it was raised. */
+  deactivateAlarm(memberId: bigint, alarm: AlarmType): boolean {
+    const kept = this.alarmList.filter((a) => !(a.memberId === memberId && a.alarm === alarm));
+    if (kept.length === this.alarmList.length) return false;
+    this.alarmList = kept;
+    this.stageAlarms();
+    return true;
+  }
+
+  private stageAlarms(): void {
+    const stored = this.alarmList.map((a) => ({ memberId: a.memberId.toString(), alarm: a.alarm }));
+    this.backend.put(ALARMS_KEY, Buffer.from(JSON.stringify(stored)));
   }
 
   /** The index of the last entry whose effects the backend holds. */

@@ -1,0 +1,54 @@
+// Limits and housekeeping on a real member: the backend quota raises NOSPACE (writes refused with etcd's
+// error until an operator disarms it), periodic auto-compaction, and a malformed gRPC payload that must
+// not crash the member.
+
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProcessCluster } from '../../support/process-cluster.js';
+
+let cluster: ProcessCluster;
+
+beforeAll(async () => {
+  cluster = await ProcessCluster.start(1, 'barge', ['--quota-backend-bytes=20000', '--auto-compaction-mode=periodic', '--auto-compaction-retention=2s']);
+}, 60_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+describe('quota, alarms and auto-compaction', () => {
+  it('past the quota, writes are refused with NOSPACE until the alarm is disarmed; deletes still work', async () => {
+    const value = 'x'.repeat(600);
+    for (let i = 0; i < 40; i++) cluster.etcdctl(['put', `fill/${i}`, value]);
+    let refused = '';
+    for (let attempt = 0; attempt < 30 && !refused.includes('database space exceeded'); attempt++) {
+      await new Promise((r) => setTimeout(r, 200));
+      refused = cluster.etcdctl(['put', 'one-more', 'x']).stderr;
+    }
+    expect(refused).toContain('etcdserver: mvcc: database space exceeded');
+    expect(cluster.etcdctl(['alarm', 'list']).stdout).toMatch(/^memberID:\d+ alarm:NOSPACE \n$/);
+    expect(cluster.etcdctl(['endpoint', 'status']).stdout).toMatch(/alarm:NOSPACE/);
+    expect(cluster.etcdctl(['del', 'fill/0']).stdout).toBe('1\n');
+    expect(cluster.etcdctl(['alarm', 'disarm']).stdout).toMatch(/^memberID:\d+ alarm:NOSPACE \n$/);
+    expect(cluster.etcdctl(['put', 'after-disarm', 'ok']).stdout).toBe('OK\n');
+  });
+
+  it('periodic auto-compaction keeps about the retention window of history', async () => {
+    const first = JSON.parse(cluster.etcdctl(['get', 'fill/1', '-w', 'json']).stdout).header.revision as number;
+    await new Promise((r) => setTimeout(r, 3000));
+    cluster.etcdctl(['alarm', 'disarm']);
+    expect(cluster.etcdctl(['get', 'fill/1', `--rev=${first - 5}`]).stderr).toContain('etcdserver: mvcc: required revision has been compacted');
+    expect(cluster.members[0]!.log).toContain('auto-compacting');
+  });
+
+  it('a malformed request gets INTERNAL and the member keeps serving', async () => {
+    const client = new grpc.Client(cluster.endpoints[0]!, grpc.credentials.createInsecure());
+    const identity = (bytes: Buffer): Buffer => bytes;
+    const code = await new Promise<number | undefined>((resolve) =>
+      client.makeUnaryRequest('/etcdserverpb.KV/Put', identity, identity, Buffer.from([0x0a, 0xff, 0x01, 0x02]), (err) => resolve(err?.code)),
+    );
+    client.close();
+    expect(code).toBe(grpc.status.INTERNAL);
+    expect(cluster.etcdctl(['get', 'after-disarm', '--print-value-only']).stdout).toBe('ok\n');
+  });
+});
