@@ -61,8 +61,24 @@ export class WatchHub {
   private readonly unsynced = new Set<Watcher>();
   private catchUpScheduled = false;
 
-  constructor(private readonly store: MvccStore) {
+  constructor(private store: MvccStore) {
     store.onWrite((revision, records) => this.publish(revision, records));
+  }
+
+  /**
+   * Moves every watcher onto another store (the state machine was replaced by a snapshot): each catches
+   * up from the new store's history where it left off, or learns it was compacted away, never skipping.
+   */
+  adopt(store: MvccStore): void {
+    this.store = store;
+    store.onWrite((revision, records) => {
+      if (this.store === store) this.publish(revision, records);
+    });
+    for (const set of this.byKey.values()) for (const watcher of set) this.unsynced.add(watcher);
+    for (const watcher of this.ranges) this.unsynced.add(watcher);
+    this.byKey.clear();
+    this.ranges.clear();
+    if (this.unsynced.size > 0) this.scheduleCatchUp();
   }
 
   get watcherCount(): number {

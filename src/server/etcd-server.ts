@@ -427,8 +427,11 @@ export class EtcdServer {
     const backend = this.sm.backend;
     await backend.replaceWith(stateSnapshotRecords(frames()));
     const previous = this.sm;
-    this.sm = await StateMachine.open(backend, { now: () => Date.now(), minLeaseTtlSeconds: Math.ceil((3 * this.config.electionTimeoutMs) / 2 / 1000) });
-    this.onStateMachineReplaced(previous);
+    this.sm = await StateMachine.open(
+      backend,
+      { now: () => Date.now(), minLeaseTtlSeconds: Math.ceil((3 * this.config.electionTimeoutMs) / 2 / 1000) },
+      previous.watches,
+    );
     const reloaded = await MemberRegistry.load(backend);
     for (const member of reloaded.list()) this.members.set(member);
     const metadataOnly = { metadata: snapshot.metadata, data: EMPTY_BYTES };
@@ -438,15 +441,6 @@ export class EtcdServer {
     this.appliedIndex = Math.max(snapshot.metadata.index, backend.consistentIndex);
     this.snapshotIndex = snapshot.metadata.index;
     this.updatePeers();
-  }
-
-  /** Subscribers learn that the state machine was swapped (watch streams end; clients re-watch). */
-  private readonly replacedListeners: ((previous: StateMachine) => void)[] = [];
-  onReplaced(listener: (previous: StateMachine) => void): void {
-    this.replacedListeners.push(listener);
-  }
-  private onStateMachineReplaced(previous: StateMachine): void {
-    for (const listener of this.replacedListeners) listener(previous);
   }
 
   private onSoftState(lead: NodeId, state: StateType): void {

@@ -36,22 +36,25 @@ export class StateMachine {
     readonly backend: StateBackend,
     readonly store: MvccStore,
     readonly lessor: Lessor,
+    watches?: WatchHub,
   ) {
     this.kv = new KvApplier(store, {
       exists: (id) => lessor.has(id),
       attach: (id, key) => lessor.attach(id, key),
       detach: (id, key) => lessor.detach(id, key),
     });
-    this.watches = new WatchHub(store);
+    if (watches) watches.adopt(store);
+    this.watches = watches ?? new WatchHub(store);
   }
 
-  static async open(backend: StateBackend, options: StateMachineOptions): Promise<StateMachine> {
+  /** Opens the state held by `backend`; `watches` carries the watchers of a state machine this one replaces. */
+  static async open(backend: StateBackend, options: StateMachineOptions, watches?: WatchHub): Promise<StateMachine> {
     const store = await MvccStore.open(backend);
     const lessor = Lessor.fromRecords(await loadLeaseRecords(backend), { now: options.now, minTtlSeconds: options.minLeaseTtlSeconds });
     // Attachments are not stored apart: each live key names its lease.
     const { records } = store.range(rangeBounds(ALL_KEYS), store.currentRevision);
     for (const record of records) if (record.lease !== 0n && lessor.has(record.lease)) lessor.attach(record.lease, record.key);
-    const machine = new StateMachine(backend, store, lessor);
+    const machine = new StateMachine(backend, store, lessor, watches);
     const alarms = await backend.get(ALARMS_KEY);
     if (alarms !== undefined) {
       const stored = JSON.parse(Buffer.from(alarms).toString('utf8')) as { memberId: string; alarm: AlarmType }[];

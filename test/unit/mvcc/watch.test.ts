@@ -113,3 +113,37 @@ describe('watch', () => {
     expect(fragmentEvents([event(100), event(100)], 1000, (e) => e.kv.value.length)).toHaveLength(1);
   });
 });
+
+describe('watchers moving to a replacement store', () => {
+  it('continue from where they were, without a gap or a repeat, or learn they were compacted', async () => {
+    const writes = (kv: KvApplier, from: number, to: number) => {
+      for (let i = from; i < to; i++) kv.put({ key: b(`k${i % 3}`), value: b(`${i}`) });
+    };
+    const old = new MvccStore();
+    writes(new KvApplier(old), 0, 5);
+    const hub = new WatchHub(old);
+    const live = recorder();
+    const behind = recorder();
+    hub.watch({ key: b('k'), rangeEnd: b('l') }, live.sink);
+    writes(new KvApplier(old), 5, 8); // revisions 7..9 seen live
+
+    // The replacement holds the same history and more, as a snapshot from the leader would.
+    const replacement = new MvccStore();
+    const kv = new KvApplier(replacement);
+    writes(kv, 0, 12);
+    hub.adopt(replacement);
+    await settle();
+    kv.put({ key: b('k0'), value: b('after') });
+    const revisions = live.deliveries.flatMap((d) => d.events.map((e) => e.kv.modRevision));
+    expect(revisions).toEqual([7, 8, 9, 10, 11, 12, 13, 14]);
+
+    await replacement.compact(12);
+    const second = new MvccStore();
+    writes(new KvApplier(second), 0, 20);
+    await second.compact(18);
+    hub.watch({ key: b('k'), rangeEnd: b('l'), startRevision: 13 }, behind.sink);
+    hub.adopt(second);
+    await settle();
+    expect(behind.compactedAt).toBe(18);
+  });
+});
