@@ -1,5 +1,6 @@
 // Raft messages between members over one long-lived TCP connection per peer pair: each side dials its
 // peers, and everything queued for a peer since the last write goes out as one length-prefixed frame.
+// Snapshots travel on a connection of their own, in chunks, so heartbeats never wait behind them.
 // Messages for a peer that is not connected are dropped (raft retransmits), and the peer is reported
 // unreachable so the leader stops pipelining to it; a broken connection is redialled with backoff.
 
@@ -12,6 +13,9 @@ const MIN_BACKOFF_MS = 50;
 const MAX_BACKOFF_MS = 1000;
 /** A frame larger than this is refused: it cannot come from a well-behaved member. */
 const MAX_FRAME_BYTES = 512 * 1024 * 1024;
+/** Opens a connection that carries one snapshot. */
+const SNAPSHOT_MAGIC = 'SNAP';
+const SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
 
 export interface TransportEvents {
   /** The member list as JSON, served at GET /members on the peer URL (how a joining member learns its id). */
@@ -47,9 +51,12 @@ class PeerLink {
     this.urls = urls;
   }
 
+  get url(): string | undefined {
+    return this.urls[0];
+  }
+
   send(m: Message): void {
     if (!this.socket) {
-      if (m.type === MessageType.Snap) this.transport.events.snapshotSent(this.id, false);
       this.transport.events.unreachable(this.id);
       return;
     }
@@ -70,10 +77,7 @@ class PeerLink {
     const header = Buffer.alloc(4);
     header.writeUInt32BE(body.length);
     socket.write(header);
-    const snapshots = messages.filter((m) => m.type === MessageType.Snap);
-    socket.write(body, (err) => {
-      for (const snap of snapshots) this.transport.events.snapshotSent(snap.to, !err);
-    });
+    socket.write(body);
   }
 
   private dial(): void {
@@ -139,25 +143,32 @@ export class PeerTransport {
 
   send(messages: readonly Message[]): void {
     for (const m of messages) {
-      const link = this.links.get(m.to);
-      if (link) link.send(m);
-      else if (m.type === MessageType.Snap) this.events.snapshotSent(m.to, false);
+      if (m.type === MessageType.Snap) {
+        this.sendSnapshot(m);
+        continue;
+      }
+      this.links.get(m.to)?.send(m);
     }
   }
 
   private accept(socket: Socket): void {
     this.inbound.add(socket);
     socket.setNoDelay(true);
+    socket.on('error', () => {});
+    socket.once('close', () => this.inbound.delete(socket));
+    // The first bytes say what the connection carries: the member list, a snapshot, or raft frames.
+    socket.once('data', (first: Buffer) => {
+      const magic = first.subarray(0, 4).toString('latin1');
+      if (magic === 'GET ') this.answerHttp(socket, first.toString('latin1'));
+      else if (magic === SNAPSHOT_MAGIC) this.receiveSnapshot(socket, first.subarray(4));
+      else this.receiveFrames(socket, first);
+    });
+  }
+
+  /** Length-prefixed frames, each a batch of raft messages, for as long as the connection lasts. */
+  private receiveFrames(socket: Socket, first: Buffer): void {
     let buffered: Buffer = Buffer.alloc(0);
-    let first = true;
-    socket.on('data', (chunk: Buffer) => {
-      if (first) {
-        first = false;
-        if (chunk.subarray(0, 4).toString('latin1') === 'GET ') {
-          this.answerHttp(socket, chunk.toString('latin1'));
-          return;
-        }
-      }
+    const onData = (chunk: Buffer): void => {
       buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
       while (buffered.length >= 4) {
         const length = buffered.readUInt32BE(0);
@@ -166,25 +177,104 @@ export class PeerTransport {
           return;
         }
         if (buffered.length < 4 + length) break;
-        const frame = buffered.subarray(4, 4 + length);
+        const batch = this.decodeFrame(buffered.subarray(4, 4 + length));
         buffered = buffered.subarray(4 + length);
-        let batch: ReturnType<typeof decodeRaftBatch>;
-        try {
-          batch = decodeRaftBatch(frame);
-        } catch {
+        if (!batch) {
           socket.destroy();
           return;
         }
-        // A member of another cluster (a stale data dir, a wrong token) is not listened to.
-        if (batch.clusterId !== this.clusterId) {
-          socket.destroy();
-          return;
-        }
-        this.events.receive(batch.messages);
+        this.events.receive(batch);
       }
-    });
+    };
+    socket.on('data', onData);
+    onData(first);
+  }
+
+  /** A frame's messages, or undefined for garbage or another cluster's member (a stale data dir, a wrong token). */
+  private decodeFrame(frame: Buffer): Message[] | undefined {
+    try {
+      const batch = decodeRaftBatch(frame);
+      return batch.clusterId === this.clusterId ? batch.messages : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * One snapshot on its own connection: a frame with the MsgSnap (without its data), the data's length
+   * (u64), then the data. The message is delivered once all of it arrived.
+   */
+  private receiveSnapshot(socket: Socket, first: Buffer): void {
+    let buffered: Buffer = first;
+    let message: Message | undefined;
+    let expected = -1;
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const onData = (chunk: Buffer): void => {
+      if (message === undefined) {
+        buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+        if (buffered.length < 4) return;
+        const length = buffered.readUInt32BE(0);
+        if (buffered.length < 4 + length + 8) return;
+        const messages = this.decodeFrame(buffered.subarray(4, 4 + length));
+        if (!messages || messages.length !== 1 || !messages[0]!.snapshot) {
+          socket.destroy();
+          return;
+        }
+        message = messages[0];
+        expected = Number(buffered.readBigUInt64BE(4 + length));
+        chunk = buffered.subarray(4 + length + 8);
+      }
+      chunks.push(chunk);
+      received += chunk.length;
+      if (received > expected) socket.destroy();
+      else if (received === expected) {
+        const snap = message!;
+        this.events.receive([{ ...snap, snapshot: { metadata: snap.snapshot!.metadata, data: Buffer.concat(chunks, received) } }]);
+        socket.end();
+      }
+    };
+    socket.on('data', onData);
+    onData(Buffer.alloc(0));
+  }
+
+  /**
+   * Sends a snapshot on a connection of its own, in chunks that wait for the socket to drain, so the
+   * peer's regular link (heartbeats, appends) never queues behind it. Reports how it ended.
+   */
+  sendSnapshot(m: Message): void {
+    const link = this.links.get(m.to);
+    const url = link?.url;
+    if (!url || !m.snapshot) {
+      this.events.snapshotSent(m.to, false);
+      return;
+    }
+    const { host, port } = hostPort(url);
+    const socket = connect({ host, port });
+    let ok = false;
     socket.on('error', () => {});
-    socket.once('close', () => this.inbound.delete(socket));
+    socket.once('close', () => this.events.snapshotSent(m.to, ok));
+    socket.once('connect', () => {
+      void (async () => {
+        const data = m.snapshot!.data;
+        const header = encodeRaftBatch(this.clusterId, [{ ...m, snapshot: { metadata: m.snapshot!.metadata, data: new Uint8Array(0) } }]);
+        const prefix = Buffer.alloc(4 + 4 + header.length + 8);
+        prefix.write(SNAPSHOT_MAGIC, 0, 'latin1');
+        prefix.writeUInt32BE(header.length, 4);
+        Buffer.from(header).copy(prefix, 8);
+        prefix.writeBigUInt64BE(BigInt(data.length), 8 + header.length);
+        socket.write(prefix);
+        for (let at = 0; at < data.length; at += SNAPSHOT_CHUNK_BYTES) {
+          if (!socket.write(data.subarray(at, at + SNAPSHOT_CHUNK_BYTES))) await new Promise((resolve) => socket.once('drain', resolve));
+          if (socket.destroyed) return;
+        }
+        // The receiver closes once it has everything; that is the acknowledgement.
+        socket.once('end', () => {
+          ok = true;
+          socket.end();
+        });
+      })();
+    });
   }
 
   /** The one HTTP request peers answer: GET /members, as etcd's peer handler does. */

@@ -1,0 +1,91 @@
+// The peer transport over real loopback sockets: batches arrive in order, a large snapshot travels on its
+// own connection (so heartbeats sent after it arrive before it), and its outcome is reported.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageType, message, type Message, type NodeId } from '../../../src/raft/index.js';
+import { PeerTransport } from '../../../src/server/transport.js';
+import { freePort } from '../../support/process-cluster.js';
+
+const transports: PeerTransport[] = [];
+afterEach(async () => {
+  await Promise.all(transports.splice(0).map((t) => t.close()));
+});
+
+interface Endpoint {
+  transport: PeerTransport;
+  received: Message[];
+  snapshots: { peer: NodeId; ok: boolean }[];
+  url: string;
+}
+
+async function endpoint(clusterId = 7n): Promise<Endpoint> {
+  const url = `http://127.0.0.1:${await freePort()}`;
+  const e: Endpoint = { received: [], snapshots: [], url, transport: undefined as unknown as PeerTransport };
+  e.transport = new PeerTransport(clusterId, {
+    receive: (messages) => e.received.push(...messages),
+    unreachable: () => {},
+    snapshotSent: (peer, ok) => e.snapshots.push({ peer, ok }),
+    membersJson: () => '[]',
+  });
+  await e.transport.listen(url);
+  transports.push(e.transport);
+  return e;
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('peer transport', () => {
+  it('delivers batches in order, and heartbeats overtake a large snapshot on its own connection', async () => {
+    const a = await endpoint();
+    const b = await endpoint();
+    a.transport.setPeers(new Map([[2n, [b.url]]]));
+    await until(() => {
+      a.transport.send([message({ type: MessageType.Heartbeat, from: 1n, to: 2n, term: 1 })]);
+      return b.received.length > 0;
+    }, 'the link');
+    b.received.length = 0;
+
+    const data = new Uint8Array(64 * 1024 * 1024).fill(9);
+    const snapshot = message({
+      type: MessageType.Snap,
+      from: 1n,
+      to: 2n,
+      term: 1,
+      snapshot: { metadata: { index: 10, term: 1, confState: { voters: [1n, 2n], learners: [] } }, data },
+    });
+    a.transport.send([snapshot]);
+    for (let i = 0; i < 5; i++) a.transport.send([message({ type: MessageType.App, from: 1n, to: 2n, term: 1, index: i })]);
+    await until(() => b.received.some((m) => m.type === MessageType.Snap), 'the snapshot');
+    const order = b.received.filter((m) => m.type !== MessageType.Heartbeat).map((m) => (m.type === MessageType.Snap ? 'snap' : `app${m.index}`));
+    expect(order.indexOf('app0')).toBeLessThan(order.indexOf('snap'));
+    expect(order.filter((o) => o.startsWith('app'))).toEqual(['app0', 'app1', 'app2', 'app3', 'app4']);
+    const received = b.received.find((m) => m.type === MessageType.Snap)!;
+    expect(received.snapshot!.data.length).toBe(data.length);
+    expect(received.snapshot!.metadata).toEqual(snapshot.snapshot!.metadata);
+    await until(() => a.snapshots.length > 0, 'the snapshot report');
+    expect(a.snapshots).toEqual([{ peer: 2n, ok: true }]);
+  });
+
+  it('reports a snapshot to an unreachable peer as failed, and ignores members of another cluster', async () => {
+    const a = await endpoint();
+    a.transport.setPeers(new Map([[3n, [`http://127.0.0.1:${await freePort()}`]]]));
+    a.transport.send([message({ type: MessageType.Snap, from: 1n, to: 3n, term: 1, snapshot: { metadata: { index: 1, term: 1, confState: { voters: [], learners: [] } }, data: new Uint8Array(10) } })]);
+    await until(() => a.snapshots.length > 0, 'the failure report');
+    expect(a.snapshots).toEqual([{ peer: 3n, ok: false }]);
+
+    const stranger = await endpoint(99n);
+    const b = await endpoint();
+    stranger.transport.setPeers(new Map([[2n, [b.url]]]));
+    for (let i = 0; i < 20; i++) {
+      stranger.transport.send([message({ type: MessageType.Heartbeat, from: 5n, to: 2n, term: 1 })]);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(b.received).toEqual([]);
+  });
+});
