@@ -52,7 +52,7 @@ describe('a 5-member Barge cluster', () => {
     const id = line.split(',')[0]!;
     const peerUrl = cluster.members[4]!.peerUrl;
     const updated = cluster.etcdctl(['member', 'update', id, `--peer-urls=${peerUrl},http://127.0.0.2:1`]);
-    expect(updated.stdout).toMatch(new RegExp(`^Member ${id} updated in cluster [0-9a-f]+\\n$`));
+    expect(updated.stdout).toMatch(new RegExp(`^Member\\s+${id} updated in cluster\\s+[0-9a-f]+\\n$`));
     expect(cluster.etcdctl(['member', 'list'], [cluster.endpoints[0]!]).stdout).toContain(`${peerUrl},http://127.0.0.2:1`);
     expect(cluster.etcdctl(['member', 'update', 'abcd', '--peer-urls=http://127.0.0.3:1']).stderr).toContain('etcdserver: member not found');
   });

@@ -38,9 +38,9 @@ describe('membership changes on a running Barge cluster', () => {
       log: '',
     };
     const added = cluster.etcdctl(['member', 'add', 'm4', '--learner', `--peer-urls=${newcomer.peerUrl}`]);
-    expect(added.stdout).toMatch(/^Member [0-9a-f]+ added to cluster [0-9a-f]+/);
+    expect(added.stdout).toMatch(/^Member\s+[0-9a-f]+ added to cluster\s+[0-9a-f]+/);
     expect(added.stdout).toContain('ETCD_INITIAL_CLUSTER_STATE="existing"');
-    const id = /Member ([0-9a-f]+) added/.exec(added.stdout)![1]!;
+    const id = /Member\s+([0-9a-f]+) added/.exec(added.stdout)![1]!;
     const founders = cluster.members.slice();
     cluster.members.push(newcomer);
     cluster.spawn(newcomer, 'existing');
@@ -60,7 +60,7 @@ describe('membership changes on a running Barge cluster', () => {
       promoted = cluster.etcdctl(['member', 'promote', id], founders.map(endpoint));
       if (promoted.status !== 0) await new Promise((r) => setTimeout(r, 250));
     }
-    expect(promoted.stdout).toBe(`Member ${id} promoted in cluster ${/cluster ([0-9a-f]+)/.exec(added.stdout)![1]}\n`);
+    expect(promoted.stdout).toMatch(new RegExp(`^Member\\s+${id} promoted in cluster\\s+${/cluster\s+([0-9a-f]+)/.exec(added.stdout)![1]}\\n$`));
     expect(cluster.etcdctl(['put', 'via-m4', 'ok'], [endpoint(newcomer)]).stdout).toBe('OK\n');
     const list = cluster.etcdctl(['member', 'list']).stdout;
     expect(list).toMatch(new RegExp(`^${id}, started, m4, ${newcomer.peerUrl}, ${newcomer.clientUrl}, false$`, 'm'));
@@ -76,7 +76,7 @@ describe('membership changes on a running Barge cluster', () => {
     const m1 = cluster.members[0]!;
     const id = cluster.etcdctl(['member', 'list']).stdout.split('\n').find((l) => l.includes(', m1,'))!.split(',')[0]!;
     const rest = cluster.members.slice(1).map(endpoint);
-    expect(cluster.etcdctl(['member', 'remove', id], rest).stdout).toMatch(new RegExp(`^Member ${id} removed from cluster`));
+    expect(cluster.etcdctl(['member', 'remove', id], rest).stdout).toMatch(new RegExp(`^Member\\s+${id} removed from cluster`));
     const exited = await new Promise<boolean>((resolve) => {
       if (m1.process!.exitCode !== null) resolve(true);
       m1.process!.once('exit', () => resolve(true));
