@@ -403,14 +403,22 @@ export class EtcdServer {
   }
 
   /** The raft snapshot names a point; the state itself travels as a dump of the backend (which may be newer). */
+  /** The last state dump sent, per snapshot point, so a retried transfer sends the same bytes and can resume. */
+  private lastDump: { index: number; term: number; data: Uint8Array } | undefined;
+
   private async sendSnapshot(m: Message): Promise<void> {
-    const chunks: Uint8Array[] = [];
-    let sha: Uint8Array = new Uint8Array(0);
-    for await (const frame of stateSnapshotFrames(this.sm.backend)) {
-      if (frame.kind === 'chunk') chunks.push(frame.data);
-      else sha = frame.sha256;
+    const { index, term } = m.snapshot!.metadata;
+    let data = this.lastDump?.index === index && this.lastDump.term === term ? this.lastDump.data : undefined;
+    if (!data) {
+      const chunks: Uint8Array[] = [];
+      let sha: Uint8Array = new Uint8Array(0);
+      for await (const frame of stateSnapshotFrames(this.sm.backend)) {
+        if (frame.kind === 'chunk') chunks.push(frame.data);
+        else sha = frame.sha256;
+      }
+      data = Buffer.concat([...chunks, sha]);
+      this.lastDump = { index, term, data };
     }
-    const data = Buffer.concat([...chunks, sha]);
     this.config.log('info', 'sending snapshot', { to: m.to.toString(16), index: m.snapshot!.metadata.index, bytes: data.length });
     this.transport.send([{ ...m, snapshot: { metadata: m.snapshot!.metadata, data } }]);
   }

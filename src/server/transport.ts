@@ -16,6 +16,20 @@ const MAX_FRAME_BYTES = 512 * 1024 * 1024;
 /** Opens a connection that carries one snapshot. */
 const SNAPSHOT_MAGIC = 'SNAP';
 const SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
+/** The byte a receiver sends once it holds the whole snapshot. */
+const SNAPSHOT_RECEIVED = 0x4b;
+/** How long a broken snapshot transfer's bytes are kept for the sender to resume. */
+const PARTIAL_SNAPSHOT_TTL_MS = 60_000;
+
+interface PartialSnapshot {
+  readonly key: string;
+  readonly message: Message;
+  readonly total: number;
+  readonly chunks: Buffer[];
+  received: number;
+  /** When bytes last arrived. */
+  touched: number;
+}
 
 export interface TransportEvents {
   /** The member list as JSON, served at GET /members on the peer URL (how a joining member learns its id). */
@@ -201,50 +215,70 @@ export class PeerTransport {
   }
 
   /**
-   * One snapshot on its own connection: a frame with the MsgSnap (without its data), the data's length
-   * (u64), then the data. The message is delivered once all of it arrived.
+   * One snapshot on its own connection: a frame with the MsgSnap (without its data) and the data's length
+   * (u64); this side answers with how many bytes of that same snapshot it already holds from a broken
+   * earlier attempt (u64), and the sender goes on from there. The message is delivered once all arrived.
    */
   private receiveSnapshot(socket: Socket, first: Buffer): void {
     let buffered: Buffer = first;
-    let message: Message | undefined;
-    let expected = -1;
-    const chunks: Buffer[] = [];
-    let received = 0;
+    let partial: PartialSnapshot | undefined;
     const onData = (chunk: Buffer): void => {
-      if (message === undefined) {
+      if (partial === undefined) {
         buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
         if (buffered.length < 4) return;
         const length = buffered.readUInt32BE(0);
         if (buffered.length < 4 + length + 8) return;
         const messages = this.decodeFrame(buffered.subarray(4, 4 + length));
-        if (!messages || messages.length !== 1 || !messages[0]!.snapshot) {
+        const message = messages?.length === 1 ? messages[0] : undefined;
+        if (!message?.snapshot) {
           socket.destroy();
           return;
         }
-        message = messages[0];
-        expected = Number(buffered.readBigUInt64BE(4 + length));
+        const total = Number(buffered.readBigUInt64BE(4 + length));
+        const { index, term } = message.snapshot.metadata;
+        const key = `${message.from}/${term}/${index}/${total}`;
+        partial = this.partialSnapshots.get(key) ?? { key, message, total, chunks: [], received: 0, touched: 0 };
+        this.partialSnapshots.set(key, partial);
+        const offset = Buffer.alloc(8);
+        offset.writeBigUInt64BE(BigInt(partial.received));
+        socket.write(offset);
         chunk = buffered.subarray(4 + length + 8);
       }
-      chunks.push(chunk);
-      received += chunk.length;
-      if (received > expected) socket.destroy();
-      else if (received === expected) {
-        const snap = message!;
-        this.events.receive([{ ...snap, snapshot: { metadata: snap.snapshot!.metadata, data: Buffer.concat(chunks, received) } }]);
-        socket.end();
+      partial.touched = Date.now();
+      if (chunk.length > 0) {
+        partial.chunks.push(chunk);
+        partial.received += chunk.length;
+      }
+      if (partial.received > partial.total) {
+        this.partialSnapshots.delete(partial.key);
+        socket.destroy();
+      } else if (partial.received === partial.total) {
+        this.partialSnapshots.delete(partial.key);
+        const snap = partial.message;
+        this.events.receive([{ ...snap, snapshot: { metadata: snap.snapshot!.metadata, data: Buffer.concat(partial.chunks, partial.total) } }]);
+        socket.end(Uint8Array.of(SNAPSHOT_RECEIVED));
       }
     };
     socket.on('data', onData);
     onData(Buffer.alloc(0));
+    this.dropStalePartials();
+  }
+
+  /** Pieces of snapshots whose connection broke, kept a while for the sender to resume. */
+  private readonly partialSnapshots = new Map<string, PartialSnapshot>();
+
+  private dropStalePartials(): void {
+    const cutoff = Date.now() - PARTIAL_SNAPSHOT_TTL_MS;
+    for (const [key, partial] of this.partialSnapshots) if (partial.touched !== 0 && partial.touched < cutoff) this.partialSnapshots.delete(key);
   }
 
   /**
    * Sends a snapshot on a connection of its own, in chunks that wait for the socket to drain, so the
-   * peer's regular link (heartbeats, appends) never queues behind it. Reports how it ended.
+   * peer's regular link (heartbeats, appends) never queues behind it; a retry of the same snapshot
+   * resumes where the receiver's copy stopped. Reports how it ended.
    */
   sendSnapshot(m: Message): void {
-    const link = this.links.get(m.to);
-    const url = link?.url;
+    const url = this.links.get(m.to)?.url;
     if (!url || !m.snapshot) {
       this.events.snapshotSent(m.to, false);
       return;
@@ -255,26 +289,36 @@ export class PeerTransport {
     socket.on('error', () => {});
     socket.once('close', () => this.events.snapshotSent(m.to, ok));
     socket.once('connect', () => {
-      void (async () => {
-        const data = m.snapshot!.data;
-        const header = encodeRaftBatch(this.clusterId, [{ ...m, snapshot: { metadata: m.snapshot!.metadata, data: new Uint8Array(0) } }]);
-        const prefix = Buffer.alloc(4 + 4 + header.length + 8);
-        prefix.write(SNAPSHOT_MAGIC, 0, 'latin1');
-        prefix.writeUInt32BE(header.length, 4);
-        Buffer.from(header).copy(prefix, 8);
-        prefix.writeBigUInt64BE(BigInt(data.length), 8 + header.length);
-        socket.write(prefix);
-        for (let at = 0; at < data.length; at += SNAPSHOT_CHUNK_BYTES) {
-          if (!socket.write(data.subarray(at, at + SNAPSHOT_CHUNK_BYTES))) await new Promise((resolve) => socket.once('drain', resolve));
-          if (socket.destroyed) return;
+      const data = m.snapshot!.data;
+      const header = encodeRaftBatch(this.clusterId, [{ ...m, snapshot: { metadata: m.snapshot!.metadata, data: new Uint8Array(0) } }]);
+      const prefix = Buffer.alloc(4 + 4 + header.length + 8);
+      prefix.write(SNAPSHOT_MAGIC, 0, 'latin1');
+      prefix.writeUInt32BE(header.length, 4);
+      Buffer.from(header).copy(prefix, 8);
+      prefix.writeBigUInt64BE(BigInt(data.length), 8 + header.length);
+      socket.write(prefix);
+      // The receiver answers twice: the offset to go on from (u64), then one byte once it has everything.
+      let reply: Buffer = Buffer.alloc(0);
+      let sending = false;
+      socket.on('data', (chunk: Buffer) => {
+        reply = Buffer.concat([reply, chunk]);
+        if (!sending && reply.length >= 8) {
+          sending = true;
+          void this.streamSnapshotData(socket, data, Number(reply.readBigUInt64BE(0)));
         }
-        // The receiver closes once it has everything; that is the acknowledgement.
-        socket.once('end', () => {
+        if (reply.length > 8 && reply[8] === SNAPSHOT_RECEIVED) {
           ok = true;
           socket.end();
-        });
-      })();
+        }
+      });
     });
+  }
+
+  private async streamSnapshotData(socket: Socket, data: Uint8Array, offset: number): Promise<void> {
+    for (let at = offset; at < data.length; at += SNAPSHOT_CHUNK_BYTES) {
+      if (socket.destroyed) return;
+      if (!socket.write(data.subarray(at, at + SNAPSHOT_CHUNK_BYTES))) await new Promise((resolve) => socket.once('drain', resolve));
+    }
   }
 
   /** The one HTTP request peers answer: GET /members, as etcd's peer handler does. */

@@ -1,6 +1,7 @@
 // The peer transport over real loopback sockets: batches arrive in order, a large snapshot travels on its
 // own connection (so heartbeats sent after it arrive before it), and its outcome is reported.
 
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageType, message, type Message, type NodeId } from '../../../src/raft/index.js';
 import { PeerTransport } from '../../../src/server/transport.js';
@@ -88,4 +89,67 @@ describe('peer transport', () => {
     }
     expect(b.received).toEqual([]);
   });
+});
+
+describe('resuming a snapshot', () => {
+  it('a transfer cut halfway is resumed from where it stopped, not restarted', async () => {
+    const a = await endpoint();
+    const b = await endpoint();
+    // A proxy in front of b that cuts the first snapshot connection after 20 MiB and counts what it carries.
+    const carried: number[] = [];
+    const proxyPort = await freePort();
+    const target = new URL(b.url);
+    const open = new Set<Socket>();
+    const proxy: Server = createServer((client) => {
+      const upstream = connect({ host: target.hostname, port: Number(target.port) });
+      open.add(client).add(upstream);
+      const which = carried.push(0) - 1;
+      client.on('data', (chunk: Buffer) => {
+        carried[which]! += chunk.length;
+        upstream.write(chunk);
+        const isSnapshot = which > 0;
+        if (isSnapshot && which === 1 && carried[which]! > 20 * 1024 * 1024) {
+          client.destroy();
+          upstream.destroy();
+        }
+      });
+      upstream.on('data', (chunk: Buffer) => client.write(chunk));
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(proxyPort, '127.0.0.1', resolve));
+    try {
+      a.transport.setPeers(new Map([[2n, [`http://127.0.0.1:${proxyPort}`]]]));
+      await until(() => {
+        a.transport.send([message({ type: MessageType.Heartbeat, from: 1n, to: 2n, term: 1 })]);
+        return b.received.length > 0;
+      }, 'the link');
+
+      const data = new Uint8Array(48 * 1024 * 1024).map((_, i) => i % 251);
+      const snapshot = message({
+        type: MessageType.Snap,
+        from: 1n,
+        to: 2n,
+        term: 1,
+        snapshot: { metadata: { index: 30, term: 1, confState: { voters: [1n, 2n], learners: [] } }, data },
+      });
+      a.transport.send([snapshot]);
+      await until(() => a.snapshots.length === 1, 'the first attempt to end');
+      expect(a.snapshots[0]).toEqual({ peer: 2n, ok: false });
+
+      a.transport.send([snapshot]); // raft retries the same snapshot
+      await until(() => b.received.some((m) => m.type === MessageType.Snap), 'the snapshot');
+      const received = b.received.find((m) => m.type === MessageType.Snap)!;
+      expect(Buffer.from(received.snapshot!.data).equals(Buffer.from(data))).toBe(true);
+      await until(() => a.snapshots.length === 2, 'the second report');
+      expect(a.snapshots[1]).toEqual({ peer: 2n, ok: true });
+      // The second connection carried only what was missing.
+      expect(carried[2]!).toBeLessThan(data.length - 10 * 1024 * 1024);
+    } finally {
+      for (const socket of open) socket.destroy();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
+  }, 30_000);
 });
