@@ -9,6 +9,8 @@ import type { Pb } from '../server/convert.js';
 import type { EtcdServer } from '../server/etcd-server.js';
 import { protoRoot } from '../server/proto.js';
 import type { Unary } from './grpc-server.js';
+import { serveWatch } from './watch-service.js';
+import { EventEmitter } from 'node:events';
 
 /** Gateway path (after /v3 or /v3beta) → gRPC method. */
 const ROUTES: Record<string, string> = {
@@ -91,6 +93,10 @@ export function httpHandler(server: EtcdServer, handlers: ReadonlyMap<string, Un
       res.end(text);
       return;
     }
+    if (/^\/v3(?:beta)?\/watch$/.test(path) && req.method === 'POST') {
+      await watchOverHttp(server, req, res);
+      return;
+    }
     const match = /^\/v3(?:beta)?(\/.*)$/.exec(path);
     const method = match ? ROUTES[match[1]!] : undefined;
     const handler = method ? handlers.get(method) : undefined;
@@ -107,6 +113,30 @@ export function httpHandler(server: EtcdServer, handlers: ReadonlyMap<string, Un
     const responseType = rpc.resolvedResponseType!;
     json(res, 200, responseType.toObject(responseType.fromObject(response), { longs: String, enums: String, bytes: String }));
   }
+}
+
+/**
+ * The gateway's watch: the body is one WatchRequest; the reply streams each WatchResponse as a line of
+ * JSON wrapped in {"result": …}, until the client goes away.
+ */
+async function watchOverHttp(server: EtcdServer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestType = protoRoot.lookupType('etcdserverpb.WatchRequest');
+  const responseType = protoRoot.lookupType('etcdserverpb.WatchResponse');
+  const body = await readBody(req);
+  const request = requestType.fromObject(body.trim().length > 0 ? (JSON.parse(body) as Pb) : {}) as Pb;
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  const call = Object.assign(new EventEmitter(), {
+    metadata: { get: () => [] },
+    write: (response: Pb): boolean => {
+      const json = responseType.toObject(responseType.fromObject(response), { longs: String, enums: String, bytes: String });
+      return res.write(`${JSON.stringify({ result: json })}\n`);
+    },
+    end: () => res.end(),
+  });
+  res.on('drain', () => call.emit('drain'));
+  req.socket.once('close', () => call.emit('end'));
+  serveWatch(server, call);
+  call.emit('data', request);
 }
 
 async function metrics(server: EtcdServer): Promise<string> {

@@ -25,7 +25,17 @@ interface StreamWatcher {
   sentSinceTick: boolean;
 }
 
-export function serveWatch(server: EtcdServer, call: grpc.ServerDuplexStream<Pb, Pb>): void {
+/** What a watch stream needs of its transport: a gRPC duplex call, or the JSON gateway's HTTP response. */
+export interface WatchCall {
+  write(response: Pb): boolean;
+  end(): void;
+  on(event: 'data' | 'end' | 'error' | 'cancelled', listener: (request: Pb) => void): unknown;
+  once(event: 'drain', listener: () => void): unknown;
+  emit(event: 'error', error: { code: number; details: string }): boolean;
+  readonly metadata: Pick<grpc.Metadata, 'get'>;
+}
+
+export function serveWatch(server: EtcdServer, call: WatchCall): void {
   const hub = server.stateMachine.watches;
   const watchers = new Map<number, StreamWatcher>();
   let nextId = 0;

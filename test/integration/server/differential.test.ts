@@ -128,3 +128,40 @@ describe('HTTP on the client port, against etcd 3.4', () => {
     }
   });
 });
+
+describe('the gateway watch, against etcd 3.4', () => {
+  /** Opens a gateway watch on `key`, runs `writes`, and returns the lines streamed meanwhile. */
+  async function gatewayWatch(cluster: ProcessCluster, key: string, writes: () => void): Promise<string[]> {
+    const controller = new AbortController();
+    const response = await fetch(`${cluster.members[0]!.clientUrl}/v3/watch`, {
+      method: 'POST',
+      body: JSON.stringify({ create_request: { key: Buffer.from(key).toString('base64') } }),
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    let text = '';
+    const read = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+        if (done) return;
+        text += Buffer.from(value!).toString();
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 300));
+    writes();
+    await new Promise((r) => setTimeout(r, 500));
+    controller.abort();
+    await read;
+    return text.trim().split('\n').map((line) => mask(line).replace(/"(cluster_id|member_id|raft_term|revision|create_revision|mod_revision)":"\d+"/g, '"$1":#'));
+  }
+
+  it('streams the same JSON lines', async () => {
+    const run = (cluster: ProcessCluster) => () => {
+      cluster.etcdctl(['put', 'gwatch', 'one']);
+      cluster.etcdctl(['del', 'gwatch']);
+    };
+    const [fromEtcd, fromBarge] = [await gatewayWatch(etcd, 'gwatch', run(etcd)), await gatewayWatch(barge, 'gwatch', run(barge))];
+    expect(fromEtcd).toHaveLength(3);
+    expect(fromBarge).toEqual(fromEtcd);
+  });
+});
