@@ -4,7 +4,7 @@
 // Messages for a peer that is not connected are dropped (raft retransmits), and the peer is reported
 // unreachable so the leader stops pipelining to it; a broken connection is redialled with backoff.
 
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer, connect, isIP, type Server, type Socket } from 'node:net';
 import type { Message, NodeId } from '../raft/index.js';
 import { MessageType } from '../raft/index.js';
 import { decodeRaftBatch, encodeRaftBatch } from './raft-codec.js';
@@ -98,7 +98,7 @@ class PeerLink {
     if (this.closed || this.connecting || this.urls.length === 0) return;
     this.connecting = true;
     const { host, port } = hostPort(this.urls[0]!);
-    const socket = connect({ host, port });
+    const socket = connect({ host, port, localAddress: this.transport.localAddress });
     socket.setNoDelay(true);
     socket.once('connect', () => {
       this.connecting = false;
@@ -131,8 +131,15 @@ export class PeerTransport {
     readonly events: TransportEvents,
   ) {}
 
+  /**
+   * Peers are dialled from the address this member listens on for peers (when that is a specific IP), so a
+   * peer sees where a connection comes from: loopback test networks use one 127.x address per member.
+   */
+  localAddress: string | undefined;
+
   async listen(url: string): Promise<void> {
     const { host, port } = hostPort(url);
+    this.localAddress = isIP(host) !== 0 && host !== '0.0.0.0' && host !== '::' ? host : undefined;
     this.server = createServer((socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
@@ -284,7 +291,7 @@ export class PeerTransport {
       return;
     }
     const { host, port } = hostPort(url);
-    const socket = connect({ host, port });
+    const socket = connect({ host, port, localAddress: this.localAddress });
     let ok = false;
     socket.on('error', () => {});
     socket.once('close', () => this.events.snapshotSent(m.to, ok));

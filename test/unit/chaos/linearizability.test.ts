@@ -66,12 +66,11 @@ describe('linearizability checker: histories that must pass', () => {
     });
     fc.assert(
       fc.property(fc.array(opArb, { minLength: 1, maxLength: 6 }), (raw) => {
-        const history: Op[] = raw.map((r) => {
+        const history = raw.map((r): Op => {
           const call = r.call;
-          const ret = r.unknown && r.kind !== 'get' ? Infinity : r.call + r.length;
-          if (r.kind === 'put') return { input: { kind: 'put', value: r.value }, output: r.unknown ? undefined : {}, call, ret };
-          if (r.kind === 'get') return { input: { kind: 'get' }, output: { value: r.seen }, call, ret };
-          return { input: { kind: 'cas', expected: r.expected, value: r.value }, output: r.unknown ? undefined : { succeeded: r.succeeded }, call, ret };
+          if (r.kind === 'get') return get(r.seen, call, call + r.length);
+          if (r.unknown) return { ...(r.kind === 'put' ? put(r.value, call, 0) : cas(r.expected, r.value, false, call, 0)), output: undefined, ret: Infinity };
+          return r.kind === 'put' ? put(r.value, call, call + r.length) : cas(r.expected, r.value, r.succeeded, call, call + r.length);
         });
         expect(check(history)).toBe(bruteForce(history));
       }),
