@@ -1,5 +1,11 @@
-// Entry point for `npm run bench -- <name> [--keys N] [--runs N]`; each benchmark shows progress on stderr
-// and prints the median of every figure over its runs.
+// Entry point for `npm run bench -- <name> [flags]`. In-process benchmarks (raft-core, mvcc-store) print the
+// median of every figure over their runs; the network load generator (put, range, txn-put, txn-mixed, watch,
+// watch-latency, lease-keepalive) runs against any endpoints, as etcd's benchmark tool does. Progress goes to
+// stderr, results to stdout.
+import { runLoadCeiling } from './load/ceiling.js';
+import { isWorkload, parseLoadArgs } from './load/options.js';
+import { formatReport, progressPrinter } from './load/report.js';
+import { runLoad } from './load/runner.js';
 import { runMvccStore, type Figure } from './mvcc-store.js';
 import { runRaftCore } from './raft-core.js';
 
@@ -50,12 +56,38 @@ async function benchMvccStore(): Promise<void> {
   }
 }
 
-const BENCHMARKS: Record<string, () => Promise<void>> = { 'raft-core': benchRaftCore, 'mvcc-store': benchMvccStore };
+async function benchLoad(argv: readonly string[]): Promise<void> {
+  let parsed: ReturnType<typeof parseLoadArgs>;
+  try {
+    parsed = parseLoadArgs(argv);
+  } catch (err) {
+    // commander has printed help or its own error already when it throws its own kind.
+    const e = err as { code?: string; exitCode?: number; message?: string };
+    if (e.code?.startsWith('commander.')) process.exit(e.exitCode ?? 2);
+    console.error(e.message ?? String(err));
+    process.exit(2);
+  }
+  const { spec, json } = parsed;
+  const progress = progressPrinter(spec.workload);
+  const report = await runLoad(spec, progress.update);
+  progress.done();
+  console.log(json ? JSON.stringify(report, null, 2) : formatReport(report));
+}
+
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  'raft-core': benchRaftCore,
+  'mvcc-store': benchMvccStore,
+  'loadgen-ceiling': () => runLoadCeiling(process.argv.slice(3)),
+};
 
 const name = process.argv[2] ?? 'raft-core';
-const bench = BENCHMARKS[name];
-if (!bench) {
-  console.error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHMARKS).join(', ')}`);
-  process.exit(2);
+if (isWorkload(name)) {
+  await benchLoad(process.argv.slice(2));
+} else {
+  const bench = BENCHMARKS[name];
+  if (!bench) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHMARKS).join(', ')}, and the load workloads put, range, txn-put, txn-mixed, watch, watch-latency, lease-keepalive`);
+    process.exit(2);
+  }
+  await bench();
 }
-await bench();
