@@ -59,3 +59,13 @@ export async function loadIdentity(backend: StateBackend): Promise<{ memberId: b
   if (member === undefined || cluster === undefined) return undefined;
   return { memberId: Buffer.from(member).readBigUInt64BE(), clusterId: Buffer.from(cluster).readBigUInt64BE() };
 }
+
+/**
+ * A snapshot's records as this member keeps them: the sender's own member id is replaced by ours, so
+ * that installing a snapshot (one atomic swap of the backend) never changes who this member is.
+ */
+export async function* withOwnIdentity(records: AsyncIterable<[Uint8Array, Uint8Array]>, memberId: bigint): AsyncIterable<[Uint8Array, Uint8Array]> {
+  const memberIdKey = Buffer.from(MEMBER_ID_KEY);
+  for await (const record of records) if (!memberIdKey.equals(record[0])) yield record;
+  yield [MEMBER_ID_KEY, uint64Bytes(memberId)];
+}

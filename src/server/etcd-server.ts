@@ -36,7 +36,7 @@ import { stateSnapshotFrames, stateSnapshotRecords } from '../storage/state-snap
 import type { MemoryStorage } from '../raft/index.js';
 import { checkDeleteRangeRequest, checkPutRequest, checkTxnRequest } from '../mvcc/index.js';
 import { deleteRangeRequestFromPb, putRequestFromPb, toBigInt, toNumber, toUint64, txnRequestFromPb, uint64, type Pb } from './convert.js';
-import { foundersOf, loadIdentity, stageIdentity, writeFoundingEntries } from './bootstrap.js';
+import { foundersOf, loadIdentity, stageIdentity, withOwnIdentity, writeFoundingEntries } from './bootstrap.js';
 import { decodeMemberAttributes } from './member-codec.js';
 import { MemberRegistry, memberIdOf, type Member } from './members.js';
 import { messageType } from './proto.js';
@@ -433,7 +433,7 @@ export class EtcdServer {
     }
     this.config.log('info', 'installing snapshot', { index: snapshot.metadata.index, bytes: data.length });
     const backend = this.sm.backend;
-    await backend.replaceWith(stateSnapshotRecords(frames()));
+    await backend.replaceWith(withOwnIdentity(stateSnapshotRecords(frames()), this.id));
     const previous = this.sm;
     this.sm = await StateMachine.open(
       backend,

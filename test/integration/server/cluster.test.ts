@@ -148,6 +148,15 @@ describe('failures', () => {
     expect(caughtUp).toBe('299\n');
     expect(leader.log.slice(logBefore)).toContain('installing snapshot');
     expect(cluster.etcdctl(['get', 'after', '--print-value-only'], back).stdout).toBe('leader loss\n');
+
+    // The installed snapshot came from another member: restarted again, this one must still be itself.
+    const ownId = () => JSON.parse(cluster.etcdctl(['endpoint', 'status', '-w', 'json'], back).stdout)[0].Status.header.member_id as number;
+    const idBefore = ownId();
+    await cluster.kill(leader);
+    cluster.spawn(leader);
+    await cluster.waitHealthy();
+    expect(ownId()).toBe(idBefore);
+    expect(cluster.etcdctl(['put', 'after-restart', 'x'], back).status).toBe(0);
   }, 120_000);
 });
 
