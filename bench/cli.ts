@@ -69,7 +69,14 @@ async function benchLoad(argv: readonly string[]): Promise<void> {
   }
   const { spec, json } = parsed;
   const progress = progressPrinter(spec.workload);
-  const report = await runLoad(spec, progress.update);
+  let report;
+  try {
+    report = await runLoad(spec, progress.update);
+  } catch (err) {
+    progress.done();
+    console.error(`${spec.workload}: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
   progress.done();
   console.log(json ? JSON.stringify(report, null, 2) : formatReport(report));
 }

@@ -1,21 +1,19 @@
-// gRPC connections for the load generator, built from the same proto service definitions as the server.
-// Each connection is its own HTTP/2 connection (a private subchannel pool), as etcd's benchmark dials one
-// connection per --conns; clients share connections round-robin.
+// Connections for the load generator, built from the same proto service definitions as the server, one per
+// --conns as etcd's benchmark dials them; clients share connections round-robin. Unary calls go over a lean
+// HTTP/2 client (unary.ts); watch and keep-alive streams through grpc-js, on a connection of their own.
 
 import * as grpc from '@grpc/grpc-js';
 import { serviceDefinition } from '../../src/server/proto.js';
+import { UnaryClient } from './unary.js';
 
 // Wire messages as protobufjs decodes them: plain objects whose int64 fields are Long (or numbers).
 export type Message = Record<string, any>;
 
-type Unary = (request: Message, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (err: grpc.ServiceError | null, response?: Message) => void) => grpc.ClientUnaryCall;
 type Duplex = (metadata?: grpc.Metadata, options?: grpc.CallOptions) => grpc.ClientDuplexStream<Message, Message>;
 
 const constructors = {
-  KV: grpc.makeGenericClientConstructor(serviceDefinition('etcdserverpb.KV'), 'KV'),
   Watch: grpc.makeGenericClientConstructor(serviceDefinition('etcdserverpb.Watch'), 'Watch'),
   Lease: grpc.makeGenericClientConstructor(serviceDefinition('etcdserverpb.Lease'), 'Lease'),
-  Maintenance: grpc.makeGenericClientConstructor(serviceDefinition('etcdserverpb.Maintenance'), 'Maintenance'),
 };
 
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
@@ -25,42 +23,41 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
 };
 
 export class Connection {
-  readonly channel: grpc.Channel;
-  private readonly clients: Record<keyof typeof constructors, grpc.Client>;
+  private readonly unaryClient: UnaryClient;
+  private streams?: { channel: grpc.Channel; clients: Record<'Watch' | 'Lease', grpc.Client> };
 
   constructor(readonly endpoint: string) {
-    const credentials = grpc.credentials.createInsecure();
-    this.channel = new grpc.Channel(endpoint, credentials, CHANNEL_OPTIONS);
-    const make = (ctor: grpc.ServiceClientConstructor): grpc.Client => new ctor(endpoint, credentials, { channelOverride: this.channel });
-    this.clients = {
-      KV: make(constructors.KV),
-      Watch: make(constructors.Watch),
-      Lease: make(constructors.Lease),
-      Maintenance: make(constructors.Maintenance),
-    };
+    this.unaryClient = new UnaryClient(endpoint);
+  }
+
+  /** Resolves once the connection for unary calls is up. */
+  ready(timeoutMs: number): Promise<void> {
+    return this.unaryClient.ready(timeoutMs);
   }
 
   /** One unary call with a deadline; rejects with the gRPC error. */
-  unary(service: keyof typeof constructors, method: string, request: Message, timeoutMs: number): Promise<Message> {
-    const client = this.clients[service] as unknown as Record<string, Unary>;
-    const call = client[method];
-    if (!call) throw new Error(`no method ${service}.${method}`);
-    return new Promise((resolve, reject) => {
-      call.call(client, request, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, response) => {
-        if (err) reject(err);
-        else resolve(response!);
-      });
-    });
+  unary(service: 'KV' | 'Lease' | 'Maintenance', method: string, request: Message, timeoutMs: number): Promise<Message> {
+    return this.unaryClient.call(service, method, request, timeoutMs);
   }
 
+  /** A bidirectional stream (watch, lease keep-alive), through grpc-js on a second HTTP/2 connection of this one's own. */
   stream(service: 'Watch' | 'Lease', method: string): grpc.ClientDuplexStream<Message, Message> {
-    const client = this.clients[service] as unknown as Record<string, Duplex>;
+    if (!this.streams) {
+      const credentials = grpc.credentials.createInsecure();
+      const channel = new grpc.Channel(this.endpoint, credentials, CHANNEL_OPTIONS);
+      const make = (ctor: grpc.ServiceClientConstructor): grpc.Client => new ctor(this.endpoint, credentials, { channelOverride: channel });
+      this.streams = { channel, clients: { Watch: make(constructors.Watch), Lease: make(constructors.Lease) } };
+    }
+    const client = this.streams.clients[service] as unknown as Record<string, Duplex>;
     return client[method]!.call(client);
   }
 
   close(): void {
-    for (const client of Object.values(this.clients)) client.close();
-    this.channel.close();
+    this.unaryClient.close();
+    if (this.streams) {
+      for (const client of Object.values(this.streams.clients)) client.close();
+      this.streams.channel.close();
+    }
   }
 }
 

@@ -82,24 +82,11 @@ class Tally {
   }
 }
 
-function waitReady(connection: Connection, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + timeoutMs;
-    const check = (): void => {
-      const state = connection.channel.getConnectivityState(true);
-      if (state === 2 /* READY */) return resolve();
-      if (Date.now() > deadline) return reject(new Error(`could not connect to ${connection.endpoint}`));
-      connection.channel.watchConnectivityState(state, deadline, () => check());
-    };
-    check();
-  });
-}
-
 export async function runShare(spec: LoadSpec, index: number, workers: number, hooks: ShareHooks): Promise<ShareResult> {
   const connShare = share(Math.max(spec.conns, workers), workers, index);
   const connections = Array.from({ length: connShare.count }, (_, j) => new Connection(spec.endpoints[(connShare.offset + j) % spec.endpoints.length]!));
   try {
-    await Promise.all(connections.map((c) => waitReady(c, spec.requestTimeoutMs)));
+    await Promise.all(connections.map((c) => c.ready(spec.requestTimeoutMs)));
     const tally = new Tally(hooks);
     const run = spec.workload === 'watch' || spec.workload === 'watch-latency' ? runWatch : runRequests;
     return await run(spec, index, workers, connections, tally, hooks);
