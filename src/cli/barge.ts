@@ -92,7 +92,11 @@ async function main(): Promise<void> {
   if (config.electionTimeoutMs < 5 * config.heartbeatIntervalMs) {
     throw new Error('--election-timeout should be at least 5 times --heartbeat-interval');
   }
+  // Startup waits only on I/O; should that ever leave nothing to wait on, say so rather than exit silently.
+  const stalled = (): void => log('error', 'startup stalled with nothing left to wait for');
+  process.once('beforeExit', stalled);
   const server = await EtcdServer.start(config);
+  process.off('beforeExit', stalled);
   const api = new ClientApi(server);
   await api.listen(config.listenClientUrls);
   log('info', 'ready to serve client requests', {
