@@ -168,6 +168,7 @@ async function runRequests(spec: LoadSpec, index: number, workers: number, conne
       throw new Error(`not a request workload: ${spec.workload}`);
   }
 
+  await warmUp(connections, timeout);
   await hooks.ready();
   const cpuStart = process.cpuUsage();
   const start = hrtime.bigint();
@@ -192,6 +193,24 @@ async function runRequests(spec: LoadSpec, index: number, workers: number, conne
   const result = finish(tally, ops.count, start, cpuStart);
   for (const lease of leases) lease?.close();
   return result;
+}
+
+const WARM_UP_REQUESTS = 300;
+
+/**
+ * Untimed requests before the timed phase, so that a freshly forked worker has compiled its request path
+ * (etcd's tool, compiled ahead of time, needs none): serializable reads of a key no workload writes,
+ * spread over every connection.
+ */
+async function warmUp(connections: Connection[], timeoutMs: number): Promise<void> {
+  const request = { key: Buffer.from('\0bench-warm-up'), serializable: true };
+  let left = WARM_UP_REQUESTS;
+  await Promise.all(
+    Array.from({ length: Math.min(20, WARM_UP_REQUESTS) }, async (_, lane) => {
+      const connection = connections[lane % connections.length]!;
+      while (left-- > 0) await connection.unary('KV', 'Range', request, timeoutMs).catch(() => undefined);
+    }),
+  );
 }
 
 /** A keep-alive stream used one request at a time; reopened after an error. */
