@@ -7,7 +7,7 @@
 // 5-member put. It prints one table (workload, etcd, Barge, ratio) and a block for bench/RESULTS.md
 // (appended to it with --write).
 
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, readFileSync, readdirSync, lstatSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -40,8 +40,9 @@ const options = new Command('bench:compare')
   .option('--only <implementation>', 'run one implementation only (etcd or barge)')
   .option('--write', 'append the results block to bench/RESULTS.md')
   .option('--json <file>', 'also write every raw report to this file')
+  .option('--time-limit <minutes>', 'stop everything and fail after this long', (v) => Number(v), 60)
   .parse()
-  .opts<{ quick?: boolean; checkPerfLarge?: boolean; checkPerf: boolean; workers: number; only?: string; write?: boolean; json?: string }>();
+  .opts<{ quick?: boolean; checkPerfLarge?: boolean; checkPerf: boolean; workers: number; only?: string; write?: boolean; json?: string; timeLimit: number }>();
 
 const scale = options.quick ? 0.1 : 1;
 const total = (n: number): number => Math.max(1, Math.round(n * scale));
@@ -169,6 +170,8 @@ async function runCase(implementation: Implementation, cluster: ProcessCluster, 
   }
 }
 
+let checkPerfChild: ChildProcess | undefined;
+
 async function checkPerf(cluster: ProcessCluster, load: string): Promise<CheckPerf> {
   log(`etcdctl check perf --load=${load} (about a minute)`);
   return new Promise((resolvePerf) => {
@@ -176,12 +179,14 @@ async function checkPerf(cluster: ProcessCluster, load: string): Promise<CheckPe
       env: { ...process.env, ETCDCTL_API: '3' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    checkPerfChild = child;
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const ticker = setInterval(() => log(`  check perf --load=${load} running`), 15_000);
     const killer = setTimeout(() => child.kill('SIGKILL'), 180_000);
     child.on('exit', (code) => {
+      checkPerfChild = undefined;
       clearInterval(ticker);
       clearTimeout(killer);
       const clean = output.replace(/\r/g, '\n');
@@ -414,6 +419,7 @@ function resultsBlock(table: Row[], elapsedSec: number): string {
 // ---- main ----
 
 async function stopActive(): Promise<void> {
+  checkPerfChild?.kill('SIGKILL');
   const cluster = active;
   active = undefined;
   await cluster?.stop();
@@ -425,6 +431,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void stopActive().finally(() => process.exit(130));
   });
 }
+
+setTimeout(() => {
+  log(`over the time limit of ${options.timeLimit} min: stopping`);
+  void stopActive().finally(() => process.exit(1));
+}, options.timeLimit * 60_000).unref();
 
 const implementations = options.only ? IMPLEMENTATIONS.filter((i) => i === options.only) : IMPLEMENTATIONS;
 if (implementations.length === 0) {
