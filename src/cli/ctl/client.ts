@@ -1,0 +1,158 @@
+// bargectl's connection to a cluster: the first endpoint that answers (as the Go client's balancer
+// would pick a ready one), unary calls bounded by --command-timeout, and streams.
+
+import type * as Grpc from '@grpc/grpc-js';
+import type { Pb } from '../../server/convert.js';
+import { CLIENT_ID, GrpcCode, RpcError, warnRetry } from './errors.js';
+
+// gRPC and the protobuf schema load only when a command first talks to a server.
+let grpc: typeof Grpc;
+let serviceDefinition: (name: string) => Grpc.ServiceDefinition;
+
+async function loadGrpc(): Promise<void> {
+  if (grpc) return;
+  grpc = await import('@grpc/grpc-js');
+  ({ serviceDefinition } = await import('../../server/proto.js'));
+}
+
+export interface ClientConfig {
+  /** host:port, as given to --endpoints without the scheme. */
+  readonly endpoints: readonly string[];
+  readonly dialTimeoutMs: number;
+  readonly commandTimeoutMs: number;
+  /** A direct dial of one endpoint (the Go client's per-member maintenance calls), not the balancer. */
+  readonly passthrough?: boolean;
+}
+
+type Service = 'KV' | 'Watch' | 'Lease' | 'Cluster' | 'Maintenance';
+
+const definitions = new Map<string, Grpc.ServiceDefinition>();
+
+function method(service: Service, name: string): Grpc.MethodDefinition<object, Pb> {
+  let definition = definitions.get(service);
+  if (!definition) {
+    definition = serviceDefinition(`etcdserverpb.${service}`);
+    definitions.set(service, definition);
+  }
+  const m = definition[name];
+  if (!m) throw new Error(`no method ${service}.${name}`);
+  return m as Grpc.MethodDefinition<object, Pb>;
+}
+
+/** The Go client's default limit on a request's size. */
+const MAX_SEND_BYTES = 2 * 1024 * 1024;
+
+/** `http://host:port` or `host:port` → `host:port`. */
+export function endpointAddress(endpoint: string): string {
+  return endpoint.replace(/^(https?|unix|unixs):\/\//, '');
+}
+
+export interface CallOptions {
+  /** No deadline (etcdctl's context.TODO()); the endpoint is still awaited for --command-timeout. */
+  readonly noDeadline?: boolean;
+  /** An explicit deadline (ms since the epoch) shared by several calls. */
+  readonly deadline?: number;
+}
+
+export class EtcdClient {
+  private readonly clients = new Map<string, Grpc.Client>();
+  private chosen: Grpc.Client | undefined;
+
+  constructor(readonly config: ClientConfig) {}
+
+  get endpoints(): readonly string[] {
+    return this.config.endpoints;
+  }
+
+  /** A client for just one of the endpoints (per-member maintenance calls). */
+  forEndpoint(endpoint: string, passthrough = false): EtcdClient {
+    return new EtcdClient({ ...this.config, endpoints: [endpoint], passthrough });
+  }
+
+  private grpcClient(endpoint: string): Grpc.Client {
+    let client = this.clients.get(endpoint);
+    if (!client) {
+      client = new grpc.Client(endpointAddress(endpoint), grpc.credentials.createInsecure(), {
+        'grpc.max_receive_message_length': -1,
+        'grpc.initial_reconnect_backoff_ms': 100,
+        'grpc.max_reconnect_backoff_ms': 500,
+      });
+      this.clients.set(endpoint, client);
+    }
+    return client;
+  }
+
+  /** Waits for the first endpoint, in order of preference, whose connection is ready. */
+  private async ready(deadline: number): Promise<Grpc.Client> {
+    if (this.chosen) return this.chosen;
+    await loadGrpc();
+    const clients = this.config.endpoints.map((e) => this.grpcClient(e));
+    const start = Date.now();
+    for (;;) {
+      const states = clients.map((c) => c.getChannel().getConnectivityState(true));
+      // The earliest ready endpoint; an earlier one still connecting is waited for up to --dial-timeout.
+      const patient = Date.now() - start < this.config.dialTimeoutMs;
+      for (let i = 0; i < clients.length; i++) {
+        if (states[i] === grpc.connectivityState.READY) {
+          this.chosen = clients[i]!;
+          return this.chosen;
+        }
+        if (patient && states[i] !== grpc.connectivityState.TRANSIENT_FAILURE) break;
+      }
+      if (Date.now() >= deadline) {
+        const reason = this.config.passthrough
+          ? `connection error: desc = "transport: Error while dialing dial tcp ${endpointAddress(this.config.endpoints[0] ?? '')}: connect: connection refused"`
+          : 'all SubConns are in TransientFailure';
+        throw new RpcError(GrpcCode.DeadlineExceeded, `latest balancer error: ${reason}`, 'context deadline exceeded');
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  private deadlineOf(options: CallOptions): number {
+    return options.deadline ?? Date.now() + this.config.commandTimeoutMs;
+  }
+
+  /** One unary call; a failure is logged the way the Go client's retry interceptor logs it, then thrown. */
+  async call(service: Service, name: string, request: Pb, options: CallOptions = {}): Promise<Pb> {
+    const deadline = this.deadlineOf(options);
+    try {
+      await loadGrpc();
+      const m = method(service, name);
+      const size = m.requestSerialize(request).length;
+      if (size > MAX_SEND_BYTES) throw new RpcError(GrpcCode.ResourceExhausted, `trying to send message larger than max (${size} vs. ${MAX_SEND_BYTES})`);
+      const client = await this.ready(deadline);
+      return await new Promise<Pb>((resolve, reject) => {
+        client.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, request, new grpc.Metadata(), options.noDeadline ? {} : { deadline }, (err, value) => {
+          if (err) reject(err);
+          else resolve(value!);
+        });
+      });
+    } catch (err) {
+      const rpcError = RpcError.from(err, !options.noDeadline && Date.now() >= deadline - 5);
+      const first = this.config.endpoints[0] ?? '';
+      warnRetry(this.config.passthrough ? `passthrough:///${first}` : `endpoint://${CLIENT_ID}/${endpointAddress(first)}`, 0, rpcError);
+      throw rpcError;
+    }
+  }
+
+  /** A bidirectional stream (Watch, LeaseKeepAlive) once an endpoint is ready. */
+  async bidi(service: Service, name: string): Promise<Grpc.ClientDuplexStream<Pb, Pb>> {
+    const client = await this.ready(Date.now() + this.config.commandTimeoutMs);
+    const m = method(service, name);
+    return client.makeBidiStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, new grpc.Metadata({ waitForReady: false }), {});
+  }
+
+  /** A server stream (Snapshot) once an endpoint is ready. */
+  async serverStream(service: Service, name: string, request: Pb): Promise<Grpc.ClientReadableStream<Pb>> {
+    const client = await this.ready(Date.now() + this.config.commandTimeoutMs);
+    const m = method(service, name);
+    return client.makeServerStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, request, new grpc.Metadata(), {});
+  }
+
+  close(): void {
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
+    this.chosen = undefined;
+  }
+}

@@ -1,0 +1,493 @@
+// etcdctl's output formats (-w simple|json|fields|table) for every response bargectl prints. Each format
+// prints what etcdctl's does; a response a format cannot show fails as etcdctl's does (exit 4).
+
+import type { Pb } from '../../server/convert.js';
+import { ExitCode, fail, goPanic } from './errors.js';
+import { goQuote, hexId, humanBytes, int64Text, leaseHex } from './gofmt.js';
+import * as J from './json.js';
+import { renderTable } from './table.js';
+
+export interface EndpointHealth {
+  readonly ep: string;
+  readonly health: boolean;
+  readonly took: string;
+  readonly error: string;
+}
+
+export interface EndpointResult {
+  readonly ep: string;
+  readonly resp: Pb;
+}
+
+/** Everything printed to stdout goes through here, so raw bytes stay raw. */
+export function out(chunk: string | Uint8Array): void {
+  process.stdout.write(chunk);
+}
+
+const EVENT_TYPES = ['PUT', 'DELETE'];
+const ALARM_TYPES = ['NONE', 'NOSPACE', 'CORRUPT'];
+
+export abstract class Display {
+  constructor(readonly format: string) {}
+
+  protected unsupported(): never {
+    fail(ExitCode.BadFeature, `${this.format} not supported as output format`);
+  }
+
+  put(_r: Pb): void { this.unsupported(); }
+  get(_r: Pb): void { this.unsupported(); }
+  del(_r: Pb): void { this.unsupported(); }
+  txn(_r: Pb): void { this.unsupported(); }
+  watch(_r: Pb): void { this.unsupported(); }
+  grant(_r: Pb): void { this.unsupported(); }
+  revoke(_id: bigint, _r: Pb): void { this.unsupported(); }
+  keepAlive(_r: Pb): void { this.unsupported(); }
+  timeToLive(_r: Pb, _keys: boolean): void { this.unsupported(); }
+  leases(_r: Pb): void { this.unsupported(); }
+  memberAdd(_r: Pb): void { this.unsupported(); }
+  memberRemove(_id: bigint, _r: Pb): void { this.unsupported(); }
+  memberUpdate(_id: bigint, _r: Pb): void { this.unsupported(); }
+  memberPromote(_id: bigint, _r: Pb): void { this.unsupported(); }
+  memberList(_r: Pb): void { this.unsupported(); }
+  endpointHealth(_list: readonly EndpointHealth[]): void { this.unsupported(); }
+  endpointStatus(_list: readonly EndpointResult[]): void { this.unsupported(); }
+  endpointHashKV(_list: readonly EndpointResult[]): void { this.unsupported(); }
+  moveLeader(_leader: bigint, _target: bigint, _r: Pb): void { this.unsupported(); }
+  alarm(_r: Pb): void { this.unsupported(); }
+}
+
+// ---- tables shared by simple and table --------------------------------------------------------------
+
+function memberRows(r: Pb): string[][] {
+  return ((r.members ?? []) as Pb[]).map((m) => [
+    hexId(m.ID),
+    m.name ? 'started' : 'unstarted',
+    m.name ?? '',
+    (m.peerURLs ?? []).join(','),
+    (m.clientURLs ?? []).join(','),
+    String(Boolean(m.isLearner)),
+  ]);
+}
+
+function statusRows(list: readonly EndpointResult[]): string[][] {
+  return list.map(({ ep, resp }) => [
+    ep,
+    hexId(resp.header?.member_id),
+    resp.version ?? '',
+    humanBytes(Number(int64Text(resp.dbSize))),
+    String(int64Text(resp.leader) === int64Text(resp.header?.member_id)),
+    String(Boolean(resp.isLearner)),
+    int64Text(resp.raftTerm),
+    int64Text(resp.raftIndex),
+    int64Text(resp.raftAppliedIndex),
+    ((resp.errors ?? []) as string[]).join(', '),
+  ]);
+}
+
+const MEMBER_HEADER = ['ID', 'Status', 'Name', 'Peer Addrs', 'Client Addrs', 'Is Learner'];
+const STATUS_HEADER = ['endpoint', 'ID', 'version', 'db size', 'is leader', 'is learner', 'raft term', 'raft index', 'raft applied index', 'errors'];
+
+function healthRows(list: readonly EndpointHealth[]): string[][] {
+  return list.map((h) => [h.ep, String(h.health), h.took, h.error]);
+}
+
+function hashRows(list: readonly EndpointResult[]): string[][] {
+  return list.map(({ ep, resp }) => [ep, int64Text(resp.hash)]);
+}
+
+// ---- simple -------------------------------------------------------------------------------------
+
+function hexBytes(bytes: Uint8Array): string {
+  return [...bytes].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
+}
+
+export class SimpleDisplay extends Display {
+  valueOnly = false;
+
+  constructor(readonly isHex: boolean) {
+    super('simple');
+  }
+
+  private kv(kv: Pb): void {
+    const field = (b: Uint8Array | undefined) => (this.isHex ? hexBytes(b ?? new Uint8Array()) : Buffer.from(b ?? []));
+    if (!this.valueOnly) {
+      out(field(kv.key));
+      out('\n');
+    }
+    out(field(kv.value));
+    out('\n');
+  }
+
+  private lines(rows: string[][]): void {
+    for (const row of rows) out(`${row.join(', ')}\n`);
+  }
+
+  override put(r: Pb): void {
+    out('OK\n');
+    if (r.prev_kv) this.kv(r.prev_kv);
+  }
+
+  override get(r: Pb): void {
+    for (const kv of r.kvs ?? []) this.kv(kv);
+  }
+
+  override del(r: Pb): void {
+    out(`${int64Text(r.deleted)}\n`);
+    for (const kv of r.prev_kvs ?? []) this.kv(kv);
+  }
+
+  override txn(r: Pb): void {
+    out(r.succeeded ? 'SUCCESS\n' : 'FAILURE\n');
+    for (const op of r.responses ?? []) {
+      out('\n');
+      if (op.response_delete_range) this.del(op.response_delete_range);
+      else if (op.response_put) this.put(op.response_put);
+      else if (op.response_range) this.get(op.response_range);
+      else out('unexpected response\n');
+    }
+  }
+
+  override watch(r: Pb): void {
+    for (const e of r.events ?? []) {
+      out(`${EVENT_TYPES[e.type ?? 0]}\n`);
+      if (e.prev_kv) this.kv(e.prev_kv);
+      this.kv(e.kv ?? {});
+    }
+  }
+
+  override grant(r: Pb): void {
+    out(`lease ${leaseHex(r.ID)} granted with TTL(${int64Text(r.TTL)}s)\n`);
+  }
+
+  override revoke(id: bigint): void {
+    out(`lease ${leaseHex(id)} revoked\n`);
+  }
+
+  override keepAlive(r: Pb): void {
+    out(`lease ${leaseHex(r.ID)} keepalived with TTL(${int64Text(r.TTL)})\n`);
+  }
+
+  override timeToLive(r: Pb, keys: boolean): void {
+    if (int64Text(r.grantedTTL) === '0' && int64Text(r.TTL) === '-1') {
+      out(`lease ${leaseHex(r.ID)} already expired\n`);
+      return;
+    }
+    let text = `lease ${leaseHex(r.ID)} granted with TTL(${int64Text(r.grantedTTL)}s), remaining(${int64Text(r.TTL)}s)`;
+    if (keys) text += `, attached keys([${((r.keys ?? []) as Uint8Array[]).map((k) => Buffer.from(k).toString('latin1')).join(' ')}])`;
+    out(Buffer.from(`${text}\n`, 'latin1'));
+  }
+
+  override leases(r: Pb): void {
+    const leases = (r.leases ?? []) as Pb[];
+    out(`found ${leases.length} leases\n`);
+    for (const l of leases) out(`${leaseHex(l.ID)}\n`);
+  }
+
+  override alarm(r: Pb): void {
+    for (const a of r.alarms ?? []) {
+      const memberId = int64Text(a.memberID);
+      out(`${memberId !== '0' ? `memberID:${memberId} ` : ''}${a.alarm ? `alarm:${ALARM_TYPES[a.alarm] ?? a.alarm} ` : ''}\n`);
+    }
+  }
+
+  override memberAdd(r: Pb): void {
+    out(`Member ${hexId(r.member?.ID).padStart(16)} added to cluster ${hexId(r.header?.cluster_id).padStart(16)}\n`);
+  }
+
+  override memberRemove(id: bigint, r: Pb): void {
+    out(`Member ${hexId(id).padStart(16)} removed from cluster ${hexId(r.header?.cluster_id).padStart(16)}\n`);
+  }
+
+  override memberUpdate(id: bigint, r: Pb): void {
+    out(`Member ${hexId(id).padStart(16)} updated in cluster ${hexId(r.header?.cluster_id).padStart(16)}\n`);
+  }
+
+  override memberPromote(id: bigint, r: Pb): void {
+    out(`Member ${hexId(id).padStart(16)} promoted in cluster ${hexId(r.header?.cluster_id).padStart(16)}\n`);
+  }
+
+  override memberList(r: Pb): void {
+    this.lines(memberRows(r));
+  }
+
+  override endpointHealth(list: readonly EndpointHealth[]): void {
+    for (const h of list) {
+      process.stderr.write(h.error === '' ? `${h.ep} is healthy: successfully committed proposal: took = ${h.took}\n` : `${h.ep} is unhealthy: failed to commit proposal: ${h.error}`);
+    }
+  }
+
+  override endpointStatus(list: readonly EndpointResult[]): void {
+    this.lines(statusRows(list));
+  }
+
+  override endpointHashKV(list: readonly EndpointResult[]): void {
+    this.lines(hashRows(list));
+  }
+
+  override moveLeader(leader: bigint, target: bigint): void {
+    out(`Leadership transferred from ${hexId(leader)} to ${hexId(target)}\n`);
+  }
+}
+
+// ---- json ---------------------------------------------------------------------------------------
+
+function jsonLine(text: string): void {
+  out(`${text}\n`);
+}
+
+export class JsonDisplay extends Display {
+  constructor() {
+    super('json');
+  }
+
+  override put(r: Pb): void { jsonLine(J.putResponse(r)); }
+  override get(r: Pb): void { jsonLine(J.rangeResponse(r)); }
+  override del(r: Pb): void { jsonLine(J.deleteResponse(r)); }
+  override txn(r: Pb): void { jsonLine(J.txnResponse(r)); }
+
+  override watch(r: Pb): void {
+    const events = (r.events ?? []) as Pb[];
+    jsonLine(J.obj([
+      ['Header', J.obj(J.headerFields(r.header))],
+      ['Events', r.events === null ? 'null' : J.arr(events.map(J.event))],
+      ['CompactRevision', J.int(r.compact_revision, false)],
+      ['Canceled', J.bool(r.canceled, false)],
+      ['Created', J.bool(r.created, false)],
+    ]));
+  }
+
+  override grant(r: Pb): void {
+    jsonLine(J.obj([...J.headerFields(r.header), ['ID', J.int(r.ID, false)], ['TTL', J.int(r.TTL, false)], ['Error', J.str(r.error, false)]]));
+  }
+
+  override revoke(_id: bigint, r: Pb): void { jsonLine(J.headerOnly(r)); }
+
+  override keepAlive(r: Pb): void {
+    jsonLine(J.obj([...J.headerFields(r.header), ['ID', J.int(r.ID, false)], ['TTL', J.int(r.TTL, false)]]));
+  }
+
+  override timeToLive(r: Pb): void {
+    const keys = (r.keys ?? []) as Uint8Array[];
+    jsonLine(J.obj([
+      ...J.headerFields(r.header),
+      ['id', J.int(r.ID, false)],
+      ['ttl', J.int(r.TTL, false)],
+      ['granted-ttl', J.int(r.grantedTTL, false)],
+      ['keys', keys.length === 0 ? 'null' : J.arr(keys.map((k) => J.bytes(k, false)!))],
+    ]));
+  }
+
+  override leases(r: Pb): void {
+    const leases = ((r.leases ?? []) as Pb[]).map((l) => J.obj([['id', J.int(l.ID, false)]]));
+    jsonLine(J.obj([...J.headerFields(r.header), ['leases', J.arr(leases)]]));
+  }
+
+  override memberAdd(r: Pb): void { jsonLine(J.memberResponse(r)); }
+  override memberRemove(_id: bigint, r: Pb): void { jsonLine(J.memberResponse(r)); }
+  override memberUpdate(_id: bigint, r: Pb): void { jsonLine(J.memberResponse(r)); }
+  override memberPromote(_id: bigint, r: Pb): void { jsonLine(J.memberResponse(r)); }
+  override memberList(r: Pb): void { jsonLine(J.memberResponse(r)); }
+
+  override endpointHealth(list: readonly EndpointHealth[]): void {
+    jsonLine(J.arr(list.map((h) => J.obj([['endpoint', J.str(h.ep, false)], ['health', J.bool(h.health, false)], ['took', J.str(h.took, false)], ['error', J.str(h.error)]]))));
+  }
+
+  override endpointStatus(list: readonly EndpointResult[]): void {
+    jsonLine(J.arr(list.map(({ ep, resp }) => J.obj([['Endpoint', J.str(ep, false)], ['Status', J.statusResponse(resp)]]))));
+  }
+
+  override endpointHashKV(list: readonly EndpointResult[]): void {
+    jsonLine(J.arr(list.map(({ ep, resp }) => J.obj([['Endpoint', J.str(ep, false)], ['HashKV', J.hashKVResponse(resp)]]))));
+  }
+
+  override moveLeader(_leader: bigint, _target: bigint, r: Pb): void { jsonLine(J.headerOnly(r)); }
+  override alarm(r: Pb): void { jsonLine(J.alarmResponse(r)); }
+}
+
+// ---- fields -------------------------------------------------------------------------------------
+
+function line(name: string, value: string): void {
+  out(`"${name}" : ${value}\n`);
+}
+
+export class FieldsDisplay extends Display {
+  constructor() {
+    super('fields');
+  }
+
+  private hdr(h: Pb | null | undefined): void {
+    if (!h) goPanic('runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x0]');
+    line('ClusterID', int64Text(h.cluster_id));
+    line('MemberID', int64Text(h.member_id));
+    line('Revision', int64Text(h.revision));
+    line('RaftTerm', int64Text(h.raft_term));
+  }
+
+  private kv(prefix: string, kv: Pb): void {
+    line(`${prefix}Key`, goQuote(kv.key ?? ''));
+    line(`${prefix}CreateRevision`, int64Text(kv.create_revision));
+    line(`${prefix}ModRevision`, int64Text(kv.mod_revision));
+    line(`${prefix}Version`, int64Text(kv.version));
+    line(`${prefix}Value`, goQuote(kv.value ?? ''));
+    line(`${prefix}Lease`, int64Text(kv.lease));
+  }
+
+  override del(r: Pb): void {
+    this.hdr(r.header);
+    line('Deleted', int64Text(r.deleted));
+    for (const kv of r.prev_kvs ?? []) this.kv('Prev', kv);
+  }
+
+  override get(r: Pb): void {
+    this.hdr(r.header);
+    for (const kv of r.kvs ?? []) this.kv('', kv);
+    line('More', String(Boolean(r.more)));
+    line('Count', int64Text(r.count));
+  }
+
+  override put(r: Pb): void {
+    this.hdr(r.header);
+    if (r.prev_kv) this.kv('Prev', r.prev_kv);
+  }
+
+  override txn(r: Pb): void {
+    this.hdr(r.header);
+    line('Succeeded', String(Boolean(r.succeeded)));
+    for (const op of r.responses ?? []) {
+      if (op.response_delete_range) this.del(op.response_delete_range);
+      else if (op.response_put) this.put(op.response_put);
+      else if (op.response_range) this.get(op.response_range);
+    }
+  }
+
+  override watch(r: Pb): void {
+    this.hdr(r.header ?? {});
+    for (const e of r.events ?? []) {
+      line('Type', EVENT_TYPES[e.type ?? 0]!);
+      if (e.prev_kv) this.kv('Prev', e.prev_kv);
+      this.kv('', e.kv ?? {});
+    }
+  }
+
+  override grant(r: Pb): void {
+    this.hdr(r.header);
+    line('ID', int64Text(r.ID));
+    line('TTL', int64Text(r.TTL));
+  }
+
+  override revoke(_id: bigint, r: Pb): void {
+    this.hdr(r.header);
+  }
+
+  override keepAlive(r: Pb): void {
+    this.grant(r);
+  }
+
+  override timeToLive(r: Pb): void {
+    this.hdr(r.header);
+    line('ID', int64Text(r.ID));
+    line('TTL', int64Text(r.TTL));
+    line('GrantedTTL', int64Text(r.grantedTTL));
+    for (const k of r.keys ?? []) line('Key', goQuote(k));
+  }
+
+  override leases(r: Pb): void {
+    this.hdr(r.header);
+    for (const l of r.leases ?? []) line('ID', int64Text(l.ID));
+  }
+
+  override memberList(r: Pb): void {
+    this.hdr(r.header);
+    for (const m of r.members ?? []) {
+      line('ID', int64Text(m.ID));
+      line('Name', goQuote(m.name ?? ''));
+      for (const u of m.peerURLs ?? []) line('PeerURL', goQuote(u));
+      for (const u of m.clientURLs ?? []) line('ClientURL', goQuote(u));
+      line('IsLearner', String(Boolean(m.isLearner)));
+      out('\n');
+    }
+  }
+
+  override endpointHealth(list: readonly EndpointHealth[]): void {
+    for (const h of list) {
+      line('Endpoint', goQuote(h.ep));
+      line('Health', String(h.health));
+      line('Took', h.took);
+      line('Error', h.error);
+      out('\n');
+    }
+  }
+
+  override endpointStatus(list: readonly EndpointResult[]): void {
+    for (const { ep, resp } of list) {
+      this.hdr(resp.header);
+      line('Version', goQuote(resp.version ?? ''));
+      line('DBSize', int64Text(resp.dbSize));
+      line('Leader', int64Text(resp.leader));
+      line('IsLearner', String(Boolean(resp.isLearner)));
+      line('RaftIndex', int64Text(resp.raftIndex));
+      line('RaftTerm', int64Text(resp.raftTerm));
+      line('RaftAppliedIndex', int64Text(resp.raftAppliedIndex));
+      line('Errors', `[${((resp.errors ?? []) as string[]).join(' ')}]`);
+      line('Endpoint', goQuote(ep));
+      out('\n');
+    }
+  }
+
+  override endpointHashKV(list: readonly EndpointResult[]): void {
+    for (const { ep, resp } of list) {
+      this.hdr(resp.header);
+      line('Endpoint', goQuote(ep));
+      line('Hash', int64Text(resp.hash));
+      out('\n');
+    }
+  }
+
+  override alarm(r: Pb): void {
+    this.hdr(r.header);
+    for (const a of r.alarms ?? []) {
+      line('MemberID', int64Text(a.memberID));
+      line('AlarmType', ALARM_TYPES[a.alarm ?? 0] ?? String(a.alarm));
+      out('\n');
+    }
+  }
+}
+
+// ---- table --------------------------------------------------------------------------------------
+
+export class TableDisplay extends Display {
+  constructor() {
+    super('table');
+  }
+
+  override memberList(r: Pb): void {
+    out(renderTable(MEMBER_HEADER, memberRows(r)));
+  }
+
+  override endpointHealth(list: readonly EndpointHealth[]): void {
+    out(renderTable(['endpoint', 'health', 'took', 'error'], healthRows(list)));
+  }
+
+  override endpointStatus(list: readonly EndpointResult[]): void {
+    out(renderTable(STATUS_HEADER, statusRows(list)));
+  }
+
+  override endpointHashKV(list: readonly EndpointResult[]): void {
+    out(renderTable(['endpoint', 'hash'], hashRows(list)));
+  }
+}
+
+export function newDisplay(format: string, isHex: boolean): Display | undefined {
+  switch (format) {
+    case 'simple':
+      return new SimpleDisplay(isHex);
+    case 'json':
+      return new JsonDisplay();
+    case 'fields':
+      return new FieldsDisplay();
+    case 'table':
+      return new TableDisplay();
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,100 @@
+// snapshot save, status and restore. Save streams Maintenance.Snapshot to a file; status and restore
+// read Barge's snapshot format (etcdctl's own status and restore expect etcd's database file).
+
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { Pb } from '../../server/convert.js';
+import { ExitCode, fail } from './errors.js';
+import { out } from './printers.js';
+import type { Ctl } from './program.js';
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function registerSnapshot(program: Command, ctl: Ctl): void {
+  const snapshot = program.command('snapshot').description('Manages etcd node snapshots');
+
+  snapshot
+    .command('save <filename>')
+    .description('Stores an etcd node backend snapshot to a given file')
+    .action(async (filename: string) => {
+      const client = ctl.client();
+      if (client.endpoints.length !== 1) fail(ExitCode.Error, `snapshot must be requested to one selected node, not multiple [${client.endpoints.join(' ')}]`);
+      const partial = `${filename}.part`;
+      const file = createWriteStream(partial, { mode: 0o600 });
+      let bytes = 0;
+      try {
+        const stream = await client.serverStream('Maintenance', 'Snapshot', {});
+        await new Promise<void>((resolve, reject) => {
+          stream.on('data', (response: Pb) => {
+            bytes += response.blob.length;
+            file.write(response.blob);
+          });
+          stream.on('error', reject);
+          stream.on('end', () => file.end(resolve));
+        });
+        const { readSnapshotFile } = await import('../../storage/snapshot-file.js');
+        await readSnapshotFile(partial);
+      } catch (err) {
+        await rm(partial, { force: true });
+        fail(ExitCode.Error, message(err));
+      }
+      await rename(partial, filename);
+      out(`Snapshot saved at ${filename} (${bytes} bytes)\n`);
+    });
+
+  snapshot
+    .command('status <filename>')
+    .description('Gets backend snapshot status of a given file')
+    .action(async (filename: string) => {
+      const [{ readSnapshotFile }, { crc32 }, { Bucket }, { toNumber }] = await Promise.all([
+        import('../../storage/snapshot-file.js'),
+        import('../../storage/crc32.js'),
+        import('../../storage/backend.js'),
+        import('../../server/convert.js'),
+      ]);
+      const records = await readSnapshotFile(filename).catch((err: unknown) => fail(ExitCode.Error, message(err)));
+      let hash = 0;
+      let revision = 0;
+      const keys = new Set<string>();
+      let size = 0;
+      for (const [key, value] of records) {
+        hash = crc32(value, crc32(key, hash));
+        size += key.length + value.length;
+        if (key[0] !== Bucket.Keyspace) continue;
+        const record = Buffer.from(value);
+        revision = Math.max(revision, toNumber(Buffer.from(key).readBigUInt64BE(1).toString()));
+        const keyLength = record.readUInt32BE(25);
+        keys.add(record.toString('latin1', 29, 29 + keyLength));
+      }
+      if (ctl.flags.writeOut === 'json') out(`${JSON.stringify({ hash: hash >>> 0, revision, totalKey: keys.size, totalSize: size })}\n`);
+      else out(`${(hash >>> 0).toString(16)}, ${revision}, ${keys.size}, ${size} B\n`);
+    });
+
+  snapshot
+    .command('restore <filename>')
+    .description('Restores an etcd member snapshot to an etcd directory')
+    .option('--data-dir <path>', 'path to the data directory')
+    .option('--name <name>', 'human-readable name for this member', 'default')
+    .option('--initial-cluster <list>', 'initial cluster configuration for restore bootstrap')
+    .option('--initial-cluster-token <token>', 'initial cluster token for the etcd cluster during restore bootstrap', 'etcd-cluster')
+    .option('--initial-advertise-peer-urls <list>', "list of this member's peer URLs to advertise to the rest of the cluster", 'http://localhost:2380')
+    .action(async (filename: string, options: { dataDir?: string; name: string; initialCluster?: string; initialClusterToken: string; initialAdvertisePeerUrls: string }) => {
+      const [{ parseInitialCluster }, { restoreSnapshot }] = await Promise.all([import('../flags.js'), import('../../server/restore.js')]);
+      const initialCluster = parseInitialCluster(options.initialCluster ?? `${options.name}=${options.initialAdvertisePeerUrls}`);
+      const dataDir = options.dataDir ?? `${options.name}.etcd`;
+      try {
+        const { memberId, clusterId } = await restoreSnapshot(filename, {
+          dataDir,
+          name: options.name,
+          initialCluster,
+          initialClusterToken: options.initialClusterToken,
+        });
+        out(`restored snapshot to ${dataDir} (member ${memberId.toString(16)}, cluster ${clusterId.toString(16)})\n`);
+      } catch (err) {
+        fail(ExitCode.Error, message(err));
+      }
+    });
+}

@@ -1,0 +1,98 @@
+// Runs etcdctl and bargectl side by side with the same arguments and stdin, and masks only what differs
+// between two consecutive calls (log timestamps and client ids, measured durations, and — for writes,
+// which the two make on distinct keys — revisions).
+
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export const BARGECTL = resolve(import.meta.dirname, '../../../bin/bargectl.js');
+
+export interface Run {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly status: number;
+}
+
+export interface RunOptions {
+  readonly input?: string | Buffer;
+  readonly env?: Record<string, string>;
+  readonly timeoutMs?: number;
+}
+
+/** The environment without any ETCDCTL_* variable of the caller's. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ETCDCTL_')) env[k] = v;
+  return { ...env, ETCDCTL_API: '3', ...extra };
+}
+
+export function runTool(tool: 'etcdctl' | 'bargectl', args: readonly string[], options: RunOptions = {}): Promise<Run> {
+  const command = tool === 'etcdctl' ? ['etcdctl'] : [process.execPath, BARGECTL];
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(command[0]!, [...command.slice(1), ...args], { env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('latin1').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('latin1').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolveRun({ stdout, stderr, status: code ?? (signal ? 128 + 9 : -1) });
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Masks what two consecutive runs legitimately disagree on. */
+export function mask(text: string): string {
+  return text
+    .replace(/"ts":"[^"]*"/g, '"ts":"<ts>"')
+    .replace(/client-[0-9a-f-]{36}/g, 'client-<uuid>')
+    .replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} /gm, '<time> ')
+    .replace(/took = [0-9.]+[µmn]?s/g, 'took = <d>')
+    .replace(/"took":"[0-9.]+[µmn]?s"/g, '"took":"<d>"')
+    .replace(/"Took" : [0-9.]+[µmn]?s/g, '"Took" : <d>')
+    .replace(/\| +[0-9.]+[µmn]?s \|/g, (m) => `| ${'<d>'.padStart(m.length - 4)} |`);
+}
+
+/** Also masks revisions and raft positions (for writes, which move them). */
+export function maskRevisions(text: string): string {
+  return mask(text)
+    .replace(/"(revision|create_revision|mod_revision|raftIndex|raftAppliedIndex|compact_revision)":\d+/g, '"$1":<n>')
+    .replace(/"(Revision|CreateRevision|ModRevision|PrevCreateRevision|PrevModRevision|RaftIndex|RaftAppliedIndex)" : \d+/g, '"$1" : <n>')
+    .replace(/compacted revision \d+/g, 'compacted revision <n>');
+}
+
+export interface Pair {
+  readonly etcdctl: Run;
+  readonly bargectl: Run;
+}
+
+/** Both tools with the same arguments, one after the other (etcdctl first). */
+export async function both(args: readonly string[], options: RunOptions = {}): Promise<Pair> {
+  const etcdctl = await runTool('etcdctl', args, options);
+  const bargectl = await runTool('bargectl', args, options);
+  return { etcdctl, bargectl };
+}
+
+/** A run as one comparable text. */
+export function transcript(run: Run, masker: (text: string) => string = mask): string {
+  return `status ${run.status}\n--- stdout\n${masker(run.stdout)}--- stderr\n${masker(run.stderr)}`;
+}
+
+/** Runs `tasks` with at most `limit` at a time, keeping their order in the result. */
+export async function pool<T>(limit: number, tasks: readonly (() => Promise<T>)[]): Promise<T[]> {
+  const results = new Array<T>(tasks.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await tasks[i]!();
+      }
+    }),
+  );
+  return results;
+}
