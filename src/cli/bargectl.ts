@@ -9,6 +9,7 @@ import { createProgram, Ctl, run } from './ctl/program.js';
 import { registerSnapshot } from './ctl/snapshot.js';
 import { registerTxn } from './ctl/txn.js';
 import { registerVersion } from './ctl/version.js';
+import { registerWatch } from './ctl/watch.js';
 
 const program = createProgram();
 const ctl = new Ctl(program);
@@ -17,6 +18,7 @@ registerTxn(program, ctl);
 registerLease(program, ctl);
 registerMember(program, ctl);
 registerMaintenance(program, ctl);
+registerWatch(program, ctl);
 registerSnapshot(program, ctl);
 registerVersion(program);
 

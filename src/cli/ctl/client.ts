@@ -137,10 +137,12 @@ export class EtcdClient {
   }
 
   /** A bidirectional stream (Watch, LeaseKeepAlive) once an endpoint is ready. */
-  async bidi(service: Service, name: string): Promise<Grpc.ClientDuplexStream<Pb, Pb>> {
+  async bidi(service: Service, name: string, requireLeader = false): Promise<Grpc.ClientDuplexStream<Pb, Pb>> {
     const client = await this.ready(Date.now() + this.config.commandTimeoutMs);
     const m = method(service, name);
-    return client.makeBidiStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, new grpc.Metadata({ waitForReady: false }), {});
+    const metadata = new grpc.Metadata();
+    if (requireLeader) metadata.set('hasleader', 'true');
+    return client.makeBidiStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, metadata, {});
   }
 
   /** A server stream (Snapshot) once an endpoint is ready. */

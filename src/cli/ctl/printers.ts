@@ -249,7 +249,7 @@ export class JsonDisplay extends Display {
     const events = (r.events ?? []) as Pb[];
     jsonLine(J.obj([
       ['Header', J.obj(J.headerFields(r.header))],
-      ['Events', r.events === null ? 'null' : J.arr(events.map(J.event))],
+      ['Events', J.arr(events.map(J.event))],
       ['CompactRevision', J.int(r.compact_revision, false)],
       ['Canceled', J.bool(r.canceled, false)],
       ['Created', J.bool(r.created, false)],

@@ -155,4 +155,21 @@ describe('bargectl and etcdctl print the same', () => {
     results.forEach((pair, i) => expect(transcript(pair.bargectl), cases[i]!.args.join(' ')).toBe(transcript(pair.etcdctl)));
     expect(results[5]!.bargectl.stderr).toMatch(/Error: context deadline exceeded\n$/);
   }, 60_000);
+
+  it('watch: history from a revision, and a watch the server cancels for compaction', async () => {
+    const ep = [barge.endpoints[0]!];
+    barge.etcdctl(['put', 'wt/a', '1'], ep);
+    barge.etcdctl(['put', 'wt/a', '1 again'], ep);
+    barge.etcdctl(['del', 'wt/a'], ep);
+    const rev = Number(/"revision":(\d+)/.exec(barge.etcdctl(['get', 'wt/a', '-w', 'json'], ep).stdout)![1]) - 2;
+    const cases = FORMATS.slice(0, 3).flatMap((w) => [
+      [...flags(barge), 'watch', 'wt/', '--prefix', `--rev=${rev}`, '--prev-kv', '-w', w],
+      [...flags(barge), 'watch', 'ro/a', '--rev=2', '-w', w],
+    ]);
+    // A live watch never ends by itself: both are stopped after two seconds.
+    const results = await pool(3, cases.map((args) => () => both(args, { timeoutMs: 2500 })));
+    results.forEach((pair, i) => expect(transcript(pair.bargectl), cases[i]!.join(' ')).toBe(transcript(pair.etcdctl)));
+    expect(results[0]!.bargectl.stdout).toBe('PUT\nwt/a\n1\nPUT\nwt/a\n1\nwt/a\n1 again\nDELETE\nwt/a\n1 again\nwt/a\n\n');
+    expect(results[1]!.bargectl.status).toBe(5);
+  }, 60_000);
 });
