@@ -11,6 +11,29 @@ export interface Verdict {
   readonly stats: Record<string, number>;
 }
 
+/**
+ * Everything judged from what the clients and watchers recorded: the change stream is complete up to the
+ * final revision, unknown outcomes settle from it, every key's history is linearizable, and the watch
+ * guarantees hold.
+ */
+export function judgeRun(
+  history: readonly RecordedOp[],
+  watchers: readonly { endpoint: string; events: readonly RecordedEvent[]; problems?: readonly string[] }[],
+  finalRevision: number,
+): { failures: string[]; checkedKeys: number; unsettled: number } {
+  const failures: string[] = [];
+  const reference = referenceStream(watchers);
+  const missing = missingRevisions(reference, finalRevision);
+  if (missing.length > 0) failures.push(`no watcher saw revisions ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}`);
+  // Unknown outcomes can only be settled from a complete change stream.
+  const settled = missing.length === 0 ? settleUnknownWrites(history, reference) : history;
+  const { failures: linearizability, checkedKeys } = checkHistory(settled);
+  failures.push(...linearizability);
+  failures.push(...checkWatches(watchers, history));
+  for (const w of watchers) failures.push(...(w.problems ?? []).map((p) => `${w.endpoint}: ${p}`));
+  return { failures, checkedKeys, unsettled: settled.filter((o) => o.output === undefined).length };
+}
+
 export function checkHistory(history: readonly RecordedOp[]): { failures: string[]; checkedKeys: number } {
   const failures: string[] = [];
   const byKey = new Map<string, RecordedOp[]>();

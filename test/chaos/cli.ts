@@ -3,7 +3,10 @@
 // member logs and prints the command that repeats the run.
 
 import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { judgeRun } from './checks.js';
+import type { RecordedEvent, RecordedOp } from './workload.js';
 import { ALL_NEMESES, runChaos, type NemesisKind } from './chaos-run.js';
 import { parseRetentionMs } from '../../src/server/auto-compactor.js';
 
@@ -13,7 +16,20 @@ const program = new Command('chaos')
   .option('--nemesis <list>', `faults to mix: ${ALL_NEMESES.join(',')}`, ALL_NEMESES.join(','))
   .option('--seed <n>', 'seed for the fault schedule and the workload', String(Date.now() % 100000))
   .option('--serializable', 'negative control: serve reads locally; the checker must flag stale reads', false)
+  .option('--recheck <dir>', 'judge a saved run again (history and watches) without starting a cluster')
   .parse();
+
+const recheckDir = program.opts<{ recheck?: string }>().recheck;
+if (recheckDir !== undefined) {
+  const history = JSON.parse(readFileSync(join(recheckDir, 'history.json'), 'utf8'), (_k, v: unknown) => (v === 'Infinity' ? Infinity : v)) as RecordedOp[];
+  const watchers = JSON.parse(readFileSync(join(recheckDir, 'watches.json'), 'utf8')) as { endpoint: string; events: RecordedEvent[]; problems?: string[] }[];
+  // The members are gone: the stream's own last revision stands in for the converged one.
+  const finalRevision = watchers.reduce((top, w) => w.events.reduce((t, e) => Math.max(t, e.revision), top), 0);
+  console.log(`rechecking ${history.length} operations and ${watchers.reduce((n, w) => n + w.events.length, 0)} watch events up to revision ${finalRevision}`);
+  const { failures } = judgeRun(history, watchers, finalRevision);
+  console.log(failures.length === 0 ? 'verdict: PASS' : `verdict: FAIL — ${failures.length} problems:\n${failures.slice(0, 20).map((f) => `  ${f}`).join('\n')}`);
+  process.exit(failures.length === 0 ? 0 : 1);
+}
 
 const o = program.opts<{ members: string; duration: string; nemesis: string; seed: string; serializable: boolean }>();
 const durationMs = parseRetentionMs(o.duration);

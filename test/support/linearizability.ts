@@ -70,15 +70,15 @@ export function checkLinearizable<S, I, O>(model: Model<S, I, O>, history: reado
     if (e.next) e.next.prev = e;
   };
 
-  const linearized = new Uint8Array(history.length);
-  const bitKey = (): string => {
-    let key = '';
-    for (let i = 0; i < linearized.length; i += 6) {
-      let chunk = 0;
-      for (let j = 0; j < 6 && i + j < linearized.length; j++) chunk |= linearized[i + j]! << j;
-      key += String.fromCharCode(48 + chunk);
-    }
-    return key;
+  // The set of linearized operations, hashed Zobrist-style (two random 32-bit words per operation,
+  // XORed in and out), so a cache entry costs a few bytes instead of a bitset as long as the history.
+  const words = new Uint32Array(history.length * 2);
+  for (let i = 0; i < words.length; i++) words[i] = (Math.random() * 2 ** 32) >>> 0;
+  let hashHigh = 0;
+  let hashLow = 0;
+  const toggle = (id: number): void => {
+    hashHigh = (hashHigh ^ words[2 * id]!) >>> 0;
+    hashLow = (hashLow ^ words[2 * id + 1]!) >>> 0;
   };
   const cache = new Set<string>();
   const stack: { entry: Entry; state: S }[] = [];
@@ -93,8 +93,8 @@ export function checkLinearizable<S, I, O>(model: Model<S, I, O>, history: reado
       const op = history[entry.id]!;
       const { ok, next } = model.step(state, op.input, op.output);
       if (ok) {
-        linearized[entry.id] = 1;
-        const key = `${bitKey()}|${model.key(next)}`;
+        toggle(entry.id);
+        const key = `${hashHigh.toString(36)}.${hashLow.toString(36)}|${model.key(next)}`;
         if (!cache.has(key)) {
           cache.add(key);
           stack.push({ entry, state });
@@ -104,7 +104,7 @@ export function checkLinearizable<S, I, O>(model: Model<S, I, O>, history: reado
           entry = head.next;
           continue;
         }
-        linearized[entry.id] = 0;
+        toggle(entry.id);
       }
       entry = entry.next;
     } else {
@@ -112,7 +112,7 @@ export function checkLinearizable<S, I, O>(model: Model<S, I, O>, history: reado
       const top = stack.pop();
       if (!top) return { linearizable: false, longestPrefix: longest };
       state = top.state;
-      linearized[top.entry.id] = 0;
+      toggle(top.entry.id);
       unlift(top.entry);
       entry = top.entry.next;
     }
