@@ -352,7 +352,8 @@ export class ClientApi {
         })
       : undefined;
     tlsServer?.on('tlsClientError', (err: Error, socket: TLSSocket) => {
-      this.server.config.log('warn', 'rejected connection on client endpoint', { 'remote-addr': socket.remoteAddress, error: err.message });
+      // A certificate from an unknown CA fails verification after the handshake: its reason is here.
+      this.server.config.log('warn', 'rejected connection on client endpoint', { error: socket.authorizationError ? String(socket.authorizationError) : err.message });
     });
     for (const url of urls) {
       const { hostname, port } = new URL(url);
