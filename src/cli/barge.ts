@@ -6,6 +6,7 @@ import { AutoCompactor, parseRetentionMs } from '../server/auto-compactor.js';
 import { EtcdServer, type ServerConfig } from '../server/etcd-server.js';
 import { loadTlsSettings } from '../server/tls.js';
 import { parseInitialCluster, urlList as urls } from './flags.js';
+import { routeProcessWarnings } from './warnings.js';
 
 type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
     if (LEVELS.indexOf(level) < LEVELS.indexOf(logLevel)) return;
     process.stderr.write(`${JSON.stringify({ level, ts: new Date().toISOString(), msg, name, ...fields })}\n`);
   };
+  routeProcessWarnings((warning) => log('warn', warning.message, { warning: warning.name, ...(warning.code ? { code: warning.code } : {}) }));
   const dataDir = o['dataDir'] ?? `${name}.etcd`;
   const listenClientUrls = urls(o['listenClientUrls']!);
   const listenPeerUrls = urls(o['listenPeerUrls']!);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTool } from '../cli/ctl-harness.js';
 import { ProcessCluster, freePort, type ClusterMember } from '../../support/process-cluster.js';
 import { createTestPki, type CertFiles, type TestPki } from '../../support/tls.js';
 
@@ -210,6 +211,27 @@ describe('a three-member Barge cluster with client and peer TLS', () => {
     await expect(httpsCall(`${base}/health`, undefined, undefined)).rejects.toThrow();
   });
 
+  it('bargectl over TLS prints what etcdctl prints, saves a snapshot, and fails as etcdctl does without a certificate or with a missing file', async () => {
+    const endpoint = `--endpoints=${url(cluster.members[0]!)}`;
+    const tls = [`--cacert=${pki.caFile}`, `--cert=${client.cert}`, `--key=${client.key}`];
+    for (const args of [['put', 'from-ctl', 'x'], ['get', 'from-ctl'], ['member', 'list']]) {
+      const [etcdctl, bargectl] = await Promise.all([runTool('etcdctl', [endpoint, ...tls, ...args]), runTool('bargectl', [endpoint, ...tls, ...args])]);
+      expect(etcdctl.status).toBe(0);
+      expect(bargectl).toEqual(etcdctl);
+    }
+    const saved = await runTool('bargectl', [endpoint, ...tls, 'snapshot', 'save', join(dir, 'backup.db')]);
+    expect(saved.stdout).toMatch(/Snapshot saved at .*backup\.db/);
+    const noCert = [endpoint, `--cacert=${pki.caFile}`, '--dial-timeout=1s', '--command-timeout=2s', 'get', 'greeting'];
+    const [etcdctlRefused, bargectlRefused] = await Promise.all([runTool('etcdctl', noCert), runTool('bargectl', noCert)]);
+    expect(etcdctlRefused.status).not.toBe(0);
+    expect(bargectlRefused.status).toBe(etcdctlRefused.status);
+    expect(bargectlRefused.stdout).toBe('');
+    const missing = [endpoint, `--cacert=${join(dir, 'missing.pem')}`, 'get', 'greeting'];
+    const [etcdctlMissing, bargectlMissing] = await Promise.all([runTool('etcdctl', missing), runTool('bargectl', missing)]);
+    expect(etcdctlMissing.status).toBe(128);
+    expect(bargectlMissing).toEqual(etcdctlMissing);
+  }, 60_000);
+
   it('a member added with etcdctl joins over TLS: it learns its id from the peers over https and serves', async () => {
     const newcomer: ClusterMember = {
       name: 'm4',
@@ -233,4 +255,22 @@ describe('a three-member Barge cluster with client and peer TLS', () => {
     expect(cluster.etcdctl(['member', 'list']).stdout).toMatch(new RegExp(`^${id}, started, m4, ${newcomer.peerUrl}, ${newcomer.clientUrl}, false$`, 'm'));
     expect(cluster.etcdctl(['put', 'via-m4', 'ok'], [url(newcomer)]).stdout).toBe('OK\n');
   }, 40_000);
+
+  it('every member logged JSON lines only, with no leader forwarding or TLS warning escaping as free text', async () => {
+    // etcdctl runs synchronously: give the members' stderr pipes a turn of the event loop to be read.
+    await new Promise((r) => setTimeout(r, 200));
+    for (const m of cluster.members) {
+      const lines = m.log.split('\n').filter((l) => l.length > 0);
+      expect({ member: m.name, lines: lines.length > 0 }).toEqual({ member: m.name, lines: true });
+      const unparsable = lines.filter((l) => {
+        try {
+          JSON.parse(l);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      expect({ member: m.name, unparsable }).toEqual({ member: m.name, unparsable: [] });
+    }
+  });
 });
