@@ -64,6 +64,7 @@ export function dialAddressFor(url: string): string | undefined {
 function dialPeer(url: string, localAddress: string | undefined, tls: TlsSettings | undefined): { socket: Socket; ready: 'connect' | 'secureConnect' } {
   const { host, port } = hostPort(url);
   const tcp = connect({ host: host.replace(/^\[|\]$/g, ''), port, localAddress });
+  tcp.setNoDelay(true);
   if (!isHttps(url)) return { socket: tcp, ready: 'connect' };
   return { socket: tlsConnect({ socket: tcp, ...dialTlsOptions(tls, host) }), ready: 'secureConnect' };
 }
