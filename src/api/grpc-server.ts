@@ -30,17 +30,26 @@ import type { DeleteRangeResponse, PutResponse, RequestOp, TxnRequest, TxnRespon
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, TLSSocket } from 'node:tls';
 import { Duplex } from 'node:stream';
 import { httpHandler } from './http-gateway.js';
 import { snapshotFileChunks } from '../storage/snapshot-file.js';
+import { isHttps, serverTlsOptions } from '../server/tls.js';
+import { attachAuthContext, type AuthContextCall } from './client-identity.js';
 
 const ALARM_NAMES = ['NONE', 'NOSPACE', 'CORRUPT'];
 
 /** The version Status reports: the etcd release whose API and behaviour Barge follows. */
 export const ETCD_API_VERSION = '3.4.23';
 
-/** A unary handler; it reads only `call.request`, so the JSON gateway can call it too. */
-export type Unary = (call: { request: Pb }) => Promise<Pb>;
+/**
+ * A unary handler; it reads only `call.request` and `call.getAuthContext()`, so the JSON gateway can
+ * call it too. `clientCommonName(call)` (client-identity.ts) gives the verified client certificate's CN.
+ */
+export type Unary = (call: UnaryCall) => Promise<Pb>;
+export interface UnaryCall extends AuthContextCall {
+  readonly request: Pb;
+}
 const RAW = Symbol('unary handler');
 
 function toServiceError(err: unknown): Partial<grpc.StatusObject> {
@@ -263,15 +272,21 @@ export class ClientApi {
     });
   }
 
-  /** Unary handlers by "package.Service/Method", for the JSON gateway. */
+  /**
+   * Unary handlers by "package.Service/Method": both front ends (gRPC and the JSON gateway) look the
+   * handler up here on every call, so replacing an entry intercepts that method on both.
+   */
   readonly unaryHandlers = new Map<string, Unary>();
 
   private register(service: string, implementation: Record<string, object>): void {
-    this.grpcServer.addService(serviceDefinition(service), implementation as grpc.UntypedServiceImplementation);
+    const served: Record<string, object> = {};
     for (const [method, handler] of Object.entries(implementation)) {
       const raw = (handler as { [RAW]?: Unary })[RAW];
-      if (raw) this.unaryHandlers.set(`${service}/${method}`, raw);
+      const name = `${service}/${method}`;
+      if (raw) this.unaryHandlers.set(name, raw);
+      served[method] = raw ? unary((call) => this.unaryHandlers.get(name)!(call)) : handler;
     }
+    this.grpcServer.addService(serviceDefinition(service), served as grpc.UntypedServiceImplementation);
   }
 
   private clusterHeader(): Pb {
@@ -298,29 +313,57 @@ export class ClientApi {
 
   /**
    * Serves the client URLs: each connection's first bytes say which protocol it speaks, so gRPC (HTTP/2)
-   * and HTTP/1.1 (/health, /version, /metrics, the JSON gateway) share a port as they do on etcd.
+   * and HTTP/1.1 (/health, /version, /metrics, the JSON gateway) share a port as they do on etcd. On an
+   * https:// URL the connection's TLS handshake comes first (with --client-cert-auth, a client without a
+   * certificate signed by the trusted CA fails it); then ALPN "h2" means gRPC, and anything else is
+   * sniffed as on a plain connection. The verified client certificate reaches handlers through
+   * getAuthContext() on the call (see client-identity.ts).
    */
   async listen(urls: readonly string[]): Promise<void> {
     const injector = this.grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
     this.injector = injector;
     const http = createHttpServer(httpHandler(this.server, this.unaryHandlers, ETCD_API_VERSION));
-    for (const url of urls) {
-      const { hostname, port } = new URL(url);
-      const listener = createNetServer((socket) => {
-        socket.once('data', (chunk: Buffer) => {
-          socket.pause();
-          if (chunk.subarray(0, HTTP2_PREFACE.length).equals(HTTP2_PREFACE)) {
-            // HTTP/2 sessions pick up bytes already read from the socket.
-            socket.unshift(chunk);
+    const dispatch = (socket: Socket): void => {
+      socket.on('error', () => {});
+      socket.once('data', (chunk: Buffer) => {
+        socket.pause();
+        if (chunk.subarray(0, HTTP2_PREFACE.length).equals(HTTP2_PREFACE)) {
+          // HTTP/2 sessions pick up bytes already read from the socket.
+          socket.unshift(chunk);
+          injector.injectConnection(socket);
+        } else {
+          // The HTTP/1 parser reads the socket's handle directly and would miss them: hand it a stream
+          // that starts with them.
+          const stream = replaying(socket, chunk);
+          if (socket instanceof TLSSocket) attachAuthContext(stream, socket);
+          http.emit('connection', stream);
+        }
+      });
+    };
+    const settings = this.server.config.clientTls;
+    const tlsServer = settings
+      ? createTlsServer({ ...serverTlsOptions(settings), ALPNCallback: chooseProtocol }, (socket) => {
+          if (socket.alpnProtocol === 'h2') {
+            socket.on('error', () => {});
             injector.injectConnection(socket);
           } else {
-            // The HTTP/1 parser reads the socket's handle directly and would miss them: hand it a stream
-            // that starts with them.
-            http.emit('connection', replaying(socket, chunk));
+            dispatch(socket);
           }
-        });
-        socket.on('error', () => {});
-      });
+        })
+      : undefined;
+    tlsServer?.on('tlsClientError', (err: Error, socket: TLSSocket) => {
+      // A certificate from an unknown CA fails verification after the handshake: its reason is here.
+      this.server.config.log('warn', 'rejected connection on client endpoint', { error: socket.authorizationError ? String(socket.authorizationError) : err.message });
+    });
+    for (const url of urls) {
+      const { hostname, port } = new URL(url);
+      if (isHttps(url) && !tlsServer) throw new Error(`client URL ${url} is https but no client certificate is configured`);
+      const listener = isHttps(url)
+        ? createNetServer((socket) => {
+            socket.on('error', () => {});
+            tlsServer!.emit('connection', socket);
+          })
+        : createNetServer(dispatch);
       await new Promise<void>((resolve, reject) => {
         listener.once('error', reject);
         listener.listen(Number(port), hostname.replace(/^\[|\]$/g, ''), () => resolve());
@@ -355,6 +398,17 @@ function replaying(socket: Socket, first: Buffer): Duplex {
   socket.on('end', () => stream.push(null));
   socket.on('close', () => stream.destroy());
   return Object.assign(stream, { setTimeout: () => stream, setNoDelay: () => stream, setKeepAlive: () => stream, remoteAddress: socket.remoteAddress });
+}
+
+/**
+ * The application protocol for a TLS client that offers some: gRPC clients offer "h2" alone (or beside
+ * "grpc-exp"); a client that also speaks HTTP/1.1 (curl, a browser) gets HTTP/1.1, where /health and the
+ * JSON gateway are served, since an HTTP/2 connection here carries gRPC only.
+ */
+function chooseProtocol({ protocols }: { protocols: string[] }): string | undefined {
+  if (protocols.includes('http/1.1')) return 'http/1.1';
+  if (protocols.includes('h2')) return 'h2';
+  return protocols[0];
 }
 
 /** The start of every HTTP/2 connection ("PRI * HTTP/2.0"). */

@@ -11,6 +11,7 @@ import { protoRoot } from '../server/proto.js';
 import type { Unary } from './grpc-server.js';
 import { serveWatch } from './watch-service.js';
 import { EventEmitter } from 'node:events';
+import { authContextOfConnection } from './client-identity.js';
 
 /** Gateway path (after /v3 or /v3beta) → gRPC method. */
 const ROUTES: Record<string, string> = {
@@ -109,7 +110,7 @@ export function httpHandler(server: EtcdServer, handlers: ReadonlyMap<string, Un
     rpc.resolve();
     const body = await readBody(req);
     const request = rpc.resolvedRequestType!.fromObject(body.trim().length > 0 ? (JSON.parse(body) as Pb) : {});
-    const response = await handler({ request: request as Pb });
+    const response = await handler({ request: request as Pb, getAuthContext: () => authContextOfConnection(req.socket) });
     const responseType = rpc.resolvedResponseType!;
     json(res, 200, responseType.toObject(responseType.fromObject(response), { longs: String, enums: String, bytes: String }));
   }
@@ -127,6 +128,7 @@ async function watchOverHttp(server: EtcdServer, req: IncomingMessage, res: Serv
   res.writeHead(200, { 'Content-Type': 'application/json' });
   const call = Object.assign(new EventEmitter(), {
     metadata: { get: () => [] },
+    getAuthContext: () => authContextOfConnection(req.socket),
     write: (response: Pb): boolean => {
       const json = responseType.toObject(responseType.fromObject(response), { longs: String, enums: String, bytes: String });
       return res.write(`${JSON.stringify({ result: json })}\n`);

@@ -21,11 +21,22 @@ export class LeaderForwarder {
     if (!url) throw Errors.noLeader();
     let client = this.clients.get(url);
     if (!client) {
-      const { hostname, port } = new URL(url);
-      client = new LeaseClient(`${hostname}:${port}`, grpc.credentials.createInsecure()) as LeaseClientInstance;
+      const { hostname, port, protocol } = new URL(url);
+      client = new LeaseClient(`${hostname}:${port}`, protocol === 'https:' ? this.tlsCredentials() : grpc.credentials.createInsecure()) as LeaseClientInstance;
       this.clients.set(url, client);
     }
     return client;
+  }
+
+  /**
+   * Credentials for the leader's https:// client URL: this member's client certificate (which the leader
+   * requires under --client-cert-auth), the leader's checked against the trusted CA — or not checked when
+   * both are --auto-tls's self-signed ones.
+   */
+  private tlsCredentials(): grpc.ChannelCredentials {
+    const tls = this.server.config.clientTls;
+    if (!tls) return grpc.credentials.createSsl();
+    return grpc.credentials.createSsl(tls.ca ?? null, tls.key, tls.cert, tls.selfSigned ? { rejectUnauthorized: false } : {});
   }
 
   keepAlive(id: bigint): Promise<number> {

@@ -7,6 +7,7 @@ import { Errors, GrpcCode } from '../etcd-errors.js';
 import { fragmentEvents, type MvccEvent, type Watcher } from '../mvcc/index.js';
 import { eventToPb, toNumber, type Pb } from '../server/convert.js';
 import type { EtcdServer } from '../server/etcd-server.js';
+import type { AuthContextCall } from './client-identity.js';
 
 /** etcd answers a progress request with this watch id. */
 const INVALID_WATCH_ID = -1;
@@ -25,8 +26,11 @@ interface StreamWatcher {
   sentSinceTick: boolean;
 }
 
-/** What a watch stream needs of its transport: a gRPC duplex call, or the JSON gateway's HTTP response. */
-export interface WatchCall {
+/**
+ * What a watch stream needs of its transport: a gRPC duplex call, or the JSON gateway's HTTP response
+ * (both give the TLS client identity through getAuthContext(); see client-identity.ts).
+ */
+export interface WatchCall extends AuthContextCall {
   write(response: Pb): boolean;
   end(): void;
   on(event: 'data' | 'end' | 'error' | 'cancelled', listener: (request: Pb) => void): unknown;

@@ -4,7 +4,9 @@ import { Command, Option } from 'commander';
 import { ClientApi } from '../api/grpc-server.js';
 import { AutoCompactor, parseRetentionMs } from '../server/auto-compactor.js';
 import { EtcdServer, type ServerConfig } from '../server/etcd-server.js';
+import { loadTlsSettings } from '../server/tls.js';
 import { parseInitialCluster, urlList as urls } from './flags.js';
+import { routeProcessWarnings } from './warnings.js';
 
 type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -12,6 +14,18 @@ const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
 function flag(name: string, description: string, defaultValue?: string): Option {
   const option = new Option(`--${name} <value>`, description).env(`ETCD_${name.toUpperCase().replace(/-/g, '_')}`);
   return defaultValue === undefined ? option : option.default(defaultValue);
+}
+
+/** A boolean flag as etcd takes it: `--flag`, `--flag=true` or `--flag=false` (or its environment variable). */
+function booleanFlag(name: string, description: string): Option {
+  return new Option(`--${name} [bool]`, description).env(`ETCD_${name.toUpperCase().replace(/-/g, '_')}`);
+}
+
+function parseBoolean(name: string, value: string | boolean | undefined): boolean {
+  if (value === undefined || value === false) return false;
+  if (value === true || value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new Error(`--${name} must be true or false, got "${value}"`);
 }
 
 const program = new Command('barge')
@@ -34,6 +48,16 @@ const program = new Command('barge')
   .addOption(flag('max-txn-ops', 'maximum number of operations permitted in a transaction', '128'))
   .addOption(flag('auto-compaction-mode', 'periodic or revision', 'periodic'))
   .addOption(flag('auto-compaction-retention', 'auto compaction retention (0 disables it)', '0'))
+  .addOption(flag('cert-file', 'path to the client server TLS cert file'))
+  .addOption(flag('key-file', 'path to the client server TLS key file'))
+  .addOption(flag('trusted-ca-file', 'path to the client server TLS trusted CA cert file'))
+  .addOption(booleanFlag('client-cert-auth', 'enable client cert authentication'))
+  .addOption(booleanFlag('auto-tls', 'client TLS using generated certificates'))
+  .addOption(flag('peer-cert-file', 'path to the peer server TLS cert file'))
+  .addOption(flag('peer-key-file', 'path to the peer server TLS key file'))
+  .addOption(flag('peer-trusted-ca-file', 'path to the peer server TLS trusted CA file'))
+  .addOption(booleanFlag('peer-client-cert-auth', 'enable peer client cert authentication'))
+  .addOption(booleanFlag('peer-auto-tls', 'peer TLS using generated certificates'))
   .addOption(flag('log-level', 'debug, info, warn or error', 'info'))
   .showHelpAfterError();
 
@@ -69,13 +93,42 @@ async function main(): Promise<void> {
     if (LEVELS.indexOf(level) < LEVELS.indexOf(logLevel)) return;
     process.stderr.write(`${JSON.stringify({ level, ts: new Date().toISOString(), msg, name, ...fields })}\n`);
   };
+  routeProcessWarnings((warning) => log('warn', warning.message, { warning: warning.name, ...(warning.code ? { code: warning.code } : {}) }));
+  const dataDir = o['dataDir'] ?? `${name}.etcd`;
+  const listenClientUrls = urls(o['listenClientUrls']!);
+  const listenPeerUrls = urls(o['listenPeerUrls']!);
+  const raw = o as Record<string, string | boolean | undefined>;
+  const text = (key: string): string | undefined => (typeof raw[key] === 'string' ? raw[key] : undefined);
+  const tlsLog = (msg: string, fields?: Record<string, unknown>): void => log('warn', msg, fields);
+  const clientTls = await loadTlsSettings(
+    'client',
+    {
+      certFile: text('certFile'),
+      keyFile: text('keyFile'),
+      trustedCaFile: text('trustedCaFile'),
+      clientCertAuth: parseBoolean('client-cert-auth', raw['clientCertAuth']),
+      autoTls: parseBoolean('auto-tls', raw['autoTls']),
+    },
+    { dataDir, urls: listenClientUrls, log: tlsLog },
+  );
+  const peerTls = await loadTlsSettings(
+    'peer',
+    {
+      certFile: text('peerCertFile'),
+      keyFile: text('peerKeyFile'),
+      trustedCaFile: text('peerTrustedCaFile'),
+      clientCertAuth: parseBoolean('peer-client-cert-auth', raw['peerClientCertAuth']),
+      autoTls: parseBoolean('peer-auto-tls', raw['peerAutoTls']),
+    },
+    { dataDir, urls: listenPeerUrls, log: tlsLog },
+  );
   const config: ServerConfig = {
     autoCompaction: autoCompaction(o['autoCompactionMode']!, o['autoCompactionRetention']!),
     name,
-    dataDir: o['dataDir'] ?? `${name}.etcd`,
-    listenClientUrls: urls(o['listenClientUrls']!),
+    dataDir,
+    listenClientUrls,
     advertiseClientUrls: urls(o['advertiseClientUrls']!),
-    listenPeerUrls: urls(o['listenPeerUrls']!),
+    listenPeerUrls,
     initialAdvertisePeerUrls: advertisePeerUrls,
     initialCluster: parseInitialCluster(o['initialCluster'] ?? `${name}=${advertisePeerUrls.join(`,${name}=`)}`),
     initialClusterState: state,
@@ -87,6 +140,8 @@ async function main(): Promise<void> {
     quotaBackendBytes: positiveInteger('quota-backend-bytes', o['quotaBackendBytes']!) || 2 * 1024 ** 3,
     maxRequestBytes: positiveInteger('max-request-bytes', o['maxRequestBytes']!),
     maxTxnOps: positiveInteger('max-txn-ops', o['maxTxnOps']!),
+    clientTls,
+    peerTls,
     log,
   };
   if (config.electionTimeoutMs < 5 * config.heartbeatIntervalMs) {

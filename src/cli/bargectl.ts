@@ -9,6 +9,10 @@ import { createProgram, Ctl, run } from './ctl/program.js';
 import { registerSnapshot } from './ctl/snapshot.js';
 import { registerTxn } from './ctl/txn.js';
 import { registerVersion } from './ctl/version.js';
+import { routeProcessWarnings } from './warnings.js';
+
+// Node's warnings in its own words, minus grpc-js's SNI-to-an-IP deprecation, which etcdctl users never see.
+routeProcessWarnings((warning) => process.stderr.write(`(node:${process.pid}) ${warning.code ? `[${warning.code}] ` : ''}${warning.name}: ${warning.message}\n`));
 import { registerWatch } from './ctl/watch.js';
 
 const program = createProgram();

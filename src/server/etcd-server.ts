@@ -42,7 +42,8 @@ import { MemberRegistry, memberIdOf, type Member } from './members.js';
 import { messageType } from './proto.js';
 import { AlarmType, StateMachine, type Alarm } from './state-machine.js';
 import type { AutoCompactor } from './auto-compactor.js';
-import { PeerTransport } from './transport.js';
+import { PeerTransport, dialAddressFor, getFromPeer } from './transport.js';
+import type { TlsSettings } from './tls.js';
 
 const InternalRequest = messageType('bargepb.InternalRequest');
 
@@ -69,6 +70,10 @@ export interface ServerConfig {
   readonly maxTxnOps: number;
   readonly maxRequestBytes: number;
   readonly quotaBackendBytes: number;
+  /** TLS for https:// client URLs (--cert-file, --key-file, --trusted-ca-file, --client-cert-auth, --auto-tls). */
+  readonly clientTls?: TlsSettings;
+  /** TLS for https:// peer URLs (the same flags with --peer- in front). */
+  readonly peerTls?: TlsSettings;
   /** Leader-run auto-compaction; undefined when disabled (retention 0). */
   readonly autoCompaction?: AutoCompactor;
   readonly log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
@@ -181,7 +186,7 @@ export class EtcdServer {
       receive: (messages) => server?.enqueue((n) => messages.forEach((m) => stepSafely(n, m))),
       unreachable: (peer) => server?.enqueue((n) => n.reportUnreachable(peer)),
       snapshotSent: (peer, ok) => server?.enqueue((n) => n.reportSnapshot(peer, ok ? SnapshotStatus.Finish : SnapshotStatus.Failure)),
-    });
+    }, config.peerTls);
     await transport.listen(config.listenPeerUrls[0]!);
     server = new EtcdServer(config, id, clusterId, layout, node, storage, logStore, snapshots, sm, members, transport);
     // Founders not yet in the registry (a fresh data dir): their URLs from the flags, until their entries apply.
@@ -711,9 +716,15 @@ async function fetchClusterFromPeers(config: ServerConfig): Promise<{ id: bigint
   const peers = [...config.initialCluster.entries()].filter(([name]) => name !== config.name).flatMap(([, urls]) => urls);
   for (const url of peers) {
     try {
-      const response = await fetch(`${url}/members`, { signal: AbortSignal.timeout(2000) });
-      const listed = (await response.json()) as MemberJson[];
-      const clusterId = BigInt(`0x${response.headers.get('x-etcd-cluster-id') ?? '0'}`);
+      const response = await getFromPeer(`${url}/members`, {
+        tls: config.peerTls,
+        localAddress: config.listenPeerUrls[0] === undefined ? undefined : dialAddressFor(config.listenPeerUrls[0]),
+        timeoutMs: 2000,
+      });
+      if (response.status !== 200) throw new Error(`GET /members answered ${response.status}`);
+      const listed = JSON.parse(response.body) as MemberJson[];
+      const header = response.headers['x-etcd-cluster-id'];
+      const clusterId = BigInt(`0x${typeof header === 'string' ? header : '0'}`);
       const members = listed.map((m) => ({ id: BigInt(`0x${m.id}`), name: m.name, peerUrls: m.peerURLs, clientUrls: m.clientURLs, isLearner: m.isLearner }));
       const self = members.find((m) => m.peerUrls.some((u) => own.has(u)));
       if (!self) throw new Error(`this member's peer URLs are not in the cluster's member list; was it added with "member add"?`);

@@ -3,11 +3,17 @@
 // Snapshots travel on a connection of their own, in chunks, so heartbeats never wait behind them.
 // Messages for a peer that is not connected are dropped (raft retransmits), and the peer is reported
 // unreachable so the leader stops pipelining to it; a broken connection is redialled with backoff.
+// Over https:// peer URLs every connection (raft frames, snapshots, GET /members) is TLS; with
+// --peer-client-cert-auth both ends present a certificate signed by --peer-trusted-ca-file.
 
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createServer, connect, isIP, type Server, type Socket } from 'node:net';
+import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
 import type { Message, NodeId } from '../raft/index.js';
 import { MessageType } from '../raft/index.js';
 import { decodeRaftBatch, encodeRaftBatch } from './raft-codec.js';
+import { dialTlsOptions, isHttps, serverTlsOptions, type TlsSettings } from './tls.js';
 
 const MIN_BACKOFF_MS = 50;
 const MAX_BACKOFF_MS = 1000;
@@ -43,6 +49,50 @@ export interface TransportEvents {
 export function hostPort(url: string): { host: string; port: number } {
   const parsed = new URL(url);
   return { host: parsed.hostname, port: Number(parsed.port) };
+}
+
+/** The address to dial peers from when listening on `url`: its host when that is one specific IP. */
+export function dialAddressFor(url: string): string | undefined {
+  const host = hostPort(url).host.replace(/^\[|\]$/g, '');
+  return isIP(host) !== 0 && host !== '0.0.0.0' && host !== '::' ? host : undefined;
+}
+
+/**
+ * Opens a connection to a peer URL from `localAddress`: TCP, and TLS on top for https:// (this member's
+ * peer certificate presented). `ready` names the event after which the connection can carry data.
+ */
+function dialPeer(url: string, localAddress: string | undefined, tls: TlsSettings | undefined): { socket: Socket; ready: 'connect' | 'secureConnect' } {
+  const { host, port } = hostPort(url);
+  const tcp = connect({ host: host.replace(/^\[|\]$/g, ''), port, localAddress });
+  tcp.setNoDelay(true);
+  if (!isHttps(url)) return { socket: tcp, ready: 'connect' };
+  return { socket: tlsConnect({ socket: tcp, ...dialTlsOptions(tls, host) }), ready: 'secureConnect' };
+}
+
+/**
+ * GET on a peer URL (the member list a joining member asks for): plain or TLS by the URL's scheme,
+ * dialled from `localAddress`. Resolves with the status, headers and body.
+ */
+export function getFromPeer(
+  url: string,
+  options: { readonly tls?: TlsSettings; readonly localAddress?: string; readonly timeoutMs: number },
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const common = { method: 'GET', agent: false, localAddress: options.localAddress, timeout: options.timeoutMs } as const;
+    const onResponse = (response: IncomingMessage): void => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    };
+    const req = isHttps(url)
+      ? httpsRequest(target, { ...common, ...dialTlsOptions(options.tls, target.hostname) }, onResponse)
+      : httpRequest(target, common, onResponse);
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${options.timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 class PeerLink {
@@ -97,10 +147,9 @@ class PeerLink {
   private dial(): void {
     if (this.closed || this.connecting || this.urls.length === 0) return;
     this.connecting = true;
-    const { host, port } = hostPort(this.urls[0]!);
-    const socket = connect({ host, port, localAddress: this.transport.localAddress });
+    const { socket, ready } = dialPeer(this.urls[0]!, this.transport.localAddress, this.transport.tls);
     socket.setNoDelay(true);
-    socket.once('connect', () => {
+    socket.once(ready, () => {
       this.connecting = false;
       this.backoff = MIN_BACKOFF_MS;
       this.socket = socket;
@@ -129,6 +178,8 @@ export class PeerTransport {
   constructor(
     readonly clusterId: bigint,
     readonly events: TransportEvents,
+    /** This member's peer TLS settings; used when listening on, or dialling, an https:// peer URL. */
+    readonly tls?: TlsSettings,
   ) {}
 
   /**
@@ -139,8 +190,16 @@ export class PeerTransport {
 
   async listen(url: string): Promise<void> {
     const { host, port } = hostPort(url);
-    this.localAddress = isIP(host) !== 0 && host !== '0.0.0.0' && host !== '::' ? host : undefined;
-    this.server = createServer((socket) => this.accept(socket));
+    this.localAddress = dialAddressFor(url);
+    if (isHttps(url)) {
+      if (!this.tls) throw new Error(`peer URL ${url} is https but no peer certificate is configured`);
+      // A handshake that fails (no certificate, or one from another CA, with --peer-client-cert-auth)
+      // just ends that connection.
+      this.server = createTlsServer(serverTlsOptions(this.tls), (socket) => this.accept(socket));
+      this.server.on('tlsClientError', () => {});
+    } else {
+      this.server = createServer((socket) => this.accept(socket));
+    }
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(port, host, () => resolve());
@@ -290,12 +349,11 @@ export class PeerTransport {
       this.events.snapshotSent(m.to, false);
       return;
     }
-    const { host, port } = hostPort(url);
-    const socket = connect({ host, port, localAddress: this.localAddress });
+    const { socket, ready } = dialPeer(url, this.localAddress, this.tls);
     let ok = false;
     socket.on('error', () => {});
     socket.once('close', () => this.events.snapshotSent(m.to, ok));
-    socket.once('connect', () => {
+    socket.once(ready, () => {
       const data = m.snapshot!.data;
       const header = encodeRaftBatch(this.clusterId, [{ ...m, snapshot: { metadata: m.snapshot!.metadata, data: new Uint8Array(0) } }]);
       const prefix = Buffer.alloc(4 + 4 + header.length + 8);

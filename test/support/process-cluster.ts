@@ -32,6 +32,17 @@ export interface ClusterMember {
 
 export type Implementation = 'barge' | 'etcd';
 
+export interface ClusterOptions {
+  /** Scheme of the client URLs (default http). */
+  readonly clientScheme?: 'http' | 'https';
+  /** Scheme of the peer URLs (default http). */
+  readonly peerScheme?: 'http' | 'https';
+  /** Flags for one member, after the shared ones (its own certificate, say). */
+  readonly memberFlags?: (member: ClusterMember) => readonly string[];
+  /** Flags every etcdctl call carries (--cacert, --cert, --key, ...). */
+  readonly etcdctlFlags?: readonly string[];
+}
+
 export class ProcessCluster {
   readonly members: ClusterMember[] = [];
   readonly dir: string;
@@ -39,6 +50,7 @@ export class ProcessCluster {
   private constructor(
     readonly implementation: Implementation,
     private readonly extraFlags: readonly string[],
+    readonly options: ClusterOptions,
   ) {
     this.dir = mkdtempSync(join(tmpdir(), `${implementation}-cluster-`));
   }
@@ -49,14 +61,15 @@ export class ProcessCluster {
     implementation: Implementation = 'barge',
     extraFlags: readonly string[] = [],
     prepare?: (members: readonly ClusterMember[], cluster: ProcessCluster) => Promise<void>,
+    options: ClusterOptions = {},
   ): Promise<ProcessCluster> {
-    const cluster = new ProcessCluster(implementation, extraFlags);
+    const cluster = new ProcessCluster(implementation, extraFlags, options);
     for (let i = 1; i <= size; i++) {
       const name = `m${i}`;
       cluster.members.push({
         name,
-        clientUrl: `http://127.0.0.1:${await freePort()}`,
-        peerUrl: `http://127.0.0.1:${await freePort()}`,
+        clientUrl: `${options.clientScheme ?? 'http'}://127.0.0.1:${await freePort()}`,
+        peerUrl: `${options.peerScheme ?? 'http'}://127.0.0.1:${await freePort()}`,
         dataDir: join(cluster.dir, name),
         log: '',
       });
@@ -67,6 +80,7 @@ export class ProcessCluster {
     return cluster;
   }
 
+  /** host:port of each member's client URL (https:// URLs whole: etcdctl needs the scheme to use TLS). */
   get endpoints(): string[] {
     return this.members.map((m) => m.clientUrl.replace('http://', ''));
   }
@@ -87,6 +101,7 @@ export class ProcessCluster {
       `--initial-cluster-state=${state}`,
       '--initial-cluster-token=test-cluster',
       ...this.extraFlags,
+      ...(this.options.memberFlags?.(member) ?? []),
     ];
     const command = this.implementation === 'barge' ? [process.execPath, BARGE_BIN] : ['etcd'];
     const child = spawn(command[0]!, [...command.slice(1), ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -96,7 +111,8 @@ export class ProcessCluster {
 
   /** etcdctl against the given endpoints (all members by default); returns stdout, stderr and the exit code. */
   etcdctl(args: readonly string[], endpoints: readonly string[] = this.endpoints, input?: string): { stdout: string; stderr: string; status: number } {
-    const result = spawnSync('etcdctl', [`--endpoints=${endpoints.join(',')}`, '--command-timeout=5s', '--dial-timeout=2s', ...args], {
+    const flags = [`--endpoints=${endpoints.join(',')}`, '--command-timeout=5s', '--dial-timeout=2s', ...(this.options.etcdctlFlags ?? [])];
+    const result = spawnSync('etcdctl', [...flags, ...args], {
       env: { ...process.env, ETCDCTL_API: '3' },
       encoding: 'utf8',
       timeout: 20_000,

@@ -15,9 +15,19 @@ async function loadGrpc(): Promise<void> {
   ({ serviceDefinition } = await import('../../server/proto.js'));
 }
 
+/** TLS for the connections (--cacert, --cert, --key, --insecure-skip-tls-verify), read from the files. */
+export interface ClientTls {
+  readonly ca?: Buffer;
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
+  readonly skipVerify: boolean;
+}
+
 export interface ClientConfig {
   /** host:port, as given to --endpoints without the scheme. */
   readonly endpoints: readonly string[];
+  /** TLS for every endpoint; without it, only https:// endpoints use TLS (verified with the system's roots). */
+  readonly tls?: ClientTls;
   readonly dialTimeoutMs: number;
   readonly commandTimeoutMs: number;
   /** A direct dial of one endpoint (the Go client's per-member maintenance calls), not the balancer. */
@@ -72,7 +82,11 @@ export class EtcdClient {
   private grpcClient(endpoint: string): Grpc.Client {
     let client = this.clients.get(endpoint);
     if (!client) {
-      client = new grpc.Client(endpointAddress(endpoint), grpc.credentials.createInsecure(), {
+      const tls = this.config.tls ?? (endpoint.startsWith('https://') ? { skipVerify: false } : undefined);
+      const credentials = tls
+        ? grpc.credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null, tls.skipVerify ? { rejectUnauthorized: false } : {})
+        : grpc.credentials.createInsecure();
+      client = new grpc.Client(endpointAddress(endpoint), credentials, {
         'grpc.max_receive_message_length': -1,
         'grpc.initial_reconnect_backoff_ms': 100,
         'grpc.max_reconnect_backoff_ms': 500,

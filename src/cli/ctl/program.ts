@@ -2,8 +2,9 @@
 // durations, `--flag=false` booleans, ETCDCTL_* environment variables, and etcdctl's error texts and
 // exit codes for bad flags, unknown commands and failed commands.
 
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EtcdClient, type ClientConfig } from './client.js';
+import { EtcdClient, type ClientConfig, type ClientTls } from './client.js';
 import { capnslog, CtlError, ExitCode, fail, RpcError } from './errors.js';
 import { goQuote, parseGoDuration, parseGoInt } from './gofmt.js';
 import { newDisplay, type Display } from './printers.js';
@@ -14,6 +15,30 @@ export interface GlobalFlags {
   commandTimeout: number;
   writeOut: string;
   hex: boolean;
+  cacert: string;
+  cert: string;
+  key: string;
+  insecureSkipTlsVerify: boolean;
+}
+
+/**
+ * TLS for every endpoint when any of --cacert/--cert/--key/--insecure-skip-tls-verify is given (as
+ * etcdctl, with --insecure-skip-tls-verify standing in for its --insecure-transport=false); otherwise
+ * none, but https:// endpoints are still dialled over TLS.
+ */
+function clientTls(flags: GlobalFlags): ClientTls | undefined {
+  if (flags.cacert === '' && flags.cert === '' && flags.key === '' && !flags.insecureSkipTlsVerify) return undefined;
+  if ((flags.cert === '') !== (flags.key === '')) fail(ExitCode.BadArgs, flags.cert === '' ? 'KeyFile and CertFile must both be present[key: ' + flags.key + ', cert: ]' : 'KeyFile and CertFile must both be present[key: , cert: ' + flags.cert + ']');
+  const read = (path: string): Buffer | undefined => {
+    if (path === '') return undefined;
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return fail(ExitCode.BadArgs, `open ${path}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`);
+    }
+  };
+  return { ca: read(flags.cacert), cert: read(flags.cert), key: read(flags.key), skipVerify: flags.insecureSkipTlsVerify };
 }
 
 /** What a command needs from the process: its client and its printer, built as etcdctl builds them. */
@@ -62,7 +87,8 @@ export class Ctl {
     this.applyEnv(extraEnvKeys);
     this.displayInstance = this.display();
     const flags = this.flags;
-    return { endpoints: flags.endpoints, dialTimeoutMs: flags.dialTimeout, commandTimeoutMs: flags.commandTimeout };
+    const tls = clientTls(flags);
+    return { endpoints: flags.endpoints, dialTimeoutMs: flags.dialTimeout, commandTimeoutMs: flags.commandTimeout, ...(tls ? { tls } : {}) };
   }
 
   /** etcdctl's mustClientFromCmd: environment, printer, then the client. */

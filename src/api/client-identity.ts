@@ -1,0 +1,48 @@
+// Who a client proved to be at the TLS handshake, for authentication: with --client-cert-auth a client
+// presents a certificate signed by --trusted-ca-file, and etcd takes its Common Name as the user name
+// when a request carries no token. Both front ends expose it the same way: a gRPC call's
+// getAuthContext() (grpc-js), and the same method on the calls the JSON gateway makes.
+
+import type { Duplex } from 'node:stream';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
+
+/** grpc-js's AuthContext: set only for a TLS connection whose client certificate was verified. */
+export interface ClientAuthContext {
+  readonly transportSecurityType?: string;
+  readonly sslPeerCertificate?: PeerCertificate;
+}
+
+/** A call from either front end (a grpc-js server call, or one the gateway makes). */
+export interface AuthContextCall {
+  getAuthContext?(): ClientAuthContext | null;
+}
+
+/**
+ * The Common Name of the client certificate verified at this call's TLS handshake, or undefined: a
+ * plain connection, no client certificate asked for (no --client-cert-auth), or a certificate without
+ * a CN. This is the name CN-based authentication uses.
+ */
+export function clientCommonName(call: AuthContextCall): string | undefined {
+  const cn = call.getAuthContext?.()?.sslPeerCertificate?.subject?.CN as string | string[] | undefined;
+  const name = Array.isArray(cn) ? cn[0] : cn;
+  return name === undefined || name === '' ? undefined : name;
+}
+
+/** The auth context of a TLS socket, as grpc-js computes it: a peer certificate only once verified. */
+export function authContextOfSocket(socket: TLSSocket): ClientAuthContext {
+  if (!socket.authorized) return {};
+  const certificate = socket.getPeerCertificate();
+  return { transportSecurityType: 'ssl', sslPeerCertificate: certificate.raw ? certificate : undefined };
+}
+
+const AUTH_CONTEXT = Symbol('client auth context');
+
+/** Marks the stream the HTTP/1.1 server reads a TLS connection through with that connection's auth context. */
+export function attachAuthContext(stream: Duplex, socket: TLSSocket): void {
+  (stream as Duplex & { [AUTH_CONTEXT]?: ClientAuthContext })[AUTH_CONTEXT] = authContextOfSocket(socket);
+}
+
+/** The auth context of an HTTP/1.1 request's connection (empty for a plain one). */
+export function authContextOfConnection(stream: object): ClientAuthContext {
+  return (stream as { [AUTH_CONTEXT]?: ClientAuthContext })[AUTH_CONTEXT] ?? {};
+}
