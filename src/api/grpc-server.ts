@@ -189,6 +189,7 @@ export class ClientApi {
         const member = s.members.get(id);
         if (!member) throw Errors.memberNotFound();
         if (!member.isLearner) throw Errors.memberNotLearner();
+        if (s.leaderId !== s.id) return this.forwarder.promote(call.request);
         if (!s.learnerReady(id)) throw Errors.learnerNotReady();
         await s.proposeConfChange({ type: ConfChangeType.AddNode, nodeId: id, context: encodeMemberAttributes({ ...member, isLearner: false }) });
         return { header: this.clusterHeader(), members: s.members.list().map(memberToPb) };

@@ -1,29 +1,34 @@
-// Lease keep-alives and time-to-live are the leader's to answer (only its lessor tracks expiry); a
-// follower passes them on to the leader's client URL and relays the answer.
+// Lease keep-alives and time-to-live are the leader's to answer (only its lessor tracks expiry), and so
+// is promoting a learner (only the leader knows how far the learner's log is); a follower passes them
+// on to the leader's client URL and relays the answer.
 
 import * as grpc from '@grpc/grpc-js';
-import { Errors } from '../etcd-errors.js';
+import { EtcdError, Errors } from '../etcd-errors.js';
 import { int64, toNumber, type Pb } from '../server/convert.js';
 import type { EtcdServer } from '../server/etcd-server.js';
 import { serviceDefinition } from '../server/proto.js';
 
-const LeaseClient = grpc.makeGenericClientConstructor(serviceDefinition('etcdserverpb.Lease'), 'Lease');
-type LeaseClientInstance = InstanceType<typeof LeaseClient> & Record<string, (...args: unknown[]) => unknown>;
+const clientConstructors = {
+  Lease: grpc.makeGenericClientConstructor(serviceDefinition('etcdserverpb.Lease'), 'Lease'),
+  Cluster: grpc.makeGenericClientConstructor(serviceDefinition('etcdserverpb.Cluster'), 'Cluster'),
+};
+type ForwardingClient = grpc.Client & Record<string, (...args: unknown[]) => unknown>;
 
 export class LeaderForwarder {
-  private clients = new Map<string, LeaseClientInstance>();
+  private clients = new Map<string, ForwardingClient>();
 
   constructor(private readonly server: EtcdServer) {}
 
-  private leaderClient(): LeaseClientInstance {
+  private leaderClient(service: keyof typeof clientConstructors = 'Lease'): ForwardingClient {
     const leader = this.server.members.get(this.server.leaderId);
     const url = leader?.clientUrls[0];
     if (!url) throw Errors.noLeader();
-    let client = this.clients.get(url);
+    let client = this.clients.get(`${service} ${url}`);
     if (!client) {
       const { hostname, port, protocol } = new URL(url);
-      client = new LeaseClient(`${hostname}:${port}`, protocol === 'https:' ? this.tlsCredentials() : grpc.credentials.createInsecure()) as LeaseClientInstance;
-      this.clients.set(url, client);
+      const credentials = protocol === 'https:' ? this.tlsCredentials() : grpc.credentials.createInsecure();
+      client = new clientConstructors[service](`${hostname}:${port}`, credentials) as ForwardingClient;
+      this.clients.set(`${service} ${url}`, client);
     }
     return client;
   }
@@ -56,6 +61,16 @@ export class LeaderForwarder {
       this.leaderClient().LeaseTimeToLive(request, (err: grpc.ServiceError | null, response: Pb) => {
         if (err) reject(Errors.noLeader());
         else resolve({ ...response, header: this.server.header() });
+      });
+    });
+  }
+
+  /** MemberPromote on the leader, its answer or its error relayed as they are. */
+  promote(request: Pb): Promise<Pb> {
+    return new Promise((resolve, reject) => {
+      this.leaderClient('Cluster').MemberPromote(request, (err: grpc.ServiceError | null, response: Pb) => {
+        if (err) reject(err.code === grpc.status.UNAVAILABLE ? Errors.noLeader() : new EtcdError(err.code as number, err.details));
+        else resolve(response);
       });
     });
   }

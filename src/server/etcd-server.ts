@@ -242,8 +242,7 @@ export class EtcdServer {
   learnerReady(id: NodeId): boolean {
     const status = this.node.status();
     const match = status.progress?.get(id)?.match;
-    if (match === undefined) return this.leader !== this.id;
-    return match >= 0.9 * status.lastIndex;
+    return match !== undefined && match >= 0.9 * status.lastIndex;
   }
 
   get isLearner(): boolean {

@@ -42,6 +42,10 @@ describe('membership changes on a running Barge cluster', () => {
     expect(added.stdout).toContain('ETCD_INITIAL_CLUSTER_STATE="existing"');
     const id = /Member\s+([0-9a-f]+) added/.exec(added.stdout)![1]!;
     const founders = cluster.members.slice();
+    // Not started yet, so not in sync: every member refuses to promote it (a follower asks the leader).
+    for (const member of founders) {
+      expect(cluster.etcdctl(['member', 'promote', id], [endpoint(member)]).stderr).toContain('etcdserver: can only promote a learner member which is in sync with leader');
+    }
     cluster.members.push(newcomer);
     cluster.spawn(newcomer, 'existing');
 
