@@ -56,8 +56,18 @@ export function serveWatch(server: EtcdServer, call: WatchCall): void {
     pieces.forEach((piece, i) => {
       room = write({ header, watch_id: id, events: piece.map(eventToPb), fragment: i < pieces.length - 1 }) && room;
     });
-    if (!room && !ended) call.once('drain', () => hub.resume(entry.watcher));
+    if (!room && !ended) {
+      if (blocked.size === 0) call.once('drain', resumeBlocked);
+      blocked.add(entry);
+    }
     return room;
+  };
+  // Watchers held back by a full stream; one drain listener resumes them all (not one listener each).
+  const blocked = new Set<StreamWatcher>();
+  const resumeBlocked = (): void => {
+    const waiting = [...blocked];
+    blocked.clear();
+    for (const entry of waiting) hub.resume(entry.watcher);
   };
 
   const create = (request: Pb): void => {
