@@ -579,7 +579,8 @@ export class EtcdServer {
   /** Raises NOSPACE once the backend outgrows --quota-backend-bytes, as etcd does. */
   private async checkQuota(): Promise<void> {
     if (this.sm.alarms().some((a) => a.memberId === this.id && a.alarm === AlarmType.NoSpace)) return;
-    if ((await this.dbSize()) <= this.config.quotaBackendBytes) return;
+    const size = await this.dbSize().catch(() => 0);
+    if (size <= this.config.quotaBackendBytes) return;
     this.config.log('warn', 'database space exceeded; raising the NOSPACE alarm', { quota: this.config.quotaBackendBytes });
     await this.propose({ alarm: { action: 1, memberID: uint64(this.id), alarm: AlarmType.NoSpace } }).catch(() => undefined);
   }
@@ -658,7 +659,13 @@ export class EtcdServer {
   async dbSize(): Promise<number> {
     let total = 0;
     const dir = join(this.layout.snapDir, 'db');
-    for (const name of await readdir(dir)) total += (await stat(join(dir, name))).size;
+    for (const name of await readdir(dir)) {
+      // LevelDB removes old log and table files as it compacts: one listed a moment ago may be gone.
+      total += await stat(join(dir, name)).then(
+        (file) => file.size,
+        () => 0,
+      );
+    }
     return total;
   }
 
