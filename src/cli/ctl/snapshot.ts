@@ -6,7 +6,9 @@ import { rename, rm } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Pb } from '../../server/convert.js';
 import { ExitCode, fail } from './errors.js';
+import { humanBytes } from './gofmt.js';
 import { out } from './printers.js';
+import { renderTable } from './table.js';
 import type { Ctl } from './program.js';
 
 function message(err: unknown): string {
@@ -69,8 +71,20 @@ export function registerSnapshot(program: Command, ctl: Ctl): void {
         const keyLength = record.readUInt32BE(25);
         keys.add(record.toString('latin1', 29, 29 + keyLength));
       }
-      if (ctl.flags.writeOut === 'json') out(`${JSON.stringify({ hash: hash >>> 0, revision, totalKey: keys.size, totalSize: size })}\n`);
-      else out(`${(hash >>> 0).toString(16)}, ${revision}, ${keys.size}, ${size} B\n`);
+      const status = { hash: hash >>> 0, revision, totalKey: keys.size, totalSize: size };
+      switch (ctl.flags.writeOut) {
+        case 'json':
+          out(`${JSON.stringify(status)}\n`);
+          break;
+        case 'table':
+          out(renderTable(['hash', 'revision', 'total keys', 'total size'], [[status.hash.toString(16), `${revision}`, `${keys.size}`, humanBytes(size)]]));
+          break;
+        case 'fields':
+          out(`"Hash" : ${status.hash}\n"Revision" : ${revision}\n"Keys" : ${keys.size}\n"Size" : ${size}\n`);
+          break;
+        default:
+          out(`${status.hash.toString(16)}, ${revision}, ${keys.size}, ${humanBytes(size)}\n`);
+      }
     });
 
   snapshot

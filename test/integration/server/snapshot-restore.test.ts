@@ -31,6 +31,12 @@ describe('snapshot save and restore', () => {
 
     const status = bargectl(['snapshot', 'status', file, '-w', 'json']);
     expect(JSON.parse(status.stdout)).toMatchObject({ revision: 32, totalKey: 30 });
+    const { hash, totalSize } = JSON.parse(status.stdout) as { hash: number; totalSize: number };
+    // The other formats, as etcdctl prints a snapshot's status (sizes as go-humanize writes them).
+    const size = totalSize < 10 ? `${totalSize} B` : totalSize < 10_000 ? `${(totalSize / 1000).toFixed(1)} kB` : `${Math.round(totalSize / 1000)} kB`;
+    expect(bargectl(['snapshot', 'status', file]).stdout).toBe(`${hash.toString(16)}, 32, 30, ${size}\n`);
+    expect(bargectl(['snapshot', 'status', file, '-w', 'fields']).stdout).toBe(`"Hash" : ${hash}\n"Revision" : 32\n"Keys" : 30\n"Size" : ${totalSize}\n`);
+    expect(bargectl(['snapshot', 'status', file, '-w', 'table']).stdout).toMatch(/^\+-+\+-+\+-+\+-+\+\n\| +HASH +\| REVISION \| TOTAL KEYS \| TOTAL SIZE \|\n[^\n]+\n\| +[0-9a-f]+ \| +32 \| +30 \| +[\d.]+ kB \|\n/);
 
     const restored = await ProcessCluster.start(3, 'barge', [], async (members, cluster) => {
       for (const m of members) {
