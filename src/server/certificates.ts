@@ -130,15 +130,6 @@ export async function issueCertificate(ca: CertificateAuthority, request: Certif
   return { cert: certificate.toString('pem'), key: await privateKeyPem(keys) };
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * What --auto-tls does, as etcd does it: cert.pem and key.pem in `dir`, made once (a restart reuses them),
  * self-signed, organization "etcd", valid a year for the hosts the member listens on.
@@ -146,7 +137,7 @@ async function exists(path: string): Promise<boolean> {
 export async function selfSignedFiles(dir: string, hosts: readonly string[]): Promise<{ certFile: string; keyFile: string; created: boolean }> {
   const certFile = join(dir, 'cert.pem');
   const keyFile = join(dir, 'key.pem');
-  if ((await exists(certFile)) && (await exists(keyFile))) return { certFile, keyFile, created: false };
+  if ((await pathExists(certFile)) && (await pathExists(keyFile))) return { certFile, keyFile, created: false };
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const pem = await createSelfSigned({ commonName: 'etcd', organization: 'etcd', hosts, usages: ['server', 'client'] });
   await writeFile(keyFile, pem.key, { mode: 0o600 });

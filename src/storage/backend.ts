@@ -165,18 +165,9 @@ export class StateBackend {
  */
 async function finishInterruptedReplace(path: string): Promise<void> {
   const incoming = `${path}.incoming`;
-  if (!(await exists(path)) && (await exists(incoming))) await rename(incoming, path);
+  if (!(await pathExists(path)) && (await pathExists(incoming))) await rename(incoming, path);
   await rm(incoming, { recursive: true, force: true });
   await rm(`${path}.replaced`, { recursive: true, force: true });
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function encodeUint(value: number): Uint8Array {

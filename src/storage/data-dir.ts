@@ -69,3 +69,10 @@ export async function hasMemberState(dataDir: string): Promise<boolean> {
     throw err;
   }
 }
+
+export async function pathExists(target: string): Promise<boolean> {
+  return fs.stat(target).then(
+    () => true,
+    () => false,
+  );
+}
