@@ -65,4 +65,40 @@ export const Errors = {
   leaderChanged: etcdError(GrpcCode.Unavailable, 'etcdserver: leader changed'),
   stopped: etcdError(GrpcCode.Unavailable, 'etcdserver: server stopped'),
   timeout: etcdError(GrpcCode.Unavailable, 'etcdserver: request timed out'),
+  rootUserNotExist: etcdError(GrpcCode.FailedPrecondition, 'etcdserver: root user does not exist'),
+  rootRoleNotExist: etcdError(GrpcCode.FailedPrecondition, 'etcdserver: root user does not have root role'),
+  userAlreadyExist: etcdError(GrpcCode.FailedPrecondition, 'etcdserver: user name already exists'),
+  userEmpty: etcdError(GrpcCode.InvalidArgument, 'etcdserver: user name is empty'),
+  userNotFound: etcdError(GrpcCode.FailedPrecondition, 'etcdserver: user name not found'),
+  roleAlreadyExist: etcdError(GrpcCode.FailedPrecondition, 'etcdserver: role name already exists'),
+  roleNotFound: etcdError(GrpcCode.FailedPrecondition, 'etcdserver: role name not found'),
+  roleEmpty: etcdError(GrpcCode.InvalidArgument, 'etcdserver: role name is empty'),
+  authFailed: etcdError(GrpcCode.InvalidArgument, 'etcdserver: authentication failed, invalid user ID or password'),
+  permissionDenied: etcdError(GrpcCode.PermissionDenied, 'etcdserver: permission denied'),
+  roleNotGranted: etcdError(GrpcCode.FailedPrecondition, 'etcdserver: role is not granted to the user'),
+  permissionNotGranted: etcdError(GrpcCode.FailedPrecondition, 'etcdserver: permission is not granted to the role'),
+  authNotEnabled: etcdError(GrpcCode.FailedPrecondition, 'etcdserver: authentication is not enabled'),
+  invalidAuthToken: etcdError(GrpcCode.Unauthenticated, 'etcdserver: invalid auth token'),
+  invalidAuthMgmt: etcdError(GrpcCode.InvalidArgument, 'etcdserver: invalid auth management'),
+  authOldRevision: etcdError(GrpcCode.InvalidArgument, 'etcdserver: revision of auth store is old'),
+  // etcd 3.4 sends this one unmapped: gRPC Unknown with the auth layer's own text.
+  noPasswordUser: etcdError(GrpcCode.Unknown, 'auth: authentication failed, password was given for no password user'),
 } as const;
+
+/**
+ * etcd 3.4's Maintenance service passes auth errors on unmapped: gRPC Unknown with the auth layer's text
+ * ("auth: permission denied"). This turns one of ours into that form; other errors pass through.
+ */
+export function unmappedAuthError(err: unknown): unknown {
+  if (!(err instanceof EtcdError)) return err;
+  const text = UNMAPPED_AUTH_TEXT[err.message];
+  return text === undefined ? err : new EtcdError(GrpcCode.Unknown, text);
+}
+
+const UNMAPPED_AUTH_TEXT: Record<string, string> = {
+  'etcdserver: user name is empty': 'auth: user name is empty',
+  'etcdserver: user name not found': 'auth: user not found',
+  'etcdserver: permission denied': 'auth: permission denied',
+  'etcdserver: invalid auth token': 'auth: invalid auth token',
+  'etcdserver: revision of auth store is old': 'auth: revision in header is old',
+};

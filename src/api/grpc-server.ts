@@ -2,7 +2,8 @@
 // answering with etcd's headers and errors (gRPC code and exact message).
 
 import * as grpc from '@grpc/grpc-js';
-import { EtcdError, Errors, GrpcCode } from '../etcd-errors.js';
+import { checkRange, checkTxn } from '../auth/index.js';
+import { EtcdError, Errors, GrpcCode, unmappedAuthError } from '../etcd-errors.js';
 import { MAX_LEASE_TTL_SECONDS } from '../lease/index.js';
 import { ConfChangeType } from '../raft/index.js';
 import { memberIdOf, type Member } from '../server/members.js';
@@ -20,10 +21,11 @@ import {
   int64,
   type Pb,
 } from '../server/convert.js';
-import type { EtcdServer } from '../server/etcd-server.js';
+import { EtcdServer } from '../server/etcd-server.js';
 import type { Alarm } from '../server/state-machine.js';
 import { encodeMemberAttributes } from '../server/member-codec.js';
 import { serviceDefinition } from '../server/proto.js';
+import { authHandlers } from './auth-service.js';
 import { LeaderForwarder } from './leader-forwarder.js';
 import { serveWatch } from './watch-service.js';
 import type { DeleteRangeResponse, PutResponse, RequestOp, TxnRequest, TxnResponse } from '../mvcc/index.js';
@@ -43,12 +45,22 @@ const ALARM_NAMES = ['NONE', 'NOSPACE', 'CORRUPT'];
 export const ETCD_API_VERSION = '3.4.23';
 
 /**
- * A unary handler; it reads only `call.request` and `call.getAuthContext()`, so the JSON gateway can
- * call it too. `clientCommonName(call)` (client-identity.ts) gives the verified client certificate's CN.
+ * A unary handler; it reads only `call.request`, `call.metadata` and `call.getAuthContext()`, so the JSON
+ * gateway can call it too. `clientCommonName(call)` (client-identity.ts) gives the verified client
+ * certificate's CN.
  */
 export type Unary = (call: UnaryCall) => Promise<Pb>;
 export interface UnaryCall extends AuthContextCall {
   readonly request: Pb;
+  /** gRPC metadata; the auth token is under "token" (or "authorization", as the gateway forwards it). */
+  readonly metadata?: { get(key: string): unknown[] };
+}
+
+/** The auth token a call carries. */
+export function tokenOf(call: UnaryCall): string | undefined {
+  const value = call.metadata?.get('token')[0] ?? call.metadata?.get('authorization')[0];
+  if (value === undefined) return undefined;
+  return Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
 }
 const RAW = Symbol('unary handler');
 
@@ -92,25 +104,30 @@ export class ClientApi {
         if (request.key.length === 0) throw Errors.emptyKey();
         // A learner serves serializable reads only.
         if (!request.serializable && s.isLearner) throw Errors.notSupportedForLearner();
+        const caller = await s.authInfo(tokenOf(call));
         if (!request.serializable) await s.linearizableRead();
+        if (caller) checkRange(s.auth, caller, request);
         const result = s.stateMachine.kv.range(request);
         return rangeResponseToPb(result, s.header());
       }),
-      Put: unary(async (call) => this.write({ put: call.request }, (r, h) => putResponseToPb(r as PutResponse, h))),
+      Put: unary(async (call) => this.write(call, { put: call.request }, (r, h) => putResponseToPb(r as PutResponse, h))),
       DeleteRange: unary(async (call) =>
-        this.write({ delete_range: call.request }, (r, h) => deleteRangeResponseToPb(r as DeleteRangeResponse, h)),
+        this.write(call, { delete_range: call.request }, (r, h) => deleteRangeResponseToPb(r as DeleteRangeResponse, h)),
       ),
       Txn: unary(async (call) => {
         const txn = txnRequestFromPb(call.request);
         if (isReadOnly(txn)) {
           s.checkWrite({ txn: call.request });
+          const caller = await s.authInfo(tokenOf(call));
           await s.linearizableRead();
+          if (caller) checkTxn(s.auth, caller, txn, (id) => s.stateMachine.leaseKeys(id));
           return txnResponseToPb(s.stateMachine.kv.txn(txn), s.header());
         }
-        return this.write({ txn: call.request }, (r, h) => txnResponseToPb(r as TxnResponse, h));
+        return this.write(call, { txn: call.request }, (r, h) => txnResponseToPb(r as TxnResponse, h));
       }),
       Compact: unary(async (call) => {
-        const outcome = await s.propose({ compaction: call.request });
+        // etcd 3.4 checks no permission for compaction, only that a token given is valid.
+        const outcome = await s.propose({ compaction: call.request, auth: EtcdServer.authHeader(await s.authInfo(tokenOf(call))) });
         if (call.request.physical) await outcome.done;
         return { header: s.header(outcome.revision) };
       }),
@@ -125,12 +142,15 @@ export class ClientApi {
         let id = toBigInt(call.request.ID);
         // etcd picks a positive int63 for ID 0; here at random, so members never collide.
         if (id === 0n) id = randomBytes(8).readBigUInt64BE() & ((1n << 63n) - 1n);
-        const outcome = await s.propose({ lease_grant: { ID: int64(id), TTL: ttl } });
+        // As in etcd 3.4, granting a lease takes no permission (a token given must be valid).
+        const caller = await s.authInfo(tokenOf(call));
+        const outcome = await s.propose({ lease_grant: { ID: int64(id), TTL: ttl }, auth: EtcdServer.authHeader(caller) });
         const granted = outcome.result as { id: bigint; ttl: number };
         return { header: s.header(outcome.revision), ID: int64(granted.id), TTL: granted.ttl };
       }),
       LeaseRevoke: unary(async (call) => {
-        const outcome = await s.propose({ lease_revoke: { ID: call.request.ID } });
+        const caller = await s.authInfo(tokenOf(call));
+        const outcome = await s.propose({ lease_revoke: { ID: call.request.ID }, auth: EtcdServer.authHeader(caller) });
         return { header: s.header(outcome.revision) };
       }),
       LeaseKeepAlive: (call: grpc.ServerDuplexStream<Pb, Pb>) => {
@@ -161,6 +181,7 @@ export class ClientApi {
       MemberAdd: unary(async (call) => {
         const peerUrls: string[] = call.request.peerURLs ?? [];
         if (peerUrls.length === 0 || !peerUrls.every(validUrl)) throw Errors.memberBadUrls();
+        await this.checkAdmin(call);
         const taken = new Set(s.members.list().flatMap((m) => m.peerUrls));
         if (peerUrls.some((u) => taken.has(u))) throw Errors.peerUrlExist();
         const isLearner = call.request.isLearner === true;
@@ -179,12 +200,14 @@ export class ClientApi {
         return { header: this.clusterHeader(), member: memberToPb(member), members: s.members.list().map(memberToPb) };
       }),
       MemberRemove: unary(async (call) => {
+        await this.checkAdmin(call);
         const id = toUint64(call.request.ID);
         if (!s.members.get(id)) throw Errors.memberNotFound();
         await s.proposeConfChange({ type: ConfChangeType.RemoveNode, nodeId: id, context: new Uint8Array() });
         return { header: this.clusterHeader(), members: s.members.list().map(memberToPb) };
       }),
       MemberPromote: unary(async (call) => {
+        await this.checkAdmin(call);
         const id = toUint64(call.request.ID);
         const member = s.members.get(id);
         if (!member) throw Errors.memberNotFound();
@@ -195,6 +218,7 @@ export class ClientApi {
         return { header: this.clusterHeader(), members: s.members.list().map(memberToPb) };
       }),
       MemberUpdate: unary(async (call) => {
+        await this.checkAdmin(call);
         const id = toUint64(call.request.ID);
         const peerUrls: string[] = call.request.peerURLs ?? [];
         if (!s.members.get(id)) throw Errors.memberNotFound();
@@ -222,11 +246,17 @@ export class ClientApi {
         isLearner: s.isLearner,
       })),
       HashKV: unary(async (call) => {
+        await this.checkMaintenanceAdmin(call);
         const hash = s.stateMachine.store.hashKv(toNumber(call.request.revision));
         return { header: s.header(), hash: hash.hash >>> 0, compact_revision: hash.compactRevision };
       }),
-      Hash: unary(async () => ({ header: s.header(), hash: s.stateMachine.store.hashKv(0).hash >>> 0 })),
+      Hash: unary(async (call) => {
+        await this.checkMaintenanceAdmin(call);
+        return { header: s.header(), hash: s.stateMachine.store.hashKv(0).hash >>> 0 };
+      }),
       Alarm: unary(async (call) => {
+        // Alarms take no permission in etcd 3.4; a token given must be valid.
+        await s.authInfo(tokenOf(call));
         const action = call.request.action ?? 0;
         if (action === 0) await s.linearizableRead();
         const alarms =
@@ -239,7 +269,11 @@ export class ClientApi {
             : ((await s.propose({ alarm: call.request })).result as Alarm[]);
         return { header: s.header(), alarms: alarms.map((a) => ({ memberID: uint64(a.memberId), alarm: a.alarm })) };
       }),
-      Defragment: unary(async () => ({ header: s.header() })),
+      Defragment: unary(async (call) => {
+        await this.checkMaintenanceAdmin(call);
+        return { header: s.header() };
+      }),
+      // etcd 3.4 checks no permission for moving the leader.
       MoveLeader: unary(async (call) => {
         if (s.leaderId !== s.id) throw Errors.notLeader();
         const target = toUint64(call.request.targetID);
@@ -253,6 +287,12 @@ export class ClientApi {
       }),
       Snapshot: (call: grpc.ServerWritableStream<Pb, Pb>) => {
         void (async () => {
+          try {
+            await this.checkMaintenanceAdmin(call);
+          } catch (err) {
+            call.emit('error', toServiceError(err));
+            return;
+          }
           // Whole, then sent: remaining_bytes must count down from the true total.
           const chunks: Uint8Array[] = [];
           for await (const chunk of snapshotFileChunks(s.stateMachine.backend)) chunks.push(chunk);
@@ -265,6 +305,8 @@ export class ClientApi {
         })().catch((err: unknown) => call.destroy(err instanceof Error ? err : new Error(String(err))));
       },
     });
+    const auth = authHandlers(s, tokenOf);
+    this.register('etcdserverpb.Auth', Object.fromEntries(Object.entries(auth).map(([name, handler]) => [name, unary(handler)])));
     this.register('grpc.health.v1.Health', {
       Check: unary(async () => ({ status: 1 })),
       Watch: (call: grpc.ServerWritableStream<Pb, Pb>) => {
@@ -295,10 +337,26 @@ export class ClientApi {
     return { ...this.server.header(), revision: 0 };
   }
 
-  private async write(body: Pb, toPb: (result: unknown, header: Pb) => Pb): Promise<Pb> {
+  /** Cluster membership changes take the root role when auth is on. */
+  private async checkAdmin(call: UnaryCall): Promise<void> {
+    const caller = await this.server.authInfo(tokenOf(call));
+    if (caller) this.server.auth.checkAdmin(caller);
+  }
+
+  /** Maintenance calls take the root role too; etcd 3.4 reports their auth errors unmapped. */
+  private async checkMaintenanceAdmin(call: UnaryCall): Promise<void> {
+    try {
+      await this.checkAdmin(call);
+    } catch (err) {
+      throw unmappedAuthError(err);
+    }
+  }
+
+  private async write(call: UnaryCall, body: Pb, toPb: (result: unknown, header: Pb) => Pb): Promise<Pb> {
     if (this.server.isLearner) throw Errors.notSupportedForLearner();
     this.server.checkWrite(body);
-    const outcome = await this.server.propose(body);
+    const caller = await this.server.authInfo(tokenOf(call));
+    const outcome = await this.server.propose({ ...body, auth: EtcdServer.authHeader(caller) });
     return toPb(outcome.result, this.server.header(outcome.revision));
   }
 

@@ -37,7 +37,30 @@ const ROUTES: Record<string, string> = {
   '/maintenance/hash': 'etcdserverpb.Maintenance/Hash',
   '/maintenance/hashkv': 'etcdserverpb.Maintenance/HashKV',
   '/maintenance/transfer-leadership': 'etcdserverpb.Maintenance/MoveLeader',
+  '/auth/enable': 'etcdserverpb.Auth/AuthEnable',
+  '/auth/disable': 'etcdserverpb.Auth/AuthDisable',
+  '/auth/status': 'etcdserverpb.Auth/AuthStatus',
+  '/auth/authenticate': 'etcdserverpb.Auth/Authenticate',
+  '/auth/user/add': 'etcdserverpb.Auth/UserAdd',
+  '/auth/user/get': 'etcdserverpb.Auth/UserGet',
+  '/auth/user/list': 'etcdserverpb.Auth/UserList',
+  '/auth/user/delete': 'etcdserverpb.Auth/UserDelete',
+  '/auth/user/changepw': 'etcdserverpb.Auth/UserChangePassword',
+  '/auth/user/grant': 'etcdserverpb.Auth/UserGrantRole',
+  '/auth/user/revoke': 'etcdserverpb.Auth/UserRevokeRole',
+  '/auth/role/add': 'etcdserverpb.Auth/RoleAdd',
+  '/auth/role/get': 'etcdserverpb.Auth/RoleGet',
+  '/auth/role/list': 'etcdserverpb.Auth/RoleList',
+  '/auth/role/delete': 'etcdserverpb.Auth/RoleDelete',
+  '/auth/role/grant': 'etcdserverpb.Auth/RoleGrantPermission',
+  '/auth/role/revoke': 'etcdserverpb.Auth/RoleRevokePermission',
 };
+
+/** The gateway passes the Authorization header on as the call's auth token. */
+function tokenMetadata(req: IncomingMessage): { get(key: string): string[] } {
+  const token = req.headers.authorization;
+  return { get: (key) => (key === 'token' && token !== undefined && token.length > 0 ? [token] : []) };
+}
 
 /** How grpc-gateway turns a gRPC code into an HTTP status. */
 const HTTP_STATUS: Partial<Record<GrpcCode, number>> = {
@@ -110,7 +133,7 @@ export function httpHandler(server: EtcdServer, handlers: ReadonlyMap<string, Un
     rpc.resolve();
     const body = await readBody(req);
     const request = rpc.resolvedRequestType!.fromObject(body.trim().length > 0 ? (JSON.parse(body) as Pb) : {});
-    const response = await handler({ request: request as Pb, getAuthContext: () => authContextOfConnection(req.socket) });
+    const response = await handler({ request: request as Pb, metadata: tokenMetadata(req), getAuthContext: () => authContextOfConnection(req.socket) });
     const responseType = rpc.resolvedResponseType!;
     json(res, 200, responseType.toObject(responseType.fromObject(response), { longs: String, enums: String, bytes: String }));
   }
@@ -127,7 +150,7 @@ async function watchOverHttp(server: EtcdServer, req: IncomingMessage, res: Serv
   const request = requestType.fromObject(body.trim().length > 0 ? (JSON.parse(body) as Pb) : {}) as Pb;
   res.writeHead(200, { 'Content-Type': 'application/json' });
   const call = Object.assign(new EventEmitter(), {
-    metadata: { get: () => [] },
+    metadata: tokenMetadata(req),
     getAuthContext: () => authContextOfConnection(req.socket),
     write: (response: Pb): boolean => {
       const json = responseType.toObject(responseType.fromObject(response), { longs: String, enums: String, bytes: String });

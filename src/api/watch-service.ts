@@ -3,6 +3,7 @@
 // back (gRPC's write() returns false) and its watchers catch up from history once it drained.
 
 import type * as grpc from '@grpc/grpc-js';
+import { AuthStore } from '../auth/index.js';
 import { Errors, GrpcCode } from '../etcd-errors.js';
 import { fragmentEvents, type MvccEvent, type Watcher } from '../mvcc/index.js';
 import { eventToPb, toNumber, type Pb } from '../server/convert.js';
@@ -17,6 +18,8 @@ const PROGRESS_NOTIFY_INTERVAL_MS = 10 * 60 * 1000;
 const FRAGMENT_SLACK_BYTES = 512 * 1024;
 const ZERO_BYTE = new Uint8Array([0]);
 const LEADER_CHECK_INTERVAL_MS = 1000;
+/** The cancel reason etcd 3.4 gives a watch the caller may not read (the text of a gRPC status). */
+const PERMISSION_DENIED_REASON = 'rpc error: code = PermissionDenied desc = etcdserver: permission denied';
 
 interface StreamWatcher {
   readonly watcher: Watcher;
@@ -68,6 +71,20 @@ export function serveWatch(server: EtcdServer, call: WatchCall): void {
     const waiting = [...blocked];
     blocked.clear();
     for (const entry of waiting) hub.resume(entry.watcher);
+  };
+
+  /** Whether the stream's token lets it read what the watch asks for (always, while auth is off). */
+  const permitted = async (request: Pb): Promise<boolean> => {
+    const token = call.metadata.get('token')[0] ?? call.metadata.get('authorization')[0];
+    try {
+      const caller = await server.authInfo(token === undefined ? undefined : String(token));
+      if (!caller) return true;
+      const key = Uint8Array.from(request.key ?? []);
+      const rangeEnd = Uint8Array.from(request.range_end ?? []);
+      return AuthStore.allows(() => server.auth.checkRead(caller, key, rangeEnd));
+    } catch {
+      return false;
+    }
   };
 
   const create = (request: Pb): void => {
@@ -146,10 +163,21 @@ export function serveWatch(server: EtcdServer, call: WatchCall): void {
     watchers.clear();
   };
 
+  // Requests are answered in order; a create may wait for its permission check.
+  let pending: Promise<void> = Promise.resolve();
   call.on('data', (request: Pb) => {
-    if (request.create_request) create(request.create_request);
-    else if (request.cancel_request) cancel(toNumber(request.cancel_request.watch_id));
-    else if (request.progress_request) write({ header: server.header(), watch_id: INVALID_WATCH_ID });
+    pending = pending.then(async () => {
+      if (ended) return;
+      if (request.create_request) {
+        if (!(await permitted(request.create_request))) {
+          const id = toNumber(request.create_request.watch_id);
+          write({ header: server.header(), watch_id: id, created: true, canceled: true, cancel_reason: PERMISSION_DENIED_REASON });
+          return;
+        }
+        if (!ended) create(request.create_request);
+      } else if (request.cancel_request) cancel(toNumber(request.cancel_request.watch_id));
+      else if (request.progress_request) write({ header: server.header(), watch_id: INVALID_WATCH_ID });
+    });
   });
   call.on('end', () => {
     end();

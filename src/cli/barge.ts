@@ -2,6 +2,7 @@
 
 import { Command, Option } from 'commander';
 import { ClientApi } from '../api/grpc-server.js';
+import { parseAuthTokenFlag } from '../auth/index.js';
 import { AutoCompactor, parseRetentionMs } from '../server/auto-compactor.js';
 import { EtcdServer, type ServerConfig } from '../server/etcd-server.js';
 import { loadTlsSettings } from '../server/tls.js';
@@ -58,6 +59,8 @@ const program = new Command('barge')
   .addOption(flag('peer-trusted-ca-file', 'path to the peer server TLS trusted CA file'))
   .addOption(booleanFlag('peer-client-cert-auth', 'enable peer client cert authentication'))
   .addOption(booleanFlag('peer-auto-tls', 'peer TLS using generated certificates'))
+  .addOption(flag('auth-token', 'auth token type: simple, or jwt,pub-key=<file>,priv-key=<file>,sign-method=<alg>[,ttl=<duration>]', 'simple'))
+  .addOption(flag('auth-token-ttl', 'time (in seconds) a simple token lives after its last use', '300'))
   .addOption(flag('log-level', 'debug, info, warn or error', 'info'))
   .showHelpAfterError();
 
@@ -142,6 +145,7 @@ async function main(): Promise<void> {
     maxTxnOps: positiveInteger('max-txn-ops', o['maxTxnOps']!),
     clientTls,
     peerTls,
+    authToken: parseAuthTokenFlag(o['authToken']!, positiveInteger('auth-token-ttl', o['authTokenTtl']!)),
     log,
   };
   if (config.electionTimeoutMs < 5 * config.heartbeatIntervalMs) {

@@ -9,6 +9,20 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  AuthStore,
+  DEFAULT_TOKEN_TTL_SECONDS,
+  JwtTokens,
+  SimpleTokens,
+  checkDeleteRange,
+  checkLeaseRevoke,
+  checkPut,
+  checkTxn,
+  simpleTokenIndex,
+  type AuthInfo,
+  type PermissionType,
+  type TokenOptions,
+} from '../auth/index.js';
 import { EtcdError, Errors } from '../etcd-errors.js';
 import {
   ConfChangeType,
@@ -74,6 +88,8 @@ export interface ServerConfig {
   readonly clientTls?: TlsSettings;
   /** TLS for https:// peer URLs (the same flags with --peer- in front). */
   readonly peerTls?: TlsSettings;
+  /** --auth-token (with --auth-token-ttl); simple tokens living 300 s when not given. */
+  readonly authToken?: TokenOptions;
   /** Leader-run auto-compaction; undefined when disabled (retention 0). */
   readonly autoCompaction?: AutoCompactor;
   readonly log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
@@ -114,6 +130,10 @@ export class EtcdServer {
   private readonly revoking = new Set<bigint>();
   private stopping: Promise<void> | undefined;
   private readonly stopListeners: (() => void)[] = [];
+  /** This member's simple tokens (simple token mode). */
+  readonly simpleTokens: SimpleTokens | undefined;
+  /** The JWT signer and verifier (jwt token mode). */
+  readonly jwt: JwtTokens | undefined;
 
   private constructor(
     readonly config: ServerConfig,
@@ -130,6 +150,9 @@ export class EtcdServer {
   ) {
     this.appliedIndex = sm.appliedIndex;
     this.snapshotIndex = storage.snapshot().metadata.index;
+    const tokens = config.authToken ?? { type: 'simple', ttlMs: DEFAULT_TOKEN_TTL_SECONDS * 1000 };
+    if (tokens.type === 'simple') this.simpleTokens = new SimpleTokens(tokens.ttlMs);
+    else this.jwt = new JwtTokens(tokens);
   }
 
   static async start(config: ServerConfig): Promise<EtcdServer> {
@@ -307,6 +330,45 @@ export class EtcdServer {
     });
   }
 
+  // ---- auth ------------------------------------------------------------------------------------------
+
+  get auth(): AuthStore {
+    return this.sm.auth;
+  }
+
+  /**
+   * Who a client request comes from, by the token it carries: undefined while auth is off (nothing is
+   * checked); an empty user (revision 0) without a token; throws invalid auth token for a token this
+   * member does not know or that expired. A simple token from an entry this member has not applied yet is
+   * waited for, as etcd does.
+   */
+  async authInfo(token: string | undefined): Promise<AuthInfo | undefined> {
+    if (!this.sm.auth.enabled) return undefined;
+    if (token === undefined || token.length === 0) return { username: '', revision: 0 };
+    if (this.jwt) {
+      const claims = this.jwt.verify(token);
+      if (!claims) throw Errors.invalidAuthToken();
+      return { username: claims.username, revision: claims.revision };
+    }
+    const index = simpleTokenIndex(token);
+    if (index === undefined) throw Errors.invalidAuthToken();
+    if (index > this.appliedIndex) {
+      const reached = await Promise.race([
+        this.waitApplied(index).then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.requestTimeoutMs()).unref()),
+      ]);
+      if (!reached) throw Errors.invalidAuthToken();
+    }
+    const username = this.simpleTokens?.use(token);
+    if (username === undefined) throw Errors.invalidAuthToken();
+    return { username, revision: this.sm.auth.revision };
+  }
+
+  /** The header a client's proposal carries, checked against the auth state when it applies. */
+  static authHeader(info: AuthInfo | undefined): Pb {
+    return { username: info?.username ?? '', revision: info?.revision ?? 0 };
+  }
+
   private issueReadIndex(node: RawNode): void {
     if (this.readWaiters.length === 0) return;
     const waiters = this.readWaiters.splice(0);
@@ -444,6 +506,8 @@ export class EtcdServer {
       { now: () => Date.now(), minLeaseTtlSeconds: Math.ceil((3 * this.config.electionTimeoutMs) / 2 / 1000) },
       previous.watches,
     );
+    this.simpleTokens?.retainUsers((name) => this.sm.auth.user(name) !== undefined);
+    if (!this.sm.auth.enabled) this.simpleTokens?.clear();
     const reloaded = await MemberRegistry.load(backend);
     for (const member of reloaded.list()) this.members.set(member);
     const metadataOnly = { metadata: snapshot.metadata, data: EMPTY_BYTES };
@@ -502,7 +566,7 @@ export class EtcdServer {
     const waiter = this.waiters.get(toUint64(request.id));
     if (waiter) this.waiters.delete(toUint64(request.id));
     try {
-      const { result, done } = this.execute(request);
+      const { result, done } = this.execute(request, entry.index);
       waiter?.resolve({ result, revision: this.sm.store.currentRevision, done });
     } catch (err) {
       if (!(err instanceof EtcdError)) throw err;
@@ -510,12 +574,15 @@ export class EtcdServer {
     }
   }
 
-  private execute(request: Pb): { result: unknown; done?: Promise<void> } {
+  private execute(request: Pb, index: number): { result: unknown; done?: Promise<void> } {
     const sm = this.sm;
     // With the space alarm raised, nothing may grow the database (etcd's capped applier).
     if (sm.hasAlarm(AlarmType.NoSpace) && (request.request === 'put' || request.request === 'lease_grant' || (request.request === 'txn' && hasWrites(request.txn)))) {
       throw Errors.noSpace();
     }
+    // A client's request is checked against the auth state as of this entry, the same on every member.
+    if (request.auth && sm.auth.enabled) this.checkPermission(request, { username: request.auth.username ?? '', revision: toNumber(request.auth.revision) });
+    if (AUTH_REQUESTS.has(request.request as string)) return { result: this.applyAuth(request, index) };
     switch (request.request) {
       case 'put':
         return { result: sm.kv.put(putRequestFromPb(request.put)) };
@@ -553,6 +620,87 @@ export class EtcdServer {
       }
       default:
         return { result: {} };
+    }
+  }
+
+  private checkPermission(request: Pb, info: AuthInfo): void {
+    const auth = this.sm.auth;
+    const leaseKeys = (id: bigint): Uint8Array[] => this.sm.leaseKeys(id);
+    switch (request.request) {
+      case 'put':
+        return checkPut(auth, info, putRequestFromPb(request.put), leaseKeys);
+      case 'delete_range':
+        return checkDeleteRange(auth, info, deleteRangeRequestFromPb(request.delete_range));
+      case 'txn':
+        return checkTxn(auth, info, txnRequestFromPb(request.txn), leaseKeys);
+      case 'lease_revoke':
+        return checkLeaseRevoke(auth, info, toBigInt(request.lease_revoke.ID), leaseKeys);
+      default:
+        // Managing auth takes the root role.
+        if (AUTH_REQUESTS.has(request.request as string) && request.request !== 'authenticate') auth.checkAdmin(info);
+    }
+  }
+
+  private applyAuth(request: Pb, index: number): unknown {
+    const auth = this.sm.auth;
+    switch (request.request) {
+      case 'auth_enable':
+        auth.enable();
+        return {};
+      case 'auth_disable':
+        auth.disable();
+        this.simpleTokens?.clear();
+        return {};
+      case 'authenticate': {
+        const name: string = request.authenticate.name ?? '';
+        if (!auth.enabled) throw Errors.authNotEnabled();
+        const user = auth.user(name);
+        if (!user || user.noPassword) throw Errors.authFailed();
+        const token = `${request.authenticate.simple_token}.${index}`;
+        this.simpleTokens?.assign(token, name);
+        return { token };
+      }
+      case 'user_add': {
+        const r = request.user_add;
+        auth.userAdd(r.name ?? '', r.hashedPassword || undefined, r.options?.no_password === true);
+        return {};
+      }
+      case 'user_delete':
+        auth.userDelete(request.user_delete.name ?? '');
+        this.simpleTokens?.invalidateUser(request.user_delete.name ?? '');
+        return {};
+      case 'user_change_password':
+        auth.userChangePassword(request.user_change_password.name ?? '', request.user_change_password.hashedPassword ?? '');
+        this.simpleTokens?.invalidateUser(request.user_change_password.name ?? '');
+        return {};
+      case 'user_grant_role':
+        auth.userGrantRole(request.user_grant_role.user ?? '', request.user_grant_role.role ?? '');
+        return {};
+      case 'user_revoke_role':
+        auth.userRevokeRole(request.user_revoke_role.name ?? '', request.user_revoke_role.role ?? '');
+        return {};
+      case 'role_add':
+        auth.roleAdd(request.role_add.name ?? '');
+        return {};
+      case 'role_delete':
+        auth.roleDelete(request.role_delete.role ?? '');
+        return {};
+      case 'role_grant_permission': {
+        const perm = request.role_grant_permission.perm ?? {};
+        auth.roleGrantPermission(request.role_grant_permission.name ?? '', {
+          permType: (perm.permType ?? 0) as PermissionType,
+          key: bytesOf(perm.key),
+          rangeEnd: bytesOf(perm.range_end),
+        });
+        return {};
+      }
+      case 'role_revoke_permission': {
+        const r = request.role_revoke_permission;
+        auth.roleRevokePermission(r.role ?? '', bytesOf(r.key), bytesOf(r.range_end));
+        return {};
+      }
+      default:
+        return {};
     }
   }
 
@@ -697,6 +845,7 @@ export class EtcdServer {
     await this.loopDone;
     for (const waiter of this.waiters.values()) waiter.reject(Errors.stopped());
     this.waiters.clear();
+    this.simpleTokens?.close();
     await this.transport.close();
     await this.sm.backend.close();
     await this.logStore.close();
@@ -741,6 +890,28 @@ async function fetchClusterFromPeers(config: ServerConfig): Promise<{ id: bigint
     }
   }
   throw new Error('could not get the cluster member list from any peer in --initial-cluster');
+}
+
+/** The entries that change the auth state (or, for authenticate, issue a token). */
+const AUTH_REQUESTS = new Set([
+  'auth_enable',
+  'auth_disable',
+  'authenticate',
+  'user_add',
+  'user_delete',
+  'user_change_password',
+  'user_grant_role',
+  'user_revoke_role',
+  'role_add',
+  'role_delete',
+  'role_grant_permission',
+  'role_revoke_permission',
+]);
+
+/** A decoded bytes field as a Uint8Array (protobufjs leaves an unset one as an empty array). */
+function bytesOf(value: Uint8Array | number[] | null | undefined): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  return value && value.length > 0 ? Uint8Array.from(value) : EMPTY_BYTES;
 }
 
 function hasWrites(txn: Pb): boolean {

@@ -1,8 +1,9 @@
 // The replicated state machine: the keyspace, its watchers and the leases over one state backend. Every
 // member applies the same entries through it; the server commits the backend with each entry's index.
 
+import { AuthStore } from '../auth/index.js';
 import { Lessor, loadLeaseRecords, stageLeaseGrant, stageLeaseRevoke, type LeaseId } from '../lease/index.js';
-import { KvApplier, MvccStore, WatchHub, keyString, rangeBounds } from '../mvcc/index.js';
+import { KvApplier, MvccStore, WatchHub, keyBytes, keyString, rangeBounds } from '../mvcc/index.js';
 import { metaKey, type StateBackend } from '../storage/backend.js';
 
 export interface StateMachineOptions {
@@ -36,6 +37,7 @@ export class StateMachine {
     readonly backend: StateBackend,
     readonly store: MvccStore,
     readonly lessor: Lessor,
+    readonly auth: AuthStore,
     watches?: WatchHub,
   ) {
     this.kv = new KvApplier(store, {
@@ -54,7 +56,7 @@ export class StateMachine {
     // Attachments are not stored apart: each live key names its lease.
     const { records } = store.range(rangeBounds(ALL_KEYS), store.currentRevision);
     for (const record of records) if (record.lease !== 0n && lessor.has(record.lease)) lessor.attach(record.lease, record.key);
-    const machine = new StateMachine(backend, store, lessor, watches);
+    const machine = new StateMachine(backend, store, lessor, await AuthStore.open(backend), watches);
     const alarms = await backend.get(ALARMS_KEY);
     if (alarms !== undefined) {
       const stored = JSON.parse(Buffer.from(alarms).toString('utf8')) as { memberId: string; alarm: AlarmType }[];
@@ -116,6 +118,11 @@ export class StateMachine {
   /** Writes everything applied so far, up to entry `index`, to the backend in one batch. */
   commit(index: number): Promise<void> {
     return this.backend.commit(index);
+  }
+
+  /** The keys attached to a lease (none for an unknown one). */
+  leaseKeys(id: LeaseId): Uint8Array[] {
+    return [...(this.lessor.lookup(id)?.keys ?? [])].map((k) => keyBytes(k));
   }
 
   /** The lease a key is attached to (0n for none). */
