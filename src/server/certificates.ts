@@ -3,12 +3,13 @@
 // authority and certificates it signs. ECDSA P-256 keys, SHA-256 signatures, PEM out.
 
 import { webcrypto } from 'node:crypto';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 // The library's dependency injection needs the Reflect metadata API installed first.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import { pathExists } from '../storage/data-dir.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 

@@ -3,8 +3,9 @@
 // applied (consistent) index in one atomic batch, without fsync: the raft log is the durable record, and
 // a restart replays it from the consistent index, so an entry is never half applied on disk.
 
-import { rename, rm, stat } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { Level } from 'level';
+import { pathExists } from './data-dir.js';
 
 /** One byte before every key names the layer that owns it. */
 export enum Bucket {
