@@ -37,7 +37,7 @@ import { Duplex } from 'node:stream';
 import { httpHandler } from './http-gateway.js';
 import { snapshotFileChunks } from '../storage/snapshot-file.js';
 import { isHttps, serverTlsOptions } from '../server/tls.js';
-import { attachAuthContext, type AuthContextCall } from './client-identity.js';
+import { attachAuthContext, clientCommonName, type AuthContextCall } from './client-identity.js';
 
 const ALARM_NAMES = ['NONE', 'NOSPACE', 'CORRUPT'];
 
@@ -104,7 +104,7 @@ export class ClientApi {
         if (request.key.length === 0) throw Errors.emptyKey();
         // A learner serves serializable reads only.
         if (!request.serializable && s.isLearner) throw Errors.notSupportedForLearner();
-        const caller = await s.authInfo(tokenOf(call));
+        const caller = await s.authInfo(tokenOf(call), clientCommonName(call));
         if (!request.serializable) await s.linearizableRead();
         if (caller) checkRange(s.auth, caller, request);
         const result = s.stateMachine.kv.range(request);
@@ -118,7 +118,7 @@ export class ClientApi {
         const txn = txnRequestFromPb(call.request);
         if (isReadOnly(txn)) {
           s.checkWrite({ txn: call.request });
-          const caller = await s.authInfo(tokenOf(call));
+          const caller = await s.authInfo(tokenOf(call), clientCommonName(call));
           await s.linearizableRead();
           if (caller) checkTxn(s.auth, caller, txn, (id) => s.stateMachine.leaseKeys(id));
           return txnResponseToPb(s.stateMachine.kv.txn(txn), s.header());
@@ -127,7 +127,7 @@ export class ClientApi {
       }),
       Compact: unary(async (call) => {
         // etcd 3.4 checks no permission for compaction, only that a token given is valid.
-        const outcome = await s.propose({ compaction: call.request, auth: EtcdServer.authHeader(await s.authInfo(tokenOf(call))) });
+        const outcome = await s.propose({ compaction: call.request, auth: EtcdServer.authHeader(await s.authInfo(tokenOf(call), clientCommonName(call))) });
         if (call.request.physical) await outcome.done;
         return { header: s.header(outcome.revision) };
       }),
@@ -143,13 +143,13 @@ export class ClientApi {
         // etcd picks a positive int63 for ID 0; here at random, so members never collide.
         if (id === 0n) id = randomBytes(8).readBigUInt64BE() & ((1n << 63n) - 1n);
         // As in etcd 3.4, granting a lease takes no permission (a token given must be valid).
-        const caller = await s.authInfo(tokenOf(call));
+        const caller = await s.authInfo(tokenOf(call), clientCommonName(call));
         const outcome = await s.propose({ lease_grant: { ID: int64(id), TTL: ttl }, auth: EtcdServer.authHeader(caller) });
         const granted = outcome.result as { id: bigint; ttl: number };
         return { header: s.header(outcome.revision), ID: int64(granted.id), TTL: granted.ttl };
       }),
       LeaseRevoke: unary(async (call) => {
-        const caller = await s.authInfo(tokenOf(call));
+        const caller = await s.authInfo(tokenOf(call), clientCommonName(call));
         const outcome = await s.propose({ lease_revoke: { ID: call.request.ID }, auth: EtcdServer.authHeader(caller) });
         return { header: s.header(outcome.revision) };
       }),
@@ -256,7 +256,7 @@ export class ClientApi {
       }),
       Alarm: unary(async (call) => {
         // Alarms take no permission in etcd 3.4; a token given must be valid.
-        await s.authInfo(tokenOf(call));
+        await s.authInfo(tokenOf(call), clientCommonName(call));
         const action = call.request.action ?? 0;
         if (action === 0) await s.linearizableRead();
         const alarms =
@@ -339,7 +339,7 @@ export class ClientApi {
 
   /** Cluster membership changes take the root role when auth is on. */
   private async checkAdmin(call: UnaryCall): Promise<void> {
-    const caller = await this.server.authInfo(tokenOf(call));
+    const caller = await this.server.authInfo(tokenOf(call), clientCommonName(call));
     if (caller) this.server.auth.checkAdmin(caller);
   }
 
@@ -355,7 +355,7 @@ export class ClientApi {
   private async write(call: UnaryCall, body: Pb, toPb: (result: unknown, header: Pb) => Pb): Promise<Pb> {
     if (this.server.isLearner) throw Errors.notSupportedForLearner();
     this.server.checkWrite(body);
-    const caller = await this.server.authInfo(tokenOf(call));
+    const caller = await this.server.authInfo(tokenOf(call), clientCommonName(call));
     const outcome = await this.server.propose({ ...body, auth: EtcdServer.authHeader(caller) });
     return toPb(outcome.result, this.server.header(outcome.revision));
   }

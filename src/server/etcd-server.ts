@@ -342,9 +342,13 @@ export class EtcdServer {
    * member does not know or that expired. A simple token from an entry this member has not applied yet is
    * waited for, as etcd does.
    */
-  async authInfo(token: string | undefined): Promise<AuthInfo | undefined> {
+  /**
+   * Who a request comes from: its token's user, or, without a token, the Common Name of the client
+   * certificate verified at the TLS handshake (etcd's certificate-based authentication).
+   */
+  async authInfo(token: string | undefined, certificateName?: string): Promise<AuthInfo | undefined> {
     if (!this.sm.auth.enabled) return undefined;
-    if (token === undefined || token.length === 0) return { username: '', revision: 0 };
+    if (token === undefined || token.length === 0) return { username: certificateName ?? '', revision: certificateName ? this.sm.auth.revision : 0 };
     if (this.jwt) {
       const claims = this.jwt.verify(token);
       if (!claims) throw Errors.invalidAuthToken();
