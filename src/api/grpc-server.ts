@@ -38,6 +38,7 @@ import { httpHandler } from './http-gateway.js';
 import { snapshotFileChunks } from '../storage/snapshot-file.js';
 import { isHttps, serverTlsOptions } from '../server/tls.js';
 import { attachAuthContext, clientCommonName, type AuthContextCall } from './client-identity.js';
+import { Http2Front } from './http2-connection.js';
 
 const ALARM_NAMES = ['NONE', 'NOSPACE', 'CORRUPT'];
 
@@ -369,6 +370,7 @@ export class ClientApi {
 
   private readonly listeners: Server[] = [];
   private injector: ReturnType<grpc.Server['createConnectionInjector']> | undefined;
+  private http2Front: Http2Front | undefined;
 
   /**
    * Serves the client URLs: each connection's first bytes say which protocol it speaks, so gRPC (HTTP/2)
@@ -376,20 +378,22 @@ export class ClientApi {
    * https:// URL the connection's TLS handshake comes first (with --client-cert-auth, a client without a
    * certificate signed by the trusted CA fails it); then ALPN "h2" means gRPC, and anything else is
    * sniffed as on a plain connection. The verified client certificate reaches handlers through
-   * getAuthContext() on the call (see client-identity.ts).
+   * getAuthContext() on the call (see client-identity.ts). An HTTP/2 connection reaches gRPC through an
+   * Http2Front, which fixes the :authority Go clients send for an endpoint given with its scheme
+   * (see http2-connection.ts).
    */
   async listen(urls: readonly string[]): Promise<void> {
     const injector = this.grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
     this.injector = injector;
+    const http2Front = new Http2Front((connection) => injector.injectConnection(connection));
+    this.http2Front = http2Front;
     const http = createHttpServer(httpHandler(this.server, this.unaryHandlers, ETCD_API_VERSION));
     const dispatch = (socket: Socket): void => {
       socket.on('error', () => {});
       socket.once('data', (chunk: Buffer) => {
         socket.pause();
         if (chunk.subarray(0, HTTP2_PREFACE.length).equals(HTTP2_PREFACE)) {
-          // HTTP/2 sessions pick up bytes already read from the socket.
-          socket.unshift(chunk);
-          injector.injectConnection(socket);
+          http2Front.accept(socket, chunk);
         } else {
           // The HTTP/1 parser reads the socket's handle directly and would miss them: hand it a stream
           // that starts with them.
@@ -404,7 +408,7 @@ export class ClientApi {
       ? createTlsServer({ ...serverTlsOptions(settings), ALPNCallback: chooseProtocol }, (socket) => {
           if (socket.alpnProtocol === 'h2') {
             socket.on('error', () => {});
-            injector.injectConnection(socket);
+            http2Front.accept(socket);
           } else {
             dispatch(socket);
           }
@@ -434,6 +438,7 @@ export class ClientApi {
   async close(): Promise<void> {
     this.forwarder.close();
     for (const listener of this.listeners) listener.close();
+    this.http2Front?.close();
     this.injector?.destroy();
     this.grpcServer.forceShutdown();
   }
