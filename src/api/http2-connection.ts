@@ -110,6 +110,8 @@ function rewritingStream(socket: Socket, rewriter: Http2AuthorityRewriter, held:
       callback(err);
     },
   });
+  // Node's HTTP/2 turns Nagle off on a socket it is handed, not on a stream standing in for one.
+  socket.setNoDelay(true);
   for (const piece of held) stream.push(piece);
   socket.on('data', (chunk: Buffer) => {
     let out: Buffer[];
