@@ -23,6 +23,7 @@ const enum FrameType {
   Priority = 0x2,
   Settings = 0x4,
   PushPromise = 0x5,
+  Ping = 0x6,
   WindowUpdate = 0x8,
   Continuation = 0x9,
 }
@@ -40,6 +41,11 @@ const MAX_HEADER_BLOCK = 1 << 20;
 
 /** A SETTINGS frame that changes nothing: a server connection preface, for a front end that sends it itself. */
 export const EMPTY_SETTINGS_FRAME = Buffer.from([0, 0, 0, FrameType.Settings, 0, 0, 0, 0, 0]);
+
+/** The answer to a PING whose payload is `payload` (8 octets). */
+export function pingAck(payload: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([0, 0, 8, FrameType.Ping, ACK, 0, 0, 0, 0]), payload]);
+}
 
 /** The client's bytes break HTTP/2 framing or HPACK: the connection can only be closed. */
 export class Http2StreamError extends Error {}
@@ -79,7 +85,8 @@ interface CurrentFrame {
   readonly streamId: number;
   readonly length: number;
   left: number;
-  /** Payload octets kept so far (header frames only; others are passed on as they come). */
+  /** What the frame is kept for (its payload gathered), if not passed on as it comes. */
+  readonly held: 'block' | 'ping' | undefined;
   readonly payload: Buffer[];
 }
 
@@ -105,8 +112,14 @@ export class Http2AuthorityRewriter {
   mode: 'undecided' | 'verbatim' | 'rewrite' = 'undecided';
   /** The SETTINGS ACK to drop has not been seen yet. */
   ackPending: boolean;
-  /** Before the first header block, a frame came that the server should answer (a PING, say). */
+  /** Before the first header block, a frame came that the server should see at once (a GOAWAY, say). */
   needsServer = false;
+  /**
+   * While set, the client's PINGs are taken out of the stream and their payloads left in `pings`, for a
+   * front end that answers them itself before the server is there.
+   */
+  holdPings = false;
+  readonly pings: Buffer[] = [];
 
   private prefaceLeft = PREFACE.length;
   private readonly headerBytes = Buffer.alloc(FRAME_HEADER_LENGTH);
@@ -153,7 +166,7 @@ export class Http2AuthorityRewriter {
         const frame = this.frame;
         const n = Math.min(frame.left, chunk.length - offset);
         const piece = chunk.subarray(offset, offset + n);
-        if (this.isHeaderFrame(frame)) frame.payload.push(piece);
+        if (frame.held !== undefined) frame.payload.push(piece);
         else out.push(piece);
         frame.left -= n;
         offset += n;
@@ -177,8 +190,8 @@ export class Http2AuthorityRewriter {
   }
 
   /** Header frames are held until their block is whole, while blocks are still being read. */
-  private isHeaderFrame(frame: CurrentFrame): boolean {
-    return this.mode !== 'verbatim' && (frame.type === FrameType.Headers || frame.type === FrameType.Continuation);
+  private isHeaderFrame(type: number): boolean {
+    return this.mode !== 'verbatim' && (type === FrameType.Headers || type === FrameType.Continuation);
   }
 
   private startFrame(header: Buffer, out: Buffer[]): void {
@@ -186,11 +199,14 @@ export class Http2AuthorityRewriter {
     const type = header[3]!;
     const flags = header[4]!;
     const streamId = header.readUInt32BE(5) & 0x7fff_ffff;
-    const frame: CurrentFrame = { type, flags, streamId, length, left: length, payload: [] };
     if (this.block !== undefined && (type !== FrameType.Continuation || streamId !== this.block.streamId)) {
       throw new Http2StreamError('a header block was interrupted by another frame');
     }
-    if (this.isHeaderFrame(frame)) {
+    const ping = this.holdPings && type === FrameType.Ping && (flags & ACK) === 0 && length === 8 && streamId === 0;
+    const held = this.isHeaderFrame(type) ? 'block' : ping ? 'ping' : undefined;
+    this.frame = { type, flags, streamId, length, left: length, held, payload: [] };
+    if (held === 'ping') return;
+    if (held === 'block') {
       if (length > MAX_FRAME_SIZE) throw new Http2StreamError('header frame larger than the maximum frame size');
       if (type === FrameType.Continuation && this.block === undefined) throw new Http2StreamError('CONTINUATION without a header block');
       if (type === FrameType.Headers) {
@@ -207,15 +223,18 @@ export class Http2AuthorityRewriter {
       }
       out.push(header);
     }
-    this.frame = frame;
   }
 
   private endFrame(out: Buffer[]): void {
     const frame = this.frame!;
     this.frame = undefined;
-    if (!this.isHeaderFrame(frame)) return;
-    const block = this.block!;
+    if (frame.held === undefined) return;
     const payload = frame.payload.length === 1 ? frame.payload[0]! : Buffer.concat(frame.payload);
+    if (frame.held === 'ping') {
+      this.pings.push(payload);
+      return;
+    }
+    const block = this.block!;
     block.raw.push(payload);
     let fragment = payload;
     if (frame.type === FrameType.Headers) {

@@ -8,12 +8,19 @@
 // Proper :authority: the held bytes are put back in the socket, less the client's ACK of that SETTINGS
 // frame (the server never sent it), and the socket goes to the server, which reads it natively from
 // then on, at no cost, and still sees the TLS socket for the client's identity. Otherwise the server
-// gets a stream the rewriter feeds. The rewriting stream is also the way out whenever holding on would
-// keep a client waiting: a PING before any request, or an ACK slow to come.
+// gets a stream the rewriter feeds. Until then the front end answers the client's PINGs itself (a
+// client may ping an idle connection). The rewriting stream is also the way out whenever holding on
+// would keep a client waiting: an ACK slow to come, or a frame before any request that only the server
+// can deal with.
+//
+// A TLS connection that goes through the rewriting stream reaches gRPC without its TLS socket, so its
+// calls carry no client certificate (grpc-js reads it off the socket it is given): under CN-based
+// authentication its requests have no user. Go's client sends a proper :authority over TLS, so this
+// takes a client that misbehaves (no ACK within a second, a GOAWAY or DATA before any request).
 
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { EMPTY_SETTINGS_FRAME, Http2AuthorityRewriter } from './http2-authority.js';
+import { EMPTY_SETTINGS_FRAME, Http2AuthorityRewriter, pingAck } from './http2-authority.js';
 
 /** How long a connection whose first request is fine may wait for the client's SETTINGS ACK. */
 const ACK_WAIT_MS = 1000;
@@ -34,6 +41,7 @@ export class Http2Front {
    */
   accept(socket: Socket, first?: Buffer): void {
     const rewriter = new Http2AuthorityRewriter({ dropSettingsAck: true });
+    rewriter.holdPings = true;
     const held: Buffer[] = [];
     let heldBytes = 0;
     let timer: NodeJS.Timeout | undefined;
@@ -45,6 +53,7 @@ export class Http2Front {
     };
     const toRewriter = (): void => {
       release();
+      rewriter.holdPings = false;
       this.inject(rewritingStream(socket, rewriter, held));
     };
     const onClose = (): void => release();
@@ -57,6 +66,7 @@ export class Http2Front {
         socket.destroy();
         return;
       }
+      for (const payload of rewriter.pings.splice(0)) socket.write(pingAck(payload));
       for (const piece of out) {
         held.push(piece);
         heldBytes += piece.length;

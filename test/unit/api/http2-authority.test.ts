@@ -10,6 +10,7 @@ import {
   MAX_FRAME_SIZE,
   authorityOf,
   encodeLiterals,
+  pingAck,
 } from '../../../src/api/http2-authority.js';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -17,6 +18,7 @@ const DATA = 0x0;
 const HEADERS = 0x1;
 const SETTINGS = 0x4;
 const PING = 0x6;
+const GOAWAY = 0x7;
 const WINDOW_UPDATE = 0x8;
 const CONTINUATION = 0x9;
 const END_STREAM = 0x1;
@@ -275,12 +277,25 @@ describe('Http2AuthorityRewriter', () => {
     expect(EMPTY_SETTINGS_FRAME).toEqual(frame(SETTINGS, 0, 0));
   });
 
-  it('notes a frame before any request that the server has to answer', () => {
+  it('notes a frame before any request that the server has to see', () => {
     const rewriter = new Http2AuthorityRewriter({ dropSettingsAck: true });
     rewriter.push(Buffer.concat([PREFACE, clientSettings, windowUpdate]));
     expect(rewriter.needsServer).toBe(false);
-    rewriter.push(frame(PING, 0, 0, Buffer.alloc(8)));
+    rewriter.push(frame(GOAWAY, 0, 0, Buffer.alloc(8)));
     expect(rewriter.needsServer).toBe(true);
+  });
+
+  it('holds PINGs back for the front end to answer while asked to, and passes them on after', () => {
+    const rewriter = new Http2AuthorityRewriter({ dropSettingsAck: true });
+    rewriter.holdPings = true;
+    const ping = (n: number): Buffer => frame(PING, 0, 0, Buffer.alloc(8, n));
+    const out = run(rewriter, pieces(Buffer.concat([PREFACE, clientSettings, ping(1), windowUpdate, ping(2)]), 5));
+    expect(out).toEqual(Buffer.concat([PREFACE, clientSettings, windowUpdate]));
+    expect(rewriter.pings).toEqual([Buffer.alloc(8, 1), Buffer.alloc(8, 2)]);
+    expect(rewriter.needsServer).toBe(false);
+    expect(pingAck(Buffer.alloc(8, 1))).toEqual(frame(PING, 1, 0, Buffer.alloc(8, 1)));
+    rewriter.holdPings = false;
+    expect(run(rewriter, [ping(3)])).toEqual(ping(3));
   });
 
   it('rejects what is not HTTP/2 or breaks its framing or HPACK', () => {

@@ -5,6 +5,7 @@
 import { connect, createServer as createHttp2Server, type ClientHttp2Session, type Http2Server } from 'node:http2';
 import { connect as netConnect, createServer, Socket, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { encodeLiterals } from '../../../src/api/http2-authority.js';
 import { Http2Front } from '../../../src/api/http2-connection.js';
 
 interface Seen {
@@ -85,6 +86,40 @@ describe('Http2Front', () => {
     const rtt = await new Promise<number>((resolve, reject) => session.ping((err, duration) => (err ? reject(err) : resolve(duration))));
     expect(rtt).toBeGreaterThanOrEqual(0);
     expect(await get(session, '/after-ping')).toEqual({ status: 200, body: '/after-ping' });
+    // Answered by the front end: the connection still goes to the server as the socket itself.
+    expect(seen).toEqual([{ authority: `127.0.0.1:${port}`, native: true }]);
+  });
+
+  it('serves a client that never acknowledges the SETTINGS the front end sent, after a wait', async () => {
+    const { port, seen } = await start();
+    const socket = netConnect(port, '127.0.0.1');
+    cleanup.push(() => socket.destroy());
+    socket.on('error', () => {});
+    const frame = (type: number, flags: number, streamId: number, payload: Buffer): Buffer => {
+      const header = Buffer.alloc(9);
+      header.writeUIntBE(payload.length, 0, 3);
+      header[3] = type;
+      header[4] = flags;
+      header.writeUInt32BE(streamId, 5);
+      return Buffer.concat([header, payload]);
+    };
+    const block = encodeLiterals([
+      { name: ':method', value: 'GET' },
+      { name: ':scheme', value: 'http' },
+      { name: ':path', value: '/no-ack' },
+      { name: ':authority', value: `127.0.0.1:${port}` },
+    ]);
+    const started = Date.now();
+    socket.write(Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'), frame(0x4, 0, 0, Buffer.alloc(0)), frame(0x1, 0x5, 1, block)]));
+    // The server's answer on stream 1: a HEADERS frame, then DATA with the path.
+    let received = Buffer.alloc(0);
+    await new Promise<void>((resolve) => {
+      socket.on('data', (chunk: Buffer) => {
+        received = Buffer.concat([received, chunk]);
+        if (received.includes(Buffer.from('/no-ack'))) resolve();
+      });
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(seen).toEqual([{ authority: `127.0.0.1:${port}`, native: false }]);
   });
 
