@@ -36,8 +36,10 @@ const PRIORITY = 0x20;
 /** The server's SETTINGS_MAX_FRAME_SIZE and SETTINGS_HEADER_TABLE_SIZE: HTTP/2's defaults, which Node keeps. */
 export const MAX_FRAME_SIZE = 16_384;
 export const HEADER_TABLE_SIZE = 4096;
-/** A bound on one compressed header block (HEADERS and its CONTINUATIONs), far above any real request's. */
-const MAX_HEADER_BLOCK = 1 << 20;
+/** Bounds on one header block (HEADERS and its CONTINUATIONs), far above any real request's: compressed, */
+const MAX_HEADER_BLOCK = 256 * 1024;
+/** and decoded, as HPACK counts a header list's size (name, value and 32 octets a field), since a few octets referring to a large table entry again and again would decode to gigabytes. */
+const MAX_HEADER_LIST = 1 << 20;
 
 /** A SETTINGS frame that changes nothing: a server connection preface, for a front end that sends it itself. */
 export const EMPTY_SETTINGS_FRAME = Buffer.from([0, 0, 0, FrameType.Settings, 0, 0, 0, 0, 0]);
@@ -287,7 +289,12 @@ export class Http2AuthorityRewriter {
     this.decoder.write(block);
     this.decoder.execute();
     const headers: Header[] = [];
-    for (let header = this.decoder.read(); header !== null; header = this.decoder.read()) headers.push(header);
+    let size = 0;
+    for (let header = this.decoder.read(); header !== null; header = this.decoder.read()) {
+      size += header.name.length + header.value.length + 32;
+      if (size > MAX_HEADER_LIST) throw new Http2StreamError('header list too large');
+      headers.push(header);
+    }
     if (this.decodeError !== undefined) {
       throw new Http2StreamError(`malformed header block: ${this.decodeError instanceof Error ? this.decodeError.message : String(this.decodeError)}`);
     }

@@ -317,6 +317,11 @@ describe('Http2AuthorityRewriter', () => {
     bad([PREFACE, frame(CONTINUATION, END_HEADERS, 1, block)]);
     // Padding longer than the frame.
     bad([PREFACE, frame(HEADERS, END_HEADERS | PADDED, 1, Buffer.from([200, 1, 2]))]);
+    // A block that refers to one large table entry over and over: a header list of gigabytes.
+    const entry = clientEncoder()([{ name: 'x-big', value: 'b'.repeat(4000), huffman: false }]);
+    const references = Buffer.alloc(12_000, 0xbe); // indexed field 62: the newest dynamic entry
+    const bomb = frame(HEADERS, END_HEADERS, 1, Buffer.concat([entry, references.subarray(0, 16_000 - entry.length)]));
+    expect(() => new Http2AuthorityRewriter().push(Buffer.concat([PREFACE, bomb]))).toThrow('header list too large');
     // A header frame over the maximum frame size.
     bad([PREFACE, frame(HEADERS, END_HEADERS, 1, Buffer.alloc(MAX_FRAME_SIZE + 1))]);
   });
