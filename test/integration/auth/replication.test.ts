@@ -49,7 +49,8 @@ describe('auth across members (simple tokens)', () => {
     cluster.spawn(m3);
     const onM3 = [m3.clientUrl.replace('http://', '')];
     await eventually(() => cluster.etcdctl(['--user=carol:carolpw', 'get', '/app/k59', '--print-value-only'], onM3).stdout.trim() === 'v', 60_000, 'carol on the restarted member');
-    expect(m3.log).toContain('installing snapshot');
+    // The members' logs arrive through pipes read only while this test awaits: give them a moment.
+    await eventually(() => m3.log.includes('installing snapshot'), 10_000, 'm3 to log that it installed a snapshot');
     const alice = cluster.etcdctl(['--user=alice:alicepw', 'get', '/app/x'], onM3);
     expect(alice.status).not.toBe(0);
     expect(alice.stderr).toContain('etcdserver: authentication failed, invalid user ID or password');
