@@ -356,7 +356,7 @@ export function headerFrames(streamId: number, flags: number, priority: Buffer |
   return frames;
 }
 
-function frameHeader(length: number, type: number, flags: number, streamId: number): Buffer {
+export function frameHeader(length: number, type: number, flags: number, streamId: number): Buffer {
   const header = Buffer.alloc(FRAME_HEADER_LENGTH);
   header.writeUIntBE(length, 0, 3);
   header[3] = type;

@@ -11,6 +11,7 @@ import {
   authorityOf,
   encodeLiterals,
   pingAck,
+  frameHeader,
 } from '../../../src/api/http2-authority.js';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -27,12 +28,7 @@ const PADDED = 0x8;
 const PRIORITY = 0x20;
 
 function frame(type: number, flags: number, streamId: number, payload: Buffer = Buffer.alloc(0)): Buffer {
-  const header = Buffer.alloc(9);
-  header.writeUIntBE(payload.length, 0, 3);
-  header[3] = type;
-  header[4] = flags;
-  header.writeUInt32BE(streamId, 5);
-  return Buffer.concat([header, payload]);
+  return Buffer.concat([frameHeader(payload.length, type, flags, streamId), payload]);
 }
 
 const clientSettings = frame(SETTINGS, 0, 0, Buffer.from([0, 2, 0, 0, 0, 0]));

@@ -5,7 +5,7 @@
 import { connect, createServer as createHttp2Server, type ClientHttp2Session, type Http2Server } from 'node:http2';
 import { connect as netConnect, createServer, Socket, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeLiterals } from '../../../src/api/http2-authority.js';
+import { encodeLiterals, frameHeader } from '../../../src/api/http2-authority.js';
 import { Http2Front } from '../../../src/api/http2-connection.js';
 
 interface Seen {
@@ -95,14 +95,7 @@ describe('Http2Front', () => {
     const socket = netConnect(port, '127.0.0.1');
     cleanup.push(() => socket.destroy());
     socket.on('error', () => {});
-    const frame = (type: number, flags: number, streamId: number, payload: Buffer): Buffer => {
-      const header = Buffer.alloc(9);
-      header.writeUIntBE(payload.length, 0, 3);
-      header[3] = type;
-      header[4] = flags;
-      header.writeUInt32BE(streamId, 5);
-      return Buffer.concat([header, payload]);
-    };
+    const frame = (type: number, flags: number, streamId: number, payload: Buffer): Buffer => Buffer.concat([frameHeader(payload.length, type, flags, streamId), payload]);
     const block = encodeLiterals([
       { name: ':method', value: 'GET' },
       { name: ':scheme', value: 'http' },
