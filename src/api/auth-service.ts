@@ -7,17 +7,17 @@ import { hashPassword, simpleTokenPrefix, verifyPassword, type AuthInfo } from '
 import { Errors } from '../etcd-errors.js';
 import type { Pb } from '../server/convert.js';
 import { EtcdServer } from '../server/etcd-server.js';
-import { clientCommonName, type AuthContextCall } from './client-identity.js';
+import { callerOf, type AuthContextCall } from './client-identity.js';
 
 /** A unary handler as the gRPC server and the JSON gateway call it. */
-export type AuthCall = AuthContextCall & { request: Pb; metadata?: { get(key: string): unknown[] } };
+export type AuthCall = AuthContextCall & { request: Pb };
 export type AuthHandler = (call: AuthCall) => Promise<Pb>;
 
 /** How many times Authenticate tries again when the auth state changed while it checked the password. */
 const AUTHENTICATE_ATTEMPTS = 3;
 
-export function authHandlers(s: EtcdServer, tokenOf: (call: AuthCall) => string | undefined): Record<string, AuthHandler> {
-  const info = (call: AuthCall): Promise<AuthInfo | undefined> => s.authInfo(tokenOf(call), clientCommonName(call));
+export function authHandlers(s: EtcdServer): Record<string, AuthHandler> {
+  const info = (call: AuthCall): Promise<AuthInfo | undefined> => callerOf(s, call);
 
   /** Proposes an auth change on behalf of the caller; the entry checks the caller's root role. */
   const change = async (call: AuthCall, body: Pb): Promise<Pb> => {

@@ -5,6 +5,8 @@
 
 import type { Duplex } from 'node:stream';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
+import type { AuthInfo } from '../auth/index.js';
+import type { EtcdServer } from '../server/etcd-server.js';
 
 /** grpc-js's AuthContext: set only for a TLS connection whose client certificate was verified. */
 export interface ClientAuthContext {
@@ -15,6 +17,20 @@ export interface ClientAuthContext {
 /** A call from either front end (a grpc-js server call, or one the gateway makes). */
 export interface AuthContextCall {
   getAuthContext?(): ClientAuthContext | null;
+  /** gRPC metadata; the auth token is under "token" (or "authorization", as the gateway forwards it). */
+  readonly metadata?: { get(key: string): unknown[] };
+}
+
+/** The auth token a call carries. */
+export function tokenOf(call: AuthContextCall): string | undefined {
+  const value = call.metadata?.get('token')[0] ?? call.metadata?.get('authorization')[0];
+  if (value === undefined) return undefined;
+  return Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+}
+
+/** Who a call comes from, for the auth checks: its token's user, or its verified certificate's name. */
+export function callerOf(server: EtcdServer, call: AuthContextCall): Promise<AuthInfo | undefined> {
+  return server.authInfo(tokenOf(call), clientCommonName(call));
 }
 
 /**

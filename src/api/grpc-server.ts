@@ -37,7 +37,7 @@ import { Duplex } from 'node:stream';
 import { httpHandler } from './http-gateway.js';
 import { snapshotFileChunks } from '../storage/snapshot-file.js';
 import { isHttps, serverTlsOptions } from '../server/tls.js';
-import { attachAuthContext, clientCommonName, type AuthContextCall } from './client-identity.js';
+import { attachAuthContext, callerOf, type AuthContextCall } from './client-identity.js';
 import { Http2Front } from './http2-connection.js';
 
 const ALARM_NAMES = ['NONE', 'NOSPACE', 'CORRUPT'];
@@ -47,21 +47,11 @@ export const ETCD_API_VERSION = '3.4.23';
 
 /**
  * A unary handler; it reads only `call.request`, `call.metadata` and `call.getAuthContext()`, so the JSON
- * gateway can call it too. `clientCommonName(call)` (client-identity.ts) gives the verified client
- * certificate's CN.
+ * gateway can call it too. `callerOf(server, call)` (client-identity.ts) says who the call comes from.
  */
 export type Unary = (call: UnaryCall) => Promise<Pb>;
 export interface UnaryCall extends AuthContextCall {
   readonly request: Pb;
-  /** gRPC metadata; the auth token is under "token" (or "authorization", as the gateway forwards it). */
-  readonly metadata?: { get(key: string): unknown[] };
-}
-
-/** The auth token a call carries. */
-export function tokenOf(call: UnaryCall): string | undefined {
-  const value = call.metadata?.get('token')[0] ?? call.metadata?.get('authorization')[0];
-  if (value === undefined) return undefined;
-  return Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
 }
 const RAW = Symbol('unary handler');
 
@@ -105,7 +95,7 @@ export class ClientApi {
         if (request.key.length === 0) throw Errors.emptyKey();
         // A learner serves serializable reads only.
         if (!request.serializable && s.isLearner) throw Errors.notSupportedForLearner();
-        const caller = await s.authInfo(tokenOf(call), clientCommonName(call));
+        const caller = await callerOf(s, call);
         if (!request.serializable) await s.linearizableRead();
         if (caller) checkRange(s.auth, caller, request);
         const result = s.stateMachine.kv.range(request);
@@ -119,7 +109,7 @@ export class ClientApi {
         const txn = txnRequestFromPb(call.request);
         if (isReadOnly(txn)) {
           s.checkWrite({ txn: call.request });
-          const caller = await s.authInfo(tokenOf(call), clientCommonName(call));
+          const caller = await callerOf(s, call);
           await s.linearizableRead();
           if (caller) checkTxn(s.auth, caller, txn, (id) => s.stateMachine.leaseKeys(id));
           return txnResponseToPb(s.stateMachine.kv.txn(txn), s.header());
@@ -128,7 +118,7 @@ export class ClientApi {
       }),
       Compact: unary(async (call) => {
         // etcd 3.4 checks no permission for compaction, only that a token given is valid.
-        const outcome = await s.propose({ compaction: call.request, auth: EtcdServer.authHeader(await s.authInfo(tokenOf(call), clientCommonName(call))) });
+        const outcome = await s.propose({ compaction: call.request, auth: EtcdServer.authHeader(await callerOf(s, call)) });
         if (call.request.physical) await outcome.done;
         return { header: s.header(outcome.revision) };
       }),
@@ -144,13 +134,13 @@ export class ClientApi {
         // etcd picks a positive int63 for ID 0; here at random, so members never collide.
         if (id === 0n) id = randomBytes(8).readBigUInt64BE() & ((1n << 63n) - 1n);
         // As in etcd 3.4, granting a lease takes no permission (a token given must be valid).
-        const caller = await s.authInfo(tokenOf(call), clientCommonName(call));
+        const caller = await callerOf(s, call);
         const outcome = await s.propose({ lease_grant: { ID: int64(id), TTL: ttl }, auth: EtcdServer.authHeader(caller) });
         const granted = outcome.result as { id: bigint; ttl: number };
         return { header: s.header(outcome.revision), ID: int64(granted.id), TTL: granted.ttl };
       }),
       LeaseRevoke: unary(async (call) => {
-        const caller = await s.authInfo(tokenOf(call), clientCommonName(call));
+        const caller = await callerOf(s, call);
         const outcome = await s.propose({ lease_revoke: { ID: call.request.ID }, auth: EtcdServer.authHeader(caller) });
         return { header: s.header(outcome.revision) };
       }),
@@ -257,7 +247,7 @@ export class ClientApi {
       }),
       Alarm: unary(async (call) => {
         // Alarms take no permission in etcd 3.4; a token given must be valid.
-        await s.authInfo(tokenOf(call), clientCommonName(call));
+        await callerOf(s, call);
         const action = call.request.action ?? 0;
         if (action === 0) await s.linearizableRead();
         const alarms =
@@ -306,7 +296,7 @@ export class ClientApi {
         })().catch((err: unknown) => call.destroy(err instanceof Error ? err : new Error(String(err))));
       },
     });
-    const auth = authHandlers(s, tokenOf);
+    const auth = authHandlers(s);
     this.register('etcdserverpb.Auth', Object.fromEntries(Object.entries(auth).map(([name, handler]) => [name, unary(handler)])));
     this.register('grpc.health.v1.Health', {
       Check: unary(async () => ({ status: 1 })),
@@ -340,7 +330,7 @@ export class ClientApi {
 
   /** Cluster membership changes take the root role when auth is on. */
   private async checkAdmin(call: UnaryCall): Promise<void> {
-    const caller = await this.server.authInfo(tokenOf(call), clientCommonName(call));
+    const caller = await callerOf(this.server, call);
     if (caller) this.server.auth.checkAdmin(caller);
   }
 
@@ -356,7 +346,7 @@ export class ClientApi {
   private async write(call: UnaryCall, body: Pb, toPb: (result: unknown, header: Pb) => Pb): Promise<Pb> {
     if (this.server.isLearner) throw Errors.notSupportedForLearner();
     this.server.checkWrite(body);
-    const caller = await this.server.authInfo(tokenOf(call), clientCommonName(call));
+    const caller = await callerOf(this.server, call);
     const outcome = await this.server.propose({ ...body, auth: EtcdServer.authHeader(caller) });
     return toPb(outcome.result, this.server.header(outcome.revision));
   }

@@ -8,7 +8,7 @@ import { Errors, GrpcCode } from '../etcd-errors.js';
 import { fragmentEvents, type MvccEvent, type Watcher } from '../mvcc/index.js';
 import { eventToPb, toNumber, type Pb } from '../server/convert.js';
 import type { EtcdServer } from '../server/etcd-server.js';
-import { clientCommonName, type AuthContextCall } from './client-identity.js';
+import { callerOf, type AuthContextCall } from './client-identity.js';
 
 /** etcd answers a progress request with this watch id. */
 const INVALID_WATCH_ID = -1;
@@ -75,9 +75,8 @@ export function serveWatch(server: EtcdServer, call: WatchCall): void {
 
   /** Whether the stream's token lets it read what the watch asks for (always, while auth is off). */
   const permitted = async (request: Pb): Promise<boolean> => {
-    const token = call.metadata.get('token')[0] ?? call.metadata.get('authorization')[0];
     try {
-      const caller = await server.authInfo(token === undefined ? undefined : String(token), clientCommonName(call));
+      const caller = await callerOf(server, call);
       if (!caller) return true;
       const key = Uint8Array.from(request.key ?? []);
       const rangeEnd = Uint8Array.from(request.range_end ?? []);
