@@ -29,7 +29,7 @@ export function judgeRun(
   const settled = missing.length === 0 ? settleUnknownWrites(history, reference) : history;
   const { failures: linearizability, checkedKeys } = checkHistory(settled);
   failures.push(...linearizability);
-  failures.push(...checkWatches(watchers, history));
+  failures.push(...checkWatches(watchers, history, reference));
   for (const w of watchers) failures.push(...(w.problems ?? []).map((p) => `${w.endpoint}: ${p}`));
   return { failures, checkedKeys, unsettled: settled.filter((o) => o.output === undefined).length };
 }
@@ -95,15 +95,20 @@ export function missingRevisions(reference: ReadonlyMap<number, unknown>, finalR
 export function settleUnknownWrites(history: readonly RecordedOp[], reference: ReadonlyMap<number, readonly RecordedEvent[]>): RecordedOp[] {
   const written = new Map<string, RecordedEvent>();
   for (const events of reference.values()) for (const e of events) if (e.type === 'PUT') written.set(`${e.key}=${e.value}`, e);
-  // The earliest return of an acknowledged operation at each revision or later.
-  const acknowledged = history.filter((op) => op.revision !== undefined && op.ret !== Infinity).sort((a, b) => b.revision! - a.revision!);
+  // The earliest return of an acknowledged operation at each revision or later: suffix minima over the
+  // acknowledged operations in revision order, looked up by binary search.
+  const acknowledged = history.filter((op) => op.revision !== undefined && op.ret !== Infinity).sort((a, b) => a.revision! - b.revision!);
+  const earliestFrom = new Array<number>(acknowledged.length + 1).fill(Infinity);
+  for (let i = acknowledged.length - 1; i >= 0; i--) earliestFrom[i] = Math.min(acknowledged[i]!.ret, earliestFrom[i + 1]!);
   const earliestReturnFrom = (revision: number): number => {
-    let earliest = Infinity;
-    for (const op of acknowledged) {
-      if (op.revision! < revision) break;
-      earliest = Math.min(earliest, op.ret);
+    let low = 0;
+    let high = acknowledged.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (acknowledged[middle]!.revision! < revision) low = middle + 1;
+      else high = middle;
     }
-    return earliest;
+    return earliestFrom[low]!;
   };
   const settled: RecordedOp[] = [];
   for (const op of history) {
@@ -124,9 +129,12 @@ export function settleUnknownWrites(history: readonly RecordedOp[], reference: R
  * Watch guarantees, judged against the union of what all watchers saw (the reference stream) and the
  * acknowledged writes.
  */
-export function checkWatches(watchers: readonly { endpoint: string; events: readonly RecordedEvent[] }[], history: readonly RecordedOp[]): string[] {
+export function checkWatches(
+  watchers: readonly { endpoint: string; events: readonly RecordedEvent[] }[],
+  history: readonly RecordedOp[],
+  reference: ReadonlyMap<number, readonly RecordedEvent[]> = referenceStream(watchers),
+): string[] {
   const failures: string[] = [];
-  const reference = referenceStream(watchers);
   for (const { endpoint, events } of watchers) {
     let previous: RecordedEvent | undefined;
     const byRevision = new Map<number, RecordedEvent[]>();
