@@ -15,3 +15,29 @@ export function parseInitialCluster(value: string): Map<string, string[]> {
   }
   return cluster;
 }
+
+/** Where one member listens and what it advertises. */
+export interface MemberAddresses {
+  readonly name: string;
+  readonly dataDir: string;
+  readonly clientUrl: string;
+  readonly peerUrl: string;
+  /** The peer URL the others reach it at, when that is not the one it listens on (a proxy in between). */
+  readonly advertisedPeerUrl?: string;
+}
+
+/** etcd's flags that start `member` as one of `cluster`, founding it ('new') or joining it ('existing'). */
+export function memberFlags(member: MemberAddresses, cluster: readonly MemberAddresses[], clusterToken: string, clusterState: 'new' | 'existing' = 'new'): string[] {
+  const advertised = (m: MemberAddresses): string => m.advertisedPeerUrl ?? m.peerUrl;
+  return [
+    `--name=${member.name}`,
+    `--data-dir=${member.dataDir}`,
+    `--listen-client-urls=${member.clientUrl}`,
+    `--advertise-client-urls=${member.clientUrl}`,
+    `--listen-peer-urls=${member.peerUrl}`,
+    `--initial-advertise-peer-urls=${advertised(member)}`,
+    `--initial-cluster=${cluster.map((m) => `${m.name}=${advertised(m)}`).join(',')}`,
+    `--initial-cluster-state=${clusterState}`,
+    `--initial-cluster-token=${clusterToken}`,
+  ];
+}

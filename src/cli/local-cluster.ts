@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
+import { memberFlags } from './flags.js';
 
 const BARGE = resolve(fileURLToPath(import.meta.url), '../../../bin/barge.js');
 
@@ -41,17 +42,7 @@ function members(dir: string, layout: Layout): LocalMember[] {
 function start(member: LocalMember, all: readonly LocalMember[], onReady: () => void): ChildProcess {
   const child = spawn(
     process.execPath,
-    [
-      BARGE,
-      `--name=${member.name}`,
-      `--data-dir=${member.dataDir}`,
-      `--listen-client-urls=${member.clientUrl}`,
-      `--advertise-client-urls=${member.clientUrl}`,
-      `--listen-peer-urls=${member.peerUrl}`,
-      `--initial-advertise-peer-urls=${member.peerUrl}`,
-      `--initial-cluster=${all.map((m) => `${m.name}=${m.peerUrl}`).join(',')}`,
-      '--initial-cluster-token=barge-local',
-    ],
+    [BARGE, ...memberFlags(member, all, 'barge-local')],
     { stdio: ['ignore', 'inherit', 'pipe'] },
   );
   createInterface({ input: child.stderr! }).on('line', (line) => {

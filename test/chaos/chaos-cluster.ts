@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { memberFlags } from '../../src/cli/flags.js';
 import { BARGE_BIN, freePort } from '../support/process-cluster.js';
 
 export interface ChaosMember {
@@ -185,24 +186,9 @@ export class ChaosCluster {
   }
 
   spawn(member: ChaosMember): void {
-    const initialCluster = this.members.map((m) => `${m.name}=${m.advertisedPeerUrl}`).join(',');
-    const child = spawn(
-      process.execPath,
-      [
-        BARGE_BIN,
-        `--name=${member.name}`,
-        `--data-dir=${member.dataDir}`,
-        `--listen-client-urls=${member.clientUrl}`,
-        `--advertise-client-urls=${member.clientUrl}`,
-        `--listen-peer-urls=${member.peerUrl}`,
-        `--initial-advertise-peer-urls=${member.advertisedPeerUrl}`,
-        `--initial-cluster=${initialCluster}`,
-        `--initial-cluster-state=${member.clusterState}`,
-        '--initial-cluster-token=chaos',
-        ...this.flags,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const child = spawn(process.execPath, [BARGE_BIN, ...memberFlags(member, this.members, 'chaos', member.clusterState), ...this.flags], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     child.stderr!.on('data', (chunk: Buffer) => {
       member.log += chunk.toString();
       if (member.log.length > 4_000_000) member.log = member.log.slice(-2_000_000);

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { memberFlags } from '../../src/cli/flags.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 export const BARGE_BIN = join(REPO, 'bin/barge.js');
@@ -91,15 +92,7 @@ export class ProcessCluster {
 
   spawn(member: ClusterMember, state: 'new' | 'existing' = 'new'): void {
     const flags = [
-      `--name=${member.name}`,
-      `--data-dir=${member.dataDir}`,
-      `--listen-client-urls=${member.clientUrl}`,
-      `--advertise-client-urls=${member.clientUrl}`,
-      `--listen-peer-urls=${member.peerUrl}`,
-      `--initial-advertise-peer-urls=${member.peerUrl}`,
-      `--initial-cluster=${this.initialCluster()}`,
-      `--initial-cluster-state=${state}`,
-      '--initial-cluster-token=test-cluster',
+      ...memberFlags(member, this.members, 'test-cluster', state),
       ...this.extraFlags,
       ...(this.options.memberFlags?.(member) ?? []),
     ];
