@@ -4,35 +4,11 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LatencySummary as Summary } from '../../../bench/load/histogram.js';
+import type { LoadReport as Report } from '../../../bench/load/runner.js';
 import { ProcessCluster } from '../../support/process-cluster.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
-
-interface Summary {
-  count: number;
-  minMs: number;
-  meanMs: number;
-  p50Ms: number;
-  p90Ms: number;
-  p99Ms: number;
-  p999Ms: number;
-  maxMs: number;
-}
-
-interface Report {
-  workload: string;
-  workers: number;
-  unit: string;
-  expected: number;
-  count: number;
-  errors: number;
-  errorMessages: Record<string, number>;
-  elapsedSec: number;
-  throughput: number;
-  latency: Summary;
-  histogram: { upToMs: number; count: number }[];
-  parts: Record<string, Summary>;
-}
 
 function bench(args: string[]): Report {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'bench/cli.ts', ...args, '--json'], { cwd: REPO, encoding: 'utf8', timeout: 20_000 });
