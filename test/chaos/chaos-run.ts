@@ -96,22 +96,34 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         say(`chaos: ${faults.length} faults, ${workload.history.length} operations, ${left} s left`);
       }
     }
+    // Every step after the faults is bounded, and says what it does: a run that cannot finish must
+    // fail with the step it stopped at, not outlive its caller's timeout.
+    const faultsEnded = Date.now();
+    const step = (what: string) => say(`chaos: ${what} (${((Date.now() - faultsEnded) / 1000).toFixed(1)} s after the faults)`);
     await healAll(cluster);
+    step('healed; waiting for a leader');
     const recovered = await waitForLeader(cluster, 30_000);
     await workload.stop();
+    step('reading every key once more');
     // A final linearizable read of every key, after healing: acknowledged writes must still be there.
-    await finalReads(cluster, workload);
+    const read = await finalReads(cluster, workload, 20_000);
+    step('waiting for the members to converge');
     const converged = await waitConverged(cluster, 30_000);
     await sleep(1000);
     for (const w of watchers) w.stop();
 
     // Saved before judging, so that a checker that never finishes still leaves something to replay.
     if (options.failureDir) saveRun(options.failureDir, workload, watchers, cluster);
-    say(`chaos: checking ${workload.history.length} operations and ${watchers.reduce((n, w) => n + w.events.length, 0)} watch events`);
+    step(`checking ${workload.history.length} operations and ${watchers.reduce((n, w) => n + w.events.length, 0)} watch events`);
     const failures: string[] = [];
     if (!recovered) failures.push(`no leader 30 s after the last fault healed (last faults: ${faults.slice(-5).join('; ')})`);
+    if (read.unread.length > 0) failures.push(`no member answered the final read of ${read.unread.join(', ')} within 20 s`);
     if (!converged.ok) failures.push(`members did not converge: ${converged.detail}`);
-    const judged = judgeRun(workload.history, watchers, converged.revision);
+    for (const m of cluster.members) {
+      if (!cluster.isRunning(m)) failures.push(`${m.name} is not running; its log ends: ${m.log.trimEnd().split('\n').slice(-4).join(' | ')}`);
+    }
+    const judged = judgeRun(workload.history, watchers, converged.revision, Date.now() + 60_000);
+    step('checked');
     failures.push(...judged.failures);
     const acknowledged = workload.history.filter((o) => o.output !== undefined && o.input.kind !== 'get').length;
     const report: ChaosReport = {
@@ -196,17 +208,23 @@ async function replaceMember(cluster: ChaosCluster, victim: ChaosMember): Promis
     const list = await unary(client, 'MemberList', {});
     const entry = (list?.members as Pb[] | undefined)?.find((m) => (m.peerURLs as string[]).includes(victim.advertisedPeerUrl));
     if (!entry) return 'replace (skipped)';
-    if (!(await unary(client, 'MemberRemove', { ID: entry.ID }, 5000))) return `replace ${victim.name} (remove failed)`;
+    if (!(await unary(client, 'MemberRemove', { ID: entry.ID }, 5000))) {
+      // A remove that timed out may still have been applied; only a member still listed is left alone.
+      const after = await unary(client, 'MemberList', {});
+      const stillListed = (after?.members as Pb[] | undefined)?.some((m) => (m.peerURLs as string[]).includes(victim.advertisedPeerUrl));
+      if (after === undefined || stillListed) return `replace ${victim.name} (remove failed)`;
+    }
     await cluster.wipe(victim);
     // The cluster is one short until the add lands: keep trying (a fault may be healing elsewhere).
-    for (let attempt = 0; attempt < 40; attempt++) {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
       if (await unary(client, 'MemberAdd', { peerURLs: [victim.advertisedPeerUrl] }, 3000)) {
         cluster.spawn(victim);
         return `replace ${victim.name}`;
       }
       await sleep(250);
     }
-    throw new Error(`could not add ${victim.name} back`);
+    throw new Error(`could not add ${victim.name} back within 30 s`);
   } finally {
     client.close();
   }
@@ -229,23 +247,28 @@ async function waitForLeader(cluster: ChaosCluster, timeoutMs: number): Promise<
   return false;
 }
 
-async function finalReads(cluster: ChaosCluster, workload: Workload): Promise<void> {
-  const keys = [...new Set(workload.history.map((o) => o.key))];
-  const client = new KvClient(cluster.members[0]!.endpoint, grpc.credentials.createInsecure());
-  for (const key of keys) {
-    for (let attempt = 0; attempt < 20; attempt++) {
+/** Reads every key once, from whichever member answers, within `timeoutMs`; returns the keys never read. */
+async function finalReads(cluster: ChaosCluster, workload: Workload, timeoutMs: number): Promise<{ unread: string[] }> {
+  const deadline = Date.now() + timeoutMs;
+  const unread = [...new Set(workload.history.map((o) => o.key))];
+  const clients = cluster.members.map((m) => new KvClient(m.endpoint, grpc.credentials.createInsecure()));
+  try {
+    for (let attempt = 0; unread.length > 0 && Date.now() < deadline; attempt++) {
+      const key = unread[0]!;
       const call = workload.now();
-      const response = await unary(client, 'Range', { key: Buffer.from(key) });
+      const response = await unary(clients[attempt % clients.length]!, 'Range', { key: Buffer.from(key) }, Math.min(2000, Math.max(1, deadline - Date.now())));
       if (!response) {
-        await sleep(250);
+        await sleep(100);
         continue;
       }
       const value = response.kvs?.length ? Buffer.from(response.kvs[0].value).toString() : null;
       workload.history.push({ key, client: -1, input: { kind: 'get' }, output: { value }, call, ret: workload.now() });
-      break;
+      unread.shift();
     }
+    return { unread };
+  } finally {
+    for (const client of clients) client.close();
   }
-  client.close();
 }
 
 /** Waits until every member reports the same revision and HashKV; returns that revision. */

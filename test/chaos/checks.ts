@@ -20,6 +20,7 @@ export function judgeRun(
   history: readonly RecordedOp[],
   watchers: readonly { endpoint: string; events: readonly RecordedEvent[]; problems?: readonly string[] }[],
   finalRevision: number,
+  checkDeadline = Date.now() + 60_000,
 ): { failures: string[]; checkedKeys: number; unsettled: number } {
   const failures: string[] = [];
   const reference = referenceStream(watchers);
@@ -27,14 +28,15 @@ export function judgeRun(
   if (missing.length > 0) failures.push(`no watcher saw revisions ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}`);
   // Unknown outcomes can only be settled from a complete change stream.
   const settled = missing.length === 0 ? settleUnknownWrites(history, reference) : history;
-  const { failures: linearizability, checkedKeys } = checkHistory(settled);
+  const { failures: linearizability, checkedKeys } = checkHistory(settled, checkDeadline);
   failures.push(...linearizability);
   failures.push(...checkWatches(watchers, history, reference));
   for (const w of watchers) failures.push(...(w.problems ?? []).map((p) => `${w.endpoint}: ${p}`));
   return { failures, checkedKeys, unsettled: settled.filter((o) => o.output === undefined).length };
 }
 
-export function checkHistory(history: readonly RecordedOp[]): { failures: string[]; checkedKeys: number } {
+/** Each key's history checked on its own; all keys share one deadline. */
+export function checkHistory(history: readonly RecordedOp[], deadline = Date.now() + 60_000): { failures: string[]; checkedKeys: number } {
   const failures: string[] = [];
   const byKey = new Map<string, RecordedOp[]>();
   for (const op of history) {
@@ -43,7 +45,7 @@ export function checkHistory(history: readonly RecordedOp[]): { failures: string
     byKey.set(op.key, list);
   }
   for (const [key, ops] of byKey) {
-    const result = checkLinearizable(registerModel, ops);
+    const result = checkLinearizable(registerModel, ops, deadline);
     if (result.undecided) failures.push(`key ${key}: the checker gave up on ${ops.length} operations (linearized ${result.longestPrefix})`);
     else if (!result.linearizable) failures.push(`key ${key}: not linearizable (${ops.length} operations; stuck after ${result.longestPrefix})`);
   }

@@ -13,7 +13,7 @@ afterAll(() => rmSync(failureDir, { recursive: true, force: true }));
 
 describe('chaos', () => {
   it('three members under every fault keep linearizability, watch order, convergence and every acknowledged write', async () => {
-    const report = await runChaos({ members: 3, durationMs: 45_000, nemeses: ALL_NEMESES, seed: 7, failureDir: join(failureDir, 'run') });
+    const report = await runChaos({ members: 3, durationMs: 45_000, nemeses: ALL_NEMESES, seed: 7, failureDir: join(failureDir, 'run'), progress: (line) => console.log(line) });
     expect(report.failures, `replay: npm run chaos -- --members 3 --duration 45s --seed 7`).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.stats.faults).toBeGreaterThanOrEqual(8);
