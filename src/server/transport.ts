@@ -16,6 +16,8 @@ import { decodeRaftBatch, encodeRaftBatch } from './raft-codec.js';
 import { dialTlsOptions, isHttps, serverTlsOptions, type TlsSettings } from './tls.js';
 
 const MIN_BACKOFF_MS = 50;
+/** How long a closed link's last bytes have to leave before its socket is destroyed. */
+const CLOSE_LINGER_MS = 1000;
 const MAX_BACKOFF_MS = 1000;
 /** A frame larger than this is refused: it cannot come from a well-behaved member. */
 const MAX_FRAME_BYTES = 512 * 1024 * 1024;
@@ -164,9 +166,17 @@ class PeerLink {
     });
   }
 
+  /**
+   * Sends what is queued, then closes. A removed peer's link closes in the same turn as raft queued the
+   * commit of its removal for it, and that message is how the removed member learns it must stop.
+   */
   close(): void {
     this.closed = true;
-    this.socket?.destroy();
+    this.flush();
+    const socket = this.socket;
+    if (!socket) return;
+    socket.end();
+    setTimeout(() => socket.destroy(), CLOSE_LINGER_MS).unref();
   }
 }
 
