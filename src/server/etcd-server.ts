@@ -49,6 +49,7 @@ import { SnapshotStore } from '../storage/snap/snapshot-store.js';
 import { stateSnapshotFrames, stateSnapshotRecords } from '../storage/state-snapshot.js';
 import type { MemoryStorage } from '../raft/index.js';
 import { checkDeleteRangeRequest, checkPutRequest, checkTxnRequest } from '../mvcc/index.js';
+import { RequestIdGenerator } from './request-ids.js';
 import { deleteRangeRequestFromPb, putRequestFromPb, toBigInt, toNumber, toUint64, txnRequestFromPb, uint64, type Pb } from './convert.js';
 import { foundersOf, loadIdentity, stageIdentity, withOwnIdentity, writeFoundingEntries } from './bootstrap.js';
 import { decodeMemberAttributes } from './member-codec.js';
@@ -150,6 +151,8 @@ export class EtcdServer {
   ) {
     this.appliedIndex = sm.appliedIndex;
     this.snapshotIndex = storage.snapshot().metadata.index;
+    this.headerIds = { cluster: uint64(clusterId), member: uint64(id) };
+    this.requestIds = new RequestIdGenerator(id);
     const tokens = config.authToken ?? { type: 'simple', ttlMs: DEFAULT_TOKEN_TTL_SECONDS * 1000 };
     if (tokens.type === 'simple') this.simpleTokens = new SimpleTokens(tokens.ttlMs);
     else this.jwt = new JwtTokens(tokens);
@@ -278,8 +281,12 @@ export class EtcdServer {
 
   /** The response header etcd puts on every reply. */
   header(revision = this.sm.store.currentRevision): Pb {
-    return { cluster_id: uint64(this.clusterId), member_id: uint64(this.id), revision, raft_term: this.term };
+    return { cluster_id: this.headerIds.cluster, member_id: this.headerIds.member, revision, raft_term: this.term };
   }
+
+  /** Every response header carries both ids; their Longs are made once. */
+  private readonly headerIds: { readonly cluster: Pb; readonly member: Pb };
+  private readonly requestIds: RequestIdGenerator;
 
   private enqueue(item: InboxItem): void {
     if (!this.running) return;
@@ -291,7 +298,7 @@ export class EtcdServer {
 
   /** Proposes a request and resolves once it applied here. `body` is the InternalRequest without its id. */
   propose(body: Pb, timeoutMs = this.requestTimeoutMs()): Promise<ApplyOutcome> {
-    const id = randomBytes(8).readBigUInt64BE();
+    const id = this.requestIds.next();
     const data = InternalRequest.encode({ ...body, id: uint64(id) }).finish();
     if (data.length > this.config.maxRequestBytes) return Promise.reject(Errors.requestTooLarge());
     return new Promise<ApplyOutcome>((resolve, reject) => {
@@ -437,11 +444,16 @@ export class EtcdServer {
       try {
         await this.handleReady(this.node.ready());
       } catch (err) {
-        this.config.log('error', 'fatal error in the raft loop', { error: String(err) });
-        void this.stop();
+        this.failLoop(err);
         return;
       }
     }
+  }
+
+  private failLoop(err: unknown): void {
+    if (!this.running) return;
+    this.config.log('error', 'fatal error in the raft loop', { error: String(err) });
+    void this.stop();
   }
 
   private async handleReady(rd: Ready): Promise<void> {
@@ -450,7 +462,11 @@ export class EtcdServer {
     this.send(rd.messages);
     if (rd.snapshot) await this.installSnapshot(rd.snapshot);
     if (rd.entries.length > 0 || rd.hardState) {
-      await this.logStore.save({ entries: rd.entries, hardState: rd.hardState }, { sync: rd.mustSync });
+      const saved = this.logStore.save({ entries: rd.entries, hardState: rd.hardState }, { sync: rd.mustSync });
+      // Only a new commit index need not be durable (a restarted member learns it again), so applying
+      // does not wait for it. The store writes in order, and a failed write fails every later one.
+      if (rd.mustSync) await saved;
+      else saved.catch((err: unknown) => this.failLoop(err));
       this.storage.append(rd.entries);
       if (rd.hardState) this.storage.setHardState(rd.hardState);
     }
