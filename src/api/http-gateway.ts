@@ -152,8 +152,9 @@ async function watchOverHttp(server: EtcdServer, req: IncomingMessage, res: Serv
   const call = Object.assign(new EventEmitter(), {
     metadata: tokenMetadata(req),
     getAuthContext: () => authContextOfConnection(req.socket),
-    write: (response: Pb): boolean => {
-      const json = responseType.toObject(responseType.fromObject(response), { longs: String, enums: String, bytes: String });
+    write: (response: Pb | Uint8Array): boolean => {
+      const message = response instanceof Uint8Array ? responseType.decode(response) : responseType.fromObject(response);
+      const json = responseType.toObject(message, { longs: String, enums: String, bytes: String });
       return res.write(`${JSON.stringify({ result: json })}\n`);
     },
     end: () => res.end(),

@@ -6,9 +6,10 @@ import type * as grpc from '@grpc/grpc-js';
 import { AuthStore } from '../auth/index.js';
 import { Errors, GrpcCode } from '../etcd-errors.js';
 import { fragmentEvents, type MvccEvent, type Watcher } from '../mvcc/index.js';
-import { eventToPb, toNumber, type Pb } from '../server/convert.js';
+import { toNumber, type Pb } from '../server/convert.js';
 import type { EtcdServer } from '../server/etcd-server.js';
 import { callerOf, type AuthContextCall } from './client-identity.js';
+import { encodeEventsResponse } from './watch-encoding.js';
 
 /** etcd answers a progress request with this watch id. */
 const INVALID_WATCH_ID = -1;
@@ -34,7 +35,8 @@ interface StreamWatcher {
  * (both give the TLS client identity through getAuthContext(); see client-identity.ts).
  */
 export interface WatchCall extends AuthContextCall {
-  write(response: Pb): boolean;
+  /** A WatchResponse as a message object, or already encoded (responses carrying events). */
+  write(response: Pb | Uint8Array): boolean;
   end(): void;
   on(event: 'data' | 'end' | 'error' | 'cancelled', listener: (request: Pb) => void): unknown;
   once(event: 'drain', listener: () => void): unknown;
@@ -49,7 +51,7 @@ export function serveWatch(server: EtcdServer, call: WatchCall): void {
   let ended = false;
   const fragmentLimit = server.config.maxRequestBytes + FRAGMENT_SLACK_BYTES;
 
-  const write = (response: Pb): boolean => (ended ? false : call.write(response));
+  const write = (response: Pb | Uint8Array): boolean => (ended ? false : call.write(response));
 
   const sendEvents = (id: number, entry: StreamWatcher, events: readonly MvccEvent[], revision: number): boolean => {
     entry.sentSinceTick = true;
@@ -57,7 +59,7 @@ export function serveWatch(server: EtcdServer, call: WatchCall): void {
     const pieces = entry.fragment ? fragmentEvents(events, fragmentLimit) : [events];
     let room = true;
     pieces.forEach((piece, i) => {
-      room = write({ header, watch_id: id, events: piece.map(eventToPb), fragment: i < pieces.length - 1 }) && room;
+      room = write(encodeEventsResponse(header, id, piece, i < pieces.length - 1)) && room;
     });
     if (!room && !ended) {
       if (blocked.size === 0) call.once('drain', resumeBlocked);

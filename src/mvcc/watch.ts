@@ -154,7 +154,7 @@ export class WatchHub {
       if (exact) for (const watcher of exact) match(watcher, record);
       for (const watcher of this.ranges) if (inRange(watcher.bounds, record.key)) match(watcher, record);
     }
-    const shared = new Map<RevisionRecord, KeyValue>();
+    const shared: SharedKeyValues = { kvs: new Map(), previous: new Map() };
     for (const [watcher, hits] of matched) {
       const events = this.eventsFor(watcher, hits, shared);
       watcher.nextRevision = revision + 1;
@@ -170,23 +170,28 @@ export class WatchHub {
     this.unsynced.add(watcher);
   }
 
-  private eventsFor(watcher: Watcher, records: readonly RevisionRecord[], shared?: Map<RevisionRecord, KeyValue>): MvccEvent[] {
+  private eventsFor(watcher: Watcher, records: readonly RevisionRecord[], shared?: SharedKeyValues): MvccEvent[] {
     const { noPut, noDelete, prevKv } = watcher.options;
     const events: MvccEvent[] = [];
     for (const record of records) {
       if (record.tombstone ? noDelete : noPut) continue;
-      let kv = shared?.get(record);
+      let kv = shared?.kvs.get(record);
       if (kv === undefined) {
         // A delete event carries only the key and the deletion's revision, as etcd's does.
         kv = record.tombstone
           ? { key: keyBytes(record.key), createRevision: 0, modRevision: record.main, version: 0, value: EMPTY, lease: 0n }
           : toKeyValue(record);
-        shared?.set(record, kv);
+        shared?.kvs.set(record, kv);
       }
       const type = record.tombstone ? EventType.Delete : EventType.Put;
       if (prevKv) {
-        const previous = this.store.previous(record);
-        events.push(previous ? { type, kv, prevKv: toKeyValue(previous) } : { type, kv });
+        let previous = shared?.previous.get(record);
+        if (previous === undefined) {
+          const found = this.store.previous(record);
+          previous = found ? toKeyValue(found) : null;
+          shared?.previous.set(record, previous);
+        }
+        events.push(previous ? { type, kv, prevKv: previous } : { type, kv });
       } else {
         events.push({ type, kv });
       }
@@ -230,6 +235,15 @@ export class WatchHub {
     }
     if (behind) this.scheduleCatchUp();
   }
+}
+
+/**
+ * The key-values of one publication, made once for all the watchers it reaches (their encodings are
+ * then cached by object, see the API's watch encoding); `previous` holds null for a key with none.
+ */
+interface SharedKeyValues {
+  readonly kvs: Map<RevisionRecord, KeyValue>;
+  readonly previous: Map<RevisionRecord, KeyValue | null>;
 }
 
 /** Roughly what an event costs on the wire: its keys and values plus fixed fields. */

@@ -33,6 +33,11 @@ export function messageType(name: string): protobuf.Type {
   return protoRoot.lookupType(name);
 }
 
+/** The bytes as a Buffer, without a copy (protobufjs already returns Buffers under Node). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** A gRPC service definition whose handlers see and return plain protobufjs message objects. */
 export function serviceDefinition(serviceName: string): ServiceDefinition {
   const service = protoRoot.lookupService(serviceName);
@@ -45,9 +50,10 @@ export function serviceDefinition(serviceName: string): ServiceDefinition {
       path: `/${serviceName}/${method.name}`,
       requestStream: method.requestStream === true,
       responseStream: method.responseStream === true,
-      requestSerialize: (value: object) => Buffer.from(request.encode(value).finish()),
+      requestSerialize: (value: object) => asBuffer(request.encode(value).finish()),
       requestDeserialize: (bytes: Buffer) => request.decode(bytes),
-      responseSerialize: (value: object) => Buffer.from(response.encode(value).finish()),
+      // Already-encoded responses (watch events, see watch-encoding.ts) pass through as they are.
+      responseSerialize: (value: object) => asBuffer(value instanceof Uint8Array ? value : response.encode(value).finish()),
       responseDeserialize: (bytes: Buffer) => response.decode(bytes),
       originalName: method.name,
     };
