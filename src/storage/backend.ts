@@ -66,8 +66,10 @@ export class StateBackend {
   }
 
   /**
-   * Writes everything staged, with `consistentIndex`, as one batch. Batches reach LevelDB in call order;
-   * the promise settles when this one is written.
+   * Writes everything staged, with `consistentIndex`, atomically. Commits reach LevelDB in call order;
+   * those made while a batch is being written join one next batch (each commit's ops and index stay
+   * together, in order), so a busy apply loop pays for one LevelDB write per turn of the disk, not per
+   * commit. The promise settles when the batch holding this commit is written.
    */
   commit(consistentIndex: number): Promise<void> {
     const ops = this.staged;
@@ -77,16 +79,29 @@ export class StateBackend {
     }
     this.committedIndex = consistentIndex;
     ops.push({ type: 'put', key: CONSISTENT_INDEX_KEY, value: encodeUint(consistentIndex) });
-    const write = this.writing.then(() => this.db.batch(ops));
-    this.writing = write.catch(() => undefined);
-    return write;
+    if (this.nextBatch) {
+      for (const op of ops) this.nextBatch.ops.push(op);
+      return this.nextBatch.written;
+    }
+    const batch: { ops: BackendOp[]; written: Promise<void> } = { ops, written: Promise.resolve() };
+    batch.written = this.writing.then(() => {
+      if (this.nextBatch === batch) this.nextBatch = undefined;
+      return this.db.batch(batch.ops);
+    });
+    this.nextBatch = batch;
+    this.writing = batch.written.catch(() => undefined);
+    return batch.written;
   }
+
+  /** The batch commits join until the write before it finishes. */
+  private nextBatch: { ops: BackendOp[]; written: Promise<void> } | undefined;
 
   /**
    * Writes `ops` as their own batch, in order with commits, leaving staged changes and the consistent index
    * alone: for work that is idempotent and not tied to an entry (deleting compacted history).
    */
   write(ops: readonly BackendOp[]): Promise<void> {
+    this.nextBatch = undefined; // later commits go after these ops
     const write = this.writing.then(() => this.db.batch([...ops]));
     this.writing = write.catch(() => undefined);
     return write;

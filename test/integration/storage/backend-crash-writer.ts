@@ -1,6 +1,6 @@
 // Child process for the backend crash test: applies entries after the backend's consistent index and
-// commits them in batches of varying size until it is killed, printing `ack <index>` after each commit
-// resolved. Usage: node --import tsx backend-crash-writer.ts <db-path> <seed>
+// commits them in batches of varying size (a few commits at a time, not waiting in between) until it is
+// killed, printing `ack <index>` after each commit resolved. Usage: node --import tsx backend-crash-writer.ts <db-path> <seed>
 
 import { KvApplier, MvccStore } from '../../../src/mvcc/index.js';
 import { StateBackend } from '../../../src/storage/backend.js';
@@ -15,9 +15,15 @@ const store = await MvccStore.open(backend);
 const kv = new KvApplier(store);
 let index = backend.consistentIndex;
 for (;;) {
+  // Up to three commits issued back to back, so that some share one LevelDB batch.
   seed = (seed * 1103515245 + 12345) % 2147483648;
-  const batch = 1 + (seed % 20);
-  for (let i = 0; i < batch; i++) applyEntry(store, kv, ++index);
-  await backend.commit(index);
-  process.stdout.write(`ack ${index}\n`);
+  const commits: Promise<void>[] = [];
+  for (let c = 1 + ((seed >> 8) % 3); c > 0; c--) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    const batch = 1 + (seed % 20);
+    for (let i = 0; i < batch; i++) applyEntry(store, kv, ++index);
+    const committed = index;
+    commits.push(backend.commit(committed).then(() => void process.stdout.write(`ack ${committed}\n`)));
+  }
+  await Promise.all(commits);
 }
