@@ -1,8 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx's loader, so the binary needs no build step.
-// `barge cluster …` starts a local cluster; anything else runs one member with etcd's flags.
-import { register } from 'tsx/esm/api';
+// `barge cluster …` starts a local cluster; anything else runs one member with etcd's flags (see
+// launch.js for which form of the code runs).
+import { launch } from './launch.js';
 
-register();
-if (process.argv[2] === 'cluster') await import('../src/cli/local-cluster.ts');
-else await import('../src/cli/barge.ts');
+await launch(process.argv[2] === 'cluster' ? 'local-cluster' : 'barge');
