@@ -1,7 +1,7 @@
 // `barge`: one member, started with etcd's own flags (or their ETCD_* environment variables).
 
 import { Command, Option } from 'commander';
-import { ClientApi } from '../api/grpc-server.js';
+import { ClientApi, ETCD_API_VERSION } from '../api/grpc-server.js';
 import { parseAuthTokenFlag } from '../auth/index.js';
 import { AutoCompactor, parseRetentionMs } from '../server/auto-compactor.js';
 import { EtcdServer, type ServerConfig } from '../server/etcd-server.js';
@@ -62,6 +62,7 @@ const program = new Command('barge')
   .addOption(flag('auth-token', 'auth token type: simple, or jwt,pub-key=<file>,priv-key=<file>,sign-method=<alg>[,ttl=<duration>]', 'simple'))
   .addOption(flag('auth-token-ttl', 'time (in seconds) a simple token lives after its last use', '300'))
   .addOption(flag('log-level', 'debug, info, warn or error', 'info'))
+  .option('--version', 'print the version and exit')
   .showHelpAfterError();
 
 function positiveInteger(name: string, value: string): number {
@@ -83,9 +84,18 @@ function autoCompaction(mode: string, retention: string): AutoCompactor | undefi
   return new AutoCompactor('periodic', ms);
 }
 
+/** What `etcd --version` prints, with the runtime in place of Go's (scripts read the first line). */
+function versionText(): string {
+  return [`etcd Version: ${ETCD_API_VERSION}`, 'Git SHA: Not provided (Barge)', `Node Version: ${process.version}`, `Node OS/Arch: ${process.platform}/${process.arch}`].join('\n');
+}
+
 async function main(): Promise<void> {
   program.parse();
   const o = program.opts<Record<string, string>>();
+  if (o['version']) {
+    console.log(versionText());
+    return;
+  }
   const logLevel = o['logLevel'] as LogLevel;
   if (!LEVELS.includes(logLevel)) throw new Error(`--log-level must be one of ${LEVELS.join(', ')}`);
   const state = o['initialClusterState'];

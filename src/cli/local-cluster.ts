@@ -6,11 +6,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { memberFlags } from './flags.js';
 
-const BARGE = resolve(fileURLToPath(import.meta.url), '../../../bin/barge.js');
+/** The script this process was started as (bin/barge.js), whichever form of the code is running. */
+const BARGE = resolve(process.argv[1]!);
 
 interface Layout {
   readonly size: number;
@@ -45,9 +45,15 @@ function start(member: LocalMember, all: readonly LocalMember[], onReady: () => 
     [BARGE, ...memberFlags(member, all, 'barge-local')],
     { stdio: ['ignore', 'inherit', 'pipe'] },
   );
+  // Ready once it serves clients and knows a leader, so that the first command printed works at once.
+  let serving = false;
+  let led = false;
   createInterface({ input: child.stderr! }).on('line', (line) => {
     process.stderr.write(`[${member.name}] ${line}\n`);
-    if (line.includes('ready to serve client requests')) onReady();
+    const wasReady = serving && led;
+    if (line.includes('ready to serve client requests')) serving = true;
+    if (line.includes('"msg":"leader changed"') && !line.includes('"leader":"0"')) led = true;
+    if (!wasReady && serving && led) onReady();
   });
   return child;
 }
