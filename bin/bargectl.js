@@ -2,9 +2,11 @@
 // Starts bargectl from the freshest form of its code, fastest first:
 //  1. the build in dist/ (made on install by `prepare`), when no source file is newer;
 //  2. otherwise one bundle of the TypeScript sources, made with esbuild (which tsx brings) and kept in
-//     node_modules/.cache until a source file changes;
+//     node_modules/.cache until a source file changes (one bundle per checkout: work trees that share
+//     node_modules must not run each other's code);
 //  3. otherwise the sources through tsx's loader.
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -25,7 +27,8 @@ function newestSource(dir) {
 const fresh = (file, newest) => existsSync(file) && statSync(file).mtimeMs >= newest;
 
 async function bundle(newest) {
-  const cached = join(root, 'node_modules/.cache/bargectl/bargectl.mjs');
+  const checkout = createHash('sha256').update(root).digest('hex').slice(0, 12);
+  const cached = join(root, `node_modules/.cache/bargectl/bargectl-${checkout}.mjs`);
   if (fresh(cached, newest)) return cached;
   const { build } = await import('esbuild');
   mkdirSync(dirname(cached), { recursive: true });
