@@ -1,8 +1,10 @@
 // `bargectl`: an etcdctl-compatible client for Barge (and etcd). Its output, errors and exit codes follow
 // etcdctl 3.4's; the commands live in ./ctl/, one file per group.
 
+import { registerElect } from './ctl/elect.js';
 import { registerKv } from './ctl/kv.js';
 import { registerLease } from './ctl/lease.js';
+import { registerLock } from './ctl/lock.js';
 import { registerMaintenance } from './ctl/maintenance.js';
 import { registerMember } from './ctl/member.js';
 import { createProgram, Ctl, run } from './ctl/program.js';
@@ -24,6 +26,8 @@ registerMember(program, ctl);
 registerMaintenance(program, ctl);
 registerWatch(program, ctl);
 registerSnapshot(program, ctl);
+registerLock(program, ctl);
+registerElect(program, ctl);
 registerVersion(program);
 
 await run(program, process.argv.slice(2), ctl);

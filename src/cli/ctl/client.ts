@@ -3,7 +3,7 @@
 
 import type * as Grpc from '@grpc/grpc-js';
 import type { Pb } from '../../server/convert.js';
-import { CLIENT_ID, GrpcCode, RpcError, warnRetry } from './errors.js';
+import { CLIENT_ID, contextCanceled, GrpcCode, RpcError, warnRetry } from './errors.js';
 
 // gRPC and the protobuf schema load only when a command first talks to a server.
 let grpc: typeof Grpc;
@@ -60,9 +60,12 @@ export function endpointAddress(endpoint: string): string {
 export interface CallOptions {
   /** No deadline (etcdctl's context.TODO()); the endpoint is still awaited for --command-timeout. */
   readonly noDeadline?: boolean;
-  /** An explicit deadline (ms since the epoch) shared by several calls. */
+  /** An explicit deadline (ms since the epoch) shared by several calls; Infinity waits for an endpoint forever. */
   readonly deadline?: number;
+  /** Cancels the call (the Go client's cancelled context): it fails with `context canceled`. */
+  readonly signal?: AbortSignal;
 }
+
 
 export class EtcdClient {
   private readonly clients = new Map<string, Grpc.Client>();
@@ -97,7 +100,7 @@ export class EtcdClient {
   }
 
   /** Waits for the first endpoint, in order of preference, whose connection is ready. */
-  private async ready(deadline: number): Promise<Grpc.Client> {
+  private async ready(deadline: number, signal?: AbortSignal): Promise<Grpc.Client> {
     if (this.chosen) return this.chosen;
     await loadGrpc();
     const clients = this.config.endpoints.map((e) => this.grpcClient(e));
@@ -113,6 +116,7 @@ export class EtcdClient {
         }
         if (patient && states[i] !== grpc.connectivityState.TRANSIENT_FAILURE) break;
       }
+      if (signal?.aborted) throw contextCanceled();
       if (Date.now() >= deadline) {
         const reason = this.config.passthrough
           ? `connection error: desc = "transport: Error while dialing dial tcp ${endpointAddress(this.config.endpoints[0] ?? '')}: connect: connection refused"`
@@ -135,15 +139,17 @@ export class EtcdClient {
       const m = method(service, name);
       const size = m.requestSerialize(request).length;
       if (size > MAX_SEND_BYTES) throw new RpcError(GrpcCode.ResourceExhausted, `trying to send message larger than max (${size} vs. ${MAX_SEND_BYTES})`);
-      const client = await this.ready(deadline);
+      const client = await this.ready(deadline, options.signal);
       return await new Promise<Pb>((resolve, reject) => {
-        client.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, request, new grpc.Metadata(), options.noDeadline ? {} : { deadline }, (err, value) => {
+        const call = client.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, request, new grpc.Metadata(), options.noDeadline ? {} : { deadline }, (err, value) => {
           if (err) reject(err);
           else resolve(value!);
         });
+        if (options.signal?.aborted) call.cancel();
+        else options.signal?.addEventListener('abort', () => call.cancel(), { once: true });
       });
     } catch (err) {
-      const rpcError = RpcError.from(err, !options.noDeadline && Date.now() >= deadline - 5);
+      const rpcError = options.signal?.aborted ? contextCanceled() : RpcError.from(err, !options.noDeadline && Date.now() >= deadline - 5);
       const first = this.config.endpoints[0] ?? '';
       warnRetry(this.config.passthrough ? `passthrough:///${first}` : `endpoint://${CLIENT_ID}/${endpointAddress(first)}`, 0, rpcError);
       throw rpcError;
@@ -151,8 +157,8 @@ export class EtcdClient {
   }
 
   /** A bidirectional stream (Watch, LeaseKeepAlive) once an endpoint is ready. */
-  async bidi(service: Service, name: string, requireLeader = false): Promise<Grpc.ClientDuplexStream<Pb, Pb>> {
-    const client = await this.ready(Date.now() + this.config.commandTimeoutMs);
+  async bidi(service: Service, name: string, requireLeader = false, signal?: AbortSignal): Promise<Grpc.ClientDuplexStream<Pb, Pb>> {
+    const client = await this.ready(Date.now() + this.config.commandTimeoutMs, signal);
     const m = method(service, name);
     const metadata = new grpc.Metadata();
     if (requireLeader) metadata.set('hasleader', 'true');

@@ -62,7 +62,7 @@ const ETCD_ERRORS = new Set([
 ].map((m) => `etcdserver: ${m}`));
 
 /** gRPC status codes (grpc-go's names, by number). */
-export const GrpcCode = { Unknown: 2, DeadlineExceeded: 4, ResourceExhausted: 8, FailedPrecondition: 9 } as const;
+export const GrpcCode = { Canceled: 1, Unknown: 2, DeadlineExceeded: 4, ResourceExhausted: 8, FailedPrecondition: 9 } as const;
 const CODE_NAMES = ['OK', 'Canceled', 'Unknown', 'InvalidArgument', 'DeadlineExceeded', 'NotFound', 'AlreadyExists', 'PermissionDenied', 'ResourceExhausted', 'FailedPrecondition', 'Aborted', 'OutOfRange', 'Unimplemented', 'Internal', 'Unavailable', 'DataLoss', 'Unauthenticated'];
 
 /** A failed RPC as the Go client sees it: its code and description. */
@@ -101,6 +101,11 @@ export class RpcError extends Error {
   get isEtcdError(): boolean {
     return ETCD_ERRORS.has(this.details);
   }
+}
+
+/** What a call or watch fails with when its context is cancelled (SIGINT or SIGTERM in lock and elect). */
+export function contextCanceled(): RpcError {
+  return new RpcError(GrpcCode.Canceled, 'context canceled', 'context canceled');
 }
 
 export const CLIENT_ID = `client-${randomUUID()}`;

@@ -145,8 +145,37 @@ export function parseGoDuration(text: string): number {
   return (sign * total) / 1e6;
 }
 
-/** strconv.ParseInt / ParseUint with Go's error text; returns a bigint. */
-export function parseGoInt(text: string, base: 10 | 16, bits: 64, unsigned = false): bigint {
+/** strconv's underscoreOK: `_` only between digits (a base prefix counts as a digit). */
+function underscoreOK(text: string): boolean {
+  let s = text.startsWith('-') || text.startsWith('+') ? text.slice(1) : text;
+  let saw = '^';
+  let hex = false;
+  if (s.length >= 2 && s[0] === '0' && 'box'.includes(s[1]!.toLowerCase())) {
+    hex = s[1]!.toLowerCase() === 'x';
+    s = s.slice(2);
+    saw = '0';
+  }
+  for (const c of s) {
+    if (/[0-9]/.test(c) || (hex && /[a-fA-F]/.test(c))) saw = '0';
+    else if (c === '_') {
+      if (saw !== '0') return false;
+      saw = '_';
+    } else {
+      if (saw === '_') return false;
+      saw = '!';
+    }
+  }
+  return saw !== '_';
+}
+
+const DIGITS: Record<number, RegExp> = { 2: /^[01]*$/, 8: /^[0-7]*$/, 10: /^[0-9]*$/, 16: /^[0-9a-fA-F]*$/ };
+const RADIX_PREFIX: Record<number, string> = { 2: '0b', 8: '0o', 10: '', 16: '0x' };
+
+/**
+ * strconv.ParseInt / ParseUint with Go's error text; returns a bigint. Base 0 reads Go's prefixes (0x, 0o,
+ * 0b, a leading 0 for octal) and `_` separators, as pflag's integer flags do.
+ */
+export function parseGoInt(text: string, base: 0 | 10 | 16, bits: 64, unsigned = false): bigint {
   const fn = unsigned ? 'ParseUint' : 'ParseInt';
   const syntax = (): never => {
     throw new Error(`strconv.${fn}: parsing ${goQuote(text)}: invalid syntax`);
@@ -157,9 +186,24 @@ export function parseGoInt(text: string, base: 10 | 16, bits: 64, unsigned = fal
     negative = s.startsWith('-');
     s = s.slice(1);
   }
-  const digits = base === 10 ? /^[0-9]+$/ : /^[0-9a-fA-F]+$/;
-  if (!digits.test(s)) syntax();
-  let value = BigInt(base === 10 ? s : `0x${s}`);
+  if (s === '') syntax();
+  let radix: number = base;
+  if (base === 0) {
+    radix = 10;
+    if (s[0] === '0') {
+      const letter = s.length >= 3 ? s[1]!.toLowerCase() : '';
+      radix = letter === 'b' ? 2 : letter === 'o' ? 8 : letter === 'x' ? 16 : 8;
+      s = s.slice(letter === 'b' || letter === 'o' || letter === 'x' ? 2 : 1);
+    }
+    if (s.includes('_')) {
+      if (!underscoreOK(text)) syntax();
+      s = s.replace(/_/g, '');
+    }
+    // A lone "0" is octal with no digits after the prefix: zero.
+    if (s === '' && radix === 8 && /^[+-]?0$/.test(text)) s = '0';
+  }
+  if (s === '' || !DIGITS[radix]!.test(s)) syntax();
+  let value = BigInt(`${RADIX_PREFIX[radix]}${s}`);
   if (negative) value = -value;
   const max = unsigned ? (1n << BigInt(bits)) - 1n : (1n << BigInt(bits - 1)) - 1n;
   const min = unsigned ? 0n : -(1n << BigInt(bits - 1));

@@ -140,10 +140,10 @@ function valueParser<T>(label: () => string, parse: (value: string) => T): (valu
   };
 }
 
-/** An int64 flag (`--rev=0`). */
+/** An int or int64 flag (`--rev=0`); pflag reads it with Go's base prefixes (`0x10`, `0o20`, `1_000`). */
 export function intOption(flags: string, description: string, defaultValue = 0): Option {
   const option: Option = new Option(flags, description).default(defaultValue);
-  return option.argParser(valueParser(() => flagLabel(option), (v) => Number(parseGoInt(v, 10, 64))));
+  return option.argParser(valueParser(() => flagLabel(option), (v) => Number(parseGoInt(v, 0, 64))));
 }
 
 /** A Go duration flag, in milliseconds. */
@@ -160,13 +160,14 @@ export function boolOption(flags: string, description: string): Option {
   return new Option(flags, description).default(false);
 }
 
-const GLOBAL_BOOLEANS = new Set(['--hex', '--debug', '--insecure-discovery', '--insecure-skip-tls-verify', '--insecure-transport']);
+const GLOBAL_BOOLEANS = ['--hex', '--debug', '--insecure-discovery', '--insecure-skip-tls-verify', '--insecure-transport'];
 
 /**
  * pflag lets a boolean flag take `=value`; commander does not. `--flag=true` becomes `--flag`, and
- * `--flag=false` is dropped (every boolean bargectl acts on defaults to false).
+ * `--flag=false` is dropped (every boolean bargectl acts on defaults to false). `booleans` maps each long
+ * flag to its name in pflag's errors (`-l, --listen`).
  */
-function rewriteBooleans(argv: readonly string[], booleans: ReadonlySet<string>): string[] {
+function rewriteBooleans(argv: readonly string[], booleans: ReadonlyMap<string, string>): string[] {
   const result: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -175,8 +176,9 @@ function rewriteBooleans(argv: readonly string[], booleans: ReadonlySet<string>)
       break;
     }
     const m = /^(--[^=]+)=(.*)$/.exec(arg);
-    if (m && booleans.has(m[1]!)) {
-      if (parseBool(m[2]!, m[1]!)) result.push(m[1]!);
+    const label = m ? booleans.get(m[1]!) : undefined;
+    if (m && label !== undefined) {
+      if (parseBool(m[2]!, label)) result.push(m[1]!);
       continue;
     }
     result.push(arg);
@@ -219,8 +221,8 @@ export function subcommand(parent: Command, name: string, description: string): 
   return parent.command(name).description(description).allowExcessArguments().argument('[args...]');
 }
 
-function allBooleans(command: Command, into: Set<string>): Set<string> {
-  for (const option of command.options) if (option.isBoolean() && option.long) into.add(option.long);
+function allBooleans(command: Command, into: Map<string, string>): Map<string, string> {
+  for (const option of command.options) if (option.isBoolean() && option.long) into.set(option.long, flagLabel(option));
   for (const sub of command.commands) allBooleans(sub, into);
   return into;
 }
@@ -265,7 +267,7 @@ function flagErrorText(err: CommanderError): string | undefined {
 export async function run(program: Command, argv: readonly string[], ctl: Ctl): Promise<never> {
   let code = 0;
   try {
-    await program.parseAsync(rewriteBooleans(argv, allBooleans(program, new Set(GLOBAL_BOOLEANS))), { from: 'user' });
+    await program.parseAsync(rewriteBooleans(argv, allBooleans(program, new Map(GLOBAL_BOOLEANS.map((flag) => [flag, flag])))), { from: 'user' });
   } catch (err) {
     code = report(program, err);
   } finally {

@@ -8,7 +8,7 @@ import { prefixEnd } from './kv.js';
 import { boolOption, intOption, subcommand, type Ctl } from './program.js';
 
 /** Why the Go client says a watch was canceled. */
-function cancelError(r: Pb): string {
+export function cancelError(r: Pb): string {
   if (Number(r.compact_revision) !== 0) return 'etcdserver: mvcc: required revision has been compacted';
   if (r.cancel_reason) return new RpcError(9, r.cancel_reason).toString();
   return 'etcdserver: mvcc: required revision is a future revision';

@@ -3,6 +3,7 @@
 // which the two make on distinct keys — revisions).
 
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { resolve } from 'node:path';
 
 export const BARGECTL = resolve(import.meta.dirname, '../../../bin/bargectl.js');
@@ -26,23 +27,64 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ETCDCTL_API: '3', ...extra };
 }
 
-export function runTool(tool: 'etcdctl' | 'bargectl', args: readonly string[], options: RunOptions = {}): Promise<Run> {
+/** A run still going: what it printed so far, signals, and its end. */
+export interface LiveRun {
+  readonly stdout: () => string;
+  /** Resolves with stdout once it holds at least `count` lines; rejects after `timeoutMs`. */
+  lines(count: number, timeoutMs?: number): Promise<string>;
+  kill(signal: NodeJS.Signals): void;
+  readonly done: Promise<Run>;
+}
+
+/** Starts a tool; it is killed (SIGKILL) after `timeoutMs` (default 30 s) if it has not ended by then. */
+export function startTool(tool: 'etcdctl' | 'bargectl', args: readonly string[], options: RunOptions = {}): LiveRun {
   const command = tool === 'etcdctl' ? ['etcdctl'] : [process.execPath, BARGECTL];
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(command[0]!, [...command.slice(1), ...args], { env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('latin1').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('latin1').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  const child = spawn(command[0]!, [...command.slice(1), ...args], { env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let closed = false;
+  const waiters = new Set<() => void>();
+  child.stdout.setEncoding('latin1').on('data', (c: string) => {
+    stdout += c;
+    for (const check of waiters) check();
+  });
+  child.stderr.setEncoding('latin1').on('data', (c: string) => (stderr += c));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  const done = new Promise<Run>((resolveRun, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolveRun({ stdout, stderr, status: code ?? (signal ? 128 + 9 : -1) });
+      closed = true;
+      for (const check of waiters) check();
+      resolveRun({ stdout, stderr, status: code ?? (signal ? 128 + constants.signals[signal] : -1) });
     });
-    child.stdin.on('error', () => {});
-    child.stdin.end(options.input ?? '');
   });
+  child.stdin.on('error', () => {});
+  child.stdin.end(options.input ?? '');
+  return {
+    stdout: () => stdout,
+    lines: (count, timeoutMs = 10_000) =>
+      new Promise((resolveLines, reject) => {
+        const limit = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`${tool} ${args.join(' ')}: ${count} lines not printed in ${timeoutMs} ms; stdout ${JSON.stringify(stdout)}, stderr ${JSON.stringify(stderr)}`));
+        }, timeoutMs);
+        const check = () => {
+          if (stdout.split('\n').length - 1 < count && !closed) return;
+          clearTimeout(limit);
+          waiters.delete(check);
+          resolveLines(stdout);
+        };
+        waiters.add(check);
+        check();
+      }),
+    kill: (signal) => child.kill(signal),
+    done,
+  };
+}
+
+export function runTool(tool: 'etcdctl' | 'bargectl', args: readonly string[], options: RunOptions = {}): Promise<Run> {
+  return startTool(tool, args, options).done;
 }
 
 /** Masks what two consecutive runs legitimately disagree on. */
