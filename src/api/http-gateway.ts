@@ -176,6 +176,7 @@ async function metrics(server: EtcdServer): Promise<string> {
     ['etcd_server_proposals_applied_total', 'gauge', 'The total number of consensus proposals applied.', server.raftAppliedIndex],
     ['etcd_server_proposals_pending', 'gauge', 'The current number of pending proposals to commit.', counters.pendingProposals],
     ['etcd_server_proposals_failed_total', 'counter', 'The total number of failed proposals seen.', counters.failedProposals],
+    ['barge_server_read_index_rounds_total', 'counter', 'ReadIndex rounds this member started for linearizable reads (concurrent reads share one).', counters.readIndexRounds],
     ['etcd_mvcc_db_total_size_in_bytes', 'gauge', 'Total size of the underlying database physically allocated in bytes.', await server.dbSize()],
     ['etcd_debugging_mvcc_keys_total', 'gauge', 'Total number of keys.', server.stateMachine.store.keyCount],
     ['etcd_debugging_mvcc_current_revision', 'gauge', 'The current revision of store.', server.stateMachine.store.currentRevision],

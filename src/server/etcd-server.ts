@@ -253,8 +253,8 @@ export class EtcdServer {
   }
 
   /** For /metrics. */
-  get counters(): { leaderChanges: number; pendingProposals: number; failedProposals: number } {
-    return { leaderChanges: this.leaderChanges, pendingProposals: this.waiters.size, failedProposals: this.failedProposals };
+  get counters(): { leaderChanges: number; pendingProposals: number; failedProposals: number; readIndexRounds: number } {
+    return { leaderChanges: this.leaderChanges, pendingProposals: this.waiters.size, failedProposals: this.failedProposals, readIndexRounds: this.readSequence };
   }
 
   private leaderChanges = 0;
@@ -380,8 +380,13 @@ export class EtcdServer {
     return { username: info?.username ?? '', revision: info?.revision ?? 0 };
   }
 
+  /**
+   * Starts a ReadIndex round for every read waiting, unless one is in flight: as in etcd, one round at a
+   * time, and the reads that arrive meanwhile share the next (each round costs the leader a heartbeat to
+   * every follower, and a follower a trip to the leader).
+   */
   private issueReadIndex(node: RawNode): void {
-    if (this.readWaiters.length === 0) return;
+    if (this.readWaiters.length === 0 || this.readRoundInFlight !== undefined) return;
     const waiters = this.readWaiters.splice(0);
     const ctx = `${this.id.toString(16)}-${++this.readSequence}`;
     try {
@@ -391,14 +396,36 @@ export class EtcdServer {
       return;
     }
     this.readsInFlight.set(ctx, { waiters });
-    // A read that got lost (no leader, leader changed) fails rather than hangs.
+    this.readRoundInFlight = ctx;
+    // A round that got lost (no leader) fails its reads rather than hang them.
     const timer = setTimeout(() => {
       const pending = this.readsInFlight.get(ctx);
       if (!pending || pending.index !== undefined) return;
       this.readsInFlight.delete(ctx);
       for (const w of pending.waiters) w.reject(this.leader === 0n ? Errors.noLeader() : Errors.timeout());
+      if (this.readRoundInFlight === ctx) this.endReadRound();
     }, this.requestTimeoutMs());
     timer.unref();
+  }
+
+  /** The ReadIndex round in flight, until it gets its index, fails, or is abandoned for a new leader. */
+  private readRoundInFlight: string | undefined;
+
+  private endReadRound(): void {
+    this.readRoundInFlight = undefined;
+    if (this.readWaiters.length > 0) this.enqueue((node) => this.issueReadIndex(node));
+  }
+
+  /** A new leader never answers the old one's rounds: their reads go again in the next round. */
+  private retryReadRound(): void {
+    const ctx = this.readRoundInFlight;
+    if (ctx === undefined) return;
+    const pending = this.readsInFlight.get(ctx);
+    if (pending && pending.index === undefined) {
+      this.readsInFlight.delete(ctx);
+      this.readWaiters.unshift(...pending.waiters);
+    }
+    this.endReadRound();
   }
 
   private requestTimeoutMs(): number {
@@ -472,8 +499,10 @@ export class EtcdServer {
     }
     this.send(rd.persistedMessages);
     for (const rs of rd.readStates) {
-      const pending = this.readsInFlight.get(Buffer.from(rs.requestCtx).toString());
+      const ctx = Buffer.from(rs.requestCtx).toString();
+      const pending = this.readsInFlight.get(ctx);
       if (pending) pending.index = rs.index;
+      if (ctx === this.readRoundInFlight) this.endReadRound();
     }
     if (rd.committedEntries.length > 0) this.applyEntries(rd.committedEntries);
     this.releaseReads();
@@ -544,6 +573,7 @@ export class EtcdServer {
     if (lead !== this.leader) {
       this.config.log('info', 'leader changed', { leader: lead.toString(16), term: this.term });
       if (lead !== 0n) this.leaderChanges++;
+      if (lead !== 0n) this.retryReadRound();
     }
     this.leader = lead;
     const isLeader = state === StateType.Leader;
