@@ -1,10 +1,12 @@
 // Raft messages on the wire between members, as bargepb.RaftBatch frames.
 
+import protobuf from 'protobufjs';
 import type { Entry, EntryType, Message, MessageType } from '../raft/index.js';
 import { toNumber, toUint64, uint64, type Pb } from './convert.js';
 import { messageType } from './proto.js';
 
 const RaftBatch = messageType('bargepb.RaftBatch');
+const RaftMessage = messageType('bargepb.RaftMessage');
 const EMPTY = new Uint8Array(0);
 
 function entryToPb(e: Entry): Pb {
@@ -15,7 +17,8 @@ function entryFromPb(e: Pb): Entry {
   return { term: toNumber(e.term), index: toNumber(e.index), type: e.type as EntryType, data: e.data ?? EMPTY };
 }
 
-function messageToPb(m: Message): Pb {
+/** The message as a protobufjs object (exported for tests, which check the hand encoding against it). */
+export function messageToPb(m: Message): Pb {
   return {
     type: m.type,
     to: uint64(m.to),
@@ -72,8 +75,70 @@ function messageFromPb(p: Pb): Message {
   };
 }
 
+// Wire tags of bargepb.RaftBatch, RaftMessage and Entry: (field number << 3) | wire type (0 varint, 2 bytes).
+const BATCH_CLUSTER_ID = (1 << 3) | 0;
+const BATCH_MESSAGE = (2 << 3) | 2;
+const MESSAGE_TYPE = (1 << 3) | 2;
+const MESSAGE_TO = (2 << 3) | 0;
+const MESSAGE_FROM = (3 << 3) | 0;
+const MESSAGE_TERM = (4 << 3) | 0;
+const MESSAGE_LOG_TERM = (5 << 3) | 0;
+const MESSAGE_INDEX = (6 << 3) | 0;
+const MESSAGE_ENTRY = (7 << 3) | 2;
+const MESSAGE_COMMIT = (8 << 3) | 0;
+const MESSAGE_REJECT = (9 << 3) | 0;
+const MESSAGE_REJECT_HINT = (10 << 3) | 0;
+const MESSAGE_CONTEXT = (11 << 3) | 2;
+const ENTRY_TERM = (1 << 3) | 0;
+const ENTRY_INDEX = (2 << 3) | 0;
+const ENTRY_TYPE = (3 << 3) | 0;
+const ENTRY_DATA = (4 << 3) | 2;
+
+/** Log entries never change, and a leader sends the same ones to every follower: each is encoded once. */
+const encodedEntries = new WeakMap<Entry, Uint8Array>();
+
+function encodedEntry(e: Entry): Uint8Array {
+  let bytes = encodedEntries.get(e);
+  if (bytes === undefined) {
+    const w = protobuf.Writer.create();
+    if (e.term !== 0) w.uint32(ENTRY_TERM).uint64(e.term);
+    if (e.index !== 0) w.uint32(ENTRY_INDEX).uint64(e.index);
+    if (e.type !== 0) w.uint32(ENTRY_TYPE).uint32(e.type);
+    if (e.data.length > 0) w.uint32(ENTRY_DATA).bytes(e.data);
+    bytes = w.finish();
+    encodedEntries.set(e, bytes);
+  }
+  return bytes;
+}
+
+/**
+ * A frame of messages for one peer. Messages without a snapshot are written field by field around the
+ * cached entries (zero fields left out, which decode as zero); the rare snapshot message goes through
+ * protobufjs whole.
+ */
 export function encodeRaftBatch(clusterId: bigint, messages: readonly Message[]): Uint8Array {
-  return RaftBatch.encode({ cluster_id: uint64(clusterId), messages: messages.map(messageToPb) }).finish();
+  const w = protobuf.Writer.create();
+  w.uint32(BATCH_CLUSTER_ID).uint64(uint64(clusterId));
+  for (const m of messages) {
+    if (m.snapshot) {
+      w.uint32(BATCH_MESSAGE).bytes(RaftMessage.encode(messageToPb(m)).finish());
+      continue;
+    }
+    w.uint32(BATCH_MESSAGE).fork();
+    w.uint32(MESSAGE_TYPE).string(m.type);
+    w.uint32(MESSAGE_TO).uint64(uint64(m.to));
+    w.uint32(MESSAGE_FROM).uint64(uint64(m.from));
+    if (m.term !== 0) w.uint32(MESSAGE_TERM).uint64(m.term);
+    if (m.logTerm !== 0) w.uint32(MESSAGE_LOG_TERM).uint64(m.logTerm);
+    if (m.index !== 0) w.uint32(MESSAGE_INDEX).uint64(m.index);
+    for (const e of m.entries) w.uint32(MESSAGE_ENTRY).bytes(encodedEntry(e));
+    if (m.commit !== 0) w.uint32(MESSAGE_COMMIT).uint64(m.commit);
+    if (m.reject) w.uint32(MESSAGE_REJECT).bool(true);
+    if (m.rejectHint !== 0) w.uint32(MESSAGE_REJECT_HINT).uint64(m.rejectHint);
+    if (m.context.length > 0) w.uint32(MESSAGE_CONTEXT).bytes(m.context);
+    w.ldelim();
+  }
+  return w.finish();
 }
 
 export function decodeRaftBatch(bytes: Uint8Array): { clusterId: bigint; messages: Message[] } {
