@@ -40,9 +40,10 @@ const options = new Command('bench:compare')
   .option('--only <implementation>', 'run one implementation only (etcd or barge)')
   .option('--write', 'append the results block to bench/RESULTS.md')
   .option('--json <file>', 'also write every raw report to this file')
+  .option('--rss-keys <n>', 'also write this many distinct keys (e.g. 1000000) to a fresh 3-member cluster and record RSS', (v) => Number(v), 0)
   .option('--time-limit <minutes>', 'stop everything and fail after this long', (v) => Number(v), 60)
   .parse()
-  .opts<{ quick?: boolean; checkPerfLarge?: boolean; checkPerf: boolean; workers: number; only?: string; write?: boolean; json?: string; timeLimit: number }>();
+  .opts<{ quick?: boolean; checkPerfLarge?: boolean; checkPerf: boolean; workers: number; only?: string; write?: boolean; json?: string; timeLimit: number; rssKeys: number }>();
 
 const scale = options.quick ? 0.1 : 1;
 const total = (n: number): number => Math.max(1, Math.round(n * scale));
@@ -71,6 +72,13 @@ const MATRIX: Case[] = [
   },
 ];
 const FIVE: Case = { id: 'put-200-5', label: 'put, 200 clients, 5 members', workload: 'put', spec: { ...WRITE, clients: 200, conns: 20, total: total(20_000) } };
+/** The memory target's workload: every key distinct (sequential), on a cluster of its own. */
+const MANY_KEYS: Case = {
+  id: 'put-many',
+  label: `put ${options.rssKeys.toLocaleString('en-US')} distinct keys, 200 clients`,
+  workload: 'put',
+  spec: { keySize: 8, valSize: 256, keySpaceSize: options.rssKeys, sequentialKeys: true, clients: 200, conns: 20, total: options.rssKeys },
+};
 
 interface MemberFigures {
   name: string;
@@ -90,6 +98,8 @@ interface Run {
   reports: Record<string, LoadReport | { failed: string }>;
   members: MemberFigures[];
   members5: MemberFigures[];
+  /** After --rss-keys distinct keys. */
+  membersManyKeys: MemberFigures[];
   checkPerf: CheckPerf[];
   failoverMs?: number;
   failoverError?: string;
@@ -249,7 +259,7 @@ async function withCluster<T>(size: number, implementation: Implementation, body
 }
 
 async function runImplementation(implementation: Implementation): Promise<Run> {
-  const run: Run = { reports: {}, members: [], members5: [], checkPerf: [], notes: [] };
+  const run: Run = { reports: {}, members: [], members5: [], membersManyKeys: [], checkPerf: [], notes: [] };
   await withCluster(3, implementation, async (cluster) => {
     const seed = new Connection(cluster.endpoints[0]!);
     await seed.unary('KV', 'Put', { key: Buffer.from(RANGE_KEY), value: Buffer.alloc(256, 'v') }, 10_000);
@@ -286,6 +296,14 @@ async function runImplementation(implementation: Implementation): Promise<Run> {
     run.notes.push(...checkAlive(implementation, cluster).map((d) => `${d} after ${FIVE.label}`));
     run.members5 = memberFigures(cluster);
   });
+  if (options.rssKeys > 0) {
+    await withCluster(3, implementation, async (cluster) => {
+      run.reports[MANY_KEYS.id] = await runCase(implementation, cluster, MANY_KEYS);
+      run.notes.push(...checkAlive(implementation, cluster).map((d) => `${d} after ${MANY_KEYS.label}`));
+      run.membersManyKeys = memberFigures(cluster);
+      log(`RSS ${run.membersManyKeys.map((m) => `${m.name} ${m.rssMiB.toFixed(0)} MiB`).join(', ')}`);
+    });
+  }
   return run;
 }
 
@@ -316,7 +334,7 @@ function rows(runs: Partial<Record<Implementation, Run>>): Row[] {
     const errors = r.errors > 0 ? ` (${fmt(r.errors)} errors)` : '';
     return { text: `${fmt(pick(r), digits)}${errors}`, value: pick(r) };
   };
-  for (const c of [...MATRIX, FIVE]) {
+  for (const c of [...MATRIX, FIVE, ...(options.rssKeys > 0 ? [MANY_KEYS] : [])]) {
     const unit = c.workload === 'watch' ? 'events/s' : c.workload === 'range' ? 'reads/s' : c.workload === 'txn-put' ? 'txns/s' : 'writes/s';
     const t = IMPLEMENTATIONS.map((impl) => cell(impl, c.id, (r) => r.throughput, 0));
     out.push([`${c.label}: ${unit}`, t[0]!.text, t[1]!.text, ratio(t[0]!.value, t[1]!.value)]);
@@ -340,6 +358,13 @@ function rows(runs: Partial<Record<Implementation, Run>>): Row[] {
     return ms5 && ms5.length > 0 ? mean(ms5.map((m) => m.rssMiB)) : undefined;
   });
   out.push(['RSS per member after the 5-member put, mean (MiB)', fmt(five[0]), fmt(five[1]), ratio(five[0], five[1])]);
+  if (options.rssKeys > 0) {
+    const many = IMPLEMENTATIONS.map((impl) => {
+      const list = runs[impl]?.membersManyKeys;
+      return list && list.length > 0 ? mean(list.map((m) => m.rssMiB)) : undefined;
+    });
+    out.push([`RSS per member after ${options.rssKeys.toLocaleString('en-US')} distinct keys, mean (MiB)`, fmt(many[0]), fmt(many[1]), ratio(many[0], many[1])]);
+  }
   const fo = IMPLEMENTATIONS.map((impl) => runs[impl]?.failoverMs);
   const foText = IMPLEMENTATIONS.map((impl, i) => (fo[i] !== undefined ? fmt(fo[i]) : (runs[impl]?.failoverError?.slice(0, 70) ?? '—')));
   out.push(['leader SIGKILL → first successful write (ms)', foText[0]!, foText[1]!, ratio(fo[0], fo[1])]);
