@@ -1,6 +1,7 @@
 // `bargectl`: an etcdctl-compatible client for Barge (and etcd). Its output, errors and exit codes follow
 // etcdctl 3.4's; the commands live in ./ctl/, one file per group.
 
+import { registerAuth } from './ctl/auth.js';
 import { registerElect } from './ctl/elect.js';
 import { registerKv } from './ctl/kv.js';
 import { registerLease } from './ctl/lease.js';
@@ -28,6 +29,7 @@ registerWatch(program, ctl);
 registerSnapshot(program, ctl);
 registerLock(program, ctl);
 registerElect(program, ctl);
+registerAuth(program, ctl);
 registerVersion(program);
 
 await run(program, process.argv.slice(2), ctl);

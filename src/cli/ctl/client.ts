@@ -1,9 +1,11 @@
 // bargectl's connection to a cluster: the first endpoint that answers (as the Go client's balancer
-// would pick a ready one), unary calls bounded by --command-timeout, and streams.
+// would pick a ready one), unary calls bounded by --command-timeout, and streams. With --user, the
+// client authenticates first and sends the token with every call, authenticating again when the
+// server calls the token invalid, as the Go client does.
 
 import type * as Grpc from '@grpc/grpc-js';
 import type { Pb } from '../../server/convert.js';
-import { CLIENT_ID, contextCanceled, GrpcCode, RpcError, warnRetry } from './errors.js';
+import { CLIENT_ID, contextCanceled, CtlError, ExitCode, GrpcCode, RpcError, warnRetry, warnTokenRetry } from './errors.js';
 
 // gRPC and the protobuf schema load only when a command first talks to a server.
 let grpc: typeof Grpc;
@@ -23,6 +25,12 @@ export interface ClientTls {
   readonly skipVerify: boolean;
 }
 
+/** --user and --password as the Go client takes them: no authentication unless both are set. */
+export interface ClientAuth {
+  readonly username: string;
+  readonly password: string;
+}
+
 export interface ClientConfig {
   /** host:port, as given to --endpoints without the scheme. */
   readonly endpoints: readonly string[];
@@ -32,9 +40,15 @@ export interface ClientConfig {
   readonly commandTimeoutMs: number;
   /** A direct dial of one endpoint (the Go client's per-member maintenance calls), not the balancer. */
   readonly passthrough?: boolean;
+  readonly auth?: ClientAuth;
 }
 
-type Service = 'KV' | 'Watch' | 'Lease' | 'Cluster' | 'Maintenance';
+type Service = 'KV' | 'Watch' | 'Lease' | 'Cluster' | 'Maintenance' | 'Auth';
+
+const INVALID_TOKEN = 'etcdserver: invalid auth token';
+const AUTH_NOT_ENABLED = 'etcdserver: authentication is not enabled';
+/** The Go client's retry interceptor gives up after this many attempts. */
+const MAX_ATTEMPTS = 100;
 
 const definitions = new Map<string, Grpc.ServiceDefinition>();
 
@@ -70,6 +84,8 @@ export interface CallOptions {
 export class EtcdClient {
   private readonly clients = new Map<string, Grpc.Client>();
   private chosen: Grpc.Client | undefined;
+  private token: string | undefined;
+  private authentication: Promise<void> | undefined;
 
   constructor(readonly config: ClientConfig) {}
 
@@ -131,9 +147,19 @@ export class EtcdClient {
     return options.deadline ?? Date.now() + this.config.commandTimeoutMs;
   }
 
-  /** One unary call; a failure is logged the way the Go client's retry interceptor logs it, then thrown. */
-  async call(service: Service, name: string, request: Pb, options: CallOptions = {}): Promise<Pb> {
-    const deadline = this.deadlineOf(options);
+  /** The retry interceptor's name for the connection to `endpoint`. */
+  private target(endpoint = this.config.endpoints[0] ?? ''): string {
+    return this.config.passthrough ? `passthrough:///${endpoint}` : `endpoint://${CLIENT_ID}/${endpointAddress(endpoint)}`;
+  }
+
+  private metadata(): Grpc.Metadata {
+    const metadata = new grpc.Metadata();
+    if (this.token !== undefined) metadata.set('token', this.token);
+    return metadata;
+  }
+
+  /** One attempt of a unary call, unlogged. */
+  private async invoke(service: Service, name: string, request: Pb, deadline: number, options: CallOptions = {}): Promise<Pb> {
     try {
       await loadGrpc();
       const m = method(service, name);
@@ -141,7 +167,7 @@ export class EtcdClient {
       if (size > MAX_SEND_BYTES) throw new RpcError(GrpcCode.ResourceExhausted, `trying to send message larger than max (${size} vs. ${MAX_SEND_BYTES})`);
       const client = await this.ready(deadline, options.signal);
       return await new Promise<Pb>((resolve, reject) => {
-        const call = client.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, request, new grpc.Metadata(), options.noDeadline ? {} : { deadline }, (err, value) => {
+        const call = client.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, request, this.metadata(), options.noDeadline ? {} : { deadline }, (err, value) => {
           if (err) reject(err);
           else resolve(value!);
         });
@@ -149,27 +175,86 @@ export class EtcdClient {
         else options.signal?.addEventListener('abort', () => call.cancel(), { once: true });
       });
     } catch (err) {
-      const rpcError = options.signal?.aborted ? contextCanceled() : RpcError.from(err, !options.noDeadline && Date.now() >= deadline - 5);
-      const first = this.config.endpoints[0] ?? '';
-      warnRetry(this.config.passthrough ? `passthrough:///${first}` : `endpoint://${CLIENT_ID}/${endpointAddress(first)}`, 0, rpcError);
-      throw rpcError;
+      throw options.signal?.aborted ? contextCanceled() : RpcError.from(err, !options.noDeadline && Date.now() >= deadline - 5);
+    }
+  }
+
+  /**
+   * The Go client's getToken: Authenticate through each endpoint's name in turn until one succeeds;
+   * the last failure otherwise ("authentication is not enabled" at once).
+   */
+  private async fetchToken(auth: ClientAuth, deadline: number): Promise<void> {
+    let last: RpcError | undefined;
+    for (const endpoint of this.config.endpoints) {
+      if (last && Date.now() >= deadline) break;
+      try {
+        const response = await this.invoke('Auth', 'Authenticate', { name: auth.username, password: auth.password }, deadline);
+        this.token = response.token as string;
+        return;
+      } catch (err) {
+        last = err as RpcError;
+        warnRetry(this.target(endpoint), 0, last);
+        if (last.details === AUTH_NOT_ENABLED) break;
+      }
+    }
+    throw last!;
+  }
+
+  /**
+   * What the Go client's constructor does before a command goes on: with credentials, the first token,
+   * fetched within --dial-timeout (failing exits 2). Calls and streams do it themselves when not done.
+   */
+  connect(): Promise<void> {
+    const auth = this.config.auth;
+    if (!auth || auth.username === '' || auth.password === '') return Promise.resolve();
+    this.authentication ??= this.fetchToken(auth, Date.now() + this.config.dialTimeoutMs).catch((err: RpcError) => {
+      if (err.details === AUTH_NOT_ENABLED) return;
+      throw new CtlError(ExitCode.BadConnection, String(err));
+    });
+    return this.authentication;
+  }
+
+  /**
+   * One unary call; a failure is logged the way the Go client's retry interceptor logs it, then thrown,
+   * except an invalid token, after which the call is made again with a new one.
+   */
+  async call(service: Service, name: string, request: Pb, options: CallOptions = {}): Promise<Pb> {
+    const deadline = this.deadlineOf(options);
+    await this.connect();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.invoke(service, name, request, deadline, options);
+      } catch (err) {
+        const rpcError = err as RpcError;
+        warnRetry(this.target(), attempt, rpcError);
+        const auth = this.config.auth;
+        if (rpcError.details !== INVALID_TOKEN || !auth || attempt + 1 >= MAX_ATTEMPTS) throw rpcError;
+        try {
+          await this.fetchToken(auth, options.noDeadline ? Date.now() + this.config.dialTimeoutMs : deadline);
+        } catch (tokenError) {
+          warnTokenRetry(this.target(), tokenError as RpcError);
+          throw tokenError;
+        }
+      }
     }
   }
 
   /** A bidirectional stream (Watch, LeaseKeepAlive) once an endpoint is ready. */
   async bidi(service: Service, name: string, requireLeader = false, signal?: AbortSignal): Promise<Grpc.ClientDuplexStream<Pb, Pb>> {
+    await this.connect();
     const client = await this.ready(Date.now() + this.config.commandTimeoutMs, signal);
     const m = method(service, name);
-    const metadata = new grpc.Metadata();
+    const metadata = this.metadata();
     if (requireLeader) metadata.set('hasleader', 'true');
     return client.makeBidiStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, metadata, {});
   }
 
   /** A server stream (Snapshot) once an endpoint is ready. */
   async serverStream(service: Service, name: string, request: Pb): Promise<Grpc.ClientReadableStream<Pb>> {
+    await this.connect();
     const client = await this.ready(Date.now() + this.config.commandTimeoutMs);
     const m = method(service, name);
-    return client.makeServerStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, request, new grpc.Metadata(), {});
+    return client.makeServerStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, request, this.metadata(), {});
   }
 
   close(): void {

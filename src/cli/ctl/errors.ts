@@ -124,6 +124,13 @@ export function warnRetry(target: string, attempt: number, err: RpcError): void 
   );
 }
 
+/** The client library's log line when a new token could not be had after an invalid one. */
+export function warnTokenRetry(target: string, err: RpcError): void {
+  process.stderr.write(
+    `{"level":"warn","ts":"${zapTime(new Date())}","caller":"clientv3/retry_interceptor.go:79","msg":"retrying of unary invoker failed to fetch new auth token","target":${jsonString(target)},"error":${jsonString(err.statusText)}}\n`,
+  );
+}
+
 /** capnslog's line format (used by the flag-from-environment checks). */
 export function capnslog(level: 'W' | 'C', message: string): void {
   const now = new Date();

@@ -142,3 +142,16 @@ export function alarmResponse(r: Pb): string {
 export function headerOnly(r: Pb): string {
   return obj([['header', header(r.header)]]);
 }
+
+function permission(p: Pb): string {
+  return obj([['permType', int(p.permType)], ['key', bytes(p.key)], ['range_end', bytes(p.range_end)]]);
+}
+
+export function roleGetResponse(r: Pb): string {
+  return obj([['header', header(r.header)], ['perm', list(r.perm, permission)]]);
+}
+
+/** UserGet's roles, UserList's users, RoleList's roles. */
+export function namesResponse(r: Pb, field: 'roles' | 'users'): string {
+  return obj([['header', header(r.header)], [field, list(r[field] as string[] | undefined, (x) => jsonString(x))]]);
+}

@@ -5,6 +5,7 @@ import type { Pb } from '../../server/convert.js';
 import { ExitCode, fail, goPanic } from './errors.js';
 import { goQuote, hexId, humanBytes, int64Text, leaseHex } from './gofmt.js';
 import * as J from './json.js';
+import { prefixEnd } from './kv.js';
 import { renderTable } from './table.js';
 
 export interface EndpointHealth {
@@ -54,7 +55,22 @@ export abstract class Display {
   endpointHashKV(_list: readonly EndpointResult[]): void { this.unsupported(); }
   moveLeader(_leader: bigint, _target: bigint, _r: Pb): void { this.unsupported(); }
   alarm(_r: Pb): void { this.unsupported(); }
+  roleAdd(_role: string, _r: Pb): void { this.unsupported(); }
+  roleGet(_role: string, _r: Pb): void { this.unsupported(); }
+  roleDelete(_role: string, _r: Pb): void { this.unsupported(); }
+  roleList(_r: Pb): void { this.unsupported(); }
+  roleGrantPermission(_role: string, _r: Pb): void { this.unsupported(); }
+  roleRevokePermission(_role: string, _key: Buffer, _end: Buffer, _r: Pb): void { this.unsupported(); }
+  userAdd(_user: string, _r: Pb): void { this.unsupported(); }
+  userGet(_user: string, _r: Pb): void { this.unsupported(); }
+  userList(_r: Pb): void { this.unsupported(); }
+  userChangePassword(_r: Pb): void { this.unsupported(); }
+  userGrantRole(_user: string, _role: string, _r: Pb): void { this.unsupported(); }
+  userRevokeRole(_user: string, _role: string, _r: Pb): void { this.unsupported(); }
+  userDelete(_user: string, _r: Pb): void { this.unsupported(); }
 }
+
+const PERM_TYPES = ['READ', 'WRITE', 'READWRITE'];
 
 // ---- tables shared by simple and table --------------------------------------------------------------
 
@@ -227,6 +243,77 @@ export class SimpleDisplay extends Display {
   override moveLeader(leader: bigint, target: bigint): void {
     out(`Leadership transferred from ${hexId(leader)} to ${hexId(target)}\n`);
   }
+
+  override roleAdd(role: string): void {
+    out(`Role ${role} created\n`);
+  }
+
+  override roleGet(role: string, r: Pb): void {
+    out(`Role ${role}\n`);
+    const perms = (r.perm ?? []) as Pb[];
+    // A key alone, or a range: open ended when it ends at "\0", and named a prefix when it is one.
+    const show = (p: Pb) => {
+      const key = Buffer.from(p.key ?? []);
+      const end = Buffer.from(p.range_end ?? []);
+      if (end.length === 0) return out(Buffer.concat([Buffer.from('\t'), key, Buffer.from('\n')]));
+      const open = end.length === 1 && end[0] === 0;
+      const parts = [Buffer.from('\t['), key, Buffer.from(', '), open ? Buffer.from('<open ended>') : Buffer.concat([end, Buffer.from(')')])];
+      if (prefixEnd(key).equals(end)) parts.push(Buffer.from(' (prefix '), key, Buffer.from(')'));
+      parts.push(Buffer.from('\n'));
+      out(Buffer.concat(parts));
+    };
+    out('KV Read:\n');
+    for (const p of perms) if (p.permType === 0 || p.permType === 2) show(p);
+    out('KV Write:\n');
+    for (const p of perms) if (p.permType === 1 || p.permType === 2) show(p);
+  }
+
+  override roleDelete(role: string): void {
+    out(`Role ${role} deleted\n`);
+  }
+
+  override roleList(r: Pb): void {
+    for (const role of r.roles ?? []) out(`${role}\n`);
+  }
+
+  override roleGrantPermission(role: string): void {
+    out(`Role ${role} updated\n`);
+  }
+
+  override roleRevokePermission(role: string, key: Buffer, end: Buffer): void {
+    const text = (...parts: (string | Buffer)[]) => out(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))));
+    if (end.length === 0) text('Permission of key ', key, ` is revoked from role ${role}\n`);
+    else if (end.length === 1 && end[0] === 0) text('Permission of range [', key, `, <open ended> is revoked from role ${role}\n`);
+    else text('Permission of range [', key, ', ', end, `) is revoked from role ${role}\n`);
+  }
+
+  override userAdd(user: string): void {
+    out(`User ${user} created\n`);
+  }
+
+  override userGet(user: string, r: Pb): void {
+    out(`User: ${user}\nRoles:${((r.roles ?? []) as string[]).map((role) => ` ${role}`).join('')}\n`);
+  }
+
+  override userList(r: Pb): void {
+    for (const user of r.users ?? []) out(`${user}\n`);
+  }
+
+  override userChangePassword(): void {
+    out('Password updated\n');
+  }
+
+  override userGrantRole(user: string, role: string): void {
+    out(`Role ${role} is granted to user ${user}\n`);
+  }
+
+  override userRevokeRole(user: string, role: string): void {
+    out(`Role ${role} is revoked from user ${user}\n`);
+  }
+
+  override userDelete(user: string): void {
+    out(`User ${user} deleted\n`);
+  }
 }
 
 // ---- json ---------------------------------------------------------------------------------------
@@ -302,6 +389,20 @@ export class JsonDisplay extends Display {
 
   override moveLeader(_leader: bigint, _target: bigint, r: Pb): void { jsonLine(J.headerOnly(r)); }
   override alarm(r: Pb): void { jsonLine(J.alarmResponse(r)); }
+
+  override roleAdd(_role: string, r: Pb): void { jsonLine(J.headerOnly(r)); }
+  override roleGet(_role: string, r: Pb): void { jsonLine(J.roleGetResponse(r)); }
+  override roleDelete(_role: string, r: Pb): void { jsonLine(J.headerOnly(r)); }
+  override roleList(r: Pb): void { jsonLine(J.namesResponse(r, 'roles')); }
+  override roleGrantPermission(_role: string, r: Pb): void { jsonLine(J.headerOnly(r)); }
+  override roleRevokePermission(_role: string, _key: Buffer, _end: Buffer, r: Pb): void { jsonLine(J.headerOnly(r)); }
+  override userAdd(_user: string, r: Pb): void { jsonLine(J.headerOnly(r)); }
+  override userGet(_user: string, r: Pb): void { jsonLine(J.namesResponse(r, 'roles')); }
+  override userList(r: Pb): void { jsonLine(J.namesResponse(r, 'users')); }
+  override userChangePassword(r: Pb): void { jsonLine(J.headerOnly(r)); }
+  override userGrantRole(_user: string, _role: string, r: Pb): void { jsonLine(J.headerOnly(r)); }
+  override userRevokeRole(_user: string, _role: string, r: Pb): void { jsonLine(J.headerOnly(r)); }
+  override userDelete(_user: string, r: Pb): void { jsonLine(J.headerOnly(r)); }
 }
 
 // ---- fields -------------------------------------------------------------------------------------
@@ -450,6 +551,31 @@ export class FieldsDisplay extends Display {
       line('AlarmType', ALARM_TYPES[a.alarm ?? 0] ?? String(a.alarm));
       out('\n');
     }
+  }
+
+  // User and role changes print their header alone; `user get` and `user list` are not supported.
+  override roleAdd(_role: string, r: Pb): void { this.hdr(r.header); }
+  override roleDelete(_role: string, r: Pb): void { this.hdr(r.header); }
+  override roleGrantPermission(_role: string, r: Pb): void { this.hdr(r.header); }
+  override roleRevokePermission(_role: string, _key: Buffer, _end: Buffer, r: Pb): void { this.hdr(r.header); }
+  override userAdd(_user: string, r: Pb): void { this.hdr(r.header); }
+  override userChangePassword(r: Pb): void { this.hdr(r.header); }
+  override userGrantRole(_user: string, _role: string, r: Pb): void { this.hdr(r.header); }
+  override userRevokeRole(_user: string, _role: string, r: Pb): void { this.hdr(r.header); }
+  override userDelete(_user: string, r: Pb): void { this.hdr(r.header); }
+
+  override roleGet(_role: string, r: Pb): void {
+    this.hdr(r.header);
+    for (const p of r.perm ?? []) {
+      out(`"PermType" :  ${PERM_TYPES[p.permType ?? 0] ?? String(p.permType)}\n`);
+      line('Key', goQuote(p.key ?? ''));
+      line('RangeEnd', goQuote(p.range_end ?? ''));
+    }
+  }
+
+  override roleList(r: Pb): void {
+    this.hdr(r.header);
+    out(`"Roles" :${((r.roles ?? []) as string[]).map((role) => ` ${goQuote(role)}`).join('')}\n`);
   }
 }
 

@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { clientAuth } from './auth.js';
 import { EtcdClient, type ClientConfig, type ClientTls } from './client.js';
 import { capnslog, CtlError, ExitCode, fail, RpcError } from './errors.js';
 import { goQuote, parseGoDuration, parseGoInt } from './gofmt.js';
@@ -19,6 +20,8 @@ export interface GlobalFlags {
   cert: string;
   key: string;
   insecureSkipTlsVerify: boolean;
+  user: string;
+  password: string;
 }
 
 /**
@@ -85,10 +88,11 @@ export class Ctl {
 
   clientConfig(extraEnvKeys: readonly string[] = []): ClientConfig {
     this.applyEnv(extraEnvKeys);
-    this.displayInstance = this.display();
     const flags = this.flags;
+    const auth = clientAuth(flags.user, flags.password);
+    this.displayInstance = this.display();
     const tls = clientTls(flags);
-    return { endpoints: flags.endpoints, dialTimeoutMs: flags.dialTimeout, commandTimeoutMs: flags.commandTimeout, ...(tls ? { tls } : {}) };
+    return { endpoints: flags.endpoints, dialTimeoutMs: flags.dialTimeout, commandTimeoutMs: flags.commandTimeout, ...(tls ? { tls } : {}), ...(auth ? { auth } : {}) };
   }
 
   /** etcdctl's mustClientFromCmd: environment, printer, then the client. */
@@ -120,7 +124,7 @@ export class Ctl {
 /** A flag value error in pflag's words. */
 class FlagValueError extends InvalidArgumentError {}
 
-function parseBool(value: string, flag: string): boolean {
+export function parseBool(value: string, flag: string): boolean {
   if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value)) return true;
   if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value)) return false;
   throw new FlagValueError(`invalid argument ${goQuote(value)} for ${goQuote(flag)} flag: strconv.ParseBool: parsing ${goQuote(value)}: invalid syntax`);
@@ -164,8 +168,9 @@ const GLOBAL_BOOLEANS = ['--hex', '--debug', '--insecure-discovery', '--insecure
 
 /**
  * pflag lets a boolean flag take `=value`; commander does not. `--flag=true` becomes `--flag`, and
- * `--flag=false` is dropped (every boolean bargectl acts on defaults to false). `booleans` maps each long
- * flag to its name in pflag's errors (`-l, --listen`).
+ * `--flag=false` becomes `--no-flag` for a flag that defaults to true (declared with its negation), and
+ * is dropped otherwise (every other boolean bargectl acts on defaults to false). `booleans` maps each
+ * long flag to its name in pflag's errors (`-l, --listen`).
  */
 function rewriteBooleans(argv: readonly string[], booleans: ReadonlyMap<string, string>): string[] {
   const result: string[] = [];
@@ -179,6 +184,7 @@ function rewriteBooleans(argv: readonly string[], booleans: ReadonlyMap<string, 
     const label = m ? booleans.get(m[1]!) : undefined;
     if (m && label !== undefined) {
       if (parseBool(m[2]!, label)) result.push(m[1]!);
+      else if (booleans.has(`--no-${m[1]!.slice(2)}`)) result.push(`--no-${m[1]!.slice(2)}`);
       continue;
     }
     result.push(arg);
@@ -222,7 +228,7 @@ export function subcommand(parent: Command, name: string, description: string): 
 }
 
 function allBooleans(command: Command, into: Map<string, string>): Map<string, string> {
-  for (const option of command.options) if (option.isBoolean() && option.long) into.set(option.long, flagLabel(option));
+  for (const option of command.options) if ((option.isBoolean() || option.negate) && option.long) into.set(option.long, flagLabel(option));
   for (const sub of command.commands) allBooleans(sub, into);
   return into;
 }

@@ -2,7 +2,7 @@
 // line, failure operations, a blank line — with its prompts under -i and its parse errors.
 
 import { readSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import type { Pb } from '../../server/convert.js';
 import { ExitCode, fail, goPanic } from './errors.js';
 import { goQuote, parseGoInt } from './gofmt.js';
@@ -173,12 +173,13 @@ function parseCompare(line: string): Pb {
 // ---- operations ---------------------------------------------------------------------------------
 
 /** etcdctl's argify: words, "Go-quoted" strings and 'single-quoted' strings (sliced as etcdctl slices them). */
-function argify(line: string): string[] {
+export function argify(line: string): string[] {
   const args = line.match(/"(?:[^"\\]|\\.)*"|'[^']*'|[^'"\s]\S*[^'"\s]?/g) ?? [];
   return args.map((arg) => {
     if (arg.startsWith("'")) {
       const end = args.length - 1;
-      if (end < 1 || end > arg.length) goPanic(`runtime error: slice bounds out of range [1:${end}]`);
+      if (end > arg.length) goPanic(`runtime error: slice bounds out of range [:${end}] with length ${arg.length}`);
+      if (end < 1) goPanic(`runtime error: slice bounds out of range [1:${end}]`);
       return arg.slice(1, end);
     }
     if (arg.startsWith('"')) {
@@ -226,10 +227,12 @@ function readSection<T>(reader: LineReader, parse: (line: string) => T): T[] {
 export function registerTxn(program: Command, ctl: Ctl): void {
   subcommand(program, 'txn', 'Txn processes all the requests in one transaction')
     .addOption(boolOption('-i, --interactive', 'Input transaction in interactive mode'))
+    .addOption(new Option('--no-interactive').hideHelp())
     .action(async (args: string[], o: { interactive: boolean }) => {
       if (args.length !== 0) fail(ExitCode.BadArgs, 'txn command does not accept argument');
       const reader = new LineReader();
       const client = ctl.client();
+      await client.connect();
       const prompt = (text: string) => {
         if (o.interactive) out(`${text}\n`);
       };
