@@ -152,9 +152,9 @@ export class EtcdClient {
     return this.config.passthrough ? `passthrough:///${endpoint}` : `endpoint://${CLIENT_ID}/${endpointAddress(endpoint)}`;
   }
 
-  private metadata(): Grpc.Metadata {
+  private metadata(withToken = true): Grpc.Metadata {
     const metadata = new grpc.Metadata();
-    if (this.token !== undefined) metadata.set('token', this.token);
+    if (withToken && this.token !== undefined) metadata.set('token', this.token);
     return metadata;
   }
 
@@ -167,7 +167,9 @@ export class EtcdClient {
       if (size > MAX_SEND_BYTES) throw new RpcError(GrpcCode.ResourceExhausted, `trying to send message larger than max (${size} vs. ${MAX_SEND_BYTES})`);
       const client = await this.ready(deadline, options.signal);
       return await new Promise<Pb>((resolve, reject) => {
-        const call = client.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, request, this.metadata(), options.noDeadline ? {} : { deadline }, (err, value) => {
+        // Authenticate goes without the token (the Go client asks for one on a connection of its own).
+        const metadata = this.metadata(name !== 'Authenticate');
+        const call = client.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, request, metadata, options.noDeadline ? {} : { deadline }, (err, value) => {
           if (err) reject(err);
           else resolve(value!);
         });
@@ -215,6 +217,21 @@ export class EtcdClient {
   }
 
   /**
+   * What the Go client's stream interceptor does before a stream opens: a fresh token (an "auth not
+   * enabled" answer lets the stream go on without one).
+   */
+  private async refreshForStream(): Promise<void> {
+    await this.connect();
+    const auth = this.config.auth;
+    if (!auth || auth.username === '' || auth.password === '') return;
+    try {
+      await this.fetchToken(auth, Date.now() + this.config.commandTimeoutMs);
+    } catch (err) {
+      if ((err as RpcError).details !== AUTH_NOT_ENABLED) throw err;
+    }
+  }
+
+  /**
    * One unary call; a failure is logged the way the Go client's retry interceptor logs it, then thrown,
    * except an invalid token, after which the call is made again with a new one.
    */
@@ -241,7 +258,7 @@ export class EtcdClient {
 
   /** A bidirectional stream (Watch, LeaseKeepAlive) once an endpoint is ready. */
   async bidi(service: Service, name: string, requireLeader = false, signal?: AbortSignal): Promise<Grpc.ClientDuplexStream<Pb, Pb>> {
-    await this.connect();
+    await this.refreshForStream();
     const client = await this.ready(Date.now() + this.config.commandTimeoutMs, signal);
     const m = method(service, name);
     const metadata = this.metadata();
@@ -251,7 +268,7 @@ export class EtcdClient {
 
   /** A server stream (Snapshot) once an endpoint is ready. */
   async serverStream(service: Service, name: string, request: Pb): Promise<Grpc.ClientReadableStream<Pb>> {
-    await this.connect();
+    await this.refreshForStream();
     const client = await this.ready(Date.now() + this.config.commandTimeoutMs);
     const m = method(service, name);
     return client.makeServerStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, request, this.metadata(), {});

@@ -194,6 +194,14 @@ function rewriteBooleans(argv: readonly string[], booleans: ReadonlyMap<string, 
 
 // ---- the program --------------------------------------------------------------------------------
 
+const DEFAULT_ENDPOINTS = ['127.0.0.1:2379'];
+
+/** pflag's string slice: the first --endpoints replaces the default, another one adds to it. */
+function endpointList(value: string, previous: string[]): string[] {
+  const list = value.split(',').filter((e) => e.length > 0);
+  return previous === DEFAULT_ENDPOINTS ? list : [...previous, ...list];
+}
+
 export function createProgram(): Command {
   const program = new Command('etcdctl')
     .description('A simple command line client for etcd3.')
@@ -201,7 +209,7 @@ export function createProgram(): Command {
     .configureOutput({ writeErr: () => {}, outputError: () => {} })
     .allowExcessArguments()
     .helpCommand(false)
-    .addOption(new Option('--endpoints <list>', 'gRPC endpoints').default(['127.0.0.1:2379']).argParser((v: string) => v.split(',').filter((e) => e.length > 0)))
+    .addOption(new Option('--endpoints <list>', 'gRPC endpoints').default(DEFAULT_ENDPOINTS).argParser(endpointList))
     .addOption(durationOption('--dial-timeout <duration>', 'dial timeout for client connections', '2s'))
     .addOption(durationOption('--command-timeout <duration>', 'timeout for short running command (excluding dial timeout)', '5s'))
     .addOption(durationOption('--keepalive-time <duration>', 'keepalive time for client connections', '2s'))
