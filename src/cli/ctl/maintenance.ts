@@ -21,21 +21,23 @@ async function endpointsOf(ctl: Ctl, cluster: boolean): Promise<string[]> {
 }
 
 /** One call per endpoint, in order; failures are reported on stderr and make the exit status 1. */
-async function perEndpoint(ctl: Ctl, endpoints: readonly string[], what: string, call: (client: EtcdClient) => Promise<Pb>): Promise<{ results: EndpointResult[]; failed: boolean }> {
+async function perEndpoint(ctl: Ctl, endpoints: readonly string[], what: string, call: (client: EtcdClient) => Promise<Pb>): Promise<{ results: EndpointResult[]; failed: boolean; lastError?: unknown }> {
   const results: EndpointResult[] = [];
   let failed = false;
+  let lastError: unknown;
   for (const ep of endpoints) {
     const client = ctl.client().forEndpoint(ep, true);
     try {
       results.push({ ep, resp: await call(client) });
     } catch (err) {
       failed = true;
+      lastError = err;
       process.stderr.write(`Failed to get the ${what} of endpoint ${ep} (${err})\n`);
     } finally {
       client.close();
     }
   }
-  return { results, failed };
+  return { results, failed, lastError };
 }
 
 async function health(ctl: Ctl, ep: string): Promise<EndpointHealth> {
@@ -82,9 +84,10 @@ export function registerMaintenance(program: Command, ctl: Ctl): void {
     .addOption(intOption('--rev <n>', 'maximum revision to hash (default: all revisions)'))
     .action(async (_args: string[], o: { rev: number }) => {
       const endpoints = await endpointsOf(ctl, cluster());
-      const { results, failed } = await perEndpoint(ctl, endpoints, 'hash', (client) => client.call('Maintenance', 'HashKV', { revision: o.rev }));
+      const { results, lastError } = await perEndpoint(ctl, endpoints, 'hash', (client) => client.call('Maintenance', 'HashKV', { revision: o.rev }));
       ctl.display().endpointHashKV(results);
-      if (failed) exitWith(ExitCode.Error);
+      // Unlike status, hashkv ends with the last failure's error.
+      if (lastError !== undefined) fail(ExitCode.Error, String(lastError));
     });
 
   const alarm = program.command('alarm').description('Alarm related commands');
