@@ -16,6 +16,8 @@ export interface Run {
 
 export interface RunOptions {
   readonly input?: string | Buffer;
+  /** Stdin written over time instead of `input`: strings are written, numbers are pauses in ms. */
+  readonly script?: readonly (string | number)[];
   readonly env?: Record<string, string>;
   readonly timeoutMs?: number;
 }
@@ -60,7 +62,15 @@ export function startTool(tool: 'etcdctl' | 'bargectl', args: readonly string[],
     });
   });
   child.stdin.on('error', () => {});
-  child.stdin.end(options.input ?? '');
+  if (!options.script) child.stdin.end(options.input ?? '');
+  else
+    void (async () => {
+      for (const step of options.script!) {
+        if (typeof step === 'number') await new Promise((r) => setTimeout(r, step));
+        else if (!child.stdin.destroyed) child.stdin.write(step);
+      }
+      child.stdin.end();
+    })();
   return {
     stdout: () => stdout,
     lines: (count, timeoutMs = 10_000) =>

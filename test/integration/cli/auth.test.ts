@@ -1,0 +1,222 @@
+// Differential: auth, user and role commands and --user/--password, through etcdctl 3.4 and bargectl.
+// Each tool runs the same sequence on its own server (twins: two etcd 3.4 members, and two Barge members),
+// so every write happens on both; outputs compare after masking what twins differ in (ids, addresses,
+// log timestamps, client ids). On Barge the sequence is the auth differential's (test/integration/auth/
+// steps.ts) with this file's steps for output formats, password prompts, argument errors and credentials
+// around it; on etcd, this file's steps.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProcessCluster } from '../../support/process-cluster.js';
+import { root, steps as authSteps, type Step } from '../auth/steps.js';
+import { mask, runTool, type Run } from './ctl-harness.js';
+
+/** Tokens die after this many seconds idle, so one step can see its token expire mid-command. */
+const TOKEN_TTL = 3;
+
+interface CliStep extends Step {
+  readonly script?: readonly (string | number)[];
+  readonly timeoutMs?: number;
+}
+
+const FORMATS = ['simple', 'json', 'fields', 'table'];
+const each = (args: string[]): CliStep[] => FORMATS.map((w) => ({ args: [...args, '-w', w] }));
+
+/** Before auth is on: formats, password input, permission ranges and argument errors. */
+const before: CliStep[] = [
+  // Passwords: typed twice at the prompt, from stdin with --interactive=false, in the name, from a flag.
+  { args: ['user', 'add', 'carol'], input: 'pw\npw\n' },
+  { args: ['user', 'add', 'dave'], input: 'pw\npx\n' },
+  { args: ['user', 'add', 'dave'], input: '\n' },
+  { args: ['user', 'add', 'dave'] },
+  { args: ['user', 'add', 'dave', '--interactive=false'], input: '  pw extra\n' },
+  { args: ['user', 'add', 'erin', '--interactive=false'], input: '\npw\n' },
+  { args: ['user', 'add', ':pw'] },
+  { args: ['user', 'add', 'frank:pw:x'] },
+  { args: ['user', 'add', 'gina:pw', '--new-user-password=x'] },
+  { args: ['user', 'add', 'hank', '--no-password', '--new-user-password=x'] },
+  { args: ['user', 'add', 'ivy', '--no-password=false', '--new-user-password=x', '-w', 'json'] },
+  { args: ['user', 'add', 'jo:pw', '-w', 'fields'] },
+  { args: ['user', 'add', 'kim:pw', '-w', 'table'] },
+  { args: ['user', 'add'] },
+  { args: ['user', 'add', 'a', 'b'] },
+  { args: ['user', 'passwd', 'carol'], input: 'new\nnew\n' },
+  { args: ['user', 'passwd', 'carol', '--interactive=false', '-w', 'fields'], input: 'newer\n' },
+  { args: ['user', 'passwd', 'nobody', '--interactive=false'], input: 'x\n' },
+  { args: ['user', 'passwd'] },
+  // Roles and permissions: single keys, ranges, prefixes, from-key, the empty key.
+  { args: ['role', 'add', 'fmt', '-w', 'json'] },
+  { args: ['role', 'add', 'fmt2', '-w', 'fields'] },
+  { args: ['role', 'add', 'fmt3', '-w', 'table'] },
+  { args: ['role', 'grant-permission', 'fmt', 'READ', 'a'] },
+  { args: ['role', 'grant-permission', 'fmt', 'rw', 'a'] },
+  { args: ['role', 'grant-permission', 'fmt', 'write', 'a', 'b', 'c', '-w', 'json'] },
+  { args: ['role', 'grant-permission', 'fmt', 'readwrite', '', '--prefix', '-w', 'fields'] },
+  { args: ['role', 'grant-permission', 'fmt', 'write', ''] },
+  { args: ['role', 'grant-permission', 'fmt', 'write', 'x', ''] },
+  { args: ['role', 'grant-permission', 'fmt', 'read', 'z', '--from-key', '-w', 'table'] },
+  { args: ['role', 'grant-permission', 'fmt', 'read', '\u00fc\t"q"', '--prefix'] },
+  { args: ['role', 'grant-permission', 'fmt', 'read', 'a', 'b', '--prefix'] },
+  { args: ['role', 'grant-permission', 'fmt', 'read', 'a', 'b', '--from-key'] },
+  { args: ['role', 'grant-permission', 'fmt', 'read', 'a', '--from-key', '--prefix'] },
+  { args: ['role', 'grant-permission', 'fmt', 'read', '', '--from-key', '--prefix'] },
+  { args: ['role', 'grant-permission', 'fmt'] },
+  ...each(['role', 'get', 'fmt']),
+  { args: ['role', 'get', 'fmt2', '-w', 'json'] },
+  { args: ['user', 'grant-role', 'carol', 'fmt', '-w', 'json'] },
+  { args: ['user', 'grant-role', 'carol', 'fmt2', '-w', 'fields'] },
+  { args: ['user', 'grant-role', 'carol', 'fmt3', '-w', 'table'] },
+  ...each(['user', 'get', 'carol']),
+  ...each(['user', 'get', 'carol', '--detail']),
+  { args: ['user', 'get', 'dave', '-w', 'json'] },
+  ...each(['user', 'list']),
+  ...each(['role', 'list']),
+  { args: ['role', 'revoke-permission', 'fmt', '', '--prefix'] },
+  { args: ['role', 'revoke-permission', 'fmt', 'z', '--from-key', '-w', 'json'] },
+  { args: ['role', 'revoke-permission', 'fmt', 'a', 'b', 'c'] },
+  { args: ['role', 'revoke-permission', 'fmt', 'a', '-w', 'fields'] },
+  { args: ['role', 'revoke-permission', 'fmt', 'x', ''] },
+  { args: ['role', 'revoke-permission', 'fmt', '\u00fc\t"q"', '--prefix', '-w', 'table'] },
+  { args: ['role', 'revoke-permission', 'fmt'] },
+  { args: ['role', 'get', 'fmt'] },
+  { args: ['user', 'revoke-role', 'carol', 'fmt2', '-w', 'json'] },
+  { args: ['user', 'revoke-role', 'carol', 'fmt3', '-w', 'fields'] },
+  { args: ['user', 'revoke-role', 'carol'] },
+  { args: ['user', 'grant-role', 'carol'] },
+  { args: ['role', 'delete', 'fmt2', '-w', 'json'] },
+  { args: ['role', 'delete', 'fmt3', '-w', 'fields'] },
+  { args: ['user', 'delete', 'hank', '-w', 'json'] },
+  { args: ['user', 'delete', 'ivy', '-w', 'table'] },
+  { args: ['role', 'delete'] },
+  { args: ['role', 'get'] },
+  { args: ['role', 'add'] },
+  { args: ['role', 'list', 'x'] },
+  { args: ['user', 'list', 'x'] },
+  { args: ['user', 'get'] },
+  { args: ['user', 'delete'] },
+  { args: ['auth', 'enable', 'x'] },
+  { args: ['auth', 'disable', 'x'] },
+  { args: ['auth', 'disable'] },
+];
+
+/** After the shared sequence (which leaves auth off): the ways of giving credentials. */
+const after: CliStep[] = [
+  { args: ['user', 'grant-role', 'root', 'root'] },
+  { args: ['auth', 'enable'] },
+  { args: ['--user=root', 'role', 'list'], input: 'rootpw\n' },
+  { args: ['--user=root', 'role', 'list'], input: 'wrong\n' },
+  { args: ['--user=root', 'role', 'list'] },
+  { args: ['--user=root', '--password=rootpw', 'role', 'list', '-w', 'json'] },
+  { args: ['--user=root:rootpw', '--password=rootpw', 'role', 'list'] },
+  { args: ['--user=root:', 'role', 'list'] },
+  { args: ['--user=carol:newer', 'user', 'get', 'carol', '--detail'] },
+  { args: ['--user=carol:newer', 'get', 'a'] },
+  // The new user's password is asked for before root's.
+  { args: ['--user=root', 'user', 'add', 'lee'], input: 'pw\npw\nrootpw\n' },
+  { args: ['--user=root', 'user', 'add', 'mo', '--interactive=false'], input: 'pw\nrootpw\n' },
+  { args: ['--user=root:rootpw', 'watch', 'a', 'b', '--prefix'] },
+  { args: ['--user=root:bad', 'watch', 'a', 'b', '--prefix'] },
+  { args: ['--user=root:bad', 'txn'], input: 'bad\n' },
+  { args: [root, 'watch', 'a', '--rev=1'], timeoutMs: 2000 },
+  { args: (v) => [root, `--endpoints=127.0.0.1:1,${v.endpoint}`, 'role', 'list'] },
+  { args: (v) => ['--user=root:bad', `--endpoints=${v.endpoint},127.0.0.1:1`, 'role', 'list'] },
+  // The token dies while txn waits for its input: the call fails, a new token is fetched, it goes through.
+  { args: [root, 'txn'], script: [(TOKEN_TTL + 2) * 1000, '\nput t 1\n\n\n'] },
+  { args: [root, 'auth', 'disable', '-w', 'json'] },
+  { args: [root, 'role', 'list'] },
+  { args: ['auth', 'enable', '-w', 'fields'] },
+];
+
+/**
+ * On Barge the whole sequence; on etcd (where the shared steps' server side needs no proof) this file's
+ * steps, with only the root user the later ones need between them, to keep the test's time down.
+ */
+const sequences = {
+  barge: [...before, ...authSteps, ...after],
+  etcd: [...before, { args: ['user', 'add', 'root:rootpw'] }, ...after],
+};
+
+let twins: { etcd: ProcessCluster[]; barge: ProcessCluster[] };
+
+beforeAll(async () => {
+  const flags = [`--auth-token-ttl=${TOKEN_TTL}`];
+  const [e1, e2, b1, b2] = await Promise.all([
+    ProcessCluster.start(1, 'etcd', flags),
+    ProcessCluster.start(1, 'etcd', flags),
+    ProcessCluster.start(1, 'barge', flags),
+    ProcessCluster.start(1, 'barge', flags),
+  ]);
+  twins = { etcd: [e1!, e2!], barge: [b1!, b2!] };
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([...(twins?.etcd ?? []), ...(twins?.barge ?? [])].map((c) => c.stop()));
+});
+
+/** One run as text, with what twins differ in masked; stty's complaints (stdin is no terminal) counted. */
+function transcript(run: Run, cluster: ProcessCluster): string {
+  const endpoint = cluster.endpoints[0]!;
+  const clean = (text: string) =>
+    mask(text.split(endpoint).join('ENDPOINT'))
+      .replace(/"(cluster_id|member_id)":\d+/g, '"$1":#')
+      .replace(/"(ClusterID|MemberID)" : \d+/g, '"$1" : #')
+      .replace(/\b[0-9a-f]{16}\b/g, '#');
+  const stty = run.stderr.split('\n').filter((l) => l.startsWith('stty: '));
+  const stderr = run.stderr.split('\n').filter((l) => !l.startsWith('stty: ')).join('\n');
+  return `status ${run.status}\n--- stdout\n${clean(run.stdout)}--- stderr\n${clean(stderr)}--- stty ×${stty.length}`;
+}
+
+/** Runs the sequence with etcdctl on one twin and bargectl on the other; returns the differences. */
+async function differences(pair: ProcessCluster[], sequence: readonly CliStep[]): Promise<{ diffs: string[]; seen: string }> {
+  const tools = [
+    { tool: 'etcdctl' as const, cluster: pair[0]!, vars: { endpoint: pair[0]!.endpoints[0]! } as Record<string, string> },
+    { tool: 'bargectl' as const, cluster: pair[1]!, vars: { endpoint: pair[1]!.endpoints[0]! } as Record<string, string> },
+  ];
+  const diffs: string[] = [];
+  let seen = '';
+  for (const step of sequence) {
+    const runs = tools.map(async ({ tool, cluster, vars }) => {
+      const args = typeof step.args === 'function' ? step.args(vars) : step.args;
+      const run = await runTool(tool, [`--endpoints=${cluster.endpoints[0]}`, ...args], {
+        input: step.input,
+        script: step.script,
+        timeoutMs: step.timeoutMs ?? 20_000,
+      });
+      if (step.capture) {
+        const match = step.capture[1].exec(run.stdout);
+        if (match) vars[step.capture[0]] = match[1]!;
+      }
+      return { shown: args.join(' '), text: transcript(run, cluster) };
+    });
+    const [a, b] = await Promise.all(runs);
+    seen += `${a!.text}\n`;
+    if (a!.text !== b!.text) diffs.push(`${a!.shown}\n--- etcdctl\n${a!.text}\n--- bargectl\n${b!.text}`);
+  }
+  return { diffs, seen };
+}
+
+describe('bargectl and etcdctl: auth, user and role commands, --user and --password', () => {
+  it('print the same and exit the same for every step, against etcd 3.4 and against Barge', async () => {
+    const [onEtcd, onBarge] = await Promise.all([differences(twins.etcd, sequences.etcd), differences(twins.barge, sequences.barge)]);
+    expect(onEtcd.diffs).toEqual([]);
+    expect(onBarge.diffs).toEqual([]);
+    // The sequence went through every path it means to test.
+    for (const seen of [onEtcd.seen, onBarge.seen]) {
+      for (const text of [
+        'Password of carol: \nType password of carol again for confirmation: \nUser carol created',
+        'Error: given passwords are different',
+        'Error: empty password',
+        'Role fmt\nKV Read:\n\t[\u0000, <open ended>\n',
+        '"PermType" :  READWRITE',
+        'Error: table not supported as output format',
+        'Error: fields not supported as output format',
+        'Password: \n',
+        '"msg":"retrying of unary invoker failed","target":"endpoint://client-<uuid>/ENDPOINT","attempt":0,"error":"rpc error: code = Unauthenticated desc = etcdserver: invalid auth token"}\n',
+        'Authentication Enabled',
+        'etcdserver: permission denied',
+        'status 2\n',
+      ]) {
+        expect(seen).toContain(text);
+      }
+    }
+  }, 400_000);
+});
