@@ -186,9 +186,10 @@ async function runForEvent(execArgs: readonly string[], revision: string, event:
   const failure = (reason: string): never => {
     throw new CtlError(ExitCode.Error, `command [${execArgs.map((a) => goQuote(a)).join(' ')}] error (${reason})\n`, 'raw');
   };
-  // A name with a slash is run as it is; a bare name is looked up on $PATH.
+  // A name with a slash is run as it is; a bare name is looked up on $PATH ("/", its own base name, too).
   let path = execArgs[0]!;
   try {
+    if (path === '/') throw new Error('exec: "/": permission denied');
     if (!path.includes('/')) path = lookPath(path);
   } catch (err) {
     return failure((err as Error).message);
