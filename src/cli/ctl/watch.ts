@@ -109,7 +109,7 @@ function parseLineFlags(args: readonly string[]): [WatchFlags, string[]] {
         value = args[++i]!;
       }
       try {
-        flags.rev = Number(parseGoInt(value, 10, 64));
+        flags.rev = Number(parseGoInt(value, 0, 64));
       } catch (err) {
         throw new Error(`invalid argument ${goQuote(value)} for "--rev" flag: ${(err as Error).message}`);
       }
