@@ -235,8 +235,9 @@ export function subcommand(parent: Command, name: string, description: string): 
   return parent.command(name).description(description).allowExcessArguments().argument('[args...]');
 }
 
+/** Every boolean flag of the tree with its label; a flag several commands define keeps its first label. */
 function allBooleans(command: Command, into: Map<string, string>): Map<string, string> {
-  for (const option of command.options) if ((option.isBoolean() || option.negate) && option.long) into.set(option.long, flagLabel(option));
+  for (const option of command.options) if ((option.isBoolean() || option.negate) && option.long && !into.has(option.long)) into.set(option.long, flagLabel(option));
   for (const sub of command.commands) allBooleans(sub, into);
   return into;
 }
