@@ -127,29 +127,26 @@ const after: CliStep[] = [
 ];
 
 /**
- * On Barge the whole sequence; on etcd (where the shared steps' server side needs no proof) this file's
- * steps, with only the root user the later ones need between them, to keep the test's time down.
+ * This file's steps (with only the root user the later ones need between them) on etcd and on Barge; the
+ * shared auth steps on Barge too, on twins of their own so that the two sequences run at once. On etcd the
+ * shared steps' server side needs no proof.
  */
-const sequences = {
-  barge: [...before, ...authSteps, ...after],
-  etcd: [...before, { args: ['user', 'add', 'root:rootpw'] }, ...after],
-};
+const ownSteps = [...before, { args: ['user', 'add', 'root:rootpw'] }, ...after];
 
-let twins: { etcd: ProcessCluster[]; barge: ProcessCluster[] };
+let twins: { etcd: ProcessCluster[]; barge: ProcessCluster[]; bargeShared: ProcessCluster[] };
 
 beforeAll(async () => {
   const flags = [`--auth-token-ttl=${TOKEN_TTL}`];
-  const [e1, e2, b1, b2] = await Promise.all([
+  const [e1, e2, b1, b2, b3, b4] = await Promise.all([
     ProcessCluster.start(1, 'etcd', flags),
     ProcessCluster.start(1, 'etcd', flags),
-    ProcessCluster.start(1, 'barge', flags),
-    ProcessCluster.start(1, 'barge', flags),
+    ...[1, 2, 3, 4].map(() => ProcessCluster.start(1, 'barge', flags)),
   ]);
-  twins = { etcd: [e1!, e2!], barge: [b1!, b2!] };
+  twins = { etcd: [e1!, e2!], barge: [b1!, b2!], bargeShared: [b3!, b4!] };
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([...(twins?.etcd ?? []), ...(twins?.barge ?? [])].map((c) => c.stop()));
+  await Promise.all(Object.values(twins ?? {}).flat().map((c) => c.stop()));
 });
 
 /** One run as text, with what twins differ in masked; stty's complaints (stdin is no terminal) counted. */
@@ -196,9 +193,14 @@ async function differences(pair: ProcessCluster[], sequence: readonly CliStep[])
 
 describe('bargectl and etcdctl: auth, user and role commands, --user and --password', () => {
   it('print the same and exit the same for every step, against etcd 3.4 and against Barge', async () => {
-    const [onEtcd, onBarge] = await Promise.all([differences(twins.etcd, sequences.etcd), differences(twins.barge, sequences.barge)]);
+    const [onEtcd, onBarge, shared] = await Promise.all([
+      differences(twins.etcd, ownSteps),
+      differences(twins.barge, ownSteps),
+      differences(twins.bargeShared, authSteps),
+    ]);
     expect(onEtcd.diffs).toEqual([]);
     expect(onBarge.diffs).toEqual([]);
+    expect(shared.diffs).toEqual([]);
     // The sequence went through every path it means to test.
     for (const seen of [onEtcd.seen, onBarge.seen]) {
       for (const text of [
