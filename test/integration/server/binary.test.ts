@@ -9,17 +9,24 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BARGE_BIN, freePort } from '../../support/process-cluster.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'barge-binary-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** `barge cluster` processes still running when the test ends (it failed): killed with their members. */
+const running = new Set<ReturnType<typeof spawn>>();
+afterAll(async () => {
+  await Promise.all([...running].map((child) => stopped(child)));
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** Runs `barge cluster` until it says it is up; resolves with the process and what it printed. */
 function startLocalCluster(args: string[]): Promise<{ child: ReturnType<typeof spawn>; stdout: () => string }> {
   const child = spawn(process.execPath, [BARGE_BIN, 'cluster', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let stdout = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr!.resume();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      void stopped(child); // Ctrl-C, so that it stops the members it started
       reject(new Error(`barge cluster did not come up; it printed:\n${stdout}`));
     }, 30_000);
     child.stdout!.on('data', () => {
