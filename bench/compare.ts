@@ -291,13 +291,23 @@ async function runImplementation(implementation: Implementation): Promise<Run> {
       }
     }
   });
-  await withCluster(5, implementation, async (cluster) => {
+  // A later stage whose cluster does not come up is noted under the table; the figures so far stand.
+  const stage = async (what: string, size: number, body: (cluster: ProcessCluster) => Promise<void>): Promise<void> => {
+    try {
+      await withCluster(size, implementation, body);
+    } catch (err) {
+      const message = `${NAMES[implementation]} ${what}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+      log(message);
+      run.notes.push(message);
+    }
+  };
+  await stage(FIVE.label, 5, async (cluster) => {
     run.reports[FIVE.id] = await runCase(implementation, cluster, FIVE);
     run.notes.push(...checkAlive(implementation, cluster).map((d) => `${d} after ${FIVE.label}`));
     run.members5 = memberFigures(cluster);
   });
   if (options.rssKeys > 0) {
-    await withCluster(3, implementation, async (cluster) => {
+    await stage(MANY_KEYS.label, 3, async (cluster) => {
       run.reports[MANY_KEYS.id] = await runCase(implementation, cluster, MANY_KEYS);
       run.notes.push(...checkAlive(implementation, cluster).map((d) => `${d} after ${MANY_KEYS.label}`));
       run.membersManyKeys = memberFigures(cluster);

@@ -11,15 +11,23 @@ import { memberFlags } from '../../src/cli/flags.js';
 const REPO = resolve(import.meta.dirname, '../..');
 export const BARGE_BIN = join(REPO, 'bin/barge.js');
 
+/** Ports this process handed out: the kernel may offer a just-closed port again at once. */
+const handedOut = new Set<number>();
+
 export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
+  for (;;) {
+    const port = await new Promise<number>((resolvePort, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const { port: offered } = server.address() as { port: number };
+        server.close(() => resolvePort(offered));
+      });
     });
-  });
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
 
 export interface ClusterMember {
@@ -77,7 +85,12 @@ export class ProcessCluster {
     }
     await prepare?.(cluster.members, cluster);
     for (const member of cluster.members) cluster.spawn(member);
-    await cluster.waitHealthy();
+    try {
+      await cluster.waitHealthy();
+    } catch (err) {
+      await cluster.stop(); // no member outlives a cluster that never came up
+      throw err;
+    }
     return cluster;
   }
 
