@@ -167,6 +167,7 @@ async function watchOverHttp(server: EtcdServer, req: IncomingMessage, res: Serv
 
 async function metrics(server: EtcdServer): Promise<string> {
   const counters = server.counters;
+  const memory = process.memoryUsage();
   const lines = [
     ['etcd_server_has_leader', 'gauge', 'Whether or not a leader exists. 1 is existence, 0 is not.', server.leaderId !== 0n ? 1 : 0],
     ['etcd_server_is_leader', 'gauge', 'Whether or not this member is a leader. 1 if is, 0 otherwise.', server.leaderId === server.id ? 1 : 0],
@@ -182,7 +183,11 @@ async function metrics(server: EtcdServer): Promise<string> {
     ['etcd_debugging_mvcc_current_revision', 'gauge', 'The current revision of store.', server.stateMachine.store.currentRevision],
     ['etcd_debugging_mvcc_compact_revision', 'gauge', 'The revision of the last compaction in store.', server.stateMachine.store.compactRevision],
     ['etcd_debugging_mvcc_watcher_total', 'gauge', 'Total number of watchers.', server.stateMachine.watches.watcherCount],
-    ['process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', process.memoryUsage().rss],
+    ['process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', memory.rss],
+    // Named as Node's usual Prometheus exporter names them; they tell a live heap from garbage and buffers.
+    ['nodejs_heap_size_total_bytes', 'gauge', 'Process heap size from Node.js in bytes.', memory.heapTotal],
+    ['nodejs_heap_size_used_bytes', 'gauge', 'Process heap size used from Node.js in bytes.', memory.heapUsed],
+    ['nodejs_external_memory_bytes', 'gauge', 'Node.js external memory size in bytes.', memory.external],
   ] as const;
   return lines.map(([name, type, help, value]) => `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${value}\n`).join('');
 }

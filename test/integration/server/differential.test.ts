@@ -126,6 +126,12 @@ describe('HTTP on the client port, against etcd 3.4', () => {
       expect(metrics).toMatch(new RegExp(`^${name} \\d+`, 'm'));
       expect(etcdMetrics).toMatch(new RegExp(`^${name} `, 'm'));
     }
+    expect(etcdMetrics).toMatch(/^process_resident_memory_bytes /m);
+    // Barge adds the heap's split so a memory figure can be told apart into live objects and garbage.
+    const gauge = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1]);
+    expect(gauge('nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+    expect(gauge('nodejs_heap_size_total_bytes')).toBeGreaterThanOrEqual(gauge('nodejs_heap_size_used_bytes'));
+    expect(gauge('process_resident_memory_bytes')).toBeGreaterThan(gauge('nodejs_heap_size_used_bytes'));
   });
 });
 
