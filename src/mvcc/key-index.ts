@@ -1,7 +1,7 @@
-// The revisions of one key, grouped into generations: a generation runs from a creation to the delete
-// (tombstone) that ends it. Reading a key at a revision finds the generation alive then and the last
-// revision in it at or below that point; compaction drops what no reader at or above the compact
-// revision can see. The shape follows etcd's keyIndex.
+// The revisions of one key, oldest first. A delete is a tombstone record; the puts between a creation and
+// the tombstone that ends it form one generation, as in etcd's keyIndex. Reading a key at a revision takes
+// the last record at or below it: a put is the value then, a tombstone (or nothing) means the key did not
+// exist. Kept as one flat array, sized to what it holds, because there is one of these per key in memory.
 
 /** A stored change: a put, or a delete (tombstone), at revision {main, sub}. */
 export interface RevisionRecord {
@@ -9,94 +9,82 @@ export interface RevisionRecord {
   readonly sub: number;
   readonly key: string;
   readonly tombstone: boolean;
-  readonly value: Uint8Array;
+  /** Not readonly only so the keyspace can move it between its value slabs (same bytes). */
+  value: Uint8Array;
   readonly createRevision: number;
   readonly version: number;
   readonly lease: bigint;
 }
 
-interface Generation {
-  /** Records of this generation in revision order; the last is a tombstone unless it is the current generation. */
-  readonly records: RevisionRecord[];
-}
-
 export class KeyIndex {
-  /** Never empty once a record was added; the last generation is the current one (possibly empty after a delete). */
-  private generations: Generation[] = [];
+  /** In revision order; empty only after compaction removed everything. */
+  private history: RevisionRecord[];
 
-  constructor(readonly key: string) {}
+  constructor(first: RevisionRecord) {
+    // A literal holds exactly one slot, where pushing into [] would reserve seventeen.
+    this.history = [first];
+  }
 
-  /**
-   * Adds a put or tombstone; a tombstone closes the generation. A tombstone may stand alone: compaction
-   * keeps one at exactly the compact revision, so a watcher starting there still sees the delete.
-   */
+  get key(): string {
+    return this.history[0]!.key;
+  }
+
+  /** Adds a put or tombstone, newer than every record held. */
   add(record: RevisionRecord): void {
-    if (this.generations.length === 0) this.generations.push({ records: [] });
-    const current = this.generations[this.generations.length - 1]!;
-    current.records.push(record);
-    if (record.tombstone) this.generations.push({ records: [] });
+    this.history.push(record);
   }
 
   /** The newest record, put or tombstone. */
   latest(): RevisionRecord | undefined {
-    for (let g = this.generations.length - 1; g >= 0; g--) {
-      const records = this.generations[g]!.records;
-      if (records.length > 0) return records[records.length - 1];
-    }
-    return undefined;
+    return this.history[this.history.length - 1];
   }
 
   /** The put visible at `revision`, or undefined when the key did not exist then. */
   get(revision: number): RevisionRecord | undefined {
-    for (let g = this.generations.length - 1; g >= 0; g--) {
-      const records = this.generations[g]!.records;
-      if (records.length === 0) continue;
-      const last = records[records.length - 1]!;
-      // A closed generation whose tombstone is at or below `revision` was already deleted then.
-      if (last.tombstone && last.main <= revision) return undefined;
-      if (records[0]!.main > revision) continue;
-      for (let i = records.length - 1; i >= 0; i--) if (records[i]!.main <= revision) return records[i];
-    }
-    return undefined;
+    const at = this.lastAtOrBelow(revision);
+    if (at < 0) return undefined;
+    const record = this.history[at]!;
+    return record.tombstone ? undefined : record;
   }
 
   /** Every record, oldest first. */
-  *records(): Generator<RevisionRecord> {
-    for (const generation of this.generations) yield* generation.records;
+  records(): readonly RevisionRecord[] {
+    return this.history;
   }
 
   /** Whether nothing is left (after compaction removed everything). */
   get isEmpty(): boolean {
-    return this.generations.every((g) => g.records.length === 0);
+    return this.history.length === 0;
   }
 
   /**
-   * Drops records no read or watcher at or after `revision` needs: in each generation, everything before
-   * the last record at or below `revision`; a generation whose tombstone is below `revision` goes whole.
-   * Returns the dropped records (to delete from disk).
+   * Drops records no read or watcher at or after `revision` needs: everything before the last record at
+   * or below `revision`, and that record too when it is a tombstone below `revision` (a tombstone at
+   * exactly `revision` stays, so a watcher starting there still sees the delete). Returns the dropped
+   * records (to delete from disk).
    */
   compact(revision: number): RevisionRecord[] {
-    const dropped: RevisionRecord[] = [];
-    const kept: Generation[] = [];
-    const lastGeneration = this.generations.length - 1;
-    this.generations.forEach((generation, g) => {
-      const records = generation.records;
-      const last = records[records.length - 1];
-      if (last?.tombstone && last.main < revision) {
-        dropped.push(...records);
-        return;
-      }
-      let firstKept = 0;
-      for (let i = records.length - 1; i >= 0; i--) {
-        if (records[i]!.main <= revision) {
-          firstKept = i;
-          break;
-        }
-      }
-      dropped.push(...records.slice(0, firstKept));
-      if (firstKept < records.length || g === lastGeneration) kept.push({ records: records.slice(firstKept) });
-    });
-    this.generations = kept;
+    let firstKept = this.lastAtOrBelow(revision);
+    if (firstKept < 0) return [];
+    const boundary = this.history[firstKept]!;
+    if (boundary.tombstone && boundary.main < revision) firstKept++;
+    if (firstKept === 0) return [];
+    const dropped = this.history.slice(0, firstKept);
+    this.history = this.history.slice(firstKept);
     return dropped;
+  }
+
+  private lastAtOrBelow(revision: number): number {
+    const history = this.history;
+    // Most reads are of the newest record, so look there before searching.
+    if (history.length === 0 || history[history.length - 1]!.main <= revision) return history.length - 1;
+    let lo = 0;
+    let hi = history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (history[mid]!.main <= revision) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
   }
 }

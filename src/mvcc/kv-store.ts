@@ -1,5 +1,5 @@
 // The revisioned keyspace. Every change is a record at revision {main, sub}; the whole history since the
-// last compaction stays in memory (an ordered index of keys over their generations, and the records in
+// last compaction stays in memory (an ordered index of keys over each key's records, and the records in
 // revision order for watchers catching up) and is mirrored to the state backend as it is written.
 // Reads are synchronous, so applying an entry never waits on the disk.
 
@@ -11,6 +11,7 @@ import { crc32 } from '../storage/crc32.js';
 import { KeyIndex, type RevisionRecord } from './key-index.js';
 import { keyBytes, type RangeBounds } from './keys.js';
 import { decodeRecord, encodeRecord, revisionKey } from './record-codec.js';
+import { ValueSlabs } from './value-slabs.js';
 import type { KeyValue } from './types.js';
 
 const COMPACT_REVISION_KEY = metaKey('compact_revision');
@@ -52,6 +53,8 @@ export function toKeyValue(record: RevisionRecord): KeyValue {
 
 export class MvccStore {
   private readonly index = new BTree<string, KeyIndex>();
+  /** @internal Holds every record's value. */
+  readonly values = new ValueSlabs();
   /** Every record not yet compacted away, in revision order. */
   private history: RevisionRecord[] = [];
   private current = 1;
@@ -76,7 +79,8 @@ export class MvccStore {
   }
 
   private load(record: RevisionRecord): void {
-    this.keyIndex(record.key).add(record);
+    record.value = this.values.store(record.value);
+    this.addToIndex(record);
     this.history.push(record);
     this.current = Math.max(this.current, record.main);
   }
@@ -159,13 +163,10 @@ export class MvccStore {
   }
 
   /** @internal */
-  keyIndex(key: string): KeyIndex {
-    let keyIndex = this.index.get(key);
-    if (keyIndex === undefined) {
-      keyIndex = new KeyIndex(key);
-      this.index.set(key, keyIndex);
-    }
-    return keyIndex;
+  addToIndex(record: RevisionRecord): void {
+    const keyIndex = this.index.get(record.key);
+    if (keyIndex === undefined) this.index.set(record.key, new KeyIndex(record));
+    else keyIndex.add(record);
   }
 
   /** @internal */
@@ -209,29 +210,58 @@ export class MvccStore {
 
   private async physicallyCompact(revision: number): Promise<void> {
     const dropped = new Set<RevisionRecord>();
-    let from: string | undefined = this.index.minKey();
-    while (from !== undefined) {
+    await this.forEachKeyInBatches(async (batch) => {
       const emptied: string[] = [];
       const deletes: BackendOp[] = [];
-      let visited = 0;
-      let next: string | undefined;
-      for (const [key, keyIndex] of this.index.entries(from)) {
-        if (visited++ === COMPACTION_BATCH_KEYS) {
-          next = key;
-          break;
-        }
+      for (const [key, keyIndex] of batch) {
         for (const record of keyIndex.compact(revision)) {
           dropped.add(record);
+          this.values.release(record.value);
           deletes.push({ type: 'del', key: bucketKey(Bucket.Keyspace, revisionKey(record.main, record.sub)) });
         }
         if (keyIndex.isEmpty) emptied.push(key);
       }
       for (const key of emptied) this.index.delete(key);
       if (this.backend && deletes.length > 0) await this.backend.write(deletes);
-      else await new Promise<void>((resolve) => setImmediate(resolve));
+    });
+    if (dropped.size > 0) this.history = this.history.filter((record) => !dropped.has(record));
+    if (this.values.shouldRepack) await this.repackValues();
+  }
+
+  /** Moves the values of mostly dead slabs into fresh ones, so the old slabs can be collected. */
+  private async repackValues(): Promise<void> {
+    await this.forEachKeyInBatches(async (batch) => {
+      for (const [, keyIndex] of batch) {
+        for (const record of keyIndex.records()) {
+          if (!this.values.isInSparseSlab(record.value)) continue;
+          const moved = this.values.store(record.value);
+          this.values.release(record.value);
+          record.value = moved;
+        }
+      }
+    });
+  }
+
+  /**
+   * Visits every key in batches of COMPACTION_BATCH_KEYS, letting the event loop turn between batches so
+   * writes keep flowing; keys written meanwhile may or may not be visited.
+   */
+  private async forEachKeyInBatches(visit: (batch: [string, KeyIndex][]) => Promise<void>): Promise<void> {
+    let from: string | undefined = this.index.minKey();
+    while (from !== undefined) {
+      const batch: [string, KeyIndex][] = [];
+      let next: string | undefined;
+      for (const entry of this.index.entries(from)) {
+        if (batch.length === COMPACTION_BATCH_KEYS) {
+          next = entry[0];
+          break;
+        }
+        batch.push(entry);
+      }
+      await visit(batch);
+      await new Promise<void>((resolve) => setImmediate(resolve));
       from = next;
     }
-    if (dropped.size > 0) this.history = this.history.filter((record) => !dropped.has(record));
   }
 
   /**
@@ -295,12 +325,13 @@ export class WriteTxn {
       sub: this.changes.length,
       key,
       tombstone: false,
-      value,
+      value: this.store.values.store(value),
       createRevision: previous?.createRevision ?? this.revision,
       version: (previous?.version ?? 0) + 1,
-      lease,
+      // A converted 0 is a fresh bigint each time; the literal is one shared constant.
+      lease: lease === 0n ? 0n : lease,
     };
-    this.store.keyIndex(key).add(record);
+    this.store.addToIndex(record);
     this.changes.push(record);
     return previous;
   }
@@ -319,7 +350,7 @@ export class WriteTxn {
         version: 0,
         lease: 0n,
       };
-      this.store.keyIndex(previous.key).add(tombstone);
+      this.store.addToIndex(tombstone);
       this.changes.push(tombstone);
     }
     return records;

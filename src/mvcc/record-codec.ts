@@ -41,7 +41,7 @@ export function decodeRecord(revision: Uint8Array, bytes: Uint8Array): RevisionR
     version: Number(buf.readBigUInt64BE(9)),
     lease: buf.readBigInt64BE(17),
     key: buf.toString('latin1', FIXED_BYTES, FIXED_BYTES + keyLength),
-    // A copy, so the record does not pin the backend's read buffer.
-    value: Uint8Array.prototype.slice.call(buf, FIXED_BYTES + keyLength),
+    // A view: the keyspace copies it into its own storage.
+    value: buf.subarray(FIXED_BYTES + keyLength),
   };
 }
