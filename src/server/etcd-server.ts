@@ -43,6 +43,7 @@ import {
 } from '../raft/index.js';
 import { StateBackend } from '../storage/backend.js';
 import { hasMemberState, prepareDataDir, type DataDirLayout } from '../storage/data-dir.js';
+import { PackedCopies } from '../storage/packed-copies.js';
 import { RaftLogStore } from '../storage/raft-log-store.js';
 import { restoreMemoryStorage } from '../storage/restore.js';
 import { SnapshotStore } from '../storage/snap/snapshot-store.js';
@@ -287,6 +288,11 @@ export class EtcdServer {
   /** Every response header carries both ids; their Longs are made once. */
   private readonly headerIds: { readonly cluster: Pb; readonly member: Pb };
   private readonly requestIds: RequestIdGenerator;
+  /**
+   * The in-memory log keeps up to --snapshot-count entries; their data arrive as views into proposal
+   * buffers and raft frames, so they are copied out, packed, rather than pin those whole buffers.
+   */
+  private readonly logCopies = new PackedCopies(1024 * 1024);
 
   private enqueue(item: InboxItem): void {
     if (!this.running) return;
@@ -494,7 +500,7 @@ export class EtcdServer {
       // does not wait for it. The store writes in order, and a failed write fails every later one.
       if (rd.mustSync) await saved;
       else saved.catch((err: unknown) => this.failLoop(err));
-      this.storage.append(rd.entries);
+      this.storage.append(rd.entries.map((entry) => ({ ...entry, data: this.logCopies.copy(entry.data) })));
       if (rd.hardState) this.storage.setHardState(rd.hardState);
     }
     this.send(rd.persistedMessages);
