@@ -243,6 +243,10 @@ describe('bargectl lock and elect behave as etcdctl 3.4', () => {
         await seen(3);
         const secondRun = await stop(two, 'SIGTERM');
         expect(keysUnder(cluster, `${name}/`)).toEqual([]);
+        // After a resignation each observer reads who leads now; a campaign starting before a slow observer
+        // made that read would reach it by the read (at the new revision) and the others by their watch.
+        const letObserversRead = () => sleep(1000);
+        await letObserversRead();
 
         // A campaign with no rival, printed as JSON, by each tool.
         const json: Run[] = [];
@@ -251,6 +255,7 @@ describe('bargectl lock and elect behave as etcdctl 3.4', () => {
           await run.lines(1);
           await seen(4 + json.length);
           json.push(await stop(run));
+          await letObserversRead();
         }
         const watched = await Promise.all(observers.map((o) => stop(o.run)));
         return { cluster: cluster.implementation, gaveUp, firstRun, secondRun, json, watched, queued };
