@@ -3,14 +3,12 @@
 // for every event; with -i, `watch …` and `progress` lines are read from stdin, every watcher sharing one
 // stream. The arguments are taken apart as etcdctl's parseWatchArgs takes them, quirks included.
 
-import { spawn } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import type { Pb } from '../../server/convert.js';
 import type { EtcdClient } from './client.js';
 import { CtlError, ExitCode, fail } from './errors.js';
+import { runCommand } from './exec.js';
 import { goQuote, int64Text, parseGoInt } from './gofmt.js';
 import { prefixEnd } from './kv.js';
 import { out, type Display } from './printers.js';
@@ -145,35 +143,6 @@ function parseLine(line: readonly string[], envKey: string, envRange: string): [
 
 // ---- running a command per event ------------------------------------------------------------------
 
-const SIGNALS: Record<string, string> = {
-  SIGHUP: 'hangup', SIGINT: 'interrupt', SIGQUIT: 'quit', SIGILL: 'illegal instruction', SIGTRAP: 'trace/breakpoint trap',
-  SIGABRT: 'aborted', SIGBUS: 'bus error', SIGFPE: 'floating point exception', SIGKILL: 'killed', SIGUSR1: 'user defined signal 1',
-  SIGSEGV: 'segmentation fault', SIGUSR2: 'user defined signal 2', SIGPIPE: 'broken pipe', SIGALRM: 'alarm clock', SIGTERM: 'terminated',
-};
-
-/** Go's exec.LookPath for a bare name: the first executable file of that name on $PATH. */
-function lookPath(file: string): string {
-  const executable = (path: string): boolean => {
-    try {
-      if (statSync(path).isDirectory()) return false;
-      accessSync(path, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    const path = join(dir === '' ? '.' : dir, file);
-    if (!executable(path)) continue;
-    if (!isAbsolute(path)) throw new Error(`exec: ${goQuote(file)}: cannot run executable found relative to current directory`);
-    return path;
-  }
-  throw new Error(`exec: ${goQuote(file)}: executable file not found in $PATH`);
-}
-
-/** strerror's words for what execve fails with. */
-const EXEC_ERRORS: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied', ENOTDIR: 'not a directory', ENOEXEC: 'exec format error', E2BIG: 'argument list too long', ELOOP: 'too many levels of symbolic links' };
-
 /** Runs the command for one event with the event in its environment; resolves when it exits 0. */
 async function runForEvent(execArgs: readonly string[], revision: string, event: Pb): Promise<void> {
   const env = {
@@ -183,26 +152,10 @@ async function runForEvent(execArgs: readonly string[], revision: string, event:
     ETCD_WATCH_KEY: goQuote(event.kv?.key ?? ''),
     ETCD_WATCH_VALUE: goQuote(event.kv?.value ?? ''),
   };
-  const failure = (reason: string): never => {
-    throw new CtlError(ExitCode.Error, `command [${execArgs.map((a) => goQuote(a)).join(' ')}] error (${reason})\n`, 'raw');
-  };
-  // A name with a slash is run as it is; a bare name is looked up on $PATH ("/", its own base name, too).
-  let path = execArgs[0]!;
-  try {
-    if (path === '/') throw new Error('exec: "/": permission denied');
-    if (!path.includes('/')) path = lookPath(path);
-  } catch (err) {
-    return failure((err as Error).message);
+  const status = await runCommand(execArgs, env, 'inherit');
+  if (status !== undefined) {
+    throw new CtlError(ExitCode.Error, `command [${execArgs.map((a) => goQuote(a)).join(' ')}] error (${status})\n`, 'raw');
   }
-  const status = await new Promise<string | undefined>((resolve) => {
-    const child = spawn(path, execArgs.slice(1), { argv0: execArgs[0], env, stdio: 'inherit' });
-    child.on('error', (err: NodeJS.ErrnoException) => resolve(`fork/exec ${path}: ${EXEC_ERRORS[err.code ?? ''] ?? err.message}`));
-    child.on('exit', (code, signal) => {
-      if (signal) resolve(`signal: ${SIGNALS[signal] ?? signal}`);
-      else resolve(code === 0 ? undefined : `exit status ${code}`);
-    });
-  });
-  if (status !== undefined) failure(status);
 }
 
 // ---- watchers on one stream ---------------------------------------------------------------------
