@@ -202,13 +202,19 @@ export class EtcdClient {
     throw last!;
   }
 
+  /** The credentials to authenticate with: none unless both a user name and a password are set. */
+  private credentials(): ClientAuth | undefined {
+    const auth = this.config.auth;
+    return auth && auth.username !== '' && auth.password !== '' ? auth : undefined;
+  }
+
   /**
    * What the Go client's constructor does before a command goes on: with credentials, the first token,
    * fetched within --dial-timeout (failing exits 2). Calls and streams do it themselves when not done.
    */
   connect(): Promise<void> {
-    const auth = this.config.auth;
-    if (!auth || auth.username === '' || auth.password === '') return Promise.resolve();
+    const auth = this.credentials();
+    if (!auth) return Promise.resolve();
     this.authentication ??= this.fetchToken(auth, Date.now() + this.config.dialTimeoutMs).catch((err: RpcError) => {
       if (err.details === AUTH_NOT_ENABLED) return;
       throw new CtlError(ExitCode.BadConnection, String(err));
@@ -222,8 +228,8 @@ export class EtcdClient {
    */
   private async refreshForStream(): Promise<void> {
     await this.connect();
-    const auth = this.config.auth;
-    if (!auth || auth.username === '' || auth.password === '') return;
+    const auth = this.credentials();
+    if (!auth) return;
     try {
       await this.fetchToken(auth, Date.now() + this.config.commandTimeoutMs);
     } catch (err) {

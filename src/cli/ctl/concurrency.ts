@@ -20,7 +20,8 @@ const EVENT_DELETE = 1;
 /** No deadline, and an endpoint awaited for as long as it takes (the client's own context). */
 const FOREVER: CallOptions = { noDeadline: true, deadline: Infinity };
 
-function untilCancelled(signal: AbortSignal | undefined): CallOptions {
+/** No deadline, an endpoint awaited for as long as it takes, and cancelled through `signal`. */
+export function untilCancelled(signal: AbortSignal | undefined): CallOptions {
   return signal ? { ...FOREVER, signal } : FOREVER;
 }
 

@@ -2,7 +2,7 @@
 // (then resigns), or with -l prints every leader as it changes (etcdctl's `elect <election-name> [proposal]`).
 
 import type { Command } from 'commander';
-import { Election, interruption, Session } from './concurrency.js';
+import { Election, interruption, Session, untilCancelled } from './concurrency.js';
 import { ExitCode, fail } from './errors.js';
 import { boolOption, subcommand, type Ctl } from './program.js';
 
@@ -29,7 +29,7 @@ export function registerElect(program: Command, ctl: Ctl): void {
       }
 
       const key = await election.campaign(session, Buffer.from(args[1]!, 'utf8'), signal);
-      const elected = await client.call('KV', 'Range', { key }, { noDeadline: true, deadline: Infinity, signal });
+      const elected = await client.call('KV', 'Range', { key }, untilCancelled(signal));
       display.get(elected);
       const ended = await Promise.race([interrupted.then(() => 'interrupted'), session.done.then(() => 'expired')]);
       if (ended === 'expired') throw new Error('elect: session expired');
