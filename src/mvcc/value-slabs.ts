@@ -28,7 +28,9 @@ export class ValueSlabs {
     const live = this.live.get(value.buffer);
     if (live === undefined) return;
     this.liveTotal -= value.length;
-    if (live === value.length && value.buffer !== this.copies.currentSlab) this.live.delete(value.buffer);
+    // An emptied slab leaves the map even when copies still go to it (store() puts it back), so that a
+    // slab emptied while current is not held here after copies moved on.
+    if (live === value.length) this.live.delete(value.buffer);
     else this.live.set(value.buffer, live - value.length);
   }
 

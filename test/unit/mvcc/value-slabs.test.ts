@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MvccStore } from '../../../src/mvcc/index.js';
+import { ValueSlabs } from '../../../src/mvcc/value-slabs.js';
 
 function valueOf(key: string, round: number): Buffer {
   return Buffer.alloc(1024, `${key}:${round};`);
@@ -55,5 +56,15 @@ describe('value slabs', () => {
     // Writes after the move land in slabs of their own and read back as well.
     for (const key of churn) put(store, key, valueOf(key, rounds));
     for (const key of churn) expect(read(store, key).equals(valueOf(key, rounds))).toBe(true);
+  });
+
+  it('a slab emptied while copies still went to it is let go once they move on', () => {
+    const slabs = new ValueSlabs();
+    // 256 values of 1 KiB fill one slab; all are released before the next copy starts a new slab.
+    const values = Array.from({ length: 256 }, () => slabs.store(Buffer.alloc(1024, 1)));
+    for (const value of values) slabs.release(value);
+    const next = slabs.store(Buffer.alloc(1024, 2));
+    expect(next.buffer).not.toBe(values[0]!.buffer);
+    expect(slabs.deadBytes).toBe(0);
   });
 });
