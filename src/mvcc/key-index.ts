@@ -16,6 +16,14 @@ export interface RevisionRecord {
   readonly lease: bigint;
 }
 
+/**
+ * A lease as a record keeps it: zero as the one shared literal, since a converted or decoded zero is a
+ * fresh bigint each time and most of the history's records have no lease.
+ */
+export function keptLease(lease: bigint): bigint {
+  return lease === 0n ? 0n : lease;
+}
+
 export class KeyIndex {
   /** In revision order; empty only after compaction removed everything. */
   private history: RevisionRecord[];

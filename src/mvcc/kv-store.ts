@@ -8,7 +8,7 @@ import type sortedBtree from 'sorted-btree';
 import { Errors } from '../etcd-errors.js';
 import { Bucket, bucketKey, decodeUint, encodeUint, metaKey, type BackendOp, type StateBackend } from '../storage/backend.js';
 import { crc32 } from '../storage/crc32.js';
-import { KeyIndex, type RevisionRecord } from './key-index.js';
+import { KeyIndex, keptLease, type RevisionRecord } from './key-index.js';
 import { keyBytes, type RangeBounds } from './keys.js';
 import { decodeRecord, encodeRecord, revisionKey } from './record-codec.js';
 import { ValueSlabs } from './value-slabs.js';
@@ -328,8 +328,7 @@ export class WriteTxn {
       value: this.store.values.store(value),
       createRevision: previous?.createRevision ?? this.revision,
       version: (previous?.version ?? 0) + 1,
-      // A converted 0 is a fresh bigint each time; the literal is one shared constant.
-      lease: lease === 0n ? 0n : lease,
+      lease: keptLease(lease),
     };
     this.store.addToIndex(record);
     this.changes.push(record);

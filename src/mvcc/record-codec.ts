@@ -3,7 +3,7 @@
 //   value: flags (u8, bit 0 = tombstone) | create revision (u64) | version (u64) | lease (i64)
 //          | key length (u32) | key | value
 
-import type { RevisionRecord } from './key-index.js';
+import { keptLease, type RevisionRecord } from './key-index.js';
 
 const FIXED_BYTES = 1 + 8 + 8 + 8 + 4;
 
@@ -39,7 +39,7 @@ export function decodeRecord(revision: Uint8Array, bytes: Uint8Array): RevisionR
     tombstone: (buf.readUInt8(0) & 1) === 1,
     createRevision: Number(buf.readBigUInt64BE(1)),
     version: Number(buf.readBigUInt64BE(9)),
-    lease: buf.readBigInt64BE(17),
+    lease: keptLease(buf.readBigInt64BE(17)),
     key: buf.toString('latin1', FIXED_BYTES, FIXED_BYTES + keyLength),
     // A view: the keyspace copies it into its own storage.
     value: buf.subarray(FIXED_BYTES + keyLength),
