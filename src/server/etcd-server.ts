@@ -578,8 +578,10 @@ export class EtcdServer {
     const wasLeader = this.leader === this.id;
     if (lead !== this.leader) {
       this.config.log('info', 'leader changed', { leader: lead.toString(16), term: this.term });
-      if (lead !== 0n) this.leaderChanges++;
-      if (lead !== 0n) this.retryReadRound();
+      if (lead !== 0n) {
+        this.leaderChanges++;
+        this.retryReadRound();
+      }
     }
     this.leader = lead;
     const isLeader = state === StateType.Leader;
