@@ -7,6 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serviceDefinition } from '../../src/server/proto.js';
 import { SimRand } from '../sim/sim-rand.js';
+import { sleep } from '../support/wait.js';
 import { ChaosCluster, type ChaosMember } from './chaos-cluster.js';
 import { judgeRun, type Verdict } from './checks.js';
 import { RecordingWatcher, Workload } from './workload.js';
@@ -67,7 +68,6 @@ async function leaderOf(cluster: ChaosCluster): Promise<ChaosMember | undefined>
   return undefined;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const rand = new SimRand(options.seed);

@@ -30,6 +30,20 @@ export async function freePort(): Promise<number> {
   }
 }
 
+/** The exit code of `child` once it exits; null when it had not within `ms` and was killed (SIGKILL). */
+export function exitCodeWithin(child: ChildProcess, ms: number): Promise<number | null> {
+  return new Promise((resolveExit) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolveExit(null);
+    }, ms);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolveExit(code);
+    });
+  });
+}
+
 export interface ClusterMember {
   readonly name: string;
   readonly clientUrl: string;

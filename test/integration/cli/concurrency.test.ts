@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcessCluster } from '../../support/process-cluster.js';
+import { sleep, until } from '../../support/wait.js';
 import { mask, maskRevisions, pool, runTool, startTool, transcript, type LiveRun, type Run } from './ctl-harness.js';
 
 type Tool = 'etcdctl' | 'bargectl';
@@ -47,15 +48,10 @@ function keysUnder(cluster: ProcessCluster, prefix: string): string[] {
   return out.split('\n').filter((line) => line !== '');
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Waits until `keysUnder` shows `count` keys (each look runs etcdctl, so not too often). */
+function untilKeys(what: string, cluster: ProcessCluster, prefix: string, count: number): Promise<void> {
+  return until(what, () => keysUnder(cluster, prefix).length === count, { pollMs: 100 });
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Stops a run with a signal and returns how it ended. */
 async function stop(run: LiveRun, signal: NodeJS.Signals = 'SIGINT'): Promise<Run> {
@@ -81,9 +77,9 @@ describe('bargectl lock and elect behave as etcdctl 3.4', () => {
           expect(keysUnder(cluster, `${name}/`)).toEqual([held.trim()]);
 
           const waiter = startTool(second, [...flags(cluster), 'lock', name]);
-          await until(`${second} queued on ${name}`, () => keysUnder(cluster, `${name}/`).length === 2);
+          await untilKeys(`${second} queued on ${name}`, cluster, `${name}/`, 2);
           const quitter = startTool(first, [...flags(cluster), 'lock', name]);
-          await until(`${first} queued on ${name}`, () => keysUnder(cluster, `${name}/`).length === 3);
+          await untilKeys(`${first} queued on ${name}`, cluster, `${name}/`, 3);
           await sleep(500);
           expect(waiter.stdout()).toBe('');
           expect(quitter.stdout()).toBe('');
@@ -219,7 +215,7 @@ describe('bargectl lock and elect behave as etcdctl 3.4', () => {
 
         const candidate = async (tool: Tool, value: string, count: number) => {
           const run = startTool(tool, [...ep, 'elect', name, value], { timeoutMs: 60_000 });
-          await until(`${value} campaigning`, () => keysUnder(cluster, `${name}/`).length === count);
+          await untilKeys(`${value} campaigning`, cluster, `${name}/`, count);
           return run;
         };
         const two = await candidate('bargectl', 'two', 2);

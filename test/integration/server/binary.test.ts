@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BARGE_BIN, freePort } from '../../support/process-cluster.js';
+import { BARGE_BIN, exitCodeWithin, freePort } from '../../support/process-cluster.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'barge-binary-'));
 /** `barge cluster` processes still running when the test ends (it failed): killed with their members. */
@@ -38,17 +38,9 @@ function startLocalCluster(args: string[]): Promise<{ child: ReturnType<typeof s
 }
 
 function stopped(child: ReturnType<typeof spawn>): Promise<number | null> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve(null);
-    }, 15_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-    child.kill('SIGINT');
-  });
+  const code = exitCodeWithin(child, 15_000);
+  child.kill('SIGINT');
+  return code;
 }
 
 const etcdctl = (endpoints: string, ...args: string[]) =>

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MessageType, message, type Message, type NodeId } from '../../../src/raft/index.js';
 import { PeerTransport } from '../../../src/server/transport.js';
 import { freePort } from '../../support/process-cluster.js';
+import { until } from '../../support/wait.js';
 
 const transports: PeerTransport[] = [];
 afterEach(async () => {
@@ -33,23 +34,15 @@ async function endpoint(clusterId = 7n): Promise<Endpoint> {
   return e;
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('peer transport', () => {
   it('delivers batches in order, and heartbeats overtake a large snapshot on its own connection', async () => {
     const a = await endpoint();
     const b = await endpoint();
     a.transport.setPeers(new Map([[2n, [b.url]]]));
-    await until(() => {
+    await until('the link', () => {
       a.transport.send([message({ type: MessageType.Heartbeat, from: 1n, to: 2n, term: 1 })]);
       return b.received.length > 0;
-    }, 'the link');
+    });
     b.received.length = 0;
 
     const data = new Uint8Array(64 * 1024 * 1024).fill(9);
@@ -62,14 +55,14 @@ describe('peer transport', () => {
     });
     a.transport.send([snapshot]);
     for (let i = 0; i < 5; i++) a.transport.send([message({ type: MessageType.App, from: 1n, to: 2n, term: 1, index: i })]);
-    await until(() => b.received.some((m) => m.type === MessageType.Snap), 'the snapshot');
+    await until('the snapshot', () => b.received.some((m) => m.type === MessageType.Snap));
     const order = b.received.filter((m) => m.type !== MessageType.Heartbeat).map((m) => (m.type === MessageType.Snap ? 'snap' : `app${m.index}`));
     expect(order.indexOf('app0')).toBeLessThan(order.indexOf('snap'));
     expect(order.filter((o) => o.startsWith('app'))).toEqual(['app0', 'app1', 'app2', 'app3', 'app4']);
     const received = b.received.find((m) => m.type === MessageType.Snap)!;
     expect(received.snapshot!.data.length).toBe(data.length);
     expect(received.snapshot!.metadata).toEqual(snapshot.snapshot!.metadata);
-    await until(() => a.snapshots.length > 0, 'the snapshot report');
+    await until('the snapshot report', () => a.snapshots.length > 0);
     expect(a.snapshots).toEqual([{ peer: 2n, ok: true }]);
   });
 
@@ -77,7 +70,7 @@ describe('peer transport', () => {
     const a = await endpoint();
     a.transport.setPeers(new Map([[3n, [`http://127.0.0.1:${await freePort()}`]]]));
     a.transport.send([message({ type: MessageType.Snap, from: 1n, to: 3n, term: 1, snapshot: { metadata: { index: 1, term: 1, confState: { voters: [], learners: [] } }, data: new Uint8Array(10) } })]);
-    await until(() => a.snapshots.length > 0, 'the failure report');
+    await until('the failure report', () => a.snapshots.length > 0);
     expect(a.snapshots).toEqual([{ peer: 3n, ok: false }]);
 
     const stranger = await endpoint(99n);
@@ -122,10 +115,10 @@ describe('resuming a snapshot', () => {
     await new Promise<void>((resolve) => proxy.listen(proxyPort, '127.0.0.1', resolve));
     try {
       a.transport.setPeers(new Map([[2n, [`http://127.0.0.1:${proxyPort}`]]]));
-      await until(() => {
+      await until('the link', () => {
         a.transport.send([message({ type: MessageType.Heartbeat, from: 1n, to: 2n, term: 1 })]);
         return b.received.length > 0;
-      }, 'the link');
+      });
 
       const data = new Uint8Array(48 * 1024 * 1024).map((_, i) => i % 251);
       const snapshot = message({
@@ -136,14 +129,14 @@ describe('resuming a snapshot', () => {
         snapshot: { metadata: { index: 30, term: 1, confState: { voters: [1n, 2n], learners: [] } }, data },
       });
       a.transport.send([snapshot]);
-      await until(() => a.snapshots.length === 1, 'the first attempt to end');
+      await until('the first attempt to end', () => a.snapshots.length === 1);
       expect(a.snapshots[0]).toEqual({ peer: 2n, ok: false });
 
       a.transport.send([snapshot]); // raft retries the same snapshot
-      await until(() => b.received.some((m) => m.type === MessageType.Snap), 'the snapshot');
+      await until('the snapshot', () => b.received.some((m) => m.type === MessageType.Snap));
       const received = b.received.find((m) => m.type === MessageType.Snap)!;
       expect(Buffer.from(received.snapshot!.data).equals(Buffer.from(data))).toBe(true);
-      await until(() => a.snapshots.length === 2, 'the second report');
+      await until('the second report', () => a.snapshots.length === 2);
       expect(a.snapshots[1]).toEqual({ peer: 2n, ok: true });
       // The second connection carried only what was missing.
       expect(carried[2]!).toBeLessThan(data.length - 10 * 1024 * 1024);

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BARGE_BIN, freePort } from '../../support/process-cluster.js';
+import { BARGE_BIN, exitCodeWithin, freePort } from '../../support/process-cluster.js';
 import { createTestPki, type CertFiles, type TestPki } from '../../support/tls.js';
 
 let dir: string;
@@ -29,16 +29,7 @@ async function start(name: string, flags: (ports: { client: number; peer: number
   const child = spawn(process.execPath, [BARGE_BIN, `--name=${name}`, `--data-dir=${join(dir, name)}`, ...flags(ports)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await new Promise<number | null>((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve(null);
-    }, 20_000);
-    child.once('exit', (exitCode) => {
-      clearTimeout(timer);
-      resolve(exitCode);
-    });
-  });
+  const code = await exitCodeWithin(child, 20_000);
   const fatal = stderr
     .split('\n')
     .filter((l) => l.includes('"level":"fatal"'))
