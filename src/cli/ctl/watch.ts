@@ -52,6 +52,17 @@ function withoutExec(watchArgs: string[], execArgs: readonly string[]): string[]
 }
 
 /**
+ * The key arguments (after ETCDCTL_WATCH_KEY and ETCDCTL_WATCH_RANGE_END when set) and the command after
+ * the `--` at `sep` in `line`, if there is one: the last step of parseWatchArgs in both of its forms.
+ */
+function splitExec(line: readonly string[], sep: number, args: readonly string[], envKey: string, envRange: string): [string[], string[]] {
+  const watchArgs = envKey !== '' ? [envKey, ...(envRange !== '' ? [envRange] : []), ...args] : [...args];
+  if (sep < 0) return [watchArgs, []];
+  const execArgs = line.slice(sep + 1);
+  return [withoutExec(watchArgs, execArgs), execArgs];
+}
+
+/**
  * etcdctl's parseWatchArgs for a command line: `raw` is the command line after its first `watch`
  * (with any `--`), `args` the key arguments the flag parser left (without it).
  */
@@ -68,11 +79,7 @@ function parseCommandLine(raw: readonly string[], args: readonly string[], envKe
     }
   }
   if (sep < 0 && args.length > 0 && envKey !== '') throw new Error(CONFLICTING_ENV);
-  let watchArgs = [...args];
-  if (envKey !== '') watchArgs = [envKey, ...(envRange !== '' ? [envRange] : []), ...watchArgs];
-  if (sep < 0) return [watchArgs, []];
-  const execArgs = raw.slice(sep + 1);
-  return [withoutExec(watchArgs, execArgs), execArgs];
+  return splitExec(raw, sep, args, envKey, envRange);
 }
 
 // ---- an interactive line's flags, parsed as pflag parses them ------------------------------------
@@ -134,11 +141,8 @@ function parseLine(line: readonly string[], envKey: string, envRange: string): [
   const [flags, rest] = parseLineFlags(line);
   if (sep < 0 && envKey === '' && rest.length < 1) throw new Error(BAD_ARGS);
   if (sep < 0 && rest.length > 0 && envKey !== '') throw new Error(CONFLICTING_ENV);
-  let watchArgs = rest;
-  if (envKey !== '') watchArgs = [envKey, ...(envRange !== '' ? [envRange] : []), ...watchArgs];
-  if (sep < 0) return [watchArgs, [], flags];
-  const execArgs = line.slice(sep + 1);
-  return [withoutExec(watchArgs, execArgs), execArgs, flags];
+  const [watchArgs, execArgs] = splitExec(line, sep, rest, envKey, envRange);
+  return [watchArgs, execArgs, flags];
 }
 
 // ---- running a command per event ------------------------------------------------------------------
