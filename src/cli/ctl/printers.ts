@@ -26,6 +26,7 @@ export function out(chunk: string | Uint8Array): void {
 }
 
 const EVENT_TYPES = ['PUT', 'DELETE'];
+const NEWLINE = Buffer.from('\n');
 const ALARM_TYPES = ['NONE', 'NOSPACE', 'CORRUPT'];
 
 export abstract class Display {
@@ -125,13 +126,11 @@ export class SimpleDisplay extends Display {
   }
 
   private kv(kv: Pb): void {
-    const field = (b: Uint8Array | undefined) => (this.isHex ? hexBytes(b ?? new Uint8Array()) : Buffer.from(b ?? []));
-    if (!this.valueOnly) {
-      out(field(kv.key));
-      out('\n');
-    }
-    out(field(kv.value));
-    out('\n');
+    // Each line with its newline in one write, as Go's Println does: a command run per watch event
+    // shares stdout and must not land between a key and its newline.
+    const line = (b: Uint8Array | undefined) => Buffer.concat([this.isHex ? Buffer.from(hexBytes(b ?? new Uint8Array())) : Buffer.from(b ?? []), NEWLINE]);
+    if (!this.valueOnly) out(line(kv.key));
+    out(line(kv.value));
   }
 
   private lines(rows: string[][]): void {
