@@ -27,6 +27,8 @@ import { encodeMemberAttributes } from '../server/member-codec.js';
 import { serviceDefinition } from '../server/proto.js';
 import { authHandlers } from './auth-service.js';
 import { LeaderForwarder } from './leader-forwarder.js';
+import { promoteLearner } from '../server/learner-promotion.js';
+import { isError } from '../server/peer-lease-handler.js';
 import { serveWatch } from './watch-service.js';
 import type { DeleteRangeResponse, PutResponse, RequestOp, TxnRequest, TxnResponse } from '../mvcc/index.js';
 import { randomBytes } from 'node:crypto';
@@ -146,9 +148,10 @@ export class ClientApi {
       }),
       LeaseKeepAlive: (call: grpc.ServerDuplexStream<Pb, Pb>) => {
         call.on('data', (request: Pb) => {
+          // As etcd: an unknown lease is TTL 0; any other failure (no leader, a timeout) ends the stream.
           this.keepAlive(toBigInt(request.ID)).then(
             (ttl) => call.write({ header: s.header(), ID: request.ID, TTL: ttl }),
-            () => call.write({ header: s.header(), ID: request.ID, TTL: 0 }),
+            (err: unknown) => (isError(err, Errors.leaseNotFound) ? call.write({ header: s.header(), ID: request.ID, TTL: 0 }) : call.emit('error', toServiceError(err))),
           );
         });
         call.on('end', () => call.end());
@@ -156,7 +159,7 @@ export class ClientApi {
       },
       LeaseTimeToLive: unary(async (call) => {
         const id = toBigInt(call.request.ID);
-        if (s.leaderId !== s.id && s.leaderId !== 0n) return this.forwarder.timeToLive(call.request);
+        if (s.leaderId !== s.id) return this.forwarder.timeToLive(call.request);
         const ttl = s.stateMachine.lessor.timeToLive(id);
         if (!ttl) return { header: s.header(), ID: call.request.ID, TTL: -1, grantedTTL: 0, keys: [] };
         const keys = call.request.keys ? ttl.keys.map((k) => Buffer.from(k, 'latin1')) : [];
@@ -199,13 +202,8 @@ export class ClientApi {
       }),
       MemberPromote: unary(async (call) => {
         await this.checkAdmin(call);
-        const id = toUint64(call.request.ID);
-        const member = s.members.get(id);
-        if (!member) throw Errors.memberNotFound();
-        if (!member.isLearner) throw Errors.memberNotLearner();
-        if (s.leaderId !== s.id) return this.forwarder.promote(call.request);
-        if (!s.learnerReady(id)) throw Errors.learnerNotReady();
-        await s.proposeConfChange({ type: ConfChangeType.AddNode, nodeId: id, context: encodeMemberAttributes({ ...member, isLearner: false }) });
+        if (s.leaderId === s.id) await promoteLearner(s, toUint64(call.request.ID));
+        else await this.forwarder.promote(call.request);
         return { header: this.clusterHeader(), members: s.members.list().map(memberToPb) };
       }),
       MemberUpdate: unary(async (call) => {
@@ -354,7 +352,6 @@ export class ClientApi {
   private async keepAlive(id: bigint): Promise<number> {
     const s = this.server;
     if (s.leaderId === s.id) return s.stateMachine.lessor.renew(id);
-    if (s.leaderId === 0n) throw Errors.noLeader();
     return this.forwarder.keepAlive(id);
   }
 

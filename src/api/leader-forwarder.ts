@@ -1,82 +1,125 @@
 // Lease keep-alives and time-to-live are the leader's to answer (only its lessor tracks expiry), and so
-// is promoting a learner (only the leader knows how far the learner's log is); a follower passes them
-// on to the leader's client URL and relays the answer.
+// is promoting a learner (only the leader knows how far the learner's log is). A follower relays them to
+// the leader over the peer link, as etcd does: POST to the leader's peer URL with this member's peer TLS,
+// so neither the client URLs' certificates nor whether members can reach each other's client URLs
+// matter. A call the leader cannot answer now (it stopped leading, or is unreachable) is retried, against
+// whoever leads then, until etcd's request timeout.
 
-import * as grpc from '@grpc/grpc-js';
-import { EtcdError, Errors } from '../etcd-errors.js';
-import { int64, toNumber, type Pb } from '../server/convert.js';
+import { EtcdError, Errors, GrpcCode } from '../etcd-errors.js';
+import { int64, toBigInt, toNumber, toUint64, type Pb } from '../server/convert.js';
 import type { EtcdServer } from '../server/etcd-server.js';
-import { serviceDefinition } from '../server/proto.js';
+import { LeaseInternalRequest, LeaseInternalResponse } from '../server/lease-internal-pb.js';
+import { peerRequest, type PeerHttpAnswer } from '../server/peer-http.js';
+import {
+  LEASE_INTERNAL_PATH,
+  LEASE_PATH,
+  MEMBER_NOT_LEARNER,
+  PROMOTE_PATH,
+  PROTOBUF_CONTENT_TYPE,
+} from '../server/peer-lease-handler.js';
+import { messageType } from '../server/proto.js';
+import { dialAddressFor } from '../server/transport.js';
 
-const clientConstructors = {
-  Lease: grpc.makeGenericClientConstructor(serviceDefinition('etcdserverpb.Lease'), 'Lease'),
-  Cluster: grpc.makeGenericClientConstructor(serviceDefinition('etcdserverpb.Cluster'), 'Cluster'),
-};
-type ForwardingClient = grpc.Client & Record<string, (...args: unknown[]) => unknown>;
+const KeepAliveRequest = messageType('etcdserverpb.LeaseKeepAliveRequest');
+const KeepAliveResponse = messageType('etcdserverpb.LeaseKeepAliveResponse');
+
+/** Between rounds of asking the leader, as etcd throttles (connection problems, a leader change). */
+const RETRY_PAUSE_MS = 50;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What the leader's answer means: a result, an error to give the client, or undefined to ask again. */
+type Interpret<T> = (answer: PeerHttpAnswer) => T | undefined;
 
 export class LeaderForwarder {
-  private clients = new Map<string, ForwardingClient>();
+  /** Peers see this member's calls come from its peer address, as its raft traffic does. */
+  private readonly localAddress: string | undefined;
+  private closed = false;
 
-  constructor(private readonly server: EtcdServer) {}
+  constructor(private readonly server: EtcdServer) {
+    const peerUrl = server.config.listenPeerUrls[0];
+    this.localAddress = peerUrl === undefined ? undefined : dialAddressFor(peerUrl);
+  }
 
-  private leaderClient(service: keyof typeof clientConstructors = 'Lease'): ForwardingClient {
-    const leader = this.server.members.get(this.server.leaderId);
-    const url = leader?.clientUrls[0];
-    if (!url) throw Errors.noLeader();
-    let client = this.clients.get(`${service} ${url}`);
-    if (!client) {
-      const { hostname, port, protocol } = new URL(url);
-      const credentials = protocol === 'https:' ? this.tlsCredentials() : grpc.credentials.createInsecure();
-      client = new clientConstructors[service](`${hostname}:${port}`, credentials) as ForwardingClient;
-      this.clients.set(`${service} ${url}`, client);
-    }
-    return client;
+  /** The lease's TTL once the leader renewed it; etcd's "requested lease not found" when it has none. */
+  keepAlive(id: bigint): Promise<number> {
+    const body = KeepAliveRequest.encode({ ID: int64(id) }).finish();
+    return this.relay(LEASE_PATH, body, (answer) => {
+      if (answer.status === 404) throw Errors.leaseNotFound();
+      if (answer.status !== 200) return undefined;
+      return toNumber((KeepAliveResponse.decode(answer.body) as Pb).TTL);
+    });
+  }
+
+  /** The leader's LeaseTimeToLive answer under this member's header; TTL -1 for a lease it does not know, as etcd. */
+  timeToLive(request: Pb): Promise<Pb> {
+    const body = LeaseInternalRequest.encode({ LeaseTimeToLiveRequest: { ID: request.ID, keys: request.keys === true } }).finish();
+    return this.relay(LEASE_INTERNAL_PATH, body, (answer) => {
+      if (answer.status === 404) return { header: this.server.header(), ID: request.ID, TTL: -1, grantedTTL: 0, keys: [] };
+      if (answer.status !== 200) return undefined;
+      const inner = (LeaseInternalResponse.decode(answer.body) as Pb).LeaseTimeToLiveResponse as Pb;
+      return { ...inner, ID: int64(toBigInt(inner.ID)), header: this.server.header() };
+    });
   }
 
   /**
-   * Credentials for the leader's https:// client URL: this member's client certificate (which the leader
-   * requires under --client-cert-auth), the leader's checked against the trusted CA — or not checked when
-   * both are --auto-tls's self-signed ones.
+   * Has the leader promote a learner; resolves once this member has applied the promotion too (a
+   * linearizable read), so the member list it answers with shows it.
    */
-  private tlsCredentials(): grpc.ChannelCredentials {
-    const tls = this.server.config.clientTls;
-    if (!tls) return grpc.credentials.createSsl();
-    return grpc.credentials.createSsl(tls.ca ?? null, tls.key, tls.cert, tls.selfSigned ? { rejectUnauthorized: false } : {});
-  }
-
-  keepAlive(id: bigint): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const stream = this.leaderClient().LeaseKeepAlive() as grpc.ClientDuplexStream<Pb, Pb>;
-      stream.on('data', (response: Pb) => {
-        resolve(toNumber(response.TTL));
-        stream.end();
-      });
-      stream.on('error', () => reject(Errors.noLeader()));
-      stream.write({ ID: int64(id) });
+  async promote(request: Pb): Promise<void> {
+    const path = `${PROMOTE_PATH}${toUint64(request.ID).toString(10)}`;
+    await this.relay(path, undefined, (answer) => {
+      const text = answer.body.toString('utf8');
+      if (answer.status === 404) throw Errors.memberNotFound();
+      if (answer.status === 412) throw promotionRefusal(text);
+      return answer.status === 200 ? true : undefined;
     });
+    await this.server.linearizableRead();
   }
 
-  timeToLive(request: Pb): Promise<Pb> {
-    return new Promise((resolve, reject) => {
-      this.leaderClient().LeaseTimeToLive(request, (err: grpc.ServiceError | null, response: Pb) => {
-        if (err) reject(Errors.noLeader());
-        else resolve({ ...response, header: this.server.header() });
-      });
-    });
+  private async relay<T>(path: string, body: Uint8Array | undefined, interpret: Interpret<T>): Promise<T> {
+    const config = this.server.config;
+    // etcd's request timeout: 5 s plus two election timeouts.
+    const deadline = Date.now() + 5000 + 2 * config.electionTimeoutMs;
+    while (Date.now() < deadline) {
+      if (this.closed) throw Errors.stopped();
+      for (const url of await this.leaderPeerUrls(deadline)) {
+        let answer: PeerHttpAnswer;
+        try {
+          const timeoutMs = Math.max(1, deadline - Date.now());
+          answer = await peerRequest(`${url}${path}`, { method: 'POST', body, contentType: PROTOBUF_CONTENT_TYPE, tls: config.peerTls, localAddress: this.localAddress, timeoutMs });
+        } catch {
+          continue;
+        }
+        const result = interpret(answer);
+        if (result !== undefined) return result;
+      }
+      await sleep(RETRY_PAUSE_MS);
+    }
+    throw Errors.timeout();
   }
 
-  /** MemberPromote on the leader, its answer or its error relayed as they are. */
-  promote(request: Pb): Promise<Pb> {
-    return new Promise((resolve, reject) => {
-      this.leaderClient('Cluster').MemberPromote(request, (err: grpc.ServiceError | null, response: Pb) => {
-        if (err) reject(err.code === grpc.status.UNAVAILABLE ? Errors.noLeader() : new EtcdError(err.code as number, err.details));
-        else resolve(response);
-      });
-    });
-  }
-
+  /** Calls still being relayed give up (etcd's "server stopped") instead of retrying to the deadline. */
   close(): void {
-    for (const client of this.clients.values()) client.close();
-    this.clients.clear();
+    this.closed = true;
   }
+
+  /** The leader's peer URLs, waiting out an election (as etcd's waitLeader); "no leader" past the deadline. */
+  private async leaderPeerUrls(deadline: number): Promise<readonly string[]> {
+    for (;;) {
+      const leader = this.server.members.get(this.server.leaderId);
+      if (leader && leader.peerUrls.length > 0) return leader.peerUrls;
+      const left = deadline - Date.now();
+      if (left <= 0) throw Errors.noLeader();
+      if (this.closed) throw Errors.stopped();
+      await sleep(Math.min(left, this.server.config.electionTimeoutMs));
+    }
+  }
+}
+
+/** A 412 from the leader's promote handler, told apart by its text as etcd's promoteMemberHTTP does. */
+function promotionRefusal(text: string): EtcdError {
+  if (text.includes(Errors.learnerNotReady().message)) return Errors.learnerNotReady();
+  if (text.includes(MEMBER_NOT_LEARNER)) return Errors.memberNotLearner();
+  return new EtcdError(GrpcCode.Unknown, `member promote: unknown error(${text})`);
 }

@@ -59,6 +59,7 @@ import { messageType } from './proto.js';
 import { AlarmType, StateMachine, type Alarm } from './state-machine.js';
 import type { AutoCompactor } from './auto-compactor.js';
 import { PeerTransport, dialAddressFor, getFromPeer } from './transport.js';
+import { peerLeaseHandler } from './peer-lease-handler.js';
 import type { TlsSettings } from './tls.js';
 
 const InternalRequest = messageType('bargepb.InternalRequest');
@@ -208,14 +209,16 @@ export class EtcdServer {
       rand: { intn: (n: number) => randomBytes(4).readUInt32BE() % n },
     });
     let server: EtcdServer | undefined;
+    const membersJson = (): string => JSON.stringify(members.list().map(memberToJson));
     const transport = new PeerTransport(clusterId, {
-      membersJson: () => JSON.stringify(members.list().map(memberToJson)),
+      membersJson,
       receive: (messages) => server?.enqueue((n) => messages.forEach((m) => stepSafely(n, m))),
       unreachable: (peer) => server?.enqueue((n) => n.reportUnreachable(peer)),
       snapshotSent: (peer, ok) => server?.enqueue((n) => n.reportSnapshot(peer, ok ? SnapshotStatus.Finish : SnapshotStatus.Failure)),
     }, config.peerTls);
     await transport.listen(config.listenPeerUrls[0]!);
     server = new EtcdServer(config, id, clusterId, layout, node, storage, logStore, snapshots, sm, members, transport);
+    transport.serveRequests(peerLeaseHandler(server, membersJson));
     // Founders not yet in the registry (a fresh data dir): their URLs from the flags, until their entries apply.
     if (members.list().length === 0) {
       for (const peerUrls of config.initialCluster.values()) server.peerUrlsFromFlags.set(memberIdOf(peerUrls, config.initialClusterToken), peerUrls);

@@ -3,17 +3,21 @@
 // Snapshots travel on a connection of their own, in chunks, so heartbeats never wait behind them.
 // Messages for a peer that is not connected are dropped (raft retransmits), and the peer is reported
 // unreachable so the leader stops pipelining to it; a broken connection is redialled with backoff.
-// Over https:// peer URLs every connection (raft frames, snapshots, GET /members) is TLS; with
+// Over https:// peer URLs every connection (raft frames, snapshots, HTTP requests) is TLS; with
 // --peer-client-cert-auth both ends present a certificate signed by --peer-trusted-ca-file.
 
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { createServer, connect, isIP, type Server, type Socket } from 'node:net';
 import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
 import type { Message, NodeId } from '../raft/index.js';
 import { MessageType } from '../raft/index.js';
+import { readPeerHttpRequest, textResponse, writePeerHttpResponse, type PeerHttpRequest, type PeerHttpResponse } from './peer-http.js';
 import { decodeRaftBatch, encodeRaftBatch } from './raft-codec.js';
 import { dialTlsOptions, isHttps, serverTlsOptions, type TlsSettings } from './tls.js';
+
+export { getFromPeer } from './peer-http.js';
+
+/** Answers a peer's HTTP request other than GET /members (the leases and promotion a follower relays). */
+export type PeerRequestHandler = (request: PeerHttpRequest) => Promise<PeerHttpResponse>;
 
 const MIN_BACKOFF_MS = 50;
 /** How long a closed link's last bytes have to leave before its socket is destroyed. */
@@ -69,32 +73,6 @@ function dialPeer(url: string, localAddress: string | undefined, tls: TlsSetting
   tcp.setNoDelay(true);
   if (!isHttps(url)) return { socket: tcp, ready: 'connect' };
   return { socket: tlsConnect({ socket: tcp, ...dialTlsOptions(tls, host) }), ready: 'secureConnect' };
-}
-
-/**
- * GET on a peer URL (the member list a joining member asks for): plain or TLS by the URL's scheme,
- * dialled from `localAddress`. Resolves with the status, headers and body.
- */
-export function getFromPeer(
-  url: string,
-  options: { readonly tls?: TlsSettings; readonly localAddress?: string; readonly timeoutMs: number },
-): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const common = { method: 'GET', agent: false, localAddress: options.localAddress, timeout: options.timeoutMs } as const;
-    const onResponse = (response: IncomingMessage): void => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    };
-    const req = isHttps(url)
-      ? httpsRequest(target, { ...common, ...dialTlsOptions(options.tls, target.hostname) }, onResponse)
-      : httpRequest(target, common, onResponse);
-    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${options.timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 class PeerLink {
@@ -249,7 +227,7 @@ export class PeerTransport {
     // The first bytes say what the connection carries: the member list, a snapshot, or raft frames.
     socket.once('data', (first: Buffer) => {
       const magic = first.subarray(0, 4).toString('latin1');
-      if (magic === 'GET ') this.answerHttp(socket, first.toString('latin1'));
+      if (magic === 'GET ' || magic === 'POST') void this.answerHttp(socket, first);
       else if (magic === SNAPSHOT_MAGIC) this.receiveSnapshot(socket, first.subarray(4));
       else this.receiveFrames(socket, first);
     });
@@ -396,15 +374,25 @@ export class PeerTransport {
     }
   }
 
-  /** The one HTTP request peers answer: GET /members, as etcd's peer handler does. */
-  private answerHttp(socket: Socket, request: string): void {
-    const path = request.split(' ')[1];
-    const body = path === '/members' ? this.events.membersJson() : 'not found';
-    const status = path === '/members' ? '200 OK' : '404 Not Found';
-    socket.end(
-      `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nX-Etcd-Cluster-ID: ${this.clusterId.toString(16)}\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+  private requestHandler: PeerRequestHandler | undefined;
+
+  /** Serves peers' HTTP requests beyond GET /members (until then they are answered 404). */
+  serveRequests(handler: PeerRequestHandler): void {
+    this.requestHandler = handler;
+  }
+
+  /** GET /members here; any other request goes to the handler set by serveRequests. */
+  private async answerHttp(socket: Socket, first: Buffer): Promise<void> {
+    const request = await readPeerHttpRequest(socket, first);
+    if (!request) {
+      socket.destroy();
+      return;
+    }
+    let response: PeerHttpResponse;
+    if (request.method === 'GET' && request.path === '/members') response = { status: 200, contentType: 'application/json', body: this.events.membersJson() };
+    else if (this.requestHandler) response = await this.requestHandler(request).catch((err: unknown) => textResponse(500, err instanceof Error ? err.message : String(err)));
+    else response = textResponse(404, '404 page not found');
+    writePeerHttpResponse(socket, response, this.clusterId);
   }
 
   async close(): Promise<void> {
