@@ -37,6 +37,7 @@ import { createServer as createNetServer, type Server, type Socket } from 'node:
 import { createServer as createTlsServer, TLSSocket } from 'node:tls';
 import { Duplex } from 'node:stream';
 import { httpHandler } from './http-gateway.js';
+import { withHttpAccess, type HttpAccess } from './http-access.js';
 import { snapshotFileChunks } from '../storage/snapshot-file.js';
 import { isHttps, serverTlsOptions } from '../server/tls.js';
 import { attachAuthContext, callerOf, type AuthContextCall } from './client-identity.js';
@@ -81,14 +82,23 @@ function memberToPb(m: Member): Pb {
   return { ID: uint64(m.id), name: m.name, peerURLs: [...m.peerUrls], clientURLs: [...m.clientUrls], isLearner: m.isLearner };
 }
 
+/** How the client URLs are served beyond the server's own config (barge's flags). */
+export interface ClientApiOptions {
+  /** grpc-js server options: stream limits and keepalive pings (--max-concurrent-streams, --grpc-keepalive-*). */
+  readonly grpc?: grpc.ServerOptions;
+  /** --cors and --host-whitelist for HTTP requests. */
+  readonly httpAccess?: HttpAccess;
+}
+
 export class ClientApi {
-  private readonly grpcServer = new grpc.Server({
-    'grpc.max_receive_message_length': -1,
-    'grpc.max_send_message_length': -1,
-  });
+  private readonly grpcServer: grpc.Server;
   private readonly forwarder: LeaderForwarder;
 
-  constructor(private readonly server: EtcdServer) {
+  constructor(
+    private readonly server: EtcdServer,
+    private readonly options: ClientApiOptions = {},
+  ) {
+    this.grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1, ...options.grpc });
     this.forwarder = new LeaderForwarder(server);
     const s = this.server;
     this.register('etcdserverpb.KV', {
@@ -374,7 +384,10 @@ export class ClientApi {
     this.injector = injector;
     const http2Front = new Http2Front((connection) => injector.injectConnection(connection));
     this.http2Front = http2Front;
-    const http = createHttpServer(httpHandler(this.server, this.unaryHandlers, ETCD_API_VERSION));
+    const gateway = httpHandler(this.server, this.unaryHandlers, ETCD_API_VERSION);
+    const access = this.options.httpAccess;
+    const refused = (host: string): void => this.server.config.log('warn', 'rejecting HTTP request to prevent DNS rebinding attacks', { host });
+    const http = createHttpServer(access ? withHttpAccess(access, gateway, refused) : gateway);
     const dispatch = (socket: Socket): void => {
       socket.on('error', () => {});
       socket.once('data', (chunk: Buffer) => {
@@ -385,7 +398,7 @@ export class ClientApi {
           // The HTTP/1 parser reads the socket's handle directly and would miss them: hand it a stream
           // that starts with them.
           const stream = replaying(socket, chunk);
-          if (socket instanceof TLSSocket) attachAuthContext(stream, socket);
+          if (socket instanceof TLSSocket) attachAuthContext(Object.assign(stream, { encrypted: true }), socket);
           http.emit('connection', stream);
         }
       });
