@@ -8,6 +8,7 @@ import { EtcdError, GrpcCode } from '../etcd-errors.js';
 import type { Pb } from '../server/convert.js';
 import type { EtcdServer } from '../server/etcd-server.js';
 import { protoRoot } from '../server/proto.js';
+import { AlarmType } from '../server/state-machine.js';
 import type { Unary } from './grpc-server.js';
 import { serveWatch } from './watch-service.js';
 import { EventEmitter } from 'node:events';
@@ -56,6 +57,9 @@ const ROUTES: Record<string, string> = {
   '/auth/role/revoke': 'etcdserverpb.Auth/RoleRevokePermission',
 };
 
+/** Alarm names as etcd prints them. */
+const ALARM_NAMES: Record<AlarmType, string> = { [AlarmType.None]: 'NONE', [AlarmType.NoSpace]: 'NOSPACE', [AlarmType.Corrupt]: 'CORRUPT' };
+
 /** The gateway passes the Authorization header on as the call's auth token. */
 function tokenMetadata(req: IncomingMessage): { get(key: string): string[] } {
   const token = req.headers.authorization;
@@ -103,8 +107,14 @@ export function httpHandler(server: EtcdServer, handlers: ReadonlyMap<string, Un
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/health') {
-      const healthy = server.leaderId !== 0n;
-      json(res, healthy ? 200 : 503, { health: String(healthy) });
+      // As etcd 3.4: any active alarm (NOSPACE, CORRUPT) makes the member unhealthy, then having no leader;
+      // an unhealthy answer is written as Go's http.Error writes it (a newline after the JSON).
+      const alarms = server.stateMachine.alarms();
+      for (const a of alarms) server.config.log('warn', '/health error due to an alarm', { alarm: `memberID:${a.memberId} alarm:${ALARM_NAMES[a.alarm]}` });
+      if (alarms.length > 0 || server.leaderId === 0n) {
+        res.writeHead(503, { 'Content-Type': 'application/json' });
+        res.end('{"health":"false"}\n');
+      } else json(res, 200, { health: 'true' });
       return;
     }
     if (path === '/version') {

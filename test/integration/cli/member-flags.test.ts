@@ -1,0 +1,139 @@
+// A real member started with etcd flags Barge implements or only warns about: kubeadm's static-pod flags
+// are accepted (and warned about); --listen-metrics-urls serves /metrics and /health there;
+// --logger=capnslog with --log-outputs writes etcd's text lines to each output; --cors and
+// --host-whitelist act on HTTP requests as etcd's access controller; and /health answers false while
+// a NOSPACE alarm is active, with etcd's exact body (compared with a real etcd).
+
+import { request } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProcessCluster, freePort } from '../../support/process-cluster.js';
+import { until } from '../../support/wait.js';
+
+let cluster: ProcessCluster;
+let metricsUrl: string;
+let logFile: string;
+
+interface Answer {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+function httpCall(url: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, timeout: 5000 }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  metricsUrl = `http://127.0.0.1:${await freePort()}`;
+  cluster = await ProcessCluster.start(1, 'barge', [], undefined, {
+    memberFlags: (m) => {
+      logFile = join(dirname(m.dataDir), 'member.log');
+      return [
+        // What kubeadm's etcd static pod passes.
+        '--experimental-initial-corrupt-check=true',
+        '--experimental-watch-progress-notify-interval=5s',
+        `--listen-metrics-urls=${metricsUrl}`,
+        '--logger=capnslog',
+        `--log-outputs=stderr,${logFile}`,
+        '--cors=https://dashboard.example',
+        '--host-whitelist=localhost,127.0.0.1',
+        '--max-concurrent-streams=100',
+        '--grpc-keepalive-interval=1m',
+        '--grpc-keepalive-timeout=5s',
+        '--quota-backend-bytes=20000',
+      ];
+    },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+describe('a member started with etcd flags', () => {
+  it("serves, and logs capnslog lines to stderr and the file, kubeadm's flags warned about", () => {
+    expect(cluster.etcdctl(['put', 'k', 'v']).stdout).toBe('OK\n');
+    expect(cluster.etcdctl(['get', 'k', '--print-value-only']).stdout).toBe('v\n');
+    const fileText = readFileSync(logFile, 'utf8');
+    const line = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} W \| barge: flag has no counterpart in Barge .*"flag":"--experimental-initial-corrupt-check"/m;
+    expect(fileText).toMatch(line);
+    expect(fileText).toMatch(/"flag":"--experimental-watch-progress-notify-interval","value":"5s"/);
+    expect(cluster.members[0]!.log).toMatch(line);
+    expect(fileText).toMatch(/ I \| barge: ready to serve client requests/);
+  });
+
+  it('serves /metrics and /health on --listen-metrics-urls, and nothing else there', async () => {
+    const metrics = await httpCall(`${metricsUrl}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toMatch(/^etcd_server_has_leader 1$/m);
+    const health = await httpCall(`${metricsUrl}/health`);
+    expect([health.status, health.body]).toEqual([200, '{"health":"true"}']);
+    expect((await httpCall(`${metricsUrl}/version`)).status).toBe(404);
+  });
+
+  it('--cors: the allowed origin is echoed, another gets no CORS header; a preflight is answered', async () => {
+    const url = `${cluster.members[0]!.clientUrl}/version`;
+    const allowed = await httpCall(url, { headers: { Origin: 'https://dashboard.example' } });
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://dashboard.example');
+    expect(allowed.headers['access-control-allow-methods']).toBe('POST, GET, OPTIONS, PUT, DELETE');
+    const other = await httpCall(url, { headers: { Origin: 'https://elsewhere.example' } });
+    expect(other.status).toBe(200);
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    expect((await httpCall(url, { method: 'OPTIONS', headers: { Origin: 'https://dashboard.example' } })).status).toBe(200);
+  });
+
+  it('--host-whitelist: a plain HTTP request for another host is refused with 421 and etcd\'s text', async () => {
+    const url = `${cluster.members[0]!.clientUrl}/health`;
+    const refused = await httpCall(url, { headers: { Host: 'rebind.example:2379' } });
+    expect(refused.status).toBe(421);
+    expect(refused.body).toContain('etcd received your request, but the Host header was unrecognized.');
+    expect(refused.body).toContain('  - e.g. etcd --host-whitelist "rebind.example"');
+    expect((await httpCall(url, { headers: { Host: 'localhost:2379' } })).status).toBe(200);
+  });
+});
+
+describe('/health under a NOSPACE alarm', () => {
+  /** Writes until the quota alarm refuses them. */
+  async function raiseNoSpace(target: ProcessCluster): Promise<void> {
+    const value = 'x'.repeat(600);
+    let refused = '';
+    await until('NOSPACE raised', () => {
+      refused = target.etcdctl(['put', `fill/${Math.random()}`, value]).stderr;
+      return refused.includes('database space exceeded');
+    }, { timeoutMs: 30_000, pollMs: 50 });
+  }
+
+  it('answers {"health":"false"} (503) as etcd 3.4 does, on the client and metrics URLs; true again once disarmed', async () => {
+    const etcd = await ProcessCluster.start(1, 'etcd', ['--quota-backend-bytes=1']);
+    let expected: Answer;
+    try {
+      await raiseNoSpace(etcd);
+      expected = await httpCall(`${etcd.members[0]!.clientUrl}/health`);
+    } finally {
+      await etcd.stop();
+    }
+    expect([expected.status, expected.body]).toEqual([503, '{"health":"false"}\n']);
+
+    await raiseNoSpace(cluster);
+    for (const url of [cluster.members[0]!.clientUrl, metricsUrl]) {
+      const health = await httpCall(`${url}/health`);
+      expect([health.status, health.body]).toEqual([expected.status, expected.body]);
+    }
+    expect(cluster.members[0]!.log).toMatch(/W \| barge: \/health error due to an alarm \{"alarm":"memberID:\d+ alarm:NOSPACE"\}/);
+    cluster.etcdctl(['del', '--prefix', 'fill/']);
+    cluster.etcdctl(['alarm', 'disarm']);
+    const healthy = await httpCall(`${cluster.members[0]!.clientUrl}/health`);
+    expect([healthy.status, healthy.body]).toEqual([200, '{"health":"true"}']);
+  }, 90_000);
+});
