@@ -10,11 +10,11 @@ import { dialTlsOptions, isHttps, type TlsSettings } from './tls.js';
 
 /** Peer requests are small protobufs or nothing at all; anything larger is not from a member. */
 const MAX_REQUEST_BYTES = 1024 * 1024;
+const REQUEST_READ_TIMEOUT_MS = 10_000;
 
 export interface PeerHttpRequest {
   readonly method: string;
   readonly path: string;
-  readonly headers: Readonly<Record<string, string>>;
   readonly body: Buffer;
 }
 
@@ -34,11 +34,15 @@ export function readPeerHttpRequest(socket: Socket, first: Buffer): Promise<Peer
   return new Promise((resolve) => {
     let buffered = first;
     const finish = (request: PeerHttpRequest | undefined): void => {
+      clearTimeout(timer);
       socket.off('data', onData);
       socket.off('end', onEnd);
+      socket.off('close', onEnd);
       resolve(request);
     };
     const onEnd = (): void => finish(undefined);
+    // A peer that stops sending mid-request does not hold the connection open.
+    const timer = setTimeout(() => finish(undefined), REQUEST_READ_TIMEOUT_MS);
     const onData = (chunk: Buffer): void => {
       if (chunk.length > 0) buffered = Buffer.concat([buffered, chunk]);
       if (buffered.length > MAX_REQUEST_BYTES) return finish(undefined);
@@ -54,10 +58,11 @@ export function readPeerHttpRequest(socket: Socket, first: Buffer): Promise<Peer
       const length = Number(headers['content-length'] ?? '0');
       if (!method || !path || !Number.isInteger(length) || length < 0) return finish(undefined);
       if (buffered.length < headerEnd + 4 + length) return;
-      finish({ method, path, headers, body: buffered.subarray(headerEnd + 4, headerEnd + 4 + length) });
+      finish({ method, path, body: buffered.subarray(headerEnd + 4, headerEnd + 4 + length) });
     };
     socket.on('data', onData);
     socket.on('end', onEnd);
+    socket.on('close', onEnd);
     onData(Buffer.alloc(0));
   });
 }
