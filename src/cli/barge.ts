@@ -59,7 +59,7 @@ function clientApiOptions(flags: FlagValues): ClientApiOptions {
 let memberLog: MemberLog | undefined;
 
 async function main(): Promise<void> {
-  const parsed = parseEtcdFlags(process.argv.slice(2), process.env, (path) => readFileSync(path, 'utf8'));
+  const parsed = await parseEtcdFlags(process.argv.slice(2), process.env, (path) => readFileSync(path, 'utf8'));
   if (parsed.help) {
     process.stdout.write(usageText());
     return;

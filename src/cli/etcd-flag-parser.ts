@@ -3,7 +3,6 @@
 // same error texts; then ETCD_* environment variables for flags not given (one given both ways is an
 // error, an unknown ETCD_* variable a warning); or, with --config-file, etcd's YAML file instead of both.
 
-import { parse as parseYaml } from 'yaml';
 import { ETCD_FLAGS, FLAGS_BY_NAME, envName, type EtcdFlag } from './etcd-flags.js';
 
 /** A flag error as etcd reports it; `usage` says whether etcd prints its usage after it (exit code 2). */
@@ -165,10 +164,12 @@ function yamlText(flag: EtcdFlag, value: unknown): string {
 }
 
 /** etcd's YAML configuration file: keys named as the flags, TLS settings under two sections. */
-function fromConfigFile(path: string, text: string, warnings: string[]): Map<string, string> {
+async function fromConfigFile(path: string, text: string, warnings: string[]): Promise<Map<string, string>> {
   let document: unknown;
   try {
-    document = parseYaml(text);
+    // Loaded only for a config file: most members never need it, and it costs startup time.
+    const { parse } = await import('yaml');
+    document = parse(text);
   } catch (err) {
     throw new FlagError(`error verifying flags, ${path}: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -199,7 +200,7 @@ function fromConfigFile(path: string, text: string, warnings: string[]): Map<str
   return values;
 }
 
-export function parseEtcdFlags(args: readonly string[], env: NodeJS.ProcessEnv, readFile: (path: string) => string): ParsedFlags {
+export async function parseEtcdFlags(args: readonly string[], env: NodeJS.ProcessEnv, readFile: (path: string) => string): Promise<ParsedFlags> {
   const warnings: string[] = [];
   const { values: commandLine, actions } = parseArgs(args);
   const environment = fromEnvironment(env, commandLine, warnings);
@@ -212,7 +213,7 @@ export function parseEtcdFlags(args: readonly string[], env: NodeJS.ProcessEnv, 
     } catch (err) {
       throw new FlagError(`error verifying flags, open ${configFile}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    for (const [name, value] of fromConfigFile(configFile, text, warnings)) given.set(name, { value, source: 'config-file' });
+    for (const [name, value] of await fromConfigFile(configFile, text, warnings)) given.set(name, { value, source: 'config-file' });
     const ignored = [...commandLine.keys(), ...[...environment.keys()].map(envName)].filter((n) => n !== 'config-file' && n !== envName('config-file'));
     if (ignored.length > 0) warnings.push(`loading server configuration from ${configFile}: other command line flags and environment variables are ignored (${ignored.join(', ')})`);
   } else {
