@@ -8,6 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect as connectHttp2 } from 'node:http2';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +84,23 @@ describe('a member started with etcd flags', () => {
     const health = await httpCall(`${metricsUrl}/health`);
     expect([health.status, health.body]).toEqual([200, '{"health":"true"}']);
     expect((await httpCall(`${metricsUrl}/version`)).status).toBe(404);
+  });
+
+  it('--max-concurrent-streams is the HTTP/2 limit gRPC connections are given', async () => {
+    const session = connectHttp2(cluster.members[0]!.clientUrl);
+    session.on('error', () => {});
+    try {
+      // The gRPC server speaks once the connection reached it, which takes a first request.
+      const call = session.request({ ':method': 'POST', ':path': '/etcdserverpb.Maintenance/Status', 'content-type': 'application/grpc', te: 'trailers' });
+      call.on('error', () => {});
+      call.end(Buffer.alloc(5));
+      const seen: (number | undefined)[] = [];
+      session.on('remoteSettings', (settings) => seen.push(settings.maxConcurrentStreams));
+      await until('the gRPC server\'s SETTINGS', () => seen.includes(100), { timeoutMs: 10_000, pollMs: 20 });
+      expect(session.remoteSettings.maxConcurrentStreams).toBe(100);
+    } finally {
+      session.destroy();
+    }
   });
 
   it('--cors: the allowed origin is echoed, another gets no CORS header; a preflight is answered', async () => {
