@@ -27,12 +27,11 @@ function fnv1a64(bytes: Buffer): bigint {
   return hash;
 }
 
-/** The meta at page offset `at`, or a reason it is not valid. */
+/** The meta at page offset `at`, or why it is not valid (bbolt's error text). */
 export function readMeta(bytes: Buffer, at: number): Meta | string {
-  if (bytes.length < at + PAGE_HEADER_BYTES + CHECKSUMMED_BYTES + 8) return 'file too small';
-  if ((readPageHeader(bytes, at).flags & PageFlag.Meta) === 0) return 'not a meta page';
+  if (bytes.length < at + PAGE_HEADER_BYTES + CHECKSUMMED_BYTES + 8) return 'file size too small';
   const m = at + PAGE_HEADER_BYTES;
-  if (bytes.readUInt32LE(m) !== MAGIC) return 'invalid database (magic)';
+  if (bytes.readUInt32LE(m) !== MAGIC || (readPageHeader(bytes, at).flags & PageFlag.Meta) === 0) return 'invalid database';
   if (bytes.readUInt32LE(m + 4) !== VERSION) return 'version mismatch';
   const checksum = bytes.readBigUInt64LE(m + CHECKSUMMED_BYTES);
   if (checksum !== 0n && checksum !== fnv1a64(bytes.subarray(m, m + CHECKSUMMED_BYTES))) return 'checksum error';

@@ -14,10 +14,10 @@ import {
   type LeafEntry,
 } from './page-layout.js';
 
-/** The file is not a readable bbolt database. */
+/** The file is not a readable bbolt database (the message is bbolt's where bbolt has one). */
 export class BoltFormatError extends Error {
   constructor(detail: string) {
-    super(`bbolt: ${detail}`);
+    super(detail);
     this.name = 'BoltFormatError';
   }
 }
