@@ -116,7 +116,10 @@ function decode64(text: string): Buffer {
   return Buffer.from([...text].map((c) => STANDARD[BCRYPT.indexOf(c)]).join(''), 'base64');
 }
 
-function rawHash(password: string, cost: number, salt: Buffer): Buffer {
+/** Re-keying rounds between yields to the event loop (a few ms each), so a member keeps serving raft. */
+const ROUNDS_PER_SLICE = 32;
+
+async function rawHash(password: string, cost: number, salt: Buffer): Promise<Buffer> {
   // The password with its terminating NUL, at most 72 bytes (18 words of P).
   const key = Buffer.concat([Buffer.from(password, 'utf8'), Buffer.of(0)]).subarray(0, 72);
   const keyWords = cycledWords(key, P_WORDS);
@@ -126,6 +129,7 @@ function rawHash(password: string, cost: number, salt: Buffer): Buffer {
   // The salt as a key: its 4 words cycled over P.
   const saltKeyWords = cycledWords(salt, P_WORDS);
   for (let round = 0; round < 2 ** cost; round++) {
+    if (round % ROUNDS_PER_SLICE === ROUNDS_PER_SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
     cipher.expand(keyWords);
     cipher.expand(saltKeyWords);
   }
@@ -142,12 +146,12 @@ export function isBcryptHash(stored: string): boolean {
   return FORMAT.test(stored);
 }
 
-export function bcryptHash(password: string, cost = DEFAULT_BCRYPT_COST, salt: Buffer = randomBytes(SALT_BYTES)): string {
-  return `$2a$${String(cost).padStart(2, '0')}$${encode64(salt)}${encode64(rawHash(password, cost, salt))}`;
+export async function bcryptHash(password: string, cost = DEFAULT_BCRYPT_COST, salt: Buffer = randomBytes(SALT_BYTES)): Promise<string> {
+  return `$2a$${String(cost).padStart(2, '0')}$${encode64(salt)}${encode64(await rawHash(password, cost, salt))}`;
 }
 
 /** Whether `password` matches a bcrypt hash; false for a malformed one. */
-export function bcryptVerify(password: string, stored: string): boolean {
+export async function bcryptVerify(password: string, stored: string): Promise<boolean> {
   const match = FORMAT.exec(stored);
   if (!match) return false;
   const cost = Number(match[1]);
@@ -155,5 +159,5 @@ export function bcryptVerify(password: string, stored: string): boolean {
   const salt = decode64(match[2]!);
   const expected = decode64(match[3]!);
   if (salt.length !== SALT_BYTES || expected.length !== HASH_BYTES) return false;
-  return timingSafeEqual(rawHash(password, cost, salt), expected);
+  return timingSafeEqual(await rawHash(password, cost, salt), expected);
 }
