@@ -15,7 +15,6 @@ export const enum PageFlag {
   Branch = 0x01,
   Leaf = 0x02,
   Meta = 0x04,
-  Freelist = 0x10,
 }
 
 /** Leaf element flag: the value is a bucket. */
@@ -23,9 +22,6 @@ export const BUCKET_LEAF_FLAG = 0x01;
 
 /** A bucket small enough (a quarter page, no sub-buckets) is stored inline in its parent. */
 export const MAX_INLINE_BUCKET_BYTES = PAGE_SIZE / 4;
-
-/** The freelist count field saturates here; the real count is then the page's first u64. */
-export const FREELIST_COUNT_OVERFLOW = 0xffff;
 
 export interface PageHeader {
   readonly id: bigint;

@@ -18,7 +18,7 @@ import {
 } from './page-layout.js';
 
 /** bbolt's freelist id meaning "no freelist stored". */
-export const NO_FREELIST = 0xffffffffffffffffn;
+const NO_FREELIST = 0xffffffffffffffffn;
 const FIRST_DATA_PAGE = 2n;
 
 interface ChildRef {

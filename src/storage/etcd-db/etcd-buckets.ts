@@ -56,10 +56,3 @@ export function decodeRevision(bytes: Buffer): Revision {
   if (bytes.length !== REVISION_BYTES + (tombstone ? 1 : 0)) throw new Error(`etcd db: revision key of ${bytes.length} bytes`);
   return { main: Number(bytes.readBigUInt64BE(0)), sub: Number(bytes.readBigUInt64BE(9)), tombstone };
 }
-
-/** An unsigned 64-bit big-endian value, as etcd stores consistent_index and authRevision. */
-export function uint64Bytes(value: number | bigint): Buffer {
-  const out = Buffer.alloc(8);
-  out.writeBigUInt64BE(BigInt(value));
-  return out;
-}

@@ -17,7 +17,7 @@ export async function etcdDatabaseOf(records: AsyncIterable<[Uint8Array, Uint8Ar
   return writeBoltFile(await etcdBucketsOf(records));
 }
 
-export function hasIntegrityHash(file: Buffer): boolean {
+function hasIntegrityHash(file: Buffer): boolean {
   return file.length % ALIGN === HASH_BYTES;
 }
 

@@ -15,7 +15,6 @@ import {
   MetaKey,
   REMOVED_MEMBER_VALUE,
   encodeRevision,
-  uint64Bytes,
   type EtcdBucketName,
 } from './etcd-buckets.js';
 import { encodeAlarm, encodeKeyValue, encodeLease, encodeMember } from './etcd-records.js';
@@ -76,8 +75,9 @@ function putMember(put: Put, id: bigint, record: BargeMemberRecord): void {
 }
 
 function putMeta(put: Put, key: Buffer, value: Buffer): void {
+  // Both keep the consistent index as 8 bytes big-endian.
   if (key.equals(BargeMetaKey.consistentIndex)) {
-    put(EtcdBucket.Meta, MetaKey.ConsistentIndex, uint64Bytes(decodeUint(value)));
+    put(EtcdBucket.Meta, MetaKey.ConsistentIndex, value);
   } else if (key.equals(BargeMetaKey.compactRevision)) {
     const revision = encodeRevision({ main: decodeUint(value), sub: 0, tombstone: false });
     put(EtcdBucket.Meta, MetaKey.ScheduledCompact, revision);

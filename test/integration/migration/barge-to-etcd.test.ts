@@ -21,7 +21,7 @@ beforeAll(async () => {
   snapshot = join(barge.dir, 'barge.snapshot');
   const saved = barge.etcdctl([ROOT_AUTH, 'snapshot', 'save', snapshot], barge.endpoints.slice(1, 2));
   if (saved.status !== 0) throw new Error(`etcdctl snapshot save: ${saved.stderr}`);
-});
+}, 120_000);
 
 afterAll(async () => {
   await etcd?.stop();
@@ -49,5 +49,5 @@ describe('Barge snapshot → etcd 3.4', () => {
     // Writes go on from the snapshot's revision.
     rootCtl(etcd, ['put', 'after', 'restore']);
     expect(rootCtl(etcd, ['get', 'after', '-w', 'json'])).toMatch(/"mod_revision":10\b/);
-  });
+  }, 120_000);
 });

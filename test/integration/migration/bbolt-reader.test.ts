@@ -40,7 +40,7 @@ beforeAll(async () => {
   rootCtl(cluster, ['snapshot', 'save', file]);
   const bytes = readFileSync(file);
   db = readBoltFile(bytes.subarray(0, bytes.length - 32));
-});
+}, 120_000);
 
 afterAll(async () => {
   await cluster?.stop();

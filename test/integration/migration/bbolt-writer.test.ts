@@ -26,7 +26,7 @@ beforeAll(async () => {
   const db = writeBoltFile(readBoltFile(bytes.subarray(0, bytes.length - 32)).buckets);
   rewritten = join(source.dir, 'rewritten.snapshot');
   writeFileSync(rewritten, Buffer.concat([db, createHash('sha256').update(db).digest()]));
-});
+}, 120_000);
 
 afterAll(async () => {
   await restored?.stop();
@@ -52,5 +52,5 @@ describe('bbolt writer with etcd 3.4', () => {
     // Writes go on from the snapshot's revision.
     expect(rootCtl(restored, ['put', 'after', 'restore'])).toBe('OK\n');
     expect(rootCtl(restored, ['get', 'after', '-w', 'json'])).toMatch(/"mod_revision":10\b/);
-  });
+  }, 120_000);
 });

@@ -35,7 +35,7 @@ beforeAll(async () => {
   history = writeHistory(source);
   snapshot = join(source.dir, 'etcd.snapshot');
   rootCtl(source, ['snapshot', 'save', snapshot]);
-});
+}, 120_000);
 
 afterAll(async () => {
   await barge?.stop();
@@ -63,7 +63,7 @@ describe('etcd 3.4 snapshot → Barge', () => {
     // Writes go on from the snapshot's revision.
     rootCtl(barge, ['put', 'after', 'restore']);
     expect(rootCtl(barge, ['get', 'after', '-w', 'json'])).toMatch(/"mod_revision":10\b/);
-  });
+  }, 120_000);
 
   it('bargectl snapshot restore refuses a file whose hash does not match, with etcdctl\'s error', () => {
     const damaged = join(source.dir, 'damaged.snapshot');
