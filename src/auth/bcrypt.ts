@@ -47,6 +47,7 @@ function blowfishInitialWords(): Uint32Array {
 class Blowfish {
   readonly p: Int32Array;
   readonly s: Int32Array;
+  private readonly block = new Int32Array(2);
 
   constructor() {
     const init = blowfishInitialWords();
@@ -62,9 +63,9 @@ class Blowfish {
     let right = block[at + 1]!;
     for (let i = 0; i < 16; i += 2) {
       left ^= p[i]!;
-      right ^= (((s[left >>> 24]! + s[256 | ((left >>> 16) & 0xff)]!) ^ s[512 | ((left >>> 8) & 0xff)]!) + s[768 | (left & 0xff)]!) | 0;
+      right ^= ((((s[left >>> 24]! + s[256 | ((left >>> 16) & 0xff)]!) | 0) ^ s[512 | ((left >>> 8) & 0xff)]!) + s[768 | (left & 0xff)]!) | 0;
       right ^= p[i + 1]!;
-      left ^= (((s[right >>> 24]! + s[256 | ((right >>> 16) & 0xff)]!) ^ s[512 | ((right >>> 8) & 0xff)]!) + s[768 | (right & 0xff)]!) | 0;
+      left ^= ((((s[right >>> 24]! + s[256 | ((right >>> 16) & 0xff)]!) | 0) ^ s[512 | ((right >>> 8) & 0xff)]!) + s[768 | (right & 0xff)]!) | 0;
     }
     block[at] = right ^ p[17]!;
     block[at + 1] = left ^ p[16]!;
@@ -76,7 +77,9 @@ class Blowfish {
    */
   expand(keyWords: Int32Array, salt?: Int32Array): void {
     for (let i = 0; i < P_WORDS; i++) this.p[i]! ^= keyWords[i]!;
-    const block = new Int32Array(2);
+    const block = this.block;
+    block[0] = 0;
+    block[1] = 0;
     let saltAt = 0;
     for (const target of [this.p, this.s]) {
       for (let i = 0; i < target.length; i += 2) {
