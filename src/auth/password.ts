@@ -1,14 +1,14 @@
-// Password hashes: scrypt with a random salt, kept as "scrypt$N$r$p$salt$hash" (base64 salt and hash).
-// Hashing happens before a request is proposed, so neither the raft log nor the state backend ever holds
-// a plain password.
+// Password hashes: bcrypt, as etcd stores them (so a database migrated between etcd and Barge keeps its
+// users' passwords). Hashes Barge made earlier, scrypt kept as "scrypt$N$r$p$salt$hash" (base64 salt and
+// hash), are still checked. Hashing happens before a request is proposed, so neither the raft log nor the
+// state backend ever holds a plain password.
 
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { DEFAULT_BCRYPT_COST, bcryptHash, bcryptVerify, isBcryptHash } from './bcrypt.js';
 
-const SALT_BYTES = 16;
 const KEY_BYTES = 32;
-const DEFAULT_COST: ScryptCost = { N: 1 << 14, r: 8, p: 1 };
 
-export interface ScryptCost {
+interface ScryptCost {
   readonly N: number;
   readonly r: number;
   readonly p: number;
@@ -21,14 +21,14 @@ function derive(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffe
   });
 }
 
-export async function hashPassword(password: string, cost: ScryptCost = DEFAULT_COST): Promise<string> {
-  const salt = randomBytes(SALT_BYTES);
-  const key = await derive(password, salt, cost);
-  return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64'), key.toString('base64')].join('$');
+/** A bcrypt hash at etcd's default cost (its --bcrypt-cost). */
+export async function hashPassword(password: string, cost = DEFAULT_BCRYPT_COST): Promise<string> {
+  return bcryptHash(password, cost);
 }
 
-/** Whether `password` matches `stored` (a hashPassword result); false for anything malformed. */
+/** Whether `password` matches `stored` (bcrypt, or Barge's earlier scrypt); false for anything malformed. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  if (isBcryptHash(stored)) return bcryptVerify(password, stored);
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];

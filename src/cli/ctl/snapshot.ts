@@ -1,5 +1,6 @@
 // snapshot save, status and restore. Save streams Maintenance.Snapshot to a file; status and restore
-// read Barge's snapshot format (etcdctl's own status and restore expect etcd's database file).
+// read etcd's snapshot format (a bbolt database and its SHA-256), from Barge or from a real etcd, and
+// Barge's earlier format.
 
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
@@ -51,39 +52,21 @@ export function registerSnapshot(program: Command, ctl: Ctl): void {
     .command('status <filename>')
     .description('Gets backend snapshot status of a given file')
     .action(async (filename: string) => {
-      const [{ readSnapshotFile }, { crc32 }, { Bucket }, { toNumber }] = await Promise.all([
-        import('../../storage/snapshot-file.js'),
-        import('../../storage/crc32.js'),
-        import('../../storage/backend.js'),
-        import('../../server/convert.js'),
-      ]);
-      const records = await readSnapshotFile(filename).catch((err: unknown) => fail(ExitCode.Error, message(err)));
-      let hash = 0;
-      let revision = 0;
-      const keys = new Set<string>();
-      let size = 0;
-      for (const [key, value] of records) {
-        hash = crc32(value, crc32(key, hash));
-        size += key.length + value.length;
-        if (key[0] !== Bucket.Keyspace) continue;
-        const record = Buffer.from(value);
-        revision = Math.max(revision, toNumber(Buffer.from(key).readBigUInt64BE(1).toString()));
-        const keyLength = record.readUInt32BE(25);
-        keys.add(record.toString('latin1', 29, 29 + keyLength));
-      }
-      const status = { hash: hash >>> 0, revision, totalKey: keys.size, totalSize: size };
+      const { readSnapshotStatus } = await import('../../storage/snapshot-file.js');
+      const status = await readSnapshotStatus(filename).catch((err: unknown) => fail(ExitCode.Error, message(err)));
+      const { revision, totalKey, totalSize } = status;
       switch (ctl.flags.writeOut) {
         case 'json':
           out(`${JSON.stringify(status)}\n`);
           break;
         case 'table':
-          out(renderTable(['hash', 'revision', 'total keys', 'total size'], [[status.hash.toString(16), `${revision}`, `${keys.size}`, humanBytes(size)]]));
+          out(renderTable(['hash', 'revision', 'total keys', 'total size'], [[status.hash.toString(16), `${revision}`, `${totalKey}`, humanBytes(totalSize)]]));
           break;
         case 'fields':
-          out(`"Hash" : ${status.hash}\n"Revision" : ${revision}\n"Keys" : ${keys.size}\n"Size" : ${size}\n`);
+          out(`"Hash" : ${status.hash}\n"Revision" : ${revision}\n"Keys" : ${totalKey}\n"Size" : ${totalSize}\n`);
           break;
         default:
-          out(`${status.hash.toString(16)}, ${revision}, ${keys.size}, ${humanBytes(size)}\n`);
+          out(`${status.hash.toString(16)}, ${revision}, ${totalKey}, ${humanBytes(totalSize)}\n`);
       }
     });
 

@@ -29,14 +29,13 @@ describe('snapshot save and restore', () => {
     const saved = original.etcdctl(['snapshot', 'save', file], [original.endpoints[1]!]);
     expect(saved.stdout).toBe(`Snapshot saved at ${file}\n`);
 
-    const status = bargectl(['snapshot', 'status', file, '-w', 'json']);
-    expect(JSON.parse(status.stdout)).toMatchObject({ revision: 32, totalKey: 30 });
-    const { hash, totalSize } = JSON.parse(status.stdout) as { hash: number; totalSize: number };
-    // The other formats, as etcdctl prints a snapshot's status (sizes as go-humanize writes them).
-    const size = totalSize < 10 ? `${totalSize} B` : totalSize < 10_000 ? `${(totalSize / 1000).toFixed(1)} kB` : `${Math.round(totalSize / 1000)} kB`;
-    expect(bargectl(['snapshot', 'status', file]).stdout).toBe(`${hash.toString(16)}, 32, 30, ${size}\n`);
-    expect(bargectl(['snapshot', 'status', file, '-w', 'fields']).stdout).toBe(`"Hash" : ${hash}\n"Revision" : 32\n"Keys" : 30\n"Size" : ${totalSize}\n`);
-    expect(bargectl(['snapshot', 'status', file, '-w', 'table']).stdout).toMatch(/^\+-+\+-+\+-+\+-+\+\n\| +HASH +\| REVISION \| TOTAL KEYS \| TOTAL SIZE \|\n[^\n]+\n\| +[0-9a-f]+ \| +32 \| +30 \| +[\d.]+ kB \|\n/);
+    // bargectl reads the file as etcdctl does: Barge saves etcd's own database format.
+    for (const format of ['simple', 'json', 'fields', 'table']) {
+      const expectedStatus = spawnSync('etcdctl', ['snapshot', 'status', file, '-w', format], { env: { ...process.env, ETCDCTL_API: '3' }, encoding: 'utf8', timeout: 30_000 });
+      expect(expectedStatus.status).toBe(0);
+      expect(bargectl(['snapshot', 'status', file, '-w', format]).stdout).toBe(expectedStatus.stdout);
+    }
+    expect(JSON.parse(bargectl(['snapshot', 'status', file, '-w', 'json']).stdout)).toMatchObject({ revision: 32 });
 
     const restored = await ProcessCluster.start(3, 'barge', [], async (members, cluster) => {
       for (const m of members) {
@@ -60,9 +59,10 @@ describe('snapshot save and restore', () => {
   it('a damaged snapshot file is refused by status and restore', () => {
     const file = join(clusters[0]!.dir, 'damaged.db');
     writeFileSync(file, Buffer.alloc(1024 + 32, 7));
-    expect(bargectl(['snapshot', 'status', file]).stderr).toContain('SHA-256 mismatch');
+    // etcdctl's errors: status opens the database, restore checks the trailing hash first.
+    expect(bargectl(['snapshot', 'status', file]).stderr).toBe('Error: invalid database\n');
     const restore = bargectl(['snapshot', 'restore', file, `--data-dir=${join(clusters[0]!.dir, 'never')}`]);
     expect(restore.status).toBe(1);
-    expect(restore.stderr).toContain('is corrupt');
+    expect(restore.stderr).toMatch(/^Error: expected sha256 \[7 7 7 /);
   });
 });
