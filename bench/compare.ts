@@ -460,16 +460,23 @@ async function stopActive(): Promise<void> {
   await cluster?.stop();
 }
 
+/** Stops the running cluster and exits; a cluster that fails to stop is reported, not hidden behind the exit. */
+function stopAndExit(code: number): void {
+  void stopActive()
+    .catch((err: unknown) => log(`stopping the cluster failed: ${err instanceof Error ? err.message : String(err)}`))
+    .finally(() => process.exit(code));
+}
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     log(`${signal}: stopping`);
-    void stopActive().finally(() => process.exit(130));
+    stopAndExit(130);
   });
 }
 
 setTimeout(() => {
   log(`over the time limit of ${options.timeLimit} min: stopping`);
-  void stopActive().finally(() => process.exit(1));
+  stopAndExit(1);
 }, options.timeLimit * 60_000).unref();
 
 const implementations = options.only ? IMPLEMENTATIONS.filter((i) => i === options.only) : IMPLEMENTATIONS;

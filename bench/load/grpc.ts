@@ -7,7 +7,7 @@ import { serviceDefinition } from '../../src/server/proto.js';
 import { UnaryClient } from './unary.js';
 
 // Wire messages as protobufjs decodes them: plain objects whose int64 fields are Long (or numbers).
-export type Message = Record<string, any>;
+export type Message = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 type Duplex = (metadata?: grpc.Metadata, options?: grpc.CallOptions) => grpc.ClientDuplexStream<Message, Message>;
 

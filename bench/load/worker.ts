@@ -9,8 +9,10 @@ let go: (() => void) | undefined;
 const started = new Promise<void>((resolve) => (go = resolve));
 
 function send(message: object): Promise<void> {
-  return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
+  return new Promise((resolve, reject) => process.send!(message, undefined, {}, (err) => (err ? reject(err) : resolve())));
 }
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'go') {
@@ -19,14 +21,15 @@ process.on('message', (message: ParentMessage) => {
   }
   const { spec, index, workers } = message;
   runShare(spec, index, workers, {
-    progress: (done, errors) => void send({ type: 'progress', done, errors }),
+    // A lost progress report only costs the parent a line; the result or failure still follows.
+    progress: (done, errors) => void send({ type: 'progress', done, errors }).catch((err: unknown) => process.stderr.write(`progress report not sent: ${errorText(err)}\n`)),
     ready: async () => {
       await send({ type: 'ready' });
       await started;
     },
   })
     .then((result) => send({ type: 'result', result }))
-    .catch((err: unknown) => send({ type: 'failed', message: err instanceof Error ? err.message : String(err) }))
+    .catch((err: unknown) => send({ type: 'failed', message: errorText(err) }))
     .finally(() => process.exit(0));
 });
 

@@ -29,7 +29,20 @@ export interface ChaosOptions {
   readonly failureDir?: string;
 }
 
+// A type alias, not an interface, so it still fits Verdict's Record<string, number>.
+export type ChaosStats = {
+  readonly operations: number;
+  readonly acknowledgedWrites: number;
+  readonly unknownOutcomes: number;
+  readonly unsettledOutcomes: number;
+  readonly reads: number;
+  readonly watchEvents: number;
+  readonly keys: number;
+  readonly faults: number;
+};
+
 export interface ChaosReport extends Verdict {
+  readonly stats: ChaosStats;
   readonly faults: string[];
   /** Client errors by message (digits folded), most frequent first. */
   readonly errors: [string, number][];

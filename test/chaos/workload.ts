@@ -4,6 +4,7 @@
 // Watchers on every member record what they see, resuming after errors from the next revision.
 
 import * as grpc from '@grpc/grpc-js';
+import type Long from 'long';
 import { serviceDefinition } from '../../src/server/proto.js';
 import type { KvInput, KvOutput, Operation } from '../support/linearizability.js';
 
@@ -39,7 +40,8 @@ export interface RecordedEvent {
 
 const b = (s: string): Buffer => Buffer.from(s);
 const text = (bytes: Uint8Array | undefined): string => Buffer.from(bytes ?? []).toString();
-const num = (v: unknown): number => (typeof v === 'number' ? v : Number(String(v ?? 0)));
+// A decoded int64 field: a number, a decimal string, or a Long.
+const num = (v: number | string | Long | null | undefined): number => (typeof v === 'number' ? v : Number(String(v ?? 0)));
 
 export interface WorkloadOptions {
   readonly keys: number;

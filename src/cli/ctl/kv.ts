@@ -3,23 +3,12 @@
 
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { prefixEnd } from '../../mvcc/keys.js';
 import type { Pb } from '../../server/convert.js';
 import { ExitCode, fail } from './errors.js';
 import { parseGoInt } from './gofmt.js';
 import { out, SimpleDisplay } from './printers.js';
 import { boolOption, intOption, stringOption, subcommand, type Ctl } from './program.js';
-
-/** The end of the range of keys with this prefix ("\0" when every byte is 0xff). */
-export function prefixEnd(key: Buffer): Buffer {
-  const end = Buffer.from(key);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i]! < 0xff) {
-      end[i]! += 1;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return Buffer.from([0]);
-}
 
 const NUL = Buffer.from([0]);
 

@@ -46,7 +46,7 @@ export async function keepAlive(client: EtcdClient, id: bigint, onResponse: (r: 
         stream.removeAllListeners('data');
         stream.on('error', () => {});
         stream.cancel();
-        reject(err);
+        reject(err instanceof Error ? err : new Error(String(err)));
         return;
       }
       if (more === false) {

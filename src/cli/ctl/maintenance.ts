@@ -21,18 +21,18 @@ async function endpointsOf(ctl: Ctl, cluster: boolean): Promise<string[]> {
 }
 
 /** One call per endpoint, in order; failures are reported on stderr and make the exit status 1. */
-async function perEndpoint(ctl: Ctl, endpoints: readonly string[], what: string, call: (client: EtcdClient) => Promise<Pb>): Promise<{ results: EndpointResult[]; failed: boolean; lastError?: unknown }> {
+async function perEndpoint(ctl: Ctl, endpoints: readonly string[], what: string, call: (client: EtcdClient) => Promise<Pb>): Promise<{ results: EndpointResult[]; failed: boolean; lastError?: RpcError }> {
   const results: EndpointResult[] = [];
   let failed = false;
-  let lastError: unknown;
+  let lastError: RpcError | undefined;
   for (const ep of endpoints) {
     const client = ctl.client().forEndpoint(ep, true);
     try {
       results.push({ ep, resp: await call(client) });
     } catch (err) {
       failed = true;
-      lastError = err;
-      process.stderr.write(`Failed to get the ${what} of endpoint ${ep} (${err})\n`);
+      lastError = err as RpcError;
+      process.stderr.write(`Failed to get the ${what} of endpoint ${ep} (${String(lastError)})\n`);
     } finally {
       client.close();
     }
@@ -125,7 +125,7 @@ export function registerMaintenance(program: Command, ctl: Ctl): void {
           out(`Finished defragmenting etcd member[${ep}]\n`);
         } catch (err) {
           failures++;
-          process.stderr.write(`Failed to defragment etcd member[${ep}] (${err})\n`);
+          process.stderr.write(`Failed to defragment etcd member[${ep}] (${String(err as RpcError)})\n`);
         } finally {
           client.close();
         }

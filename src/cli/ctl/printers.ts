@@ -1,11 +1,11 @@
 // etcdctl's output formats (-w simple|json|fields|table) for every response bargectl prints. Each format
 // prints what etcdctl's does; a response a format cannot show fails as etcdctl's does (exit 4).
 
+import { prefixEnd } from '../../mvcc/keys.js';
 import type { Pb } from '../../server/convert.js';
 import { ExitCode, fail, goPanic } from './errors.js';
 import { goQuote, hexId, humanBytes, int64Text, leaseHex } from './gofmt.js';
 import * as J from './json.js';
-import { prefixEnd } from './kv.js';
 import { renderTable } from './table.js';
 
 export interface EndpointHealth {
@@ -257,7 +257,7 @@ export class SimpleDisplay extends Display {
       if (end.length === 0) return out(Buffer.concat([Buffer.from('\t'), key, Buffer.from('\n')]));
       const open = end.length === 1 && end[0] === 0;
       const parts = [Buffer.from('\t['), key, Buffer.from(', '), open ? Buffer.from('<open ended>') : Buffer.concat([end, Buffer.from(')')])];
-      if (prefixEnd(key).equals(end)) parts.push(Buffer.from(' (prefix '), key, Buffer.from(')'));
+      if (Buffer.from(prefixEnd(key)).equals(end)) parts.push(Buffer.from(' (prefix '), key, Buffer.from(')'));
       parts.push(Buffer.from('\n'));
       out(Buffer.concat(parts));
     };

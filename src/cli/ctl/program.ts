@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { clientAuth } from './auth.js';
+import { clientAuth } from './password-input.js';
 import { EtcdClient, type ClientConfig, type ClientTls } from './client.js';
 import { capnslog, CtlError, ExitCode, fail, RpcError } from './errors.js';
 import { goQuote, parseGoDuration, parseGoInt } from './gofmt.js';

@@ -5,12 +5,12 @@
 
 import { Option, type Command } from 'commander';
 import type { ClientDuplexStream } from '@grpc/grpc-js';
+import { prefixEnd } from '../../mvcc/keys.js';
 import type { Pb } from '../../server/convert.js';
 import type { EtcdClient } from './client.js';
 import { CtlError, ExitCode, fail } from './errors.js';
 import { runCommand } from './exec.js';
 import { goQuote, int64Text, parseGoInt } from './gofmt.js';
-import { prefixEnd } from './kv.js';
 import { out, type Display } from './printers.js';
 import { boolOption, intOption, parseBool, subcommand, type Ctl } from './program.js';
 import { argify } from './txn.js';

@@ -70,7 +70,11 @@ export function startTool(tool: 'etcdctl' | 'bargectl', args: readonly string[],
         else if (!child.stdin.destroyed) child.stdin.write(step);
       }
       child.stdin.end();
-    })();
+    })().catch((err: unknown) => {
+      // Shows in the run's stderr, so the comparison fails with the reason instead of a short input.
+      stderr += `ctl-harness: writing the stdin script failed: ${err instanceof Error ? err.message : String(err)}\n`;
+      child.kill('SIGKILL');
+    });
   return {
     stdout: () => stdout,
     lines: (count, timeoutMs = 10_000) =>

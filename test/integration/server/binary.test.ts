@@ -26,8 +26,9 @@ function startLocalCluster(args: string[]): Promise<{ child: ReturnType<typeof s
   child.stderr!.resume();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      void stopped(child); // Ctrl-C, so that it stops the members it started
-      reject(new Error(`barge cluster did not come up; it printed:\n${stdout}`));
+      // Ctrl-C, so that it stops the members it started; the test fails once it has stopped.
+      const failure = new Error(`barge cluster did not come up; it printed:\n${stdout}`);
+      stopped(child).then(() => reject(failure), reject);
     }, 30_000);
     child.stdout!.on('data', () => {
       if (!stdout.includes('Try:')) return;

@@ -25,7 +25,7 @@ afterAll(async () => {
 describe('watch back-pressure', () => {
   it('a stalled stream with many watchers catches up completely once read again', async () => {
     const endpoint = cluster.endpoints[0]!;
-    const kv = new KvClient(endpoint, grpc.credentials.createInsecure()) as grpc.Client & Record<string, (r: Pb, cb: (e: unknown, v: Pb) => void) => void>;
+    const kv = new KvClient(endpoint, grpc.credentials.createInsecure()) as grpc.Client & Record<string, (r: Pb, cb: (e: grpc.ServiceError | null, v: Pb) => void) => void>;
     const watch = new WatchClient(endpoint, grpc.credentials.createInsecure()) as grpc.Client & Record<string, () => grpc.ClientDuplexStream<Pb, Pb>>;
     const stream = watch.Watch!();
     const seen = new Map<number, number[]>();

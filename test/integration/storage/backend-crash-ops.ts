@@ -5,17 +5,22 @@ import { KvApplier, type MvccStore } from '../../../src/mvcc/index.js';
 
 const b = (s: string): Uint8Array => Buffer.from(s, 'latin1');
 
-/** Applies raft entry `index` to the keyspace, as a server's apply loop would. */
-export function applyEntry(store: MvccStore, kv: KvApplier, index: number): void {
+/**
+ * Applies raft entry `index` to the keyspace, as a server's apply loop would. A compaction entry returns
+ * the physical compaction it started in the background, for the caller to wait for or report.
+ */
+export function applyEntry(store: MvccStore, kv: KvApplier, index: number): Promise<void> | undefined {
   if (index % 97 === 0 && store.currentRevision - 20 > store.compactRevision) {
-    void store.compact(store.currentRevision - 20);
-  } else if (index % 7 === 0) {
+    return store.compact(store.currentRevision - 20);
+  }
+  if (index % 7 === 0) {
     kv.deleteRange({ key: b(`k${(index * 3) % 50}`) });
   } else if (index % 11 === 0) {
     kv.txn({ success: [{ requestPut: { key: b(`t${index % 5}`), value: b(`${index}`) } }, { requestPut: { key: b(`u${index % 5}`), value: b(`${index}`) } }] });
   } else {
     kv.put({ key: b(`k${index % 50}`), value: b(`value of entry ${index}`.repeat(1 + (index % 4))) });
   }
+  return undefined;
 }
 
 /** What a client could see: the current keyspace and revisions. */

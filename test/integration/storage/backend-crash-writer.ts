@@ -21,7 +21,13 @@ for (;;) {
   for (let c = 1 + ((seed >> 8) % 3); c > 0; c--) {
     seed = (seed * 1103515245 + 12345) % 2147483648;
     const batch = 1 + (seed % 20);
-    for (let i = 0; i < batch; i++) applyEntry(store, kv, ++index);
+    for (let i = 0; i < batch; i++) {
+      // A failed compaction ends the writer by itself, which the test reports with this stderr.
+      applyEntry(store, kv, ++index)?.catch((err: unknown) => {
+        process.stderr.write(`compaction failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        process.exit(1);
+      });
+    }
     const committed = index;
     commits.push(backend.commit(committed).then(() => void process.stdout.write(`ack ${committed}\n`)));
   }

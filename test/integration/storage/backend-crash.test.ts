@@ -58,7 +58,12 @@ describe('state backend under SIGKILL', () => {
       const backend = await StateBackend.open(dbPath);
       const store = await MvccStore.open(backend);
       expect(backend.consistentIndex).toBeGreaterThanOrEqual(acked);
-      while (referenceIndex < backend.consistentIndex) applyEntry(reference, referenceKv, ++referenceIndex);
+      const compactions: Promise<void>[] = [];
+      while (referenceIndex < backend.consistentIndex) {
+        const compaction = applyEntry(reference, referenceKv, ++referenceIndex);
+        if (compaction) compactions.push(compaction);
+      }
+      await Promise.all(compactions);
       expect(observable(store)).toEqual(observable(reference));
       await backend.close();
     }

@@ -111,15 +111,16 @@ describe('range', () => {
     expect(kv.range({ key: b('a'), rangeEnd: b('z'), countOnly: true })).toEqual({ kvs: [], more: false, count: 4 });
   });
 
-  it('reads the past down to the compact revision, and refuses the future and the compacted', () => {
+  it('reads the past down to the compact revision, and refuses the future and the compacted', async () => {
     const { kv } = abcd();
     const { store } = kv as unknown as { store: MvccStore };
-    void store.compact(4);
+    const compacted = store.compact(4); // reads see it at once; the physical part finishes below
     expect(kv.range({ key: b('a'), revision: 4 }).kvs.map((x) => s(x.value))).toEqual(['v-a']);
     expect(etcdErrorOf(() => kv.range({ key: b('a'), revision: 3 }))).toBe('etcdserver: mvcc: required revision has been compacted');
     expect(etcdErrorOf(() => kv.range({ key: b('a'), revision: 7 }))).toBe('etcdserver: mvcc: required revision is a future revision');
-    expect(etcdErrorOf(() => void store.compact(4))).toBe('etcdserver: mvcc: required revision has been compacted');
-    expect(etcdErrorOf(() => void store.compact(7))).toBe('etcdserver: mvcc: required revision is a future revision');
+    expect(etcdErrorOf(() => store.compact(4))).toBe('etcdserver: mvcc: required revision has been compacted');
+    expect(etcdErrorOf(() => store.compact(7))).toBe('etcdserver: mvcc: required revision is a future revision');
+    await compacted;
   });
 
   it('prefix ends follow etcd: trailing 0xff bytes roll over, all-0xff means from the key on', () => {
@@ -237,8 +238,9 @@ describe('compaction and hashes', () => {
     writes(one.kv);
     writes(two.kv);
     await one.store.compact(30);
-    void two.store.compact(30); // not waited for
+    const twoCompacted = two.store.compact(30); // not waited for until the hashes are compared
     expect(two.store.hashKv(0)).toEqual(one.store.hashKv(0));
+    await twoCompacted;
     const three = fresh();
     writes(three.kv);
     three.kv.put({ key: b('k1'), value: b('different') });

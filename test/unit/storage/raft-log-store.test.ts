@@ -152,8 +152,9 @@ describe('RaftLogStore', () => {
 
   it('load() reads back what was written once pending writes finish', async () => {
     await withStore(async (store) => {
-      void store.save({ entries: entries(1, 3, 1) }, { sync: false });
+      const saved = store.save({ entries: entries(1, 3, 1) }, { sync: false });
       const state = await store.load();
+      await saved;
       expect(state.entries).toEqual(entries(1, 3, 1));
       expect(state.bounds).toEqual({ compactedIndex: 0, compactedTerm: 0, lastIndex: 3 });
     });
