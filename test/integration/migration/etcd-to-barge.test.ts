@@ -68,7 +68,7 @@ describe('etcd 3.4 snapshot → Barge', () => {
   it('bargectl snapshot restore refuses a file whose hash does not match, with etcdctl\'s error', () => {
     const damaged = join(source.dir, 'damaged.snapshot');
     const bytes = readFileSync(snapshot);
-    bytes[5000] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(5000) ^ 0xff, 5000);
     writeFileSync(damaged, bytes);
     const restore = (command: string): { status: number | null; error: string } => {
       const result = tool(command, ['snapshot', 'restore', damaged, `--data-dir=${join(source.dir, `${command}-restore`)}`]);

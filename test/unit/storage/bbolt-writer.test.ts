@@ -36,9 +36,13 @@ describe('bbolt writer', () => {
 
   it('is still readable from the other meta page when one is damaged, and refuses when both are', () => {
     const file = writeBoltFile([bucket('b', 10, (i) => Buffer.from([i]))]);
-    file[PAGE_SIZE + 16 + 16] ^= 0xff; // the newer meta's root id: its checksum no longer matches
+    flipByte(file, PAGE_SIZE + 16 + 16); // the newer meta's root id: its checksum no longer matches
     expect(readBoltFile(file).meta.txid).toBe(1n);
-    file[16 + 16] ^= 0xff;
+    flipByte(file, 16 + 16);
     expect(() => readBoltFile(file)).toThrow(/checksum error/);
   });
 });
+
+function flipByte(file: Buffer, offset: number): void {
+  file.writeUInt8(file.readUInt8(offset) ^ 0xff, offset);
+}
