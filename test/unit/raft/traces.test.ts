@@ -26,6 +26,8 @@ describe('raft message traces', () => {
         writeFileSync(path, rewriteScript(text, cases, actual));
         return;
       }
+      // Re-recording keeps comments and spacing: with the recorded output the file comes back unchanged.
+      expect(rewriteScript(text, cases, cases.map((c) => c.expected))).toBe(text);
       // One comparison for the whole file: the diff shows each changed line with the commands around it.
       const transcript = (outputs: readonly string[]) => cases.map((c, i) => `${c.pos} ${c.line}\n${outputs[i]}`).join('\n\n');
       expect(transcript(actual)).toBe(transcript(cases.map((c) => c.expected)));
