@@ -3,6 +3,14 @@
 // and which messages are delivered, and every command prints what happened in the form of
 // raft-trace-format.ts. Nodes apply entries as soon as they are committed and keep no application data,
 // so snapshots carry membership only.
+//
+// Commands (ids are node ids; where a list of ids is optional, none means every node):
+//   add-nodes <n> voters=(1,2,3) index=<i> [prevote=true|false] [checkquorum=true|false]
+//   campaign <id> | propose <id> <data> | transfer-leadership from=<id> to=<id>
+//   tick-heartbeat [ids] | tick-election [ids]   one heartbeat interval, or one (exact) election timeout
+//   process-ready [ids] | deliver-msgs [ids] | stabilize [ids] [quiet=true]
+//   isolate <ids> | heal                          drop, or stop dropping, what isolated nodes send or are sent
+//   compact <id> <index> | raft-log <id> | raft-state | status <leader id>
 
 import { EMPTY_BYTES, EntryType, MemoryStorage, NONE, ProposalDroppedError, RawNode, decodeConfChange } from '../../src/raft/index.js';
 import type { ConfState, Message, NodeId, RaftConfig } from '../../src/raft/index.js';
