@@ -215,7 +215,8 @@ export class EtcdClient {
   connect(): Promise<void> {
     const auth = this.credentials();
     if (!auth) return Promise.resolve();
-    this.authentication ??= this.fetchToken(auth, Date.now() + this.config.dialTimeoutMs).catch((err: RpcError) => {
+    // The dial timeout starts once the gRPC code is loaded, as for calls.
+    this.authentication ??= loadGrpc().then(() => this.fetchToken(auth, Date.now() + this.config.dialTimeoutMs)).catch((err: RpcError) => {
       if (err.details === AUTH_NOT_ENABLED) return;
       throw new CtlError(ExitCode.BadConnection, String(err));
     });
