@@ -126,6 +126,7 @@ export function startTool(tool: 'etcdctl' | 'bargectl', args: readonly string[],
   child.stdin.on('error', () => {});
   if (!options.script) child.stdin.end(options.input ?? '');
   else
+    // A failed outside wait ends stdin, as its last step would.
     void (async () => {
       for (const step of options.script!) {
         if (typeof step === 'string') {
@@ -135,7 +136,7 @@ export function startTool(tool: 'etcdctl' | 'bargectl', args: readonly string[],
         else await step;
       }
       child.stdin.end();
-    })();
+    })().catch(() => child.stdin.end());
   return {
     stdout: () => stdout,
     until,
