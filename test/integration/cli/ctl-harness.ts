@@ -140,7 +140,7 @@ export function startTool(tool: 'etcdctl' | 'bargectl', args: readonly string[],
   return {
     stdout: () => stdout,
     until,
-    lines: async (count, timeoutMs = 10_000) => (await until(`${count} lines`, (s) => s.stdout.split('\n').length - 1 >= count, timeoutMs)).stdout,
+    lines: async (count, timeoutMs = 30_000) => (await until(`${count} lines`, (s) => s.stdout.split('\n').length - 1 >= count, timeoutMs)).stdout,
     kill: (signal) => child.kill(signal),
     done,
   };
