@@ -215,7 +215,8 @@ export class EtcdClient {
   connect(): Promise<void> {
     const auth = this.credentials();
     if (!auth) return Promise.resolve();
-    this.authentication ??= this.fetchToken(auth, Date.now() + this.config.dialTimeoutMs).catch((err: RpcError) => {
+    // The dial timeout starts once the gRPC code is loaded, as for calls.
+    this.authentication ??= loadGrpc().then(() => this.fetchToken(auth, Date.now() + this.config.dialTimeoutMs)).catch((err: RpcError) => {
       if (err.details === AUTH_NOT_ENABLED) return;
       throw new CtlError(ExitCode.BadConnection, String(err));
     });
@@ -242,6 +243,8 @@ export class EtcdClient {
    * except an invalid token, after which the call is made again with a new one.
    */
   async call(service: Service, name: string, request: Pb, options: CallOptions = {}): Promise<Pb> {
+    // Loading the gRPC code is no part of the call's time (a Go client has its code loaded at exec).
+    await loadGrpc();
     const deadline = this.deadlineOf(options);
     await this.connect();
     for (let attempt = 0; ; attempt++) {
@@ -265,6 +268,7 @@ export class EtcdClient {
   /** A bidirectional stream (Watch, LeaseKeepAlive) once an endpoint is ready. */
   async bidi(service: Service, name: string, requireLeader = false, signal?: AbortSignal): Promise<Grpc.ClientDuplexStream<Pb, Pb>> {
     await this.refreshForStream();
+    await loadGrpc();
     const client = await this.ready(Date.now() + this.config.commandTimeoutMs, signal);
     const m = method(service, name);
     const metadata = this.metadata();
@@ -275,6 +279,7 @@ export class EtcdClient {
   /** A server stream (Snapshot) once an endpoint is ready. */
   async serverStream(service: Service, name: string, request: Pb): Promise<Grpc.ClientReadableStream<Pb>> {
     await this.refreshForStream();
+    await loadGrpc();
     const client = await this.ready(Date.now() + this.config.commandTimeoutMs);
     const m = method(service, name);
     return client.makeServerStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, request, this.metadata(), {});

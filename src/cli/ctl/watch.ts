@@ -156,7 +156,8 @@ async function runForEvent(execArgs: readonly string[], revision: string, event:
     ETCD_WATCH_KEY: goQuote(event.kv?.key ?? ''),
     ETCD_WATCH_VALUE: goQuote(event.kv?.value ?? ''),
   };
-  const status = await runCommand(execArgs, env, 'inherit');
+  // No stdin, as etcdctl's exec.Command without one: under -i the lines on stdin are the watch's, not the command's.
+  const status = await runCommand(execArgs, env, 'ignore');
   if (status !== undefined) {
     throw new CtlError(ExitCode.Error, `command [${execArgs.map((a) => goQuote(a)).join(' ')}] error (${status})\n`, 'raw');
   }

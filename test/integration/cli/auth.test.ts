@@ -7,19 +7,39 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcessCluster } from '../../support/process-cluster.js';
+import { sleep } from '../../support/wait.js';
 import { root, steps as authSteps, type Step } from '../auth/steps.js';
-import { mask, runTool, type Run } from './ctl-harness.js';
+import { mask, printed, runTool, type Run, type ScriptStep, type Seen } from './ctl-harness.js';
 
 /** Tokens die after this many seconds idle, so one step can see its token expire mid-command. */
 const TOKEN_TTL = 3;
 
 interface CliStep extends Step {
-  readonly script?: readonly (string | number)[];
-  readonly timeoutMs?: number;
+  /** Stdin over time, made for the cluster the tool runs against just before it starts. */
+  readonly script?: (cluster: ProcessCluster) => Promise<ScriptStep[]>;
+  /** A watch never ends by itself: it is stopped once it printed what this waits for. */
+  readonly stopWhen?: (seen: Seen) => boolean;
 }
 
 const FORMATS = ['simple', 'json', 'fields', 'table'];
 const each = (args: string[]): CliStep[] => FORMATS.map((w) => ({ args: [...args, '-w', w] }));
+
+/** Proposals the (only) member has committed; each token Authenticate issues is one. */
+async function committedProposals(cluster: ProcessCluster): Promise<number> {
+  const text = await (await fetch(`${cluster.members[0]!.clientUrl}/metrics`)).text();
+  return Number(/^etcd_server_proposals_committed_total (\S+)$/m.exec(text)![1]);
+}
+
+/**
+ * Resolves once the member has committed a proposal after the `before`th: the token of a tool just started
+ * (it authenticates before it reads its input). A token's TTL runs from there, not from the tool's start,
+ * which on a loaded machine can be seconds earlier for a bargectl. Gives up after 20 s (the step then differs).
+ */
+async function tokenIssued(cluster: ProcessCluster, before: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  const issued = () => committedProposals(cluster).then((n) => n > before, () => false);
+  while (!(await issued()) && Date.now() < deadline) await sleep(20);
+}
 
 /** Before auth is on: formats, password input, permission ranges and argument errors. */
 const before: CliStep[] = [
@@ -116,11 +136,12 @@ const after: CliStep[] = [
   { args: ['--user=root:rootpw', 'watch', 'a', 'b', '--prefix'] },
   { args: ['--user=root:bad', 'watch', 'a', 'b', '--prefix'] },
   { args: ['--user=root:bad', 'txn'], input: 'bad\n' },
-  { args: [root, 'watch', 'a', '--rev=1'], timeoutMs: 2000 },
+  { args: [root, 'put', 'a', 'watched'] },
+  { args: [root, 'watch', 'a', '--rev=1'], stopWhen: (seen) => printed(seen.stdout, 'PUT\na\nwatched\n') },
   { args: (v) => [root, `--endpoints=127.0.0.1:1,${v.endpoint}`, 'role', 'list'] },
   { args: (v) => ['--user=root:bad', `--endpoints=${v.endpoint},127.0.0.1:1`, 'role', 'list'] },
   // The token dies while txn waits for its input: the call fails, a new token is fetched, it goes through.
-  { args: [root, 'txn'], script: [(TOKEN_TTL + 2) * 1000, '\nput t 1\n\n\n'] },
+  { args: [root, 'txn'], script: async (cluster) => [tokenIssued(cluster, await committedProposals(cluster)), (TOKEN_TTL + 2) * 1000, '\nput t 1\n\n\n'] },
   { args: [root, 'auth', 'disable', '-w', 'json'] },
   { args: [root, 'role', 'list'] },
   { args: ['auth', 'enable', '-w', 'fields'] },
@@ -175,9 +196,11 @@ async function differences(pair: ProcessCluster[], sequence: readonly CliStep[])
       const args = typeof step.args === 'function' ? step.args(vars) : step.args;
       const run = await runTool(tool, [`--endpoints=${cluster.endpoints[0]}`, ...args], {
         input: step.input,
-        script: step.script,
-        timeoutMs: step.timeoutMs ?? 20_000,
+        script: await step.script?.(cluster),
+        stopWhen: step.stopWhen,
+        timeoutMs: 20_000,
       });
+      if (run.timedOut) diffs.push(`${tool}: ${args.join(' ')}: ran into its time bound`);
       if (step.capture) {
         const match = step.capture[1].exec(run.stdout);
         if (match) vars[step.capture[0]] = match[1]!;

@@ -12,14 +12,38 @@ export interface Run {
   readonly stdout: string;
   readonly stderr: string;
   readonly status: number;
+  /** Set when the run was killed because it outlived its timeout (a hang, or a stop condition never met). */
+  readonly timedOut?: boolean;
 }
+
+/** What a run has printed so far, and whether it has ended. */
+export interface Seen {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ended: boolean;
+}
+
+/**
+ * A step of stdin written over time: a string is written; a function waits until what the tool printed
+ * satisfies it (or the tool ended); a promise waits for something outside the run; a number lets that
+ * many ms of real time pass, only for what is defined by time (a TTL), never to wait for output.
+ */
+export type ScriptStep = string | ((seen: Seen) => boolean) | Promise<unknown> | number;
 
 export interface RunOptions {
   readonly input?: string | Buffer;
-  /** Stdin written over time instead of `input`: strings are written, numbers are pauses in ms. */
-  readonly script?: readonly (string | number)[];
+  /** Stdin written over time instead of `input`; it ends after the last step. */
+  readonly script?: readonly ScriptStep[];
   readonly env?: Record<string, string>;
+  /** The run is killed (SIGKILL) after this long, default 30 s: a bound, never the expected end. */
   readonly timeoutMs?: number;
+  /** A run that never ends by itself is stopped (SIGKILL) as soon as what it printed satisfies this. */
+  readonly stopWhen?: (seen: Seen) => boolean;
+}
+
+/** Whether `text` occurs at least `times` times in `within`. */
+export function printed(within: string, text: string, times = 1): boolean {
+  return within.split(text).length - 1 >= times;
 }
 
 /** The environment without any ETCDCTL_* variable of the caller's. */
@@ -32,7 +56,9 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 /** A run still going: what it printed so far, signals, and its end. */
 export interface LiveRun {
   readonly stdout: () => string;
-  /** Resolves with stdout once it holds at least `count` lines; rejects after `timeoutMs`. */
+  /** Resolves once what the tool printed satisfies `check`, or it ended; rejects after `timeoutMs`. */
+  until(what: string, check: (seen: Seen) => boolean, timeoutMs?: number): Promise<Seen>;
+  /** Resolves with stdout once it holds at least `count` lines (or the tool ended); rejects after `timeoutMs`. */
   lines(count: number, timeoutMs?: number): Promise<string>;
   kill(signal: NodeJS.Signals): void;
   readonly done: Promise<Run>;
@@ -44,54 +70,77 @@ export function startTool(tool: 'etcdctl' | 'bargectl', args: readonly string[],
   const child = spawn(command[0]!, [...command.slice(1), ...args], { env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  let closed = false;
+  let ended = false;
+  let timedOut = false;
+  const seen = (): Seen => ({ stdout, stderr, ended });
+  // Checked on every chunk of output and at the end: waits follow the output, not the clock.
   const waiters = new Set<() => void>();
+  const notify = () => {
+    for (const check of waiters) check();
+  };
+  /** Resolves once `check` holds or the tool ended; the run's own timeout bounds it. */
+  const waitFor = (check: (s: Seen) => boolean): Promise<Seen> =>
+    new Promise((resolveSeen) => {
+      const waiter = () => {
+        if (!ended && !check(seen())) return;
+        waiters.delete(waiter);
+        resolveSeen(seen());
+      };
+      waiters.add(waiter);
+      waiter();
+    });
+  const until = async (what: string, check: (s: Seen) => boolean, timeoutMs = 30_000): Promise<Seen> => {
+    let limit: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      limit = setTimeout(() => reject(new Error(`${tool} ${args.join(' ')}: ${what} not seen in ${timeoutMs} ms; stdout ${JSON.stringify(stdout)}, stderr ${JSON.stringify(stderr)}`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([waitFor(check), late]);
+    } finally {
+      clearTimeout(limit);
+    }
+  };
+  const stopWhen = options.stopWhen;
+  if (stopWhen) void waitFor(stopWhen).then(() => child.kill('SIGKILL'));
   child.stdout.setEncoding('latin1').on('data', (c: string) => {
     stdout += c;
-    for (const check of waiters) check();
+    notify();
   });
-  child.stderr.setEncoding('latin1').on('data', (c: string) => (stderr += c));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  child.stderr.setEncoding('latin1').on('data', (c: string) => {
+    stderr += c;
+    notify();
+  });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, options.timeoutMs ?? 30_000);
   const done = new Promise<Run>((resolveRun, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      closed = true;
-      for (const check of waiters) check();
-      resolveRun({ stdout, stderr, status: code ?? (signal ? 128 + constants.signals[signal] : -1) });
+      ended = true;
+      notify();
+      resolveRun({ stdout, stderr, status: code ?? (signal ? 128 + constants.signals[signal] : -1), ...(timedOut ? { timedOut } : {}) });
     });
   });
   child.stdin.on('error', () => {});
   if (!options.script) child.stdin.end(options.input ?? '');
   else
+    // A failed outside wait ends stdin, as its last step would.
     void (async () => {
       for (const step of options.script!) {
-        if (typeof step === 'number') await new Promise((r) => setTimeout(r, step));
-        else if (!child.stdin.destroyed) child.stdin.write(step);
+        if (typeof step === 'string') {
+          if (!child.stdin.destroyed) child.stdin.write(step);
+        } else if (typeof step === 'number') await new Promise((r) => setTimeout(r, step));
+        else if (typeof step === 'function') await waitFor(step);
+        else await step;
       }
       child.stdin.end();
-    })().catch((err: unknown) => {
-      // Shows in the run's stderr, so the comparison fails with the reason instead of a short input.
-      stderr += `ctl-harness: writing the stdin script failed: ${err instanceof Error ? err.message : String(err)}\n`;
-      child.kill('SIGKILL');
-    });
+    })().catch(() => child.stdin.end());
   return {
     stdout: () => stdout,
-    lines: (count, timeoutMs = 10_000) =>
-      new Promise((resolveLines, reject) => {
-        const limit = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`${tool} ${args.join(' ')}: ${count} lines not printed in ${timeoutMs} ms; stdout ${JSON.stringify(stdout)}, stderr ${JSON.stringify(stderr)}`));
-        }, timeoutMs);
-        const check = () => {
-          if (stdout.split('\n').length - 1 < count && !closed) return;
-          clearTimeout(limit);
-          waiters.delete(check);
-          resolveLines(stdout);
-        };
-        waiters.add(check);
-        check();
-      }),
+    until,
+    lines: async (count, timeoutMs = 30_000) => (await until(`${count} lines`, (s) => s.stdout.split('\n').length - 1 >= count, timeoutMs)).stdout,
     kill: (signal) => child.kill(signal),
     done,
   };

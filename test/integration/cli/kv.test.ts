@@ -4,11 +4,20 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcessCluster } from '../../support/process-cluster.js';
-import { both, mask, maskRevisions, pool, runTool, transcript } from './ctl-harness.js';
+import { both, mask, maskRevisions, pool, runTool, transcript, type Seen } from './ctl-harness.js';
 
 let barge: ProcessCluster;
 let etcd: ProcessCluster;
 const FORMATS = ['simple', 'json', 'fields', 'table'];
+
+/** Whether a watch's output in format `w` (simple, json or fields) holds the whole delete of wt/a, with its previous value. */
+function showsDelete(w: string, stdout: string): boolean {
+  if (w === 'simple') return stdout.includes('DELETE\nwt/a\n1 again\nwt/a\n\n');
+  // One line per response.
+  if (w === 'json') return stdout.includes('"type":1') && stdout.endsWith('\n');
+  const at = stdout.indexOf('"Type" : DELETE');
+  return at >= 0 && stdout.slice(at).includes('\n"Lease" : ') && stdout.endsWith('\n');
+}
 
 beforeAll(async () => {
   [barge, etcd] = await Promise.all([ProcessCluster.start(3, 'barge'), ProcessCluster.start(1, 'etcd')]);
@@ -168,12 +177,15 @@ describe('bargectl and etcdctl print the same', () => {
     barge.etcdctl(['del', 'wt/a'], ep);
     const rev = Number(/"revision":(\d+)/.exec(barge.etcdctl(['get', 'wt/a', '-w', 'json'], ep).stdout)![1]) - 2;
     const cases = FORMATS.slice(0, 3).flatMap((w) => [
-      [...flags(barge), 'watch', 'wt/', '--prefix', `--rev=${rev}`, '--prev-kv', '-w', w],
-      [...flags(barge), 'watch', 'ro/a', '--rev=2', '-w', w],
+      // A watch never ends by itself: this one is stopped once it has printed the last event, the delete.
+      { args: [...flags(barge), 'watch', 'wt/', '--prefix', `--rev=${rev}`, '--prev-kv', '-w', w], stopWhen: (seen: Seen) => showsDelete(w, seen.stdout) },
+      { args: [...flags(barge), 'watch', 'ro/a', '--rev=2', '-w', w] },
     ]);
-    // A live watch never ends by itself: both are stopped after two seconds.
-    const results = await pool(3, cases.map((args) => () => both(args, { timeoutMs: 2500 })));
-    results.forEach((pair, i) => expect(transcript(pair.bargectl), cases[i]!.join(' ')).toBe(transcript(pair.etcdctl)));
+    const results = await pool(3, cases.map(({ args, stopWhen }) => () => both(args, { stopWhen })));
+    results.forEach((pair, i) => {
+      for (const run of [pair.etcdctl, pair.bargectl]) expect(run.timedOut, `${cases[i]!.args.join(' ')}: ran into its time bound`).toBeUndefined();
+      expect(transcript(pair.bargectl), cases[i]!.args.join(' ')).toBe(transcript(pair.etcdctl));
+    });
     expect(results[0]!.bargectl.stdout).toBe('PUT\nwt/a\n1\nPUT\nwt/a\n1\nwt/a\n1 again\nDELETE\nwt/a\n1 again\nwt/a\n\n');
     expect(results[1]!.bargectl.status).toBe(5);
   }, 60_000);

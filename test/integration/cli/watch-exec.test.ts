@@ -1,11 +1,13 @@
 // Differential: watch running a command per event (`watch … -- cmd args`) and interactive watch (`watch -i`
 // reading `watch …` and `progress` lines from stdin), through etcdctl 3.4 and bargectl against etcd and
 // against Barge. History (--rev) makes most runs repeatable one after the other; live events are watched
-// by both tools at once. A watch never ends by itself: the runs are stopped, or stdin ends them.
+// by both tools at once. A watch never ends by itself: a run is stopped, or its stdin ended, once it has
+// printed what the case waits for — never after a guessed time, since a loaded machine can take seconds
+// to start a bargectl (and a slow tool stopped early would print less than a fast one).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcessCluster } from '../../support/process-cluster.js';
-import { both, pool, runTool, transcript, type Run } from './ctl-harness.js';
+import { both, pool, printed, startTool, transcript, type Run, type ScriptStep, type Seen } from './ctl-harness.js';
 
 let etcd: ProcessCluster;
 let barge: ProcessCluster;
@@ -15,13 +17,20 @@ const firstRev = new Map<ProcessCluster, number>();
 const PRINT_EVENT = 'printf "%s|%s|%s|%s\\n" "$ETCD_WATCH_REVISION" "$ETCD_WATCH_EVENT_TYPE" "$ETCD_WATCH_KEY" "$ETCD_WATCH_VALUE"';
 /** The same from an interactive line (whose single quotes etcdctl's argify mangles). */
 const PRINT_ENV = 'printenv ETCD_WATCH_REVISION ETCD_WATCH_EVENT_TYPE ETCD_WATCH_KEY ETCD_WATCH_VALUE';
-/** Long enough for either tool to start and print what the first line asks for. */
-const START = 2500;
-/**
- * How long a watch that never ends by itself runs before it is stopped: the cases start a dozen clients at
- * once, and on two cores a bargectl can take over two seconds to print its first event then.
- */
-const ENDLESS_MS = 6000;
+
+/** Waits until stdout holds `text` (`times` times). */
+const shows =
+  (text: string, times = 1) =>
+  (seen: Seen): boolean =>
+    printed(seen.stdout, text, times);
+/** Waits until the tool has ended by itself. */
+const ended = (seen: Seen): boolean => seen.ended;
+/** Waits until the server has canceled a watch (an empty range: the key given twice). */
+const canceled = (seen: Seen): boolean => seen.stderr.includes('watch was canceled');
+
+/** The last of the four events under w/ as the simple format prints it, and as PRINT_ENV prints it. */
+const LAST_EVENT = 'DELETE\nw/a\n\n';
+const LAST_EVENT_ENV = '"DELETE"\n"w/a"\n""\n';
 
 beforeAll(async () => {
   [etcd, barge] = await Promise.all([ProcessCluster.start(1, 'etcd'), ProcessCluster.start(1, 'barge')]);
@@ -42,68 +51,78 @@ afterAll(async () => {
 interface Case {
   readonly args: (rev: number) => string[];
   readonly env?: Record<string, string>;
-  /** Interactive input: lines and pauses (ms); stdin ends after it. */
-  readonly script?: (rev: number) => (string | number)[];
-  /** Stop a run that does not end by itself after this long. */
-  readonly timeoutMs?: number;
+  readonly input?: string;
+  /** Interactive input: lines, and waits for what the tool printed; stdin ends after it. */
+  readonly script?: (rev: number) => ScriptStep[];
+  /** A watch that does not end by itself is stopped once it printed this. */
+  readonly stopWhen?: (seen: Seen) => boolean;
 }
 
 const EXEC: Case[] = [
-  { args: (r) => ['watch', 'w/', '--prefix', `--rev=${r}`, '--', 'sh', '-c', PRINT_EVENT], timeoutMs: ENDLESS_MS },
-  { args: (r) => ['watch', 'w/', '--prefix', `--rev=${r}`, '--prev-kv', '-w', 'json', '--', 'sh', '-c', PRINT_EVENT], timeoutMs: ENDLESS_MS },
-  { args: (r) => ['watch', `--rev=${r}`, 'w/a', '-w', 'fields', '--', 'echo', 'event:'], timeoutMs: ENDLESS_MS },
+  { args: (r) => ['watch', 'w/', '--prefix', `--rev=${r}`, '--', 'sh', '-c', PRINT_EVENT], stopWhen: shows('|"DELETE"|"w/a"|""\n') },
+  { args: (r) => ['watch', 'w/', '--prefix', `--rev=${r}`, '--prev-kv', '-w', 'json', '--', 'sh', '-c', PRINT_EVENT], stopWhen: shows('|"DELETE"|"w/a"|""\n') },
+  { args: (r) => ['watch', `--rev=${r}`, 'w/a', '-w', 'fields', '--', 'echo', 'event:'], stopWhen: shows('event:\n', 3) },
   { args: (r) => ['watch', 'w/', 'w0', `--rev=${r}`, '--', 'false'] },
   { args: (r) => ['watch', 'w/a', `--rev=${r}`, '--', 'sh', '-c', 'exit 3'] },
   { args: (r) => ['watch', 'w/a', `--rev=${r}`, '--', 'sh', '-c', 'kill -TERM $$'] },
   { args: (r) => ['watch', 'w/a', `--rev=${r}`, '--', 'no-such-command-here', 'a b'] },
   { args: (r) => ['watch', 'w/a', `--rev=${r}`, '--', './no/such/file'] },
   { args: (r) => ['watch', 'w/a', `--rev=${r}`, '--', '/'] },
-  { args: (r) => ['watch', '--rev', String(r), '--', 'echo', 'from the environment'], env: { ETCDCTL_WATCH_KEY: 'w/a' }, timeoutMs: ENDLESS_MS },
-  { args: (r) => ['watch', `--rev=${r}`, '--', 'echo', 'a range'], env: { ETCDCTL_WATCH_KEY: 'w/', ETCDCTL_WATCH_RANGE_END: 'w0' }, timeoutMs: ENDLESS_MS },
+  { args: (r) => ['watch', '--rev', String(r), '--', 'echo', 'from the environment'], env: { ETCDCTL_WATCH_KEY: 'w/a' }, stopWhen: shows('from the environment\n', 3) },
+  { args: (r) => ['watch', `--rev=${r}`, '--', 'echo', 'a range'], env: { ETCDCTL_WATCH_KEY: 'w/', ETCDCTL_WATCH_RANGE_END: 'w0' }, stopWhen: shows('a range\n', 4) },
   { args: (r) => ['watch', 'w/a', `--rev=${r}`, '--', 'echo'], env: { ETCDCTL_WATCH_KEY: 'w/a' } },
   { args: (r) => ['watch', 'w/a', `--rev=${r}`], env: { ETCDCTL_WATCH_KEY: 'w/a' } },
   { args: (r) => ['watch', `--rev=${r}`], env: { ETCDCTL_WATCH_RANGE_END: 'w0' } },
   { args: (r) => ['watch', 'w/a', `--rev=${r}`, '--'] },
   { args: () => ['watch', '--', 'echo', 'no key'] },
   { args: () => ['watch'] },
-  { args: (r) => ['watch', 'w/a', 'w/b', 'w/c', `--rev=${r}`], timeoutMs: ENDLESS_MS },
+  { args: (r) => ['watch', 'w/a', 'w/b', 'w/c', `--rev=${r}`], stopWhen: shows(LAST_EVENT) },
   { args: (r) => ['watch', 'w/a', 'w/b', '--prefix', `--rev=${r}`] },
+  // The command's stdin is not the watch's: etcdctl gives it none, so `cat` reads nothing.
+  { args: (r) => ['watch', 'w/a', `--rev=${r}`, '--', 'sh', '-c', 'cat; echo ran'], input: 'for the watch, not the command\n', stopWhen: shows('ran\n', 3) },
 ];
 
 const INTERACTIVE: Case[] = [
   {
     args: () => ['watch', '-i'],
     script: (r) => [
-      `watch w/a --rev=${r}\n`, START,
-      '\n   \nget w/a\nwatch\nwatch w/a w/b --prefix\n', 300,
-      `watch w/ --prefix --rev=${r} -- ${PRINT_ENV}\n`, 1000,
-      'progress\n', 700,
-      `watch w/ --prefix --rev=${r} --prev-kv -- echo "two words" end\n`, 700,
+      `watch w/a --rev=${r}\n`, shows(LAST_EVENT),
+      '\n   \nget w/a\nwatch\nwatch w/a w/b --prefix\n',
+      `watch w/ --prefix --rev=${r} -- ${PRINT_ENV}\n`, shows(LAST_EVENT_ENV),
+      'progress\n', shows('progress notify: ', 2),
+      `watch w/ --prefix --rev=${r} --prev-kv -- echo "two words" end\n`, shows('two words end\n', 4),
     ],
   },
-  { args: () => ['watch', '-i', '-w', 'json'], script: (r) => [`watch w/ --prefix --rev=${r}\n`, START, 'progress\n', 700] },
-  { args: () => ['watch', '-i'], script: (r) => [`watch --rev=${r} -- echo from the environment\n`, START], env: { ETCDCTL_WATCH_KEY: 'w/a' } },
-  { args: () => ['watch', '-i'], script: (r) => [`watch w/a --rev=${r} -- echo\n`, START], env: { ETCDCTL_WATCH_KEY: 'w/a' } },
-  { args: () => ['watch', '-i', 'ignored', '--prefix'], script: (r) => [`watch w/a --rev=${r}\n`, START, 'watch w/a --bogus\n', 300] },
-  { args: () => ['watch', '-i'], script: (r) => [`watch w/a --rev=${r} -- false\n`, START] },
-  { args: () => ['watch', '-i'], script: () => ['watch w/a --rev=x\nwatch w/a --rev\nwatch w/a -x\n', START] },
-  { args: () => ['watch', '-i'], script: () => ['watch w/a --\n', START] },
-  { args: () => ['watch', '-i'], script: () => ['watch w/a --rev=2 -- a', START] },
+  // The events' line, then the progress notice and the progress response's line.
+  { args: () => ['watch', '-i', '-w', 'json'], script: (r) => [`watch w/ --prefix --rev=${r}\n`, shows('\n'), 'progress\n', shows('\n', 3)] },
+  { args: () => ['watch', '-i'], script: (r) => [`watch --rev=${r} -- echo from the environment\n`, shows('from the environment\n', 3)], env: { ETCDCTL_WATCH_KEY: 'w/a' } },
+  { args: () => ['watch', '-i'], script: (r) => [`watch w/a --rev=${r} -- echo\n`, canceled], env: { ETCDCTL_WATCH_KEY: 'w/a' } },
+  { args: () => ['watch', '-i', 'ignored', '--prefix'], script: (r) => [`watch w/a --rev=${r}\n`, shows(LAST_EVENT), 'watch w/a --bogus\n', ended] },
+  { args: () => ['watch', '-i'], script: (r) => [`watch w/a --rev=${r} -- false\n`, ended] },
+  { args: () => ['watch', '-i'], script: () => ['watch w/a --rev=x\nwatch w/a --rev\nwatch w/a -x\n', ended] },
+  { args: () => ['watch', '-i'], script: () => ['watch w/a --\n', ended] },
+  // A last line without its newline is not read as a command: stdin ends first.
+  { args: () => ['watch', '-i'], script: () => ['watch w/a --rev=2 -- a'] },
+  // A command reading stdin gets none: the lines after the watch line stay the watch's.
+  { args: () => ['watch', '-i'], script: (r) => [`watch w/a --rev=${r} -- sh -c "cat; echo ran"\n`, shows('ran\n', 3), 'progress\n', shows('progress notify: ')] },
 ];
 
 function flags(cluster: ProcessCluster): string[] {
   return [`--endpoints=${cluster.endpoints[0]}`];
 }
 
+/** Both tools on every case, several cases at once; a run that had to be killed by its time bound is a failure. */
 async function compare(cluster: ProcessCluster, cases: readonly Case[]): Promise<{ pair: { etcdctl: Run; bargectl: Run }; shown: string }[]> {
   const rev = firstRev.get(cluster)!;
-  // Most cases wait out a watch's timeout, idle: several at once keep the file short.
   return pool(
     6,
     cases.map((c) => async () => {
       const args = [...flags(cluster), ...c.args(rev)];
-      const pair = await both(args, { env: c.env, timeoutMs: c.timeoutMs ?? 10_000, ...(c.script ? { script: c.script(rev) } : {}) });
-      return { pair, shown: `${cluster.implementation}: ${args.slice(1).join(' ')} ${c.script ? JSON.stringify(c.script(rev)) : ''}` };
+      const script = c.script?.(rev);
+      const pair = await both(args, { env: c.env, input: c.input, timeoutMs: 30_000, stopWhen: c.stopWhen, script });
+      const shown = `${cluster.implementation}: ${args.slice(1).join(' ')} ${script ? JSON.stringify(script.filter((s) => typeof s === 'string')) : ''}`;
+      for (const run of [pair.etcdctl, pair.bargectl]) expect(run.timedOut, `${shown}: ran into its time bound`).toBeUndefined();
+      return { pair, shown };
     }),
   );
 }
@@ -140,19 +159,28 @@ describe('bargectl and etcdctl: watch with a command per event, and watch -i', (
   it('sees live events under -i, both tools watching at once', async () => {
     for (const cluster of [etcd, barge]) {
       const args = [...flags(cluster), 'watch', '-i'];
-      const script = ['watch live/ --prefix --prev-kv\n', 'watch live/b -- printenv ETCD_WATCH_EVENT_TYPE ETCD_WATCH_KEY\n', 4000];
-      const runs = Promise.all([runTool('etcdctl', args, { script }), runTool('bargectl', args, { script })]);
-      await new Promise((r) => setTimeout(r, START));
+      // A third watcher, on a key written before, is created after the other two on the same stream: once
+      // it has printed that event, the two live watchers are in place on the server.
+      const synced = /"revision":(\d+)/.exec(cluster.etcdctl(['put', 'live-sync', 'ready', '-w', 'json']).stdout)![1];
+      let endInput!: () => void;
+      const inputEnds = new Promise<void>((resolve) => (endInput = resolve));
+      const script = ['watch live/ --prefix --prev-kv\n', 'watch live/b -- printenv ETCD_WATCH_EVENT_TYPE ETCD_WATCH_KEY\n', `watch live-sync --rev=${synced}\n`, inputEnds];
+      const runs = (['etcdctl', 'bargectl'] as const).map((tool) => startTool(tool, args, { script }));
+      await Promise.all(runs.map((run) => run.until('the sync watcher', shows('live-sync\nready\n'))));
       cluster.etcdctl(['put', 'live/a', '1']);
       cluster.etcdctl(['put', 'live/b', '2']);
       cluster.etcdctl(['del', 'live/', '--prefix']);
-      const [etcdctl, bargectl] = await runs;
-      // Two watchers print concurrently; within each the order is fixed, so lines compare sorted.
+      // The last event of each live watcher: the prefix watcher's second delete, the command of live/b's.
+      const last = (seen: Seen) => shows('DELETE\nlive/b\n2\nlive/b\n\n')(seen) && shows('"DELETE"\n"live/b"\n')(seen);
+      await Promise.all(runs.map((run) => run.until('the last events', last)));
+      endInput();
+      const [etcdctl, bargectl] = await Promise.all(runs.map((run) => run.done));
+      // Three watchers print concurrently; within each the order is fixed, so lines compare sorted.
       const lines = (run: Run) => transcript(run).split('\n').sort().join('\n');
-      expect(lines(bargectl)).toBe(lines(etcdctl));
-      expect(bargectl.stdout).toContain('PUT\nlive/a\n1\n');
-      expect(bargectl.stdout).toContain('"DELETE"\n"live/b"\n');
-      expect(bargectl.status).toBe(3);
+      expect(lines(bargectl!)).toBe(lines(etcdctl!));
+      expect(bargectl!.stdout).toContain('PUT\nlive/a\n1\n');
+      expect(bargectl!.stdout).toContain('"DELETE"\n"live/b"\n');
+      expect(bargectl!.status).toBe(3);
     }
   }, 60_000);
 });
