@@ -153,16 +153,20 @@ async function main(): Promise<void> {
     memberLog?.close();
     process.exit(0);
   };
+  const failStop = (err: unknown): void => {
+    log('error', 'stopping failed', { error: err instanceof Error ? err.message : String(err) });
+    process.exit(1);
+  };
   const shutdown = (signal: string): void => {
     if (exiting) return;
     exiting = true;
     log('info', 'received signal; shutting down', { signal });
-    void Promise.all([server.stop(), api.close()]).then(exit);
+    Promise.all([server.stop(), api.close()]).then(exit, failStop);
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   server.onStop(() => {
-    if (!exiting) void api.close().then(exit);
+    if (!exiting) api.close().then(exit, failStop);
   });
 }
 

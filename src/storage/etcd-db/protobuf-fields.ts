@@ -2,6 +2,7 @@
 // or whose exact bytes matter (etcd's hash covers them): fields in number order, zero values left out,
 // as gogoproto marshals them.
 
+import type Long from 'long';
 import protobuf from 'protobufjs';
 
 const VARINT = 0;
@@ -30,7 +31,7 @@ export function decodeFields(bytes: Uint8Array): Map<number, bigint | Buffer> {
   while (reader.pos < reader.len) {
     const tag = reader.uint32();
     const field = tag >>> 3;
-    if ((tag & 7) === VARINT) fields.set(field, BigInt(reader.uint64().toString()));
+    if ((tag & 7) === VARINT) fields.set(field, unsigned64(reader));
     else if ((tag & 7) === BYTES) fields.set(field, Buffer.from(reader.bytes()));
     else reader.skipType(tag & 7);
   }
@@ -46,4 +47,10 @@ export function intField(fields: Map<number, bigint | Buffer>, field: number): b
 export function bytesField(fields: Map<number, bigint | Buffer>, field: number): Buffer {
   const value = fields.get(field);
   return Buffer.isBuffer(value) ? value : Buffer.alloc(0);
+}
+
+/** protobufjs reads a 64-bit varint as a Long when the long package is present, else as a number. */
+function unsigned64(reader: protobuf.Reader): bigint {
+  const value = reader.uint64() as Long | number;
+  return typeof value === 'number' ? BigInt(value) : BigInt(value.toUnsigned().toString());
 }
