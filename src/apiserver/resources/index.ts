@@ -1,0 +1,2 @@
+export { builtinResources } from './catalog.js';
+export { builtinSchemas } from './schemas.js';
