@@ -1,0 +1,155 @@
+// core/v1 Pod: spec, status and the template other kinds embed.
+import { bool, componentName, int32, int64, keyedList, kindSchema, list, map, obj, objectMeta, oneOf, quantity, ref, str, time } from '../../schema/dsl.js';
+import type { SchemaNode } from '../../schema/types.js';
+import { volumeList } from './volume.js';
+
+const core = componentName.core;
+const atomic = (items: SchemaNode, description: string) => list(items, { description, listType: 'atomic' });
+const containers = (description: string) => keyedList(ref(core('Container')), 'name', description);
+
+export const podSchemas: Record<string, SchemaNode> = {
+  [core('Pod')]: kindSchema(
+    { group: '', version: 'v1', kind: 'Pod' },
+    'Pod is a collection of containers that can run on a host. This resource is created by clients and scheduled onto hosts.',
+    {
+      spec: ref(core('PodSpec'), 'Specification of the desired behavior of the pod.'),
+      status: ref(core('PodStatus'), 'Most recently observed status of the pod. Populated by the system. Read-only.'),
+    },
+  ),
+  [core('PodTemplateSpec')]: obj(
+    {
+      metadata: objectMeta("Standard object's metadata."),
+      spec: ref(core('PodSpec'), 'Specification of the desired behavior of the pod.'),
+    },
+    { description: 'PodTemplateSpec describes the data a pod should have when created from a template.' },
+  ),
+  [core('PodSpec')]: obj(
+    {
+      volumes: volumeList(),
+      initContainers: containers('Containers run in order before the app containers start; each must succeed before the next.'),
+      containers: containers('List of containers belonging to the pod. There must be at least one. Cannot be updated.'),
+      ephemeralContainers: keyedList(ref(core('EphemeralContainer')), 'name', 'Ephemeral containers run in this pod for user-initiated actions such as debugging.'),
+      restartPolicy: oneOf(['Always', 'Never', 'OnFailure'], 'Restart policy for all containers within the pod. Defaults to Always.'),
+      terminationGracePeriodSeconds: int64('Seconds the pod needs to terminate gracefully. Defaults to 30.'),
+      activeDeadlineSeconds: int64('Seconds the pod may be active on the node before the system actively tries to terminate it.'),
+      dnsPolicy: oneOf(['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'], "DNS policy for the pod. Defaults to 'ClusterFirst'."),
+      nodeSelector: map(str(), "A selector which must be true for the pod to fit on a node: the node's labels must match.", ),
+      serviceAccountName: str('Name of the ServiceAccount to use to run this pod.'),
+      serviceAccount: str('Deprecated alias for serviceAccountName.'),
+      automountServiceAccountToken: bool('Whether a service account token should be automatically mounted.'),
+      nodeName: str('The node the pod is bound to; set by the scheduler through the binding subresource.'),
+      hostNetwork: bool("Host networking requested for this pod: use the host's network namespace. Defaults to false."),
+      hostPID: bool("Use the host's pid namespace. Defaults to false."),
+      hostIPC: bool("Use the host's ipc namespace. Defaults to false."),
+      shareProcessNamespace: bool('Share a single process namespace between all of the containers in a pod.'),
+      securityContext: ref(core('PodSecurityContext'), 'Pod-level security attributes and common container settings.'),
+      imagePullSecrets: keyedList(ref(core('LocalObjectReference')), 'name', 'Secrets in the same namespace to use for pulling the images.'),
+      hostname: str("The pod's hostname; defaults to a system-defined value."),
+      subdomain: str('The pod\'s fully qualified hostname is "<hostname>.<subdomain>.<pod namespace>.svc.<cluster domain>".'),
+      affinity: ref(core('Affinity'), "The pod's scheduling constraints."),
+      schedulerName: str('The scheduler that dispatches this pod; defaults to "default-scheduler".'),
+      tolerations: atomic(ref(core('Toleration')), "The pod's tolerations."),
+      hostAliases: list(ref(core('HostAlias')), { description: "Entries added to the pod's hosts file.", mergeKey: 'ip', strategy: 'merge', listType: 'map', mapKeys: ['ip'] }),
+      priorityClassName: str('The name of the pod\'s PriorityClass; "system-node-critical" and "system-cluster-critical" are the highest.'),
+      priority: int32('The priority value, resolved from priorityClassName by the admission controller.'),
+      dnsConfig: ref(core('PodDNSConfig'), 'DNS parameters of a pod in addition to those generated from DNSPolicy.'),
+      readinessGates: atomic(obj({ conditionType: str('A condition type in the pod\'s condition list.') }, { required: ['conditionType'] }), 'Extra conditions evaluated for pod readiness.'),
+      runtimeClassName: str('The RuntimeClass used to run this pod.'),
+      enableServiceLinks: bool("Whether information about services is injected into the pod's environment variables. Defaults to true."),
+      preemptionPolicy: oneOf(['Never', 'PreemptLowerPriority'], 'Policy for preempting pods with lower priority. Defaults to PreemptLowerPriority.'),
+      overhead: map(quantity(), 'Resource overhead of running the pod on its RuntimeClass.'),
+      topologySpreadConstraints: list(ref(core('TopologySpreadConstraint')), {
+        description: 'How a group of pods ought to spread across topology domains.',
+        mergeKey: 'topologyKey',
+        strategy: 'merge',
+        listType: 'map',
+        mapKeys: ['topologyKey', 'whenUnsatisfiable'],
+      }),
+      setHostnameAsFQDN: bool("The pod's hostname is configured as its FQDN."),
+      os: obj({ name: str('The name of the operating system: linux or windows.') }, { description: 'The OS of the containers in the pod.', required: ['name'] }),
+      hostUsers: bool("Use the host's user namespace. Defaults to true."),
+      schedulingGates: keyedList(obj({ name: str('Name of the scheduling gate.') }, { required: ['name'] }), 'name', 'The pod is not scheduled while any gate remains.'),
+    },
+    { description: 'PodSpec is a description of a pod.', required: ['containers'] },
+  ),
+  [core('EphemeralContainer')]: obj(
+    {
+      name: str('Name of the ephemeral container.'),
+      image: str('Container image name.'),
+      command: atomic(str(), 'Entrypoint array.'),
+      args: atomic(str(), 'Arguments to the entrypoint.'),
+      targetContainerName: str('The container whose namespaces this one shares.'),
+      env: keyedList(ref(core('EnvVar')), 'name', 'Environment variables to set in the container.'),
+      imagePullPolicy: str('Image pull policy.'),
+      terminationMessagePath: str('File the termination message is written to.'),
+      terminationMessagePolicy: str('How the termination message is populated.'),
+      stdin: bool('Allocate a buffer for stdin.'),
+      tty: bool('Allocate a TTY.'),
+    },
+    { description: 'A temporary container added to an existing pod for user-initiated activities such as debugging.', required: ['name'] },
+  ),
+  [core('PodStatus')]: obj(
+    {
+      phase: oneOf(['Failed', 'Pending', 'Running', 'Succeeded', 'Unknown'], 'A simple, high-level summary of where the pod is in its lifecycle.'),
+      conditions: keyedList(ref(core('PodCondition')), 'type', 'Current service state of the pod.'),
+      message: str('A human readable message indicating details about why the pod is in this condition.'),
+      reason: str("A brief CamelCase message indicating details about why the pod is in this state, e.g. 'Evicted'."),
+      nominatedNodeName: str('The node the scheduler expects this pod to run on once preemption victims are gone.'),
+      hostIP: str('IP address of the host the pod is assigned to.'),
+      hostIPs: list(obj({ ip: str('IP address of the host.') }, { required: ['ip'] }), { description: 'IP addresses of the host.', mergeKey: 'ip', strategy: 'merge', listType: 'atomic' }),
+      podIP: str('IP address allocated to the pod, routable at least within the cluster.'),
+      podIPs: list(obj({ ip: str('IP address of the pod.') }, { required: ['ip'] }), { description: 'IP addresses allocated to the pod; the first matches podIP.', mergeKey: 'ip', strategy: 'merge', listType: 'map', mapKeys: ['ip'] }),
+      startTime: time('When the object was acknowledged by the kubelet, before the images were pulled.'),
+      initContainerStatuses: atomic(ref(core('ContainerStatus')), 'Statuses of the init containers.'),
+      containerStatuses: atomic(ref(core('ContainerStatus')), 'Statuses of the containers, one per container in the manifest.'),
+      qosClass: oneOf(['BestEffort', 'Burstable', 'Guaranteed'], 'The Quality of Service class assigned to the pod based on resource requirements.'),
+      ephemeralContainerStatuses: atomic(ref(core('ContainerStatus')), 'Statuses of the ephemeral containers.'),
+    },
+    { description: 'Information about the status of a pod; may trail the actual state of the system.' },
+  ),
+  [core('PodCondition')]: obj(
+    {
+      type: str('Type of the condition: PodScheduled, Initialized, ContainersReady, Ready, ...'),
+      status: str('Status of the condition: True, False or Unknown.'),
+      observedGeneration: int64('The pod generation the condition was set for.'),
+      lastProbeTime: time('Last time we probed the condition.'),
+      lastTransitionTime: time('Last time the condition transitioned from one status to another.'),
+      reason: str("Unique, one-word, CamelCase reason for the condition's last transition."),
+      message: str('Human-readable message indicating details about the last transition.'),
+    },
+    { description: 'PodCondition contains details for the current condition of this pod.', required: ['type', 'status'] },
+  ),
+  [core('ContainerStatus')]: obj(
+    {
+      name: str('Name of the container, as in the spec.'),
+      state: ref(core('ContainerState'), "Details about the container's current condition."),
+      lastState: ref(core('ContainerState'), "Details about the container's last termination condition."),
+      ready: bool('Whether the container is currently passing its readiness check.'),
+      restartCount: int32('The number of times the container has been restarted.'),
+      image: str('The container image the container is running.'),
+      imageID: str("The image's ID."),
+      containerID: str("The container's ID, as '<type>://<container_id>'."),
+      started: bool('Whether the container has finished its postStart hook and passed its startup probe.'),
+    },
+    { description: 'The details of one container\'s current state.', required: ['name', 'ready', 'restartCount', 'image', 'imageID'] },
+  ),
+  [core('ContainerState')]: obj(
+    {
+      waiting: obj({ reason: str('Why the container is not yet running, e.g. ContainerCreating.'), message: str('Details about why the container is not yet running.') }, { description: 'Details about a waiting container.' }),
+      running: obj({ startedAt: time('When the container was last (re-)started.') }, { description: 'Details about a running container.' }),
+      terminated: obj(
+        {
+          exitCode: int32('Exit status from the last termination of the container.'),
+          signal: int32('Signal from the last termination of the container.'),
+          reason: str("Brief reason from the last termination, e.g. 'Completed'."),
+          message: str('Details about the last termination.'),
+          startedAt: time('When the previous execution of the container started.'),
+          finishedAt: time('When the container last terminated.'),
+          containerID: str("The container's ID."),
+        },
+        { description: 'Details about a terminated container.', required: ['exitCode'] },
+      ),
+    },
+    { description: 'The possible state of a container: only one of waiting, running or terminated.' },
+  ),
+};

@@ -1,0 +1,104 @@
+// Generic checks of an object against its schema: JSON types, required fields, enums (with the
+// wording of kube-openapi's validator as CRD validation reports it), and the fields the schema does not
+// know, which kube-apiserver reports (Strict: 400, Warn: 299 warnings) or drops (Ignore).
+import { child, index, notSupported, required, typeInvalid } from './field-errors.js';
+import { componentName } from './dsl.js';
+import { schemaResolver } from './resolver.js';
+import type { FieldCause, SchemaNode, SchemaResolver } from './types.js';
+
+export interface SchemaCheck {
+  /** Unknown field paths with a leading dot (`.spec.foo`, `.spec.containers[0].bar`). */
+  unknownFields: string[];
+  causes: FieldCause[];
+}
+
+/** The JSON type name kube-openapi reports for a value. */
+export function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
+const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
+
+export function checkAgainstSchema(obj: unknown, schemaName: string, components: Record<string, SchemaNode>): SchemaCheck {
+  const result: SchemaCheck = { unknownFields: [], causes: [] };
+  const root = components[schemaName];
+  if (root) walk(obj, root, '', true, schemaResolver(components), result);
+  return result;
+}
+
+function accepts(node: SchemaNode, value: unknown): boolean {
+  if (node['x-kubernetes-int-or-string']) return typeof value === 'string' || Number.isInteger(value);
+  switch (node.type) {
+    case undefined:
+      return true;
+    case 'integer':
+      return Number.isInteger(value);
+    case 'number':
+      return typeof value === 'number';
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return jsonType(value) === 'object';
+    default:
+      return typeof value === node.type;
+  }
+}
+
+function expectedType(node: SchemaNode): string {
+  return node['x-kubernetes-int-or-string'] ? 'integer,string' : String(node.type);
+}
+
+function walk(value: unknown, declared: SchemaNode, path: string, top: boolean, resolve: SchemaResolver, out: SchemaCheck): void {
+  // Absent and null mean the same to the decoder of built-in kinds.
+  if (value === null || value === undefined) return;
+  const name = (declared.$ref ?? declared.allOf?.[0]?.$ref ?? '').split('/').pop();
+  const node = resolve(declared);
+  if (name === INT_OR_STRING || name === QUANTITY) {
+    if (typeof value !== 'string' && typeof value !== 'number') out.causes.push(mismatch(path, value, 'integer,string'));
+    return;
+  }
+  if (!accepts(node, value)) {
+    out.causes.push(mismatch(path, value, expectedType(node)));
+    return;
+  }
+  if (node.enum && !node.enum.includes(value)) {
+    out.causes.push(notSupported(path, value, node.enum.map(String)));
+  }
+  if (Array.isArray(value)) {
+    if (node.items) value.forEach((item, i) => walk(item, node.items!, index(path, i), false, resolve, out));
+    return;
+  }
+  if (node.type !== 'object' || jsonType(value) !== 'object') return;
+  const fields = value as Record<string, unknown>;
+  for (const field of node.required ?? []) {
+    if (fields[field] === undefined) out.causes.push(required(child(path, field)));
+  }
+  const embedded = node['x-kubernetes-embedded-resource'] === true;
+  for (const [field, fieldValue] of Object.entries(fields)) {
+    const property = node.properties?.[field];
+    if (property) {
+      walk(fieldValue, property, child(path, field), false, resolve, out);
+    } else if (typeof node.additionalProperties === 'object') {
+      walk(fieldValue, node.additionalProperties, child(path, field), false, resolve, out);
+    } else if (embedded && field === 'metadata') {
+      walk(fieldValue, { $ref: `#/components/schemas/${componentName.meta('ObjectMeta')}` }, child(path, field), false, resolve, out);
+    } else if (!knownAnyway(node, field, top || embedded)) {
+      out.unknownFields.push(`.${child(path, field)}`);
+    }
+  }
+}
+
+function knownAnyway(node: SchemaNode, field: string, typeMetaAllowed: boolean): boolean {
+  if (node['x-kubernetes-preserve-unknown-fields'] || node.additionalProperties === true) return true;
+  if (!node.properties && node.additionalProperties === undefined) return true;
+  return typeMetaAllowed && (field === 'apiVersion' || field === 'kind');
+}
+
+function mismatch(path: string, value: unknown, expected: string): FieldCause {
+  const actual = jsonType(value);
+  return typeInvalid(path, actual, `${path} in body must be of type ${expected}: ${JSON.stringify(actual)}`);
+}

@@ -1,0 +1,3 @@
+export type * from './types.js';
+export { schemaResolver } from './resolver.js';
+export { checkAgainstSchema, type SchemaCheck } from './check.js';
