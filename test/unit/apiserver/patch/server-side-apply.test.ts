@@ -1,0 +1,185 @@
+// Server-side apply as kube-apiserver's field manager runs it: the managedFields an apply records,
+// an apply that changes nothing leaving the object identical (timestamps included, so kubectl sees
+// no change), conflicts (409 in kube's words) unless forced, and removal of fields no longer applied.
+import { describe, expect, it } from 'vitest';
+import { serverSideApply, trackManagedFields, type ServerSideApplyInput } from '../../../../src/apiserver/patch/index.js';
+import type { KubeObject } from '../../../../src/apiserver/schema/types.js';
+import { catchPatchError } from './catch-patch-error.js';
+import { components } from './components.js';
+
+type Json = any;
+
+const T1 = new Date('2026-12-02T10:00:00.600Z');
+const T2 = new Date('2026-12-02T11:00:00Z');
+const T3 = new Date('2026-12-02T12:00:00Z');
+
+function config(overrides: { replicas?: number; image?: string; labels?: Record<string, string> | null } = {}): Json {
+  const metadata: Json = { name: 'web' };
+  if (overrides.labels !== null) metadata.labels = overrides.labels ?? { app: 'web' };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata,
+    spec: {
+      replicas: overrides.replicas ?? 2,
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image: overrides.image ?? 'nginx:1.25' }] } },
+    },
+  };
+}
+
+function apply(live: KubeObject | undefined, applied: Json, more: Partial<ServerSideApplyInput> = {}) {
+  return serverSideApply({ live, applied, manager: 'kubectl', force: false, schemaName: 'Deployment', components, now: T1, ...more });
+}
+
+function update(old: KubeObject, change: (d: Json) => void, manager: string, now: Date): KubeObject {
+  const updated: Json = structuredClone(old);
+  change(updated);
+  return trackManagedFields({ old, updated, manager, operation: 'Update', schemaName: 'Deployment', components, now });
+}
+
+/** The object as the store would hold it after the create: with server-set metadata. */
+function stored(obj: KubeObject): KubeObject {
+  const copy: Json = structuredClone(obj);
+  copy.metadata = { ...copy.metadata, namespace: 'default', uid: 'u-1', resourceVersion: '5', creationTimestamp: '2026-12-02T10:00:00Z' };
+  return copy;
+}
+
+const managers = (obj: KubeObject) => (obj.metadata!.managedFields as Json[]).map((e) => [e.manager, e.operation, e.time]);
+const fieldsOf = (obj: KubeObject, manager: string) => (obj.metadata!.managedFields as Json[]).find((e) => e.manager === manager)?.fieldsV1;
+
+const KUBECTL_APPLY_FIELDS = {
+  'f:metadata': { 'f:labels': { 'f:app': {} } },
+  'f:spec': {
+    'f:replicas': {},
+    'f:selector': {},
+    'f:template': {
+      'f:metadata': { 'f:labels': { 'f:app': {} } },
+      'f:spec': { 'f:containers': { 'k:{"name":"nginx"}': { '.': {}, 'f:image': {}, 'f:name': {} } } },
+    },
+  },
+};
+
+describe('serverSideApply', () => {
+  it('creates the object with one Apply entry holding exactly the applied fields', () => {
+    const { object, conflicts } = apply(undefined, config());
+    expect(conflicts).toEqual([]);
+    const { managedFields, ...metadata } = object.metadata!;
+    expect({ ...object, metadata }).toEqual(config());
+    expect(managedFields).toEqual([
+      { manager: 'kubectl', operation: 'Apply', apiVersion: 'apps/v1', time: '2026-12-02T10:00:00Z', fieldsType: 'FieldsV1', fieldsV1: KUBECTL_APPLY_FIELDS },
+    ]);
+    expect(JSON.stringify(managedFields)).toContain('"k:{\\"name\\":\\"nginx\\"}":{".":{},"f:image":{},"f:name":{}}');
+  });
+
+  it('leaves the object byte-for-byte the same when the same configuration is applied again later', () => {
+    const live = stored(apply(undefined, config()).object);
+    const again = apply(live, config(), { now: T3 });
+    expect(JSON.stringify(again.object)).toBe(JSON.stringify(live));
+  });
+
+  it('bumps only the applier timestamp when an apply changes something', () => {
+    const live = stored(apply(undefined, config()).object);
+    const { object } = apply(live, config({ image: 'nginx:1.26' }), { now: T2 });
+    expect((object as Json).spec.template.spec.containers).toEqual([{ name: 'nginx', image: 'nginx:1.26' }]);
+    expect(managers(object)).toEqual([['kubectl', 'Apply', '2026-12-02T11:00:00Z']]);
+  });
+
+  it("refuses to change a field another manager's update owns: 409 in kube's format", () => {
+    const edited = update(stored(apply(undefined, config()).object), (d) => (d.spec.replicas = 5), 'kubectl-edit', T2);
+    const err = catchPatchError(() => apply(edited, config(), { now: T3 }));
+    expect([err.code, err.reason, err.message]).toEqual([409, 'Conflict', 'Apply failed with 1 conflict: conflict with "kubectl-edit" using apps/v1: .spec.replicas']);
+    expect(err.details).toEqual({ causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl-edit" using apps/v1', field: '.spec.replicas' }] });
+  });
+
+  it('lists several conflicts grouped by manager', () => {
+    let live = stored(apply(undefined, config()).object);
+    live = update(live, (d) => (d.spec.replicas = 5), 'kube-scaler', T2);
+    live = update(live, (d) => (d.spec.template.spec.containers[0].image = 'nginx:edited'), 'kubectl-edit', T2);
+    const err = catchPatchError(() => apply(live, config(), { now: T3 }));
+    expect(err.message).toBe(
+      'Apply failed with 2 conflicts: conflicts with "kube-scaler" using apps/v1:\n- .spec.replicas\n' +
+        'conflicts with "kubectl-edit" using apps/v1:\n- .spec.template.spec.containers[name="nginx"].image',
+    );
+    expect(err.details?.causes?.map((c) => c.field)).toEqual(['.spec.replicas', '.spec.template.spec.containers[name="nginx"].image']);
+  });
+
+  it('with force takes the field over: the value is applied and the other entry loses it', () => {
+    const edited = update(stored(apply(undefined, config()).object), (d) => (d.spec.replicas = 5), 'kubectl-edit', T2);
+    const { object, conflicts } = apply(edited, config(), { force: true, now: T3 });
+    expect((object as Json).spec.replicas).toBe(2);
+    expect(conflicts).toEqual([{ manager: '"kubectl-edit" using apps/v1', field: '.spec.replicas' }]);
+    expect(managers(object)).toEqual([['kubectl', 'Apply', '2026-12-02T12:00:00Z']]);
+    expect(fieldsOf(object, 'kubectl')).toEqual(KUBECTL_APPLY_FIELDS);
+  });
+
+  it('shares a field with another applier that applies the same value, without conflict', () => {
+    const live = stored(apply(undefined, config()).object);
+    const { object } = apply(live, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 2 } }, { manager: 'autoscaler', now: T2 });
+    expect(fieldsOf(object, 'autoscaler')).toEqual({ 'f:spec': { 'f:replicas': {} } });
+    expect(fieldsOf(object, 'kubectl')).toEqual(KUBECTL_APPLY_FIELDS);
+    // The shared field stays when one of its owners stops applying it.
+    const dropped: Json = config();
+    delete dropped.spec.replicas;
+    expect((apply(object, dropped, { now: T3 }).object as Json).spec.replicas).toBe(2);
+  });
+
+  it('removes what the applier no longer applies, unless another manager owns it', () => {
+    let live = stored(apply(undefined, config()).object);
+    live = update(live, (d) => (d.metadata.labels.tier = 'front'), 'kubectl-label', T2);
+    const { object } = apply(live, config({ labels: null }), { now: T3 });
+    expect(object.metadata!.labels).toEqual({ tier: 'front' });
+    const alone = apply(stored(apply(undefined, config()).object), config({ labels: null }), { now: T3 }).object;
+    expect('labels' in alone.metadata!).toBe(false);
+    const swapped: Json = config();
+    swapped.spec.template.spec.containers = [{ name: 'other', image: 'busybox' }];
+    expect((apply(stored(apply(undefined, config()).object), swapped, { now: T3 }).object as Json).spec.template.spec.containers).toEqual([
+      { name: 'other', image: 'busybox' },
+    ]);
+  });
+
+  it('keeps live fields nobody applied (defaults, other writers) through later applies', () => {
+    const live: Json = stored(apply(undefined, config()).object);
+    live.spec.template.spec.restartPolicy = 'Always';
+    live.spec.template.spec.containers[0].terminationMessagePath = '/dev/termination-log';
+    const { object } = apply(live, config({ image: 'nginx:1.26' }), { now: T2 });
+    expect((object as Json).spec.template.spec).toEqual({
+      containers: [{ name: 'nginx', image: 'nginx:1.26', terminationMessagePath: '/dev/termination-log' }],
+      restartPolicy: 'Always',
+    });
+  });
+
+  it('names set items by value and leaves ignored (reset) fields unowned', () => {
+    const applied: Json = { ...config(), status: { replicas: 3 } };
+    applied.metadata.finalizers = ['example.com/keep'];
+    const { object } = apply(undefined, applied, { ignoredFields: [['status']] });
+    const fields: Json = fieldsOf(object, 'kubectl');
+    expect(fields['f:metadata']['f:finalizers']).toEqual({ 'v:"example.com/keep"': {} });
+    expect('f:status' in fields).toBe(false);
+  });
+
+  it("keeps kubectl's last-applied annotation in step when kubectl applies server-side", () => {
+    const live: Json = stored(apply(undefined, config(), { manager: 'kubectl-client-side-apply' }).object);
+    live.metadata.annotations = { 'kubectl.kubernetes.io/last-applied-configuration': '{"old":true}\n' };
+    const { object } = apply(live, config(), { now: T2 });
+    expect(object.metadata!.annotations).toEqual({
+      'kubectl.kubernetes.io/last-applied-configuration':
+        '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"labels":{"app":"web"},"name":"web"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},' +
+        '"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"image":"nginx:1.25","name":"nginx"}]}}}}\n',
+    });
+  });
+
+  it.each<[string, Json, unknown, string]>([
+    ['managedFields in the configuration', { ...config(), metadata: { name: 'web', managedFields: [] } }, undefined, 'metadata.managedFields must be nil'],
+    [
+      'another version than the stored one',
+      { ...config(), apiVersion: 'apps/v1beta1' },
+      'live',
+      'Incorrect version specified in apply patch. Specified patch version: apps/v1beta1, expected: apps/v1',
+    ],
+  ])('answers 400 for %s', (_name, applied, withLive, message) => {
+    const live = withLive ? stored(apply(undefined, config()).object) : undefined;
+    const err = catchPatchError(() => apply(live, applied));
+    expect([err.code, err.reason, err.message]).toEqual([400, 'BadRequest', message]);
+  });
+});
