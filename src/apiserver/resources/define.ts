@@ -1,5 +1,5 @@
 // Builds a ResourceSpec from the few facts that differ per resource; everything else takes the
-// real apiserver's usual values (all eight verbs, key segment = plural, Name/Age table).
+// real apiserver's usual values (all eight verbs, key segment = plural, the default Name/Created At table).
 import type { FieldCause, KubeObject, ResourceSpec, SubresourceSpec, TableColumn } from '../schema/types.js';
 import { ageSince } from './human-duration.js';
 
@@ -32,9 +32,17 @@ export interface TableDefinition {
   row(obj: KubeObject, now: Date): unknown[];
 }
 
-export const NAME_AGE_TABLE: TableDefinition = {
-  columns: [NAME_COLUMN, AGE_COLUMN],
-  row: (obj, now) => [nameOf(obj), ageOf(obj, now)],
+export const CREATED_AT_COLUMN = column('Created At', AGE_COLUMN.description, { type: 'date' });
+/** The creation time as the default table convertor prints it: RFC 3339 in UTC, seconds precision. */
+export const createdAt = (obj: KubeObject) => {
+  const at = Date.parse(obj.metadata?.creationTimestamp ?? '');
+  return Number.isNaN(at) ? '0001-01-01T00:00:00Z' : new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+};
+
+/** The default table convertor's columns, for kinds without a printer (and custom resources). */
+export const NAME_CREATED_TABLE: TableDefinition = {
+  columns: [NAME_COLUMN, CREATED_AT_COLUMN],
+  row: (obj) => [nameOf(obj), createdAt(obj)],
 };
 
 export interface ResourceDefinition {
@@ -73,6 +81,6 @@ export function defineResource(definition: ResourceDefinition): ResourceSpec {
     fieldSelectors: definition.fieldSelectors ?? {},
     defaults: definition.defaults ?? (() => undefined),
     validate: definition.validate ?? (() => []),
-    table: definition.table ?? NAME_AGE_TABLE,
+    table: definition.table ?? NAME_CREATED_TABLE,
   };
 }

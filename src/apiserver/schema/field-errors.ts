@@ -1,8 +1,14 @@
 // FieldCause builders with the message wording of apimachinery's field.Error (validation/field/errors.go).
 import type { FieldCause } from './types.js';
 
+/** A value already in the form the real server prints it (Go's %#v of a struct or map). */
+export class RawValue {
+  constructor(readonly text: string) {}
+}
+
 /** A value as field.Error prints it: strings quoted, numbers and booleans bare, others as JSON. */
 export function printedValue(value: unknown): string {
+  if (value instanceof RawValue) return value.text;
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value === null || value === undefined) return 'null';
