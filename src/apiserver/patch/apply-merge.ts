@@ -23,16 +23,61 @@ export function mergeApplied(live: unknown, config: unknown, schema: ResolvedSch
   const shape = listShape(schema);
   if (Array.isArray(config) && shape.kind !== 'atomic') {
     const itemSchema = view.item(schema);
-    const applied = itemsByElement(config, shape, path);
-    const out = (live as unknown[]).map((item, index) => {
-      const element = listItemElement(shape, item, index, path);
-      const match = applied.get(element);
-      applied.delete(element);
-      return match === undefined ? item : mergeApplied(item, match, itemSchema, view, [...path, element]);
-    });
-    return [...out, ...[...applied.values()].map((item) => structuredClone(item))];
+    return mergeListItems(itemsByElement(live as unknown[], shape, path), itemsByElement(config, shape, path), (element, l, r) =>
+      mergeApplied(l, r, itemSchema, view, [...path, element]),
+    );
   }
   return structuredClone(config);
+}
+
+/**
+ * structured-merge-diff's list order: live items keep their place, applied items come in applied
+ * order, and items in both appear where the applied order puts them among the other shared items.
+ */
+function mergeListItems(
+  lhs: Map<PathElement, unknown>,
+  rhs: Map<PathElement, unknown>,
+  merge: (element: PathElement, l: unknown, r: unknown) => unknown,
+): unknown[] {
+  const lhsOrder = [...lhs.keys()];
+  const rhsOrder = [...rhs.keys()];
+  const shared = rhsOrder.filter((pe) => lhs.has(pe));
+  let nextShared = shared.shift();
+  const advanceShared = () => (nextShared = shared.shift());
+  const out: unknown[] = [];
+  let l = 0;
+  let r = 0;
+  while (l < lhsOrder.length || r < rhsOrder.length) {
+    if (l < lhsOrder.length && r < rhsOrder.length) {
+      const pe = lhsOrder[l]!;
+      if (pe === rhsOrder[r]) {
+        out.push(merge(pe, lhs.get(pe), rhs.get(pe)));
+        l++;
+        r++;
+        advanceShared();
+        continue;
+      }
+      if (rhs.has(pe) && nextShared !== undefined && nextShared !== pe) {
+        l++;
+        continue;
+      }
+    }
+    if (l < lhsOrder.length && !rhs.has(lhsOrder[l]!)) {
+      out.push(lhs.get(lhsOrder[l]!));
+      l++;
+      continue;
+    }
+    if (r < rhsOrder.length) {
+      const pe = rhsOrder[r]!;
+      out.push(merge(pe, lhs.get(pe), rhs.get(pe)));
+      r++;
+      if (nextShared === pe) advanceShared();
+      continue;
+    }
+    // A live item the applied list already placed.
+    l++;
+  }
+  return out;
 }
 
 /**

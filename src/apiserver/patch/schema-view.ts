@@ -28,13 +28,13 @@ export class SchemaView {
     this.resolve = schemaResolver(components);
   }
 
-  /** Resolves a field's node, letting the wrapper's own extensions win over the target's. */
+  /** Resolves a field's node, letting the wrapper's own extensions (and field default) win over the target's. */
   resolved(node: SchemaNode | undefined): ResolvedSchema | undefined {
     if (!node) return undefined;
     const target = this.resolve(node);
     if (target === node) return { node };
     const ref = node.$ref ?? node.allOf?.[0]?.$ref;
-    const wrapperExtensions = Object.fromEntries(Object.entries(node).filter(([k]) => k.startsWith('x-kubernetes-')));
+    const wrapperExtensions = Object.fromEntries(Object.entries(node).filter(([k]) => k.startsWith('x-kubernetes-') || k === 'default'));
     return {
       node: { ...target, ...wrapperExtensions },
       ...(ref?.startsWith(COMPONENTS) ? { refName: ref.slice(COMPONENTS.length) } : {}),

@@ -70,16 +70,18 @@ function collectFields(value: unknown, schema: ResolvedSchema | undefined, path:
 
 /**
  * kube compares typed Go objects, where some fields exist even when nobody set them: non-pointer
- * structs (metadata, spec, status, templates, strategies, resources) as `{}`, judged here by the
- * component's name, and fields without omitempty (the schema's `required`) as null. Changing such a
- * field modifies it rather than adding it, so its own path is not recorded, only what it holds.
+ * structs (metadata, spec, status, templates, strategies, resources) as `{}`, which kube's OpenAPI
+ * marks with `default: {}` (failing that, judged by the component's name), and fields without
+ * omitempty (the schema's `required`) as null. Changing such a field modifies it rather than adding
+ * it, so its own path is not recorded, only what it holds.
  */
 const VALUE_STRUCT = /(ObjectMeta|Spec|Status|Strategy|ResourceRequirements)$/;
 const ZERO = Symbol('zero value');
 
 function present(value: unknown, schema: ResolvedSchema | undefined, required: boolean): unknown {
   if (value !== undefined && value !== null) return value;
-  if (isStruct(schema) && VALUE_STRUCT.test(schema?.refName ?? '')) return {};
+  const zeroStruct = isPlainObject(schema?.node.default) && Object.keys(schema.node.default).length === 0;
+  if (isStruct(schema) && (zeroStruct || VALUE_STRUCT.test(schema?.refName ?? ''))) return {};
   return required ? ZERO : undefined;
 }
 

@@ -74,6 +74,8 @@ export const components: Record<string, SchemaNode> = {
       args: { type: 'array', items: str, 'x-kubernetes-list-type': 'atomic' },
       env: keyed(ref('EnvVar'), 'name'),
       ports: keyed(ref('ContainerPort'), 'containerPort', ['containerPort', 'protocol']),
+      // An inline non-pointer struct: kube's OpenAPI gives such fields `default: {}`.
+      resources: { type: 'object', properties: { limits: stringMap }, default: {} },
     },
   },
   EnvVar: { type: 'object', required: ['name'], properties: { name: str, value: str } },

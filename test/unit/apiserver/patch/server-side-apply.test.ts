@@ -138,6 +138,16 @@ describe('serverSideApply', () => {
     ]);
   });
 
+  it("orders a merged list as structured-merge-diff does: others' items in place, applied items in applied order", () => {
+    const created: Json = config();
+    created.spec.template.spec.containers = ['a', 'b', 'c'].map((name) => ({ name, image: name }));
+    const live = stored(trackManagedFields({ old: undefined, updated: created, manager: 'kubectl-create', operation: 'Update', schemaName: 'Deployment', components, now: T1 }));
+    const applied: Json = config();
+    applied.spec.template.spec.containers = ['c', 'a'].map((name) => ({ name, image: name }));
+    const { object } = apply(live, applied, { now: T2 });
+    expect((object as Json).spec.template.spec.containers.map((c: Json) => c.name)).toEqual(['b', 'c', 'a']);
+  });
+
   it('keeps live fields nobody applied (defaults, other writers) through later applies', () => {
     const live: Json = stored(apply(undefined, config()).object);
     live.spec.template.spec.restartPolicy = 'Always';

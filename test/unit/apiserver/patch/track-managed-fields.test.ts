@@ -82,6 +82,13 @@ describe('trackManagedFields', () => {
     ]);
   });
 
+  it('does not count a struct Go always has (default {}) as added, only what it holds', () => {
+    const out = track(created(), change(created(), (d) => (d.spec.template.spec.containers[0].resources = { limits: { cpu: '1' } })), 'kubectl-edit', T2);
+    expect(entries(out)[1][3]).toEqual({
+      'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"nginx"}': { 'f:resources': { 'f:limits': { '.': {}, 'f:cpu': {} } } } } } } },
+    });
+  });
+
   it('leaves entries and timestamps alone for a write that changes nothing', () => {
     const before = created();
     expect(track(before, structuredClone(before), 'kubectl-replace', T3)).toEqual(before);
