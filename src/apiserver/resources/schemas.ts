@@ -7,7 +7,7 @@ import { apiextensionsSchemas } from './schemas/apiextensions.js';
 import { clusterSchemas } from './schemas/cluster.js';
 import { configSchemas } from './schemas/config.js';
 import { containerSchemas } from './schemas/container.js';
-import { metaSchemas } from './schemas/meta.js';
+import { metaSchemas, operationSchemas } from './schemas/meta.js';
 import { nodeSchemas } from './schemas/node.js';
 import { podSchemas } from './schemas/pod.js';
 import { schedulingSchemas } from './schemas/scheduling.js';
@@ -26,6 +26,7 @@ export function builtinSchemas(): Record<string, SchemaNode> {
 function build(): Record<string, SchemaNode> {
   const components: Record<string, SchemaNode> = {
     ...metaSchemas,
+    ...operationSchemas,
     ...containerSchemas,
     ...volumeSchemas,
     ...schedulingSchemas,

@@ -1,5 +1,5 @@
 // meta/v1 and the apimachinery value types every kind uses.
-import { anyJson, bool, componentName, int64, keyedList, list, map, obj, oneOf, ref, str, time } from '../../schema/dsl.js';
+import { anyJson, bool, componentName, int32, int64, keyedList, list, map, obj, oneOf, ref, str, time } from '../../schema/dsl.js';
 import type { SchemaNode } from '../../schema/types.js';
 
 const meta = componentName.meta;
@@ -129,3 +129,35 @@ export const metaSchemas: Record<string, SchemaNode> = {
 
 /** Conditions lists merge on `type` in every kind that has them. */
 export const conditionList = (item: SchemaNode, description: string) => keyedList(item, 'type', description);
+
+/** The meta/v1 types every group-version document references in its operations. */
+export const operationSchemas: Record<string, SchemaNode> = {
+  [componentName.meta('Patch')]: obj({}, { description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.' }),
+  [componentName.meta('Status')]: obj(
+    {
+      apiVersion: str('APIVersion defines the versioned schema of this representation of an object.'),
+      kind: str('Kind is a string value representing the REST resource this object represents.'),
+      metadata: ref(componentName.meta('ListMeta'), 'Standard list metadata.', { default: {} }),
+      status: str('Status of the operation. One of: "Success" or "Failure".'),
+      message: str('A human-readable description of the status of this operation.'),
+      reason: str('A machine-readable description of why this operation is in the "Failure" status.'),
+      details: ref(componentName.meta('StatusDetails'), 'Extended data associated with the reason.'),
+      code: int32('Suggested HTTP return code for this status, 0 if not set.'),
+    },
+    { description: 'Status is a return value for calls that do not return other objects.', extra: { 'x-kubernetes-group-version-kind': [{ group: '', version: 'v1', kind: 'Status' }] } },
+  ),
+  [componentName.meta('StatusDetails')]: obj(
+    {
+      name: str('The name attribute of the resource associated with the status StatusReason.'),
+      group: str('The group attribute of the resource associated with the status StatusReason.'),
+      kind: str('The kind attribute of the resource associated with the status StatusReason.'),
+      uid: str('UID of the resource.'),
+      causes: list(
+        obj({ reason: str('A machine-readable description of the cause of the error.'), message: str('A human-readable description of the cause of the error.'), field: str('The field of the resource that has caused this error.') }),
+        { description: 'The Causes array includes more details associated with the StatusReason failure.', listType: 'atomic' },
+      ),
+      retryAfterSeconds: int32('If specified, the time in seconds before the operation should be retried.'),
+    },
+    { description: 'StatusDetails is a set of additional properties that MAY be set by the server to provide additional information about a response.' },
+  ),
+};
