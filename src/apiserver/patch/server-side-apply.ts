@@ -17,7 +17,7 @@ import {
   withoutSystemFields,
   type ManagerRecord,
 } from './managed-fields.js';
-import { applyConflictError, conflictsWith, ignoredPaths, settleOthers, trackedChanges, type IgnoredFields } from './ownership.js';
+import { applyConflictError, conflictsWith, ignoredPaths, settleOthers, trackedChanges, type Conflict, type IgnoredFields } from './ownership.js';
 import { badRequest } from './patch-error.js';
 import { removePath, mergeApplied } from './apply-merge.js';
 import { SchemaView, type ResolvedSchema } from './schema-view.js';
@@ -74,7 +74,9 @@ export function serverSideApply(input: ServerSideApplyInput): { object: KubeObje
 
   const changes = trackedChanges(liveBody, merged, schema, view, ignored);
   const conflicts = conflictsWith(others, selfIdentity, changes);
-  if (conflicts.length > 0 && !force) throw applyConflictError(conflicts);
+  if (conflicts.length > 0 && !force && !upgradesClientSideApply(manager, liveBody, conflicts, schema, view)) {
+    throw applyConflictError(conflicts);
+  }
   settleOthers(others, selfIdentity, conflicts, changes.removed);
 
   const changed = !jsonEqual(liveBody, merged);
@@ -102,6 +104,24 @@ function prune(merged: JsonMap, lastSet: FieldSet, ownedNow: FieldSet[], schema:
   }
 }
 
+
+/**
+ * kubectl's first server-side apply over an object it managed client-side may take over the fields
+ * its last-applied annotation lists, without conflict (kube's lastAppliedManager).
+ */
+function upgradesClientSideApply(manager: string, live: JsonMap, conflicts: readonly Conflict[], schema: ResolvedSchema | undefined, view: SchemaView): boolean {
+  if (manager !== 'kubectl') return false;
+  const annotations = isPlainObject(live.metadata) ? live.metadata.annotations : undefined;
+  const lastApplied = isPlainObject(annotations) ? annotations[LAST_APPLIED] : undefined;
+  if (typeof lastApplied !== 'string') return false;
+  let allowed: FieldSet;
+  try {
+    allowed = appliedFieldSet(JSON.parse(lastApplied), schema, view);
+  } catch {
+    return false;
+  }
+  return conflicts.every((c) => allowed.has(c.path));
+}
 
 /**
  * kubectl's server-side apply keeps an existing client-side-apply annotation in step with what it

@@ -179,6 +179,17 @@ describe('serverSideApply', () => {
     });
   });
 
+  it('lets kubectl take over, without conflict, the fields its client-side apply annotation lists', () => {
+    const csa: Json = config();
+    csa.metadata.annotations = { 'kubectl.kubernetes.io/last-applied-configuration': `${JSON.stringify(config())}\n` };
+    const live = stored(trackManagedFields({ old: undefined, updated: csa, manager: 'kubectl-client-side-apply', operation: 'Update', schemaName: 'Deployment', components, now: T1 }));
+    const { object } = apply(live, config({ image: 'nginx:1.26' }), { now: T2 });
+    expect((object as Json).spec.template.spec.containers[0].image).toBe('nginx:1.26');
+    expect(JSON.stringify(fieldsOf(object, 'kubectl-client-side-apply'))).not.toContain('f:image');
+    const err = catchPatchError(() => apply(live, config({ image: 'nginx:1.26' }), { manager: 'other-tool', now: T2 }));
+    expect(err.message).toBe('Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.template.spec.containers[name="nginx"].image');
+  });
+
   it.each<[string, Json, unknown, string]>([
     ['managedFields in the configuration', { ...config(), metadata: { name: 'web', managedFields: [] } }, undefined, 'metadata.managedFields must be nil'],
     [
