@@ -24,6 +24,12 @@ describe('applyMergePatch', () => {
     expect(out).toEqual({ a: { c: 2 } });
   });
 
+  it('prunes nulls from objects inside a value that replaces a non-object, but not from an array replacing an object member', () => {
+    const live: any = { a: 'scalar', b: { c: 1 }, o: { p: { q: 1 } } };
+    const out: any = applyMergePatch(live, { a: [{ x: null, y: 1 }, null], b: { c: [{ z: null }] }, n: { m: null, k: [null] }, o: { p: [{ z: null }] } });
+    expect(out).toEqual({ a: [{ y: 1 }, null], b: { c: [{}] }, n: { k: [null] }, o: { p: [{ z: null }] } });
+  });
+
   it.each([[null], [[1]], ['x'], [3]])('a body of %j is Invalid JSON Patch', (patch) => {
     const err = catchPatchError(() => applyMergePatch(deployment(), patch));
     expect([err.code, err.reason, err.message]).toEqual([400, 'BadRequest', 'Invalid JSON Patch']);
