@@ -1,8 +1,12 @@
-// Generic checks of an object against its schema: JSON types, required fields, enums (with the
-// wording of kube-openapi's validator as CRD validation reports it), and the fields the schema does not
-// know, which kube-apiserver reports (Strict: 400, Warn: 299 warnings) or drops (Ignore).
-import { child, index, notSupported, required, typeInvalid } from './field-errors.js';
-import { componentName } from './dsl.js';
+// Generic checks of an object against its schema, with the wording of kube-openapi's validator as
+// CRD validation reports it: JSON types for every kind; for custom resources (whose schemas are the
+// validation) also required fields, enums, nullable, bounds, lengths, item counts and patterns; and
+// the fields the schema does not know, which kube-apiserver reports (Strict: 400, Warn: 299 warnings)
+// or drops (Ignore, and pruning). Built-in kinds leave required fields and enums to their own
+// validation, as kube-apiserver does, so a cause is never reported twice.
+import { child, index, required, typeInvalid } from './field-errors.js';
+import { constraintCauses } from './constraints.js';
+import { componentName, isBuiltinSchema } from './dsl.js';
 import { schemaResolver } from './resolver.js';
 import type { FieldCause, SchemaNode, SchemaResolver } from './types.js';
 
@@ -26,8 +30,16 @@ const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 export function checkAgainstSchema(obj: unknown, schemaName: string, components: Record<string, SchemaNode>): SchemaCheck {
   const result: SchemaCheck = { unknownFields: [], causes: [] };
   const root = components[schemaName];
-  if (root) walk(obj, root, '', true, schemaResolver(components), result);
+  const structural = !isBuiltinSchema(schemaName);
+  if (root) walk(obj, root, '', { top: true, structural, resolve: schemaResolver(components), out: result });
   return result;
+}
+
+interface Walk {
+  top: boolean;
+  structural: boolean;
+  resolve: SchemaResolver;
+  out: SchemaCheck;
 }
 
 function accepts(node: SchemaNode, value: unknown): boolean {
@@ -52,11 +64,16 @@ function expectedType(node: SchemaNode): string {
   return node['x-kubernetes-int-or-string'] ? 'integer,string' : String(node.type);
 }
 
-function walk(value: unknown, declared: SchemaNode, path: string, top: boolean, resolve: SchemaResolver, out: SchemaCheck): void {
-  // Absent and null mean the same to the decoder of built-in kinds.
-  if (value === null || value === undefined) return;
-  const name = (declared.$ref ?? declared.allOf?.[0]?.$ref ?? '').split('/').pop();
+function walk(value: unknown, declared: SchemaNode, path: string, context: Walk): void {
+  const { resolve, out, structural } = context;
   const node = resolve(declared);
+  if (value === undefined) return;
+  // Null is absent to the decoder of built-in kinds; custom resources accept it only where nullable.
+  if (value === null) {
+    if (structural && node.nullable !== true && node.type) out.causes.push(mismatch(path, value, expectedType(node)));
+    return;
+  }
+  const name = (declared.$ref ?? declared.allOf?.[0]?.$ref ?? '').split('/').pop();
   if (name === INT_OR_STRING || name === QUANTITY) {
     if (typeof value !== 'string' && typeof value !== 'number') out.causes.push(mismatch(path, value, 'integer,string'));
     return;
@@ -65,28 +82,25 @@ function walk(value: unknown, declared: SchemaNode, path: string, top: boolean, 
     out.causes.push(mismatch(path, value, expectedType(node)));
     return;
   }
-  if (node.enum && !node.enum.includes(value)) {
-    out.causes.push(notSupported(path, value, node.enum.map(String)));
-  }
+  if (structural) out.causes.push(...constraintCauses(node, value, path));
+  const next = { ...context, top: false };
   if (Array.isArray(value)) {
-    if (node.items) value.forEach((item, i) => walk(item, node.items!, index(path, i), false, resolve, out));
+    if (node.items) value.forEach((item, i) => walk(item, node.items!, index(path, i), next));
     return;
   }
   if (node.type !== 'object' || jsonType(value) !== 'object') return;
   const fields = value as Record<string, unknown>;
-  for (const field of node.required ?? []) {
-    if (fields[field] === undefined) out.causes.push(required(child(path, field)));
-  }
+  if (structural) for (const field of node.required ?? []) if (fields[field] === undefined) out.causes.push(required(child(path, field)));
   const embedded = node['x-kubernetes-embedded-resource'] === true;
   for (const [field, fieldValue] of Object.entries(fields)) {
     const property = node.properties?.[field];
     if (property) {
-      walk(fieldValue, property, child(path, field), false, resolve, out);
+      walk(fieldValue, property, child(path, field), next);
     } else if (typeof node.additionalProperties === 'object') {
-      walk(fieldValue, node.additionalProperties, child(path, field), false, resolve, out);
+      walk(fieldValue, node.additionalProperties, child(path, field), next);
     } else if (embedded && field === 'metadata') {
-      walk(fieldValue, { $ref: `#/components/schemas/${componentName.meta('ObjectMeta')}` }, child(path, field), false, resolve, out);
-    } else if (!knownAnyway(node, field, top || embedded)) {
+      walk(fieldValue, { $ref: `#/components/schemas/${componentName.meta('ObjectMeta')}` }, child(path, field), next);
+    } else if (!knownAnyway(node, field, context.top || embedded)) {
       out.unknownFields.push(`.${child(path, field)}`);
     }
   }

@@ -121,3 +121,6 @@ export function listSchema(gvk: { group: string; version: string; kind: string }
     extra: { 'x-kubernetes-group-version-kind': [gvk] },
   });
 }
+
+/** Whether a component is one of Kubernetes' own types (rather than a custom resource's schema). */
+export const isBuiltinSchema = (name: string) => /^io\.k8s\.(api|apiextensions-apiserver\.pkg|apimachinery\.pkg)\./.test(name);

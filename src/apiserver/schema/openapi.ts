@@ -3,7 +3,7 @@
 // fieldValidation parameter, so kubectl trusts server-side validation) and the schemas `kubectl
 // explain` and client-side apply's strategic merge read.
 import { createHash } from 'node:crypto';
-import { componentName, refName } from './dsl.js';
+import { componentName, isBuiltinSchema, refName } from './dsl.js';
 import type { ResourceSpec, SchemaNode } from './types.js';
 
 export interface OpenApiDocument {
@@ -131,15 +131,13 @@ export function openApiV3Document(groupVersion: string, specs: readonly Resource
   const paths: OpenApiDocument['paths'] = {};
   const names = [componentName.meta('Patch'), componentName.meta('Status'), componentName.meta('DeleteOptions')];
   for (const spec of served) {
-    Object.assign(paths, resourcePaths(spec, isBuiltin(spec)));
+    Object.assign(paths, resourcePaths(spec, isBuiltinSchema(spec.schemaName)));
     names.push(spec.schemaName, `${spec.schemaName}List`);
     for (const sub of spec.subresources) if (sub.name === 'scale' && sub.responseKind) names.push(componentName.api(sub.responseKind.group, sub.responseKind.version, sub.responseKind.kind));
   }
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths, components: { schemas: closure(names, components) } };
 }
 
-/** Built-in kinds are named io.k8s.*; custom resources use their group reversed. */
-const isBuiltin = (spec: ResourceSpec) => spec.schemaName.startsWith('io.k8s.');
 
 export function documentHash(document: OpenApiDocument): string {
   return createHash('sha512').update(JSON.stringify(document)).digest('hex').toUpperCase();
