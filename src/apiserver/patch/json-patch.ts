@@ -1,7 +1,8 @@
 // RFC 6902 JSON patch as kube-apiserver applies it (evanphx/json-patch v4 behind handlers/patch.go):
 // a body that is not a list of operations is a 400 carrying the decoder's message; an operation that
 // cannot be applied (failed test, missing path, unknown op) is the generic 422, whose message kube
-// does not pass on; more than 10000 operations is a 413.
+// does not pass on; more than 10000 operations is a 413. As there, testing for null passes on an
+// absent member.
 import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import type { KubeObject } from '../schema/types.js';
@@ -19,12 +20,39 @@ export function applyJsonPatch(obj: KubeObject, patch: unknown): KubeObject {
       `Request entity too large: The allowed maximum operations in a JSON patch is ${MAX_OPERATIONS}, got ${operations.length}`,
     );
   }
-  try {
-    const { newDocument } = fastJsonPatch.applyPatch(structuredClone(obj), operations, true, true, true);
-    return newDocument;
-  } catch {
-    throw genericUnprocessable();
+  let doc = structuredClone(obj);
+  for (const operation of operations) {
+    if (isNullTest(operation)) {
+      if (!nullTestPasses(doc, operation.path)) throw genericUnprocessable();
+      continue;
+    }
+    try {
+      doc = fastJsonPatch.applyOperation(doc, operation, true, true, true).newDocument;
+    } catch {
+      throw genericUnprocessable();
+    }
   }
+  return doc;
+}
+
+/** A `test` for null (or with no value), which evanphx/json-patch passes when the member is absent. */
+function isNullTest(operation: Operation): operation is Operation & { path: string } {
+  const value = (operation as { value?: unknown }).value;
+  return operation.op === 'test' && typeof operation.path === 'string' && (value === null || value === undefined);
+}
+
+function nullTestPasses(doc: unknown, path: string): boolean {
+  const cut = path.lastIndexOf('/');
+  if (cut < 0) return false;
+  let parent: unknown;
+  let member: unknown;
+  try {
+    parent = cut === 0 ? doc : fastJsonPatch.getValueByPointer(doc, path.slice(0, cut));
+    member = fastJsonPatch.getValueByPointer(doc, path);
+  } catch {
+    return false;
+  }
+  return typeof parent === 'object' && parent !== null && (member === undefined || member === null);
 }
 
 /** jsonpatch.DecodePatch: a JSON array of JSON objects; `null` is an empty patch. */

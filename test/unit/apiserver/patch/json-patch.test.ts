@@ -14,6 +14,7 @@ describe('applyJsonPatch', () => {
     ['passing test then replace', [{ op: 'test', path: '/spec/replicas', value: 2 }, { op: 'replace', path: '/spec/replicas', value: 3 }], (d: any) => expect(d.spec.replicas).toBe(3)],
     ['move', [{ op: 'move', from: '/metadata/labels/app', path: '/metadata/labels/name' }], (d: any) => expect(d.metadata.labels).toEqual({ name: 'web' })],
     ['null body is an empty patch', null, (d: any) => expect(d).toEqual(deployment())],
+    ['testing an absent member for null passes', [{ op: 'test', path: '/metadata/annotations', value: null }, { op: 'add', path: '/metadata/annotations', value: { a: 'b' } }], (d: any) => expect(d.metadata.annotations).toEqual({ a: 'b' })],
   ])('%s', (_name, patch, check) => {
     const live = deployment();
     check(applyJsonPatch(live, patch));
@@ -22,6 +23,8 @@ describe('applyJsonPatch', () => {
 
   it.each([
     ['a failed test', [{ op: 'test', path: '/spec/replicas', value: 9 }]],
+    ['testing a set member for null', [{ op: 'test', path: '/spec/replicas', value: null }]],
+    ['testing for null under a missing parent', [{ op: 'test', path: '/status/replicas', value: null }]],
     ['removing a missing path', [{ op: 'remove', path: '/spec/paused' }]],
     ['replacing a missing path', [{ op: 'replace', path: '/metadata/annotations', value: {} }]],
     ['adding under a missing parent', [{ op: 'add', path: '/status/conditions/0', value: {} }]],
