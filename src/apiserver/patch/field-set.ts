@@ -8,7 +8,6 @@ export type FieldPath = readonly PathElement[];
 
 export const fieldElement = (name: string): PathElement => `f:${name}`;
 export const valueElement = (value: unknown): PathElement => `v:${JSON.stringify(value)}`;
-export const indexElement = (index: number): PathElement => `i:${index}`;
 
 /** A list-map item's element: its key fields, sorted by name, as a JSON object. */
 export function keyElement(keys: readonly string[], item: JsonMap): PathElement {
@@ -95,10 +94,6 @@ export class FieldSet {
   recursiveDifference(prefixes: readonly FieldPath[]): FieldSet {
     const under = (path: FieldPath, prefix: FieldPath) => prefix.length <= path.length && prefix.every((e, i) => path[i] === e);
     return FieldSet.fromPaths(this.paths().filter((p) => !prefixes.some((prefix) => under(p, prefix))));
-  }
-
-  equals(other: FieldSet): boolean {
-    return JSON.stringify(this.toFieldsV1()) === JSON.stringify(other.toFieldsV1());
   }
 
   /** The FieldsV1 object: `.` first, then elements in structured-merge-diff's order. */

@@ -111,7 +111,7 @@ function indexIn(list: unknown[], item: unknown, mergeKey: string, kind: Element
 }
 
 /** Splits a patch list into its items and its `$patch: delete` items. */
-export function splitDeletions(list: unknown[]): [unknown[], unknown[]] {
+function splitDeletions(list: unknown[]): [unknown[], unknown[]] {
   const kept: unknown[] = [];
   const deletions: unknown[] = [];
   for (const item of list) {

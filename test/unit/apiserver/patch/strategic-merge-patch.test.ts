@@ -127,6 +127,13 @@ describe('applyStrategicMergePatch', () => {
       { template: { spec: { containers: [c('n')] } } },
     ],
     ['a scalar replaces a map and a map a scalar', { ...deployment(), spec: { replicas: 1 } }, { spec: { replicas: { odd: true } } }, (out) => out.spec.replicas, { odd: true }],
+    [
+      "kubectl's switch to Recreate: $retainKeys on the strategy drops rollingUpdate",
+      { ...deployment(), spec: { ...deployment().spec, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%' } } } },
+      { spec: { strategy: { $retainKeys: ['type'], rollingUpdate: null, type: 'Recreate' } } },
+      (out) => out.spec.strategy,
+      { type: 'Recreate' },
+    ],
     ['a null patch changes nothing', deployment(), null, (out) => out, deployment()],
   ])('%s', (_name, live, patch, pick, expected) => {
     expect(pick(smp(live, patch))).toEqual(expected);
