@@ -90,6 +90,7 @@ function versionText(): string {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'apiserver') return (await import('./apiserver-command.js')).runApiserver(process.argv.slice(3));
   program.parse();
   const o = program.opts<Record<string, string>>();
   if (o['version']) {

@@ -1,0 +1,23 @@
+// What `barge apiserver` is started with: kube-apiserver's flags, parsed.
+
+export interface ApiserverOptions {
+  /** etcd v3 endpoints (a Barge cluster or a real etcd). */
+  readonly etcdServers: readonly string[];
+  /** The key prefix every object lives under (kube-apiserver's --etcd-prefix). */
+  readonly etcdPrefix: string;
+  readonly etcdCaFile?: string;
+  readonly etcdCertFile?: string;
+  readonly etcdKeyFile?: string;
+  readonly securePort: number;
+  readonly bindAddress: string;
+  readonly tlsCertFile?: string;
+  readonly tlsPrivateKeyFile?: string;
+  /** Where generated certificates and admin.conf go. */
+  readonly certDir: string;
+  readonly serviceClusterIpRange: string;
+  /** Events kept per resource in the watch cache's window. */
+  readonly watchCacheSize: number;
+  /** How often watchers that allow them get a BOOKMARK. */
+  readonly bookmarkIntervalMs: number;
+  readonly log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+}
