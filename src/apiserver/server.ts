@@ -1,0 +1,115 @@
+// The apiserver: HTTPS in front of the resource handlers, discovery and health, over an etcd v3 store.
+
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { StoreClient } from '../client/etcd/store-client.js';
+import { servingCertificates, writeAdminKubeconfig } from './certs/serving-certs.js';
+import type { ApiContext } from './context.js';
+import { methodNotAllowed, pathNotFound } from './errors/status.js';
+import { dispatch } from './handlers/dispatch.js';
+import { nonResourceHandler } from './http/non-resource.js';
+import { resourceRequest } from './http/request-info.js';
+import { writeError } from './http/respond.js';
+import { ApiMetrics } from './metrics/request-metrics.js';
+import type { ApiserverOptions } from './options.js';
+import { createSystemNamespaces } from './registry/system-namespaces.js';
+import { ResourceRegistry } from './registry/resource-registry.js';
+import { builtinResources, builtinSchemas } from './resources/index.js';
+import { checkAgainstSchema } from './schema/index.js';
+import { EtcdStore } from './storage/etcd-store.js';
+import { CacherPool } from './watch/cacher-pool.js';
+
+export interface RunningApiserver {
+  /** https://host:port */
+  readonly url: string;
+  readonly kubeconfigFile: string;
+  close(): Promise<void>;
+}
+
+async function etcdTls(options: ApiserverOptions) {
+  if (!options.etcdCaFile && !options.etcdCertFile) return undefined;
+  const read = (file: string | undefined) => (file ? readFile(file) : Promise.resolve(undefined));
+  const [ca, cert, key] = await Promise.all([read(options.etcdCaFile), read(options.etcdCertFile), read(options.etcdKeyFile)]);
+  return { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}), skipVerify: false };
+}
+
+function clientHost(bindAddress: string): string {
+  if (bindAddress === '0.0.0.0' || bindAddress === '') return '127.0.0.1';
+  if (bindAddress === '::') return '[::1]';
+  return bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress;
+}
+
+function metricsVerb(req: IncomingMessage, verb: string | undefined): string {
+  return (verb ?? req.method ?? '').toUpperCase();
+}
+
+export async function startApiserver(options: ApiserverOptions): Promise<RunningApiserver> {
+  const tls = await etcdTls(options);
+  const client = new StoreClient({ endpoints: options.etcdServers, ...(tls ? { tls } : {}) });
+  const components = builtinSchemas();
+  const store = new EtcdStore(client, options.etcdPrefix);
+  const ctx: ApiContext = {
+    registry: new ResourceRegistry(builtinResources()),
+    store,
+    cachers: new CacherPool(client, { windowSize: options.watchCacheSize, bookmarkIntervalMs: options.bookmarkIntervalMs, log: options.log }),
+    components,
+    checkSchema: (obj, schemaName) => checkAgainstSchema(obj, schemaName, components),
+    options,
+    now: () => new Date(),
+  };
+  await createSystemNamespaces(ctx);
+  const metrics = new ApiMetrics();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = process.hrtime.bigint();
+    const url = new URL(req.url ?? '/', 'https://apiserver');
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname;
+    const request = resourceRequest(req.method ?? 'GET', path, url.searchParams);
+    res.on('finish', () => {
+      if (typeof request !== 'object') return;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const scope = request.namespace !== undefined ? 'namespace' : request.name !== undefined ? 'resource' : 'cluster';
+      metrics.request({ verb: metricsVerb(req, request.verb), group: request.group, version: request.version, resource: request.resource, subresource: request.subresource ?? '', scope }, res.statusCode, seconds);
+    });
+    try {
+      const other = req.method === 'GET' || req.method === 'HEAD' ? nonResourceHandler(ctx, metrics, req, res, path, url.searchParams) : undefined;
+      if (other) await other();
+      else if (request === 'bad-method') throw methodNotAllowed(req.method ?? '');
+      else if (request) await dispatch(ctx, request, req, res, url.searchParams);
+      else throw pathNotFound();
+    } catch (err) {
+      if (!(err instanceof Error && 'toStatus' in err)) options.log('error', 'request failed', { method: req.method, url: req.url, error: err instanceof Error ? err.stack : String(err) });
+      writeError(res, err);
+    }
+  };
+
+  const certs = await servingCertificates({
+    certDir: options.certDir,
+    hosts: ['127.0.0.1', '::1', options.bindAddress].filter((h) => h !== '0.0.0.0' && h !== '::'),
+    ...(options.tlsCertFile ? { tlsCertFile: options.tlsCertFile } : {}),
+    ...(options.tlsPrivateKeyFile ? { tlsPrivateKeyFile: options.tlsPrivateKeyFile } : {}),
+  });
+  const server: Server = createServer({ cert: certs.cert, key: certs.key }, (req, res) => void handle(req, res));
+  // Watches stay open for up to an hour.
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 90_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.securePort, options.bindAddress, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `https://${clientHost(options.bindAddress)}:${port}`;
+  const kubeconfigFile = await writeAdminKubeconfig(options.certDir, url, certs);
+  return {
+    url,
+    kubeconfigFile,
+    close: async () => {
+      ctx.cachers.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      client.close();
+    },
+  };
+}
