@@ -18,7 +18,7 @@ import {
   type ManagerRecord,
 } from './managed-fields.js';
 import { applyConflictError, conflictsWith, ignoredPaths, settleOthers, trackedChanges, type Conflict, type IgnoredFields } from './ownership.js';
-import { badRequest } from './patch-error.js';
+import { badRequest, unknownError } from './patch-error.js';
 import { removePath, mergeApplied } from './apply-merge.js';
 import { SchemaView, type ResolvedSchema } from './schema-view.js';
 import { appliedFieldSet } from './typed-walk.js';
@@ -33,6 +33,8 @@ export interface ServerSideApplyInput {
   /** The `fieldManager` query parameter (required for apply). */
   readonly manager: string;
   readonly force: boolean;
+  /** The endpoint's group/version (`apps/v1`); an applied configuration of another version is a 400. Defaults to the live object's. */
+  readonly apiVersion?: string;
   /** The kind's schema in `components`; undefined treats the object as schemaless (granular maps, atomic lists). */
   readonly schemaName: string | undefined;
   readonly components: Record<string, SchemaNode>;
@@ -53,10 +55,11 @@ export interface ForcedConflict {
 /** Throws the 409 PatchError on conflicts unless `force`; with force, `conflicts` lists what changed hands. */
 export function serverSideApply(input: ServerSideApplyInput): { object: KubeObject; conflicts: ForcedConflict[] } {
   const { live, applied, manager, force, now } = input;
-  if (applied.metadata?.managedFields !== undefined) throw badRequest('metadata.managedFields must be nil');
-  if (live?.apiVersion !== undefined && applied.apiVersion !== live.apiVersion) {
-    throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${applied.apiVersion ?? ''}, expected: ${live.apiVersion}`);
+  const expectedVersion = input.apiVersion ?? live?.apiVersion;
+  if (expectedVersion !== undefined && applied.apiVersion !== expectedVersion) {
+    throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${applied.apiVersion ?? ''}, expected: ${expectedVersion}`);
   }
+  if (applied.metadata?.managedFields !== undefined) throw badRequest('metadata.managedFields must be nil');
   const view = new SchemaView(input.components);
   const schema = input.schemaName === undefined ? undefined : view.byName(input.schemaName);
   const ignored = ignoredPaths(input.ignoredFields);
@@ -66,7 +69,7 @@ export function serverSideApply(input: ServerSideApplyInput): { object: KubeObje
   const selfIdentity = managerIdentity({ manager, operation: 'Apply', apiVersion: '', subresource });
   const previous = records.find((r) => managerIdentity(r) === selfIdentity);
   const others = records.filter((r) => r !== previous);
-  const appliedSet = withoutSystemFields(appliedFieldSet(applied, schema, view)).recursiveDifference(ignored);
+  const appliedSet = withoutSystemFields(asTypedPatchObject(applied, () => appliedFieldSet(applied, schema, view))).recursiveDifference(ignored);
 
   const liveBody = structuredClone(live ?? {}) as JsonMap;
   const merged = mergeApplied(structuredClone(liveBody), applied, schema, view) as JsonMap;
@@ -85,7 +88,8 @@ export function serverSideApply(input: ServerSideApplyInput): { object: KubeObje
     operation: 'Apply',
     apiVersion: applied.apiVersion ?? '',
     subresource,
-    time: changed || !previous ? managedFieldsTime(now) : previous.time,
+    // Unchanged objects keep the applier's time; a new applier of nothing new gets none, as in kube.
+    time: changed ? managedFieldsTime(now) : previous?.time,
     set: appliedSet,
   };
   if (manager === 'kubectl') syncLastApplied(merged, applied);
@@ -94,6 +98,17 @@ export function serverSideApply(input: ServerSideApplyInput): { object: KubeObje
     object: merged as KubeObject,
     conflicts: conflicts.map((c) => ({ manager: printManager(c.owner), field: pathString(c.path) })),
   };
+}
+
+/** Errors reading the configuration (a list-map item without its key) as kube words them: a 500. */
+function asTypedPatchObject<T>(applied: KubeObject, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    const [group, version] = (applied.apiVersion ?? '').includes('/') ? applied.apiVersion!.split('/') : ['', applied.apiVersion ?? ''];
+    const where = `${applied.metadata?.namespace ?? ''}/${applied.metadata?.name ?? ''}; ${group}/${version}, Kind=${applied.kind ?? ''}`;
+    throw unknownError(`failed to create typed patch object (${where}): ${(err as Error).message}`);
+  }
 }
 
 /** Removes what the applier applied last time and nobody (the applier included) owns now. */

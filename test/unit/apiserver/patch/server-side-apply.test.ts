@@ -117,6 +117,8 @@ describe('serverSideApply', () => {
     const live = stored(apply(undefined, config()).object);
     const { object } = apply(live, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 2 } }, { manager: 'autoscaler', now: T2 });
     expect(fieldsOf(object, 'autoscaler')).toEqual({ 'f:spec': { 'f:replicas': {} } });
+    // The object did not change, so kube sets no time on the new entry.
+    expect(managers(object)).toEqual([['autoscaler', 'Apply', undefined], ['kubectl', 'Apply', '2026-12-02T10:00:00Z']]);
     expect(fieldsOf(object, 'kubectl')).toEqual(KUBECTL_APPLY_FIELDS);
     // The shared field stays when one of its owners stops applying it.
     const dropped: Json = config();
@@ -188,6 +190,23 @@ describe('serverSideApply', () => {
     expect(JSON.stringify(fieldsOf(object, 'kubectl-client-side-apply'))).not.toContain('f:image');
     const err = catchPatchError(() => apply(live, config({ image: 'nginx:1.26' }), { manager: 'other-tool', now: T2 }));
     expect(err.message).toBe('Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.template.spec.containers[name="nginx"].image');
+  });
+
+  it('answers 500 in kube\'s words for a list-map item without its key', () => {
+    const applied: Json = config();
+    applied.metadata.namespace = 'default';
+    applied.spec.template.spec.containers = [{ image: 'nginx' }];
+    const err = catchPatchError(() => apply(undefined, applied));
+    expect([err.code, err.reason, err.message]).toEqual([
+      500,
+      '',
+      'failed to create typed patch object (default/web; apps/v1, Kind=Deployment): .spec.template.spec.containers: element 0: associative list with keys has an element that omits key field "name" (and doesn\'t have default value)',
+    ]);
+  });
+
+  it('checks the version against the endpoint even on create', () => {
+    const err = catchPatchError(() => apply(undefined, { ...config(), apiVersion: 'apps/v1beta2' }, { apiVersion: 'apps/v1' }));
+    expect(err.message).toBe('Incorrect version specified in apply patch. Specified patch version: apps/v1beta2, expected: apps/v1');
   });
 
   it.each<[string, Json, unknown, string]>([
