@@ -1,5 +1,8 @@
 // The apiserver's patch mechanisms and field ownership: pure functions over plain JSON objects.
-// Failures are PatchErrors carrying the HTTP code, Status reason, message (and details) kube-apiserver answers.
+// Failures are PatchErrors carrying the HTTP code, Status reason ('' = Unknown), message and details
+// kube-apiserver answers. A write goes: patch (or apply) -> defaults and the endpoint's strategy ->
+// trackManagedFields for every non-apply write (create, update, JSON/merge/strategic patch), giving the
+// endpoint's reset fields as ignoredFields ([['status']] on a main resource, [['spec']] on /status).
 export { PatchError, type PatchErrorCause, type PatchErrorDetails, type PatchErrorReason } from './patch-error.js';
 export { applyJsonPatch } from './json-patch.js';
 export { applyMergePatch } from './merge-patch.js';
