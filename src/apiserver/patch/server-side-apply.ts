@@ -119,7 +119,6 @@ function prune(merged: JsonMap, lastSet: FieldSet, ownedNow: FieldSet[], schema:
   }
 }
 
-
 /**
  * kubectl's first server-side apply over an object it managed client-side may take over the fields
  * its last-applied annotation lists, without conflict (kube's lastAppliedManager).
