@@ -1,9 +1,8 @@
 // Every built-in resource the apiserver serves, with the facts kube-apiserver 1.32 publishes for it in
 // discovery (short names, categories, subresources) and its etcd key segment
 // (pkg/kubeapiserver/default_storage_factory_builder.go and each registry's storage prefix).
-import type { ResourceSpec } from '../schema/types.js';
 import { componentName } from '../schema/dsl.js';
-import { defineResource, SCALE, STATUS, type ResourceDefinition } from './define.js';
+import { SCALE, STATUS, type ResourceDefinition } from './define.js';
 import * as fields from './selectable-fields.js';
 import { behaviours } from './behaviours.js';
 
@@ -70,6 +69,8 @@ const definitions: ResourceDefinition[] = [
   },
 ];
 
-export function builtinResources(): ResourceSpec[] {
-  return definitions.map((definition) => defineResource({ ...definition, ...behaviours(definition.group, definition.kind) }));
-}
+/** Every built-in resource's facts with its defaulting, validation and table. */
+export const BUILTIN_DEFINITIONS: readonly ResourceDefinition[] = definitions.map((definition) => ({
+  ...definition,
+  ...behaviours(definition.group, definition.kind),
+}));

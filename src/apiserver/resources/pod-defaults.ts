@@ -3,6 +3,7 @@
 // (ServiceAccount's serviceAccountName, Priority's priority and preemptionPolicy).
 import type { KubeObject } from '../schema/types.js';
 import { isRecord, objectAt, recordAt, recordsAt, setDefault, stringAt, type Json } from './json-access.js';
+import { parseQuantity } from './quantity.js';
 
 /** Always for `:latest` or untagged images; IfNotPresent for other tags and digests. */
 export function defaultPullPolicy(image: string | undefined): string {
@@ -86,7 +87,7 @@ function qosClass(spec: Json): string {
     const limits = recordAt(recordAt(container, 'resources'), 'limits') ?? {};
     if (Object.keys(requests).length || Object.keys(limits).length) anySet = true;
     for (const resource of ['cpu', 'memory']) {
-      if (limits[resource] === undefined || (requests[resource] !== undefined && String(requests[resource]) !== String(limits[resource]))) guaranteed = false;
+      if (limits[resource] === undefined || (requests[resource] !== undefined && parseQuantity(requests[resource]) !== parseQuantity(limits[resource]))) guaranteed = false;
     }
   }
   if (!anySet) return 'BestEffort';

@@ -2,7 +2,7 @@
 // `<Kind>List` component for each resource.
 import { listSchema } from '../schema/dsl.js';
 import type { SchemaNode } from '../schema/types.js';
-import { builtinResources } from './catalog.js';
+import { BUILTIN_DEFINITIONS } from './catalog.js';
 import { apiextensionsSchemas } from './schemas/apiextensions.js';
 import { clusterSchemas } from './schemas/cluster.js';
 import { configSchemas } from './schemas/config.js';
@@ -38,8 +38,8 @@ function build(): Record<string, SchemaNode> {
     ...clusterSchemas,
     ...apiextensionsSchemas,
   };
-  for (const spec of builtinResources()) {
-    components[`${spec.schemaName}List`] = listSchema({ group: spec.group, version: spec.version, kind: spec.listKind }, spec.schemaName);
+  for (const { group, version, kind, schemaName } of BUILTIN_DEFINITIONS) {
+    components[`${schemaName}List`] = listSchema({ group, version, kind: `${kind}List` }, schemaName);
   }
   return components;
 }
