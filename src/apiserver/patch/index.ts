@@ -9,6 +9,16 @@ export { applyMergePatch } from './merge-patch.js';
 export { applyStrategicMergePatch } from './strategic-merge-patch.js';
 export { serverSideApply, type ServerSideApplyInput, type ForcedConflict } from './server-side-apply.js';
 export { trackManagedFields, managerOrUserAgent, type TrackManagedFieldsInput } from './track-managed-fields.js';
-export { parseApplyPatchBody } from './apply-body.js';
+export {
+  decodePatchBody,
+  parseApplyPatchBody,
+  unsupportedPatchType,
+  BUILTIN_PATCH_TYPES,
+  CUSTOM_RESOURCE_PATCH_TYPES,
+  JSON_PATCH,
+  MERGE_PATCH,
+  STRATEGIC_MERGE_PATCH,
+  APPLY_PATCH,
+} from './patch-body.js';
 export type { ManagedFieldsEntry } from './managed-fields.js';
 export type { IgnoredFields } from './ownership.js';

@@ -43,12 +43,3 @@ export function genericUnprocessable(): PatchError {
 export function unknownError(message: string): PatchError {
   return new PatchError(500, '', message);
 }
-
-/** What kube-apiserver answers a strategic merge patch on a kind without Go types (custom resources). */
-export function strategicMergeUnsupported(): PatchError {
-  return new PatchError(
-    415,
-    'UnsupportedMediaType',
-    'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
-  );
-}

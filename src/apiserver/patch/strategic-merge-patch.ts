@@ -7,7 +7,8 @@
 import type { KubeObject, SchemaNode } from '../schema/types.js';
 import { goJsonTypeName, goValue } from './go-format.js';
 import { isPlainObject, jsonKind, type JsonMap } from './json-values.js';
-import { badRequest, genericUnprocessable, strategicMergeUnsupported, unknownError } from './patch-error.js';
+import { badRequest, genericUnprocessable, unknownError } from './patch-error.js';
+import { CUSTOM_RESOURCE_PATCH_TYPES, unsupportedPatchType } from './patch-body.js';
 import { patchMeta, SchemaView, type PatchMeta, type ResolvedSchema } from './schema-view.js';
 import {
   badArgTypeError,
@@ -33,7 +34,7 @@ export function applyStrategicMergePatch(
   schemaName: string | undefined,
   components: Record<string, SchemaNode>,
 ): KubeObject {
-  if (schemaName === undefined || !(schemaName in components)) throw strategicMergeUnsupported();
+  if (schemaName === undefined || !(schemaName in components)) throw unsupportedPatchType(CUSTOM_RESOURCE_PATCH_TYPES);
   if (patch === null) return structuredClone(obj);
   if (!isPlainObject(patch)) {
     throw badRequest(`json: cannot unmarshal ${goJsonTypeName(patch)} into Go value of type map[string]interface {}`);
