@@ -14,6 +14,13 @@ export interface SchemaCheck {
   /** Unknown field paths with a leading dot (`.spec.foo`, `.spec.containers[0].bar`). */
   unknownFields: string[];
   causes: FieldCause[];
+  /**
+   * For built-in kinds, the first type mismatch as Go's JSON decoder words it (`json: cannot unmarshal
+   * string into Go struct field DeploymentSpec.spec.replicas of type int32`): kube-apiserver answers
+   * those with 400 BadRequest `<Kind> in version "<version>" cannot be handled as a <Kind>: <this>`
+   * rather than a 422.
+   */
+  decodeError?: string;
 }
 
 /** The JSON type name kube-openapi reports for a value. */
@@ -31,7 +38,8 @@ export function checkAgainstSchema(obj: unknown, schemaName: string, components:
   const result: SchemaCheck = { unknownFields: [], causes: [] };
   const root = components[schemaName];
   const structural = !isBuiltinSchema(schemaName);
-  if (root) walk(obj, root, '', { top: true, structural, resolve: schemaResolver(components), out: result });
+  const goStruct = schemaName.split('.').pop() ?? '';
+  if (root) walk(obj, root, '', { top: true, structural, resolve: schemaResolver(components), out: result, goStruct, goPath: [] });
   return result;
 }
 
@@ -40,6 +48,9 @@ interface Walk {
   structural: boolean;
   resolve: SchemaResolver;
   out: SchemaCheck;
+  /** The Go struct holding the current field, and the JSON names leading to it: how Go's decoder names fields. */
+  goStruct: string;
+  goPath: string[];
 }
 
 function accepts(node: SchemaNode, value: unknown): boolean {
@@ -75,15 +86,15 @@ function walk(value: unknown, declared: SchemaNode, path: string, context: Walk)
   }
   const name = (declared.$ref ?? declared.allOf?.[0]?.$ref ?? '').split('/').pop();
   if (name === INT_OR_STRING || name === QUANTITY) {
-    if (typeof value !== 'string' && typeof value !== 'number') out.causes.push(mismatch(path, value, 'integer,string'));
+    if (typeof value !== 'string' && typeof value !== 'number') reportMismatch(context, path, value, 'integer,string', declared);
     return;
   }
   if (!accepts(node, value)) {
-    out.causes.push(mismatch(path, value, expectedType(node)));
+    reportMismatch(context, path, value, expectedType(node), declared);
     return;
   }
   if (structural) out.causes.push(...constraintCauses(node, value, path));
-  const next = { ...context, top: false };
+  const next = { ...context, top: false, goStruct: name && node.type === 'object' ? name.split('.').pop()! : context.goStruct };
   if (Array.isArray(value)) {
     if (node.items) value.forEach((item, i) => walk(item, node.items!, index(path, i), next));
     return;
@@ -95,7 +106,7 @@ function walk(value: unknown, declared: SchemaNode, path: string, context: Walk)
   for (const [field, fieldValue] of Object.entries(fields)) {
     const property = node.properties?.[field];
     if (property) {
-      walk(fieldValue, property, child(path, field), next);
+      walk(fieldValue, property, child(path, field), { ...next, goPath: [...context.goPath, field] });
     } else if (typeof node.additionalProperties === 'object') {
       walk(fieldValue, node.additionalProperties, child(path, field), next);
     } else if (embedded && field === 'metadata') {
@@ -110,6 +121,37 @@ function knownAnyway(node: SchemaNode, field: string, typeMetaAllowed: boolean):
   if (node['x-kubernetes-preserve-unknown-fields'] || node.additionalProperties === true) return true;
   if (!node.properties && node.additionalProperties === undefined) return true;
   return typeMetaAllowed && (field === 'apiVersion' || field === 'kind');
+}
+
+function reportMismatch(context: Walk, path: string, value: unknown, expected: string, declared: SchemaNode): void {
+  context.out.causes.push(mismatch(path, value, expected));
+  if (context.structural || context.out.decodeError) return;
+  const actual = Array.isArray(value) ? 'array' : typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'bool' : typeof value === 'object' ? 'object' : 'string';
+  const field = [context.goStruct, ...context.goPath].join('.');
+  context.out.decodeError = `json: cannot unmarshal ${actual} into Go struct field ${field} of type ${goType(declared, context.resolve)}`;
+}
+
+/** The Go type a schema node decodes into, as the decoder's messages print it. */
+function goType(declared: SchemaNode, resolve: SchemaResolver): string {
+  const name = (declared.$ref ?? declared.allOf?.[0]?.$ref ?? '').split('/').pop();
+  if (name === INT_OR_STRING) return 'intstr.IntOrString';
+  if (name === QUANTITY) return 'resource.Quantity';
+  const node = resolve(declared);
+  if (node.type === 'object' && name) return `${name.split('.').at(-2)}.${name.split('.').pop()}`;
+  switch (node.type) {
+    case 'integer':
+      return node.format === 'int32' ? 'int32' : 'int64';
+    case 'number':
+      return 'float64';
+    case 'boolean':
+      return 'bool';
+    case 'array':
+      return `[]${node.items ? goType(node.items, resolve) : 'interface {}'}`;
+    case 'object':
+      return typeof node.additionalProperties === 'object' ? `map[string]${goType(node.additionalProperties, resolve)}` : 'struct';
+    default:
+      return 'string';
+  }
 }
 
 function mismatch(path: string, value: unknown, expected: string): FieldCause {

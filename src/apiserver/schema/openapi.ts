@@ -91,7 +91,10 @@ function resourcePaths(spec: ResourceSpec, builtin: boolean): Record<string, Rec
       parameters: common,
     },
   };
-  if (spec.namespaced) paths[`${root}/${spec.plural}`] = { get: operation('list', { ...spec, namespaced: false }, { ...listTarget, gvk: { ...gvk } }, {}) };
+  if (spec.namespaced) {
+    const allNamespaces = operation('list', { ...spec, namespaced: false }, listTarget, {});
+    paths[`${root}/${spec.plural}`] = { get: { ...allNamespaces, operationId: `${String(allNamespaces.operationId)}ForAllNamespaces` } };
+  }
   for (const sub of spec.subresources) {
     if (sub.name !== 'status' && sub.name !== 'scale') continue;
     const kind = sub.responseKind ?? gvk;

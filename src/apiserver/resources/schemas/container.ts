@@ -56,7 +56,7 @@ export const containerSchemas: Record<string, SchemaNode> = {
       name: str('An IANA_SVC_NAME, unique within the pod, that services can refer to.'),
       containerPort: int32("Port number to expose on the pod's IP address (0 < x < 65536)."),
       hostPort: int32('Port number to expose on the host. Most containers do not need this.'),
-      protocol: oneOf(['SCTP', 'TCP', 'UDP'], 'Protocol for the port: UDP, TCP or SCTP. Defaults to "TCP".', ),
+      protocol: { ...oneOf(['SCTP', 'TCP', 'UDP'], 'Protocol for the port: UDP, TCP or SCTP. Defaults to "TCP".'), default: 'TCP' },
       hostIP: str('Host IP to bind the external port to.'),
     },
     { description: 'A network port in a single container.', required: ['containerPort'] },

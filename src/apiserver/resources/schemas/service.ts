@@ -48,7 +48,7 @@ export const serviceSchemas: Record<string, SchemaNode> = {
   [core('ServicePort')]: obj(
     {
       name: str('The name of this port within the service, a DNS_LABEL; required when there are several ports.'),
-      protocol: oneOf(['SCTP', 'TCP', 'UDP'], 'The IP protocol for this port. Defaults to "TCP".'),
+      protocol: { ...oneOf(['SCTP', 'TCP', 'UDP'], 'The IP protocol for this port. Defaults to "TCP".'), default: 'TCP' },
       appProtocol: str('The application protocol for this port.'),
       port: int32('The port that will be exposed by this service.'),
       targetPort: intOrString("Number or name of the port to access on the pods targeted by the service. Defaults to the value of 'port'."),

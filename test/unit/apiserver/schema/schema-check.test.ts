@@ -51,6 +51,19 @@ describe('types', () => {
     expect(printed(bad.causes)).toEqual(['spec.strategy.rollingUpdate.maxSurge: Invalid value: "boolean": spec.strategy.rollingUpdate.maxSurge in body must be of type integer,string: "boolean"']);
   });
 
+  it('words the first mismatch of a built-in kind as Go\'s decoder does, for the 400 kube-apiserver answers', () => {
+    expect(checkAgainstSchema({ spec: { replicas: '3', paused: 'no' } }, DEPLOYMENT, components).decodeError).toBe(
+      'json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32',
+    );
+    expect(checkAgainstSchema({ spec: { template: { spec: { containers: [{ name: 'a', ports: [{ containerPort: '80' }] }] } } } }, DEPLOYMENT, components).decodeError).toBe(
+      'json: cannot unmarshal string into Go struct field ContainerPort.spec.template.spec.containers.ports.containerPort of type int32',
+    );
+    expect(checkAgainstSchema({ spec: { template: { spec: { containers: {} } } } }, DEPLOYMENT, components).decodeError).toBe(
+      'json: cannot unmarshal object into Go struct field PodSpec.spec.template.spec.containers of type []v1.Container',
+    );
+    expect(checkAgainstSchema({ spec: { replicas: 3 } }, DEPLOYMENT, components).decodeError).toBeUndefined();
+  });
+
   it('leaves required fields and enums of built-in kinds to their own validation', () => {
     expect(checkAgainstSchema({ spec: { restartPolicy: 'Sometimes' } }, 'io.k8s.api.core.v1.Pod', components).causes).toEqual([]);
   });
