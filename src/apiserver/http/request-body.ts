@@ -3,7 +3,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { badRequest, tooLarge } from '../errors/status.js';
+import { badRequest, tooLarge, unsupportedMediaType } from '../errors/status.js';
 
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -47,8 +47,12 @@ export function decodeYaml(body: Buffer): unknown {
   }
 }
 
-/** An object body (POST, PUT): JSON, or YAML when the client sent YAML. */
+/** What object bodies may be sent as (kube-apiserver also takes protobuf, which is not served here). */
+export const OBJECT_MEDIA_TYPES = ['application/json', 'application/yaml'];
+
+/** An object body (POST, PUT): JSON, or YAML when the client sent YAML; any other type is a 415. */
 export function decodeObjectBody(body: Buffer, contentType: string): Record<string, unknown> {
+  if (contentType !== '' && !OBJECT_MEDIA_TYPES.includes(contentType)) throw unsupportedMediaType(contentType, OBJECT_MEDIA_TYPES);
   const value = contentType === 'application/yaml' ? decodeYaml(body) : decodeJson(body);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badRequest('Object \'Kind\' is missing in \'' + body.toString('utf8').slice(0, 200) + '\'');
   return value as Record<string, unknown>;

@@ -13,6 +13,8 @@ export interface GroupVersions {
 
 export class ResourceRegistry {
   private readonly specs = new Map<string, ResourceSpec>();
+  /** Counts changes to what is served (derived documents are rebuilt when it moves). */
+  generation = 0;
 
   constructor(specs: readonly ResourceSpec[]) {
     for (const spec of specs) this.add(spec);
@@ -20,10 +22,11 @@ export class ResourceRegistry {
 
   add(spec: ResourceSpec): void {
     this.specs.set(id(spec.group, spec.version, spec.plural), spec);
+    this.generation++;
   }
 
   remove(group: string, version: string, plural: string): void {
-    this.specs.delete(id(group, version, plural));
+    if (this.specs.delete(id(group, version, plural))) this.generation++;
   }
 
   find(group: string, version: string, plural: string): ResourceSpec | undefined {
