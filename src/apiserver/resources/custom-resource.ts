@@ -51,7 +51,14 @@ function printerTable(version: Json): TableDefinition {
 
 function subresources(version: Json): SubresourceSpec[] {
   const declared = recordAt(version, 'subresources');
-  return [...(recordAt(declared, 'status') ? [STATUS] : []), ...(recordAt(declared, 'scale') ? [SCALE] : [])];
+  const scale = recordAt(declared, 'scale');
+  const labelSelector = stringAt(scale, 'labelSelectorPath');
+  const scalePaths = scale && {
+    specReplicas: stringAt(scale, 'specReplicasPath') ?? '.spec.replicas',
+    statusReplicas: stringAt(scale, 'statusReplicasPath') ?? '.status.replicas',
+    ...(labelSelector ? { labelSelector } : {}),
+  };
+  return [...(recordAt(declared, 'status') ? [STATUS] : []), ...(scalePaths ? [{ ...SCALE, scalePaths }] : [])];
 }
 
 function kindSchema(root: Json | undefined, gvk: { group: string; version: string; kind: string }): SchemaNode {

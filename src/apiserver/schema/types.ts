@@ -97,6 +97,11 @@ export interface SubresourceSpec {
   /** The kind the subresource takes and answers, when it is not the parent's. */
   readonly responseKind?: { group: string; version: string; kind: string };
   readonly verbs: readonly string[];
+  /**
+   * For a custom resource's scale subresource: the simple JSON paths (`.spec.replicas`) its Scale reads
+   * and writes, from the CRD's subresources.scale.
+   */
+  readonly scalePaths?: { readonly specReplicas: string; readonly statusReplicas: string; readonly labelSelector?: string };
 }
 
 /** Everything the apiserver knows of one served resource. Built-in kinds and CRDs both produce these. */

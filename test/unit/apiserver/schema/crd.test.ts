@@ -53,6 +53,7 @@ describe('resourceSpecFromCrd', () => {
     expect(resources.map((r) => `${r.group}/${r.version} ${r.kind} ${r.plural} ${r.singular} ${r.listKind}`)).toEqual(['stable.example.com/v1 CronTab crontabs crontab CronTabList']);
     expect(spec).toMatchObject({ namespaced: true, shortNames: ['ct'], categories: ['all'], storagePath: 'stable.example.com/crontabs', schemaName: 'com.example.stable.v1.CronTab' });
     expect(spec.subresources.map((s) => s.name)).toEqual(['status', 'scale']);
+    expect(spec.subresources[1]!.scalePaths).toEqual({ specReplicas: '.spec.replicas', statusReplicas: '.status.replicas' });
     expect(spec.fieldSelectors['spec.cronSpec']!({ spec: { cronSpec: '* * * * *' } })).toBe('* * * * *');
   });
 
