@@ -23,7 +23,7 @@ export function mergeApplied(live: unknown, config: unknown, schema: ResolvedSch
   const shape = listShape(schema);
   if (Array.isArray(config) && shape.kind !== 'atomic') {
     const itemSchema = view.item(schema);
-    return mergeListItems(itemsByElement(live as unknown[], shape, path), itemsByElement(config, shape, path), (element, l, r) =>
+    return mergeListItems(itemsByElement(live as unknown[], shape, path, itemSchema), itemsByElement(config, shape, path, itemSchema), (element, l, r) =>
       mergeApplied(l, r, itemSchema, view, [...path, element]),
     );
   }
@@ -123,6 +123,7 @@ function locate(
   }
   const shape = listShape(schema);
   if (shape.kind === 'atomic') return undefined;
-  const index = container.findIndex((item, i) => listItemElement(shape, item, i, path) === element);
-  return index < 0 ? undefined : { at: index, value: container[index], schema: view.item(schema) };
+  const itemSchema = view.item(schema);
+  const index = container.findIndex((item, i) => listItemElement(shape, item, i, path, itemSchema) === element);
+  return index < 0 ? undefined : { at: index, value: container[index], schema: itemSchema };
 }

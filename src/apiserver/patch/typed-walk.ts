@@ -13,18 +13,26 @@ export interface Comparison {
   readonly removed: FieldSet;
 }
 
-/** The path element naming a list item, for lists that are not atomic. */
-export function listItemElement(shape: ListShape, item: unknown, index: number, listPath: FieldPath): PathElement {
+/**
+ * The path element naming a list item, for lists that are not atomic. A key field the item omits
+ * takes the schema's default (a port's protocol is TCP), as structured-merge-diff does.
+ */
+export function listItemElement(shape: ListShape, item: unknown, index: number, listPath: FieldPath, itemSchema: ResolvedSchema | undefined): PathElement {
   if (shape.kind === 'set') return valueElement(item);
   if (shape.kind === 'map') {
     if (!isPlainObject(item)) throw unknownError(`${pathText(listPath)}: element ${index}: associative list with keys has an element that is not a map`);
-    const missing = shape.keys.find((key) => !(key in item));
-    if (missing !== undefined) {
-      throw unknownError(
-        `${pathText(listPath)}: element ${index}: associative list with keys has an element that omits key field "${missing}" (and doesn't have default value)`,
-      );
+    const keyed: JsonMap = { ...item };
+    for (const key of shape.keys) {
+      if (key in item) continue;
+      const fallback = itemSchema?.node.properties?.[key]?.default;
+      if (fallback === undefined) {
+        throw unknownError(
+          `${pathText(listPath)}: element ${index}: associative list with keys has an element that omits key field "${key}" (and doesn't have default value)`,
+        );
+      }
+      keyed[key] = fallback;
     }
-    return keyElement(shape.keys, item);
+    return keyElement(shape.keys, keyed);
   }
   throw unknownError(`${pathText(listPath)}: atomic lists have no item elements`);
 }
@@ -59,7 +67,7 @@ function collectFields(value: unknown, schema: ResolvedSchema | undefined, path:
     }
     const itemSchema = view.item(schema);
     (value as unknown[]).forEach((item, index) => {
-      const itemPath = [...path, listItemElement(shape, item, index, path)];
+      const itemPath = [...path, listItemElement(shape, item, index, path, itemSchema)];
       set.insert(itemPath);
       if (shape.kind === 'map') collectFields(item, itemSchema, itemPath, set, view);
     });
@@ -123,8 +131,8 @@ function compareValues(lhs: unknown, rhs: unknown, schema: ResolvedSchema | unde
   } else {
     const shape = listShape(schema);
     const itemSchema = view.item(schema);
-    const left = itemsByElement((lk ? lhs : []) as unknown[], shape, path);
-    const right = itemsByElement((rk ? rhs : []) as unknown[], shape, path);
+    const left = itemsByElement((lk ? lhs : []) as unknown[], shape, path, itemSchema);
+    const right = itemsByElement((rk ? rhs : []) as unknown[], shape, path, itemSchema);
     for (const element of new Set([...left.keys(), ...right.keys()])) {
       compareValues(left.get(element), right.get(element), itemSchema, [...path, element], out, view);
     }
@@ -134,8 +142,8 @@ function compareValues(lhs: unknown, rhs: unknown, schema: ResolvedSchema | unde
 }
 
 /** A non-atomic list's items by their path element, in list order. */
-export function itemsByElement(list: unknown[], shape: ListShape, path: FieldPath): Map<PathElement, unknown> {
+export function itemsByElement(list: unknown[], shape: ListShape, path: FieldPath, itemSchema: ResolvedSchema | undefined): Map<PathElement, unknown> {
   const items = new Map<PathElement, unknown>();
-  list.forEach((item, index) => items.set(listItemElement(shape, item, index, path), item));
+  list.forEach((item, index) => items.set(listItemElement(shape, item, index, path, itemSchema), item));
   return items;
 }

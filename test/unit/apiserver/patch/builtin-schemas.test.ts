@@ -17,7 +17,7 @@ function pod(): Json {
     kind: 'Pod',
     metadata: { name: 'web-1', labels: { app: 'web' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'rs-1', controller: true }] },
     spec: {
-      containers: [{ name: 'nginx', image: 'nginx:1.25', volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+      containers: [{ name: 'nginx', image: 'nginx:1.25', ports: [{ containerPort: 80 }], volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
       volumes: [{ name: 'data', emptyDir: {} }],
       tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists' }],
     },
@@ -74,8 +74,9 @@ describe('patches over the served schemas', () => {
     });
   });
 
-  it('applies a Pod twice without changing it', () => {
+  it('applies a Pod twice without changing it, its port keyed with the default protocol', () => {
     const first = serverSideApply({ live: undefined, applied: pod(), manager: 'kubectl', force: false, schemaName: POD, components, now: NOW }).object;
+    expect(JSON.stringify(first.metadata!.managedFields)).toContain('k:{\\"containerPort\\":80,\\"protocol\\":\\"TCP\\"}');
     const again = serverSideApply({ live: first, applied: pod(), manager: 'kubectl', force: false, schemaName: POD, components, now: new Date('2026-12-02T11:00:00Z') }).object;
     expect(JSON.stringify(again)).toBe(JSON.stringify(first));
   });

@@ -79,7 +79,7 @@ export const components: Record<string, SchemaNode> = {
     },
   },
   EnvVar: { type: 'object', required: ['name'], properties: { name: str, value: str } },
-  ContainerPort: { type: 'object', required: ['containerPort'], properties: { containerPort: int, protocol: str, name: str } },
+  ContainerPort: { type: 'object', required: ['containerPort'], properties: { containerPort: int, protocol: { type: 'string', default: 'TCP' }, name: str } },
   Volume: { type: 'object', required: ['name'], properties: { name: str, emptyDir: { type: 'object', properties: { medium: str } }, configMap: { type: 'object', properties: { name: str } } } },
 };
 

@@ -150,6 +150,18 @@ describe('serverSideApply', () => {
     expect((object as Json).spec.template.spec.containers.map((c: Json) => c.name)).toEqual(['b', 'c', 'a']);
   });
 
+  it('keys a port that omits its protocol by the default, so the defaulted live port is the same item', () => {
+    const applied: Json = config();
+    applied.spec.template.spec.containers[0].ports = [{ containerPort: 80 }];
+    const created: Json = apply(undefined, applied).object;
+    expect(fieldsOf(created, 'kubectl')['f:spec']['f:template']['f:spec']['f:containers']['k:{"name":"nginx"}']['f:ports']).toEqual({
+      'k:{"containerPort":80,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {} },
+    });
+    const live: Json = stored(created);
+    live.spec.template.spec.containers[0].ports[0].protocol = 'TCP';
+    expect(JSON.stringify(apply(live, applied, { now: T3 }).object)).toBe(JSON.stringify(live));
+  });
+
   it('keeps live fields nobody applied (defaults, other writers) through later applies', () => {
     const live: Json = stored(apply(undefined, config()).object);
     live.spec.template.spec.restartPolicy = 'Always';
