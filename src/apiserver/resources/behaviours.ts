@@ -24,7 +24,7 @@ const byKind: Record<string, Behaviour> = {
   '/ConfigMap': { validate: validation.validateConfigMap, table: tables.configMapTable },
   '/Secret': { defaults: defaults.defaultSecret, validate: validation.validateSecret, table: tables.secretTable },
   '/ServiceAccount': { validate: validation.validateServiceAccount, table: tables.serviceAccountTable },
-  '/Event': { validate: validation.validateCoreEvent, table: coreEventTable },
+  '/Event': { defaults: defaults.defaultCoreEvent, validate: validation.validateCoreEvent, table: coreEventTable },
   '/LimitRange': { defaults: defaults.defaultLimitRange, validate: validation.validateLimitRange, table: NAME_CREATED_TABLE },
   '/ResourceQuota': { validate: validation.validateResourceQuota, table: tables.resourceQuotaTable },
   'apps/Deployment': { defaults: defaultDeployment, validate: validateDeployment, table: deploymentTable },

@@ -31,7 +31,10 @@ export function defaultNamespace(namespace: KubeObject, old: KubeObject | undefi
   const name = stringAt(metadata, 'name');
   if (name) objectAt(metadata, 'labels')['kubernetes.io/metadata.name'] = name;
   if (old) return;
-  namespace.spec = { finalizers: ['kubernetes'] };
+  // PrepareForCreate: Active, and the kubernetes finalizer added to whatever the client asked for.
+  const spec = objectAt(namespace as Json, 'spec');
+  const finalizers = Array.isArray(spec.finalizers) ? spec.finalizers : [];
+  if (!finalizers.includes('kubernetes')) spec.finalizers = [...finalizers, 'kubernetes'];
   namespace.status = { phase: 'Active' };
 }
 
@@ -43,6 +46,12 @@ export function defaultSecret(secret: KubeObject): void {
   const data = objectAt(secret as Json, 'data');
   for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
   delete secret.stringData;
+}
+
+/** core/v1 Event always carries its reporting fields (they are not omitempty). */
+export function defaultCoreEvent(event: KubeObject): void {
+  setDefault(event as Json, 'reportingComponent', '');
+  setDefault(event as Json, 'reportingInstance', '');
 }
 
 export function defaultNode(node: KubeObject): void {

@@ -4,7 +4,7 @@
 // the fields the schema does not know, which kube-apiserver reports (Strict: 400, Warn: 299 warnings)
 // or drops (Ignore, and pruning). Built-in kinds leave required fields and enums to their own
 // validation, as kube-apiserver does, so a cause is never reported twice.
-import { child, index, required, typeInvalid } from './field-errors.js';
+import { child, index, invalid, required, typeInvalid } from './field-errors.js';
 import { constraintCauses } from './constraints.js';
 import { componentName, isBuiltinSchema } from './dsl.js';
 import { schemaResolver } from './resolver.js';
@@ -94,6 +94,7 @@ function walk(value: unknown, declared: SchemaNode, path: string, context: Walk)
     return;
   }
   if (structural) out.causes.push(...constraintCauses(node, value, path));
+  else if (node.format === 'byte' && typeof value === 'string') checkBase64(context, path, value);
   const next = { ...context, top: false, goStruct: name && node.type === 'object' ? name.split('.').pop()! : context.goStruct };
   if (Array.isArray(value)) {
     if (node.items) value.forEach((item, i) => walk(item, node.items!, index(path, i), next));
@@ -129,6 +130,18 @@ function reportMismatch(context: Walk, path: string, value: unknown, expected: s
   const actual = Array.isArray(value) ? 'array' : typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'bool' : typeof value === 'object' ? 'object' : 'string';
   const field = [context.goStruct, ...context.goPath].join('.');
   context.out.decodeError = `json: cannot unmarshal ${actual} into Go struct field ${field} of type ${goType(declared, context.resolve)}`;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Bytes fields of built-in kinds (Secret data) decode as standard base64, or fail as Go's decoder says. */
+function checkBase64(context: Walk, path: string, value: string): void {
+  const bad = /[^A-Za-z0-9+/=]/.exec(value)?.index;
+  if (bad === undefined && BASE64.test(value) && value.length % 4 === 0) return;
+  const offset = bad ?? value.length - (value.length % 4);
+  const message = `illegal base64 data at input byte ${offset}`;
+  context.out.causes.push(invalid(path, value, message));
+  context.out.decodeError ??= message;
 }
 
 /** The Go type a schema node decodes into, as the decoder's messages print it. */

@@ -118,6 +118,11 @@ describe('other kinds', () => {
     expect(ns.status).toEqual({ phase: 'Active' });
   });
 
+  it('keeps a namespace\'s own finalizers and adds kubernetes', () => {
+    const ns = defaulted('', 'Namespace', { metadata: { name: 'team-b' }, spec: { finalizers: ['example.com/cleanup'] } });
+    expect(ns.spec).toEqual({ finalizers: ['example.com/cleanup', 'kubernetes'] });
+  });
+
   it('turns a secret\'s stringData into base64 data and types it Opaque', () => {
     const s = defaulted('', 'Secret', { metadata: { name: 's', namespace: 'default' }, stringData: { password: 'hunter2' } });
     expect(s).toMatchObject({ type: 'Opaque', data: { password: Buffer.from('hunter2').toString('base64') } });

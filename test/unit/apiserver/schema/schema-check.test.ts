@@ -64,6 +64,16 @@ describe('types', () => {
     expect(checkAgainstSchema({ spec: { replicas: 3 } }, DEPLOYMENT, components).decodeError).toBeUndefined();
   });
 
+  it('decodes secret data as standard base64', () => {
+    expect(checkAgainstSchema({ data: { ok: 'aGk=', bad: 'a*b=', short: 'abcde' } }, 'io.k8s.api.core.v1.Secret', components)).toMatchObject({
+      causes: [
+        { field: 'data.bad', message: 'Invalid value: "a*b=": illegal base64 data at input byte 1' },
+        { field: 'data.short', message: 'Invalid value: "abcde": illegal base64 data at input byte 4' },
+      ],
+      decodeError: 'illegal base64 data at input byte 1',
+    });
+  });
+
   it('leaves required fields and enums of built-in kinds to their own validation', () => {
     expect(checkAgainstSchema({ spec: { restartPolicy: 'Sometimes' } }, 'io.k8s.api.core.v1.Pod', components).causes).toEqual([]);
   });
