@@ -23,7 +23,8 @@ export function mergeApplied(live: unknown, config: unknown, schema: ResolvedSch
   const shape = listShape(schema);
   if (Array.isArray(config) && shape.kind !== 'atomic') {
     const itemSchema = view.item(schema);
-    return mergeListItems(itemsByElement(live as unknown[], shape, path, itemSchema), itemsByElement(config, shape, path, itemSchema), (element, l, r) =>
+    const liveItems = (live as unknown[]).map((item, index): [PathElement, unknown] => [listItemElement(shape, item, index, path, itemSchema), item]);
+    return mergeListItems(liveItems, itemsByElement(config, shape, path, itemSchema), (element, l, r) =>
       mergeApplied(l, r, itemSchema, view, [...path, element]),
     );
   }
@@ -33,13 +34,17 @@ export function mergeApplied(live: unknown, config: unknown, schema: ResolvedSch
 /**
  * structured-merge-diff's list order: live items keep their place, applied items come in applied
  * order, and items in both appear where the applied order puts them among the other shared items.
+ * Live items sharing a key (kube tolerates them in stored objects) stay unless the configuration
+ * names that key, which then stands for them all.
  */
 function mergeListItems(
-  lhs: Map<PathElement, unknown>,
+  liveItems: readonly [PathElement, unknown][],
   rhs: Map<PathElement, unknown>,
   merge: (element: PathElement, l: unknown, r: unknown) => unknown,
 ): unknown[] {
-  const lhsOrder = [...lhs.keys()];
+  const lhs = new Map<PathElement, unknown>();
+  for (const [pe, item] of liveItems) if (!lhs.has(pe)) lhs.set(pe, item);
+  const lhsOrder = liveItems.map(([pe]) => pe);
   const rhsOrder = [...rhs.keys()];
   const shared = rhsOrder.filter((pe) => lhs.has(pe));
   let nextShared = shared.shift();
@@ -63,7 +68,7 @@ function mergeListItems(
       }
     }
     if (l < lhsOrder.length && !rhs.has(lhsOrder[l]!)) {
-      out.push(lhs.get(lhsOrder[l]!));
+      out.push(liveItems[l]![1]);
       l++;
       continue;
     }

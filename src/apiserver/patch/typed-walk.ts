@@ -2,7 +2,7 @@
 // configuration names (ToFieldSet), and what changed between two objects (Compare: added, modified,
 // removed). Lists and maps take their shape from the schema (list-map, set, atomic; granular or atomic
 // maps); a part the schema does not describe is a granular map or an atomic list, as for a deduced schema.
-import { fieldElement, FieldSet, keyElement, valueElement, type FieldPath, type PathElement } from './field-set.js';
+import { fieldElement, FieldSet, keyElement, pathString, valueElement, type FieldPath, type PathElement } from './field-set.js';
 import { isPlainObject, jsonEqual, jsonKind, type JsonMap } from './json-values.js';
 import { unknownError } from './patch-error.js';
 import { isAtomicMap, isStruct, listShape, type ListShape, type ResolvedSchema, type SchemaView } from './schema-view.js';
@@ -20,25 +20,21 @@ export interface Comparison {
 export function listItemElement(shape: ListShape, item: unknown, index: number, listPath: FieldPath, itemSchema: ResolvedSchema | undefined): PathElement {
   if (shape.kind === 'set') return valueElement(item);
   if (shape.kind === 'map') {
-    if (!isPlainObject(item)) throw unknownError(`${pathText(listPath)}: element ${index}: associative list with keys has an element that is not a map`);
+    if (!isPlainObject(item)) throw unknownError(`${pathString(listPath)}: element ${index}: associative list with keys has an element that is not a map`);
     const keyed: JsonMap = { ...item };
     for (const key of shape.keys) {
       if (key in item) continue;
       const fallback = itemSchema?.node.properties?.[key]?.default;
       if (fallback === undefined) {
         throw unknownError(
-          `${pathText(listPath)}: element ${index}: associative list with keys has an element that omits key field "${key}" (and doesn't have default value)`,
+          `${pathString(listPath)}: element ${index}: associative list with keys has an element that omits key field "${key}" (and doesn't have default value)`,
         );
       }
       keyed[key] = fallback;
     }
     return keyElement(shape.keys, keyed);
   }
-  throw unknownError(`${pathText(listPath)}: atomic lists have no item elements`);
-}
-
-function pathText(path: FieldPath): string {
-  return path.map((e) => (e.startsWith('f:') ? `.${e.slice(2)}` : `[${e.slice(2)}]`)).join('');
+  throw unknownError(`${pathString(listPath)}: atomic lists have no item elements`);
 }
 
 /** Every field an applied configuration sets: leaves, list items, and map entries. */
@@ -67,7 +63,9 @@ function collectFields(value: unknown, schema: ResolvedSchema | undefined, path:
     }
     const itemSchema = view.item(schema);
     (value as unknown[]).forEach((item, index) => {
-      const itemPath = [...path, listItemElement(shape, item, index, path, itemSchema)];
+      const element = listItemElement(shape, item, index, path, itemSchema);
+      const itemPath = [...path, element];
+      if (set.has(itemPath)) throw unknownError(`${pathString(path)}: duplicate entries for key ${pathString([element])}`);
       set.insert(itemPath);
       if (shape.kind === 'map') collectFields(item, itemSchema, itemPath, set, view);
     });

@@ -216,6 +216,18 @@ describe('serverSideApply', () => {
     ]);
   });
 
+  it('refuses a configuration naming a list-map key twice, and keeps duplicate live items it does not name', () => {
+    const twice: Json = config();
+    twice.spec.template.spec.containers = [{ name: 'a', image: 'a' }, { name: 'a', image: 'b' }];
+    expect(catchPatchError(() => apply(undefined, twice)).message).toBe(
+      'failed to create typed patch object (/web; apps/v1, Kind=Deployment): .spec.template.spec.containers: duplicate entries for key [name="a"]',
+    );
+    const live: Json = stored(apply(undefined, config()).object);
+    live.spec.template.spec.containers[0].env = [{ name: 'X', value: '1' }, { name: 'X', value: '2' }];
+    const { object } = apply(live, config({ image: 'nginx:1.26' }), { now: T2 });
+    expect((object as Json).spec.template.spec.containers[0].env).toEqual([{ name: 'X', value: '1' }, { name: 'X', value: '2' }]);
+  });
+
   it('checks the version against the endpoint even on create', () => {
     const err = catchPatchError(() => apply(undefined, { ...config(), apiVersion: 'apps/v1beta2' }, { apiVersion: 'apps/v1' }));
     expect(err.message).toBe('Incorrect version specified in apply patch. Specified patch version: apps/v1beta2, expected: apps/v1');
