@@ -109,10 +109,11 @@ export class ApiserverProcess {
     };
   }
 
-  /** Stops the process and starts it again on the same port and certificates. */
-  async restart(): Promise<void> {
+  /** Stops the process, runs `meanwhile`, and starts it again on the same port and certificates. */
+  async restart(meanwhile: () => void | Promise<void> = () => undefined): Promise<void> {
     this.child.kill('SIGTERM');
     await exitCodeWithin(this.child, 10_000);
+    await meanwhile();
     this.child = this.spawnApiserver();
     await this.waitReady();
   }
