@@ -6,6 +6,7 @@ import * as tables from './core-tables.js';
 import * as validation from './core-validation.js';
 import { validateCustomResourceDefinition } from './crd-validation.js';
 import { NAME_CREATED_TABLE, type ResourceDefinition } from './define.js';
+import { coreToEventsV1, eventsV1ToCore } from './event-conversion.js';
 import { defaultPod } from './pod-defaults.js';
 import { podTable } from './pod-table.js';
 import { validatePod } from './pod-validation.js';
@@ -13,7 +14,7 @@ import { defaultDeployment, defaultJob, defaultReplicaSet } from './workload-def
 import { deploymentTable, jobTable, replicaSetTable } from './workload-tables.js';
 import { validateDeployment, validateJob, validateReplicaSet } from './workload-validation.js';
 
-type Behaviour = Pick<ResourceDefinition, 'defaults' | 'validate' | 'table'>;
+type Behaviour = Pick<ResourceDefinition, 'defaults' | 'validate' | 'table' | 'toStorage' | 'fromStorage'>;
 
 const byKind: Record<string, Behaviour> = {
   '/Namespace': { defaults: defaults.defaultNamespace, validate: validation.validateNamespace, table: tables.namespaceTable },
@@ -32,7 +33,7 @@ const byKind: Record<string, Behaviour> = {
   'batch/Job': { defaults: defaultJob, validate: validateJob, table: jobTable },
   'coordination.k8s.io/Lease': { validate: validateLease, table: leaseTable },
   'discovery.k8s.io/EndpointSlice': { defaults: defaults.defaultEndpointSlice, validate: validateEndpointSlice, table: endpointSliceTable },
-  'events.k8s.io/Event': { validate: validateEventsV1, table: eventsV1Table },
+  'events.k8s.io/Event': { validate: validateEventsV1, table: eventsV1Table, toStorage: eventsV1ToCore, fromStorage: coreToEventsV1 },
   'rbac.authorization.k8s.io/Role': { validate: roleValidator(true), table: NAME_CREATED_TABLE },
   'rbac.authorization.k8s.io/ClusterRole': { validate: roleValidator(false), table: NAME_CREATED_TABLE },
   'rbac.authorization.k8s.io/RoleBinding': { defaults: defaults.defaultRoleBinding, validate: bindingValidator(false), table: roleBindingTable },

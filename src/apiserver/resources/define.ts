@@ -61,6 +61,8 @@ export interface ResourceDefinition {
   defaults?: (obj: KubeObject, old: KubeObject | undefined) => void;
   validate?: (obj: KubeObject, old: KubeObject | undefined) => FieldCause[];
   table?: TableDefinition;
+  toStorage?: (obj: KubeObject) => KubeObject;
+  fromStorage?: (stored: KubeObject) => KubeObject;
 }
 
 export function defineResource(definition: ResourceDefinition): ResourceSpec {
@@ -82,5 +84,7 @@ export function defineResource(definition: ResourceDefinition): ResourceSpec {
     defaults: definition.defaults ?? (() => undefined),
     validate: definition.validate ?? (() => []),
     table: definition.table ?? NAME_CREATED_TABLE,
+    ...(definition.toStorage ? { toStorage: definition.toStorage } : {}),
+    ...(definition.fromStorage ? { fromStorage: definition.fromStorage } : {}),
   };
 }
