@@ -67,11 +67,11 @@ class StrategicMerger {
       const field = this.view.field(schema, key);
       const meta = metaOf(field);
       if (patchKind === 'map') {
-        original[key] = meta.strategy === 'replace' ? patchValue : this.mergeMap(original[key] as JsonMap, patchValue as JsonMap, field);
+        original[key] = meta.strategy === 'replace' ? dropNulls(patchValue) : this.mergeMap(original[key] as JsonMap, patchValue as JsonMap, field);
       } else if (meta.strategy === 'merge' || isDeleteList) {
         original[key] = this.mergeList(original[key] as unknown[], patchValue as unknown[], field, meta.mergeKey, isDeleteList);
       } else {
-        original[key] = patchValue;
+        original[key] = dropNulls(patchValue);
       }
     }
     return original;
@@ -102,7 +102,7 @@ class StrategicMerger {
       if (!(mergeKey in patchItem)) throw noMergeKeyError(patchItem, mergeKey);
       const index = indexByMergeKey(live, mergeKey, patchItem[mergeKey]);
       if (index >= 0) live[index] = this.mergeMap(live[index] as JsonMap, patchItem, itemSchema);
-      else live.push(item);
+      else live.push(dropNulls(item));
     }
     return live;
   }
@@ -247,7 +247,7 @@ function deduplicate(items: unknown[]): unknown[] {
   return s;
 }
 
-/** A value taken whole from the patch loses its nulls (IgnoreUnmatchedNulls). */
+/** A value taken whole from the patch loses its nulls (IgnoreUnmatchedNulls; kube's typed decoding drops the rest). */
 function dropNulls(value: unknown): unknown {
   if (Array.isArray(value)) value.forEach(dropNulls);
   else if (isPlainObject(value)) {

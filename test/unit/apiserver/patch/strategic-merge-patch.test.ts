@@ -126,6 +126,13 @@ describe('applyStrategicMergePatch', () => {
       (out) => out.spec,
       { template: { spec: { containers: [c('n')] } } },
     ],
+    [
+      'nulls inside replaced lists and appended items are not stored',
+      withPodSpec({ containers: [c('a')], tolerations: [{ key: 'x' }] }),
+      { spec: { template: { spec: { tolerations: [{ key: 'y', operator: null }], containers: [{ name: 'b', image: null }] } } } },
+      (out) => [podSpecOf(out).tolerations, podSpecOf(out).containers],
+      [[{ key: 'y' }], [c('a'), { name: 'b' }]],
+    ],
     ['a scalar replaces a map and a map a scalar', { ...deployment(), spec: { replicas: 1 } }, { spec: { replicas: { odd: true } } }, (out) => out.spec.replicas, { odd: true }],
     [
       "kubectl's switch to Recreate: $retainKeys on the strategy drops rollingUpdate",
