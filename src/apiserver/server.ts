@@ -14,6 +14,7 @@ import { resourceRequest } from './http/request-info.js';
 import { writeError } from './http/respond.js';
 import { ApiMetrics } from './metrics/request-metrics.js';
 import type { ApiserverOptions } from './options.js';
+import { CrdEstablishing } from './registry/crd-establishing.js';
 import { createSystemNamespaces } from './registry/system-namespaces.js';
 import { ResourceRegistry } from './registry/resource-registry.js';
 import { builtinResources, builtinSchemas } from './resources/index.js';
@@ -28,6 +29,8 @@ export interface RunningApiserver {
   close(): Promise<void>;
 }
 
+const STORE_WAIT_MS = 60_000;
+
 async function etcdTls(options: ApiserverOptions) {
   if (!options.etcdCaFile && !options.etcdCertFile) return undefined;
   const read = (file: string | undefined) => (file ? readFile(file) : Promise.resolve(undefined));
@@ -39,6 +42,20 @@ function clientHost(bindAddress: string): string {
   if (bindAddress === '0.0.0.0' || bindAddress === '') return '127.0.0.1';
   if (bindAddress === '::') return '[::1]';
   return bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress;
+}
+
+/** Runs `step` until the store answers (it may still be starting), for up to a minute. */
+async function untilStoreAnswers(step: () => Promise<void>, options: ApiserverOptions): Promise<void> {
+  const deadline = Date.now() + STORE_WAIT_MS;
+  for (;;) {
+    try {
+      return await step();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      options.log('warn', 'etcd is not answering yet; retrying', { error: err instanceof Error ? err.message : String(err) });
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }
 
 function metricsVerb(req: IncomingMessage, verb: string | undefined): string {
@@ -59,7 +76,8 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
     options,
     now: () => new Date(),
   };
-  await createSystemNamespaces(ctx);
+  await untilStoreAnswers(() => createSystemNamespaces(ctx), options);
+  await new CrdEstablishing(ctx).start();
   const metrics = new ApiMetrics();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -29,6 +29,8 @@ export function patchMutation(scope: Scope, contentType: string, body: Buffer): 
     case 'application/merge-patch+json':
       return (current) => applyMergePatch(current, patch);
     case 'application/strategic-merge-patch+json':
+      // As upstream: custom resources have no Go types to carry patch strategies.
+      if (scope.ctx.registry.isCustom(scope.spec)) throw unsupportedMediaType(contentType, PATCH_TYPES.filter((t) => t !== contentType));
       return (current) => applyStrategicMergePatch(current, patch, scope.spec.schemaName, scope.ctx.components);
     default:
       throw unsupportedMediaType(contentType, PATCH_TYPES);

@@ -13,6 +13,8 @@ export interface GroupVersions {
 
 export class ResourceRegistry {
   private readonly specs = new Map<string, ResourceSpec>();
+  /** Resources a CustomResourceDefinition serves (no strategic merge patch, as upstream). */
+  private readonly custom = new WeakSet<ResourceSpec>();
   /** Counts changes to what is served (derived documents are rebuilt when it moves). */
   generation = 0;
 
@@ -20,13 +22,18 @@ export class ResourceRegistry {
     for (const spec of specs) this.add(spec);
   }
 
-  add(spec: ResourceSpec): void {
+  add(spec: ResourceSpec, custom = false): void {
+    if (custom) this.custom.add(spec);
     this.specs.set(id(spec.group, spec.version, spec.plural), spec);
     this.generation++;
   }
 
   remove(group: string, version: string, plural: string): void {
     if (this.specs.delete(id(group, version, plural))) this.generation++;
+  }
+
+  isCustom(spec: ResourceSpec): boolean {
+    return this.custom.has(spec);
   }
 
   find(group: string, version: string, plural: string): ResourceSpec | undefined {
