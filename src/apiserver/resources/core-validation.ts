@@ -3,9 +3,8 @@ import { child, duplicate, forbidden, immutable, index, invalid, key, notSupport
 import { configMapKey, dns1035Label, dns1123Label, dns1123Subdomain, portNumber, qualifiedName } from '../schema/name-rules.js';
 import { validateObjectMeta } from '../schema/object-meta-validation.js';
 import type { FieldCause, KubeObject } from '../schema/types.js';
-import { recordAt, recordsAt, stringAt } from './json-access.js';
+import { jsonEqual, recordAt, recordsAt, stringAt } from './json-access.js';
 
-const jsonEqual = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 const MAX_DATA_BYTES = 1024 * 1024;

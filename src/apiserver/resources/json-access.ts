@@ -39,3 +39,6 @@ export const numberAt = (parent: unknown, key: string): number | undefined => {
 export function setDefault(target: Json, key: string, value: unknown): void {
   if (target[key] === undefined || target[key] === null || target[key] === '') target[key] = value;
 }
+
+/** Deep equality of JSON values, as the strategies compare old and new fields. */
+export const jsonEqual = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);

@@ -101,6 +101,12 @@ export function defaultPod(pod: KubeObject, old: KubeObject | undefined): void {
   const spec = objectAt(pod as Json, 'spec');
   defaultPodSpec(spec);
   setDefault(spec, 'enableServiceLinks', true);
+  // On the host's network a container port is also a host port.
+  if (spec.hostNetwork === true) {
+    for (const container of [...recordsAt(spec, 'initContainers'), ...recordsAt(spec, 'containers')]) {
+      for (const port of recordsAt(container, 'ports')) if (!port.hostPort) port.hostPort = port.containerPort;
+    }
+  }
   // Requests default to limits, per resource (SetDefaults_Pod).
   for (const container of [...recordsAt(spec, 'initContainers'), ...recordsAt(spec, 'containers')]) {
     const limits = recordAt(recordAt(container, 'resources'), 'limits');

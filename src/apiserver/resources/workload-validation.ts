@@ -5,7 +5,7 @@ import { dns1123Subdomain } from '../schema/name-rules.js';
 import { validateObjectMeta } from '../schema/object-meta-validation.js';
 import type { FieldCause, KubeObject } from '../schema/types.js';
 import { goLabelSelector, goStringMap } from './go-values.js';
-import { recordAt, stringAt, type Json } from './json-access.js';
+import { jsonEqual, recordAt, stringAt, type Json } from './json-access.js';
 import { selectorIsEmpty, selectorMatches, validateLabelSelector } from './label-selector.js';
 import { validatePodTemplate } from './pod-validation.js';
 
@@ -16,7 +16,6 @@ function nonNegative(spec: Json, field: string, path: string, causes: FieldCause
   if (typeof value === 'number' && value < 0) causes.push(invalid(child(path, field), value, 'must be greater than or equal to 0'));
 }
 
-const jsonEqual = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** The selector and the template's labels, checked as ValidatePodTemplateSpecForReplicaSet and its callers do. */
 function validateSelectorAndTemplate(spec: Json, path: string, owner: string, allowedRestart: readonly string[], causes: FieldCause[]): void {

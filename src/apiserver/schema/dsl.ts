@@ -89,6 +89,9 @@ export function list(items: SchemaNode, options: ListOptions = {}): SchemaNode {
   return node;
 }
 
+/** A list replaced as a whole by patches and by server-side apply. */
+export const atomicList = (items: SchemaNode, description: string) => list(items, { description, listType: 'atomic' });
+
 /** A list merged by one key (strategic merge) that is also a list-map on that key (server-side apply). */
 export const keyedList = (items: SchemaNode, key: string, description?: string) =>
   list(items, { mergeKey: key, strategy: 'merge', listType: 'map', mapKeys: [key], description });

@@ -1,9 +1,8 @@
 // apiextensions.k8s.io/v1 CustomResourceDefinition; openAPIV3Schema is kept as free-form JSONSchemaProps.
-import { anyJson, bool, componentName, int32, kindSchema, list, obj, oneOf, ref, str, time } from '../../schema/dsl.js';
+import { anyJson, atomicList, bool, componentName, int32, kindSchema, list, obj, oneOf, ref, str, time } from '../../schema/dsl.js';
 import type { SchemaNode } from '../../schema/types.js';
 
 const ext = componentName.apiextensions;
-const atomic = (items: SchemaNode, description: string) => list(items, { description, listType: 'atomic' });
 
 export const apiextensionsSchemas: Record<string, SchemaNode> = {
   [ext('CustomResourceDefinition')]: kindSchema(
@@ -20,7 +19,7 @@ export const apiextensionsSchemas: Record<string, SchemaNode> = {
       group: str('The API group of the defined custom resource, e.g. stable.example.com.'),
       names: ref(ext('CustomResourceDefinitionNames'), 'The resource and kind names for the custom resource.'),
       scope: oneOf(['Cluster', 'Namespaced'], 'Whether the defined custom resource is cluster- or namespace-scoped.'),
-      versions: atomic(ref(ext('CustomResourceDefinitionVersion')), 'All API versions of the defined custom resource; exactly one is the storage version.'),
+      versions: atomicList(ref(ext('CustomResourceDefinitionVersion')), 'All API versions of the defined custom resource; exactly one is the storage version.'),
       conversion: obj({ strategy: str('How custom resources are converted between versions: None or Webhook.'), webhook: anyJson('How to call the conversion webhook.') }, { description: 'Conversion settings for the CRD.', required: ['strategy'] }),
       preserveUnknownFields: bool('Deprecated: must be false in apiextensions.k8s.io/v1.'),
     },
@@ -30,10 +29,10 @@ export const apiextensionsSchemas: Record<string, SchemaNode> = {
     {
       plural: str('The plural name of the resource to serve, lowercase: /apis/<group>/<version>/.../<plural>.'),
       singular: str('The singular name of the resource, lowercase. Defaults to the lowercased kind.'),
-      shortNames: atomic(str(), 'Short names for the resource, exposed in discovery for clients like kubectl get <shortname>.'),
+      shortNames: atomicList(str(), 'Short names for the resource, exposed in discovery for clients like kubectl get <shortname>.'),
       kind: str('The serialized kind of the resource, normally CamelCase and singular.'),
       listKind: str('The serialized kind of the list for this resource. Defaults to "<kind>List".'),
-      categories: atomic(str(), 'Grouped resources this custom resource belongs to (e.g. "all").'),
+      categories: atomicList(str(), 'Grouped resources this custom resource belongs to (e.g. "all").'),
     },
     { description: 'CustomResourceDefinitionNames indicates the names to serve this CustomResourceDefinition.', required: ['plural', 'kind'] },
   ),
@@ -59,7 +58,7 @@ export const apiextensionsSchemas: Record<string, SchemaNode> = {
         },
         { description: 'The subresources this version of the custom resource has.' },
       ),
-      additionalPrinterColumns: atomic(
+      additionalPrinterColumns: atomicList(
         obj(
           {
             name: str('A human readable name for the column.'),
@@ -73,7 +72,7 @@ export const apiextensionsSchemas: Record<string, SchemaNode> = {
         ),
         'Additional columns returned in Table output.',
       ),
-      selectableFields: atomic(obj({ jsonPath: str('A simple JSON path to a field usable in field selectors.') }, { required: ['jsonPath'] }), 'Fields that may be used as field selectors.'),
+      selectableFields: atomicList(obj({ jsonPath: str('A simple JSON path to a field usable in field selectors.') }, { required: ['jsonPath'] }), 'Fields that may be used as field selectors.'),
     },
     { description: 'CustomResourceDefinitionVersion describes a version for CRD.', required: ['name', 'served', 'storage'] },
   ),
@@ -88,7 +87,7 @@ export const apiextensionsSchemas: Record<string, SchemaNode> = {
         { description: 'The observations of a CRD\'s current state.', listType: 'map', mapKeys: ['type'] },
       ),
       acceptedNames: ref(ext('CustomResourceDefinitionNames'), 'The names actually being used to serve discovery.'),
-      storedVersions: atomic(str(), 'All versions of this resource that were ever persisted.'),
+      storedVersions: atomicList(str(), 'All versions of this resource that were ever persisted.'),
     },
     { description: 'CustomResourceDefinitionStatus indicates the state of the CustomResourceDefinition.' },
   ),

@@ -1,8 +1,7 @@
 // coordination.k8s.io Lease, discovery.k8s.io EndpointSlice, events.k8s.io Event and rbac.authorization.k8s.io.
-import { bool, componentName, int32, kindSchema, labelSelector, list, map, microTime, obj, oneOf, ref, str } from '../../schema/dsl.js';
+import { atomicList, bool, componentName, int32, kindSchema, labelSelector, list, map, microTime, obj, oneOf, ref, str } from '../../schema/dsl.js';
 import type { SchemaNode } from '../../schema/types.js';
 
-const atomic = (items: SchemaNode, description: string) => list(items, { description, listType: 'atomic' });
 const rbac = (kind: string) => componentName.api('rbac', 'v1', kind);
 const discovery = (kind: string) => componentName.api('discovery', 'v1', kind);
 const rbacGvk = (kind: string) => ({ group: 'rbac.authorization.k8s.io', version: 'v1', kind });
@@ -27,8 +26,8 @@ export const clusterSchemas: Record<string, SchemaNode> = {
     'EndpointSlice represents a subset of the endpoints that implement a service.',
     {
       addressType: oneOf(['FQDN', 'IPv4', 'IPv6'], 'The type of address carried by this EndpointSlice. Cannot be updated.'),
-      endpoints: atomic(ref(discovery('Endpoint')), 'A list of unique endpoints in this slice (at most 1000).'),
-      ports: atomic(
+      endpoints: atomicList(ref(discovery('Endpoint')), 'A list of unique endpoints in this slice (at most 1000).'),
+      ports: atomicList(
         obj({ name: str('The name of this port.'), protocol: oneOf(['SCTP', 'TCP', 'UDP'], 'The IP protocol for this port. Defaults to TCP.'), port: int32('The port number of the endpoint.'), appProtocol: str('The application protocol for this port.') }, { extra: { 'x-kubernetes-map-type': 'atomic' } }),
         'The network ports exposed by each endpoint in this slice.',
       ),
@@ -47,7 +46,7 @@ export const clusterSchemas: Record<string, SchemaNode> = {
       deprecatedTopology: map(str(), 'Deprecated topology information.'),
       nodeName: str('The name of the Node hosting this endpoint.'),
       zone: str('The name of the Zone this endpoint exists in.'),
-      hints: obj({ forZones: atomic(obj({ name: str('The name of the zone.') }, { required: ['name'] }), 'Zones this endpoint should be consumed by.') }, { description: 'Information about how an endpoint should be consumed.' }),
+      hints: obj({ forZones: atomicList(obj({ name: str('The name of the zone.') }, { required: ['name'] }), 'Zones this endpoint should be consumed by.') }, { description: 'Information about how an endpoint should be consumed.' }),
     },
     { description: 'Endpoint represents a single logical "backend" implementing a service.', required: ['addresses'] },
   ),
@@ -74,11 +73,11 @@ export const clusterSchemas: Record<string, SchemaNode> = {
   ),
   [rbac('PolicyRule')]: obj(
     {
-      verbs: atomic(str(), "Verbs the rule applies to; '*' means all."),
-      apiGroups: atomic(str(), "API groups of the resources; '' is the core group, '*' means all."),
-      resources: atomic(str(), "Resources the rule applies to; '*' means all."),
-      resourceNames: atomic(str(), 'An optional allow-list of object names.'),
-      nonResourceURLs: atomic(str(), 'Partial URLs a user should have access to, e.g. /healthz; only in ClusterRoles.'),
+      verbs: atomicList(str(), "Verbs the rule applies to; '*' means all."),
+      apiGroups: atomicList(str(), "API groups of the resources; '' is the core group, '*' means all."),
+      resources: atomicList(str(), "Resources the rule applies to; '*' means all."),
+      resourceNames: atomicList(str(), 'An optional allow-list of object names.'),
+      nonResourceURLs: atomicList(str(), 'Partial URLs a user should have access to, e.g. /healthz; only in ClusterRoles.'),
     },
     { description: 'PolicyRule holds information that describes a policy rule, but does not contain information about who the rule applies to.', required: ['verbs'] },
   ),
@@ -96,21 +95,21 @@ export const clusterSchemas: Record<string, SchemaNode> = {
     { description: 'RoleRef contains information that points to the role being used.', required: ['apiGroup', 'kind', 'name'], extra: { 'x-kubernetes-map-type': 'atomic' } },
   ),
   [rbac('Role')]: kindSchema(rbacGvk('Role'), 'Role is a namespaced, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding.', {
-    rules: atomic(ref(rbac('PolicyRule')), 'All the PolicyRules for this Role.'),
+    rules: atomicList(ref(rbac('PolicyRule')), 'All the PolicyRules for this Role.'),
   }),
   [rbac('ClusterRole')]: kindSchema(rbacGvk('ClusterRole'), 'ClusterRole is a cluster level, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding or ClusterRoleBinding.', {
-    rules: atomic(ref(rbac('PolicyRule')), 'All the PolicyRules for this ClusterRole.'),
+    rules: atomicList(ref(rbac('PolicyRule')), 'All the PolicyRules for this ClusterRole.'),
     aggregationRule: obj(
-      { clusterRoleSelectors: atomic(labelSelector(), "Selectors of ClusterRoles whose rules are aggregated into this one's.") },
+      { clusterRoleSelectors: atomicList(labelSelector(), "Selectors of ClusterRoles whose rules are aggregated into this one's.") },
       { description: 'Describes how to build the Rules for this ClusterRole; the controller overwrites rules when set.' },
     ),
   }),
   [rbac('RoleBinding')]: kindSchema(rbacGvk('RoleBinding'), 'RoleBinding references a role, but does not contain it. It adds who information via Subjects and namespace information by which namespace it exists in.', {
-    subjects: atomic(ref(rbac('Subject')), 'References to the objects the role applies to.'),
+    subjects: atomicList(ref(rbac('Subject')), 'References to the objects the role applies to.'),
     roleRef: ref(rbac('RoleRef'), 'A Role in the current namespace or a ClusterRole in the global namespace. Cannot be updated.', { default: {} }),
   }, ['roleRef']),
   [rbac('ClusterRoleBinding')]: kindSchema(rbacGvk('ClusterRoleBinding'), 'ClusterRoleBinding references a ClusterRole, but not contain it. It can reference a ClusterRole in the global namespace, and adds who information via Subject.', {
-    subjects: atomic(ref(rbac('Subject')), 'References to the objects the role applies to.'),
+    subjects: atomicList(ref(rbac('Subject')), 'References to the objects the role applies to.'),
     roleRef: ref(rbac('RoleRef'), 'A ClusterRole in the global namespace. Cannot be updated.', { default: {} }),
   }, ['roleRef']),
 };

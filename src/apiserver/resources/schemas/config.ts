@@ -1,9 +1,8 @@
 // core/v1 ConfigMap, Secret, ServiceAccount, Event, LimitRange, ResourceQuota, Binding and ObjectReference.
-import { bool, bytes, componentName, int32, keyedList, kindSchema, list, map, microTime, obj, quantity, ref, str, time } from '../../schema/dsl.js';
+import { atomicList, bool, bytes, componentName, int32, keyedList, kindSchema, map, microTime, obj, quantity, ref, str, time } from '../../schema/dsl.js';
 import type { SchemaNode } from '../../schema/types.js';
 
 const core = componentName.core;
-const atomic = (items: SchemaNode, description: string) => list(items, { description, listType: 'atomic' });
 const gv = (kind: string) => ({ group: '', version: 'v1', kind });
 const quantities = (description: string) => map(quantity(), description);
 
@@ -33,7 +32,7 @@ export const configSchemas: Record<string, SchemaNode> = {
   }),
   [core('ServiceAccount')]: kindSchema(gv('ServiceAccount'), 'ServiceAccount binds together: a name understood by users and perhaps by peripheral systems, for an identity; a principal that can be authenticated and authorized; and a set of secrets.', {
     secrets: keyedList(ref(core('ObjectReference')), 'name', 'Secrets in the same namespace that pods running as this ServiceAccount may use.'),
-    imagePullSecrets: atomic(ref(core('LocalObjectReference')), 'Secrets for pulling container images, used by pods that reference this ServiceAccount.'),
+    imagePullSecrets: atomicList(ref(core('LocalObjectReference')), 'Secrets for pulling container images, used by pods that reference this ServiceAccount.'),
     automountServiceAccountToken: bool('Whether pods running as this service account get an API token automatically mounted.'),
   }),
   [core('Event')]: kindSchema(
@@ -60,7 +59,7 @@ export const configSchemas: Record<string, SchemaNode> = {
   [core('LimitRange')]: kindSchema(gv('LimitRange'), 'LimitRange sets resource usage limits for each kind of resource in a Namespace.', {
     spec: obj(
       {
-        limits: atomic(
+        limits: atomicList(
           obj(
             {
               type: str('Type of resource that this limit applies to: Pod, Container or PersistentVolumeClaim.'),
@@ -82,8 +81,8 @@ export const configSchemas: Record<string, SchemaNode> = {
     spec: obj(
       {
         hard: quantities('The desired hard limits for each named resource.'),
-        scopes: atomic(str(), 'A collection of filters that must match each object tracked by a quota.'),
-        scopeSelector: obj({ matchExpressions: atomic(obj({ scopeName: str('The name of the scope.'), operator: str("The scope's relationship to the values."), values: atomic(str(), 'Values.') }, { required: ['scopeName', 'operator'] }), 'Scope selector requirements by scope.') }, { description: 'A collection of filters like scopes.', extra: { 'x-kubernetes-map-type': 'atomic' } }),
+        scopes: atomicList(str(), 'A collection of filters that must match each object tracked by a quota.'),
+        scopeSelector: obj({ matchExpressions: atomicList(obj({ scopeName: str('The name of the scope.'), operator: str("The scope's relationship to the values."), values: atomicList(str(), 'Values.') }, { required: ['scopeName', 'operator'] }), 'Scope selector requirements by scope.') }, { description: 'A collection of filters like scopes.', extra: { 'x-kubernetes-map-type': 'atomic' } }),
       },
       { description: 'Spec defines the desired quota.' },
     ),

@@ -1,9 +1,8 @@
 // core/v1 Container and the types it is made of, with kube's patch strategies and list types.
-import { bool, componentName, int32, int64, intOrString, keyedList, list, map, obj, oneOf, quantity, ref, str } from '../../schema/dsl.js';
+import { atomicList, bool, componentName, int32, int64, intOrString, keyedList, list, map, obj, oneOf, quantity, ref, str } from '../../schema/dsl.js';
 import type { SchemaNode } from '../../schema/types.js';
 
 const core = componentName.core;
-const atomic = (items: SchemaNode, description: string) => list(items, { description, listType: 'atomic' });
 
 const keyRef = (what: string) =>
   obj(
@@ -20,8 +19,8 @@ export const containerSchemas: Record<string, SchemaNode> = {
     {
       name: str('Name of the container as a DNS_LABEL, unique in the pod. Cannot be updated.'),
       image: str('Container image name.'),
-      command: atomic(str(), "Entrypoint array, not run in a shell. The image's ENTRYPOINT is used when not given. Cannot be updated."),
-      args: atomic(str(), "Arguments to the entrypoint. The image's CMD is used when not given. Cannot be updated."),
+      command: atomicList(str(), "Entrypoint array, not run in a shell. The image's ENTRYPOINT is used when not given. Cannot be updated."),
+      args: atomicList(str(), "Arguments to the entrypoint. The image's CMD is used when not given. Cannot be updated."),
       workingDir: str("The container's working directory. Cannot be updated."),
       ports: list(ref(core('ContainerPort')), {
         description: 'Ports to expose from the container. Informational: any port listening on 0.0.0.0 is reachable.',
@@ -30,10 +29,10 @@ export const containerSchemas: Record<string, SchemaNode> = {
         listType: 'map',
         mapKeys: ['containerPort', 'protocol'],
       }),
-      envFrom: atomic(ref(core('EnvFromSource')), 'Sources to populate environment variables from (ConfigMaps, Secrets).'),
+      envFrom: atomicList(ref(core('EnvFromSource')), 'Sources to populate environment variables from (ConfigMaps, Secrets).'),
       env: keyedList(ref(core('EnvVar')), 'name', 'Environment variables to set in the container. Cannot be updated.'),
       resources: ref(core('ResourceRequirements'), 'Compute resources required by this container.', { default: {} }),
-      resizePolicy: atomic(ref(core('ContainerResizePolicy')), 'Resources resize policy for the container.'),
+      resizePolicy: atomicList(ref(core('ContainerResizePolicy')), 'Resources resize policy for the container.'),
       restartPolicy: str('Restart policy of an init container; "Always" makes it a sidecar.'),
       volumeMounts: keyedList(ref(core('VolumeMount')), 'mountPath', "Pod volumes to mount into the container's filesystem. Cannot be updated."),
       volumeDevices: keyedList(ref(core('VolumeDevice')), 'devicePath', 'Block devices to be used by the container.'),
@@ -146,7 +145,7 @@ export const containerSchemas: Record<string, SchemaNode> = {
       port: intOrString('Name or number of the port to access on the container.'),
       host: str('Host name to connect to; defaults to the pod IP.'),
       scheme: oneOf(['HTTP', 'HTTPS'], 'Scheme to use for connecting to the host. Defaults to HTTP.'),
-      httpHeaders: atomic(obj({ name: str('The header field name.'), value: str('The header field value.') }, { required: ['name', 'value'] }), 'Custom headers to set in the request.'),
+      httpHeaders: atomicList(obj({ name: str('The header field name.'), value: str('The header field value.') }, { required: ['name', 'value'] }), 'Custom headers to set in the request.'),
     },
     { description: 'HTTPGetAction describes an action based on HTTP Get requests.', required: ['port'] },
   ),
@@ -172,7 +171,7 @@ export const containerSchemas: Record<string, SchemaNode> = {
     { description: 'Actions the management system takes in response to container lifecycle events.' },
   ),
   [core('Capabilities')]: obj(
-    { add: atomic(str(), 'Added capabilities.'), drop: atomic(str(), 'Removed capabilities.') },
+    { add: atomicList(str(), 'Added capabilities.'), drop: atomicList(str(), 'Removed capabilities.') },
     { description: 'Adds and removes POSIX capabilities from running containers.' },
   ),
   [core('SeccompProfile')]: obj(

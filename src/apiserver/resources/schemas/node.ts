@@ -1,9 +1,8 @@
 // core/v1 Node and Namespace: the cluster-scoped core kinds.
-import { bool, componentName, int32, int64, keyedList, kindSchema, list, map, obj, oneOf, quantity, ref, str, time } from '../../schema/dsl.js';
+import { atomicList, bool, componentName, int32, int64, keyedList, kindSchema, list, map, obj, oneOf, quantity, ref, str, time } from '../../schema/dsl.js';
 import type { SchemaNode } from '../../schema/types.js';
 
 const core = componentName.core;
-const atomic = (items: SchemaNode, description: string) => list(items, { description, listType: 'atomic' });
 const gv = (kind: string) => ({ group: '', version: 'v1', kind });
 
 export const nodeSchemas: Record<string, SchemaNode> = {
@@ -17,7 +16,7 @@ export const nodeSchemas: Record<string, SchemaNode> = {
       podCIDRs: list(str(), { description: 'The IP ranges assigned to the node for use by pods on it.', strategy: 'merge', listType: 'set' }),
       providerID: str('ID of the node assigned by the cloud provider, as <ProviderName>://<ProviderSpecificNodeID>.'),
       unschedulable: bool('Controls node schedulability of new pods. By default, the node is schedulable.'),
-      taints: atomic(ref(core('Taint')), "The node's taints."),
+      taints: atomicList(ref(core('Taint')), "The node's taints."),
       externalID: str('Deprecated. Not all kubelets set this field.'),
     },
     { description: 'NodeSpec describes the attributes that a node is created with.' },
@@ -34,8 +33,8 @@ export const nodeSchemas: Record<string, SchemaNode> = {
         { description: 'Endpoints of daemons running on the node.' },
       ),
       nodeInfo: ref(core('NodeSystemInfo'), 'General information about the node, such as its kernel and kubelet version.'),
-      images: atomic(obj({ names: atomic(str(), 'Names by which this image is known.'), sizeBytes: int64('The size of the image in bytes.') }), 'Container images on this node.'),
-      volumesInUse: atomic(str(), 'Attachable volumes in use (mounted) by the node.'),
+      images: atomicList(obj({ names: atomicList(str(), 'Names by which this image is known.'), sizeBytes: int64('The size of the image in bytes.') }), 'Container images on this node.'),
+      volumesInUse: atomicList(str(), 'Attachable volumes in use (mounted) by the node.'),
     },
     { description: 'NodeStatus is information about the current status of a node.' },
   ),
@@ -73,7 +72,7 @@ export const nodeSchemas: Record<string, SchemaNode> = {
     },
   ),
   [core('Namespace')]: kindSchema(gv('Namespace'), 'Namespace provides a scope for Names. Use of multiple namespaces is optional.', {
-    spec: obj({ finalizers: atomic(str(), 'An opaque list of values that must be empty to permanently remove the namespace.') }, { description: 'Spec defines the behavior of the Namespace.' }),
+    spec: obj({ finalizers: atomicList(str(), 'An opaque list of values that must be empty to permanently remove the namespace.') }, { description: 'Spec defines the behavior of the Namespace.' }),
     status: obj(
       {
         phase: oneOf(['Active', 'Terminating'], 'The current lifecycle phase of the namespace.'),

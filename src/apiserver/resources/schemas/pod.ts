@@ -1,10 +1,9 @@
 // core/v1 Pod: spec, status and the template other kinds embed.
-import { bool, componentName, int32, int64, keyedList, kindSchema, list, map, obj, objectMeta, oneOf, quantity, ref, str, time } from '../../schema/dsl.js';
+import { atomicList, bool, componentName, int32, int64, keyedList, kindSchema, list, map, obj, objectMeta, oneOf, quantity, ref, str, time } from '../../schema/dsl.js';
 import type { SchemaNode } from '../../schema/types.js';
 import { volumeList } from './volume.js';
 
 const core = componentName.core;
-const atomic = (items: SchemaNode, description: string) => list(items, { description, listType: 'atomic' });
 const containers = (description: string) => keyedList(ref(core('Container')), 'name', description);
 
 export const podSchemas: Record<string, SchemaNode> = {
@@ -48,12 +47,12 @@ export const podSchemas: Record<string, SchemaNode> = {
       subdomain: str('The pod\'s fully qualified hostname is "<hostname>.<subdomain>.<pod namespace>.svc.<cluster domain>".'),
       affinity: ref(core('Affinity'), "The pod's scheduling constraints."),
       schedulerName: str('The scheduler that dispatches this pod; defaults to "default-scheduler".'),
-      tolerations: atomic(ref(core('Toleration')), "The pod's tolerations."),
+      tolerations: atomicList(ref(core('Toleration')), "The pod's tolerations."),
       hostAliases: list(ref(core('HostAlias')), { description: "Entries added to the pod's hosts file.", mergeKey: 'ip', strategy: 'merge', listType: 'map', mapKeys: ['ip'] }),
       priorityClassName: str('The name of the pod\'s PriorityClass; "system-node-critical" and "system-cluster-critical" are the highest.'),
       priority: int32('The priority value, resolved from priorityClassName by the admission controller.'),
       dnsConfig: ref(core('PodDNSConfig'), 'DNS parameters of a pod in addition to those generated from DNSPolicy.'),
-      readinessGates: atomic(obj({ conditionType: str('A condition type in the pod\'s condition list.') }, { required: ['conditionType'] }), 'Extra conditions evaluated for pod readiness.'),
+      readinessGates: atomicList(obj({ conditionType: str('A condition type in the pod\'s condition list.') }, { required: ['conditionType'] }), 'Extra conditions evaluated for pod readiness.'),
       runtimeClassName: str('The RuntimeClass used to run this pod.'),
       enableServiceLinks: bool("Whether information about services is injected into the pod's environment variables. Defaults to true."),
       preemptionPolicy: oneOf(['Never', 'PreemptLowerPriority'], 'Policy for preempting pods with lower priority. Defaults to PreemptLowerPriority.'),
@@ -76,8 +75,8 @@ export const podSchemas: Record<string, SchemaNode> = {
     {
       name: str('Name of the ephemeral container.'),
       image: str('Container image name.'),
-      command: atomic(str(), 'Entrypoint array.'),
-      args: atomic(str(), 'Arguments to the entrypoint.'),
+      command: atomicList(str(), 'Entrypoint array.'),
+      args: atomicList(str(), 'Arguments to the entrypoint.'),
       targetContainerName: str('The container whose namespaces this one shares.'),
       env: keyedList(ref(core('EnvVar')), 'name', 'Environment variables to set in the container.'),
       imagePullPolicy: str('Image pull policy.'),
@@ -100,10 +99,10 @@ export const podSchemas: Record<string, SchemaNode> = {
       podIP: str('IP address allocated to the pod, routable at least within the cluster.'),
       podIPs: list(obj({ ip: str('IP address of the pod.') }, { required: ['ip'] }), { description: 'IP addresses allocated to the pod; the first matches podIP.', mergeKey: 'ip', strategy: 'merge', listType: 'map', mapKeys: ['ip'] }),
       startTime: time('When the object was acknowledged by the kubelet, before the images were pulled.'),
-      initContainerStatuses: atomic(ref(core('ContainerStatus')), 'Statuses of the init containers.'),
-      containerStatuses: atomic(ref(core('ContainerStatus')), 'Statuses of the containers, one per container in the manifest.'),
+      initContainerStatuses: atomicList(ref(core('ContainerStatus')), 'Statuses of the init containers.'),
+      containerStatuses: atomicList(ref(core('ContainerStatus')), 'Statuses of the containers, one per container in the manifest.'),
       qosClass: oneOf(['BestEffort', 'Burstable', 'Guaranteed'], 'The Quality of Service class assigned to the pod based on resource requirements.'),
-      ephemeralContainerStatuses: atomic(ref(core('ContainerStatus')), 'Statuses of the ephemeral containers.'),
+      ephemeralContainerStatuses: atomicList(ref(core('ContainerStatus')), 'Statuses of the ephemeral containers.'),
     },
     { description: 'Information about the status of a pod; may trail the actual state of the system.' },
   ),

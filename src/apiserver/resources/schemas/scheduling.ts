@@ -1,16 +1,15 @@
 // core/v1 scheduling constraints of a pod: affinity, tolerations, topology spread.
-import { bool, componentName, int32, int64, labelSelector, list, obj, oneOf, ref, str } from '../../schema/dsl.js';
+import { atomicList, bool, componentName, int32, int64, labelSelector, obj, oneOf, ref, str } from '../../schema/dsl.js';
 import type { SchemaNode } from '../../schema/types.js';
 
 const core = componentName.core;
-const atomic = (items: SchemaNode, description: string) => list(items, { description, listType: 'atomic' });
 
 const affinityTerms = (kind: 'affinity' | 'anti-affinity') => ({
-  requiredDuringSchedulingIgnoredDuringExecution: atomic(
+  requiredDuringSchedulingIgnoredDuringExecution: atomicList(
     ref(core('PodAffinityTerm')),
     `Pods must${kind === 'affinity' ? '' : ' not'} be co-located with the pods these terms select, or the pod is not scheduled onto the node.`,
   ),
-  preferredDuringSchedulingIgnoredDuringExecution: atomic(
+  preferredDuringSchedulingIgnoredDuringExecution: atomicList(
     ref(core('WeightedPodAffinityTerm')),
     `The scheduler prefers nodes that satisfy these ${kind} terms, summing their weights.`,
   ),
@@ -28,18 +27,18 @@ export const schedulingSchemas: Record<string, SchemaNode> = {
   [core('NodeAffinity')]: obj(
     {
       requiredDuringSchedulingIgnoredDuringExecution: ref(core('NodeSelector'), 'The pod is not scheduled onto a node that does not meet these requirements.'),
-      preferredDuringSchedulingIgnoredDuringExecution: atomic(ref(core('PreferredSchedulingTerm')), 'The scheduler prefers nodes that satisfy these terms, summing their weights.'),
+      preferredDuringSchedulingIgnoredDuringExecution: atomicList(ref(core('PreferredSchedulingTerm')), 'The scheduler prefers nodes that satisfy these terms, summing their weights.'),
     },
     { description: 'Node affinity is a group of node affinity scheduling rules.' },
   ),
   [core('NodeSelector')]: obj(
-    { nodeSelectorTerms: atomic(ref(core('NodeSelectorTerm')), 'A list of node selector terms, ORed.') },
+    { nodeSelectorTerms: atomicList(ref(core('NodeSelectorTerm')), 'A list of node selector terms, ORed.') },
     { description: 'A node selector: the union of its terms.', required: ['nodeSelectorTerms'], extra: { 'x-kubernetes-map-type': 'atomic' } },
   ),
   [core('NodeSelectorTerm')]: obj(
     {
-      matchExpressions: atomic(ref(core('NodeSelectorRequirement')), "Requirements on the node's labels."),
-      matchFields: atomic(ref(core('NodeSelectorRequirement')), "Requirements on the node's fields."),
+      matchExpressions: atomicList(ref(core('NodeSelectorRequirement')), "Requirements on the node's labels."),
+      matchFields: atomicList(ref(core('NodeSelectorRequirement')), "Requirements on the node's fields."),
     },
     { description: 'Node selector requirements, ANDed. A null or empty term matches no objects.', extra: { 'x-kubernetes-map-type': 'atomic' } },
   ),
@@ -47,7 +46,7 @@ export const schedulingSchemas: Record<string, SchemaNode> = {
     {
       key: str('The label key that the selector applies to.'),
       operator: oneOf(['DoesNotExist', 'Exists', 'Gt', 'In', 'Lt', 'NotIn'], "The key's relationship to the values."),
-      values: atomic(str(), 'Values for In and NotIn; one integer for Gt and Lt; empty for Exists and DoesNotExist.'),
+      values: atomicList(str(), 'Values for In and NotIn; one integer for Gt and Lt; empty for Exists and DoesNotExist.'),
     },
     { description: 'A selector that contains values, a key, and an operator.', required: ['key', 'operator'] },
   ),
@@ -60,11 +59,11 @@ export const schedulingSchemas: Record<string, SchemaNode> = {
   [core('PodAffinityTerm')]: obj(
     {
       labelSelector: labelSelector('A label query over a set of pods.'),
-      namespaces: atomic(str(), "Namespaces the term applies to; null or empty means this pod's namespace."),
+      namespaces: atomicList(str(), "Namespaces the term applies to; null or empty means this pod's namespace."),
       topologyKey: str('The node label whose equal values define co-location. Empty is not allowed.'),
       namespaceSelector: labelSelector('A label query over namespaces the term applies to, added to namespaces.'),
-      matchLabelKeys: atomic(str(), "Label keys whose values, taken from the incoming pod, are ANDed with labelSelector."),
-      mismatchLabelKeys: atomic(str(), "Label keys whose values, taken from the incoming pod, are excluded through labelSelector."),
+      matchLabelKeys: atomicList(str(), "Label keys whose values, taken from the incoming pod, are ANDed with labelSelector."),
+      mismatchLabelKeys: atomicList(str(), "Label keys whose values, taken from the incoming pod, are excluded through labelSelector."),
     },
     { description: 'Pods (matching labelSelector in namespaces) this pod should be co-located with or kept away from.', required: ['topologyKey'] },
   ),
@@ -91,7 +90,7 @@ export const schedulingSchemas: Record<string, SchemaNode> = {
       minDomains: int32('The minimum number of eligible domains.'),
       nodeAffinityPolicy: oneOf(['Honor', 'Ignore'], "How the pod's nodeAffinity/nodeSelector is treated when calculating the skew."),
       nodeTaintsPolicy: oneOf(['Honor', 'Ignore'], 'How node taints are treated when calculating the skew.'),
-      matchLabelKeys: atomic(str(), 'Pod label keys to select the pods over which spreading is calculated.'),
+      matchLabelKeys: atomicList(str(), 'Pod label keys to select the pods over which spreading is calculated.'),
     },
     { description: 'How to spread matching pods among the given topology.', required: ['maxSkew', 'topologyKey', 'whenUnsatisfiable'] },
   ),
@@ -106,9 +105,9 @@ export const schedulingSchemas: Record<string, SchemaNode> = {
   ),
   [core('PodDNSConfig')]: obj(
     {
-      nameservers: atomic(str(), 'DNS name server IP addresses, appended to those from DNSPolicy.'),
-      searches: atomic(str(), 'DNS search domains for host-name lookup.'),
-      options: atomic(obj({ name: str('Required.'), value: str('The option value.') }), 'DNS resolver options.'),
+      nameservers: atomicList(str(), 'DNS name server IP addresses, appended to those from DNSPolicy.'),
+      searches: atomicList(str(), 'DNS search domains for host-name lookup.'),
+      options: atomicList(obj({ name: str('Required.'), value: str('The option value.') }), 'DNS resolver options.'),
     },
     { description: 'DNS parameters of a pod in addition to those generated from DNSPolicy.' },
   ),
@@ -118,16 +117,16 @@ export const schedulingSchemas: Record<string, SchemaNode> = {
       runAsUser: int64('The UID to run the entrypoint of the container process.'),
       runAsGroup: int64('The GID to run the entrypoint of the container process.'),
       runAsNonRoot: bool('Containers must run as a non-root user.'),
-      supplementalGroups: atomic(int64(), 'Groups added to the first process in each container.'),
+      supplementalGroups: atomicList(int64(), 'Groups added to the first process in each container.'),
       fsGroup: int64('A supplemental group applied to all containers, owning supporting volumes.'),
-      sysctls: atomic(obj({ name: str('Name of a property to set.'), value: str('Value of a property to set.') }, { required: ['name', 'value'] }), 'Namespaced sysctls used for the pod.'),
+      sysctls: atomicList(obj({ name: str('Name of a property to set.'), value: str('Value of a property to set.') }, { required: ['name', 'value'] }), 'Namespaced sysctls used for the pod.'),
       fsGroupChangePolicy: str('How ownership and permission of a volume are changed before being exposed inside the pod.'),
       seccompProfile: ref(core('SeccompProfile'), 'The seccomp options used by the containers in this pod.'),
     },
     { description: 'Pod-level security attributes and common container settings.' },
   ),
   [core('HostAlias')]: obj(
-    { ip: str('IP address of the host file entry.'), hostnames: atomic(str(), 'Hostnames for the above IP address.') },
+    { ip: str('IP address of the host file entry.'), hostnames: atomicList(str(), 'Hostnames for the above IP address.') },
     { description: "An entry for the pod's hosts file.", required: ['ip'] },
   ),
   [core('LocalObjectReference')]: obj(

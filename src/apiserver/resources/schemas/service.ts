@@ -1,9 +1,8 @@
 // core/v1 Service and Endpoints.
-import { bool, componentName, int32, intOrString, kindSchema, list, map, obj, oneOf, ref, str } from '../../schema/dsl.js';
+import { atomicList, bool, componentName, int32, intOrString, kindSchema, list, map, obj, oneOf, ref, str } from '../../schema/dsl.js';
 import type { SchemaNode } from '../../schema/types.js';
 
 const core = componentName.core;
-const atomic = (items: SchemaNode, description: string) => list(items, { description, listType: 'atomic' });
 const gv = (kind: string) => ({ group: '', version: 'v1', kind });
 
 export const serviceSchemas: Record<string, SchemaNode> = {
@@ -22,12 +21,12 @@ export const serviceSchemas: Record<string, SchemaNode> = {
       }),
       selector: map(str(), 'Route service traffic to pods with label keys and values matching this selector.'),
       clusterIP: str('The IP address of the service, usually assigned randomly; "None" makes a headless service. Cannot be updated once set.'),
-      clusterIPs: atomic(str(), 'IP addresses assigned to this service; the first equals clusterIP.'),
+      clusterIPs: atomicList(str(), 'IP addresses assigned to this service; the first equals clusterIP.'),
       type: oneOf(['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'], 'How the Service is exposed. Defaults to ClusterIP.'),
-      externalIPs: atomic(str(), 'IP addresses for which nodes in the cluster will also accept traffic for this service.'),
+      externalIPs: atomicList(str(), 'IP addresses for which nodes in the cluster will also accept traffic for this service.'),
       sessionAffinity: oneOf(['ClientIP', 'None'], 'Enable client IP based session affinity. Must be ClientIP or None. Defaults to None.'),
       loadBalancerIP: str('Deprecated: only applies to Service Type LoadBalancer.'),
-      loadBalancerSourceRanges: atomic(str(), 'Client IPs allowed through a cloud load balancer.'),
+      loadBalancerSourceRanges: atomicList(str(), 'Client IPs allowed through a cloud load balancer.'),
       externalName: str('The external reference discovery returns as a CNAME record; requires type ExternalName.'),
       externalTrafficPolicy: oneOf(['Cluster', 'Local'], 'How nodes distribute service traffic received on an externally-facing address.'),
       healthCheckNodePort: int32('The healthcheck nodePort for the service.'),
@@ -36,7 +35,7 @@ export const serviceSchemas: Record<string, SchemaNode> = {
         { clientIP: obj({ timeoutSeconds: int32('Seconds of ClientIP session sticky time (0 < x <= 86400). Defaults to 10800.') }) },
         { description: 'The configurations of session affinity.' },
       ),
-      ipFamilies: atomic(oneOf(['IPv4', 'IPv6']), 'IP families (IPv4, IPv6) assigned to this service.'),
+      ipFamilies: atomicList(oneOf(['IPv4', 'IPv6']), 'IP families (IPv4, IPv6) assigned to this service.'),
       ipFamilyPolicy: oneOf(['PreferDualStack', 'RequireDualStack', 'SingleStack'], 'The dual-stack-ness requested or required by this Service.'),
       allocateLoadBalancerNodePorts: bool('Whether NodePorts are allocated for a LoadBalancer service. Defaults to true.'),
       loadBalancerClass: str('The class of the load balancer implementation this Service belongs to.'),
@@ -60,12 +59,12 @@ export const serviceSchemas: Record<string, SchemaNode> = {
     {
       loadBalancer: obj(
         {
-          ingress: atomic(
+          ingress: atomicList(
             obj({
               ip: str('IP for load-balancer ingress points.'),
               hostname: str('Hostname for load-balancer ingress points.'),
               ipMode: str('How the load-balancer IP behaves.'),
-              ports: atomic(obj({ port: int32('Port number.'), protocol: str('Protocol.'), error: str('Error of the port.') }, { required: ['port', 'protocol'] }), 'Records of service ports.'),
+              ports: atomicList(obj({ port: int32('Port number.'), protocol: str('Protocol.'), error: str('Error of the port.') }, { required: ['port', 'protocol'] }), 'Records of service ports.'),
             }),
             'A list containing ingress points for the load-balancer.',
           ),
@@ -77,13 +76,13 @@ export const serviceSchemas: Record<string, SchemaNode> = {
     { description: 'ServiceStatus represents the current status of a service.' },
   ),
   [core('Endpoints')]: kindSchema(gv('Endpoints'), 'Endpoints is a collection of endpoints that implement the actual service.', {
-    subsets: atomic(ref(core('EndpointSubset')), 'The set of all endpoints is the union of all subsets.'),
+    subsets: atomicList(ref(core('EndpointSubset')), 'The set of all endpoints is the union of all subsets.'),
   }),
   [core('EndpointSubset')]: obj(
     {
-      addresses: atomic(ref(core('EndpointAddress')), 'IP addresses which offer the related ports that are marked as ready.'),
-      notReadyAddresses: atomic(ref(core('EndpointAddress')), 'IP addresses which offer the related ports but are not currently marked as ready.'),
-      ports: atomic(
+      addresses: atomicList(ref(core('EndpointAddress')), 'IP addresses which offer the related ports that are marked as ready.'),
+      notReadyAddresses: atomicList(ref(core('EndpointAddress')), 'IP addresses which offer the related ports but are not currently marked as ready.'),
+      ports: atomicList(
         obj({ name: str('The name of this port.'), port: int32('The port number of the endpoint.'), protocol: oneOf(['SCTP', 'TCP', 'UDP'], 'The IP protocol for this port.'), appProtocol: str('The application protocol for this port.') }, { required: ['port'] }),
         'Port numbers available on the related IP addresses.',
       ),

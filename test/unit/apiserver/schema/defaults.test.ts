@@ -59,6 +59,11 @@ describe('pod defaults', () => {
     expect(p.status.qosClass).toBe('Guaranteed');
   });
 
+  it('makes container ports host ports on the host network', () => {
+    const p = defaulted('', 'Pod', pod({ hostNetwork: true, containers: [{ name: 'a', image: 'a:1', ports: [{ containerPort: 9100 }] }] }));
+    expect(p.spec.containers[0].ports).toEqual([{ containerPort: 9100, protocol: 'TCP', hostPort: 9100 }]);
+  });
+
   it('defaults probes and empty volumes', () => {
     const p = defaulted('', 'Pod', pod({
       containers: [{ name: 'a', image: 'a:1', readinessProbe: { httpGet: { port: 80 } } }],
