@@ -7,6 +7,7 @@ import type { KubeObject, SchemaNode } from '../schema/types.js';
 import { isPlainObject, type JsonMap } from './json-values.js';
 import { decodeManagedFields, encodeManagedFields, managedFieldsTime, managerIdentity, setManagedFields, type ManagerRecord } from './managed-fields.js';
 import { conflictsWith, ignoredPaths, settleOthers, trackedChanges, type IgnoredFields } from './ownership.js';
+import { PatchError } from './patch-error.js';
 import { SchemaView } from './schema-view.js';
 import { capUpdateManagers } from './update-manager-cap.js';
 
@@ -26,15 +27,28 @@ export interface TrackManagedFieldsInput {
   readonly ignoredFields?: IgnoredFields;
 }
 
-/** `updated` with its metadata.managedFields recomputed. */
+/**
+ * `updated` with its metadata.managedFields recomputed. Like kube's UpdateNoErrors, a write whose
+ * objects cannot be walked (a list-map item without its key) is not failed: its managedFields are
+ * cleared instead.
+ */
 export function trackManagedFields(input: TrackManagedFieldsInput): KubeObject {
+  const newBody = structuredClone(input.updated) as JsonMap;
+  try {
+    setManagedFields(newBody, encodeManagedFields(capUpdateManagers(recordsAfter(input, newBody))));
+  } catch (err) {
+    if (!(err instanceof PatchError)) throw err;
+    setManagedFields(newBody, []);
+  }
+  return newBody as KubeObject;
+}
+
+function recordsAfter(input: TrackManagedFieldsInput, newBody: JsonMap): ManagerRecord[] {
   const { old, updated, manager, now } = input;
   const subresource = input.subresource ?? '';
   const view = new SchemaView(input.components);
   const schema = input.schemaName === undefined ? undefined : view.byName(input.schemaName);
   const records = startingRecords(old, updated, subresource !== '');
-  const newBody = structuredClone(updated) as JsonMap;
-
   const changes = trackedChanges(old ?? {}, newBody, schema, view, ignoredPaths(input.ignoredFields));
   const current = '\u0000current-operation';
   settleOthers(records, current, conflictsWith(records, current, changes), changes.removed);
@@ -50,8 +64,7 @@ export function trackManagedFields(input: TrackManagedFieldsInput): KubeObject {
       records.push({ ...self, time: managedFieldsTime(now), set: taken });
     }
   }
-  setManagedFields(newBody, encodeManagedFields(capUpdateManagers(records)));
-  return newBody as KubeObject;
+  return records;
 }
 
 /**

@@ -129,6 +129,12 @@ describe('trackManagedFields', () => {
     expect(entries(out).map((e: Json) => e[0])).toEqual(['kubectl-create']);
   });
 
+  it('clears managedFields rather than failing a write it cannot walk (a list-map item without its key)', () => {
+    const out = track(created(), change(created(), (d) => (d.spec.template.spec.containers = [{ image: 'nameless' }])), 'kubectl-edit', T2);
+    expect(out.metadata.managedFields).toBeUndefined();
+    expect(out.spec.template.spec.containers).toEqual([{ image: 'nameless' }]);
+  });
+
   it('folds the oldest Update entries into ancient-changes past ten', () => {
     let obj: Json = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', labels: {} } };
     for (let i = 0; i <= 10; i++) {
