@@ -82,7 +82,7 @@ const EVENT_COLUMNS = [
   column('Source', 'The component reporting this event. Should be a short machine understandable string.', wide),
   column('Message', 'A human-readable description of the status of this operation.'),
   column('First Seen', 'Time when this Event was first seen', wide),
-  column('Count', 'The number of times this event has occurred.', { ...wide, type: 'integer' }),
+  column('Count', 'The number of times this event has occurred.', wide),
   column('Name', "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names", { ...wide, format: 'name' }),
 ];
 

@@ -4,7 +4,6 @@ import { ageOf, AGE_COLUMN, column, NAME_COLUMN, nameOf, type TableDefinition } 
 import { isRecord, numberAt, recordAt, recordsAt, stringAt, type Json } from './json-access.js';
 
 const wide = { priority: 1 };
-const integer = { type: 'integer' as const };
 
 export const namespaceTable: TableDefinition = {
   columns: [NAME_COLUMN, column('Status', 'The status of the namespace'), AGE_COLUMN],
@@ -150,17 +149,17 @@ export const endpointsTable: TableDefinition = {
 const size = (value: unknown) => (isRecord(value) ? Object.keys(value).length : 0);
 
 export const configMapTable: TableDefinition = {
-  columns: [NAME_COLUMN, column('Data', 'Data contains the configuration data. Each key must consist of alphanumeric characters, \'-\', \'_\' or \'.\'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.', integer), AGE_COLUMN],
+  columns: [NAME_COLUMN, column('Data', 'Data contains the configuration data. Each key must consist of alphanumeric characters, \'-\', \'_\' or \'.\'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.'), AGE_COLUMN],
   row: (obj, now) => [nameOf(obj), size(obj.data) + size(obj.binaryData), ageOf(obj, now)],
 };
 
 export const secretTable: TableDefinition = {
-  columns: [NAME_COLUMN, column('Type', 'The type of the secret'), column('Data', 'The number of entries in the secret', integer), AGE_COLUMN],
+  columns: [NAME_COLUMN, column('Type', 'The type of the secret'), column('Data', 'Data contains the secret data. Each key must consist of alphanumeric characters, \'-\', \'_\' or \'.\'.'), AGE_COLUMN],
   row: (obj, now) => [nameOf(obj), stringAt(obj, 'type') ?? '', size(obj.data), ageOf(obj, now)],
 };
 
 export const serviceAccountTable: TableDefinition = {
-  columns: [NAME_COLUMN, column('Secrets', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.', integer), AGE_COLUMN],
+  columns: [NAME_COLUMN, column('Secrets', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'), AGE_COLUMN],
   row: (obj, now) => [nameOf(obj), recordsAt(obj, 'secrets').length, ageOf(obj, now)],
 };
 

@@ -30,8 +30,8 @@ export const deploymentTable: TableDefinition = {
   columns: [
     NAME_COLUMN,
     column('Ready', 'Number of the pod with ready state'),
-    column('Up-to-date', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.', integer),
-    column('Available', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', integer),
+    column('Up-to-date', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.'),
+    column('Available', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'),
     AGE_COLUMN,
     ...CONTAINER_COLUMNS,
   ],
