@@ -70,9 +70,10 @@ function serviceExternalIP(spec: Json | undefined, status: Json | undefined): st
     case 'NodePort':
       return externalIPs.length ? externalIPs.join(',') : '<none>';
     case 'LoadBalancer': {
-      const ingress = recordsAt(recordAt(status, 'loadBalancer'), 'ingress')
-        .map((i) => stringAt(i, 'ip') || stringAt(i, 'hostname') || '')
-        .filter(Boolean);
+      // A sorted set of each ingress point's IP, else its hostname.
+      const ingress = [...new Set(recordsAt(recordAt(status, 'loadBalancer'), 'ingress').map((i) => stringAt(i, 'ip') || stringAt(i, 'hostname') || ''))]
+        .filter(Boolean)
+        .sort();
       const all = [...ingress, ...externalIPs];
       return all.length ? all.join(',') : '<pending>';
     }

@@ -15,14 +15,17 @@ const CONTAINER_COLUMNS = [
   column('Selector', 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.', wide),
 ];
 
-/** layoutContainerCells plus the selector: the three wide cells every workload prints. */
-function templateCells(obj: KubeObject): string[] {
+/**
+ * layoutContainerCells plus the selector: the three wide cells every workload prints. Deployments
+ * print the selector as is; replica sets and jobs through FormatLabelSelector, '<none>' when empty.
+ */
+function templateCells(obj: KubeObject, emptySelector: '' | '<none>'): string[] {
   const spec = recordAt(obj, 'spec');
   const containers = recordsAt(recordAt(recordAt(spec, 'template'), 'spec'), 'containers');
   return [
     containers.map((c) => stringAt(c, 'name') ?? '').join(','),
     containers.map((c) => stringAt(c, 'image') ?? '').join(','),
-    selectorString(recordAt(spec, 'selector')),
+    selectorString(recordAt(spec, 'selector')) || emptySelector,
   ];
 }
 
@@ -41,7 +44,7 @@ export const deploymentTable: TableDefinition = {
     count(obj, 'status', 'updatedReplicas'),
     count(obj, 'status', 'availableReplicas'),
     ageOf(obj, now),
-    ...templateCells(obj),
+    ...templateCells(obj, ''),
   ],
 };
 
@@ -60,12 +63,13 @@ export const replicaSetTable: TableDefinition = {
     count(obj, 'status', 'replicas'),
     count(obj, 'status', 'readyReplicas'),
     ageOf(obj, now),
-    ...templateCells(obj),
+    ...templateCells(obj, '<none>'),
   ],
 };
 
+/** The first condition of the type decides, as hasJobCondition reads them. */
 const hasCondition = (job: KubeObject, type: string) =>
-  recordsAt(recordAt(job, 'status'), 'conditions').some((c) => c.type === type && c.status === 'True');
+  recordsAt(recordAt(job, 'status'), 'conditions').find((c) => c.type === type)?.status === 'True';
 
 function jobStatus(job: KubeObject): string {
   if (hasCondition(job, 'Complete')) return 'Complete';
@@ -73,7 +77,6 @@ function jobStatus(job: KubeObject): string {
   if (job.metadata?.deletionTimestamp) return 'Terminating';
   if (hasCondition(job, 'Suspended')) return 'Suspended';
   if (hasCondition(job, 'FailureTarget')) return 'FailureTarget';
-  if (hasCondition(job, 'SuccessCriteriaMet')) return 'SuccessCriteriaMet';
   return 'Running';
 }
 
@@ -104,5 +107,5 @@ export const jobTable: TableDefinition = {
     AGE_COLUMN,
     ...CONTAINER_COLUMNS,
   ],
-  row: (obj, now) => [nameOf(obj), jobStatus(obj), jobCompletions(obj), jobDuration(obj, now), ageOf(obj, now), ...templateCells(obj)],
+  row: (obj, now) => [nameOf(obj), jobStatus(obj), jobCompletions(obj), jobDuration(obj, now), ageOf(obj, now), ...templateCells(obj, '<none>')],
 };

@@ -96,7 +96,7 @@ describe('workloads', () => {
     const done = { metadata: { name: 'pi', creationTimestamp: ago(120) }, spec: { completions: 1, parallelism: 1, template: podTemplate }, status: { succeeded: 1, startTime: ago(100), completionTime: ago(80), conditions: [{ type: 'Complete', status: 'True' }] } };
     expect(row('batch', 'Job', done).slice(0, 5)).toEqual(['pi', 'Complete', '1/1', '20s', '2m']);
     const running_ = { metadata: { name: 'q', creationTimestamp: ago(10) }, spec: { parallelism: 3, template: podTemplate }, status: { startTime: ago(10) } };
-    expect(row('batch', 'Job', running_).slice(0, 4)).toEqual(['q', 'Running', '0/1 of 3', '10s']);
+    expect(row('batch', 'Job', running_)).toEqual(['q', 'Running', '0/1 of 3', '10s', '10s', 'nginx,side', 'nginx:1.25,busybox', '<none>']);
   });
 });
 
