@@ -3,6 +3,7 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import type { ApiserverOptions } from '../apiserver/options.js';
+import { parseServiceRange } from '../apiserver/registry/cluster-ip-allocator.js';
 import { startApiserver } from '../apiserver/server.js';
 import { urlList } from './flags.js';
 
@@ -58,6 +59,7 @@ export function parseApiserverArgs(args: readonly string[]): ApiserverOptions {
   }
   const o = command.opts<Record<string, string | undefined>>();
   if (!o['etcdServers']) throw new Error('--etcd-servers must be specified');
+  parseServiceRange(o['serviceClusterIpRange']!);
   return {
     etcdServers: urlList(o['etcdServers']),
     etcdPrefix: (o['etcdPrefix'] ?? '/registry').replace(/\/$/, ''),

@@ -38,7 +38,7 @@ function markDeleted(spec: ResourceSpec, obj: KubeObject, grace: number, now: Da
 }
 
 /** Deletes (or marks) one object; what the response carries. */
-async function deleteOne(scope: Scope, name: string, options: DeleteOptions, dryRun: boolean): Promise<KubeObject> {
+export async function deleteOne(scope: Scope, name: string, options: DeleteOptions, dryRun: boolean): Promise<KubeObject> {
   const { ctx, spec } = scope;
   const key = objectKey(scope, name);
   const current = await ctx.store.get(key);

@@ -8,6 +8,7 @@ import type { ResourceRequest } from '../http/request-info.js';
 import { createHandler } from './create.js';
 import { deleteCollectionHandler, deleteHandler } from './delete.js';
 import { patchHandler } from './patch.js';
+import { createBinding, createEviction } from './pod-binding.js';
 import { getObject, listObjects } from './read.js';
 import { getScale, patchScale, updateScale } from './scale.js';
 import type { Scope } from './scope.js';
@@ -30,6 +31,8 @@ const MAIN: Record<ResourceRequest['verb'], Handler> = {
 const SUBRESOURCES: Record<string, Partial<Record<ResourceRequest['verb'], Handler>>> = {
   status: { get: getObject, update: updateHandler, patch: patchHandler },
   scale: { get: getScale, update: updateScale, patch: patchScale },
+  binding: { create: createBinding },
+  eviction: { create: createEviction },
 };
 
 export async function dispatch(ctx: ApiContext, request: ResourceRequest, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
