@@ -89,9 +89,10 @@ class StrategicMerger {
     } else {
       if (mergeKey === '') throw unknownError(`cannot merge lists without merge key for ${schema?.refName ?? 'list'}`);
       [live, named] = applyListDirectives(original, patch, mergeKey);
-      merged = this.mergeListItems(live, named, mergeKey, this.view.item(schema));
+      merged = this.mergeListItems([...live], named, mergeKey, this.view.item(schema));
     }
     const [inPatch, serverOnly] = partitionByPresence(merged, named, kind === 'map' ? mergeKey : '');
+    // The live order is the list before new items were appended, as Go's slice header keeps it.
     return normalizeElementOrder(inPatch, serverOnly, named, live, kind === 'map' ? mergeKey : '', kind);
   }
 
