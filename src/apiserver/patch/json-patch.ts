@@ -68,6 +68,6 @@ function decodeOperations(patch: unknown): Operation[] {
   }
   // evanphx/json-patch reads a missing value as null.
   return patch
-    .filter((op): op is Operation => op !== null)
-    .map((op) => ((op.op === 'add' || op.op === 'replace') && !('value' in op) ? { ...op, value: null } : op));
+    .filter((op): op is Record<string, unknown> => op !== null)
+    .map((op) => ((op.op === 'add' || op.op === 'replace') && !('value' in op) ? { ...op, value: null } : op) as unknown as Operation);
 }
