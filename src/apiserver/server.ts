@@ -20,6 +20,7 @@ import { ResourceRegistry } from './registry/resource-registry.js';
 import { builtinResources, builtinSchemas } from './resources/index.js';
 import { checkAgainstSchema } from './schema/index.js';
 import { EtcdStore } from './storage/etcd-store.js';
+import { EventLeases } from './storage/event-leases.js';
 import { CacherPool } from './watch/cacher-pool.js';
 
 export interface RunningApiserver {
@@ -70,6 +71,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
   const ctx: ApiContext = {
     registry: new ResourceRegistry(builtinResources()),
     store,
+    eventLeases: new EventLeases(client),
     cachers: new CacherPool(client, { windowSize: options.watchCacheSize, bookmarkIntervalMs: options.bookmarkIntervalMs, log: options.log }),
     components,
     checkSchema: (obj, schemaName) => checkAgainstSchema(obj, schemaName, components),

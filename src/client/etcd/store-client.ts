@@ -17,6 +17,8 @@ export interface KeyValue {
   readonly value: Buffer;
   readonly createRevision: number;
   readonly modRevision: number;
+  /** The key's lease id ('0': none). */
+  readonly lease: string;
 }
 
 export interface RangeResult {
@@ -107,6 +109,7 @@ function keyValue(kv: Pb): KeyValue {
     value: Buffer.from(kv.value as Uint8Array),
     createRevision: toNumber(kv.create_revision),
     modRevision: toNumber(kv.mod_revision),
+    lease: String(kv.lease ?? '0'),
   };
 }
 
@@ -175,7 +178,7 @@ export class StoreClient {
   async txn(request: ModRevisionTxn): Promise<TxnResult> {
     const key = keyBytes(request.key);
     const then = 'put' in request.then
-      ? { request_put: { key, value: request.then.put, ...(request.then.lease ? { lease: request.then.lease } : {}) } }
+      ? { request_put: { key, value: request.then.put, ...(request.then.lease && request.then.lease !== '0' ? { lease: request.then.lease } : {}) } }
       : { request_delete_range: { key } };
     const response = await this.call('KV', 'Txn', {
       compare: [{ result: COMPARE_EQUAL, target: COMPARE_MOD, key, mod_revision: request.modRevision }],
