@@ -59,13 +59,25 @@ async function untilStoreAnswers(step: () => Promise<void>, options: ApiserverOp
   }
 }
 
+/** The resource a key belongs to, as the etcd latency metric's `type` label: `/registry/pods`. */
+function resourceType(prefix: string, key: string): string {
+  if (!key.startsWith(`${prefix}/`)) return key;
+  const rest = key.slice(prefix.length + 1);
+  return `${prefix}/${rest.split('/')[0] ?? ''}`;
+}
+
 function metricsVerb(req: IncomingMessage, verb: string | undefined): string {
   return (verb ?? req.method ?? '').toUpperCase();
 }
 
 export async function startApiserver(options: ApiserverOptions): Promise<RunningApiserver> {
   const tls = await etcdTls(options);
-  const client = new StoreClient({ endpoints: options.etcdServers, ...(tls ? { tls } : {}) });
+  const metrics = new ApiMetrics();
+  const client = new StoreClient({
+    endpoints: options.etcdServers,
+    ...(tls ? { tls } : {}),
+    observe: (method, key, seconds) => metrics.etcdRequest(method, resourceType(options.etcdPrefix, key), seconds),
+  });
   const components = builtinSchemas();
   const store = new EtcdStore(client, options.etcdPrefix);
   const ctx: ApiContext = {
@@ -80,7 +92,6 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
   };
   await untilStoreAnswers(() => createSystemNamespaces(ctx), options);
   await new CrdEstablishing(ctx).start();
-  const metrics = new ApiMetrics();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();

@@ -10,6 +10,8 @@ export interface StoreClientConfig {
   readonly tls?: ClientTls;
   /** A unary call's deadline. */
   readonly timeoutMs?: number;
+  /** Told how long each call took: the method and the key it was about. */
+  readonly observe?: (method: string, key: string, seconds: number) => void;
 }
 
 export interface KeyValue {
@@ -136,7 +138,16 @@ export class StoreClient {
   }
 
   /** A unary call; an unavailable endpoint gives way to the next (each tried once). */
-  private async call(service: EtcdService, name: string, request: Pb): Promise<Pb> {
+  private async call(service: EtcdService, name: string, request: Pb, key = ''): Promise<Pb> {
+    const started = process.hrtime.bigint();
+    try {
+      return await this.callOnce(service, name, request);
+    } finally {
+      this.config.observe?.(name, key, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  private async callOnce(service: EtcdService, name: string, request: Pb): Promise<Pb> {
     let last: unknown;
     for (let attempt = 0; attempt < this.config.endpoints.length; attempt++) {
       const client = await this.channel();
@@ -165,7 +176,7 @@ export class StoreClient {
       limit: options.limit ?? 0,
       revision: options.revision ?? 0,
       count_only: options.countOnly ?? false,
-    });
+    }, key);
     return {
       revision: toNumber(response.header?.revision),
       kvs: ((response.kvs ?? []) as Pb[]).map(keyValue),
@@ -184,7 +195,7 @@ export class StoreClient {
       compare: [{ result: COMPARE_EQUAL, target: COMPARE_MOD, key, mod_revision: request.modRevision }],
       success: [then],
       failure: [{ request_range: { key } }],
-    });
+    }, request.key);
     const succeeded = response.succeeded === true;
     const ranged = succeeded ? undefined : ((response.responses as Pb[])[0]?.response_range?.kvs as Pb[] | undefined)?.[0];
     return { succeeded, revision: toNumber(response.header?.revision), ...(ranged ? { current: keyValue(ranged) } : {}) };

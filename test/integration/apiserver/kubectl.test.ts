@@ -80,6 +80,12 @@ describe.each([
     expect(resources).toMatch(/^pods\s+po\s+v1\s+true\s+Pod$/m);
     expect(resources).toMatch(/^nodes\s+no\s+v1\s+false\s+Node$/m);
     expect(ok(['api-versions'])).toMatch(/^apps\/v1$/m);
+    expect(ok(['get', '--raw', '/readyz?verbose'])).toBe('[+]ping ok\n[+]etcd ok\nreadyz check passed\n');
+    expect(ok(['get', 'ns', 'default', '-o', 'name'])).toBe('namespace/default\n');
+    const metrics = ok(['get', '--raw', '/metrics']);
+    expect(metrics).toMatch(/^apiserver_request_total\{verb="GET",group="",version="v1",resource="namespaces",subresource="",scope="resource",component="apiserver",code="200"\} \d+$/m);
+    expect(metrics).toMatch(/^apiserver_request_duration_seconds_bucket\{.*le="\+Inf"\} \d+$/m);
+    expect(metrics).toMatch(/^etcd_request_duration_seconds_count\{operation="Range",type="\/registry\/namespaces"\} \d+$/m);
   });
 
   it('creates from files and gets in every output form', () => {
