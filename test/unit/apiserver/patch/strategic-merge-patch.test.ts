@@ -106,6 +106,22 @@ describe('applyStrategicMergePatch', () => {
       ['D=4', 'A=1', 'B=9', 'C=3'],
     ],
     [
+      '$setElementOrder with deletions and additions orders by the live list as Go leaves it after the merge',
+      withPodSpec({ containers: [c('a'), c('b'), c('f')] }),
+      {
+        spec: {
+          template: {
+            spec: {
+              '$setElementOrder/containers': [{ name: 'e' }, { name: 'c' }, { name: 'b' }],
+              containers: [c('e'), { name: 'd', $patch: 'delete' }, { name: 'f', $patch: 'delete' }, { name: 'b', image: 'b2' }],
+            },
+          },
+        },
+      },
+      (out) => podSpecOf(out).containers.map((x: Json) => x.name),
+      ['a', 'e', 'b'],
+    ],
+    [
       'a new port comes first when the patch names it before a live one',
       withPodSpec({ containers: [c('n', { ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 53, protocol: 'UDP' }] })] }),
       { spec: { template: { spec: { containers: [{ name: 'n', ports: [{ containerPort: 443 }, { containerPort: 80, name: 'web' }] }] } } } },
