@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { StoreClient } from '../client/etcd/store-client.js';
 import { servingCertificates, writeAdminKubeconfig } from './certs/serving-certs.js';
 import type { ApiContext } from './context.js';
-import { methodNotAllowed, pathNotFound } from './errors/status.js';
+import { methodNotAllowed, pathNotFound, StatusError } from './errors/status.js';
 import { dispatch } from './handlers/dispatch.js';
 import { nonResourceHandler } from './http/non-resource.js';
 import { resourceRequest } from './http/request-info.js';
@@ -111,7 +111,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
       else if (request) await dispatch(ctx, request, req, res, url.searchParams);
       else throw pathNotFound();
     } catch (err) {
-      if (!(err instanceof Error && 'toStatus' in err)) options.log('error', 'request failed', { method: req.method, url: req.url, error: err instanceof Error ? err.stack : String(err) });
+      if (!(err instanceof StatusError)) options.log('error', 'request failed', { method: req.method, url: req.url, error: err instanceof Error ? err.stack : String(err) });
       writeError(res, err);
     }
   };

@@ -5,6 +5,7 @@ import type { ApiContext } from '../context.js';
 import { openApiV3Document, openApiV3Index, type OpenApiDocument } from '../schema/index.js';
 
 interface Built {
+  readonly registry: ApiContext['registry'];
   readonly generation: number;
   readonly index: Record<string, unknown>;
   readonly documents: Map<string, OpenApiDocument>;
@@ -13,9 +14,9 @@ interface Built {
 let built: Built | undefined;
 
 function current(ctx: ApiContext): Built {
-  if (built?.generation !== ctx.registry.generation) {
+  if (built?.registry !== ctx.registry || built.generation !== ctx.registry.generation) {
     const specs = ctx.registry.all();
-    built = { generation: ctx.registry.generation, index: openApiV3Index(specs, '/openapi/v3', ctx.components), documents: new Map() };
+    built = { registry: ctx.registry, generation: ctx.registry.generation, index: openApiV3Index(specs, '/openapi/v3', ctx.components), documents: new Map() };
   }
   return built;
 }

@@ -131,10 +131,6 @@ export function tooLarge(limit: number): StatusError {
   return new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`);
 }
 
-export function notAcceptable(message: string): StatusError {
-  return new StatusError(406, 'NotAcceptable', message);
-}
-
 export function pathNotFound(): StatusError {
   return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
 }

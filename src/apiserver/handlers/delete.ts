@@ -43,12 +43,8 @@ export async function deleteOne(scope: Scope, name: string, options: DeleteOptio
   const key = objectKey(scope, name);
   const current = await ctx.store.get(key);
   const isNamespace = spec.group === '' && spec.kind === 'Namespace';
-  let grace = 0;
-  const pending = (obj: KubeObject): boolean => {
-    grace = graceSeconds(spec, obj, options.gracePeriodSeconds);
-    return isNamespace || deletionPending(obj, grace);
-  };
-  if (current && pending(current.obj)) {
+  const grace = current ? graceSeconds(spec, current.obj, options.gracePeriodSeconds) : 0;
+  if (current && (isNamespace || deletionPending(current.obj, grace))) {
     checkPreconditions(scope.qualified, name, options, current.obj);
     if (dryRun) return markDeleted(spec, structuredClone(current.obj), grace, ctx.now());
     const marked = await ctx.store.guaranteedUpdate(key, scope.qualified, name, (obj) => {

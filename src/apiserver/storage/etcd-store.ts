@@ -3,7 +3,7 @@
 // lost race, as GuaranteedUpdate does); a write that changes nothing writes nothing.
 
 import { prefixEnd, StoreError, type KeyValue, type StoreClient } from '../../client/etcd/store-client.js';
-import { alreadyExists, expired, internal, notFound, timeout, type Qualified } from '../errors/status.js';
+import { alreadyExists, expired, internal, notFound, StatusError, timeout, type Qualified } from '../errors/status.js';
 import type { KubeObject } from '../schema/types.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { decodeObject, encodeObject } from './object-codec.js';
@@ -45,7 +45,7 @@ function stored(kv: KeyValue): StoredObject {
 /** An etcd failure as a Status (kube-apiserver's storage error interpretation). */
 function storeFailure(err: unknown): Error {
   if (err instanceof StoreError && err.message.endsWith('request timed out')) return timeout(err.message);
-  return err instanceof Error && 'toStatus' in err ? err : internal(err);
+  return err instanceof StatusError ? err : internal(err);
 }
 
 export class EtcdStore {
