@@ -80,6 +80,7 @@ describe.each([
     expect(resources).toMatch(/^pods\s+po\s+v1\s+true\s+Pod$/m);
     expect(resources).toMatch(/^nodes\s+no\s+v1\s+false\s+Node$/m);
     expect(ok(['api-versions'])).toMatch(/^apps\/v1$/m);
+    expect(ok(['cluster-info'])).toMatch(new RegExp(`^Kubernetes control plane is running at ${api.url.replace(/\./g, '\\.')}`));
     expect(ok(['get', '--raw', '/readyz?verbose'])).toBe('[+]ping ok\n[+]etcd ok\nreadyz check passed\n');
     expect(ok(['get', 'ns', 'default', '-o', 'name'])).toBe('namespace/default\n');
     const metrics = ok(['get', '--raw', '/metrics']);
@@ -130,6 +131,10 @@ describe.each([
     expect(ok(['apply', '-f', '-'], deployment(2))).toBe('deployment.apps/web unchanged\n');
     expect(ok(['apply', '-f', '-'], deployment(3))).toBe('deployment.apps/web configured\n');
     expect(ok(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas} {.metadata.generation}'])).toBe('3 2');
+    const diff = api.kubectl(['diff', '-f', '-'], { input: deployment(4) });
+    expect(diff.status).toBe(1);
+    expect(diff.stdout).toMatch(/^-\s+replicas: 3$/m);
+    expect(diff.stdout).toMatch(/^\+\s+replicas: 4$/m);
     expect(ok(['get', 'deploy', '-o', 'wide'])).toMatch(/^web\s+0\/3\s+0\s+0\s+\d+s\s+nginx\s+nginx:1\.27\s+app=web$/m);
   });
 
@@ -140,6 +145,7 @@ describe.each([
     expect(ok(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas} {.spec.template.spec.containers[*].image}'])).toBe('5 nginx:1.28');
     expect(ok(['scale', 'deploy', 'web', '--replicas=1'])).toBe('deployment.apps/web scaled\n');
     expect(ok(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}'])).toBe('1');
+    expect(ok(['wait', '--for=jsonpath={.spec.replicas}=1', 'deploy/web', '--timeout=10s'])).toBe('deployment.apps/web condition met\n');
     expect(ok(['label', 'pod', 'nginx', 'tier=front'])).toBe('pod/nginx labeled\n');
     expect(ok(['annotate', 'pod', 'nginx', 'note=hi'])).toBe('pod/nginx annotated\n');
     expect(ok(['get', 'pod', 'nginx', '-o', 'jsonpath={.metadata.labels.tier} {.metadata.annotations.note}'])).toBe('front hi');
