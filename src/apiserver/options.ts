@@ -1,5 +1,7 @@
 // What `barge apiserver` is started with: kube-apiserver's flags, parsed.
 
+import type { GateOptions } from './authz/gate-options.js';
+
 export interface ApiserverOptions {
   /** etcd v3 endpoints (a Barge cluster or a real etcd). */
   readonly etcdServers: readonly string[];
@@ -19,5 +21,7 @@ export interface ApiserverOptions {
   readonly watchCacheSize: number;
   /** How often watchers that allow them get a BOOKMARK. */
   readonly bookmarkIntervalMs: number;
+  /** Authentication and authorization (absent: kube-apiserver's defaults, anonymous and AlwaysAllow). */
+  readonly gate?: GateOptions;
   readonly log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }

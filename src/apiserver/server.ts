@@ -22,6 +22,8 @@ import { checkAgainstSchema } from './schema/index.js';
 import { EtcdStore } from './storage/etcd-store.js';
 import { EventLeases } from './storage/event-leases.js';
 import { CacherPool } from './watch/cacher-pool.js';
+import { DEFAULT_GATE_OPTIONS } from './authz/gate-options.js';
+import { RequestGate } from './authz/request-gate.js';
 
 export interface RunningApiserver {
   /** https://host:port */
@@ -105,6 +107,8 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
       metrics.request({ verb: metricsVerb(req, request.verb), group: request.group, version: request.version, resource: request.resource, subresource: request.subresource ?? '', scope }, res.statusCode, seconds);
     });
     try {
+      // The gate (authentication, impersonation, authorization) answers or stops the request first.
+      if (await gate.admit(req, res, path, typeof request === 'object' ? request : undefined)) return;
       const other = req.method === 'GET' || req.method === 'HEAD' ? nonResourceHandler(ctx, metrics, req, res, path, url.searchParams) : undefined;
       if (other) await other();
       else if (request === 'bad-method') throw methodNotAllowed(req.method ?? '');
@@ -122,7 +126,8 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
     ...(options.tlsCertFile ? { tlsCertFile: options.tlsCertFile } : {}),
     ...(options.tlsPrivateKeyFile ? { tlsPrivateKeyFile: options.tlsPrivateKeyFile } : {}),
   });
-  const server: Server = createServer({ cert: certs.cert, key: certs.key }, (req, res) => void handle(req, res));
+  const gate = await RequestGate.start(ctx, options.gate ?? DEFAULT_GATE_OPTIONS, certs.caPem);
+  const server: Server = createServer({ cert: certs.cert, key: certs.key, ...gate.tlsOptions }, (req, res) => void handle(req, res));
   // Watches stay open for up to an hour.
   server.requestTimeout = 0;
   server.keepAliveTimeout = 90_000;

@@ -4,6 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { ApiserverOptions } from '../apiserver/options.js';
 import { parseServiceRange } from '../apiserver/registry/cluster-ip-allocator.js';
+import { gateFlags, parseGateFlags } from '../apiserver/authz/gate-options.js';
 import { startApiserver } from '../apiserver/server.js';
 import { urlList } from './flags.js';
 
@@ -13,7 +14,7 @@ function flag(name: string, description: string, defaultValue?: string): Option 
 }
 
 function program(): Command {
-  return new Command('barge apiserver')
+  const command = new Command('barge apiserver')
     .description('A Kubernetes apiserver over the etcd v3 API; takes kube-apiserver\'s flags')
     .addOption(flag('etcd-servers', 'list of etcd servers to connect with (scheme://ip:port), comma separated'))
     .addOption(flag('etcd-prefix', 'the prefix to prepend to all resource paths in etcd', '/registry'))
@@ -30,6 +31,8 @@ function program(): Command {
     .addOption(flag('bookmark-interval', 'seconds between BOOKMARK events on watches that allow them', '60'))
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });
+  for (const option of gateFlags()) command.addOption(option);
+  return command;
 }
 
 function number(name: string, value: string): number {
@@ -74,6 +77,7 @@ export function parseApiserverArgs(args: readonly string[]): ApiserverOptions {
     serviceClusterIpRange: o['serviceClusterIpRange']!,
     watchCacheSize: number('watch-cache-size', o['watchCacheSize']!),
     bookmarkIntervalMs: number('bookmark-interval', o['bookmarkInterval']!) * 1000,
+    gate: parseGateFlags(o),
     log,
   };
 }

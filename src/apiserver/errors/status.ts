@@ -15,6 +15,7 @@ export type StatusReason =
   | 'UnsupportedMediaType'
   | 'RequestEntityTooLarge'
   | 'NotAcceptable'
+  | 'Unauthorized'
   | 'Forbidden'
   | 'Timeout'
   | 'InternalError'
