@@ -22,11 +22,10 @@ export function unauthorized(): StatusError {
   return new StatusError(401, 'Unauthorized', 'Unauthorized');
 }
 
+/** The bearer token, if any: other schemes (Basic) and an empty token are no credential, as upstream reads them. */
 function bearerToken(req: IncomingMessage): string | undefined {
-  const header = req.headers.authorization;
-  if (!header) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match ? match[1] : '';
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return match?.[1];
 }
 
 export class RequestAuthenticator {
@@ -41,7 +40,7 @@ export class RequestAuthenticator {
     }
     const token = bearerToken(req);
     if (token !== undefined) {
-      const user = token === '' ? undefined : await this.tokenUser(token, failures);
+      const user = await this.tokenUser(token, failures);
       if (user) return withAuthenticatedGroup(user);
       failures.push('invalid bearer token');
     }

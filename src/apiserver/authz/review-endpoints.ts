@@ -11,6 +11,7 @@ import type { ServiceAccountTokens } from '../authn/service-account-tokens.js';
 import type { UserInfo } from '../authn/user-info.js';
 import { nonResourceAttributes, resourceAttributes, type Attributes, type Authorizer } from './attributes.js';
 import type { RbacAuthorizer } from './rbac-authorizer.js';
+import { decodeReviewProtobuf, isKubernetesProtobuf } from './review-protobuf.js';
 
 export interface ReviewContext {
   readonly authorizer: Authorizer;
@@ -91,7 +92,8 @@ export async function serveReview(ctx: ReviewContext, user: UserInfo, request: R
   ];
   const kind = kinds.find(([g, r]) => isReview(request, g, r));
   if (!kind && !isToken) return false;
-  const body = decodeObjectBody(await readBody(req), req.headers['content-type'] ?? 'application/json');
+  const raw = await readBody(req);
+  const body = isKubernetesProtobuf(raw) ? decodeReviewProtobuf(raw) : decodeObjectBody(raw, req.headers['content-type'] ?? 'application/json');
   if (isToken) {
     writeJson(res, 201, await tokenRequest(ctx, request, body));
     return true;
