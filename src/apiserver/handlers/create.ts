@@ -10,7 +10,7 @@ import { checkNamespaceAcceptsCreates } from '../registry/namespace-lifecycle.js
 import { prepareCreate } from '../registry/object-meta.js';
 import type { KubeObject } from '../schema/types.js';
 import { writeObject } from './output.js';
-import { apiVersionOf, isDryRun, objectKey, trackInput, typed, type Scope } from './scope.js';
+import { apiVersionOf, isDryRun, objectKey, served, storable, trackInput, typed, type Scope } from './scope.js';
 
 /** The body's apiVersion and kind must be the resource's (or absent: then they are filled in). */
 export function checkTypeMeta(scope: Scope, body: KubeObject, expectedKind = scope.spec.kind): KubeObject {
@@ -42,8 +42,8 @@ export async function createObject(scope: Scope, body: KubeObject, trackFields =
   if (trackFields) obj = recordUpdate(trackInput(scope), undefined, obj);
   if (isDryRun(scope.query)) return { obj, warnings };
   const lease = spec.kind === 'Event' ? await ctx.eventLeases.lease() : undefined;
-  const stored = await ctx.store.create(objectKey(scope, obj.metadata?.name), obj, scope.qualified, lease);
-  return { obj: stored, warnings };
+  const stored = await ctx.store.create(objectKey(scope, obj.metadata?.name), storable(scope, obj), scope.qualified, lease);
+  return { obj: served(scope, stored), warnings };
 }
 
 export async function createHandler(scope: Scope): Promise<void> {

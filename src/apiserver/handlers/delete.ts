@@ -12,7 +12,7 @@ import type { KubeObject, ResourceSpec } from '../schema/types.js';
 import { deleteOptions, type DeleteOptions } from './delete-options.js';
 import { listOptions } from './list-options.js';
 import { writeObject } from './output.js';
-import { apiVersionOf, collectionPrefix, isDryRun, objectKey, type Scope } from './scope.js';
+import { apiVersionOf, collectionPrefix, isDryRun, objectKey, served, type Scope } from './scope.js';
 
 const RETURNS_OBJECT = new Set(['/Pod', '/Service', '/Namespace']);
 
@@ -76,7 +76,7 @@ function successStatus(scope: Scope, obj: KubeObject): Record<string, unknown> {
 
 export async function deleteHandler(scope: Scope): Promise<void> {
   const options = await deleteOptions(scope);
-  const obj = await deleteOne(scope, scope.request.name ?? '', options, isDryRun(scope.query));
+  const obj = served(scope, await deleteOne(scope, scope.request.name ?? '', options, isDryRun(scope.query)));
   const pending = obj.metadata?.deletionTimestamp !== undefined;
   if (pending || RETURNS_OBJECT.has(`${scope.spec.group}/${scope.spec.kind}`)) writeObject(scope, 200, obj);
   else writeJson(scope.res, 200, successStatus(scope, obj));
@@ -86,11 +86,11 @@ export async function deleteCollectionHandler(scope: Scope): Promise<void> {
   const options = await deleteOptions(scope);
   const selection = listOptions(scope);
   const dryRun = isDryRun(scope.query);
-  const page = await scope.ctx.store.listPage(collectionPrefix(scope), { limit: 0, matches: selection.matches });
+  const page = await scope.ctx.store.listPage(collectionPrefix(scope), { limit: 0, matches: (obj) => selection.matches(served(scope, obj)) });
   const items: KubeObject[] = [];
   for (const obj of page.items) {
     const inScope: Scope = { ...scope, request: { ...scope.request, ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}) } };
-    items.push(await deleteOne(inScope, obj.metadata?.name ?? '', options, dryRun));
+    items.push(served(scope, await deleteOne(inScope, obj.metadata?.name ?? '', options, dryRun)));
   }
   writeJson(scope.res, 200, { kind: scope.spec.listKind, apiVersion: apiVersionOf(scope.spec), metadata: { resourceVersion: String(page.revision) }, items });
 }

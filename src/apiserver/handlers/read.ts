@@ -10,7 +10,7 @@ import type { ListPage } from '../storage/etcd-store.js';
 import { includeObjectParam, toTable } from '../table/table.js';
 import { listOptions, revisionOf, type ListOptions } from './list-options.js';
 import { writeObject } from './output.js';
-import { apiVersionOf, cacherOf, collectionPrefix, objectKey, type Scope } from './scope.js';
+import { apiVersionOf, cacherOf, collectionPrefix, objectKey, served, type Scope } from './scope.js';
 
 /** How long a list waits for the cache to reach a revision before answering from etcd (or 504). */
 const CACHE_WAIT_MS = 3000;
@@ -23,11 +23,11 @@ export async function readObject(scope: Scope): Promise<KubeObject> {
     await cacher.ready();
     const cached = cacher.get(key);
     if (!cached) throw notFound(scope.qualified, name);
-    return cached;
+    return served(scope, cached);
   }
   const found = await scope.ctx.store.get(key);
   if (!found) throw notFound(scope.qualified, name);
-  return found.obj;
+  return served(scope, found.obj);
 }
 
 export async function getObject(scope: Scope): Promise<void> {
@@ -59,7 +59,8 @@ async function listPage(scope: Scope, options: ListOptions): Promise<ListPage> {
 
 export async function listObjects(scope: Scope): Promise<void> {
   const options = listOptions(scope);
-  const page = await listPage(scope, options);
+  const stored = await listPage(scope, { ...options, matches: (obj) => options.matches(served(scope, obj)) });
+  const page = { ...stored, items: stored.items.map((obj) => served(scope, obj)) };
   const metadata = {
     resourceVersion: String(page.revision),
     ...(page.continueToken ? { continue: page.continueToken } : {}),

@@ -59,3 +59,13 @@ export function trackInput(scope: Scope): TrackInput {
     ...(scope.request.subresource ? { subresource: scope.request.subresource } : {}),
   };
 }
+
+/** A stored object as this resource serves it (events.k8s.io Events are stored as core Events). */
+export function served(scope: Scope, stored: KubeObject): KubeObject {
+  return scope.spec.fromStorage ? scope.spec.fromStorage(stored) : stored;
+}
+
+/** An object in this resource's shape as it is stored. */
+export function storable(scope: Scope, obj: KubeObject): KubeObject {
+  return scope.spec.toStorage ? scope.spec.toStorage(obj) : obj;
+}

@@ -11,7 +11,7 @@ import { prepareStatusUpdate, prepareUpdate } from '../registry/object-meta.js';
 import type { KubeObject } from '../schema/types.js';
 import { checkNamespace, checkTypeMeta } from './create.js';
 import { writeObject } from './output.js';
-import { isDryRun, objectKey, trackInput, type Scope } from './scope.js';
+import { isDryRun, objectKey, served, storable, trackInput, type Scope } from './scope.js';
 
 /** Proposes the new state from a copy of the current one. */
 export type Mutation = (current: KubeObject) => KubeObject | Promise<KubeObject>;
@@ -51,15 +51,18 @@ export async function updateObject(scope: Scope, mutate: Mutation, trackFields =
   if (isDryRun(scope.query)) {
     const current = await ctx.store.get(key);
     if (!current) throw notFound(scope.qualified, name);
-    return { obj: await nextState(scope, current.obj, mutate, warnings, trackFields), warnings };
+    return { obj: await nextState(scope, served(scope, current.obj), mutate, warnings, trackFields), warnings };
   }
-  const updated = await ctx.store.guaranteedUpdate(key, scope.qualified, name, (current) => nextState(scope, current, mutate, warnings, trackFields));
+  const updated = served(
+    scope,
+    await ctx.store.guaranteedUpdate(key, scope.qualified, name, async (current) => storable(scope, await nextState(scope, served(scope, current), mutate, warnings, trackFields))),
+  );
   const meta = updated.metadata ?? {};
   if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0) {
     const deleted = await ctx.store.delete(key, scope.qualified, name, (current) => {
       if (current.metadata?.resourceVersion !== meta.resourceVersion) throw conflict(scope.qualified, name);
     });
-    return { obj: deleted, warnings };
+    return { obj: served(scope, deleted), warnings };
   }
   return { obj: updated, warnings };
 }

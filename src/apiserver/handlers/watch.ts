@@ -11,7 +11,7 @@ import { includeObjectParam, toTable } from '../table/table.js';
 import type { CacheWatcher, WatchEventType, WatchSink } from '../watch/cache-watcher.js';
 import type { WatchStart } from '../watch/cacher.js';
 import { listOptions, revisionOf } from './list-options.js';
-import { apiVersionOf, cacherOf, collectionPrefix, type Scope } from './scope.js';
+import { apiVersionOf, cacherOf, collectionPrefix, served, type Scope } from './scope.js';
 
 /** A watch may ask for a revision the cache has not reached yet; it waits this long for it. */
 const FUTURE_REVISION_WAIT_MS = 3000;
@@ -53,7 +53,8 @@ export async function watchObjects(scope: Scope): Promise<void> {
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
   let headersSent = false;
-  const encode = (type: WatchEventType, obj: KubeObject): string => {
+  const encode = (type: WatchEventType, stored: KubeObject): string => {
+    const obj = type === 'BOOKMARK' || type === 'ERROR' ? stored : served(scope, stored);
     if (table && type !== 'BOOKMARK' && type !== 'ERROR') {
       const wrapped = toTable(spec, [obj], { apiVersion: table, includeObject, noHeaders: headersSent, now: scope.ctx.now(), listMeta: { resourceVersion: obj.metadata?.resourceVersion ?? '' } });
       headersSent = true;
@@ -85,7 +86,7 @@ export async function watchObjects(scope: Scope): Promise<void> {
       start,
       {
         keyPrefix: collectionPrefix(scope),
-        matches: options.matches,
+        matches: (obj) => options.matches(served(scope, obj)),
         allowBookmarks: scope.query.get('allowWatchBookmarks') === 'true',
         bookmark: (revision, annotations) => ({
           kind: spec.kind,
