@@ -59,6 +59,7 @@ function clientApiOptions(flags: FlagValues): ClientApiOptions {
 let memberLog: MemberLog | undefined;
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'apiserver') return (await import('./apiserver-command.js')).runApiserver(process.argv.slice(3));
   const parsed = await parseEtcdFlags(process.argv.slice(2), process.env, (path) => readFileSync(path, 'utf8'));
   if (parsed.help) {
     process.stdout.write(usageText());

@@ -97,6 +97,11 @@ export interface SubresourceSpec {
   /** The kind the subresource takes and answers, when it is not the parent's. */
   readonly responseKind?: { group: string; version: string; kind: string };
   readonly verbs: readonly string[];
+  /**
+   * For a custom resource's scale subresource: the simple JSON paths (`.spec.replicas`) its Scale reads
+   * and writes, from the CRD's subresources.scale.
+   */
+  readonly scalePaths?: { readonly specReplicas: string; readonly statusReplicas: string; readonly labelSelector?: string };
 }
 
 /** Everything the apiserver knows of one served resource. Built-in kinds and CRDs both produce these. */
@@ -124,6 +129,12 @@ export interface ResourceSpec {
   defaults(obj: KubeObject, old: KubeObject | undefined): void;
   /** The kind's semantic validation (schema types and unknown fields are checked generically). */
   validate(obj: KubeObject, old: KubeObject | undefined): FieldCause[];
+  /**
+   * For a resource stored in another API's shape (events.k8s.io/v1 Events are stored as core/v1
+   * Events under the same keys): the object as stored, from this API's shape, and back.
+   */
+  toStorage?(obj: KubeObject): KubeObject;
+  fromStorage?(stored: KubeObject): KubeObject;
   /** `kubectl get` columns and a row's cells, as the real server prints them. */
   readonly table: {
     readonly columns: readonly TableColumn[];

@@ -4,26 +4,14 @@
 // server calls the token invalid, as the Go client does.
 
 import type * as Grpc from '@grpc/grpc-js';
+import { channelFor, endpointAddress, loadGrpc, method, type ClientTls, type EtcdService as Service, type GrpcModule } from '../../client/etcd/channel.js';
 import type { Pb } from '../../server/convert.js';
 import { CLIENT_ID, contextCanceled, CtlError, ExitCode, GrpcCode, RpcError, warnRetry, warnTokenRetry } from './errors.js';
 
-// gRPC and the protobuf schema load only when a command first talks to a server.
-let grpc: typeof Grpc;
-let serviceDefinition: (name: string) => Grpc.ServiceDefinition;
+export { endpointAddress, type ClientTls };
 
-async function loadGrpc(): Promise<void> {
-  if (grpc) return;
-  grpc = await import('@grpc/grpc-js');
-  ({ serviceDefinition } = await import('../../server/proto.js'));
-}
-
-/** TLS for the connections (--cacert, --cert, --key, --insecure-skip-tls-verify), read from the files. */
-export interface ClientTls {
-  readonly ca?: Buffer;
-  readonly cert?: Buffer;
-  readonly key?: Buffer;
-  readonly skipVerify: boolean;
-}
+/** Set by the first call (loadGrpc). */
+let grpc: GrpcModule;
 
 /** --user and --password as the Go client takes them: no authentication unless both are set. */
 export interface ClientAuth {
@@ -43,33 +31,13 @@ export interface ClientConfig {
   readonly auth?: ClientAuth;
 }
 
-type Service = 'KV' | 'Watch' | 'Lease' | 'Cluster' | 'Maintenance' | 'Auth';
-
 const INVALID_TOKEN = 'etcdserver: invalid auth token';
 const AUTH_NOT_ENABLED = 'etcdserver: authentication is not enabled';
 /** The Go client's retry interceptor gives up after this many attempts. */
 const MAX_ATTEMPTS = 100;
 
-const definitions = new Map<string, Grpc.ServiceDefinition>();
-
-function method(service: Service, name: string): Grpc.MethodDefinition<object, Pb> {
-  let definition = definitions.get(service);
-  if (!definition) {
-    definition = serviceDefinition(`etcdserverpb.${service}`);
-    definitions.set(service, definition);
-  }
-  const m = definition[name];
-  if (!m) throw new Error(`no method ${service}.${name}`);
-  return m as Grpc.MethodDefinition<object, Pb>;
-}
-
 /** The Go client's default limit on a request's size. */
 const MAX_SEND_BYTES = 2 * 1024 * 1024;
-
-/** `http://host:port` or `host:port` → `host:port`. */
-export function endpointAddress(endpoint: string): string {
-  return endpoint.replace(/^(https?|unix|unixs):\/\//, '');
-}
 
 export interface CallOptions {
   /** No deadline (etcdctl's context.TODO()); the endpoint is still awaited for --command-timeout. */
@@ -79,7 +47,6 @@ export interface CallOptions {
   /** Cancels the call (the Go client's cancelled context): it fails with `context canceled`. */
   readonly signal?: AbortSignal;
 }
-
 
 export class EtcdClient {
   private readonly clients = new Map<string, Grpc.Client>();
@@ -101,15 +68,7 @@ export class EtcdClient {
   private grpcClient(endpoint: string): Grpc.Client {
     let client = this.clients.get(endpoint);
     if (!client) {
-      const tls = this.config.tls ?? (endpoint.startsWith('https://') ? { skipVerify: false } : undefined);
-      const credentials = tls
-        ? grpc.credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null, tls.skipVerify ? { rejectUnauthorized: false } : {})
-        : grpc.credentials.createInsecure();
-      client = new grpc.Client(endpointAddress(endpoint), credentials, {
-        'grpc.max_receive_message_length': -1,
-        'grpc.initial_reconnect_backoff_ms': 100,
-        'grpc.max_reconnect_backoff_ms': 500,
-      });
+      client = channelFor(grpc, endpoint, this.config.tls);
       this.clients.set(endpoint, client);
     }
     return client;
@@ -118,7 +77,7 @@ export class EtcdClient {
   /** Waits for the first endpoint, in order of preference, whose connection is ready. */
   private async ready(deadline: number, signal?: AbortSignal): Promise<Grpc.Client> {
     if (this.chosen) return this.chosen;
-    await loadGrpc();
+    grpc = await loadGrpc();
     const clients = this.config.endpoints.map((e) => this.grpcClient(e));
     const start = Date.now();
     for (;;) {
@@ -161,7 +120,7 @@ export class EtcdClient {
   /** One attempt of a unary call, unlogged. */
   private async invoke(service: Service, name: string, request: Pb, deadline: number, options: CallOptions = {}): Promise<Pb> {
     try {
-      await loadGrpc();
+      grpc = await loadGrpc();
       const m = method(service, name);
       const size = m.requestSerialize(request).length;
       if (size > MAX_SEND_BYTES) throw new RpcError(GrpcCode.ResourceExhausted, `trying to send message larger than max (${size} vs. ${MAX_SEND_BYTES})`);

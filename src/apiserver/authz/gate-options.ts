@@ -1,0 +1,61 @@
+// kube-apiserver's authentication and authorization flags, as `barge apiserver` takes them.
+
+import { Option } from 'commander';
+import { parseAuthorizationModes, type AuthorizationMode } from './authorizers.js';
+
+export interface GateOptions {
+  readonly clientCaFile?: string;
+  readonly tokenAuthFile?: string;
+  readonly serviceAccountKeyFiles: readonly string[];
+  readonly serviceAccountSigningKeyFile?: string;
+  readonly serviceAccountIssuers: readonly string[];
+  readonly apiAudiences: readonly string[];
+  readonly anonymousAuth: boolean;
+  readonly authorizationModes: readonly AuthorizationMode[];
+}
+
+/** kube-apiserver's defaults: anonymous requests allowed, every request authorized (AlwaysAllow). */
+export const DEFAULT_GATE_OPTIONS: GateOptions = { serviceAccountKeyFiles: [], serviceAccountIssuers: [], apiAudiences: [], anonymousAuth: true, authorizationModes: ['AlwaysAllow'] };
+
+export function gateFlags(): Option[] {
+  const flag = (name: string, description: string, defaultValue?: string) => {
+    const option = new Option(`--${name} <value>`, description);
+    return defaultValue === undefined ? option : option.default(defaultValue);
+  };
+  return [
+    flag('client-ca-file', 'a CA bundle: client certificates it signed authenticate as their CommonName, in their Organization groups'),
+    flag('token-auth-file', 'a CSV file of static bearer tokens: token,user,uid,"group1,group2"'),
+    flag('service-account-key-file', 'PEM files of keys that verify ServiceAccount tokens (comma separated)'),
+    flag('service-account-signing-key-file', 'the PEM private key ServiceAccount tokens are signed with'),
+    flag('service-account-issuer', 'the issuer ServiceAccount tokens carry and accept (comma separated; the first is used to sign)'),
+    flag('api-audiences', 'audiences the API accepts in ServiceAccount tokens (default: the first issuer)'),
+    flag('anonymous-auth', 'serve requests with no credentials as system:anonymous', 'true'),
+    flag('authorization-mode', 'comma separated authorization plugins, in order: AlwaysAllow, AlwaysDeny, RBAC', 'AlwaysAllow'),
+  ];
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
+}
+
+function bool(name: string, value: string): boolean {
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new Error(`invalid argument "${value}" for "--${name}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`);
+}
+
+/** The gate's options from commander's parsed values (camelCase keys). */
+export function parseGateFlags(o: Record<string, string | undefined>): GateOptions {
+  const issuers = list(o['serviceAccountIssuer']);
+  const audiences = list(o['apiAudiences']);
+  return {
+    ...(o['clientCaFile'] ? { clientCaFile: o['clientCaFile'] } : {}),
+    ...(o['tokenAuthFile'] ? { tokenAuthFile: o['tokenAuthFile'] } : {}),
+    serviceAccountKeyFiles: list(o['serviceAccountKeyFile']),
+    ...(o['serviceAccountSigningKeyFile'] ? { serviceAccountSigningKeyFile: o['serviceAccountSigningKeyFile'] } : {}),
+    serviceAccountIssuers: issuers,
+    apiAudiences: audiences.length > 0 ? audiences : issuers.slice(0, 1),
+    anonymousAuth: bool('anonymous-auth', o['anonymousAuth'] ?? 'true'),
+    authorizationModes: parseAuthorizationModes(o['authorizationMode'] ?? 'AlwaysAllow'),
+  };
+}

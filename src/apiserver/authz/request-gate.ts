@@ -1,0 +1,95 @@
+// The gate every request passes before it reaches a handler: authentication, impersonation, then
+// authorization (kube-apiserver's WithAuthentication, WithImpersonation and WithAuthorization
+// filters). It also answers the review and TokenRequest endpoints that need no storage.
+
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestAuthenticator } from '../authn/authenticator.js';
+import { impersonate } from '../authn/impersonation.js';
+import { ServiceAccountTokens } from '../authn/service-account-tokens.js';
+import { readTokenFile } from '../authn/token-file.js';
+import type { UserInfo } from '../authn/user-info.js';
+import type { ApiContext } from '../context.js';
+import type { ResourceRequest } from '../http/request-info.js';
+import { forbiddenError, nonResourceAttributes, resourceAttributes, type Attributes } from './attributes.js';
+import { UnionAuthorizer } from './authorizers.js';
+import { reconcileBootstrapPolicy } from './bootstrap-policy.js';
+import type { GateOptions } from './gate-options.js';
+import { RbacAuthorizer } from './rbac-authorizer.js';
+import { CachedRbacObjects } from './rbac-source.js';
+import { serveReview, type ReviewContext } from './review-endpoints.js';
+
+/** Who each request acts as, for the handlers that need it (admission, audit). */
+const requestUsers = new WeakMap<IncomingMessage, UserInfo>();
+
+export function userOf(req: IncomingMessage): UserInfo | undefined {
+  return requestUsers.get(req);
+}
+
+/** The attributes kube's RequestInfoFactory gives a request: a namespace's own name is its namespace. */
+export function requestAttributes(user: UserInfo, method: string, path: string, request: ResourceRequest | undefined): Attributes {
+  if (!request) return nonResourceAttributes(user, method.toLowerCase(), path);
+  const namespace = request.resource === 'namespaces' && request.name !== undefined ? request.name : request.namespace;
+  return resourceAttributes(user, { ...request, ...(namespace !== undefined ? { namespace } : {}) }, path);
+}
+
+export class RequestGate {
+  private constructor(
+    private readonly authenticator: RequestAuthenticator,
+    private readonly authorizer: UnionAuthorizer,
+    private readonly reviews: ReviewContext,
+    /** Options for the HTTPS server: ask for client certificates and verify them against the client CA. */
+    readonly tlsOptions: { requestCert: boolean; rejectUnauthorized: false; ca?: string },
+  ) {}
+
+  /** Reads the credential files, reconciles the bootstrap policy when RBAC is on, and starts the RBAC caches. */
+  static async start(ctx: ApiContext, options: GateOptions, generatedClientCa: string | undefined): Promise<RequestGate> {
+    const clientCa = options.clientCaFile ? readFileSync(options.clientCaFile, 'utf8') : generatedClientCa;
+    const uidOf = async (namespace: string, kind: 'serviceaccounts' | 'pods', name: string): Promise<string | undefined> => {
+      const spec = ctx.registry.find('', 'v1', kind);
+      if (!spec) return undefined;
+      const stored = await ctx.store.get(ctx.store.key(spec.storagePath, namespace, name));
+      return stored && !stored.obj.metadata?.deletionTimestamp ? stored.obj.metadata?.uid : undefined;
+    };
+    const keyFiles = options.serviceAccountKeyFiles.length > 0 ? options.serviceAccountKeyFiles : options.serviceAccountSigningKeyFile ? [options.serviceAccountSigningKeyFile] : [];
+    const serviceAccounts =
+      options.serviceAccountIssuers.length > 0 && keyFiles.length > 0
+        ? ServiceAccountTokens.fromFiles({ issuers: options.serviceAccountIssuers, audiences: options.apiAudiences, keyFiles, ...(options.serviceAccountSigningKeyFile ? { signingKeyFile: options.serviceAccountSigningKeyFile } : {}) }, uidOf)
+        : undefined;
+    const authenticator = new RequestAuthenticator({
+      anonymousAuth: options.anonymousAuth,
+      clientCertificates: clientCa !== undefined,
+      tokens: options.tokenAuthFile ? readTokenFile(options.tokenAuthFile) : new Map(),
+      ...(serviceAccounts ? { serviceAccounts } : {}),
+      now: ctx.now,
+      log: (msg, fields) => ctx.options.log('warn', msg, fields),
+    });
+    let rbac: RbacAuthorizer | undefined;
+    if (options.authorizationModes.includes('RBAC')) {
+      await reconcileBootstrapPolicy(ctx);
+      rbac = new RbacAuthorizer(await CachedRbacObjects.start(ctx));
+    }
+    const authorizer = new UnionAuthorizer(options.authorizationModes, rbac);
+    const reviews: ReviewContext = { authorizer, ...(rbac ? { rbac } : {}), ...(serviceAccounts ? { serviceAccounts } : {}), serviceAccountUid: (ns, name) => uidOf(ns, 'serviceaccounts', name), now: ctx.now };
+    return new RequestGate(authenticator, authorizer, reviews, { requestCert: clientCa !== undefined, rejectUnauthorized: false, ...(clientCa ? { ca: clientCa } : {}) });
+  }
+
+  private async allowed(a: Attributes): Promise<{ allowed: boolean; reason: string }> {
+    const result = await this.authorizer.authorize(a);
+    return { allowed: result.decision === 'allow', reason: result.reason };
+  }
+
+  /**
+   * Lets the request through (false: a handler serves it), answers it itself (true), or throws the
+   * 401/403 Status that stops it.
+   */
+  async admit(req: IncomingMessage, res: ServerResponse, path: string, request: ResourceRequest | undefined): Promise<boolean> {
+    const requester = await this.authenticator.authenticate(req);
+    const user = await impersonate(req, requester, async (a) => (await this.allowed(a)).allowed);
+    requestUsers.set(req, user);
+    const attributes = requestAttributes(user, req.method ?? 'GET', path, request);
+    const decision = await this.allowed(attributes);
+    if (!decision.allowed) throw forbiddenError(attributes, decision.reason);
+    return request ? serveReview(this.reviews, user, request, req, res) : false;
+  }
+}

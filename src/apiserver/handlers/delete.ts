@@ -1,0 +1,96 @@
+// DELETE of an object and of a collection. Preconditions are checked on the stored object; a running
+// pod on a node, or an object with finalizers, is only marked (deletionTimestamp) and answered 200 with
+// the object; a namespace turns Terminating and is emptied; anything else is deleted by a Txn on its
+// mod revision. Pods, services and namespaces answer with the object, other kinds with a Status.
+
+import { conflict, notFound, type Qualified } from '../errors/status.js';
+import { writeJson } from '../http/respond.js';
+import { deletionPending, graceSeconds } from '../registry/graceful-deletion.js';
+import { emptyAndRemoveNamespace } from '../registry/namespace-cascade.js';
+import { timestamp } from '../registry/object-meta.js';
+import type { KubeObject, ResourceSpec } from '../schema/types.js';
+import { deleteOptions, type DeleteOptions } from './delete-options.js';
+import { listOptions } from './list-options.js';
+import { writeObject } from './output.js';
+import { apiVersionOf, collectionPrefix, isDryRun, objectKey, served, type Scope } from './scope.js';
+
+const RETURNS_OBJECT = new Set(['/Pod', '/Service', '/Namespace']);
+
+function checkPreconditions(q: Qualified, name: string, options: DeleteOptions, obj: KubeObject): void {
+  const want = options.preconditions;
+  if (want?.uid && want.uid !== obj.metadata?.uid) {
+    throw conflict(q, name, `Precondition failed: UID in precondition: ${want.uid}, UID in object meta: ${obj.metadata?.uid ?? ''}`);
+  }
+  if (want?.resourceVersion && want.resourceVersion !== obj.metadata?.resourceVersion) {
+    throw conflict(q, name, `Precondition failed: ResourceVersion in precondition: ${want.resourceVersion}, ResourceVersion in object meta: ${obj.metadata?.resourceVersion ?? ''}`);
+  }
+}
+
+/** Marks the object as being deleted: deletionTimestamp (now + grace), and Terminating for a namespace. */
+function markDeleted(spec: ResourceSpec, obj: KubeObject, grace: number, now: Date): KubeObject {
+  const meta = (obj.metadata ??= {});
+  if (!meta.deletionTimestamp || grace < (meta.deletionGracePeriodSeconds ?? Infinity)) {
+    meta.deletionTimestamp = timestamp(new Date(now.getTime() + grace * 1000));
+    meta.deletionGracePeriodSeconds = grace;
+  }
+  if (spec.group === '' && spec.kind === 'Namespace') obj['status'] = { ...((obj['status'] as object | undefined) ?? {}), phase: 'Terminating' };
+  return obj;
+}
+
+/** Deletes (or marks) one object; what the response carries. */
+export async function deleteOne(scope: Scope, name: string, options: DeleteOptions, dryRun: boolean): Promise<KubeObject> {
+  const { ctx, spec } = scope;
+  const key = objectKey(scope, name);
+  const current = await ctx.store.get(key);
+  const isNamespace = spec.group === '' && spec.kind === 'Namespace';
+  const grace = current ? graceSeconds(spec, current.obj, options.gracePeriodSeconds) : 0;
+  if (current && (isNamespace || deletionPending(current.obj, grace))) {
+    checkPreconditions(scope.qualified, name, options, current.obj);
+    if (dryRun) return markDeleted(spec, structuredClone(current.obj), grace, ctx.now());
+    const marked = await ctx.store.guaranteedUpdate(key, scope.qualified, name, (obj) => {
+      checkPreconditions(scope.qualified, name, options, obj);
+      return markDeleted(spec, obj, graceSeconds(spec, obj, options.gracePeriodSeconds), ctx.now());
+    }, current);
+    if (isNamespace) {
+      void emptyAndRemoveNamespace(ctx.store, ctx.registry, name).catch((err: unknown) => ctx.options.log('error', 'emptying a namespace failed', { namespace: name, error: String(err) }));
+    }
+    return marked;
+  }
+  if (dryRun) {
+    if (!current) throw notFound(scope.qualified, name);
+    checkPreconditions(scope.qualified, name, options, current.obj);
+    return current.obj;
+  }
+  return ctx.store.delete(key, scope.qualified, name, (obj) => checkPreconditions(scope.qualified, name, options, obj), current);
+}
+
+function successStatus(scope: Scope, obj: KubeObject): Record<string, unknown> {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: { name: obj.metadata?.name ?? '', ...(scope.spec.group ? { group: scope.spec.group } : {}), kind: scope.spec.plural, uid: obj.metadata?.uid ?? '' },
+  };
+}
+
+export async function deleteHandler(scope: Scope): Promise<void> {
+  const options = await deleteOptions(scope);
+  const obj = served(scope, await deleteOne(scope, scope.request.name ?? '', options, isDryRun(scope.query)));
+  const pending = obj.metadata?.deletionTimestamp !== undefined;
+  if (pending || RETURNS_OBJECT.has(`${scope.spec.group}/${scope.spec.kind}`)) writeObject(scope, 200, obj);
+  else writeJson(scope.res, 200, successStatus(scope, obj));
+}
+
+export async function deleteCollectionHandler(scope: Scope): Promise<void> {
+  const options = await deleteOptions(scope);
+  const selection = listOptions(scope);
+  const dryRun = isDryRun(scope.query);
+  const page = await scope.ctx.store.listPage(collectionPrefix(scope), { limit: 0, matches: (obj) => selection.matches(served(scope, obj)) });
+  const items: KubeObject[] = [];
+  for (const obj of page.items) {
+    const inScope: Scope = { ...scope, request: { ...scope.request, ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}) } };
+    items.push(served(scope, await deleteOne(inScope, obj.metadata?.name ?? '', options, dryRun)));
+  }
+  writeJson(scope.res, 200, { kind: scope.spec.listKind, apiVersion: apiVersionOf(scope.spec), metadata: { resourceVersion: String(page.revision) }, items });
+}

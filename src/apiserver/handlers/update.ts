@@ -1,0 +1,75 @@
+// PUT of an object (or its status), and the update path PATCH shares: the new state decided on the
+// current one inside GuaranteedUpdate, a client's stale resourceVersion a 409 Conflict, the system
+// fields and the spec/status split kept, defaults and validation applied. An object being deleted whose
+// last finalizer goes is deleted.
+
+import { badRequest, conflict, notFound } from '../errors/status.js';
+import { decodeObjectBody, mediaType, readBody } from '../http/request-body.js';
+import { admit, fieldValidationParam } from '../registry/admission.js';
+import { recordUpdate } from '../registry/field-managers.js';
+import { prepareStatusUpdate, prepareUpdate } from '../registry/object-meta.js';
+import type { KubeObject } from '../schema/types.js';
+import { checkNamespace, checkTypeMeta } from './create.js';
+import { writeObject } from './output.js';
+import { isDryRun, objectKey, served, storable, trackInput, type Scope } from './scope.js';
+
+/** Proposes the new state from a copy of the current one. */
+export type Mutation = (current: KubeObject) => KubeObject | Promise<KubeObject>;
+
+export interface UpdateResult {
+  readonly obj: KubeObject;
+  readonly warnings: string[];
+}
+
+/** The object as the update would store it (throws Conflict, Invalid, ...). */
+async function nextState(scope: Scope, current: KubeObject, mutate: Mutation, warnings: string[], trackFields: boolean): Promise<KubeObject> {
+  const { spec } = scope;
+  const proposed = await mutate(structuredClone(current));
+  const name = scope.request.name ?? '';
+  const wanted = proposed.metadata?.resourceVersion;
+  if (wanted && wanted !== current.metadata?.resourceVersion) throw conflict(scope.qualified, name);
+  if (proposed.metadata?.name !== undefined && proposed.metadata.name !== name) {
+    throw badRequest(`the name of the object (${proposed.metadata.name}) does not match the name on the URL (${name})`);
+  }
+  checkNamespace(scope, proposed);
+  let next: KubeObject;
+  if (scope.request.subresource === 'status') next = prepareStatusUpdate(proposed, current);
+  else {
+    next = proposed;
+    prepareUpdate(spec, next, current);
+  }
+  warnings.splice(0, warnings.length, ...admit(scope.ctx.checkSchema, spec, next, current, fieldValidationParam(scope.query.get('fieldValidation'))));
+  return trackFields ? recordUpdate(trackInput(scope), current, next) : next;
+}
+
+/** Updates the request's object; `trackFields` false when the mutation keeps managedFields itself (apply). */
+export async function updateObject(scope: Scope, mutate: Mutation, trackFields = true): Promise<UpdateResult> {
+  const { ctx } = scope;
+  const key = objectKey(scope);
+  const name = scope.request.name ?? '';
+  const warnings: string[] = [];
+  if (isDryRun(scope.query)) {
+    const current = await ctx.store.get(key);
+    if (!current) throw notFound(scope.qualified, name);
+    return { obj: await nextState(scope, served(scope, current.obj), mutate, warnings, trackFields), warnings };
+  }
+  const updated = served(
+    scope,
+    await ctx.store.guaranteedUpdate(key, scope.qualified, name, async (current) => storable(scope, await nextState(scope, served(scope, current), mutate, warnings, trackFields))),
+  );
+  const meta = updated.metadata ?? {};
+  if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0) {
+    const deleted = await ctx.store.delete(key, scope.qualified, name, (current) => {
+      if (current.metadata?.resourceVersion !== meta.resourceVersion) throw conflict(scope.qualified, name);
+    });
+    return { obj: served(scope, deleted), warnings };
+  }
+  return { obj: updated, warnings };
+}
+
+export async function updateHandler(scope: Scope): Promise<void> {
+  const body = decodeObjectBody(await readBody(scope.req), mediaType(scope.req.headers['content-type']));
+  const replacement = checkTypeMeta(scope, body);
+  const { obj, warnings } = await updateObject(scope, () => structuredClone(replacement));
+  writeObject(scope, 200, obj, warnings);
+}

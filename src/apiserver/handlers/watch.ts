@@ -1,0 +1,106 @@
+// A watch over HTTP: headers flushed at once, then one JSON event per line from the resource's watch
+// cache, until timeoutSeconds (or a random 30–60 minutes) passes or the client leaves. Events are
+// one-row Tables when the client asked for Tables (column definitions only in the first). A watch
+// from history the cache no longer has gets an ERROR event with 410 Expired, then ends.
+
+import { randomInt } from 'node:crypto';
+import { asStatusError, badRequest, invalid } from '../errors/status.js';
+import { tableVersion } from '../http/negotiation.js';
+import type { KubeObject } from '../schema/types.js';
+import { includeObjectParam, toTable } from '../table/table.js';
+import type { CacheWatcher, WatchEventType, WatchSink } from '../watch/cache-watcher.js';
+import type { WatchStart } from '../watch/cacher.js';
+import { listOptions, revisionOf } from './list-options.js';
+import { apiVersionOf, cacherOf, collectionPrefix, served, type Scope } from './scope.js';
+
+/** A watch may ask for a revision the cache has not reached yet; it waits this long for it. */
+const FUTURE_REVISION_WAIT_MS = 3000;
+/** Beyond this many bytes waiting on a slow client, the watch is ended (the client re-watches). */
+const MAX_PENDING_BYTES = 16 * 1024 * 1024;
+
+function watchDuration(scope: Scope): number {
+  const text = scope.query.get('timeoutSeconds');
+  if (text === null || text === '') return randomInt(1800, 3600) * 1000;
+  const seconds = Number(text);
+  if (!Number.isInteger(seconds) || seconds < 0) throw badRequest(`invalid timeoutSeconds: ${text}`);
+  return seconds * 1000;
+}
+
+function watchStart(scope: Scope, resourceVersion: string): WatchStart {
+  const sendInitialEvents = scope.query.get('sendInitialEvents');
+  if (sendInitialEvents === 'true') {
+    if (scope.query.get('resourceVersionMatch') !== 'NotOlderThan' || scope.query.get('allowWatchBookmarks') !== 'true') {
+      throw invalid('meta.k8s.io', 'ListOptions', '', [
+        { reason: 'FieldValueForbidden', message: "Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled or resourceVersionMatch is set to 'NotOlderThan' and allowWatchBookmarks to true", field: 'sendInitialEvents' },
+      ]);
+    }
+    return { from: 'now', initialEventsEnd: true };
+  }
+  if (resourceVersion === '' || resourceVersion === '0') return { from: 'now' };
+  return { from: 'revision', revision: revisionOf(resourceVersion) };
+}
+
+export async function watchObjects(scope: Scope): Promise<void> {
+  const options = listOptions(scope);
+  const duration = watchDuration(scope);
+  const start = watchStart(scope, options.resourceVersion);
+  const cacher = cacherOf(scope);
+  await cacher.ready();
+  if (start.from === 'revision') await cacher.waitFor(start.revision, FUTURE_REVISION_WAIT_MS);
+  const { res, spec } = scope;
+  const table = tableVersion(scope.req.headers.accept);
+  const includeObject = includeObjectParam(scope.query.get('includeObject'));
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  let headersSent = false;
+  const encode = (type: WatchEventType, stored: KubeObject): string => {
+    const obj = type === 'BOOKMARK' || type === 'ERROR' ? stored : served(scope, stored);
+    if (table && type !== 'BOOKMARK' && type !== 'ERROR') {
+      const wrapped = toTable(spec, [obj], { apiVersion: table, includeObject, noHeaders: headersSent, now: scope.ctx.now(), listMeta: { resourceVersion: obj.metadata?.resourceVersion ?? '' } });
+      headersSent = true;
+      return `${JSON.stringify({ type, object: wrapped })}\n`;
+    }
+    return `${JSON.stringify({ type, object: obj })}\n`;
+  };
+  let finished = false;
+  let watcher: CacheWatcher | undefined;
+  const finish = (): void => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    if (watcher) cacher.unwatch(watcher);
+    res.end();
+  };
+  const sink: WatchSink = {
+    send: (type, obj) => {
+      if (finished) return;
+      res.write(encode(type, obj));
+      if (res.writableLength > MAX_PENDING_BYTES) finish();
+    },
+    end: finish,
+  };
+  const timer = setTimeout(finish, duration);
+  res.on('close', finish);
+  try {
+    watcher = cacher.watch(
+      start,
+      {
+        keyPrefix: collectionPrefix(scope),
+        matches: (obj) => options.matches(served(scope, obj)),
+        allowBookmarks: scope.query.get('allowWatchBookmarks') === 'true',
+        bookmark: (revision, annotations) => ({
+          kind: spec.kind,
+          apiVersion: apiVersionOf(spec),
+          metadata: { resourceVersion: String(revision), ...(annotations ? { annotations } : {}) },
+        }),
+      },
+      sink,
+    );
+  } catch (err) {
+    // As kube-apiserver's cacher: once the request is accepted, a failure is an ERROR event.
+    sink.send('ERROR', asStatusError(err).toStatus() as KubeObject);
+    finish();
+    return;
+  }
+  if (finished) cacher.unwatch(watcher);
+}

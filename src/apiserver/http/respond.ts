@@ -1,0 +1,25 @@
+// Writing answers: JSON bodies and Status errors, with the headers kube-apiserver sends.
+
+import type { ServerResponse } from 'node:http';
+import { asStatusError } from '../errors/status.js';
+
+export function writeJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', ...headers, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function writeText(res: ServerResponse, code: number, text: string): void {
+  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Any failure as kube-apiserver answers it: a Status with the code, reason and message. */
+export function writeError(res: ServerResponse, err: unknown): void {
+  const status = asStatusError(err);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  writeJson(res, status.code, status.toStatus());
+}

@@ -1,0 +1,75 @@
+// The apiserver's Prometheus metrics under kube-apiserver's names: apiserver_request_total,
+// apiserver_request_duration_seconds, apiserver_registered_watchers and etcd_request_duration_seconds.
+
+const DURATION_BUCKETS = [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60];
+const ETCD_BUCKETS = [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60];
+
+type Labels = Readonly<Record<string, string>>;
+
+const labelText = (labels: Labels): string =>
+  Object.entries(labels)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(',');
+
+class Histogram {
+  private readonly series = new Map<string, { counts: number[]; sum: number; count: number }>();
+
+  constructor(private readonly buckets: readonly number[]) {}
+
+  observe(labels: Labels, seconds: number): void {
+    const key = labelText(labels);
+    let s = this.series.get(key);
+    if (!s) this.series.set(key, (s = { counts: this.buckets.map(() => 0), sum: 0, count: 0 }));
+    for (let i = 0; i < this.buckets.length; i++) if (seconds <= this.buckets[i]!) s.counts[i]!++;
+    s.sum += seconds;
+    s.count++;
+  }
+
+  render(name: string): string[] {
+    const lines: string[] = [];
+    for (const [labels, s] of this.series) {
+      const sep = labels ? ',' : '';
+      this.buckets.forEach((b, i) => lines.push(`${name}_bucket{${labels}${sep}le="${b}"} ${s.counts[i]}`));
+      lines.push(`${name}_bucket{${labels}${sep}le="+Inf"} ${s.count}`, `${name}_sum{${labels}} ${s.sum}`, `${name}_count{${labels}} ${s.count}`);
+    }
+    return lines;
+  }
+}
+
+export interface RequestLabels {
+  readonly verb: string;
+  readonly group: string;
+  readonly version: string;
+  readonly resource: string;
+  readonly subresource: string;
+  readonly scope: string;
+}
+
+export class ApiMetrics {
+  private readonly requests = new Map<string, number>();
+  private readonly durations = new Histogram(DURATION_BUCKETS);
+  private readonly etcd = new Histogram(ETCD_BUCKETS);
+
+  request(labels: RequestLabels, code: number, seconds: number): void {
+    const key = labelText({ ...labels, component: 'apiserver', code: String(code) });
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+    // Watches last as long as they are open; kube-apiserver leaves them out of the latency histogram.
+    if (labels.verb !== 'WATCH') this.durations.observe({ ...labels, component: 'apiserver' }, seconds);
+  }
+
+  etcdRequest(operation: string, type: string, seconds: number): void {
+    this.etcd.observe({ operation, type }, seconds);
+  }
+
+  render(watchers: ReadonlyMap<string, number>): string {
+    const lines = ['# HELP apiserver_request_total Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.', '# TYPE apiserver_request_total counter'];
+    for (const [labels, n] of this.requests) lines.push(`apiserver_request_total{${labels}} ${n}`);
+    lines.push('# HELP apiserver_request_duration_seconds Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.', '# TYPE apiserver_request_duration_seconds histogram');
+    lines.push(...this.durations.render('apiserver_request_duration_seconds'));
+    lines.push('# HELP apiserver_registered_watchers Number of currently registered watchers for a given resources', '# TYPE apiserver_registered_watchers gauge');
+    for (const [prefix, n] of watchers) lines.push(`apiserver_registered_watchers{${labelText({ prefix })}} ${n}`);
+    lines.push('# HELP etcd_request_duration_seconds Etcd request latency in seconds for each operation and object type.', '# TYPE etcd_request_duration_seconds histogram');
+    lines.push(...this.etcd.render('etcd_request_duration_seconds'));
+    return `${lines.join('\n')}\n`;
+  }
+}

@@ -1,0 +1,196 @@
+// Sets of field paths as structured-merge-diff keeps them for managedFields, in the FieldsV1 form:
+// a path element is `f:<field>`, `k:<json of the item's key fields>` (a list-map item), `v:<json>`
+// (a set item) or `i:<index>`; a node that is itself in the set and has members below it carries `.`.
+import { isPlainObject, type JsonMap } from './json-values.js';
+
+export type PathElement = string;
+export type FieldPath = readonly PathElement[];
+
+export const fieldElement = (name: string): PathElement => `f:${name}`;
+export const valueElement = (value: unknown): PathElement => `v:${JSON.stringify(value)}`;
+
+/** A list-map item's element: its key fields, sorted by name, as a JSON object. */
+export function keyElement(keys: readonly string[], item: JsonMap): PathElement {
+  const fields = Object.fromEntries([...keys].sort(compareStrings).map((k) => [k, item[k]]));
+  return `k:${JSON.stringify(fields)}`;
+}
+
+export class FieldSet {
+  private readonly members = new Set<PathElement>();
+  private readonly children = new Map<PathElement, FieldSet>();
+
+  static fromPaths(paths: Iterable<FieldPath>): FieldSet {
+    const set = new FieldSet();
+    for (const path of paths) set.insert(path);
+    return set;
+  }
+
+  /** Reads a FieldsV1 object; anything malformed is skipped. */
+  static fromFieldsV1(fields: unknown): FieldSet {
+    const set = new FieldSet();
+    if (!isPlainObject(fields)) return set;
+    for (const [element, below] of Object.entries(fields)) {
+      if (element === '.') continue;
+      const child = FieldSet.fromFieldsV1(below);
+      const hasSelf = isPlainObject(below) && '.' in below;
+      if (child.isEmpty() || hasSelf) set.members.add(element);
+      if (!child.isEmpty()) set.children.set(element, child);
+    }
+    return set;
+  }
+
+  /** Adds a path; the empty path (the whole object) is not tracked. */
+  insert(path: FieldPath): void {
+    if (path.length === 0) return;
+    let node: FieldSet = this;
+    for (const element of path.slice(0, -1)) {
+      let child = node.children.get(element);
+      if (!child) {
+        child = new FieldSet();
+        node.children.set(element, child);
+      }
+      node = child;
+    }
+    node.members.add(path[path.length - 1]!);
+  }
+
+  has(path: FieldPath): boolean {
+    if (path.length === 0) return false;
+    const parent = this.descend(path.slice(0, -1));
+    return parent !== undefined && parent.members.has(path[path.length - 1]!);
+  }
+
+  /** Whether the path or anything below it is in the set. */
+  hasPrefix(path: FieldPath): boolean {
+    if (path.length === 0) return !this.isEmpty();
+    const last = path[path.length - 1]!;
+    const parent = this.descend(path.slice(0, -1));
+    return parent !== undefined && (parent.members.has(last) || parent.children.has(last));
+  }
+
+  isEmpty(): boolean {
+    return this.members.size === 0 && this.children.size === 0;
+  }
+
+  paths(): FieldPath[] {
+    const out: FieldPath[] = [];
+    this.collect([], out);
+    return out;
+  }
+
+  union(other: FieldSet): FieldSet {
+    return FieldSet.fromPaths([...this.paths(), ...other.paths()]);
+  }
+
+  difference(other: FieldSet): FieldSet {
+    return FieldSet.fromPaths(this.paths().filter((p) => !other.has(p)));
+  }
+
+  intersection(other: FieldSet): FieldSet {
+    return FieldSet.fromPaths(this.paths().filter((p) => other.has(p)));
+  }
+
+  /** Removes the given paths and everything below them. */
+  recursiveDifference(prefixes: readonly FieldPath[]): FieldSet {
+    const under = (path: FieldPath, prefix: FieldPath) => prefix.length <= path.length && prefix.every((e, i) => path[i] === e);
+    return FieldSet.fromPaths(this.paths().filter((p) => !prefixes.some((prefix) => under(p, prefix))));
+  }
+
+  /** The FieldsV1 object: `.` first, then elements in structured-merge-diff's order. */
+  toFieldsV1(includeSelf = false): JsonMap {
+    const out: JsonMap = {};
+    if (includeSelf && !this.isEmpty()) out['.'] = {};
+    const elements = [...new Set([...this.members, ...this.children.keys()])].sort(comparePathElements);
+    for (const element of elements) {
+      const child = this.children.get(element);
+      out[element] = child ? child.toFieldsV1(this.members.has(element)) : {};
+    }
+    return out;
+  }
+
+  private descend(path: FieldPath): FieldSet | undefined {
+    let node: FieldSet | undefined = this;
+    for (const element of path) node = node?.children.get(element);
+    return node;
+  }
+
+  private collect(prefix: PathElement[], out: FieldPath[]): void {
+    const elements = [...new Set([...this.members, ...this.children.keys()])].sort(comparePathElements);
+    for (const element of elements) {
+      const path = [...prefix, element];
+      if (this.members.has(element)) out.push(path);
+      this.children.get(element)?.collect(path, out);
+    }
+  }
+}
+
+/** A path as conflict messages print it: `.spec.containers[name="nginx"].image`. */
+export function pathString(path: FieldPath): string {
+  return path.map(elementString).join('');
+}
+
+function elementString(element: PathElement): string {
+  const body = element.slice(2);
+  switch (element.slice(0, 2)) {
+    case 'f:':
+      return `.${body}`;
+    case 'k:': {
+      const fields = JSON.parse(body) as JsonMap;
+      return `[${Object.entries(fields)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',')}]`;
+    }
+    case 'v:':
+      return `[=${body}]`;
+    default:
+      return `[${body}]`;
+  }
+}
+
+const ELEMENT_KIND_ORDER = ['f:', 'k:', 'v:', 'i:'];
+
+/** Field names, then keys, then values, then indexes; each compared by content. */
+export function comparePathElements(a: PathElement, b: PathElement): number {
+  const kind = ELEMENT_KIND_ORDER.indexOf(a.slice(0, 2)) - ELEMENT_KIND_ORDER.indexOf(b.slice(0, 2));
+  if (kind !== 0) return kind;
+  const left = a.slice(2);
+  const right = b.slice(2);
+  switch (a.slice(0, 2)) {
+    case 'f:':
+      return compareStrings(left, right);
+    case 'i:':
+      return Number(left) - Number(right);
+    case 'v:':
+      return compareValues(JSON.parse(left), JSON.parse(right));
+    default:
+      return compareKeyFields(JSON.parse(left) as JsonMap, JSON.parse(right) as JsonMap);
+  }
+}
+
+function compareKeyFields(a: JsonMap, b: JsonMap): number {
+  const left = Object.entries(a);
+  const right = Object.entries(b);
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const byName = compareStrings(left[i]![0], right[i]![0]);
+    if (byName !== 0) return byName;
+    const byValue = compareValues(left[i]![1], right[i]![1]);
+    if (byValue !== 0) return byValue;
+  }
+  return left.length - right.length;
+}
+
+const VALUE_TYPE_ORDER = ['null', 'boolean', 'number', 'string', 'array', 'object'];
+
+function compareValues(a: unknown, b: unknown): number {
+  const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+  const byType = VALUE_TYPE_ORDER.indexOf(typeOf(a)) - VALUE_TYPE_ORDER.indexOf(typeOf(b));
+  if (byType !== 0) return byType;
+  if (typeof a === 'number') return a - (b as number);
+  if (typeof a === 'boolean') return Number(a) - Number(b);
+  if (typeof a === 'string') return compareStrings(a, b as string);
+  return compareStrings(JSON.stringify(a), JSON.stringify(b));
+}
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,29 @@
+// Small facts about decoded JSON values that the patch mechanisms share.
+
+export type JsonMap = Record<string, unknown>;
+
+export function isPlainObject(value: unknown): value is JsonMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The coarse kind Go's reflect sees after decoding JSON into interface{}. */
+export type JsonKind = 'map' | 'list' | 'scalar' | 'null';
+
+export function jsonKind(value: unknown): JsonKind {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return 'list';
+  return typeof value === 'object' ? 'map' : 'scalar';
+}
+
+/** Deep equality of decoded JSON values (key order does not matter). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => k in b && jsonEqual(a[k], b[k]));
+  }
+  return false;
+}

@@ -1,0 +1,43 @@
+// What an object goes through before it is stored: unknown fields handled as fieldValidation asks
+// (Strict: 400; Warn: dropped with a warning; Ignore: dropped), the kind's defaults, then validation
+// (schema types, required fields and enums, the kind's own rules, finalizer rules) with 422 Invalid.
+
+import { badRequest, invalid } from '../errors/status.js';
+import type { FieldCause, KubeObject, ResourceSpec } from '../schema/types.js';
+import { finalizerCauses } from './object-meta.js';
+import { dropFields, fieldName } from './unknown-fields.js';
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+export interface SchemaCheck {
+  readonly unknownFields: string[];
+  readonly causes: FieldCause[];
+}
+
+/** Checks an object against a named schema (engineer B's checkAgainstSchema bound to the components). */
+export type SchemaChecker = (obj: KubeObject, schemaName: string) => SchemaCheck;
+
+export function fieldValidationParam(value: string | null): FieldValidation {
+  if (value === null || value === '' || value === 'Warn') return 'Warn';
+  if (value === 'Strict' || value === 'Ignore') return value;
+  throw badRequest(`invalid fieldValidation directive: ${value}`);
+}
+
+/** Unknown fields handled and removed: Strict fails, Warn returns warnings. Mutates `obj`. */
+export function handleUnknownFields(obj: KubeObject, unknown: readonly string[], mode: FieldValidation): string[] {
+  if (unknown.length === 0) return [];
+  const names = unknown.map(fieldName);
+  if (mode === 'Strict') throw badRequest(`strict decoding error: ${names.map((n) => `unknown field "${n}"`).join(', ')}`);
+  dropFields(obj, unknown);
+  return mode === 'Warn' ? names.map((n) => `unknown field "${n}"`) : [];
+}
+
+/** Defaults and validates `obj` (mutated) for create (`old` absent) or update; returns warnings. */
+export function admit(check: SchemaChecker, spec: ResourceSpec, obj: KubeObject, old: KubeObject | undefined, mode: FieldValidation): string[] {
+  const first = check(obj, spec.schemaName);
+  const warnings = handleUnknownFields(obj, first.unknownFields, mode);
+  spec.defaults(obj, old);
+  const causes = [...check(obj, spec.schemaName).causes, ...spec.validate(obj, old), ...(old ? finalizerCauses(obj, old) : [])];
+  if (causes.length > 0) throw invalid(spec.group, spec.kind, obj.metadata?.name ?? '', causes);
+  return warnings;
+}

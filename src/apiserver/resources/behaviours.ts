@@ -1,0 +1,46 @@
+// Per-kind defaulting, validation and tables, looked up by group and kind.
+import { coreEventTable, endpointSliceTable, eventsV1Table, leaseTable, roleBindingTable } from './cluster-tables.js';
+import { bindingValidator, roleValidator, validateEndpointSlice, validateEventsV1, validateLease } from './cluster-validation.js';
+import * as defaults from './core-defaults.js';
+import * as tables from './core-tables.js';
+import * as validation from './core-validation.js';
+import { validateCustomResourceDefinition } from './crd-validation.js';
+import { NAME_CREATED_TABLE, type ResourceDefinition } from './define.js';
+import { coreToEventsV1, eventsV1ToCore } from './event-conversion.js';
+import { defaultPod } from './pod-defaults.js';
+import { podTable } from './pod-table.js';
+import { validatePod } from './pod-validation.js';
+import { defaultDeployment, defaultJob, defaultReplicaSet } from './workload-defaults.js';
+import { deploymentTable, jobTable, replicaSetTable } from './workload-tables.js';
+import { validateDeployment, validateJob, validateReplicaSet } from './workload-validation.js';
+
+type Behaviour = Pick<ResourceDefinition, 'defaults' | 'validate' | 'table' | 'toStorage' | 'fromStorage'>;
+
+const byKind: Record<string, Behaviour> = {
+  '/Namespace': { defaults: defaults.defaultNamespace, validate: validation.validateNamespace, table: tables.namespaceTable },
+  '/Pod': { defaults: defaultPod, validate: validatePod, table: podTable },
+  '/Node': { defaults: defaults.defaultNode, validate: validation.validateNode, table: tables.nodeTable },
+  '/Service': { defaults: defaults.defaultService, validate: validation.validateService, table: tables.serviceTable },
+  '/Endpoints': { defaults: defaults.defaultEndpoints, validate: validation.validateEndpoints, table: tables.endpointsTable },
+  '/ConfigMap': { validate: validation.validateConfigMap, table: tables.configMapTable },
+  '/Secret': { defaults: defaults.defaultSecret, validate: validation.validateSecret, table: tables.secretTable },
+  '/ServiceAccount': { validate: validation.validateServiceAccount, table: tables.serviceAccountTable },
+  '/Event': { defaults: defaults.defaultCoreEvent, validate: validation.validateCoreEvent, table: coreEventTable },
+  '/LimitRange': { defaults: defaults.defaultLimitRange, validate: validation.validateLimitRange, table: NAME_CREATED_TABLE },
+  '/ResourceQuota': { validate: validation.validateResourceQuota, table: tables.resourceQuotaTable },
+  'apps/Deployment': { defaults: defaultDeployment, validate: validateDeployment, table: deploymentTable },
+  'apps/ReplicaSet': { defaults: defaultReplicaSet, validate: validateReplicaSet, table: replicaSetTable },
+  'batch/Job': { defaults: defaultJob, validate: validateJob, table: jobTable },
+  'coordination.k8s.io/Lease': { validate: validateLease, table: leaseTable },
+  'discovery.k8s.io/EndpointSlice': { defaults: defaults.defaultEndpointSlice, validate: validateEndpointSlice, table: endpointSliceTable },
+  'events.k8s.io/Event': { validate: validateEventsV1, table: eventsV1Table, toStorage: eventsV1ToCore, fromStorage: coreToEventsV1 },
+  'rbac.authorization.k8s.io/Role': { validate: roleValidator(true), table: NAME_CREATED_TABLE },
+  'rbac.authorization.k8s.io/ClusterRole': { validate: roleValidator(false), table: NAME_CREATED_TABLE },
+  'rbac.authorization.k8s.io/RoleBinding': { defaults: defaults.defaultRoleBinding, validate: bindingValidator(false), table: roleBindingTable },
+  'rbac.authorization.k8s.io/ClusterRoleBinding': { defaults: defaults.defaultRoleBinding, validate: bindingValidator(true), table: roleBindingTable },
+  'apiextensions.k8s.io/CustomResourceDefinition': { defaults: defaults.defaultCustomResourceDefinition, validate: validateCustomResourceDefinition },
+};
+
+export function behaviours(group: string, kind: string): Behaviour {
+  return byKind[`${group}/${kind}`] ?? {};
+}

@@ -1,0 +1,3 @@
+export { builtinResources } from './builtin.js';
+export { builtinSchemas } from './schemas.js';
+export { resourceSpecFromCrd, customSchemaName, type CustomResourceKinds } from './custom-resource.js';

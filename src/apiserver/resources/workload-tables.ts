@@ -1,0 +1,111 @@
+// Deployment, ReplicaSet and Job tables as kube's printers compute them.
+import type { KubeObject } from '../schema/types.js';
+import { ageOf, AGE_COLUMN, column, NAME_COLUMN, nameOf, type TableDefinition } from './define.js';
+import { humanDuration } from './human-duration.js';
+import { numberAt, recordAt, recordsAt, stringAt } from './json-access.js';
+import { selectorString } from './label-selector.js';
+
+const wide = { priority: 1 };
+const integer = { type: 'integer' as const };
+const count = (obj: KubeObject, section: 'spec' | 'status', field: string) => numberAt(recordAt(obj, section), field) ?? 0;
+
+const CONTAINER_COLUMNS = [
+  column('Containers', 'Names of each container in the template.', wide),
+  column('Images', 'Images referenced by each container in the template.', wide),
+  column('Selector', 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.', wide),
+];
+
+/**
+ * layoutContainerCells plus the selector: the three wide cells every workload prints. Deployments
+ * print the selector as is; replica sets and jobs through FormatLabelSelector, '<none>' when empty.
+ */
+function templateCells(obj: KubeObject, emptySelector: '' | '<none>'): string[] {
+  const spec = recordAt(obj, 'spec');
+  const containers = recordsAt(recordAt(recordAt(spec, 'template'), 'spec'), 'containers');
+  return [
+    containers.map((c) => stringAt(c, 'name') ?? '').join(','),
+    containers.map((c) => stringAt(c, 'image') ?? '').join(','),
+    selectorString(recordAt(spec, 'selector')) || emptySelector,
+  ];
+}
+
+export const deploymentTable: TableDefinition = {
+  columns: [
+    NAME_COLUMN,
+    column('Ready', 'Number of the pod with ready state'),
+    column('Up-to-date', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.'),
+    column('Available', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'),
+    AGE_COLUMN,
+    ...CONTAINER_COLUMNS,
+  ],
+  row: (obj, now) => [
+    nameOf(obj),
+    `${count(obj, 'status', 'readyReplicas')}/${count(obj, 'spec', 'replicas')}`,
+    count(obj, 'status', 'updatedReplicas'),
+    count(obj, 'status', 'availableReplicas'),
+    ageOf(obj, now),
+    ...templateCells(obj, ''),
+  ],
+};
+
+export const replicaSetTable: TableDefinition = {
+  columns: [
+    NAME_COLUMN,
+    column('Desired', 'Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1.', integer),
+    column('Current', 'Replicas is the most recently observed number of replicas.', integer),
+    column('Ready', 'The number of ready replicas for this replica set.', integer),
+    AGE_COLUMN,
+    ...CONTAINER_COLUMNS,
+  ],
+  row: (obj, now) => [
+    nameOf(obj),
+    count(obj, 'spec', 'replicas'),
+    count(obj, 'status', 'replicas'),
+    count(obj, 'status', 'readyReplicas'),
+    ageOf(obj, now),
+    ...templateCells(obj, '<none>'),
+  ],
+};
+
+/** The first condition of the type decides, as hasJobCondition reads them. */
+const hasCondition = (job: KubeObject, type: string) =>
+  recordsAt(recordAt(job, 'status'), 'conditions').find((c) => c.type === type)?.status === 'True';
+
+function jobStatus(job: KubeObject): string {
+  if (hasCondition(job, 'Complete')) return 'Complete';
+  if (hasCondition(job, 'Failed')) return 'Failed';
+  if (job.metadata?.deletionTimestamp) return 'Terminating';
+  if (hasCondition(job, 'Suspended')) return 'Suspended';
+  if (hasCondition(job, 'FailureTarget')) return 'FailureTarget';
+  return 'Running';
+}
+
+function jobCompletions(job: KubeObject): string {
+  const spec = recordAt(job, 'spec');
+  const succeeded = count(job, 'status', 'succeeded');
+  const completions = numberAt(spec, 'completions');
+  const parallelism = numberAt(spec, 'parallelism');
+  if (completions !== undefined) return `${succeeded}/${completions}`;
+  if (parallelism !== undefined && parallelism > 1) return `${succeeded}/1 of ${parallelism}`;
+  return `${succeeded}/1`;
+}
+
+function jobDuration(job: KubeObject, now: Date): string {
+  const status = recordAt(job, 'status');
+  const start = Date.parse(stringAt(status, 'startTime') ?? '');
+  if (Number.isNaN(start)) return '';
+  const end = Date.parse(stringAt(status, 'completionTime') ?? '');
+  return humanDuration((Number.isNaN(end) ? now.getTime() : end) - start);
+}
+
+export const jobTable: TableDefinition = {
+  columns: [
+    NAME_COLUMN,
+    column('Status', 'Status of the job.'),
+    column('Completions', 'The completion status of the job.'),
+    column('Duration', 'Time required to complete the job.'),
+    AGE_COLUMN,
+    ...CONTAINER_COLUMNS,
+  ],
+  row: (obj, now) => [nameOf(obj), jobStatus(obj), jobCompletions(obj), jobDuration(obj, now), ageOf(obj, now), ...templateCells(obj, '<none>')],
+};

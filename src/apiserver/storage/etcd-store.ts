@@ -1,0 +1,173 @@
+// kube-apiserver's storage/etcd3 store over the etcd v3 API: resourceVersion = mod revision; create is
+// a Txn on the key's absence, update and delete Txns on the mod revision read before (retried on a
+// lost race, as GuaranteedUpdate does); a write that changes nothing writes nothing.
+
+import { prefixEnd, StoreError, type KeyValue, type StoreClient } from '../../client/etcd/store-client.js';
+import { alreadyExists, expired, internal, notFound, StatusError, timeout, type Qualified } from '../errors/status.js';
+import type { KubeObject } from '../schema/types.js';
+import { decodeContinue, encodeContinue } from './continue-token.js';
+import { decodeObject, encodeObject } from './object-codec.js';
+
+export interface StoredObject {
+  readonly obj: KubeObject;
+  readonly revision: number;
+  readonly raw: Buffer;
+  /** The key's lease ('0': none); an update keeps it, as kube-apiserver keeps an event's TTL. */
+  readonly lease: string;
+}
+
+/** Decides the new state from the current one; throwing a StatusError aborts the write. */
+export type UpdateFunction = (current: KubeObject) => KubeObject | Promise<KubeObject>;
+
+export interface ListPage {
+  readonly items: KubeObject[];
+  /** The revision the page was read at (the list's resourceVersion). */
+  readonly revision: number;
+  readonly continueToken?: string;
+  readonly remainingItemCount?: number;
+}
+
+export interface PageRequest {
+  readonly limit: number;
+  readonly continueToken?: string;
+  /** Read at this revision (0: the latest). */
+  readonly revision?: number;
+  readonly matches: (obj: KubeObject) => boolean;
+}
+
+const COMPACTED = 'etcdserver: mvcc: required revision has been compacted';
+const FUTURE = 'etcdserver: mvcc: required revision is a future revision';
+
+function stored(kv: KeyValue): StoredObject {
+  return { obj: decodeObject(kv.value, kv.modRevision), revision: kv.modRevision, raw: kv.value, lease: kv.lease };
+}
+
+/** An etcd failure as a Status (kube-apiserver's storage error interpretation). */
+function storeFailure(err: unknown): Error {
+  if (err instanceof StoreError && err.message.endsWith('request timed out')) return timeout(err.message);
+  return err instanceof StatusError ? err : internal(err);
+}
+
+export class EtcdStore {
+  constructor(
+    readonly client: StoreClient,
+    readonly prefix: string,
+  ) {}
+
+  /** `/registry/<storagePath>/[<namespace>/]<name>`. */
+  key(storagePath: string, namespace: string | undefined, name: string): string {
+    return namespace ? `${this.prefix}/${storagePath}/${namespace}/${name}` : `${this.prefix}/${storagePath}/${name}`;
+  }
+
+  /** The prefix a list reads: every namespace, or one. */
+  listPrefix(storagePath: string, namespace?: string): string {
+    return namespace ? `${this.prefix}/${storagePath}/${namespace}/` : `${this.prefix}/${storagePath}/`;
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    try {
+      const result = await this.client.range(key);
+      return result.kvs[0] ? stored(result.kvs[0]) : undefined;
+    } catch (err) {
+      throw storeFailure(err);
+    }
+  }
+
+  /** The store's current revision. */
+  async currentRevision(): Promise<number> {
+    try {
+      return (await this.client.range(`${this.prefix}/`, { countOnly: true, limit: 1 })).revision;
+    } catch (err) {
+      throw storeFailure(err);
+    }
+  }
+
+  async create(key: string, obj: KubeObject, q: Qualified, lease?: string): Promise<KubeObject> {
+    const raw = encodeObject(obj);
+    const result = await this.client.txn({ key, modRevision: 0, then: { put: raw, ...(lease ? { lease } : {}) } }).catch((err: unknown) => {
+      throw storeFailure(err);
+    });
+    if (!result.succeeded) throw alreadyExists(q, obj.metadata?.name ?? '');
+    return decodeObject(raw, result.revision);
+  }
+
+  /**
+   * GuaranteedUpdate: read, decide, write if the key still has the revision read; on a lost race, decide
+   * again on what the store now holds. Unchanged bytes write nothing and return the current object.
+   */
+  async guaranteedUpdate(key: string, q: Qualified, name: string, update: UpdateFunction, current?: StoredObject): Promise<KubeObject> {
+    let state = current ?? (await this.get(key));
+    for (;;) {
+      if (!state) throw notFound(q, name);
+      const updated = await update(structuredClone(state.obj));
+      const raw = encodeObject(updated);
+      if (raw.equals(state.raw)) return state.obj;
+      const result = await this.client.txn({ key, modRevision: state.revision, then: { put: raw, lease: state.lease } }).catch((err: unknown) => {
+        throw storeFailure(err);
+      });
+      if (result.succeeded) return decodeObject(raw, result.revision);
+      state = result.current ? stored(result.current) : undefined;
+    }
+  }
+
+  /**
+   * Deletes the key once `check` accepts its current state (throwing aborts); returns the deleted object
+   * with the delete's revision as its resourceVersion.
+   */
+  async delete(key: string, q: Qualified, name: string, check: (current: KubeObject) => void, current?: StoredObject): Promise<KubeObject> {
+    let state = current ?? (await this.get(key));
+    for (;;) {
+      if (!state) throw notFound(q, name);
+      check(state.obj);
+      const result = await this.client.txn({ key, modRevision: state.revision, then: { delete: true } }).catch((err: unknown) => {
+        throw storeFailure(err);
+      });
+      if (result.succeeded) return decodeObject(state.raw, result.revision);
+      state = result.current ? stored(result.current) : undefined;
+    }
+  }
+
+  /**
+   * A page of a list straight from etcd, at one revision across pages (the continue token carries it):
+   * items are read in key order until `limit` match.
+   */
+  async listPage(prefix: string, page: PageRequest): Promise<ListPage> {
+    const position = page.continueToken ? decodeContinue(page.continueToken) : undefined;
+    let start = position ? prefix + position.start : prefix;
+    let revision = position?.revision ?? page.revision ?? 0;
+    const end = prefixEnd(prefix);
+    const items: KubeObject[] = [];
+    const want = page.limit > 0 ? page.limit : Number.MAX_SAFE_INTEGER;
+    for (;;) {
+      let result;
+      try {
+        result = await this.client.range(start, { end, revision, limit: page.limit > 0 ? want - items.length + 1 : 0 });
+      } catch (err) {
+        if (err instanceof StoreError && err.message === COMPACTED) {
+          throw position
+            ? expired(
+                'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+              )
+            : expired('The resourceVersion for the provided list is too old.');
+        }
+        if (err instanceof StoreError && err.message === FUTURE) throw timeout(`Too large resource version: ${revision}, current: unknown`);
+        throw storeFailure(err);
+      }
+      if (revision === 0) revision = result.revision;
+      for (let i = 0; i < result.kvs.length; i++) {
+        const kv = result.kvs[i]!;
+        const obj = decodeObject(kv.value, kv.modRevision);
+        if (!page.matches(obj)) continue;
+        if (items.length === want) {
+          // One more match exists: this page ends before it.
+          const token = encodeContinue(revision, kv.key.slice(prefix.length));
+          return { items, revision, continueToken: token, remainingItemCount: result.count - i };
+        }
+        items.push(obj);
+      }
+      const last = result.kvs[result.kvs.length - 1];
+      if (!result.more || !last) return { items, revision };
+      start = `${last.key}\0`;
+    }
+  }
+}

@@ -1,0 +1,199 @@
+// kube-apiserver's cacher for one resource: a single etcd watch on the resource's key prefix keeps an
+// in-memory copy of every object and a window of recent events. Lists at resourceVersion 0, consistent
+// lists (once the cache has caught up with etcd's revision) and every client watch are served from it;
+// a watch asking for history older than the window gets 410 Expired. A compaction under the etcd watch
+// makes the cache list again and end its watchers, who come back and (if too far behind) relist.
+
+import { createRequire } from 'node:module';
+import type sortedBtree from 'sorted-btree';
+import { prefixEnd, type StoreClient, type StoreWatch, type WatchEvent } from '../../client/etcd/store-client.js';
+import { expired } from '../errors/status.js';
+import type { KubeObject } from '../schema/types.js';
+import { decodeObject, withResourceVersion } from '../storage/object-codec.js';
+import { CacheWatcher, type CacheEvent, type WatchScope, type WatchSink } from './cache-watcher.js';
+
+// sorted-btree is CommonJS with its class on `exports.default` (see mvcc/kv-store.ts).
+const BTree: typeof sortedBtree.default = createRequire(import.meta.url)('sorted-btree').default;
+
+export interface CacherOptions {
+  readonly client: StoreClient;
+  /** The resource's key prefix, ending in '/'. */
+  readonly prefix: string;
+  /** Events kept in the window. */
+  readonly windowSize: number;
+  readonly bookmarkIntervalMs: number;
+  readonly log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Where a new watch starts: from the current state (rv unset or 0), or after a revision. */
+export type WatchStart = { readonly from: 'now'; readonly initialEventsEnd?: boolean } | { readonly from: 'revision'; readonly revision: number };
+
+const RETRY_MS = 200;
+
+export class Cacher {
+  private objects = new BTree<string, KubeObject>();
+  /** Events in revision order; every event after `windowStart` is here. */
+  private window: CacheEvent[] = [];
+  private windowStart = 0;
+  /** The revision the cache reflects. */
+  revision = 0;
+  private readonly watchers = new Set<CacheWatcher>();
+  private waiters: { revision: number; resolve: () => void }[] = [];
+  private etcdWatch: StoreWatch | undefined;
+  private readyPromise: Promise<void>;
+  private resolveReady!: () => void;
+  private stopped = false;
+  private readonly bookmarkTimer: NodeJS.Timeout;
+
+  constructor(private readonly options: CacherOptions) {
+    this.readyPromise = new Promise((resolve) => (this.resolveReady = resolve));
+    this.bookmarkTimer = setInterval(() => this.bookmarkAll(), options.bookmarkIntervalMs);
+    this.bookmarkTimer.unref();
+    void this.relist();
+  }
+
+  /** Resolves once the cache holds a full list. */
+  ready(): Promise<void> {
+    return this.readyPromise;
+  }
+
+  private async relist(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const result = await this.options.client.range(this.options.prefix, { end: prefixEnd(this.options.prefix) });
+        const objects = new BTree<string, KubeObject>();
+        for (const kv of result.kvs) objects.set(kv.key, decodeObject(kv.value, kv.modRevision));
+        this.objects = objects;
+        this.window = [];
+        this.revision = result.revision;
+        this.windowStart = result.revision;
+        this.resolveReady();
+        await this.watchFrom(result.revision + 1);
+        return;
+      } catch (err) {
+        this.options.log('warn', 'watch cache list failed; retrying', { prefix: this.options.prefix, error: String(err) });
+        await new Promise((r) => setTimeout(r, RETRY_MS));
+      }
+    }
+  }
+
+  private async watchFrom(startRevision: number): Promise<void> {
+    if (this.stopped) return;
+    this.etcdWatch = await this.options.client.watch(this.options.prefix, prefixEnd(this.options.prefix), startRevision, {
+      onEvents: (events, revision) => this.apply(events, revision),
+      onCompacted: (compactRevision) => {
+        this.options.log('info', 'watch cache fell behind a compaction; listing again', { prefix: this.options.prefix, compactRevision });
+        this.terminateWatchers();
+        void this.relist();
+      },
+      onError: (err) => {
+        if (this.stopped) return;
+        this.options.log('warn', 'watch cache lost its etcd watch; resuming', { prefix: this.options.prefix, error: err.message });
+        setTimeout(() => void this.watchFrom(this.revision + 1).catch(() => this.relist()), RETRY_MS);
+      },
+    });
+  }
+
+  private apply(events: WatchEvent[], headerRevision: number): void {
+    for (const e of events) {
+      const revision = e.kv.modRevision;
+      const previous = this.objects.get(e.kv.key) ?? (e.prevKv ? decodeObject(e.prevKv.value, e.prevKv.modRevision) : undefined);
+      let event: CacheEvent;
+      if (e.type === 'DELETE') {
+        if (!previous) continue;
+        this.objects.delete(e.kv.key);
+        event = { type: 'DELETED', key: e.kv.key, obj: withResourceVersion(previous, revision), prevObj: previous, revision };
+      } else {
+        const obj = decodeObject(e.kv.value, revision);
+        this.objects.set(e.kv.key, obj);
+        event = previous ? { type: 'MODIFIED', key: e.kv.key, obj, prevObj: previous, revision } : { type: 'ADDED', key: e.kv.key, obj, revision };
+      }
+      this.window.push(event);
+      if (this.window.length > this.options.windowSize) this.windowStart = this.window.shift()!.revision;
+      this.revision = Math.max(this.revision, revision);
+      for (const watcher of this.watchers) watcher.deliver(event);
+    }
+    this.revision = Math.max(this.revision, headerRevision);
+    this.wakeWaiters();
+  }
+
+  private wakeWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const still: typeof this.waiters = [];
+    for (const w of this.waiters) (w.revision <= this.revision ? w.resolve() : still.push(w));
+    this.waiters = still;
+  }
+
+  /** Waits until the cache reflects `revision` (asking etcd for progress); false when `timeoutMs` passed first. */
+  async waitFor(revision: number, timeoutMs: number): Promise<boolean> {
+    await this.readyPromise;
+    if (this.revision >= revision) return true;
+    this.etcdWatch?.requestProgress();
+    return new Promise((resolve) => {
+      const waiter = {
+        revision,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** The current objects under `keyPrefix`, in key order. */
+  list(keyPrefix: string): KubeObject[] {
+    const items: KubeObject[] = [];
+    this.objects.forRange(keyPrefix, prefixEnd(keyPrefix), false, (_key, obj) => {
+      items.push(obj);
+    });
+    return items;
+  }
+
+  get(key: string): KubeObject | undefined {
+    return this.objects.get(key);
+  }
+
+  /** Starts a watch; a revision older than the window throws 410 Expired. */
+  watch(start: WatchStart, scope: WatchScope, sink: WatchSink): CacheWatcher {
+    const watcher = new CacheWatcher(scope, sink);
+    if (start.from === 'now') {
+      for (const obj of this.list(scope.keyPrefix)) watcher.initial(obj);
+      if (start.initialEventsEnd) watcher.bookmark(this.revision, { 'k8s.io/initial-events-end': 'true' });
+    } else {
+      if (start.revision < this.windowStart) throw expired(`too old resource version: ${start.revision} (${this.windowStart})`);
+      for (const event of this.window) if (event.revision > start.revision) watcher.deliver(event);
+    }
+    this.watchers.add(watcher);
+    return watcher;
+  }
+
+  unwatch(watcher: CacheWatcher): void {
+    watcher.close();
+    this.watchers.delete(watcher);
+  }
+
+  private bookmarkAll(): void {
+    for (const watcher of this.watchers) watcher.bookmark(this.revision);
+  }
+
+  private terminateWatchers(): void {
+    for (const watcher of this.watchers) watcher.terminate();
+    this.watchers.clear();
+  }
+
+  get watcherCount(): number {
+    return this.watchers.size;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.bookmarkTimer);
+    this.etcdWatch?.cancel();
+    this.terminateWatchers();
+  }
+}

@@ -1,0 +1,61 @@
+// The connection layer every etcd v3 client in the project shares (bargectl, the apiserver): gRPC and
+// the protobuf service definitions loaded on first use, method lookup, and the channel for an endpoint
+// (TLS from files or from an https:// scheme, fast reconnects).
+
+import type * as Grpc from '@grpc/grpc-js';
+import type { Pb } from '../../server/convert.js';
+
+export type GrpcModule = typeof Grpc;
+export type EtcdService = 'KV' | 'Watch' | 'Lease' | 'Cluster' | 'Maintenance' | 'Auth';
+
+// gRPC and the protobuf schema load only when a client first talks to a server.
+let grpc: GrpcModule | undefined;
+let serviceDefinition: (name: string) => Grpc.ServiceDefinition;
+
+export async function loadGrpc(): Promise<GrpcModule> {
+  if (grpc) return grpc;
+  const loaded = await import('@grpc/grpc-js');
+  ({ serviceDefinition } = await import('../../server/proto.js'));
+  grpc = loaded;
+  return loaded;
+}
+
+/** TLS for a connection (etcdctl's --cacert, --cert, --key, --insecure-skip-tls-verify), read from the files. */
+export interface ClientTls {
+  readonly ca?: Buffer;
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
+  readonly skipVerify: boolean;
+}
+
+const definitions = new Map<string, Grpc.ServiceDefinition>();
+
+/** A method of an etcd service; loadGrpc() must have run. */
+export function method(service: EtcdService, name: string): Grpc.MethodDefinition<object, Pb> {
+  let definition = definitions.get(service);
+  if (!definition) {
+    definition = serviceDefinition(`etcdserverpb.${service}`);
+    definitions.set(service, definition);
+  }
+  const m = definition[name];
+  if (!m) throw new Error(`no method ${service}.${name}`);
+  return m as Grpc.MethodDefinition<object, Pb>;
+}
+
+/** `http://host:port` or `host:port` → `host:port`. */
+export function endpointAddress(endpoint: string): string {
+  return endpoint.replace(/^(https?|unix|unixs):\/\//, '');
+}
+
+/** A gRPC client for one endpoint; without `tls`, only an https:// endpoint uses TLS (the system's roots). */
+export function channelFor(g: GrpcModule, endpoint: string, tls: ClientTls | undefined): Grpc.Client {
+  const effective = tls ?? (endpoint.startsWith('https://') ? { skipVerify: false } : undefined);
+  const credentials = effective
+    ? g.credentials.createSsl(effective.ca ?? null, effective.key ?? null, effective.cert ?? null, effective.skipVerify ? { rejectUnauthorized: false } : {})
+    : g.credentials.createInsecure();
+  return new g.Client(endpointAddress(endpoint), credentials, {
+    'grpc.max_receive_message_length': -1,
+    'grpc.initial_reconnect_backoff_ms': 100,
+    'grpc.max_reconnect_backoff_ms': 500,
+  });
+}

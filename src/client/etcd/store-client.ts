@@ -1,0 +1,268 @@
+// An etcd v3 client for programs that keep a store connection open (the apiserver): Range, Txn, Watch,
+// Compact and LeaseGrant with typed results, moving to the next endpoint when one is unavailable.
+
+import type * as Grpc from '@grpc/grpc-js';
+import { toNumber, type Pb } from '../../server/convert.js';
+import { channelFor, loadGrpc, method, type ClientTls, type EtcdService, type GrpcModule } from './channel.js';
+
+export interface StoreClientConfig {
+  readonly endpoints: readonly string[];
+  readonly tls?: ClientTls;
+  /** A unary call's deadline. */
+  readonly timeoutMs?: number;
+  /** Told how long each call took: the method and the key it was about. */
+  readonly observe?: (method: string, key: string, seconds: number) => void;
+}
+
+export interface KeyValue {
+  readonly key: string;
+  readonly value: Buffer;
+  readonly createRevision: number;
+  readonly modRevision: number;
+  /** The key's lease id ('0': none). */
+  readonly lease: string;
+}
+
+export interface RangeResult {
+  /** The store's revision when it answered. */
+  readonly revision: number;
+  readonly kvs: KeyValue[];
+  readonly more: boolean;
+  readonly count: number;
+}
+
+export interface RangeOptions {
+  /** The end of the range; prefixEnd(key) for a prefix. */
+  readonly end?: string;
+  readonly limit?: number;
+  /** Read at this revision (0: the latest). */
+  readonly revision?: number;
+  readonly countOnly?: boolean;
+}
+
+/** A Txn with one compare on a key's mod revision (0: the key does not exist). */
+export interface ModRevisionTxn {
+  readonly key: string;
+  readonly modRevision: number;
+  /** Then: put this value (with an optional lease), or delete the key. */
+  readonly then: { readonly put: Buffer; readonly lease?: string } | { readonly delete: true };
+}
+
+export interface TxnResult {
+  readonly succeeded: boolean;
+  readonly revision: number;
+  /** On failure, the key's current value (absent when the key does not exist). */
+  readonly current?: KeyValue;
+}
+
+export interface WatchEvent {
+  readonly type: 'PUT' | 'DELETE';
+  readonly kv: KeyValue;
+  readonly prevKv?: KeyValue;
+}
+
+export interface WatchHandlers {
+  /** A batch of events, or a progress notification (no events) at `revision`. */
+  onEvents(events: WatchEvent[], revision: number): void;
+  /** The start revision was compacted away. */
+  onCompacted(compactRevision: number): void;
+  /** The stream broke (the caller restarts it). */
+  onError(err: Error): void;
+}
+
+export interface StoreWatch {
+  cancel(): void;
+  /** Asks the server for a progress notification (etcd's WatchProgressRequest). */
+  requestProgress(): void;
+}
+
+/** A gRPC failure: its status code and etcd's message. */
+export class StoreError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// protobufjs encodes enums from their numbers.
+const COMPARE_EQUAL = 0;
+const COMPARE_MOD = 2;
+const UNAVAILABLE = 14;
+const DEADLINE_EXCEEDED = 4;
+
+/** The first key after every key that starts with `prefix` (etcd's prefix range end). */
+export function prefixEnd(prefix: string): string {
+  const bytes = Buffer.from(prefix);
+  for (let i = bytes.length - 1; i >= 0; i--) {
+    if (bytes[i]! < 0xff) {
+      const end = bytes.subarray(0, i + 1);
+      end[i] = end[i]! + 1;
+      return end.toString('latin1');
+    }
+  }
+  return '\0';
+}
+
+function keyValue(kv: Pb): KeyValue {
+  return {
+    key: Buffer.from(kv.key as Uint8Array).toString(),
+    value: Buffer.from(kv.value as Uint8Array),
+    createRevision: toNumber(kv.create_revision),
+    modRevision: toNumber(kv.mod_revision),
+    lease: String(kv.lease ?? '0'),
+  };
+}
+
+function keyBytes(key: string): Buffer {
+  return Buffer.from(key, key === '\0' || /[\x80-\xff]/.test(key) ? 'latin1' : 'utf8');
+}
+
+export class StoreClient {
+  private grpc: GrpcModule | undefined;
+  private readonly channels: Grpc.Client[] = [];
+  private current = 0;
+
+  constructor(readonly config: StoreClientConfig) {
+    if (config.endpoints.length === 0) throw new Error('no etcd endpoints');
+  }
+
+  private async channel(): Promise<Grpc.Client> {
+    if (!this.grpc) {
+      const g = await loadGrpc();
+      this.grpc = g;
+      for (const endpoint of this.config.endpoints) this.channels.push(channelFor(g, endpoint, this.config.tls));
+    }
+    return this.channels[this.current]!;
+  }
+
+  /** A unary call; an unavailable endpoint gives way to the next (each tried once). */
+  private async call(service: EtcdService, name: string, request: Pb, key = ''): Promise<Pb> {
+    const started = process.hrtime.bigint();
+    try {
+      return await this.callOnce(service, name, request);
+    } finally {
+      this.config.observe?.(name, key, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  private async callOnce(service: EtcdService, name: string, request: Pb): Promise<Pb> {
+    let last: unknown;
+    for (let attempt = 0; attempt < this.config.endpoints.length; attempt++) {
+      const client = await this.channel();
+      const m = method(service, name);
+      const deadline = Date.now() + (this.config.timeoutMs ?? 10_000);
+      try {
+        return await new Promise<Pb>((resolve, reject) => {
+          client.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, request, new this.grpc!.Metadata(), { deadline }, (err, value) =>
+            err ? reject(err) : resolve(value!),
+          );
+        });
+      } catch (err) {
+        const e = err as Grpc.ServiceError;
+        last = new StoreError(e.code ?? UNAVAILABLE, e.details ?? e.message);
+        if (e.code !== UNAVAILABLE && e.code !== DEADLINE_EXCEEDED) throw last;
+        this.current = (this.current + 1) % this.channels.length;
+      }
+    }
+    throw last;
+  }
+
+  async range(key: string, options: RangeOptions = {}): Promise<RangeResult> {
+    const response = await this.call('KV', 'Range', {
+      key: keyBytes(key),
+      ...(options.end !== undefined ? { range_end: keyBytes(options.end) } : {}),
+      limit: options.limit ?? 0,
+      revision: options.revision ?? 0,
+      count_only: options.countOnly ?? false,
+    }, key);
+    return {
+      revision: toNumber(response.header?.revision),
+      kvs: ((response.kvs ?? []) as Pb[]).map(keyValue),
+      more: response.more === true,
+      count: toNumber(response.count),
+    };
+  }
+
+  /** kube-apiserver's write: If(mod_revision(key) == rev) Then(put or delete) Else(get key). */
+  async txn(request: ModRevisionTxn): Promise<TxnResult> {
+    const key = keyBytes(request.key);
+    const then = 'put' in request.then
+      ? { request_put: { key, value: request.then.put, ...(request.then.lease && request.then.lease !== '0' ? { lease: request.then.lease } : {}) } }
+      : { request_delete_range: { key } };
+    const response = await this.call('KV', 'Txn', {
+      compare: [{ result: COMPARE_EQUAL, target: COMPARE_MOD, key, mod_revision: request.modRevision }],
+      success: [then],
+      failure: [{ request_range: { key } }],
+    }, request.key);
+    const succeeded = response.succeeded === true;
+    const ranged = succeeded ? undefined : ((response.responses as Pb[])[0]?.response_range?.kvs as Pb[] | undefined)?.[0];
+    return { succeeded, revision: toNumber(response.header?.revision), ...(ranged ? { current: keyValue(ranged) } : {}) };
+  }
+
+  async compact(revision: number): Promise<void> {
+    await this.call('KV', 'Compact', { revision });
+  }
+
+  /** A lease of `ttlSeconds`; its id as a decimal string. */
+  async leaseGrant(ttlSeconds: number): Promise<string> {
+    const response = await this.call('Lease', 'LeaseGrant', { TTL: ttlSeconds });
+    return String(response.ID);
+  }
+
+  /** Watches [key, end) from `startRevision` with previous values and progress notifications. */
+  async watch(key: string, end: string, startRevision: number, handlers: WatchHandlers): Promise<StoreWatch> {
+    const client = await this.channel();
+    const m = method('Watch', 'Watch');
+    const metadata = new this.grpc!.Metadata();
+    metadata.set('hasleader', 'true');
+    const stream = client.makeBidiStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, metadata, {});
+    let done = false;
+    const fail = (err: Error): void => {
+      if (done) return;
+      done = true;
+      stream.cancel();
+      handlers.onError(err);
+    };
+    stream.on('data', (response: Pb) => {
+      if (done) return;
+      const compactRevision = toNumber(response.compact_revision);
+      if (response.canceled) {
+        done = true;
+        stream.cancel();
+        if (compactRevision > 0) handlers.onCompacted(compactRevision);
+        else handlers.onError(new Error(`watch canceled: ${String(response.cancel_reason ?? '')}`));
+        return;
+      }
+      if (response.created) return;
+      const events = ((response.events ?? []) as Pb[]).map((e): WatchEvent => ({
+        type: e.type === 1 || e.type === 'DELETE' ? 'DELETE' : 'PUT',
+        kv: keyValue(e.kv),
+        ...(e.prev_kv ? { prevKv: keyValue(e.prev_kv) } : {}),
+      }));
+      handlers.onEvents(events, toNumber(response.header?.revision));
+    });
+    stream.on('error', (err: Error) => {
+      if ((err as Grpc.ServiceError).code === UNAVAILABLE) this.current = (this.current + 1) % this.channels.length;
+      fail(err);
+    });
+    stream.on('end', () => fail(new Error('watch stream ended')));
+    stream.write({
+      create_request: { key: keyBytes(key), range_end: keyBytes(end), start_revision: startRevision, progress_notify: true, prev_kv: true },
+    });
+    return {
+      cancel: () => {
+        done = true;
+        stream.cancel();
+      },
+      requestProgress: () => {
+        if (!done) stream.write({ progress_request: {} });
+      },
+    };
+  }
+
+  close(): void {
+    for (const channel of this.channels) channel.close();
+  }
+}

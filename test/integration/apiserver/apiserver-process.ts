@@ -1,0 +1,128 @@
+// `barge apiserver` as a real process for tests, over the given etcd endpoints, and the real kubectl
+// pointed at it through the admin.conf it writes (with a discovery cache of its own).
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { BARGE_BIN, exitCodeWithin, freePort, ProcessCluster, type Implementation } from '../../support/process-cluster.js';
+import { sleep } from '../../support/wait.js';
+
+export interface KubectlResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly status: number | null;
+}
+
+/**
+ * Runs `barge --version` once, so the launcher's bundle of the sources exists before several members
+ * start at once (each would otherwise build it, slowly, within the cluster's start timeout).
+ */
+export function prepareBargeBinary(): void {
+  const result = spawnSync(process.execPath, [BARGE_BIN, '--version'], { encoding: 'utf8', timeout: 120_000 });
+  if (result.status !== 0) throw new Error(`barge --version failed: ${result.stderr}`);
+}
+
+/**
+ * A cluster for the apiserver to use; a start that misses the cluster's health deadline (members each
+ * rebuilding the launcher's bundle on a loaded machine) is tried once more.
+ */
+export async function startCluster(size: number, implementation: Implementation): Promise<ProcessCluster> {
+  try {
+    return await ProcessCluster.start(size, implementation);
+  } catch {
+    return ProcessCluster.start(size, implementation);
+  }
+}
+
+export class ApiserverProcess {
+  log = '';
+
+  private child: ChildProcess;
+
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+    private readonly etcdServers: readonly string[],
+    private readonly extra: readonly string[],
+  ) {
+    this.child = this.spawnApiserver();
+  }
+
+  get kubeconfig(): string {
+    return join(this.dir, 'certs', 'admin.conf');
+  }
+
+  get url(): string {
+    return `https://127.0.0.1:${this.port}`;
+  }
+
+  private spawnApiserver(): ChildProcess {
+    const servers = this.etcdServers.map((e) => (e.includes('://') ? e : `http://${e}`)).join(',');
+    const args = ['apiserver', `--etcd-servers=${servers}`, `--secure-port=${this.port}`, '--bind-address=127.0.0.1', `--cert-dir=${join(this.dir, 'certs')}`, ...this.extra];
+    const child = spawn(process.execPath, [BARGE_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
+    return child;
+  }
+
+  static async start(etcdServers: readonly string[], extra: readonly string[] = []): Promise<ApiserverProcess> {
+    const dir = mkdtempSync(join(tmpdir(), 'apiserver-'));
+    const port = await freePort();
+    const apiserver = new ApiserverProcess(dir, port, etcdServers, extra);
+    await apiserver.waitReady();
+    return apiserver;
+  }
+
+  /** Waits until kubectl gets `ok` from /readyz. */
+  async waitReady(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (existsSync(this.kubeconfig) && this.kubectl(['get', '--raw', '/readyz']).stdout === 'ok') return;
+      if (Date.now() > deadline) throw new Error(`apiserver not ready:\n${this.log}`);
+      await sleep(100);
+    }
+  }
+
+  kubectl(args: readonly string[], options: { input?: string; env?: Record<string, string>; binary?: string } = {}): KubectlResult {
+    const binary = options.binary ?? 'kubectl';
+    // A discovery cache per kubectl version: they cache different discovery forms.
+    const result = spawnSync(binary, ['--kubeconfig', this.kubeconfig, '--cache-dir', join(this.dir, 'kube-cache', basename(binary)), ...args], {
+      encoding: 'utf8',
+      input: options.input,
+      timeout: 30_000,
+      env: { ...process.env, ...options.env },
+    });
+    return { stdout: result.stdout, stderr: result.stderr, status: result.status };
+  }
+
+  /** kubectl in the background (a watch), ended by the returned function, which resolves its output. */
+  kubectlInBackground(args: readonly string[]): { output: () => string; stop: () => Promise<string> } {
+    const child = spawn('kubectl', ['--kubeconfig', this.kubeconfig, '--cache-dir', join(this.dir, 'kube-cache', 'kubectl'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    return {
+      output: () => out,
+      stop: async () => {
+        child.kill('SIGTERM');
+        await exitCodeWithin(child, 5000);
+        return out;
+      },
+    };
+  }
+
+  /** Stops the process, runs `meanwhile`, and starts it again on the same port and certificates. */
+  async restart(meanwhile: () => void | Promise<void> = () => undefined): Promise<void> {
+    this.child.kill('SIGTERM');
+    await exitCodeWithin(this.child, 10_000);
+    await meanwhile();
+    this.child = this.spawnApiserver();
+    await this.waitReady();
+  }
+
+  async stop(): Promise<void> {
+    this.child.kill('SIGTERM');
+    await exitCodeWithin(this.child, 10_000);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
