@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   const name = o['name']!;
   const advertisePeerUrls = urls(o['initialAdvertisePeerUrls']!);
   const log: ServerConfig['log'] = (level, msg, fields = {}) => {
-    if (LEVELS.indexOf(level) < LEVELS.indexOf(logLevel)) return;
+    if (level !== 'fatal' && LEVELS.indexOf(level) < LEVELS.indexOf(logLevel)) return;
     process.stderr.write(`${JSON.stringify({ level, ts: new Date().toISOString(), msg, name, ...fields })}\n`);
   };
   routeProcessWarnings((warning) => log('warn', warning.message, { warning: warning.name, ...(warning.code ? { code: warning.code } : {}) }));

@@ -59,6 +59,9 @@ import { messageType } from './proto.js';
 import { AlarmType, StateMachine, type Alarm } from './state-machine.js';
 import type { AutoCompactor } from './auto-compactor.js';
 import { PeerTransport, dialAddressFor, getFromPeer } from './transport.js';
+import { REAL_CLOCK, RaftNodeDriver } from './raft-node-driver.js';
+import { ReadIndexBatcher } from './read-index.js';
+import { WaitRegistry, confChangeKey, type ApplyOutcome } from './wait-registry.js';
 import type { TlsSettings } from './tls.js';
 
 const InternalRequest = messageType('bargepb.InternalRequest');
@@ -94,36 +97,23 @@ export interface ServerConfig {
   readonly authToken?: TokenOptions;
   /** Leader-run auto-compaction; undefined when disabled (retention 0). */
   readonly autoCompaction?: AutoCompactor;
-  readonly log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+  readonly log: (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void;
+  /**
+   * Called once the member hit an error it cannot go on from (a disk write failed, an entry nobody
+   * understands), after the fatal log line. Exits the process with status 1 unless given, as etcd does.
+   */
+  readonly onFatal?: (err: unknown) => void;
 }
 
-/** What applying an entry produced, for the member that proposed it. */
-export interface ApplyOutcome {
-  readonly result: unknown;
-  /** The store revision once the entry applied (the response header's revision). */
-  readonly revision: number;
-  /** Settles when follow-up work the response must wait for is done (a physical compaction). */
-  readonly done?: Promise<void>;
-}
-
-interface Waiter {
-  resolve(outcome: ApplyOutcome): void;
-  reject(err: unknown): void;
-}
-
-type InboxItem = (node: RawNode) => void;
+export type LogLevel = 'info' | 'warn' | 'error' | 'fatal';
 
 export class EtcdServer {
-  private inbox: InboxItem[] = [];
-  private wake: (() => void) | undefined;
   private running = true;
   private loopDone: Promise<void> = Promise.resolve();
+  private readonly driver: RaftNodeDriver;
   private readonly timers: NodeJS.Timeout[] = [];
-  private readonly waiters = new Map<bigint, Waiter>();
-  private readonly readWaiters: { resolve(): void; reject(err: unknown): void }[] = [];
-  private readsInFlight = new Map<string, { index?: number; waiters: { resolve(): void; reject(err: unknown): void }[] }>();
-  private readonly appliedWaiters: { index: number; resolve(): void }[] = [];
-  private readSequence = 0;
+  private readonly waits: WaitRegistry;
+  private readonly reads: ReadIndexBatcher;
   private leader: NodeId = 0n;
   private term = 0;
   private appliedIndex: number;
@@ -154,6 +144,23 @@ export class EtcdServer {
     this.snapshotIndex = storage.snapshot().metadata.index;
     this.headerIds = { cluster: uint64(clusterId), member: uint64(id) };
     this.requestIds = new RequestIdGenerator(id);
+    this.waits = new WaitRegistry(this.appliedIndex);
+    this.reads = new ReadIndexBatcher({
+      memberId: id,
+      waits: this.waits,
+      enqueue: (work) => this.enqueue(work),
+      hasLeader: () => this.leader !== 0n,
+      timeoutMs: this.requestTimeoutMs(),
+    });
+    this.driver = new RaftNodeDriver(node, {
+      onSoftState: (soft) => this.onSoftState(soft.lead, soft.raftState),
+      send: (messages) => this.send(messages),
+      persistSnapshot: (snapshot) => this.installSnapshot(snapshot),
+      persist: (rd) => this.persist(rd),
+      onReadStates: (readStates) => this.reads.onReadStates(readStates),
+      apply: (entries) => this.applyEntries(entries),
+      afterAdvance: () => this.maybeSnapshot(),
+    });
     const tokens = config.authToken ?? { type: 'simple', ttlMs: DEFAULT_TOKEN_TTL_SECONDS * 1000 };
     if (tokens.type === 'simple') this.simpleTokens = new SimpleTokens(tokens.ttlMs);
     else this.jwt = new JwtTokens(tokens);
@@ -221,8 +228,7 @@ export class EtcdServer {
       for (const peerUrls of config.initialCluster.values()) server.peerUrlsFromFlags.set(memberIdOf(peerUrls, config.initialClusterToken), peerUrls);
     }
     server.updatePeers();
-    server.loopDone = server.loop();
-    server.timers.push(setInterval(() => server!.enqueue((n) => n.tick()), config.heartbeatIntervalMs));
+    server.loopDone = server.driver.run(REAL_CLOCK, config.heartbeatIntervalMs).catch((err: unknown) => server!.failLoop(err));
     server.timers.push(setInterval(() => server!.expireLeases(), LEASE_CHECK_INTERVAL_MS));
     server.timers.push(setInterval(() => void server!.checkQuota(), QUOTA_CHECK_INTERVAL_MS));
     const compactor = config.autoCompaction;
@@ -255,7 +261,7 @@ export class EtcdServer {
 
   /** For /metrics. */
   get counters(): { leaderChanges: number; pendingProposals: number; failedProposals: number; readIndexRounds: number } {
-    return { leaderChanges: this.leaderChanges, pendingProposals: this.waiters.size, failedProposals: this.failedProposals, readIndexRounds: this.readSequence };
+    return { leaderChanges: this.leaderChanges, pendingProposals: this.waits.proposals.size, failedProposals: this.failedProposals, readIndexRounds: this.reads.rounds };
   }
 
   private leaderChanges = 0;
@@ -294,10 +300,8 @@ export class EtcdServer {
    */
   private readonly logCopies = new PackedCopies(1024 * 1024);
 
-  private enqueue(item: InboxItem): void {
-    if (!this.running) return;
-    this.inbox.push(item);
-    this.wake?.();
+  private enqueue(item: (node: RawNode) => void): void {
+    if (this.running) this.driver.enqueue(item);
   }
 
   // ---- client operations ----------------------------------------------------------------------------
@@ -307,40 +311,26 @@ export class EtcdServer {
     const id = this.requestIds.next();
     const data = InternalRequest.encode({ ...body, id: uint64(id) }).finish();
     if (data.length > this.config.maxRequestBytes) return Promise.reject(Errors.requestTooLarge());
-    return new Promise<ApplyOutcome>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(id);
-        this.failedProposals++;
-        reject(Errors.timeout());
-      }, timeoutMs);
-      this.waiters.set(id, {
-        resolve: (outcome) => {
-          clearTimeout(timer);
-          resolve(outcome);
-        },
-        reject: (err) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      });
-      this.enqueue((node) => {
-        try {
-          node.propose(data);
-        } catch (err) {
-          this.failedProposals++;
-          this.waiters.get(id)?.reject(droppedError(err));
-          this.waiters.delete(id);
-        }
-      });
+    if (!this.running) return Promise.reject(Errors.stopped());
+    const outcome = this.waits.proposals.wait(id, timeoutMs, () => {
+      this.failedProposals++;
+      return Errors.timeout();
     });
+    this.enqueue((node) => {
+      try {
+        node.propose(data);
+      } catch (err) {
+        this.failedProposals++;
+        this.waits.proposals.fail(id, droppedError(err));
+      }
+    });
+    return outcome;
   }
 
   /** Resolves once this member has applied everything committed when the call was made (ReadIndex). */
   linearizableRead(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.readWaiters.push({ resolve, reject });
-      this.enqueue((node) => this.issueReadIndex(node));
-    });
+    if (!this.running) return Promise.reject(Errors.stopped());
+    return this.reads.read();
   }
 
   // ---- auth ------------------------------------------------------------------------------------------
@@ -386,77 +376,37 @@ export class EtcdServer {
     return { username: info?.username ?? '', revision: info?.revision ?? 0 };
   }
 
-  /**
-   * Starts a ReadIndex round for every read waiting, unless one is in flight: as in etcd, one round at a
-   * time, and the reads that arrive meanwhile share the next (each round costs the leader a heartbeat to
-   * every follower, and a follower a trip to the leader).
-   */
-  private issueReadIndex(node: RawNode): void {
-    if (this.readWaiters.length === 0 || this.readRoundInFlight !== undefined) return;
-    const waiters = this.readWaiters.splice(0);
-    const ctx = `${this.id.toString(16)}-${++this.readSequence}`;
-    try {
-      node.readIndex(Buffer.from(ctx));
-    } catch (err) {
-      for (const w of waiters) w.reject(droppedError(err));
-      return;
-    }
-    this.readsInFlight.set(ctx, { waiters });
-    this.readRoundInFlight = ctx;
-    // A round that got lost (no leader) fails its reads rather than hang them.
-    const timer = setTimeout(() => {
-      const pending = this.readsInFlight.get(ctx);
-      if (!pending || pending.index !== undefined) return;
-      this.readsInFlight.delete(ctx);
-      for (const w of pending.waiters) w.reject(this.leader === 0n ? Errors.noLeader() : Errors.timeout());
-      if (this.readRoundInFlight === ctx) this.endReadRound();
-    }, this.requestTimeoutMs());
-    timer.unref();
-  }
-
-  /** The ReadIndex round in flight, until it gets its index, fails, or is abandoned for a new leader. */
-  private readRoundInFlight: string | undefined;
-
-  private endReadRound(): void {
-    this.readRoundInFlight = undefined;
-    if (this.readWaiters.length > 0) this.enqueue((node) => this.issueReadIndex(node));
-  }
-
-  /** A new leader never answers the old one's rounds: their reads go again in the next round. */
-  private retryReadRound(): void {
-    const ctx = this.readRoundInFlight;
-    if (ctx === undefined) return;
-    const pending = this.readsInFlight.get(ctx);
-    if (pending && pending.index === undefined) {
-      this.readsInFlight.delete(ctx);
-      this.readWaiters.unshift(...pending.waiters);
-    }
-    this.endReadRound();
-  }
-
   private requestTimeoutMs(): number {
     return 5000 + 2 * this.config.electionTimeoutMs;
   }
 
   waitApplied(index: number): Promise<void> {
-    if (this.appliedIndex >= index) return Promise.resolve();
-    return new Promise((resolve) => this.appliedWaiters.push({ index, resolve }));
+    return this.waits.appliedIndex.wait(index);
   }
 
-  proposeConfChange(cc: ConfChange): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.enqueue((node) => {
-        try {
-          node.proposeConfChange(cc);
-          this.confChangeWaiters.push({ nodeId: cc.nodeId, type: cc.type, resolve, reject });
-        } catch (err) {
-          reject(droppedError(err));
-        }
-      });
+  /** Fails every caller still waiting on this member: proposals, reads, applied-index waits, conf changes. */
+  private rejectAllWaiters(err: unknown): void {
+    this.reads.rejectQueued(err);
+    this.waits.rejectAll(err);
+  }
+
+  /**
+   * Proposes a membership change and resolves once it applied here. A follower forwards it to the leader,
+   * which may drop it (a change already pending): as etcd, the caller then gets a timeout, never a hang.
+   */
+  proposeConfChange(cc: ConfChange, timeoutMs = this.requestTimeoutMs()): Promise<void> {
+    if (!this.running) return Promise.reject(Errors.stopped());
+    const key = confChangeKey(cc.nodeId, cc.type);
+    const applied = this.waits.confChanges.wait(key, timeoutMs, () => Errors.timeout());
+    this.enqueue((node) => {
+      try {
+        node.proposeConfChange(cc);
+      } catch (err) {
+        this.waits.confChanges.fail(key, droppedError(err));
+      }
     });
+    return applied;
   }
-
-  private readonly confChangeWaiters: { nodeId: NodeId; type: ConfChangeType; resolve(): void; reject(err: unknown): void }[] = [];
 
   transferLeadership(to: NodeId): void {
     this.enqueue((node) => node.transferLeader(to));
@@ -464,56 +414,38 @@ export class EtcdServer {
 
   // ---- the Ready loop --------------------------------------------------------------------------------
 
-  private async loop(): Promise<void> {
-    while (this.running) {
-      const items = this.inbox;
-      this.inbox = [];
-      for (const item of items) item(this.node);
-      if (!this.node.hasReady()) {
-        if (this.inbox.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
-        this.wake = undefined;
-        continue;
-      }
-      try {
-        await this.handleReady(this.node.ready());
-      } catch (err) {
-        this.failLoop(err);
-        return;
-      }
-    }
-  }
-
   private failLoop(err: unknown): void {
-    if (!this.running) return;
-    this.config.log('error', 'fatal error in the raft loop', { error: String(err) });
-    void this.stop();
+    this.fatal('the raft loop failed; stopping the member', err);
   }
 
-  private async handleReady(rd: Ready): Promise<void> {
-    if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.raftState);
+  /**
+   * Stops the member for good: a write that did not reach the disk, or an entry it cannot apply, would
+   * make this member diverge from the others if it went on serving. A restart replays the raft log.
+   */
+  private fatal(msg: string, err: unknown): void {
+    if (this.fatalError !== undefined) return;
+    this.fatalError = err;
+    this.config.log('fatal', msg, { error: err instanceof Error ? err.message : String(err), ...(err instanceof Error && err.cause ? { cause: String(err.cause) } : {}) });
+    this.running = false;
+    for (const timer of this.timers) clearInterval(timer);
+    this.driver.stop();
+    this.rejectAllWaiters(Errors.stopped());
+    (this.config.onFatal ?? exitProcess)(err);
+  }
+
+  private fatalError: unknown;
+
+  /** Makes a Ready's entries and hard state durable, then gives them to raft's in-memory log. */
+  private async persist(rd: Ready): Promise<void> {
     if (rd.hardState) this.term = rd.hardState.term;
-    this.send(rd.messages);
-    if (rd.snapshot) await this.installSnapshot(rd.snapshot);
-    if (rd.entries.length > 0 || rd.hardState) {
-      const saved = this.logStore.save({ entries: rd.entries, hardState: rd.hardState }, { sync: rd.mustSync });
-      // Only a new commit index need not be durable (a restarted member learns it again), so applying
-      // does not wait for it. The store writes in order, and a failed write fails every later one.
-      if (rd.mustSync) await saved;
-      else saved.catch((err: unknown) => this.failLoop(err));
-      this.storage.append(rd.entries.map((entry) => ({ ...entry, data: this.logCopies.copy(entry.data) })));
-      if (rd.hardState) this.storage.setHardState(rd.hardState);
-    }
-    this.send(rd.persistedMessages);
-    for (const rs of rd.readStates) {
-      const ctx = Buffer.from(rs.requestCtx).toString();
-      const pending = this.readsInFlight.get(ctx);
-      if (pending) pending.index = rs.index;
-      if (ctx === this.readRoundInFlight) this.endReadRound();
-    }
-    if (rd.committedEntries.length > 0) this.applyEntries(rd.committedEntries);
-    this.releaseReads();
-    this.node.advance(rd);
-    await this.maybeSnapshot();
+    if (rd.entries.length === 0 && !rd.hardState) return;
+    const saved = this.logStore.save({ entries: rd.entries, hardState: rd.hardState }, { sync: rd.mustSync });
+    // Only a new commit index need not be durable (a restarted member learns it again), so applying
+    // does not wait for it. The store writes in order, and a failed write fails every later one.
+    if (rd.mustSync) await saved;
+    else saved.catch((err: unknown) => this.failLoop(err));
+    this.storage.append(rd.entries.map((entry) => ({ ...entry, data: this.logCopies.copy(entry.data) })));
+    if (rd.hardState) this.storage.setHardState(rd.hardState);
   }
 
   private send(messages: readonly Message[]): void {
@@ -570,6 +502,7 @@ export class EtcdServer {
     await this.logStore.save({ snapshot: snapshot.metadata }, { sync: true });
     this.storage.applySnapshot(metadataOnly);
     this.appliedIndex = Math.max(snapshot.metadata.index, backend.consistentIndex);
+    this.waits.appliedIndex.advance(this.appliedIndex);
     this.snapshotIndex = snapshot.metadata.index;
     this.updatePeers();
   }
@@ -580,7 +513,7 @@ export class EtcdServer {
       this.config.log('info', 'leader changed', { leader: lead.toString(16), term: this.term });
       if (lead !== 0n) {
         this.leaderChanges++;
-        this.retryReadRound();
+        this.reads.onLeaderChange();
       }
     }
     this.leader = lead;
@@ -610,25 +543,19 @@ export class EtcdServer {
       else if (entry.data.length > 0) this.applyRequest(entry);
       this.appliedIndex = entry.index;
     }
-    void this.sm.commit(this.appliedIndex);
-    for (let i = this.appliedWaiters.length - 1; i >= 0; i--) {
-      if (this.appliedWaiters[i]!.index <= this.appliedIndex) {
-        this.appliedWaiters[i]!.resolve();
-        this.appliedWaiters.splice(i, 1);
-      }
-    }
+    this.sm.commit(this.appliedIndex).catch((err: unknown) => this.fatal('failed to commit the state backend; stopping the member', err));
+    this.waits.appliedIndex.advance(this.appliedIndex);
   }
 
   private applyRequest(entry: Entry): void {
     const request = InternalRequest.decode(entry.data) as Pb;
-    const waiter = this.waiters.get(toUint64(request.id));
-    if (waiter) this.waiters.delete(toUint64(request.id));
+    const id = toUint64(request.id);
     try {
       const { result, done } = this.execute(request, entry.index);
-      waiter?.resolve({ result, revision: this.sm.store.currentRevision, done });
+      this.waits.proposals.trigger(id, { result, revision: this.sm.store.currentRevision, done });
     } catch (err) {
       if (!(err instanceof EtcdError)) throw err;
-      waiter?.reject(err);
+      this.waits.proposals.fail(id, err);
     }
   }
 
@@ -677,7 +604,7 @@ export class EtcdServer {
         return { result: {} };
       }
       default:
-        return { result: {} };
+        throw new UnknownRequestError(request.request);
     }
   }
 
@@ -758,7 +685,7 @@ export class EtcdServer {
         return {};
       }
       default:
-        return {};
+        throw new UnknownRequestError(request.request);
     }
   }
 
@@ -809,21 +736,11 @@ export class EtcdServer {
     }
     this.node.applyConfChange(cc);
     this.updatePeers();
-    const waiterAt = this.confChangeWaiters.findIndex((w) => w.nodeId === cc.nodeId && w.type === cc.type);
-    if (waiterAt >= 0) this.confChangeWaiters.splice(waiterAt, 1)[0]!.resolve();
+    this.waits.confChanges.trigger(confChangeKey(cc.nodeId, cc.type), undefined);
     if (cc.type === ConfChangeType.RemoveNode && cc.nodeId === this.id) {
       this.config.log('warn', 'this member was removed from the cluster; stopping');
       // A moment for the others to learn the removal committed before this member goes quiet.
       setTimeout(() => void this.stop(), 2 * this.config.electionTimeoutMs).unref();
-    }
-  }
-
-  private releaseReads(): void {
-    for (const [ctx, pending] of this.readsInFlight) {
-      if (pending.index === undefined) continue;
-      const index = pending.index;
-      this.readsInFlight.delete(ctx);
-      void this.waitApplied(index).then(() => pending.waiters.forEach((w) => w.resolve()));
     }
   }
 
@@ -899,16 +816,27 @@ export class EtcdServer {
     }
     this.running = false;
     for (const timer of this.timers) clearInterval(timer);
-    this.wake?.();
+    this.driver.stop();
     await this.loopDone;
-    for (const waiter of this.waiters.values()) waiter.reject(Errors.stopped());
-    this.waiters.clear();
+    this.rejectAllWaiters(Errors.stopped());
     this.simpleTokens?.close();
     await this.transport.close();
     await this.sm.backend.close();
     await this.logStore.close();
     for (const listener of this.stopListeners) listener();
   }
+}
+
+/** An entry this member's applier does not know: a bug (or a newer member's entry), never a no-op. */
+export class UnknownRequestError extends Error {
+  constructor(kind: unknown) {
+    super(`unknown request in a committed entry: ${String(kind)}`);
+    this.name = 'UnknownRequestError';
+  }
+}
+
+function exitProcess(): void {
+  process.exit(1);
 }
 
 interface MemberJson {
