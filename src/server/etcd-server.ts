@@ -14,13 +14,8 @@ import {
   DEFAULT_TOKEN_TTL_SECONDS,
   JwtTokens,
   SimpleTokens,
-  checkDeleteRange,
-  checkLeaseRevoke,
-  checkPut,
-  checkTxn,
   simpleTokenIndex,
   type AuthInfo,
-  type PermissionType,
   type TokenOptions,
 } from '../auth/index.js';
 import { EtcdError, Errors } from '../etcd-errors.js';
@@ -51,20 +46,20 @@ import { stateSnapshotFrames, stateSnapshotRecords } from '../storage/state-snap
 import type { MemoryStorage } from '../raft/index.js';
 import { checkDeleteRangeRequest, checkPutRequest, checkTxnRequest } from '../mvcc/index.js';
 import { RequestIdGenerator } from './request-ids.js';
-import { deleteRangeRequestFromPb, putRequestFromPb, toBigInt, toNumber, toUint64, txnRequestFromPb, uint64, type Pb } from './convert.js';
+import { uint64, type Pb } from './convert.js';
 import { foundersOf, loadIdentity, stageIdentity, withOwnIdentity, writeFoundingEntries } from './bootstrap.js';
 import { decodeMemberAttributes } from './member-codec.js';
 import { MemberRegistry, memberIdOf, type Member } from './members.js';
-import { messageType } from './proto.js';
-import { AlarmType, StateMachine, type Alarm } from './state-machine.js';
+import { AlarmType, StateMachine } from './state-machine.js';
 import type { AutoCompactor } from './auto-compactor.js';
 import { PeerTransport, dialAddressFor, getFromPeer } from './transport.js';
 import { REAL_CLOCK, RaftNodeDriver } from './raft-node-driver.js';
 import { ReadIndexBatcher } from './read-index.js';
+import { Applier } from './apply/applier.js';
+import { decodeInternalRequest, encodeInternalRequest, kvRequestFromPb } from './internal-request.js';
 import { WaitRegistry, confChangeKey, type ApplyOutcome } from './wait-registry.js';
 import type { TlsSettings } from './tls.js';
 
-const InternalRequest = messageType('bargepb.InternalRequest');
 
 const LEASE_CHECK_INTERVAL_MS = 500;
 const LEASE_REVOKES_PER_CHECK = 1000;
@@ -113,6 +108,7 @@ export class EtcdServer {
   private readonly driver: RaftNodeDriver;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly waits: WaitRegistry;
+  private readonly applier: Applier;
   private readonly reads: ReadIndexBatcher;
   private leader: NodeId = 0n;
   private term = 0;
@@ -145,6 +141,13 @@ export class EtcdServer {
     this.headerIds = { cluster: uint64(clusterId), member: uint64(id) };
     this.requestIds = new RequestIdGenerator(id);
     this.waits = new WaitRegistry(this.appliedIndex);
+    this.applier = new Applier({
+      stateMachine: () => this.sm,
+      members,
+      simpleTokens: this.simpleTokens,
+      membersChanged: () => this.updatePeers(),
+      leaseRevoked: (lease) => this.revoking.delete(lease),
+    });
     this.reads = new ReadIndexBatcher({
       memberId: id,
       waits: this.waits,
@@ -309,7 +312,7 @@ export class EtcdServer {
   /** Proposes a request and resolves once it applied here. `body` is the InternalRequest without its id. */
   propose(body: Pb, timeoutMs = this.requestTimeoutMs()): Promise<ApplyOutcome> {
     const id = this.requestIds.next();
-    const data = InternalRequest.encode({ ...body, id: uint64(id) }).finish();
+    const data = encodeInternalRequest(id, body, uint64);
     if (data.length > this.config.maxRequestBytes) return Promise.reject(Errors.requestTooLarge());
     if (!this.running) return Promise.reject(Errors.stopped());
     const outcome = this.waits.proposals.wait(id, timeoutMs, () => {
@@ -548,156 +551,14 @@ export class EtcdServer {
   }
 
   private applyRequest(entry: Entry): void {
-    const request = InternalRequest.decode(entry.data) as Pb;
-    const id = toUint64(request.id);
+    const request = decodeInternalRequest(entry.data);
     try {
-      const { result, done } = this.execute(request, entry.index);
-      this.waits.proposals.trigger(id, { result, revision: this.sm.store.currentRevision, done });
+      const { result, done } = this.applier.apply(request, entry.index);
+      this.waits.proposals.trigger(request.id, { result, revision: this.sm.store.currentRevision, done });
     } catch (err) {
       if (!(err instanceof EtcdError)) throw err;
-      this.waits.proposals.fail(id, err);
+      this.waits.proposals.fail(request.id, err);
     }
-  }
-
-  private execute(request: Pb, index: number): { result: unknown; done?: Promise<void> } {
-    const sm = this.sm;
-    // With the space alarm raised, nothing may grow the database (etcd's capped applier).
-    if (sm.hasAlarm(AlarmType.NoSpace) && (request.request === 'put' || request.request === 'lease_grant' || (request.request === 'txn' && hasWrites(request.txn)))) {
-      throw Errors.noSpace();
-    }
-    // A client's request is checked against the auth state as of this entry, the same on every member.
-    if (request.auth && sm.auth.enabled) this.checkPermission(request, { username: request.auth.username ?? '', revision: toNumber(request.auth.revision) });
-    if (AUTH_REQUESTS.has(request.request as string)) return { result: this.applyAuth(request, index) };
-    switch (request.request) {
-      case 'put':
-        return { result: sm.kv.put(putRequestFromPb(request.put)) };
-      case 'delete_range':
-        return { result: sm.kv.deleteRange(deleteRangeRequestFromPb(request.delete_range)) };
-      case 'txn':
-        return { result: sm.kv.txn(txnRequestFromPb(request.txn)) };
-      case 'compaction': {
-        const done = sm.store.compact(toNumber(request.compaction.revision));
-        return { result: {}, done };
-      }
-      case 'lease_grant':
-        return { result: sm.leaseGrant(toBigInt(request.lease_grant.ID), toNumber(request.lease_grant.TTL)) };
-      case 'lease_revoke': {
-        const id = toBigInt(request.lease_revoke.ID);
-        this.revoking.delete(id);
-        sm.leaseRevoke(id);
-        return { result: {} };
-      }
-      case 'update_member': {
-        const id = toUint64(request.update_member.id);
-        const existing = this.members.get(id);
-        if (!existing) throw Errors.memberNotFound();
-        this.members.set({ ...existing, peerUrls: request.update_member.peer_urls ?? [] });
-        this.updatePeers();
-        return { result: {} };
-      }
-      case 'alarm':
-        return { result: this.applyAlarm(request.alarm) };
-      case 'publish': {
-        const id = toUint64(request.publish.id);
-        const existing = this.members.get(id);
-        if (existing) this.members.set({ ...existing, name: request.publish.name, clientUrls: request.publish.client_urls ?? [] });
-        return { result: {} };
-      }
-      default:
-        throw new UnknownRequestError(request.request);
-    }
-  }
-
-  private checkPermission(request: Pb, info: AuthInfo): void {
-    const auth = this.sm.auth;
-    const leaseKeys = (id: bigint): Uint8Array[] => this.sm.leaseKeys(id);
-    switch (request.request) {
-      case 'put':
-        return checkPut(auth, info, putRequestFromPb(request.put), leaseKeys);
-      case 'delete_range':
-        return checkDeleteRange(auth, info, deleteRangeRequestFromPb(request.delete_range));
-      case 'txn':
-        return checkTxn(auth, info, txnRequestFromPb(request.txn), leaseKeys);
-      case 'lease_revoke':
-        return checkLeaseRevoke(auth, info, toBigInt(request.lease_revoke.ID), leaseKeys);
-      default:
-        // Managing auth takes the root role.
-        if (AUTH_REQUESTS.has(request.request as string) && request.request !== 'authenticate') auth.checkAdmin(info);
-    }
-  }
-
-  private applyAuth(request: Pb, index: number): unknown {
-    const auth = this.sm.auth;
-    switch (request.request) {
-      case 'auth_enable':
-        auth.enable();
-        return {};
-      case 'auth_disable':
-        auth.disable();
-        this.simpleTokens?.clear();
-        return {};
-      case 'authenticate': {
-        const name: string = request.authenticate.name ?? '';
-        if (!auth.enabled) throw Errors.authNotEnabled();
-        const user = auth.user(name);
-        if (!user || user.noPassword) throw Errors.authFailed();
-        const token = `${request.authenticate.simple_token}.${index}`;
-        this.simpleTokens?.assign(token, name);
-        return { token };
-      }
-      case 'user_add': {
-        const r = request.user_add;
-        auth.userAdd(r.name ?? '', r.hashedPassword || undefined, r.options?.no_password === true);
-        return {};
-      }
-      case 'user_delete':
-        auth.userDelete(request.user_delete.name ?? '');
-        this.simpleTokens?.invalidateUser(request.user_delete.name ?? '');
-        return {};
-      case 'user_change_password':
-        auth.userChangePassword(request.user_change_password.name ?? '', request.user_change_password.hashedPassword ?? '');
-        this.simpleTokens?.invalidateUser(request.user_change_password.name ?? '');
-        return {};
-      case 'user_grant_role':
-        auth.userGrantRole(request.user_grant_role.user ?? '', request.user_grant_role.role ?? '');
-        return {};
-      case 'user_revoke_role':
-        auth.userRevokeRole(request.user_revoke_role.name ?? '', request.user_revoke_role.role ?? '');
-        return {};
-      case 'role_add':
-        auth.roleAdd(request.role_add.name ?? '');
-        return {};
-      case 'role_delete':
-        auth.roleDelete(request.role_delete.role ?? '');
-        return {};
-      case 'role_grant_permission': {
-        const perm = request.role_grant_permission.perm ?? {};
-        auth.roleGrantPermission(request.role_grant_permission.name ?? '', {
-          permType: (perm.permType ?? 0) as PermissionType,
-          key: bytesOf(perm.key),
-          rangeEnd: bytesOf(perm.range_end),
-        });
-        return {};
-      }
-      case 'role_revoke_permission': {
-        const r = request.role_revoke_permission;
-        auth.roleRevokePermission(r.role ?? '', bytesOf(r.key), bytesOf(r.range_end));
-        return {};
-      }
-      default:
-        throw new UnknownRequestError(request.request);
-    }
-  }
-
-  /** etcd's Alarm: GET lists, ACTIVATE raises, DEACTIVATE clears (member 0 and NONE match all). */
-  private applyAlarm(request: Pb): Alarm[] {
-    const action = request.action ?? 0;
-    const memberId = toUint64(request.memberID);
-    const alarm = (request.alarm ?? 0) as AlarmType;
-    const sm = this.sm;
-    if (action === 0) return sm.alarms().filter((a) => (memberId === 0n || a.memberId === memberId) && (alarm === AlarmType.None || a.alarm === alarm));
-    if (action === 1) return sm.activateAlarm(memberId, alarm) ? [{ memberId, alarm }] : [];
-    return sm.deactivateAlarm(memberId, alarm) ? [{ memberId, alarm }] : [];
   }
 
   private autoCompact(compactor: AutoCompactor): void {
@@ -720,22 +581,8 @@ export class EtcdServer {
 
   private applyConfChange(entry: Entry): void {
     const cc = decodeConfChange(entry.data);
-    const member = cc.context.length > 0 ? decodeMemberAttributes(cc.context) : undefined;
-    switch (cc.type) {
-      case ConfChangeType.AddNode:
-      case ConfChangeType.AddLearnerNode: {
-        const existing = this.members.get(cc.nodeId);
-        const isLearner = cc.type === ConfChangeType.AddLearnerNode;
-        if (existing) this.members.set({ ...existing, isLearner });
-        else if (member) this.members.set({ ...member, id: cc.nodeId, isLearner });
-        break;
-      }
-      case ConfChangeType.RemoveNode:
-        this.members.remove(cc.nodeId);
-        break;
-    }
+    this.applier.applyConfChange(cc, cc.context.length > 0 ? decodeMemberAttributes(cc.context) : undefined);
     this.node.applyConfChange(cc);
-    this.updatePeers();
     this.waits.confChanges.trigger(confChangeKey(cc.nodeId, cc.type), undefined);
     if (cc.type === ConfChangeType.RemoveNode && cc.nodeId === this.id) {
       this.config.log('warn', 'this member was removed from the cluster; stopping');
@@ -794,9 +641,10 @@ export class EtcdServer {
 
   /** Checks a write before it is proposed, as etcd does (empty key, txn limits, duplicate keys). */
   checkWrite(body: Pb): void {
-    if (body.put) checkPutRequest(putRequestFromPb(body.put));
-    if (body.delete_range) checkDeleteRangeRequest(deleteRangeRequestFromPb(body.delete_range));
-    if (body.txn) checkTxnRequest(txnRequestFromPb(body.txn), this.config.maxTxnOps);
+    const request = kvRequestFromPb(body);
+    if (request?.kind === 'put') checkPutRequest(request.put);
+    if (request?.kind === 'delete_range') checkDeleteRangeRequest(request.deleteRange);
+    if (request?.kind === 'txn') checkTxnRequest(request.txn, this.config.maxTxnOps);
   }
 
   /** Stops serving: hands leadership over first when leading, then closes the peer links and the disks. */
@@ -824,14 +672,6 @@ export class EtcdServer {
     await this.sm.backend.close();
     await this.logStore.close();
     for (const listener of this.stopListeners) listener();
-  }
-}
-
-/** An entry this member's applier does not know: a bug (or a newer member's entry), never a no-op. */
-export class UnknownRequestError extends Error {
-  constructor(kind: unknown) {
-    super(`unknown request in a committed entry: ${String(kind)}`);
-    this.name = 'UnknownRequestError';
   }
 }
 
@@ -876,33 +716,6 @@ async function fetchClusterFromPeers(config: ServerConfig): Promise<{ id: bigint
     }
   }
   throw new Error('could not get the cluster member list from any peer in --initial-cluster');
-}
-
-/** The entries that change the auth state (or, for authenticate, issue a token). */
-const AUTH_REQUESTS = new Set([
-  'auth_enable',
-  'auth_disable',
-  'authenticate',
-  'user_add',
-  'user_delete',
-  'user_change_password',
-  'user_grant_role',
-  'user_revoke_role',
-  'role_add',
-  'role_delete',
-  'role_grant_permission',
-  'role_revoke_permission',
-]);
-
-/** A decoded bytes field as a Uint8Array (protobufjs leaves an unset one as an empty array). */
-function bytesOf(value: Uint8Array | number[] | null | undefined): Uint8Array {
-  if (value instanceof Uint8Array) return value;
-  return value && value.length > 0 ? Uint8Array.from(value) : EMPTY_BYTES;
-}
-
-function hasWrites(txn: Pb): boolean {
-  const ops = [...(txn.success ?? []), ...(txn.failure ?? [])] as Pb[];
-  return ops.some((op) => op.request_put || op.request_delete_range || (op.request_txn && hasWrites(op.request_txn)));
 }
 
 function stepSafely(node: RawNode, m: Message): void {
