@@ -45,7 +45,7 @@ export interface WatchCall extends AuthContextCall {
 }
 
 export function serveWatch(server: EtcdServer, call: WatchCall): void {
-  const hub = server.stateMachine.watches;
+  const hub = server.kv.watches;
   const watchers = new Map<number, StreamWatcher>();
   let nextId = 0;
   let ended = false;
