@@ -20,11 +20,11 @@ import {
   uint64,
   int64,
   type Pb,
-} from '../server/convert.js';
+} from '../wire/convert.js';
 import { EtcdServer } from '../server/etcd-server.js';
 import type { Alarm } from '../server/state-machine.js';
 import { encodeMemberAttributes } from '../server/member-codec.js';
-import { serviceDefinition } from '../server/proto.js';
+import { serviceDefinition } from '../wire/proto.js';
 import { authHandlers } from './auth-service.js';
 import { LeaderForwarder } from './leader-forwarder.js';
 import { serveWatch } from './watch-service.js';

@@ -5,9 +5,9 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EtcdError, GrpcCode } from '../etcd-errors.js';
-import type { Pb } from '../server/convert.js';
+import type { Pb } from '../wire/convert.js';
 import type { EtcdServer } from '../server/etcd-server.js';
-import { protoRoot } from '../server/proto.js';
+import { protoRoot } from '../wire/proto.js';
 import type { Unary } from './grpc-server.js';
 import { serveWatch } from './watch-service.js';
 import { EventEmitter } from 'node:events';

@@ -4,9 +4,9 @@
 
 import * as grpc from '@grpc/grpc-js';
 import { EtcdError, Errors } from '../etcd-errors.js';
-import { int64, toNumber, type Pb } from '../server/convert.js';
+import { int64, toNumber, type Pb } from '../wire/convert.js';
 import type { EtcdServer } from '../server/etcd-server.js';
-import { serviceDefinition } from '../server/proto.js';
+import { serviceDefinition } from '../wire/proto.js';
 
 const clientConstructors = {
   Lease: grpc.makeGenericClientConstructor(serviceDefinition('etcdserverpb.Lease'), 'Lease'),

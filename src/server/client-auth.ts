@@ -3,7 +3,7 @@
 
 import { DEFAULT_TOKEN_TTL_SECONDS, JwtTokens, SimpleTokens, simpleTokenIndex, type AuthInfo, type AuthStore } from '../auth/index.js';
 import { Errors } from '../etcd-errors.js';
-import type { Pb } from './convert.js';
+import type { Pb } from '../wire/convert.js';
 import { requestTimeoutMs, type ServerConfig } from './server-config.js';
 
 export interface ClientAuthDeps {

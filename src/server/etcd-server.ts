@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { Applier } from './apply/applier.js';
 import { ClientAuth, authHeader } from './client-auth.js';
 import { membersJson } from './cluster-join.js';
-import { uint64, type Pb } from './convert.js';
+import { uint64, type Pb } from '../wire/convert.js';
 import { decodeInternalRequest, kvRequestFromPb } from './internal-request.js';
 import { LeaderJobs } from './leader-jobs.js';
 import { decodeMemberAttributes } from './member-codec.js';

@@ -5,8 +5,8 @@ import type { AlarmType } from './state-machine.js';
 import type { DeleteRangeRequest, PutRequest, TxnRequest } from '../mvcc/index.js';
 import type { PermissionType } from '../auth/index.js';
 import { EMPTY_BYTES } from '../raft/index.js';
-import { deleteRangeRequestFromPb, putRequestFromPb, toBigInt, toNumber, toUint64, txnRequestFromPb, type Pb } from './convert.js';
-import { messageType } from './proto.js';
+import { deleteRangeRequestFromPb, putRequestFromPb, toBigInt, toNumber, toUint64, txnRequestFromPb, uint64, type Pb } from '../wire/convert.js';
+import { messageType } from '../wire/proto.js';
 
 const InternalRequestType = messageType('bargepb.InternalRequest');
 
@@ -94,7 +94,7 @@ export function decodeInternalRequest(data: Uint8Array): InternalRequest {
 }
 
 /** Encodes a proposal: `body` is the InternalRequest message without its id. */
-export function encodeInternalRequest(id: bigint, body: Pb, uint64: (value: bigint) => unknown): Uint8Array {
+export function encodeInternalRequest(id: bigint, body: Pb): Uint8Array {
   return InternalRequestType.encode({ ...body, id: uint64(id) }).finish();
 }
 

@@ -3,8 +3,8 @@
 
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Pb } from './convert.js';
-import { uint64 } from './convert.js';
+import type { Pb } from '../wire/convert.js';
+import { uint64 } from '../wire/convert.js';
 import { AlarmAction } from './internal-request.js';
 import { LEASE_CHECK_INTERVAL_MS, LEASE_REVOKES_PER_CHECK, QUOTA_CHECK_INTERVAL_MS, type ServerConfig } from './server-config.js';
 import { AlarmType, type StateMachine } from './state-machine.js';

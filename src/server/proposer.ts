@@ -4,7 +4,7 @@
 
 import { Errors } from '../etcd-errors.js';
 import { ProposalDroppedError, type ConfChange, type RawNode } from '../raft/index.js';
-import { uint64, type Pb } from './convert.js';
+import type { Pb } from '../wire/convert.js';
 import { encodeInternalRequest } from './internal-request.js';
 import { RequestIdGenerator } from './request-ids.js';
 import { requestTimeoutMs, type ServerConfig } from './server-config.js';
@@ -34,7 +34,7 @@ export class Proposer {
   /** Proposes a request and resolves once it applied here. `body` is the InternalRequest without its id. */
   propose(body: Pb, timeoutMs = requestTimeoutMs(this.deps.config)): Promise<ApplyOutcome> {
     const id = this.requestIds.next();
-    const data = encodeInternalRequest(id, body, uint64);
+    const data = encodeInternalRequest(id, body);
     if (data.length > this.deps.config.maxRequestBytes) return Promise.reject(Errors.requestTooLarge());
     const outcome = this.deps.waits.proposals.wait(id, timeoutMs, () => {
       this.failed++;

@@ -4,7 +4,7 @@
 // Watchers on every member record what they see, resuming after errors from the next revision.
 
 import * as grpc from '@grpc/grpc-js';
-import { serviceDefinition } from '../../src/server/proto.js';
+import { serviceDefinition } from '../../src/wire/proto.js';
 import type { KvInput, KvOutput, Operation } from '../support/linearizability.js';
 
 type Pb = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import type { Pb } from '../../server/convert.js';
+import type { Pb } from '../../wire/convert.js';
 import type { ClientAuth } from './client.js';
 import { ExitCode, fail, RpcError } from './errors.js';
 import { prefixEnd } from './kv.js';

@@ -4,7 +4,7 @@
 // server calls the token invalid, as the Go client does.
 
 import type * as Grpc from '@grpc/grpc-js';
-import type { Pb } from '../../server/convert.js';
+import type { Pb } from '../../wire/convert.js';
 import { CLIENT_ID, contextCanceled, CtlError, ExitCode, GrpcCode, RpcError, warnRetry, warnTokenRetry } from './errors.js';
 
 // gRPC and the protobuf schema load only when a command first talks to a server.
@@ -14,7 +14,7 @@ let serviceDefinition: (name: string) => Grpc.ServiceDefinition;
 async function loadGrpc(): Promise<void> {
   if (grpc) return;
   grpc = await import('@grpc/grpc-js');
-  ({ serviceDefinition } = await import('../../server/proto.js'));
+  ({ serviceDefinition } = await import('../../wire/proto.js'));
 }
 
 /** TLS for the connections (--cacert, --cert, --key, --insecure-skip-tls-verify), read from the files. */

@@ -3,7 +3,7 @@
 // `<name>/<lease id in hex>`; the key with the lowest create revision under the prefix holds the lock
 // (leads), and the others wait for every key created before theirs to be deleted.
 
-import type { Pb } from '../../server/convert.js';
+import type { Pb } from '../../wire/convert.js';
 import type { CallOptions, EtcdClient } from './client.js';
 import { contextCanceled, CtlError } from './errors.js';
 import { hexId, int64Text } from './gofmt.js';

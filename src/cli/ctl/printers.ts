@@ -1,7 +1,7 @@
 // etcdctl's output formats (-w simple|json|fields|table) for every response bargectl prints. Each format
 // prints what etcdctl's does; a response a format cannot show fails as etcdctl's does (exit 4).
 
-import type { Pb } from '../../server/convert.js';
+import type { Pb } from '../../wire/convert.js';
 import { ExitCode, fail, goPanic } from './errors.js';
 import { goQuote, hexId, humanBytes, int64Text, leaseHex } from './gofmt.js';
 import * as J from './json.js';

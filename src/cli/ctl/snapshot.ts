@@ -4,7 +4,7 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { Pb } from '../../server/convert.js';
+import type { Pb } from '../../wire/convert.js';
 import { ExitCode, fail } from './errors.js';
 import { humanBytes } from './gofmt.js';
 import { out } from './printers.js';
@@ -55,7 +55,7 @@ export function registerSnapshot(program: Command, ctl: Ctl): void {
         import('../../storage/snapshot-file.js'),
         import('../../storage/crc32.js'),
         import('../../storage/backend.js'),
-        import('../../server/convert.js'),
+        import('../../wire/convert.js'),
       ]);
       const records = await readSnapshotFile(filename).catch((err: unknown) => fail(ExitCode.Error, message(err)));
       let hash = 0;
