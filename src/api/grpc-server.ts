@@ -36,8 +36,11 @@ import { createServer as createTlsServer, TLSSocket } from 'node:tls';
 import { Duplex } from 'node:stream';
 import { httpHandler } from './http-gateway.js';
 import { isHttps, serverTlsOptions } from '../server/tls.js';
-import { attachAuthContext, callerOf, type AuthContextCall } from './client-identity.js';
+import { attachAuthContext, callerOf } from './client-identity.js';
+import type { Unary, UnaryCall } from './unary-call.js';
 import { Http2Front } from './http2-connection.js';
+
+export type { Unary, UnaryCall } from './unary-call.js';
 
 const ALARM_NAMES = ['NONE', 'NOSPACE', 'CORRUPT'];
 
@@ -48,10 +51,6 @@ export const ETCD_API_VERSION = '3.4.23';
  * A unary handler; it reads only `call.request`, `call.metadata` and `call.getAuthContext()`, so the JSON
  * gateway can call it too. `callerOf(server, call)` (client-identity.ts) says who the call comes from.
  */
-export type Unary = (call: UnaryCall) => Promise<Pb>;
-export interface UnaryCall extends AuthContextCall {
-  readonly request: Pb;
-}
 const RAW = Symbol('unary handler');
 
 function toServiceError(err: unknown): Partial<grpc.StatusObject> {

@@ -8,7 +8,7 @@ import { EtcdError, GrpcCode } from '../etcd-errors.js';
 import type { Pb } from '../wire/convert.js';
 import type { EtcdServer } from '../server/etcd-server.js';
 import { protoRoot } from '../wire/proto.js';
-import type { Unary } from './grpc-server.js';
+import type { Unary } from './unary-call.js';
 import { serveWatch } from './watch-service.js';
 import { EventEmitter } from 'node:events';
 import { authContextOfConnection } from './client-identity.js';
