@@ -1,5 +1,5 @@
 // Durable raft log on LevelDB. Raft reads its log synchronously from a MemoryStorage; this store mirrors
-// that log on disk and rebuilds it on open (see restore.ts), like etcd's WAL next to its MemoryStorage.
+// that log on disk and rebuilds it on open (see memory-storage-from-log.ts), like etcd's WAL next to its MemoryStorage.
 //
 // Keys:   'e' + index (8 bytes, big-endian, so keys sort by index) → Entry record
 //         'm' + name → HardState, SnapshotMetadata and LogBounds records
