@@ -3,7 +3,7 @@
 // through propose() (writes, resolved when their entry applies here), linearizableRead() (ReadIndex)
 // and the state it exposes. Each part lives in its own file; this one only connects them.
 
-import type { AuthInfo, AuthStore, JwtTokens, SimpleTokens } from '../auth/index.js';
+import type { AuthInfo, AuthStore, JwtTokens } from '../auth/index.js';
 import { EtcdError, Errors } from '../etcd-errors.js';
 import { checkDeleteRangeRequest, checkPutRequest, checkTxnRequest } from '../mvcc/index.js';
 import {
@@ -158,10 +158,6 @@ export class EtcdServer {
 
   get auth(): AuthStore {
     return this.sm.auth;
-  }
-
-  get simpleTokens(): SimpleTokens | undefined {
-    return this.clientAuth.simpleTokens;
   }
 
   get jwt(): JwtTokens | undefined {
