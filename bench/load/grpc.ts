@@ -3,7 +3,7 @@
 // HTTP/2 client (unary.ts); watch and keep-alive streams through grpc-js, on a connection of their own.
 
 import * as grpc from '@grpc/grpc-js';
-import { serviceDefinition } from '../../src/server/proto.js';
+import { serviceDefinition } from '../../src/wire/proto.js';
 import { UnaryClient } from './unary.js';
 
 // Wire messages as protobufjs decodes them: plain objects whose int64 fields are Long (or numbers).

@@ -3,7 +3,7 @@
 // Run as a forked process (`--port N` or 0 for a free one; it sends its port to the parent) or in-process.
 
 import * as grpc from '@grpc/grpc-js';
-import { serviceDefinition } from '../../src/server/proto.js';
+import { serviceDefinition } from '../../src/wire/proto.js';
 
 const HEADER = { cluster_id: 1, member_id: 1, revision: 1, raft_term: 1 };
 

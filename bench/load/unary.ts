@@ -7,7 +7,7 @@
 
 import * as http2 from 'node:http2';
 import { connect } from 'node:net';
-import { serviceDefinition } from '../../src/server/proto.js';
+import { serviceDefinition } from '../../src/wire/proto.js';
 import type { Message } from './grpc.js';
 
 type Codec = { serialize: (value: object) => Buffer; deserialize: (bytes: Buffer) => Message; path: string };

@@ -5,7 +5,7 @@
 
 import { hashPassword, simpleTokenPrefix, verifyPassword, type AuthInfo } from '../auth/index.js';
 import { Errors } from '../etcd-errors.js';
-import type { Pb } from '../server/convert.js';
+import type { Pb } from '../wire/convert.js';
 import { EtcdServer } from '../server/etcd-server.js';
 import { callerOf, type AuthContextCall } from './client-identity.js';
 

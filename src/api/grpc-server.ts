@@ -20,11 +20,11 @@ import {
   uint64,
   int64,
   type Pb,
-} from '../server/convert.js';
+} from '../wire/convert.js';
 import { EtcdServer } from '../server/etcd-server.js';
 import type { Alarm } from '../server/state-machine.js';
 import { encodeMemberAttributes } from '../server/member-codec.js';
-import { serviceDefinition } from '../server/proto.js';
+import { serviceDefinition } from '../wire/proto.js';
 import { authHandlers } from './auth-service.js';
 import { LeaderForwarder } from './leader-forwarder.js';
 import { promoteLearner } from '../server/learner-promotion.js';
@@ -38,10 +38,12 @@ import { createServer as createTlsServer, TLSSocket } from 'node:tls';
 import { Duplex } from 'node:stream';
 import { httpHandler } from './http-gateway.js';
 import { withHttpAccess, type HttpAccess } from './http-access.js';
-import { snapshotFileChunks } from '../storage/snapshot-file.js';
 import { isHttps, serverTlsOptions } from '../server/tls.js';
-import { attachAuthContext, callerOf, type AuthContextCall } from './client-identity.js';
+import { attachAuthContext, callerOf } from './client-identity.js';
+import type { Unary, UnaryCall } from './unary-call.js';
 import { Http2Front } from './http2-connection.js';
+
+export type { Unary, UnaryCall } from './unary-call.js';
 
 const ALARM_NAMES = ['NONE', 'NOSPACE', 'CORRUPT'];
 
@@ -52,10 +54,6 @@ export const ETCD_API_VERSION = '3.4.23';
  * A unary handler; it reads only `call.request`, `call.metadata` and `call.getAuthContext()`, so the JSON
  * gateway can call it too. `callerOf(server, call)` (client-identity.ts) says who the call comes from.
  */
-export type Unary = (call: UnaryCall) => Promise<Pb>;
-export interface UnaryCall extends AuthContextCall {
-  readonly request: Pb;
-}
 const RAW = Symbol('unary handler');
 
 function toServiceError(err: unknown): Partial<grpc.StatusObject> {
@@ -110,7 +108,7 @@ export class ClientApi {
         const caller = await callerOf(s, call);
         if (!request.serializable) await s.linearizableRead();
         if (caller) checkRange(s.auth, caller, request);
-        const result = s.stateMachine.kv.range(request);
+        const result = s.kv.range(request);
         return rangeResponseToPb(result, s.header());
       }),
       Put: unary(async (call) => this.write(call, { put: call.request }, (r, h) => putResponseToPb(r as PutResponse, h))),
@@ -123,8 +121,8 @@ export class ClientApi {
           s.checkWrite({ txn: call.request });
           const caller = await callerOf(s, call);
           await s.linearizableRead();
-          if (caller) checkTxn(s.auth, caller, txn, (id) => s.stateMachine.leaseKeys(id));
-          return txnResponseToPb(s.stateMachine.kv.txn(txn), s.header());
+          if (caller) checkTxn(s.auth, caller, txn, (id) => s.kv.leaseKeys(id));
+          return txnResponseToPb(s.kv.readOnlyTxn(txn), s.header());
         }
         return this.write(call, { txn: call.request }, (r, h) => txnResponseToPb(r as TxnResponse, h));
       }),
@@ -170,14 +168,14 @@ export class ClientApi {
       LeaseTimeToLive: unary(async (call) => {
         const id = toBigInt(call.request.ID);
         if (s.leaderId !== s.id) return this.forwarder.timeToLive(call.request);
-        const ttl = s.stateMachine.lessor.timeToLive(id);
+        const ttl = s.kv.leaseTimeToLive(id);
         if (!ttl) return { header: s.header(), ID: call.request.ID, TTL: -1, grantedTTL: 0, keys: [] };
         const keys = call.request.keys ? ttl.keys.map((k) => Buffer.from(k, 'latin1')) : [];
         return { header: s.header(), ID: call.request.ID, TTL: ttl.ttl, grantedTTL: ttl.grantedTtl, keys };
       }),
       LeaseLeases: unary(async () => {
         await s.linearizableRead();
-        return { header: s.header(), leases: s.stateMachine.lessor.leaseIds().map((id) => ({ ID: int64(id) })) };
+        return { header: s.header(), leases: s.kv.leaseIds().map((id) => ({ ID: int64(id) })) };
       }),
     });
     this.register('etcdserverpb.Cluster', {
@@ -235,23 +233,23 @@ export class ClientApi {
         dbSize: await s.dbSize(),
         dbSizeInUse: await s.dbSize(),
         leader: uint64(s.leaderId),
-        raftIndex: s.raftIndex,
-        raftTerm: s.raftTerm,
-        raftAppliedIndex: s.raftAppliedIndex,
+        raftIndex: s.raftStatus.index,
+        raftTerm: s.raftStatus.term,
+        raftAppliedIndex: s.raftStatus.appliedIndex,
         errors: [
           ...(s.leaderId === 0n ? ['etcdserver: no leader'] : []),
-          ...s.stateMachine.alarms().map((a) => `memberID:${a.memberId} alarm:${ALARM_NAMES[a.alarm]} `),
+          ...s.kv.alarms().map((a) => `memberID:${a.memberId} alarm:${ALARM_NAMES[a.alarm]} `),
         ],
         isLearner: s.isLearner,
       })),
       HashKV: unary(async (call) => {
         await this.checkMaintenanceAdmin(call);
-        const hash = s.stateMachine.store.hashKv(toNumber(call.request.revision));
+        const hash = s.kv.hashKv(toNumber(call.request.revision));
         return { header: s.header(), hash: hash.hash >>> 0, compact_revision: hash.compactRevision };
       }),
       Hash: unary(async (call) => {
         await this.checkMaintenanceAdmin(call);
-        return { header: s.header(), hash: s.stateMachine.store.hashKv(0).hash >>> 0 };
+        return { header: s.header(), hash: s.kv.hashKv(0).hash >>> 0 };
       }),
       Alarm: unary(async (call) => {
         // Alarms take no permission in etcd 3.4; a token given must be valid.
@@ -260,7 +258,7 @@ export class ClientApi {
         if (action === 0) await s.linearizableRead();
         const alarms =
           action === 0
-            ? s.stateMachine.alarms().filter((a) => {
+            ? s.kv.alarms().filter((a) => {
                 const member = toUint64(call.request.memberID);
                 const type = call.request.alarm ?? 0;
                 return (member === 0n || a.memberId === member) && (type === 0 || a.alarm === type);
@@ -294,7 +292,7 @@ export class ClientApi {
           }
           // Whole, then sent: remaining_bytes must count down from the true total.
           const chunks: Uint8Array[] = [];
-          for await (const chunk of snapshotFileChunks(s.stateMachine.backend)) chunks.push(chunk);
+          for await (const chunk of s.kv.snapshotChunks()) chunks.push(chunk);
           let remaining = chunks.reduce((sum, c) => sum + c.length, 0);
           for (const blob of chunks) {
             remaining -= blob.length;
@@ -361,7 +359,7 @@ export class ClientApi {
 
   private async keepAlive(id: bigint): Promise<number> {
     const s = this.server;
-    if (s.leaderId === s.id) return s.stateMachine.lessor.renew(id);
+    if (s.leaderId === s.id) return s.kv.leaseRenew(id);
     return this.forwarder.keepAlive(id);
   }
 

@@ -5,11 +5,11 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EtcdError, GrpcCode } from '../etcd-errors.js';
-import type { Pb } from '../server/convert.js';
+import type { Pb } from '../wire/convert.js';
 import type { EtcdServer } from '../server/etcd-server.js';
-import { protoRoot } from '../server/proto.js';
+import { protoRoot } from '../wire/proto.js';
 import { AlarmType } from '../server/state-machine.js';
-import type { Unary } from './grpc-server.js';
+import type { Unary } from './unary-call.js';
 import { serveWatch } from './watch-service.js';
 import { EventEmitter } from 'node:events';
 import { authContextOfConnection } from './client-identity.js';
@@ -109,7 +109,7 @@ export function httpHandler(server: EtcdServer, handlers: ReadonlyMap<string, Un
     if (path === '/health') {
       // As etcd 3.4: any active alarm (NOSPACE, CORRUPT) makes the member unhealthy, then having no leader;
       // an unhealthy answer is written as Go's http.Error writes it (a newline after the JSON).
-      const alarms = server.stateMachine.alarms();
+      const alarms = server.kv.alarms();
       for (const a of alarms) server.config.log('warn', '/health error due to an alarm', { alarm: `memberID:${a.memberId} alarm:${ALARM_NAMES[a.alarm]}` });
       if (alarms.length > 0 || server.leaderId === 0n) {
         res.writeHead(503, { 'Content-Type': 'application/json' });
@@ -183,16 +183,16 @@ async function metrics(server: EtcdServer): Promise<string> {
     ['etcd_server_is_leader', 'gauge', 'Whether or not this member is a leader. 1 if is, 0 otherwise.', server.leaderId === server.id ? 1 : 0],
     ['etcd_server_is_learner', 'gauge', 'Whether or not this member is a learner. 1 if is, 0 otherwise.', server.isLearner ? 1 : 0],
     ['etcd_server_leader_changes_seen_total', 'counter', 'The number of leader changes seen.', counters.leaderChanges],
-    ['etcd_server_proposals_committed_total', 'gauge', 'The total number of consensus proposals committed.', server.raftCommitIndex],
-    ['etcd_server_proposals_applied_total', 'gauge', 'The total number of consensus proposals applied.', server.raftAppliedIndex],
+    ['etcd_server_proposals_committed_total', 'gauge', 'The total number of consensus proposals committed.', server.raftStatus.commitIndex],
+    ['etcd_server_proposals_applied_total', 'gauge', 'The total number of consensus proposals applied.', server.raftStatus.appliedIndex],
     ['etcd_server_proposals_pending', 'gauge', 'The current number of pending proposals to commit.', counters.pendingProposals],
     ['etcd_server_proposals_failed_total', 'counter', 'The total number of failed proposals seen.', counters.failedProposals],
     ['barge_server_read_index_rounds_total', 'counter', 'ReadIndex rounds this member started for linearizable reads (concurrent reads share one).', counters.readIndexRounds],
     ['etcd_mvcc_db_total_size_in_bytes', 'gauge', 'Total size of the underlying database physically allocated in bytes.', await server.dbSize()],
-    ['etcd_debugging_mvcc_keys_total', 'gauge', 'Total number of keys.', server.stateMachine.store.keyCount],
-    ['etcd_debugging_mvcc_current_revision', 'gauge', 'The current revision of store.', server.stateMachine.store.currentRevision],
-    ['etcd_debugging_mvcc_compact_revision', 'gauge', 'The revision of the last compaction in store.', server.stateMachine.store.compactRevision],
-    ['etcd_debugging_mvcc_watcher_total', 'gauge', 'Total number of watchers.', server.stateMachine.watches.watcherCount],
+    ['etcd_debugging_mvcc_keys_total', 'gauge', 'Total number of keys.', server.kv.stats.keyCount],
+    ['etcd_debugging_mvcc_current_revision', 'gauge', 'The current revision of store.', server.kv.stats.currentRevision],
+    ['etcd_debugging_mvcc_compact_revision', 'gauge', 'The revision of the last compaction in store.', server.kv.stats.compactRevision],
+    ['etcd_debugging_mvcc_watcher_total', 'gauge', 'Total number of watchers.', server.kv.stats.watcherCount],
     ['process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', memory.rss],
     // Named as Node's usual Prometheus exporter names them; they tell a live heap from garbage and buffers.
     ['nodejs_heap_size_total_bytes', 'gauge', 'Process heap size from Node.js in bytes.', memory.heapTotal],

@@ -6,7 +6,7 @@
 // whoever leads then, until etcd's request timeout.
 
 import { EtcdError, Errors, GrpcCode } from '../etcd-errors.js';
-import { int64, toBigInt, toNumber, toUint64, type Pb } from '../server/convert.js';
+import { int64, toBigInt, toNumber, toUint64, type Pb } from '../wire/convert.js';
 import type { EtcdServer } from '../server/etcd-server.js';
 import { LeaseInternalRequest, LeaseInternalResponse } from '../server/lease-internal-pb.js';
 import { peerRequest, type PeerHttpAnswer } from '../server/peer-http.js';
@@ -17,7 +17,7 @@ import {
   PROMOTE_PATH,
   PROTOBUF_CONTENT_TYPE,
 } from '../server/peer-lease-handler.js';
-import { messageType } from '../server/proto.js';
+import { messageType } from '../wire/proto.js';
 import { dialAddressFor } from '../server/transport.js';
 
 const KeepAliveRequest = messageType('etcdserverpb.LeaseKeepAliveRequest');

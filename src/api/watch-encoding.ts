@@ -6,8 +6,8 @@
 import protobuf from 'protobufjs';
 import type { KeyValue, MvccEvent } from '../mvcc/index.js';
 import { EventType } from '../mvcc/index.js';
-import { keyValueToPb, type Pb } from '../server/convert.js';
-import { messageType } from '../server/proto.js';
+import { keyValueToPb, type Pb } from '../wire/convert.js';
+import { messageType } from '../wire/proto.js';
 
 const KeyValueType = messageType('mvccpb.KeyValue');
 const HeaderType = messageType('etcdserverpb.ResponseHeader');

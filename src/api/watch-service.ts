@@ -6,7 +6,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { AuthStore } from '../auth/index.js';
 import { Errors, GrpcCode } from '../etcd-errors.js';
 import { fragmentEvents, type MvccEvent, type Watcher } from '../mvcc/index.js';
-import { toNumber, type Pb } from '../server/convert.js';
+import { toNumber, type Pb } from '../wire/convert.js';
 import type { EtcdServer } from '../server/etcd-server.js';
 import { callerOf, type AuthContextCall } from './client-identity.js';
 import { encodeEventsResponse } from './watch-encoding.js';
@@ -45,7 +45,7 @@ export interface WatchCall extends AuthContextCall {
 }
 
 export function serveWatch(server: EtcdServer, call: WatchCall): void {
-  const hub = server.stateMachine.watches;
+  const hub = server.kv.watches;
   const watchers = new Map<number, StreamWatcher>();
   let nextId = 0;
   let ended = false;

@@ -5,7 +5,7 @@
 
 import { EtcdError, Errors } from '../etcd-errors.js';
 import { Bucket, bucketKey, type StateBackend } from '../storage/backend.js';
-import { messageType } from '../server/proto.js';
+import { messageType } from '../wire/proto.js';
 import { MergedPermissions, PermissionType, type Permission } from './permissions.js';
 
 export const ROOT_USER = 'root';

@@ -1,36 +1,15 @@
-// One Barge member: the raft node driven by a real clock, its durable log and snapshots, the peer
-// transport, and the state machine every committed entry is applied to. Client calls come in through
-// propose() (writes, resolved when their entry applies here) and linearizableRead() (ReadIndex).
-//
-// The Ready loop keeps the core's contract: nothing steps the node between ready() and advance();
-// whatever arrives meanwhile waits in the inbox and goes into the next Ready, so many proposals share one
-// log write and one fsync (group commit).
+// One Barge member (etcd's EtcdServer): wires the raft node driver, raft's storage, the peer transport,
+// the applier, the wait registry and the leader's periodic jobs together, and serves the client API
+// through propose() (writes, resolved when their entry applies here), linearizableRead() (ReadIndex)
+// and the state it exposes. Each part lives in its own file; this one only connects them.
 
-import { randomBytes } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import {
-  AuthStore,
-  DEFAULT_TOKEN_TTL_SECONDS,
-  JwtTokens,
-  SimpleTokens,
-  checkDeleteRange,
-  checkLeaseRevoke,
-  checkPut,
-  checkTxn,
-  simpleTokenIndex,
-  type AuthInfo,
-  type PermissionType,
-  type TokenOptions,
-} from '../auth/index.js';
+import type { AuthInfo, AuthStore, JwtTokens } from '../auth/index.js';
 import { EtcdError, Errors } from '../etcd-errors.js';
+import { checkDeleteRangeRequest, checkPutRequest, checkTxnRequest } from '../mvcc/index.js';
 import {
   ConfChangeType,
-  EMPTY_BYTES,
   EntryType,
   MessageType,
-  ProposalDroppedError,
-  RawNode,
   SnapshotStatus,
   StateType,
   decodeConfChange,
@@ -38,234 +17,167 @@ import {
   type Entry,
   type Message,
   type NodeId,
-  type Ready,
+  type RawNode,
   type Snapshot,
 } from '../raft/index.js';
-import { StateBackend } from '../storage/backend.js';
-import { hasMemberState, prepareDataDir, type DataDirLayout } from '../storage/data-dir.js';
-import { PackedCopies } from '../storage/packed-copies.js';
-import { RaftLogStore } from '../storage/raft-log-store.js';
-import { restoreMemoryStorage } from '../storage/restore.js';
-import { SnapshotStore } from '../storage/snap/snapshot-store.js';
-import { stateSnapshotFrames, stateSnapshotRecords } from '../storage/state-snapshot.js';
-import type { MemoryStorage } from '../raft/index.js';
-import { checkDeleteRangeRequest, checkPutRequest, checkTxnRequest } from '../mvcc/index.js';
-import { RequestIdGenerator } from './request-ids.js';
-import { deleteRangeRequestFromPb, putRequestFromPb, toBigInt, toNumber, toUint64, txnRequestFromPb, uint64, type Pb } from './convert.js';
-import { foundersOf, loadIdentity, stageIdentity, withOwnIdentity, writeFoundingEntries } from './bootstrap.js';
+import { join } from 'node:path';
+import { Applier } from './apply/applier.js';
+import { ClientAuth, authHeader } from './client-auth.js';
+import { membersJson } from './cluster-join.js';
+import { uint64, type Pb } from '../wire/convert.js';
+import { decodeInternalRequest, kvRequestFromPb } from './internal-request.js';
+import { LeaderJobs } from './leader-jobs.js';
 import { decodeMemberAttributes } from './member-codec.js';
-import { MemberRegistry, memberIdOf, type Member } from './members.js';
-import { messageType } from './proto.js';
-import { AlarmType, StateMachine, type Alarm } from './state-machine.js';
-import type { AutoCompactor } from './auto-compactor.js';
-import { PeerTransport, dialAddressFor, getFromPeer } from './transport.js';
+import { openMember, stateMachineOptions } from './member-open.js';
+import type { MemberRegistry } from './members.js';
+import { PeerDirectory } from './peer-directory.js';
+import { REAL_CLOCK, RaftNodeDriver } from './raft-node-driver.js';
+import { RaftStorage } from './raft-storage.js';
+import { ReadIndexBatcher } from './read-index.js';
+import { KvFacade } from './kv-facade.js';
+import { Proposer } from './proposer.js';
+import { requestTimeoutMs, type ServerConfig } from './server-config.js';
+import { StateMachine } from './state-machine.js';
+import { StateDumps, installStateDump } from './state-transfer.js';
+import { PeerTransport } from './transport.js';
+import { WaitRegistry, confChangeKey, type ApplyOutcome } from './wait-registry.js';
 import { peerLeaseHandler } from './peer-lease-handler.js';
-import type { TlsSettings } from './tls.js';
 
-const InternalRequest = messageType('bargepb.InternalRequest');
-
-const LEASE_CHECK_INTERVAL_MS = 500;
-const LEASE_REVOKES_PER_CHECK = 1000;
-const QUOTA_CHECK_INTERVAL_MS = 1000;
-
-export interface ServerConfig {
-  readonly name: string;
-  readonly dataDir: string;
-  readonly listenClientUrls: readonly string[];
-  readonly advertiseClientUrls: readonly string[];
-  readonly listenPeerUrls: readonly string[];
-  readonly initialAdvertisePeerUrls: readonly string[];
-  /** name → peer URLs */
-  readonly initialCluster: ReadonlyMap<string, readonly string[]>;
-  readonly initialClusterState: 'new' | 'existing';
-  readonly initialClusterToken: string;
-  readonly heartbeatIntervalMs: number;
-  readonly electionTimeoutMs: number;
-  readonly snapshotCount: number;
-  /** Entries kept in the log behind a snapshot, so a slightly slow follower catches up without one. */
-  readonly snapshotCatchUpEntries: number;
-  readonly maxTxnOps: number;
-  readonly maxRequestBytes: number;
-  readonly quotaBackendBytes: number;
-  /** TLS for https:// client URLs (--cert-file, --key-file, --trusted-ca-file, --client-cert-auth, --auto-tls). */
-  readonly clientTls?: TlsSettings;
-  /** TLS for https:// peer URLs (the same flags with --peer- in front). */
-  readonly peerTls?: TlsSettings;
-  /** --auth-token (with --auth-token-ttl); simple tokens living 300 s when not given. */
-  readonly authToken?: TokenOptions;
-  /** Leader-run auto-compaction; undefined when disabled (retention 0). */
-  readonly autoCompaction?: AutoCompactor;
-  readonly log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
-}
-
-/** What applying an entry produced, for the member that proposed it. */
-export interface ApplyOutcome {
-  readonly result: unknown;
-  /** The store revision once the entry applied (the response header's revision). */
-  readonly revision: number;
-  /** Settles when follow-up work the response must wait for is done (a physical compaction). */
-  readonly done?: Promise<void>;
-}
-
-interface Waiter {
-  resolve(outcome: ApplyOutcome): void;
-  reject(err: unknown): void;
-}
-
-type InboxItem = (node: RawNode) => void;
+export type { ServerConfig, LogLevel } from './server-config.js';
 
 export class EtcdServer {
-  private inbox: InboxItem[] = [];
-  private wake: (() => void) | undefined;
   private running = true;
   private loopDone: Promise<void> = Promise.resolve();
-  private readonly timers: NodeJS.Timeout[] = [];
-  private readonly waiters = new Map<bigint, Waiter>();
-  private readonly readWaiters: { resolve(): void; reject(err: unknown): void }[] = [];
-  private readsInFlight = new Map<string, { index?: number; waiters: { resolve(): void; reject(err: unknown): void }[] }>();
-  private readonly appliedWaiters: { index: number; resolve(): void }[] = [];
-  private readSequence = 0;
+  private readonly driver: RaftNodeDriver;
+  private readonly waits: WaitRegistry;
+  private readonly applier: Applier;
+  private readonly reads: ReadIndexBatcher;
+  private readonly leaderJobs: LeaderJobs;
+  private readonly clientAuth: ClientAuth;
+  private readonly dumps = new StateDumps();
   private leader: NodeId = 0n;
   private term = 0;
   private appliedIndex: number;
-  private snapshotIndex: number;
   private published = false;
-  private readonly revoking = new Set<bigint>();
   private stopping: Promise<void> | undefined;
+  private fatalError: unknown;
   private readonly stopListeners: (() => void)[] = [];
-  /** This member's simple tokens (simple token mode). */
-  readonly simpleTokens: SimpleTokens | undefined;
-  /** The JWT signer and verifier (jwt token mode). */
-  readonly jwt: JwtTokens | undefined;
+  private leaderChanges = 0;
+  private readonly peers: PeerDirectory;
+  /** Every response header carries both ids; their Longs are made once. */
+  private readonly headerIds: { readonly cluster: Pb; readonly member: Pb };
+  private readonly proposer: Proposer;
 
   private constructor(
     readonly config: ServerConfig,
     readonly id: NodeId,
     readonly clusterId: bigint,
-    private readonly layout: DataDirLayout,
-    private node: RawNode,
-    private readonly storage: MemoryStorage,
-    private readonly logStore: RaftLogStore,
-    private readonly snapshots: SnapshotStore,
+    backendDir: string,
+    private readonly node: RawNode,
+    private readonly raftStorage: RaftStorage,
     private sm: StateMachine,
     readonly members: MemberRegistry,
     private readonly transport: PeerTransport,
   ) {
     this.appliedIndex = sm.appliedIndex;
-    this.snapshotIndex = storage.snapshot().metadata.index;
     this.headerIds = { cluster: uint64(clusterId), member: uint64(id) };
-    this.requestIds = new RequestIdGenerator(id);
-    const tokens = config.authToken ?? { type: 'simple', ttlMs: DEFAULT_TOKEN_TTL_SECONDS * 1000 };
-    if (tokens.type === 'simple') this.simpleTokens = new SimpleTokens(tokens.ttlMs);
-    else this.jwt = new JwtTokens(tokens);
+    this.peers = new PeerDirectory(id, members, (peers) => transport.setPeers(peers));
+    this.clientAuth = new ClientAuth({
+      config,
+      auth: () => this.sm.auth,
+      appliedIndex: () => this.appliedIndex,
+      waitApplied: (index) => this.waitApplied(index),
+    });
+    this.leaderJobs = new LeaderJobs({
+      config,
+      memberId: id,
+      isLeader: () => this.leader === this.id,
+      stateMachine: () => this.sm,
+      propose: (body) => this.propose(body),
+      backendDir,
+    });
+    this.waits = new WaitRegistry(this.appliedIndex);
+    this.proposer = new Proposer({ config, memberId: id, waits: this.waits, enqueue: (work) => this.enqueue(work) });
+    this.applier = new Applier({
+      stateMachine: () => this.sm,
+      members,
+      simpleTokens: this.clientAuth.simpleTokens,
+      membersChanged: () => this.peers.refresh(),
+      leaseRevoked: (lease) => this.leaderJobs.leaseRevoked(lease),
+    });
+    this.reads = new ReadIndexBatcher({
+      memberId: id,
+      waits: this.waits,
+      enqueue: (work) => this.enqueue(work),
+      hasLeader: () => this.leader !== 0n,
+      timeoutMs: requestTimeoutMs(config),
+    });
+    this.driver = new RaftNodeDriver(node, {
+      onSoftState: (soft) => this.onSoftState(soft.lead, soft.raftState),
+      send: (messages) => this.send(messages),
+      persistSnapshot: (snapshot) => this.installSnapshot(snapshot),
+      persist: (rd) => {
+        if (rd.hardState) this.term = rd.hardState.term;
+        return this.raftStorage.persist(rd, (err) => this.failLoop(err));
+      },
+      onReadStates: (readStates) => this.reads.onReadStates(readStates),
+      apply: (entries) => this.applyEntries(entries),
+      afterAdvance: () => this.maybeSnapshot(),
+    });
   }
 
   static async start(config: ServerConfig): Promise<EtcdServer> {
-    const restarting = await hasMemberState(config.dataDir);
-    const layout = await prepareDataDir(config.dataDir);
-    const backend = await StateBackend.open(join(layout.snapDir, 'db'));
-    const smOptions = { now: () => Date.now(), minLeaseTtlSeconds: Math.ceil((3 * config.electionTimeoutMs) / 2 / 1000) };
-    const { store: logStore, state } = await RaftLogStore.open(layout);
-    const snapshots = await SnapshotStore.open(layout.snapDir);
-    let id: bigint;
-    let clusterId: bigint;
-    let storage: MemoryStorage;
-    let joiningMembers: Member[] = [];
-    const identity = restarting ? await loadIdentity(backend) : undefined;
-    if (identity) {
-      // A data dir with a member in it: bootstrap flags are ignored, as etcd ignores them.
-      ({ memberId: id, clusterId } = identity);
-      storage = restoreMemoryStorage(state, EMPTY_BYTES);
-      config.log('info', 'restarting member from its data dir', { 'member-id': id.toString(16), 'applied-index': backend.consistentIndex });
-    } else {
-      const { founders, clusterId: newClusterId } = foundersOf(config.initialCluster, config.initialClusterToken);
-      const self = founders.find((m) => m.name === config.name);
-      if (!self) throw new Error(`couldn't find local name "${config.name}" in the initial cluster configuration`);
-      storage = restoreMemoryStorage(state, EMPTY_BYTES);
-      if (config.initialClusterState === 'existing') {
-        // Added with `member add`: the running members know the id they gave this member.
-        const joined = await fetchClusterFromPeers(config);
-        id = joined.id;
-        clusterId = joined.clusterId;
-        joiningMembers = joined.members;
-      } else {
-        id = self.id;
-        clusterId = newClusterId;
-        await writeFoundingEntries(logStore, founders, storage);
-      }
-      stageIdentity(backend, id, clusterId);
-      await backend.commit(backend.consistentIndex);
-    }
-    const sm = await StateMachine.open(backend, smOptions);
-    const members = await MemberRegistry.load(backend);
-    for (const member of joiningMembers) members.set(member);
-    const applied = Math.max(sm.appliedIndex, storage.firstIndex() - 1);
-    const node = new RawNode({
-      id,
-      storage,
-      applied,
-      electionTick: Math.max(2, Math.round(config.electionTimeoutMs / config.heartbeatIntervalMs)),
-      heartbeatTick: 1,
-      rand: { intn: (n: number) => randomBytes(4).readUInt32BE() % n },
-    });
+    const opened = await openMember(config);
+    const { id, clusterId, members } = opened;
     let server: EtcdServer | undefined;
-    const membersJson = (): string => JSON.stringify(members.list().map(memberToJson));
-    const transport = new PeerTransport(clusterId, {
-      membersJson,
-      receive: (messages) => server?.enqueue((n) => messages.forEach((m) => stepSafely(n, m))),
-      unreachable: (peer) => server?.enqueue((n) => n.reportUnreachable(peer)),
-      snapshotSent: (peer, ok) => server?.enqueue((n) => n.reportSnapshot(peer, ok ? SnapshotStatus.Finish : SnapshotStatus.Failure)),
-    }, config.peerTls);
+    const transport = new PeerTransport(
+      clusterId,
+      {
+        membersJson: () => membersJson(members.list()),
+        receive: (messages) => server?.enqueue((n) => messages.forEach((m) => stepSafely(n, m))),
+        unreachable: (peer) => server?.enqueue((n) => n.reportUnreachable(peer)),
+        snapshotSent: (peer, ok) => server?.enqueue((n) => n.reportSnapshot(peer, ok ? SnapshotStatus.Finish : SnapshotStatus.Failure)),
+      },
+      config.peerTls,
+    );
     await transport.listen(config.listenPeerUrls[0]!);
-    server = new EtcdServer(config, id, clusterId, layout, node, storage, logStore, snapshots, sm, members, transport);
-    transport.serveRequests(peerLeaseHandler(server, membersJson));
-    // Founders not yet in the registry (a fresh data dir): their URLs from the flags, until their entries apply.
-    if (members.list().length === 0) {
-      for (const peerUrls of config.initialCluster.values()) server.peerUrlsFromFlags.set(memberIdOf(peerUrls, config.initialClusterToken), peerUrls);
-    }
-    server.updatePeers();
-    server.loopDone = server.loop();
-    server.timers.push(setInterval(() => server!.enqueue((n) => n.tick()), config.heartbeatIntervalMs));
-    server.timers.push(setInterval(() => server!.expireLeases(), LEASE_CHECK_INTERVAL_MS));
-    server.timers.push(setInterval(() => void server!.checkQuota(), QUOTA_CHECK_INTERVAL_MS));
-    const compactor = config.autoCompaction;
-    if (compactor) server.timers.push(setInterval(() => server!.autoCompact(compactor), compactor.intervalMs));
+    const raftStorage = new RaftStorage(opened.memory, opened.logStore, opened.snapshots);
+    const backendDir = join(opened.layout.snapDir, 'db');
+    server = new EtcdServer(config, id, clusterId, backendDir, opened.node, raftStorage, opened.stateMachine, members, transport);
+    transport.serveRequests(peerLeaseHandler(server, () => membersJson(members.list())));
+    server.peers.seedFromFlags(config);
+    server.peers.refresh();
+    const started = server;
+    server.loopDone = server.driver.run(REAL_CLOCK, config.heartbeatIntervalMs).catch((err: unknown) => started.failLoop(err));
+    server.leaderJobs.start();
     return server;
   }
 
-  /** Peer URLs known from --initial-cluster, used until the member list (from the log) names them. */
-  private readonly peerUrlsFromFlags = new Map<NodeId, readonly string[]>();
+  // ---- state for the client API ----------------------------------------------------------------------
 
-  get stateMachine(): StateMachine {
-    return this.sm;
+  /** The state the client API reads (ranges, leases, alarms, watches). */
+  readonly kv = new KvFacade(() => this.sm);
+
+  get auth(): AuthStore {
+    return this.sm.auth;
+  }
+
+  get jwt(): JwtTokens | undefined {
+    return this.clientAuth.jwt;
   }
 
   get leaderId(): NodeId {
     return this.leader;
   }
 
-  get raftTerm(): number {
-    return this.term;
-  }
-
-  get raftIndex(): number {
-    return this.storage.lastIndex();
-  }
-
-  get raftCommitIndex(): number {
-    return this.node.status().hardState.commit;
+  /** Raft's position on this member (Maintenance.Status, /metrics). */
+  get raftStatus(): { term: number; index: number; commitIndex: number; appliedIndex: number } {
+    return { term: this.term, index: this.raftStorage.memory.lastIndex(), commitIndex: this.node.status().hardState.commit, appliedIndex: this.appliedIndex };
   }
 
   /** For /metrics. */
   get counters(): { leaderChanges: number; pendingProposals: number; failedProposals: number; readIndexRounds: number } {
-    return { leaderChanges: this.leaderChanges, pendingProposals: this.waiters.size, failedProposals: this.failedProposals, readIndexRounds: this.readSequence };
-  }
-
-  private leaderChanges = 0;
-  private failedProposals = 0;
-
-  get raftAppliedIndex(): number {
-    return this.appliedIndex;
+    return { leaderChanges: this.leaderChanges, pendingProposals: this.waits.proposals.size, failedProposals: this.proposer.failedProposals, readIndexRounds: this.reads.rounds };
   }
 
   /** On the leader: whether a learner's log is close enough to the leader's to be promoted (etcd's 90%). */
@@ -279,302 +191,91 @@ export class EtcdServer {
     return this.members.get(this.id)?.isLearner ?? false;
   }
 
-  onStop(listener: () => void): void {
-    this.stopListeners.push(listener);
-  }
-
   /** The response header etcd puts on every reply. */
   header(revision = this.sm.store.currentRevision): Pb {
     return { cluster_id: this.headerIds.cluster, member_id: this.headerIds.member, revision, raft_term: this.term };
   }
 
-  /** Every response header carries both ids; their Longs are made once. */
-  private readonly headerIds: { readonly cluster: Pb; readonly member: Pb };
-  private readonly requestIds: RequestIdGenerator;
-  /**
-   * The in-memory log keeps up to --snapshot-count entries; their data arrive as views into proposal
-   * buffers and raft frames, so they are copied out, packed, rather than pin those whole buffers.
-   */
-  private readonly logCopies = new PackedCopies(1024 * 1024);
-
-  private enqueue(item: InboxItem): void {
-    if (!this.running) return;
-    this.inbox.push(item);
-    this.wake?.();
+  /** Approximate size of the state backend on disk (etcd's dbSize). */
+  dbSize(): Promise<number> {
+    return this.leaderJobs.dbSize();
   }
 
-  // ---- client operations ----------------------------------------------------------------------------
-
-  /** Proposes a request and resolves once it applied here. `body` is the InternalRequest without its id. */
-  propose(body: Pb, timeoutMs = this.requestTimeoutMs()): Promise<ApplyOutcome> {
-    const id = this.requestIds.next();
-    const data = InternalRequest.encode({ ...body, id: uint64(id) }).finish();
-    if (data.length > this.config.maxRequestBytes) return Promise.reject(Errors.requestTooLarge());
-    return new Promise<ApplyOutcome>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(id);
-        this.failedProposals++;
-        reject(Errors.timeout());
-      }, timeoutMs);
-      this.waiters.set(id, {
-        resolve: (outcome) => {
-          clearTimeout(timer);
-          resolve(outcome);
-        },
-        reject: (err) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      });
-      this.enqueue((node) => {
-        try {
-          node.propose(data);
-        } catch (err) {
-          this.failedProposals++;
-          this.waiters.get(id)?.reject(droppedError(err));
-          this.waiters.delete(id);
-        }
-      });
-    });
-  }
-
-  /** Resolves once this member has applied everything committed when the call was made (ReadIndex). */
-  linearizableRead(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.readWaiters.push({ resolve, reject });
-      this.enqueue((node) => this.issueReadIndex(node));
-    });
-  }
-
-  // ---- auth ------------------------------------------------------------------------------------------
-
-  get auth(): AuthStore {
-    return this.sm.auth;
-  }
-
-  /**
-   * Who a client request comes from, by the token it carries: undefined while auth is off (nothing is
-   * checked); an empty user (revision 0) without a token; throws invalid auth token for a token this
-   * member does not know or that expired. A simple token from an entry this member has not applied yet is
-   * waited for, as etcd does.
-   */
-  /**
-   * Who a request comes from: its token's user, or, without a token, the Common Name of the client
-   * certificate verified at the TLS handshake (etcd's certificate-based authentication).
-   */
-  async authInfo(token: string | undefined, certificateName?: string): Promise<AuthInfo | undefined> {
-    if (!this.sm.auth.enabled) return undefined;
-    if (token === undefined || token.length === 0) return { username: certificateName ?? '', revision: certificateName ? this.sm.auth.revision : 0 };
-    if (this.jwt) {
-      const claims = this.jwt.verify(token);
-      if (!claims) throw Errors.invalidAuthToken();
-      return { username: claims.username, revision: claims.revision };
-    }
-    const index = simpleTokenIndex(token);
-    if (index === undefined) throw Errors.invalidAuthToken();
-    if (index > this.appliedIndex) {
-      const reached = await Promise.race([
-        this.waitApplied(index).then(() => true),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.requestTimeoutMs()).unref()),
-      ]);
-      if (!reached) throw Errors.invalidAuthToken();
-    }
-    const username = this.simpleTokens?.use(token);
-    if (username === undefined) throw Errors.invalidAuthToken();
-    return { username, revision: this.sm.auth.revision };
+  /** Who a request comes from, by its token or its client certificate (see ClientAuth). */
+  authInfo(token: string | undefined, certificateName?: string): Promise<AuthInfo | undefined> {
+    return this.clientAuth.authInfo(token, certificateName);
   }
 
   /** The header a client's proposal carries, checked against the auth state when it applies. */
   static authHeader(info: AuthInfo | undefined): Pb {
-    return { username: info?.username ?? '', revision: info?.revision ?? 0 };
+    return authHeader(info);
   }
 
-  /**
-   * Starts a ReadIndex round for every read waiting, unless one is in flight: as in etcd, one round at a
-   * time, and the reads that arrive meanwhile share the next (each round costs the leader a heartbeat to
-   * every follower, and a follower a trip to the leader).
-   */
-  private issueReadIndex(node: RawNode): void {
-    if (this.readWaiters.length === 0 || this.readRoundInFlight !== undefined) return;
-    const waiters = this.readWaiters.splice(0);
-    const ctx = `${this.id.toString(16)}-${++this.readSequence}`;
-    try {
-      node.readIndex(Buffer.from(ctx));
-    } catch (err) {
-      for (const w of waiters) w.reject(droppedError(err));
-      return;
-    }
-    this.readsInFlight.set(ctx, { waiters });
-    this.readRoundInFlight = ctx;
-    // A round that got lost (no leader) fails its reads rather than hang them.
-    const timer = setTimeout(() => {
-      const pending = this.readsInFlight.get(ctx);
-      if (!pending || pending.index !== undefined) return;
-      this.readsInFlight.delete(ctx);
-      for (const w of pending.waiters) w.reject(this.leader === 0n ? Errors.noLeader() : Errors.timeout());
-      if (this.readRoundInFlight === ctx) this.endReadRound();
-    }, this.requestTimeoutMs());
-    timer.unref();
+  onStop(listener: () => void): void {
+    this.stopListeners.push(listener);
   }
 
-  /** The ReadIndex round in flight, until it gets its index, fails, or is abandoned for a new leader. */
-  private readRoundInFlight: string | undefined;
+  // ---- client operations ----------------------------------------------------------------------------
 
-  private endReadRound(): void {
-    this.readRoundInFlight = undefined;
-    if (this.readWaiters.length > 0) this.enqueue((node) => this.issueReadIndex(node));
+  /** Checks a write before it is proposed, as etcd does (empty key, txn limits, duplicate keys). */
+  checkWrite(body: Pb): void {
+    const request = kvRequestFromPb(body);
+    if (request?.kind === 'put') checkPutRequest(request.put);
+    if (request?.kind === 'delete_range') checkDeleteRangeRequest(request.deleteRange);
+    if (request?.kind === 'txn') checkTxnRequest(request.txn, this.config.maxTxnOps);
   }
 
-  /** A new leader never answers the old one's rounds: their reads go again in the next round. */
-  private retryReadRound(): void {
-    const ctx = this.readRoundInFlight;
-    if (ctx === undefined) return;
-    const pending = this.readsInFlight.get(ctx);
-    if (pending && pending.index === undefined) {
-      this.readsInFlight.delete(ctx);
-      this.readWaiters.unshift(...pending.waiters);
-    }
-    this.endReadRound();
+  /** Proposes a request and resolves once it applied here. `body` is the InternalRequest without its id. */
+  propose(body: Pb, timeoutMs?: number): Promise<ApplyOutcome> {
+    return this.proposer.propose(body, timeoutMs);
   }
 
-  private requestTimeoutMs(): number {
-    return 5000 + 2 * this.config.electionTimeoutMs;
+  /** Resolves once this member has applied everything committed when the call was made (ReadIndex). */
+  linearizableRead(): Promise<void> {
+    if (!this.running) return Promise.reject(Errors.stopped());
+    return this.reads.read();
   }
 
   waitApplied(index: number): Promise<void> {
-    if (this.appliedIndex >= index) return Promise.resolve();
-    return new Promise((resolve) => this.appliedWaiters.push({ index, resolve }));
+    return this.waits.appliedIndex.wait(index);
   }
 
-  proposeConfChange(cc: ConfChange): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.enqueue((node) => {
-        try {
-          node.proposeConfChange(cc);
-          this.confChangeWaiters.push({ nodeId: cc.nodeId, type: cc.type, resolve, reject });
-        } catch (err) {
-          reject(droppedError(err));
-        }
-      });
-    });
+  /** Proposes a membership change and resolves once it applied here ("request timed out" if dropped). */
+  proposeConfChange(cc: ConfChange, timeoutMs?: number): Promise<void> {
+    return this.proposer.proposeConfChange(cc, timeoutMs);
   }
-
-  private readonly confChangeWaiters: { nodeId: NodeId; type: ConfChangeType; resolve(): void; reject(err: unknown): void }[] = [];
 
   transferLeadership(to: NodeId): void {
     this.enqueue((node) => node.transferLeader(to));
   }
 
-  // ---- the Ready loop --------------------------------------------------------------------------------
-
-  private async loop(): Promise<void> {
-    while (this.running) {
-      const items = this.inbox;
-      this.inbox = [];
-      for (const item of items) item(this.node);
-      if (!this.node.hasReady()) {
-        if (this.inbox.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
-        this.wake = undefined;
-        continue;
-      }
-      try {
-        await this.handleReady(this.node.ready());
-      } catch (err) {
-        this.failLoop(err);
-        return;
-      }
-    }
+  private enqueue(item: (node: RawNode) => void): boolean {
+    if (this.running) this.driver.enqueue(item);
+    return this.running;
   }
 
-  private failLoop(err: unknown): void {
-    if (!this.running) return;
-    this.config.log('error', 'fatal error in the raft loop', { error: String(err) });
-    void this.stop();
-  }
+  // ---- the Ready loop's hooks -------------------------------------------------------------------------
 
-  private async handleReady(rd: Ready): Promise<void> {
-    if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.raftState);
-    if (rd.hardState) this.term = rd.hardState.term;
-    this.send(rd.messages);
-    if (rd.snapshot) await this.installSnapshot(rd.snapshot);
-    if (rd.entries.length > 0 || rd.hardState) {
-      const saved = this.logStore.save({ entries: rd.entries, hardState: rd.hardState }, { sync: rd.mustSync });
-      // Only a new commit index need not be durable (a restarted member learns it again), so applying
-      // does not wait for it. The store writes in order, and a failed write fails every later one.
-      if (rd.mustSync) await saved;
-      else saved.catch((err: unknown) => this.failLoop(err));
-      this.storage.append(rd.entries.map((entry) => ({ ...entry, data: this.logCopies.copy(entry.data) })));
-      if (rd.hardState) this.storage.setHardState(rd.hardState);
-    }
-    this.send(rd.persistedMessages);
-    for (const rs of rd.readStates) {
-      const ctx = Buffer.from(rs.requestCtx).toString();
-      const pending = this.readsInFlight.get(ctx);
-      if (pending) pending.index = rs.index;
-      if (ctx === this.readRoundInFlight) this.endReadRound();
-    }
-    if (rd.committedEntries.length > 0) this.applyEntries(rd.committedEntries);
-    this.releaseReads();
-    this.node.advance(rd);
-    await this.maybeSnapshot();
-  }
-
+  /** Snapshot messages carry the backend's state, dumped as they leave; the rest go as they are. */
   private send(messages: readonly Message[]): void {
-    if (messages.length === 0) return;
-    const plain = messages.filter((m) => m.type !== MessageType.Snap);
-    this.transport.send(plain);
-    for (const m of messages) if (m.type === MessageType.Snap) void this.sendSnapshot(m);
-  }
-
-  /** The raft snapshot names a point; the state itself travels as a dump of the backend (which may be newer). */
-  /** The last state dump sent, per snapshot point, so a retried transfer sends the same bytes and can resume. */
-  private lastDump: { index: number; term: number; data: Uint8Array } | undefined;
-
-  private async sendSnapshot(m: Message): Promise<void> {
-    const { index, term } = m.snapshot!.metadata;
-    let data = this.lastDump?.index === index && this.lastDump.term === term ? this.lastDump.data : undefined;
-    if (!data) {
-      const chunks: Uint8Array[] = [];
-      let sha: Uint8Array = new Uint8Array(0);
-      for await (const frame of stateSnapshotFrames(this.sm.backend)) {
-        if (frame.kind === 'chunk') chunks.push(frame.data);
-        else sha = frame.sha256;
-      }
-      data = Buffer.concat([...chunks, sha]);
-      this.lastDump = { index, term, data };
+    this.transport.send(messages.filter((m) => m.type !== MessageType.Snap));
+    for (const m of messages) {
+      if (m.type === MessageType.Snap) void this.dumps.withState(m, this.sm.backend, this.config.log).then((full) => this.transport.send([full]));
     }
-    this.config.log('info', 'sending snapshot', { to: m.to.toString(16), index: m.snapshot!.metadata.index, bytes: data.length });
-    this.transport.send([{ ...m, snapshot: { metadata: m.snapshot!.metadata, data } }]);
   }
 
+  /** A snapshot from the leader: its state replaces the backend, then the raft log is cut to it. */
   private async installSnapshot(snapshot: Snapshot): Promise<void> {
-    const data = snapshot.data;
-    const payload = data.subarray(0, data.length - 32);
-    const sha = data.subarray(data.length - 32);
-    async function* frames() {
-      yield { kind: 'chunk' as const, data: payload };
-      yield { kind: 'end' as const, totalBytes: payload.length, sha256: sha };
-    }
-    this.config.log('info', 'installing snapshot', { index: snapshot.metadata.index, bytes: data.length });
+    this.config.log('info', 'installing snapshot', { index: snapshot.metadata.index, bytes: snapshot.data.length });
     const backend = this.sm.backend;
-    await backend.replaceWith(withOwnIdentity(stateSnapshotRecords(frames()), this.id));
-    const previous = this.sm;
-    this.sm = await StateMachine.open(
-      backend,
-      { now: () => Date.now(), minLeaseTtlSeconds: Math.ceil((3 * this.config.electionTimeoutMs) / 2 / 1000) },
-      previous.watches,
-    );
-    this.simpleTokens?.retainUsers((name) => this.sm.auth.user(name) !== undefined);
-    if (!this.sm.auth.enabled) this.simpleTokens?.clear();
-    const reloaded = await MemberRegistry.load(backend);
-    for (const member of reloaded.list()) this.members.set(member);
-    const metadataOnly = { metadata: snapshot.metadata, data: EMPTY_BYTES };
-    await this.snapshots.save(metadataOnly);
-    await this.logStore.save({ snapshot: snapshot.metadata }, { sync: true });
-    this.storage.applySnapshot(metadataOnly);
+    await installStateDump(backend, snapshot.data, this.id);
+    this.sm = await StateMachine.open(backend, stateMachineOptions(this.config), this.sm.watches);
+    this.clientAuth.retainValidTokens(this.sm.auth);
+    await this.members.reload();
+    await this.raftStorage.installSnapshot(snapshot.metadata);
     this.appliedIndex = Math.max(snapshot.metadata.index, backend.consistentIndex);
-    this.snapshotIndex = snapshot.metadata.index;
-    this.updatePeers();
+    this.waits.appliedIndex.advance(this.appliedIndex);
+    this.peers.refresh();
   }
 
   private onSoftState(lead: NodeId, state: StateType): void {
@@ -583,7 +284,7 @@ export class EtcdServer {
       this.config.log('info', 'leader changed', { leader: lead.toString(16), term: this.term });
       if (lead !== 0n) {
         this.leaderChanges++;
-        this.retryReadRound();
+        this.reads.onLeaderChange();
       }
     }
     this.leader = lead;
@@ -613,207 +314,26 @@ export class EtcdServer {
       else if (entry.data.length > 0) this.applyRequest(entry);
       this.appliedIndex = entry.index;
     }
-    void this.sm.commit(this.appliedIndex);
-    for (let i = this.appliedWaiters.length - 1; i >= 0; i--) {
-      if (this.appliedWaiters[i]!.index <= this.appliedIndex) {
-        this.appliedWaiters[i]!.resolve();
-        this.appliedWaiters.splice(i, 1);
-      }
-    }
+    this.sm.commit(this.appliedIndex).catch((err: unknown) => this.fatal('failed to commit the state backend; stopping the member', err));
+    this.waits.appliedIndex.advance(this.appliedIndex);
   }
 
   private applyRequest(entry: Entry): void {
-    const request = InternalRequest.decode(entry.data) as Pb;
-    const waiter = this.waiters.get(toUint64(request.id));
-    if (waiter) this.waiters.delete(toUint64(request.id));
+    const request = decodeInternalRequest(entry.data);
     try {
-      const { result, done } = this.execute(request, entry.index);
-      waiter?.resolve({ result, revision: this.sm.store.currentRevision, done });
+      const { result, done } = this.applier.apply(request, entry.index);
+      this.waits.proposals.trigger(request.id, { result, revision: this.sm.store.currentRevision, done });
     } catch (err) {
       if (!(err instanceof EtcdError)) throw err;
-      waiter?.reject(err);
+      this.waits.proposals.fail(request.id, err);
     }
-  }
-
-  private execute(request: Pb, index: number): { result: unknown; done?: Promise<void> } {
-    const sm = this.sm;
-    // With the space alarm raised, nothing may grow the database (etcd's capped applier).
-    if (sm.hasAlarm(AlarmType.NoSpace) && (request.request === 'put' || request.request === 'lease_grant' || (request.request === 'txn' && hasWrites(request.txn)))) {
-      throw Errors.noSpace();
-    }
-    // A client's request is checked against the auth state as of this entry, the same on every member.
-    if (request.auth && sm.auth.enabled) this.checkPermission(request, { username: request.auth.username ?? '', revision: toNumber(request.auth.revision) });
-    if (AUTH_REQUESTS.has(request.request as string)) return { result: this.applyAuth(request, index) };
-    switch (request.request) {
-      case 'put':
-        return { result: sm.kv.put(putRequestFromPb(request.put)) };
-      case 'delete_range':
-        return { result: sm.kv.deleteRange(deleteRangeRequestFromPb(request.delete_range)) };
-      case 'txn':
-        return { result: sm.kv.txn(txnRequestFromPb(request.txn)) };
-      case 'compaction': {
-        const done = sm.store.compact(toNumber(request.compaction.revision));
-        return { result: {}, done };
-      }
-      case 'lease_grant':
-        return { result: sm.leaseGrant(toBigInt(request.lease_grant.ID), toNumber(request.lease_grant.TTL)) };
-      case 'lease_revoke': {
-        const id = toBigInt(request.lease_revoke.ID);
-        this.revoking.delete(id);
-        sm.leaseRevoke(id);
-        return { result: {} };
-      }
-      case 'update_member': {
-        const id = toUint64(request.update_member.id);
-        const existing = this.members.get(id);
-        if (!existing) throw Errors.memberNotFound();
-        this.members.set({ ...existing, peerUrls: request.update_member.peer_urls ?? [] });
-        this.updatePeers();
-        return { result: {} };
-      }
-      case 'alarm':
-        return { result: this.applyAlarm(request.alarm) };
-      case 'publish': {
-        const id = toUint64(request.publish.id);
-        const existing = this.members.get(id);
-        if (existing) this.members.set({ ...existing, name: request.publish.name, clientUrls: request.publish.client_urls ?? [] });
-        return { result: {} };
-      }
-      default:
-        return { result: {} };
-    }
-  }
-
-  private checkPermission(request: Pb, info: AuthInfo): void {
-    const auth = this.sm.auth;
-    const leaseKeys = (id: bigint): Uint8Array[] => this.sm.leaseKeys(id);
-    switch (request.request) {
-      case 'put':
-        return checkPut(auth, info, putRequestFromPb(request.put), leaseKeys);
-      case 'delete_range':
-        return checkDeleteRange(auth, info, deleteRangeRequestFromPb(request.delete_range));
-      case 'txn':
-        return checkTxn(auth, info, txnRequestFromPb(request.txn), leaseKeys);
-      case 'lease_revoke':
-        return checkLeaseRevoke(auth, info, toBigInt(request.lease_revoke.ID), leaseKeys);
-      default:
-        // Managing auth takes the root role.
-        if (AUTH_REQUESTS.has(request.request as string) && request.request !== 'authenticate') auth.checkAdmin(info);
-    }
-  }
-
-  private applyAuth(request: Pb, index: number): unknown {
-    const auth = this.sm.auth;
-    switch (request.request) {
-      case 'auth_enable':
-        auth.enable();
-        return {};
-      case 'auth_disable':
-        auth.disable();
-        this.simpleTokens?.clear();
-        return {};
-      case 'authenticate': {
-        const name: string = request.authenticate.name ?? '';
-        if (!auth.enabled) throw Errors.authNotEnabled();
-        const user = auth.user(name);
-        if (!user || user.noPassword) throw Errors.authFailed();
-        const token = `${request.authenticate.simple_token}.${index}`;
-        this.simpleTokens?.assign(token, name);
-        return { token };
-      }
-      case 'user_add': {
-        const r = request.user_add;
-        auth.userAdd(r.name ?? '', r.hashedPassword || undefined, r.options?.no_password === true);
-        return {};
-      }
-      case 'user_delete':
-        auth.userDelete(request.user_delete.name ?? '');
-        this.simpleTokens?.invalidateUser(request.user_delete.name ?? '');
-        return {};
-      case 'user_change_password':
-        auth.userChangePassword(request.user_change_password.name ?? '', request.user_change_password.hashedPassword ?? '');
-        this.simpleTokens?.invalidateUser(request.user_change_password.name ?? '');
-        return {};
-      case 'user_grant_role':
-        auth.userGrantRole(request.user_grant_role.user ?? '', request.user_grant_role.role ?? '');
-        return {};
-      case 'user_revoke_role':
-        auth.userRevokeRole(request.user_revoke_role.name ?? '', request.user_revoke_role.role ?? '');
-        return {};
-      case 'role_add':
-        auth.roleAdd(request.role_add.name ?? '');
-        return {};
-      case 'role_delete':
-        auth.roleDelete(request.role_delete.role ?? '');
-        return {};
-      case 'role_grant_permission': {
-        const perm = request.role_grant_permission.perm ?? {};
-        auth.roleGrantPermission(request.role_grant_permission.name ?? '', {
-          permType: (perm.permType ?? 0) as PermissionType,
-          key: bytesOf(perm.key),
-          rangeEnd: bytesOf(perm.range_end),
-        });
-        return {};
-      }
-      case 'role_revoke_permission': {
-        const r = request.role_revoke_permission;
-        auth.roleRevokePermission(r.role ?? '', bytesOf(r.key), bytesOf(r.range_end));
-        return {};
-      }
-      default:
-        return {};
-    }
-  }
-
-  /** etcd's Alarm: GET lists, ACTIVATE raises, DEACTIVATE clears (member 0 and NONE match all). */
-  private applyAlarm(request: Pb): Alarm[] {
-    const action = request.action ?? 0;
-    const memberId = toUint64(request.memberID);
-    const alarm = (request.alarm ?? 0) as AlarmType;
-    const sm = this.sm;
-    if (action === 0) return sm.alarms().filter((a) => (memberId === 0n || a.memberId === memberId) && (alarm === AlarmType.None || a.alarm === alarm));
-    if (action === 1) return sm.activateAlarm(memberId, alarm) ? [{ memberId, alarm }] : [];
-    return sm.deactivateAlarm(memberId, alarm) ? [{ memberId, alarm }] : [];
-  }
-
-  private autoCompact(compactor: AutoCompactor): void {
-    if (this.leader !== this.id) return;
-    const store = this.sm.store;
-    const target = compactor.decide(Date.now(), store.currentRevision, store.compactRevision);
-    if (target === undefined) return;
-    this.config.log('info', 'auto-compacting', { revision: target, mode: compactor.mode });
-    this.propose({ compaction: { revision: target } }).catch(() => undefined);
-  }
-
-  /** Raises NOSPACE once the backend outgrows --quota-backend-bytes, as etcd does. */
-  private async checkQuota(): Promise<void> {
-    if (this.sm.alarms().some((a) => a.memberId === this.id && a.alarm === AlarmType.NoSpace)) return;
-    const size = await this.dbSize().catch(() => 0);
-    if (size <= this.config.quotaBackendBytes) return;
-    this.config.log('warn', 'database space exceeded; raising the NOSPACE alarm', { quota: this.config.quotaBackendBytes });
-    await this.propose({ alarm: { action: 1, memberID: uint64(this.id), alarm: AlarmType.NoSpace } }).catch(() => undefined);
   }
 
   private applyConfChange(entry: Entry): void {
     const cc = decodeConfChange(entry.data);
-    const member = cc.context.length > 0 ? decodeMemberAttributes(cc.context) : undefined;
-    switch (cc.type) {
-      case ConfChangeType.AddNode:
-      case ConfChangeType.AddLearnerNode: {
-        const existing = this.members.get(cc.nodeId);
-        const isLearner = cc.type === ConfChangeType.AddLearnerNode;
-        if (existing) this.members.set({ ...existing, isLearner });
-        else if (member) this.members.set({ ...member, id: cc.nodeId, isLearner });
-        break;
-      }
-      case ConfChangeType.RemoveNode:
-        this.members.remove(cc.nodeId);
-        break;
-    }
+    this.applier.applyConfChange(cc, cc.context.length > 0 ? decodeMemberAttributes(cc.context) : undefined);
     this.node.applyConfChange(cc);
-    this.updatePeers();
-    const waiterAt = this.confChangeWaiters.findIndex((w) => w.nodeId === cc.nodeId && w.type === cc.type);
-    if (waiterAt >= 0) this.confChangeWaiters.splice(waiterAt, 1)[0]!.resolve();
+    this.waits.confChanges.trigger(confChangeKey(cc.nodeId, cc.type), undefined);
     if (cc.type === ConfChangeType.RemoveNode && cc.nodeId === this.id) {
       this.config.log('warn', 'this member was removed from the cluster; stopping');
       // A moment for the others to learn the removal committed before this member goes quiet.
@@ -821,68 +341,39 @@ export class EtcdServer {
     }
   }
 
-  private releaseReads(): void {
-    for (const [ctx, pending] of this.readsInFlight) {
-      if (pending.index === undefined) continue;
-      const index = pending.index;
-      this.readsInFlight.delete(ctx);
-      void this.waitApplied(index).then(() => pending.waiters.forEach((w) => w.resolve()));
-    }
-  }
-
   private async maybeSnapshot(): Promise<void> {
-    if (this.appliedIndex - this.snapshotIndex < this.config.snapshotCount) return;
+    if (this.appliedIndex - this.raftStorage.snapshotIndex < this.config.snapshotCount) return;
     const index = this.appliedIndex;
-    // The log below the snapshot is dropped only once the backend holds everything up to it.
-    await this.sm.backend.flushed();
-    const snapshot = this.storage.createSnapshot(index, this.node.status().confState, EMPTY_BYTES);
-    await this.snapshots.save(snapshot);
-    await this.logStore.recordSnapshot(snapshot.metadata);
-    this.snapshotIndex = index;
-    const compactTo = index - this.config.snapshotCatchUpEntries;
-    if (compactTo > this.storage.firstIndex()) {
-      this.storage.compact(compactTo);
-      await this.logStore.compact(compactTo);
-    }
+    await this.raftStorage.createSnapshot(index, this.node.status().confState, this.config.snapshotCatchUpEntries, this.sm.backend);
     this.config.log('info', 'saved snapshot', { index });
   }
 
-  private updatePeers(): void {
-    const peers = new Map<NodeId, readonly string[]>();
-    for (const [id, urls] of this.peerUrlsFromFlags) if (id !== this.id && !this.members.isRemoved(id)) peers.set(id, urls);
-    for (const member of this.members.list()) if (member.id !== this.id) peers.set(member.id, member.peerUrls);
-    this.transport.setPeers(peers);
+  // ---- stopping ----------------------------------------------------------------------------------------
+
+  private failLoop(err: unknown): void {
+    this.fatal('the raft loop failed; stopping the member', err);
   }
 
-  /** On the leader: revoke leases past their TTL through raft (each once at a time). */
-  private expireLeases(): void {
-    if (this.leader !== this.id) return;
-    for (const id of this.sm.lessor.expired(LEASE_REVOKES_PER_CHECK)) {
-      if (this.revoking.has(id)) continue;
-      this.revoking.add(id);
-      this.propose({ lease_revoke: { ID: id.toString() } }).catch(() => this.revoking.delete(id));
-    }
+  /**
+   * Stops the member for good: a write that did not reach the disk, or an entry it cannot apply, would
+   * make this member diverge from the others if it went on serving. A restart replays the raft log.
+   */
+  private fatal(msg: string, err: unknown): void {
+    if (this.fatalError !== undefined) return;
+    this.fatalError = err;
+    const cause = err instanceof Error && err.cause !== undefined ? { cause: String(err.cause) } : {};
+    this.config.log('fatal', msg, { error: err instanceof Error ? err.message : String(err), ...cause });
+    this.running = false;
+    this.leaderJobs.stop();
+    this.driver.stop();
+    this.rejectAllWaiters(Errors.stopped());
+    (this.config.onFatal ?? exitProcess)(err);
   }
 
-  /** Approximate size of the state backend on disk (etcd's dbSize). */
-  async dbSize(): Promise<number> {
-    let total = 0;
-    const dir = join(this.layout.snapDir, 'db');
-    for (const name of await readdir(dir)) {
-      // LevelDB removes old log and table files as it compacts: one listed a moment ago may be gone.
-      total += await stat(join(dir, name)).then(
-        (file) => file.size,
-        () => 0,
-      );
-    }
-    return total;
-  }
-
-  /** Checks a write before it is proposed, as etcd does (empty key, txn limits, duplicate keys). */
-  checkWrite(body: Pb): void {
-    if (body.put) checkPutRequest(putRequestFromPb(body.put));
-    if (body.delete_range) checkDeleteRangeRequest(deleteRangeRequestFromPb(body.delete_range));
-    if (body.txn) checkTxnRequest(txnRequestFromPb(body.txn), this.config.maxTxnOps);
+  /** Fails every caller still waiting on this member: proposals, reads, applied-index waits, conf changes. */
+  private rejectAllWaiters(err: unknown): void {
+    this.reads.rejectQueued(err);
+    this.waits.rejectAll(err);
   }
 
   /** Stops serving: hands leadership over first when leading, then closes the peer links and the disks. */
@@ -892,92 +383,27 @@ export class EtcdServer {
   }
 
   private async shutdown(): Promise<void> {
-    if (this.leader === this.id && this.members.list().filter((m) => !m.isLearner).length > 1) {
-      const target = this.members.list().find((m) => m.id !== this.id && !m.isLearner);
-      if (target) {
-        this.transferLeadership(target.id);
-        const deadline = Date.now() + this.config.electionTimeoutMs;
-        while (this.leader === this.id && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      }
+    const target = this.members.list().find((m) => m.id !== this.id && !m.isLearner);
+    if (this.leader === this.id && target) {
+      this.transferLeadership(target.id);
+      const deadline = Date.now() + this.config.electionTimeoutMs;
+      while (this.leader === this.id && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     }
     this.running = false;
-    for (const timer of this.timers) clearInterval(timer);
-    this.wake?.();
+    this.leaderJobs.stop();
+    this.driver.stop();
     await this.loopDone;
-    for (const waiter of this.waiters.values()) waiter.reject(Errors.stopped());
-    this.waiters.clear();
-    this.simpleTokens?.close();
+    this.rejectAllWaiters(Errors.stopped());
+    this.clientAuth.close();
     await this.transport.close();
     await this.sm.backend.close();
-    await this.logStore.close();
+    await this.raftStorage.close();
     for (const listener of this.stopListeners) listener();
   }
 }
 
-interface MemberJson {
-  id: string;
-  name: string;
-  peerURLs: string[];
-  clientURLs: string[];
-  isLearner: boolean;
-}
-
-function memberToJson(m: Member): MemberJson {
-  return { id: m.id.toString(16), name: m.name, peerURLs: [...m.peerUrls], clientURLs: [...m.clientUrls], isLearner: m.isLearner };
-}
-
-/** Asks the members named in --initial-cluster for the member list and finds this member in it by peer URL. */
-async function fetchClusterFromPeers(config: ServerConfig): Promise<{ id: bigint; clusterId: bigint; members: Member[] }> {
-  const own = new Set(config.initialAdvertisePeerUrls);
-  const peers = [...config.initialCluster.entries()].filter(([name]) => name !== config.name).flatMap(([, urls]) => urls);
-  for (const url of peers) {
-    try {
-      const response = await getFromPeer(`${url}/members`, {
-        tls: config.peerTls,
-        localAddress: config.listenPeerUrls[0] === undefined ? undefined : dialAddressFor(config.listenPeerUrls[0]),
-        timeoutMs: 2000,
-      });
-      if (response.status !== 200) throw new Error(`GET /members answered ${response.status}`);
-      const listed = JSON.parse(response.body) as MemberJson[];
-      const header = response.headers['x-etcd-cluster-id'];
-      const clusterId = BigInt(`0x${typeof header === 'string' ? header : '0'}`);
-      const members = listed.map((m) => ({ id: BigInt(`0x${m.id}`), name: m.name, peerUrls: m.peerURLs, clientUrls: m.clientURLs, isLearner: m.isLearner }));
-      const self = members.find((m) => m.peerUrls.some((u) => own.has(u)));
-      if (!self) throw new Error(`this member's peer URLs are not in the cluster's member list; was it added with "member add"?`);
-      return { id: self.id, clusterId, members };
-    } catch (err) {
-      if (err instanceof Error && err.message.includes('member add')) throw err;
-      config.log('warn', 'could not get the member list from a peer', { peer: url, error: String(err) });
-    }
-  }
-  throw new Error('could not get the cluster member list from any peer in --initial-cluster');
-}
-
-/** The entries that change the auth state (or, for authenticate, issue a token). */
-const AUTH_REQUESTS = new Set([
-  'auth_enable',
-  'auth_disable',
-  'authenticate',
-  'user_add',
-  'user_delete',
-  'user_change_password',
-  'user_grant_role',
-  'user_revoke_role',
-  'role_add',
-  'role_delete',
-  'role_grant_permission',
-  'role_revoke_permission',
-]);
-
-/** A decoded bytes field as a Uint8Array (protobufjs leaves an unset one as an empty array). */
-function bytesOf(value: Uint8Array | number[] | null | undefined): Uint8Array {
-  if (value instanceof Uint8Array) return value;
-  return value && value.length > 0 ? Uint8Array.from(value) : EMPTY_BYTES;
-}
-
-function hasWrites(txn: Pb): boolean {
-  const ops = [...(txn.success ?? []), ...(txn.failure ?? [])] as Pb[];
-  return ops.some((op) => op.request_put || op.request_delete_range || (op.request_txn && hasWrites(op.request_txn)));
+function exitProcess(): void {
+  process.exit(1);
 }
 
 function stepSafely(node: RawNode, m: Message): void {
@@ -987,9 +413,3 @@ function stepSafely(node: RawNode, m: Message): void {
     // A message the core refuses (e.g. a local type from a peer) is dropped, as a bad packet would be.
   }
 }
-
-function droppedError(err: unknown): unknown {
-  if (err instanceof ProposalDroppedError) return Errors.noLeader();
-  return err;
-}
-

@@ -2,7 +2,7 @@
 // in field 1, the body of POST /leases/internal between a follower and the leader.
 
 import protobuf from 'protobufjs';
-import { protoRoot } from './proto.js';
+import { protoRoot } from '../wire/proto.js';
 
 function wrapper(name: string, field: string, type: string): protobuf.Type {
   const wrapped = new protobuf.Type(name).add(new protobuf.Field(field, 1, type));

@@ -1,8 +1,8 @@
 // A member's attributes as bytes: the context of a membership entry.
 
-import { toUint64, uint64, type Pb } from './convert.js';
+import { toUint64, uint64, type Pb } from '../wire/convert.js';
 import type { Member } from './members.js';
-import { messageType } from './proto.js';
+import { messageType } from '../wire/proto.js';
 
 const MemberAttributes = messageType('bargepb.MemberAttributes');
 

@@ -53,13 +53,20 @@ export class MemberRegistry {
 
   static async load(backend: StateBackend): Promise<MemberRegistry> {
     const registry = new MemberRegistry(backend);
-    for await (const [key, value] of backend.scan(Bucket.Members)) {
+    await registry.reload();
+    return registry;
+  }
+
+  /** Replaces what this registry holds with the backend's member list (after a snapshot replaced the backend). */
+  async reload(): Promise<void> {
+    this.members.clear();
+    this.removed.clear();
+    for await (const [key, value] of this.backend.scan(Bucket.Members)) {
       const id = Buffer.from(key).readBigUInt64BE();
       const stored = JSON.parse(Buffer.from(value).toString('utf8')) as { removed?: boolean } & Omit<Member, 'id'>;
-      if (stored.removed) registry.removed.add(id);
-      else registry.members.set(id, { id, name: stored.name, peerUrls: stored.peerUrls, clientUrls: stored.clientUrls, isLearner: stored.isLearner });
+      if (stored.removed) this.removed.add(id);
+      else this.members.set(id, { id, name: stored.name, peerUrls: stored.peerUrls, clientUrls: stored.clientUrls, isLearner: stored.isLearner });
     }
-    return registry;
   }
 
   list(): Member[] {

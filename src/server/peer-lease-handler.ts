@@ -5,12 +5,12 @@
 // follower tells apart: 404 lease or member not found, 412 not promotable, anything else "try again".
 
 import { EtcdError, Errors } from '../etcd-errors.js';
-import { int64, toBigInt, type Pb } from './convert.js';
+import { int64, toBigInt, type Pb } from '../wire/convert.js';
 import type { EtcdServer } from './etcd-server.js';
 import { promoteLearner } from './learner-promotion.js';
 import { LeaseInternalRequest, LeaseInternalResponse } from './lease-internal-pb.js';
 import { textResponse, type PeerHttpResponse } from './peer-http.js';
-import { messageType } from './proto.js';
+import { messageType } from '../wire/proto.js';
 import type { PeerRequestHandler } from './transport.js';
 
 export const LEASE_PATH = '/leases';
@@ -53,7 +53,7 @@ export function peerLeaseHandler(server: EtcdServer, membersJson: () => string):
 async function caughtUp(server: EtcdServer): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), APPLY_WAIT_MS)));
-  const applied = server.waitApplied(server.raftCommitIndex).then(() => true as const);
+  const applied = server.waitApplied(server.raftStatus.commitIndex).then(() => true as const);
   const result = await Promise.race([applied, timedOut]);
   clearTimeout(timer);
   return result;
@@ -61,7 +61,7 @@ async function caughtUp(server: EtcdServer): Promise<boolean> {
 
 function keepAlive(server: EtcdServer, request: Pb): PeerHttpResponse {
   try {
-    const ttl = server.stateMachine.lessor.renew(toBigInt(request.ID));
+    const ttl = server.kv.leaseRenew(toBigInt(request.ID));
     return protobufResponse(KeepAliveResponse.encode({ ID: request.ID, TTL: ttl }).finish());
   } catch (err) {
     if (isError(err, Errors.leaseNotFound)) return textResponse(404, LEASE_NOT_FOUND);
@@ -70,7 +70,7 @@ function keepAlive(server: EtcdServer, request: Pb): PeerHttpResponse {
 }
 
 function timeToLive(server: EtcdServer, request: Pb): PeerHttpResponse {
-  const lease = server.stateMachine.lessor.timeToLive(toBigInt(request.ID));
+  const lease = server.kv.leaseTimeToLive(toBigInt(request.ID));
   if (!lease) return textResponse(404, LEASE_NOT_FOUND);
   const keys = request.keys === true ? lease.keys.map((k) => Buffer.from(k, 'latin1')) : [];
   const answer = { header: {}, ID: int64(toBigInt(request.ID)), TTL: lease.ttl, grantedTTL: lease.grantedTtl, keys };

@@ -2,8 +2,8 @@
 
 import protobuf from 'protobufjs';
 import type { Entry, EntryType, Message, MessageType } from '../raft/index.js';
-import { toNumber, toUint64, uint64, type Pb } from './convert.js';
-import { messageType } from './proto.js';
+import { toNumber, toUint64, uint64, type Pb } from '../wire/convert.js';
+import { messageType } from '../wire/proto.js';
 
 const RaftBatch = messageType('bargepb.RaftBatch');
 const RaftMessage = messageType('bargepb.RaftMessage');

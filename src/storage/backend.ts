@@ -6,6 +6,8 @@
 import { rename, rm } from 'node:fs/promises';
 import { Level } from 'level';
 import { pathExists } from './data-dir.js';
+import { BackendFailedError } from './errors.js';
+import { faults } from './fault-injection.js';
 
 /** One byte before every key names the layer that owns it. */
 export enum Bucket {
@@ -35,6 +37,8 @@ export class StateBackend {
   private staged: BackendOp[] = [];
   private writing: Promise<void> = Promise.resolve();
   private committedIndex: number;
+  /** The first failed write; every later write, flush and commit fails with it. */
+  private failure: BackendFailedError | undefined;
 
   private constructor(
     private db: Level<Uint8Array, Uint8Array>,
@@ -72,6 +76,7 @@ export class StateBackend {
    * commit. The promise settles when the batch holding this commit is written.
    */
   commit(consistentIndex: number): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     const ops = this.staged;
     this.staged = [];
     if (consistentIndex < this.committedIndex) {
@@ -84,12 +89,12 @@ export class StateBackend {
       return this.nextBatch.written;
     }
     const batch: { ops: BackendOp[]; written: Promise<void> } = { ops, written: Promise.resolve() };
-    batch.written = this.writing.then(() => {
+    batch.written = this.afterPrevious(() => {
       if (this.nextBatch === batch) this.nextBatch = undefined;
+      faults.check('backend-commit');
       return this.db.batch(batch.ops);
     });
     this.nextBatch = batch;
-    this.writing = batch.written.catch(() => undefined);
     return batch.written;
   }
 
@@ -101,15 +106,32 @@ export class StateBackend {
    * alone: for work that is idempotent and not tied to an entry (deleting compacted history).
    */
   write(ops: readonly BackendOp[]): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     this.nextBatch = undefined; // later commits go after these ops
-    const write = this.writing.then(() => this.db.batch([...ops]));
-    this.writing = write.catch(() => undefined);
-    return write;
+    return this.afterPrevious(() => this.db.batch([...ops]));
   }
 
-  /** Waits for every commit issued so far. */
+  /**
+   * Runs `write` once every earlier write is done, unless one of them failed. A failure is kept: the disk is
+   * then behind memory, and writing anything later would leave a gap nobody would replay.
+   */
+  private afterPrevious(write: () => Promise<void>): Promise<void> {
+    const done = this.writing.then(() => {
+      if (this.failure) throw this.failure;
+      return write();
+    });
+    this.writing = done.catch((err: unknown) => {
+      this.failure ??= err instanceof BackendFailedError ? err : new BackendFailedError(err);
+    });
+    return done.catch((err: unknown) => {
+      throw this.failure ?? err;
+    });
+  }
+
+  /** Waits for every commit issued so far; rejects if any write failed. */
   async flushed(): Promise<void> {
     await this.writing;
+    if (this.failure) throw this.failure;
   }
 
   async get(key: Uint8Array): Promise<Uint8Array | undefined> {
@@ -136,6 +158,7 @@ export class StateBackend {
   async replaceWith(records: AsyncIterable<[Uint8Array, Uint8Array]> | Iterable<[Uint8Array, Uint8Array]>): Promise<void> {
     await this.flushed();
     this.staged = [];
+    faults.check('snapshot-install');
     const fresh = `${this.path}.incoming`;
     await rm(fresh, { recursive: true, force: true });
     const next = new Level<Uint8Array, Uint8Array>(fresh, { keyEncoding: 'view', valueEncoding: 'view' });
@@ -169,8 +192,9 @@ export class StateBackend {
     this.committedIndex = raw === undefined ? 0 : decodeUint(raw);
   }
 
+  /** Closes the database once pending writes settle (a failed one is not reported again here). */
   async close(): Promise<void> {
-    await this.flushed();
+    await this.writing;
     await this.db.close();
   }
 }

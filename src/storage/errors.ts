@@ -70,3 +70,14 @@ export class LogStoreFailedError extends Error {
     this.name = 'LogStoreFailedError';
   }
 }
+
+/**
+ * A state backend batch failed: the backend on disk is behind what was applied in memory, so nothing may be
+ * written after it (the gap would be permanent) and the member must stop and replay its raft log.
+ */
+export class BackendFailedError extends Error {
+  constructor(cause: unknown) {
+    super('state backend failed to write a batch and must be reopened', { cause });
+    this.name = 'BackendFailedError';
+  }
+}

@@ -4,7 +4,7 @@ export type { DataDirLayout } from './data-dir.js';
 export { RaftLogStore } from './raft-log-store.js';
 export type { PersistedRaftState, RaftLogUpdate, SaveOptions, RaftLogStoreStats } from './raft-log-store.js';
 export type { LogBounds } from './codec.js';
-export { restoreMemoryStorage } from './restore.js';
+export { restoreMemoryStorage } from './memory-storage-from-log.js';
 export { SnapshotStore, DEFAULT_RETAINED_SNAPSHOTS } from './snap/snapshot-store.js';
 export type { SnapshotFile } from './snap/snapshot-store.js';
 export { snapshotFileFrames, receiveSnapshot, DEFAULT_SNAPSHOT_CHUNK_BYTES } from './snap/snapshot-stream.js';

@@ -1,5 +1,5 @@
 // Durable raft log on LevelDB. Raft reads its log synchronously from a MemoryStorage; this store mirrors
-// that log on disk and rebuilds it on open (see restore.ts), like etcd's WAL next to its MemoryStorage.
+// that log on disk and rebuilds it on open (see memory-storage-from-log.ts), like etcd's WAL next to its MemoryStorage.
 //
 // Keys:   'e' + index (8 bytes, big-endian, so keys sort by index) → Entry record
 //         'm' + name → HardState, SnapshotMetadata and LogBounds records
@@ -27,6 +27,7 @@ import {
 import type { LogBounds } from './codec.js';
 import type { DataDirLayout } from './data-dir.js';
 import { CorruptLogError, DataDirInUseError, LogStoreFailedError, LogStoreUsageError } from './errors.js';
+import { faults } from './fault-injection.js';
 
 const ENTRY_PREFIX = 0x65; // 'e'
 const META_PREFIX = 0x6d; // 'm'
@@ -99,6 +100,7 @@ interface WriteGroup {
   /** The bounds once this group is applied, for removing garbage after it. */
   bounds: LogBounds;
   highestPut: number;
+  hasHardState: boolean;
   readonly waiters: Waiter[];
 }
 
@@ -287,7 +289,7 @@ export class RaftLogStore {
       for (const entry of fresh) this.terms.push(entry.term);
     }
     if (snapshot !== undefined || fresh.length > 0) ops.push(this.boundsOp());
-    return this.enqueue(ops, options.sync, fresh.length > 0 ? lastIndex : 0);
+    return this.enqueue(ops, options.sync, fresh.length > 0 ? lastIndex : 0, update.hardState !== undefined);
   }
 
   /**
@@ -356,9 +358,10 @@ export class RaftLogStore {
     if (this.closed) throw new LogStoreUsageError('raft log store is closed');
   }
 
-  private enqueue(ops: WriteOp[], sync: boolean, highestPut: number): Promise<void> {
+  private enqueue(ops: WriteOp[], sync: boolean, highestPut: number, hasHardState = false): Promise<void> {
     this.counters.writes++;
-    const group = (this.queued ??= { ops: [], sync: false, bounds: this.bounds(), highestPut: 0, waiters: [] });
+    const group = (this.queued ??= { ops: [], sync: false, bounds: this.bounds(), highestPut: 0, hasHardState: false, waiters: [] });
+    group.hasHardState ||= hasHardState;
     for (const op of ops) group.ops.push(op); // not push(...ops): a large Ready would overflow the argument limit
     group.sync ||= sync;
     group.bounds = this.bounds();
@@ -376,6 +379,8 @@ export class RaftLogStore {
         continue;
       }
       try {
+        if (group.highestPut > 0) faults.check('raft-log-append');
+        if (group.hasHardState) faults.check('hard-state');
         await this.db.batch(group.ops, { sync: group.sync });
         this.counters.batches++;
         if (group.sync) this.counters.syncedBatches++;

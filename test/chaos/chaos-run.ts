@@ -5,7 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serviceDefinition } from '../../src/server/proto.js';
+import { serviceDefinition } from '../../src/wire/proto.js';
 import { SimRand } from '../sim/sim-rand.js';
 import { sleep } from '../support/wait.js';
 import { ChaosCluster, type ChaosMember } from './chaos-cluster.js';

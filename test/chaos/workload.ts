@@ -5,7 +5,7 @@
 
 import * as grpc from '@grpc/grpc-js';
 import type Long from 'long';
-import { serviceDefinition } from '../../src/server/proto.js';
+import { serviceDefinition } from '../../src/wire/proto.js';
 import type { KvInput, KvOutput, Operation } from '../support/linearizability.js';
 
 type Pb = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -8,6 +8,7 @@ import {
   decodeConfChange,
 } from '../../src/raft/index.js';
 import type { ConfState, Entry, HardState, Message, NodeId, Ready, ReadState, Snapshot } from '../../src/raft/index.js';
+import { RaftNodeDriver } from '../../src/server/raft-node-driver.js';
 import type { SimRand } from './sim-rand.js';
 
 /** One applied normal entry, as the state machine records it. */
@@ -76,6 +77,10 @@ export interface ReadyOutcome {
 
 export class SimNode {
   node: RawNode;
+  /** The production Ready loop, over this node's simulated disk and state machine (all synchronous). */
+  private driver: RaftNodeDriver;
+  /** What the Ready in progress sent, read states and applied. */
+  private step: { sent: Message[]; readStates: ReadState[]; applied: AppliedEntry[] } = { sent: [], readStates: [], applied: [] };
   private disk: Disk;
   sm: StateMachine = { entries: [], appliedIndex: 0 };
   /** Raises each time the node restarts, so stale snapshot reports can be told apart. */
@@ -99,6 +104,18 @@ export class SimNode {
     }
     this.disk = new Disk(log);
     this.node = this.newRawNode(log);
+    this.driver = this.newDriver();
+  }
+
+  private newDriver(): RaftNodeDriver {
+    return new RaftNodeDriver(this.node, {
+      send: (messages) => this.step.sent.push(...messages),
+      persistSnapshot: (snapshot) => this.disk.log.applySnapshot(snapshot),
+      persist: (rd) => this.persist(rd),
+      onReadStates: (readStates) => this.step.readStates.push(...readStates),
+      applySnapshot: (snapshot) => (this.sm = decodeStateMachine(snapshot.data)),
+      apply: (entries) => this.step.applied.push(...this.apply(entries)),
+    });
   }
 
   private newRawNode(storage: MemoryStorage): RawNode {
@@ -125,6 +142,7 @@ export class SimNode {
     // A crash between installing a snapshot in the log and in the state machine: load it now, as a server does at start.
     if (snap.metadata.index > this.sm.appliedIndex) this.sm = decodeStateMachine(snap.data);
     this.node = this.newRawNode(this.disk.log);
+    this.driver = this.newDriver();
     this.down = false;
     this.incarnation++;
   }
@@ -151,24 +169,17 @@ export class SimNode {
 
   /** Carries out one Ready per the contract; may crash between persisting and finishing when asked. */
   processReady(crashAfterPersist: boolean): ReadyOutcome | undefined {
-    if (this.down || !this.node.hasReady()) return undefined;
-    const rd: Ready = this.node.ready();
-    const sent: Message[] = [...rd.messages];
-    this.persist(rd);
-    if (crashAfterPersist) {
-      this.crash();
-      return { sent, readStates: [], applied: [], crashedMidway: true };
-    }
-    sent.push(...rd.persistedMessages);
-    if (rd.snapshot) this.sm = decodeStateMachine(rd.snapshot.data);
-    const applied = this.apply(rd.committedEntries);
-    this.node.advance(rd);
-    return { sent, readStates: [...rd.readStates], applied, crashedMidway: false };
+    if (this.down) return undefined;
+    this.step = { sent: [], readStates: [], applied: [] };
+    const outcome = this.driver.processReady(crashAfterPersist);
+    if (outcome instanceof Promise) throw new Error('the simulated disk is synchronous: the Ready must complete at once');
+    if (!outcome) return undefined;
+    if (outcome.crashedMidway) this.crash();
+    return { ...this.step, crashedMidway: outcome.crashedMidway };
   }
 
   private persist(rd: Ready): void {
     const log = this.disk.log;
-    if (rd.snapshot) log.applySnapshot(rd.snapshot);
     log.append(rd.entries);
     if (rd.hardState) log.setHardState(rd.hardState);
     if (rd.mustSync) this.disk.syncedHardState = log.initialState().hardState;

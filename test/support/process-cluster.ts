@@ -117,14 +117,15 @@ export class ProcessCluster {
     return this.members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
   }
 
-  spawn(member: ClusterMember, state: 'new' | 'existing' = 'new'): void {
+  /** Starts (or restarts) one member; `env` adds environment variables for its process alone. */
+  spawn(member: ClusterMember, state: 'new' | 'existing' = 'new', env: Readonly<Record<string, string>> = {}): void {
     const flags = [
       ...memberFlags(member, this.members, 'test-cluster', state),
       ...this.extraFlags,
       ...(this.options.memberFlags?.(member) ?? []),
     ];
     const command = this.implementation === 'barge' ? [process.execPath, BARGE_BIN] : ['etcd'];
-    const child = spawn(command[0]!, [...command.slice(1), ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(command[0]!, [...command.slice(1), ...flags], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
     child.stderr!.on('data', (chunk: Buffer) => (member.log += chunk.toString()));
     member.process = child;
   }

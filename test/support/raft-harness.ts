@@ -14,6 +14,7 @@ import {
   bootstrapEntries,
   decodeConfChange,
 } from '../../src/raft/index.js';
+import { RaftNodeDriver } from '../../src/server/raft-node-driver.js';
 import type {
   ConfChange,
   ConfState,
@@ -170,23 +171,29 @@ export class Harness {
   /** Carries out one Ready of `id` if it has one and returns it, for tests that look at what it held. */
   nextReady(id: NodeId): Ready | undefined {
     const n = this.get(id);
-    if (!n.node.hasReady()) return undefined;
-    const rd = n.node.ready();
-    if (rd.snapshot) {
-      n.storage.applySnapshot(rd.snapshot);
-      n.confState = rd.snapshot.metadata.confState;
-      n.applied.splice(0, n.applied.length, ...decodeAppliedState(rd.snapshot.data));
-    }
-    n.storage.append(rd.entries);
-    if (rd.hardState) n.storage.setHardState(rd.hardState);
-    this.enqueue([...rd.messages, ...rd.persistedMessages]);
-    for (const e of rd.committedEntries) {
-      if (e.type === EntryType.ConfChange) n.confState = n.node.applyConfChange(decodeConfChange(e.data));
-      else n.applied.push(e);
-    }
-    n.readStates.push(...rd.readStates);
-    n.node.advance(rd);
-    return rd;
+    // The server's own Ready loop, over this node's in-memory disk and state machine (all synchronous).
+    const driver = new RaftNodeDriver(n.node, {
+      send: (messages) => this.enqueue(messages),
+      persistSnapshot: (snapshot) => n.storage.applySnapshot(snapshot),
+      persist: (rd) => {
+        n.storage.append(rd.entries);
+        if (rd.hardState) n.storage.setHardState(rd.hardState);
+      },
+      onReadStates: (readStates) => n.readStates.push(...readStates),
+      applySnapshot: (snapshot) => {
+        n.confState = snapshot.metadata.confState;
+        n.applied.splice(0, n.applied.length, ...decodeAppliedState(snapshot.data));
+      },
+      apply: (entries) => {
+        for (const e of entries) {
+          if (e.type === EntryType.ConfChange) n.confState = n.node.applyConfChange(decodeConfChange(e.data));
+          else n.applied.push(e);
+        }
+      },
+    });
+    const outcome = driver.processReady();
+    if (outcome instanceof Promise) throw new Error('the harness disk is synchronous: the Ready must complete at once');
+    return outcome?.ready;
   }
 
   /** Processes every node's pending Readies without delivering anything. */

@@ -3,7 +3,7 @@
 
 import { Option, type Command } from 'commander';
 import { prefixEnd } from '../../mvcc/keys.js';
-import type { Pb } from '../../server/convert.js';
+import type { Pb } from '../../wire/convert.js';
 import { ExitCode, fail, RpcError } from './errors.js';
 import { readPasswordInteractive, scanWord } from './password-input.js';
 import { out } from './printers.js';

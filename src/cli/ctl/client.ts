@@ -5,7 +5,7 @@
 
 import type * as Grpc from '@grpc/grpc-js';
 import { channelFor, endpointAddress, loadGrpc, method, type ClientTls, type EtcdService as Service, type GrpcModule } from '../../client/etcd/channel.js';
-import type { Pb } from '../../server/convert.js';
+import type { Pb } from '../../wire/convert.js';
 import { CLIENT_ID, contextCanceled, CtlError, ExitCode, GrpcCode, RpcError, warnRetry, warnTokenRetry } from './errors.js';
 
 export { endpointAddress, type ClientTls };

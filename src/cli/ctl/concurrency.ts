@@ -4,7 +4,7 @@
 // (leads), and the others wait for every key created before theirs to be deleted.
 
 import { prefixEnd } from '../../mvcc/keys.js';
-import type { Pb } from '../../server/convert.js';
+import type { Pb } from '../../wire/convert.js';
 import type { CallOptions, EtcdClient } from './client.js';
 import { contextCanceled, CtlError } from './errors.js';
 import { hexId, int64Text } from './gofmt.js';

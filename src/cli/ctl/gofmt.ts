@@ -1,7 +1,7 @@
 // Text formats of the Go standard library that etcdctl's output is made of: %q quoting, encoding/json
 // strings, time.Duration's String, strconv's parse errors, and go-humanize's byte sizes.
 
-import type { Int64 } from '../../server/convert.js';
+import type { Int64 } from '../../wire/convert.js';
 
 /** Decodes one UTF-8 sequence at `i`: [code point, length], or [-1, 1] for an invalid byte. */
 function decodeRune(bytes: Uint8Array, i: number): [number, number] {

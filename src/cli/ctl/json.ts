@@ -2,7 +2,7 @@
 // every field, 64-bit integers print as numbers, bytes as base64; the client's own wrappers differ
 // (lease responses inline the header, watch responses use Go field names and keep zero values).
 
-import type { Pb } from '../../server/convert.js';
+import type { Pb } from '../../wire/convert.js';
 import { int64Text, jsonString } from './gofmt.js';
 
 type Field = readonly [string, string | undefined];

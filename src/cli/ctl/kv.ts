@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { prefixEnd } from '../../mvcc/keys.js';
-import type { Pb } from '../../server/convert.js';
+import type { Pb } from '../../wire/convert.js';
 import { ExitCode, fail } from './errors.js';
 import { parseGoInt } from './gofmt.js';
 import { out, SimpleDisplay } from './printers.js';

@@ -2,7 +2,7 @@
 // third of the TTL, as the Go client does, until the lease is gone).
 
 import type { Command } from 'commander';
-import type { Pb } from '../../server/convert.js';
+import type { Pb } from '../../wire/convert.js';
 import type { EtcdClient } from './client.js';
 import { CtlError, ExitCode, fail, RpcError } from './errors.js';
 import { leaseHex, parseGoInt } from './gofmt.js';

@@ -2,7 +2,7 @@
 // against the given endpoints or, with --cluster, every member's client URLs.
 
 import type { Command } from 'commander';
-import type { Pb } from '../../server/convert.js';
+import type { Pb } from '../../wire/convert.js';
 import type { EtcdClient } from './client.js';
 import { ExitCode, exitWith, fail, RpcError } from './errors.js';
 import { goDuration, int64Text, parseGoInt } from './gofmt.js';

@@ -2,7 +2,7 @@
 // environment a new member starts with, from a member list taken where the add was served.
 
 import type { Command } from 'commander';
-import type { Pb } from '../../server/convert.js';
+import type { Pb } from '../../wire/convert.js';
 import { ExitCode, fail } from './errors.js';
 import { goQuote, int64Text, parseGoInt } from './gofmt.js';
 import { out, SimpleDisplay } from './printers.js';

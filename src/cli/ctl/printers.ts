@@ -2,7 +2,7 @@
 // prints what etcdctl's does; a response a format cannot show fails as etcdctl's does (exit 4).
 
 import { prefixEnd } from '../../mvcc/keys.js';
-import type { Pb } from '../../server/convert.js';
+import type { Pb } from '../../wire/convert.js';
 import { ExitCode, fail, goPanic } from './errors.js';
 import { goQuote, hexId, humanBytes, int64Text, leaseHex } from './gofmt.js';
 import * as J from './json.js';

@@ -5,7 +5,7 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { Pb } from '../../server/convert.js';
+import type { Pb } from '../../wire/convert.js';
 import { ExitCode, fail } from './errors.js';
 import { humanBytes } from './gofmt.js';
 import { out } from './printers.js';
@@ -79,7 +79,7 @@ export function registerSnapshot(program: Command, ctl: Ctl): void {
     .option('--initial-cluster-token <token>', 'initial cluster token for the etcd cluster during restore bootstrap', 'etcd-cluster')
     .option('--initial-advertise-peer-urls <list>', "list of this member's peer URLs to advertise to the rest of the cluster", 'http://localhost:2380')
     .action(async (filename: string, options: { dataDir?: string; name: string; initialCluster?: string; initialClusterToken: string; initialAdvertisePeerUrls: string }) => {
-      const [{ parseInitialCluster }, { restoreSnapshot }] = await Promise.all([import('../flags.js'), import('../../server/restore.js')]);
+      const [{ parseInitialCluster }, { restoreSnapshot }] = await Promise.all([import('../flags.js'), import('../../server/data-dir-from-snapshot.js')]);
       const initialCluster = parseInitialCluster(options.initialCluster ?? `${options.name}=${options.initialAdvertisePeerUrls}`);
       const dataDir = options.dataDir ?? `${options.name}.etcd`;
       try {

@@ -3,7 +3,7 @@
 
 import { readSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import type { Pb } from '../../server/convert.js';
+import type { Pb } from '../../wire/convert.js';
 import { ExitCode, fail, goPanic } from './errors.js';
 import { goQuote, parseGoInt } from './gofmt.js';
 import { addDelOptions, addGetOptions, addPutOptions, delRequest, getRequest, putRequest, type DelOptions, type GetOptions, type PutOptions } from './kv.js';

@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { prefixEnd } from '../../mvcc/keys.js';
-import type { Pb } from '../../server/convert.js';
+import type { Pb } from '../../wire/convert.js';
 import type { EtcdClient } from './client.js';
 import { CtlError, ExitCode, fail } from './errors.js';
 import { runCommand } from './exec.js';

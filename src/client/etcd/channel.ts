@@ -3,7 +3,7 @@
 // (TLS from files or from an https:// scheme, fast reconnects).
 
 import type * as Grpc from '@grpc/grpc-js';
-import type { Pb } from '../../server/convert.js';
+import type { Pb } from '../../wire/convert.js';
 
 export type GrpcModule = typeof Grpc;
 export type EtcdService = 'KV' | 'Watch' | 'Lease' | 'Cluster' | 'Maintenance' | 'Auth';
@@ -15,7 +15,7 @@ let serviceDefinition: (name: string) => Grpc.ServiceDefinition;
 export async function loadGrpc(): Promise<GrpcModule> {
   if (grpc) return grpc;
   const loaded = await import('@grpc/grpc-js');
-  ({ serviceDefinition } = await import('../../server/proto.js'));
+  ({ serviceDefinition } = await import('../../wire/proto.js'));
   grpc = loaded;
   return loaded;
 }

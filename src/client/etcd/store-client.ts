@@ -2,7 +2,7 @@
 // Compact and LeaseGrant with typed results, moving to the next endpoint when one is unavailable.
 
 import type * as Grpc from '@grpc/grpc-js';
-import { toNumber, type Pb } from '../../server/convert.js';
+import { toNumber, type Pb } from '../../wire/convert.js';
 import { channelFor, loadGrpc, method, type ClientTls, type EtcdService, type GrpcModule } from './channel.js';
 
 export interface StoreClientConfig {

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBoltFile, type BoltFile } from '../../../src/storage/bbolt/reader.js';
 import type { BoltBucket } from '../../../src/storage/bbolt/page-layout.js';
-import { messageType } from '../../../src/server/proto.js';
-import type { Pb } from '../../../src/server/convert.js';
+import { messageType } from '../../../src/wire/proto.js';
+import type { Pb } from '../../../src/wire/convert.js';
 import { ProcessCluster } from '../../support/process-cluster.js';
 import { BIG_VALUE, TXN_KEYS, rootCtl, writeHistory, type History } from '../../support/etcd-history.js';
 

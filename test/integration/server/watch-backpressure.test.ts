@@ -4,7 +4,7 @@
 
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceDefinition } from '../../../src/server/proto.js';
+import { serviceDefinition } from '../../../src/wire/proto.js';
 import { ProcessCluster } from '../../support/process-cluster.js';
 
 type Pb = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -16,7 +16,7 @@ import type { DataDirLayout } from '../../../src/storage/data-dir.js';
 import { DataDirInUseError } from '../../../src/storage/errors.js';
 import { RaftLogStore } from '../../../src/storage/raft-log-store.js';
 import type { PersistedRaftState } from '../../../src/storage/raft-log-store.js';
-import { restoreMemoryStorage } from '../../../src/storage/restore.js';
+import { restoreMemoryStorage } from '../../../src/storage/memory-storage-from-log.js';
 import { describeStorage, makeTempDir, removeTempDir } from '../../unit/storage/fixtures.js';
 import { applyCrashOp, crashEntries } from './crash-ops.js';
 import type { CrashOp } from './crash-ops.js';

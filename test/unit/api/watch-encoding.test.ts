@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { encodeEventsResponse } from '../../../src/api/watch-encoding.js';
 import { EventType, type KeyValue, type MvccEvent } from '../../../src/mvcc/index.js';
-import { eventToPb, uint64 } from '../../../src/server/convert.js';
-import { messageType } from '../../../src/server/proto.js';
+import { eventToPb, uint64 } from '../../../src/wire/convert.js';
+import { messageType } from '../../../src/wire/proto.js';
 
 const WatchResponse = messageType('etcdserverpb.WatchResponse');
 const text = (s: string) => new TextEncoder().encode(s);

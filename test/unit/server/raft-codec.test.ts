@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EntryType, MessageType, type Message } from '../../../src/raft/index.js';
-import { uint64 } from '../../../src/server/convert.js';
+import { uint64 } from '../../../src/wire/convert.js';
 import { decodeRaftBatch, encodeRaftBatch, messageToPb } from '../../../src/server/raft-codec.js';
-import { messageType } from '../../../src/server/proto.js';
+import { messageType } from '../../../src/wire/proto.js';
 
 const RaftBatch = messageType('bargepb.RaftBatch');
 const id = fc.bigInt(0n, (1n << 64n) - 1n);

@@ -9,7 +9,7 @@ import type { ConfState, Entry, HardState, SnapshotMetadata } from '../../../src
 import { prepareDataDir } from '../../../src/storage/data-dir.js';
 import type { DataDirLayout } from '../../../src/storage/data-dir.js';
 import { RaftLogStore } from '../../../src/storage/raft-log-store.js';
-import { restoreMemoryStorage } from '../../../src/storage/restore.js';
+import { restoreMemoryStorage } from '../../../src/storage/memory-storage-from-log.js';
 import { SnapshotStore } from '../../../src/storage/snap/snapshot-store.js';
 import { entries, makeTempDir, removeTempDir } from './fixtures.js';
 

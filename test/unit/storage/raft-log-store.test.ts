@@ -9,7 +9,7 @@ import { prepareDataDir } from '../../../src/storage/data-dir.js';
 import type { DataDirLayout } from '../../../src/storage/data-dir.js';
 import { CorruptLogError, DataDirInUseError, LogStoreUsageError } from '../../../src/storage/errors.js';
 import { RaftLogStore, entryKey } from '../../../src/storage/raft-log-store.js';
-import { restoreMemoryStorage } from '../../../src/storage/restore.js';
+import { restoreMemoryStorage } from '../../../src/storage/memory-storage-from-log.js';
 import { describeStorage, entries, entry, makeTempDir, removeTempDir } from './fixtures.js';
 
 const confState: ConfState = { voters: [1n, 2n, 3n], learners: [] };

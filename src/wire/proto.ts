@@ -8,7 +8,7 @@ import type { ServiceDefinition } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 
 function findProtoDir(): string {
-  // From src/api (running from source) or dist/src/api (built): the nearest proto/ above this file.
+  // From src/wire (running from source) or dist/src/wire (built): the nearest proto/ above this file.
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let up = 0; up < 5; up++) {
     const candidate = join(dir, 'proto');

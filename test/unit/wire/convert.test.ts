@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import Long from 'long';
 import { describe, expect, it } from 'vitest';
-import { int64, toBigInt, toUint64, uint64 } from '../../../src/server/convert.js';
+import { int64, toBigInt, toUint64, uint64 } from '../../../src/wire/convert.js';
 import { RequestIdGenerator } from '../../../src/server/request-ids.js';
 
 const signed = fc.bigInt(-(1n << 63n), (1n << 63n) - 1n);

@@ -1,0 +1,88 @@
+// The periodic work a member does while it leads (etcd runs these only on the leader): revoking expired
+// leases through raft, raising NOSPACE once the backend outgrows its quota, and auto-compaction.
+
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Pb } from '../wire/convert.js';
+import { uint64 } from '../wire/convert.js';
+import { AlarmAction } from './internal-request.js';
+import { LEASE_CHECK_INTERVAL_MS, LEASE_REVOKES_PER_CHECK, QUOTA_CHECK_INTERVAL_MS, type ServerConfig } from './server-config.js';
+import { AlarmType, type StateMachine } from './state-machine.js';
+
+export interface LeaderJobsDeps {
+  readonly config: ServerConfig;
+  readonly memberId: bigint;
+  isLeader(): boolean;
+  stateMachine(): StateMachine;
+  propose(body: Pb): Promise<unknown>;
+  /** Where the state backend lives, for its size. */
+  readonly backendDir: string;
+}
+
+export class LeaderJobs {
+  private readonly timers: NodeJS.Timeout[] = [];
+  /** Leases whose revoke this leader proposed and that have not applied yet: each is proposed once at a time. */
+  private readonly revoking = new Set<bigint>();
+
+  constructor(private readonly deps: LeaderJobsDeps) {}
+
+  start(): void {
+    this.timers.push(setInterval(() => this.expireLeases(), LEASE_CHECK_INTERVAL_MS));
+    this.timers.push(setInterval(() => void this.checkQuota(), QUOTA_CHECK_INTERVAL_MS));
+    const compactor = this.deps.config.autoCompaction;
+    if (compactor) this.timers.push(setInterval(() => this.autoCompact(), compactor.intervalMs));
+  }
+
+  stop(): void {
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+  }
+
+  /** A lease revoke applied (whoever proposed it). */
+  leaseRevoked(id: bigint): void {
+    this.revoking.delete(id);
+  }
+
+  /** Approximate size of the state backend on disk (etcd's dbSize). */
+  async dbSize(): Promise<number> {
+    let total = 0;
+    const dir = this.deps.backendDir;
+    for (const name of await readdir(dir)) {
+      // LevelDB removes old log and table files as it compacts: one listed a moment ago may be gone.
+      total += await stat(join(dir, name)).then(
+        (file) => file.size,
+        () => 0,
+      );
+    }
+    return total;
+  }
+
+  /** Revokes leases past their TTL through raft. */
+  private expireLeases(): void {
+    if (!this.deps.isLeader()) return;
+    for (const id of this.deps.stateMachine().lessor.expired(LEASE_REVOKES_PER_CHECK)) {
+      if (this.revoking.has(id)) continue;
+      this.revoking.add(id);
+      this.deps.propose({ lease_revoke: { ID: id.toString() } }).catch(() => this.revoking.delete(id));
+    }
+  }
+
+  /** Raises NOSPACE once the backend outgrows --quota-backend-bytes, as etcd does. */
+  private async checkQuota(): Promise<void> {
+    const { config, memberId } = this.deps;
+    if (this.deps.stateMachine().alarms().some((a) => a.memberId === memberId && a.alarm === AlarmType.NoSpace)) return;
+    const size = await this.dbSize().catch(() => 0);
+    if (size <= config.quotaBackendBytes) return;
+    config.log('warn', 'database space exceeded; raising the NOSPACE alarm', { quota: config.quotaBackendBytes });
+    await this.deps.propose({ alarm: { action: AlarmAction.Activate, memberID: uint64(memberId), alarm: AlarmType.NoSpace } }).catch(() => undefined);
+  }
+
+  private autoCompact(): void {
+    const compactor = this.deps.config.autoCompaction;
+    if (!compactor || !this.deps.isLeader()) return;
+    const store = this.deps.stateMachine().store;
+    const target = compactor.decide(Date.now(), store.currentRevision, store.compactRevision);
+    if (target === undefined) return;
+    this.deps.config.log('info', 'auto-compacting', { revision: target, mode: compactor.mode });
+    this.deps.propose({ compaction: { revision: target } }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,80 @@
+// Startup (etcd's bootstrap): opens the data dir's raft log, snapshots and state backend, and decides who
+// this member is — restarting from its data dir, founding a new cluster from the flags, or joining a
+// running one it was added to — then builds the raft node over the log.
+
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { EMPTY_BYTES, RawNode, type MemoryStorage, type NodeId } from '../raft/index.js';
+import { StateBackend } from '../storage/backend.js';
+import { hasMemberState, prepareDataDir, type DataDirLayout } from '../storage/data-dir.js';
+import { RaftLogStore } from '../storage/raft-log-store.js';
+import { restoreMemoryStorage } from '../storage/memory-storage-from-log.js';
+import { SnapshotStore } from '../storage/snap/snapshot-store.js';
+import { foundersOf, loadIdentity, stageIdentity, writeFoundingEntries } from './bootstrap.js';
+import { fetchClusterFromPeers } from './cluster-join.js';
+import { MemberRegistry, type Member } from './members.js';
+import { electionTicks, minLeaseTtlSeconds, type ServerConfig } from './server-config.js';
+import { StateMachine } from './state-machine.js';
+
+export interface OpenedMember {
+  readonly id: NodeId;
+  readonly clusterId: bigint;
+  readonly layout: DataDirLayout;
+  readonly node: RawNode;
+  readonly memory: MemoryStorage;
+  readonly logStore: RaftLogStore;
+  readonly snapshots: SnapshotStore;
+  readonly stateMachine: StateMachine;
+  readonly members: MemberRegistry;
+}
+
+export function stateMachineOptions(config: ServerConfig): { now: () => number; minLeaseTtlSeconds: number } {
+  return { now: () => Date.now(), minLeaseTtlSeconds: minLeaseTtlSeconds(config) };
+}
+
+export async function openMember(config: ServerConfig): Promise<OpenedMember> {
+  const restarting = await hasMemberState(config.dataDir);
+  const layout = await prepareDataDir(config.dataDir);
+  const backend = await StateBackend.open(join(layout.snapDir, 'db'));
+  const { store: logStore, state } = await RaftLogStore.open(layout);
+  const snapshots = await SnapshotStore.open(layout.snapDir);
+  const memory = restoreMemoryStorage(state, EMPTY_BYTES);
+  let id: bigint;
+  let clusterId: bigint;
+  let joiningMembers: Member[] = [];
+  const identity = restarting ? await loadIdentity(backend) : undefined;
+  if (identity) {
+    // A data dir with a member in it: bootstrap flags are ignored, as etcd ignores them.
+    ({ memberId: id, clusterId } = identity);
+    config.log('info', 'restarting member from its data dir', { 'member-id': id.toString(16), 'applied-index': backend.consistentIndex });
+  } else {
+    const { founders, clusterId: newClusterId } = foundersOf(config.initialCluster, config.initialClusterToken);
+    const self = founders.find((m) => m.name === config.name);
+    if (!self) throw new Error(`couldn't find local name "${config.name}" in the initial cluster configuration`);
+    if (config.initialClusterState === 'existing') {
+      // Added with `member add`: the running members know the id they gave this member.
+      const joined = await fetchClusterFromPeers(config);
+      id = joined.id;
+      clusterId = joined.clusterId;
+      joiningMembers = joined.members;
+    } else {
+      id = self.id;
+      clusterId = newClusterId;
+      await writeFoundingEntries(logStore, founders, memory);
+    }
+    stageIdentity(backend, id, clusterId);
+    await backend.commit(backend.consistentIndex);
+  }
+  const stateMachine = await StateMachine.open(backend, stateMachineOptions(config));
+  const members = await MemberRegistry.load(backend);
+  for (const member of joiningMembers) members.set(member);
+  const node = new RawNode({
+    id,
+    storage: memory,
+    applied: Math.max(stateMachine.appliedIndex, memory.firstIndex() - 1),
+    electionTick: electionTicks(config),
+    heartbeatTick: 1,
+    rand: { intn: (n: number) => randomBytes(4).readUInt32BE() % n },
+  });
+  return { id, clusterId, layout, node, memory, logStore, snapshots, stateMachine, members };
+}

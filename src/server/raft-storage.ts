@@ -1,0 +1,70 @@
+// Raft's storage on this member (etcd's raftStorage next to its WAL and snapshotter): the in-memory log
+// raft reads from, the durable raft log it mirrors, and the snapshot store. Persisting a Ready, recording
+// a snapshot received from the leader, and taking one locally and trimming the log behind it.
+
+import { EMPTY_BYTES, type ConfState, type MemoryStorage, type Ready, type SnapshotMetadata } from '../raft/index.js';
+import { PackedCopies } from '../storage/packed-copies.js';
+import type { StateBackend } from '../storage/backend.js';
+import type { RaftLogStore } from '../storage/raft-log-store.js';
+import type { SnapshotStore } from '../storage/snap/snapshot-store.js';
+
+export class RaftStorage {
+  /**
+   * The in-memory log keeps up to --snapshot-count entries; their data arrive as views into proposal
+   * buffers and raft frames, so they are copied out, packed, rather than pin those whole buffers.
+   */
+  private readonly logCopies = new PackedCopies(1024 * 1024);
+
+  constructor(
+    readonly memory: MemoryStorage,
+    private readonly log: RaftLogStore,
+    private readonly snapshots: SnapshotStore,
+  ) {}
+
+  get snapshotIndex(): number {
+    return this.memory.snapshot().metadata.index;
+  }
+
+  /**
+   * Makes a Ready's entries and hard state durable, then hands them to raft's in-memory log. Only a new
+   * commit index need not be durable (a restarted member learns it again), so the promise does not wait
+   * for it; should that write fail, `onLateFailure` hears of it (the store then fails every later write).
+   */
+  async persist(rd: Ready, onLateFailure: (err: unknown) => void): Promise<void> {
+    if (rd.entries.length === 0 && !rd.hardState) return;
+    const saved = this.log.save({ entries: rd.entries, hardState: rd.hardState }, { sync: rd.mustSync });
+    if (rd.mustSync) await saved;
+    else saved.catch(onLateFailure);
+    this.memory.append(rd.entries.map((entry) => ({ ...entry, data: this.logCopies.copy(entry.data) })));
+    if (rd.hardState) this.memory.setHardState(rd.hardState);
+  }
+
+  /** Records a snapshot received from the leader (its state already installed): it replaces the whole log. */
+  async installSnapshot(metadata: SnapshotMetadata): Promise<void> {
+    const metadataOnly = { metadata, data: EMPTY_BYTES };
+    await this.snapshots.save(metadataOnly);
+    await this.log.save({ snapshot: metadata }, { sync: true });
+    this.memory.applySnapshot(metadataOnly);
+  }
+
+  /**
+   * Takes a snapshot at `index` and drops the log below it, keeping `catchUpEntries` for slightly slow
+   * followers. The state itself lives in `backend`: the log is cut only once the backend holds everything
+   * up to `index`, and a backend that failed to write rejects here, before anything is trimmed.
+   */
+  async createSnapshot(index: number, confState: ConfState, catchUpEntries: number, backend: StateBackend): Promise<void> {
+    await backend.flushed();
+    const snapshot = this.memory.createSnapshot(index, confState, EMPTY_BYTES);
+    await this.snapshots.save(snapshot);
+    await this.log.recordSnapshot(snapshot.metadata);
+    const compactTo = index - catchUpEntries;
+    if (compactTo > this.memory.firstIndex()) {
+      this.memory.compact(compactTo);
+      await this.log.compact(compactTo);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.log.close();
+  }
+}

@@ -1,0 +1,97 @@
+// Linearizable reads by ReadIndex, batched as etcd batches them: one round at a time, and the reads that
+// arrive meanwhile share the next (each round costs the leader a heartbeat to every follower, and a
+// follower a trip to the leader). A read resolves once this member applied the round's index.
+
+import { Errors } from '../etcd-errors.js';
+import { ProposalDroppedError, type RawNode, type ReadState } from '../raft/index.js';
+import type { WaitRegistry } from './wait-registry.js';
+
+interface Reader {
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+export interface ReadIndexDeps {
+  /** Names this member's rounds, so a context is never confused with another member's. */
+  readonly memberId: bigint;
+  readonly waits: WaitRegistry;
+  /** Runs `work` against the raft node in the Ready loop. */
+  enqueue(work: (node: RawNode) => void): void;
+  /** Whether a leader is known (a lost round then fails with "no leader" rather than a timeout). */
+  hasLeader(): boolean;
+  readonly timeoutMs: number;
+}
+
+/** A round superseded by a new leader: its readers go again in the next round. */
+const RETRY = Symbol('retry the read round');
+
+export class ReadIndexBatcher {
+  private queued: Reader[] = [];
+  private inFlight: string | undefined;
+  private sequence = 0;
+
+  constructor(private readonly deps: ReadIndexDeps) {}
+
+  /** Rounds started so far (for /metrics). */
+  get rounds(): number {
+    return this.sequence;
+  }
+
+  /** Resolves once this member has applied everything committed when the call was made. */
+  read(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ resolve, reject });
+      this.deps.enqueue((node) => this.issue(node));
+    });
+  }
+
+  /** The leader's answers to rounds (from a Ready). */
+  onReadStates(readStates: readonly ReadState[]): void {
+    for (const rs of readStates) this.deps.waits.readRounds.trigger(Buffer.from(rs.requestCtx).toString(), rs.index);
+  }
+
+  /** A new leader never answers the old one's rounds. */
+  onLeaderChange(): void {
+    if (this.inFlight !== undefined) this.deps.waits.readRounds.fail(this.inFlight, RETRY);
+  }
+
+  /** Shutdown: fails the reads not yet in a round (those in one fail with the registry). */
+  rejectQueued(err: unknown): void {
+    for (const reader of this.queued.splice(0)) reader.reject(err);
+  }
+
+  private issue(node: RawNode): void {
+    if (this.queued.length === 0 || this.inFlight !== undefined) return;
+    const readers = this.queued.splice(0);
+    const ctx = `${this.deps.memberId.toString(16)}-${++this.sequence}`;
+    try {
+      node.readIndex(Buffer.from(ctx));
+    } catch (err) {
+      for (const reader of readers) reader.reject(err instanceof ProposalDroppedError ? Errors.noLeader() : err);
+      return;
+    }
+    this.inFlight = ctx;
+    // A round that got lost (no leader) fails its reads rather than hang them.
+    const timeoutError = (): unknown => (this.deps.hasLeader() ? Errors.timeout() : Errors.noLeader());
+    this.deps.waits.readRounds.wait(ctx, this.deps.timeoutMs, timeoutError).then(
+      (index) => {
+        this.endRound(ctx);
+        this.deps.waits.appliedIndex.wait(index).then(
+          () => readers.forEach((r) => r.resolve()),
+          (err: unknown) => readers.forEach((r) => r.reject(err)),
+        );
+      },
+      (err: unknown) => {
+        if (err === RETRY) this.queued.unshift(...readers);
+        else readers.forEach((r) => r.reject(err));
+        this.endRound(ctx);
+      },
+    );
+  }
+
+  private endRound(ctx: string): void {
+    if (this.inFlight !== ctx) return;
+    this.inFlight = undefined;
+    if (this.queued.length > 0) this.deps.enqueue((node) => this.issue(node));
+  }
+}

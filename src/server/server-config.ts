@@ -1,0 +1,64 @@
+// What a member is started with (etcd's flags, parsed by the CLI or set by an embedder), and the server's
+// own fixed settings and the values derived from the flags, in one place.
+
+import type { TokenOptions } from '../auth/index.js';
+import type { AutoCompactor } from './auto-compactor.js';
+import type { TlsSettings } from './tls.js';
+
+export interface ServerConfig {
+  readonly name: string;
+  readonly dataDir: string;
+  readonly listenClientUrls: readonly string[];
+  readonly advertiseClientUrls: readonly string[];
+  readonly listenPeerUrls: readonly string[];
+  readonly initialAdvertisePeerUrls: readonly string[];
+  /** name → peer URLs */
+  readonly initialCluster: ReadonlyMap<string, readonly string[]>;
+  readonly initialClusterState: 'new' | 'existing';
+  readonly initialClusterToken: string;
+  readonly heartbeatIntervalMs: number;
+  readonly electionTimeoutMs: number;
+  readonly snapshotCount: number;
+  /** Entries kept in the log behind a snapshot, so a slightly slow follower catches up without one. */
+  readonly snapshotCatchUpEntries: number;
+  readonly maxTxnOps: number;
+  readonly maxRequestBytes: number;
+  readonly quotaBackendBytes: number;
+  /** TLS for https:// client URLs (--cert-file, --key-file, --trusted-ca-file, --client-cert-auth, --auto-tls). */
+  readonly clientTls?: TlsSettings;
+  /** TLS for https:// peer URLs (the same flags with --peer- in front). */
+  readonly peerTls?: TlsSettings;
+  /** --auth-token (with --auth-token-ttl); simple tokens living 300 s when not given. */
+  readonly authToken?: TokenOptions;
+  /** Leader-run auto-compaction; undefined when disabled (retention 0). */
+  readonly autoCompaction?: AutoCompactor;
+  readonly log: (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void;
+  /**
+   * Called once the member hit an error it cannot go on from (a disk write failed, an entry nobody
+   * understands), after the fatal log line. Exits the process with status 1 unless given, as etcd does.
+   */
+  readonly onFatal?: (err: unknown) => void;
+}
+
+export type LogLevel = 'info' | 'warn' | 'error' | 'fatal';
+
+/** How often the leader looks for expired leases, and how many it revokes per look. */
+export const LEASE_CHECK_INTERVAL_MS = 500;
+export const LEASE_REVOKES_PER_CHECK = 1000;
+/** How often the backend size is compared with --quota-backend-bytes. */
+export const QUOTA_CHECK_INTERVAL_MS = 1000;
+
+/** How long a proposal, read or membership change may wait before "request timed out" (etcd's ReqTimeout). */
+export function requestTimeoutMs(config: ServerConfig): number {
+  return 5000 + 2 * config.electionTimeoutMs;
+}
+
+/** The shortest lease TTL granted: 1.5 election timeouts, in seconds (etcd's minLeaseTTL). */
+export function minLeaseTtlSeconds(config: ServerConfig): number {
+  return Math.ceil((3 * config.electionTimeoutMs) / 2 / 1000);
+}
+
+/** Election timeout in heartbeat ticks (the node ticks once per heartbeat interval). */
+export function electionTicks(config: ServerConfig): number {
+  return Math.max(2, Math.round(config.electionTimeoutMs / config.heartbeatIntervalMs));
+}

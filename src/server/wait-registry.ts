@@ -1,0 +1,133 @@
+// Everyone waiting on the member, in one place (etcd's wait.Wait and its applied-index wait): proposals by
+// request id, membership changes, ReadIndex rounds by context, and callers waiting for an index to apply.
+// Every wait has a timeout or is tied to one that has, and shutdown rejects them all.
+
+import type { ConfChangeType, NodeId } from '../raft/index.js';
+
+interface Pending<V> {
+  resolve(value: V): void;
+  reject(err: unknown): void;
+}
+
+/** Callers keyed by an id, each resolved once by trigger(), failed by fail() or by its timeout. */
+export class KeyedWaits<K, V> {
+  private readonly pending = new Map<K, Pending<V>>();
+
+  /** Waits for `key`'s value; rejects with `timeoutError()` after `timeoutMs`. */
+  wait(key: K, timeoutMs: number, timeoutError: () => unknown): Promise<V> {
+    return new Promise<V>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(key);
+        reject(timeoutError());
+      }, timeoutMs);
+      timer.unref();
+      this.pending.set(key, {
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      });
+    });
+  }
+
+  /** Resolves the caller waiting on `key`; false when nobody is (another member proposed it, or it timed out). */
+  trigger(key: K, value: V): boolean {
+    const waiter = this.pending.get(key);
+    if (!waiter) return false;
+    this.pending.delete(key);
+    waiter.resolve(value);
+    return true;
+  }
+
+  fail(key: K, err: unknown): boolean {
+    const waiter = this.pending.get(key);
+    if (!waiter) return false;
+    this.pending.delete(key);
+    waiter.reject(err);
+    return true;
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  rejectAll(err: unknown): void {
+    const waiters = [...this.pending.values()];
+    this.pending.clear();
+    for (const waiter of waiters) waiter.reject(err);
+  }
+}
+
+/** Callers waiting until the member has applied a given index. */
+export class AppliedIndexWaits {
+  private waiters: { index: number; resolve(): void; reject(err: unknown): void }[] = [];
+  private applied: number;
+  private failure: unknown;
+
+  constructor(appliedIndex: number) {
+    this.applied = appliedIndex;
+  }
+
+  wait(index: number): Promise<void> {
+    if (this.applied >= index) return Promise.resolve();
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.waiters.push({ index, resolve, reject }));
+  }
+
+  /** The member applied everything up to `index`. */
+  advance(index: number): void {
+    this.applied = index;
+    if (this.waiters.length === 0) return;
+    const due = this.waiters.filter((w) => w.index <= index);
+    this.waiters = this.waiters.filter((w) => w.index > index);
+    for (const waiter of due) waiter.resolve();
+  }
+
+  /** Fails every waiter, and every later wait that is not already satisfied. */
+  rejectAll(err: unknown): void {
+    this.failure = err;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) waiter.reject(err);
+  }
+}
+
+/** A membership change is answered by the conf change entry that names the same node and type. */
+export function confChangeKey(nodeId: NodeId, type: ConfChangeType): string {
+  return `${type}/${nodeId.toString(16)}`;
+}
+
+/** What applying an entry produced, for the member that proposed it. */
+export interface ApplyOutcome {
+  readonly result: unknown;
+  /** The store revision once the entry applied (the response header's revision). */
+  readonly revision: number;
+  /** Settles when follow-up work the response must wait for is done (a physical compaction). */
+  readonly done?: Promise<void>;
+}
+
+export class WaitRegistry {
+  /** Client proposals by request id, answered when their entry applies here. */
+  readonly proposals = new KeyedWaits<bigint, ApplyOutcome>();
+  /** Membership changes by confChangeKey(), answered when the conf change applies here. */
+  readonly confChanges = new KeyedWaits<string, void>();
+  /** ReadIndex rounds by request context, answered with the read index. */
+  readonly readRounds = new KeyedWaits<string, number>();
+  readonly appliedIndex: AppliedIndexWaits;
+
+  constructor(appliedIndex: number) {
+    this.appliedIndex = new AppliedIndexWaits(appliedIndex);
+  }
+
+  /** Shutdown: nobody is left waiting. */
+  rejectAll(err: unknown): void {
+    this.proposals.rejectAll(err);
+    this.confChanges.rejectAll(err);
+    this.readRounds.rejectAll(err);
+    this.appliedIndex.rejectAll(err);
+  }
+}
