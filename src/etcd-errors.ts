@@ -102,3 +102,14 @@ const UNMAPPED_AUTH_TEXT: Record<string, string> = {
   'etcdserver: invalid auth token': 'auth: invalid auth token',
   'etcdserver: revision of auth store is old': 'auth: revision in header is old',
 };
+
+/** An error's text for a log line or a message: its message, or the value itself when it is not an Error. */
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return typeof err === 'string' ? err : JSON.stringify(err) ?? 'undefined';
+}
+
+/** `err` itself when it is an Error, else an Error carrying its text (rejections always carry an Error). */
+export function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(errorText(err));
+}

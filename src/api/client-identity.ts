@@ -25,7 +25,8 @@ export interface AuthContextCall {
 export function tokenOf(call: AuthContextCall): string | undefined {
   const value = call.metadata?.get('token')[0] ?? call.metadata?.get('authorization')[0];
   if (value === undefined) return undefined;
-  return Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** Who a call comes from, for the auth checks: its token's user, or its verified certificate's name. */

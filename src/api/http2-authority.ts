@@ -13,6 +13,7 @@
 // and its bytes pass through untouched, without being parsed further.
 
 import hpack, { type Decompressor } from 'hpack.js';
+import { errorText } from '../etcd-errors.js';
 
 /** The client connection preface (RFC 9113 §3.4). */
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -296,7 +297,7 @@ export class Http2AuthorityRewriter {
       headers.push(header);
     }
     if (this.decodeError !== undefined) {
-      throw new Http2StreamError(`malformed header block: ${this.decodeError instanceof Error ? this.decodeError.message : String(this.decodeError)}`);
+      throw new Http2StreamError(`malformed header block: ${errorText(this.decodeError)}`);
     }
     return headers;
   }

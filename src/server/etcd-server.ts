@@ -4,7 +4,7 @@
 // and the state it exposes. Each part lives in its own file; this one only connects them.
 
 import type { AuthInfo, AuthStore, JwtTokens } from '../auth/index.js';
-import { EtcdError, Errors } from '../etcd-errors.js';
+import { EtcdError, Errors, errorText, toError } from '../etcd-errors.js';
 import { checkDeleteRangeRequest, checkPutRequest, checkTxnRequest } from '../mvcc/index.js';
 import {
   ConfChangeType,
@@ -260,7 +260,7 @@ export class EtcdServer {
   private send(messages: readonly Message[]): void {
     this.transport.send(messages.filter((m) => m.type !== MessageType.Snap));
     for (const m of messages) {
-      if (m.type === MessageType.Snap) void this.dumps.withState(m, this.sm.backend, this.config.log).then((full) => this.transport.send([full]));
+      if (m.type === MessageType.Snap) this.dumps.withState(m, this.sm.backend, this.config.log).then((full) => this.transport.send([full]), (err: unknown) => this.fatal('failed to read the state backend for a snapshot; stopping the member', err));
     }
   }
 
@@ -337,7 +337,9 @@ export class EtcdServer {
     if (cc.type === ConfChangeType.RemoveNode && cc.nodeId === this.id) {
       this.config.log('warn', 'this member was removed from the cluster; stopping');
       // A moment for the others to learn the removal committed before this member goes quiet.
-      setTimeout(() => void this.stop(), 2 * this.config.electionTimeoutMs).unref();
+      setTimeout(() => {
+        this.stop().catch((err: unknown) => this.config.log('error', 'stopping after removal failed', { error: errorText(err) }));
+      }, 2 * this.config.electionTimeoutMs).unref();
     }
   }
 
@@ -361,8 +363,8 @@ export class EtcdServer {
   private fatal(msg: string, err: unknown): void {
     if (this.fatalError !== undefined) return;
     this.fatalError = err;
-    const cause = err instanceof Error && err.cause !== undefined ? { cause: String(err.cause) } : {};
-    this.config.log('fatal', msg, { error: err instanceof Error ? err.message : String(err), ...cause });
+    const cause = err instanceof Error && err.cause !== undefined ? { cause: errorText(err.cause) } : {};
+    this.config.log('fatal', msg, { error: errorText(err), ...cause });
     this.running = false;
     this.leaderJobs.stop();
     this.driver.stop();
@@ -371,7 +373,8 @@ export class EtcdServer {
   }
 
   /** Fails every caller still waiting on this member: proposals, reads, applied-index waits, conf changes. */
-  private rejectAllWaiters(err: unknown): void {
+  private rejectAllWaiters(reason: unknown): void {
+    const err = toError(reason);
     this.reads.rejectQueued(err);
     this.waits.rejectAll(err);
   }

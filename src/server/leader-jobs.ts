@@ -8,6 +8,7 @@ import { uint64 } from '../wire/convert.js';
 import { AlarmAction } from './internal-request.js';
 import { LEASE_CHECK_INTERVAL_MS, LEASE_REVOKES_PER_CHECK, QUOTA_CHECK_INTERVAL_MS, type ServerConfig } from './server-config.js';
 import { AlarmType, type StateMachine } from './state-machine.js';
+import { errorText } from '../etcd-errors.js';
 
 export interface LeaderJobsDeps {
   readonly config: ServerConfig;
@@ -28,7 +29,9 @@ export class LeaderJobs {
 
   start(): void {
     this.timers.push(setInterval(() => this.expireLeases(), LEASE_CHECK_INTERVAL_MS));
-    this.timers.push(setInterval(() => void this.checkQuota(), QUOTA_CHECK_INTERVAL_MS));
+    this.timers.push(setInterval(() => {
+      this.checkQuota().catch((err: unknown) => this.deps.config.log('warn', 'checking the backend quota failed', { error: errorText(err) }));
+    }, QUOTA_CHECK_INTERVAL_MS));
     const compactor = this.deps.config.autoCompaction;
     if (compactor) this.timers.push(setInterval(() => this.autoCompact(), compactor.intervalMs));
   }

@@ -2,7 +2,7 @@
 // configure): each gets a request id and a wait in the registry, answered when its entry applies here,
 // failed with "no leader" when the node drops it, or with "request timed out" when nothing answers.
 
-import { Errors } from '../etcd-errors.js';
+import { Errors, toError } from '../etcd-errors.js';
 import { ProposalDroppedError, type ConfChange, type RawNode } from '../raft/index.js';
 import type { Pb } from '../wire/convert.js';
 import { encodeInternalRequest } from './internal-request.js';
@@ -71,7 +71,7 @@ export class Proposer {
   }
 }
 
-function droppedError(err: unknown): unknown {
+function droppedError(err: unknown): Error {
   if (err instanceof ProposalDroppedError) return Errors.noLeader();
-  return err;
+  return toError(err);
 }

@@ -23,7 +23,7 @@ export interface ReadIndexDeps {
 }
 
 /** A round superseded by a new leader: its readers go again in the next round. */
-const RETRY = Symbol('retry the read round');
+const RETRY = new Error('retry the read round');
 
 export class ReadIndexBatcher {
   private queued: Reader[] = [];
@@ -72,7 +72,7 @@ export class ReadIndexBatcher {
     }
     this.inFlight = ctx;
     // A round that got lost (no leader) fails its reads rather than hang them.
-    const timeoutError = (): unknown => (this.deps.hasLeader() ? Errors.timeout() : Errors.noLeader());
+    const timeoutError = (): Error => (this.deps.hasLeader() ? Errors.timeout() : Errors.noLeader());
     this.deps.waits.readRounds.wait(ctx, this.deps.timeoutMs, timeoutError).then(
       (index) => {
         this.endRound(ctx);

@@ -13,6 +13,7 @@ import { MessageType } from '../raft/index.js';
 import { readPeerHttpRequest, textResponse, writePeerHttpResponse, type PeerHttpRequest, type PeerHttpResponse } from './peer-http.js';
 import { decodeRaftBatch, encodeRaftBatch } from './raft-codec.js';
 import { dialTlsOptions, isHttps, serverTlsOptions, type TlsSettings } from './tls.js';
+import { errorText } from '../etcd-errors.js';
 
 export { getFromPeer } from './peer-http.js';
 
@@ -227,7 +228,7 @@ export class PeerTransport {
     // The first bytes say what the connection carries: the member list, a snapshot, or raft frames.
     socket.once('data', (first: Buffer) => {
       const magic = first.subarray(0, 4).toString('latin1');
-      if (magic === 'GET ' || magic === 'POST') void this.answerHttp(socket, first);
+      if (magic === 'GET ' || magic === 'POST') this.answerHttp(socket, first).catch(() => socket.destroy());
       else if (magic === SNAPSHOT_MAGIC) this.receiveSnapshot(socket, first.subarray(4));
       else this.receiveFrames(socket, first);
     });
@@ -357,7 +358,7 @@ export class PeerTransport {
         reply = Buffer.concat([reply, chunk]);
         if (!sending && reply.length >= 8) {
           sending = true;
-          void this.streamSnapshotData(socket, data, Number(reply.readBigUInt64BE(0)));
+          this.streamSnapshotData(socket, data, Number(reply.readBigUInt64BE(0))).catch(() => socket.destroy());
         }
         if (reply.length > 8 && reply[8] === SNAPSHOT_RECEIVED) {
           ok = true;
@@ -390,7 +391,7 @@ export class PeerTransport {
     }
     let response: PeerHttpResponse;
     if (request.method === 'GET' && request.path === '/members') response = { status: 200, contentType: 'application/json', body: this.events.membersJson() };
-    else if (this.requestHandler) response = await this.requestHandler(request).catch((err: unknown) => textResponse(500, err instanceof Error ? err.message : String(err)));
+    else if (this.requestHandler) response = await this.requestHandler(request).catch((err: unknown) => textResponse(500, errorText(err)));
     else response = textResponse(404, '404 page not found');
     writePeerHttpResponse(socket, response, this.clusterId);
   }

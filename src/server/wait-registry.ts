@@ -6,7 +6,7 @@ import type { ConfChangeType, NodeId } from '../raft/index.js';
 
 interface Pending<V> {
   resolve(value: V): void;
-  reject(err: unknown): void;
+  reject(err: Error): void;
 }
 
 /** Callers keyed by an id, each resolved once by trigger(), failed by fail() or by its timeout. */
@@ -14,7 +14,7 @@ export class KeyedWaits<K, V> {
   private readonly pending = new Map<K, Pending<V>>();
 
   /** Waits for `key`'s value; rejects with `timeoutError()` after `timeoutMs`. */
-  wait(key: K, timeoutMs: number, timeoutError: () => unknown): Promise<V> {
+  wait(key: K, timeoutMs: number, timeoutError: () => Error): Promise<V> {
     return new Promise<V>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(key);
@@ -43,7 +43,7 @@ export class KeyedWaits<K, V> {
     return true;
   }
 
-  fail(key: K, err: unknown): boolean {
+  fail(key: K, err: Error): boolean {
     const waiter = this.pending.get(key);
     if (!waiter) return false;
     this.pending.delete(key);
@@ -55,7 +55,7 @@ export class KeyedWaits<K, V> {
     return this.pending.size;
   }
 
-  rejectAll(err: unknown): void {
+  rejectAll(err: Error): void {
     const waiters = [...this.pending.values()];
     this.pending.clear();
     for (const waiter of waiters) waiter.reject(err);
@@ -64,9 +64,9 @@ export class KeyedWaits<K, V> {
 
 /** Callers waiting until the member has applied a given index. */
 export class AppliedIndexWaits {
-  private waiters: { index: number; resolve(): void; reject(err: unknown): void }[] = [];
+  private waiters: { index: number; resolve(): void; reject(err: Error): void }[] = [];
   private applied: number;
-  private failure: unknown;
+  private failure: Error | undefined;
 
   constructor(appliedIndex: number) {
     this.applied = appliedIndex;
@@ -88,7 +88,7 @@ export class AppliedIndexWaits {
   }
 
   /** Fails every waiter, and every later wait that is not already satisfied. */
-  rejectAll(err: unknown): void {
+  rejectAll(err: Error): void {
     this.failure = err;
     const waiters = this.waiters;
     this.waiters = [];
@@ -124,7 +124,7 @@ export class WaitRegistry {
   }
 
   /** Shutdown: nobody is left waiting. */
-  rejectAll(err: unknown): void {
+  rejectAll(err: Error): void {
     this.proposals.rejectAll(err);
     this.confChanges.rejectAll(err);
     this.readRounds.rejectAll(err);
