@@ -3,10 +3,20 @@
 
 import { Errors } from '../etcd-errors.js';
 import { ConfChangeType, type NodeId } from '../raft/index.js';
-import type { EtcdServer } from './etcd-server.js';
+import type { ConfChange } from '../raft/index.js';
 import { encodeMemberAttributes } from './member-codec.js';
+import type { MemberRegistry } from './members.js';
 
-export async function promoteLearner(server: EtcdServer, id: NodeId): Promise<void> {
+/** What promoting needs of the member that decides (the server, without importing it). */
+export interface PromotingMember {
+  readonly id: NodeId;
+  readonly leaderId: NodeId;
+  readonly members: MemberRegistry;
+  learnerReady(id: NodeId): boolean;
+  proposeConfChange(cc: ConfChange): Promise<void>;
+}
+
+export async function promoteLearner(server: PromotingMember, id: NodeId): Promise<void> {
   if (server.leaderId !== server.id) throw Errors.notLeader();
   const member = server.members.get(id);
   if (!member) throw Errors.memberNotFound();

@@ -6,8 +6,8 @@
 
 import { EtcdError, Errors } from '../etcd-errors.js';
 import { int64, toBigInt, type Pb } from '../wire/convert.js';
-import type { EtcdServer } from './etcd-server.js';
-import { promoteLearner } from './learner-promotion.js';
+import type { KvFacade } from './kv-facade.js';
+import { promoteLearner, type PromotingMember } from './learner-promotion.js';
 import { LeaseInternalRequest, LeaseInternalResponse } from './lease-internal-pb.js';
 import { textResponse, type PeerHttpResponse } from './peer-http.js';
 import { messageType } from '../wire/proto.js';
@@ -30,7 +30,14 @@ const NOT_PRIMARY = 'not a primary lessor';
 const MEMBER_ID_NOT_FOUND = 'membership: ID not found';
 export const MEMBER_NOT_LEARNER = 'membership: can only promote a learner member';
 
-export function peerLeaseHandler(server: EtcdServer, membersJson: () => string): PeerRequestHandler {
+/** What the handler needs of the leader (the server, without importing it). */
+export interface LeaseRelayLeader extends PromotingMember {
+  readonly kv: KvFacade;
+  readonly raftStatus: { readonly commitIndex: number };
+  waitApplied(index: number): Promise<void>;
+}
+
+export function peerLeaseHandler(server: LeaseRelayLeader, membersJson: () => string): PeerRequestHandler {
   return async (request) => {
     const isLease = request.path === LEASE_PATH || request.path === LEASE_INTERNAL_PATH;
     if (!isLease && !request.path.startsWith(PROMOTE_PATH)) return textResponse(404, '404 page not found');
@@ -50,7 +57,7 @@ export function peerLeaseHandler(server: EtcdServer, membersJson: () => string):
 }
 
 /** Whether this member applied everything committed when the call came, within APPLY_WAIT_MS. */
-async function caughtUp(server: EtcdServer): Promise<boolean> {
+async function caughtUp(server: LeaseRelayLeader): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), APPLY_WAIT_MS)));
   const applied = server.waitApplied(server.raftStatus.commitIndex).then(() => true as const);
@@ -59,7 +66,7 @@ async function caughtUp(server: EtcdServer): Promise<boolean> {
   return result;
 }
 
-function keepAlive(server: EtcdServer, request: Pb): PeerHttpResponse {
+function keepAlive(server: LeaseRelayLeader, request: Pb): PeerHttpResponse {
   try {
     const ttl = server.kv.leaseRenew(toBigInt(request.ID));
     return protobufResponse(KeepAliveResponse.encode({ ID: request.ID, TTL: ttl }).finish());
@@ -69,7 +76,7 @@ function keepAlive(server: EtcdServer, request: Pb): PeerHttpResponse {
   }
 }
 
-function timeToLive(server: EtcdServer, request: Pb): PeerHttpResponse {
+function timeToLive(server: LeaseRelayLeader, request: Pb): PeerHttpResponse {
   const lease = server.kv.leaseTimeToLive(toBigInt(request.ID));
   if (!lease) return textResponse(404, LEASE_NOT_FOUND);
   const keys = request.keys === true ? lease.keys.map((k) => Buffer.from(k, 'latin1')) : [];
@@ -81,7 +88,7 @@ function protobufResponse(body: Uint8Array): PeerHttpResponse {
   return { status: 200, contentType: PROTOBUF_CONTENT_TYPE, body };
 }
 
-async function promote(server: EtcdServer, idText: string, membersJson: () => string): Promise<PeerHttpResponse> {
+async function promote(server: LeaseRelayLeader, idText: string, membersJson: () => string): Promise<PeerHttpResponse> {
   if (!/^\d+$/.test(idText)) return textResponse(404, `member ${idText} not found in cluster`);
   try {
     await promoteLearner(server, BigInt(idText));

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createSecureContext, type ConnectionOptions, type TlsOptions } from 'node:tls';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { selfSignedFiles } from './certificates.js';
+import { selfSignedFiles } from '../pki/certificates.js';
 
 export type TlsSide = 'client' | 'peer';
 

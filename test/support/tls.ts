@@ -3,7 +3,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCertificateAuthority, issueCertificate, type CertificatePem } from '../../src/server/certificates.js';
+import { createCertificateAuthority, issueCertificate, type CertificatePem } from '../../src/pki/certificates.js';
 
 export interface CertFiles {
   readonly cert: string;

@@ -22,7 +22,10 @@ const LAYERS: readonly (readonly Unit[])[] = [
   [
     { name: 'mvcc', paths: ['mvcc/'] },
     { name: 'lease', paths: ['lease/'] },
+    { name: 'pki', paths: ['pki/'] },
   ],
+  // etcd's database file maps Barge's records, so it sits above the state machine's codecs.
+  [{ name: 'snapshot format', paths: ['storage/etcd-db/', 'storage/snapshot-file.ts'] }],
   // The gRPC API's messages and their conversions, for both ends of it.
   [{ name: 'wire', paths: ['wire/'] }],
   [{ name: 'auth', paths: ['auth/'] }],
@@ -42,28 +45,12 @@ const LAYERS: readonly (readonly Unit[])[] = [
 // `snapshot restore` builds a member's data dir offline (etcdctl 3.4 carries etcd's server code for it
 // too), so its place is beside the programs rather than in the client.
 const KNOWN_VIOLATIONS: readonly string[] = [
-  'auth/store.ts -> server/proto.ts',
-  'cli/ctl/auth.ts -> server/convert.ts',
-  'cli/ctl/client.ts -> server/convert.ts',
-  'cli/ctl/client.ts -> server/proto.ts',
-  'cli/ctl/concurrency.ts -> server/convert.ts',
-  'cli/ctl/gofmt.ts -> server/convert.ts',
-  'cli/ctl/json.ts -> server/convert.ts',
-  'cli/ctl/kv.ts -> server/convert.ts',
-  'cli/ctl/lease.ts -> server/convert.ts',
-  'cli/ctl/maintenance.ts -> server/convert.ts',
-  'cli/ctl/member.ts -> server/convert.ts',
-  'cli/ctl/printers.ts -> server/convert.ts',
   'cli/ctl/snapshot.ts -> cli/flags.ts',
-  'cli/ctl/snapshot.ts -> server/convert.ts',
-  'cli/ctl/snapshot.ts -> server/restore.ts',
-  'cli/ctl/txn.ts -> server/convert.ts',
-  'cli/ctl/watch.ts -> server/convert.ts',
+  'cli/ctl/snapshot.ts -> server/data-dir-from-snapshot.ts',
 ];
 
 // Cycles today (type-only ones); like the list above, it must only shrink.
 const KNOWN_CYCLES: readonly string[] = [
-  'api/grpc-server.ts -> api/http-gateway.ts -> api/grpc-server.ts',
   'lease/expiry-queue.ts -> lease/lessor.ts -> lease/expiry-queue.ts',
 ];
 

@@ -4,7 +4,7 @@
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createCertificateAuthority, issueCertificate } from '../../server/certificates.js';
+import { createCertificateAuthority, issueCertificate } from '../../pki/certificates.js';
 import { pathExists } from '../../storage/data-dir.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 

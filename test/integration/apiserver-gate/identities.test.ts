@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCertificateAuthority, issueCertificate } from '../../../src/server/certificates.js';
+import { createCertificateAuthority, issueCertificate } from '../../../src/pki/certificates.js';
 import type { ProcessCluster } from '../../support/process-cluster.js';
 import { ApiserverProcess, prepareBargeBinary, startCluster, type KubectlResult } from '../apiserver/apiserver-process.js';
 
