@@ -13,6 +13,7 @@ import type { ApiContext } from '../context.js';
 import type { ResourceRequest } from '../http/request-info.js';
 import { forbiddenError, nonResourceAttributes, resourceAttributes, type Attributes } from './attributes.js';
 import { UnionAuthorizer } from './authorizers.js';
+import { escalationCheck } from './escalation-check.js';
 import { reconcileBootstrapPolicy } from './bootstrap-policy.js';
 import type { GateOptions } from './gate-options.js';
 import { RbacAuthorizer } from './rbac-authorizer.js';
@@ -70,6 +71,7 @@ export class RequestGate {
       rbac = new RbacAuthorizer(await CachedRbacObjects.start(ctx));
     }
     const authorizer = new UnionAuthorizer(options.authorizationModes, rbac);
+    if (rbac) ctx.admission?.append(escalationCheck(authorizer, rbac));
     const reviews: ReviewContext = { authorizer, ...(rbac ? { rbac } : {}), ...(serviceAccounts ? { serviceAccounts } : {}), serviceAccountUid: (ns, name) => uidOf(ns, 'serviceaccounts', name), now: ctx.now };
     return new RequestGate(authenticator, authorizer, reviews, { requestCert: clientCa !== undefined, rejectUnauthorized: false, ...(clientCa ? { ca: clientCa } : {}) });
   }
