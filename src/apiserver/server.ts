@@ -24,6 +24,7 @@ import { EventLeases } from './storage/event-leases.js';
 import { CacherPool } from './watch/cacher-pool.js';
 import { DEFAULT_GATE_OPTIONS } from './authz/gate-options.js';
 import { RequestGate } from './authz/request-gate.js';
+import { admissionChain } from './admission/admission-plugins.js';
 
 export interface RunningApiserver {
   /** https://host:port */
@@ -91,6 +92,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
     checkSchema: (obj, schemaName) => checkAgainstSchema(obj, schemaName, components),
     options,
     now: () => new Date(),
+    admission: admissionChain(options.gate?.admissionPlugins ?? []),
   };
   await untilStoreAnswers(() => createSystemNamespaces(ctx), options);
   await new CrdEstablishing(ctx).start();

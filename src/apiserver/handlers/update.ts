@@ -5,6 +5,7 @@
 
 import { badRequest, conflict, notFound } from '../errors/status.js';
 import { decodeObjectBody, mediaType, readBody } from '../http/request-body.js';
+import { admitToChain } from '../admission/admission-request.js';
 import { admit, fieldValidationParam } from '../registry/admission.js';
 import { recordUpdate } from '../registry/field-managers.js';
 import { prepareStatusUpdate, prepareUpdate } from '../registry/object-meta.js';
@@ -39,6 +40,7 @@ async function nextState(scope: Scope, current: KubeObject, mutate: Mutation, wa
     prepareUpdate(spec, next, current);
   }
   warnings.splice(0, warnings.length, ...admit(scope.ctx.checkSchema, spec, next, current, fieldValidationParam(scope.query.get('fieldValidation'))));
+  await admitToChain(scope, next, current);
   return trackFields ? recordUpdate(trackInput(scope), current, next) : next;
 }
 
