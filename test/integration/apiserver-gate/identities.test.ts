@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, issueCertificate } from '../../../src/server/certificates.js';
 import type { ProcessCluster } from '../../support/process-cluster.js';
+import { until } from '../../support/wait.js';
 import { ApiserverProcess, prepareBargeBinary, startCluster, type KubectlResult } from '../apiserver/apiserver-process.js';
 
 const ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -68,13 +69,15 @@ describe('identities and access through the gate', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('the admin certificate is kubernetes-admin in system:masters and may do anything', () => {
+  it('the admin certificate is kubernetes-admin in system:masters and may do anything', async () => {
     const whoami = admin(['auth', 'whoami']);
     expect(whoami).toMatch(/^Username\s+kubernetes-admin$/m);
     expect(whoami).toMatch(/^Groups\s+\[system:masters system:authenticated\]$/m);
     expect(admin(['auth', 'can-i', 'delete', 'nodes'])).toBe('yes\n');
     expect(admin(['get', 'clusterrole', 'view', '-o', 'jsonpath={.metadata.labels}'])).toContain('"kubernetes.io/bootstrapping":"rbac-defaults"');
     expect(admin(['create', '-f', '-'], roleBinding('alice-view', 'view', { kind: 'User', name: 'alice' }))).toBe('rolebinding.rbac.authorization.k8s.io/alice-view created\n');
+    // The authorizer reads bindings from the watch cache: wait until it has this one.
+    await until('alice is bound', () => alice(['auth', 'can-i', 'get', 'pods', '-n', 'team']).stdout === 'yes\n', { pollMs: 100 });
   });
 
   it('a token-file user bound to view may read in its namespace and nothing more; can-i agrees', () => {
@@ -125,12 +128,13 @@ describe('identities and access through the gate', () => {
     });
   });
 
-  it('a ServiceAccount token from kubectl create token acts as the account until the account is deleted', () => {
+  it('a ServiceAccount token from kubectl create token acts as the account until the account is deleted', async () => {
     admin(['create', '-f', '-'], 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: bot, namespace: team}\n');
     admin(['create', '-f', '-'], roleBinding('bot-edit', 'edit', { kind: 'ServiceAccount', name: 'bot', namespace: 'team' }));
     const token = admin(['create', 'token', 'bot', '-n', 'team', '--duration=1h']).trim();
     expect(token.split('.')).toHaveLength(3);
     const bot = (args: string[]) => as(['--token', token], args);
+    await until('bot is bound', () => bot(['auth', 'can-i', 'get', 'pods', '-n', 'team']).stdout === 'yes\n', { pollMs: 100 });
     const whoami = bot(['auth', 'whoami']).stdout;
     expect(whoami).toMatch(/^Username\s+system:serviceaccount:team:bot$/m);
     expect(whoami).toMatch(/^Groups\s+\[system:serviceaccounts system:serviceaccounts:team system:authenticated\]$/m);
