@@ -14,6 +14,9 @@ export interface GateOptions {
   readonly anonymousAuth: boolean;
   readonly authorizationModes: readonly AuthorizationMode[];
   readonly admissionPlugins: readonly string[];
+  /** Audit events go to this file, as the policy file says (both needed, as for kube-apiserver). */
+  readonly auditLogPath?: string;
+  readonly auditPolicyFile?: string;
 }
 
 /** kube-apiserver's defaults: anonymous requests allowed, every request authorized (AlwaysAllow). */
@@ -33,6 +36,8 @@ export function gateFlags(): Option[] {
     flag('api-audiences', 'audiences the API accepts in ServiceAccount tokens (default: the first issuer)'),
     flag('anonymous-auth', 'serve requests with no credentials as system:anonymous', 'true'),
     flag('enable-admission-plugins', 'admission plugins to run (comma separated; run in kube-apiserver\'s order): NamespaceLifecycle, LimitRanger, ServiceAccount, DefaultTolerationSeconds, ResourceQuota'),
+    flag('audit-log-path', 'the file audit events are appended to, one JSON event a line'),
+    flag('audit-policy-file', 'the audit policy (audit.k8s.io/v1 Policy) deciding which requests are logged at which level'),
     flag('authorization-mode', 'comma separated authorization plugins, in order: AlwaysAllow, AlwaysDeny, RBAC', 'AlwaysAllow'),
   ];
 }
@@ -61,5 +66,7 @@ export function parseGateFlags(o: Record<string, string | undefined>): GateOptio
     anonymousAuth: bool('anonymous-auth', o['anonymousAuth'] ?? 'true'),
     authorizationModes: parseAuthorizationModes(o['authorizationMode'] ?? 'AlwaysAllow'),
     admissionPlugins: parseAdmissionPlugins(o['enableAdmissionPlugins']),
+    ...(o['auditLogPath'] ? { auditLogPath: o['auditLogPath'] } : {}),
+    ...(o['auditPolicyFile'] ? { auditPolicyFile: o['auditPolicyFile'] } : {}),
   };
 }

@@ -3,7 +3,7 @@
 // namespace admin who cannot grant what it does not hold.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,11 +36,14 @@ describe('admission plugins and escalation prevention', () => {
     dir = mkdtempSync(join(tmpdir(), 'gate-admission-'));
     writeFileSync(join(dir, 'tokens.csv'), 'carol-token,carol,2001\n');
     writeFileSync(join(dir, 'empty.conf'), 'apiVersion: v1\nkind: Config\n');
+    writeFileSync(join(dir, 'audit.yaml'), 'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: None\n  nonResourceURLs: ["/readyz*", "/api*", "/openapi*", "/version"]\n- level: Metadata\n  resources: [{group: rbac.authorization.k8s.io}]\n');
     cluster = await startCluster(1, 'barge');
     api = await ApiserverProcess.start(cluster.endpoints, [
       '--authorization-mode=RBAC',
       `--token-auth-file=${join(dir, 'tokens.csv')}`,
       '--enable-admission-plugins=ResourceQuota,DefaultTolerationSeconds,ServiceAccount,LimitRanger,NamespaceLifecycle',
+      `--audit-policy-file=${join(dir, 'audit.yaml')}`,
+      `--audit-log-path=${join(dir, 'audit.log')}`,
     ]);
     for (const ns of ['team', 'bare']) adminOk(['create', '-f', '-'], json({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));
     adminOk(['create', '-f', '-'], json({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'team' } }));
@@ -103,5 +106,21 @@ describe('admission plugins and escalation prevention', () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/^Error from server \(Forbidden\): error when creating "STDIN": rolebindings\.rbac\.authorization\.k8s\.io "root" is forbidden: user "carol" \(groups=\["system:authenticated"\]\) is attempting to grant RBAC permissions not currently held:\n\{APIGroups:\["\*"\], Resources:\["\*"\], Verbs:\["\*"\]\}\n\{NonResourceURLs:\["\*"\], Verbs:\["\*"\]\}\n$/);
     expect(adminOk(['get', 'roles,rolebindings', '-n', 'team', '-o', 'name'])).toBe('role.rbac.authorization.k8s.io/pod-reader\nrolebinding.rbac.authorization.k8s.io/carol-admin\n');
+
+    // The audit log has the refused binding, at Metadata level, and nothing the policy leaves out.
+    const events = readFileSync(join(dir, 'audit.log'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+    expect(events.every((e) => e['stage'] === 'ResponseComplete' && e['objectRef']?.apiGroup === 'rbac.authorization.k8s.io')).toBe(true);
+    const refusal = events.find((e) => e['verb'] === 'create' && e['objectRef'].resource === 'rolebindings' && e['user'].username === 'carol');
+    expect(refusal).toMatchObject({
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      level: 'Metadata',
+      requestURI: expect.stringMatching(/^\/apis\/rbac\.authorization\.k8s\.io\/v1\/namespaces\/team\/rolebindings\?/),
+      user: { username: 'carol', uid: '2001', groups: ['system:authenticated'] },
+      objectRef: { resource: 'rolebindings', namespace: 'team', apiGroup: 'rbac.authorization.k8s.io', apiVersion: 'v1' },
+      responseStatus: { code: 403 },
+      annotations: { 'authorization.k8s.io/decision': 'forbid' },
+    });
+    expect(refusal!['stageTimestamp']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
   });
 });
