@@ -8,7 +8,7 @@ import { decodeObjectBody, mediaType, readBody } from '../http/request-body.js';
 import { admitToChain } from '../admission/admission-request.js';
 import { admit, fieldValidationParam } from '../registry/admission.js';
 import { recordUpdate } from '../registry/field-managers.js';
-import { prepareStatusUpdate, prepareUpdate } from '../registry/object-meta.js';
+import { bumpGeneration, prepareStatusUpdate, prepareUpdate } from '../registry/object-meta.js';
 import type { KubeObject } from '../schema/types.js';
 import { checkNamespace, checkTypeMeta } from './create.js';
 import { writeObject } from './output.js';
@@ -40,6 +40,7 @@ async function nextState(scope: Scope, current: KubeObject, mutate: Mutation, wa
     prepareUpdate(spec, next, current);
   }
   warnings.splice(0, warnings.length, ...admit(scope.ctx.checkSchema, spec, next, current, fieldValidationParam(scope.query.get('fieldValidation'))));
+  if (scope.request.subresource !== 'status') bumpGeneration(spec, next, current);
   await admitToChain(scope, next, current);
   return trackFields ? recordUpdate(trackInput(scope), current, next) : next;
 }
