@@ -7,6 +7,7 @@ import { badRequest, conflict, notFound } from '../errors/status.js';
 import { decodeObjectBody, mediaType, readBody } from '../http/request-body.js';
 import { admitToChain } from '../admission/admission-request.js';
 import { admit, fieldValidationParam } from '../registry/admission.js';
+import { keepAllocatedClusterIps } from '../registry/cluster-ip-allocator.js';
 import { recordUpdate } from '../registry/field-managers.js';
 import { bumpGeneration, prepareStatusUpdate, prepareUpdate } from '../registry/object-meta.js';
 import type { KubeObject } from '../schema/types.js';
@@ -38,6 +39,7 @@ async function nextState(scope: Scope, current: KubeObject, mutate: Mutation, wa
   else {
     next = proposed;
     prepareUpdate(spec, next, current);
+    if (spec.group === '' && spec.kind === 'Service') keepAllocatedClusterIps(next, current);
   }
   warnings.splice(0, warnings.length, ...admit(scope.ctx.checkSchema, spec, next, current, fieldValidationParam(scope.query.get('fieldValidation'))));
   if (scope.request.subresource !== 'status') bumpGeneration(spec, next, current);
