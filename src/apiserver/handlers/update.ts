@@ -9,6 +9,7 @@ import { admitToChain } from '../admission/admission-request.js';
 import { admit, fieldValidationParam } from '../registry/admission.js';
 import { keepAllocatedClusterIps } from '../registry/cluster-ip-allocator.js';
 import { recordUpdate } from '../registry/field-managers.js';
+import { keepManagedFieldsTimestamps } from '../registry/managed-fields-timestamps.js';
 import { bumpGeneration, prepareStatusUpdate, prepareUpdate } from '../registry/object-meta.js';
 import type { KubeObject } from '../schema/types.js';
 import { checkNamespace, checkTypeMeta } from './create.js';
@@ -44,7 +45,9 @@ async function nextState(scope: Scope, current: KubeObject, mutate: Mutation, wa
   warnings.splice(0, warnings.length, ...admit(scope.ctx.checkSchema, spec, next, current, fieldValidationParam(scope.query.get('fieldValidation'))));
   if (scope.request.subresource !== 'status') bumpGeneration(spec, next, current);
   await admitToChain(scope, next, current);
-  return trackFields ? recordUpdate(trackInput(scope), current, next) : next;
+  const tracked = trackFields ? recordUpdate(trackInput(scope), current, next) : next;
+  keepManagedFieldsTimestamps(tracked, current);
+  return tracked;
 }
 
 /** Updates the request's object; `trackFields` false when the mutation keeps managedFields itself (apply). */

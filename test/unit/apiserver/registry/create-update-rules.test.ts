@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { admit } from '../../../../src/apiserver/registry/admission.js';
 import { bumpGeneration, prepareCreate, prepareUpdate } from '../../../../src/apiserver/registry/object-meta.js';
+import { keepManagedFieldsTimestamps } from '../../../../src/apiserver/registry/managed-fields-timestamps.js';
 import { builtinResources, builtinSchemas } from '../../../../src/apiserver/resources/index.js';
 import { checkAgainstSchema } from '../../../../src/apiserver/schema/index.js';
 import type { KubeObject } from '../../../../src/apiserver/schema/types.js';
@@ -87,5 +88,19 @@ describe('generation', () => {
     const stored = created('apps', 'deployments', deployment('1'), 'default');
     expect(updated(stored, deployment('1000m')).metadata?.generation).toBe(1);
     expect(updated(stored, deployment('2')).metadata?.generation).toBe(2);
+  });
+});
+
+describe('managedFields timestamps', () => {
+  const entry = (time: string) => ({ manager: 'kubectl', operation: 'Apply', apiVersion: 'apps/v1', time, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } });
+  const withManaged = (time: string, replicas = 1): KubeObject => ({ metadata: { name: 'web', resourceVersion: '7', managedFields: [entry(time)] }, spec: { replicas } });
+
+  it('an update changing only timestamps keeps the stored ones; a real change keeps the new ones', () => {
+    const unchanged = withManaged('2026-01-01T00:00:09Z');
+    keepManagedFieldsTimestamps(unchanged, withManaged('2026-01-01T00:00:01Z'));
+    expect(unchanged.metadata?.managedFields).toEqual([entry('2026-01-01T00:00:01Z')]);
+    const changed = withManaged('2026-01-01T00:00:09Z', 2);
+    keepManagedFieldsTimestamps(changed, withManaged('2026-01-01T00:00:01Z'));
+    expect(changed.metadata?.managedFields).toEqual([entry('2026-01-01T00:00:09Z')]);
   });
 });
