@@ -25,6 +25,8 @@ export interface AdmissionRequest {
 
 export interface AdmissionPlugin {
   readonly name: string;
+  /** Work at server start (objects the plugin relies on). */
+  start?(ctx: ApiContext): Promise<void>;
   mutate?(request: AdmissionRequest): Promise<void> | void;
   validate?(request: AdmissionRequest): Promise<void> | void;
 }
@@ -45,6 +47,10 @@ export class AdmissionChain {
   /** Adds a plugin that runs after the configured ones (the RBAC escalation check). */
   append(plugin: AdmissionPlugin): void {
     this.plugins.push(plugin);
+  }
+
+  async start(ctx: ApiContext): Promise<void> {
+    for (const p of this.plugins) await p.start?.(ctx);
   }
 
   async admit(request: AdmissionRequest): Promise<void> {

@@ -6,10 +6,11 @@ import { AdmissionChain, type AdmissionPlugin } from './admission-chain.js';
 import { limitRanger } from './limit-ranger.js';
 import { nodeRestriction } from './node-restriction.js';
 import { defaultTolerationSeconds, serviceAccount } from './pod-plugins.js';
+import { priority } from './priority.js';
 import { resourceQuota } from './resource-quota.js';
 
 /** Upstream's order (pkg/kubeapiserver/options/plugins.go AllOrderedPlugins), those served here. */
-const ORDERED: readonly (AdmissionPlugin | 'NamespaceLifecycle')[] = ['NamespaceLifecycle', limitRanger, serviceAccount, nodeRestriction, defaultTolerationSeconds, resourceQuota];
+const ORDERED: readonly (AdmissionPlugin | 'NamespaceLifecycle')[] = ['NamespaceLifecycle', limitRanger, serviceAccount, nodeRestriction, defaultTolerationSeconds, priority, resourceQuota];
 
 export const ADMISSION_PLUGIN_NAMES: readonly string[] = ORDERED.map((p) => (typeof p === 'string' ? p : p.name));
 

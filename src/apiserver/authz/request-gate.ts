@@ -65,6 +65,8 @@ export class RequestGate {
       now: ctx.now,
       log: (msg, fields) => ctx.options.log('warn', msg, fields),
     });
+    // The admission plugins' start work (the system PriorityClasses) runs with the gate's.
+    await ctx.admission?.start(ctx);
     let rbac: RbacAuthorizer | undefined;
     if (options.authorizationModes.includes('RBAC')) {
       await reconcileBootstrapPolicy(ctx);

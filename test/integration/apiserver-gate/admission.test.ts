@@ -41,7 +41,7 @@ describe('admission plugins and escalation prevention', () => {
     api = await ApiserverProcess.start(cluster.endpoints, [
       '--authorization-mode=RBAC',
       `--token-auth-file=${join(dir, 'tokens.csv')}`,
-      '--enable-admission-plugins=ResourceQuota,DefaultTolerationSeconds,ServiceAccount,LimitRanger,NamespaceLifecycle',
+      '--enable-admission-plugins=ResourceQuota,DefaultTolerationSeconds,ServiceAccount,LimitRanger,NamespaceLifecycle,Priority',
       `--audit-policy-file=${join(dir, 'audit.yaml')}`,
       `--audit-log-path=${join(dir, 'audit.log')}`,
     ]);
@@ -87,6 +87,27 @@ describe('admission plugins and escalation prevention', () => {
       stderr: 'Error from server (Forbidden): error when creating "STDIN": pods "third" is forbidden: exceeded quota: q, requested: pods=1, used: pods=2, limited: pods=2\n',
     });
     expect(adminOk(['get', 'pods', '-n', 'team', '-o', 'name'])).toBe('pod/second\npod/web\n');
+  });
+
+  it('pods get the priority of their PriorityClass; the system classes exist', () => {
+    const classes = adminOk(['get', 'priorityclasses']);
+    expect(classes).toMatch(/^NAME\s+VALUE\s+GLOBAL-DEFAULT\s+AGE$/m);
+    expect(classes).toMatch(/^system-cluster-critical\s+2000000000\s+false\s+\d+s$/m);
+    expect(classes).toMatch(/^system-node-critical\s+2000001000\s+false\s+\d+s$/m);
+    adminOk(['create', '-f', '-'], json({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'prio' } }));
+    adminOk(['create', '-f', '-'], json({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'prio' } }));
+    expect(adminOk(['create', '-f', '-'], json({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000, preemptionPolicy: 'Never' }))).toBe('priorityclass.scheduling.k8s.io/high created\n');
+    const withClass = JSON.parse(pod('urgent', 'prio')) as { spec: Record<string, unknown> };
+    withClass.spec['priorityClassName'] = 'high';
+    adminOk(['create', '-f', '-'], json(withClass));
+    expect(adminOk(['get', 'pod', 'urgent', '-n', 'prio', '-o', 'jsonpath={.spec.priority} {.spec.preemptionPolicy}'])).toBe('1000 Never');
+    adminOk(['create', '-f', '-'], pod('plain', 'prio'));
+    expect(adminOk(['get', 'pod', 'plain', '-n', 'prio', '-o', 'jsonpath={.spec.priority} {.spec.preemptionPolicy}'])).toBe('0 PreemptLowerPriority');
+    withClass.spec['priorityClassName'] = 'missing';
+    expect(admin(['create', '-f', '-'], json({ ...withClass, metadata: { name: 'lost', namespace: 'prio' } }))).toMatchObject({
+      status: 1,
+      stderr: 'Error from server (Forbidden): error when creating "STDIN": pods "lost" is forbidden: no PriorityClass with name missing was found\n',
+    });
   });
 
   it('a namespace admin cannot grant what it does not hold', async () => {
