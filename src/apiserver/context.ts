@@ -1,6 +1,7 @@
 // What every handler works with: the served resources, the etcd store, the watch caches, the schemas,
 // the clock and the server's settings.
 
+import type { AdmissionChain } from './admission/admission-chain.js';
 import type { ApiserverOptions } from './options.js';
 import type { SchemaChecker } from './registry/admission.js';
 import type { ResourceRegistry } from './registry/resource-registry.js';
@@ -19,4 +20,6 @@ export interface ApiContext {
   readonly checkSchema: SchemaChecker;
   readonly options: ApiserverOptions;
   readonly now: () => Date;
+  /** The admission plugins objects pass before they are stored (absent: none). */
+  readonly admission?: AdmissionChain;
 }

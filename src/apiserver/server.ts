@@ -24,6 +24,8 @@ import { EventLeases } from './storage/event-leases.js';
 import { CacherPool } from './watch/cacher-pool.js';
 import { DEFAULT_GATE_OPTIONS } from './authz/gate-options.js';
 import { RequestGate } from './authz/request-gate.js';
+import { admissionChain } from './admission/admission-plugins.js';
+import { auditLogOf } from './audit/audit-setup.js';
 
 export interface RunningApiserver {
   /** https://host:port */
@@ -91,7 +93,9 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
     checkSchema: (obj, schemaName) => checkAgainstSchema(obj, schemaName, components),
     options,
     now: () => new Date(),
+    admission: admissionChain(options.gate?.admissionPlugins ?? []),
   };
+  const audit = auditLogOf(options.gate);
   await untilStoreAnswers(() => createSystemNamespaces(ctx), options);
   await new CrdEstablishing(ctx).start();
 
@@ -100,6 +104,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
     const url = new URL(req.url ?? '/', 'https://apiserver');
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname;
     const request = resourceRequest(req.method ?? 'GET', path, url.searchParams);
+    audit?.track(req, res, path, url.search.slice(1), typeof request === 'object' ? request : undefined);
     res.on('finish', () => {
       if (typeof request !== 'object') return;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -4,9 +4,10 @@
 
 import { SYSTEM_MASTERS } from '../authn/user-info.js';
 import type { Attributes, Authorizer, AuthorizerResult } from './attributes.js';
+import { nodeAuthorizer } from './node-authorizer.js';
 import type { RbacAuthorizer } from './rbac-authorizer.js';
 
-export const AUTHORIZATION_MODES = ['AlwaysAllow', 'AlwaysDeny', 'RBAC'] as const;
+export const AUTHORIZATION_MODES = ['AlwaysAllow', 'AlwaysDeny', 'Node', 'RBAC'] as const;
 export type AuthorizationMode = (typeof AUTHORIZATION_MODES)[number];
 
 export function parseAuthorizationModes(value: string): AuthorizationMode[] {
@@ -27,7 +28,7 @@ export class UnionAuthorizer implements Authorizer {
   private readonly chain: Authorizer[];
 
   constructor(modes: readonly AuthorizationMode[], rbac: RbacAuthorizer | undefined) {
-    this.chain = [PRIVILEGED, ...modes.map((m) => (m === 'AlwaysAllow' ? ALWAYS_ALLOW : m === 'AlwaysDeny' ? ALWAYS_DENY : rbac!))];
+    this.chain = [PRIVILEGED, ...modes.map((m) => (m === 'AlwaysAllow' ? ALWAYS_ALLOW : m === 'AlwaysDeny' ? ALWAYS_DENY : m === 'Node' ? nodeAuthorizer : rbac!))];
   }
 
   async authorize(a: Attributes): Promise<AuthorizerResult> {

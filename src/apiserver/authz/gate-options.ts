@@ -1,6 +1,7 @@
 // kube-apiserver's authentication and authorization flags, as `barge apiserver` takes them.
 
 import { Option } from 'commander';
+import { parseAdmissionPlugins } from '../admission/admission-plugins.js';
 import { parseAuthorizationModes, type AuthorizationMode } from './authorizers.js';
 
 export interface GateOptions {
@@ -12,10 +13,14 @@ export interface GateOptions {
   readonly apiAudiences: readonly string[];
   readonly anonymousAuth: boolean;
   readonly authorizationModes: readonly AuthorizationMode[];
+  readonly admissionPlugins: readonly string[];
+  /** Audit events go to this file, as the policy file says (both needed, as for kube-apiserver). */
+  readonly auditLogPath?: string;
+  readonly auditPolicyFile?: string;
 }
 
 /** kube-apiserver's defaults: anonymous requests allowed, every request authorized (AlwaysAllow). */
-export const DEFAULT_GATE_OPTIONS: GateOptions = { serviceAccountKeyFiles: [], serviceAccountIssuers: [], apiAudiences: [], anonymousAuth: true, authorizationModes: ['AlwaysAllow'] };
+export const DEFAULT_GATE_OPTIONS: GateOptions = { serviceAccountKeyFiles: [], serviceAccountIssuers: [], apiAudiences: [], anonymousAuth: true, authorizationModes: ['AlwaysAllow'], admissionPlugins: [] };
 
 export function gateFlags(): Option[] {
   const flag = (name: string, description: string, defaultValue?: string) => {
@@ -30,7 +35,10 @@ export function gateFlags(): Option[] {
     flag('service-account-issuer', 'the issuer ServiceAccount tokens carry and accept (comma separated; the first is used to sign)'),
     flag('api-audiences', 'audiences the API accepts in ServiceAccount tokens (default: the first issuer)'),
     flag('anonymous-auth', 'serve requests with no credentials as system:anonymous', 'true'),
-    flag('authorization-mode', 'comma separated authorization plugins, in order: AlwaysAllow, AlwaysDeny, RBAC', 'AlwaysAllow'),
+    flag('enable-admission-plugins', 'admission plugins to run (comma separated; run in kube-apiserver\'s order): NamespaceLifecycle, LimitRanger, ServiceAccount, DefaultTolerationSeconds, NodeRestriction, Priority, ResourceQuota'),
+    flag('audit-log-path', 'the file audit events are appended to, one JSON event a line'),
+    flag('audit-policy-file', 'the audit policy (audit.k8s.io/v1 Policy) deciding which requests are logged at which level'),
+    flag('authorization-mode', 'comma separated authorization plugins, in order: AlwaysAllow, AlwaysDeny, Node, RBAC', 'AlwaysAllow'),
   ];
 }
 
@@ -57,5 +65,8 @@ export function parseGateFlags(o: Record<string, string | undefined>): GateOptio
     apiAudiences: audiences.length > 0 ? audiences : issuers.slice(0, 1),
     anonymousAuth: bool('anonymous-auth', o['anonymousAuth'] ?? 'true'),
     authorizationModes: parseAuthorizationModes(o['authorizationMode'] ?? 'AlwaysAllow'),
+    admissionPlugins: parseAdmissionPlugins(o['enableAdmissionPlugins']),
+    ...(o['auditLogPath'] ? { auditLogPath: o['auditLogPath'] } : {}),
+    ...(o['auditPolicyFile'] ? { auditPolicyFile: o['auditPolicyFile'] } : {}),
   };
 }

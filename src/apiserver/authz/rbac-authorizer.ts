@@ -26,14 +26,22 @@ function bindingApplies(user: UserInfo, binding: KubeObject, namespace: string):
 export class RbacAuthorizer implements Authorizer {
   constructor(private readonly objects: RbacObjects) {}
 
-  /** A ClusterRole's rules, those of the roles it aggregates included. */
-  clusterRoleRules(name: string): readonly PolicyRule[] {
+  /**
+   * A ClusterRole's rules, those of the roles it aggregates included; an aggregated role's rules are
+   * what the aggregation controller would have filled in, so aggregation nests (admin ← edit ← view).
+   */
+  clusterRoleRules(name: string, visited: Set<string> = new Set()): readonly PolicyRule[] {
+    visited.add(name);
     const role = this.objects.clusterRole(name);
     const aggregation = role?.['aggregationRule'] as { clusterRoleSelectors?: unknown[] } | undefined;
     if (!aggregation) return rulesOf(role);
     const selectors = aggregation.clusterRoleSelectors ?? [];
-    const picked = this.objects.clusterRoles().filter((r) => r.metadata?.name !== name && selectors.some((s) => selectorMatches(s as never, r.metadata?.labels)));
-    return [...rulesOf(role), ...picked.flatMap((r) => rulesOf(r))];
+    const picked = this.objects.clusterRoles().filter((r) => !visited.has(r.metadata?.name ?? '') && selectors.some((s) => selectorMatches(s as never, r.metadata?.labels)));
+    return [...rulesOf(role), ...picked.flatMap((r) => this.clusterRoleRules(r.metadata?.name ?? '', visited))];
+  }
+
+  role(namespace: string, name: string): KubeObject | undefined {
+    return this.objects.role(namespace, name);
   }
 
   private refRules(ref: RoleRef, namespace: string): readonly PolicyRule[] {

@@ -13,6 +13,7 @@ import type { ApiContext } from '../context.js';
 import type { ResourceRequest } from '../http/request-info.js';
 import { forbiddenError, nonResourceAttributes, resourceAttributes, type Attributes } from './attributes.js';
 import { UnionAuthorizer } from './authorizers.js';
+import { escalationCheck } from './escalation-check.js';
 import { reconcileBootstrapPolicy } from './bootstrap-policy.js';
 import type { GateOptions } from './gate-options.js';
 import { RbacAuthorizer } from './rbac-authorizer.js';
@@ -64,12 +65,15 @@ export class RequestGate {
       now: ctx.now,
       log: (msg, fields) => ctx.options.log('warn', msg, fields),
     });
+    // The admission plugins' start work (the system PriorityClasses) runs with the gate's.
+    await ctx.admission?.start(ctx);
     let rbac: RbacAuthorizer | undefined;
     if (options.authorizationModes.includes('RBAC')) {
       await reconcileBootstrapPolicy(ctx);
       rbac = new RbacAuthorizer(await CachedRbacObjects.start(ctx));
     }
     const authorizer = new UnionAuthorizer(options.authorizationModes, rbac);
+    if (rbac) ctx.admission?.append(escalationCheck(authorizer, rbac));
     const reviews: ReviewContext = { authorizer, ...(rbac ? { rbac } : {}), ...(serviceAccounts ? { serviceAccounts } : {}), serviceAccountUid: (ns, name) => uidOf(ns, 'serviceaccounts', name), now: ctx.now };
     return new RequestGate(authenticator, authorizer, reviews, { requestCert: clientCa !== undefined, rejectUnauthorized: false, ...(clientCa ? { ca: clientCa } : {}) });
   }

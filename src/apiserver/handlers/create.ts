@@ -3,6 +3,7 @@
 
 import { badRequest } from '../errors/status.js';
 import { decodeObjectBody, mediaType, readBody } from '../http/request-body.js';
+import { admitToChain } from '../admission/admission-request.js';
 import { admit, fieldValidationParam } from '../registry/admission.js';
 import { assignClusterIp } from '../registry/cluster-ip-allocator.js';
 import { recordUpdate } from '../registry/field-managers.js';
@@ -38,6 +39,7 @@ export async function createObject(scope: Scope, body: KubeObject, trackFields =
   if (spec.namespaced) await checkNamespaceAcceptsCreates(ctx.store, scope.request.namespace ?? '');
   prepareCreate(spec, obj, scope.request.namespace, ctx.now());
   const warnings = admit(ctx.checkSchema, spec, obj, undefined, fieldValidationParam(scope.query.get('fieldValidation')));
+  await admitToChain(scope, obj);
   if (spec.group === '' && spec.kind === 'Service') await assignClusterIp(ctx.store, ctx.options.serviceClusterIpRange, spec.storagePath, obj);
   if (trackFields) obj = recordUpdate(trackInput(scope), undefined, obj);
   if (isDryRun(scope.query)) return { obj, warnings };

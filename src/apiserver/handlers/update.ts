@@ -5,9 +5,12 @@
 
 import { badRequest, conflict, notFound } from '../errors/status.js';
 import { decodeObjectBody, mediaType, readBody } from '../http/request-body.js';
+import { admitToChain } from '../admission/admission-request.js';
 import { admit, fieldValidationParam } from '../registry/admission.js';
+import { keepAllocatedClusterIps } from '../registry/cluster-ip-allocator.js';
 import { recordUpdate } from '../registry/field-managers.js';
-import { prepareStatusUpdate, prepareUpdate } from '../registry/object-meta.js';
+import { keepManagedFieldsTimestamps } from '../registry/managed-fields-timestamps.js';
+import { bumpGeneration, prepareStatusUpdate, prepareUpdate } from '../registry/object-meta.js';
 import type { KubeObject } from '../schema/types.js';
 import { checkNamespace, checkTypeMeta } from './create.js';
 import { writeObject } from './output.js';
@@ -37,9 +40,14 @@ async function nextState(scope: Scope, current: KubeObject, mutate: Mutation, wa
   else {
     next = proposed;
     prepareUpdate(spec, next, current);
+    if (spec.group === '' && spec.kind === 'Service') keepAllocatedClusterIps(next, current);
   }
   warnings.splice(0, warnings.length, ...admit(scope.ctx.checkSchema, spec, next, current, fieldValidationParam(scope.query.get('fieldValidation'))));
-  return trackFields ? recordUpdate(trackInput(scope), current, next) : next;
+  if (scope.request.subresource !== 'status') bumpGeneration(spec, next, current);
+  await admitToChain(scope, next, current);
+  const tracked = trackFields ? recordUpdate(trackInput(scope), current, next) : next;
+  keepManagedFieldsTimestamps(tracked, current);
+  return tracked;
 }
 
 /** Updates the request's object; `trackFields` false when the mutation keeps managedFields itself (apply). */

@@ -2,7 +2,7 @@
 // (Strict: 400; Warn: dropped with a warning; Ignore: dropped), the kind's defaults, then validation
 // (schema types, required fields and enums, the kind's own rules, finalizer rules) with 422 Invalid.
 
-import { badRequest, invalid } from '../errors/status.js';
+import { badRequest, invalid, type StatusError } from '../errors/status.js';
 import type { FieldCause, KubeObject, ResourceSpec } from '../schema/types.js';
 import { finalizerCauses } from './object-meta.js';
 import { dropFields, fieldName } from './unknown-fields.js';
@@ -12,6 +12,8 @@ export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 export interface SchemaCheck {
   readonly unknownFields: string[];
   readonly causes: FieldCause[];
+  /** A type mismatch in a built-in kind, as Go's JSON decoder words it. */
+  readonly decodeError?: string;
 }
 
 /** Checks an object against a named schema (engineer B's checkAgainstSchema bound to the components). */
@@ -23,11 +25,16 @@ export function fieldValidationParam(value: string | null): FieldValidation {
   throw badRequest(`invalid fieldValidation directive: ${value}`);
 }
 
+/** kube-apiserver's decoder failure: 400 `<Kind> in version "<v>" cannot be handled as a <Kind>: <reason>`. */
+export function cannotBeHandled(spec: ResourceSpec, reason: string): StatusError {
+  return badRequest(`${spec.kind} in version "${spec.version}" cannot be handled as a ${spec.kind}: ${reason}`);
+}
+
 /** Unknown fields handled and removed: Strict fails, Warn returns warnings. Mutates `obj`. */
-export function handleUnknownFields(obj: KubeObject, unknown: readonly string[], mode: FieldValidation): string[] {
+export function handleUnknownFields(spec: ResourceSpec, obj: KubeObject, unknown: readonly string[], mode: FieldValidation): string[] {
   if (unknown.length === 0) return [];
   const names = unknown.map(fieldName);
-  if (mode === 'Strict') throw badRequest(`strict decoding error: ${names.map((n) => `unknown field "${n}"`).join(', ')}`);
+  if (mode === 'Strict') throw cannotBeHandled(spec, `strict decoding error: ${names.map((n) => `unknown field "${n}"`).join(', ')}`);
   dropFields(obj, unknown);
   return mode === 'Warn' ? names.map((n) => `unknown field "${n}"`) : [];
 }
@@ -35,7 +42,9 @@ export function handleUnknownFields(obj: KubeObject, unknown: readonly string[],
 /** Defaults and validates `obj` (mutated) for create (`old` absent) or update; returns warnings. */
 export function admit(check: SchemaChecker, spec: ResourceSpec, obj: KubeObject, old: KubeObject | undefined, mode: FieldValidation): string[] {
   const first = check(obj, spec.schemaName);
-  const warnings = handleUnknownFields(obj, first.unknownFields, mode);
+  // The typed decode fails before strict field checking can run, as in kube's serializer.
+  if (first.decodeError) throw cannotBeHandled(spec, first.decodeError);
+  const warnings = handleUnknownFields(spec, obj, first.unknownFields, mode);
   spec.defaults(obj, old);
   const causes = [...check(obj, spec.schemaName).causes, ...spec.validate(obj, old), ...(old ? finalizerCauses(obj, old) : [])];
   if (causes.length > 0) throw invalid(spec.group, spec.kind, obj.metadata?.name ?? '', causes);

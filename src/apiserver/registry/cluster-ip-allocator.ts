@@ -1,7 +1,8 @@
 // ClusterIPs for Services, from --service-cluster-ip-range (IPv4), as kube-apiserver's allocator hands
 // them out: a free address of the range (not the network address, not the broadcast address), the
 // range's first usable address kept for the `kubernetes` service; "None" (headless) and ExternalName
-// services get none; a requested address must be in the range and free.
+// services get none; a requested address must be in the range and free. clusterIP and clusterIPs are
+// kept in step as kube's service REST does (both filled on create, the allocated ones kept on update).
 
 import { badRequest, invalid } from '../errors/status.js';
 import type { KubeObject } from '../schema/types.js';
@@ -39,7 +40,11 @@ interface ServiceSpec {
 /** Sets spec.clusterIP and spec.clusterIPs on a service being created (mutates); `used` are the taken addresses. */
 export function allocateClusterIp(range: Range, service: KubeObject, used: ReadonlySet<string>): void {
   const spec = (service['spec'] ??= {}) as ServiceSpec;
-  if (spec.type === 'ExternalName' || spec.clusterIP === 'None') return;
+  if (spec.type === 'ExternalName') return;
+  if (spec.clusterIP === 'None') {
+    spec.clusterIPs ??= ['None'];
+    return;
+  }
   const requested = spec.clusterIP || spec.clusterIPs?.[0];
   if (requested) {
     const n = ipToNumber(requested);
@@ -68,6 +73,21 @@ export function allocateClusterIp(range: Range, service: KubeObject, used: Reado
     }
   }
   throw new Error(`range is full: no free address in ${range.cidr}`);
+}
+
+const needsClusterIp = (spec: ServiceSpec | undefined): boolean => spec?.type !== 'ExternalName';
+
+/**
+ * An update whose body leaves out the allocated addresses (a client replacing from its own manifest)
+ * keeps them, as kube's patchAllocatedValues and normalizeClusterIPs do; a changed address is left for
+ * validation to refuse. Mutates `service`.
+ */
+export function keepAllocatedClusterIps(service: KubeObject, old: KubeObject): void {
+  const before = old['spec'] as ServiceSpec | undefined;
+  const after = service['spec'] as ServiceSpec | undefined;
+  if (!before || !after || !needsClusterIp(before) || !needsClusterIp(after)) return;
+  if (!after.clusterIP && before.clusterIP) after.clusterIP = before.clusterIP;
+  if ((after.clusterIPs ?? []).length === 0 && (before.clusterIPs ?? []).length > 0 && after.clusterIP === before.clusterIP) after.clusterIPs = [...before.clusterIPs!];
 }
 
 /** The addresses the given services hold. */

@@ -45,11 +45,16 @@ export function prepareCreate(spec: ResourceSpec, obj: KubeObject, namespace: st
   delete meta.deletionGracePeriodSeconds;
   if (tracksGeneration(spec, obj)) meta.generation = 1;
   else delete meta.generation;
-  // Status is the controllers' to write, through /status.
-  if (hasStatus(spec)) delete obj['status'];
+  // Status is the controllers' to write, through /status; a kubelet registers its Node with one.
+  if (hasStatus(spec) && !keepsStatusOnCreate(spec)) delete obj['status'];
 }
 
-/** Keeps what an update through the main endpoint may not change; bumps generation on a spec change. */
+/** Kinds whose strategy keeps a client's status on create (kube's node strategy). */
+function keepsStatusOnCreate(spec: ResourceSpec): boolean {
+  return spec.group === '' && spec.kind === 'Node';
+}
+
+/** Keeps what an update through the main endpoint may not change (generation is decided after defaults). */
 export function prepareUpdate(spec: ResourceSpec, obj: KubeObject, old: KubeObject): void {
   const meta: ObjectMeta = (obj.metadata ??= {});
   const oldMeta = old.metadata ?? {};
@@ -62,7 +67,12 @@ export function prepareUpdate(spec: ResourceSpec, obj: KubeObject, old: KubeObje
     if (old['status'] === undefined) delete obj['status'];
     else obj['status'] = old['status'];
   }
-  if (tracksGeneration(spec, old) && !isDeepStrictEqual(obj['spec'], old['spec'])) meta.generation = (oldMeta.generation ?? 0) + 1;
+}
+
+/** Bumps generation when the spec changed; called once defaults are applied, so a no-op stays one. */
+export function bumpGeneration(spec: ResourceSpec, obj: KubeObject, old: KubeObject): void {
+  if (!tracksGeneration(spec, old) || isDeepStrictEqual(obj['spec'], old['spec'])) return;
+  (obj.metadata ??= {}).generation = (old.metadata?.generation ?? 0) + 1;
 }
 
 /** An update through /status: only the status changes. */

@@ -9,6 +9,7 @@ import { NAME_CREATED_TABLE, type ResourceDefinition } from './define.js';
 import { coreToEventsV1, eventsV1ToCore } from './event-conversion.js';
 import { defaultPod } from './pod-defaults.js';
 import { podTable } from './pod-table.js';
+import { defaultPriorityClass, priorityClassTable, validatePriorityClass } from './priority-class.js';
 import { validatePod } from './pod-validation.js';
 import { defaultDeployment, defaultJob, defaultReplicaSet } from './workload-defaults.js';
 import { deploymentTable, jobTable, replicaSetTable } from './workload-tables.js';
@@ -38,6 +39,7 @@ const byKind: Record<string, Behaviour> = {
   'rbac.authorization.k8s.io/ClusterRole': { validate: roleValidator(false), table: NAME_CREATED_TABLE },
   'rbac.authorization.k8s.io/RoleBinding': { defaults: defaults.defaultRoleBinding, validate: bindingValidator(false), table: roleBindingTable },
   'rbac.authorization.k8s.io/ClusterRoleBinding': { defaults: defaults.defaultRoleBinding, validate: bindingValidator(true), table: roleBindingTable },
+  'scheduling.k8s.io/PriorityClass': { defaults: defaultPriorityClass, validate: validatePriorityClass, table: priorityClassTable },
   'apiextensions.k8s.io/CustomResourceDefinition': { defaults: defaults.defaultCustomResourceDefinition, validate: validateCustomResourceDefinition },
 };
 

@@ -48,6 +48,7 @@ const definitions: ResourceDefinition[] = [
   }),
   grouped('batch', 'batch', 'v1', 'Job', 'jobs', true, { categories: ['all'], subresources: [STATUS], fieldSelectors: fields.jobFields }),
   grouped('coordination.k8s.io', 'coordination', 'v1', 'Lease', 'leases', true),
+  grouped('scheduling.k8s.io', 'scheduling', 'v1', 'PriorityClass', 'priorityclasses', false, { shortNames: ['pc'] }),
   grouped('discovery.k8s.io', 'discovery', 'v1', 'EndpointSlice', 'endpointslices', true),
   // events.k8s.io/v1 is another view of the same stored events.
   grouped('events.k8s.io', 'events', 'v1', 'Event', 'events', true, { shortNames: ['ev'], fieldSelectors: fields.eventsV1Fields }),

@@ -10,6 +10,7 @@ import { containerSchemas } from './schemas/container.js';
 import { metaSchemas, operationSchemas } from './schemas/meta.js';
 import { nodeSchemas } from './schemas/node.js';
 import { podSchemas } from './schemas/pod.js';
+import { priorityClassSchemas } from './schemas/priority.js';
 import { schedulingSchemas } from './schemas/scheduling.js';
 import { serviceSchemas } from './schemas/service.js';
 import { volumeSchemas } from './schemas/volume.js';
@@ -37,6 +38,7 @@ function build(): Record<string, SchemaNode> {
     ...workloadSchemas,
     ...clusterSchemas,
     ...apiextensionsSchemas,
+    ...priorityClassSchemas,
   };
   for (const { group, version, kind, schemaName } of BUILTIN_DEFINITIONS) {
     components[`${schemaName}List`] = listSchema({ group, version, kind: `${kind}List` }, schemaName);

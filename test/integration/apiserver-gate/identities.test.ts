@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, issueCertificate } from '../../../src/pki/certificates.js';
 import type { ProcessCluster } from '../../support/process-cluster.js';
+import { until } from '../../support/wait.js';
 import { ApiserverProcess, prepareBargeBinary, startCluster, type KubectlResult } from '../apiserver/apiserver-process.js';
 
 const ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -52,7 +53,8 @@ describe('identities and access through the gate', () => {
     emptyKubeconfig = join(dir, 'empty.conf');
     writeFileSync(emptyKubeconfig, 'apiVersion: v1\nkind: Config\n');
     api = await ApiserverProcess.start(cluster.endpoints, [
-      '--authorization-mode=RBAC',
+      '--authorization-mode=Node,RBAC',
+      '--enable-admission-plugins=NodeRestriction',
       `--token-auth-file=${tokens}`,
       `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
       `--service-account-key-file=${join(dir, 'sa.pub')}`,
@@ -68,13 +70,15 @@ describe('identities and access through the gate', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('the admin certificate is kubernetes-admin in system:masters and may do anything', () => {
+  it('the admin certificate is kubernetes-admin in system:masters and may do anything', async () => {
     const whoami = admin(['auth', 'whoami']);
     expect(whoami).toMatch(/^Username\s+kubernetes-admin$/m);
     expect(whoami).toMatch(/^Groups\s+\[system:masters system:authenticated\]$/m);
     expect(admin(['auth', 'can-i', 'delete', 'nodes'])).toBe('yes\n');
     expect(admin(['get', 'clusterrole', 'view', '-o', 'jsonpath={.metadata.labels}'])).toContain('"kubernetes.io/bootstrapping":"rbac-defaults"');
     expect(admin(['create', '-f', '-'], roleBinding('alice-view', 'view', { kind: 'User', name: 'alice' }))).toBe('rolebinding.rbac.authorization.k8s.io/alice-view created\n');
+    // The authorizer reads bindings from the watch cache: wait until it has this one.
+    await until('alice is bound', () => alice(['auth', 'can-i', 'get', 'pods', '-n', 'team']).stdout === 'yes\n', { pollMs: 100 });
   });
 
   it('a token-file user bound to view may read in its namespace and nothing more; can-i agrees', () => {
@@ -125,12 +129,13 @@ describe('identities and access through the gate', () => {
     });
   });
 
-  it('a ServiceAccount token from kubectl create token acts as the account until the account is deleted', () => {
+  it('a ServiceAccount token from kubectl create token acts as the account until the account is deleted', async () => {
     admin(['create', '-f', '-'], 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: bot, namespace: team}\n');
     admin(['create', '-f', '-'], roleBinding('bot-edit', 'edit', { kind: 'ServiceAccount', name: 'bot', namespace: 'team' }));
     const token = admin(['create', 'token', 'bot', '-n', 'team', '--duration=1h']).trim();
     expect(token.split('.')).toHaveLength(3);
     const bot = (args: string[]) => as(['--token', token], args);
+    await until('bot is bound', () => bot(['auth', 'can-i', 'get', 'pods', '-n', 'team']).stdout === 'yes\n', { pollMs: 100 });
     const whoami = bot(['auth', 'whoami']).stdout;
     expect(whoami).toMatch(/^Username\s+system:serviceaccount:team:bot$/m);
     expect(whoami).toMatch(/^Groups\s+\[system:serviceaccounts system:serviceaccounts:team system:authenticated\]$/m);
@@ -146,6 +151,37 @@ describe('identities and access through the gate', () => {
     expect(bot(['get', 'configmaps', '-n', 'team'])).toMatchObject({ status: 1, stderr: UNAUTHORIZED });
     expect(bot(['create', 'configmap', 'after-delete', '-n', 'team', '--from-literal=a=1'])).toMatchObject({ status: 1, stderr: CREATE_UNAUTHORIZED });
     expect(admin(['get', 'configmaps', '-n', 'team', '-o', 'name'])).toBe('configmap/made-by-bot\n');
+  });
+
+  it('a kubelet certificate may write its own Node and Lease only', () => {
+    // A client certificate for node n1, signed with openssl by the CA the apiserver generated.
+    const certs = join(api.dir, 'certs');
+    const run = (args: string[]) => expect(spawnSync('openssl', args, { encoding: 'utf8', timeout: 30_000 }).status).toBe(0);
+    run(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'n1.key'), '-subj', '/O=system:nodes/CN=system:node:n1', '-out', join(dir, 'n1.csr')]);
+    run(['x509', '-req', '-in', join(dir, 'n1.csr'), '-CA', join(certs, 'ca.crt'), '-CAkey', join(certs, 'ca.key'), '-CAcreateserial', '-days', '1', '-out', join(dir, 'n1.crt')]);
+    const kubelet = (args: string[], input?: string): KubectlResult => {
+      const result = spawnSync('kubectl', ['--kubeconfig', emptyKubeconfig, '--cache-dir', join(api.dir, 'kube-cache', 'kubelet'), '--server', api.url, '--certificate-authority', join(certs, 'ca.crt'), '--client-certificate', join(dir, 'n1.crt'), '--client-key', join(dir, 'n1.key'), ...args], { encoding: 'utf8', input, timeout: 30_000 });
+      return { stdout: result.stdout, stderr: result.stderr, status: result.status };
+    };
+    const node = (name: string) => JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name } });
+    const lease = (name: string) => JSON.stringify({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace: 'kube-node-lease' }, spec: { holderIdentity: name } });
+
+    expect(kubelet(['auth', 'whoami']).stdout).toMatch(/^Username\s+system:node:n1$/m);
+    expect(kubelet(['create', '-f', '-'], node('n1'))).toMatchObject({ status: 0, stdout: 'node/n1 created\n' });
+    expect(kubelet(['create', '-f', '-'], node('n2'))).toMatchObject({
+      status: 1,
+      stderr: 'Error from server (Forbidden): error when creating "STDIN": nodes "n2" is forbidden: node "n1" is not allowed to modify node "n2"\n',
+    });
+    expect(kubelet(['get', 'nodes', '-o', 'name']).stdout).toBe('node/n1\n');
+    expect(kubelet(['create', '-f', '-'], lease('n1'))).toMatchObject({ status: 0, stdout: 'lease.coordination.k8s.io/n1 created\n' });
+    expect(kubelet(['get', 'lease', 'n2', '-n', 'kube-node-lease'])).toMatchObject({
+      status: 1,
+      stderr: 'Error from server (Forbidden): leases.coordination.k8s.io "n2" is forbidden: User "system:node:n1" cannot get resource "leases" in API group "coordination.k8s.io" in the namespace "kube-node-lease": can only access node lease with the same name as the requesting node\n',
+    });
+    expect(kubelet(['get', 'secrets', '-n', 'team'])).toMatchObject({
+      status: 1,
+      stderr: 'Error from server (Forbidden): secrets is forbidden: User "system:node:n1" cannot list resource "secrets" in API group "" in the namespace "team"\n',
+    });
   });
 
   it('anonymous requests see only the public info', () => {

@@ -179,6 +179,38 @@ describe.each([
     expect(ok(['delete', 'svc', 'web'])).toBe('service "web" deleted\n');
   });
 
+  it('keeps a registered Node\'s status, answers decode errors as kube does, and keeps a no-op re-apply and a replaced Service\'s address', () => {
+    const node = JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'registered' }, status: { capacity: { cpu: '4', pods: '110' } } });
+    expect(ok(['create', '-f', '-'], node)).toBe('node/registered created\n');
+    expect(ok(['get', 'node', 'registered', '-o', 'jsonpath={.status.capacity.cpu}'])).toBe('4');
+    ok(['delete', 'node', 'registered']);
+
+    const strict = api.kubectl(['create', '--validate=strict', '-f', '-'], { input: deployment(1).replace('  replicas: 1\n', '  replicas: 1\n  foo: 1\n') });
+    expect(strict.stderr).toContain('Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.foo"');
+    const mistyped = JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'typed' }, spec: { replicas: 'three' } });
+    expect(api.kubectl(['create', '--raw', '/apis/apps/v1/namespaces/default/deployments', '-f', '-'], { input: mistyped }).stderr).toContain(
+      'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32',
+    );
+
+    const sized = deployment(1).replace('        image: nginx:1.27\n', '        image: nginx:1.27\n        resources: {requests: {cpu: 1000m}}\n').replace('name: web', 'name: sized');
+    expect(ok(['apply', '--server-side', '-f', '-'], sized)).toBe('deployment.apps/sized serverside-applied\n');
+    const before = ok(['get', 'deploy', 'sized', '-o', 'jsonpath={.metadata.generation} {.metadata.resourceVersion}']);
+    expect(before).toMatch(/^1 \d+$/);
+    ok(['apply', '--server-side', '-f', '-'], sized);
+    expect(ok(['get', 'deploy', 'sized', '-o', 'jsonpath={.metadata.generation} {.metadata.resourceVersion}'])).toBe(before);
+    ok(['delete', 'deploy', 'sized']);
+
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: kept}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n';
+    ok(['create', '-f', '-'], svc);
+    const ip = ok(['get', 'svc', 'kept', '-o', 'jsonpath={.spec.clusterIP}']);
+    expect(ip).toMatch(/^10\.0\.0\.\d+$/);
+    expect(ok(['replace', '-f', '-'], svc)).toBe('service/kept replaced\n');
+    expect(ok(['get', 'svc', 'kept', '-o', 'jsonpath={.spec.clusterIPs[0]} {.spec.ipFamilies[0]} {.spec.ipFamilyPolicy}'])).toBe(`${ip} IPv4 SingleStack`);
+    ok(['create', '-f', '-'], 'apiVersion: v1\nkind: Service\nmetadata: {name: headless}\nspec: {clusterIP: None, selector: {app: web}, ports: [{port: 80}]}\n');
+    expect(ok(['get', 'svc', 'headless'])).toMatch(/^headless\s+ClusterIP\s+None\s+<none>\s+80\/TCP\s+\d+s$/m);
+    ok(['delete', 'svc', 'kept', 'headless']);
+  });
+
   it('serves a CustomResourceDefinition once established, and deletes its objects with it', async () => {
     expect(ok(['apply', '-f', EXAMPLE_CRD])).toBe('customresourcedefinition.apiextensions.k8s.io/flyingcubes.ktcloud.io created\n');
     expect(ok(['wait', '--for', 'condition=established', 'crd/flyingcubes.ktcloud.io', '--timeout=15s'])).toBe('customresourcedefinition.apiextensions.k8s.io/flyingcubes.ktcloud.io condition met\n');

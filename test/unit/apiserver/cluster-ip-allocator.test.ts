@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocateClusterIp, parseServiceRange } from '../../../src/apiserver/registry/cluster-ip-allocator.js';
+import { allocateClusterIp, keepAllocatedClusterIps, parseServiceRange } from '../../../src/apiserver/registry/cluster-ip-allocator.js';
 import type { KubeObject } from '../../../src/apiserver/schema/types.js';
 
 const service = (spec: Record<string, unknown> = {}): KubeObject => ({ metadata: { name: 's' }, spec: { ports: [{ port: 80 }], ...spec } });
@@ -15,10 +15,27 @@ describe('ClusterIP allocation', () => {
     expect((second['spec'] as { clusterIP: string }).clusterIP).toBe('10.0.0.3');
   });
 
-  it('leaves headless and ExternalName services without one', () => {
+  it('leaves headless and ExternalName services without one (headless: clusterIPs [None], as kube fills it)', () => {
     const headless = service({ clusterIP: 'None' });
     allocateClusterIp(range, headless, new Set());
-    expect((headless['spec'] as { clusterIPs?: string[] }).clusterIPs).toBeUndefined();
+    expect(headless['spec']).toMatchObject({ clusterIP: 'None', clusterIPs: ['None'] });
+    const external = service({ type: 'ExternalName', externalName: 'example.com' });
+    allocateClusterIp(range, external, new Set());
+    expect(external['spec']).not.toHaveProperty('clusterIPs');
+  });
+
+  it('an update that leaves the addresses out keeps the allocated ones; a changed one is left to validation', () => {
+    const old = service({ clusterIP: '10.0.0.2', clusterIPs: ['10.0.0.2'] });
+    const replaced = service();
+    keepAllocatedClusterIps(replaced, old);
+    expect(replaced['spec']).toMatchObject({ clusterIP: '10.0.0.2', clusterIPs: ['10.0.0.2'] });
+    const singular = service({ clusterIP: '10.0.0.2' });
+    keepAllocatedClusterIps(singular, old);
+    expect(singular['spec']).toMatchObject({ clusterIPs: ['10.0.0.2'] });
+    const changed = service({ clusterIP: '10.0.0.5' });
+    keepAllocatedClusterIps(changed, old);
+    expect(changed['spec']).toMatchObject({ clusterIP: '10.0.0.5' });
+    expect(changed['spec']).not.toHaveProperty('clusterIPs');
   });
 
   it('checks a requested address: in range and free (422)', () => {

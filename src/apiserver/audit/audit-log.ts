@@ -1,0 +1,59 @@
+// --audit-log-path: kube-apiserver's audit events (audit.k8s.io/v1 Event), one JSON object a line,
+// written for the stages and at the level the --audit-policy-file gives each request. Request and
+// RequestResponse levels are recorded without the request and response bodies (not kept here yet).
+
+import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResourceRequest } from '../http/request-info.js';
+import { userOf, requestAttributes } from '../authz/request-gate.js';
+import { auditLevel, type AuditPolicy, type AuditStage } from './audit-policy.js';
+
+/** Go's RFC3339 with microseconds, as audit timestamps are written. */
+function microTime(date: Date): string {
+  const micros = String(date.getUTCMilliseconds() * 1000).padStart(6, '0');
+  return `${date.toISOString().slice(0, 19)}.${micros}Z`;
+}
+
+export class AuditLog {
+  constructor(
+    private readonly file: string,
+    private readonly policy: AuditPolicy,
+  ) {}
+
+  /** Writes the request's events once its response is complete. */
+  track(req: IncomingMessage, res: ServerResponse, path: string, search: string, request: ResourceRequest | undefined): void {
+    const received = new Date();
+    const auditID = randomUUID();
+    res.on('finish', () => {
+      const user = userOf(req);
+      const attributes = requestAttributes(user ?? { username: '', groups: [] }, req.method ?? 'GET', path, request);
+      const { level, omitStages } = auditLevel(this.policy, attributes);
+      if (level === 'None') return;
+      const userJson = user ? { username: user.username, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups, ...(user.extra ? { extra: user.extra } : {}) } : {};
+      const objectRef = request
+        ? { resource: request.resource, ...(request.namespace ? { namespace: request.namespace } : {}), ...(request.name ? { name: request.name } : {}), ...(request.group ? { apiGroup: request.group } : {}), apiVersion: request.version, ...(request.subresource ? { subresource: request.subresource } : {}) }
+        : undefined;
+      // Fields in the order kube-apiserver writes them.
+      const event = (stage: AuditStage, complete: boolean) => ({
+        kind: 'Event',
+        apiVersion: 'audit.k8s.io/v1',
+        level,
+        auditID,
+        stage,
+        requestURI: search ? `${path}?${search}` : path,
+        verb: attributes.verb,
+        user: userJson,
+        sourceIPs: [req.socket.remoteAddress ?? ''],
+        ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}),
+        ...(objectRef ? { objectRef } : {}),
+        ...(complete ? { responseStatus: { metadata: {}, code: res.statusCode } } : {}),
+        requestReceivedTimestamp: microTime(received),
+        stageTimestamp: microTime(complete ? new Date() : received),
+        ...(complete && user ? { annotations: { 'authorization.k8s.io/decision': res.statusCode === 403 ? 'forbid' : 'allow', 'authorization.k8s.io/reason': '' } } : {}),
+      });
+      const events = (['RequestReceived', 'ResponseComplete'] as const).filter((stage) => !omitStages.includes(stage)).map((stage) => event(stage, stage === 'ResponseComplete'));
+      if (events.length > 0) appendFileSync(this.file, events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    });
+  }
+}
