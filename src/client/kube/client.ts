@@ -185,7 +185,8 @@ export class KubeClient {
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       const outgoing = request(url, { method, headers, agent: this.config.agent, signal }, resolve);
-      outgoing.once('error', reject);
+      // Errors after the response (a watch we stopped) must not go unhandled; reject is then a no-op.
+      outgoing.on('error', reject);
       outgoing.end(payload);
     });
   }
