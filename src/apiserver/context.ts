@@ -6,12 +6,14 @@ import type { SchemaChecker } from './registry/admission.js';
 import type { ResourceRegistry } from './registry/resource-registry.js';
 import type { SchemaNode } from './schema/types.js';
 import type { EtcdStore } from './storage/etcd-store.js';
+import type { EventLeases } from './storage/event-leases.js';
 import type { CacherPool } from './watch/cacher-pool.js';
 
 export interface ApiContext {
   readonly registry: ResourceRegistry;
   readonly store: EtcdStore;
   readonly cachers: CacherPool;
+  readonly eventLeases: EventLeases;
   /** OpenAPI components by name (built-in kinds and CRDs). */
   readonly components: Record<string, SchemaNode>;
   readonly checkSchema: SchemaChecker;

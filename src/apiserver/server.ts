@@ -20,6 +20,7 @@ import { ResourceRegistry } from './registry/resource-registry.js';
 import { builtinResources, builtinSchemas } from './resources/index.js';
 import { checkAgainstSchema } from './schema/index.js';
 import { EtcdStore } from './storage/etcd-store.js';
+import { EventLeases } from './storage/event-leases.js';
 import { CacherPool } from './watch/cacher-pool.js';
 
 export interface RunningApiserver {
@@ -58,18 +59,31 @@ async function untilStoreAnswers(step: () => Promise<void>, options: ApiserverOp
   }
 }
 
+/** The resource a key belongs to, as the etcd latency metric's `type` label: `/registry/pods`. */
+function resourceType(prefix: string, key: string): string {
+  if (!key.startsWith(`${prefix}/`)) return key;
+  const rest = key.slice(prefix.length + 1);
+  return `${prefix}/${rest.split('/')[0] ?? ''}`;
+}
+
 function metricsVerb(req: IncomingMessage, verb: string | undefined): string {
   return (verb ?? req.method ?? '').toUpperCase();
 }
 
 export async function startApiserver(options: ApiserverOptions): Promise<RunningApiserver> {
   const tls = await etcdTls(options);
-  const client = new StoreClient({ endpoints: options.etcdServers, ...(tls ? { tls } : {}) });
+  const metrics = new ApiMetrics();
+  const client = new StoreClient({
+    endpoints: options.etcdServers,
+    ...(tls ? { tls } : {}),
+    observe: (method, key, seconds) => metrics.etcdRequest(method, resourceType(options.etcdPrefix, key), seconds),
+  });
   const components = builtinSchemas();
   const store = new EtcdStore(client, options.etcdPrefix);
   const ctx: ApiContext = {
     registry: new ResourceRegistry(builtinResources()),
     store,
+    eventLeases: new EventLeases(client),
     cachers: new CacherPool(client, { windowSize: options.watchCacheSize, bookmarkIntervalMs: options.bookmarkIntervalMs, log: options.log }),
     components,
     checkSchema: (obj, schemaName) => checkAgainstSchema(obj, schemaName, components),
@@ -78,7 +92,6 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
   };
   await untilStoreAnswers(() => createSystemNamespaces(ctx), options);
   await new CrdEstablishing(ctx).start();
-  const metrics = new ApiMetrics();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();

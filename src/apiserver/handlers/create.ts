@@ -41,7 +41,8 @@ export async function createObject(scope: Scope, body: KubeObject, trackFields =
   if (spec.group === '' && spec.kind === 'Service') await assignClusterIp(ctx.store, ctx.options.serviceClusterIpRange, spec.storagePath, obj);
   if (trackFields) obj = recordUpdate(trackInput(scope), undefined, obj);
   if (isDryRun(scope.query)) return { obj, warnings };
-  const stored = await ctx.store.create(objectKey(scope, obj.metadata?.name), obj, scope.qualified);
+  const lease = spec.kind === 'Event' ? await ctx.eventLeases.lease() : undefined;
+  const stored = await ctx.store.create(objectKey(scope, obj.metadata?.name), obj, scope.qualified, lease);
   return { obj: stored, warnings };
 }
 

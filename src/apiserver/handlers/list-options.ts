@@ -35,7 +35,9 @@ export function listOptions(scope: Scope): ListOptions {
   if (match !== '' && match !== 'Exact' && match !== 'NotOlderThan') {
     listInvalid('resourceVersionMatch', match, 'supported values: "Exact", "NotOlderThan"');
   }
-  if (match !== '' && resourceVersion === '') {
+  // A streaming list (watch with sendInitialEvents) may ask NotOlderThan "now".
+  const streamingList = scope.request.verb === 'watch' && q.get('sendInitialEvents') === 'true';
+  if (match !== '' && resourceVersion === '' && !streamingList) {
     throw invalid('meta.k8s.io', 'ListOptions', '', [{ reason: 'FieldValueForbidden', message: 'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided', field: 'resourceVersionMatch' }]);
   }
   const limitText = q.get('limit') ?? '';

@@ -2,7 +2,7 @@
 // a body that is not a list of operations is a 400 carrying the decoder's message; an operation that
 // cannot be applied (failed test, missing path, unknown op) is the generic 422, whose message kube
 // does not pass on; more than 10000 operations is a 413. As there, testing for null passes on an
-// absent member.
+// absent member, and an add or replace without a value sets null.
 import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import type { KubeObject } from '../schema/types.js';
@@ -66,5 +66,8 @@ function decodeOperations(patch: unknown): Operation[] {
       throw badRequest(`json: cannot unmarshal ${goJsonTypeName(op)} into Go value of type jsonpatch.Operation`);
     }
   }
-  return patch.filter((op): op is Operation => op !== null);
+  // evanphx/json-patch reads a missing value as null.
+  return patch
+    .filter((op): op is Record<string, unknown> => op !== null)
+    .map((op) => ((op.op === 'add' || op.op === 'replace') && !('value' in op) ? { ...op, value: null } : op) as unknown as Operation);
 }

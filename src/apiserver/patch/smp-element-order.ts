@@ -148,3 +148,35 @@ function sameMergeKey(left: unknown, right: unknown, mergeKey: string): boolean 
   }
   return (left as JsonMap)[mergeKey] === (right as JsonMap)[mergeKey];
 }
+
+/**
+ * The live list as Go's $setElementOrder step sees it after merging: the merge deleted items by
+ * shifting the slice's backing array in place and appended new items into its spare capacity, and
+ * that step reads the same array at its old length. Capacity is modelled as Go's JSON decoding
+ * grows it (powers of two), which is what `kubectl patch --local` shows.
+ */
+export function liveOrderAfterMerge(live: unknown[], patch: unknown[], mergeKey: string): unknown[] {
+  const backing = [...live];
+  const capacity = live.length === 0 ? 0 : 2 ** Math.ceil(Math.log2(live.length));
+  let length = live.length;
+  const keyOf = (item: unknown) => (isPlainObject(item) ? item[mergeKey] : undefined);
+  const indexOf = (key: unknown) => backing.slice(0, length).findIndex((item) => keyOf(item) === key);
+  let replaced = false;
+  for (const item of patch) {
+    if (!isPlainObject(item) || !(DIRECTIVE in item)) continue;
+    if (item[DIRECTIVE] === 'replace') replaced = true;
+    if (item[DIRECTIVE] !== 'delete') continue;
+    for (let at = indexOf(item[mergeKey]); at >= 0; at = indexOf(item[mergeKey])) {
+      backing.copyWithin(at, at + 1, length);
+      length--;
+    }
+  }
+  if (!replaced) {
+    for (const item of patch) {
+      if ((isPlainObject(item) && DIRECTIVE in item) || indexOf(keyOf(item)) >= 0) continue;
+      if (length >= capacity) break;
+      backing[length++] = item;
+    }
+  }
+  return backing.slice(0, live.length);
+}

@@ -12,6 +12,7 @@ import { CUSTOM_RESOURCE_PATCH_TYPES, unsupportedPatchType } from './patch-body.
 import { patchMeta, SchemaView, type PatchMeta, type ResolvedSchema } from './schema-view.js';
 import {
   badArgTypeError,
+  liveOrderAfterMerge,
   noMergeKeyError,
   normalizeElementOrder,
   partitionByPresence,
@@ -89,9 +90,10 @@ class StrategicMerger {
     } else {
       if (mergeKey === '') throw unknownError(`cannot merge lists without merge key for ${schema?.refName ?? 'list'}`);
       [live, named] = applyListDirectives(original, patch, mergeKey);
-      merged = this.mergeListItems(live, named, mergeKey, this.view.item(schema));
+      merged = this.mergeListItems([...live], named, mergeKey, this.view.item(schema));
     }
     const [inPatch, serverOnly] = partitionByPresence(merged, named, kind === 'map' ? mergeKey : '');
+    // The live order is the list before new items were appended, as Go's slice header keeps it.
     return normalizeElementOrder(inPatch, serverOnly, named, live, kind === 'map' ? mergeKey : '', kind);
   }
 
@@ -122,13 +124,16 @@ class StrategicMerger {
       validateAgainstSetOrder(patchList ?? [], setOrder, meta.mergeKey);
       if (liveList === undefined && patchList === undefined) continue;
       let merged: unknown[];
+      let serverOrder = liveList ?? [];
       if (patchList === undefined) merged = liveList!;
       else if (liveList === undefined) merged = withoutDirectives(patchList);
-      else if (meta.strategy === 'merge') merged = this.mergeList(liveList, patchList, field, meta.mergeKey, false);
-      else merged = patchList;
+      else if (meta.strategy === 'merge') {
+        merged = this.mergeList(liveList, patchList, field, meta.mergeKey, false);
+        if (meta.mergeKey !== '') serverOrder = liveOrderAfterMerge(liveList, patchList, meta.mergeKey);
+      } else merged = patchList;
       const [inPatch, serverOnly] = partitionByPresence(merged, setOrder, meta.mergeKey);
-      const all = [...(liveList ?? []), ...(patchList ?? [])];
-      original[key] = all.length === 0 ? merged : normalizeElementOrder(inPatch, serverOnly, setOrder, liveList ?? [], meta.mergeKey, elementKind(all));
+      const kind = elementKind(liveList ?? [], patchList ?? []);
+      original[key] = normalizeElementOrder(inPatch, serverOnly, setOrder, serverOrder, meta.mergeKey, kind);
       delete patch[key];
     }
   }

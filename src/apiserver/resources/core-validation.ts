@@ -1,6 +1,6 @@
 // Validation of the core/v1 kinds other than pods (pkg/apis/core/validation), with kube's messages.
 import { child, duplicate, forbidden, immutable, index, invalid, key, notSupported, required, RawValue, tooLong } from '../schema/field-errors.js';
-import { configMapKey, dns1035Label, dns1123Label, dns1123Subdomain, portNumber, qualifiedName } from '../schema/name-rules.js';
+import { configMapKey, dns1035Label, dns1123Label, dns1123Subdomain, ianaServiceName, portNumber, qualifiedName } from '../schema/name-rules.js';
 import { validateObjectMeta } from '../schema/object-meta-validation.js';
 import type { FieldCause, KubeObject } from '../schema/types.js';
 import { jsonEqual, recordAt, recordsAt, stringAt } from './json-access.js';
@@ -16,11 +16,7 @@ export const validateLimitRange = (range: KubeObject) => validateObjectMeta(rang
 export const validateEndpoints = (endpoints: KubeObject) => validateObjectMeta(endpoints, true, dns1123Subdomain);
 
 function validatePortName(name: string, path: string, causes: FieldCause[]): void {
-  if (name.length > 15) causes.push(invalid(path, name, 'must be no more than 15 characters'));
-  if (!/^[-a-z0-9]+$/.test(name)) causes.push(invalid(path, name, "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"));
-  if (!/[a-z]/.test(name)) causes.push(invalid(path, name, 'must contain at least one letter (a-z)'));
-  if (name.includes('--')) causes.push(invalid(path, name, "must not contain consecutive hyphens"));
-  if (name.startsWith('-') || name.endsWith('-')) causes.push(invalid(path, name, "must not begin or end with a hyphen"));
+  for (const message of ianaServiceName(name)) causes.push(invalid(path, name, message));
 }
 
 export function validateService(service: KubeObject, old: KubeObject | undefined): FieldCause[] {

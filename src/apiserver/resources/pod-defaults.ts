@@ -63,6 +63,12 @@ function defaultVolume(volume: Json): void {
 
 /** SetDefaults_PodSpec and the container, volume and probe defaulters: applies to pods and templates. */
 export function defaultPodSpec(spec: Json): void {
+  // The v1 conversion: serviceAccount is the deprecated mirror of serviceAccountName.
+  const account = stringAt(spec, 'serviceAccountName') || stringAt(spec, 'serviceAccount');
+  if (account) {
+    spec.serviceAccountName = account;
+    spec.serviceAccount = account;
+  }
   setDefault(spec, 'dnsPolicy', 'ClusterFirst');
   setDefault(spec, 'restartPolicy', 'Always');
   if (!isRecord(spec.securityContext)) spec.securityContext = {};
@@ -116,7 +122,7 @@ export function defaultPod(pod: KubeObject, old: KubeObject | undefined): void {
   }
   if (old) return;
   // Admission on create: ServiceAccount and Priority plugins.
-  const account = stringAt(spec, 'serviceAccountName') || stringAt(spec, 'serviceAccount') || 'default';
+  const account = stringAt(spec, 'serviceAccountName') || 'default';
   spec.serviceAccountName = account;
   spec.serviceAccount = account;
   setDefault(spec, 'priority', SYSTEM_PRIORITIES[stringAt(spec, 'priorityClassName') ?? ''] ?? 0);

@@ -1,6 +1,6 @@
 // Pod and pod-template validation with kube-apiserver's messages (pkg/apis/core/validation).
 import { child, duplicate, forbidden, index, invalid, notSupported, required } from '../schema/field-errors.js';
-import { dns1123Label, dns1123Subdomain, envVarName, portNumber } from '../schema/name-rules.js';
+import { dns1123Label, dns1123Subdomain, envVarName, ianaServiceName, portNumber } from '../schema/name-rules.js';
 import { validateLabels, validateObjectMeta } from '../schema/object-meta-validation.js';
 import type { FieldCause, KubeObject } from '../schema/types.js';
 import { isRecord, recordAt, recordsAt, stringAt, type Json } from './json-access.js';
@@ -56,6 +56,8 @@ function validateContainer(container: Json, path: string, volumes: Set<string>, 
       for (const message of portNumber(Number(port.hostPort))) causes.push(invalid(child(at, 'hostPort'), port.hostPort, message));
     }
     supported(causes, child(at, 'protocol'), port.protocol, PROTOCOLS);
+    const portName = stringAt(port, 'name');
+    if (portName) for (const message of ianaServiceName(portName)) causes.push(invalid(child(at, 'name'), portName, message));
   });
   recordsAt(container, 'env').forEach((env, i) => {
     const at = child(index(child(path, 'env'), i), 'name');
@@ -83,8 +85,13 @@ export function validatePodSpec(spec: Json | undefined, path: string, forPod: bo
   if (!spec) return [required(path)];
   const volumes = new Set<string>();
   recordsAt(spec, 'volumes').forEach((volume, i) => {
-    const at = child(index(child(path, 'volumes'), i), 'name');
+    const volumePath = index(child(path, 'volumes'), i);
+    const at = child(volumePath, 'name');
     const name = stringAt(volume, 'name');
+    // Exactly one volume source (templates are defaulted to emptyDir when they name none).
+    const sources = Object.keys(volume).filter((k) => k !== 'name');
+    if (sources.length === 0) causes.push(required(volumePath, 'must specify a volume type'));
+    else if (sources.length > 1) causes.push(forbidden(child(volumePath, sources[1]!), 'may not specify more than 1 volume type'));
     if (!name) causes.push(required(at));
     else if (volumes.has(name)) causes.push(duplicate(at, name));
     else {

@@ -108,6 +108,17 @@ export function configMapKey(value: string): string[] {
   return errors;
 }
 
+/** Port names (IsValidPortName): at most 15 lowercase alphanumerics and single inner hyphens, with a letter. */
+export function ianaServiceName(value: string): string[] {
+  const errors: string[] = [];
+  if (value.length > 15) errors.push('must be no more than 15 characters');
+  if (!/^[-a-z0-9]+$/.test(value)) errors.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!/[a-z]/.test(value)) errors.push('must contain at least one letter (a-z)');
+  if (value.includes('--')) errors.push('must not contain consecutive hyphens (-)');
+  if (value.startsWith('-') || value.endsWith('-')) errors.push('must not begin or end with a hyphen (-)');
+  return errors;
+}
+
 export function portNumber(value: number): string[] {
   return Number.isInteger(value) && value >= 1 && value <= 65535 ? [] : ['must be between 1 and 65535, inclusive'];
 }

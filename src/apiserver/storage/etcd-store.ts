@@ -12,6 +12,8 @@ export interface StoredObject {
   readonly obj: KubeObject;
   readonly revision: number;
   readonly raw: Buffer;
+  /** The key's lease ('0': none); an update keeps it, as kube-apiserver keeps an event's TTL. */
+  readonly lease: string;
 }
 
 /** Decides the new state from the current one; throwing a StatusError aborts the write. */
@@ -37,7 +39,7 @@ const COMPACTED = 'etcdserver: mvcc: required revision has been compacted';
 const FUTURE = 'etcdserver: mvcc: required revision is a future revision';
 
 function stored(kv: KeyValue): StoredObject {
-  return { obj: decodeObject(kv.value, kv.modRevision), revision: kv.modRevision, raw: kv.value };
+  return { obj: decodeObject(kv.value, kv.modRevision), revision: kv.modRevision, raw: kv.value, lease: kv.lease };
 }
 
 /** An etcd failure as a Status (kube-apiserver's storage error interpretation). */
@@ -100,7 +102,7 @@ export class EtcdStore {
       const updated = await update(structuredClone(state.obj));
       const raw = encodeObject(updated);
       if (raw.equals(state.raw)) return state.obj;
-      const result = await this.client.txn({ key, modRevision: state.revision, then: { put: raw } }).catch((err: unknown) => {
+      const result = await this.client.txn({ key, modRevision: state.revision, then: { put: raw, lease: state.lease } }).catch((err: unknown) => {
         throw storeFailure(err);
       });
       if (result.succeeded) return decodeObject(raw, result.revision);

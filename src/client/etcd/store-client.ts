@@ -10,6 +10,8 @@ export interface StoreClientConfig {
   readonly tls?: ClientTls;
   /** A unary call's deadline. */
   readonly timeoutMs?: number;
+  /** Told how long each call took: the method and the key it was about. */
+  readonly observe?: (method: string, key: string, seconds: number) => void;
 }
 
 export interface KeyValue {
@@ -17,6 +19,8 @@ export interface KeyValue {
   readonly value: Buffer;
   readonly createRevision: number;
   readonly modRevision: number;
+  /** The key's lease id ('0': none). */
+  readonly lease: string;
 }
 
 export interface RangeResult {
@@ -107,6 +111,7 @@ function keyValue(kv: Pb): KeyValue {
     value: Buffer.from(kv.value as Uint8Array),
     createRevision: toNumber(kv.create_revision),
     modRevision: toNumber(kv.mod_revision),
+    lease: String(kv.lease ?? '0'),
   };
 }
 
@@ -133,7 +138,16 @@ export class StoreClient {
   }
 
   /** A unary call; an unavailable endpoint gives way to the next (each tried once). */
-  private async call(service: EtcdService, name: string, request: Pb): Promise<Pb> {
+  private async call(service: EtcdService, name: string, request: Pb, key = ''): Promise<Pb> {
+    const started = process.hrtime.bigint();
+    try {
+      return await this.callOnce(service, name, request);
+    } finally {
+      this.config.observe?.(name, key, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  private async callOnce(service: EtcdService, name: string, request: Pb): Promise<Pb> {
     let last: unknown;
     for (let attempt = 0; attempt < this.config.endpoints.length; attempt++) {
       const client = await this.channel();
@@ -162,7 +176,7 @@ export class StoreClient {
       limit: options.limit ?? 0,
       revision: options.revision ?? 0,
       count_only: options.countOnly ?? false,
-    });
+    }, key);
     return {
       revision: toNumber(response.header?.revision),
       kvs: ((response.kvs ?? []) as Pb[]).map(keyValue),
@@ -175,13 +189,13 @@ export class StoreClient {
   async txn(request: ModRevisionTxn): Promise<TxnResult> {
     const key = keyBytes(request.key);
     const then = 'put' in request.then
-      ? { request_put: { key, value: request.then.put, ...(request.then.lease ? { lease: request.then.lease } : {}) } }
+      ? { request_put: { key, value: request.then.put, ...(request.then.lease && request.then.lease !== '0' ? { lease: request.then.lease } : {}) } }
       : { request_delete_range: { key } };
     const response = await this.call('KV', 'Txn', {
       compare: [{ result: COMPARE_EQUAL, target: COMPARE_MOD, key, mod_revision: request.modRevision }],
       success: [then],
       failure: [{ request_range: { key } }],
-    });
+    }, request.key);
     const succeeded = response.succeeded === true;
     const ranged = succeeded ? undefined : ((response.responses as Pb[])[0]?.response_range?.kvs as Pb[] | undefined)?.[0];
     return { succeeded, revision: toNumber(response.header?.revision), ...(ranged ? { current: keyValue(ranged) } : {}) };

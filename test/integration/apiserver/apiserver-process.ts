@@ -4,7 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { BARGE_BIN, exitCodeWithin, freePort, ProcessCluster, type Implementation } from '../../support/process-cluster.js';
 import { sleep } from '../../support/wait.js';
 
@@ -84,7 +84,9 @@ export class ApiserverProcess {
   }
 
   kubectl(args: readonly string[], options: { input?: string; env?: Record<string, string>; binary?: string } = {}): KubectlResult {
-    const result = spawnSync(options.binary ?? 'kubectl', ['--kubeconfig', this.kubeconfig, '--cache-dir', join(this.dir, 'kube-cache'), ...args], {
+    const binary = options.binary ?? 'kubectl';
+    // A discovery cache per kubectl version: they cache different discovery forms.
+    const result = spawnSync(binary, ['--kubeconfig', this.kubeconfig, '--cache-dir', join(this.dir, 'kube-cache', basename(binary)), ...args], {
       encoding: 'utf8',
       input: options.input,
       timeout: 30_000,
@@ -95,7 +97,7 @@ export class ApiserverProcess {
 
   /** kubectl in the background (a watch), ended by the returned function, which resolves its output. */
   kubectlInBackground(args: readonly string[]): { output: () => string; stop: () => Promise<string> } {
-    const child = spawn('kubectl', ['--kubeconfig', this.kubeconfig, '--cache-dir', join(this.dir, 'kube-cache'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('kubectl', ['--kubeconfig', this.kubeconfig, '--cache-dir', join(this.dir, 'kube-cache', 'kubectl'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));

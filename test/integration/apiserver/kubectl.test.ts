@@ -1,6 +1,7 @@
 // The real kubectl (1.32, through the installed dispatcher) against `barge apiserver`, over a 3-member
 // Barge cluster and over a real etcd 3.4: what kubectl prints, and the keys the apiserver writes.
 
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Implementation, ProcessCluster } from '../../support/process-cluster.js';
 import { until } from '../../support/wait.js';
@@ -40,6 +41,10 @@ metadata: {name: ${name}}
 data: {a: "1"}
 `;
 
+const EXAMPLES = resolve(import.meta.dirname, '../../../examples');
+const EXAMPLE_CRD = join(EXAMPLES, 'flyingcube-crd.yaml');
+const EXAMPLE_CUBE = join(EXAMPLES, 'flyingcube.yaml');
+
 const NAMESPACE = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n';
 
 /** The keys under /registry each implementation ended with, compared at the end. */
@@ -75,6 +80,12 @@ describe.each([
     expect(resources).toMatch(/^pods\s+po\s+v1\s+true\s+Pod$/m);
     expect(resources).toMatch(/^nodes\s+no\s+v1\s+false\s+Node$/m);
     expect(ok(['api-versions'])).toMatch(/^apps\/v1$/m);
+    expect(ok(['get', '--raw', '/readyz?verbose'])).toBe('[+]ping ok\n[+]etcd ok\nreadyz check passed\n');
+    expect(ok(['get', 'ns', 'default', '-o', 'name'])).toBe('namespace/default\n');
+    const metrics = ok(['get', '--raw', '/metrics']);
+    expect(metrics).toMatch(/^apiserver_request_total\{verb="GET",group="",version="v1",resource="namespaces",subresource="",scope="resource",component="apiserver",code="200"\} \d+$/m);
+    expect(metrics).toMatch(/^apiserver_request_duration_seconds_bucket\{.*le="\+Inf"\} \d+$/m);
+    expect(metrics).toMatch(/^etcd_request_duration_seconds_count\{operation="Range",type="\/registry\/namespaces"\} \d+$/m);
   });
 
   it('creates from files and gets in every output form', () => {
@@ -146,6 +157,35 @@ describe.each([
     expect(out).toMatch(/^ADDED\s+busy\s+0\/1\s+Pending/m);
     expect(out).toMatch(/^MODIFIED\s+busy\s+0\/1\s+Pending/m);
     expect(out).toMatch(/^DELETED\s+busy\s+0\/1\s+Pending/m);
+  });
+
+  it('exposes a pod with an allocated ClusterIP, binds a pod, and deletes a bound pod gracefully', () => {
+    expect(ok(['expose', 'pod', 'nginx', '--port=80', '--name=web'])).toBe('service/web exposed\n');
+    expect(ok(['get', 'svc', 'web'])).toMatch(/^web\s+ClusterIP\s+10\.0\.0\.\d+\s+<none>\s+80\/TCP\s+\d+s$/m);
+    ok(['run', 'bound', '--image=busybox', '--restart=Never']);
+    const binding = JSON.stringify({ apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bound' }, target: { apiVersion: 'v1', kind: 'Node', name: 'node-1' } });
+    expect(ok(['create', '--raw', '/api/v1/namespaces/default/pods/bound/binding', '-f', '-'], binding)).toMatch(/"status":"Success"/);
+    expect(api.kubectl(['create', '--raw', '/api/v1/namespaces/default/pods/bound/binding', '-f', '-'], { input: binding }).stderr).toMatch(/already assigned to node "node-1"/);
+    expect(ok(['delete', 'pod', 'bound', '--wait=false'])).toBe('pod "bound" deleted\n');
+    expect(ok(['get', 'pod', 'bound', '-o', 'jsonpath={.spec.nodeName} {.metadata.deletionGracePeriodSeconds}'])).toBe('node-1 30');
+    ok(['delete', 'pod', 'bound', '--grace-period=0', '--force']);
+    expect(api.kubectl(['get', 'pod', 'bound']).status).not.toBe(0);
+    expect(ok(['delete', 'svc', 'web'])).toBe('service "web" deleted\n');
+  });
+
+  it('serves a CustomResourceDefinition once established, and deletes its objects with it', async () => {
+    expect(ok(['apply', '-f', EXAMPLE_CRD])).toBe('customresourcedefinition.apiextensions.k8s.io/flyingcubes.ktcloud.io created\n');
+    expect(ok(['wait', '--for', 'condition=established', 'crd/flyingcubes.ktcloud.io', '--timeout=15s'])).toBe('customresourcedefinition.apiextensions.k8s.io/flyingcubes.ktcloud.io condition met\n');
+    expect(ok(['apply', '-f', EXAMPLE_CUBE])).toBe('flyingcube.ktcloud.io/first created\n');
+    expect(ok(['get', 'fc'])).toMatch(/^NAME\s+DEVELOPER\s+AGE\nfirst\s+alice\s+\d+s\n$/);
+    expect(ok(['get', 'flyingcube', 'first', '-o', 'jsonpath={.spec.size}'])).toBe('1');
+    const invalid = api.kubectl(['create', '-f', '-'], { input: 'apiVersion: ktcloud.io/v1\nkind: Flyingcube\nmetadata: {name: bad}\nspec: {}\n' });
+    expect(invalid.stderr).toMatch(/The Flyingcube "bad" is invalid: spec.developer: Required value/);
+    expect(api.kubectl(['patch', 'fc', 'first', '-p', '{"spec":{"size":2}}']).stderr).toMatch(/application\/strategic-merge-patch\+json is not supported/);
+    expect(ok(['patch', 'fc', 'first', '--type=merge', '-p', '{"spec":{"size":2}}'])).toBe('flyingcube.ktcloud.io/first patched\n');
+    expect(cluster.etcdctl(['get', '/registry/ktcloud.io/flyingcubes/default/first', '--keys-only']).stdout).toMatch(/first/);
+    expect(ok(['delete', 'crd', 'flyingcubes.ktcloud.io'])).toBe('customresourcedefinition.apiextensions.k8s.io "flyingcubes.ktcloud.io" deleted\n');
+    await until('the custom objects to go', () => cluster.etcdctl(['get', '/registry/ktcloud.io', '--prefix', '--keys-only']).stdout === '', { timeoutMs: 10_000 });
   });
 
   it('writes the keys kube-apiserver writes', () => {

@@ -1,5 +1,5 @@
 // core/v1 Container and the types it is made of, with kube's patch strategies and list types.
-import { atomicList, bool, componentName, int32, int64, intOrString, keyedList, list, map, obj, oneOf, quantity, ref, str } from '../../schema/dsl.js';
+import { anyJson, atomicList, bool, componentName, int32, int64, intOrString, keyedList, list, map, obj, oneOf, quantity, ref, str } from '../../schema/dsl.js';
 import type { SchemaNode } from '../../schema/types.js';
 
 const core = componentName.core;
@@ -194,6 +194,8 @@ export const containerSchemas: Record<string, SchemaNode> = {
       allowPrivilegeEscalation: bool('Whether a process can gain more privileges than its parent process.'),
       procMount: str('The type of proc mount to use for the containers.'),
       seccompProfile: ref(core('SeccompProfile'), 'The seccomp options to use by this container.'),
+      appArmorProfile: anyJson('The AppArmor options to use by this container.'),
+      windowsOptions: anyJson('The Windows-specific options applied to this container.'),
     },
     { description: 'Security configuration applied to a container. Where both this and PodSecurityContext set a field, this one wins.' },
   ),

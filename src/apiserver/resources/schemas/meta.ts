@@ -21,6 +21,7 @@ export const metaSchemas: Record<string, SchemaNode> = {
       namespace: str('The namespace the object lives in; empty for cluster-scoped objects. Cannot be updated.'),
       uid: str('A unique identifier for this object across time, set by the server on creation. Read-only.'),
       resourceVersion: str('An opaque value of the object\'s internal version, used for optimistic concurrency and watches. Read-only.'),
+      selfLink: str('Deprecated: selfLink is a legacy read-only field that is no longer populated by the system.'),
       generation: int64('A sequence number for a specific generation of the desired state. Set by the system. Read-only.'),
       creationTimestamp: time('When the object was created, set by the server. Read-only.'),
       deletionTimestamp: time('When the object will be deleted, set by the server when a graceful deletion is requested. Read-only.'),

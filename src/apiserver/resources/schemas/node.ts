@@ -1,5 +1,5 @@
 // core/v1 Node and Namespace: the cluster-scoped core kinds.
-import { atomicList, bool, componentName, int32, int64, keyedList, kindSchema, list, map, obj, oneOf, quantity, ref, str, time } from '../../schema/dsl.js';
+import { anyJson, atomicList, bool, componentName, int32, int64, keyedList, kindSchema, list, map, obj, oneOf, quantity, ref, str, time } from '../../schema/dsl.js';
 import type { SchemaNode } from '../../schema/types.js';
 
 const core = componentName.core;
@@ -18,6 +18,7 @@ export const nodeSchemas: Record<string, SchemaNode> = {
       unschedulable: bool('Controls node schedulability of new pods. By default, the node is schedulable.'),
       taints: atomicList(ref(core('Taint')), "The node's taints."),
       externalID: str('Deprecated. Not all kubelets set this field.'),
+      configSource: anyJson('Deprecated: previously used to specify the source of the node\'s configuration.'),
     },
     { description: 'NodeSpec describes the attributes that a node is created with.' },
   ),
@@ -35,6 +36,10 @@ export const nodeSchemas: Record<string, SchemaNode> = {
       nodeInfo: ref(core('NodeSystemInfo'), 'General information about the node, such as its kernel and kubelet version.'),
       images: atomicList(obj({ names: atomicList(str(), 'Names by which this image is known.'), sizeBytes: int64('The size of the image in bytes.') }), 'Container images on this node.'),
       volumesInUse: atomicList(str(), 'Attachable volumes in use (mounted) by the node.'),
+      volumesAttached: atomicList(obj({ name: str('Name of the attached volume.'), devicePath: str('Where the volume should be available.') }, { required: ['name', 'devicePath'] }), 'Volumes attached to the node.'),
+      config: anyJson('Status of the config assigned to the node via the dynamic Kubelet config feature.'),
+      runtimeHandlers: atomicList(anyJson('A runtime handler and its features.'), 'The available runtime handlers.'),
+      features: obj({ supplementalGroupsPolicy: bool('Whether the node honors the pod\'s supplementalGroupsPolicy.') }, { description: 'Features implemented by the CRI implementation.' }),
     },
     { description: 'NodeStatus is information about the current status of a node.' },
   ),

@@ -1,5 +1,5 @@
 // core/v1 Pod: spec, status and the template other kinds embed.
-import { atomicList, bool, componentName, int32, int64, keyedList, kindSchema, list, map, obj, objectMeta, oneOf, quantity, ref, str, time } from '../../schema/dsl.js';
+import { anyJson, atomicList, bool, componentName, int32, int64, keyedList, kindSchema, list, map, obj, objectMeta, oneOf, quantity, ref, str, time } from '../../schema/dsl.js';
 import type { SchemaNode } from '../../schema/types.js';
 import { volumeList } from './volume.js';
 
@@ -67,6 +67,8 @@ export const podSchemas: Record<string, SchemaNode> = {
       setHostnameAsFQDN: bool("The pod's hostname is configured as its FQDN."),
       os: obj({ name: str('The name of the operating system: linux or windows.') }, { description: 'The OS of the containers in the pod.', required: ['name'] }),
       hostUsers: bool("Use the host's user namespace. Defaults to true."),
+      resourceClaims: list(obj({ name: str('Name of this claim within the pod.'), resourceClaimName: str('A ResourceClaim in the pod\'s namespace.'), resourceClaimTemplateName: str('A ResourceClaimTemplate to create a claim from.') }, { required: ['name'] }), { description: 'ResourceClaims that must be allocated and reserved before the pod may start.', mergeKey: 'name', strategy: 'merge,retainKeys', listType: 'map', mapKeys: ['name'] }),
+      resources: ref(core('ResourceRequirements'), 'The total resources of the pod, shared by its containers (pod-level resources).'),
       schedulingGates: keyedList(obj({ name: str('Name of the scheduling gate.') }, { required: ['name'] }), 'name', 'The pod is not scheduled while any gate remains.'),
     },
     { description: 'PodSpec is a description of a pod.', required: ['containers'] },
@@ -103,6 +105,8 @@ export const podSchemas: Record<string, SchemaNode> = {
       containerStatuses: atomicList(ref(core('ContainerStatus')), 'Statuses of the containers, one per container in the manifest.'),
       qosClass: oneOf(['BestEffort', 'Burstable', 'Guaranteed'], 'The Quality of Service class assigned to the pod based on resource requirements.'),
       ephemeralContainerStatuses: atomicList(ref(core('ContainerStatus')), 'Statuses of the ephemeral containers.'),
+      resize: str('Status of a pod resource resize: Proposed, InProgress, Deferred or Infeasible.'),
+      resourceClaimStatuses: list(anyJson('The name generated for one of the pod\'s resource claims.'), { description: 'Status of resource claims.', mergeKey: 'name', strategy: 'merge,retainKeys', listType: 'map', mapKeys: ['name'] }),
     },
     { description: 'Information about the status of a pod; may trail the actual state of the system.' },
   ),
@@ -129,6 +133,11 @@ export const podSchemas: Record<string, SchemaNode> = {
       imageID: str("The image's ID."),
       containerID: str("The container's ID, as '<type>://<container_id>'."),
       started: bool('Whether the container has finished its postStart hook and passed its startup probe.'),
+      allocatedResources: map(quantity(), 'The compute resources allocated for this container by the node.'),
+      resources: ref(core('ResourceRequirements'), 'The compute resource requests and limits applied to the running container.'),
+      volumeMounts: list(anyJson('A mount of a volume, as the runtime reports it.'), { description: 'Status of volume mounts.', mergeKey: 'mountPath', strategy: 'merge', listType: 'map', mapKeys: ['mountPath'] }),
+      user: anyJson('The identity the container\'s first process runs with.'),
+      allocatedResourcesStatus: list(anyJson('Health of resources allocated to the container.'), { description: 'Status of allocated resources.', listType: 'map', mapKeys: ['name'] }),
     },
     { description: 'The details of one container\'s current state.', required: ['name', 'ready', 'restartCount', 'image', 'imageID'] },
   ),

@@ -1,5 +1,5 @@
 // core/v1 scheduling constraints of a pod: affinity, tolerations, topology spread.
-import { atomicList, bool, componentName, int32, int64, labelSelector, obj, oneOf, ref, str } from '../../schema/dsl.js';
+import { anyJson, atomicList, bool, componentName, int32, int64, labelSelector, obj, oneOf, ref, str } from '../../schema/dsl.js';
 import type { SchemaNode } from '../../schema/types.js';
 
 const core = componentName.core;
@@ -122,6 +122,10 @@ export const schedulingSchemas: Record<string, SchemaNode> = {
       sysctls: atomicList(obj({ name: str('Name of a property to set.'), value: str('Value of a property to set.') }, { required: ['name', 'value'] }), 'Namespaced sysctls used for the pod.'),
       fsGroupChangePolicy: str('How ownership and permission of a volume are changed before being exposed inside the pod.'),
       seccompProfile: ref(core('SeccompProfile'), 'The seccomp options used by the containers in this pod.'),
+      supplementalGroupsPolicy: str('How supplemental groups of the first container processes are calculated: Merge or Strict.'),
+      appArmorProfile: anyJson('The AppArmor options used by the containers in this pod.'),
+      seLinuxChangePolicy: str('How the container\'s SELinux label is applied to the volumes the pod uses.'),
+      windowsOptions: anyJson('The Windows-specific options applied to all containers.'),
     },
     { description: 'Pod-level security attributes and common container settings.' },
   ),

@@ -13,6 +13,15 @@ const keyToPath = () =>
     { description: 'Which keys to project into files and where; all keys when empty.', listType: 'atomic' },
   );
 
+/** Volume sources kept as given: accepted and served, not described field by field. */
+const OTHER_SOURCES = Object.fromEntries(
+  [
+    'awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'csi', 'ephemeral', 'fc', 'flexVolume', 'flocker',
+    'gcePersistentDisk', 'gitRepo', 'glusterfs', 'image', 'iscsi', 'photonPersistentDisk', 'portworxVolume', 'quobyte', 'rbd',
+    'scaleIO', 'storageos', 'vsphereVolume',
+  ].map((source) => [source, { type: 'object' as const, description: `A ${source} volume source.`, 'x-kubernetes-preserve-unknown-fields': true }]),
+);
+
 export const volumeSchemas: Record<string, SchemaNode> = {
   [core('Volume')]: obj(
     {
@@ -83,6 +92,7 @@ export const volumeSchemas: Record<string, SchemaNode> = {
         },
         { description: 'Items for all in one resources: secrets, configmaps, downward API and service account tokens.' },
       ),
+      ...OTHER_SOURCES,
       nfs: obj(
         { server: str('Hostname or IP address of the NFS server.'), path: str('Path exported by the NFS server.'), readOnly: bool('Mount the export read-only.') },
         { description: 'An NFS mount on the host that shares a pod\'s lifetime.', required: ['server', 'path'] },

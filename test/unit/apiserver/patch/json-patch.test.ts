@@ -14,6 +14,7 @@ describe('applyJsonPatch', () => {
     ['passing test then replace', [{ op: 'test', path: '/spec/replicas', value: 2 }, { op: 'replace', path: '/spec/replicas', value: 3 }], (d: any) => expect(d.spec.replicas).toBe(3)],
     ['move', [{ op: 'move', from: '/metadata/labels/app', path: '/metadata/labels/name' }], (d: any) => expect(d.metadata.labels).toEqual({ name: 'web' })],
     ['null body is an empty patch', null, (d: any) => expect(d).toEqual(deployment())],
+    ['an add without a value sets null', [{ op: 'add', path: '/metadata/annotations' }], (d: any) => expect(d.metadata.annotations).toBeNull()],
     ['testing an absent member for null passes', [{ op: 'test', path: '/metadata/annotations', value: null }, { op: 'add', path: '/metadata/annotations', value: { a: 'b' } }], (d: any) => expect(d.metadata.annotations).toEqual({ a: 'b' })],
   ])('%s', (_name, patch, check) => {
     const live = deployment();

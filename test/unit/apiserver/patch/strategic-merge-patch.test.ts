@@ -99,6 +99,36 @@ describe('applyStrategicMergePatch', () => {
       [{ key: 'c' }],
     ],
     [
+      'new items go where the patch order and the live order place them',
+      withPodSpec({ containers: [c('n', { env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }, { name: 'C', value: '3' }] })] }),
+      { spec: { template: { spec: { containers: [{ name: 'n', env: [{ name: 'D', value: '4' }, { name: 'B', value: '9' }] }] } } } },
+      (out) => podSpecOf(out).containers[0].env.map((e: Json) => `${e.name}=${e.value}`),
+      ['D=4', 'A=1', 'B=9', 'C=3'],
+    ],
+    [
+      '$setElementOrder with deletions and additions orders by the live list as Go leaves it after the merge',
+      withPodSpec({ containers: [c('a'), c('b'), c('f')] }),
+      {
+        spec: {
+          template: {
+            spec: {
+              '$setElementOrder/containers': [{ name: 'e' }, { name: 'c' }, { name: 'b' }],
+              containers: [c('e'), { name: 'd', $patch: 'delete' }, { name: 'f', $patch: 'delete' }, { name: 'b', image: 'b2' }],
+            },
+          },
+        },
+      },
+      (out) => podSpecOf(out).containers.map((x: Json) => x.name),
+      ['a', 'e', 'b'],
+    ],
+    [
+      'a new port comes first when the patch names it before a live one',
+      withPodSpec({ containers: [c('n', { ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 53, protocol: 'UDP' }] })] }),
+      { spec: { template: { spec: { containers: [{ name: 'n', ports: [{ containerPort: 443 }, { containerPort: 80, name: 'web' }] }] } } } },
+      (out) => podSpecOf(out).containers[0].ports.map((p: Json) => p.containerPort),
+      [443, 80, 53],
+    ],
+    [
       'ports merge by containerPort, new ports appended in patch order',
       withPodSpec({ containers: [c('n', { ports: [{ containerPort: 80, name: 'http' }] })] }),
       { spec: { template: { spec: { containers: [{ name: 'n', ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 443 }] }] } } } },
@@ -131,7 +161,7 @@ describe('applyStrategicMergePatch', () => {
       withPodSpec({ containers: [c('a')], tolerations: [{ key: 'x' }] }),
       { spec: { template: { spec: { tolerations: [{ key: 'y', operator: null }], containers: [{ name: 'b', image: null }] } } } },
       (out) => [podSpecOf(out).tolerations, podSpecOf(out).containers],
-      [[{ key: 'y' }], [c('a'), { name: 'b' }]],
+      [[{ key: 'y' }], [{ name: 'b' }, c('a')]],
     ],
     ['a scalar replaces a map and a map a scalar', { ...deployment(), spec: { replicas: 1 } }, { spec: { replicas: { odd: true } } }, (out) => out.spec.replicas, { odd: true }],
     [

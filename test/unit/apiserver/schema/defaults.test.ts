@@ -87,6 +87,11 @@ describe('workload defaults', () => {
     expect(d.spec.template.spec.enableServiceLinks).toBeUndefined();
   });
 
+  it('mirrors a template\'s service account into the deprecated field', () => {
+    const d = defaulted('apps', 'Deployment', deployment({ selector: { matchLabels: { app: 'web' } }, template: template({ app: 'web' }, { serviceAccountName: 'builder' }) }));
+    expect(d.spec.template.spec).toMatchObject({ serviceAccountName: 'builder', serviceAccount: 'builder' });
+  });
+
   it('adds no rollingUpdate to a Recreate deployment', () => {
     const d = defaulted('apps', 'Deployment', deployment({ strategy: { type: 'Recreate' }, selector: { matchLabels: { app: 'web' } }, template: template({ app: 'web' }) }));
     expect(d.spec.strategy).toEqual({ type: 'Recreate' });

@@ -19,6 +19,14 @@ describe('unknown fields', () => {
     expect(result.unknownFields).toEqual(['.metadata.bogus', '.spec.foo', '.spec.template.spec.containers[0].bar']);
   });
 
+  it('accepts the volume sources and status fields it does not describe one by one', () => {
+    const pod = {
+      spec: { containers: [{ name: 'a' }], volumes: [{ name: 'v', csi: { driver: 'x', volumeAttributes: { a: 'b' } } }], securityContext: { appArmorProfile: { type: 'RuntimeDefault' } } },
+      status: { containerStatuses: [{ name: 'a', ready: true, restartCount: 0, image: 'x', imageID: '', allocatedResources: { cpu: '1' }, user: { linux: { uid: 0, gid: 0 } } }] },
+    };
+    expect(checkAgainstSchema(pod, 'io.k8s.api.core.v1.Pod', components)).toEqual({ unknownFields: [], causes: [] });
+  });
+
   it('accepts every key of a map and anything under a free-form field', () => {
     const result = checkAgainstSchema(
       { metadata: { name: 'c', labels: { any: 'thing' }, managedFields: [{ manager: 'kubectl', fieldsV1: { 'f:data': { 'f:a': {} } } }] }, data: { 'some.key': 'v' } },

@@ -31,6 +31,15 @@ describe('pods', () => {
       ['spec.containers[0].resources.requests[cpu]: Invalid value: "2": must be less than or equal to cpu limit of 1'],
     ],
     [
+      'a volume with two sources and a bad port name',
+      pod({ volumes: [{ name: 'v', emptyDir: {}, hostPath: { path: '/x' } }], containers: [{ name: 'a', image: 'x', ports: [{ containerPort: 80, name: 'HTTP' }] }] }),
+      [
+        'spec.volumes[0].hostPath: Forbidden: may not specify more than 1 volume type',
+        'spec.containers[0].ports[0].name: Invalid value: "HTTP": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)',
+        'spec.containers[0].ports[0].name: Invalid value: "HTTP": must contain at least one letter (a-z)',
+      ],
+    ],
+    [
       'an Exists toleration with a value',
       pod({ containers: [{ name: 'a', image: 'x' }], tolerations: [{ key: 'k', operator: 'Exists', value: 'v' }] }),
       ["spec.tolerations[0].operator: Invalid value: \"v\": value must be empty when `operator` is 'Exists'"],
