@@ -48,7 +48,7 @@ describe('revision annotations', () => {
     { name: 'an older revision is left alone', before: { [REVISION_ANNOTATION]: '7' }, exists: true, revision: 5, want: { [REVISION_ANNOTATION]: '7', 'kubernetes.io/change-cause': 'v1' } },
   ])('$name', ({ before, exists, revision, want }) => {
     const d = deployment(3, {}, { 'kubernetes.io/change-cause': 'v1', [REVISION_ANNOTATION]: '9' });
-    const set = rs('web-1', 0, 0, { ...before });
+    const set = rs('web-1', 0, 0, { ...(before as Record<string, string>) });
     setNewReplicaSetAnnotations(d, set, revision, exists, 1);
     expect(set.metadata.annotations).toEqual(want);
   });
