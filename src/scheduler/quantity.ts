@@ -19,10 +19,13 @@ export function parseQuantity(text: string | number): number {
 
 /** Quantity.MilliValue: thousandths, rounded up as upstream rounds a value finer than a milli. */
 export function milliValue(text: string | number): number {
-  return Math.ceil(Math.round(parseQuantity(text) * 1e9) / 1e6);
+  const milli = parseQuantity(text) * 1e3;
+  return Number.isInteger(milli) ? milli : Math.ceil(Math.round(milli * 1e6) / 1e6);
 }
 
 /** Quantity.Value: the integer value, rounded up. */
 export function integerValue(text: string | number): number {
-  return Math.ceil(Math.round(parseQuantity(text) * 1e6) / 1e6);
+  const value = parseQuantity(text);
+  // Round away float noise at the nano scale (the finest a quantity carries) before rounding up.
+  return Number.isInteger(value) ? value : Math.ceil(Math.round(value * 1e9) / 1e9);
 }
