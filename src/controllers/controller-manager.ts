@@ -3,18 +3,18 @@
 
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { EventRecorder, KubeClient, runLeaderElection, type Kubeconfig } from '../client/kube/index.js';
+import { EventRecorder, KubeClient, Resources, runLeaderElection, type Kubeconfig, type ResourceRef } from '../client/kube/index.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { REPLICATION_CONTROLLER_KIND, ReplicaSetController } from './replicaset/replica-set-controller.js';
 import { ServiceAccountController } from './serviceaccount/service-account-controller.js';
 import { InformerFactory, type Controller, type ControllerContext, type Log } from './shared/controller-context.js';
 
 /** Controllers this manager runs, with the --concurrent-*-syncs flag that sizes each one's workers. */
-export const CONTROLLERS: Record<string, { workersFlag: string; create: (context: ControllerContext) => Controller }> = {
-  replicaset: { workersFlag: 'concurrentReplicasetSyncs', create: (context) => new ReplicaSetController(context) },
-  replicationcontroller: { workersFlag: 'concurrentRcSyncs', create: (context) => new ReplicaSetController(context, REPLICATION_CONTROLLER_KIND) },
-  deployment: { workersFlag: 'concurrentDeploymentSyncs', create: (context) => new DeploymentController(context) },
-  serviceaccount: { workersFlag: 'concurrentServiceaccountSyncs', create: (context) => new ServiceAccountController(context) },
+export const CONTROLLERS: Record<string, { workersFlag: string; serves: ResourceRef; create: (context: ControllerContext) => Controller }> = {
+  replicaset: { workersFlag: 'concurrentReplicasetSyncs', serves: Resources.replicaSets, create: (context) => new ReplicaSetController(context) },
+  replicationcontroller: { workersFlag: 'concurrentRcSyncs', serves: Resources.replicationControllers, create: (context) => new ReplicaSetController(context, REPLICATION_CONTROLLER_KIND) },
+  deployment: { workersFlag: 'concurrentDeploymentSyncs', serves: Resources.deployments, create: (context) => new DeploymentController(context) },
+  serviceaccount: { workersFlag: 'concurrentServiceaccountSyncs', serves: Resources.serviceAccounts, create: (context) => new ServiceAccountController(context) },
 };
 
 /** Every name kube-controller-manager's --controllers knows; the ones above are the ones implemented. */
@@ -47,6 +47,26 @@ export function enabledControllers(spec: readonly string[]): string[] {
   return Object.keys(CONTROLLERS).filter((name) => !spec.includes(`-${name}`) && (all || spec.includes(name)));
 }
 
+/** As kube-controller-manager, a controller whose resource the server does not serve is skipped. */
+async function servedControllers(client: KubeClient, names: readonly string[], log: Log): Promise<string[]> {
+  const plurals = new Map<string, Set<string>>();
+  const servedIn = async (resource: ResourceRef): Promise<Set<string>> => {
+    const path = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
+    let found = plurals.get(path);
+    if (!found) {
+      const list = await client.raw<{ resources?: Array<{ name: string }> }>(path).catch(() => ({ resources: [] }));
+      plurals.set(path, (found = new Set((list.resources ?? []).map((entry) => entry.name))));
+    }
+    return found;
+  };
+  const served: string[] = [];
+  for (const name of names) {
+    if ((await servedIn(CONTROLLERS[name]!.serves)).has(CONTROLLERS[name]!.serves.plural)) served.push(name);
+    else log(`skipping controller ${name}: ${CONTROLLERS[name]!.serves.plural} is not served`);
+  }
+  return served;
+}
+
 async function runControllers(config: ControllerManagerConfig, client: KubeClient, signal: AbortSignal): Promise<void> {
   const informers = new InformerFactory(client, (error) => config.log(`informer: ${(error as Error).message}`));
   const recorders = new Map<string, EventRecorder>();
@@ -60,7 +80,8 @@ async function runControllers(config: ControllerManagerConfig, client: KubeClien
       return recorder;
     },
   };
-  const running = config.controllers.map((name) => ({ name, controller: CONTROLLERS[name]!.create(context) }));
+  const served = await servedControllers(client, config.controllers, config.log);
+  const running = served.map((name) => ({ name, controller: CONTROLLERS[name]!.create(context) }));
   await informers.startAndSync();
   config.log(`started controllers: ${running.map((entry) => entry.name).join(', ')}`);
   await Promise.all(running.map(({ name, controller }) => controller.run(config.workers[CONTROLLERS[name]!.workersFlag] ?? 5, signal)));

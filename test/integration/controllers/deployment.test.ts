@@ -1,0 +1,179 @@
+// The controller manager over `barge apiserver` on a Barge cluster (one member: the machine running these is shared), driven by the real kubectl:
+// a Deployment gets its ReplicaSet and pods, scales, rolls out within maxSurge/maxUnavailable at every
+// observed step (the test marks pods Ready as a kubelet would), and rollout status/history/undo print
+// what they print on a real cluster.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeClient, loadKubeconfig, Resources } from '../../../src/client/kube/index.js';
+import type { Deployment, Pod, ReplicaSet } from '../../../src/controllers/shared/types.js';
+import type { ProcessCluster } from '../../support/process-cluster.js';
+import { sleep } from '../../support/wait.js';
+import { ApiserverProcess, prepareBargeBinary, startCluster } from '../apiserver/apiserver-process.js';
+import { ControllerManagerProcess } from './controller-manager-process.js';
+
+const deploymentYaml = (replicas: number): string => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: {app: web}
+  strategy:
+    type: RollingUpdate
+    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+`;
+
+const isReady = (pod: Pod): boolean => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
+describe('controller manager: deployments and replica sets', () => {
+  let cluster: ProcessCluster;
+  let api: ApiserverProcess;
+  let manager: ControllerManagerProcess;
+  let client: KubeClient;
+
+  const ok = (args: string[], input?: string): string => {
+    const result = api.kubectl(args, input === undefined ? {} : { input });
+    if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${result.status}): ${result.stderr}\ncontroller-manager log:\n${manager.log.slice(-3000)}`);
+    return result.stdout;
+  };
+
+  const livePods = async (): Promise<Pod[]> => (await client.list<Pod>(Resources.pods, { namespace: 'default', labelSelector: 'app=web' })).items.filter((pod) => !pod.metadata.deletionTimestamp);
+  const deployment = (): Promise<Deployment> => client.get<Deployment>(Resources.deployments, 'default', 'web');
+  const replicaSets = async (): Promise<ReplicaSet[]> => (await client.list<ReplicaSet>(Resources.replicaSets, { namespace: 'default' })).items;
+
+  /** What a kubelet would post for a started container. */
+  async function markReady(pods: readonly Pod[]): Promise<void> {
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    for (const pod of pods.filter((p) => !isReady(p))) {
+      const status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] };
+      await client.patch(Resources.pods, 'default', pod.metadata.name!, { status }, 'merge', { subresource: 'status' }).catch(() => undefined);
+    }
+  }
+
+  /** Marks pods ready until the deployment reports `replicas` updated and available pods. */
+  async function settle(replicas: number, onStep: (pods: Pod[]) => void = () => undefined): Promise<void> {
+    const deadline = Date.now() + 40_000;
+    for (;;) {
+      const pods = await livePods();
+      onStep(pods);
+      const d = await deployment();
+      const s = d.status ?? {};
+      if (s.observedGeneration === d.metadata.generation && s.updatedReplicas === replicas && s.replicas === replicas && s.availableReplicas === replicas && pods.length === replicas) return;
+      if (Date.now() > deadline) throw new Error(`deployment did not settle at ${replicas}: ${JSON.stringify(s)}, ${pods.length} pods\n${manager.log.slice(-3000)}`);
+      await markReady(pods);
+      await sleep(150);
+    }
+  }
+
+  beforeAll(async () => {
+    prepareBargeBinary();
+    cluster = await startCluster(1, 'barge');
+    api = await ApiserverProcess.start(cluster.endpoints);
+    client = new KubeClient(loadKubeconfig(api.kubeconfig));
+    manager = new ControllerManagerProcess(api.kubeconfig, ['--leader-elect=true']);
+  }, 120_000);
+
+  afterAll(async () => {
+    await manager?.stop();
+    await api?.stop();
+    await cluster?.stop();
+  });
+
+  it('a deployment gets one ReplicaSet named by its pod-template-hash, owning N pods', async () => {
+    ok(['create', '-f', '-'], deploymentYaml(3));
+    let sets: ReplicaSet[] = [];
+    let pods: Pod[] = [];
+    const deadline = Date.now() + 30_000;
+    while ((sets.length !== 1 || pods.length !== 3) && Date.now() < deadline) {
+      await sleep(200);
+      [sets, pods] = await Promise.all([replicaSets(), livePods()]);
+    }
+    expect(sets).toHaveLength(1);
+    const rs = sets[0]!;
+    const hash = rs.metadata.labels?.['pod-template-hash'];
+    expect(hash).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]+$/);
+    expect(rs.metadata.name).toBe(`web-${hash}`);
+    expect(rs.metadata.annotations).toMatchObject({ 'deployment.kubernetes.io/revision': '1', 'deployment.kubernetes.io/desired-replicas': '3', 'deployment.kubernetes.io/max-replicas': '4' });
+    expect(rs.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Deployment', name: 'web', controller: true });
+    expect(pods).toHaveLength(3);
+    for (const pod of pods) {
+      expect(pod.metadata.name!.startsWith(`${rs.metadata.name}-`)).toBe(true);
+      expect(pod.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true });
+      expect(pod.metadata.labels?.['pod-template-hash']).toBe(hash);
+    }
+    await settle(3);
+    expect(ok(['rollout', 'status', 'deployment/web', '--timeout=30s'])).toBe('deployment "web" successfully rolled out\n');
+    const conditions = (await deployment()).status?.conditions ?? [];
+    expect(conditions.find((c) => c.type === 'Available')).toMatchObject({ status: 'True', reason: 'MinimumReplicasAvailable' });
+    expect(conditions.find((c) => c.type === 'Progressing')).toMatchObject({ status: 'True', reason: 'NewReplicaSetAvailable' });
+    expect(ok(['get', 'deployment', 'web', '--no-headers'])).toMatch(/^web\s+3\/3\s+3\s+3\s/);
+  }, 60_000);
+
+  it('scales up and down', async () => {
+    ok(['scale', 'deployment', 'web', '--replicas=5']);
+    await settle(5);
+    ok(['scale', 'deployment', 'web', '--replicas=2']);
+    await settle(2);
+    expect(await livePods()).toHaveLength(2);
+  }, 60_000);
+
+  it('set image rolls out within maxSurge 1 / maxUnavailable 0 at every observed step', async () => {
+    ok(['set', 'image', 'deployment/web', 'nginx=nginx:1.28']);
+    let steps = 0;
+    await settle(2, (pods) => {
+      steps++;
+      expect(pods.length).toBeLessThanOrEqual(3);
+      expect(pods.filter(isReady).length).toBeGreaterThanOrEqual(2);
+    });
+    expect(steps).toBeGreaterThan(1);
+    const pods = await livePods();
+    expect(pods.every((pod) => (pod.spec as { containers: Array<{ image: string }> }).containers[0]!.image === 'nginx:1.28')).toBe(true);
+    const sets = await replicaSets();
+    expect(sets.map((rs) => [rs.metadata.annotations?.['deployment.kubernetes.io/revision'], rs.spec.replicas]).sort()).toEqual([['1', 0], ['2', 2]]);
+    expect((await deployment()).metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('2');
+    expect(ok(['rollout', 'history', 'deployment/web'])).toBe('deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n');
+  }, 60_000);
+
+  it('rollout undo goes back to the previous template as revision 3', async () => {
+    expect(ok(['rollout', 'undo', 'deployment/web'])).toBe('deployment.apps/web rolled back\n');
+    await settle(2, (pods) => {
+      expect(pods.length).toBeLessThanOrEqual(3);
+      expect(pods.filter(isReady).length).toBeGreaterThanOrEqual(2);
+    });
+    const pods = await livePods();
+    expect(pods.every((pod) => (pod.spec as { containers: Array<{ image: string }> }).containers[0]!.image === 'nginx:1.27')).toBe(true);
+    const sets = await replicaSets();
+    const back = sets.find((rs) => rs.spec.replicas === 2)!;
+    expect(back.metadata.annotations).toMatchObject({ 'deployment.kubernetes.io/revision': '3', 'deployment.kubernetes.io/revision-history': '1' });
+    expect(ok(['rollout', 'history', 'deployment/web'])).toBe('deployment.apps/web \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n');
+    expect(ok(['rollout', 'status', 'deployment/web', '--timeout=30s'])).toBe('deployment "web" successfully rolled out\n');
+  }, 60_000);
+
+  it('a deleted pod is replaced, and every namespace gets a default ServiceAccount', async () => {
+    const [victim] = await livePods();
+    ok(['delete', 'pod', victim!.metadata.name!, '--wait=false']);
+    const deadline = Date.now() + 20_000;
+    let pods = await livePods();
+    while ((pods.length !== 2 || pods.some((p) => p.metadata.name === victim!.metadata.name)) && Date.now() < deadline) {
+      await sleep(200);
+      pods = await livePods();
+    }
+    expect(pods.map((p) => p.metadata.name)).not.toContain(victim!.metadata.name);
+    expect(pods).toHaveLength(2);
+    ok(['create', 'namespace', 'team']);
+    let accounts = '';
+    while (!accounts.includes('default') && Date.now() < deadline + 10_000) {
+      await sleep(200);
+      accounts = api.kubectl(['get', 'serviceaccount', 'default', '-n', 'team', '-o', 'name']).stdout;
+    }
+    expect(accounts).toBe('serviceaccount/default\n');
+  }, 60_000);
+});
