@@ -3,7 +3,7 @@
 // bound asynchronously through pods/binding with a Scheduled event; a pod that fits nowhere gets a
 // FailedScheduling event and PodScheduled=False/Unschedulable, and waits for the cluster to change.
 
-import { EventRecorder, Informer, Resources, type KubeClient, type KubeObject } from '../client/kube/index.js';
+import { EventRecorder, Informer, Resources, type KubeClient, type KubeObject, type ResourceRef } from '../client/kube/index.js';
 import { defaultSelectorFor } from './default-selector.js';
 import { defaultProfile, type Profile } from './profile.js';
 import type { ScoringStrategy } from './plugins/node-resources-fit.js';
@@ -75,7 +75,9 @@ export class Scheduler {
 
   /** Runs until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
-    const informers = [this.pods, this.nodes, ...Object.values(this.others)];
+    // The workload kinds only refine spreading: a server that does not serve one leaves its lister empty.
+    const optional = await Promise.all(Object.values(this.others).map(async (informer) => ((await this.serves(informer.resource)) ? [informer] : [])));
+    const informers = [this.pods, this.nodes, ...optional.flat()];
     for (const informer of informers) informer.start();
     const timers = [
       setInterval(() => this.queue.flushBackoffCompleted(), BACKOFF_FLUSH_MS),
@@ -94,6 +96,16 @@ export class Scheduler {
       for (const timer of timers) clearInterval(timer);
       await Promise.all(informers.map((informer) => informer.stop()));
       this.recorder.shutdown();
+    }
+  }
+
+  private async serves(resource: ResourceRef): Promise<boolean> {
+    const groupVersion = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
+    try {
+      const list = await this.options.client.raw<{ resources?: Array<{ name: string }> }>(groupVersion);
+      return (list.resources ?? []).some((r) => r.name === resource.plural);
+    } catch {
+      return false;
     }
   }
 
