@@ -3,7 +3,7 @@
 // which the store changed and was compacted (its RV is then too old: 410) relists to exactly the store.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Indexes, Informer, isAlreadyExists, isConflict, isNotFound, KubeApiError, KubeClient, loadKubeconfig, Resources, type KubeObject } from '../../src/client/kube/index.js';
+import { EventRecorder, Indexes, Informer, isAlreadyExists, isConflict, isNotFound, KubeApiError, KubeClient, loadKubeconfig, Resources, type KubeObject } from '../../src/client/kube/index.js';
 import type { ProcessCluster } from '../support/process-cluster.js';
 import { until } from '../support/wait.js';
 import { ApiserverProcess, prepareBargeBinary, startCluster } from './apiserver/apiserver-process.js';
@@ -98,6 +98,42 @@ describe('client library against barge apiserver', () => {
       })
       .catch((error: unknown) => (error instanceof KubeApiError ? error.code : String(error)));
     expect(outcome).toBe(410);
+  });
+
+  it('event recorder: repeats of an event become one Event whose count grows', async () => {
+    const subject = await client.create(Resources.pods, pod('evented'));
+    const recorder = new EventRecorder(client, { component: 'client-kube-test', host: 'h1' });
+    for (let i = 0; i < 3; i++) recorder.event(subject, 'Warning', 'Tested', 'the same message');
+    recorder.event(subject, 'Normal', 'Other', 'another message');
+    await recorder.flush();
+    const events = await client.list<KubeObject & { reason: string; count: number; source: { component: string }; involvedObject: { uid: string } }>(Resources.events, {
+      namespace: 'default',
+      fieldSelector: 'involvedObject.name=evented',
+    });
+    const byReason = Object.fromEntries(events.items.map((e) => [e.reason, e]));
+    expect(events.items).toHaveLength(2);
+    expect(byReason.Tested).toMatchObject({ count: 3, type: 'Warning', message: 'the same message', source: { component: 'client-kube-test', host: 'h1' } });
+    expect(byReason.Tested!.involvedObject).toMatchObject({ kind: 'Pod', name: 'evented', uid: subject.metadata.uid });
+    expect(byReason.Other).toMatchObject({ count: 1, type: 'Normal' });
+    await client.delete(Resources.pods, 'default', 'evented', { gracePeriodSeconds: 0 });
+  });
+
+  it('informer resync re-delivers cached objects as updates without touching the API', async () => {
+    await client.create(Resources.pods, pod('resynced', 'default', { resync: 'yes' }));
+    let resyncs = 0;
+    const informer = new Informer<Pod>(client, Resources.pods, { namespace: 'default', labelSelector: 'resync=yes', resyncPeriodMs: 200 })
+      .onUpdate((previous, current) => {
+        if (previous === current && current.metadata.name === 'resynced') resyncs++;
+      })
+      .start();
+    try {
+      await informer.waitForSync();
+      await until('two resyncs', () => resyncs >= 2, { timeoutMs: 10_000 });
+    } finally {
+      await informer.stop();
+    }
+    expect(informer.lister.list().map((p) => p.metadata.name)).toEqual(['resynced']);
+    await client.delete(Resources.pods, 'default', 'resynced', { gracePeriodSeconds: 0 });
   });
 
   it('informer: list, watch adds/updates/deletes, indexes; relists after a restart over a compacted store', async () => {

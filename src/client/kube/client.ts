@@ -147,10 +147,10 @@ export class KubeClient {
       labelSelector: options.labelSelector,
       fieldSelector: options.fieldSelector,
     };
-    const abort = new AbortController();
-    const response = await this.send('GET', collectionPath(resource, options.namespace), query, undefined, undefined, abort.signal);
+    const response = await this.send('GET', collectionPath(resource, options.namespace), query, undefined, undefined);
     if (response.statusCode !== 200) throw await this.errorOf(response, 'GET', collectionPath(resource, options.namespace));
-    return watchStream<T>(response, () => abort.abort());
+    // Destroying without an error ends the stream quietly (an abort signal would raise an AbortError).
+    return watchStream<T>(response, () => response.destroy());
   }
 
   /** A raw GET of any path (discovery, /version, /healthz); JSON-decoded. */
@@ -163,18 +163,25 @@ export class KubeClient {
   }
 
   private async json<T>(method: string, path: string, query: Query = {}, body?: unknown, contentType = 'application/json'): Promise<T> {
-    const signal = AbortSignal.timeout(this.requestTimeoutMs);
-    const response = await this.send(method, path, query, body, contentType, signal);
-    if (response.statusCode === undefined || response.statusCode >= 300) throw await this.errorOf(response, method, path);
-    const text = await readBody(response);
-    return (text ? JSON.parse(text) : undefined) as T;
+    // A deadline that is cleared once the body is read: aborting a finished request later could destroy
+    // the keep-alive socket it handed back, under some other request.
+    const abort = new AbortController();
+    const deadline = setTimeout(() => abort.abort(), this.requestTimeoutMs);
+    try {
+      const response = await this.send(method, path, query, body, contentType, abort.signal);
+      if (response.statusCode === undefined || response.statusCode >= 300) throw await this.errorOf(response, method, path);
+      const text = await readBody(response);
+      return (text ? JSON.parse(text) : undefined) as T;
+    } finally {
+      clearTimeout(deadline);
+    }
   }
 
   private async errorOf(response: IncomingMessage, method: string, path: string): Promise<KubeApiError> {
     return new KubeApiError(statusFromResponse(response.statusCode ?? 0, await readBody(response)), method, path);
   }
 
-  private async send(method: string, path: string, query: Query, body: unknown, contentType: string | undefined, signal: AbortSignal): Promise<IncomingMessage> {
+  private async send(method: string, path: string, query: Query, body: unknown, contentType: string | undefined, signal?: AbortSignal): Promise<IncomingMessage> {
     const url = new URL(this.config.server + path + queryString(query));
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const headers: Record<string, string> = { ...(await this.config.headers()), Accept: 'application/json', 'User-Agent': this.userAgent };

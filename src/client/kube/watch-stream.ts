@@ -14,7 +14,7 @@ export function watchStream<T extends KubeObject>(response: IncomingMessage, sto
     async *[Symbol.asyncIterator]() {
       let buffered = '';
       response.setEncoding('utf8');
-      // Stopping aborts the request; the iterator reports that as the end, the emitter must not throw it.
+      // A reset connection is reported to the iterator; the emitter must not also throw it.
       response.on('error', () => undefined);
       try {
         for await (const chunk of response as AsyncIterable<string>) {
