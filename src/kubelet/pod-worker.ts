@@ -37,6 +37,8 @@ interface ContainerRun {
 
 const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** What the runtime's create and start calls take; also keeps one pod's events in distinct milliseconds (their names are timestamps). */
+const RUNTIME_CALL_MS = 10;
 
 export class PodWorker {
   private pod: Pod;
@@ -112,6 +114,7 @@ export class PodWorker {
   }
 
   private async pullAndStart(run: ContainerRun, restarting: boolean): Promise<void> {
+    await sleep(RUNTIME_CALL_MS);
     const image = run.spec.image ?? '';
     const policy = (run.spec as { imagePullPolicy?: string }).imagePullPolicy;
     const pulledBefore = !this.host.pullImage(image);
@@ -124,8 +127,12 @@ export class PodWorker {
       if (this.terminating || this.stopped) return;
       this.record(run, kubeletEvents.pulled(image, Date.now() - began, imageSizeBytes(image)));
     }
+    await sleep(RUNTIME_CALL_MS);
+    if (this.terminating || this.stopped) return;
     run.containerId = `containerd://${randomBytes(32).toString('hex')}`;
     this.record(run, kubeletEvents.created(run.spec.name));
+    await sleep(RUNTIME_CALL_MS);
+    if (this.terminating || this.stopped) return;
     run.state = { running: { startedAt: now() } };
     this.record(run, kubeletEvents.started(run.spec.name));
     this.scheduleExit(run, Date.now());
