@@ -50,7 +50,7 @@ describe('InterPodAffinity filter', () => {
   it('selects namespaces by their labels', () => {
     const pod = withAffinity('p', 'new', { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('web', 'zone', { namespaceSelector: { matchLabels: { team: 'x' } } })] } });
     const placed = { n3: [{ ...web, metadata: { ...web.metadata, namespace: 'other' } }] };
-    expect(filterAll(pod, placed, (ns) => (ns === 'other' ? { team: 'x' } : {}))).toEqual([AFFINITY, AFFINITY, 'ok', AFFINITY]);
+    expect(filterAll(pod, placed, (ns): Record<string, string> => (ns === 'other' ? { team: 'x' } : {}))).toEqual([AFFINITY, AFFINITY, 'ok', AFFINITY]);
     expect(filterAll(pod, placed, () => ({}))).toEqual([AFFINITY, AFFINITY, AFFINITY, AFFINITY]);
   });
 });
