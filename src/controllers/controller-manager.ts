@@ -5,22 +5,24 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { EventRecorder, KubeClient, Resources, runLeaderElection, type Kubeconfig, type ResourceRef } from '../client/kube/index.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
+import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/node-lifecycle-controller.js';
 import { REPLICATION_CONTROLLER_KIND, ReplicaSetController } from './replicaset/replica-set-controller.js';
 import { ServiceAccountController } from './serviceaccount/service-account-controller.js';
 import { InformerFactory, type Controller, type ControllerContext, type Log } from './shared/controller-context.js';
 
 /** Controllers this manager runs, with the --concurrent-*-syncs flag that sizes each one's workers. */
-export const CONTROLLERS: Record<string, { workersFlag: string; serves: ResourceRef; create: (context: ControllerContext) => Controller }> = {
+export const CONTROLLERS: Record<string, { workersFlag: string; serves: ResourceRef; create: (context: ControllerContext, config: ControllerManagerConfig) => Controller }> = {
   replicaset: { workersFlag: 'concurrentReplicasetSyncs', serves: Resources.replicaSets, create: (context) => new ReplicaSetController(context) },
   replicationcontroller: { workersFlag: 'concurrentRcSyncs', serves: Resources.replicationControllers, create: (context) => new ReplicaSetController(context, REPLICATION_CONTROLLER_KIND) },
   deployment: { workersFlag: 'concurrentDeploymentSyncs', serves: Resources.deployments, create: (context) => new DeploymentController(context) },
   serviceaccount: { workersFlag: 'concurrentServiceaccountSyncs', serves: Resources.serviceAccounts, create: (context) => new ServiceAccountController(context) },
+  nodelifecycle: { workersFlag: '', serves: Resources.nodes, create: (context, config) => new NodeLifecycleController(context, config.nodeLifecycle) },
 };
 
 /** Every name kube-controller-manager's --controllers knows; the ones above are the ones implemented. */
 export const KNOWN_CONTROLLERS = [
   ...Object.keys(CONTROLLERS),
-  'nodelifecycle', 'taint-eviction-controller', 'job', 'cronjob', 'endpoint', 'endpointslice', 'endpointslicemirroring', 'namespace',
+  'taint-eviction-controller', 'job', 'cronjob', 'endpoint', 'endpointslice', 'endpointslicemirroring', 'namespace',
   'garbagecollector', 'podgc', 'daemonset', 'statefulset', 'horizontalpodautoscaling', 'disruption', 'ttl', 'ttl-after-finished',
   'resourcequota', 'csrsigning', 'csrapproving', 'csrcleaner', 'bootstrapsigner', 'tokencleaner', 'nodeipam', 'persistentvolume-binder',
   'attachdetach', 'persistentvolume-expander', 'clusterrole-aggregation', 'pvc-protection', 'pv-protection', 'root-ca-cert-publisher',
@@ -32,6 +34,7 @@ export interface ControllerManagerConfig {
   controllers: string[];
   workers: Record<string, number>;
   leaderElect: boolean;
+  nodeLifecycle: NodeLifecycleOptions;
   lease: { namespace: string; name: string; durationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
   signal: AbortSignal;
   log: Log;
@@ -81,7 +84,7 @@ async function runControllers(config: ControllerManagerConfig, client: KubeClien
     },
   };
   const served = await servedControllers(client, config.controllers, config.log);
-  const running = served.map((name) => ({ name, controller: CONTROLLERS[name]!.create(context) }));
+  const running = served.map((name) => ({ name, controller: CONTROLLERS[name]!.create(context, config) }));
   await informers.startAndSync();
   config.log(`started controllers: ${running.map((entry) => entry.name).join(', ')}`);
   await Promise.all(running.map(({ name, controller }) => controller.run(config.workers[CONTROLLERS[name]!.workersFlag] ?? 5, signal)));

@@ -1,8 +1,8 @@
 // controller.ComputeHash: the pod-template-hash label that names a deployment's ReplicaSet. FNV-32a over
-// the template (here its canonical JSON) and, when set, the collision count as 4 little-endian bytes; the
+// the template (here its canonical JSON, unset fields left out) and, when set, the collision count as 4 little-endian bytes; the
 // decimal digits then spelled in rand.SafeEncodeString's alphabet (no vowels, no 0/1/3, so no words).
 
-import { canonicalJson } from '../shared/canonical-json.js';
+import { semanticJson } from '../shared/canonical-json.js';
 import type { PodTemplate } from '../shared/types.js';
 
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
@@ -24,7 +24,7 @@ export function safeEncodeString(text: string): string {
 }
 
 export function computeHash(template: PodTemplate, collisionCount?: number): string {
-  let hash = fnv32a(Buffer.from(canonicalJson(template), 'utf8'));
+  let hash = fnv32a(Buffer.from(semanticJson(template), 'utf8'));
   if (collisionCount !== undefined) {
     const bytes = Buffer.alloc(4);
     bytes.writeUInt32LE(collisionCount >>> 0);
@@ -41,5 +41,5 @@ export function equalIgnoreHash(a: PodTemplate, b: PodTemplate): boolean {
     const metadata = { ...(template.metadata ?? {}), labels: Object.keys(labels).length ? labels : undefined };
     return { ...template, metadata };
   };
-  return canonicalJson(strip(a)) === canonicalJson(strip(b));
+  return semanticJson(strip(a)) === semanticJson(strip(b));
 }

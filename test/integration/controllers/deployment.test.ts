@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient, loadKubeconfig, Resources } from '../../../src/client/kube/index.js';
 import type { Deployment, Pod, ReplicaSet } from '../../../src/controllers/shared/types.js';
 import type { ProcessCluster } from '../../support/process-cluster.js';
-import { sleep } from '../../support/wait.js';
+import { sleep, until } from '../../support/wait.js';
 import { ApiserverProcess, prepareBargeBinary, startCluster } from '../apiserver/apiserver-process.js';
 import { ControllerManagerProcess } from './controller-manager-process.js';
 
@@ -79,7 +79,8 @@ describe('controller manager: deployments and replica sets', () => {
     api = await ApiserverProcess.start(cluster.endpoints);
     client = new KubeClient(loadKubeconfig(api.kubeconfig));
     manager = new ControllerManagerProcess(api.kubeconfig, ['--leader-elect=true']);
-  }, 120_000);
+    await until('the controllers to start', () => manager.log.includes('started controllers'), { timeoutMs: 90_000, pollMs: 200 });
+  }, 200_000);
 
   afterAll(async () => {
     await manager?.stop();
@@ -168,7 +169,7 @@ describe('controller manager: deployments and replica sets', () => {
     }
     expect(pods.map((p) => p.metadata.name)).not.toContain(victim!.metadata.name);
     expect(pods).toHaveLength(2);
-    ok(['create', 'namespace', 'team']);
+    ok(['create', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n');
     let accounts = '';
     while (!accounts.includes('default') && Date.now() < deadline + 10_000) {
       await sleep(200);

@@ -36,6 +36,8 @@ describe('pod-template-hash', () => {
   it('compares templates ignoring the hash label', () => {
     const labelled = { ...template, metadata: { labels: { app: 'web', 'pod-template-hash': 'abc' } } };
     expect(equalIgnoreHash(labelled, template)).toBe(true);
+    // As kubectl rollout undo writes it back: Go's zero time as null, empty maps.
+    expect(equalIgnoreHash({ metadata: { ...template.metadata, creationTimestamp: null, annotations: {} }, spec: template.spec }, labelled)).toBe(true);
     expect(equalIgnoreHash(labelled, { ...template, spec: { containers: [{ name: 'c', image: 'nginx:2' }] } })).toBe(false);
   });
 });
