@@ -69,6 +69,7 @@ describe('client library against barge apiserver', () => {
 
     const list = await client.list<Pod>(Resources.pods, { namespace: 'default', labelSelector: 'tier=front', limit: 1 });
     expect(list.items.map((p) => p.metadata.name)).toEqual(['rest']);
+    expect(list.items[0]).toMatchObject({ apiVersion: 'v1', kind: 'Pod' });
     expect(Number(list.metadata.resourceVersion)).toBeGreaterThan(0);
 
     await client.delete(Resources.pods, 'default', 'rest', { gracePeriodSeconds: 0 });

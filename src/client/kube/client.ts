@@ -95,7 +95,11 @@ export class KubeClient {
       items.push(...(page.items ?? []));
       next = page.metadata?.continue;
     }
-    return { ...first, metadata: { resourceVersion: first.metadata?.resourceVersion }, items };
+    // The server leaves kind and apiVersion off list items; fill them in from the list's, as client-go's
+    // unstructured lists do, so cached objects can be referenced (events, ownerReferences).
+    const kind = first.kind?.replace(/List$/, '');
+    const typed = items.map((item) => (item.kind || !kind ? item : { ...item, apiVersion: first.apiVersion, kind }));
+    return { ...first, metadata: { resourceVersion: first.metadata?.resourceVersion }, items: typed };
   }
 
   create<T extends KubeObject>(resource: ResourceRef, object: T, options: WriteOptions = {}): Promise<T> {

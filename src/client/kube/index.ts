@@ -1,4 +1,10 @@
 // The Kubernetes client library every control-plane component builds on.
+//
+// From @kubernetes/client-node (1.x, Node 20) we take KubeConfig: contexts, inline and file credentials,
+// tokens and exec plugins resolved as kubectl does. The rest is ours, following client-go: its informer
+// has no indexes, resync period or bookmarks and stops on errors, its clients are generated per kind (we
+// need one client over any ResourceRef, CRDs included), and it has no work queue, event correlator or
+// leader election.
 
 export { loadKubeconfig, kubeconfigFromString, type Kubeconfig } from './kubeconfig.js';
 export { KubeClient, type KubeClientOptions, type ListOptions, type WatchOptions, type WriteOptions, type PatchOptions, type PatchType, type DeleteOptions } from './client.js';
@@ -6,6 +12,7 @@ export type { WatchStream } from './watch-stream.js';
 export { Resources, apiVersionOf, collectionPath, objectPath, type ResourceRef } from './resource.js';
 export { objectKey, splitKey, controllerOf, type KubeObject, type ObjectMeta, type ObjectList, type OwnerReference, type Status, type WatchEvent, type WatchEventType } from './objects.js';
 export { KubeApiError, isNotFound, isAlreadyExists, isConflict, isInvalid, isForbidden, isResourceExpired } from './api-error.js';
+export { InformerFactory, type SharedInformerOptions } from './informer-factory.js';
 export { Informer, type InformerOptions, type AddHandler, type UpdateHandler, type DeleteHandler } from './informer.js';
 export { Lister, type Selector } from './lister.js';
 export { Indexes, type IndexFunc } from './indexed-store.js';

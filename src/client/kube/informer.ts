@@ -97,8 +97,10 @@ export class Informer<T extends KubeObject> {
     return this.lastResourceVersion;
   }
 
+  /** Starts listing and watching; a second call does nothing. */
   start(): this {
-    this.running ??= this.run();
+    if (this.running) return this;
+    this.running = this.run();
     const period = this.options.resyncPeriodMs ?? 0;
     if (period > 0) this.scheduleResync(period);
     return this;
