@@ -92,6 +92,7 @@ function versionText(): string {
 async function main(): Promise<void> {
   if (process.argv[2] === 'kubelet') return (await import('./kubelet-command.js')).runKubelet(process.argv.slice(3));
   if (process.argv[2] === 'nodes') return (await import('./nodes-command.js')).runNodes(process.argv.slice(3));
+  if (process.argv[2] === 'up') return (await import('./up-command.js')).runUp(process.argv.slice(3));
   if (process.argv[2] === 'apiserver') return (await import('./apiserver-command.js')).runApiserver(process.argv.slice(3));
   if (process.argv[2] === 'controller-manager') return (await import('./controller-manager-command.js')).runControllerManagerCommand(process.argv.slice(3));
   if (process.argv[2] === 'scheduler') return (await import('./scheduler-command.js')).runSchedulerCommand(process.argv.slice(3));
