@@ -157,6 +157,7 @@ export class Informer<T extends KubeObject> {
 
   /** Watches from the last RV, re-opening ended streams; returns only by throwing (or on stop). */
   private async watchUntilBroken(onProgress: () => void): Promise<void> {
+    let backoffMs = MIN_BACKOFF_MS;
     while (!this.abort.signal.aborted) {
       let stream;
       try {
@@ -172,9 +173,11 @@ export class Informer<T extends KubeObject> {
         if (error instanceof KubeApiError) throw error;
         // Connection refused or reset (an apiserver restart): wait and re-watch from the same RV.
         this.options.onError?.(error);
-        await sleepOn(this.clock, MIN_BACKOFF_MS, this.abort.signal);
+        await sleepOn(this.clock, backoffMs, this.abort.signal);
+        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
         continue;
       }
+      backoffMs = MIN_BACKOFF_MS;
       this.stopWatch = () => stream.stop();
       if (this.abort.signal.aborted) stream.stop();
       for await (const event of stream) {
