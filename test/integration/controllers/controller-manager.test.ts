@@ -1,10 +1,12 @@
 // The controller manager over `barge apiserver` on a Barge cluster (one member: the machine running these is shared), driven by the real kubectl:
 // a Deployment gets its ReplicaSet and pods, scales, rolls out within maxSurge/maxUnavailable at every
 // observed step (the test marks pods Ready as a kubelet would), and rollout status/history/undo print
-// what they print on a real cluster.
+// what they print on a real cluster; a node that stops posting goes Unknown, is tainted, loses the pods
+// that do not tolerate it, and is cleared when it posts Ready again.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient, loadKubeconfig, Resources } from '../../../src/client/kube/index.js';
+import type { Node, NodeCondition } from '../../../src/controllers/nodelifecycle/node-types.js';
 import type { Deployment, Pod, ReplicaSet } from '../../../src/controllers/shared/types.js';
 import type { ProcessCluster } from '../../support/process-cluster.js';
 import { sleep, until } from '../../support/wait.js';
@@ -30,6 +32,8 @@ spec:
       - name: nginx
         image: nginx:1.27
 `;
+
+const GRACE_S = 6;
 
 const isReady = (pod: Pod): boolean => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
@@ -78,7 +82,7 @@ describe('controller manager: deployments and replica sets', () => {
     cluster = await startCluster(1, 'barge');
     api = await ApiserverProcess.start(cluster.endpoints);
     client = new KubeClient(loadKubeconfig(api.kubeconfig));
-    manager = new ControllerManagerProcess(api.kubeconfig, ['--leader-elect=true']);
+    manager = new ControllerManagerProcess(api.kubeconfig, ['--leader-elect=true', `--node-monitor-grace-period=${GRACE_S}s`, '--node-monitor-period=1s', '--node-eviction-rate=10']);
     await until('the controllers to start', () => manager.log.includes('started controllers'), { timeoutMs: 90_000, pollMs: 200 });
   }, 200_000);
 
@@ -176,5 +180,50 @@ describe('controller manager: deployments and replica sets', () => {
       accounts = api.kubectl(['get', 'serviceaccount', 'default', '-n', 'team', '-o', 'name']).stdout;
     }
     expect(accounts).toBe('serviceaccount/default\n');
+  }, 60_000);
+
+  it('a silent node goes Unknown, is tainted, loses untolerating pods, and is cleared when Ready again', async () => {
+    const stamp = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const postReady = async (): Promise<void> => {
+      const node = await client.get<Node>(Resources.nodes, undefined, 'n1');
+      const conditions: NodeCondition[] = [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: stamp(), lastTransitionTime: stamp() }];
+      await client.updateStatus(Resources.nodes, { ...node, status: { ...node.status, conditions } });
+    };
+    await client.create(Resources.nodes, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } });
+    await postReady();
+    const pod = (name: string, tolerations: unknown[]): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'busybox' }], tolerations } });
+    await client.create(Resources.pods, pod('plain', []));
+    await client.create(Resources.pods, pod('patient', [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 3600 }]));
+
+    // The kubelet stops posting: after the grace period Ready is Unknown and both unreachable taints are on.
+    const silentSince = Date.now();
+    let node = await client.get<Node>(Resources.nodes, undefined, 'n1');
+    const deadline = Date.now() + 30_000;
+    const taintKeys = (n: Node): string[] => (n.spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`).sort();
+    while (taintKeys(node).length < 2 && Date.now() < deadline) {
+      await sleep(250);
+      node = await client.get<Node>(Resources.nodes, undefined, 'n1');
+    }
+    expect(Date.now() - silentSince).toBeGreaterThanOrEqual(GRACE_S * 1000);
+    expect(node.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
+    expect(taintKeys(node)).toEqual(['node.kubernetes.io/unreachable:NoExecute', 'node.kubernetes.io/unreachable:NoSchedule']);
+
+    // Taint-based eviction: the pod without a toleration goes, the one tolerating for an hour stays.
+    let names: string[] = [];
+    while (Date.now() < deadline) {
+      names = (await client.list<Pod>(Resources.pods, { namespace: 'default', fieldSelector: 'spec.nodeName=n1' })).items.filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.name!);
+      if (!names.includes('plain')) break;
+      await sleep(250);
+    }
+    expect(names).toEqual(['patient']);
+
+    // Ready again: the taints come off.
+    await postReady();
+    while (taintKeys(node).length > 0 && Date.now() < deadline + 15_000) {
+      await sleep(250);
+      node = await client.get<Node>(Resources.nodes, undefined, 'n1');
+    }
+    expect(taintKeys(node)).toEqual([]);
+    expect(node.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
   }, 60_000);
 });
