@@ -32,6 +32,12 @@ function specOrLabelsChanged(old: Pod, pod: Pod): boolean {
   return strip(old) !== strip(pod);
 }
 
+/** What the filters read of a node: labels, taints, unschedulable, allocatable. */
+function nodeSchedulingChanged(old: Node, node: Node): boolean {
+  const view = (n: Node): string => JSON.stringify([n.metadata.labels, n.spec?.taints, n.spec?.unschedulable, n.status?.allocatable]);
+  return view(old) !== view(node);
+}
+
 const asPod = (pod: Pod): Pod => ({ ...pod, kind: 'Pod', apiVersion: 'v1' });
 
 export class Scheduler {
@@ -99,6 +105,12 @@ export class Scheduler {
     }
   }
 
+  /** The informer still has the pod, unassigned, with the same uid. */
+  private stillPending(pod: Pod): boolean {
+    const current = this.pods.lister.get(pod.metadata.namespace, pod.metadata.name!);
+    return !!current && current.metadata.uid === pod.metadata.uid && !current.spec.nodeName;
+  }
+
   private async serves(resource: ResourceRef): Promise<boolean> {
     const groupVersion = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
     try {
@@ -117,7 +129,11 @@ export class Scheduler {
     const clusterChanged = (): void => this.queue.moveAllToActiveOrBackoff();
     this.nodes
       .onAdd((node) => (this.cache.setNode(node), clusterChanged()))
-      .onUpdate((_old, node) => (this.cache.setNode(node), clusterChanged()))
+      .onUpdate((old, node) => {
+        this.cache.setNode(node);
+        // Heartbeats change nothing a filter reads; only such changes give parked pods another try.
+        if (nodeSchedulingChanged(old, node)) clusterChanged();
+      })
       .onDelete((node) => this.cache.removeNode(node));
     this.pods
       .onAdd((pod) => this.podChanged(undefined, pod))
@@ -135,7 +151,9 @@ export class Scheduler {
       this.queue.delete(pod);
       if (isTerminal(pod)) this.cache.removePod(pod);
       else this.cache.setPod(pod);
-      this.queue.moveAllToActiveOrBackoff();
+      // A newly placed pod (affinity), changed labels, or resources freed by a finished pod.
+      const relevant = !old?.spec.nodeName || JSON.stringify(old.metadata.labels) !== JSON.stringify(pod.metadata.labels) || isTerminal(pod) !== isTerminal(old);
+      if (relevant) this.queue.moveAllToActiveOrBackoff();
       return;
     }
     if (!this.responsibleFor(pod) || isTerminal(pod) || (pod.spec.schedulingGates ?? []).length > 0) return;
@@ -147,7 +165,7 @@ export class Scheduler {
   private async scheduleOne(queued: QueuedPod): Promise<void> {
     const pod = queued.pod;
     const cycle = this.queue.cycle;
-    if (pod.metadata.deletionTimestamp || this.cache.isAssumed(pod)) {
+    if (pod.metadata.deletionTimestamp || this.cache.isAssumed(pod) || !this.stillPending(pod)) {
       this.queue.done(pod);
       return;
     }
@@ -176,7 +194,12 @@ export class Scheduler {
     } catch (error) {
       this.log('warn', 'binding failed', { pod: `${namespace}/${name}`, node, error: String(error) });
       this.cache.forget(pod);
-      // Errors other than Unschedulable back off and retry, as handleSchedulingFailure does.
+      // Errors other than Unschedulable back off and retry, as handleSchedulingFailure does, unless
+      // the pod is gone or was bound meanwhile (by another scheduler instance, say).
+      if (!this.stillPending(pod)) {
+        this.queue.done(pod);
+        return;
+      }
       this.queue.addBackoff(queued);
       this.recorder.event(asPod(pod), 'Warning', 'FailedScheduling', `Binding rejected: ${error instanceof Error ? error.message : String(error)}`);
     }
