@@ -1,6 +1,7 @@
 // The client library against `barge apiserver` over a Barge cluster: the REST verbs and their Status
-// errors; an informer that lists, watches adds/updates/deletes, and after an apiserver restart during
-// which the store changed and was compacted (its RV is then too old: 410) relists to exactly the store.
+// errors; the event recorder; an informer that resyncs, follows bookmarks, watches adds/updates/deletes,
+// and after an apiserver restart during which the store changed and was compacted (its RV is then too
+// old: 410) relists to exactly the store.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventRecorder, Indexes, Informer, isAlreadyExists, isConflict, isNotFound, KubeApiError, KubeClient, loadKubeconfig, Resources, type KubeObject } from '../../src/client/kube/index.js';
@@ -37,7 +38,8 @@ describe('client library against barge apiserver', () => {
   beforeAll(async () => {
     prepareBargeBinary();
     cluster = await startCluster(1, 'barge');
-    api = await ApiserverProcess.start(cluster.endpoints);
+    // Frequent bookmarks, so the informer's use of them shows within a test.
+    api = await ApiserverProcess.start(cluster.endpoints, ['--bookmark-interval=1']);
     client = new KubeClient(loadKubeconfig(api.kubeconfig));
   }, 120_000);
 
@@ -135,6 +137,25 @@ describe('client library against barge apiserver', () => {
     }
     expect(informer.lister.list().map((p) => p.metadata.name)).toEqual(['resynced']);
     await client.delete(Resources.pods, 'default', 'resynced', { gracePeriodSeconds: 0 });
+  });
+
+  it('informer: bookmarks advance the resourceVersion of a quiet watch', async () => {
+    let delivered = 0;
+    const informer = new Informer<Pod>(client, Resources.pods, { namespace: 'default', labelSelector: 'quiet=yes' })
+      .onAdd(() => delivered++)
+      .onUpdate(() => delivered++)
+      .start();
+    try {
+      await informer.waitForSync();
+      const synced = Number(informer.lastSyncResourceVersion());
+      const other = await client.create(Resources.pods, pod('noise', 'default', { quiet: 'no' }));
+      await until('a bookmark past the unrelated write', () => Number(informer.lastSyncResourceVersion()) >= Number(other.metadata.resourceVersion), { timeoutMs: 15_000 });
+      expect(Number(informer.lastSyncResourceVersion())).toBeGreaterThan(synced);
+      expect(delivered).toBe(0);
+    } finally {
+      await informer.stop();
+    }
+    await client.delete(Resources.pods, 'default', 'noise', { gracePeriodSeconds: 0 });
   });
 
   it('informer: list, watch adds/updates/deletes, indexes; relists after a restart over a compacted store', async () => {
