@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { EventRecorder, KubeClient, Resources, runLeaderElection, type Kubeconfig, type ResourceRef } from '../client/kube/index.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
+import { COLLECTED_RESOURCES, GarbageCollector } from './garbagecollector/garbage-collector.js';
 import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/node-lifecycle-controller.js';
 import { REPLICATION_CONTROLLER_KIND, ReplicaSetController } from './replicaset/replica-set-controller.js';
 import { ServiceAccountController } from './serviceaccount/service-account-controller.js';
@@ -17,13 +18,14 @@ export const CONTROLLERS: Record<string, { workersFlag: string; serves: Resource
   deployment: { workersFlag: 'concurrentDeploymentSyncs', serves: Resources.deployments, create: (context) => new DeploymentController(context) },
   serviceaccount: { workersFlag: 'concurrentServiceaccountSyncs', serves: Resources.serviceAccounts, create: (context) => new ServiceAccountController(context) },
   nodelifecycle: { workersFlag: '', serves: Resources.nodes, create: (context, config) => new NodeLifecycleController(context, config.nodeLifecycle) },
+  garbagecollector: { workersFlag: 'concurrentGcSyncs', serves: Resources.pods, create: (context) => new GarbageCollector(context, COLLECTED_RESOURCES.filter(context.served)) },
 };
 
 /** Every name kube-controller-manager's --controllers knows; the ones above are the ones implemented. */
 export const KNOWN_CONTROLLERS = [
   ...Object.keys(CONTROLLERS),
   'taint-eviction-controller', 'job', 'cronjob', 'endpoint', 'endpointslice', 'endpointslicemirroring', 'namespace',
-  'garbagecollector', 'podgc', 'daemonset', 'statefulset', 'horizontalpodautoscaling', 'disruption', 'ttl', 'ttl-after-finished',
+  'podgc', 'daemonset', 'statefulset', 'horizontalpodautoscaling', 'disruption', 'ttl', 'ttl-after-finished',
   'resourcequota', 'csrsigning', 'csrapproving', 'csrcleaner', 'bootstrapsigner', 'tokencleaner', 'nodeipam', 'persistentvolume-binder',
   'attachdetach', 'persistentvolume-expander', 'clusterrole-aggregation', 'pvc-protection', 'pv-protection', 'root-ca-cert-publisher',
   'ephemeral-volume', 'serviceaccount-token', 'cloud-node-lifecycle', 'service', 'route', 'storage-version-gc',
@@ -50,24 +52,19 @@ export function enabledControllers(spec: readonly string[]): string[] {
   return Object.keys(CONTROLLERS).filter((name) => !spec.includes(`-${name}`) && (all || spec.includes(name)));
 }
 
-/** As kube-controller-manager, a controller whose resource the server does not serve is skipped. */
-async function servedControllers(client: KubeClient, names: readonly string[], log: Log): Promise<string[]> {
+/** The plural names served per group version, for the resources the controllers may use. */
+async function discover(client: KubeClient): Promise<(resource: ResourceRef) => boolean> {
+  const paths = new Set([...COLLECTED_RESOURCES, ...Object.values(CONTROLLERS).map((entry) => entry.serves)].map(groupVersionPath));
   const plurals = new Map<string, Set<string>>();
-  const servedIn = async (resource: ResourceRef): Promise<Set<string>> => {
-    const path = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
-    let found = plurals.get(path);
-    if (!found) {
-      const list = await client.raw<{ resources?: Array<{ name: string }> }>(path).catch(() => ({ resources: [] }));
-      plurals.set(path, (found = new Set((list.resources ?? []).map((entry) => entry.name))));
-    }
-    return found;
-  };
-  const served: string[] = [];
-  for (const name of names) {
-    if ((await servedIn(CONTROLLERS[name]!.serves)).has(CONTROLLERS[name]!.serves.plural)) served.push(name);
-    else log(`skipping controller ${name}: ${CONTROLLERS[name]!.serves.plural} is not served`);
+  for (const path of paths) {
+    const list = await client.raw<{ resources?: Array<{ name: string }> }>(path).catch(() => ({ resources: [] }));
+    plurals.set(path, new Set((list.resources ?? []).map((entry) => entry.name)));
   }
-  return served;
+  return (resource) => plurals.get(groupVersionPath(resource))?.has(resource.plural) ?? false;
+}
+
+function groupVersionPath(resource: ResourceRef): string {
+  return resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
 }
 
 async function runControllers(config: ControllerManagerConfig, client: KubeClient, signal: AbortSignal): Promise<void> {
@@ -75,6 +72,7 @@ async function runControllers(config: ControllerManagerConfig, client: KubeClien
   const recorders = new Map<string, EventRecorder>();
   const context: ControllerContext = {
     client,
+    served: await discover(client),
     informers,
     log: config.log,
     recorder: (component) => {
@@ -83,7 +81,12 @@ async function runControllers(config: ControllerManagerConfig, client: KubeClien
       return recorder;
     },
   };
-  const served = await servedControllers(client, config.controllers, config.log);
+  const served = config.controllers.filter((name) => {
+    // As kube-controller-manager, a controller whose resource the server does not serve is skipped.
+    if (context.served(CONTROLLERS[name]!.serves)) return true;
+    config.log(`skipping controller ${name}: ${CONTROLLERS[name]!.serves.plural} is not served`);
+    return false;
+  });
   const running = served.map((name) => ({ name, controller: CONTROLLERS[name]!.create(context, config) }));
   await informers.startAndSync();
   config.log(`started controllers: ${running.map((entry) => entry.name).join(', ')}`);

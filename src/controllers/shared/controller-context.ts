@@ -39,6 +39,8 @@ export interface ControllerContext {
   informers: InformerFactory;
   recorder: (component: string) => EventRecorder;
   log: Log;
+  /** Whether the server serves the resource (from discovery at start). */
+  served: (resource: ResourceRef) => boolean;
 }
 
 export interface Controller {

@@ -182,6 +182,17 @@ describe('controller manager: deployments and replica sets', () => {
     expect(accounts).toBe('serviceaccount/default\n');
   }, 60_000);
 
+  it('deleting the deployment (kubectl: background propagation) lets the garbage collector remove its sets and pods', async () => {
+    expect(ok(['delete', 'deployment', 'web'])).toBe('deployment.apps "web" deleted\n');
+    const deadline = Date.now() + 30_000;
+    let left = { sets: 1, pods: 1 };
+    while ((left.sets > 0 || left.pods > 0) && Date.now() < deadline) {
+      await sleep(250);
+      left = { sets: (await replicaSets()).length, pods: (await livePods()).length };
+    }
+    expect(left).toEqual({ sets: 0, pods: 0 });
+  }, 40_000);
+
   it('a silent node goes Unknown, is tainted, loses untolerating pods, and is cleared when Ready again', async () => {
     const stamp = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const postReady = async (): Promise<void> => {

@@ -38,8 +38,8 @@ describe('controller-manager flags', () => {
   });
 
   it.each([
-    { spec: ['*'], want: ['replicaset', 'replicationcontroller', 'deployment', 'serviceaccount', 'nodelifecycle'] },
-    { spec: ['*', '-nodelifecycle', '-replicationcontroller'], want: ['replicaset', 'deployment', 'serviceaccount'] },
+    { spec: ['*'], want: ['replicaset', 'replicationcontroller', 'deployment', 'serviceaccount', 'nodelifecycle', 'garbagecollector'] },
+    { spec: ['*', '-nodelifecycle', '-replicationcontroller', '-garbagecollector'], want: ['replicaset', 'deployment', 'serviceaccount'] },
     { spec: ['deployment', 'replicaset'], want: ['replicaset', 'deployment'] },
     { spec: ['job'], want: [] },
   ])('--controllers=$spec', ({ spec, want }) => {
