@@ -18,7 +18,9 @@ export async function runNodes(args: readonly string[]): Promise<void> {
   command.parse([...args], { from: 'user' });
   const o = command.opts<Record<string, string>>();
   const flags = hollowNodeFlags(o);
-  const names = Array.from({ length: Number(o['count']) }, (_, i) => `${o['prefix']}-${i + 1}`);
+  const count = Number(o['count']);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`invalid argument "${o['count']}" for "--count" flag: must be a positive integer`);
+  const names = Array.from({ length: count }, (_, i) => `${o['prefix']}-${i + 1}`);
   const kubeconfigOf = (node: string): string => {
     const own = o['kubeconfigDir'] ? join(o['kubeconfigDir'], `kubelet-${node}.conf`) : undefined;
     if (own && existsSync(own)) return own;

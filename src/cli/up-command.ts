@@ -70,7 +70,7 @@ function startChild(dir: string, name: string, args: readonly string[], onLine: 
   return { name, process: child };
 }
 
-async function startMembers(dir: string, pki: Pki, all: readonly MemberAddresses[], children: Child[]): Promise<void> {
+async function startMembers(dir: string, pki: Pki, all: readonly MemberAddresses[], started: (child: Child) => void): Promise<void> {
   await Promise.all(
     all.map(
       (member) =>
@@ -78,7 +78,7 @@ async function startMembers(dir: string, pki: Pki, all: readonly MemberAddresses
           let serving = false;
           let led = false;
           const flags = [...memberFlags(member, all, 'barge-up'), ...memberTlsFlags(pki, member.name)];
-          children.push(
+          started(
             startChild(dir, member.name, flags, (line) => {
               if (line.includes('ready to serve client requests')) serving = true;
               if (line.includes('"msg":"leader changed"') && !line.includes('"leader":"0"')) led = true;
@@ -129,6 +129,41 @@ function stopAll(children: readonly Child[]): Promise<void> {
   return Promise.all(exits).then(() => undefined);
 }
 
+interface ControlPlane {
+  readonly dir: string;
+  readonly pki: Pki;
+  readonly kubeconfigs: ClusterKubeconfigs;
+  readonly members: readonly MemberAddresses[];
+  readonly layout: Layout;
+  readonly flags: Record<string, string>;
+  /** Takes a started child into the supervised set. */
+  readonly adopt: (child: Child) => void;
+}
+
+/** Members, then the apiserver once they lead, then the rest once it serves; resolves when every node is Ready. */
+async function startControlPlane({ dir, pki, kubeconfigs, members: all, layout, flags: o, adopt }: ControlPlane): Promise<void> {
+  const server = `https://127.0.0.1:${layout.apiserverPort}`;
+  progress(`[etcd] starting ${all.length} Barge members (mutual TLS) on ${all.map((m) => m.clientUrl).join(', ')}`);
+  await startMembers(dir, pki, all, adopt);
+
+  progress(`[apiserver] starting on ${server}`);
+  const apiserver = startChild(dir, 'apiserver', [
+    'apiserver', `--etcd-servers=${all.map((m) => m.clientUrl).join(',')}`,
+    `--etcd-cafile=${pki.etcdCa.certFile}`, `--etcd-certfile=${pki.apiserverEtcdClient.certFile}`, `--etcd-keyfile=${pki.apiserverEtcdClient.keyFile}`,
+    `--secure-port=${layout.apiserverPort}`, '--bind-address=127.0.0.1',
+    `--tls-cert-file=${pki.apiserver.certFile}`, `--tls-private-key-file=${pki.apiserver.keyFile}`, `--cert-dir=${join(dir, 'apiserver')}`,
+  ]);
+  adopt(apiserver);
+  const admin = new KubeClient(loadKubeconfig(kubeconfigs.admin));
+  await poll('the apiserver to be ready', async () => (await admin.list(Resources.namespaces)).items.length > 0);
+
+  for (const [name, componentArgs] of components(kubeconfigs, dir, layout, o)) {
+    progress(`[${name}] starting`);
+    adopt(startChild(dir, name, componentArgs));
+  }
+  await poll(`${layout.nodes} Ready nodes`, async () => readyNodes((await admin.list<NodeLike>(Resources.nodes)).items) >= layout.nodes);
+}
+
 export async function runUp(args: readonly string[]): Promise<void> {
   program.parse([...args], { from: 'user' });
   const o = program.opts<Record<string, string>>();
@@ -159,7 +194,9 @@ export async function runUp(args: readonly string[]): Promise<void> {
   };
   process.on('SIGINT', () => shutdown(0));
   process.on('SIGTERM', () => shutdown(0));
-  const watchExit = (child: Child): void => {
+  // A child that dies while the cluster runs (or fails to start) takes everything down with a pointer to its log.
+  const adopt = (child: Child): void => {
+    children.push(child);
     child.process.once('exit', (code) => {
       if (stopping) return;
       process.stderr.write(`${child.name} exited (code ${code}); see ${join(dir, 'logs', `${child.name}.log`)}. Stopping everything.\n`);
@@ -167,30 +204,13 @@ export async function runUp(args: readonly string[]): Promise<void> {
     });
   };
 
-  progress(`[etcd] starting ${all.length} Barge members (mutual TLS) on ${all.map((m) => m.clientUrl).join(', ')}`);
-  await startMembers(dir, pki, all, children);
-  children.forEach(watchExit);
-
-  progress(`[apiserver] starting on ${server}`);
-  const apiserver = startChild(dir, 'apiserver', [
-    'apiserver', `--etcd-servers=${all.map((m) => m.clientUrl).join(',')}`,
-    `--etcd-cafile=${pki.etcdCa.certFile}`, `--etcd-certfile=${pki.apiserverEtcdClient.certFile}`, `--etcd-keyfile=${pki.apiserverEtcdClient.keyFile}`,
-    `--secure-port=${layout.apiserverPort}`, '--bind-address=127.0.0.1',
-    `--tls-cert-file=${pki.apiserver.certFile}`, `--tls-private-key-file=${pki.apiserver.keyFile}`, `--cert-dir=${join(dir, 'apiserver')}`,
-  ]);
-  children.push(apiserver);
-  watchExit(apiserver);
-  const admin = new KubeClient(loadKubeconfig(kubeconfigs.admin));
-  await poll('the apiserver to be ready', async () => (await admin.list(Resources.namespaces)).items.length > 0);
-
-  for (const [name, componentArgs] of components(kubeconfigs, dir, layout, o)) {
-    progress(`[${name}] starting`);
-    const child = startChild(dir, name, componentArgs);
-    children.push(child);
-    watchExit(child);
+  try {
+    await startControlPlane({ dir, pki, kubeconfigs, members: all, layout, flags: o, adopt });
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    shutdown(1);
+    return;
   }
-  await poll(`${layout.nodes} Ready nodes`, async () => readyNodes((await admin.list<NodeLike>(Resources.nodes)).items) >= layout.nodes);
-
   progress(`\nBarge control plane is up (data, certificates and logs in ${dir}); Ctrl-C stops it.\n`);
   progress(`Kubeconfig: ${kubeconfigs.admin}\n`);
   progress(`Try: kubectl --kubeconfig ${kubeconfigs.admin} get nodes`);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ensureClusterKubeconfigs, ensurePki, type ClusterKubeconfigs, type Pki } from '../../../src/pki/index.js';
 
-const openssl = (...args: string[]): string => execFileSync('openssl', args, { encoding: 'utf8' }).trim();
+const openssl = (...args: string[]): string => execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const subjectOf = (certFile: string): string => openssl('x509', '-in', certFile, '-noout', '-subject', '-nameopt', 'RFC2253');
 
 describe('kubeadm-like PKI', () => {
