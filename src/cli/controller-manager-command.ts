@@ -86,12 +86,12 @@ export function parseControllerManagerArgs(args: readonly string[], signal: Abor
   }
   const evictionRate = Number(o['nodeEvictionRate']);
   if (!(evictionRate > 0)) throw new Error(`invalid argument "${o['nodeEvictionRate']}" for "--node-eviction-rate" flag: must be a positive number`);
-  count('terminated-pod-gc-threshold', o['terminatedPodGcThreshold']!);
   return {
     kubeconfig: loadKubeconfig(o['kubeconfig']),
     controllers: enabledControllers(o['controllers']!.split(',').map((name) => name.trim())),
     workers,
     leaderElect: boolean('leader-elect', o['leaderElect']!),
+    terminatedPodGcThreshold: count('terminated-pod-gc-threshold', o['terminatedPodGcThreshold']!),
     nodeLifecycle: {
       gracePeriodMs: duration('node-monitor-grace-period', o['nodeMonitorGracePeriod']!),
       monitorPeriodMs: duration('node-monitor-period', o['nodeMonitorPeriod']!),

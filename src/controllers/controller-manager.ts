@@ -7,6 +7,7 @@ import { EventRecorder, KubeClient, Resources, runLeaderElection, type Kubeconfi
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { COLLECTED_RESOURCES, GarbageCollector } from './garbagecollector/garbage-collector.js';
 import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/node-lifecycle-controller.js';
+import { PodGcController } from './podgc/pod-gc-controller.js';
 import { REPLICATION_CONTROLLER_KIND, ReplicaSetController } from './replicaset/replica-set-controller.js';
 import { ServiceAccountController } from './serviceaccount/service-account-controller.js';
 import { InformerFactory, type Controller, type ControllerContext, type Log } from './shared/controller-context.js';
@@ -18,6 +19,7 @@ export const CONTROLLERS: Record<string, { workersFlag: string; serves: Resource
   deployment: { workersFlag: 'concurrentDeploymentSyncs', serves: Resources.deployments, create: (context) => new DeploymentController(context) },
   serviceaccount: { workersFlag: 'concurrentServiceaccountSyncs', serves: Resources.serviceAccounts, create: (context) => new ServiceAccountController(context) },
   nodelifecycle: { workersFlag: '', serves: Resources.nodes, create: (context, config) => new NodeLifecycleController(context, config.nodeLifecycle) },
+  podgc: { workersFlag: '', serves: Resources.pods, create: (context, config) => new PodGcController(context, config.terminatedPodGcThreshold) },
   garbagecollector: { workersFlag: 'concurrentGcSyncs', serves: Resources.pods, create: (context) => new GarbageCollector(context, COLLECTED_RESOURCES.filter(context.served)) },
 };
 
@@ -25,7 +27,7 @@ export const CONTROLLERS: Record<string, { workersFlag: string; serves: Resource
 export const KNOWN_CONTROLLERS = [
   ...Object.keys(CONTROLLERS),
   'taint-eviction-controller', 'job', 'cronjob', 'endpoint', 'endpointslice', 'endpointslicemirroring', 'namespace',
-  'podgc', 'daemonset', 'statefulset', 'horizontalpodautoscaling', 'disruption', 'ttl', 'ttl-after-finished',
+ 'daemonset', 'statefulset', 'horizontalpodautoscaling', 'disruption', 'ttl', 'ttl-after-finished',
   'resourcequota', 'csrsigning', 'csrapproving', 'csrcleaner', 'bootstrapsigner', 'tokencleaner', 'nodeipam', 'persistentvolume-binder',
   'attachdetach', 'persistentvolume-expander', 'clusterrole-aggregation', 'pvc-protection', 'pv-protection', 'root-ca-cert-publisher',
   'ephemeral-volume', 'serviceaccount-token', 'cloud-node-lifecycle', 'service', 'route', 'storage-version-gc',
@@ -37,6 +39,7 @@ export interface ControllerManagerConfig {
   workers: Record<string, number>;
   leaderElect: boolean;
   nodeLifecycle: NodeLifecycleOptions;
+  terminatedPodGcThreshold: number;
   lease: { namespace: string; name: string; durationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
   signal: AbortSignal;
   log: Log;

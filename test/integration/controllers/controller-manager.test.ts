@@ -2,7 +2,8 @@
 // a Deployment gets its ReplicaSet and pods, scales, rolls out within maxSurge/maxUnavailable at every
 // observed step (the test marks pods Ready as a kubelet would), and rollout status/history/undo print
 // what they print on a real cluster; a node that stops posting goes Unknown, is tainted, loses the pods
-// that do not tolerate it, and is cleared when it posts Ready again.
+// that do not tolerate it, and is cleared when it posts Ready again; a deleted node's pods are collected;
+// deleting a deployment lets the garbage collector remove its sets and pods.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient, loadKubeconfig, Resources } from '../../../src/client/kube/index.js';
@@ -193,7 +194,7 @@ describe('controller manager: deployments and replica sets', () => {
     expect(left).toEqual({ sets: 0, pods: 0 });
   }, 40_000);
 
-  it('a silent node goes Unknown, is tainted, loses untolerating pods, and is cleared when Ready again', async () => {
+  it('a silent node goes Unknown, is tainted, loses untolerating pods, is cleared when Ready again, and once deleted its pods are collected', async () => {
     const stamp = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const postReady = async (): Promise<void> => {
       const node = await client.get<Node>(Resources.nodes, undefined, 'n1');
@@ -236,5 +237,15 @@ describe('controller manager: deployments and replica sets', () => {
     }
     expect(taintKeys(node)).toEqual([]);
     expect(node.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
-  }, 60_000);
+
+    // The node goes away: the pod GC removes the pod still bound to it (it runs every 20 s).
+    await client.delete(Resources.nodes, undefined, 'n1');
+    const gcDeadline = Date.now() + 30_000;
+    let stranded = ['patient'];
+    while (stranded.length > 0 && Date.now() < gcDeadline) {
+      await sleep(500);
+      stranded = (await client.list<Pod>(Resources.pods, { namespace: 'default', fieldSelector: 'spec.nodeName=n1' })).items.map((p) => p.metadata.name!);
+    }
+    expect(stranded).toEqual([]);
+  }, 90_000);
 });
