@@ -96,7 +96,13 @@ export class Scheduler {
       for (;;) {
         const queued = await this.queue.pop();
         if (!queued || signal.aborted) break;
-        await this.scheduleOne(queued);
+        try {
+          await this.scheduleOne(queued);
+        } catch (error) {
+          // One pod's failure (say, a quantity the plugins cannot read) must not stop the loop.
+          this.log('error', 'scheduling cycle failed', { pod: `${queued.pod.metadata.namespace}/${queued.pod.metadata.name}`, error: String(error) });
+          this.queue.addBackoff(queued);
+        }
       }
     } finally {
       for (const timer of timers) clearInterval(timer);
