@@ -7,6 +7,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient, loadKubeconfig, Resources } from '../../../src/client/kube/index.js';
+import type { Job } from '../../../src/controllers/job/job-decision.js';
 import type { Node, NodeCondition } from '../../../src/controllers/nodelifecycle/node-types.js';
 import type { Deployment, Pod, ReplicaSet } from '../../../src/controllers/shared/types.js';
 import type { ProcessCluster } from '../../support/process-cluster.js';
@@ -192,6 +193,46 @@ describe('controller manager: deployments and replica sets', () => {
       left = { sets: (await replicaSets()).length, pods: (await livePods()).length };
     }
     expect(left).toEqual({ sets: 0, pods: 0 });
+  }, 40_000);
+
+  it('a job completes after its completions succeed, another fails past its backoff limit', async () => {
+    const jobYaml = (name: string, completions: number, backoffLimit: number): string => `apiVersion: batch/v1
+kind: Job
+metadata: {name: ${name}}
+spec:
+  completions: ${completions}
+  backoffLimit: ${backoffLimit}
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox}]
+`;
+    ok(['create', '-f', '-'], jobYaml('done', 2, 6));
+    ok(['create', '-f', '-'], jobYaml('doomed', 1, 1));
+    /** Ends each job's running pods as a kubelet would: `phase` Succeeded or Failed. */
+    const finishPods = async (jobName: string, phase: string): Promise<void> => {
+      const pods = (await client.list<Pod>(Resources.pods, { namespace: 'default', labelSelector: `job-name=${jobName}` })).items;
+      for (const pod of pods.filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed')) {
+        await client.patch(Resources.pods, 'default', pod.metadata.name!, { status: { phase } }, 'merge', { subresource: 'status' });
+      }
+    };
+    const condition = async (name: string): Promise<string | undefined> => {
+      const job = await client.get<Job>(Resources.jobs, 'default', name);
+      return job.status?.conditions?.find((c) => c.status === 'True')?.type;
+    };
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && ((await condition('done')) !== 'Complete' || (await condition('doomed')) !== 'Failed')) {
+      await finishPods('done', 'Succeeded');
+      await finishPods('doomed', 'Failed');
+      await sleep(300);
+    }
+    const done = await client.get<Job>(Resources.jobs, 'default', 'done');
+    expect(done.status).toMatchObject({ succeeded: 2, active: 0 });
+    expect(done.status?.conditions?.map((c) => c.type)).toEqual(['Complete']);
+    const doomed = await client.get<Job>(Resources.jobs, 'default', 'doomed');
+    expect(doomed.status).toMatchObject({ failed: 2 });
+    expect(doomed.status?.conditions?.[0]).toMatchObject({ type: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
+    expect(ok(['get', 'job', 'done', '--no-headers'])).toMatch(/^done\s+Complete\s+2\/2\s/);
   }, 40_000);
 
   it('a silent node goes Unknown, is tainted, loses untolerating pods, is cleared when Ready again, and once deleted its pods are collected', async () => {

@@ -38,10 +38,10 @@ describe('controller-manager flags', () => {
   });
 
   it.each([
-    { spec: ['*'], want: ['replicaset', 'replicationcontroller', 'deployment', 'serviceaccount', 'nodelifecycle', 'podgc', 'garbagecollector'] },
-    { spec: ['*', '-nodelifecycle', '-replicationcontroller', '-garbagecollector', '-podgc'], want: ['replicaset', 'deployment', 'serviceaccount'] },
+    { spec: ['*'], want: ['replicaset', 'replicationcontroller', 'deployment', 'serviceaccount', 'nodelifecycle', 'job', 'podgc', 'garbagecollector'] },
+    { spec: ['*', '-nodelifecycle', '-replicationcontroller', '-garbagecollector', '-podgc', '-job'], want: ['replicaset', 'deployment', 'serviceaccount'] },
     { spec: ['deployment', 'replicaset'], want: ['replicaset', 'deployment'] },
-    { spec: ['job'], want: [] },
+    { spec: ['cronjob'], want: [] },
   ])('--controllers=$spec', ({ spec, want }) => {
     expect(enabledControllers(spec)).toEqual(want);
   });
