@@ -136,15 +136,15 @@ interface ControlPlane {
   readonly members: readonly MemberAddresses[];
   readonly layout: Layout;
   readonly flags: Record<string, string>;
-  /** Takes a started child into the supervised set. */
-  readonly adopt: (child: Child) => void;
+  /** Takes a started child into the supervised set; an essential one's exit stops everything. */
+  readonly adopt: (child: Child, essential: boolean) => void;
 }
 
 /** Members, then the apiserver once they lead, then the rest once it serves; resolves when every node is Ready. */
 async function startControlPlane({ dir, pki, kubeconfigs, members: all, layout, flags: o, adopt }: ControlPlane): Promise<void> {
   const server = `https://127.0.0.1:${layout.apiserverPort}`;
   progress(`[etcd] starting ${all.length} Barge members (mutual TLS) on ${all.map((m) => m.clientUrl).join(', ')}`);
-  await startMembers(dir, pki, all, adopt);
+  await startMembers(dir, pki, all, (member) => adopt(member, true));
 
   progress(`[apiserver] starting on ${server}`);
   const apiserver = startChild(dir, 'apiserver', [
@@ -153,13 +153,13 @@ async function startControlPlane({ dir, pki, kubeconfigs, members: all, layout, 
     `--secure-port=${layout.apiserverPort}`, '--bind-address=127.0.0.1',
     `--tls-cert-file=${pki.apiserver.certFile}`, `--tls-private-key-file=${pki.apiserver.keyFile}`, `--cert-dir=${join(dir, 'apiserver')}`,
   ]);
-  adopt(apiserver);
+  adopt(apiserver, true);
   const admin = new KubeClient(loadKubeconfig(kubeconfigs.admin));
   await poll('the apiserver to be ready', async () => (await admin.list(Resources.namespaces)).items.length > 0);
 
   for (const [name, componentArgs] of components(kubeconfigs, dir, layout, o)) {
     progress(`[${name}] starting`);
-    adopt(startChild(dir, name, componentArgs));
+    adopt(startChild(dir, name, componentArgs), false);
   }
   await poll(`${layout.nodes} Ready nodes`, async () => readyNodes((await admin.list<NodeLike>(Resources.nodes)).items) >= layout.nodes);
 }
@@ -194,13 +194,15 @@ export async function runUp(args: readonly string[]): Promise<void> {
   };
   process.on('SIGINT', () => shutdown(0));
   process.on('SIGTERM', () => shutdown(0));
-  // A child that dies while the cluster runs (or fails to start) takes everything down with a pointer to its log.
-  const adopt = (child: Child): void => {
+  // A store member or the apiserver that dies takes everything down, pointing at its log. The other
+  // components may be killed on purpose (a killed kubelet's node goes Unknown): that is only reported.
+  const adopt = (child: Child, essential: boolean): void => {
     children.push(child);
-    child.process.once('exit', (code) => {
+    child.process.once('exit', (code, signal) => {
       if (stopping) return;
-      process.stderr.write(`${child.name} exited (code ${code}); see ${join(dir, 'logs', `${child.name}.log`)}. Stopping everything.\n`);
-      shutdown(1);
+      const log = join(dir, 'logs', `${child.name}.log`);
+      process.stderr.write(`${child.name} exited (${signal ?? `code ${code}`}); see ${log}.${essential ? ' Stopping everything.' : ''}\n`);
+      if (essential) shutdown(1);
     });
   };
 

@@ -1,5 +1,6 @@
-// A hollow kubelet: registers its Node, renews its Lease in kube-node-lease every 10 s, re-posts node
-// status every --node-status-report-frequency, and runs the pods bound to it (a pod informer with the
+// A hollow kubelet: registers its Node, renews its Lease in kube-node-lease every 10 s, checks its node
+// status every 10 s and re-posts it when it differs from what the kubelet reports (the node lifecycle
+// controller marked it Unknown) or every --node-status-report-frequency otherwise, and runs the pods bound to it (a pod informer with the
 // field selector spec.nodeName=<node>) through pod workers. It talks to the apiserver only.
 
 import { isAlreadyExists, isConflict, isNotFound, EventRecorder, Informer, Resources, type KubeClient } from '../client/kube/index.js';
@@ -17,6 +18,9 @@ export interface HollowKubeletOptions {
   readonly statusReportMs?: number;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
+
+/** kubelet's nodeStatusUpdateFrequency: how often it compares the node's status with its own. */
+const NODE_STATUS_UPDATE_MS = 10_000;
 
 const MICRO_NOW = (): string => new Date().toISOString().replace('Z', '000Z');
 const SECOND_NOW = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -42,7 +46,7 @@ export class HollowKubelet {
     await kubelet.register();
     await kubelet.renewLease();
     kubelet.timers.push(setInterval(() => void kubelet.renewLease(), (NODE_LEASE_DURATION_SECONDS * 1000) / 4));
-    kubelet.timers.push(setInterval(() => void kubelet.postNodeStatus(), options.statusReportMs ?? 300_000));
+    kubelet.timers.push(setInterval(() => void kubelet.syncNodeStatus(), NODE_STATUS_UPDATE_MS));
     kubelet.informer.onAdd((pod) => kubelet.sync(pod));
     kubelet.informer.onUpdate((_old, pod) => kubelet.sync(pod));
     kubelet.informer.onDelete((pod) => kubelet.forget(pod));
@@ -73,6 +77,19 @@ export class HollowKubelet {
       this.node = await this.client.get<Node>(Resources.nodes, undefined, nodeName);
     }
     await this.postNodeStatus();
+  }
+
+  /** As tryUpdateNodeStatus: post when the stored Ready condition is not ours or the report is due. */
+  private async syncNodeStatus(): Promise<void> {
+    try {
+      this.node = await this.client.get<Node>(Resources.nodes, undefined, this.options.nodeName);
+    } catch (error) {
+      this.error(error);
+      return;
+    }
+    const ready = this.node.status?.conditions?.find((c) => c.type === 'Ready');
+    const due = !ready || Date.now() - Date.parse(ready.lastHeartbeatTime) >= (this.options.statusReportMs ?? 300_000);
+    if (due || ready.status !== 'True' || ready.reason !== 'KubeletReady') await this.postNodeStatus();
   }
 
   private async postNodeStatus(): Promise<void> {

@@ -182,7 +182,10 @@ export class PodWorker {
     if (this.terminating || this.stopped) return;
     this.terminating = true;
     for (const run of this.containers.values()) clearTimeout(run.timer);
-    const deadline = Date.parse(this.pod.metadata.deletionTimestamp ?? now());
+    // As the kubelet, the grace period counts from when the deletion is seen (deletionTimestamp has only
+    // second precision).
+    const graceSeconds = this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30;
+    const deadline = Date.now() + graceSeconds * 1000;
     const running = [...this.containers.values()].filter((run) => run.state.running);
     for (const run of running) this.record(run, kubeletEvents.killing(run.spec.name));
     if (running.some((run) => run.program.kind === 'sleep')) await sleep(Math.max(0, deadline - Date.now()));
