@@ -6,7 +6,7 @@
 // deleting a deployment lets the garbage collector remove its sets and pods.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeClient, loadKubeconfig, Resources } from '../../../src/client/kube/index.js';
+import { KubeClient, loadKubeconfig, Resources, type KubeObject } from '../../../src/client/kube/index.js';
 import type { Job } from '../../../src/controllers/job/job-decision.js';
 import type { Node, NodeCondition } from '../../../src/controllers/nodelifecycle/node-types.js';
 import type { Deployment, Pod, ReplicaSet } from '../../../src/controllers/shared/types.js';
@@ -234,6 +234,24 @@ spec:
     expect(doomed.status?.conditions?.[0]).toMatchObject({ type: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
     expect(ok(['get', 'job', 'done', '--no-headers'])).toMatch(/^done\s+Complete\s+2\/2\s/);
   }, 40_000);
+
+  it('a service gets an EndpointSlice and Endpoints from its ready pods', async () => {
+    ok(['create', '-f', '-'], 'apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec:\n  selector: {app: api}\n  ports: [{name: http, port: 80, targetPort: 8080}]\n');
+    await client.create(Resources.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'api-1', namespace: 'default', labels: { app: 'api' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await client.patch(Resources.pods, 'default', 'api-1', { status: { phase: 'Running', podIP: '10.244.0.7', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] } }, 'merge', { subresource: 'status' });
+    const deadline = Date.now() + 20_000;
+    let endpoints = '';
+    while (!endpoints.includes('10.244.0.7') && Date.now() < deadline) {
+      await sleep(250);
+      endpoints = api.kubectl(['get', 'endpoints', 'api', '--no-headers']).stdout;
+    }
+    expect(endpoints).toMatch(/^api\s+10\.244\.0\.7:8080\s/);
+    const slices = (await client.list<KubeObject>(Resources.endpointSlices, { namespace: 'default', labelSelector: 'kubernetes.io/service-name=api' })).items;
+    expect(slices).toHaveLength(1);
+    expect(slices[0]).toMatchObject({ addressType: 'IPv4', ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], endpoints: [{ addresses: ['10.244.0.7'], conditions: { ready: true, serving: true, terminating: false } }] });
+    expect(slices[0]!.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Service', name: 'api', controller: true });
+  }, 30_000);
 
   it('a silent node goes Unknown, is tainted, loses untolerating pods, is cleared when Ready again, and once deleted its pods are collected', async () => {
     const stamp = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
