@@ -4,22 +4,29 @@
 
 import type { ContainerSpec, ContainerState, ContainerStatus, PodCondition, PodPhase, RestartPolicy } from './pod-types.js';
 
+/** A container's current and previous state, as its status carries them. */
+export interface ContainerStates {
+  readonly state: ContainerState;
+  readonly lastState?: ContainerState;
+}
+
 /** kubelet getPhase for pods without init containers. `podIsTerminal`: the pod is being shut down for good. */
-export function podPhase(restartPolicy: RestartPolicy, states: readonly ContainerState[], podIsTerminal = false): PodPhase {
+export function podPhase(restartPolicy: RestartPolicy, containers: readonly ContainerStates[], podIsTerminal = false): PodPhase {
   let waiting = 0;
   let running = 0;
   let stopped = 0;
   let succeeded = 0;
-  for (const state of states) {
+  for (const { state, lastState } of containers) {
     if (state.running) running++;
     else if (state.terminated) {
       stopped++;
       if (state.terminated.exitCode === 0) succeeded++;
-    } else waiting++;
+    } else if (lastState?.terminated) stopped++; // waiting to restart: it has run, so the pod is past Pending
+    else waiting++;
   }
   if (waiting > 0 && !podIsTerminal) return 'Pending';
   if (running > 0 && !podIsTerminal) return 'Running';
-  if (stopped === states.length && stopped > 0) {
+  if (stopped === containers.length && stopped > 0) {
     if (podIsTerminal) return succeeded === stopped ? 'Succeeded' : 'Failed';
     // Restartable containers that stopped are about to run again.
     if (restartPolicy === 'Always') return 'Running';

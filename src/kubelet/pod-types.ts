@@ -22,6 +22,7 @@ export interface ContainerStateRunning { readonly startedAt: string }
 export interface ContainerStateTerminated {
   readonly exitCode: number;
   readonly reason: string;
+  readonly message?: string;
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly containerID?: string;

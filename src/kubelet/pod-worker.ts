@@ -192,7 +192,7 @@ export class PodWorker {
     if (this.stopped) return;
     for (const run of running) run.state = { terminated: this.terminatedState(run, run.program.kind === 'sleep' ? 137 : 0) };
     for (const run of this.containers.values()) {
-      if (run.state.waiting) run.state = { terminated: { exitCode: 0, reason: 'ContainerStatusUnknown', startedAt: now(), finishedAt: now() } };
+      if (run.state.waiting) run.state = { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated', startedAt: now(), finishedAt: now() } };
     }
     this.post(true);
     await this.writes;
@@ -211,7 +211,7 @@ export class PodWorker {
   /** The status as it stands now. */
   status(podIsTerminal = false): PodStatus {
     const containerStatuses = [...this.containers.values()].map((run) => this.containerStatus(run));
-    const phase = podPhase(this.restartPolicy, containerStatuses.map((c) => c.state), podIsTerminal);
+    const phase = podPhase(this.restartPolicy, containerStatuses, podIsTerminal);
     const status: PodStatus = {
       phase,
       conditions: podConditions({ phase, sandboxReady: this.podIp !== undefined, containers: containerStatuses, now: now(), previous: this.pod.status?.conditions }),

@@ -151,6 +151,17 @@ describe('hollow kubelet against barge apiserver', () => {
     expect(api.kubectl(['get', 'pod', 'sleeper', '--no-headers']).stdout).toMatch(/^sleeper\s+0\/1\s+Completed\s+0\s/);
   }, 40_000);
 
+  it('restartPolicy OnFailure restarts a failing container after the 10 s crash-loop back-off', async () => {
+    await client.create(Resources.pods, pod('crasher', ['sh', '-c', 'exit 1'], { restartPolicy: 'OnFailure' }));
+    await waitFor('crasher in back-off', 'crasher', (p) => p?.status?.containerStatuses?.[0]?.state.waiting?.reason === 'CrashLoopBackOff');
+    const backingOff = pods.get('crasher')!.status!;
+    expect(backingOff.phase).toBe('Running');
+    expect(backingOff.containerStatuses![0]!.lastState.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
+    expect(backingOff.containerStatuses![0]!.state.waiting!.message).toMatch(/^back-off 10s restarting failed container=main pod=crasher_default\(/);
+    await waitFor('crasher restarted', 'crasher', (p) => (p?.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1, 20_000);
+    expect(api.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=crasher,reason=BackOff']).stdout).toContain('Back-off restarting failed container main in pod crasher_default(');
+  }, 30_000);
+
   it('deletion honours terminationGracePeriodSeconds, then the kubelet deletes with grace 0', async () => {
     await client.create(Resources.pods, pod('graceful', ['sleep', '3600'], { terminationGracePeriodSeconds: 2 }));
     await waitFor('graceful Running', 'graceful', (p) => p?.status?.phase === 'Running');

@@ -43,7 +43,14 @@ describe('pod phase (kubelet getPhase)', () => {
     ['Always', [exited(137)], true, 'Failed'],
     ['Always', [running], true, 'Failed'],
   ])('%s %j terminal=%s → %s', (policy, states, terminal, phase) => {
-    expect(podPhase(policy, states, terminal)).toBe(phase);
+    expect(podPhase(policy, states.map((state) => ({ state })), terminal)).toBe(phase);
+  });
+
+  it('a container waiting to restart (it ran before) keeps the pod Running, not Pending', () => {
+    const backingOff = { state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: exited(1) };
+    expect(podPhase('OnFailure', [backingOff])).toBe('Running');
+    expect(podPhase('Always', [backingOff, { state: running }])).toBe('Running');
+    expect(podPhase('Always', [{ state: waiting }, { state: running }])).toBe('Pending');
   });
 
   it('restarts per restartPolicy with the kubelet\'s back-off', () => {
