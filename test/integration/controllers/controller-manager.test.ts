@@ -164,6 +164,28 @@ describe('controller manager: deployments and replica sets', () => {
     expect(ok(['rollout', 'status', 'deployment/web', '--timeout=30s'])).toBe('deployment "web" successfully rolled out\n');
   }, 60_000);
 
+  it('rollout pause holds a template change, resume rolls it out, restart makes a new revision', async () => {
+    expect(ok(['rollout', 'pause', 'deployment/web'])).toBe('deployment.apps/web paused\n');
+    ok(['set', 'image', 'deployment/web', 'nginx=nginx:1.29']);
+    const pausedDeadline = Date.now() + 15_000;
+    let progressing: string | undefined;
+    while (progressing !== 'DeploymentPaused' && Date.now() < pausedDeadline) {
+      await sleep(250);
+      progressing = (await deployment()).status?.conditions?.find((c) => c.type === 'Progressing')?.reason;
+    }
+    expect(progressing).toBe('DeploymentPaused');
+    expect((await replicaSets()).length).toBe(2);
+    expect(ok(['rollout', 'resume', 'deployment/web'])).toBe('deployment.apps/web resumed\n');
+    await settle(2);
+    expect((await replicaSets()).length).toBe(3);
+    expect(ok(['rollout', 'restart', 'deployment/web'])).toBe('deployment.apps/web restarted\n');
+    await settle(2);
+    const sets = await replicaSets();
+    expect(sets.length).toBe(4);
+    expect(sets.find((rs) => rs.spec.replicas === 2)?.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('5');
+    expect(ok(['rollout', 'status', 'deployment/web', '--timeout=30s'])).toBe('deployment "web" successfully rolled out\n');
+  }, 60_000);
+
   it('a deleted pod is replaced, and every namespace gets a default ServiceAccount', async () => {
     const [victim] = await livePods();
     ok(['delete', 'pod', victim!.metadata.name!, '--wait=false']);
