@@ -12,6 +12,12 @@ export class ControllerManagerProcess {
     this.child.stderr?.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
   }
 
+  /** As a crash: no lease release, so a standby must wait the lease out. */
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await exitCodeWithin(this.child, 10_000);
+  }
+
   async stop(): Promise<void> {
     this.child.kill('SIGTERM');
     await exitCodeWithin(this.child, 10_000);

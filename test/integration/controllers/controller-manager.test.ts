@@ -3,7 +3,8 @@
 // observed step (the test marks pods Ready as a kubelet would), and rollout status/history/undo print
 // what they print on a real cluster; a node that stops posting goes Unknown, is tainted, loses the pods
 // that do not tolerate it, and is cleared when it posts Ready again; a deleted node's pods are collected;
-// deleting a deployment lets the garbage collector remove its sets and pods.
+// deleting a deployment lets the garbage collector remove its sets and pods; a standby manager takes over
+// from a killed leader within the lease duration.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient, loadKubeconfig, Resources, type KubeObject } from '../../../src/client/kube/index.js';
@@ -61,6 +62,20 @@ describe('controller manager: deployments and replica sets', () => {
     for (const pod of pods.filter((p) => !isReady(p))) {
       const status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] };
       await client.patch(Resources.pods, 'default', pod.metadata.name!, { status }, 'merge', { subresource: 'status' }).catch(() => undefined);
+    }
+  }
+
+  /** A second deployment's pods: exactly `replicas` of them, no more, once its status says so. */
+  async function settle2(name: string, replicas: number): Promise<void> {
+    const deadline = Date.now() + 40_000;
+    for (;;) {
+      const d = await client.get<Deployment>(Resources.deployments, 'default', name);
+      const pods = (await client.list<Pod>(Resources.pods, { namespace: 'default' })).items.filter((p) => p.metadata.name!.startsWith(`${name}-`));
+      expect(pods.length).toBeLessThanOrEqual(replicas);
+      if (d.status?.availableReplicas === replicas && pods.length === replicas) return;
+      if (Date.now() > deadline) throw new Error(`${name} did not settle: ${JSON.stringify(d.status)}\n${manager.log.slice(-2000)}`);
+      await markReady(pods);
+      await sleep(200);
     }
   }
 
@@ -329,4 +344,21 @@ spec:
     }
     expect(stranded).toEqual([]);
   }, 90_000);
+
+  it('a standby manager takes over within the lease duration when the leader dies, and creates nothing twice', async () => {
+    const standby = new ControllerManagerProcess(api.kubeconfig, ['--leader-elect=true']);
+    try {
+      await until('the standby to see the leader', () => standby.log.includes('leader is'), { timeoutMs: 60_000, pollMs: 200 });
+      expect(standby.log).not.toContain('started controllers');
+      const killedAt = Date.now();
+      await manager.kill();
+      await until('the standby to lead', () => standby.log.includes('started controllers'), { timeoutMs: 40_000, pollMs: 100 });
+      // Lease duration 15 s, plus a retry period and the informers' first list.
+      expect(Date.now() - killedAt).toBeLessThan(25_000);
+      ok(['create', '-f', '-'], deploymentYaml(3).replace('name: web', 'name: after'));
+      await settle2('after', 3);
+    } finally {
+      manager = standby;
+    }
+  }, 120_000);
 });
