@@ -5,7 +5,6 @@ import type { Node, NodeCondition } from './node-types.js';
 
 /** The conditions a kubelet posts and the controller marks Unknown when it goes silent. */
 export const MONITORED_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
-export const DEFAULT_NODE_MONITOR_GRACE_PERIOD_MS = 50_000;
 export const DEFAULT_NODE_STARTUP_GRACE_PERIOD_MS = 60_000;
 
 export interface NodeHealth {
