@@ -46,7 +46,7 @@ describe('barge up', () => {
     up = spawn(process.execPath, [BARGE_BIN, 'up', '--dir', dir, `--etcd-base-port=${etcdBase}`, `--apiserver-port=${apiserverPort}`, '--image-pull-delay=100'], { stdio: ['ignore', 'pipe', 'pipe'] });
     up.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     up.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await until('barge up to be ready', () => output.includes('Try: kubectl'), { timeoutMs: 150_000, pollMs: 200 }).catch((e: Error) => {
+    await until('barge up to be ready', () => output.includes('Try: kubectl'), { timeoutMs: 220_000, pollMs: 200 }).catch((e: Error) => {
       throw new Error(`${e.message}\n${output}`);
     });
   };
@@ -85,12 +85,12 @@ describe('barge up', () => {
     expect(await stop()).toBe(0);
     expect(output).toContain('stopping');
     for (const port of [apiserverPort, etcdBase, etcdBase + 1, etcdBase + 2, etcdBase + 100]) expect(await portOpen(port), `port ${port}`).toBe(false);
-  }, 240_000);
+  }, 300_000);
 
   it('keeps its data and identities when started again', async () => {
     await start();
     expect(kubectl('get', 'pod', 'hello', '-o', 'jsonpath={.status.phase}').stdout).toBe('Running');
     expect(kubectl('get', 'nodes', '--no-headers').stdout.trim().split('\n')).toHaveLength(3);
     expect(await stop()).toBe(0);
-  }, 240_000);
+  }, 300_000);
 });
