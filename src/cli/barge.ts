@@ -58,8 +58,19 @@ function clientApiOptions(flags: FlagValues): ClientApiOptions {
 /** The log fatal errors go to: the member's once its flags are read, stderr as JSON before that. */
 let memberLog: MemberLog | undefined;
 
+/** The control plane's components, one subcommand each, loaded only when asked for. */
+const SUBCOMMANDS: Record<string, () => Promise<(args: string[]) => Promise<void>>> = {
+  apiserver: async () => (await import('./apiserver-command.js')).runApiserver,
+  'controller-manager': async () => (await import('./controller-manager-command.js')).runControllerManagerCommand,
+  scheduler: async () => (await import('./scheduler-command.js')).runSchedulerCommand,
+  kubelet: async () => (await import('./kubelet-command.js')).runKubelet,
+  nodes: async () => (await import('./nodes-command.js')).runNodes,
+  up: async () => (await import('./up-command.js')).runUp,
+};
+
 async function main(): Promise<void> {
-  if (process.argv[2] === 'apiserver') return (await import('./apiserver-command.js')).runApiserver(process.argv.slice(3));
+  const subcommand = SUBCOMMANDS[process.argv[2] ?? ''];
+  if (subcommand) return (await subcommand())(process.argv.slice(3));
   const parsed = await parseEtcdFlags(process.argv.slice(2), process.env, (path) => readFileSync(path, 'utf8'));
   if (parsed.help) {
     process.stdout.write(usageText());

@@ -38,7 +38,8 @@ export interface CertificateRequest {
   readonly hosts?: readonly string[];
   /** What it may be used for: 'server', 'client', or both (the default), as a member's certificate is. */
   readonly usages?: readonly ('server' | 'client')[];
-  readonly organization?: string;
+  /** The subject's Organization(s) (for a client certificate: the groups CN-based authentication sees). */
+  readonly organization?: string | readonly string[];
   readonly validityDays?: number;
 }
 
@@ -62,9 +63,10 @@ async function privateKeyPem(keys: CryptoKeyPair): Promise<string> {
   return x509.PemConverter.encode(der, 'PRIVATE KEY');
 }
 
-function subject(commonName: string, organization?: string): string {
+function subject(commonName: string, organization: string | readonly string[] = []): string {
   const escape = (value: string): string => value.replace(/([,+="\\<>;#])/g, '\\$1');
-  return organization === undefined ? `CN=${escape(commonName)}` : `O=${escape(organization)}, CN=${escape(commonName)}`;
+  const organizations = typeof organization === 'string' ? [organization] : organization;
+  return [...organizations.map((o) => `O=${escape(o)}`), `CN=${escape(commonName)}`].join(', ');
 }
 
 function leafExtensions(request: CertificateRequest, keys: CryptoKeyPair): Promise<x509.Extension[]> {

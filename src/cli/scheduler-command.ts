@@ -1,0 +1,124 @@
+// `barge scheduler`: the scheduler as a client of the apiserver, started with kube-scheduler's flag
+// names (an unknown flag is an error, as for kube-scheduler). With --leader-elect (the default) it
+// schedules only while holding the kube-system/kube-scheduler Lease, and exits when it loses it.
+
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Command, CommanderError, Option } from 'commander';
+import { KubeClient, loadKubeconfig, runLeaderElection } from '../client/kube/index.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+
+export interface SchedulerCommandOptions {
+  kubeconfig: string;
+  leaderElect: boolean;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+  resourceName: string;
+  resourceNamespace: string;
+}
+
+function program(): Command {
+  const flag = (name: string, description: string, defaultValue?: string): Option => {
+    const option = new Option(`--${name} <value>`, description);
+    return defaultValue === undefined ? option : option.default(defaultValue);
+  };
+  return new Command('barge scheduler')
+    .description("Schedules pods onto nodes as kube-scheduler does; takes kube-scheduler's flags")
+    .addOption(flag('kubeconfig', 'path to a kubeconfig file with authorization and master location information'))
+    .addOption(new Option('--leader-elect [bool]', 'start a leader election client and gain leadership before executing the main loop').default('true'))
+    .addOption(flag('leader-elect-lease-duration', 'how long non-leader candidates wait after an observed leadership renewal before trying to take over', '15s'))
+    .addOption(flag('leader-elect-renew-deadline', 'how long the leader keeps trying to renew before it stops leading', '10s'))
+    .addOption(flag('leader-elect-retry-period', 'how long clients wait between tries of acquiring and renewing leadership', '2s'))
+    .addOption(flag('leader-elect-resource-name', 'the name of the Lease locked during leader election', 'kube-scheduler'))
+    .addOption(flag('leader-elect-resource-namespace', 'the namespace of the Lease locked during leader election', 'kube-system'))
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined });
+}
+
+const DURATION_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A Go time.Duration ("15s", "1m30s", "500ms") in milliseconds. */
+export function parseGoDuration(name: string, text: string): number {
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new Error(`invalid argument "${text}" for "--${name}" flag: time: invalid duration "${text}"`);
+  return parts.reduce((ms, [, value, unit]) => ms + Number(value) * DURATION_UNITS[unit!]!, 0);
+}
+
+function parseBool(name: string, value: string | boolean): boolean {
+  if (value === true || value === 'true') return true;
+  if (value === 'false') return false;
+  throw new Error(`invalid argument "${value}" for "--${name}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`);
+}
+
+export function parseSchedulerArgs(args: readonly string[]): SchedulerCommandOptions {
+  const command = program();
+  try {
+    command.parse([...args], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError && err.code === 'commander.unknownOption') throw new Error(`unknown flag: ${/'([^']+)'/.exec(err.message)?.[1] ?? err.message}`);
+    if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.help')) {
+      process.stdout.write(command.helpInformation());
+      process.exit(0);
+    }
+    throw new Error(err instanceof Error ? err.message.replace(/^error: /, '') : String(err));
+  }
+  if (command.args.length > 0) throw new Error(`unexpected argument: ${command.args[0]}`);
+  const o = command.opts<Record<string, string>>();
+  if (!o['kubeconfig']) throw new Error('--kubeconfig must be specified (the scheduler reaches the apiserver only through it)');
+  return {
+    kubeconfig: o['kubeconfig'],
+    leaderElect: parseBool('leader-elect', o['leaderElect']!),
+    leaseDurationMs: parseGoDuration('leader-elect-lease-duration', o['leaderElectLeaseDuration']!),
+    renewDeadlineMs: parseGoDuration('leader-elect-renew-deadline', o['leaderElectRenewDeadline']!),
+    retryPeriodMs: parseGoDuration('leader-elect-retry-period', o['leaderElectRetryPeriod']!),
+    resourceName: o['leaderElectResourceName']!,
+    resourceNamespace: o['leaderElectResourceNamespace']!,
+  };
+}
+
+function log(level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
+  process.stderr.write(`${JSON.stringify({ level, ts: new Date().toISOString(), msg, component: 'scheduler', ...fields })}\n`);
+}
+
+export async function runSchedulerCommand(args: readonly string[]): Promise<void> {
+  let options: SchedulerCommandOptions;
+  try {
+    options = parseSchedulerArgs(args);
+  } catch (err) {
+    process.stderr.write(`Error: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const client = new KubeClient(loadKubeconfig(options.kubeconfig), { userAgent: 'barge-scheduler/v0.1.0' });
+  const stop = new AbortController();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop.abort());
+  const schedule = (signal: AbortSignal): Promise<void> => new Scheduler({ client, log }).run(signal);
+  if (!options.leaderElect) {
+    await schedule(stop.signal);
+    process.exit(0);
+  }
+  const identity = `${hostname()}_${randomUUID()}`;
+  await runLeaderElection({
+    client,
+    lock: { namespace: options.resourceNamespace, name: options.resourceName },
+    identity,
+    leaseDurationMs: options.leaseDurationMs,
+    renewDeadlineMs: options.renewDeadlineMs,
+    retryPeriodMs: options.retryPeriodMs,
+    releaseOnCancel: true,
+    signal: stop.signal,
+    onStartedLeading: (signal) => {
+      log('info', 'started leading', { identity });
+      return schedule(signal);
+    },
+    onStoppedLeading: () => {
+      if (stop.signal.aborted) return;
+      // As kube-scheduler: a lost lease ends the process, so a restart begins from fresh caches.
+      log('error', 'leaderelection lost', { identity });
+      process.exit(1);
+    },
+    onNewLeader: (leader) => log('info', 'new leader elected', { leader }),
+    onError: (error) => log('warn', 'leader election error', { error: String(error) }),
+  });
+  process.exit(0);
+}

@@ -1,0 +1,219 @@
+// `barge up [--dir DIR]`: a whole local control plane, each part a child process started as its
+// Kubernetes counterpart is: three Barge members (mutual TLS on client and peer URLs, etcd CA), the
+// apiserver (etcd client certificate, serving certificate from the cluster CA), the controller manager,
+// the scheduler and hollow nodes, all with kubeadm-like certificates and kubeconfigs under DIR (see
+// src/pki). Logs go to DIR/logs; Ctrl-C stops everything; a second start reuses DIR's data and identities.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Command } from 'commander';
+import { KubeClient, loadKubeconfig, Resources, type KubeObject } from '../client/kube/index.js';
+import { ensureClusterKubeconfigs, ensurePki, type ClusterKubeconfigs, type Pki } from '../pki/index.js';
+import { memberFlags, type MemberAddresses } from './flags.js';
+
+/** The script this process was started as (bin/barge.js), so children run the same code. */
+const BARGE = resolve(process.argv[1]!);
+
+interface Layout {
+  readonly members: number;
+  readonly etcdBasePort: number;
+  readonly apiserverPort: number;
+  readonly nodes: number;
+}
+
+interface Child {
+  readonly name: string;
+  readonly process: ChildProcess;
+}
+
+const program = new Command('barge up')
+  .description('start a local Kubernetes control plane over a 3-member Barge cluster, with hollow nodes')
+  .option('--dir <path>', 'where data, certificates, kubeconfigs and logs live (kept between runs)', 'barge-up')
+  .option('--etcd-base-port <port>', 'Barge client ports are base, base+1, …; peer ports start at base+100', '2379')
+  .option('--apiserver-port <port>', 'the apiserver\'s secure port', '6443')
+  .option('--nodes <n>', 'hollow nodes to run', '3')
+  .option('--node-cpu <quantity>', 'each node\'s cpu', '4')
+  .option('--node-memory <quantity>', 'each node\'s memory', '16Gi')
+  .option('--node-max-pods <n>', 'pods each node can run', '110')
+  .option('--image-pull-delay <ms>', 'how long a hollow image pull takes', '1000');
+
+const progress = (line: string): void => void process.stdout.write(`${line}\n`);
+
+function members(dir: string, layout: Layout): MemberAddresses[] {
+  return Array.from({ length: layout.members }, (_, i) => ({
+    name: `barge-${i + 1}`,
+    clientUrl: `https://127.0.0.1:${layout.etcdBasePort + i}`,
+    peerUrl: `https://127.0.0.1:${layout.etcdBasePort + 100 + i}`,
+    dataDir: join(dir, 'data', `barge-${i + 1}`),
+  }));
+}
+
+/** etcd's TLS flags for a member, as kubeadm's static etcd pod passes them. */
+function memberTlsFlags(pki: Pki, name: string): string[] {
+  const own = pki.etcdMembers.get(name)!;
+  return [
+    `--cert-file=${own.server.certFile}`, `--key-file=${own.server.keyFile}`, `--trusted-ca-file=${pki.etcdCa.certFile}`, '--client-cert-auth=true',
+    `--peer-cert-file=${own.peer.certFile}`, `--peer-key-file=${own.peer.keyFile}`, `--peer-trusted-ca-file=${pki.etcdCa.certFile}`, '--peer-client-cert-auth=true',
+  ];
+}
+
+/** Starts `barge <args>` with its stderr in DIR/logs/<name>.log; `onLine` sees each line. */
+function startChild(dir: string, name: string, args: readonly string[], onLine: (line: string) => void = () => undefined): Child {
+  const child = spawn(process.execPath, [BARGE, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const log = createWriteStream(join(dir, 'logs', `${name}.log`), { flags: 'a' });
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    log.write(`${line}\n`);
+    onLine(line);
+  });
+  return { name, process: child };
+}
+
+async function startMembers(dir: string, pki: Pki, all: readonly MemberAddresses[], started: (child: Child) => void): Promise<void> {
+  await Promise.all(
+    all.map(
+      (member) =>
+        new Promise<void>((resolveReady) => {
+          let serving = false;
+          let led = false;
+          const flags = [...memberFlags(member, all, 'barge-up'), ...memberTlsFlags(pki, member.name)];
+          started(
+            startChild(dir, member.name, flags, (line) => {
+              if (line.includes('ready to serve client requests')) serving = true;
+              if (line.includes('"msg":"leader changed"') && !line.includes('"leader":"0"')) led = true;
+              if (serving && led) resolveReady();
+            }),
+          );
+        }),
+    ),
+  );
+}
+
+async function poll(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (see the logs directory)`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+interface NodeLike extends KubeObject {
+  status?: { conditions?: Array<{ type: string; status: string }> };
+}
+
+function readyNodes(nodes: readonly NodeLike[]): number {
+  return nodes.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+}
+
+/** The control-plane components past the apiserver; adding one is one line. */
+function components(kubeconfigs: ClusterKubeconfigs, dir: string, layout: Layout, o: Record<string, string>): Array<[name: string, args: string[]]> {
+  return [
+    ['controller-manager', ['controller-manager', `--kubeconfig=${kubeconfigs.controllerManager}`, '--leader-elect=true']],
+    ['scheduler', ['scheduler', `--kubeconfig=${kubeconfigs.scheduler}`, '--leader-elect=true']],
+    ['nodes', ['nodes', `--count=${layout.nodes}`, '--prefix=hollow-node', `--kubeconfig-dir=${dir}`, `--cpu=${o['nodeCpu']}`, `--memory=${o['nodeMemory']}`, `--max-pods=${o['nodeMaxPods']}`, `--image-pull-delay=${o['imagePullDelay']}`]],
+  ];
+}
+
+function stopAll(children: readonly Child[]): Promise<void> {
+  // The reverse of the start order: nodes and controllers first, the store last.
+  const exits = [...children].reverse().map(
+    (child) =>
+      new Promise<void>((done) => {
+        if (child.process.exitCode !== null || child.process.signalCode !== null) return done();
+        child.process.once('exit', () => done());
+        child.process.kill('SIGTERM');
+      }),
+  );
+  return Promise.all(exits).then(() => undefined);
+}
+
+interface ControlPlane {
+  readonly dir: string;
+  readonly pki: Pki;
+  readonly kubeconfigs: ClusterKubeconfigs;
+  readonly members: readonly MemberAddresses[];
+  readonly layout: Layout;
+  readonly flags: Record<string, string>;
+  /** Takes a started child into the supervised set; an essential one's exit stops everything. */
+  readonly adopt: (child: Child, essential: boolean) => void;
+}
+
+/** Members, then the apiserver once they lead, then the rest once it serves; resolves when every node is Ready. */
+async function startControlPlane({ dir, pki, kubeconfigs, members: all, layout, flags: o, adopt }: ControlPlane): Promise<void> {
+  const server = `https://127.0.0.1:${layout.apiserverPort}`;
+  progress(`[etcd] starting ${all.length} Barge members (mutual TLS) on ${all.map((m) => m.clientUrl).join(', ')}`);
+  await startMembers(dir, pki, all, (member) => adopt(member, true));
+
+  progress(`[apiserver] starting on ${server}`);
+  const apiserver = startChild(dir, 'apiserver', [
+    'apiserver', `--etcd-servers=${all.map((m) => m.clientUrl).join(',')}`,
+    `--etcd-cafile=${pki.etcdCa.certFile}`, `--etcd-certfile=${pki.apiserverEtcdClient.certFile}`, `--etcd-keyfile=${pki.apiserverEtcdClient.keyFile}`,
+    `--secure-port=${layout.apiserverPort}`, '--bind-address=127.0.0.1',
+    `--tls-cert-file=${pki.apiserver.certFile}`, `--tls-private-key-file=${pki.apiserver.keyFile}`, `--cert-dir=${join(dir, 'apiserver')}`,
+  ]);
+  adopt(apiserver, true);
+  const admin = new KubeClient(loadKubeconfig(kubeconfigs.admin));
+  await poll('the apiserver to be ready', async () => (await admin.list(Resources.namespaces)).items.length > 0);
+
+  for (const [name, componentArgs] of components(kubeconfigs, dir, layout, o)) {
+    progress(`[${name}] starting`);
+    adopt(startChild(dir, name, componentArgs), false);
+  }
+  await poll(`${layout.nodes} Ready nodes`, async () => readyNodes((await admin.list<NodeLike>(Resources.nodes)).items) >= layout.nodes);
+}
+
+export async function runUp(args: readonly string[]): Promise<void> {
+  program.parse([...args], { from: 'user' });
+  const o = program.opts<Record<string, string>>();
+  const dir = resolve(o['dir']!);
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  // The first run fixes the layout; later runs restart the same cluster whatever the flags say.
+  const layoutFile = join(dir, 'up.json');
+  const layout: Layout = existsSync(layoutFile)
+    ? (JSON.parse(readFileSync(layoutFile, 'utf8')) as Layout)
+    : { members: 3, etcdBasePort: Number(o['etcdBasePort']), apiserverPort: Number(o['apiserverPort']), nodes: Number(o['nodes']) };
+  writeFileSync(layoutFile, JSON.stringify(layout));
+  const all = members(dir, layout);
+  const nodeNames = Array.from({ length: layout.nodes }, (_, i) => `hollow-node-${i + 1}`);
+  const server = `https://127.0.0.1:${layout.apiserverPort}`;
+
+  progress(`[certs] certificates and keys in ${join(dir, 'pki')}`);
+  const pki = await ensurePki({ dir, etcdMembers: all.map((m) => m.name) });
+  const kubeconfigs = await ensureClusterKubeconfigs(pki.caAuthority, dir, server, nodeNames);
+  progress(`[kubeconfig] admin.conf, controller-manager.conf, scheduler.conf and ${nodeNames.length} kubelet configs in ${dir}`);
+
+  const children: Child[] = [];
+  let stopping = false;
+  const shutdown = (code: number): void => {
+    if (stopping) return;
+    stopping = true;
+    progress('\nstopping…');
+    void stopAll(children).then(() => process.exit(code));
+  };
+  process.on('SIGINT', () => shutdown(0));
+  process.on('SIGTERM', () => shutdown(0));
+  // A store member or the apiserver that dies takes everything down, pointing at its log. The other
+  // components may be killed on purpose (a killed kubelet's node goes Unknown): that is only reported.
+  const adopt = (child: Child, essential: boolean): void => {
+    children.push(child);
+    child.process.once('exit', (code, signal) => {
+      if (stopping) return;
+      const log = join(dir, 'logs', `${child.name}.log`);
+      process.stderr.write(`${child.name} exited (${signal ?? `code ${code}`}); see ${log}.${essential ? ' Stopping everything.' : ''}\n`);
+      if (essential) shutdown(1);
+    });
+  };
+
+  try {
+    await startControlPlane({ dir, pki, kubeconfigs, members: all, layout, flags: o, adopt });
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    shutdown(1);
+    return;
+  }
+  progress(`\nBarge control plane is up (data, certificates and logs in ${dir}); Ctrl-C stops it.\n`);
+  progress(`Kubeconfig: ${kubeconfigs.admin}\n`);
+  progress(`Try: kubectl --kubeconfig ${kubeconfigs.admin} get nodes`);
+}

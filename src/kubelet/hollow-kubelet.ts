@@ -1,0 +1,161 @@
+// A hollow kubelet: registers its Node, renews its Lease in kube-node-lease every 10 s, checks its node
+// status every 10 s and re-posts it when it differs from what the kubelet reports (the node lifecycle
+// controller marked it Unknown) or every --node-status-report-frequency otherwise, and runs the pods bound to it (a pod informer with the
+// field selector spec.nodeName=<node>) through pod workers. It talks to the apiserver only.
+
+import { isAlreadyExists, isConflict, isNotFound, EventRecorder, Informer, Resources, type KubeClient } from '../client/kube/index.js';
+import { NODE_LEASE_DURATION_SECONDS, NODE_LEASE_NAMESPACE, nodeIp, nodeLease, nodeObject, nodeStatus, podCidrBase, type Lease, type Node, type NodeSize } from './node-object.js';
+import { PodWorker, type PodHost } from './pod-worker.js';
+import type { Pod } from './pod-types.js';
+
+export interface HollowKubeletOptions {
+  readonly client: KubeClient;
+  readonly nodeName: string;
+  readonly size: NodeSize;
+  /** How long an image pull takes (default 1 s). */
+  readonly pullDelayMs?: number;
+  /** How often node status is re-posted when nothing changed (kubelet's nodeStatusReportFrequency, 5 min). */
+  readonly statusReportMs?: number;
+  readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** kubelet's nodeStatusUpdateFrequency: how often it compares the node's status with its own. */
+const NODE_STATUS_UPDATE_MS = 10_000;
+
+const MICRO_NOW = (): string => new Date().toISOString().replace('Z', '000Z');
+const SECOND_NOW = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+export class HollowKubelet {
+  private readonly client: KubeClient;
+  private readonly recorder: EventRecorder;
+  private readonly informer: Informer<Pod>;
+  private readonly workers = new Map<string, PodWorker>();
+  private readonly images = new Set<string>();
+  private readonly usedIps = new Set<string>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private node?: Node;
+
+  private constructor(private readonly options: HollowKubeletOptions) {
+    this.client = options.client;
+    this.recorder = new EventRecorder(this.client, { component: 'kubelet', host: options.nodeName, onError: (e) => this.error(e) });
+    this.informer = new Informer<Pod>(this.client, Resources.pods, { fieldSelector: `spec.nodeName=${options.nodeName}`, onError: (e) => this.error(e) });
+  }
+
+  static async start(options: HollowKubeletOptions): Promise<HollowKubelet> {
+    const kubelet = new HollowKubelet(options);
+    await kubelet.register();
+    await kubelet.renewLease();
+    kubelet.timers.push(setInterval(() => void kubelet.renewLease(), (NODE_LEASE_DURATION_SECONDS * 1000) / 4));
+    kubelet.timers.push(setInterval(() => void kubelet.syncNodeStatus(), NODE_STATUS_UPDATE_MS));
+    kubelet.informer.onAdd((pod) => kubelet.sync(pod));
+    kubelet.informer.onUpdate((_old, pod) => kubelet.sync(pod));
+    kubelet.informer.onDelete((pod) => kubelet.forget(pod));
+    kubelet.informer.start();
+    return kubelet;
+  }
+
+  get nodeName(): string {
+    return this.options.nodeName;
+  }
+
+  /** Stops renewing and running pods; the node is left to go Unknown, as a killed kubelet's would. */
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    await this.informer.stop();
+    for (const worker of this.workers.values()) worker.stop();
+    this.workers.clear();
+    this.recorder.shutdown();
+  }
+
+  private async register(): Promise<void> {
+    const { nodeName, size } = this.options;
+    try {
+      this.node = await this.client.create<Node>(Resources.nodes, nodeObject(nodeName, size, SECOND_NOW()));
+      this.options.log?.('node registered', { node: nodeName });
+    } catch (error) {
+      if (!isAlreadyExists(error)) throw error;
+      this.node = await this.client.get<Node>(Resources.nodes, undefined, nodeName);
+    }
+    await this.postNodeStatus();
+  }
+
+  /** As tryUpdateNodeStatus: post when the stored Ready condition is not ours or the report is due. */
+  private async syncNodeStatus(): Promise<void> {
+    try {
+      this.node = await this.client.get<Node>(Resources.nodes, undefined, this.options.nodeName);
+    } catch (error) {
+      this.error(error);
+      return;
+    }
+    const ready = this.node.status?.conditions?.find((c) => c.type === 'Ready');
+    const due = !ready || Date.now() - Date.parse(ready.lastHeartbeatTime) >= (this.options.statusReportMs ?? 300_000);
+    if (due || ready.status !== 'True' || ready.reason !== 'KubeletReady') await this.postNodeStatus();
+  }
+
+  private async postNodeStatus(): Promise<void> {
+    const { nodeName, size } = this.options;
+    try {
+      const status = nodeStatus(nodeName, size, SECOND_NOW(), this.node?.status?.conditions);
+      this.node = await this.client.patch<Node>(Resources.nodes, undefined, nodeName, { status }, 'merge', { subresource: 'status' });
+    } catch (error) {
+      this.error(error);
+    }
+  }
+
+  /** Renews (or creates) the node's Lease, as the kubelet's lease controller does with optimistic concurrency. */
+  private async renewLease(): Promise<void> {
+    const name = this.options.nodeName;
+    try {
+      const current = await this.client.get<Lease>(Resources.leases, NODE_LEASE_NAMESPACE, name);
+      await this.client.update<Lease>(Resources.leases, { ...current, spec: { ...current.spec, holderIdentity: name, leaseDurationSeconds: NODE_LEASE_DURATION_SECONDS, renewTime: MICRO_NOW() } });
+    } catch (error) {
+      if (isNotFound(error) && this.node) {
+        await this.client.create<Lease>(Resources.leases, nodeLease(this.node, MICRO_NOW())).catch((e: unknown) => this.error(e));
+      } else if (!isConflict(error)) this.error(error);
+    }
+  }
+
+  private sync(pod: Pod): void {
+    const uid = pod.metadata.uid!;
+    const worker = this.workers.get(uid);
+    if (worker) worker.update(pod);
+    else this.workers.set(uid, new PodWorker(this.podHost(), pod));
+  }
+
+  private forget(pod: Pod): void {
+    const uid = pod.metadata.uid!;
+    this.workers.get(uid)?.stop();
+    this.workers.delete(uid);
+  }
+
+  private podHost(): PodHost {
+    const base = podCidrBase(this.options.nodeName);
+    return {
+      client: this.client,
+      recorder: this.recorder,
+      hostIP: nodeIp(this.options.nodeName),
+      pullDelayMs: this.options.pullDelayMs ?? 1000,
+      allocatePodIp: () => {
+        for (let host = 2; host < 255; host++) {
+          const ip = `${base}.${host}`;
+          if (!this.usedIps.has(ip)) {
+            this.usedIps.add(ip);
+            return ip;
+          }
+        }
+        throw new Error(`node ${this.options.nodeName} has no pod IP left`);
+      },
+      releasePodIp: (ip) => this.usedIps.delete(ip),
+      pullImage: (image) => {
+        const fresh = !this.images.has(image);
+        this.images.add(image);
+        return fresh;
+      },
+      onError: (error) => this.error(error),
+    };
+  }
+
+  private error(error: unknown): void {
+    this.options.log?.('error', { node: this.options.nodeName, error: error instanceof Error ? error.message : String(error) });
+  }
+}

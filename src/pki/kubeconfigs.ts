@@ -1,0 +1,67 @@
+// The kubeconfigs kubeadm writes beside pki/, each with a client certificate from the cluster CA naming
+// the identity kubeadm gives that component (CN = user, O = groups). Made once; later runs keep them.
+
+import { join } from 'node:path';
+import { kubeconfigYaml } from '../apiserver/certs/kubeconfig.js';
+import { issueCertificate, type CertificateAuthority } from './certificates.js';
+import { pathExists } from '../storage/data-dir.js';
+import { writePrivate } from './pem-files.js';
+
+/** kubeadm's cluster name, the `@kubernetes` in every context name. */
+const CLUSTER_NAME = 'kubernetes';
+
+export interface Identity {
+  readonly user: string;
+  readonly groups: readonly string[];
+}
+
+/** The admin's groups: kubeadm:cluster-admins (bound to cluster-admin by kubeadm) and system:masters, so it works with or without RBAC bootstrap. */
+export const ADMIN: Identity = { user: 'kubernetes-admin', groups: ['system:masters', 'kubeadm:cluster-admins'] };
+export const CONTROLLER_MANAGER: Identity = { user: 'system:kube-controller-manager', groups: [] };
+export const SCHEDULER: Identity = { user: 'system:kube-scheduler', groups: [] };
+
+export function kubeletIdentity(nodeName: string): Identity {
+  return { user: `system:node:${nodeName}`, groups: ['system:nodes'] };
+}
+
+export interface KubeconfigRequest {
+  readonly file: string;
+  readonly server: string;
+  readonly identity: Identity;
+}
+
+/** Writes `file` unless it exists; returns its path either way. */
+export async function ensureKubeconfig(ca: CertificateAuthority, request: KubeconfigRequest): Promise<string> {
+  if (await pathExists(request.file)) return request.file;
+  const client = await issueCertificate(ca, { commonName: request.identity.user, organization: request.identity.groups, usages: ['client'] });
+  const yaml = kubeconfigYaml({
+    server: request.server,
+    caPem: ca.cert,
+    clientCertPem: client.cert,
+    clientKeyPem: client.key,
+    clusterName: CLUSTER_NAME,
+    userName: request.identity.user,
+  });
+  await writePrivate(request.file, yaml);
+  return request.file;
+}
+
+export interface ClusterKubeconfigs {
+  readonly admin: string;
+  readonly controllerManager: string;
+  readonly scheduler: string;
+  readonly kubelets: ReadonlyMap<string, string>;
+}
+
+/** admin.conf, controller-manager.conf, scheduler.conf and kubelet-<node>.conf in `dir`. */
+export async function ensureClusterKubeconfigs(ca: CertificateAuthority, dir: string, server: string, nodeNames: readonly string[]): Promise<ClusterKubeconfigs> {
+  const write = (name: string, identity: Identity): Promise<string> => ensureKubeconfig(ca, { file: join(dir, name), server, identity });
+  const kubelets = new Map<string, string>();
+  for (const node of nodeNames) kubelets.set(node, await write(`kubelet-${node}.conf`, kubeletIdentity(node)));
+  return {
+    admin: await write('admin.conf', ADMIN),
+    controllerManager: await write('controller-manager.conf', CONTROLLER_MANAGER),
+    scheduler: await write('scheduler.conf', SCHEDULER),
+    kubelets,
+  };
+}

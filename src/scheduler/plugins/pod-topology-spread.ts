@@ -1,0 +1,146 @@
+// PodTopologySpread: DoNotSchedule constraints filter by skew (matching pods in the node's domain, plus
+// the pod itself if it matches, minus the least-loaded domain, at most maxSkew); ScheduleAnyway ones
+// score by matching pods per domain weighted by log(domains + 2), fewer is better. Without constraints
+// of its own a pod owned by a workload gets the system defaults (hostname skew 3, zone skew 5). Weight 2.
+
+import { labelSelectorMatches, type LabelSelector } from '../../client/kube/index.js';
+import { MAX_NODE_SCORE, SUCCESS, unresolvable, unschedulable, type Plugin } from '../framework.js';
+import type { NodeInfo } from '../node-info.js';
+import type { Pod, TopologySpreadConstraint } from '../types.js';
+import { requiredNodeAffinityMatches } from './node-affinity.js';
+
+export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
+export const ERR_REASON_NODE_LABEL_NOT_MATCH = `${ERR_REASON_CONSTRAINTS_NOT_MATCH} (missing required label)`;
+
+const HOSTNAME = 'kubernetes.io/hostname';
+const ZONE = 'topology.kubernetes.io/zone';
+
+/** The selector of the Services/ReplicaSets/… selecting the pod (DefaultSelector), for the system defaults. */
+export type DefaultSelector = (pod: Pod) => LabelSelector | undefined;
+
+interface Constraint {
+  maxSkew: number;
+  topologyKey: string;
+  selector: LabelSelector;
+  minDomains: number;
+  honorAffinity: boolean;
+}
+
+function constraintsOf(pod: Pod, when: TopologySpreadConstraint['whenUnsatisfiable']): Constraint[] {
+  return (pod.spec.topologySpreadConstraints ?? [])
+    .filter((c) => c.whenUnsatisfiable === when)
+    .map((c) => ({ maxSkew: c.maxSkew, topologyKey: c.topologyKey, selector: c.labelSelector ?? {}, minDomains: c.minDomains ?? 1, honorAffinity: c.nodeAffinityPolicy !== 'Ignore' }));
+}
+
+function countMatching(info: NodeInfo, selector: LabelSelector, namespace: string | undefined): number {
+  return info.pods.filter((p) => !p.metadata.deletionTimestamp && p.metadata.namespace === namespace && labelSelectorMatches(selector, p.metadata.labels ?? {})).length;
+}
+
+function hasAllKeys(info: NodeInfo, constraints: Constraint[]): boolean {
+  const labels = info.node.metadata.labels ?? {};
+  return constraints.every((c) => Object.hasOwn(labels, c.topologyKey));
+}
+
+function filterFor(pod: Pod, snapshot: readonly NodeInfo[]): ((info: NodeInfo) => ReturnType<typeof unschedulable>) | undefined {
+  const constraints = constraintsOf(pod, 'DoNotSchedule');
+  if (constraints.length === 0) return undefined;
+  const matchNum = constraints.map(() => new Map<string, number>());
+  for (const info of snapshot) {
+    if (!hasAllKeys(info, constraints)) continue;
+    constraints.forEach((c, i) => {
+      if (c.honorAffinity && !requiredNodeAffinityMatches(pod, info.node)) return;
+      const value = info.node.metadata.labels![c.topologyKey]!;
+      matchNum[i]!.set(value, (matchNum[i]!.get(value) ?? 0) + countMatching(info, c.selector, pod.metadata.namespace));
+    });
+  }
+  const minMatch = constraints.map((c, i) => {
+    const domains = [...matchNum[i]!.values()];
+    return domains.length < c.minDomains || domains.length === 0 ? 0 : Math.min(...domains);
+  });
+  return (info) => {
+    const labels = info.node.metadata.labels ?? {};
+    for (const [i, c] of constraints.entries()) {
+      const value = labels[c.topologyKey];
+      if (value === undefined) return unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
+      const self = labelSelectorMatches(c.selector, pod.metadata.labels ?? {}) ? 1 : 0;
+      if ((matchNum[i]!.get(value) ?? 0) + self - minMatch[i]! > c.maxSkew) return unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
+    }
+    return SUCCESS;
+  };
+}
+
+function softConstraints(pod: Pod, defaultSelector: DefaultSelector): { constraints: Constraint[]; systemDefaulted: boolean } {
+  if ((pod.spec.topologySpreadConstraints ?? []).length > 0) return { constraints: constraintsOf(pod, 'ScheduleAnyway'), systemDefaulted: false };
+  const selector = defaultSelector(pod);
+  if (!selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0)) return { constraints: [], systemDefaulted: true };
+  const base = { selector, minDomains: 1, honorAffinity: true };
+  return { constraints: [{ ...base, maxSkew: 3, topologyKey: HOSTNAME }, { ...base, maxSkew: 5, topologyKey: ZONE }], systemDefaulted: true };
+}
+
+function scoreFor(pod: Pod, snapshot: readonly NodeInfo[], feasible: readonly NodeInfo[], defaultSelector: DefaultSelector): number[] {
+  const { constraints, systemDefaulted } = softConstraints(pod, defaultSelector);
+  if (constraints.length === 0) return feasible.map(() => 0);
+  const requireAll = !systemDefaulted;
+  const ignored = new Set<NodeInfo>();
+  const pairCounts = new Map<string, number>();
+  const domains = constraints.map(() => 0);
+  for (const info of feasible) {
+    if (requireAll && !hasAllKeys(info, constraints)) {
+      ignored.add(info);
+      continue;
+    }
+    constraints.forEach((c, i) => {
+      const value = info.node.metadata.labels?.[c.topologyKey];
+      if (c.topologyKey === HOSTNAME || value === undefined) return;
+      const pair = `${c.topologyKey}\0${value}`;
+      if (!pairCounts.has(pair)) {
+        pairCounts.set(pair, 0);
+        domains[i]!++;
+      }
+    });
+  }
+  const weights = constraints.map((c, i) => Math.log((c.topologyKey === HOSTNAME ? feasible.length - ignored.size : domains[i]!) + 2));
+  for (const info of snapshot) {
+    if (requireAll && !hasAllKeys(info, constraints)) continue;
+    constraints.forEach((c) => {
+      const pair = `${c.topologyKey}\0${info.node.metadata.labels?.[c.topologyKey]}`;
+      if (c.topologyKey === HOSTNAME || !pairCounts.has(pair)) return;
+      if (c.honorAffinity && !requiredNodeAffinityMatches(pod, info.node)) return;
+      pairCounts.set(pair, pairCounts.get(pair)! + countMatching(info, c.selector, pod.metadata.namespace));
+    });
+  }
+  const raw = feasible.map((info) => {
+    if (ignored.has(info)) return undefined;
+    let score = 0;
+    constraints.forEach((c, i) => {
+      const value = info.node.metadata.labels?.[c.topologyKey];
+      if (value === undefined) return;
+      const count = c.topologyKey === HOSTNAME ? countMatching(info, c.selector, pod.metadata.namespace) : pairCounts.get(`${c.topologyKey}\0${value}`) ?? 0;
+      score += count * weights[i]! + (c.maxSkew - 1);
+    });
+    return Math.round(score);
+  });
+  return normalizeSpreadScores(raw);
+}
+
+/** Fewer matching pods is better: max·(max + min − s)/max; ignored nodes (undefined) score 0. */
+export function normalizeSpreadScores(raw: Array<number | undefined>): number[] {
+  const valid = raw.filter((s): s is number => s !== undefined);
+  const max = Math.max(0, ...valid);
+  const min = valid.length ? Math.min(...valid) : 0;
+  return raw.map((score) => {
+    if (score === undefined) return 0;
+    if (max === 0) return MAX_NODE_SCORE;
+    return Math.trunc((MAX_NODE_SCORE * (max + min - score)) / max);
+  });
+}
+
+export function podTopologySpread(defaultSelector: DefaultSelector = () => undefined): Plugin {
+  return {
+    name: 'PodTopologySpread',
+    forPod: (pod, snapshot) => ({
+      filter: filterFor(pod, snapshot),
+      score: (feasible) => scoreFor(pod, snapshot, feasible, defaultSelector),
+    }),
+  };
+}

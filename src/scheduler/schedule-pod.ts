@@ -1,0 +1,75 @@
+// One scheduling cycle's decision (schedulePod): filter every node (the first failing plugin's status
+// per node), score the feasible ones with every weighted plugin, pick the highest total, ties broken by
+// the injected random source as kube-scheduler's reservoir sampling does. No feasible node is a FitError.
+
+import { fitErrorMessage } from './fit-error.js';
+import { SUCCESS, type PodCycle, type Status } from './framework.js';
+import { nodeNameOf, type NodeInfo } from './node-info.js';
+import { preemptionMessage } from './preemption-dry-run.js';
+import type { Profile } from './profile.js';
+import type { Pod } from './types.js';
+
+export type ScheduleResult =
+  | { kind: 'scheduled'; node: string; feasibleNodes: number; scores: Map<string, number> }
+  | { kind: 'unschedulable'; message: string; nodeStatuses: Map<string, Status> };
+
+/** A number in [0, 1), Math.random by default. */
+export type Random = () => number;
+
+function filterWith(cycles: Array<{ name: string; cycle: PodCycle }>, info: NodeInfo): Status {
+  for (const { name, cycle } of cycles) {
+    const status = cycle.filter?.(info) ?? SUCCESS;
+    if (status.code !== 'Success') return { ...status, plugin: name };
+  }
+  return SUCCESS;
+}
+
+/** Runs the profile's filters alone for a pod on one node (the preemption dry run re-filters this way). */
+export function runFilters(profile: Profile, pod: Pod, snapshot: readonly NodeInfo[], info: NodeInfo): Status {
+  const cycles = profile.plugins.map(({ plugin }) => ({ name: plugin.name, cycle: plugin.forPod(pod, snapshot) }));
+  return filterWith(cycles, info);
+}
+
+/** selectHost: the highest score; among equals each is kept with probability 1/(ties seen). */
+export function selectHost(scores: ReadonlyMap<string, number>, random: Random): string {
+  let best = '';
+  let bestScore = -Infinity;
+  let ties = 0;
+  for (const [node, score] of scores) {
+    if (score > bestScore) {
+      best = node;
+      bestScore = score;
+      ties = 1;
+    } else if (score === bestScore) {
+      ties++;
+      if (Math.floor(random() * ties) === 0) best = node;
+    }
+  }
+  return best;
+}
+
+export function schedulePod(profile: Profile, pod: Pod, snapshot: readonly NodeInfo[], random: Random = Math.random): ScheduleResult {
+  const cycles = profile.plugins.map(({ plugin, weight }) => ({ name: plugin.name, weight, cycle: plugin.forPod(pod, snapshot) }));
+  const feasible: NodeInfo[] = [];
+  const nodeStatuses = new Map<string, Status>();
+  for (const info of snapshot) {
+    const status = filterWith(cycles, info);
+    if (status.code === 'Success') feasible.push(info);
+    else nodeStatuses.set(nodeNameOf(info), status);
+  }
+  if (feasible.length === 0) {
+    const postFilterMessage = preemptionMessage(pod, snapshot, nodeStatuses, (p, info) => runFilters(profile, p, snapshot, info));
+    return { kind: 'unschedulable', message: fitErrorMessage(snapshot.length, { nodeStatuses, postFilterMessage }), nodeStatuses };
+  }
+  const totals = new Map<string, number>(feasible.map((info) => [nodeNameOf(info), 0]));
+  if (feasible.length > 1) {
+    for (const { weight, cycle } of cycles) {
+      if (weight === 0 || !cycle.score) continue;
+      cycle.score(feasible).forEach((score, i) => {
+        const name = nodeNameOf(feasible[i]!);
+        totals.set(name, totals.get(name)! + score * weight);
+      });
+    }
+  }
+  return { kind: 'scheduled', node: selectHost(totals, random), feasibleNodes: feasible.length, scores: totals };
+}

@@ -1,0 +1,226 @@
+// The scheduler's loop (kube-scheduler's scheduleOne): informers feed the cache (nodes, assigned pods)
+// and the queue (this scheduler's pending pods); each popped pod is placed by schedulePod, assumed, and
+// bound asynchronously through pods/binding with a Scheduled event; a pod that fits nowhere gets a
+// FailedScheduling event and PodScheduled=False/Unschedulable, and waits for the cluster to change.
+
+import { EventRecorder, Informer, Resources, type KubeClient, type KubeObject, type ResourceRef } from '../client/kube/index.js';
+import { defaultSelectorFor } from './default-selector.js';
+import { defaultProfile, type Profile } from './profile.js';
+import type { ScoringStrategy } from './plugins/node-resources-fit.js';
+import { schedulePod, type Random } from './schedule-pod.js';
+import { SchedulerCache } from './scheduler-cache.js';
+import { SchedulingQueue, type QueuedPod } from './scheduling-queue.js';
+import { podScheduledFalsePatch } from './pod-condition.js';
+import type { Node, Pod } from './types.js';
+
+export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
+const BACKOFF_FLUSH_MS = 1_000;
+const UNSCHEDULABLE_FLUSH_MS = 30_000;
+export const NO_NODES_AVAILABLE = 'no nodes available to schedule pods';
+
+export interface SchedulerOptions {
+  client: KubeClient;
+  scoringStrategy?: ScoringStrategy;
+  random?: Random;
+  log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+const isTerminal = (pod: Pod): boolean => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+/** isPodUpdated: anything but status, resourceVersion, generation and managedFields changed. */
+function specOrLabelsChanged(old: Pod, pod: Pod): boolean {
+  const strip = ({ status: _status, metadata: { resourceVersion: _rv, generation: _gen, managedFields: _mf, ...metadata }, ...rest }: Pod): string => JSON.stringify({ ...rest, metadata });
+  return strip(old) !== strip(pod);
+}
+
+/** What the filters read of a node: labels, taints, unschedulable, allocatable. */
+function nodeSchedulingChanged(old: Node, node: Node): boolean {
+  const view = (n: Node): string => JSON.stringify([n.metadata.labels, n.spec?.taints, n.spec?.unschedulable, n.status?.allocatable]);
+  return view(old) !== view(node);
+}
+
+const asPod = (pod: Pod): Pod => ({ ...pod, kind: 'Pod', apiVersion: 'v1' });
+
+export class Scheduler {
+  readonly cache = new SchedulerCache();
+  readonly queue = new SchedulingQueue();
+  private readonly profile: Profile;
+  private readonly recorder: EventRecorder;
+  private readonly pods: Informer<Pod>;
+  private readonly nodes: Informer<Node>;
+  private readonly others: Record<'namespaces' | 'services' | 'replicationControllers' | 'replicaSets' | 'statefulSets', Informer<KubeObject>>;
+  private readonly log: NonNullable<SchedulerOptions['log']>;
+
+  constructor(private readonly options: SchedulerOptions) {
+    const { client } = options;
+    this.log = options.log ?? (() => undefined);
+    const onError = (error: unknown): void => this.log('warn', 'informer error', { error: String(error) });
+    this.pods = new Informer<Pod>(client, Resources.pods, { onError });
+    this.nodes = new Informer<Node>(client, Resources.nodes, { onError });
+    const informer = (resource: (typeof Resources)[keyof typeof Resources]): Informer<KubeObject> => new Informer<KubeObject>(client, resource, { onError });
+    this.others = {
+      namespaces: informer(Resources.namespaces),
+      services: informer(Resources.services),
+      replicationControllers: informer(Resources.replicationControllers),
+      replicaSets: informer(Resources.replicaSets),
+      statefulSets: informer(Resources.statefulSets),
+    };
+    this.profile = defaultProfile({
+      scoringStrategy: options.scoringStrategy,
+      namespaceLabels: (namespace) => this.others.namespaces.lister.get(undefined, namespace)?.metadata.labels,
+      defaultSelector: (pod) =>
+        defaultSelectorFor(pod, {
+          services: this.others.services.lister.list(),
+          replicationControllers: this.others.replicationControllers.lister.list(),
+          replicaSets: this.others.replicaSets.lister.list(),
+          statefulSets: this.others.statefulSets.lister.list(),
+        }),
+    });
+    this.recorder = new EventRecorder(client, { component: DEFAULT_SCHEDULER_NAME, onError: (error) => this.log('warn', 'event not recorded', { error: String(error) }) });
+    this.wireHandlers();
+  }
+
+  /** Runs until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    // The workload kinds only refine spreading: a server that does not serve one leaves its lister empty.
+    const optional = await Promise.all(Object.values(this.others).map(async (informer) => ((await this.serves(informer.resource)) ? [informer] : [])));
+    const informers = [this.pods, this.nodes, ...optional.flat()];
+    for (const informer of informers) informer.start();
+    const timers = [
+      setInterval(() => this.queue.flushBackoffCompleted(), BACKOFF_FLUSH_MS),
+      setInterval(() => this.queue.flushUnschedulableLeftover(), UNSCHEDULABLE_FLUSH_MS),
+    ];
+    signal.addEventListener('abort', () => this.queue.close(), { once: true });
+    try {
+      await Promise.all(informers.map((informer) => informer.waitForSync()));
+      this.log('info', 'caches synced, scheduling');
+      for (;;) {
+        const queued = await this.queue.pop();
+        if (!queued || signal.aborted) break;
+        try {
+          await this.scheduleOne(queued);
+        } catch (error) {
+          // One pod's failure (say, a quantity the plugins cannot read) must not stop the loop.
+          this.log('error', 'scheduling cycle failed', { pod: `${queued.pod.metadata.namespace}/${queued.pod.metadata.name}`, error: String(error) });
+          this.queue.addBackoff(queued);
+        }
+      }
+    } finally {
+      for (const timer of timers) clearInterval(timer);
+      await Promise.all(informers.map((informer) => informer.stop()));
+      this.recorder.shutdown();
+    }
+  }
+
+  /** The informer still has the pod, unassigned, with the same uid. */
+  private stillPending(pod: Pod): boolean {
+    const current = this.pods.lister.get(pod.metadata.namespace, pod.metadata.name!);
+    return !!current && current.metadata.uid === pod.metadata.uid && !current.spec.nodeName;
+  }
+
+  private async serves(resource: ResourceRef): Promise<boolean> {
+    const groupVersion = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
+    try {
+      const list = await this.options.client.raw<{ resources?: Array<{ name: string }> }>(groupVersion);
+      return (list.resources ?? []).some((r) => r.name === resource.plural);
+    } catch {
+      return false;
+    }
+  }
+
+  private responsibleFor(pod: Pod): boolean {
+    return (pod.spec.schedulerName ?? DEFAULT_SCHEDULER_NAME) === this.profile.schedulerName;
+  }
+
+  private wireHandlers(): void {
+    const clusterChanged = (): void => this.queue.moveAllToActiveOrBackoff();
+    this.nodes
+      .onAdd((node) => (this.cache.setNode(node), clusterChanged()))
+      .onUpdate((old, node) => {
+        this.cache.setNode(node);
+        // Heartbeats change nothing a filter reads; only such changes give parked pods another try.
+        if (nodeSchedulingChanged(old, node)) clusterChanged();
+      })
+      .onDelete((node) => this.cache.removeNode(node));
+    this.pods
+      .onAdd((pod) => this.podChanged(undefined, pod))
+      .onUpdate((old, pod) => this.podChanged(old, pod))
+      .onDelete((pod) => {
+        if (pod.spec.nodeName) {
+          this.cache.removePod(pod);
+          clusterChanged();
+        } else this.queue.delete(pod);
+      });
+  }
+
+  private podChanged(old: Pod | undefined, pod: Pod): void {
+    if (pod.spec.nodeName) {
+      this.queue.delete(pod);
+      if (isTerminal(pod)) this.cache.removePod(pod);
+      else this.cache.setPod(pod);
+      // A newly placed pod (affinity), changed labels, or resources freed by a finished pod.
+      const relevant = !old?.spec.nodeName || JSON.stringify(old.metadata.labels) !== JSON.stringify(pod.metadata.labels) || isTerminal(pod) !== isTerminal(old);
+      if (relevant) this.queue.moveAllToActiveOrBackoff();
+      return;
+    }
+    if (!this.responsibleFor(pod) || isTerminal(pod) || (pod.spec.schedulingGates ?? []).length > 0) return;
+    // Our own status patch (and any status-only change) must not send a parked pod round again.
+    if (old && !specOrLabelsChanged(old, pod)) return;
+    this.queue.update(pod);
+  }
+
+  private async scheduleOne(queued: QueuedPod): Promise<void> {
+    const pod = queued.pod;
+    const cycle = this.queue.cycle;
+    if (pod.metadata.deletionTimestamp || this.cache.isAssumed(pod) || !this.stillPending(pod)) {
+      this.queue.done(pod);
+      return;
+    }
+    const snapshot = this.cache.snapshot();
+    if (snapshot.length === 0) {
+      await this.unschedulable(queued, cycle, NO_NODES_AVAILABLE);
+      return;
+    }
+    const result = schedulePod(this.profile, pod, snapshot, this.options.random);
+    if (result.kind === 'unschedulable') {
+      await this.unschedulable(queued, cycle, result.message);
+      return;
+    }
+    this.cache.assume(pod, result.node);
+    this.queue.done(pod);
+    void this.bind(queued, result.node);
+  }
+
+  private async bind(queued: QueuedPod, node: string): Promise<void> {
+    const pod = queued.pod;
+    const { namespace, name } = pod.metadata;
+    try {
+      await this.options.client.bind(pod, node);
+      this.recorder.event(asPod(pod), 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${node}`);
+      this.log('info', 'bound', { pod: `${namespace}/${name}`, node });
+    } catch (error) {
+      this.log('warn', 'binding failed', { pod: `${namespace}/${name}`, node, error: String(error) });
+      this.cache.forget(pod);
+      // Errors other than Unschedulable back off and retry, as handleSchedulingFailure does, unless
+      // the pod is gone or was bound meanwhile (by another scheduler instance, say).
+      if (!this.stillPending(pod)) {
+        this.queue.done(pod);
+        return;
+      }
+      this.queue.addBackoff(queued);
+      this.recorder.event(asPod(pod), 'Warning', 'FailedScheduling', `Binding rejected: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async unschedulable(queued: QueuedPod, cycle: number, message: string): Promise<void> {
+    const pod = queued.pod;
+    this.queue.addUnschedulable(queued, cycle);
+    this.recorder.event(asPod(pod), 'Warning', 'FailedScheduling', message);
+    const patch = podScheduledFalsePatch(pod, message, new Date());
+    if (!patch) return;
+    try {
+      await this.options.client.patch(Resources.pods, pod.metadata.namespace, pod.metadata.name!, patch, 'strategic', { subresource: 'status' });
+    } catch (error) {
+      this.log('warn', 'status update failed', { pod: `${pod.metadata.namespace}/${pod.metadata.name}`, error: String(error) });
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ensureClusterKubeconfigs, ensurePki, type ClusterKubeconfigs, type Pki } from '../../../src/pki/index.js';
+
+const openssl = (...args: string[]): string => execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const subjectOf = (certFile: string): string => openssl('x509', '-in', certFile, '-noout', '-subject', '-nameopt', 'RFC2253');
+
+describe('kubeadm-like PKI', () => {
+  let dir: string;
+  let pki: Pki;
+  let kubeconfigs: ClusterKubeconfigs;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'barge-pki-'));
+    pki = await ensurePki({ dir, etcdMembers: ['barge-1', 'barge-2'] });
+    kubeconfigs = await ensureClusterKubeconfigs(pki.caAuthority, dir, 'https://127.0.0.1:6443', ['n1']);
+  }, 30_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes kubeadm\'s file layout', () => {
+    for (const file of ['pki/ca.crt', 'pki/ca.key', 'pki/apiserver.crt', 'pki/apiserver.key', 'pki/apiserver-etcd-client.crt', 'pki/apiserver-etcd-client.key',
+      'pki/etcd/ca.crt', 'pki/etcd/ca.key', 'pki/etcd/barge-1-server.crt', 'pki/etcd/barge-2-peer.key', 'pki/sa.key', 'pki/sa.pub',
+      'admin.conf', 'controller-manager.conf', 'scheduler.conf', 'kubelet-n1.conf']) {
+      expect(statSync(join(dir, file)).isFile(), file).toBe(true);
+    }
+    expect(statSync(join(dir, 'pki/ca.key')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'pki/sa.key'), 'utf8')).toContain('BEGIN RSA PRIVATE KEY');
+    expect(readFileSync(join(dir, 'pki/sa.pub'), 'utf8')).toContain('BEGIN PUBLIC KEY');
+  });
+
+  it('chains every certificate to its CA (openssl verify) with kubeadm\'s subjects', () => {
+    const ca = join(dir, 'pki/ca.crt');
+    const etcdCa = join(dir, 'pki/etcd/ca.crt');
+    expect(openssl('verify', '-CAfile', ca, join(dir, 'pki/apiserver.crt'))).toMatch(/: OK$/);
+    expect(openssl('verify', '-CAfile', etcdCa, join(dir, 'pki/apiserver-etcd-client.crt'))).toMatch(/: OK$/);
+    expect(openssl('verify', '-CAfile', etcdCa, join(dir, 'pki/etcd/barge-1-server.crt'))).toMatch(/: OK$/);
+    expect(() => openssl('verify', '-CAfile', ca, join(dir, 'pki/etcd/barge-1-peer.crt'))).toThrow();
+    expect(subjectOf(ca)).toBe('subject=CN=kubernetes');
+    expect(subjectOf(etcdCa)).toBe('subject=CN=etcd-ca');
+    expect(subjectOf(join(dir, 'pki/apiserver.crt'))).toBe('subject=CN=kube-apiserver');
+    expect(subjectOf(join(dir, 'pki/apiserver-etcd-client.crt'))).toBe('subject=CN=kube-apiserver-etcd-client');
+    expect(subjectOf(join(dir, 'pki/etcd/barge-2-peer.crt'))).toBe('subject=CN=barge-2');
+    const sans = openssl('x509', '-in', join(dir, 'pki/apiserver.crt'), '-noout', '-ext', 'subjectAltName');
+    expect(sans).toContain('DNS:kubernetes.default.svc.cluster.local');
+    expect(sans).toContain('IP Address:127.0.0.1');
+  });
+
+  it('gives each kubeconfig the identity kubeadm does, signed by the cluster CA', () => {
+    const expected: Array<[string, string]> = [
+      [kubeconfigs.admin, 'subject=CN=kubernetes-admin,O=kubeadm:cluster-admins,O=system:masters'],
+      [kubeconfigs.controllerManager, 'subject=CN=system:kube-controller-manager'],
+      [kubeconfigs.scheduler, 'subject=CN=system:kube-scheduler'],
+      [kubeconfigs.kubelets.get('n1')!, 'subject=CN=system:node:n1,O=system:nodes'],
+    ];
+    for (const [file, subject] of expected) {
+      const config = parse(readFileSync(file, 'utf8')) as { 'current-context': string; clusters: Array<{ cluster: Record<string, string> }>; users: Array<{ name: string; user: Record<string, string> }> };
+      const certFile = `${file}.crt`;
+      writeFileSync(certFile, Buffer.from(config.users[0]!.user['client-certificate-data']!, 'base64'));
+      expect(openssl('verify', '-CAfile', join(dir, 'pki/ca.crt'), certFile)).toMatch(/: OK$/);
+      expect(subjectOf(certFile)).toBe(subject);
+      expect(config['current-context']).toBe(`${config.users[0]!.name}@kubernetes`);
+      expect(config.clusters[0]!.cluster.server).toBe('https://127.0.0.1:6443');
+    }
+  });
+
+  it('keeps what exists on a second run', async () => {
+    const before = readFileSync(join(dir, 'pki/ca.crt'), 'utf8');
+    const admin = readFileSync(kubeconfigs.admin, 'utf8');
+    const again = await ensurePki({ dir, etcdMembers: ['barge-1', 'barge-2', 'barge-3'] });
+    await ensureClusterKubeconfigs(again.caAuthority, dir, 'https://127.0.0.1:6443', ['n1']);
+    expect(readFileSync(join(dir, 'pki/ca.crt'), 'utf8')).toBe(before);
+    expect(readFileSync(kubeconfigs.admin, 'utf8')).toBe(admin);
+    // A CA read back from disk still signs certificates that chain to it.
+    expect(openssl('verify', '-CAfile', join(dir, 'pki/etcd/ca.crt'), join(dir, 'pki/etcd/barge-3-server.crt'))).toMatch(/: OK$/);
+  }, 30_000);
+});
