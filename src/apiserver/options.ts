@@ -1,6 +1,6 @@
 // What `barge apiserver` is started with: kube-apiserver's flags, parsed.
 
-import type { GateOptions } from './authz/gate-options.js';
+import type { GateOptions } from './authz/gate-config.js';
 
 export interface ApiserverOptions {
   /** etcd v3 endpoints (a Barge cluster or a real etcd). */

@@ -22,7 +22,7 @@ import { checkAgainstSchema } from './schema/index.js';
 import { EtcdStore } from './storage/etcd-store.js';
 import { EventLeases } from './storage/event-leases.js';
 import { CacherPool } from './watch/cacher-pool.js';
-import { DEFAULT_GATE_OPTIONS } from './authz/gate-options.js';
+import { DEFAULT_GATE_OPTIONS } from './authz/gate-config.js';
 import { RequestGate } from './authz/request-gate.js';
 import { admissionChain } from './admission/admission-plugins.js';
 import { auditLogOf } from './audit/audit-setup.js';

@@ -2,7 +2,7 @@
 // the identity kubeadm gives that component (CN = user, O = groups). Made once; later runs keep them.
 
 import { join } from 'node:path';
-import { kubeconfigYaml } from '../apiserver/certs/kubeconfig.js';
+import { kubeconfigYaml } from './kubeconfig-yaml.js';
 import { issueCertificate, type CertificateAuthority } from './certificates.js';
 import { pathExists } from '../storage/data-dir.js';
 import { writePrivate } from './pem-files.js';

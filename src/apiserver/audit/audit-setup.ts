@@ -1,6 +1,6 @@
 // The audit log the flags ask for: both --audit-log-path and --audit-policy-file, or none.
 
-import type { GateOptions } from '../authz/gate-options.js';
+import type { GateOptions } from '../authz/gate-config.js';
 import { AuditLog } from './audit-log.js';
 import { readAuditPolicy } from './audit-policy.js';
 

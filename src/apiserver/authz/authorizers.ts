@@ -5,10 +5,9 @@
 import { SYSTEM_MASTERS } from '../authn/user-info.js';
 import type { Attributes, Authorizer, AuthorizerResult } from './attributes.js';
 import { nodeAuthorizer } from './node-authorizer.js';
+import { AUTHORIZATION_MODES, type AuthorizationMode } from './gate-config.js';
 import type { RbacAuthorizer } from './rbac-authorizer.js';
 
-export const AUTHORIZATION_MODES = ['AlwaysAllow', 'AlwaysDeny', 'Node', 'RBAC'] as const;
-export type AuthorizationMode = (typeof AUTHORIZATION_MODES)[number];
 
 export function parseAuthorizationModes(value: string): AuthorizationMode[] {
   const modes = value.split(',').map((m) => m.trim()).filter((m) => m !== '');

@@ -2,25 +2,9 @@
 
 import { Option } from 'commander';
 import { parseAdmissionPlugins } from '../admission/admission-plugins.js';
-import { parseAuthorizationModes, type AuthorizationMode } from './authorizers.js';
+import { parseAuthorizationModes } from './authorizers.js';
+import type { GateOptions } from './gate-config.js';
 
-export interface GateOptions {
-  readonly clientCaFile?: string;
-  readonly tokenAuthFile?: string;
-  readonly serviceAccountKeyFiles: readonly string[];
-  readonly serviceAccountSigningKeyFile?: string;
-  readonly serviceAccountIssuers: readonly string[];
-  readonly apiAudiences: readonly string[];
-  readonly anonymousAuth: boolean;
-  readonly authorizationModes: readonly AuthorizationMode[];
-  readonly admissionPlugins: readonly string[];
-  /** Audit events go to this file, as the policy file says (both needed, as for kube-apiserver). */
-  readonly auditLogPath?: string;
-  readonly auditPolicyFile?: string;
-}
-
-/** kube-apiserver's defaults: anonymous requests allowed, every request authorized (AlwaysAllow). */
-export const DEFAULT_GATE_OPTIONS: GateOptions = { serviceAccountKeyFiles: [], serviceAccountIssuers: [], apiAudiences: [], anonymousAuth: true, authorizationModes: ['AlwaysAllow'], admissionPlugins: [] };
 
 export function gateFlags(): Option[] {
   const flag = (name: string, description: string, defaultValue?: string) => {

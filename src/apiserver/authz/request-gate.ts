@@ -15,7 +15,7 @@ import { forbiddenError, nonResourceAttributes, resourceAttributes, type Attribu
 import { UnionAuthorizer } from './authorizers.js';
 import { escalationCheck } from './escalation-check.js';
 import { reconcileBootstrapPolicy } from './bootstrap-policy.js';
-import type { GateOptions } from './gate-options.js';
+import type { GateOptions } from './gate-config.js';
 import { RbacAuthorizer } from './rbac-authorizer.js';
 import { CachedRbacObjects } from './rbac-source.js';
 import { serveReview, type ReviewContext } from './review-endpoints.js';

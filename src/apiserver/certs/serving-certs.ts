@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createCertificateAuthority, issueCertificate } from '../../pki/certificates.js';
 import { pathExists } from '../../storage/data-dir.js';
-import { kubeconfigYaml } from './kubeconfig.js';
+import { kubeconfigYaml } from '../../pki/kubeconfig-yaml.js';
 
 export interface ServingCertificates {
   readonly cert: string;
