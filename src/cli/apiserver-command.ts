@@ -6,6 +6,7 @@ import type { ApiserverOptions } from '../apiserver/options.js';
 import { parseServiceRange } from '../apiserver/registry/cluster-ip-allocator.js';
 import { gateFlags, parseGateFlags } from '../apiserver/authz/gate-options.js';
 import { startApiserver } from '../apiserver/server.js';
+import { errorText } from '../etcd-errors.js';
 import { urlList } from './flags.js';
 
 function flag(name: string, description: string, defaultValue?: string): Option {
@@ -97,7 +98,13 @@ export async function runApiserver(args: readonly string[]): Promise<void> {
   log('info', 'serving securely', { url: server.url, kubeconfig: server.kubeconfigFile });
   const shutdown = (signal: string): void => {
     log('info', 'received signal; shutting down', { signal });
-    void server.close().then(() => process.exit(0));
+    void server
+      .close()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        log('error', 'shutdown failed', { error: errorText(err) });
+        process.exit(1);
+      });
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -1,10 +1,10 @@
 // `barge controller-manager`: the controllers, started with kube-controller-manager's flag names. A flag it
 // does not know is an error, as it is for kube-controller-manager.
 
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { loadKubeconfig } from '../client/kube/index.js';
 import { enabledControllers, runControllerManager, type ControllerManagerConfig } from '../controllers/controller-manager.js';
-import { parseGoDuration } from '../controllers/shared/go-duration.js';
+import { parseComponentArgs, parseDurationFlag, parseGoBool } from './component-flags.js';
 
 function flag(name: string, description: string, defaultValue?: string): Option {
   const option = new Option(`--${name} <value>`, description);
@@ -50,32 +50,11 @@ function count(name: string, value: string): number {
   return n;
 }
 
-function duration(name: string, value: string): number {
-  try {
-    return parseGoDuration(value);
-  } catch (error) {
-    throw new Error(`invalid argument "${value}" for "--${name}" flag: ${(error as Error).message}`);
-  }
-}
 
-function boolean(name: string, value: string | boolean): boolean {
-  if (value === true || value === 'true') return true;
-  if (value === 'false') return false;
-  throw new Error(`invalid argument "${value}" for "--${name}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`);
-}
 
 export function parseControllerManagerArgs(args: readonly string[], signal: AbortSignal, log: (message: string) => void): ControllerManagerConfig {
   const command = program();
-  try {
-    command.parse([...args], { from: 'user' });
-  } catch (err) {
-    if (err instanceof CommanderError && err.code === 'commander.unknownOption') throw new Error(`unknown flag: ${/'([^']+)'/.exec(err.message)?.[1] ?? err.message}`);
-    if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.help')) {
-      process.stdout.write(command.helpInformation());
-      process.exit(0);
-    }
-    throw new Error(err instanceof Error ? err.message.replace(/^error: /, '') : String(err));
-  }
+  parseComponentArgs(command, args);
   const o = command.opts<Record<string, string>>();
   if (!o['kubeconfig']) throw new Error('--kubeconfig must be specified (this controller manager runs only against an apiserver)');
   if (o['leaderElectResourceLock'] !== 'leases') throw new Error(`--leader-elect-resource-lock: only "leases" is supported, got "${o['leaderElectResourceLock']}"`);
@@ -90,19 +69,19 @@ export function parseControllerManagerArgs(args: readonly string[], signal: Abor
     kubeconfig: loadKubeconfig(o['kubeconfig']),
     controllers: enabledControllers(o['controllers']!.split(',').map((name) => name.trim())),
     workers,
-    leaderElect: boolean('leader-elect', o['leaderElect']!),
+    leaderElect: parseGoBool('leader-elect', o['leaderElect']!),
     terminatedPodGcThreshold: count('terminated-pod-gc-threshold', o['terminatedPodGcThreshold']!),
     nodeLifecycle: {
-      gracePeriodMs: duration('node-monitor-grace-period', o['nodeMonitorGracePeriod']!),
-      monitorPeriodMs: duration('node-monitor-period', o['nodeMonitorPeriod']!),
+      gracePeriodMs: parseDurationFlag('node-monitor-grace-period', o['nodeMonitorGracePeriod']!),
+      monitorPeriodMs: parseDurationFlag('node-monitor-period', o['nodeMonitorPeriod']!),
       evictionRate,
     },
     lease: {
       namespace: o['leaderElectResourceNamespace']!,
       name: o['leaderElectResourceName']!,
-      durationMs: duration('leader-elect-lease-duration', o['leaderElectLeaseDuration']!),
-      renewDeadlineMs: duration('leader-elect-renew-deadline', o['leaderElectRenewDeadline']!),
-      retryPeriodMs: duration('leader-elect-retry-period', o['leaderElectRetryPeriod']!),
+      durationMs: parseDurationFlag('leader-elect-lease-duration', o['leaderElectLeaseDuration']!),
+      renewDeadlineMs: parseDurationFlag('leader-elect-renew-deadline', o['leaderElectRenewDeadline']!),
+      retryPeriodMs: parseDurationFlag('leader-elect-retry-period', o['leaderElectRetryPeriod']!),
     },
     signal,
     log,

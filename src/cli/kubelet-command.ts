@@ -4,6 +4,7 @@
 
 import { Command, Option } from 'commander';
 import { KubeClient, loadKubeconfig } from '../client/kube/index.js';
+import { errorText } from '../etcd-errors.js';
 import { HollowKubelet, type NodeSize } from '../kubelet/index.js';
 
 export interface HollowNodeFlags {
@@ -46,7 +47,16 @@ export async function startHollowNode(kubeconfig: string, nodeName: string, flag
 
 /** Stops `kubelets` on SIGINT/SIGTERM and exits. */
 export function stopOnSignals(kubelets: readonly HollowKubelet[]): void {
-  const stop = (): void => void Promise.all(kubelets.map((k) => k.stop())).then(() => process.exit(0));
+  // A kubelet that fails to stop is reported and the process still exits (the signal is not ignored).
+  const stop = (): void => {
+    Promise.all(kubelets.map((k) => k.stop())).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        kubeletLog('error', { error: errorText(error) });
+        process.exit(1);
+      },
+    );
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

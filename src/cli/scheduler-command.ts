@@ -4,9 +4,10 @@
 
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { KubeClient, loadKubeconfig, runLeaderElection } from '../client/kube/index.js';
 import { Scheduler } from '../scheduler/scheduler.js';
+import { parseComponentArgs, parseDurationFlag, parseGoBool } from './component-flags.js';
 
 export interface SchedulerCommandOptions {
   kubeconfig: string;
@@ -36,42 +37,21 @@ function program(): Command {
     .configureOutput({ writeErr: () => undefined });
 }
 
-const DURATION_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** A Go time.Duration ("15s", "1m30s", "500ms") in milliseconds. */
-export function parseGoDuration(name: string, text: string): number {
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new Error(`invalid argument "${text}" for "--${name}" flag: time: invalid duration "${text}"`);
-  return parts.reduce((ms, [, value, unit]) => ms + Number(value) * DURATION_UNITS[unit!]!, 0);
-}
 
-function parseBool(name: string, value: string | boolean): boolean {
-  if (value === true || value === 'true') return true;
-  if (value === 'false') return false;
-  throw new Error(`invalid argument "${value}" for "--${name}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`);
-}
 
 export function parseSchedulerArgs(args: readonly string[]): SchedulerCommandOptions {
   const command = program();
-  try {
-    command.parse([...args], { from: 'user' });
-  } catch (err) {
-    if (err instanceof CommanderError && err.code === 'commander.unknownOption') throw new Error(`unknown flag: ${/'([^']+)'/.exec(err.message)?.[1] ?? err.message}`);
-    if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.help')) {
-      process.stdout.write(command.helpInformation());
-      process.exit(0);
-    }
-    throw new Error(err instanceof Error ? err.message.replace(/^error: /, '') : String(err));
-  }
+  parseComponentArgs(command, args);
   if (command.args.length > 0) throw new Error(`unexpected argument: ${command.args[0]}`);
   const o = command.opts<Record<string, string>>();
   if (!o['kubeconfig']) throw new Error('--kubeconfig must be specified (the scheduler reaches the apiserver only through it)');
   return {
     kubeconfig: o['kubeconfig'],
-    leaderElect: parseBool('leader-elect', o['leaderElect']!),
-    leaseDurationMs: parseGoDuration('leader-elect-lease-duration', o['leaderElectLeaseDuration']!),
-    renewDeadlineMs: parseGoDuration('leader-elect-renew-deadline', o['leaderElectRenewDeadline']!),
-    retryPeriodMs: parseGoDuration('leader-elect-retry-period', o['leaderElectRetryPeriod']!),
+    leaderElect: parseGoBool('leader-elect', o['leaderElect']!),
+    leaseDurationMs: parseDurationFlag('leader-elect-lease-duration', o['leaderElectLeaseDuration']!),
+    renewDeadlineMs: parseDurationFlag('leader-elect-renew-deadline', o['leaderElectRenewDeadline']!),
+    retryPeriodMs: parseDurationFlag('leader-elect-retry-period', o['leaderElectRetryPeriod']!),
     resourceName: o['leaderElectResourceName']!,
     resourceNamespace: o['leaderElectResourceNamespace']!,
   };

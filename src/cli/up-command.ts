@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { KubeClient, loadKubeconfig, Resources, type KubeObject } from '../client/kube/index.js';
+import { errorText } from '../etcd-errors.js';
 import { ensureClusterKubeconfigs, ensurePki, type ClusterKubeconfigs, type Pki } from '../pki/index.js';
 import { memberFlags, type MemberAddresses } from './flags.js';
 
@@ -190,7 +191,14 @@ export async function runUp(args: readonly string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     progress('\nstopping…');
-    void stopAll(children).then(() => process.exit(code));
+    stopAll(children).then(
+      () => process.exit(code),
+      // Stopping cannot fail today; if it ever does, say so and still exit.
+      (error: unknown) => {
+        process.stderr.write(`stopping failed: ${errorText(error)}\n`);
+        process.exit(code || 1);
+      },
+    );
   };
   process.on('SIGINT', () => shutdown(0));
   process.on('SIGTERM', () => shutdown(0));

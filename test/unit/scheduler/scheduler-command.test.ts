@@ -1,7 +1,8 @@
 // `barge scheduler` flags: kube-scheduler's names, Go durations, and unknown flags refused.
 
 import { describe, expect, it } from 'vitest';
-import { parseGoDuration, parseSchedulerArgs } from '../../../src/cli/scheduler-command.js';
+import { parseDurationFlag } from '../../../src/cli/component-flags.js';
+import { parseSchedulerArgs } from '../../../src/cli/scheduler-command.js';
 
 describe('barge scheduler flags', () => {
   it("defaults as kube-scheduler's", () => {
@@ -42,5 +43,5 @@ describe('barge scheduler flags', () => {
     ['1h', 3_600_000],
     ['2m3s', 123_000],
     ['1.5s', 1500],
-  ])('duration %s', (text, ms) => expect(parseGoDuration('x', text)).toBe(ms));
+  ])('duration %s', (text, ms) => expect(parseDurationFlag('x', text)).toBe(ms));
 });
