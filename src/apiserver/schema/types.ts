@@ -2,6 +2,10 @@
 // (an OpenAPI v3 node) drives defaulting, validation, strict field checks, OpenAPI, `kubectl explain`,
 // strategic-merge keys and server-side apply; and whose table drives `kubectl get` columns.
 
+import type { ObjectMeta } from '../../types/kube-meta.js';
+
+export type { ObjectMeta, OwnerReference } from '../../types/kube-meta.js';
+
 /** A Kubernetes object as stored and served: plain JSON. */
 export type KubeObject = {
   apiVersion?: string;
@@ -10,32 +14,6 @@ export type KubeObject = {
   [field: string]: unknown;
 };
 
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-  finalizers?: string[];
-  managedFields?: unknown[];
-  [field: string]: unknown;
-}
-
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
 
 /** An OpenAPI v3 schema node with the Kubernetes extensions the apiserver and kubectl read. */
 export interface SchemaNode {
