@@ -45,8 +45,13 @@ export class HollowKubelet {
     const kubelet = new HollowKubelet(options);
     await kubelet.register();
     await kubelet.renewLease();
-    kubelet.timers.push(setInterval(() => void kubelet.renewLease(), (NODE_LEASE_DURATION_SECONDS * 1000) / 4));
-    kubelet.timers.push(setInterval(() => void kubelet.syncNodeStatus(), NODE_STATUS_UPDATE_MS));
+    // Both report their own API errors; the catch reports anything else instead of leaving it unhandled.
+    kubelet.timers.push(setInterval(() => {
+      kubelet.renewLease().catch((e: unknown) => kubelet.error(e));
+    }, (NODE_LEASE_DURATION_SECONDS * 1000) / 4));
+    kubelet.timers.push(setInterval(() => {
+      kubelet.syncNodeStatus().catch((e: unknown) => kubelet.error(e));
+    }, NODE_STATUS_UPDATE_MS));
     kubelet.informer.onAdd((pod) => kubelet.sync(pod));
     kubelet.informer.onUpdate((_old, pod) => kubelet.sync(pod));
     kubelet.informer.onDelete((pod) => kubelet.forget(pod));

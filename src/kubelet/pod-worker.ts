@@ -57,13 +57,14 @@ export class PodWorker {
     for (const spec of pod.spec?.containers ?? []) {
       this.containers.set(spec.name, { spec, program: containerProgram(spec), state: { waiting: { reason: 'ContainerCreating' } }, lastState: {}, restartCount: 0 });
     }
-    void this.run();
+    // A failure (no pod IP left on the node, say) goes to the kubelet, not to an unhandled rejection.
+    this.run().catch((error: unknown) => this.host.onError(error));
   }
 
   /** The latest version of the pod from the informer. */
   update(pod: Pod): void {
     this.pod = { ...pod, apiVersion: 'v1', kind: 'Pod' };
-    if (pod.metadata.deletionTimestamp && !this.terminating) void this.terminate();
+    if (pod.metadata.deletionTimestamp && !this.terminating) this.terminate().catch((error: unknown) => this.host.onError(error));
   }
 
   /** The kubelet is going away: stop timers, write nothing more. */
@@ -109,7 +110,7 @@ export class PodWorker {
       if (cs.state.running) this.scheduleExit(run, Date.parse(cs.state.running.startedAt));
       else if (cs.state.terminated && shouldRestart(this.restartPolicy, cs.state.terminated.exitCode)) this.scheduleRestart(run);
     }
-    if (this.pod.metadata.deletionTimestamp) void this.terminate();
+    if (this.pod.metadata.deletionTimestamp) this.terminate().catch((error: unknown) => this.host.onError(error));
     return true;
   }
 
@@ -173,7 +174,9 @@ export class PodWorker {
     run.timer = setTimeout(() => {
       if (this.terminating || this.stopped) return;
       run.restartCount++;
-      void this.pullAndStart(run, true).then(() => this.post());
+      this.pullAndStart(run, true)
+        .then(() => this.post())
+        .catch((error: unknown) => this.host.onError(error));
     }, delay);
   }
 

@@ -187,7 +187,8 @@ export class Scheduler {
     }
     this.cache.assume(pod, result.node);
     this.queue.done(pod);
-    void this.bind(queued, result.node);
+    // Binding runs beside the next cycle; it handles API errors itself, anything else is logged here.
+    this.bind(queued, result.node).catch((error: unknown) => this.log('error', 'binding failed', { pod: `${pod.metadata.namespace}/${pod.metadata.name}`, node: result.node, error: String(error) }));
   }
 
   private async bind(queued: QueuedPod, node: string): Promise<void> {

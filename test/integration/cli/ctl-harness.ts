@@ -101,7 +101,8 @@ export function startTool(tool: 'etcdctl' | 'bargectl', args: readonly string[],
     }
   };
   const stopWhen = options.stopWhen;
-  if (stopWhen) void waitFor(stopWhen).then(() => child.kill('SIGKILL'));
+  // A stop that fails is reported; the run's own timeout still ends it.
+  if (stopWhen) waitFor(stopWhen).then(() => child.kill('SIGKILL')).catch((error: unknown) => console.error(`${tool} ${args.join(' ')}: stopping failed`, error));
   child.stdout.setEncoding('latin1').on('data', (c: string) => {
     stdout += c;
     notify();

@@ -5,6 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotFound, KubeClient, loadKubeconfig, Resources, type KubeObject } from '../../../src/client/kube/index.js';
+import { toError } from '../../../src/etcd-errors.js';
 import { HollowKubelet } from '../../../src/kubelet/index.js';
 import type { Lease, Node } from '../../../src/kubelet/node-object.js';
 import type { Pod } from '../../../src/kubelet/pod-types.js';
@@ -86,8 +87,11 @@ describe('hollow kubelet against barge apiserver', () => {
     expect(first.spec).toMatchObject({ holderIdentity: NODE, leaseDurationSeconds: 40 });
     expect(first.metadata.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'Node', name: NODE, uid: node.metadata.uid }]);
     let renewed = first.spec.renewTime;
+    let failed: Error | undefined;
     await until('lease renewal', () => {
-      void client.get<Lease>(Resources.leases, 'kube-node-lease', NODE).then((l) => (renewed = l.spec.renewTime));
+      // A failed read fails the wait (on the next poll) instead of going unnoticed.
+      if (failed) throw failed;
+      client.get<Lease>(Resources.leases, 'kube-node-lease', NODE).then((l) => (renewed = l.spec.renewTime)).catch((error: unknown) => (failed = toError(error)));
       return renewed !== first.spec.renewTime;
     }, { timeoutMs: 15_000, pollMs: 500 });
     expect(Date.parse(renewed)).toBeGreaterThan(Date.parse(first.spec.renewTime));
@@ -99,8 +103,10 @@ describe('hollow kubelet against barge apiserver', () => {
     const conditions = node.status!.conditions!.map((c) => (c.type === 'Ready' ? unknown : c));
     await client.patch(Resources.nodes, undefined, NODE, { status: { conditions } }, 'merge', { subresource: 'status' });
     let ready: { status: string; reason: string } | undefined;
+    let failed: Error | undefined;
     await until('Ready True again', () => {
-      void client.get<Node>(Resources.nodes, undefined, NODE).then((n) => (ready = n.status?.conditions?.find((c) => c.type === 'Ready')));
+      if (failed) throw failed;
+      client.get<Node>(Resources.nodes, undefined, NODE).then((n) => (ready = n.status?.conditions?.find((c) => c.type === 'Ready'))).catch((error: unknown) => (failed = toError(error)));
       return ready?.status === 'True';
     }, { timeoutMs: 15_000, pollMs: 500 });
     expect(ready).toMatchObject({ status: 'True', reason: 'KubeletReady' });

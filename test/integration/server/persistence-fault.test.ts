@@ -52,7 +52,8 @@ async function failVictimAt(point: FaultPoint, after: number): Promise<{ code: n
   cluster.spawn(victim, 'new', { [FAULT_INJECT_ENV]: `${point}:after=${after}` });
   const exited = exitCodeWithin(victim.process!, 40_000);
   let done = false;
-  void exited.then(() => (done = true));
+  // A rejection only stops the writes here; `await exited` below reports it.
+  exited.then(() => (done = true), () => (done = true));
   for (let i = 0; !done && i < 400; i++) await write(i % 5 === 4);
   return { code: await exited, log: victim.log };
 }

@@ -23,13 +23,14 @@ describe('WorkQueue', () => {
     queue.add('a');
     expect(queue.len()).toBe(0);
     let second: string | undefined;
-    void queue.get().then((key) => (second = key));
+    const next = queue.get().then((key) => (second = key));
     await Promise.resolve();
     expect(second).toBeUndefined();
     queue.done(first!);
     await Promise.resolve();
     expect(second).toBe('a');
     expect(queue.len()).toBe(0);
+    await next;
   });
 
   it('a waiting get() is released by add and by shutdown', async () => {
