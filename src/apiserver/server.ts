@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorText } from '../etcd-errors.js';
 import { StoreClient } from '../client/etcd/store-client.js';
 import { servingCertificates, writeAdminKubeconfig } from './certs/serving-certs.js';
 import type { ApiContext } from './context.js';
@@ -132,7 +133,14 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
     ...(options.tlsPrivateKeyFile ? { tlsPrivateKeyFile: options.tlsPrivateKeyFile } : {}),
   });
   const gate = await RequestGate.start(ctx, options.gate ?? DEFAULT_GATE_OPTIONS, certs.caPem);
-  const server: Server = createServer({ cert: certs.cert, key: certs.key, ...gate.tlsOptions }, (req, res) => void handle(req, res));
+  // handle answers its own errors; one thrown outside its try (a path that does not URI-decode, the
+  // audit hook) is logged and answered too rather than rejecting unhandled, which would end the process.
+  const server: Server = createServer({ cert: certs.cert, key: certs.key, ...gate.tlsOptions }, (req, res) =>
+    void handle(req, res).catch((err: unknown) => {
+      options.log('error', 'request failed', { method: req.method, url: req.url, error: err instanceof Error ? err.stack : errorText(err) });
+      writeError(res, err);
+    }),
+  );
   // Watches stay open for up to an hour.
   server.requestTimeout = 0;
   server.keepAliveTimeout = 90_000;

@@ -45,7 +45,7 @@ const str = (f: Fields, n: number): string | undefined => {
   const v = f.get(n)?.[0];
   return Buffer.isBuffer(v) ? v.toString('utf8') : undefined;
 };
-const strs = (f: Fields, n: number): string[] => (f.get(n) ?? []).filter(Buffer.isBuffer).map((b) => b.toString('utf8'));
+const strs = (f: Fields, n: number): string[] => (f.get(n) ?? []).filter((v): v is Buffer => Buffer.isBuffer(v)).map((b) => b.toString('utf8'));
 const sub = (f: Fields, n: number): Fields | undefined => {
   const v = f.get(n)?.[0];
   return Buffer.isBuffer(v) ? fields(v) : undefined;

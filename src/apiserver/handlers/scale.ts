@@ -59,9 +59,12 @@ function setValueAt(obj: Record<string, unknown>, path: string, value: unknown):
   parent[keys[keys.length - 1]!] = value;
 }
 
+/** A JSON value as text: strings as they are, other values as JSON, '' when absent. */
+const jsonText = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+
 function toScale(obj: KubeObject, paths: ScalePaths): KubeObject {
   const meta = obj.metadata ?? {};
-  const selector = paths.labelSelector ? String(valueAt(obj, paths.labelSelector) ?? '') : selectorString((obj['spec'] as { selector?: LabelSelector } | undefined)?.selector);
+  const selector = paths.labelSelector ? jsonText(valueAt(obj, paths.labelSelector)) : selectorString((obj['spec'] as { selector?: LabelSelector } | undefined)?.selector);
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',

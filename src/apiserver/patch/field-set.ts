@@ -42,16 +42,15 @@ export class FieldSet {
   /** Adds a path; the empty path (the whole object) is not tracked. */
   insert(path: FieldPath): void {
     if (path.length === 0) return;
-    let node: FieldSet = this;
-    for (const element of path.slice(0, -1)) {
+    const parent = path.slice(0, -1).reduce<FieldSet>((node, element) => {
       let child = node.children.get(element);
       if (!child) {
         child = new FieldSet();
         node.children.set(element, child);
       }
-      node = child;
-    }
-    node.members.add(path[path.length - 1]!);
+      return child;
+    }, this);
+    parent.members.add(path[path.length - 1]!);
   }
 
   has(path: FieldPath): boolean {
@@ -109,9 +108,7 @@ export class FieldSet {
   }
 
   private descend(path: FieldPath): FieldSet | undefined {
-    let node: FieldSet | undefined = this;
-    for (const element of path) node = node?.children.get(element);
-    return node;
+    return path.reduce<FieldSet | undefined>((node, element) => node?.children.get(element), this);
   }
 
   private collect(prefix: PathElement[], out: FieldPath[]): void {

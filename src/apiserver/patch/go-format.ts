@@ -27,7 +27,8 @@ export function goValue(value: unknown): string {
       .map((k) => `${k}:${goValue((value as Record<string, unknown>)[k])}`);
     return `map[${entries.join(' ')}]`;
   }
-  return String(value);
+  // What is left of a decoded value: strings, numbers and booleans.
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** encoding/json's Marshal of a decoded value: map keys sorted, HTML characters escaped. */

@@ -2,7 +2,10 @@
 // them: a CRD's versions are served (discovery, OpenAPI, REST, watch) from the moment it is seen, its
 // status says NamesAccepted and Established, and when it is deleted its objects go with it.
 
+import { errorText } from '../../etcd-errors.js';
 import type { ApiContext } from '../context.js';
+import { StatusError } from '../errors/status.js';
+import { stringAt } from '../resources/json-access.js';
 import { resourceSpecFromCrd } from '../resources/custom-resource.js';
 import type { KubeObject, ResourceSpec } from '../schema/types.js';
 import type { WatchSink } from '../watch/cache-watcher.js';
@@ -27,7 +30,7 @@ function established(crd: KubeObject): boolean {
 function establishedStatus(crd: KubeObject, now: Date): Record<string, unknown> {
   const spec = (crd['spec'] ?? {}) as { names?: Record<string, unknown>; versions?: { name: string; storage?: boolean }[] };
   const names = spec.names ?? {};
-  const kind = String(names['kind'] ?? '');
+  const kind = stringAt(names, 'kind') ?? '';
   const time = timestamp(now);
   return {
     conditions: [
@@ -53,13 +56,17 @@ export class CrdEstablishing {
     const prefix = this.ctx.store.listPrefix(spec.storagePath);
     const cacher = this.ctx.cachers.cacher(prefix);
     await cacher.ready();
+    // The watch's callbacks cannot wait on the work they start: its failures are logged, not left to
+    // reject unhandled (which would end the process).
+    const failed = (action: string, crd: KubeObject | undefined) => (err: unknown) =>
+      this.ctx.options.log('error', `${action} failed`, { name: crd?.metadata?.name, error: errorText(err) });
     const sink: WatchSink = {
       send: (type, obj) => {
-        if (type === 'ADDED' || type === 'MODIFIED') void this.serve(obj);
-        else if (type === 'DELETED') void this.retire(obj);
+        if (type === 'ADDED' || type === 'MODIFIED') void this.serve(obj).catch(failed('serving a CustomResourceDefinition', obj));
+        else if (type === 'DELETED') void this.retire(obj).catch(failed('retiring a CustomResourceDefinition', obj));
       },
       // The cache relisted: watch again from its current state.
-      end: () => void this.start(),
+      end: () => void this.start().catch(failed('watching CustomResourceDefinitions again', undefined)),
     };
     const everything = { keyPrefix: prefix, matches: () => true, allowBookmarks: false, bookmark: () => ({}) };
     cacher.watch({ from: 'now' }, everything, sink);
@@ -91,7 +98,11 @@ export class CrdEstablishing {
       const page = await this.ctx.store.listPage(this.ctx.store.listPrefix(path), { limit: 0, matches: () => true });
       for (const obj of page.items) {
         const key = this.ctx.store.key(path, obj.metadata?.namespace, obj.metadata?.name ?? '');
-        await this.ctx.store.delete(key, { group: '', resource: path }, obj.metadata?.name ?? '', () => undefined).catch(() => undefined);
+        // Gone already is fine; any other failure leaves an object behind, so it is reported.
+        await this.ctx.store.delete(key, { group: '', resource: path }, obj.metadata?.name ?? '', () => undefined).catch((err: unknown) => {
+          if (err instanceof StatusError && err.code === 404) return;
+          this.ctx.options.log('warn', 'deleting an object of a deleted CustomResourceDefinition failed', { name, key, error: errorText(err) });
+        });
       }
     }
   }

@@ -148,6 +148,8 @@ export const endpointsTable: TableDefinition = {
 };
 
 const size = (value: unknown) => (isRecord(value) ? Object.keys(value).length : 0);
+/** A quantity as written: a string, or a plain number. */
+const quantityText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
 export const configMapTable: TableDefinition = {
   columns: [NAME_COLUMN, column('Data', 'Data contains the configuration data. Each key must consist of alphanumeric characters, \'-\', \'_\' or \'.\'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.'), AGE_COLUMN],
@@ -173,7 +175,7 @@ export const resourceQuotaTable: TableDefinition = {
     const requests: string[] = [];
     const limits: string[] = [];
     for (const resource of Object.keys(hard).sort()) {
-      const cell = `${resource}: ${String(used[resource] ?? '0')}/${String(hard[resource])}`;
+      const cell = `${resource}: ${quantityText(used[resource] ?? '0')}/${quantityText(hard[resource])}`;
       (resource.split('.')[0] === 'limits' && resource.includes('.') ? limits : requests).push(cell);
     }
     return [nameOf(obj), ageOf(obj, now), requests.join(', '), limits.join(', ')];

@@ -109,7 +109,8 @@ export function resourceSpecFromCrd(crd: KubeObject): CustomResourceKinds {
       fieldSelectors: Object.fromEntries(
         selectable.map((path) => [path.replace(/^\./, ''), (cr: KubeObject) => {
           const value = jsonPathValue(cr, path);
-          return value === undefined || value === null ? undefined : String(value);
+          // Selectable fields are strings, integers or booleans (the CRD's validation sees to it).
+          return value === undefined || value === null ? undefined : typeof value === 'string' ? value : JSON.stringify(value);
         }]),
       ),
       defaults: (cr) => applySchemaDefaults(cr, schema, resolve),

@@ -4,6 +4,8 @@ import { RawValue } from '../schema/field-errors.js';
 import { isRecord, recordsAt } from './json-access.js';
 
 const quote = (s: string) => JSON.stringify(s);
+/** A decoded value as text: strings as they are, other values as JSON, '' when absent. */
+const text = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 
 function stringMap(value: unknown): string {
   if (!isRecord(value)) return 'map[string]string(nil)';
@@ -16,7 +18,7 @@ function labelSelector(value: unknown): string {
   const expressions = recordsAt(value, 'matchExpressions');
   const requirement = (r: Record<string, unknown>) => {
     const values = Array.isArray(r.values) ? `[]string{${r.values.map((v) => quote(String(v))).join(', ')}}` : '[]string(nil)';
-    return `v1.LabelSelectorRequirement{Key:${quote(String(r.key ?? ''))}, Operator:${quote(String(r.operator ?? ''))}, Values:${values}}`;
+    return `v1.LabelSelectorRequirement{Key:${quote(text(r.key))}, Operator:${quote(text(r.operator))}, Values:${values}}`;
   };
   const matchExpressions = Array.isArray(value.matchExpressions)
     ? `[]v1.LabelSelectorRequirement{${expressions.map(requirement).join(', ')}}`

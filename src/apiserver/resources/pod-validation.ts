@@ -13,9 +13,12 @@ const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const DNS_POLICIES = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
 
+/** A quantity as written: a string, or a plain number. */
+const quantityText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+
 function supported(causes: FieldCause[], path: string, value: unknown, values: readonly string[]): void {
   if (value === undefined || value === '') causes.push(required(path));
-  else if (!values.includes(String(value))) causes.push(notSupported(path, value, values));
+  else if (typeof value !== 'string' || !values.includes(value)) causes.push(notSupported(path, value, values));
 }
 
 function validateResources(resources: Json | undefined, path: string, causes: FieldCause[]): void {
@@ -35,7 +38,7 @@ function validateResources(resources: Json | undefined, path: string, causes: Fi
     const request = parseQuantity(value);
     const max = parseQuantity(limit);
     if (request !== undefined && max !== undefined && request > max) {
-      causes.push(invalid(`${child(path, 'requests')}[${name}]`, String(value), `must be less than or equal to ${name} limit of ${String(limit)}`));
+      causes.push(invalid(`${child(path, 'requests')}[${name}]`, quantityText(value), `must be less than or equal to ${name} limit of ${quantityText(limit)}`));
     }
   }
 }

@@ -15,7 +15,7 @@ function at(obj: KubeObject, path: string): unknown {
 
 const text = (path: string) => (obj: KubeObject) => {
   const value = at(obj, path);
-  return value === undefined || value === null ? '' : String(value);
+  return value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
 };
 const flag = (path: string) => (obj: KubeObject) => String(at(obj, path) === true);
 const count = (path: string) => (obj: KubeObject) => String(typeof at(obj, path) === 'number' ? at(obj, path) : 0);

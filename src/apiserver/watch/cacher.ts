@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import type sortedBtree from 'sorted-btree';
 import { prefixEnd, type StoreClient, type StoreWatch, type WatchEvent } from '../../client/etcd/store-client.js';
+import { errorText } from '../../etcd-errors.js';
 import { expired } from '../errors/status.js';
 import type { KubeObject } from '../schema/types.js';
 import { decodeObject, withResourceVersion } from '../storage/object-codec.js';
@@ -49,7 +50,12 @@ export class Cacher {
     this.readyPromise = new Promise((resolve) => (this.resolveReady = resolve));
     this.bookmarkTimer = setInterval(() => this.bookmarkAll(), options.bookmarkIntervalMs);
     this.bookmarkTimer.unref();
-    void this.relist();
+    this.startRelist();
+  }
+
+  /** Lists again in the background; relist retries its own failures, so anything escaping it is a bug to report. */
+  private startRelist(): void {
+    void this.relist().catch((err: unknown) => this.options.log('error', 'watch cache relist failed', { prefix: this.options.prefix, error: errorText(err) }));
   }
 
   /** Resolves once the cache holds a full list. */
@@ -84,12 +90,19 @@ export class Cacher {
       onCompacted: (compactRevision) => {
         this.options.log('info', 'watch cache fell behind a compaction; listing again', { prefix: this.options.prefix, compactRevision });
         this.terminateWatchers();
-        void this.relist();
+        this.startRelist();
       },
       onError: (err) => {
         if (this.stopped) return;
         this.options.log('warn', 'watch cache lost its etcd watch; resuming', { prefix: this.options.prefix, error: err.message });
-        setTimeout(() => void this.watchFrom(this.revision + 1).catch(() => this.relist()), RETRY_MS);
+        setTimeout(
+          () =>
+            void this.watchFrom(this.revision + 1).catch((watchErr: unknown) => {
+              this.options.log('warn', 'watch cache could not resume its etcd watch; listing again', { prefix: this.options.prefix, error: errorText(watchErr) });
+              this.startRelist();
+            }),
+          RETRY_MS,
+        );
       },
     });
   }
@@ -120,7 +133,10 @@ export class Cacher {
   private wakeWaiters(): void {
     if (this.waiters.length === 0) return;
     const still: typeof this.waiters = [];
-    for (const w of this.waiters) (w.revision <= this.revision ? w.resolve() : still.push(w));
+    for (const w of this.waiters) {
+      if (w.revision <= this.revision) w.resolve();
+      else still.push(w);
+    }
     this.waiters = still;
   }
 
