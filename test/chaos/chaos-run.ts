@@ -48,7 +48,7 @@ export interface ChaosReport extends Verdict {
   readonly errors: [string, number][];
 }
 
-type Pb = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Pb = Record<string, any>;  
 const MaintenanceClient = grpc.makeGenericClientConstructor(serviceDefinition('etcdserverpb.Maintenance'), 'Maintenance');
 const KvClient = grpc.makeGenericClientConstructor(serviceDefinition('etcdserverpb.KV'), 'KV');
 const ClusterClient = grpc.makeGenericClientConstructor(serviceDefinition('etcdserverpb.Cluster'), 'Cluster');

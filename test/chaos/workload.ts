@@ -8,7 +8,7 @@ import type Long from 'long';
 import { serviceDefinition } from '../../src/wire/proto.js';
 import type { KvInput, KvOutput, Operation } from '../support/linearizability.js';
 
-type Pb = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Pb = Record<string, any>;  
 const KvClient = grpc.makeGenericClientConstructor(serviceDefinition('etcdserverpb.KV'), 'KV');
 const WatchClient = grpc.makeGenericClientConstructor(serviceDefinition('etcdserverpb.Watch'), 'Watch');
 type Unary = (request: Pb, options: grpc.CallOptions, callback: (err: grpc.ServiceError | null, response: Pb) => void) => void;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceDefinition } from '../../../src/wire/proto.js';
 import { ProcessCluster } from '../../support/process-cluster.js';
 
-type Pb = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Pb = Record<string, any>;  
 const KvClient = grpc.makeGenericClientConstructor(serviceDefinition('etcdserverpb.KV'), 'KV');
 const WatchClient = grpc.makeGenericClientConstructor(serviceDefinition('etcdserverpb.Watch'), 'Watch');
 
