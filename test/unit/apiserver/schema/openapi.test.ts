@@ -31,6 +31,7 @@ describe('openapi v3', () => {
       'apis/discovery.k8s.io/v1',
       'apis/events.k8s.io/v1',
       'apis/rbac.authorization.k8s.io/v1',
+      'apis/scheduling.k8s.io/v1',
     ]);
     expect(index.paths['apis/apps/v1']!.serverRelativeURL).toMatch(/^\/openapi\/v3\/apis\/apps\/v1\?hash=[0-9A-F]{128}$/);
     expect(openApiV3Index(specs, '/openapi/v3', components)).toEqual(index);
