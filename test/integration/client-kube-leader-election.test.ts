@@ -3,11 +3,10 @@
 // longer reach the apiserver it stops leading within the renew deadline, and the other takes over only
 // after the lease duration has passed since it last saw a renewal — never both at once.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KubeClient, LEADER_ELECTION_DEFAULTS, loadKubeconfig, Resources, runLeaderElection, type Kubeconfig, type Lease } from '../../src/client/kube/index.js';
-import type { ProcessCluster } from '../support/process-cluster.js';
 import { until } from '../support/wait.js';
-import { ApiserverProcess, prepareBargeBinary, startCluster } from './apiserver/apiserver-process.js';
+import { apiserverOnBarge } from './apiserver/apiserver-process.js';
 
 /** A kubeconfig whose server can be cut off, as a leader partitioned from the apiserver. */
 function severable(config: Kubeconfig): { config: Kubeconfig; sever: () => void } {
@@ -24,22 +23,10 @@ function severable(config: Kubeconfig): { config: Kubeconfig; sever: () => void 
 }
 
 describe('leader election on a Lease', () => {
-  let cluster: ProcessCluster;
-  let api: ApiserverProcess;
-
-  beforeAll(async () => {
-    prepareBargeBinary();
-    cluster = await startCluster(1, 'barge');
-    api = await ApiserverProcess.start(cluster.endpoints);
-  }, 120_000);
-
-  afterAll(async () => {
-    await api?.stop();
-    await cluster?.stop();
-  });
+  const env = apiserverOnBarge(120_000);
 
   it('one leads; when its renewals fail the other takes over after the lease duration, never both at once', async () => {
-    const kubeconfig = loadKubeconfig(api.kubeconfig);
+    const kubeconfig = loadKubeconfig(env.api.kubeconfig);
     const a = severable(kubeconfig);
     const leading = new Set<string>();
     const timeline: { who: string; what: 'start' | 'stop'; at: number }[] = [];

@@ -1,6 +1,7 @@
 // `barge apiserver` as a real process for tests, over the given etcd endpoints, and the real kubectl
 // pointed at it through the admin.conf it writes (with a discovery cache of its own).
 
+import { afterAll, beforeAll } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -125,4 +126,19 @@ export class ApiserverProcess {
     await exitCodeWithin(this.child, 10_000);
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A one-member Barge cluster and an apiserver on it for a file's tests, stopped after them. */
+export function apiserverOnBarge(startTimeoutMs = 120_000): { readonly cluster: ProcessCluster; readonly api: ApiserverProcess } {
+  const env = {} as { cluster: ProcessCluster; api: ApiserverProcess };
+  beforeAll(async () => {
+    prepareBargeBinary();
+    env.cluster = await startCluster(1, 'barge');
+    env.api = await ApiserverProcess.start(env.cluster.endpoints);
+  }, startTimeoutMs);
+  afterAll(async () => {
+    await env.api?.stop();
+    await env.cluster?.stop();
+  });
+  return env;
 }

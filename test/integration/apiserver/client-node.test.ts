@@ -3,10 +3,9 @@
 // compacted (its watch position is then too old: 410, relist) ends with exactly the store's objects.
 
 import * as k8s from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProcessCluster } from '../../support/process-cluster.js';
+import { describe, expect, it } from 'vitest';
 import { until } from '../../support/wait.js';
-import { ApiserverProcess, prepareBargeBinary, startCluster } from './apiserver-process.js';
+import { apiserverOnBarge } from './apiserver-process.js';
 
 const pod = (name: string): k8s.V1Pod => ({ metadata: { name }, spec: { containers: [{ name: 'main', image: 'busybox' }] } });
 
@@ -20,23 +19,11 @@ const storedPod = (name: string): string =>
   });
 
 describe('client-node informers', () => {
-  let cluster: ProcessCluster;
-  let api: ApiserverProcess;
-
-  beforeAll(async () => {
-    prepareBargeBinary();
-    cluster = await startCluster(1, 'barge');
-    api = await ApiserverProcess.start(cluster.endpoints);
-  }, 90_000);
-
-  afterAll(async () => {
-    await api?.stop();
-    await cluster?.stop();
-  });
+  const env = apiserverOnBarge(90_000);
 
   it('list and watch, then relist after a restart over a compacted store', async () => {
     const kc = new k8s.KubeConfig();
-    kc.loadFromFile(api.kubeconfig);
+    kc.loadFromFile(env.api.kubeconfig);
     const core = kc.makeApiClient(k8s.CoreV1Api);
     await core.createNamespacedPod({ namespace: 'default', body: pod('a') });
 
@@ -60,16 +47,16 @@ describe('client-node informers', () => {
       await until('the watch events', () => events.includes('add b') && events.includes('delete a'), { timeoutMs: 10_000 });
       expect(names()).toEqual(['b']);
 
-      await api.restart(() => {
-        expect(cluster.etcdctl(['put', '/registry/pods/default/c', storedPod('c')]).status).toBe(0);
-        expect(cluster.etcdctl(['del', '/registry/pods/default/b']).status).toBe(0);
-        const status = JSON.parse(cluster.etcdctl(['endpoint', 'status', '-w', 'json']).stdout) as { Status: { header: { revision: number } } }[];
-        expect(cluster.etcdctl(['compact', String(status[0]!.Status.header.revision)]).status).toBe(0);
+      await env.api.restart(() => {
+        expect(env.cluster.etcdctl(['put', '/registry/pods/default/c', storedPod('c')]).status).toBe(0);
+        expect(env.cluster.etcdctl(['del', '/registry/pods/default/b']).status).toBe(0);
+        const status = JSON.parse(env.cluster.etcdctl(['endpoint', 'status', '-w', 'json']).stdout) as { Status: { header: { revision: number } } }[];
+        expect(env.cluster.etcdctl(['compact', String(status[0]!.Status.header.revision)]).status).toBe(0);
       });
       await until('the relist', () => names().join() === 'c', { timeoutMs: 20_000 });
       expect(events).toContain('delete b');
       expect(events).toContain('add c');
-      const stored = cluster.etcdctl(['get', '/registry/pods/default/', '--prefix', '--keys-only']).stdout.split('\n').filter((k) => k !== '');
+      const stored = env.cluster.etcdctl(['get', '/registry/pods/default/', '--prefix', '--keys-only']).stdout.split('\n').filter((k) => k !== '');
       expect(stored.map((k) => k.split('/').pop()).sort()).toEqual(names());
     } finally {
       running = false;

@@ -6,32 +6,19 @@
 import { dirname, join } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProcessCluster } from '../../support/process-cluster.js';
-import { ApiserverProcess, prepareBargeBinary, startCluster } from './apiserver-process.js';
+import { describe, expect, it } from 'vitest';
+import { apiserverOnBarge } from './apiserver-process.js';
 
 const KUBECTL_DIR = dirname(realpathSync(execFileSync('which', ['kubectl'], { encoding: 'utf8' }).trim()));
 const VERSIONS = ['1.27', '1.28', '1.29', '1.30', '1.31', '1.32', '1.33'];
 
 describe('kubectl 1.27 to 1.33', () => {
-  let cluster: ProcessCluster;
-  let api: ApiserverProcess;
-
-  beforeAll(async () => {
-    prepareBargeBinary();
-    cluster = await startCluster(1, 'barge');
-    api = await ApiserverProcess.start(cluster.endpoints);
-  }, 90_000);
-
-  afterAll(async () => {
-    await api?.stop();
-    await cluster?.stop();
-  });
+  const env = apiserverOnBarge(90_000);
 
   it.each(VERSIONS)('kubectl %s: version, api-resources, apply, get, label, delete', (version) => {
     const binary = join(KUBECTL_DIR, `kubectl.${version}`);
     const run = (args: string[], input?: string): string => {
-      const result = api.kubectl(args, { binary, ...(input === undefined ? {} : { input }) });
+      const result = env.api.kubectl(args, { binary, ...(input === undefined ? {} : { input }) });
       if (result.status !== 0) throw new Error(`kubectl.${version} ${args.join(' ')} failed: ${result.stderr}`);
       return result.stdout;
     };
