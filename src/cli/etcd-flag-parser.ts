@@ -3,6 +3,7 @@
 // same error texts; then ETCD_* environment variables for flags not given (one given both ways is an
 // error, an unknown ETCD_* variable a warning); or, with --config-file, etcd's YAML file instead of both.
 
+import { parseGoDuration } from './ctl/gofmt.js';
 import { ETCD_FLAGS, FLAGS_BY_NAME, envName, type EtcdFlag } from './etcd-flags.js';
 
 /** A flag error as etcd reports it; `usage` says whether etcd prints its usage after it (exit code 2). */
@@ -42,23 +43,13 @@ export function goBool(text: string): boolean | undefined {
   return TRUE_TEXTS.has(text) ? true : FALSE_TEXTS.has(text) ? false : undefined;
 }
 
-const DURATION_UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /** Go's time.ParseDuration, in milliseconds ("1h30m", "100ms", "0"); undefined when malformed. */
 export function goDurationMs(text: string): number | undefined {
-  const body = text.replace(/^[+-]/, '');
-  const sign = text.startsWith('-') ? -1 : 1;
-  if (body === '0') return 0;
-  if (body.length === 0 || !/^(\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/.test(body)) return undefined;
-  let total = 0;
-  let rest = body;
-  while (rest.length > 0) {
-    const part = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/.exec(rest);
-    if (!part) return undefined;
-    total += Number(part[1]) * DURATION_UNITS_MS[part[2]!]!;
-    rest = rest.slice(part[0].length);
+  try {
+    return parseGoDuration(text);
+  } catch {
+    return undefined;
   }
-  return sign * total;
 }
 
 /** Why `text` is not a value of `flag`, as etcd's flag types word it; undefined when it is one. */
