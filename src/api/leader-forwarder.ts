@@ -8,6 +8,7 @@
 import { EtcdError, Errors, GrpcCode } from '../etcd-errors.js';
 import { int64, toBigInt, toNumber, toUint64, type Pb } from '../wire/convert.js';
 import type { EtcdServer } from '../server/etcd-server.js';
+import { requestTimeoutMs } from '../server/server-config.js';
 import { LeaseInternalRequest, LeaseInternalResponse } from '../server/lease-internal-pb.js';
 import { peerRequest, type PeerHttpAnswer } from '../server/peer-http.js';
 import {
@@ -79,8 +80,7 @@ export class LeaderForwarder {
 
   private async relay<T>(path: string, body: Uint8Array | undefined, interpret: Interpret<T>): Promise<T> {
     const config = this.server.config;
-    // etcd's request timeout: 5 s plus two election timeouts.
-    const deadline = Date.now() + 5000 + 2 * config.electionTimeoutMs;
+    const deadline = Date.now() + requestTimeoutMs(config);
     while (Date.now() < deadline) {
       if (this.closed) throw Errors.stopped();
       for (const url of await this.leaderPeerUrls(deadline)) {
