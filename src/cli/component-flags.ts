@@ -2,7 +2,7 @@
 // Go's booleans and durations, pflag's wording for a bad value or an unknown flag, and --help.
 
 import { CommanderError, type Command } from 'commander';
-import { parseGoDuration } from '../controllers/shared/go-duration.js';
+import { parseGoDuration } from '../shared/go-time.js';
 
 /** Parses `args` with `command` (set up with exitOverride), printing help and exiting for --help. */
 export function parseComponentArgs(command: Command, args: readonly string[]): void {

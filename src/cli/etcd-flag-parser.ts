@@ -3,7 +3,7 @@
 // same error texts; then ETCD_* environment variables for flags not given (one given both ways is an
 // error, an unknown ETCD_* variable a warning); or, with --config-file, etcd's YAML file instead of both.
 
-import { parseGoDuration } from './ctl/gofmt.js';
+import { parseGoDuration } from '../shared/go-time.js';
 import { ETCD_FLAGS, FLAGS_BY_NAME, envName, type EtcdFlag } from './etcd-flags.js';
 
 /** A flag error as etcd reports it; `usage` says whether etcd prints its usage after it (exit code 2). */

@@ -16,7 +16,7 @@ interface Unit {
 
 /** Bottom up. */
 const LAYERS: readonly (readonly Unit[])[] = [
-  [{ name: 'shared', paths: ['etcd-errors.ts', 'types/'] }],
+  [{ name: 'shared', paths: ['etcd-errors.ts', 'types/', 'shared/'] }],
   [{ name: 'raft', paths: ['raft/'] }],
   [{ name: 'storage', paths: ['storage/'] }],
   [

@@ -2,7 +2,7 @@
 // failures carry the text the Go client would show (etcd's own errors by their message alone).
 
 import { randomUUID } from 'node:crypto';
-import { jsonString } from './gofmt.js';
+import { jsonString } from '../../shared/go-strings.js';
 
 export const ExitCode = {
   Error: 1,

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { goQuote } from './gofmt.js';
+import { goQuote } from '../../shared/go-strings.js';
 
 // What Go's os.Signal String() says for the signals a command usually dies of.
 const SIGNALS: Record<string, string> = {

@@ -3,7 +3,8 @@
 // (lease responses inline the header, watch responses use Go field names and keep zero values).
 
 import type { Pb } from '../../wire/convert.js';
-import { int64Text, jsonString } from './gofmt.js';
+import { jsonString } from '../../shared/go-strings.js';
+import { int64Text } from './gofmt.js';
 
 type Field = readonly [string, string | undefined];
 

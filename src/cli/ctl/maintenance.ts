@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import type { Pb } from '../../wire/convert.js';
 import type { EtcdClient } from './client.js';
 import { ExitCode, exitWith, fail, RpcError } from './errors.js';
-import { goDuration, int64Text, parseGoInt } from './gofmt.js';
+import { goDuration } from '../../shared/go-time.js';
+import { int64Text, parseGoInt } from './gofmt.js';
 import { out, type EndpointHealth, type EndpointResult } from './printers.js';
 import { boolOption, intOption, subcommand, type Ctl } from './program.js';
 

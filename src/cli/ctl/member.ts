@@ -4,7 +4,8 @@
 import type { Command } from 'commander';
 import type { Pb } from '../../wire/convert.js';
 import { ExitCode, fail } from './errors.js';
-import { goQuote, int64Text, parseGoInt } from './gofmt.js';
+import { goQuote } from '../../shared/go-strings.js';
+import { int64Text, parseGoInt } from './gofmt.js';
 import { out, SimpleDisplay } from './printers.js';
 import { boolOption, stringOption, subcommand, type Ctl } from './program.js';
 

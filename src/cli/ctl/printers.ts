@@ -4,7 +4,8 @@
 import { prefixEnd } from '../../mvcc/keys.js';
 import type { Pb } from '../../wire/convert.js';
 import { ExitCode, fail, goPanic } from './errors.js';
-import { goQuote, hexId, humanBytes, int64Text, leaseHex } from './gofmt.js';
+import { goQuote } from '../../shared/go-strings.js';
+import { hexId, humanBytes, int64Text, leaseHex } from './gofmt.js';
 import * as J from './json.js';
 import { renderTable } from './table.js';
 

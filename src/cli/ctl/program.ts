@@ -7,7 +7,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { clientAuth } from './password-input.js';
 import { EtcdClient, type ClientConfig, type ClientTls } from './client.js';
 import { capnslog, CtlError, ExitCode, fail, RpcError } from './errors.js';
-import { goQuote, parseGoDuration, parseGoInt } from './gofmt.js';
+import { goQuote } from '../../shared/go-strings.js';
+import { parseGoDuration } from '../../shared/go-time.js';
+import { parseGoInt } from './gofmt.js';
 import { newDisplay, type Display } from './printers.js';
 
 export interface GlobalFlags {

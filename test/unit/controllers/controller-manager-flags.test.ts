@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseControllerManagerArgs } from '../../../src/cli/controller-manager-command.js';
 import { enabledControllers } from '../../../src/controllers/controller-manager.js';
-import { parseGoDuration } from '../../../src/controllers/shared/go-duration.js';
+import { parseGoDuration } from '../../../src/shared/go-time.js';
 
 const KUBECONFIG = `apiVersion: v1
 kind: Config
@@ -34,7 +34,7 @@ describe('controller-manager flags', () => {
   });
 
   it('rejects a malformed duration as Go does', () => {
-    expect(() => parseGoDuration('50')).toThrow('time: invalid duration "50"');
+    expect(() => parseGoDuration('50')).toThrow('time: missing unit in duration "50"');
   });
 
   it.each([

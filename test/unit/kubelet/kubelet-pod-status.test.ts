@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { containerProgram } from '../../../src/kubelet/container-program.js';
-import { goDuration } from '../../../src/kubelet/go-duration.js';
 import { imageId, normalizedImage } from '../../../src/kubelet/image-reference.js';
 import { kubeletEvents } from '../../../src/kubelet/kubelet-events.js';
 import { podConditions, podPhase, qosClass, restartBackoffMs, shouldRestart } from '../../../src/kubelet/pod-status.js';
@@ -111,9 +110,8 @@ describe('QoS class, images, event texts', () => {
   });
 
   it('writes the kubelet\'s messages', () => {
-    expect(goDuration(313)).toBe('313ms');
-    expect(goDuration(1200)).toBe('1.2s');
-    expect(goDuration(61_500)).toBe('1m1.5s');
+    expect(kubeletEvents.pulled('nginx', 313.7, 1).message).toMatch(/ in 313ms \(313ms including/);
+    expect(kubeletEvents.pulled('nginx', 3_661_500, 1).message).toMatch(/ in 1h1m1.5s \(/);
     expect(kubeletEvents.pulled('nginx', 1200, 72080558).message).toBe('Successfully pulled image "nginx" in 1.2s (1.2s including waiting). Image size: 72080558 bytes.');
     expect(kubeletEvents.created('web').message).toBe('Created container: web');
     expect(kubeletEvents.started('web').message).toBe('Started container web');
