@@ -1,4 +1,5 @@
-// Prints one plain closing line, "N passed, N failed, N skipped", that any CI log reader understands.
+// Prints one plain closing line, "N passed, N failed, N skipped", that any CI log reader understands,
+// after the slowest test files (CI must stay under 30 minutes: this says where the time goes).
 import type { Reporter, TestModule } from 'vitest/node';
 
 export class SummaryReporter implements Reporter {
@@ -6,6 +7,9 @@ export class SummaryReporter implements Reporter {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
+    const slowest = [...testModules].sort((a, b) => b.diagnostic().duration - a.diagnostic().duration).slice(0, 15);
+    process.stdout.write('\nslowest test files:\n');
+    for (const module of slowest) process.stdout.write(`${(module.diagnostic().duration / 1000).toFixed(1).padStart(8)} s  ${module.relativeModuleId}\n`);
     for (const module of testModules) {
       for (const test of module.children.allTests()) {
         const state = test.result().state;
