@@ -3,6 +3,8 @@
 // apiserver (etcd client certificate, serving certificate from the cluster CA), the controller manager,
 // the scheduler and hollow nodes, all with kubeadm-like certificates and kubeconfigs under DIR (see
 // src/pki). Logs go to DIR/logs; Ctrl-C stops everything; a second start reuses DIR's data and identities.
+// With --etcd-servers it starts no members and puts the control plane on that store instead (a real etcd,
+// say), as kube-apiserver's flag of that name does.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +24,15 @@ interface Layout {
   readonly etcdBasePort: number;
   readonly apiserverPort: number;
   readonly nodes: number;
+  /** An existing store's client URLs (and its client TLS files), when no members are started. */
+  readonly etcd?: ExternalEtcd;
+}
+
+interface ExternalEtcd {
+  readonly servers: string;
+  readonly cafile?: string;
+  readonly certfile?: string;
+  readonly keyfile?: string;
 }
 
 interface Child {
@@ -38,7 +49,11 @@ const program = new Command('barge up')
   .option('--node-cpu <quantity>', 'each node\'s cpu', '4')
   .option('--node-memory <quantity>', 'each node\'s memory', '16Gi')
   .option('--node-max-pods <n>', 'pods each node can run', '110')
-  .option('--image-pull-delay <ms>', 'how long a hollow image pull takes', '1000');
+  .option('--image-pull-delay <ms>', 'how long a hollow image pull takes', '1000')
+  .option('--etcd-servers <urls>', 'use this etcd-compatible store (comma-separated client URLs) instead of starting Barge members')
+  .option('--etcd-cafile <file>', 'with --etcd-servers: the CA of its client URLs')
+  .option('--etcd-certfile <file>', 'with --etcd-servers: a client certificate for it')
+  .option('--etcd-keyfile <file>', 'with --etcd-servers: the key of that certificate');
 
 const progress = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -144,13 +159,22 @@ interface ControlPlane {
 /** Members, then the apiserver once they lead, then the rest once it serves; resolves when every node is Ready. */
 async function startControlPlane({ dir, pki, kubeconfigs, members: all, layout, flags: o, adopt }: ControlPlane): Promise<void> {
   const server = `https://127.0.0.1:${layout.apiserverPort}`;
-  progress(`[etcd] starting ${all.length} Barge members (mutual TLS) on ${all.map((m) => m.clientUrl).join(', ')}`);
-  await startMembers(dir, pki, all, (member) => adopt(member, true));
+  let etcd: ExternalEtcd = {
+    servers: all.map((m) => m.clientUrl).join(','),
+    cafile: pki.etcdCa.certFile, certfile: pki.apiserverEtcdClient.certFile, keyfile: pki.apiserverEtcdClient.keyFile,
+  };
+  if (layout.etcd) {
+    etcd = layout.etcd;
+    progress(`[etcd] using the store at ${etcd.servers}`);
+  } else {
+    progress(`[etcd] starting ${all.length} Barge members (mutual TLS) on ${etcd.servers}`);
+    await startMembers(dir, pki, all, (member) => adopt(member, true));
+  }
 
   progress(`[apiserver] starting on ${server}`);
+  const etcdTls = Object.entries({ cafile: etcd.cafile, certfile: etcd.certfile, keyfile: etcd.keyfile }).flatMap(([flag, file]) => (file ? [`--etcd-${flag}=${file}`] : []));
   const apiserver = startChild(dir, 'apiserver', [
-    'apiserver', `--etcd-servers=${all.map((m) => m.clientUrl).join(',')}`,
-    `--etcd-cafile=${pki.etcdCa.certFile}`, `--etcd-certfile=${pki.apiserverEtcdClient.certFile}`, `--etcd-keyfile=${pki.apiserverEtcdClient.keyFile}`,
+    'apiserver', `--etcd-servers=${etcd.servers}`, ...etcdTls,
     `--secure-port=${layout.apiserverPort}`, '--bind-address=127.0.0.1',
     `--tls-cert-file=${pki.apiserver.certFile}`, `--tls-private-key-file=${pki.apiserver.keyFile}`, `--cert-dir=${join(dir, 'apiserver')}`,
   ]);
@@ -174,7 +198,10 @@ export async function runUp(args: readonly string[]): Promise<void> {
   const layoutFile = join(dir, 'up.json');
   const layout: Layout = existsSync(layoutFile)
     ? (JSON.parse(readFileSync(layoutFile, 'utf8')) as Layout)
-    : { members: 3, etcdBasePort: Number(o['etcdBasePort']), apiserverPort: Number(o['apiserverPort']), nodes: Number(o['nodes']) };
+    : {
+        members: 3, etcdBasePort: Number(o['etcdBasePort']), apiserverPort: Number(o['apiserverPort']), nodes: Number(o['nodes']),
+        ...(o['etcdServers'] && { etcd: { servers: o['etcdServers'], cafile: o['etcdCafile'], certfile: o['etcdCertfile'], keyfile: o['etcdKeyfile'] } }),
+      };
   writeFileSync(layoutFile, JSON.stringify(layout));
   const all = members(dir, layout);
   const nodeNames = Array.from({ length: layout.nodes }, (_, i) => `hollow-node-${i + 1}`);
