@@ -71,8 +71,14 @@ function resourceType(prefix: string, key: string): string {
   return `${prefix}/${rest.split('/')[0] ?? ''}`;
 }
 
+/**
+ * kube-apiserver's verb label (its metrics.CleanVerb): the HTTP method, except LIST and WATCH for reads of a
+ * collection and APPLY for a server-side apply, so dashboards and SLO queries written for it read ours.
+ */
 function metricsVerb(req: IncomingMessage, verb: string | undefined): string {
-  return (verb ?? req.method ?? '').toUpperCase();
+  if (verb === 'list' || verb === 'watch') return verb.toUpperCase();
+  if (req.method === 'PATCH' && req.headers['content-type']?.startsWith('application/apply-patch')) return 'APPLY';
+  return req.method === 'HEAD' ? 'GET' : (req.method ?? '');
 }
 
 export async function startApiserver(options: ApiserverOptions): Promise<RunningApiserver> {
@@ -109,7 +115,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
     res.on('finish', () => {
       if (typeof request !== 'object') return;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const scope = request.namespace !== undefined ? 'namespace' : request.name !== undefined ? 'resource' : 'cluster';
+      const scope = request.name !== undefined ? 'resource' : request.namespace !== undefined ? 'namespace' : 'cluster';
       metrics.request({ verb: metricsVerb(req, request.verb), group: request.group, version: request.version, resource: request.resource, subresource: request.subresource ?? '', scope }, res.statusCode, seconds);
     });
     try {

@@ -83,7 +83,9 @@ describe.each([
     expect(ok(['cluster-info'])).toMatch(new RegExp(`^Kubernetes control plane is running at ${api.url.replace(/\./g, '\\.')}`));
     expect(ok(['get', '--raw', '/readyz?verbose'])).toBe('[+]ping ok\n[+]etcd ok\nreadyz check passed\n');
     expect(ok(['get', 'ns', 'default', '-o', 'name'])).toBe('namespace/default\n');
+    ok(['get', 'ns']);
     const metrics = ok(['get', '--raw', '/metrics']);
+    expect(metrics).toMatch(/^apiserver_request_total\{verb="LIST",group="",version="v1",resource="namespaces",subresource="",scope="cluster",component="apiserver",code="200"\} \d+$/m);
     expect(metrics).toMatch(/^apiserver_request_total\{verb="GET",group="",version="v1",resource="namespaces",subresource="",scope="resource",component="apiserver",code="200"\} \d+$/m);
     expect(metrics).toMatch(/^apiserver_request_duration_seconds_bucket\{.*le="\+Inf"\} \d+$/m);
     expect(metrics).toMatch(/^etcd_request_duration_seconds_count\{operation="Range",type="\/registry\/namespaces"\} \d+$/m);
