@@ -1,0 +1,150 @@
+// One density run on one store, as clusterloader2's density test: Deployments of `podsPerNode` pods, one per
+// node, created at a steady pod rate (or all at once), until every pod is Running. It measures pod startup
+// latency, how fast the scheduler binds, the apiserver's latency per verb (from its own histogram), how long
+// a write takes to reach a watcher, and CPU and peak memory of every process.
+
+import { KubeClient, loadKubeconfig, Resources, type KubeObject } from '../../src/client/kube/index.js';
+import type { Implementation } from '../../test/support/process-cluster.js';
+import { Latency, type LatencySummary } from '../load/histogram.js';
+import { DensityControlPlane } from './control-plane.js';
+import { PodTracker } from './pod-tracker.js';
+import { difference, quantile, requestDurationsByVerb } from './prometheus-histogram.js';
+import { scrapeMetrics, WatchLatencyProbe } from './probes.js';
+import { usageOf, type Usage } from './process-usage.js';
+
+export interface DensitySpec {
+  readonly nodes: number;
+  readonly podsPerNode: number;
+  /** Pods per second to create; 0 creates every Deployment at once. */
+  readonly rate: number;
+  readonly timeoutSec: number;
+}
+
+export interface DensityRun {
+  readonly implementation: Implementation;
+  readonly pods: number;
+  readonly running: number;
+  readonly allRunningSec: number;
+  readonly startup: LatencySummary;
+  /** Pods bound per second: over the whole binding span, and the busiest second. */
+  readonly bindRate: { readonly average: number; readonly peak: number };
+  /** apiserver p99 (ms) by verb, from apiserver_request_duration_seconds over the run. */
+  readonly apiP99Ms: Record<string, number>;
+  readonly watchDelivery: LatencySummary;
+  readonly components: Record<string, { cpuSec: number; peakRssMiB: number }>;
+  /** [seconds since the first create, pods Running]. */
+  readonly runningOverTime: Array<[number, number]>;
+}
+
+const NAMESPACE = 'density';
+
+function deployment(name: string, replicas: number): KubeObject {
+  const labels = { app: name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: NAMESPACE },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '10m', memory: '10Mi' } } }] },
+      },
+    },
+  } as KubeObject;
+}
+
+function summary(valuesMs: readonly number[]): LatencySummary {
+  const latency = Latency.create();
+  for (const value of valuesMs) latency.recordNs(value * 1e6);
+  return latency.summary();
+}
+
+function bindRate(times: readonly number[]): { average: number; peak: number } {
+  if (times.length < 2) return { average: times.length, peak: times.length };
+  const sorted = [...times].sort((a, b) => a - b);
+  const spanSec = (sorted.at(-1)! - sorted[0]!) / 1000;
+  let peak = 0;
+  for (let start = 0, end = 0; end < sorted.length; end++) {
+    while (sorted[end]! - sorted[start]! >= 1000) start++;
+    peak = Math.max(peak, end - start + 1);
+  }
+  return { average: sorted.length / Math.max(spanSec, 1e-3), peak };
+}
+
+function usages(plane: DensityControlPlane): Map<string, Usage> {
+  const all = new Map<string, Usage>();
+  for (const [name, pid] of plane.processes()) {
+    const usage = usageOf(pid);
+    if (usage) all.set(name, usage);
+  }
+  return all;
+}
+
+async function until(check: () => boolean | Promise<boolean>, deadline: number): Promise<boolean> {
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
+}
+
+export async function runDensity(implementation: Implementation, spec: DensitySpec, log: (line: string) => void): Promise<DensityRun> {
+  const total = spec.nodes * spec.podsPerNode;
+  // Room for the pods of other namespaces, as a real node's max-pods leaves.
+  const plane = await DensityControlPlane.start(implementation, { nodes: spec.nodes, maxPodsPerNode: spec.podsPerNode + 10 }, log);
+  const config = loadKubeconfig(plane.kubeconfig);
+  const client = new KubeClient(config);
+  const tracker = new PodTracker(client, NAMESPACE);
+  const probe = new WatchLatencyProbe(client, NAMESPACE);
+  const runningOverTime: Array<[number, number]> = [];
+  let sampler: NodeJS.Timeout | undefined;
+  try {
+    await client.create(Resources.namespaces, { metadata: { name: NAMESPACE } });
+    // Pods are admitted once the namespace's default ServiceAccount exists, as on a real cluster.
+    await until(() => client.get(Resources.serviceAccounts, NAMESPACE, 'default').then(() => true, () => false), Date.now() + 60_000);
+    await tracker.start();
+    await probe.start();
+    const metricsBefore = requestDurationsByVerb(await scrapeMetrics(config));
+    const usageBefore = usages(plane);
+
+    const started = performance.now();
+    const elapsedSec = (): number => (performance.now() - started) / 1000;
+    sampler = setInterval(() => {
+      runningOverTime.push([elapsedSec(), tracker.runningCount]);
+      log(`${implementation}: ${tracker.pods.size}/${total} pods created, ${tracker.scheduledTimes.length} bound, ${tracker.runningCount} Running (${elapsedSec().toFixed(0)} s)`);
+    }, 1000);
+    const deadline = Date.now() + spec.timeoutSec * 1000;
+    for (let i = 0; i < spec.nodes; i++) {
+      if (spec.rate > 0) {
+        const due = started + ((i * spec.podsPerNode) / spec.rate) * 1000;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+      }
+      await client.create(Resources.deployments, deployment(`density-${i + 1}`, spec.podsPerNode));
+    }
+    const allRunning = await until(() => tracker.runningCount >= total, deadline);
+    const allRunningSec = elapsedSec();
+    runningOverTime.push([allRunningSec, tracker.runningCount]);
+    if (!allRunning) log(`${implementation}: timed out with ${tracker.runningCount}/${total} pods Running`);
+
+    const metricsAfter = requestDurationsByVerb(await scrapeMetrics(config));
+    const apiP99Ms = Object.fromEntries(
+      [...metricsAfter].map(([verb, after]) => [verb, quantile(0.99, difference(after, metricsBefore.get(verb))) * 1000] as const).filter(([, p99]) => !Number.isNaN(p99)),
+    );
+    const components: DensityRun['components'] = {};
+    for (const [name, after] of usages(plane)) {
+      components[name] = { cpuSec: after.cpuSeconds - (usageBefore.get(name)?.cpuSeconds ?? 0), peakRssMiB: after.hwmMiB };
+    }
+    return {
+      implementation, pods: total, running: tracker.runningCount, allRunningSec,
+      startup: summary(tracker.startupLatencies()), bindRate: bindRate(tracker.scheduledTimes),
+      apiP99Ms, watchDelivery: summary(probe.latenciesMs), components, runningOverTime,
+    };
+  } finally {
+    clearInterval(sampler);
+    probe.stop();
+    await tracker.stop();
+    await plane.stop();
+  }
+}

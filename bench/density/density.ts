@@ -1,0 +1,106 @@
+// `npm run bench -- density [--nodes 100] [--pods-per-node 30] [--rate 20] [--stores barge,etcd] [--timeout 900] [--write]`
+//
+// The control plane under clusterloader2's density load, once on Barge and once on the real etcd, same code
+// above the store: a table of both side by side (ratio Barge/etcd), and with --write a block appended to
+// bench/RESULTS.md and an SVG chart of pods Running over time. Progress goes to stderr.
+
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import type { Implementation } from '../../test/support/process-cluster.js';
+import { runDensity, type DensityRun, type DensitySpec } from './density-run.js';
+import { lineChart } from './svg-chart.js';
+
+const BENCH = join(dirname(fileURLToPath(import.meta.url)), '..');
+const NAMES: Record<Implementation, string> = { barge: 'Barge', etcd: 'etcd' };
+const VERBS = ['POST', 'PUT', 'PATCH', 'DELETE', 'GET', 'LIST'];
+
+type Row = [figure: string, etcd: string, barge: string, ratio: string];
+
+const fixed = (value: number | undefined, digits = 0): string => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
+const ratioOf = (etcd: number | undefined, barge: number | undefined): string => (etcd && barge !== undefined ? `${(barge / etcd).toFixed(2)}×` : '–');
+
+function rows(runs: Partial<Record<Implementation, DensityRun>>): Row[] {
+  const table: Row[] = [];
+  const add = (figure: string, pick: (run: DensityRun) => number | undefined, digits = 0): void => {
+    const etcd = runs.etcd && pick(runs.etcd);
+    const barge = runs.barge && pick(runs.barge);
+    table.push([figure, fixed(etcd, digits), fixed(barge, digits), ratioOf(etcd, barge)]);
+  };
+  add('pods Running', (r) => r.running);
+  add('time until all Running (s)', (r) => r.allRunningSec, 1);
+  add('pod startup p50 (ms)', (r) => r.startup.p50Ms);
+  add('pod startup p90 (ms)', (r) => r.startup.p90Ms);
+  add('pod startup p99 (ms; SLO ≤ 5000)', (r) => r.startup.p99Ms);
+  add('pods bound/s, average', (r) => r.bindRate.average, 1);
+  add('pods bound/s, busiest second', (r) => r.bindRate.peak);
+  for (const verb of VERBS) add(`apiserver ${verb} p99 (ms; SLO ≤ 1000)`, (r) => r.apiP99Ms[verb]);
+  add('write → watch event p50 (ms)', (r) => r.watchDelivery.p50Ms, 1);
+  add('write → watch event p99 (ms)', (r) => r.watchDelivery.p99Ms, 1);
+  const components = [...new Set(Object.values(runs).flatMap((r) => Object.keys(r.components)))];
+  // Members are named per store ("barge m1", "etcd m1"): compare them as "store member N".
+  const key = (name: string): string => name.replace(/^(barge|etcd) /, 'store ');
+  for (const component of [...new Set(components.map(key))].sort()) {
+    const pick = (field: 'cpuSec' | 'peakRssMiB') => (r: DensityRun): number | undefined =>
+      Object.entries(r.components).find(([name]) => key(name) === component)?.[1][field];
+    add(`${component}: CPU (s)`, pick('cpuSec'), 1);
+    add(`${component}: peak RSS (MiB)`, pick('peakRssMiB'));
+  }
+  return table;
+}
+
+function markdown(table: Row[]): string {
+  return ['| figure | etcd | Barge | Barge/etcd |', '|---|---:|---:|---:|', ...table.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+function git(args: string[]): string {
+  return execFileSync('git', args, { cwd: BENCH, encoding: 'utf8' }).trim();
+}
+
+const program = new Command('bench density')
+  .option('--nodes <n>', 'hollow nodes', '100')
+  .option('--pods-per-node <n>', 'pods per node (one Deployment of this many per node)', '30')
+  .option('--rate <pods/s>', 'pod creation rate; 0 creates every Deployment at once', '20')
+  .option('--stores <list>', 'which stores, in order', 'barge,etcd')
+  .option('--timeout <s>', 'give up waiting for Running after this long', '900')
+  .option('--write', 'append the results to bench/RESULTS.md and write bench/density-running.svg');
+
+export async function benchDensity(argv: readonly string[]): Promise<void> {
+  program.parse([...argv], { from: 'user' });
+  const o = program.opts<{ nodes: string; podsPerNode: string; rate: string; stores: string; timeout: string; write?: boolean }>();
+  const spec: DensitySpec = { nodes: Number(o.nodes), podsPerNode: Number(o.podsPerNode), rate: Number(o.rate), timeoutSec: Number(o.timeout) };
+  for (const [flag, value] of Object.entries(spec)) {
+    if (!Number.isFinite(value) || value < 0 || (flag !== 'rate' && value === 0)) throw new Error(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a positive number`);
+  }
+  const stores = o.stores.split(',').map((s) => s.trim());
+  for (const store of stores) if (store !== 'barge' && store !== 'etcd') throw new Error(`--stores: unknown store "${store}" (barge, etcd)`);
+
+  const log = (line: string): void => void process.stderr.write(`[density] ${line}\n`);
+  const startedAt = new Date();
+  const runs: Partial<Record<Implementation, DensityRun>> = {};
+  for (const store of stores as Implementation[]) runs[store] = await runDensity(store, spec, log);
+
+  const table = markdown(rows(runs));
+  console.log(table);
+  if (!o.write) return;
+  const chart = lineChart(
+    `Pods Running: ${spec.nodes} hollow nodes × ${spec.podsPerNode} pods, ${spec.rate > 0 ? `${spec.rate} pods/s` : 'all at once'}`,
+    'seconds since the first Deployment',
+    'pods Running',
+    Object.values(runs).map((run) => ({ label: NAMES[run.implementation], color: run.implementation === 'barge' ? '#1f77b4' : '#d62728', points: run.runningOverTime })),
+  );
+  writeFileSync(join(BENCH, 'density-running.svg'), chart);
+  const command = `npm run bench -- density --nodes ${spec.nodes} --pods-per-node ${spec.podsPerNode} --rate ${spec.rate} --stores ${o.stores} --write`;
+  appendFileSync(
+    join(BENCH, 'RESULTS.md'),
+    [
+      '', `### Control-plane density, ${startedAt.toISOString().slice(0, 10)}`, '',
+      `Command: \`${command}\`; commit ${git(['rev-parse', '--short', 'HEAD'])}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`, '',
+      table, '', '![pods Running over time](density-running.svg)', '',
+    ].join('\n'),
+  );
+  log('appended to bench/RESULTS.md and wrote bench/density-running.svg');
+}

@@ -1,0 +1,54 @@
+// Reads kube-apiserver's apiserver_request_duration_seconds from /metrics text, and estimates quantiles the
+// way Prometheus' histogram_quantile does (linear within the bucket), as clusterloader2's API
+// responsiveness check does from the same histogram.
+
+export interface Histogram {
+  /** Cumulative counts by upper bound (seconds), +Inf last. */
+  readonly buckets: Map<number, number>;
+  count: number;
+}
+
+const LINE = /^apiserver_request_duration_seconds_bucket\{(.*)\} (\S+)$/;
+
+/** Histograms by verb (resources summed), from one scrape. */
+export function requestDurationsByVerb(metricsText: string): Map<string, Histogram> {
+  const byVerb = new Map<string, Histogram>();
+  for (const line of metricsText.split('\n')) {
+    const match = LINE.exec(line);
+    if (!match) continue;
+    const labels = Object.fromEntries([...match[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    const verb = labels['verb'] ?? '';
+    const le = labels['le'] === '+Inf' ? Infinity : Number(labels['le']);
+    let histogram = byVerb.get(verb);
+    if (!histogram) byVerb.set(verb, (histogram = { buckets: new Map(), count: 0 }));
+    histogram.buckets.set(le, (histogram.buckets.get(le) ?? 0) + Number(match[2]));
+    if (le === Infinity) histogram.count += Number(match[2]);
+  }
+  return byVerb;
+}
+
+/** What was observed between two scrapes. */
+export function difference(after: Histogram, before: Histogram | undefined): Histogram {
+  const buckets = new Map([...after.buckets].map(([le, n]) => [le, n - (before?.buckets.get(le) ?? 0)]));
+  return { buckets, count: after.count - (before?.count ?? 0) };
+}
+
+/** histogram_quantile(q, h) in seconds; NaN for an empty histogram. */
+export function quantile(q: number, histogram: Histogram): number {
+  if (histogram.count === 0) return NaN;
+  const bounds = [...histogram.buckets.keys()].sort((a, b) => a - b);
+  const rank = q * histogram.count;
+  let lower = 0;
+  let below = 0;
+  for (const upper of bounds) {
+    const cumulative = histogram.buckets.get(upper)!;
+    if (cumulative >= rank) {
+      // Prometheus answers the highest finite bound when the rank falls in the +Inf bucket.
+      if (upper === Infinity) return lower;
+      return lower + ((upper - lower) * (rank - below)) / Math.max(cumulative - below, 1);
+    }
+    lower = upper;
+    below = cumulative;
+  }
+  return lower;
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { difference, quantile, requestDurationsByVerb } from '../../../bench/density/prometheus-histogram.js';
+
+const scrape = (postCounts: readonly number[], getCounts: readonly number[]): string =>
+  [
+    '# TYPE apiserver_request_duration_seconds histogram',
+    ...['0.1', '1', '+Inf'].map((le, i) => `apiserver_request_duration_seconds_bucket{verb="POST",resource="pods",le="${le}"} ${postCounts[i]}`),
+    ...['0.1', '1', '+Inf'].map((le, i) => `apiserver_request_duration_seconds_bucket{verb="GET",resource="pods",le="${le}"} ${getCounts[i]}`),
+    `apiserver_request_duration_seconds_bucket{verb="GET",resource="nodes",le="0.1"} 10`,
+    `apiserver_request_duration_seconds_bucket{verb="GET",resource="nodes",le="1"} 10`,
+    `apiserver_request_duration_seconds_bucket{verb="GET",resource="nodes",le="+Inf"} 10`,
+    'apiserver_request_total{verb="GET"} 3',
+  ].join('\n');
+
+describe("histogram_quantile over the apiserver's request histogram", () => {
+  it('sums resources per verb and interpolates within the bucket as Prometheus does', () => {
+    const byVerb = requestDurationsByVerb(scrape([50, 100, 100], [0, 90, 90]));
+    expect(byVerb.get('GET')!.count).toBe(100);
+    // POST: half under 0.1 s, the rest in (0.1, 1]: the median is the 0.1 bound, p75 halfway up the next bucket.
+    expect(quantile(0.5, byVerb.get('POST')!)).toBeCloseTo(0.1);
+    expect(quantile(0.75, byVerb.get('POST')!)).toBeCloseTo(0.55);
+    // GET: 10 of 100 under 0.1 s (the nodes), 90 more under 1 s.
+    expect(quantile(0.99, byVerb.get('GET')!)).toBeCloseTo(0.1 + 0.9 * (89 / 90));
+  });
+
+  it('answers the highest finite bound when the rank falls in +Inf, NaN when empty', () => {
+    const byVerb = requestDurationsByVerb(scrape([0, 1, 10], [0, 0, 0]));
+    expect(quantile(0.99, byVerb.get('POST')!)).toBe(1);
+    expect(quantile(0.5, { buckets: new Map([[Infinity, 0]]), count: 0 })).toBeNaN();
+  });
+
+  it('measures a run as the difference of two scrapes', () => {
+    const before = requestDurationsByVerb(scrape([50, 50, 50], [0, 0, 0])).get('POST');
+    const after = requestDurationsByVerb(scrape([50, 150, 150], [0, 0, 0])).get('POST')!;
+    const run = difference(after, before);
+    expect(run.count).toBe(100);
+    expect(quantile(0.5, run)).toBeCloseTo(0.55);
+  });
+});
