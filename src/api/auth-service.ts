@@ -5,29 +5,27 @@
 
 import { hashPassword, simpleTokenPrefix, verifyPassword, type AuthInfo } from '../auth/index.js';
 import { Errors } from '../etcd-errors.js';
-import type { Pb } from '../wire/convert.js';
+import type * as pb from '../wire/messages.js';
+import type { Proposal } from '../server/internal-request.js';
 import { EtcdServer } from '../server/etcd-server.js';
-import { callerOf, type AuthContextCall } from './client-identity.js';
-
-/** A unary handler as the gRPC server and the JSON gateway call it. */
-export type AuthCall = AuthContextCall & { request: Pb };
-export type AuthHandler = (call: AuthCall) => Promise<Pb>;
+import { callerOf } from './client-identity.js';
+import type { UnaryCall, UnaryHandlers } from './unary-call.js';
 
 /** How many times Authenticate tries again when the auth state changed while it checked the password. */
 const AUTHENTICATE_ATTEMPTS = 3;
 
-export function authHandlers(s: EtcdServer): Record<string, AuthHandler> {
-  const info = (call: AuthCall): Promise<AuthInfo | undefined> => callerOf(s, call);
+export function authHandlers(s: EtcdServer): UnaryHandlers<pb.AuthMethods> {
+  const info = (call: UnaryCall): Promise<AuthInfo | undefined> => callerOf(s, call);
 
   /** Proposes an auth change on behalf of the caller; the entry checks the caller's root role. */
-  const change = async (call: AuthCall, body: Pb): Promise<Pb> => {
+  const change = async (call: UnaryCall, body: Proposal): Promise<{ header: pb.ResponseHeaderInit }> => {
     const caller = await info(call);
     const outcome = await s.propose({ ...body, auth: EtcdServer.authHeader(caller) });
     return { header: s.header(outcome.revision) };
   };
 
   /** A read of the auth state: current as of the call, by the caller's token. */
-  const read = async (call: AuthCall): Promise<AuthInfo | undefined> => {
+  const read = async (call: UnaryCall): Promise<AuthInfo | undefined> => {
     const caller = await info(call);
     await s.linearizableRead();
     return caller;
@@ -41,8 +39,7 @@ export function authHandlers(s: EtcdServer): Record<string, AuthHandler> {
       return { header: s.header(), enabled: s.auth.enabled, authRevision: s.auth.revision };
     },
     Authenticate: async (call) => {
-      const name: string = call.request.name ?? '';
-      const password: string = call.request.password ?? '';
+      const { name, password } = call.request;
       await s.linearizableRead();
       for (let attempt = 1; ; attempt++) {
         if (!s.auth.enabled) throw Errors.authNotEnabled();
@@ -69,25 +66,25 @@ export function authHandlers(s: EtcdServer): Record<string, AuthHandler> {
     UserAdd: async (call) => {
       const r = call.request;
       const noPassword = r.options?.no_password === true;
-      const hashed = noPassword ? '' : r.hashedPassword || (await hashPassword(r.password ?? ''));
-      return change(call, { user_add: { name: r.name ?? '', options: { no_password: noPassword }, hashedPassword: hashed } });
+      const hashed = noPassword ? '' : r.hashedPassword || (await hashPassword(r.password));
+      return change(call, { user_add: { name: r.name, options: { no_password: noPassword }, hashedPassword: hashed } });
     },
-    UserDelete: (call) => change(call, { user_delete: { name: call.request.name ?? '' } }),
+    UserDelete: (call) => change(call, { user_delete: { name: call.request.name } }),
     UserChangePassword: async (call) => {
       const r = call.request;
-      const hashed = r.hashedPassword || (await hashPassword(r.password ?? ''));
-      return change(call, { user_change_password: { name: r.name ?? '', hashedPassword: hashed } });
+      const hashed = r.hashedPassword || (await hashPassword(r.password));
+      return change(call, { user_change_password: { name: r.name, hashedPassword: hashed } });
     },
-    UserGrantRole: (call) => change(call, { user_grant_role: { user: call.request.user ?? '', role: call.request.role ?? '' } }),
-    UserRevokeRole: (call) => change(call, { user_revoke_role: { name: call.request.name ?? '', role: call.request.role ?? '' } }),
-    RoleAdd: (call) => change(call, { role_add: { name: call.request.name ?? '' } }),
-    RoleDelete: (call) => change(call, { role_delete: { role: call.request.role ?? '' } }),
-    RoleGrantPermission: (call) => change(call, { role_grant_permission: { name: call.request.name ?? '', perm: call.request.perm ?? {} } }),
+    UserGrantRole: (call) => change(call, { user_grant_role: { user: call.request.user, role: call.request.role } }),
+    UserRevokeRole: (call) => change(call, { user_revoke_role: { name: call.request.name, role: call.request.role } }),
+    RoleAdd: (call) => change(call, { role_add: { name: call.request.name } }),
+    RoleDelete: (call) => change(call, { role_delete: { role: call.request.role } }),
+    RoleGrantPermission: (call) => change(call, { role_grant_permission: { name: call.request.name, perm: call.request.perm ?? {} } }),
     RoleRevokePermission: (call) =>
-      change(call, { role_revoke_permission: { role: call.request.role ?? '', key: call.request.key, range_end: call.request.range_end } }),
+      change(call, { role_revoke_permission: { role: call.request.role, key: call.request.key, range_end: call.request.range_end } }),
     UserGet: async (call) => {
       const caller = await read(call);
-      const name: string = call.request.name ?? '';
+      const name = call.request.name;
       // A user may look at itself without the root role.
       if (caller && name !== caller.username) s.auth.checkAdmin(caller);
       return { header: s.header(), roles: [...s.auth.userGet(name).roles] };
@@ -98,7 +95,7 @@ export function authHandlers(s: EtcdServer): Record<string, AuthHandler> {
     },
     RoleGet: async (call) => {
       const caller = await read(call);
-      const name: string = call.request.role ?? '';
+      const name = call.request.role;
       // A user may look at the roles it has without the root role.
       if (caller && !s.auth.hasRole(caller.username, name)) s.auth.checkAdmin(caller);
       // The root role lists only what was granted to it (etcd 3.4 shows none of its implied access).

@@ -19,8 +19,8 @@ import {
   txnResponseToPb,
   uint64,
   int64,
-  type Pb,
 } from '../wire/convert.js';
+import type * as pb from '../wire/messages.js';
 import { EtcdServer } from '../server/etcd-server.js';
 import type { Alarm } from '../server/state-machine.js';
 import { encodeMemberAttributes } from '../server/member-codec.js';
@@ -31,6 +31,7 @@ import { promoteLearner } from '../server/learner-promotion.js';
 import { isError } from '../server/peer-lease-handler.js';
 import { serveWatch } from './watch-service.js';
 import type { DeleteRangeResponse, PutResponse, RequestOp, TxnRequest, TxnResponse } from '../mvcc/index.js';
+import type { KvWrite } from '../server/internal-request.js';
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
@@ -40,7 +41,7 @@ import { httpHandler } from './http-gateway.js';
 import { withHttpAccess, type HttpAccess } from './http-access.js';
 import { isHttps, serverTlsOptions } from '../server/tls.js';
 import { attachAuthContext, callerOf } from './client-identity.js';
-import type { Unary, UnaryCall } from './unary-call.js';
+import type { AnyRpc, Unary, UnaryCall, UnaryHandlers } from './unary-call.js';
 import { Http2Front } from './http2-connection.js';
 
 export type { Unary, UnaryCall } from './unary-call.js';
@@ -61,8 +62,18 @@ function toServiceError(err: unknown): Partial<grpc.StatusObject> {
   return { code: GrpcCode.Unknown as number, details: err instanceof Error ? err.message : String(err) };
 }
 
-function unary(handler: Unary): grpc.handleUnaryCall<Pb, Pb> & { [RAW]: Unary } {
-  const grpcHandler: grpc.handleUnaryCall<Pb, Pb> = (call, callback) => {
+type UnaryHandler<M extends AnyRpc> = grpc.handleUnaryCall<M['request'], M['responseInit']> & { [RAW]: Unary<M> };
+
+/** How one method is served: unary through unary(), streams by grpc-js handlers (a response may be pre-encoded bytes). */
+type Served<M extends AnyRpc> =
+  | UnaryHandler<M>
+  | grpc.handleServerStreamingCall<M['request'], M['responseInit'] | Uint8Array>
+  | grpc.handleBidiStreamingCall<M['request'], M['responseInit'] | Uint8Array>;
+
+type Implementation<Methods> = { [K in keyof Methods]: Methods[K] extends AnyRpc ? Served<Methods[K]> : never };
+
+function unary<M extends AnyRpc>(handler: Unary<M>): UnaryHandler<M> {
+  const grpcHandler: grpc.handleUnaryCall<M['request'], M['responseInit']> = (call, callback) => {
     handler(call).then(
       (response) => callback(null, response),
       (err: unknown) => callback(toServiceError(err) as grpc.ServiceError),
@@ -71,12 +82,18 @@ function unary(handler: Unary): grpc.handleUnaryCall<Pb, Pb> & { [RAW]: Unary } 
   return Object.assign(grpcHandler, { [RAW]: handler });
 }
 
+/** A service whose methods are all unary, served from plain handlers. */
+function unaryService<Methods>(handlers: UnaryHandlers<Methods>): Implementation<Methods> {
+  const served = Object.entries(handlers as unknown as Record<string, Unary>).map(([name, handler]) => [name, unary(handler)]);
+  return Object.fromEntries(served) as Implementation<Methods>;
+}
+
 function isReadOnly(txn: TxnRequest): boolean {
   const ops = (list?: RequestOp[]): boolean => (list ?? []).every((op) => op.requestRange !== undefined || (op.requestTxn !== undefined && isReadOnly(op.requestTxn)));
   return ops(txn.success) && ops(txn.failure);
 }
 
-function memberToPb(m: Member): Pb {
+function memberToPb(m: Member): pb.MemberInit {
   return { ID: uint64(m.id), name: m.name, peerURLs: [...m.peerUrls], clientURLs: [...m.clientUrls], isLearner: m.isLearner };
 }
 
@@ -134,7 +151,7 @@ export class ClientApi {
       }),
     });
     this.register('etcdserverpb.Watch', {
-      Watch: (call: grpc.ServerDuplexStream<Pb, Pb>) => serveWatch(s, call),
+      Watch: (call: grpc.ServerDuplexStream<pb.WatchRequest, pb.WatchResponseInit | Uint8Array>) => serveWatch(s, call),
     });
     this.register('etcdserverpb.Lease', {
       LeaseGrant: unary(async (call) => {
@@ -154,8 +171,8 @@ export class ClientApi {
         const outcome = await s.propose({ lease_revoke: { ID: call.request.ID }, auth: EtcdServer.authHeader(caller) });
         return { header: s.header(outcome.revision) };
       }),
-      LeaseKeepAlive: (call: grpc.ServerDuplexStream<Pb, Pb>) => {
-        call.on('data', (request: Pb) => {
+      LeaseKeepAlive: (call: grpc.ServerDuplexStream<pb.LeaseKeepAliveRequest, pb.LeaseKeepAliveResponseInit>) => {
+        call.on('data', (request: pb.LeaseKeepAliveRequest) => {
           // As etcd: an unknown lease is TTL 0; any other failure (no leader, a timeout) ends the stream.
           this.keepAlive(toBigInt(request.ID)).then(
             (ttl) => call.write({ header: s.header(), ID: request.ID, TTL: ttl }),
@@ -181,12 +198,12 @@ export class ClientApi {
     this.register('etcdserverpb.Cluster', {
       MemberList: unary(async () => ({ header: this.clusterHeader(), members: s.members.list().map(memberToPb) })),
       MemberAdd: unary(async (call) => {
-        const peerUrls: string[] = call.request.peerURLs ?? [];
+        const peerUrls = call.request.peerURLs;
         if (peerUrls.length === 0 || !peerUrls.every(validUrl)) throw Errors.memberBadUrls();
         await this.checkAdmin(call);
         const taken = new Set(s.members.list().flatMap((m) => m.peerUrls));
         if (peerUrls.some((u) => taken.has(u))) throw Errors.peerUrlExist();
-        const isLearner = call.request.isLearner === true;
+        const isLearner = call.request.isLearner;
         const member: Member = {
           id: memberIdOf(peerUrls, s.config.initialClusterToken, Math.floor(Date.now() / 1000)),
           name: '',
@@ -217,7 +234,7 @@ export class ClientApi {
       MemberUpdate: unary(async (call) => {
         await this.checkAdmin(call);
         const id = toUint64(call.request.ID);
-        const peerUrls: string[] = call.request.peerURLs ?? [];
+        const peerUrls = call.request.peerURLs;
         if (!s.members.get(id)) throw Errors.memberNotFound();
         if (peerUrls.length === 0 || !peerUrls.every(validUrl)) throw Errors.memberBadUrls();
         const taken = new Set(s.members.list().filter((m) => m.id !== id).flatMap((m) => m.peerUrls));
@@ -254,13 +271,13 @@ export class ClientApi {
       Alarm: unary(async (call) => {
         // Alarms take no permission in etcd 3.4; a token given must be valid.
         await callerOf(s, call);
-        const action = call.request.action ?? 0;
+        const action = call.request.action;
         if (action === 0) await s.linearizableRead();
         const alarms =
           action === 0
             ? s.kv.alarms().filter((a) => {
                 const member = toUint64(call.request.memberID);
-                const type = call.request.alarm ?? 0;
+                const type = call.request.alarm;
                 return (member === 0n || a.memberId === member) && (type === 0 || a.alarm === type);
               })
             : ((await s.propose({ alarm: call.request })).result as Alarm[]);
@@ -282,7 +299,7 @@ export class ClientApi {
         if (s.leaderId !== target) throw Errors.timeout();
         return { header: s.header() };
       }),
-      Snapshot: (call: grpc.ServerWritableStream<Pb, Pb>) => {
+      Snapshot: (call: grpc.ServerWritableStream<pb.SnapshotRequest, pb.SnapshotResponseInit>) => {
         void (async () => {
           try {
             await this.checkMaintenanceAdmin(call);
@@ -302,11 +319,10 @@ export class ClientApi {
         })().catch((err: unknown) => call.destroy(err instanceof Error ? err : new Error(String(err))));
       },
     });
-    const auth = authHandlers(s);
-    this.register('etcdserverpb.Auth', Object.fromEntries(Object.entries(auth).map(([name, handler]) => [name, unary(handler)])));
+    this.register('etcdserverpb.Auth', unaryService(authHandlers(s)));
     this.register('grpc.health.v1.Health', {
       Check: unary(async () => ({ status: 1 })),
-      Watch: (call: grpc.ServerWritableStream<Pb, Pb>) => {
+      Watch: (call: grpc.ServerWritableStream<pb.HealthCheckRequest, pb.HealthCheckResponseInit>) => {
         call.write({ status: 1 });
       },
     });
@@ -318,9 +334,10 @@ export class ClientApi {
    */
   readonly unaryHandlers = new Map<string, Unary>();
 
-  private register(service: string, implementation: Record<string, object>): void {
+  private register<S extends keyof pb.Services>(service: S, implementation: Implementation<pb.Services[S]>): void {
     const served: Record<string, object> = {};
-    for (const [method, handler] of Object.entries(implementation)) {
+    for (const [method, handler] of Object.entries(implementation as Record<string, object>)) {
+      // Stored untyped: the gateway decodes each request with its method's own type.
       const raw = (handler as { [RAW]?: Unary })[RAW];
       const name = `${service}/${method}`;
       if (raw) this.unaryHandlers.set(name, raw);
@@ -329,7 +346,7 @@ export class ClientApi {
     this.grpcServer.addService(serviceDefinition(service), served as grpc.UntypedServiceImplementation);
   }
 
-  private clusterHeader(): Pb {
+  private clusterHeader(): pb.ResponseHeaderInit {
     // etcd's Cluster replies carry no revision.
     return { ...this.server.header(), revision: 0 };
   }
@@ -349,7 +366,7 @@ export class ClientApi {
     }
   }
 
-  private async write(call: UnaryCall, body: Pb, toPb: (result: unknown, header: Pb) => Pb): Promise<Pb> {
+  private async write<Response>(call: UnaryCall, body: KvWrite, toPb: (result: unknown, header: pb.ResponseHeaderInit) => Response): Promise<Response> {
     if (this.server.isLearner) throw Errors.notSupportedForLearner();
     this.server.checkWrite(body);
     const caller = await callerOf(this.server, call);

@@ -5,9 +5,9 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EtcdError, GrpcCode } from '../etcd-errors.js';
-import type { Pb } from '../wire/convert.js';
 import type { EtcdServer } from '../server/etcd-server.js';
-import { protoRoot } from '../wire/proto.js';
+import { messageType, protoRoot } from '../wire/proto.js';
+import type * as pb from '../wire/messages.js';
 import { AlarmType } from '../server/state-machine.js';
 import type { Unary } from './unary-call.js';
 import { serveWatch } from './watch-service.js';
@@ -142,10 +142,10 @@ export function httpHandler(server: EtcdServer, handlers: ReadonlyMap<string, Un
     const rpc = service.methods[method.split('/')[1]!]!;
     rpc.resolve();
     const body = await readBody(req);
-    const request = rpc.resolvedRequestType!.fromObject(body.trim().length > 0 ? (JSON.parse(body) as Pb) : {});
-    const response = await handler({ request: request as Pb, metadata: tokenMetadata(req), getAuthContext: () => authContextOfConnection(req.socket) });
+    const request = rpc.resolvedRequestType!.fromObject(body.trim().length > 0 ? (JSON.parse(body) as Record<string, unknown>) : {});
+    const response = await handler({ request, metadata: tokenMetadata(req), getAuthContext: () => authContextOfConnection(req.socket) });
     const responseType = rpc.resolvedResponseType!;
-    json(res, 200, responseType.toObject(responseType.fromObject(response), { longs: String, enums: String, bytes: String }));
+    json(res, 200, responseType.toObject(responseType.fromObject(response as Record<string, unknown>), { longs: String, enums: String, bytes: String }));
   }
 }
 
@@ -154,15 +154,15 @@ export function httpHandler(server: EtcdServer, handlers: ReadonlyMap<string, Un
  * JSON wrapped in {"result": …}, until the client goes away.
  */
 async function watchOverHttp(server: EtcdServer, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const requestType = protoRoot.lookupType('etcdserverpb.WatchRequest');
-  const responseType = protoRoot.lookupType('etcdserverpb.WatchResponse');
+  const requestType = messageType('etcdserverpb.WatchRequest');
+  const responseType = messageType('etcdserverpb.WatchResponse');
   const body = await readBody(req);
-  const request = requestType.fromObject(body.trim().length > 0 ? (JSON.parse(body) as Pb) : {}) as Pb;
+  const request = requestType.fromObject(body.trim().length > 0 ? (JSON.parse(body) as Record<string, unknown>) : {});
   res.writeHead(200, { 'Content-Type': 'application/json' });
   const call = Object.assign(new EventEmitter(), {
     metadata: tokenMetadata(req),
     getAuthContext: () => authContextOfConnection(req.socket),
-    write: (response: Pb | Uint8Array): boolean => {
+    write: (response: pb.WatchResponseInit | Uint8Array): boolean => {
       const message = response instanceof Uint8Array ? responseType.decode(response) : responseType.fromObject(response);
       const json = responseType.toObject(message, { longs: String, enums: String, bytes: String });
       return res.write(`${JSON.stringify({ result: json })}\n`);

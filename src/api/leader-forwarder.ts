@@ -6,10 +6,10 @@
 // whoever leads then, until etcd's request timeout.
 
 import { EtcdError, Errors, GrpcCode } from '../etcd-errors.js';
-import { int64, toBigInt, toNumber, toUint64, type Pb } from '../wire/convert.js';
+import { int64, toBigInt, toNumber, toUint64 } from '../wire/convert.js';
+import type * as pb from '../wire/messages.js';
 import type { EtcdServer } from '../server/etcd-server.js';
 import { requestTimeoutMs } from '../server/server-config.js';
-import { LeaseInternalRequest, LeaseInternalResponse } from '../server/lease-internal-pb.js';
 import { peerRequest, type PeerHttpAnswer } from '../server/peer-http.js';
 import {
   LEASE_INTERNAL_PATH,
@@ -23,6 +23,8 @@ import { dialAddressFor } from '../server/transport.js';
 
 const KeepAliveRequest = messageType('etcdserverpb.LeaseKeepAliveRequest');
 const KeepAliveResponse = messageType('etcdserverpb.LeaseKeepAliveResponse');
+const LeaseInternalRequest = messageType('leasepb.LeaseInternalRequest');
+const LeaseInternalResponse = messageType('leasepb.LeaseInternalResponse');
 
 /** Between rounds of asking the leader, as etcd throttles (connection problems, a leader change). */
 const RETRY_PAUSE_MS = 50;
@@ -48,18 +50,18 @@ export class LeaderForwarder {
     return this.relay(LEASE_PATH, body, (answer) => {
       if (answer.status === 404) throw Errors.leaseNotFound();
       if (answer.status !== 200) return undefined;
-      return toNumber((KeepAliveResponse.decode(answer.body) as Pb).TTL);
+      return toNumber(KeepAliveResponse.decode(answer.body).TTL);
     });
   }
 
   /** The leader's LeaseTimeToLive answer under this member's header; TTL -1 for a lease it does not know, as etcd. */
-  timeToLive(request: Pb): Promise<Pb> {
-    const body = LeaseInternalRequest.encode({ LeaseTimeToLiveRequest: { ID: request.ID, keys: request.keys === true } }).finish();
+  timeToLive(request: pb.LeaseTimeToLiveRequest): Promise<pb.LeaseTimeToLiveResponseInit> {
+    const body = LeaseInternalRequest.encode({ LeaseTimeToLiveRequest: { ID: request.ID, keys: request.keys } }).finish();
     return this.relay(LEASE_INTERNAL_PATH, body, (answer) => {
       if (answer.status === 404) return { header: this.server.header(), ID: request.ID, TTL: -1, grantedTTL: 0, keys: [] };
       if (answer.status !== 200) return undefined;
-      const inner = (LeaseInternalResponse.decode(answer.body) as Pb).LeaseTimeToLiveResponse as Pb;
-      return { ...inner, ID: int64(toBigInt(inner.ID)), header: this.server.header() };
+      const inner = LeaseInternalResponse.decode(answer.body).LeaseTimeToLiveResponse;
+      return { ...inner, ID: int64(toBigInt(inner?.ID)), header: this.server.header() };
     });
   }
 
@@ -67,7 +69,7 @@ export class LeaderForwarder {
    * Has the leader promote a learner; resolves once this member has applied the promotion too (a
    * linearizable read), so the member list it answers with shows it.
    */
-  async promote(request: Pb): Promise<void> {
+  async promote(request: pb.MemberPromoteRequest): Promise<void> {
     const path = `${PROMOTE_PATH}${toUint64(request.ID).toString(10)}`;
     await this.relay(path, undefined, (answer) => {
       const text = answer.body.toString('utf8');

@@ -6,7 +6,8 @@
 import protobuf from 'protobufjs';
 import type { KeyValue, MvccEvent } from '../mvcc/index.js';
 import { EventType } from '../mvcc/index.js';
-import { keyValueToPb, type Pb } from '../wire/convert.js';
+import { keyValueToPb } from '../wire/convert.js';
+import type * as pb from '../wire/messages.js';
 import { messageType } from '../wire/proto.js';
 
 const KeyValueType = messageType('mvccpb.KeyValue');
@@ -34,9 +35,9 @@ function encodedKeyValue(kv: KeyValue): Uint8Array {
 }
 
 /** The last header encoded: the watchers of one delivery share it (same member, revision and term). */
-let lastHeader: { header: Pb; bytes: Uint8Array } | undefined;
+let lastHeader: { header: pb.ResponseHeaderInit; bytes: Uint8Array } | undefined;
 
-function encodedHeader(header: Pb): Uint8Array {
+function encodedHeader(header: pb.ResponseHeaderInit): Uint8Array {
   const last = lastHeader?.header;
   const same =
     last !== undefined &&
@@ -49,7 +50,7 @@ function encodedHeader(header: Pb): Uint8Array {
 }
 
 /** A WatchResponse { header, watch_id, fragment, events } as wire bytes. */
-export function encodeEventsResponse(header: Pb, watchId: number, events: readonly MvccEvent[], fragment: boolean): Uint8Array {
+export function encodeEventsResponse(header: pb.ResponseHeaderInit, watchId: number, events: readonly MvccEvent[], fragment: boolean): Uint8Array {
   const writer = protobuf.Writer.create();
   writer.uint32(RESPONSE_HEADER).bytes(encodedHeader(header));
   if (watchId !== 0) writer.uint32(RESPONSE_WATCH_ID).int64(watchId);

@@ -6,7 +6,8 @@ import type * as grpc from '@grpc/grpc-js';
 import { AuthStore } from '../auth/index.js';
 import { Errors, GrpcCode } from '../etcd-errors.js';
 import { fragmentEvents, type MvccEvent, type Watcher } from '../mvcc/index.js';
-import { toNumber, type Pb } from '../wire/convert.js';
+import { toNumber } from '../wire/convert.js';
+import type * as pb from '../wire/messages.js';
 import type { EtcdServer } from '../server/etcd-server.js';
 import { callerOf, type AuthContextCall } from './client-identity.js';
 import { encodeEventsResponse } from './watch-encoding.js';
@@ -36,9 +37,10 @@ interface StreamWatcher {
  */
 export interface WatchCall extends AuthContextCall {
   /** A WatchResponse as a message object, or already encoded (responses carrying events). */
-  write(response: Pb | Uint8Array): boolean;
+  write(response: pb.WatchResponseInit | Uint8Array): boolean;
   end(): void;
-  on(event: 'data' | 'end' | 'error' | 'cancelled', listener: (request: Pb) => void): unknown;
+  on(event: 'data', listener: (request: pb.WatchRequest) => void): unknown;
+  on(event: 'end' | 'error' | 'cancelled', listener: () => void): unknown;
   once(event: 'drain', listener: () => void): unknown;
   emit(event: 'error', error: { code: number; details: string }): boolean;
   readonly metadata: Pick<grpc.Metadata, 'get'>;
@@ -51,7 +53,7 @@ export function serveWatch(server: EtcdServer, call: WatchCall): void {
   let ended = false;
   const fragmentLimit = server.config.maxRequestBytes + FRAGMENT_SLACK_BYTES;
 
-  const write = (response: Pb | Uint8Array): boolean => (ended ? false : call.write(response));
+  const write = (response: pb.WatchResponseInit | Uint8Array): boolean => (ended ? false : call.write(response));
 
   const sendEvents = (id: number, entry: StreamWatcher, events: readonly MvccEvent[], revision: number): boolean => {
     entry.sentSinceTick = true;
@@ -76,21 +78,19 @@ export function serveWatch(server: EtcdServer, call: WatchCall): void {
   };
 
   /** Whether the stream's token lets it read what the watch asks for (always, while auth is off). */
-  const permitted = async (request: Pb): Promise<boolean> => {
+  const permitted = async (request: pb.WatchCreateRequest): Promise<boolean> => {
     try {
       const caller = await callerOf(server, call);
       if (!caller) return true;
-      const key = Uint8Array.from(request.key ?? []);
-      const rangeEnd = Uint8Array.from(request.range_end ?? []);
-      return AuthStore.allows(() => server.auth.checkRead(caller, key, rangeEnd));
+      return AuthStore.allows(() => server.auth.checkRead(caller, request.key, request.range_end));
     } catch {
       return false;
     }
   };
 
-  const create = (request: Pb): void => {
-    const key: Uint8Array = request.key && request.key.length > 0 ? request.key : ZERO_BYTE;
-    const rangeEnd: Uint8Array | undefined = request.range_end && request.range_end.length > 0 ? request.range_end : undefined;
+  const create = (request: pb.WatchCreateRequest): void => {
+    const key: Uint8Array = request.key.length > 0 ? request.key : ZERO_BYTE;
+    const rangeEnd = request.range_end.length > 0 ? request.range_end : undefined;
     const created = { header: server.header(), created: true };
     if (rangeEnd && !(rangeEnd.length === 1 && rangeEnd[0] === 0) && Buffer.compare(key, rangeEnd) >= 0) {
       write({ ...created, watch_id: INVALID_WATCH_ID, canceled: true, cancel_reason: 'mvcc: watcher range is empty' });
@@ -106,14 +106,14 @@ export function serveWatch(server: EtcdServer, call: WatchCall): void {
       id = nextId++;
     }
     write({ ...created, watch_id: id });
-    const filters: number[] = request.filters ?? [];
+    const filters = request.filters;
     let entry: StreamWatcher | undefined;
     const watcher = hub.watch(
       {
         key,
         rangeEnd,
         startRevision: toNumber(request.start_revision),
-        prevKv: request.prev_kv === true,
+        prevKv: request.prev_kv,
         noPut: filters.includes(0),
         noDelete: filters.includes(1),
       },
@@ -125,7 +125,7 @@ export function serveWatch(server: EtcdServer, call: WatchCall): void {
         },
       },
     );
-    entry = { watcher, progressNotify: request.progress_notify === true, fragment: request.fragment === true, sentSinceTick: false };
+    entry = { watcher, progressNotify: request.progress_notify, fragment: request.fragment, sentSinceTick: false };
     watchers.set(id, entry);
   };
 
@@ -166,7 +166,7 @@ export function serveWatch(server: EtcdServer, call: WatchCall): void {
 
   // Requests are answered in order; a create may wait for its permission check.
   let pending: Promise<void> = Promise.resolve();
-  call.on('data', (request: Pb) => {
+  call.on('data', (request: pb.WatchRequest) => {
     pending = pending.then(async () => {
       if (ended) return;
       if (request.create_request) {

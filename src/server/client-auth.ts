@@ -3,7 +3,7 @@
 
 import { DEFAULT_TOKEN_TTL_SECONDS, JwtTokens, SimpleTokens, simpleTokenIndex, type AuthInfo, type AuthStore } from '../auth/index.js';
 import { Errors } from '../etcd-errors.js';
-import type { Pb } from '../wire/convert.js';
+import type * as pb from '../wire/messages.js';
 import { requestTimeoutMs, type ServerConfig } from './server-config.js';
 
 export interface ClientAuthDeps {
@@ -66,6 +66,6 @@ export class ClientAuth {
 }
 
 /** The header a client's proposal carries, checked against the auth state when it applies. */
-export function authHeader(info: AuthInfo | undefined): Pb {
+export function authHeader(info: AuthInfo | undefined): pb.AuthHeaderInit {
   return { username: info?.username ?? '', revision: info?.revision ?? 0 };
 }

@@ -24,8 +24,10 @@ import { join } from 'node:path';
 import { Applier } from './apply/applier.js';
 import { ClientAuth, authHeader } from './client-auth.js';
 import { membersJson } from './cluster-join.js';
-import { uint64, type Pb } from '../wire/convert.js';
-import { decodeInternalRequest, kvRequestFromPb } from './internal-request.js';
+import type Long from 'long';
+import { uint64 } from '../wire/convert.js';
+import type * as pb from '../wire/messages.js';
+import { decodeInternalRequest, kvRequestFromPb, type KvWrite, type Proposal } from './internal-request.js';
 import { LeaderJobs } from './leader-jobs.js';
 import { decodeMemberAttributes } from './member-codec.js';
 import { openMember, stateMachineOptions } from './member-open.js';
@@ -65,7 +67,7 @@ export class EtcdServer {
   private leaderChanges = 0;
   private readonly peers: PeerDirectory;
   /** Every response header carries both ids; their Longs are made once. */
-  private readonly headerIds: { readonly cluster: Pb; readonly member: Pb };
+  private readonly headerIds: { readonly cluster: Long; readonly member: Long };
   private readonly proposer: Proposer;
 
   private constructor(
@@ -192,7 +194,7 @@ export class EtcdServer {
   }
 
   /** The response header etcd puts on every reply. */
-  header(revision = this.sm.store.currentRevision): Pb {
+  header(revision = this.sm.store.currentRevision): pb.ResponseHeaderInit & { readonly revision: number } {
     return { cluster_id: this.headerIds.cluster, member_id: this.headerIds.member, revision, raft_term: this.term };
   }
 
@@ -207,7 +209,7 @@ export class EtcdServer {
   }
 
   /** The header a client's proposal carries, checked against the auth state when it applies. */
-  static authHeader(info: AuthInfo | undefined): Pb {
+  static authHeader(info: AuthInfo | undefined): pb.AuthHeaderInit {
     return authHeader(info);
   }
 
@@ -218,15 +220,15 @@ export class EtcdServer {
   // ---- client operations ----------------------------------------------------------------------------
 
   /** Checks a write before it is proposed, as etcd does (empty key, txn limits, duplicate keys). */
-  checkWrite(body: Pb): void {
+  checkWrite(body: KvWrite): void {
     const request = kvRequestFromPb(body);
-    if (request?.kind === 'put') checkPutRequest(request.put);
-    if (request?.kind === 'delete_range') checkDeleteRangeRequest(request.deleteRange);
-    if (request?.kind === 'txn') checkTxnRequest(request.txn, this.config.maxTxnOps);
+    if (request.kind === 'put') checkPutRequest(request.put);
+    if (request.kind === 'delete_range') checkDeleteRangeRequest(request.deleteRange);
+    if (request.kind === 'txn') checkTxnRequest(request.txn, this.config.maxTxnOps);
   }
 
   /** Proposes a request and resolves once it applied here. `body` is the InternalRequest without its id. */
-  propose(body: Pb, timeoutMs?: number): Promise<ApplyOutcome> {
+  propose(body: Proposal, timeoutMs?: number): Promise<ApplyOutcome> {
     return this.proposer.propose(body, timeoutMs);
   }
 

@@ -4,11 +4,12 @@
 import type { AlarmType } from './state-machine.js';
 import type { DeleteRangeRequest, PutRequest, TxnRequest } from '../mvcc/index.js';
 import type { PermissionType } from '../auth/index.js';
-import { EMPTY_BYTES } from '../raft/index.js';
-import { deleteRangeRequestFromPb, putRequestFromPb, toBigInt, toNumber, toUint64, txnRequestFromPb, uint64, type Pb } from '../wire/convert.js';
+import { deleteRangeRequestFromPb, putRequestFromPb, toBigInt, toNumber, toUint64, txnRequestFromPb, uint64 } from '../wire/convert.js';
+import type * as pb from '../wire/messages.js';
 import { messageType } from '../wire/proto.js';
 
 const InternalRequestType = messageType('bargepb.InternalRequest');
+const NO_BYTES = Buffer.alloc(0);
 
 export interface MemberAttributes {
   readonly id: bigint;
@@ -88,87 +89,94 @@ export function isAuthRequest(body: RequestBody): body is AuthRequest {
 }
 
 export function decodeInternalRequest(data: Uint8Array): InternalRequest {
-  const pb = InternalRequestType.decode(data) as Pb;
-  const auth = pb.auth ? { username: String(pb.auth.username ?? ''), revision: toNumber(pb.auth.revision) } : undefined;
-  return { id: toUint64(pb.id), auth, body: bodyFromPb(pb) };
+  const decoded = InternalRequestType.decode(data);
+  const auth = decoded.auth ? { username: decoded.auth.username, revision: toNumber(decoded.auth.revision) } : undefined;
+  return { id: toUint64(decoded.id), auth, body: bodyFromPb(decoded) };
 }
 
-/** Encodes a proposal: `body` is the InternalRequest message without its id. */
-export function encodeInternalRequest(id: bigint, body: Pb): Uint8Array {
+/** What a proposal carries: one request of bargepb.InternalRequest's oneof, and who sent it; the proposer adds the id. */
+export type Proposal = Omit<pb.InternalRequestInit, 'id'>;
+
+/** Encodes a proposal under its id. */
+export function encodeInternalRequest(id: bigint, body: Proposal): Uint8Array {
   return InternalRequestType.encode({ ...body, id: uint64(id) }).finish();
 }
 
+/** A KV write as the API received it. */
+export type KvWrite = { readonly put: pb.PutRequest } | { readonly delete_range: pb.DeleteRangeRequest } | { readonly txn: pb.TxnRequest };
+
 /** A write request body (put, delete range, txn) as the mvcc layer takes it, for checks before proposing. */
-export function kvRequestFromPb(body: Pb): KvRequest | undefined {
-  if (body.put) return { kind: 'put', put: putRequestFromPb(body.put) };
-  if (body.delete_range) return { kind: 'delete_range', deleteRange: deleteRangeRequestFromPb(body.delete_range) };
-  if (body.txn) return { kind: 'txn', txn: txnRequestFromPb(body.txn) };
-  return undefined;
+export function kvRequestFromPb(body: KvWrite): KvRequest {
+  if ('put' in body) return { kind: 'put', put: putRequestFromPb(body.put) };
+  if ('delete_range' in body) return { kind: 'delete_range', deleteRange: deleteRangeRequestFromPb(body.delete_range) };
+  return { kind: 'txn', txn: txnRequestFromPb(body.txn) };
 }
 
-function memberFromPb(m: Pb): MemberAttributes {
-  return { id: toUint64(m.id), name: String(m.name ?? ''), peerUrls: [...(m.peer_urls ?? [])], clientUrls: [...(m.client_urls ?? [])] };
+function memberFromPb(m: pb.MemberAttributes): MemberAttributes {
+  return { id: toUint64(m.id), name: m.name, peerUrls: [...m.peer_urls], clientUrls: [...m.client_urls] };
 }
 
-/** A decoded bytes field as a Uint8Array (protobufjs leaves an unset one as an empty array). */
-function bytesOf(value: Uint8Array | number[] | null | undefined): Uint8Array {
-  if (value instanceof Uint8Array) return value;
-  return value && value.length > 0 ? Uint8Array.from(value) : EMPTY_BYTES;
-}
-
-function bodyFromPb(pb: Pb): RequestBody {
-  const name = String(pb.request ?? '');
-  const r: Pb = pb[name] ?? {};
+function bodyFromPb(decoded: pb.InternalRequest): RequestBody {
+  // `request` names the oneof member that is set (its field is then non-null).
+  const name = decoded.request;
   switch (name) {
     case 'put':
-      return { kind: 'put', put: putRequestFromPb(r) };
+      return { kind: 'put', put: putRequestFromPb(decoded.put!) };
     case 'delete_range':
-      return { kind: 'delete_range', deleteRange: deleteRangeRequestFromPb(r) };
+      return { kind: 'delete_range', deleteRange: deleteRangeRequestFromPb(decoded.delete_range!) };
     case 'txn':
-      return { kind: 'txn', txn: txnRequestFromPb(r) };
+      return { kind: 'txn', txn: txnRequestFromPb(decoded.txn!) };
     case 'compaction':
-      return { kind: 'compaction', revision: toNumber(r.revision) };
+      return { kind: 'compaction', revision: toNumber(decoded.compaction!.revision) };
     case 'lease_grant':
-      return { kind: 'lease_grant', id: toBigInt(r.ID), ttl: toNumber(r.TTL) };
+      return { kind: 'lease_grant', id: toBigInt(decoded.lease_grant!.ID), ttl: toNumber(decoded.lease_grant!.TTL) };
     case 'lease_revoke':
-      return { kind: 'lease_revoke', id: toBigInt(r.ID) };
+      return { kind: 'lease_revoke', id: toBigInt(decoded.lease_revoke!.ID) };
     case 'publish':
     case 'update_member':
-      return { kind: name, member: memberFromPb(r) };
-    case 'alarm':
-      return { kind: 'alarm', action: (r.action ?? 0) as AlarmAction, memberId: toUint64(r.memberID), alarm: (r.alarm ?? 0) as AlarmType };
+      return { kind: name, member: memberFromPb(decoded[name]!) };
+    case 'alarm': {
+      const alarm = decoded.alarm!;
+      return { kind: 'alarm', action: alarm.action as AlarmAction, memberId: toUint64(alarm.memberID), alarm: alarm.alarm as AlarmType };
+    }
     case 'auth_enable':
     case 'auth_disable':
       return { kind: name };
     case 'authenticate':
-      return { kind: 'authenticate', name: String(r.name ?? ''), simpleToken: String(r.simple_token ?? '') };
-    case 'user_add':
-      return { kind: 'user_add', name: String(r.name ?? ''), hashedPassword: String(r.hashedPassword ?? ''), noPassword: r.options?.no_password === true };
+      return { kind: 'authenticate', name: decoded.authenticate!.name, simpleToken: decoded.authenticate!.simple_token };
+    case 'user_add': {
+      const add = decoded.user_add!;
+      return { kind: 'user_add', name: add.name, hashedPassword: add.hashedPassword, noPassword: add.options?.no_password === true };
+    }
     case 'user_delete':
-      return { kind: 'user_delete', name: String(r.name ?? '') };
+      return { kind: 'user_delete', name: decoded.user_delete!.name };
     case 'user_change_password':
-      return { kind: 'user_change_password', name: String(r.name ?? ''), hashedPassword: String(r.hashedPassword ?? '') };
+      return { kind: 'user_change_password', name: decoded.user_change_password!.name, hashedPassword: decoded.user_change_password!.hashedPassword };
     case 'user_grant_role':
-      return { kind: 'user_grant_role', user: String(r.user ?? ''), role: String(r.role ?? '') };
+      return { kind: 'user_grant_role', user: decoded.user_grant_role!.user, role: decoded.user_grant_role!.role };
     case 'user_revoke_role':
-      return { kind: 'user_revoke_role', name: String(r.name ?? ''), role: String(r.role ?? '') };
+      return { kind: 'user_revoke_role', name: decoded.user_revoke_role!.name, role: decoded.user_revoke_role!.role };
     case 'role_add':
-      return { kind: 'role_add', name: String(r.name ?? '') };
+      return { kind: 'role_add', name: decoded.role_add!.name };
     case 'role_delete':
-      return { kind: 'role_delete', role: String(r.role ?? '') };
+      return { kind: 'role_delete', role: decoded.role_delete!.role };
     case 'role_grant_permission': {
-      const perm: Pb = r.perm ?? {};
+      const grant = decoded.role_grant_permission!;
+      const perm = grant.perm;
       return {
         kind: 'role_grant_permission',
-        name: String(r.name ?? ''),
-        permType: (perm.permType ?? 0) as PermissionType,
-        key: bytesOf(perm.key),
-        rangeEnd: bytesOf(perm.range_end),
+        name: grant.name,
+        permType: (perm?.permType ?? 0) as PermissionType,
+        key: perm?.key ?? NO_BYTES,
+        rangeEnd: perm?.range_end ?? NO_BYTES,
       };
     }
-    case 'role_revoke_permission':
-      return { kind: 'role_revoke_permission', role: String(r.role ?? ''), key: bytesOf(r.key), rangeEnd: bytesOf(r.range_end) };
+    case 'role_revoke_permission': {
+      const revoke = decoded.role_revoke_permission!;
+      return { kind: 'role_revoke_permission', role: revoke.role, key: revoke.key, rangeEnd: revoke.range_end };
+    }
     default:
-      return { kind: 'unknown', name: name || '(none)' };
+      // None set, or one only a newer member knows (decoding skips its field).
+      return { kind: 'unknown', name: '(none)' };
   }
 }

@@ -3,9 +3,8 @@
 
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Pb } from '../wire/convert.js';
 import { uint64 } from '../wire/convert.js';
-import { AlarmAction } from './internal-request.js';
+import { AlarmAction, type Proposal } from './internal-request.js';
 import { LEASE_CHECK_INTERVAL_MS, LEASE_REVOKES_PER_CHECK, QUOTA_CHECK_INTERVAL_MS, type ServerConfig } from './server-config.js';
 import { AlarmType, type StateMachine } from './state-machine.js';
 import { errorText } from '../etcd-errors.js';
@@ -15,7 +14,7 @@ export interface LeaderJobsDeps {
   readonly memberId: bigint;
   isLeader(): boolean;
   stateMachine(): StateMachine;
-  propose(body: Pb): Promise<unknown>;
+  propose(body: Proposal): Promise<unknown>;
   /** Where the state backend lives, for its size. */
   readonly backendDir: string;
 }

@@ -1,6 +1,6 @@
 // A member's attributes as bytes: the context of a membership entry.
 
-import { toUint64, uint64, type Pb } from '../wire/convert.js';
+import { toUint64, uint64 } from '../wire/convert.js';
 import type { Member } from './members.js';
 import { messageType } from '../wire/proto.js';
 
@@ -17,6 +17,6 @@ export function encodeMemberAttributes(member: Member): Uint8Array {
 }
 
 export function decodeMemberAttributes(bytes: Uint8Array): Member {
-  const m = MemberAttributes.decode(bytes) as Pb;
-  return { id: toUint64(m.id), name: m.name ?? '', peerUrls: m.peer_urls ?? [], clientUrls: m.client_urls ?? [], isLearner: m.is_learner === true };
+  const m = MemberAttributes.decode(bytes);
+  return { id: toUint64(m.id), name: m.name, peerUrls: m.peer_urls, clientUrls: m.client_urls, isLearner: m.is_learner };
 }

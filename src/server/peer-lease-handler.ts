@@ -5,10 +5,10 @@
 // follower tells apart: 404 lease or member not found, 412 not promotable, anything else "try again".
 
 import { EtcdError, Errors } from '../etcd-errors.js';
-import { int64, toBigInt, type Pb } from '../wire/convert.js';
+import { int64, toBigInt } from '../wire/convert.js';
+import type * as pb from '../wire/messages.js';
 import type { KvFacade } from './kv-facade.js';
 import { promoteLearner, type PromotingMember } from './learner-promotion.js';
-import { LeaseInternalRequest, LeaseInternalResponse } from './lease-internal-pb.js';
 import { textResponse, type PeerHttpResponse } from './peer-http.js';
 import { messageType } from '../wire/proto.js';
 import type { PeerRequestHandler } from './transport.js';
@@ -23,6 +23,9 @@ const APPLY_WAIT_MS = 1000;
 
 const KeepAliveRequest = messageType('etcdserverpb.LeaseKeepAliveRequest');
 const KeepAliveResponse = messageType('etcdserverpb.LeaseKeepAliveResponse');
+const LeaseInternalRequest = messageType('leasepb.LeaseInternalRequest');
+const LeaseTimeToLiveRequest = messageType('etcdserverpb.LeaseTimeToLiveRequest');
+const LeaseInternalResponse = messageType('leasepb.LeaseInternalResponse');
 
 /** etcd's lease and membership error texts, as its peer handler writes them. */
 const LEASE_NOT_FOUND = 'lease not found';
@@ -37,22 +40,29 @@ export interface LeaseRelayLeader extends PromotingMember {
   waitApplied(index: number): Promise<void>;
 }
 
+/** A relayed lease call; a time-to-live wrapper without a request asks about lease 0 (unknown), as an empty one. */
+type Relayed = { readonly keepAlive: pb.LeaseKeepAliveRequest } | { readonly timeToLive: pb.LeaseTimeToLiveRequest };
+const EMPTY = new Uint8Array(0);
+
 export function peerLeaseHandler(server: LeaseRelayLeader, membersJson: () => string): PeerRequestHandler {
   return async (request) => {
     const isLease = request.path === LEASE_PATH || request.path === LEASE_INTERNAL_PATH;
     if (!isLease && !request.path.startsWith(PROMOTE_PATH)) return textResponse(404, '404 page not found');
     if (request.method !== 'POST') return textResponse(405, 'Method Not Allowed');
     if (!isLease) return promote(server, request.path.slice(PROMOTE_PATH.length), membersJson);
-    let decoded: Pb;
+    let relayed: Relayed;
     try {
-      decoded = (request.path === LEASE_PATH ? KeepAliveRequest : LeaseInternalRequest).decode(request.body) as Pb;
+      relayed =
+        request.path === LEASE_PATH
+          ? { keepAlive: KeepAliveRequest.decode(request.body) }
+          : { timeToLive: LeaseInternalRequest.decode(request.body).LeaseTimeToLiveRequest ?? LeaseTimeToLiveRequest.decode(EMPTY) };
     } catch {
       return textResponse(400, 'error unmarshalling request');
     }
     if (!(await caughtUp(server))) return textResponse(408, 'waiting for node to catch up its applied index has timed out');
     // A member that stopped leading since the follower looked: the follower asks again, the new leader.
     if (server.leaderId !== server.id) return textResponse(400, NOT_PRIMARY);
-    return request.path === LEASE_PATH ? keepAlive(server, decoded) : timeToLive(server, (decoded.LeaseTimeToLiveRequest ?? {}) as Pb);
+    return 'keepAlive' in relayed ? keepAlive(server, relayed.keepAlive) : timeToLive(server, relayed.timeToLive);
   };
 }
 
@@ -66,7 +76,7 @@ async function caughtUp(server: LeaseRelayLeader): Promise<boolean> {
   return result;
 }
 
-function keepAlive(server: LeaseRelayLeader, request: Pb): PeerHttpResponse {
+function keepAlive(server: LeaseRelayLeader, request: pb.LeaseKeepAliveRequest): PeerHttpResponse {
   try {
     const ttl = server.kv.leaseRenew(toBigInt(request.ID));
     return protobufResponse(KeepAliveResponse.encode({ ID: request.ID, TTL: ttl }).finish());
@@ -76,10 +86,10 @@ function keepAlive(server: LeaseRelayLeader, request: Pb): PeerHttpResponse {
   }
 }
 
-function timeToLive(server: LeaseRelayLeader, request: Pb): PeerHttpResponse {
+function timeToLive(server: LeaseRelayLeader, request: pb.LeaseTimeToLiveRequest): PeerHttpResponse {
   const lease = server.kv.leaseTimeToLive(toBigInt(request.ID));
   if (!lease) return textResponse(404, LEASE_NOT_FOUND);
-  const keys = request.keys === true ? lease.keys.map((k) => Buffer.from(k, 'latin1')) : [];
+  const keys = request.keys ? lease.keys.map((k) => Buffer.from(k, 'latin1')) : [];
   const answer = { header: {}, ID: int64(toBigInt(request.ID)), TTL: lease.ttl, grantedTTL: lease.grantedTtl, keys };
   return protobufResponse(LeaseInternalResponse.encode({ LeaseTimeToLiveResponse: answer }).finish());
 }

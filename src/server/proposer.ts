@@ -4,8 +4,7 @@
 
 import { Errors, toError } from '../etcd-errors.js';
 import { ProposalDroppedError, type ConfChange, type RawNode } from '../raft/index.js';
-import type { Pb } from '../wire/convert.js';
-import { encodeInternalRequest } from './internal-request.js';
+import { encodeInternalRequest, type Proposal } from './internal-request.js';
 import { RequestIdGenerator } from './request-ids.js';
 import { requestTimeoutMs, type ServerConfig } from './server-config.js';
 import { confChangeKey, type ApplyOutcome, type WaitRegistry } from './wait-registry.js';
@@ -32,7 +31,7 @@ export class Proposer {
   }
 
   /** Proposes a request and resolves once it applied here. `body` is the InternalRequest without its id. */
-  propose(body: Pb, timeoutMs = requestTimeoutMs(this.deps.config)): Promise<ApplyOutcome> {
+  propose(body: Proposal, timeoutMs = requestTimeoutMs(this.deps.config)): Promise<ApplyOutcome> {
     const id = this.requestIds.next();
     const data = encodeInternalRequest(id, body);
     if (data.length > this.deps.config.maxRequestBytes) return Promise.reject(Errors.requestTooLarge());

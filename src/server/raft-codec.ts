@@ -2,23 +2,23 @@
 
 import protobuf from 'protobufjs';
 import type { Entry, EntryType, Message, MessageType } from '../raft/index.js';
-import { toNumber, toUint64, uint64, type Pb } from '../wire/convert.js';
+import { toNumber, toUint64, uint64 } from '../wire/convert.js';
+import type * as pb from '../wire/messages.js';
 import { messageType } from '../wire/proto.js';
 
 const RaftBatch = messageType('bargepb.RaftBatch');
 const RaftMessage = messageType('bargepb.RaftMessage');
-const EMPTY = new Uint8Array(0);
 
-function entryToPb(e: Entry): Pb {
+function entryToPb(e: Entry): pb.EntryInit {
   return { term: e.term, index: e.index, type: e.type, data: e.data };
 }
 
-function entryFromPb(e: Pb): Entry {
-  return { term: toNumber(e.term), index: toNumber(e.index), type: e.type as EntryType, data: e.data ?? EMPTY };
+function entryFromPb(e: pb.Entry): Entry {
+  return { term: toNumber(e.term), index: toNumber(e.index), type: e.type as EntryType, data: e.data };
 }
 
 /** The message as a protobufjs object (exported for tests, which check the hand encoding against it). */
-export function messageToPb(m: Message): Pb {
+export function messageToPb(m: Message): pb.RaftMessageInit {
   return {
     type: m.type,
     to: uint64(m.to),
@@ -45,18 +45,18 @@ export function messageToPb(m: Message): Pb {
   };
 }
 
-function messageFromPb(p: Pb): Message {
+function messageFromPb(p: pb.RaftMessage): Message {
   const snapshot = p.snapshot
     ? {
         metadata: {
           confState: {
-            voters: (p.snapshot.conf_state?.voters ?? []).map(toUint64),
-            learners: (p.snapshot.conf_state?.learners ?? []).map(toUint64),
+            voters: (p.snapshot.conf_state?.voters ?? []).map((id) => toUint64(id)),
+            learners: (p.snapshot.conf_state?.learners ?? []).map((id) => toUint64(id)),
           },
           index: toNumber(p.snapshot.index),
           term: toNumber(p.snapshot.term),
         },
-        data: p.snapshot_data ?? EMPTY,
+        data: p.snapshot_data,
       }
     : undefined;
   return {
@@ -66,11 +66,11 @@ function messageFromPb(p: Pb): Message {
     term: toNumber(p.term),
     logTerm: toNumber(p.log_term),
     index: toNumber(p.index),
-    entries: (p.entries ?? []).map(entryFromPb),
+    entries: p.entries.map(entryFromPb),
     commit: toNumber(p.commit),
-    reject: p.reject === true,
+    reject: p.reject,
     rejectHint: toNumber(p.reject_hint),
-    context: p.context ?? EMPTY,
+    context: p.context,
     ...(snapshot ? { snapshot } : {}),
   };
 }
@@ -142,6 +142,6 @@ export function encodeRaftBatch(clusterId: bigint, messages: readonly Message[])
 }
 
 export function decodeRaftBatch(bytes: Uint8Array): { clusterId: bigint; messages: Message[] } {
-  const batch = RaftBatch.decode(bytes) as Pb;
-  return { clusterId: toUint64(batch.cluster_id), messages: (batch.messages ?? []).map(messageFromPb) };
+  const batch = RaftBatch.decode(bytes);
+  return { clusterId: toUint64(batch.cluster_id), messages: batch.messages.map(messageFromPb) };
 }

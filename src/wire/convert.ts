@@ -17,12 +17,14 @@ import type {
   TxnRequest,
   TxnResponse,
 } from '../mvcc/index.js';
+import type * as pb from './messages.js';
+
+// Untyped message objects, until every caller uses messages.ts.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Pb = Record<string, any>;
 
 /** What protobufjs hands out for 64-bit fields. */
 export type Int64 = Long | number | string | null | undefined;
-// protobufjs message objects: fields by proto name.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Pb = Record<string, any>;
 
 const EMPTY = new Uint8Array(0);
 
@@ -73,7 +75,7 @@ function optionalBytes(value: Uint8Array | null | undefined): Uint8Array | undef
 
 // ---- requests -------------------------------------------------------------------------------------
 
-export function rangeRequestFromPb(r: Pb): RangeRequest {
+export function rangeRequestFromPb(r: pb.RangeRequest): RangeRequest {
   return {
     key: bytes(r.key),
     rangeEnd: optionalBytes(r.range_end),
@@ -91,7 +93,7 @@ export function rangeRequestFromPb(r: Pb): RangeRequest {
   };
 }
 
-export function putRequestFromPb(r: Pb): PutRequest {
+export function putRequestFromPb(r: pb.PutRequest): PutRequest {
   return {
     key: bytes(r.key),
     value: bytes(r.value),
@@ -102,11 +104,11 @@ export function putRequestFromPb(r: Pb): PutRequest {
   };
 }
 
-export function deleteRangeRequestFromPb(r: Pb): DeleteRangeRequest {
+export function deleteRangeRequestFromPb(r: pb.DeleteRangeRequest): DeleteRangeRequest {
   return { key: bytes(r.key), rangeEnd: optionalBytes(r.range_end), prevKv: r.prev_kv === true };
 }
 
-function compareFromPb(c: Pb): Compare {
+function compareFromPb(c: pb.Compare): Compare {
   return {
     result: c.result ?? 0,
     target: c.target ?? 0,
@@ -120,7 +122,7 @@ function compareFromPb(c: Pb): Compare {
   };
 }
 
-function requestOpFromPb(op: Pb): RequestOp {
+function requestOpFromPb(op: pb.RequestOp): RequestOp {
   if (op.request_range) return { requestRange: rangeRequestFromPb(op.request_range) };
   if (op.request_put) return { requestPut: putRequestFromPb(op.request_put) };
   if (op.request_delete_range) return { requestDeleteRange: deleteRangeRequestFromPb(op.request_delete_range) };
@@ -128,7 +130,7 @@ function requestOpFromPb(op: Pb): RequestOp {
   return {};
 }
 
-export function txnRequestFromPb(r: Pb): TxnRequest {
+export function txnRequestFromPb(r: pb.TxnRequest): TxnRequest {
   return {
     compare: (r.compare ?? []).map(compareFromPb),
     success: (r.success ?? []).map(requestOpFromPb),
@@ -138,7 +140,7 @@ export function txnRequestFromPb(r: Pb): TxnRequest {
 
 // ---- responses ------------------------------------------------------------------------------------
 
-export function keyValueToPb(kv: KeyValue): Pb {
+export function keyValueToPb(kv: KeyValue): pb.KeyValueInit {
   return {
     key: kv.key,
     create_revision: kv.createRevision,
@@ -149,26 +151,26 @@ export function keyValueToPb(kv: KeyValue): Pb {
   };
 }
 
-export function eventToPb(event: MvccEvent): Pb {
+export function eventToPb(event: MvccEvent): pb.EventInit {
   return { type: event.type, kv: keyValueToPb(event.kv), prev_kv: event.prevKv ? keyValueToPb(event.prevKv) : undefined };
 }
 
-export function rangeResponseToPb(r: RangeResponse, header: Pb): Pb {
+export function rangeResponseToPb(r: RangeResponse, header: pb.ResponseHeaderInit): pb.RangeResponseInit {
   return { header, kvs: r.kvs.map(keyValueToPb), more: r.more, count: r.count };
 }
 
-export function putResponseToPb(r: PutResponse, header: Pb): Pb {
+export function putResponseToPb(r: PutResponse, header: pb.ResponseHeaderInit): pb.PutResponseInit {
   return { header, prev_kv: r.prevKv ? keyValueToPb(r.prevKv) : undefined };
 }
 
-export function deleteRangeResponseToPb(r: DeleteRangeResponse, header: Pb): Pb {
+export function deleteRangeResponseToPb(r: DeleteRangeResponse, header: pb.ResponseHeaderInit): pb.DeleteRangeResponseInit {
   return { header, deleted: r.deleted, prev_kvs: r.prevKvs.map(keyValueToPb) };
 }
 
 /** Nested headers inside a txn carry only the revision, as etcd's do. */
-export function txnResponseToPb(r: TxnResponse, header: Pb): Pb {
+export function txnResponseToPb(r: TxnResponse, header: pb.ResponseHeaderInit): pb.TxnResponseInit {
   const nested = { revision: header.revision };
-  const op = (o: ResponseOp): Pb => {
+  const op = (o: ResponseOp): pb.ResponseOpInit => {
     if (o.responseRange) return { response_range: rangeResponseToPb(o.responseRange, nested) };
     if (o.responsePut) return { response_put: putResponseToPb(o.responsePut, nested) };
     if (o.responseDeleteRange) return { response_delete_range: deleteRangeResponseToPb(o.responseDeleteRange, nested) };

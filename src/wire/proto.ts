@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
+import type { Messages } from './messages.js';
 
 function findProtoDir(): string {
   // From src/wire (running from source) or dist/src/wire (built): the nearest proto/ above this file.
@@ -22,15 +23,48 @@ function loadRoot(): protobuf.Root {
   const protoDir = findProtoDir();
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => join(protoDir, target);
-  root.loadSync(['etcdserverpb/rpc.proto', 'bargepb/internal.proto', 'grpc/health/v1/health.proto'], { keepCase: true });
+  root.loadSync(['etcdserverpb/rpc.proto', 'leasepb/lease.proto', 'bargepb/internal.proto', 'grpc/health/v1/health.proto'], { keepCase: true });
   root.resolveAll();
+  emptyBuffersForBytes(root);
   return root;
+}
+
+const EMPTY_BUFFER = Buffer.alloc(0);
+
+/**
+ * protobufjs gives an unset bytes field a shared empty array, not a Buffer; an empty Buffer instead, so a
+ * decoded message's bytes are always the Buffer its type says (encode() skips unset fields either way).
+ */
+function emptyBuffersForBytes(ns: protobuf.NamespaceBase): void {
+  for (const nested of ns.nestedArray) {
+    if (nested instanceof protobuf.Type) {
+      const prototype = nested.ctor.prototype as Record<string, unknown>;
+      for (const field of nested.fieldsArray) if (field.type === 'bytes' && !field.repeated) prototype[field.name] = EMPTY_BUFFER;
+    }
+    if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) emptyBuffersForBytes(nested);
+  }
 }
 
 export const protoRoot = loadRoot();
 
-export function messageType(name: string): protobuf.Type {
-  return protoRoot.lookupType(name);
+/** A message type whose encode() and decode() speak its generated interfaces (messages.ts). */
+export interface MessageCodec<Decoded, Init> {
+  encode(message: Init): protobuf.Writer;
+  decode(bytes: Uint8Array): Decoded;
+  /** From JSON (base64 bytes, decimal int64 strings) or a message object as encode() takes it. */
+  fromObject(json: object): Decoded;
+  /** The JSON form (etcd's gRPC gateway: `longs: String, enums: String, bytes: String`). */
+  toObject(message: Decoded, options?: protobuf.IConversionOptions): Record<string, unknown>;
+}
+
+export function messageType<Name extends keyof Messages>(name: Name): MessageCodec<Messages[Name]['decoded'], Messages[Name]['init']> {
+  const type = protoRoot.lookupType(name);
+  return {
+    encode: (message) => type.encode(message),
+    decode: (bytes) => type.decode(bytes) as unknown as Messages[Name]['decoded'],
+    fromObject: (json) => type.fromObject(json as Record<string, unknown>) as unknown as Messages[Name]['decoded'],
+    toObject: (message, options) => type.toObject(message as protobuf.Message, options),
+  };
 }
 
 /** The bytes as a Buffer, without a copy (protobufjs already returns Buffers under Node). */
