@@ -3,7 +3,7 @@
 
 import { Option, type Command } from 'commander';
 import { prefixEnd } from '../../mvcc/keys.js';
-import type { Pb } from '../../wire/convert.js';
+import type { MethodName, RequestOf, ResponseOf } from '../../client/etcd/channel.js';
 import { ExitCode, fail, RpcError } from './errors.js';
 import { readPasswordInteractive, scanWord } from './password-input.js';
 import { out } from './printers.js';
@@ -50,7 +50,7 @@ function addPermOptions(command: Command, verb: string): Command {
 // ---- the commands -----------------------------------------------------------------------------------
 
 /** A user or role management call: no deadline, as etcdctl makes them. */
-function authCall(ctl: Ctl, name: string, request: Pb): Promise<Pb> {
+function authCall<M extends MethodName<'Auth'>>(ctl: Ctl, name: M, request: RequestOf<'Auth', M>): Promise<ResponseOf<'Auth', M>> {
   return ctl.client().call('Auth', name, request, { noDeadline: true });
 }
 
@@ -135,7 +135,7 @@ function registerUser(program: Command, ctl: Ctl): void {
         return;
       }
       out(`User: ${name}\n`);
-      for (const role of (response.roles ?? []) as string[]) {
+      for (const role of response.roles) {
         out('\n');
         display.roleGet(role, await authCall(ctl, 'RoleGet', { role }));
       }

@@ -4,8 +4,18 @@
 // server calls the token invalid, as the Go client does.
 
 import type * as Grpc from '@grpc/grpc-js';
-import { channelFor, endpointAddress, loadGrpc, method, type ClientTls, type EtcdService as Service, type GrpcModule } from '../../client/etcd/channel.js';
-import type { Pb } from '../../wire/convert.js';
+import {
+  channelFor,
+  endpointAddress,
+  loadGrpc,
+  method,
+  type ClientTls,
+  type EtcdService as Service,
+  type GrpcModule,
+  type MethodName,
+  type RequestOf,
+  type ResponseOf,
+} from '../../client/etcd/channel.js';
 import { CLIENT_ID, contextCanceled, CtlError, ExitCode, GrpcCode, RpcError, warnRetry, warnTokenRetry } from './errors.js';
 
 export { endpointAddress, type ClientTls };
@@ -118,14 +128,14 @@ export class EtcdClient {
   }
 
   /** One attempt of a unary call, unlogged. */
-  private async invoke(service: Service, name: string, request: Pb, deadline: number, options: CallOptions = {}): Promise<Pb> {
+  private async invoke<S extends Service, M extends MethodName<S>>(service: S, name: M, request: RequestOf<S, M>, deadline: number, options: CallOptions = {}): Promise<ResponseOf<S, M>> {
     try {
       grpc = await loadGrpc();
       const m = method(service, name);
       const size = m.requestSerialize(request).length;
       if (size > MAX_SEND_BYTES) throw new RpcError(GrpcCode.ResourceExhausted, `trying to send message larger than max (${size} vs. ${MAX_SEND_BYTES})`);
       const client = await this.ready(deadline, options.signal);
-      return await new Promise<Pb>((resolve, reject) => {
+      return await new Promise<ResponseOf<S, M>>((resolve, reject) => {
         // Authenticate goes without the token (the Go client asks for one on a connection of its own).
         const metadata = this.metadata(name !== 'Authenticate');
         const call = client.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, request, metadata, options.noDeadline ? {} : { deadline }, (err, value) => {
@@ -150,7 +160,7 @@ export class EtcdClient {
       if (last && Date.now() >= deadline) break;
       try {
         const response = await this.invoke('Auth', 'Authenticate', { name: auth.username, password: auth.password }, deadline);
-        this.token = response.token as string;
+        this.token = response.token;
         return;
       } catch (err) {
         last = err as RpcError;
@@ -201,7 +211,7 @@ export class EtcdClient {
    * One unary call; a failure is logged the way the Go client's retry interceptor logs it, then thrown,
    * except an invalid token, after which the call is made again with a new one.
    */
-  async call(service: Service, name: string, request: Pb, options: CallOptions = {}): Promise<Pb> {
+  async call<S extends Service, M extends MethodName<S>>(service: S, name: M, request: RequestOf<S, M>, options: CallOptions = {}): Promise<ResponseOf<S, M>> {
     // Loading the gRPC code is no part of the call's time (a Go client has its code loaded at exec).
     await loadGrpc();
     const deadline = this.deadlineOf(options);
@@ -225,7 +235,7 @@ export class EtcdClient {
   }
 
   /** A bidirectional stream (Watch, LeaseKeepAlive) once an endpoint is ready. */
-  async bidi(service: Service, name: string, requireLeader = false, signal?: AbortSignal): Promise<Grpc.ClientDuplexStream<Pb, Pb>> {
+  async bidi<S extends Service, M extends MethodName<S>>(service: S, name: M, requireLeader = false, signal?: AbortSignal): Promise<Grpc.ClientDuplexStream<RequestOf<S, M>, ResponseOf<S, M>>> {
     await this.refreshForStream();
     await loadGrpc();
     const client = await this.ready(Date.now() + this.config.commandTimeoutMs, signal);
@@ -236,7 +246,7 @@ export class EtcdClient {
   }
 
   /** A server stream (Snapshot) once an endpoint is ready. */
-  async serverStream(service: Service, name: string, request: Pb): Promise<Grpc.ClientReadableStream<Pb>> {
+  async serverStream<S extends Service, M extends MethodName<S>>(service: S, name: M, request: RequestOf<S, M>): Promise<Grpc.ClientReadableStream<ResponseOf<S, M>>> {
     await this.refreshForStream();
     await loadGrpc();
     const client = await this.ready(Date.now() + this.config.commandTimeoutMs);

@@ -4,7 +4,9 @@
 // (leads), and the others wait for every key created before theirs to be deleted.
 
 import { prefixEnd } from '../../mvcc/keys.js';
-import type { Pb } from '../../wire/convert.js';
+import Long from 'long';
+import type { Int64 } from '../../wire/convert.js';
+import type * as pb from '../../wire/messages.js';
 import type { CallOptions, EtcdClient } from './client.js';
 import { contextCanceled, CtlError } from './errors.js';
 import { hexId, int64Text } from './gofmt.js';
@@ -25,8 +27,8 @@ export function untilCancelled(signal: AbortSignal | undefined): CallOptions {
   return signal ? { ...FOREVER, signal } : FOREVER;
 }
 
-function int64(value: unknown): bigint {
-  return BigInt(int64Text(value as Pb[string]));
+function int64(value: Int64): bigint {
+  return BigInt(int64Text(value));
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -92,11 +94,11 @@ export class Session {
 }
 
 /** The range of one key's or one prefix's first (or last) created key. */
-function firstCreated(prefix: Buffer, order: number): Pb {
+function firstCreated(prefix: Buffer, order: number): pb.RangeRequestInit {
   return { key: prefix, range_end: prefixEnd(prefix), limit: 1, sort_order: order, sort_target: SORT_BY_CREATE };
 }
 
-function createdAt(key: Buffer, revision: bigint): Pb {
+function createdAt(key: Buffer, revision: bigint): pb.CompareInit {
   return { key, target: COMPARE_CREATE, result: 0, create_revision: revision.toString() };
 }
 
@@ -106,7 +108,7 @@ type WatchEnd = 'stopped' | 'ended' | 'broken' | 'aborted';
  * Puts `key` under the session's lease unless it exists (a session queues once), with `reads` after either
  * branch; returns the response and the key's create revision, its place in the queue.
  */
-async function enqueue(session: Session, key: Buffer, value: Buffer, reads: Pb[], signal: AbortSignal): Promise<{ response: Pb; revision: bigint }> {
+async function enqueue(session: Session, key: Buffer, value: Buffer, reads: pb.RequestOpInit[], signal: AbortSignal): Promise<{ response: pb.TxnResponse; revision: bigint }> {
   const response = await session.client.call(
     'KV',
     'Txn',
@@ -117,7 +119,7 @@ async function enqueue(session: Session, key: Buffer, value: Buffer, reads: Pb[]
     },
     untilCancelled(signal),
   );
-  const existing = () => int64(((response.responses as Pb[])[0]!.response_range.kvs as Pb[])[0]!.create_revision);
+  const existing = () => int64(response.responses[0]!.response_range!.kvs[0]!.create_revision);
   return { response, revision: response.succeeded ? int64(response.header?.revision) : existing() };
 }
 
@@ -128,7 +130,12 @@ async function enqueue(session: Session, key: Buffer, value: Buffer, reads: Pb[]
  * the server cancelled or ended the watch). Cancelled through `signal`, it fails with `context canceled`;
  * an error thrown by `onResponse` ends it with that error.
  */
-async function watchFrom(client: EtcdClient, request: Pb, signal: AbortSignal | undefined, onResponse: (r: Pb) => boolean): Promise<boolean> {
+async function watchFrom(
+  client: EtcdClient,
+  request: pb.WatchCreateRequestInit,
+  signal: AbortSignal | undefined,
+  onResponse: (r: pb.WatchResponse) => boolean,
+): Promise<boolean> {
   let next = int64(request.start_revision);
   for (;;) {
     if (signal?.aborted) throw contextCanceled();
@@ -146,8 +153,8 @@ async function watchFrom(client: EtcdClient, request: Pb, signal: AbortSignal | 
           };
           const abort = () => finish('aborted');
           signal?.addEventListener('abort', abort, { once: true });
-          stream.on('data', (r: Pb) => {
-            const events = (r.events ?? []) as Pb[];
+          stream.on('data', (r: pb.WatchResponse) => {
+            const events = r.events;
             if (events.length > 0) next = int64(events[events.length - 1]!.kv?.mod_revision) + 1n;
             if (events.length === 0 && !r.canceled) return;
             try {
@@ -170,10 +177,10 @@ async function watchFrom(client: EtcdClient, request: Pb, signal: AbortSignal | 
 
 /** Waits for a DELETE of `key` at or after `revision`. */
 async function waitDelete(client: EtcdClient, key: Buffer, revision: bigint, signal: AbortSignal | undefined): Promise<void> {
-  let cancelled: Pb | undefined;
+  let cancelled: pb.WatchResponse | undefined;
   const deleted = await watchFrom(client, { key, start_revision: revision.toString() }, signal, (r) => {
     if (r.canceled) cancelled = r;
-    return ((r.events ?? []) as Pb[]).some((e) => e.type === EVENT_DELETE);
+    return r.events.some((e) => e.type === EVENT_DELETE);
   });
   if (deleted) return;
   throw new Error(cancelled ? cancelError(cancelled) : 'lost watcher waiting for delete');
@@ -183,13 +190,13 @@ async function waitDelete(client: EtcdClient, key: Buffer, revision: bigint, sig
  * Waits until no key under `prefix` was created at or below `maxCreateRevision`: the last such key is
  * watched until deleted, then the next one. Returns the header of the read that found none left.
  */
-async function waitDeletes(client: EtcdClient, prefix: Buffer, maxCreateRevision: bigint, signal: AbortSignal | undefined): Promise<Pb> {
+async function waitDeletes(client: EtcdClient, prefix: Buffer, maxCreateRevision: bigint, signal: AbortSignal | undefined): Promise<pb.ResponseHeader | null> {
   for (;;) {
     const request = { ...firstCreated(prefix, SORT_DESCEND), max_create_revision: maxCreateRevision.toString() };
     const response = await client.call('KV', 'Range', request, untilCancelled(signal));
-    const last = ((response.kvs ?? []) as Pb[])[0];
+    const last = response.kvs[0];
     if (!last) return response.header;
-    await waitDelete(client, Buffer.from(last.key), int64(response.header?.revision), signal);
+    await waitDelete(client, last.key, int64(response.header?.revision), signal);
   }
 }
 
@@ -198,7 +205,7 @@ export class Mutex {
   readonly prefix: Buffer;
   readonly key: Buffer;
   /** The header of the response that gave us the lock (its revision is ETCD_LOCK_REV). */
-  header: Pb | undefined;
+  header: pb.ResponseHeader | null | undefined;
 
   constructor(
     readonly session: Session,
@@ -212,8 +219,7 @@ export class Mutex {
   async lock(signal: AbortSignal): Promise<void> {
     const owner = { request_range: firstCreated(this.prefix, SORT_ASCEND) };
     const { response, revision: myRevision } = await enqueue(this.session, this.key, Buffer.alloc(0), [owner], signal);
-    const responses = response.responses as Pb[];
-    const first = (responses[1]!.response_range.kvs ?? []) as Pb[];
+    const first = response.responses[1]!.response_range!.kvs;
     if (first.length === 0 || int64(first[0]!.create_revision) === myRevision) {
       this.header = response.header;
       return;
@@ -283,33 +289,34 @@ export class Election {
    * leader once it is deleted, for as long as the reads and watches last. Ends quietly when `signal`
    * fires; any other end is reported as the observer lost.
    */
-  async observe(signal: AbortSignal, emit: (r: Pb) => void): Promise<void> {
+  async observe(signal: AbortSignal, emit: (r: pb.RangeResponse) => void): Promise<void> {
     const lost = () => {
       if (!signal.aborted) throw new Error('elect: observer lost');
     };
     for (;;) {
       const found = await this.client.call('KV', 'Range', firstCreated(this.prefix, SORT_ASCEND), untilCancelled(signal)).catch(() => undefined);
       if (!found) return lost();
-      let header: Pb | undefined = found.header;
-      let kv: Pb | undefined = ((found.kvs ?? []) as Pb[])[0];
+      let header = found.header;
+      let kv = found.kvs[0];
       if (!kv) {
         // No leader: the first put under the prefix is one, its header at the put's revision.
         const prefixWatch = { key: this.prefix, range_end: prefixEnd(this.prefix), start_revision: int64Text(found.header?.revision) };
         const seen = await watchFrom(this.client, prefixWatch, signal, (r) => {
-          const put = ((r.events ?? []) as Pb[]).find((e) => e.type !== EVENT_DELETE);
-          if (put) [header, kv] = [{ ...r.header, revision: put.kv.mod_revision }, put.kv];
+          const put = r.events.find((e) => e.type !== EVENT_DELETE);
+          if (put?.kv) [header, kv] = [r.header && { ...r.header, revision: put.kv.mod_revision }, put.kv];
           return put !== undefined;
         }).catch(printerErrorsOnly);
         if (!seen) return lost();
       }
-      emit({ header, kvs: [kv] });
+      // As the Go client's: the header and the key, no count.
+      emit({ header, kvs: [kv!], more: false, count: Long.ZERO });
       // The leader's updates, each in the read's response (its count kept), until the key is deleted.
       const keyWatch = { key: kv!.key, start_revision: (int64(header?.revision) + 1n).toString() };
       const deleted = await watchFrom(this.client, keyWatch, signal, (r) => {
-        for (const event of (r.events ?? []) as Pb[]) {
+        for (const event of r.events) {
           if (event.type === EVENT_DELETE) return true;
           found.header = r.header;
-          found.kvs = [event.kv];
+          found.kvs = [event.kv!];
           emit(found);
         }
         return false;

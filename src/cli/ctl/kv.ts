@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { prefixEnd } from '../../mvcc/keys.js';
-import type { Pb } from '../../wire/convert.js';
+import type * as pb from '../../wire/messages.js';
 import { ExitCode, fail } from './errors.js';
 import { parseGoInt } from './gofmt.js';
 import { out, SimpleDisplay } from './printers.js';
@@ -52,11 +52,11 @@ const TOO_MANY = 'too many arguments, only accept one argument when `--prefix` o
 const PREFIX_AND_FROM_KEY = '`--prefix` and `--from-key` cannot be set at the same time, choose one';
 
 /** etcdctl's getGetOp: a RangeRequest from get's arguments and flags. */
-export function getRequest(args: readonly string[], o: GetOptions): Pb {
+export function getRequest(args: readonly string[], o: GetOptions): pb.RangeRequestInit {
   if (args.length === 0) fail(ExitCode.BadArgs, 'get command needs one argument as key and an optional argument as range_end');
   if (o.prefix && o.fromKey) fail(ExitCode.BadArgs, PREFIX_AND_FROM_KEY);
   if (o.consistency !== 's' && o.consistency !== 'l') fail(ExitCode.BadFeature, `unknown consistency flag "${o.consistency}"`);
-  const request: Pb = { key: key(args[0]!), serializable: o.consistency === 's' };
+  const request: pb.RangeRequestInit & { key: Uint8Array } = { key: key(args[0]!), serializable: o.consistency === 's' };
   if (args.length > 1) {
     if (o.prefix || o.fromKey) fail(ExitCode.BadArgs, TOO_MANY);
     request.range_end = key(args[1]!);
@@ -113,7 +113,7 @@ function readStdin(): Buffer {
 const PUT_ARGS = 'put command needs 1 argument and input from stdin or 2 arguments';
 
 /** etcdctl's getPutOp; `stdin` supplies the value when only the key is given. */
-export function putRequest(args: readonly string[], o: PutOptions, stdin: () => Buffer): Pb {
+export function putRequest(args: readonly string[], o: PutOptions, stdin: () => Buffer): pb.PutRequestInit {
   if (args.length === 0) fail(ExitCode.BadArgs, PUT_ARGS);
   if (o.ignoreValue && args.length > 1) fail(ExitCode.BadArgs, "put command needs only 1 argument when 'ignore-value' is set");
   let value: Buffer = Buffer.alloc(0);
@@ -127,7 +127,7 @@ export function putRequest(args: readonly string[], o: PutOptions, stdin: () => 
   } catch (err) {
     fail(ExitCode.BadArgs, `bad lease ID (${(err as Error).message}), expecting ID in Hex`);
   }
-  const request: Pb = { key: key(args[0]!), value };
+  const request: pb.PutRequestInit = { key: key(args[0]!), value };
   if (lease !== 0n) request.lease = lease.toString();
   if (o.prevKv) request.prev_kv = true;
   if (o.ignoreValue) request.ignore_value = true;
@@ -151,25 +151,28 @@ export function addDelOptions(command: Command): Command {
 }
 
 /** etcdctl's getDelOp. */
-export function delRequest(args: readonly string[], o: DelOptions): Pb {
+export function delRequest(args: readonly string[], o: DelOptions): pb.DeleteRangeRequestInit {
   if (args.length === 0 || args.length > 2) fail(ExitCode.BadArgs, 'del command needs one argument as key and an optional argument as range_end');
   if (o.prefix && o.fromKey) fail(ExitCode.BadArgs, PREFIX_AND_FROM_KEY);
-  const request: Pb = { key: key(args[0]!) };
+  let first: Uint8Array = key(args[0]!);
+  let rangeEnd: Uint8Array | undefined;
   if (args.length > 1) {
     if (o.prefix || o.fromKey) fail(ExitCode.BadArgs, TOO_MANY);
-    request.range_end = key(args[1]!);
+    rangeEnd = key(args[1]!);
   }
   if (o.prefix) {
-    if (request.key.length === 0) {
-      request.key = NUL;
-      request.range_end = NUL;
-    } else request.range_end = prefixEnd(request.key);
+    if (first.length === 0) {
+      first = NUL;
+      rangeEnd = NUL;
+    } else rangeEnd = prefixEnd(first);
   }
-  if (o.prevKv) request.prev_kv = true;
   if (o.fromKey) {
-    if (request.key.length === 0) request.key = NUL;
-    request.range_end = NUL;
+    if (first.length === 0) first = NUL;
+    rangeEnd = NUL;
   }
+  const request: pb.DeleteRangeRequestInit = { key: first };
+  if (rangeEnd !== undefined) request.range_end = rangeEnd;
+  if (o.prevKv) request.prev_kv = true;
   return request;
 }
 
@@ -188,7 +191,7 @@ export function registerKv(program: Command, ctl: Ctl): void {
     const response = await client.call('KV', 'Range', request);
     if (o.countOnly) {
       if (ctl.display() instanceof SimpleDisplay) {
-        out(`${response.count}\n`);
+        out(`${response.count.toString()}\n`);
         return;
       }
     }

@@ -2,7 +2,7 @@
 // third of the TTL, as the Go client does, until the lease is gone).
 
 import type { Command } from 'commander';
-import type { Pb } from '../../wire/convert.js';
+import type * as pb from '../../wire/messages.js';
 import type { EtcdClient } from './client.js';
 import { CtlError, ExitCode, fail, RpcError } from './errors.js';
 import { leaseHex, parseGoInt } from './gofmt.js';
@@ -22,7 +22,7 @@ export function leaseFromArg(arg: string): bigint {
  * Keeps a lease alive over one LeaseKeepAlive stream: a request now and every TTL/3 seconds after each
  * answer. `onResponse` sees each answer; the promise ends when the lease is gone (TTL 0) or the stream ends.
  */
-export async function keepAlive(client: EtcdClient, id: bigint, onResponse: (r: Pb) => boolean | void): Promise<'expired' | 'ended'> {
+export async function keepAlive(client: EtcdClient, id: bigint, onResponse: (r: pb.LeaseKeepAliveResponse) => boolean | void): Promise<'expired' | 'ended'> {
   const stream = await client.bidi('Lease', 'LeaseKeepAlive');
   return new Promise((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
@@ -33,7 +33,7 @@ export async function keepAlive(client: EtcdClient, id: bigint, onResponse: (r: 
       stream.cancel();
       resolve(outcome);
     };
-    stream.on('data', (r: Pb) => {
+    stream.on('data', (r: pb.LeaseKeepAliveResponse) => {
       if (Number(r.TTL) <= 0) {
         finish('expired');
         return;

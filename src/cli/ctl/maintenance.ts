@@ -2,7 +2,7 @@
 // against the given endpoints or, with --cluster, every member's client URLs.
 
 import type { Command } from 'commander';
-import type { Pb } from '../../wire/convert.js';
+import type * as pb from '../../wire/messages.js';
 import type { EtcdClient } from './client.js';
 import { ExitCode, exitWith, fail, RpcError } from './errors.js';
 import { goDuration } from '../../shared/go-time.js';
@@ -18,12 +18,17 @@ async function endpointsOf(ctl: Ctl, cluster: boolean): Promise<string[]> {
     .client()
     .call('Cluster', 'MemberList', {})
     .catch((err: RpcError) => fail(ExitCode.Error, `failed to fetch endpoints from etcd cluster member list: ${err}`));
-  return ((response.members ?? []) as Pb[]).flatMap((m) => (m.clientURLs ?? []) as string[]);
+  return response.members.flatMap((m) => m.clientURLs);
 }
 
 /** One call per endpoint, in order; failures are reported on stderr and make the exit status 1. */
-async function perEndpoint(ctl: Ctl, endpoints: readonly string[], what: string, call: (client: EtcdClient) => Promise<Pb>): Promise<{ results: EndpointResult[]; failed: boolean; lastError?: RpcError }> {
-  const results: EndpointResult[] = [];
+async function perEndpoint<Response>(
+  ctl: Ctl,
+  endpoints: readonly string[],
+  what: string,
+  call: (client: EtcdClient) => Promise<Response>,
+): Promise<{ results: EndpointResult<Response>[]; failed: boolean; lastError?: RpcError }> {
+  const results: EndpointResult<Response>[] = [];
   let failed = false;
   let lastError: RpcError | undefined;
   for (const ep of endpoints) {
@@ -98,10 +103,10 @@ export function registerMaintenance(program: Command, ctl: Ctl): void {
     const deadline = ctl.deadline();
     // The client disarms what a list finds, one alarm at a time, and answers with no header of its own.
     const listed = await client.call('Maintenance', 'Alarm', { action: 0 }, { deadline });
-    const alarms: Pb[] = [];
-    for (const a of (listed.alarms ?? []) as Pb[]) {
+    const alarms: pb.AlarmMember[] = [];
+    for (const a of listed.alarms) {
       const r = await client.call('Maintenance', 'Alarm', { action: 2, memberID: a.memberID, alarm: a.alarm }, { deadline });
-      alarms.push(...((r.alarms ?? []) as Pb[]));
+      alarms.push(...r.alarms);
     }
     ctl.display().alarm({ header: null, alarms });
   });

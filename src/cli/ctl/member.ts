@@ -2,7 +2,7 @@
 // environment a new member starts with, from a member list taken where the add was served.
 
 import type { Command } from 'commander';
-import type { Pb } from '../../wire/convert.js';
+import type * as pb from '../../wire/messages.js';
 import { ExitCode, fail } from './errors.js';
 import { goQuote } from '../../shared/go-strings.js';
 import { int64Text, parseGoInt } from './gofmt.js';
@@ -18,7 +18,7 @@ function memberIdArg(args: readonly string[]): bigint {
   }
 }
 
-async function printNewMemberEnv(ctl: Ctl, added: Pb, name: string, peerUrls: string): Promise<void> {
+async function printNewMemberEnv(ctl: Ctl, added: pb.MemberAddResponse, name: string, peerUrls: string): Promise<void> {
   const client = ctl.client();
   const deadline = ctl.deadline();
   let list = await client.call('Cluster', 'MemberList', {}, { deadline }).catch((err) => fail(ExitCode.Error, String(err)));
@@ -31,8 +31,8 @@ async function printNewMemberEnv(ctl: Ctl, added: Pb, name: string, peerUrls: st
   }
   const newId = int64Text(added.member?.ID);
   const conf: string[] = [];
-  for (const m of list.members ?? []) {
-    for (const url of m.peerURLs ?? []) conf.push(`${int64Text(m.ID) === newId ? name : m.name}=${url}`);
+  for (const m of list.members) {
+    for (const url of m.peerURLs) conf.push(`${int64Text(m.ID) === newId ? name : m.name}=${url}`);
   }
   out(`\nETCD_NAME=${goQuote(name)}\nETCD_INITIAL_CLUSTER=${goQuote(conf.join(','))}\nETCD_INITIAL_ADVERTISE_PEER_URLS=${goQuote(peerUrls)}\nETCD_INITIAL_CLUSTER_STATE="existing"\n`);
 }

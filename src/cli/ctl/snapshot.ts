@@ -5,7 +5,6 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { Pb } from '../../wire/convert.js';
 import { ExitCode, fail } from './errors.js';
 import { humanBytes } from './gofmt.js';
 import { out } from './printers.js';
@@ -31,7 +30,7 @@ export function registerSnapshot(program: Command, ctl: Ctl): void {
       try {
         const stream = await client.serverStream('Maintenance', 'Snapshot', {});
         await new Promise<void>((resolve, reject) => {
-          stream.on('data', (response: Pb) => {
+          stream.on('data', (response) => {
             bytes += response.blob.length;
             file.write(response.blob);
           });

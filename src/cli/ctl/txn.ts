@@ -3,7 +3,7 @@
 
 import { readSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import type { Pb } from '../../wire/convert.js';
+import type * as pb from '../../wire/messages.js';
 import { ExitCode, fail, goPanic } from './errors.js';
 import { goQuote } from '../../shared/go-strings.js';
 import { parseGoInt } from './gofmt.js';
@@ -104,7 +104,7 @@ function scanQuoted(input: string): [string, string] | undefined {
 
 const RESULTS: Record<string, number> = { '=': 0, '==': 0, '>': 1, '<': 2, '!=': 3 };
 
-function parseCompare(line: string): Pb {
+function parseCompare(line: string): pb.CompareInit {
   const paren = line.indexOf('(');
   if (paren < 0) fail(ExitCode.InvalidInput, `malformed comparison: ${line}`);
   const target = line.slice(0, paren);
@@ -131,8 +131,8 @@ function parseCompare(line: string): Pb {
     }
   }
   if (n !== 3) fail(ExitCode.InvalidInput, `malformed comparison: ${line}; got ${target}(${goQuote(key)}) ${op} ${goQuote(val)}`);
-  const compare: Pb = { key: Buffer.from(key, 'utf8') };
-  const numeric = (field: string, targetCode: number) => {
+  const compare: pb.CompareInit = { key: Buffer.from(key, 'utf8') };
+  const numeric = (field: 'version' | 'create_revision' | 'mod_revision', targetCode: number) => {
     try {
       compare[field] = parseGoInt(val, 10, 64).toString();
     } catch {
@@ -192,10 +192,10 @@ export function argify(line: string): string[] {
   });
 }
 
-function parseOp(line: string): Pb {
+function parseOp(line: string): pb.RequestOpInit {
   const args = argify(line);
   if (args.length < 2) fail(ExitCode.InvalidInput, `invalid txn compare request: ${line}`);
-  let op: Pb | undefined;
+  let op: pb.RequestOpInit | undefined;
   const parser = new Command('txn-op').exitOverride().configureOutput({ writeErr: () => {}, outputError: () => {} }).helpCommand(false);
   addPutOptions(subcommand(parser, 'put', '')).action((a: string[], o: PutOptions) => {
     op = { request_put: putRequest(a, o, () => Buffer.alloc(0)) };

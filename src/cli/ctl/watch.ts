@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { prefixEnd } from '../../mvcc/keys.js';
-import type { Pb } from '../../wire/convert.js';
+import type * as pb from '../../wire/messages.js';
 import type { EtcdClient } from './client.js';
 import { CtlError, ExitCode, fail } from './errors.js';
 import { runCommand } from './exec.js';
@@ -27,18 +27,18 @@ const CONFLICTING_ENV = 'bad number of arguments (found conflicting environment 
 const NO_COMMAND = 'bad number of arguments (found separator --, but no commands)';
 
 /** Why the Go client says a watch was canceled. */
-export function cancelError(r: Pb): string {
+export function cancelError(r: pb.WatchResponse): string {
   if (Number(r.compact_revision) !== 0) return 'etcdserver: mvcc: required revision has been compacted';
   if (r.cancel_reason) return r.cancel_reason;
   return 'etcdserver: mvcc: required revision is a future revision';
 }
 
 /** The key and range of [key, range_end?] (more arguments are ignored, as etcdctl ignores them). */
-function watchRequest(args: readonly string[], flags: WatchFlags): Pb {
+function watchRequest(args: readonly string[], flags: WatchFlags): pb.WatchCreateRequestInit {
   if (args.length < 1) throw new Error(BAD_ARGS);
   if (args.length >= 2 && flags.prefix) throw new Error('`range_end` and `--prefix` are mutually exclusive');
   const key = Buffer.from(args[0]!, 'utf8');
-  const request: Pb = { key, start_revision: flags.rev };
+  const request: pb.WatchCreateRequestInit = { key, start_revision: flags.rev };
   if (args.length >= 2) request.range_end = Buffer.from(args[1]!, 'utf8');
   if (flags.prefix) request.range_end = key.length === 0 ? Buffer.from([0]) : prefixEnd(key);
   if (flags.prevKv) request.prev_kv = true;
@@ -149,7 +149,7 @@ function parseLine(line: readonly string[], envKey: string, envRange: string): [
 // ---- running a command per event ------------------------------------------------------------------
 
 /** Runs the command for one event with the event in its environment; resolves when it exits 0. */
-async function runForEvent(execArgs: readonly string[], revision: string, event: Pb): Promise<void> {
+async function runForEvent(execArgs: readonly string[], revision: string, event: pb.Event): Promise<void> {
   const env = {
     ...process.env,
     ETCD_WATCH_REVISION: revision,
@@ -178,7 +178,7 @@ class Watcher {
     private readonly failed: (err: unknown) => void,
   ) {}
 
-  deliver(r: Pb): void {
+  deliver(r: pb.WatchResponse): void {
     this.chain = this.chain.then(() => this.handle(r)).catch(this.failed);
   }
 
@@ -186,8 +186,8 @@ class Watcher {
     this.chain = this.chain.then(() => this.ended());
   }
 
-  private async handle(r: Pb): Promise<void> {
-    const events = (r.events ?? []) as Pb[];
+  private async handle(r: pb.WatchResponse): Promise<void> {
+    const events = r.events;
     if (r.canceled) process.stderr.write(`watch was canceled (${cancelError(r)})\n`);
     else if (events.length === 0 && Number(r.compact_revision) === 0 && int64Text(r.header?.revision) !== '0') out(`progress notify: ${int64Text(r.header?.revision)}\n`);
     this.display.watch(r);
@@ -198,8 +198,8 @@ class Watcher {
 
 /** The watch stream every watcher of the process shares, as the Go client shares one per context. */
 class WatchStream {
-  private stream: ClientDuplexStream<Pb, Pb> | undefined;
-  private opening: Promise<ClientDuplexStream<Pb, Pb>> | undefined;
+  private stream: ClientDuplexStream<pb.WatchRequestInit, pb.WatchResponse> | undefined;
+  private opening: Promise<ClientDuplexStream<pb.WatchRequestInit, pb.WatchResponse>> | undefined;
   private readonly creating: Watcher[] = [];
   private readonly watchers = new Map<string, Watcher>();
   private fail!: (err: unknown) => void;
@@ -213,10 +213,10 @@ class WatchStream {
     this.failure.catch(() => {});
   }
 
-  private open(): Promise<ClientDuplexStream<Pb, Pb>> {
+  private open(): Promise<ClientDuplexStream<pb.WatchRequestInit, pb.WatchResponse>> {
     this.opening ??= this.client.bidi('Watch', 'Watch', true).then((stream) => {
       this.stream = stream;
-      stream.on('data', (r: Pb) => this.receive(r));
+      stream.on('data', (r: pb.WatchResponse) => this.receive(r));
       const close = () => {
         for (const w of [...this.creating, ...this.watchers.values()]) w.end();
       };
@@ -227,7 +227,7 @@ class WatchStream {
     return this.opening;
   }
 
-  private receive(r: Pb): void {
+  private receive(r: pb.WatchResponse): void {
     const id = int64Text(r.watch_id);
     if (r.created) {
       const watcher = this.creating.shift();
@@ -246,7 +246,7 @@ class WatchStream {
     if (r.canceled) this.watchers.delete(id);
   }
 
-  async watch(request: Pb, execArgs: readonly string[]): Promise<Watcher> {
+  async watch(request: pb.WatchCreateRequestInit, execArgs: readonly string[]): Promise<Watcher> {
     const watcher = new Watcher(this.display, execArgs, this.fail);
     const stream = await this.open();
     this.creating.push(watcher);
@@ -309,7 +309,7 @@ async function interactive(ctl: Ctl, envKey: string, envRange: string): Promise<
         return fail(ExitCode.BadArgs, (err as Error).message);
       }
       const [watchArgs, execArgs, flags] = parsed;
-      let request: Pb;
+      let request: pb.WatchCreateRequestInit;
       try {
         request = watchRequest(watchArgs, flags);
       } catch (err) {
@@ -349,7 +349,7 @@ export function registerWatch(program: Command, ctl: Ctl): void {
       const [watchArgs, execArgs] = parsed;
       const client = ctl.client(['ETCDCTL_WATCH_KEY', 'ETCDCTL_WATCH_RANGE_END']);
       await client.connect();
-      let request: Pb;
+      let request: pb.WatchCreateRequestInit;
       try {
         request = watchRequest(watchArgs, o);
       } catch (err) {

@@ -3,10 +3,19 @@
 // (TLS from files or from an https:// scheme, fast reconnects).
 
 import type * as Grpc from '@grpc/grpc-js';
-import type { Pb } from '../../wire/convert.js';
+import type * as pb from '../../wire/messages.js';
 
 export type GrpcModule = typeof Grpc;
 export type EtcdService = 'KV' | 'Watch' | 'Lease' | 'Cluster' | 'Maintenance' | 'Auth';
+
+type MethodsOf<S extends EtcdService> = pb.Services[`etcdserverpb.${S}`];
+/** The methods of a service by name. */
+export type MethodName<S extends EtcdService> = keyof MethodsOf<S> & string;
+type RpcOf<S extends EtcdService, M extends MethodName<S>> = MethodsOf<S>[M] extends pb.Rpc<unknown, unknown, unknown, unknown> ? MethodsOf<S>[M] : never;
+/** A method's request as encode() takes it. */
+export type RequestOf<S extends EtcdService, M extends MethodName<S>> = RpcOf<S, M>['requestInit'];
+/** A method's response as decoded. */
+export type ResponseOf<S extends EtcdService, M extends MethodName<S>> = RpcOf<S, M>['response'];
 
 // gRPC and the protobuf schema load only when a client first talks to a server.
 let grpc: GrpcModule | undefined;
@@ -31,7 +40,7 @@ export interface ClientTls {
 const definitions = new Map<string, Grpc.ServiceDefinition>();
 
 /** A method of an etcd service; loadGrpc() must have run. */
-export function method(service: EtcdService, name: string): Grpc.MethodDefinition<object, Pb> {
+export function method<S extends EtcdService, M extends MethodName<S>>(service: S, name: M): Grpc.MethodDefinition<RequestOf<S, M>, ResponseOf<S, M>> {
   let definition = definitions.get(service);
   if (!definition) {
     definition = serviceDefinition(`etcdserverpb.${service}`);
@@ -39,7 +48,8 @@ export function method(service: EtcdService, name: string): Grpc.MethodDefinitio
   }
   const m = definition[name];
   if (!m) throw new Error(`no method ${service}.${name}`);
-  return m as Grpc.MethodDefinition<object, Pb>;
+  // The definition is built from the same proto/ the types are generated from.
+  return m as Grpc.MethodDefinition<RequestOf<S, M>, ResponseOf<S, M>>;
 }
 
 /** `http://host:port` or `host:port` → `host:port`. */

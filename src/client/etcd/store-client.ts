@@ -2,8 +2,9 @@
 // Compact and LeaseGrant with typed results, moving to the next endpoint when one is unavailable.
 
 import type * as Grpc from '@grpc/grpc-js';
-import { toNumber, type Pb } from '../../wire/convert.js';
-import { channelFor, loadGrpc, method, type ClientTls, type EtcdService, type GrpcModule } from './channel.js';
+import { toNumber } from '../../wire/convert.js';
+import type * as pb from '../../wire/messages.js';
+import { channelFor, loadGrpc, method, type ClientTls, type EtcdService, type GrpcModule, type MethodName, type RequestOf, type ResponseOf } from './channel.js';
 
 export interface StoreClientConfig {
   readonly endpoints: readonly string[];
@@ -105,13 +106,13 @@ export function prefixEnd(prefix: string): string {
   return '\0';
 }
 
-function keyValue(kv: Pb): KeyValue {
+function keyValue(kv: pb.KeyValue): KeyValue {
   return {
-    key: Buffer.from(kv.key as Uint8Array).toString(),
-    value: Buffer.from(kv.value as Uint8Array),
+    key: kv.key.toString(),
+    value: Buffer.from(kv.value),
     createRevision: toNumber(kv.create_revision),
     modRevision: toNumber(kv.mod_revision),
-    lease: String(kv.lease ?? '0'),
+    lease: kv.lease.toString(),
   };
 }
 
@@ -138,7 +139,7 @@ export class StoreClient {
   }
 
   /** A unary call; an unavailable endpoint gives way to the next (each tried once). */
-  private async call(service: EtcdService, name: string, request: Pb, key = ''): Promise<Pb> {
+  private async call<S extends EtcdService, M extends MethodName<S>>(service: S, name: M, request: RequestOf<S, M>, key = ''): Promise<ResponseOf<S, M>> {
     const started = process.hrtime.bigint();
     try {
       return await this.callOnce(service, name, request);
@@ -147,14 +148,14 @@ export class StoreClient {
     }
   }
 
-  private async callOnce(service: EtcdService, name: string, request: Pb): Promise<Pb> {
+  private async callOnce<S extends EtcdService, M extends MethodName<S>>(service: S, name: M, request: RequestOf<S, M>): Promise<ResponseOf<S, M>> {
     let last: unknown;
     for (let attempt = 0; attempt < this.config.endpoints.length; attempt++) {
       const client = await this.channel();
       const m = method(service, name);
       const deadline = Date.now() + (this.config.timeoutMs ?? 10_000);
       try {
-        return await new Promise<Pb>((resolve, reject) => {
+        return await new Promise<ResponseOf<S, M>>((resolve, reject) => {
           client.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, request, new this.grpc!.Metadata(), { deadline }, (err, value) =>
             err ? reject(err) : resolve(value!),
           );
@@ -179,8 +180,8 @@ export class StoreClient {
     }, key);
     return {
       revision: toNumber(response.header?.revision),
-      kvs: ((response.kvs ?? []) as Pb[]).map(keyValue),
-      more: response.more === true,
+      kvs: response.kvs.map(keyValue),
+      more: response.more,
       count: toNumber(response.count),
     };
   }
@@ -196,8 +197,8 @@ export class StoreClient {
       success: [then],
       failure: [{ request_range: { key } }],
     }, request.key);
-    const succeeded = response.succeeded === true;
-    const ranged = succeeded ? undefined : ((response.responses as Pb[])[0]?.response_range?.kvs as Pb[] | undefined)?.[0];
+    const succeeded = response.succeeded;
+    const ranged = succeeded ? undefined : response.responses[0]?.response_range?.kvs[0];
     return { succeeded, revision: toNumber(response.header?.revision), ...(ranged ? { current: keyValue(ranged) } : {}) };
   }
 
@@ -208,7 +209,7 @@ export class StoreClient {
   /** A lease of `ttlSeconds`; its id as a decimal string. */
   async leaseGrant(ttlSeconds: number): Promise<string> {
     const response = await this.call('Lease', 'LeaseGrant', { TTL: ttlSeconds });
-    return String(response.ID);
+    return response.ID.toString();
   }
 
   /** Watches [key, end) from `startRevision` with previous values and progress notifications. */
@@ -225,20 +226,20 @@ export class StoreClient {
       stream.cancel();
       handlers.onError(err);
     };
-    stream.on('data', (response: Pb) => {
+    stream.on('data', (response: pb.WatchResponse) => {
       if (done) return;
       const compactRevision = toNumber(response.compact_revision);
       if (response.canceled) {
         done = true;
         stream.cancel();
         if (compactRevision > 0) handlers.onCompacted(compactRevision);
-        else handlers.onError(new Error(`watch canceled: ${String(response.cancel_reason ?? '')}`));
+        else handlers.onError(new Error(`watch canceled: ${response.cancel_reason}`));
         return;
       }
       if (response.created) return;
-      const events = ((response.events ?? []) as Pb[]).map((e): WatchEvent => ({
-        type: e.type === 1 || e.type === 'DELETE' ? 'DELETE' : 'PUT',
-        kv: keyValue(e.kv),
+      const events = response.events.map((e): WatchEvent => ({
+        type: e.type === 1 ? 'DELETE' : 'PUT',
+        kv: keyValue(e.kv!),
         ...(e.prev_kv ? { prevKv: keyValue(e.prev_kv) } : {}),
       }));
       handlers.onEvents(events, toNumber(response.header?.revision));
