@@ -302,12 +302,12 @@ function encodeUser(user: User): Uint8Array {
 }
 
 function decodeUser(bytes: Uint8Array): User {
-  const pb = UserPb.decode(bytes) as unknown as { name: Uint8Array; password: Uint8Array; roles: string[]; options?: { no_password?: boolean } };
+  const pb = UserPb.decode(bytes);
   const noPassword = pb.options?.no_password === true;
   return {
-    name: Buffer.from(pb.name).toString('utf8'),
-    password: noPassword ? undefined : Buffer.from(pb.password).toString('utf8'),
-    roles: pb.roles ?? [],
+    name: pb.name.toString('utf8'),
+    password: noPassword ? undefined : pb.password.toString('utf8'),
+    roles: pb.roles,
     noPassword,
   };
 }
@@ -320,21 +320,15 @@ function encodeRole(role: Role): Uint8Array {
 }
 
 function decodeRole(bytes: Uint8Array): Role {
-  const pb = RolePb.decode(bytes) as unknown as { name: Uint8Array; keyPermission?: { permType?: number; key?: Uint8Array | number[]; range_end?: Uint8Array | number[] }[] };
+  const pb = RolePb.decode(bytes);
   return {
-    name: Buffer.from(pb.name).toString('utf8'),
-    permissions: (pb.keyPermission ?? []).map((p) => ({
-      permType: (p.permType ?? 0) as PermissionType,
-      key: bytesOf(p.key),
-      rangeEnd: bytesOf(p.range_end),
+    name: pb.name.toString('utf8'),
+    permissions: pb.keyPermission.map((p) => ({
+      permType: p.permType as PermissionType,
+      key: p.key,
+      rangeEnd: p.range_end,
     })),
   };
-}
-
-/** A decoded bytes field as a Uint8Array (protobufjs leaves an unset one as an empty array). */
-function bytesOf(value: Uint8Array | number[] | undefined): Uint8Array {
-  if (value instanceof Uint8Array) return value;
-  return Uint8Array.from(value ?? []);
 }
 
 function byBytes(a: string, b: string): number {
