@@ -19,10 +19,6 @@ import type {
 } from '../mvcc/index.js';
 import type * as pb from './messages.js';
 
-// Untyped message objects, until every caller uses messages.ts.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Pb = Record<string, any>;
-
 /** What protobufjs hands out for 64-bit fields. */
 export type Int64 = Long | number | string | null | undefined;
 

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBoltFile, type BoltFile } from '../../../src/storage/bbolt/reader.js';
 import type { BoltBucket } from '../../../src/storage/bbolt/page-layout.js';
 import { messageType } from '../../../src/wire/proto.js';
-import type { Pb } from '../../../src/wire/convert.js';
 import { ProcessCluster } from '../../support/process-cluster.js';
 import { BIG_VALUE, TXN_KEYS, rootCtl, writeHistory, type History } from '../../support/etcd-history.js';
 
@@ -53,12 +52,12 @@ describe('bbolt reader on an etcd 3.4 snapshot', () => {
   });
 
   it('reads the key bucket: revisions in order, compacted history gone, tombstones marked', () => {
-    const records = bucket('key').entries.map(([k, v]) => ({ rev: revisionOf(k), kv: KeyValue.decode(v) as Pb }));
+    const records = bucket('key').entries.map(([k, v]) => ({ rev: revisionOf(k), kv: KeyValue.decode(v) }));
     const revisions = records.map((r) => r.rev);
     expect(revisions.slice(0, 5)).toEqual(['3_0', '4_0', '5_0t', '6_0', '7_0']);
     expect(revisions.slice(5, 5 + TXN_KEYS)).toEqual(Array.from({ length: TXN_KEYS }, (_, i) => `8_${i}`));
     expect(revisions.at(-1)).toBe('9_0');
-    const at = (rev: string): Pb => records.find((r) => r.rev === rev)!.kv;
+    const at = (rev: string) => records.find((r) => r.rev === rev)!.kv;
     expect(Buffer.from(at('3_0').value).toString()).toBe('2');
     expect(Buffer.from(at('5_0t').key).toString()).toBe('b');
     expect(at('6_0').lease.toString(16)).toBe(history.leaseId);
@@ -75,10 +74,10 @@ describe('bbolt reader on an etcd 3.4 snapshot', () => {
     expect(leases.map(([k]) => k.toString('hex').replace(/^0+/, ''))).toEqual([history.leaseId]);
     expect(entry('auth', 'authEnabled')).toEqual(Buffer.of(1));
     expect(bucket('authUsers').entries.map(([k]) => k.toString())).toEqual(['alice', 'root']);
-    const alice = messageType('authpb.User').decode(entry('authUsers', 'alice')!) as Pb;
+    const alice = messageType('authpb.User').decode(entry('authUsers', 'alice')!);
     expect(alice.roles).toEqual(['reader']);
-    const reader = messageType('authpb.Role').decode(entry('authRoles', 'reader')!) as Pb;
-    expect(Buffer.from(reader.keyPermission[0].key).toString()).toBe('t/');
+    const reader = messageType('authpb.Role').decode(entry('authRoles', 'reader')!);
+    expect(Buffer.from(reader.keyPermission[0]!.key).toString()).toBe('t/');
     expect(entry('cluster', 'clusterVersion')!.toString()).toMatch(/^3\.4\./);
     expect(JSON.parse(bucket('members').entries[0]![1].toString()).name).toBe('m1');
   });
