@@ -23,10 +23,23 @@ function loadRoot(): protobuf.Root {
   const protoDir = findProtoDir();
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => join(protoDir, target);
-  root.loadSync(['etcdserverpb/rpc.proto', 'leasepb/lease.proto', 'bargepb/internal.proto', 'grpc/health/v1/health.proto'], { keepCase: true });
+  root.loadSync(['etcdserverpb/rpc.proto', 'bargepb/internal.proto', 'grpc/health/v1/health.proto'], { keepCase: true });
+  defineLeaseInternal(root);
   root.resolveAll();
   emptyBuffersForBytes(root);
   return root;
+}
+
+/**
+ * etcd's leasepb.LeaseInternalRequest and LeaseInternalResponse: a time-to-live request or answer wrapped
+ * in field 1, the body of POST /leases/internal between a follower and the leader. Defined here rather
+ * than in a .proto file of their own: a program bundled into a node_modules shared by several checkouts
+ * finds the proto/ of the checkout owning node_modules, which may not have a new file yet.
+ */
+function defineLeaseInternal(root: protobuf.Root): void {
+  const leasepb = root.define('leasepb');
+  leasepb.add(new protobuf.Type('LeaseInternalRequest').add(new protobuf.Field('LeaseTimeToLiveRequest', 1, '.etcdserverpb.LeaseTimeToLiveRequest')));
+  leasepb.add(new protobuf.Type('LeaseInternalResponse').add(new protobuf.Field('LeaseTimeToLiveResponse', 1, '.etcdserverpb.LeaseTimeToLiveResponse')));
 }
 
 const EMPTY_BUFFER = Buffer.alloc(0);
