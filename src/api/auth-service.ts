@@ -7,7 +7,8 @@ import { hashPassword, simpleTokenPrefix, verifyPassword, type AuthInfo } from '
 import { Errors } from '../etcd-errors.js';
 import type * as pb from '../wire/messages.js';
 import type { Proposal } from '../server/internal-request.js';
-import { EtcdServer } from '../server/etcd-server.js';
+import type { EtcdServer } from '../server/etcd-server.js';
+import { authHeader } from '../server/client-auth.js';
 import { callerOf } from './client-identity.js';
 import type { UnaryCall, UnaryHandlers } from './unary-call.js';
 
@@ -20,7 +21,7 @@ export function authHandlers(s: EtcdServer): UnaryHandlers<pb.AuthMethods> {
   /** Proposes an auth change on behalf of the caller; the entry checks the caller's root role. */
   const change = async (call: UnaryCall, body: Proposal): Promise<{ header: pb.ResponseHeaderInit }> => {
     const caller = await info(call);
-    const outcome = await s.propose({ ...body, auth: EtcdServer.authHeader(caller) });
+    const outcome = await s.propose({ ...body, auth: authHeader(caller) });
     return { header: s.header(outcome.revision) };
   };
 

@@ -22,6 +22,7 @@ import {
 } from '../wire/convert.js';
 import type * as pb from '../wire/messages.js';
 import { EtcdServer } from '../server/etcd-server.js';
+import { authHeader } from '../server/client-auth.js';
 import type { Alarm } from '../server/state-machine.js';
 import { encodeMemberAttributes } from '../server/member-codec.js';
 import { serviceDefinition } from '../wire/proto.js';
@@ -145,7 +146,7 @@ export class ClientApi {
       }),
       Compact: unary(async (call) => {
         // etcd 3.4 checks no permission for compaction, only that a token given is valid.
-        const outcome = await s.propose({ compaction: call.request, auth: EtcdServer.authHeader(await callerOf(s, call)) });
+        const outcome = await s.propose({ compaction: call.request, auth: authHeader(await callerOf(s, call)) });
         if (call.request.physical) await outcome.done;
         return { header: s.header(outcome.revision) };
       }),
@@ -162,13 +163,13 @@ export class ClientApi {
         if (id === 0n) id = randomBytes(8).readBigUInt64BE() & ((1n << 63n) - 1n);
         // As in etcd 3.4, granting a lease takes no permission (a token given must be valid).
         const caller = await callerOf(s, call);
-        const outcome = await s.propose({ lease_grant: { ID: int64(id), TTL: ttl }, auth: EtcdServer.authHeader(caller) });
+        const outcome = await s.propose({ lease_grant: { ID: int64(id), TTL: ttl }, auth: authHeader(caller) });
         const granted = outcome.result as { id: bigint; ttl: number };
         return { header: s.header(outcome.revision), ID: int64(granted.id), TTL: granted.ttl };
       }),
       LeaseRevoke: unary(async (call) => {
         const caller = await callerOf(s, call);
-        const outcome = await s.propose({ lease_revoke: { ID: call.request.ID }, auth: EtcdServer.authHeader(caller) });
+        const outcome = await s.propose({ lease_revoke: { ID: call.request.ID }, auth: authHeader(caller) });
         return { header: s.header(outcome.revision) };
       }),
       LeaseKeepAlive: (call: grpc.ServerDuplexStream<pb.LeaseKeepAliveRequest, pb.LeaseKeepAliveResponseInit>) => {
@@ -370,7 +371,7 @@ export class ClientApi {
     if (this.server.isLearner) throw Errors.notSupportedForLearner();
     this.server.checkWrite(body);
     const caller = await callerOf(this.server, call);
-    const outcome = await this.server.propose({ ...body, auth: EtcdServer.authHeader(caller) });
+    const outcome = await this.server.propose({ ...body, auth: authHeader(caller) });
     return toPb(outcome.result, this.server.header(outcome.revision));
   }
 

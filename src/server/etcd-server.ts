@@ -4,15 +4,12 @@
 // and the state it exposes. Each part lives in its own file; this one only connects them.
 
 import type { AuthInfo, AuthStore, JwtTokens } from '../auth/index.js';
-import { EtcdError, Errors, errorText, toError } from '../etcd-errors.js';
+import { Errors, errorText, toError } from '../etcd-errors.js';
 import { checkDeleteRangeRequest, checkPutRequest, checkTxnRequest } from '../mvcc/index.js';
 import {
-  ConfChangeType,
-  EntryType,
   MessageType,
   SnapshotStatus,
   StateType,
-  decodeConfChange,
   type ConfChange,
   type Entry,
   type Message,
@@ -22,14 +19,14 @@ import {
 } from '../raft/index.js';
 import { join } from 'node:path';
 import { Applier } from './apply/applier.js';
-import { ClientAuth, authHeader } from './client-auth.js';
+import { applyCommittedEntries, type CommittedEntriesDeps } from './apply/committed-entries.js';
+import { ClientAuth } from './client-auth.js';
 import { membersJson } from './cluster-join.js';
 import type Long from 'long';
 import { uint64 } from '../wire/convert.js';
 import type * as pb from '../wire/messages.js';
-import { decodeInternalRequest, kvRequestFromPb, type KvWrite, type Proposal } from './internal-request.js';
+import { kvRequestFromPb, type KvWrite, type Proposal } from './internal-request.js';
 import { LeaderJobs } from './leader-jobs.js';
-import { decodeMemberAttributes } from './member-codec.js';
 import { openMember, stateMachineOptions } from './member-open.js';
 import type { MemberRegistry } from './members.js';
 import { PeerDirectory } from './peer-directory.js';
@@ -42,7 +39,7 @@ import { requestTimeoutMs, type ServerConfig } from './server-config.js';
 import { StateMachine } from './state-machine.js';
 import { StateDumps, installStateDump } from './state-transfer.js';
 import { PeerTransport } from './transport.js';
-import { WaitRegistry, confChangeKey, type ApplyOutcome } from './wait-registry.js';
+import { WaitRegistry, type ApplyOutcome } from './wait-registry.js';
 import { peerLeaseHandler } from './peer-lease-handler.js';
 
 export type { ServerConfig, LogLevel } from './server-config.js';
@@ -53,6 +50,7 @@ export class EtcdServer {
   private readonly driver: RaftNodeDriver;
   private readonly waits: WaitRegistry;
   private readonly applier: Applier;
+  private readonly committedEntries: CommittedEntriesDeps;
   private readonly reads: ReadIndexBatcher;
   private readonly leaderJobs: LeaderJobs;
   private readonly clientAuth: ClientAuth;
@@ -107,6 +105,14 @@ export class EtcdServer {
       membersChanged: () => this.peers.refresh(),
       leaseRevoked: (lease) => this.leaderJobs.leaseRevoked(lease),
     });
+    this.committedEntries = {
+      memberId: id,
+      applier: this.applier,
+      waits: this.waits,
+      stateMachine: () => this.sm,
+      applyToNode: (cc) => node.applyConfChange(cc),
+      removedSelf: () => this.removedSelf(),
+    };
     this.reads = new ReadIndexBatcher({
       memberId: id,
       waits: this.waits,
@@ -208,11 +214,6 @@ export class EtcdServer {
     return this.clientAuth.authInfo(token, certificateName);
   }
 
-  /** The header a client's proposal carries, checked against the auth state when it applies. */
-  static authHeader(info: AuthInfo | undefined): pb.AuthHeaderInit {
-    return authHeader(info);
-  }
-
   onStop(listener: () => void): void {
     this.stopListeners.push(listener);
   }
@@ -309,40 +310,17 @@ export class EtcdServer {
   }
 
   private applyEntries(entries: readonly Entry[]): void {
-    for (const entry of entries) {
-      // Entries the backend already holds (restart, or a snapshot newer than its raft index) are skipped.
-      if (entry.index <= this.sm.backend.consistentIndex) continue;
-      if (entry.type === EntryType.ConfChange) this.applyConfChange(entry);
-      else if (entry.data.length > 0) this.applyRequest(entry);
-      this.appliedIndex = entry.index;
-    }
+    this.appliedIndex = applyCommittedEntries(entries, this.appliedIndex, this.committedEntries);
     this.sm.commit(this.appliedIndex).catch((err: unknown) => this.fatal('failed to commit the state backend; stopping the member', err));
     this.waits.appliedIndex.advance(this.appliedIndex);
   }
 
-  private applyRequest(entry: Entry): void {
-    const request = decodeInternalRequest(entry.data);
-    try {
-      const { result, done } = this.applier.apply(request, entry.index);
-      this.waits.proposals.trigger(request.id, { result, revision: this.sm.store.currentRevision, done });
-    } catch (err) {
-      if (!(err instanceof EtcdError)) throw err;
-      this.waits.proposals.fail(request.id, err);
-    }
-  }
-
-  private applyConfChange(entry: Entry): void {
-    const cc = decodeConfChange(entry.data);
-    this.applier.applyConfChange(cc, cc.context.length > 0 ? decodeMemberAttributes(cc.context) : undefined);
-    this.node.applyConfChange(cc);
-    this.waits.confChanges.trigger(confChangeKey(cc.nodeId, cc.type), undefined);
-    if (cc.type === ConfChangeType.RemoveNode && cc.nodeId === this.id) {
-      this.config.log('warn', 'this member was removed from the cluster; stopping');
-      // A moment for the others to learn the removal committed before this member goes quiet.
-      setTimeout(() => {
-        this.stop().catch((err: unknown) => this.config.log('error', 'stopping after removal failed', { error: errorText(err) }));
-      }, 2 * this.config.electionTimeoutMs).unref();
-    }
+  private removedSelf(): void {
+    this.config.log('warn', 'this member was removed from the cluster; stopping');
+    // A moment for the others to learn the removal committed before this member goes quiet.
+    setTimeout(() => {
+      this.stop().catch((err: unknown) => this.config.log('error', 'stopping after removal failed', { error: errorText(err) }));
+    }, 2 * this.config.electionTimeoutMs).unref();
   }
 
   private async maybeSnapshot(): Promise<void> {
