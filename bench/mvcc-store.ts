@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KvApplier, MvccStore, WatchHub, prefixEnd } from '../src/mvcc/index.js';
 import { StateBackend } from '../src/storage/backend.js';
-import { stateSnapshotFrames, stateSnapshotRecords } from '../src/storage/state-snapshot.js';
+import { stateSnapshotFrames, stateSnapshotRecords } from '../src/storage/state-dump-stream.js';
 
 const b = (s: string): Uint8Array => Buffer.from(s, 'latin1');
 /** Entries applied per backend commit, as an apply loop commits once per Ready. */

@@ -9,7 +9,7 @@ import { StateBackend } from '../storage/backend.js';
 import { hasMemberState, prepareDataDir, type DataDirLayout } from '../storage/data-dir.js';
 import { RaftLogStore } from '../storage/raft-log-store.js';
 import { restoreMemoryStorage } from '../storage/memory-storage-from-log.js';
-import { SnapshotStore } from '../storage/snap/snapshot-store.js';
+import { SnapshotStore } from '../storage/raft-snapshot-store.js';
 import { foundersOf, loadIdentity, stageIdentity, writeFoundingEntries } from './bootstrap.js';
 import { fetchClusterFromPeers } from './cluster-join.js';
 import { MemberRegistry, type Member } from './members.js';

@@ -6,7 +6,7 @@ import { EMPTY_BYTES, type ConfState, type MemoryStorage, type Ready, type Snaps
 import { PackedCopies } from '../storage/packed-copies.js';
 import type { StateBackend } from '../storage/backend.js';
 import type { RaftLogStore } from '../storage/raft-log-store.js';
-import type { SnapshotStore } from '../storage/snap/snapshot-store.js';
+import type { SnapshotStore } from '../storage/raft-snapshot-store.js';
 
 export class RaftStorage {
   /**

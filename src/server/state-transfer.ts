@@ -4,7 +4,7 @@
 
 import type { Message, SnapshotMetadata } from '../raft/index.js';
 import type { StateBackend } from '../storage/backend.js';
-import { stateSnapshotFrames, stateSnapshotRecords } from '../storage/state-snapshot.js';
+import { stateSnapshotFrames, stateSnapshotRecords } from '../storage/state-dump-stream.js';
 import { withOwnIdentity } from './bootstrap.js';
 import type { ServerConfig } from './server-config.js';
 

@@ -7,7 +7,6 @@ import type {
   DeleteRangeRequest,
   DeleteRangeResponse,
   KeyValue,
-  MvccEvent,
   PutRequest,
   PutResponse,
   RangeRequest,
@@ -145,10 +144,6 @@ export function keyValueToPb(kv: KeyValue): pb.KeyValueInit {
     value: kv.value,
     lease: kv.lease === 0n ? 0 : int64(kv.lease),
   };
-}
-
-export function eventToPb(event: MvccEvent): pb.EventInit {
-  return { type: event.type, kv: keyValueToPb(event.kv), prev_kv: event.prevKv ? keyValueToPb(event.prevKv) : undefined };
 }
 
 export function rangeResponseToPb(r: RangeResponse, header: pb.ResponseHeaderInit): pb.RangeResponseInit {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeEventsResponse } from '../../../src/api/watch-encoding.js';
 import { EventType, type KeyValue, type MvccEvent } from '../../../src/mvcc/index.js';
-import { eventToPb, uint64 } from '../../../src/wire/convert.js';
+import { keyValueToPb, uint64 } from '../../../src/wire/convert.js';
 import { messageType } from '../../../src/wire/proto.js';
 
 const WatchResponse = messageType('etcdserverpb.WatchResponse');
@@ -15,6 +15,8 @@ const kv = (key: string, value: string, modRevision: number, lease = 0n): KeyVal
   version: modRevision - 1,
   lease,
 });
+
+const eventToPb = (event: MvccEvent) => ({ type: event.type, kv: keyValueToPb(event.kv), prev_kv: event.prevKv ? keyValueToPb(event.prevKv) : undefined });
 
 /** What protobufjs makes of the same response built as a message object. */
 function reference(header: object, watchId: number, events: readonly MvccEvent[], fragment: boolean): Uint8Array {

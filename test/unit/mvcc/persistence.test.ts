@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KvApplier, MvccStore } from '../../../src/mvcc/index.js';
 import { StateBackend } from '../../../src/storage/backend.js';
 import { CorruptSnapshotError } from '../../../src/storage/errors.js';
-import { stateSnapshotFrames, stateSnapshotRecords } from '../../../src/storage/state-snapshot.js';
+import { stateSnapshotFrames, stateSnapshotRecords } from '../../../src/storage/state-dump-stream.js';
 
 const b = (s: string): Uint8Array => Buffer.from(s, 'latin1');
 const s = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');

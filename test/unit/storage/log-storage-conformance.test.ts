@@ -10,7 +10,7 @@ import { prepareDataDir } from '../../../src/storage/data-dir.js';
 import type { DataDirLayout } from '../../../src/storage/data-dir.js';
 import { RaftLogStore } from '../../../src/storage/raft-log-store.js';
 import { restoreMemoryStorage } from '../../../src/storage/memory-storage-from-log.js';
-import { SnapshotStore } from '../../../src/storage/snap/snapshot-store.js';
+import { SnapshotStore } from '../../../src/storage/raft-snapshot-store.js';
 import { entries, makeTempDir, removeTempDir } from './fixtures.js';
 
 interface StorageUnderTest {

@@ -8,11 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Snapshot, SnapshotMetadata } from '../../raft/types.js';
-import { decodeSnapshotMetadata, encodeSnapshotMetadata } from '../codec.js';
-import { crc32 } from '../crc32.js';
-import { fsyncDirectory } from '../data-dir.js';
-import { CorruptLogError, CorruptSnapshotError, SnapshotNotFoundError } from '../errors.js';
+import type { Snapshot, SnapshotMetadata } from '../raft/types.js';
+import { decodeSnapshotMetadata, encodeSnapshotMetadata } from './codec.js';
+import { crc32 } from './crc32.js';
+import { fsyncDirectory } from './data-dir.js';
+import { CorruptLogError, CorruptSnapshotError, SnapshotNotFoundError } from './errors.js';
 
 const MAGIC = new TextEncoder().encode('BSNP');
 const FORMAT_VERSION = 1;
@@ -52,7 +52,7 @@ function encodeHeader(metadata: SnapshotMetadata, dataLength: number): Uint8Arra
 }
 
 /** Parses and verifies a whole snapshot file; `source` names it in errors. */
-export function decodeSnapshotFile(bytes: Uint8Array, source: string): Snapshot {
+function decodeSnapshotFile(bytes: Uint8Array, source: string): Snapshot {
   const corrupt = (detail: string): CorruptSnapshotError => new CorruptSnapshotError(source, detail);
   if (bytes.length < FIXED_HEADER_BYTES + DATA_LENGTH_BYTES + CRC_BYTES) throw corrupt('file is truncated');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -6,7 +6,13 @@
 import { createHash } from 'node:crypto';
 import type { StateBackend } from './backend.js';
 import { CorruptSnapshotError } from './errors.js';
-import { DEFAULT_SNAPSHOT_CHUNK_BYTES, type SnapshotStreamFrame } from './snap/snapshot-stream.js';
+
+/** A piece of the stream: a chunk of records, or the end with the byte count and SHA-256 of the chunks. */
+export type SnapshotStreamFrame =
+  | { readonly kind: 'chunk'; readonly data: Uint8Array }
+  | { readonly kind: 'end'; readonly totalBytes: number; readonly sha256: Uint8Array };
+
+const DEFAULT_SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
 
 const LENGTHS_BYTES = 8;
 

@@ -5,9 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../src/raft/types.js';
 import { prepareDataDir } from '../../../src/storage/data-dir.js';
 import { CorruptSnapshotError, SnapshotNotFoundError } from '../../../src/storage/errors.js';
-import { SnapshotStore, snapshotFileName } from '../../../src/storage/snap/snapshot-store.js';
-import { receiveSnapshot, snapshotFileFrames } from '../../../src/storage/snap/snapshot-stream.js';
-import type { SnapshotStreamFrame } from '../../../src/storage/snap/snapshot-stream.js';
+import { SnapshotStore, snapshotFileName } from '../../../src/storage/raft-snapshot-store.js';
 import { makeTempDir, removeTempDir } from './fixtures.js';
 
 function snapshot(term: number, index: number, size = 1000): Snapshot {
@@ -15,23 +13,6 @@ function snapshot(term: number, index: number, size = 1000): Snapshot {
     metadata: { term, index, confState: { voters: [1n, 2n, 3n], learners: [7n] } },
     data: new Uint8Array(randomBytes(size)),
   };
-}
-
-async function collect(frames: AsyncIterable<SnapshotStreamFrame>): Promise<SnapshotStreamFrame[]> {
-  const out: SnapshotStreamFrame[] = [];
-  for await (const frame of frames) out.push(frame);
-  return out;
-}
-
-function flipFirstByte(frame: SnapshotStreamFrame): SnapshotStreamFrame {
-  if (frame.kind !== 'chunk') return frame;
-  const data = Uint8Array.from(frame.data);
-  data[0]! ^= 1;
-  return { kind: 'chunk', data };
-}
-
-async function* replay(frames: readonly SnapshotStreamFrame[]): AsyncGenerator<SnapshotStreamFrame> {
-  yield* frames;
 }
 
 let dir: string;
@@ -95,50 +76,6 @@ describe('SnapshotStore', () => {
   it('removes temp files a crash left behind', async () => {
     await fs.writeFile(path.join(snapDir, 'leftover.tmp'), 'partial');
     await SnapshotStore.open(snapDir);
-    expect(await fs.readdir(snapDir)).toEqual([]);
-  });
-});
-
-describe('snapshot streams', () => {
-  it('sends a file in bounded chunks with a SHA-256 trailer and installs it on the receiver', async () => {
-    const sender = await SnapshotStore.open(snapDir);
-    const snap = snapshot(4, 4096, 300_000);
-    const file = await sender.save(snap);
-    const frames = await collect(snapshotFileFrames(file.path, 64 * 1024));
-    const chunks = frames.filter((f) => f.kind === 'chunk');
-    expect(chunks.length).toBeGreaterThan(4);
-    expect(chunks.every((c) => c.data.length <= 64 * 1024)).toBe(true);
-    expect(frames.at(-1)).toMatchObject({ kind: 'end', totalBytes: (await fs.stat(file.path)).size });
-
-    const receiverDir = (await prepareDataDir(path.join(dir, 'peer'))).snapDir;
-    const receiver = await SnapshotStore.open(receiverDir);
-    expect(await receiveSnapshot(receiver, replay(frames))).toEqual(snap);
-    expect(await receiver.load(4, 4096)).toEqual(snap);
-  });
-
-  const tamperings: [string, (frames: SnapshotStreamFrame[]) => SnapshotStreamFrame[]][] = [
-    ['a flipped byte', (f) => f.map((frame, i) => (i === 1 ? flipFirstByte(frame) : frame))],
-    ['a lost chunk', (f) => f.filter((_, i) => i !== 1)],
-    ['a missing end frame', (f) => f.slice(0, -1)],
-    ['data after the end frame', (f) => [...f, f[0]!]],
-  ];
-  it.each(tamperings)('rejects a stream with %s and leaves nothing behind', async (_name, tamper) => {
-    const sender = await SnapshotStore.open(snapDir);
-    const file = await sender.save(snapshot(1, 10, 100_000));
-    const frames = tamper(await collect(snapshotFileFrames(file.path, 16 * 1024)));
-    const receiverDir = (await prepareDataDir(path.join(dir, 'peer'))).snapDir;
-    const receiver = await SnapshotStore.open(receiverDir);
-    await expect(receiveSnapshot(receiver, replay(frames))).rejects.toThrow(CorruptSnapshotError);
-    expect(await fs.readdir(receiverDir)).toEqual([]);
-  });
-
-  it('removes the temp file when the sender fails mid-stream', async () => {
-    const receiver = await SnapshotStore.open(snapDir);
-    async function* failing(): AsyncGenerator<SnapshotStreamFrame> {
-      yield { kind: 'chunk', data: new Uint8Array(100) };
-      throw new Error('peer went away');
-    }
-    await expect(receiveSnapshot(receiver, failing())).rejects.toThrow('peer went away');
     expect(await fs.readdir(snapDir)).toEqual([]);
   });
 });
