@@ -4,7 +4,7 @@
 // snapshots and are read back on restart. Rules and errors follow etcd 3.4's auth store.
 
 import { EtcdError, Errors } from '../etcd-errors.js';
-import { Bucket, bucketKey, type StateBackend } from '../storage/backend.js';
+import { Bucket, bucketKey, type Backend } from '../storage/backend.js';
 import { messageType } from '../wire/proto.js';
 import { MergedPermissions, PermissionType, type Permission } from './permissions.js';
 
@@ -50,9 +50,9 @@ export class AuthStore {
   private readonly merged = new Map<string, MergedPermissions>();
 
   /** `backend` receives staged changes; none when used on its own (tests). */
-  constructor(private readonly backend?: StateBackend) {}
+  constructor(private readonly backend?: Backend) {}
 
-  static async open(backend: StateBackend): Promise<AuthStore> {
+  static async open(backend: Backend): Promise<AuthStore> {
     const store = new AuthStore(backend);
     for await (const [rawKey, value] of backend.scan(Bucket.Auth)) {
       const key = Buffer.from(rawKey).toString('utf8');

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import type sortedBtree from 'sorted-btree';
 import { Errors } from '../etcd-errors.js';
-import { Bucket, bucketKey, decodeUint, encodeUint, metaKey, type BackendOp, type StateBackend } from '../storage/backend.js';
+import { Bucket, bucketKey, decodeUint, encodeUint, metaKey, type BackendOp, type Backend } from '../storage/backend.js';
 import { crc32 } from '../storage/crc32.js';
 import { KeyIndex, keptLease, type RevisionRecord } from './key-index.js';
 import { keyBytes, type RangeBounds } from './keys.js';
@@ -62,10 +62,10 @@ export class MvccStore {
   private compaction: Promise<void> = Promise.resolve();
   private readonly listeners: WriteListener[] = [];
 
-  constructor(private readonly backend?: StateBackend) {}
+  constructor(private readonly backend?: Backend) {}
 
   /** Rebuilds the keyspace from the backend and finishes a compaction a crash interrupted. */
-  static async open(backend: StateBackend): Promise<MvccStore> {
+  static async open(backend: Backend): Promise<MvccStore> {
     const store = new MvccStore(backend);
     for await (const [key, value] of backend.scan(Bucket.Keyspace)) store.load(decodeRecord(key, value));
     const compacted = await backend.get(COMPACT_REVISION_KEY);

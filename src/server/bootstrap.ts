@@ -2,7 +2,7 @@
 // members as the first raft entries, and the member's own and cluster's ids in the state backend.
 
 import { ConfChangeType, EntryType, encodeConfChange, type Entry, type HardState } from '../raft/index.js';
-import { metaKey, type StateBackend } from '../storage/backend.js';
+import { metaKey, type Backend } from '../storage/backend.js';
 import type { RaftLogStore } from '../storage/raft-log-store.js';
 import type { MemoryStorage } from '../raft/index.js';
 import { encodeMemberAttributes } from './member-codec.js';
@@ -48,12 +48,12 @@ function uint64Bytes(value: bigint): Uint8Array {
   return bytes;
 }
 
-export function stageIdentity(backend: StateBackend, memberId: bigint, clusterId: bigint): void {
+export function stageIdentity(backend: Backend, memberId: bigint, clusterId: bigint): void {
   backend.put(MEMBER_ID_KEY, uint64Bytes(memberId));
   backend.put(CLUSTER_ID_KEY, uint64Bytes(clusterId));
 }
 
-export async function loadIdentity(backend: StateBackend): Promise<{ memberId: bigint; clusterId: bigint } | undefined> {
+export async function loadIdentity(backend: Backend): Promise<{ memberId: bigint; clusterId: bigint } | undefined> {
   const member = await backend.get(MEMBER_ID_KEY);
   const cluster = await backend.get(CLUSTER_ID_KEY);
   if (member === undefined || cluster === undefined) return undefined;

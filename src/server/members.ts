@@ -3,7 +3,7 @@
 // replicated through membership entries and kept in the state backend.
 
 import { createHash } from 'node:crypto';
-import { Bucket, bucketKey, type StateBackend } from '../storage/backend.js';
+import { Bucket, bucketKey, type Backend } from '../storage/backend.js';
 
 export interface Member {
   readonly id: bigint;
@@ -49,9 +49,9 @@ export class MemberRegistry {
   /** Ids once members and now removed: never reused, and a removed member's messages are refused. */
   private readonly removed = new Set<bigint>();
 
-  constructor(private readonly backend: StateBackend) {}
+  constructor(private readonly backend: Backend) {}
 
-  static async load(backend: StateBackend): Promise<MemberRegistry> {
+  static async load(backend: Backend): Promise<MemberRegistry> {
     const registry = new MemberRegistry(backend);
     await registry.reload();
     return registry;

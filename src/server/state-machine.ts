@@ -4,7 +4,7 @@
 import { AuthStore } from '../auth/index.js';
 import { Lessor, loadLeaseRecords, stageLeaseGrant, stageLeaseRevoke, type LeaseId } from '../lease/index.js';
 import { KvApplier, MvccStore, WatchHub, keyBytes, keyString, rangeBounds } from '../mvcc/index.js';
-import { metaKey, type StateBackend } from '../storage/backend.js';
+import { metaKey, type Backend, type StateBackend } from '../storage/backend.js';
 
 export interface StateMachineOptions {
   /** Milliseconds, for lease expiry on the leader. */
@@ -27,14 +27,15 @@ export interface Alarm {
   readonly alarm: AlarmType;
 }
 
-export class StateMachine {
+/** B: the backend it stages to (the server's is on disk; a unit test's may be in memory). */
+export class StateMachine<B extends Backend = StateBackend> {
   readonly kv: KvApplier;
   readonly watches: WatchHub;
 
   private alarmList: Alarm[] = [];
 
   private constructor(
-    readonly backend: StateBackend,
+    readonly backend: B,
     readonly store: MvccStore,
     readonly lessor: Lessor,
     readonly auth: AuthStore,
@@ -50,7 +51,7 @@ export class StateMachine {
   }
 
   /** Opens the state held by `backend`; `watches` carries the watchers of a state machine this one replaces. */
-  static async open(backend: StateBackend, options: StateMachineOptions, watches?: WatchHub): Promise<StateMachine> {
+  static async open<B extends Backend>(backend: B, options: StateMachineOptions, watches?: WatchHub): Promise<StateMachine<B>> {
     const store = await MvccStore.open(backend);
     const lessor = Lessor.fromRecords(await loadLeaseRecords(backend), { now: options.now, minTtlSeconds: options.minLeaseTtlSeconds });
     // Attachments are not stored apart: each live key names its lease.

@@ -33,7 +33,21 @@ export function bucketKey(bucket: Bucket, key: Uint8Array): Uint8Array {
 
 export type BackendOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
 
-export class StateBackend {
+/**
+ * What the state machine's layers read and stage through: StateBackend on disk, or MemoryBackend for a
+ * state machine a unit test drives without LevelDB.
+ */
+export interface Backend {
+  readonly consistentIndex: number;
+  put(key: Uint8Array, value: Uint8Array): void;
+  del(key: Uint8Array): void;
+  commit(consistentIndex: number): Promise<void>;
+  write(ops: readonly BackendOp[]): Promise<void>;
+  get(key: Uint8Array): Promise<Uint8Array | undefined>;
+  scan(bucket: Bucket): AsyncGenerator<[Uint8Array, Uint8Array]>;
+}
+
+export class StateBackend implements Backend {
   private staged: BackendOp[] = [];
   private writing: Promise<void> = Promise.resolve();
   private committedIndex: number;

@@ -8,6 +8,7 @@ import { ConfChangeType, type ConfChange } from '../../raft/index.js';
 import { isAuthRequest, AlarmAction, type ClusterRequest, type InternalRequest, type RequestBody } from '../internal-request.js';
 import type { Member, MemberRegistry } from '../members.js';
 import { AlarmType, type Alarm, type StateMachine } from '../state-machine.js';
+import type { Backend } from '../../storage/backend.js';
 import { applyAuth } from './auth-applier.js';
 import { checkPermission, checkQuota } from './guards.js';
 
@@ -19,7 +20,7 @@ export interface ApplyResult {
 
 export interface ApplierEnv {
   /** The state machine as of now (installing a snapshot replaces it). */
-  stateMachine(): StateMachine;
+  stateMachine(): StateMachine<Backend>;
   readonly members: MemberRegistry;
   /** This member's simple tokens (simple token mode). */
   readonly simpleTokens?: SimpleTokens;
@@ -72,7 +73,7 @@ export class Applier {
     this.env.membersChanged();
   }
 
-  private applyToBackend(sm: StateMachine, body: RequestBody, index: number): ApplyResult {
+  private applyToBackend(sm: StateMachine<Backend>, body: RequestBody, index: number): ApplyResult {
     if (isAuthRequest(body)) return { result: applyAuth(sm, this.env.simpleTokens, body, index) };
     switch (body.kind) {
       case 'put':
@@ -98,7 +99,7 @@ export class Applier {
     }
   }
 
-  private applyCluster(sm: StateMachine, body: ClusterRequest): unknown {
+  private applyCluster(sm: StateMachine<Backend>, body: ClusterRequest): unknown {
     const members = this.env.members;
     switch (body.kind) {
       case 'update_member': {
@@ -120,7 +121,7 @@ export class Applier {
 }
 
 /** etcd's Alarm: GET lists, ACTIVATE raises, DEACTIVATE clears (member 0 and NONE match all). */
-function applyAlarm(sm: StateMachine, action: AlarmAction, memberId: bigint, alarm: AlarmType): Alarm[] {
+function applyAlarm(sm: StateMachine<Backend>, action: AlarmAction, memberId: bigint, alarm: AlarmType): Alarm[] {
   if (action === AlarmAction.Get) {
     return sm.alarms().filter((a) => (memberId === 0n || a.memberId === memberId) && (alarm === AlarmType.None || a.alarm === alarm));
   }

@@ -4,8 +4,9 @@ import type { SimpleTokens } from '../../auth/index.js';
 import { Errors } from '../../etcd-errors.js';
 import type { AuthRequest } from '../internal-request.js';
 import type { StateMachine } from '../state-machine.js';
+import type { Backend } from '../../storage/backend.js';
 
-export function applyAuth(sm: StateMachine, tokens: SimpleTokens | undefined, request: AuthRequest, index: number): object {
+export function applyAuth(sm: StateMachine<Backend>, tokens: SimpleTokens | undefined, request: AuthRequest, index: number): object {
   const auth = sm.auth;
   switch (request.kind) {
     case 'auth_enable':

@@ -7,15 +7,16 @@ import { Errors } from '../../etcd-errors.js';
 import type { TxnRequest } from '../../mvcc/index.js';
 import { isAuthRequest, type RequestBody } from '../internal-request.js';
 import { AlarmType, type StateMachine } from '../state-machine.js';
+import type { Backend } from '../../storage/backend.js';
 
 /** Throws NOSPACE for a request that could grow the database while the space alarm is raised. */
-export function checkQuota(sm: StateMachine, body: RequestBody): void {
+export function checkQuota(sm: StateMachine<Backend>, body: RequestBody): void {
   if (!sm.hasAlarm(AlarmType.NoSpace)) return;
   if (body.kind === 'put' || body.kind === 'lease_grant' || (body.kind === 'txn' && hasWrites(body.txn))) throw Errors.noSpace();
 }
 
 /** Throws permission denied (or a stale-revision error) when `info` may not make this request. */
-export function checkPermission(sm: StateMachine, body: RequestBody, info: AuthInfo): void {
+export function checkPermission(sm: StateMachine<Backend>, body: RequestBody, info: AuthInfo): void {
   const auth = sm.auth;
   const leaseKeys = (id: bigint): Uint8Array[] => sm.leaseKeys(id);
   switch (body.kind) {
