@@ -27,6 +27,14 @@ async function setup(backend = new MemoryBackend()) {
 
 const request = (body: RequestBody, auth?: InternalRequest['auth']): InternalRequest => ({ id: 1n, auth, body });
 
+/** Entries 1 to 4: root (with the root role) and alice (with no role), then auth on. */
+function enableAuthWithAlice(applier: Applier): void {
+  applier.apply(request({ kind: 'user_add', name: 'root', hashedPassword: '', noPassword: true }), 1);
+  applier.apply(request({ kind: 'user_grant_role', user: 'root', role: 'root' }), 2);
+  applier.apply(request({ kind: 'user_add', name: 'alice', hashedPassword: '', noPassword: true }), 3);
+  applier.apply(request({ kind: 'auth_enable' }), 4);
+}
+
 describe('the applier', () => {
   it('applies writes and lease requests to the state machine', async () => {
     const { applier, sm, changes } = await setup();
@@ -52,10 +60,7 @@ describe('the applier', () => {
 
   it('caps before it checks auth, as etcd wraps its auth applier in the quota one', async () => {
     const { applier, sm } = await setup();
-    applier.apply(request({ kind: 'user_add', name: 'root', hashedPassword: '', noPassword: true }), 1);
-    applier.apply(request({ kind: 'user_grant_role', user: 'root', role: 'root' }), 2);
-    applier.apply(request({ kind: 'user_add', name: 'alice', hashedPassword: '', noPassword: true }), 3);
-    applier.apply(request({ kind: 'auth_enable' }), 4);
+    enableAuthWithAlice(applier);
     applier.apply(request({ kind: 'alarm', action: AlarmAction.Activate, memberId: 9n, alarm: AlarmType.NoSpace }), 5);
     // alice may not write at all, but the space alarm answers first.
     const put = request({ kind: 'put', put: { key: b('x'), value: b('1') } }, { username: 'alice', revision: sm.auth.revision });
@@ -80,10 +85,7 @@ describe('the applier', () => {
 
   it('checks a client request against the auth state before applying it', async () => {
     const { applier, sm } = await setup();
-    applier.apply(request({ kind: 'user_add', name: 'root', hashedPassword: '', noPassword: true }), 1);
-    applier.apply(request({ kind: 'user_grant_role', user: 'root', role: 'root' }), 2);
-    applier.apply(request({ kind: 'user_add', name: 'alice', hashedPassword: '', noPassword: true }), 3);
-    applier.apply(request({ kind: 'auth_enable' }), 4);
+    enableAuthWithAlice(applier);
     const alice = { username: 'alice', revision: sm.auth.revision };
     expect(() => applier.apply(request({ kind: 'put', put: { key: b('x'), value: b('1') } }, alice), 5)).toThrow('etcdserver: permission denied');
     expect(() => applier.apply(request({ kind: 'role_add', name: 'r' }, alice), 6)).toThrow('etcdserver: permission denied');
