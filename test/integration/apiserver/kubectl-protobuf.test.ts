@@ -1,6 +1,7 @@
 // kubectl 1.32 and 1.33 typed commands (create <kind>, create token, auth whoami, auth can-i) send
 // their bodies as Kubernetes protobuf with no JSON fallback. Each command runs with that kubectl and
-// with kubectl 1.31 (which sends JSON); both must print the same and store the same object.
+// with kubectl 1.31 (which sends JSON); both must print the same and store the same object. Bodies and
+// URLs the server cannot read get the real server's 415 and 400.
 
 import { generateKeyPairSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -116,27 +117,25 @@ describe('kubectl typed commands with protobuf bodies', () => {
     expect(rules).toBe(run('1.31', ['auth', 'can-i', '--list']));
   });
 
-  it('answers a body of an unknown media type with a 415 Status naming the accepted ones', async () => {
-    const certs = join(env.api.dir, 'certs');
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+  /** One request over TLS with the admin's certificate, its status, headers and body. */
+  const raw = (method: string, path: string, headers: Record<string, string>, body = '') =>
+    new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+      const certs = join(env.api.dir, 'certs');
       const req = request(
-        `${env.api.url}/api/v1/namespaces/default/configmaps`,
-        {
-          method: 'POST',
-          headers: { 'Content-Type': 'text/plain' },
-          ca: readFileSync(join(certs, 'ca.crt')),
-          cert: readFileSync(join(certs, 'admin.crt')),
-          key: readFileSync(join(certs, 'admin.key')),
-        },
+        `${env.api.url}${path}`,
+        { method, headers, ca: readFileSync(join(certs, 'ca.crt')), cert: readFileSync(join(certs, 'admin.crt')), key: readFileSync(join(certs, 'admin.key')) },
         (res) => {
-          let body = '';
-          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
         },
       );
       req.on('error', reject);
-      req.end('x');
+      req.end(body);
     });
+
+  it('answers a body of an unknown media type with a 415 Status naming the accepted ones', async () => {
+    const answer = await raw('POST', '/api/v1/namespaces/default/configmaps', { 'Content-Type': 'text/plain' }, 'x');
     expect(answer.status).toBe(415);
     expect(JSON.parse(answer.body)).toMatchObject({
       kind: 'Status',
@@ -144,5 +143,13 @@ describe('kubectl typed commands with protobuf bodies', () => {
       code: 415,
       message: 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf',
     });
+  });
+
+  it('answers a malformed URL with 400 as Go\'s HTTP server does, and reads bytes that are not UTF-8 as a name', async () => {
+    const malformed = await raw('GET', '/api/v1/namespaces/%zz/configmaps', {});
+    expect(malformed).toMatchObject({ status: 400, body: '400 Bad Request', headers: { 'content-type': 'text/plain; charset=utf-8', connection: 'close' } });
+    const notUtf8 = await raw('GET', '/api/v1/namespaces/default/configmaps/%ff', {});
+    expect(notUtf8.status).toBe(404);
+    expect(JSON.parse(notUtf8.body)).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });
   });
 });
