@@ -41,3 +41,9 @@ export function aggregatedDiscoveryVersion(accept: string | undefined): 'v2' | '
   }
   return undefined;
 }
+
+/** Whether JSON is among what the client accepts (no Accept header accepts anything). */
+export function acceptsJson(accept: string | undefined): boolean {
+  const ranges = parseAccept(accept);
+  return ranges.length === 0 || ranges.some((range) => jsonLike(range.type));
+}

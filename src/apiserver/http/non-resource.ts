@@ -6,11 +6,11 @@ import type { ApiContext } from '../context.js';
 import { aggregatedContentType, aggregatedDiscovery } from '../discovery/aggregated-discovery.js';
 import { healthReport } from '../discovery/health.js';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from '../discovery/legacy-discovery.js';
-import { openApiDocument, openApiIndex } from '../discovery/openapi.js';
+import { openApiDocument, openApiIndex, openApiV2 } from '../discovery/openapi.js';
 import { versionInfo } from '../discovery/version.js';
 import { pathNotFound } from '../errors/status.js';
 import type { ApiMetrics } from '../metrics/request-metrics.js';
-import { aggregatedDiscoveryVersion } from './negotiation.js';
+import { acceptsJson, aggregatedDiscoveryVersion } from './negotiation.js';
 import { writeJson, writeText } from './respond.js';
 
 export type NonResourceHandler = () => Promise<void> | void;
@@ -48,6 +48,12 @@ export function nonResourceHandler(ctx: ApiContext, metrics: ApiMetrics, req: In
       return aggregated(false, () => apiGroupList(ctx.registry));
     case '/openapi/v3':
       return () => writeJson(res, 200, openApiIndex(ctx));
+    case '/openapi/v2':
+      // Only the JSON form is served; a client asking for the protobuf one alone gets kube-openapi's bare 406.
+      return () => {
+        if (acceptsJson(req.headers.accept)) writeJson(res, 200, openApiV2(ctx));
+        else res.writeHead(406).end();
+      };
   }
   if (segments[0] === 'openapi' && segments[1] === 'v3' && segments.length > 2) {
     return () => discoveryJson(openApiDocument(ctx, segments.slice(2).join('/')));

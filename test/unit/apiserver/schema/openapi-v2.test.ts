@@ -1,0 +1,54 @@
+// /openapi/v2: one Swagger 2.0 document from the same schemas as v3, every $ref resolving in its
+// definitions, operations with body parameters, inline parameter types and consumes/produces.
+import { describe, expect, it } from 'vitest';
+import { builtinResources, builtinSchemas } from '../../../../src/apiserver/resources/index.js';
+import { openApiV2Document } from '../../../../src/apiserver/schema/index.js';
+
+const document = openApiV2Document(builtinResources(), builtinSchemas());
+
+function keysAndRefs(node: unknown, keys: Set<string>, refs: string[]): void {
+  if (Array.isArray(node)) node.forEach((n) => keysAndRefs(n, keys, refs));
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      keys.add(k);
+      if (k === '$ref' && typeof v === 'string') refs.push(v);
+      else keysAndRefs(v, keys, refs);
+    }
+  }
+}
+
+describe('openapi v2', () => {
+  it('is Swagger 2.0 whose refs all resolve in its definitions and which uses no v3 keywords', () => {
+    expect(document).toMatchObject({ swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.32.0' } });
+    const keys = new Set<string>();
+    const refs: string[] = [];
+    keysAndRefs(document, keys, refs);
+    expect(refs.length).toBeGreaterThan(100);
+    for (const ref of refs) {
+      expect(ref).toMatch(/^#\/definitions\//);
+      expect(document.definitions[ref.slice('#/definitions/'.length)], ref).toBeDefined();
+    }
+    for (const v3Only of ['allOf', 'requestBody', 'components', 'content']) expect(keys.has(v3Only), v3Only).toBe(false);
+  });
+
+  it('describes each kind once with its group-version-kind, and its operations the v2 way', () => {
+    expect(document.definitions['io.k8s.api.apps.v1.Deployment']).toMatchObject({
+      'x-kubernetes-group-version-kind': [{ group: 'apps', version: 'v1', kind: 'Deployment' }],
+      properties: { metadata: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', description: "Standard object's metadata." } },
+    });
+    const configMaps = document.paths['/api/v1/namespaces/{namespace}/configmaps']!;
+    expect(configMaps['post']).toMatchObject({
+      consumes: ['*/*'],
+      produces: ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'],
+      operationId: 'createCoreV1NamespacedConfigMap',
+      parameters: expect.arrayContaining([
+        { name: 'body', in: 'body', required: true, schema: { $ref: '#/definitions/io.k8s.api.core.v1.ConfigMap' } },
+        expect.objectContaining({ name: 'fieldValidation', in: 'query', type: 'string' }),
+      ]) as unknown,
+      responses: { '200': { description: 'OK', schema: { $ref: '#/definitions/io.k8s.api.core.v1.ConfigMap' } } },
+      'x-kubernetes-group-version-kind': { group: '', version: 'v1', kind: 'ConfigMap' },
+    });
+    const patch = document.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}']!['patch'] as { consumes: string[] };
+    expect(patch.consumes).toEqual(['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
+  });
+});
