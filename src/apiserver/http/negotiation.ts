@@ -42,8 +42,13 @@ export function aggregatedDiscoveryVersion(accept: string | undefined): 'v2' | '
   return undefined;
 }
 
-/** Whether JSON is among what the client accepts (no Accept header accepts anything). */
-export function acceptsJson(accept: string | undefined): boolean {
+/** The first of JSON and `alternative` the client accepts, in its order (no Accept header takes JSON). */
+export function jsonOr<T extends string>(accept: string | undefined, alternative: T): 'json' | T | undefined {
   const ranges = parseAccept(accept);
-  return ranges.length === 0 || ranges.some((range) => jsonLike(range.type));
+  if (ranges.length === 0) return 'json';
+  for (const range of ranges) {
+    if (jsonLike(range.type)) return 'json';
+    if (range.type === alternative) return alternative;
+  }
+  return undefined;
 }
