@@ -1,4 +1,4 @@
-// kubectl 1.32 and 1.33 typed commands (create <kind>, create token, auth whoami, auth can-i) send
+// kubectl 1.32 and 1.33 typed commands (create <kind>, create token, auth whoami, auth can-i, drain) send
 // their bodies as Kubernetes protobuf with no JSON fallback. Each command runs with that kubectl and
 // with kubectl 1.31 (which sends JSON); both must print the same and store the same object. Bodies and
 // URLs the server cannot read get the real server's 415 and 400.
@@ -115,6 +115,18 @@ describe('kubectl typed commands with protobuf bodies', () => {
     const rules = run(version, ['auth', 'can-i', '--list']);
     expect(rules).toMatch(/^Resources\s+Non-Resource URLs\s+Resource Names\s+Verbs$/m);
     expect(rules).toBe(run('1.31', ['auth', 'can-i', '--list']));
+  });
+
+  it.each(['1.32', '1.33'])('kubectl %s drain evicts a pod through a protobuf Eviction', (version) => {
+    const binary = join(KUBECTL_DIR, `kubectl.${version}`);
+    const node = `drained-${version.replace('.', '-')}`;
+    const pod = `evicted-${version.replace('.', '-')}`;
+    const manifest = `apiVersion: v1\nkind: Node\nmetadata: {name: ${node}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: ${pod}}\nspec: {nodeName: ${node}, containers: [{name: c, image: nginx}]}\n`;
+    expect(env.api.kubectl(['create', '-f', '-'], { binary, input: manifest }).status).toBe(0);
+    const drained = env.api.kubectl(['drain', node, '--force', '--grace-period=0', '--timeout=60s'], { binary });
+    expect(drained.stderr).not.toMatch(/error/i);
+    expect(drained.stdout).toBe(`node/${node} cordoned\nevicting pod default/${pod}\npod/${pod} evicted\nnode/${node} drained\n`);
+    expect(env.api.kubectl(['get', 'pod', pod], { binary }).status).toBe(1);
   });
 
   /** One request over TLS with the admin's certificate, its status, headers and body. */
