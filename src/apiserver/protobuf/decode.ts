@@ -173,7 +173,9 @@ function zeroValue(field: FieldShape): unknown {
 /** One message as Go's encoding/json prints the struct it decodes into. */
 function decodeMessage(name: string, bytes: Uint8Array): Record<string, unknown> {
   const table: MessageTable | undefined = TABLES.get(name);
-  if (!table) throw badRequest(`proto: no message ${name} is known to this server`);
+  // An empty message is a zero struct, `{}` whatever its fields (a new Pod's status, say).
+  if (!table && bytes.length === 0) return {};
+  if (!table) throw badRequest(`proto: ${name} is not supported by this server`);
   const seen = new Map<FieldShape, unknown[]>();
   try {
     eachField(bytes, (number, wire, reader) => {

@@ -95,8 +95,10 @@ describe('Kubernetes protobuf bodies', () => {
 
   it('joins inlined structs into their parent (a volume and its source)', () => {
     const podSpec = message([[1, [[1, 'data'], [2, [[2, [[1, 'Memory']]]]]]], [2, [[1, 'c']]]]);
-    const decoded = decodeKubernetesProtobuf(envelope('v1', 'Pod', message([[1, [[1, 'p']]], [2, podSpec]])));
+    // A typed client sends the zero PodStatus as an empty message: `{}`, as Go prints it.
+    const decoded = decodeKubernetesProtobuf(envelope('v1', 'Pod', message([[1, [[1, 'p']]], [2, podSpec], [3, new Uint8Array()]])));
     expect(decoded['spec']).toEqual({ volumes: [{ name: 'data', emptyDir: { medium: 'Memory' } }], containers: [{ name: 'c' }] });
+    expect(decoded['status']).toEqual({});
   });
 
   it('answers bad bodies with a 400 Status, never a crash', () => {
@@ -116,5 +118,7 @@ describe('Kubernetes protobuf bodies', () => {
       code: 400,
       message: 'proto: wrong wireType = 0 for field metadata of ConfigMap',
     });
+    const pod = message([[1, [[1, 'p']]], [3, [[1, 'Running']]]]);
+    expect(statusOf(() => decodeKubernetesProtobuf(envelope('v1', 'Pod', pod)))).toMatchObject({ code: 400, message: 'proto: PodStatus is not supported by this server' });
   });
 });
