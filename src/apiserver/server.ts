@@ -11,8 +11,8 @@ import type { ApiContext } from './context.js';
 import { methodNotAllowed, pathNotFound, StatusError } from './errors/status.js';
 import { dispatch } from './handlers/dispatch.js';
 import { nonResourceHandler } from './http/non-resource.js';
-import { resourceRequest } from './http/request-info.js';
-import { writeError } from './http/respond.js';
+import { hasInvalidPathEscape, resourceRequest } from './http/request-info.js';
+import { writeError, writeUnparsableRequest } from './http/respond.js';
 import { ApiMetrics } from './metrics/request-metrics.js';
 import type { ApiserverOptions } from './options.js';
 import { CrdEstablishing } from './registry/crd-establishing.js';
@@ -107,6 +107,8 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
   await new CrdEstablishing(ctx).start();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Go's HTTP server refuses a request line whose path it cannot unescape before kube-apiserver sees it.
+    if (hasInvalidPathEscape(req.url ?? '/')) return writeUnparsableRequest(res);
     const started = process.hrtime.bigint();
     const url = new URL(req.url ?? '/', 'https://apiserver');
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname;
@@ -139,8 +141,8 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
     ...(options.tlsPrivateKeyFile ? { tlsPrivateKeyFile: options.tlsPrivateKeyFile } : {}),
   });
   const gate = await RequestGate.start(ctx, options.gate ?? DEFAULT_GATE_OPTIONS, certs.caPem);
-  // handle answers its own errors; one thrown outside its try (a path that does not URI-decode, the
-  // audit hook) is logged and answered too rather than rejecting unhandled, which would end the process.
+  // handle answers its own errors; one thrown outside its try (the audit hook, say) is logged and
+  // answered too rather than rejecting unhandled, which would end the process.
   const server: Server = createServer({ cert: certs.cert, key: certs.key, ...gate.tlsOptions }, (req, res) =>
     void handle(req, res).catch((err: unknown) => {
       options.log('error', 'request failed', { method: req.method, url: req.url, error: err instanceof Error ? err.stack : errorText(err) });

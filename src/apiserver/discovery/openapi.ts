@@ -1,14 +1,16 @@
-// /openapi/v3 and its per-group-version documents (the schema builder's), rebuilt only when the
-// served resources change: kubectl fetches them before every create and apply.
+// /openapi/v3 and its per-group-version documents (the schema builder's), and the one /openapi/v2
+// document, rebuilt only when the served resources change: kubectl fetches them before every create and apply.
 
 import type { ApiContext } from '../context.js';
-import { openApiV3Document, openApiV3Index, type OpenApiDocument } from '../schema/index.js';
+import { openApiV2Document, openApiV2Protobuf, openApiV3Document, openApiV3Index, type OpenApiDocument, type SwaggerDocument } from '../schema/index.js';
 
 interface Built {
   readonly registry: ApiContext['registry'];
   readonly generation: number;
   readonly index: Record<string, unknown>;
   readonly documents: Map<string, OpenApiDocument>;
+  v2?: SwaggerDocument;
+  v2Bytes?: Uint8Array;
 }
 
 let built: Built | undefined;
@@ -38,4 +40,16 @@ export function openApiDocument(ctx: ApiContext, root: string): OpenApiDocument 
     cache.documents.set(groupVersion, document);
   }
   return document;
+}
+
+export function openApiV2(ctx: ApiContext): SwaggerDocument {
+  const cache = current(ctx);
+  cache.v2 ??= openApiV2Document(ctx.registry.all(), ctx.components);
+  return cache.v2;
+}
+
+export function openApiV2Bytes(ctx: ApiContext): Uint8Array {
+  const cache = current(ctx);
+  cache.v2Bytes ??= openApiV2Protobuf(openApiV2(ctx));
+  return cache.v2Bytes;
 }

@@ -1,11 +1,12 @@
 // DELETE of an object and of a collection. Preconditions are checked on the stored object; a running
-// pod on a node, or an object with finalizers, is only marked (deletionTimestamp) and answered 200 with
+// pod on a node, or an object with finalizers (its own, or the `orphan` / `foregroundDeletion` one its
+// propagation policy asks for), is only marked (deletionTimestamp) and answered 200 with
 // the object; a namespace turns Terminating and is emptied; anything else is deleted by a Txn on its
 // mod revision. Pods, services and namespaces answer with the object, other kinds with a Status.
 
 import { conflict, notFound, type Qualified } from '../errors/status.js';
 import { writeJson } from '../http/respond.js';
-import { deletionPending, graceSeconds } from '../registry/graceful-deletion.js';
+import { deletionPending, finalizersForDelete, graceSeconds } from '../registry/graceful-deletion.js';
 import { emptyAndRemoveNamespace } from '../registry/namespace-cascade.js';
 import { timestamp } from '../registry/object-meta.js';
 import type { KubeObject, ResourceSpec } from '../schema/types.js';
@@ -26,9 +27,19 @@ function checkPreconditions(q: Qualified, name: string, options: DeleteOptions, 
   }
 }
 
-/** Marks the object as being deleted: deletionTimestamp (now + grace), and Terminating for a namespace. */
-function markDeleted(spec: ResourceSpec, obj: KubeObject, grace: number, now: Date): KubeObject {
+/** The finalizers a delete with these options leaves on the object (namespaces empty themselves instead). */
+const finalizersAfter = (spec: ResourceSpec, obj: KubeObject, options: DeleteOptions): readonly string[] =>
+  spec.group === '' && spec.kind === 'Namespace' ? (obj.metadata?.finalizers ?? []) : finalizersForDelete(obj.metadata?.finalizers ?? [], options.propagationPolicy);
+
+/**
+ * Marks the object as being deleted: the finalizers the options ask for, deletionTimestamp (now + grace),
+ * and Terminating for a namespace.
+ */
+function markDeleted(spec: ResourceSpec, obj: KubeObject, options: DeleteOptions, grace: number, now: Date): KubeObject {
   const meta = (obj.metadata ??= {});
+  const finalizers = finalizersAfter(spec, obj, options);
+  if (finalizers !== meta.finalizers && finalizers.length > 0) meta.finalizers = [...finalizers];
+  else if (finalizers.length === 0) delete meta.finalizers;
   if (!meta.deletionTimestamp || grace < (meta.deletionGracePeriodSeconds ?? Infinity)) {
     meta.deletionTimestamp = timestamp(new Date(now.getTime() + grace * 1000));
     meta.deletionGracePeriodSeconds = grace;
@@ -44,12 +55,12 @@ export async function deleteOne(scope: Scope, name: string, options: DeleteOptio
   const current = await ctx.store.get(key);
   const isNamespace = spec.group === '' && spec.kind === 'Namespace';
   const grace = current ? graceSeconds(spec, current.obj, options.gracePeriodSeconds) : 0;
-  if (current && (isNamespace || deletionPending(current.obj, grace))) {
+  if (current && (isNamespace || deletionPending(finalizersAfter(spec, current.obj, options), grace))) {
     checkPreconditions(scope.qualified, name, options, current.obj);
-    if (dryRun) return markDeleted(spec, structuredClone(current.obj), grace, ctx.now());
+    if (dryRun) return markDeleted(spec, structuredClone(current.obj), options, grace, ctx.now());
     const marked = await ctx.store.guaranteedUpdate(key, scope.qualified, name, (obj) => {
       checkPreconditions(scope.qualified, name, options, obj);
-      return markDeleted(spec, obj, graceSeconds(spec, obj, options.gracePeriodSeconds), ctx.now());
+      return markDeleted(spec, obj, options, graceSeconds(spec, obj, options.gracePeriodSeconds), ctx.now());
     }, current);
     if (isNamespace) {
       void emptyAndRemoveNamespace(ctx.store, ctx.registry, name).catch((err: unknown) => ctx.options.log('error', 'emptying a namespace failed', { namespace: name, error: String(err) }));

@@ -1,6 +1,6 @@
 // pods/binding and pods/eviction. A Binding assigns a pod to a node inside GuaranteedUpdate (409 when it
 // already has one; kube-apiserver's BindingREST); an Eviction deletes the pod with its DeleteOptions
-// (no PodDisruptionBudgets are served, so none can refuse it). Both answer a 201 Success Status.
+// (PodDisruptionBudgets are not consulted yet, so none refuses it). Both answer a 201 Success Status.
 
 import { conflict, internal } from '../errors/status.js';
 import { decodeObjectBody, mediaType, readBody } from '../http/request-body.js';

@@ -41,3 +41,14 @@ export function aggregatedDiscoveryVersion(accept: string | undefined): 'v2' | '
   }
   return undefined;
 }
+
+/** The first of JSON and `alternative` the client accepts, in its order (no Accept header takes JSON). */
+export function jsonOr<T extends string>(accept: string | undefined, alternative: T): 'json' | T | undefined {
+  const ranges = parseAccept(accept);
+  if (ranges.length === 0) return 'json';
+  for (const range of ranges) {
+    if (jsonLike(range.type)) return 'json';
+    if (range.type === alternative) return alternative;
+  }
+  return undefined;
+}

@@ -6,11 +6,12 @@ import type { ApiContext } from '../context.js';
 import { aggregatedContentType, aggregatedDiscovery } from '../discovery/aggregated-discovery.js';
 import { healthReport } from '../discovery/health.js';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from '../discovery/legacy-discovery.js';
-import { openApiDocument, openApiIndex } from '../discovery/openapi.js';
+import { openApiDocument, openApiIndex, openApiV2, openApiV2Bytes } from '../discovery/openapi.js';
 import { versionInfo } from '../discovery/version.js';
 import { pathNotFound } from '../errors/status.js';
+import { OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_ANSWER } from '../schema/index.js';
 import type { ApiMetrics } from '../metrics/request-metrics.js';
-import { aggregatedDiscoveryVersion } from './negotiation.js';
+import { aggregatedDiscoveryVersion, jsonOr } from './negotiation.js';
 import { writeJson, writeText } from './respond.js';
 
 export type NonResourceHandler = () => Promise<void> | void;
@@ -48,6 +49,18 @@ export function nonResourceHandler(ctx: ApiContext, metrics: ApiMetrics, req: In
       return aggregated(false, () => apiGroupList(ctx.registry));
     case '/openapi/v3':
       return () => writeJson(res, 200, openApiIndex(ctx));
+    case '/openapi/v2':
+      // JSON or gnostic protobuf, whichever the client names first; anything else kube-openapi's bare 406.
+      return () => {
+        const format = jsonOr(req.headers.accept?.replace(OPENAPI_V2_PROTOBUF_ANSWER, OPENAPI_V2_PROTOBUF), OPENAPI_V2_PROTOBUF);
+        if (format === 'json') writeJson(res, 200, openApiV2(ctx));
+        else if (format === undefined) res.writeHead(406).end();
+        else {
+          const bytes = openApiV2Bytes(ctx);
+          res.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTOBUF_ANSWER, 'Content-Length': bytes.length });
+          res.end(bytes);
+        }
+      };
   }
   if (segments[0] === 'openapi' && segments[1] === 'v3' && segments.length > 2) {
     return () => discoveryJson(openApiDocument(ctx, segments.slice(2).join('/')));

@@ -4,6 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, tooLarge, unsupportedMediaType } from '../errors/status.js';
+import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from '../protobuf/decode.js';
 
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -47,12 +48,13 @@ export function decodeYaml(body: Buffer): unknown {
   }
 }
 
-/** What object bodies may be sent as (kube-apiserver also takes protobuf, which is not served here). */
-export const OBJECT_MEDIA_TYPES = ['application/json', 'application/yaml'];
+/** What object bodies may be sent as, in kube-apiserver's order. */
+export const OBJECT_MEDIA_TYPES = ['application/json', 'application/yaml', PROTOBUF_MEDIA_TYPE];
 
-/** An object body (POST, PUT): JSON, or YAML when the client sent YAML; any other type is a 415. */
+/** An object body (POST, PUT): JSON, YAML or Kubernetes protobuf as the client labelled it; any other type is a 415. */
 export function decodeObjectBody(body: Buffer, contentType: string): Record<string, unknown> {
   if (contentType !== '' && !OBJECT_MEDIA_TYPES.includes(contentType)) throw unsupportedMediaType(contentType, OBJECT_MEDIA_TYPES);
+  if (contentType === PROTOBUF_MEDIA_TYPE) return decodeKubernetesProtobuf(body);
   const value = contentType === 'application/yaml' ? decodeYaml(body) : decodeJson(body);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badRequest('Object \'Kind\' is missing in \'' + body.toString('utf8').slice(0, 200) + '\'');
   return value as Record<string, unknown>;

@@ -35,9 +35,19 @@ function verbOf(method: string, hasName: boolean, watch: boolean): Verb | undefi
   }
 }
 
+/** Whether a request target's path has a `%` not followed by two hex digits, which Go's URL parser rejects. */
+export const hasInvalidPathEscape = (target: string): boolean => /%(?![0-9a-fA-F]{2})/.test(target.split('?')[0]!);
+
+/** A path segment unescaped as Go does: escapes are bytes, read as UTF-8 (bad sequences are not an error). */
+function unescapeSegment(segment: string): string {
+  if (!segment.includes('%')) return segment;
+  const bytes = segment.replace(/%([0-9a-fA-F]{2})|[^%]+/g, (match: string, hex: string | undefined) => (hex ? String.fromCharCode(parseInt(hex, 16)) : Buffer.from(match, 'utf8').toString('latin1')));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
 /** The resource request a path names, or undefined when it names none (discovery, an unknown path). */
 export function resourceRequest(method: string, pathname: string, query: URLSearchParams): ResourceRequest | 'bad-method' | undefined {
-  const segments = pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const segments = pathname.split('/').filter((s) => s !== '').map(unescapeSegment);
   let group: string;
   let version: string;
   let rest: string[];

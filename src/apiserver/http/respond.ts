@@ -14,6 +14,13 @@ export function writeText(res: ServerResponse, code: number, text: string): void
   res.end(text);
 }
 
+/** What Go's HTTP server answers a request it cannot parse (such as a malformed URL), closing the connection. */
+export function writeUnparsableRequest(res: ServerResponse): void {
+  const text = '400 Bad Request';
+  res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 /** Any failure as kube-apiserver answers it: a Status with the code, reason and message. */
 export function writeError(res: ServerResponse, err: unknown): void {
   const status = asStatusError(err);

@@ -1,6 +1,7 @@
 // How long an object lingers once deleted, as kube-apiserver's BeforeDelete decides: a pod bound to a
 // node and still running gets its grace period (the kubelet finishes the delete); an object with
-// finalizers waits for them; anything else goes at once.
+// finalizers waits for them, including the garbage collector's `orphan` and `foregroundDeletion` that
+// the delete's propagation policy asks for; anything else goes at once.
 
 import type { KubeObject, ResourceSpec } from '../schema/types.js';
 
@@ -20,6 +21,23 @@ export function graceSeconds(spec: ResourceSpec, obj: KubeObject, requested: num
 }
 
 /** Whether the delete leaves the object in place, marked with a deletionTimestamp. */
-export function deletionPending(obj: KubeObject, grace: number): boolean {
-  return grace > 0 || (obj.metadata?.finalizers ?? []).length > 0;
+export function deletionPending(finalizers: readonly string[], grace: number): boolean {
+  return grace > 0 || finalizers.length > 0;
+}
+
+const ORPHAN = 'orphan';
+const FOREGROUND = 'foregroundDeletion';
+
+/**
+ * The finalizers an object keeps when deleted (deletionFinalizersForGarbageCollection): Orphan adds
+ * `orphan`, Foreground `foregroundDeletion`, Background neither (each drops the others); without a
+ * policy a garbage-collection finalizer already there stands. Unchanged sets come back as they were.
+ */
+export function finalizersForDelete(finalizers: readonly string[], policy: 'Background' | 'Foreground' | 'Orphan' | undefined): readonly string[] {
+  const standing = finalizers.find((f) => f === ORPHAN || f === FOREGROUND);
+  const orphan = policy ? policy === 'Orphan' : standing === ORPHAN;
+  const foreground = policy ? policy === 'Foreground' : standing === FOREGROUND;
+  const next = [...finalizers.filter((f) => f !== ORPHAN && f !== FOREGROUND), ...(orphan ? [ORPHAN] : []), ...(foreground ? [FOREGROUND] : [])];
+  const same = next.length === new Set(finalizers).size && next.every((f) => finalizers.includes(f));
+  return same ? finalizers : next;
 }

@@ -7,12 +7,15 @@ import * as validation from './core-validation.js';
 import { validateCustomResourceDefinition } from './crd-validation.js';
 import { NAME_CREATED_TABLE, type ResourceDefinition } from './define.js';
 import { coreToEventsV1, eventsV1ToCore } from './event-conversion.js';
+import { defaultCronJob, validateCronJob } from './cron-job.js';
+import { podDisruptionBudgetTable, validatePodDisruptionBudget } from './disruption-budget.js';
+import { ingressTable, validateIngress } from './ingress.js';
 import { defaultPod } from './pod-defaults.js';
 import { podTable } from './pod-table.js';
 import { defaultPriorityClass, priorityClassTable, validatePriorityClass } from './priority-class.js';
 import { validatePod } from './pod-validation.js';
 import { defaultDeployment, defaultJob, defaultReplicaSet } from './workload-defaults.js';
-import { deploymentTable, jobTable, replicaSetTable } from './workload-tables.js';
+import { cronJobTable, deploymentTable, jobTable, replicaSetTable } from './workload-tables.js';
 import { validateDeployment, validateJob, validateReplicaSet } from './workload-validation.js';
 
 type Behaviour = Pick<ResourceDefinition, 'defaults' | 'validate' | 'table' | 'toStorage' | 'fromStorage'>;
@@ -32,6 +35,9 @@ const byKind: Record<string, Behaviour> = {
   'apps/Deployment': { defaults: defaultDeployment, validate: validateDeployment, table: deploymentTable },
   'apps/ReplicaSet': { defaults: defaultReplicaSet, validate: validateReplicaSet, table: replicaSetTable },
   'batch/Job': { defaults: defaultJob, validate: validateJob, table: jobTable },
+  'batch/CronJob': { defaults: defaultCronJob, validate: validateCronJob, table: cronJobTable },
+  'policy/PodDisruptionBudget': { validate: validatePodDisruptionBudget, table: podDisruptionBudgetTable },
+  'networking.k8s.io/Ingress': { validate: validateIngress, table: ingressTable },
   'coordination.k8s.io/Lease': { validate: validateLease, table: leaseTable },
   'discovery.k8s.io/EndpointSlice': { defaults: defaults.defaultEndpointSlice, validate: validateEndpointSlice, table: endpointSliceTable },
   'events.k8s.io/Event': { validate: validateEventsV1, table: eventsV1Table, toStorage: eventsV1ToCore, fromStorage: coreToEventsV1 },

@@ -7,9 +7,11 @@ import { apiextensionsSchemas } from './schemas/apiextensions.js';
 import { clusterSchemas } from './schemas/cluster.js';
 import { configSchemas } from './schemas/config.js';
 import { containerSchemas } from './schemas/container.js';
+import { ingressSchemas } from './schemas/ingress.js';
 import { metaSchemas, operationSchemas } from './schemas/meta.js';
 import { nodeSchemas } from './schemas/node.js';
 import { podSchemas } from './schemas/pod.js';
+import { policySchemas } from './schemas/policy.js';
 import { priorityClassSchemas } from './schemas/priority.js';
 import { schedulingSchemas } from './schemas/scheduling.js';
 import { serviceSchemas } from './schemas/service.js';
@@ -39,6 +41,8 @@ function build(): Record<string, SchemaNode> {
     ...clusterSchemas,
     ...apiextensionsSchemas,
     ...priorityClassSchemas,
+    ...policySchemas,
+    ...ingressSchemas,
   };
   for (const { group, version, kind, schemaName } of BUILTIN_DEFINITIONS) {
     components[`${schemaName}List`] = listSchema({ group, version, kind: `${kind}List` }, schemaName);

@@ -1,7 +1,7 @@
-// Deployment, ReplicaSet and Job tables as kube's printers compute them.
+// Deployment, ReplicaSet, Job and CronJob tables as kube's printers compute them.
 import type { KubeObject } from '../schema/types.js';
 import { ageOf, AGE_COLUMN, column, NAME_COLUMN, nameOf, type TableDefinition } from './define.js';
-import { humanDuration } from './human-duration.js';
+import { ageSince, humanDuration } from './human-duration.js';
 import { numberAt, recordAt, recordsAt, stringAt } from './json-access.js';
 import { selectorString } from './label-selector.js';
 
@@ -20,7 +20,10 @@ const CONTAINER_COLUMNS = [
  * print the selector as is; replica sets and jobs through FormatLabelSelector, '<none>' when empty.
  */
 function templateCells(obj: KubeObject, emptySelector: '' | '<none>'): string[] {
-  const spec = recordAt(obj, 'spec');
+  return specTemplateCells(recordAt(obj, 'spec'), emptySelector);
+}
+
+function specTemplateCells(spec: Record<string, unknown> | undefined, emptySelector: '' | '<none>'): string[] {
   const containers = recordsAt(recordAt(recordAt(spec, 'template'), 'spec'), 'containers');
   return [
     containers.map((c) => stringAt(c, 'name') ?? '').join(','),
@@ -108,4 +111,32 @@ export const jobTable: TableDefinition = {
     ...CONTAINER_COLUMNS,
   ],
   row: (obj, now) => [nameOf(obj), jobStatus(obj), jobCompletions(obj), jobDuration(obj, now), ageOf(obj, now), ...templateCells(obj, '<none>')],
+};
+
+export const cronJobTable: TableDefinition = {
+  columns: [
+    NAME_COLUMN,
+    column('Schedule', 'The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.'),
+    column('Timezone', 'The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones.'),
+    column('Suspend', 'This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.  Defaults to false.', { type: 'boolean' }),
+    column('Active', 'A list of pointers to currently running jobs.', integer),
+    column('Last Schedule', 'Information when was the last time the job was successfully scheduled.'),
+    AGE_COLUMN,
+    ...CONTAINER_COLUMNS,
+  ],
+  row: (obj, now) => {
+    const spec = recordAt(obj, 'spec');
+    const status = recordAt(obj, 'status');
+    const last = stringAt(status, 'lastScheduleTime');
+    return [
+      nameOf(obj),
+      stringAt(spec, 'schedule') ?? '',
+      stringAt(spec, 'timeZone') ?? '<none>',
+      spec?.suspend === true,
+      recordsAt(status, 'active').length,
+      last ? ageSince(last, now) : '<none>',
+      ageOf(obj, now),
+      ...specTemplateCells(recordAt(recordAt(spec, 'jobTemplate'), 'spec'), '<none>'),
+    ];
+  },
 };

@@ -45,7 +45,7 @@ function validateSelectorAndTemplate(spec: Json, path: string, owner: string, al
   }
 }
 
-function validateIntOrPercent(value: unknown, path: string, causes: FieldCause[]): number | undefined {
+export function validateIntOrPercent(value: unknown, path: string, causes: FieldCause[]): number | undefined {
   if (typeof value === 'number') {
     if (value < 0) causes.push(invalid(path, value, 'must be greater than or equal to 0'));
     return value;

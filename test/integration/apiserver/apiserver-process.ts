@@ -128,13 +128,13 @@ export class ApiserverProcess {
   }
 }
 
-/** A one-member Barge cluster and an apiserver on it for a file's tests, stopped after them. */
-export function apiserverOnBarge(startTimeoutMs = 120_000): { readonly cluster: ProcessCluster; readonly api: ApiserverProcess } {
+/** A one-member Barge cluster and an apiserver on it (with `extra` flags) for a file's tests, stopped after them. */
+export function apiserverOnBarge(startTimeoutMs = 120_000, extra: readonly string[] = []): { readonly cluster: ProcessCluster; readonly api: ApiserverProcess } {
   const env = {} as { cluster: ProcessCluster; api: ApiserverProcess };
   beforeAll(async () => {
     prepareBargeBinary();
     env.cluster = await startCluster(1, 'barge');
-    env.api = await ApiserverProcess.start(env.cluster.endpoints);
+    env.api = await ApiserverProcess.start(env.cluster.endpoints, extra);
   }, startTimeoutMs);
   afterAll(async () => {
     await env.api?.stop();

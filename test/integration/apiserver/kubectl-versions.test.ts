@@ -1,7 +1,6 @@
 // The common kubectl commands from every kubectl installed beside the dispatcher (1.27 to 1.33): older
 // ones read aggregated discovery v2beta1 or the legacy documents, newer ones v2. kubectl 1.27 and 1.28
-// validate manifests against OpenAPI v2 in protobuf, which is not served: they apply with
-// --validate=false (1.29 on validate through OpenAPI v3).
+// validate manifests against OpenAPI v2 in protobuf, 1.29 on through OpenAPI v3.
 
 import { dirname, join } from 'node:path';
 import { realpathSync } from 'node:fs';
@@ -26,9 +25,8 @@ describe('kubectl 1.27 to 1.33', () => {
     expect(run(['version'])).toMatch(/Server Version: (v1\.32\.0|version\.Info\{.*GitVersion:"v1\.32\.0")/);
     expect(run(['api-resources'])).toMatch(/^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
     const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec:\n  containers: [{name: main, image: busybox}]\n`;
-    const validate = Number(version.split('.')[1]) < 29 ? ['--validate=false'] : [];
-    expect(run(['apply', ...validate, '-f', '-'], pod)).toBe(`pod/${name} created\n`);
-    expect(run(['apply', ...validate, '-f', '-'], pod)).toBe(`pod/${name} unchanged\n`);
+    expect(run(['apply', '-f', '-'], pod)).toBe(`pod/${name} created\n`);
+    expect(run(['apply', '-f', '-'], pod)).toBe(`pod/${name} unchanged\n`);
     expect(run(['get', 'pods', name])).toMatch(new RegExp(`^NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE\\n${name}\\s+0/1\\s+Pending\\s+0\\s+\\d+s\\n$`));
     expect(run(['label', 'pod', name, 'v=x'])).toBe(`pod/${name} labeled\n`);
     expect(run(['get', 'pods', '-l', 'v=x', '-o', 'name'])).toBe(`pod/${name}\n`);

@@ -1,5 +1,5 @@
-// apps/v1 Deployment and ReplicaSet, batch/v1 Job, autoscaling/v1 Scale, policy/v1 Eviction.
-import { bool, componentName, int32, int64, intOrString, kindSchema, labelSelector, list, obj, oneOf, ref, str, time } from '../../schema/dsl.js';
+// apps/v1 Deployment and ReplicaSet, batch/v1 Job and CronJob, autoscaling/v1 Scale, policy/v1 Eviction.
+import { bool, componentName, int32, int64, intOrString, kindSchema, labelSelector, list, obj, objectMeta, oneOf, ref, str, time } from '../../schema/dsl.js';
 import type { SchemaNode } from '../../schema/types.js';
 
 const apps = (kind: string) => componentName.api('apps', 'v1', kind);
@@ -137,6 +137,37 @@ export const workloadSchemas: Record<string, SchemaNode> = {
     { description: 'JobStatus represents the current state of a Job.' },
   ),
   [batch('JobCondition')]: condition('job', { lastProbeTime: time('Last time the condition was checked.') }),
+  [batch('CronJob')]: kindSchema({ group: 'batch', version: 'v1', kind: 'CronJob' }, 'CronJob represents the configuration of a single cron job.', {
+    spec: ref(batch('CronJobSpec'), 'Specification of the desired behavior of a cron job, including the schedule.'),
+    status: ref(batch('CronJobStatus'), 'Current status of a cron job.'),
+  }),
+  [batch('CronJobSpec')]: obj(
+    {
+      schedule: str('The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.'),
+      timeZone: str('The time zone name for the given schedule; the kube-controller-manager\'s when not set.'),
+      startingDeadlineSeconds: int64('Optional deadline in seconds for starting the job if it misses scheduled time for any reason.'),
+      concurrencyPolicy: oneOf(['Allow', 'Forbid', 'Replace'], 'Specifies how to treat concurrent executions of a Job. Defaults to Allow.'),
+      suspend: bool('This flag tells the controller to suspend subsequent executions. Defaults to false.'),
+      jobTemplate: obj(
+        {
+          metadata: objectMeta('Standard object\'s metadata of the jobs created from this template.'),
+          spec: ref(batch('JobSpec'), 'Specification of the desired behavior of the job.'),
+        },
+        { description: 'Specifies the job that will be created when executing a CronJob.' },
+      ),
+      successfulJobsHistoryLimit: int32('The number of successful finished jobs to retain. Defaults to 3.'),
+      failedJobsHistoryLimit: int32('The number of failed finished jobs to retain. Defaults to 1.'),
+    },
+    { description: 'CronJobSpec describes how the job execution will look like and when it will actually run.', required: ['schedule', 'jobTemplate'] },
+  ),
+  [batch('CronJobStatus')]: obj(
+    {
+      active: list(ref(componentName.core('ObjectReference')), { description: 'A list of pointers to currently running jobs.', listType: 'atomic' }),
+      lastScheduleTime: time('Information when was the last time the job was successfully scheduled.'),
+      lastSuccessfulTime: time('Information when was the last time the job successfully completed.'),
+    },
+    { description: 'CronJobStatus represents the current state of a cron job.' },
+  ),
   [componentName.api('autoscaling', 'v1', 'Scale')]: kindSchema({ group: 'autoscaling', version: 'v1', kind: 'Scale' }, 'Scale represents a scaling request for a resource.', {
     spec: obj({ replicas: int32('The desired number of instances for the scaled object.') }, { description: 'Defines the behavior of the scale.' }),
     status: obj(

@@ -30,6 +30,8 @@ describe('openapi v3', () => {
       'apis/coordination.k8s.io/v1',
       'apis/discovery.k8s.io/v1',
       'apis/events.k8s.io/v1',
+      'apis/networking.k8s.io/v1',
+      'apis/policy/v1',
       'apis/rbac.authorization.k8s.io/v1',
       'apis/scheduling.k8s.io/v1',
     ]);
