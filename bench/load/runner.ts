@@ -46,19 +46,20 @@ export interface LoadReport {
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-export async function runLoad(input: LoadSpec, onProgress?: (progress: Progress) => void): Promise<LoadReport> {
+/** `onTimedPhase` is called as every share starts its timed phase (after connecting and warming up). */
+export async function runLoad(input: LoadSpec, onProgress?: (progress: Progress) => void, onTimedPhase?: () => void): Promise<LoadReport> {
   const spec: LoadSpec = { ...input };
   if (spec.targetLeader) spec.endpoints = [await findLeader(spec.endpoints, spec.requestTimeoutMs)];
   const isWatch = spec.workload === 'watch' || spec.workload === 'watch-latency';
   const workers = Math.max(1, Math.min(spec.workers, isWatch ? spec.streams : spec.clients));
-  const results = workers === 1 ? [await runInProcess(spec, onProgress)] : await runForked(spec, workers, onProgress);
+  const results = workers === 1 ? [await runInProcess(spec, onProgress, onTimedPhase)] : await runForked(spec, workers, onProgress, onTimedPhase);
   return aggregate(spec, workers, results, isWatch);
 }
 
-async function runInProcess(spec: LoadSpec, onProgress?: (progress: Progress) => void): Promise<ShareResult> {
+async function runInProcess(spec: LoadSpec, onProgress?: (progress: Progress) => void, onTimedPhase?: () => void): Promise<ShareResult> {
   return runShare(spec, 0, 1, {
     progress: (done, errors) => onProgress?.({ done, errors, expected: expectedOf(spec) }),
-    ready: async () => undefined,
+    ready: async () => onTimedPhase?.(),
   });
 }
 
@@ -87,7 +88,7 @@ function workerEntry(): { file: string; execArgv: string[] } {
   return { file: resolve(dirname(here), 'worker.js'), execArgv: [] };
 }
 
-async function runForked(spec: LoadSpec, workers: number, onProgress?: (progress: Progress) => void): Promise<ShareResult[]> {
+async function runForked(spec: LoadSpec, workers: number, onProgress?: (progress: Progress) => void, onTimedPhase?: () => void): Promise<ShareResult[]> {
   if (workers > availableParallelism()) {
     process.stderr.write(`note: ${workers} workers on ${availableParallelism()} cores; the generator competes with itself\n`);
   }
@@ -111,7 +112,10 @@ async function runForked(spec: LoadSpec, workers: number, onProgress?: (progress
               break;
             }
             case 'ready':
-              if (++ready === workers) for (const c of children) c.send({ type: 'go' });
+              if (++ready === workers) {
+                onTimedPhase?.();
+                for (const c of children) c.send({ type: 'go' });
+              }
               break;
             case 'result':
               results[index] = message.result;
