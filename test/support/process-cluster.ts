@@ -64,6 +64,8 @@ export interface ClusterOptions {
   readonly memberFlags?: (member: ClusterMember) => readonly string[];
   /** Flags every etcdctl call carries (--cacert, --cert, --key, ...). */
   readonly etcdctlFlags?: readonly string[];
+  /** How long the members have to become healthy (default 20 s; benchmarks on a loaded machine need more). */
+  readonly healthTimeoutMs?: number;
 }
 
 export class ProcessCluster {
@@ -100,7 +102,7 @@ export class ProcessCluster {
     await prepare?.(cluster.members, cluster);
     for (const member of cluster.members) cluster.spawn(member);
     try {
-      await cluster.waitHealthy();
+      await cluster.waitHealthy(options.healthTimeoutMs);
     } catch (err) {
       await cluster.stop(); // no member outlives a cluster that never came up
       throw err;
