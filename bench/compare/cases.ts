@@ -1,0 +1,59 @@
+// The workloads the harness runs on each cluster, the same for both implementations and both generators.
+
+import type { LoadSpec, Workload } from '../load/options.js';
+
+export interface Case {
+  id: string;
+  label: string;
+  workload: Workload;
+  spec: Partial<LoadSpec>;
+}
+
+export const RANGE_KEY = 'bench/range-key';
+const WRITE = { keySize: 8, valSize: 256, keySpaceSize: 100_000 };
+
+/** The workloads run on the 3-member cluster, and the 5-member put; `scale` shrinks the totals (--quick). */
+export function cases(scale: number): { matrix: Case[]; five: Case; warmUp: Case[] } {
+  const total = (n: number): number => Math.max(1, Math.round(n * scale));
+  return {
+    matrix: [
+      { id: 'put-1', label: 'put, 1 client', workload: 'put', spec: { ...WRITE, clients: 1, conns: 1, total: total(3000) } },
+      { id: 'put-200', label: 'put, 200 clients', workload: 'put', spec: { ...WRITE, clients: 200, conns: 20, total: total(40_000) } },
+      { id: 'range-l', label: 'range, linearizable, 100 clients', workload: 'range', spec: { key: RANGE_KEY, consistency: 'l', clients: 100, conns: 10, total: total(40_000) } },
+      { id: 'range-s', label: 'range, serializable, 100 clients', workload: 'range', spec: { key: RANGE_KEY, consistency: 's', clients: 100, conns: 10, total: total(40_000) } },
+      { id: 'txn-put', label: 'txn-put, 100 clients', workload: 'txn-put', spec: { ...WRITE, clients: 100, conns: 10, total: total(30_000) } },
+      {
+        id: 'watch',
+        label: 'watch fan-out, 1,000 watchers on 1 key',
+        workload: 'watch',
+        spec: { streams: 10, watchPerStream: 100, watchedKeyTotal: 1, putTotal: total(300), clients: 1, valSize: 256 },
+      },
+    ],
+    warmUp: serverWarmUp(scale),
+    five: { id: 'put-200-5', label: 'put, 200 clients, 5 members', workload: 'put', spec: { ...WRITE, clients: 200, conns: 20, total: total(20_000) } },
+  };
+}
+
+/** The memory target's workload: every key distinct (sequential), on a cluster of its own. */
+export function manyKeysCase(keys: number): Case {
+  return {
+    id: 'put-many',
+    label: `put ${keys.toLocaleString('en-US')} distinct keys, 200 clients`,
+    workload: 'put',
+    spec: { keySize: 8, valSize: 256, keySpaceSize: keys, sequentialKeys: true, clients: 200, conns: 20, total: keys },
+  };
+}
+
+/** Untimed load on a fresh cluster before anything is measured, so that no member is timed while cold
+ * (a Node member's JIT, etcd's first allocations): puts and linearizable reads from many clients. */
+export function serverWarmUp(scale: number): Case[] {
+  const total = Math.max(1000, Math.round(5000 * scale));
+  return [
+    { id: 'warm-put', label: 'warm-up puts', workload: 'put', spec: { ...WRITE, clients: 50, conns: 10, total } },
+    { id: 'warm-range', label: 'warm-up reads', workload: 'range', spec: { key: RANGE_KEY, consistency: 'l', clients: 50, conns: 10, total } },
+  ];
+}
+
+export function unitOf(c: Case): string {
+  return c.workload === 'watch' ? 'events/s' : c.workload === 'range' ? 'reads/s' : c.workload === 'txn-put' ? 'txns/s' : 'writes/s';
+}

@@ -1,0 +1,82 @@
+// The two checks that are not load runs: `etcdctl check perf` against a cluster, and the time from a SIGKILL
+// of the leader to the first write another member accepts.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { hrtime } from 'node:process';
+import type { ProcessCluster } from '../../test/support/process-cluster.js';
+import { Connection } from '../load/grpc.js';
+
+export interface CheckPerf {
+  load: string;
+  pass: boolean;
+  writesPerSec: number;
+  output: string;
+}
+
+let checkPerfChild: ChildProcess | undefined;
+
+/** Ends a running `etcdctl check perf` (the harness is stopping). */
+export function stopCheckPerf(): void {
+  checkPerfChild?.kill('SIGKILL');
+}
+
+export async function checkPerf(cluster: ProcessCluster, load: string, log: (message: string) => void): Promise<CheckPerf> {
+  log(`etcdctl check perf --load=${load} (about a minute)`);
+  return new Promise((resolvePerf) => {
+    const child = spawn('etcdctl', [`--endpoints=${cluster.endpoints.join(',')}`, 'check', 'perf', `--load=${load}`], {
+      env: { ...process.env, ETCDCTL_API: '3' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    checkPerfChild = child;
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const ticker = setInterval(() => log(`  check perf --load=${load} running`), 15_000);
+    const killer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    child.on('exit', (code) => {
+      checkPerfChild = undefined;
+      clearInterval(ticker);
+      clearTimeout(killer);
+      const clean = output.replace(/\r/g, '\n');
+      const throughput = /Throughput (?:is|too low:) (\d+) writes\/s/.exec(clean);
+      const verdict = clean.trim().split('\n').pop()?.trim() ?? '';
+      const pass = code === 0 && verdict === 'PASS';
+      const lines = clean.split('\n').filter((l) => /^(PASS|FAIL)/.test(l.trim()));
+      log(`  ${lines.join('; ') || `exit ${code}: ${clean.trim().slice(-200)}`}`);
+      resolvePerf({ load, pass, writesPerSec: throughput ? Number(throughput[1]) : 0, output: lines.join('\n') || clean.trim().slice(-500) });
+    });
+  });
+}
+
+/** SIGKILLs the leader and times the first write that any other member then accepts. */
+export async function failover(cluster: ProcessCluster, log: (message: string) => void): Promise<number> {
+  const leader = cluster.leader();
+  const others = cluster.members.filter((m) => m !== leader);
+  const connections = others.map((m) => new Connection(m.clientUrl.replace('http://', '')));
+  try {
+    // Connections are up and working before the kill, so that dialling is not timed.
+    await Promise.all(connections.map((c) => c.unary('KV', 'Range', { key: Buffer.from('failover'), serializable: true }, 5000)));
+    log(`SIGKILL to the leader (${leader.name}); timing the first successful write`);
+    const t0 = hrtime.bigint();
+    const killed = cluster.kill(leader, 'SIGKILL');
+    const deadline = Date.now() + 60_000;
+    for (let attempt = 0; Date.now() < deadline; attempt++) {
+      const value = Buffer.from(`after-kill-${attempt}`);
+      const wrote = await Promise.any(connections.map((c) => c.unary('KV', 'Put', { key: Buffer.from('failover'), value }, 250))).then(
+        () => true,
+        () => false,
+      );
+      if (wrote) {
+        const elapsed = Number(hrtime.bigint() - t0) / 1e6;
+        await killed;
+        log(`  first write ${elapsed.toFixed(0)} ms after the SIGKILL`);
+        return elapsed;
+      }
+      // Some refusals come at once ("no leader"); do not spin on them.
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error('no write succeeded within 60 s of the SIGKILL');
+  } finally {
+    for (const c of connections) c.close();
+  }
+}

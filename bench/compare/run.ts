@@ -1,0 +1,207 @@
+// One implementation's part of a paired run: a 3-member cluster warmed up, then every workload driven by the
+// Node generator and (when built) the Go one, each with the members' CPU sampled over exactly its timed
+// phase; RSS, data dirs, `etcdctl check perf`, leader failover; then a 5-member put and (optionally) many keys.
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ProcessCluster, type Implementation } from '../../test/support/process-cluster.js';
+import { Connection } from '../load/grpc.js';
+import type { LatencySummary } from '../load/histogram.js';
+import { loadSpec } from '../load/options.js';
+import { ms, progressPrinter } from '../load/report.js';
+import { runLoad } from '../load/runner.js';
+import { RANGE_KEY, type Case } from './cases.js';
+import { checkPerf, failover, type CheckPerf } from './checks.js';
+import { runGoLoad } from './go-load.js';
+import { deadMembers, memberCpuSeconds, memberFigures, type MemberFigures } from './members.js';
+
+export const NAMES: Record<Implementation, string> = { etcd: 'etcd', barge: 'Barge' };
+export type Generator = 'node' | 'go';
+export const GENERATOR_NAMES: Record<Generator, string> = { node: 'Node', go: 'Go' };
+
+/** One workload's figures from one generator, with the members' CPU over its timed phase. */
+export interface Measured {
+  generator: Generator;
+  count: number;
+  errors: number;
+  errorMessages: Record<string, number>;
+  elapsedSec: number;
+  throughput: number;
+  latency: Omit<LatencySummary, 'stddevMs'>;
+  clientCpuUsPerOp: number;
+  /** CPU of all members per request (watch: per event delivered), in µs. */
+  serverCpuUsPerOp: number;
+  /** The leader's part of serverCpuUsPerOp, as a fraction. */
+  leaderCpuShare: number;
+}
+
+export type Outcome = Measured | { failed: string };
+
+export interface Run {
+  /** By `${case id}/${generator}`. */
+  reports: Record<string, Outcome>;
+  members: MemberFigures[];
+  members5: MemberFigures[];
+  membersManyKeys: MemberFigures[];
+  checkPerf: CheckPerf[];
+  failoverMs?: number;
+  failoverError?: string;
+  /** Whether the first endpoint (the one-client put's only connection) was the leader. */
+  firstEndpointLeads?: boolean;
+  /** CPU of the three members while idle after the warm-up, in ms per second. */
+  idleCpuMsPerSec?: number;
+  notes: string[];
+}
+
+export interface RunOptions {
+  workers: number;
+  /** The Go generator's binary, when built. */
+  go: string | undefined;
+  flags: string[];
+  /** `etcdctl check perf` loads to run (none in later paired runs). */
+  checkPerfLoads: string[];
+  matrix: Case[];
+  five: Case;
+  /** Untimed load on each fresh cluster. */
+  warmUp: Case[];
+  manyKeys: Case | undefined;
+  log: (message: string) => void;
+}
+
+export function isMeasured(r: Outcome | undefined): r is Measured {
+  return r !== undefined && !('failed' in r);
+}
+
+let active: ProcessCluster | undefined;
+
+/** Stops the cluster being measured (the harness is stopping). */
+export async function stopActiveCluster(): Promise<void> {
+  const cluster = active;
+  active = undefined;
+  await cluster?.stop();
+}
+
+async function withCluster<T>(size: number, implementation: Implementation, o: RunOptions, body: (cluster: ProcessCluster) => Promise<T>): Promise<T> {
+  o.log(`starting a ${size}-member ${NAMES[implementation]} cluster`);
+  // Members started on a machine that other work keeps busy can take far longer than tests allow them.
+  const cluster = await ProcessCluster.start(size, implementation, o.flags, undefined, { healthTimeoutMs: 120_000 });
+  active = cluster;
+  try {
+    return await body(cluster);
+  } finally {
+    await cluster.stop();
+    active = undefined;
+    o.log(`stopped the ${size}-member ${NAMES[implementation]} cluster and removed its data dirs`);
+  }
+}
+
+async function measure(implementation: Implementation, cluster: ProcessCluster, c: Case, generator: Generator, o: RunOptions): Promise<Outcome> {
+  const spec = loadSpec(c.workload, { ...c.spec, endpoints: cluster.endpoints, workers: o.workers });
+  const leader = cluster.members.indexOf(cluster.leader());
+  o.log(`${NAMES[implementation]}: ${c.label} (${GENERATOR_NAMES[generator]} generator)`);
+  let before: number[] | undefined;
+  const onTimedPhase = (): void => {
+    before = memberCpuSeconds(cluster);
+  };
+  try {
+    let figures: Omit<Measured, 'serverCpuUsPerOp' | 'leaderCpuShare'>;
+    if (generator === 'node') {
+      const progress = progressPrinter(`  ${implementation} ${c.id}`);
+      const r = await runLoad(spec, progress.update, onTimedPhase).finally(() => progress.done());
+      figures = { generator, count: r.count, errors: r.errors, errorMessages: r.errorMessages, elapsedSec: r.elapsedSec, throughput: r.throughput, latency: r.latency, clientCpuUsPerOp: r.clientCpuUsPerOp };
+    } else {
+      const r = await runGoLoad(o.go!, spec, onTimedPhase, 20 * 60_000);
+      figures = { ...r, generator };
+    }
+    const after = memberCpuSeconds(cluster);
+    const used = after.map((t, i) => t - (before?.[i] ?? t));
+    const sum = used.reduce((a, b) => a + b, 0);
+    const measured: Measured = {
+      ...figures,
+      serverCpuUsPerOp: figures.count > 0 ? (sum * 1e6) / figures.count : 0,
+      leaderCpuShare: sum > 0 && leader >= 0 ? used[leader]! / sum : 0,
+    };
+    const errors = measured.errors > 0 ? `, ${measured.errors} errors (${Object.keys(measured.errorMessages)[0]})` : '';
+    o.log(
+      `  ${Math.round(measured.throughput)}/s, p50 ${ms(measured.latency.p50Ms)} ms, p99 ${ms(measured.latency.p99Ms)} ms, members ${measured.serverCpuUsPerOp.toFixed(0)} µs CPU per op (leader ${Math.round(100 * measured.leaderCpuShare)} %), generator ${measured.clientCpuUsPerOp.toFixed(0)} µs${errors}`,
+    );
+    return measured;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    o.log(`  failed: ${message}`);
+    return { failed: message };
+  }
+}
+
+async function measureCase(implementation: Implementation, cluster: ProcessCluster, c: Case, run: Run, o: RunOptions, reported: Set<string>): Promise<void> {
+  for (const generator of o.go ? (['node', 'go'] as const) : (['node'] as const)) {
+    run.reports[`${c.id}/${generator}`] = await measure(implementation, cluster, c, generator, o);
+    run.notes.push(...deadMembers(cluster, NAMES[implementation], reported, o.log).map((d) => `${d} after ${c.label} (${GENERATOR_NAMES[generator]})`));
+  }
+}
+
+async function warmUp(cluster: ProcessCluster, o: RunOptions): Promise<void> {
+  const seed = new Connection(cluster.endpoints[0]!);
+  await seed.unary('KV', 'Put', { key: Buffer.from(RANGE_KEY), value: Buffer.alloc(256, 'v') }, 10_000);
+  seed.close();
+  for (const c of o.warmUp) {
+    o.log(`  ${c.label} (untimed)`);
+    await runLoad(loadSpec(c.workload, { ...c.spec, endpoints: cluster.endpoints, workers: o.workers }));
+  }
+}
+
+export async function runImplementation(implementation: Implementation, o: RunOptions): Promise<Run> {
+  const run: Run = { reports: {}, members: [], members5: [], membersManyKeys: [], checkPerf: [], notes: [] };
+  const reported = new Set<string>();
+  await withCluster(3, implementation, o, async (cluster) => {
+    await warmUp(cluster, o);
+    const idle0 = memberCpuSeconds(cluster).reduce((a, b) => a + b, 0);
+    await sleep(5000);
+    run.idleCpuMsPerSec = ((memberCpuSeconds(cluster).reduce((a, b) => a + b, 0) - idle0) * 1000) / 5;
+    run.firstEndpointLeads = cluster.leader() === cluster.members[0];
+    o.log(`  idle: ${run.idleCpuMsPerSec.toFixed(1)} ms of member CPU per second; the first endpoint ${run.firstEndpointLeads ? 'is' : 'is not'} the leader`);
+    for (const c of o.matrix) await measureCase(implementation, cluster, c, run, o, reported);
+    run.members = memberFigures(cluster);
+    o.log(`RSS ${run.members.map((m) => `${m.name} ${m.rssMiB.toFixed(0)} MiB`).join(', ')}; data dirs ${run.members.map((m) => `${m.dataDirMiB.toFixed(1)} MiB`).join(', ')}`);
+    for (const load of o.checkPerfLoads) {
+      run.checkPerf.push(await checkPerf(cluster, load, o.log));
+      run.notes.push(...deadMembers(cluster, NAMES[implementation], reported, o.log).map((d) => `${d} before check perf --load=${load} ended`));
+    }
+    const down = cluster.members.filter((m) => m.process?.exitCode !== null || m.process?.signalCode !== null);
+    if (down.length > 0) {
+      run.failoverError = `not measured: ${down.map((m) => m.name).join(', ')} had already exited`;
+      o.log(`  failover ${run.failoverError}`);
+    } else {
+      try {
+        run.failoverMs = await failover(cluster, o.log);
+      } catch (err) {
+        run.failoverError = `failed: ${err instanceof Error ? err.message : String(err)}`;
+        o.log(`  failover ${run.failoverError}`);
+      }
+    }
+  });
+  // A later stage whose cluster does not come up is noted under the table; the figures so far stand.
+  const stage = async (what: string, size: number, body: (cluster: ProcessCluster) => Promise<void>): Promise<void> => {
+    try {
+      await withCluster(size, implementation, o, body);
+    } catch (err) {
+      const message = `${NAMES[implementation]} ${what}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+      o.log(message);
+      run.notes.push(message);
+    }
+  };
+  await stage(o.five.label, 5, async (cluster) => {
+    await warmUp(cluster, o);
+    await measureCase(implementation, cluster, o.five, run, o, reported);
+    run.members5 = memberFigures(cluster);
+  });
+  const many = o.manyKeys;
+  if (many) {
+    await stage(many.label, 3, async (cluster) => {
+      // Node generator only: the figure is the members' RSS after the keys, not a second ruler.
+      run.reports[`${many.id}/node`] = await measure(implementation, cluster, many, 'node', o);
+      run.membersManyKeys = memberFigures(cluster);
+      o.log(`RSS ${run.membersManyKeys.map((m) => `${m.name} ${m.rssMiB.toFixed(0)} MiB`).join(', ')}`);
+    });
+  }
+  return run;
+}

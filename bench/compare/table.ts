@@ -1,0 +1,143 @@
+// The comparison table over paired runs: for every figure the median of etcd's values, the median of
+// Barge's, and the median of the per-run ratios (a ratio is taken within one run, where both clusters met
+// the same machine load), with each run's ratio beside it when there was more than one.
+
+import type { Implementation } from '../../test/support/process-cluster.js';
+import { unitOf, type Case } from './cases.js';
+import type { MemberFigures } from './members.js';
+import { GENERATOR_NAMES, isMeasured, type Generator, type Measured, type Run } from './run.js';
+
+export type Pair = Partial<Record<Implementation, Run>>;
+
+export function median(values: readonly number[]): number | undefined {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+
+export function fmt(n: number | undefined, digits = 0): string {
+  if (n === undefined || !Number.isFinite(n)) return '—';
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+const times = (r: number | undefined): string => (r === undefined ? '—' : `${r.toFixed(2)}×`);
+
+/** A figure of one implementation in one run, if measured. */
+type Pick = (run: Run, implementation: Implementation) => number | undefined;
+
+interface Row {
+  label: string;
+  generator: string;
+  etcd: string;
+  barge: string;
+  ratio: string;
+  byRun: string;
+}
+
+/** The median row of a figure over the pairs. */
+function row(pairs: readonly Pair[], label: string, generator: string, pick: Pick, digits: number): Row {
+  const values = (impl: Implementation): number[] => pairs.flatMap((p) => (p[impl] ? [pick(p[impl], impl)] : [])).filter((v): v is number => v !== undefined);
+  const ratios = pairs.map((p) => {
+    const e = p.etcd ? pick(p.etcd, 'etcd') : undefined;
+    const b = p.barge ? pick(p.barge, 'barge') : undefined;
+    return e !== undefined && b !== undefined && e > 0 ? b / e : undefined;
+  });
+  const measured = ratios.filter((r): r is number => r !== undefined);
+  return {
+    label,
+    generator,
+    etcd: fmt(median(values('etcd')), digits),
+    barge: fmt(median(values('barge')), digits),
+    ratio: times(median(measured)),
+    byRun: ratios.map((r) => times(r)).join(', '),
+  };
+}
+
+function measured(run: Run, key: string): Measured | undefined {
+  const r = run.reports[key];
+  return isMeasured(r) ? r : undefined;
+}
+
+/** Failures and errors of one case, for the notes under the table. */
+export function failures(pairs: readonly Pair[], c: Case, generator: Generator): string[] {
+  const out: string[] = [];
+  pairs.forEach((p, i) => {
+    for (const impl of ['etcd', 'barge'] as const) {
+      const r = p[impl]?.reports[`${c.id}/${generator}`];
+      if (r === undefined) continue;
+      if (!isMeasured(r)) out.push(`run ${i + 1}, ${impl}, ${c.label} (${GENERATOR_NAMES[generator]}): failed: ${r.failed.slice(0, 120)}`);
+      else if (r.errors > 0) out.push(`run ${i + 1}, ${impl}, ${c.label} (${GENERATOR_NAMES[generator]}): ${r.errors} errors (${Object.keys(r.errorMessages)[0]})`);
+    }
+  });
+  return out;
+}
+
+export function rows(pairs: readonly Pair[], cases: readonly Case[], generators: readonly Generator[]): Row[] {
+  const out: Row[] = [];
+  for (const c of cases) {
+    for (const g of generators) {
+      const key = `${c.id}/${g}`;
+      if (!pairs.some((p) => Object.values(p).some((run) => run.reports[key] !== undefined))) continue;
+      const name = GENERATOR_NAMES[g];
+      const fig = (f: (m: Measured) => number): Pick => (run) => {
+        const m = measured(run, key);
+        return m ? f(m) : undefined;
+      };
+      out.push(row(pairs, `${c.label}: ${unitOf(c)}`, name, fig((m) => m.throughput), 0));
+      out.push(row(pairs, `${c.label}: p50 ms`, name, fig((m) => m.latency.p50Ms), 2));
+      out.push(row(pairs, `${c.label}: p99 ms`, name, fig((m) => m.latency.p99Ms), 1));
+      out.push(row(pairs, `${c.label}: members' CPU µs per ${c.workload === 'watch' ? 'event' : 'request'}`, name, fig((m) => m.serverCpuUsPerOp), 0));
+      out.push(row(pairs, `${c.label}: generator CPU µs per ${c.workload === 'watch' ? 'event' : 'request'}`, name, fig((m) => m.clientCpuUsPerOp), 0));
+    }
+  }
+  const member = (list: (run: Run) => MemberFigures[], f: (members: MemberFigures[]) => number): Pick => (run) => {
+    const members = list(run);
+    return members.length > 0 ? f(members) : undefined;
+  };
+  out.push(row(pairs, 'RSS per member after the 3-member workloads, mean (MiB)', '', member((r) => r.members, (l) => mean(l.map((m) => m.rssMiB))), 0));
+  out.push(row(pairs, 'peak RSS of any member, VmHWM (MiB)', '', member((r) => r.members, (l) => Math.max(...l.map((m) => m.peakRssMiB))), 0));
+  out.push(row(pairs, 'data dir per member, mean (MiB on disk)', '', member((r) => r.members, (l) => mean(l.map((m) => m.dataDirMiB))), 1));
+  out.push(row(pairs, 'RSS per member after the 5-member put, mean (MiB)', '', member((r) => r.members5, (l) => mean(l.map((m) => m.rssMiB))), 0));
+  if (pairs.some((p) => (p.barge?.membersManyKeys.length ?? 0) > 0 || (p.etcd?.membersManyKeys.length ?? 0) > 0)) {
+    out.push(row(pairs, 'RSS per member after the many distinct keys, mean (MiB)', '', member((r) => r.membersManyKeys, (l) => mean(l.map((m) => m.rssMiB))), 0));
+  }
+  out.push(row(pairs, 'members idle after the warm-up: CPU ms per second, 3 members', '', (r) => r.idleCpuMsPerSec, 1));
+  out.push(row(pairs, 'leader SIGKILL → first successful write (ms)', '', (r) => r.failoverMs, 0));
+  for (const load of ['m', 'l']) {
+    if (!pairs.some((p) => Object.values(p).some((run) => run.checkPerf.some((c) => c.load === load)))) continue;
+    const r = row(pairs, `etcdctl check perf --load=${load}: writes/s`, '', (run) => run.checkPerf.find((c) => c.load === load)?.writesPerSec, 0);
+    const verdict = (impl: Implementation): string =>
+      pairs
+        .flatMap((p) => p[impl]?.checkPerf.filter((c) => c.load === load) ?? [])
+        .map((c) => (c.pass ? 'PASS' : 'FAIL'))
+        .join('/');
+    out.push({ ...r, etcd: `${verdict('etcd')}, ${r.etcd}`, barge: `${verdict('barge')}, ${r.barge}` });
+  }
+  return out;
+}
+
+export function markdownTable(table: readonly Row[], runs: number): string {
+  const byRun = runs > 1;
+  const head = ['workload', 'generator', 'etcd', 'Barge', runs > 1 ? 'Barge ÷ etcd (median of ratios)' : 'Barge ÷ etcd', ...(byRun ? ['ratio in each run'] : [])];
+  const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
+  for (const r of table) lines.push(`| ${[r.label, r.generator, r.etcd, r.barge, r.ratio, ...(byRun ? [r.byRun] : [])].join(' | ')} |`);
+  return lines.join('\n');
+}
+
+/** The leader's share of the members' CPU per case and generator (median over runs), etcd / Barge. */
+export function leaderShares(pairs: readonly Pair[], cases: readonly Case[], generators: readonly Generator[]): string {
+  const parts: string[] = [];
+  for (const c of cases) {
+    for (const g of generators) {
+      const share = (impl: Implementation): string => {
+        const m = median(pairs.flatMap((p) => (p[impl] ? [measured(p[impl], `${c.id}/${g}`)?.leaderCpuShare] : [])).filter((v): v is number => v !== undefined));
+        return m === undefined ? '—' : `${Math.round(100 * m)} %`;
+      };
+      parts.push(`${c.id} (${GENERATOR_NAMES[g]}) ${share('etcd')} / ${share('barge')}`);
+    }
+  }
+  return parts.join(', ');
+}
