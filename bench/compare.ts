@@ -158,6 +158,8 @@ try {
       });
     }
     pairs.push(pair);
+    // Each pair's own table as it ends: a run stopped later still leaves these.
+    log(`run ${i + 1} done:\n${markdownTable(rows([pair], allCases, generators), 1)}`);
     runLoads.push(`run ${i + 1} (${order.map((o) => NAMES[o]).join(' first, then ')}): ${before} before, ${loads()} after`);
   }
 } finally {
