@@ -16,18 +16,22 @@ const BINARY = join(GO_BUILD_DIR, 'barge-go-load');
 /** Where Debian's golang-*-dev packages put their sources. */
 const DEBIAN_GOPATH = '/usr/share/gocode';
 
-/** What the Go generator prints (the fields the harness reads alike from the Node generator's LoadReport). */
-export interface GoReport {
-  workload: string;
-  generator: 'go';
+/** What the harness reads alike from either generator's report. */
+export interface GeneratorFigures {
   count: number;
-  expected: number;
   errors: number;
   errorMessages: Record<string, number>;
   elapsedSec: number;
   throughput: number;
   latency: Omit<LatencySummary, 'stddevMs'>;
   clientCpuUsPerOp: number;
+}
+
+/** What the Go generator prints. */
+export interface GoReport extends GeneratorFigures {
+  workload: string;
+  generator: 'go';
+  expected: number;
 }
 
 /** The binary, (re)built if its sources are newer; undefined (with the reason) when there is no Go toolchain. */

@@ -5,13 +5,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProcessCluster, type Implementation } from '../../test/support/process-cluster.js';
 import { Connection } from '../load/grpc.js';
-import type { LatencySummary } from '../load/histogram.js';
 import { loadSpec } from '../load/options.js';
 import { ms, progressPrinter } from '../load/report.js';
 import { runLoad } from '../load/runner.js';
 import { RANGE_KEY, type Case } from './cases.js';
 import { checkPerf, failover, type CheckPerf } from './checks.js';
-import { runGoLoad } from './go-load.js';
+import { runGoLoad, type GeneratorFigures } from './go-load.js';
 import { deadMembers, memberCpuSeconds, memberFigures, type MemberFigures } from './members.js';
 
 export const NAMES: Record<Implementation, string> = { etcd: 'etcd', barge: 'Barge' };
@@ -19,15 +18,8 @@ export type Generator = 'node' | 'go';
 export const GENERATOR_NAMES: Record<Generator, string> = { node: 'Node', go: 'Go' };
 
 /** One workload's figures from one generator, with the members' CPU over its timed phase. */
-export interface Measured {
+export interface Measured extends GeneratorFigures {
   generator: Generator;
-  count: number;
-  errors: number;
-  errorMessages: Record<string, number>;
-  elapsedSec: number;
-  throughput: number;
-  latency: Omit<LatencySummary, 'stddevMs'>;
-  clientCpuUsPerOp: number;
   /** CPU of all members per request (watch: per event delivered), in µs. */
   serverCpuUsPerOp: number;
   /** The leader's part of serverCpuUsPerOp, as a fraction. */

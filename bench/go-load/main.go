@@ -141,17 +141,37 @@ func (o *options) keyOf(i int) string {
 	return varintKey(rand.Intn(o.keySpaceSize), o.keySize)
 }
 
-// dial opens o.conns clients, the j-th to endpoint j mod n, as etcd's benchmark tool and the Node generator do.
-func dial(o *options, n int) ([]*clientv3.Client, error) {
+// dial opens n clients, the j-th to endpoint j mod len(endpoints), as etcd's benchmark tool and the Node
+// generator do; it exits when one cannot be opened.
+func dial(o *options, n int) []*clientv3.Client {
 	out := make([]*clientv3.Client, 0, n)
 	for j := 0; j < n; j++ {
 		c, err := clientv3.New(clientv3.Config{Endpoints: []string{o.endpoints[j%len(o.endpoints)]}, DialTimeout: o.timeout})
 		if err != nil {
-			return nil, err
+			fmt.Fprintln(os.Stderr, "dial:", err)
+			os.Exit(1)
 		}
 		out = append(out, c)
 	}
-	return out, nil
+	return out
+}
+
+func closeAll(conns []*clientv3.Client) {
+	for _, c := range conns {
+		c.Close()
+	}
+}
+
+// indices feeds 0 … n-1 to the goroutines that share the work, each taking the next one when it is free.
+func indices(n, buffer int) <-chan int {
+	next := make(chan int, buffer)
+	go func() {
+		for i := 0; i < n; i++ {
+			next <- i
+		}
+		close(next)
+	}()
+	return next
 }
 
 // warmUp sends untimed serializable reads of a key no workload writes over every connection, so that
@@ -186,16 +206,8 @@ func timedPhase(o *options) {
 }
 
 func runRequests(o *options) (*tally, int, time.Duration, float64) {
-	conns, err := dial(o, o.conns)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "dial:", err)
-		os.Exit(1)
-	}
-	defer func() {
-		for _, c := range conns {
-			c.Close()
-		}
-	}()
+	conns := dial(o, o.conns)
+	defer closeAll(conns)
 	value := make([]byte, o.valSize)
 	rand.Read(value)
 	val := string(value)
@@ -229,13 +241,7 @@ func runRequests(o *options) (*tally, int, time.Duration, float64) {
 	timedPhase(o)
 	cpu0 := cpuUs()
 	start := time.Now()
-	next := make(chan int, o.clients)
-	go func() {
-		for i := 0; i < o.total; i++ {
-			next <- i
-		}
-		close(next)
-	}()
+	next := indices(o.total, o.clients)
 	var wg sync.WaitGroup
 	for client := 0; client < o.clients; client++ {
 		wg.Add(1)
@@ -262,16 +268,8 @@ func runRequests(o *options) (*tally, int, time.Duration, float64) {
 // keys; then o.putTotal puts to those keys from o.clients goroutines. An event's latency runs from its
 // put being sent (stamped in the value) to its arrival.
 func runWatch(o *options) (*tally, int, time.Duration, float64) {
-	conns, err := dial(o, o.streams+1)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "dial:", err)
-		os.Exit(1)
-	}
-	defer func() {
-		for _, c := range conns {
-			c.Close()
-		}
-	}()
+	conns := dial(o, o.streams+1)
+	defer closeAll(conns)
 	base := time.Now()
 	t := &tally{errors: map[string]int{}}
 	watchers := o.streams * o.watchPerStream
@@ -321,13 +319,7 @@ func runWatch(o *options) (*tally, int, time.Duration, float64) {
 	timedPhase(o)
 	cpu0 := cpuUs()
 	start := time.Now()
-	next := make(chan int, o.clients)
-	go func() {
-		for i := 0; i < o.putTotal; i++ {
-			next <- i
-		}
-		close(next)
-	}()
+	next := indices(o.putTotal, o.clients)
 	pad := strings.Repeat("x", o.valSize)
 	for c := 0; c < o.clients; c++ {
 		go func() {
