@@ -117,7 +117,7 @@ export const ETCD_FLAGS: readonly EtcdFlag[] = [
   flag('experimental-watch-progress-notify-interval', 'duration', '10m', 'Duration of periodical watch progress notification.', { differs: 'Barge sends periodic watch progress notifications every 10m (etcd\'s default) whatever this says; a client may still ask for one at any time', sameWhen: '10m' }),
   flag('experimental-warning-apply-duration', 'duration', '100ms', 'Warning is generated if requests take more than this duration.', 'Barge logs no slow-apply warnings; ignored'),
   // Unsafe
-  flag('force-new-cluster', 'bool', 'false', 'Force to create a new one-member cluster.', 'NOT supported: Barge starts with the membership in its data dir (restore a snapshot with `bargectl snapshot restore` instead)'),
+  flag('force-new-cluster', 'bool', 'false', 'Force to create a new one-member cluster.'),
   flag('unsafe-no-fsync', 'bool', 'false', 'Disables fsync, unsafe, will cause data loss.', 'Barge syncs its raft log as it always does; ignored'),
   // To be deprecated
   flag('debug', 'bool', 'false', "Enable debug-level logging for etcd. Use '--log-level=debug' instead."),

@@ -32,6 +32,8 @@ export interface ServerConfig {
   readonly authToken?: TokenOptions;
   /** Leader-run auto-compaction; undefined when disabled (retention 0). */
   readonly autoCompaction?: AutoCompactor;
+  /** --force-new-cluster: restart from the data dir as a one-member cluster (see force-new-cluster.ts). */
+  readonly forceNewCluster?: boolean;
   readonly log: (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void;
   /**
    * Called once the member hit an error it cannot go on from (a disk write failed, an entry nobody

@@ -1,0 +1,13 @@
+// The server features etcd turns on by flag (disaster recovery and consistency checks), read from the
+// parsed flags into the member's config.
+
+import type { ServerConfig } from '../server/etcd-server.js';
+import type { FlagValues } from './etcd-flag-parser.js';
+
+export type ServerFeatures = Pick<ServerConfig, 'forceNewCluster'>;
+
+export function serverFeatures(flags: FlagValues): ServerFeatures {
+  return {
+    forceNewCluster: flags.bool('force-new-cluster'),
+  };
+}
