@@ -47,6 +47,7 @@ export const Errors = {
   compacted: etcdError(GrpcCode.OutOfRange, 'etcdserver: mvcc: required revision has been compacted'),
   futureRev: etcdError(GrpcCode.OutOfRange, 'etcdserver: mvcc: required revision is a future revision'),
   noSpace: etcdError(GrpcCode.ResourceExhausted, 'etcdserver: mvcc: database space exceeded'),
+  corrupt: etcdError(GrpcCode.DataLoss, 'etcdserver: corrupt cluster'),
   leaseNotFound: etcdError(GrpcCode.NotFound, 'etcdserver: requested lease not found'),
   leaseExist: etcdError(GrpcCode.FailedPrecondition, 'etcdserver: lease already exists'),
   leaseTtlTooLarge: etcdError(GrpcCode.OutOfRange, 'etcdserver: too large lease TTL'),

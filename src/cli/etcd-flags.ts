@@ -106,8 +106,8 @@ export const ETCD_FLAGS: readonly EtcdFlag[] = [
   flag('proxy-write-timeout', 'uint', '5000', 'Time (in milliseconds) for a write to timeout.', NO_PROXY),
   flag('proxy-read-timeout', 'uint', '0', 'Time (in milliseconds) for a read to timeout.', NO_PROXY),
   // Experimental
-  flag('experimental-initial-corrupt-check', 'bool', 'false', 'Enable to check data corruption before serving any client/peer traffic.', 'Barge does not compare its data with its peers at startup; it starts serving without that check'),
-  flag('experimental-corrupt-check-time', 'duration', '0s', 'Duration of time between cluster corruption check passes.', 'Barge runs no periodic corruption check between members'),
+  flag('experimental-initial-corrupt-check', 'bool', 'false', 'Enable to check data corruption before serving any client/peer traffic.'),
+  flag('experimental-corrupt-check-time', 'duration', '0s', 'Duration of time between cluster corruption check passes.'),
   flag('experimental-enable-v2v3', 'string', '', 'Serve v2 requests through the v3 backend under a given prefix.', NO_V2),
   flag('experimental-backend-bbolt-freelist-type', 'string', 'array', 'ExperimentalBackendFreelistType specifies the type of freelist that boltdb backend uses.', BBOLT),
   flag('experimental-enable-lease-checkpoint', 'bool', 'false', 'ExperimentalEnableLeaseCheckpoint enables primary lessor to persist lease remainingTTL.', 'Barge does not checkpoint remaining TTLs: a new leader gives every lease its full TTL again'),

@@ -4,10 +4,12 @@
 import type { ServerConfig } from '../server/etcd-server.js';
 import type { FlagValues } from './etcd-flag-parser.js';
 
-export type ServerFeatures = Pick<ServerConfig, 'forceNewCluster'>;
+export type ServerFeatures = Pick<ServerConfig, 'forceNewCluster' | 'initialCorruptCheck' | 'corruptCheckIntervalMs'>;
 
 export function serverFeatures(flags: FlagValues): ServerFeatures {
   return {
     forceNewCluster: flags.bool('force-new-cluster'),
+    initialCorruptCheck: flags.bool('experimental-initial-corrupt-check'),
+    corruptCheckIntervalMs: flags.durationMs('experimental-corrupt-check-time'),
   };
 }

@@ -1,5 +1,6 @@
 // The periodic work a member does while it leads (etcd runs these only on the leader): revoking expired
-// leases through raft, raising NOSPACE once the backend outgrows its quota, and auto-compaction.
+// leases through raft, raising NOSPACE once the backend outgrows its quota, auto-compaction, and the
+// corruption check when --experimental-corrupt-check-time asks for it.
 
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,6 +9,8 @@ import { AlarmAction, type Proposal } from './internal-request.js';
 import { LEASE_CHECK_INTERVAL_MS, LEASE_REVOKES_PER_CHECK, QUOTA_CHECK_INTERVAL_MS, type ServerConfig } from './server-config.js';
 import { AlarmType, type StateMachine } from './state-machine.js';
 import { errorText } from '../etcd-errors.js';
+import { CorruptionMonitor } from './corruption-check.js';
+import type { Member } from './members.js';
 
 export interface LeaderJobsDeps {
   readonly config: ServerConfig;
@@ -17,12 +20,15 @@ export interface LeaderJobsDeps {
   propose(body: Proposal): Promise<unknown>;
   /** Where the state backend lives, for its size. */
   readonly backendDir: string;
+  members(): readonly Member[];
+  linearizableRead(): Promise<void>;
 }
 
 export class LeaderJobs {
   private readonly timers: NodeJS.Timeout[] = [];
   /** Leases whose revoke this leader proposed and that have not applied yet: each is proposed once at a time. */
   private readonly revoking = new Set<bigint>();
+  private corruption: CorruptionMonitor | undefined;
 
   constructor(private readonly deps: LeaderJobsDeps) {}
 
@@ -33,10 +39,17 @@ export class LeaderJobs {
     }, QUOTA_CHECK_INTERVAL_MS));
     const compactor = this.deps.config.autoCompaction;
     if (compactor) this.timers.push(setInterval(() => this.autoCompact(), compactor.intervalMs));
+    const intervalMs = this.deps.config.corruptCheckIntervalMs ?? 0;
+    if (intervalMs > 0) {
+      const { deps } = this;
+      this.corruption = new CorruptionMonitor({ ...deps, intervalMs, hashKv: (revision) => deps.stateMachine().store.hashKv(revision) });
+      this.corruption.start();
+    }
   }
 
   stop(): void {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
+    this.corruption?.stop();
   }
 
   /** A lease revoke applied (whoever proposed it). */

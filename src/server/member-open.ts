@@ -12,6 +12,7 @@ import { restoreMemoryStorage } from '../storage/memory-storage-from-log.js';
 import { SnapshotStore } from '../storage/raft-snapshot-store.js';
 import { foundersOf, loadIdentity, stageIdentity, writeFoundingEntries } from './bootstrap.js';
 import { fetchClusterFromPeers } from './cluster-join.js';
+import { checkInitialHash } from './corruption-check.js';
 import { forceNewCluster } from './force-new-cluster.js';
 import { MemberRegistry, type Member } from './members.js';
 import { electionTicks, minLeaseTtlSeconds, type ServerConfig } from './server-config.js';
@@ -70,6 +71,13 @@ export async function openMember(config: ServerConfig): Promise<OpenedMember> {
   }
   const stateMachine = await StateMachine.open(backend, stateMachineOptions(config));
   const members = await MemberRegistry.load(backend);
+  if (identity && config.initialCorruptCheck) {
+    // Before this member serves peers or clients, as etcd; a new member has nothing to compare yet.
+    await checkInitialHash(config, id, (revision) => stateMachine.store.hashKv(revision), members.list()).catch(async (err: unknown) => {
+      await Promise.all([logStore.close(), backend.close()]);
+      throw err;
+    });
+  }
   for (const member of joiningMembers) members.set(member);
   const node = new RawNode({
     id,

@@ -34,6 +34,10 @@ export interface ServerConfig {
   readonly autoCompaction?: AutoCompactor;
   /** --force-new-cluster: restart from the data dir as a one-member cluster (see force-new-cluster.ts). */
   readonly forceNewCluster?: boolean;
+  /** --experimental-initial-corrupt-check: compare hashes with the peers before serving (corruption-check.ts). */
+  readonly initialCorruptCheck?: boolean;
+  /** --experimental-corrupt-check-time: how often the leader compares hashes with the followers; 0 or unset: never. */
+  readonly corruptCheckIntervalMs?: number;
   readonly log: (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void;
   /**
    * Called once the member hit an error it cannot go on from (a disk write failed, an entry nobody

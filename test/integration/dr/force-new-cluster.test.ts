@@ -12,8 +12,8 @@ let cluster: ProcessCluster;
 const forced = new Set<string>();
 
 beforeAll(async () => {
-  cluster = await ProcessCluster.start(3, 'barge', [], undefined, { memberFlags: (m) => (forced.has(m.name) ? ['--force-new-cluster'] : []) });
-}, 60_000);
+  cluster = await ProcessCluster.start(3, 'barge', [], undefined, { memberFlags: (m) => (forced.has(m.name) ? ['--force-new-cluster'] : []), startTimeoutMs: 90_000 });
+}, 120_000);
 
 afterAll(async () => {
   await cluster?.stop();
