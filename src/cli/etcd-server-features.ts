@@ -4,12 +4,13 @@
 import type { ServerConfig } from '../server/etcd-server.js';
 import type { FlagValues } from './etcd-flag-parser.js';
 
-export type ServerFeatures = Pick<ServerConfig, 'forceNewCluster' | 'initialCorruptCheck' | 'corruptCheckIntervalMs'>;
+export type ServerFeatures = Pick<ServerConfig, 'forceNewCluster' | 'initialCorruptCheck' | 'corruptCheckIntervalMs' | 'leaseCheckpoint'>;
 
 export function serverFeatures(flags: FlagValues): ServerFeatures {
   return {
     forceNewCluster: flags.bool('force-new-cluster'),
     initialCorruptCheck: flags.bool('experimental-initial-corrupt-check'),
     corruptCheckIntervalMs: flags.durationMs('experimental-corrupt-check-time'),
+    leaseCheckpoint: flags.bool('experimental-enable-lease-checkpoint'),
   };
 }

@@ -8,8 +8,8 @@
 import { errorText } from '../etcd-errors.js';
 import type { KvHash } from '../mvcc/index.js';
 import type { NodeId } from '../raft/index.js';
-import { uint64, type Pb } from '../wire/convert.js';
-import { AlarmAction } from './internal-request.js';
+import { uint64 } from '../wire/convert.js';
+import { AlarmAction, type Proposal } from './internal-request.js';
 import type { Member } from './members.js';
 import { peerHashes } from './peer-hashkv.js';
 import type { ServerConfig } from './server-config.js';
@@ -59,7 +59,7 @@ export interface CorruptionMonitorDeps {
   hashKv(revision: number): KvHash;
   members(): readonly Member[];
   linearizableRead(): Promise<void>;
-  propose(body: Pb): Promise<unknown>;
+  propose(body: Proposal): Promise<unknown>;
 }
 
 /** The leader's periodic check (etcd's monitorKVHash and checkHashKV). */

@@ -91,6 +91,9 @@ export class Applier {
         this.env.leaseRevoked(body.id);
         sm.leaseRevoke(body.id);
         return { result: {} };
+      case 'lease_checkpoint':
+        for (const { id, remainingTtl } of body.checkpoints) sm.lessor.checkpoint(id, remainingTtl);
+        return { result: {} };
       case 'publish':
       case 'update_member':
       case 'alarm':

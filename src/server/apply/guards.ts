@@ -11,7 +11,7 @@ import { AlarmType, type StateMachine } from '../state-machine.js';
 import type { Backend } from '../../storage/backend.js';
 
 /** Throws "corrupt cluster" for a keyspace or lease write while the CORRUPT alarm is raised (etcd's applierV3Corrupt). */
-export function checkCorrupt(sm: StateMachine, body: RequestBody): void {
+export function checkCorrupt(sm: StateMachine<Backend>, body: RequestBody): void {
   if (!sm.hasAlarm(AlarmType.Corrupt)) return;
   const refused = ['put', 'delete_range', 'txn', 'compaction', 'lease_grant', 'lease_revoke'];
   if (refused.includes(body.kind)) throw Errors.corrupt();
