@@ -66,6 +66,7 @@ export const Errors = {
   leaderChanged: etcdError(GrpcCode.Unavailable, 'etcdserver: leader changed'),
   stopped: etcdError(GrpcCode.Unavailable, 'etcdserver: server stopped'),
   timeout: etcdError(GrpcCode.Unavailable, 'etcdserver: request timed out'),
+  leaderTransferTimeout: etcdError(GrpcCode.Unavailable, 'etcdserver: request timed out, leader transfer took too long'),
   rootUserNotExist: etcdError(GrpcCode.FailedPrecondition, 'etcdserver: root user does not exist'),
   rootRoleNotExist: etcdError(GrpcCode.FailedPrecondition, 'etcdserver: root user does not have root role'),
   userAlreadyExist: etcdError(GrpcCode.FailedPrecondition, 'etcdserver: user name already exists'),

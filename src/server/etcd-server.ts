@@ -42,6 +42,7 @@ import { PeerTransport } from './transport.js';
 import { WaitRegistry, type ApplyOutcome } from './wait-registry.js';
 import { peerLeaseHandler } from './peer-lease-handler.js';
 import { peerHashKvHandler } from './peer-hashkv.js';
+import { moveLeader } from './leader-transfer.js';
 
 export type { ServerConfig, LogLevel } from './server-config.js';
 
@@ -253,6 +254,15 @@ export class EtcdServer {
 
   transferLeadership(to: NodeId): void {
     this.enqueue((node) => node.transferLeader(to));
+  }
+
+  get leadTransferee(): NodeId {
+    return this.node.status().leadTransferee;
+  }
+
+  /** etcd's MoveLeader, on the leader (see leader-transfer.ts). */
+  moveLeader(target: NodeId): Promise<void> {
+    return moveLeader(this, target, requestTimeoutMs(this.config), this.config.heartbeatIntervalMs);
   }
 
   private enqueue(item: (node: RawNode) => void): boolean {
