@@ -110,6 +110,12 @@ export class ProcessCluster {
     return cluster;
   }
 
+  /** A member not started yet, on free ports, its data dir in the cluster's (one to `member add`). */
+  async newMember(name: string): Promise<ClusterMember> {
+    const client = `${this.options.clientScheme ?? 'http'}://127.0.0.1:${await freePort()}`;
+    return { name, clientUrl: client, peerUrl: `${this.options.peerScheme ?? 'http'}://127.0.0.1:${await freePort()}`, dataDir: join(this.dir, name), log: '' };
+  }
+
   /** host:port of each member's client URL (https:// URLs whole: etcdctl needs the scheme to use TLS). */
   get endpoints(): string[] {
     return this.members.map((m) => m.clientUrl.replace('http://', ''));

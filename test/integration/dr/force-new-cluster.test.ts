@@ -2,9 +2,8 @@
 // for good, the third is restarted with --force-new-cluster and serves alone with all its data, then a new
 // member is added back with `member add` and a fresh data dir, and catches up.
 
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProcessCluster, freePort, type ClusterMember } from '../../support/process-cluster.js';
+import { ProcessCluster, type ClusterMember } from '../../support/process-cluster.js';
 import { until } from '../../support/wait.js';
 
 let cluster: ProcessCluster;
@@ -65,13 +64,7 @@ describe('--force-new-cluster after a quorum loss', () => {
     await cluster.waitHealthy(30_000);
     expect(cluster.etcdctl(['member', 'list']).stdout.trim().split('\n')).toHaveLength(1);
 
-    const newcomer: ClusterMember = {
-      name: 'm4',
-      clientUrl: `http://127.0.0.1:${await freePort()}`,
-      peerUrl: `http://127.0.0.1:${await freePort()}`,
-      dataDir: join(cluster.dir, 'm4'),
-      log: '',
-    };
+    const newcomer = await cluster.newMember('m4');
     const added = cluster.etcdctl(['member', 'add', 'm4', `--peer-urls=${newcomer.peerUrl}`]);
     expect(added.stdout).toMatch(/^Member\s+[0-9a-f]+ added to cluster/);
     cluster.members.push(newcomer);
