@@ -75,7 +75,7 @@ export async function stopActiveCluster(): Promise<void> {
 async function withCluster<T>(size: number, implementation: Implementation, o: RunOptions, body: (cluster: ProcessCluster) => Promise<T>): Promise<T> {
   o.log(`starting a ${size}-member ${NAMES[implementation]} cluster`);
   // Members started on a machine that other work keeps busy can take far longer than tests allow them.
-  const cluster = await ProcessCluster.start(size, implementation, o.flags, undefined, { healthTimeoutMs: 120_000 });
+  const cluster = await ProcessCluster.start(size, implementation, o.flags, undefined, { startTimeoutMs: 120_000 });
   active = cluster;
   try {
     return await body(cluster);

@@ -291,13 +291,7 @@ export class ClientApi {
       // etcd 3.4 checks no permission for moving the leader.
       MoveLeader: unary(async (call) => {
         if (s.leaderId !== s.id) throw Errors.notLeader();
-        const target = toUint64(call.request.targetID);
-        const member = s.members.get(target);
-        if (!member || member.isLearner || target === s.id) throw Errors.badLeaderTransferee();
-        s.transferLeadership(target);
-        const deadline = Date.now() + 2 * s.config.electionTimeoutMs;
-        while (s.leaderId !== target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-        if (s.leaderId !== target) throw Errors.timeout();
+        await s.moveLeader(toUint64(call.request.targetID));
         return { header: s.header() };
       }),
       Snapshot: (call: grpc.ServerWritableStream<pb.SnapshotRequest, pb.SnapshotResponseInit>) => {

@@ -9,6 +9,7 @@ import { EtcdServer, type ServerConfig } from '../server/etcd-server.js';
 import { loadTlsSettings } from '../server/tls.js';
 import { FlagError, FlagValues, differingFlags, parseEtcdFlags } from './etcd-flag-parser.js';
 import { usageText } from './etcd-flags.js';
+import { serverFeatures } from './etcd-server-features.js';
 import { parseInitialCluster, urlList as urls } from './flags.js';
 import { openMemberLog, type MemberLog } from './member-log.js';
 import { listenMetrics } from './metrics-listener.js';
@@ -120,6 +121,7 @@ async function main(): Promise<void> {
     maxRequestBytes: positiveInteger('max-request-bytes', flags.text('max-request-bytes')),
     maxTxnOps: positiveInteger('max-txn-ops', flags.text('max-txn-ops')),
     authToken: parseAuthTokenFlag(flags.text('auth-token'), positiveInteger('auth-token-ttl', flags.text('auth-token-ttl'))),
+    ...serverFeatures(flags),
     log,
   } satisfies Omit<ServerConfig, 'clientTls' | 'peerTls'>;
   if (settings.electionTimeoutMs < 5 * settings.heartbeatIntervalMs) {

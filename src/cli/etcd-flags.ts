@@ -106,18 +106,18 @@ export const ETCD_FLAGS: readonly EtcdFlag[] = [
   flag('proxy-write-timeout', 'uint', '5000', 'Time (in milliseconds) for a write to timeout.', NO_PROXY),
   flag('proxy-read-timeout', 'uint', '0', 'Time (in milliseconds) for a read to timeout.', NO_PROXY),
   // Experimental
-  flag('experimental-initial-corrupt-check', 'bool', 'false', 'Enable to check data corruption before serving any client/peer traffic.', 'Barge does not compare its data with its peers at startup; it starts serving without that check'),
-  flag('experimental-corrupt-check-time', 'duration', '0s', 'Duration of time between cluster corruption check passes.', 'Barge runs no periodic corruption check between members'),
+  flag('experimental-initial-corrupt-check', 'bool', 'false', 'Enable to check data corruption before serving any client/peer traffic.'),
+  flag('experimental-corrupt-check-time', 'duration', '0s', 'Duration of time between cluster corruption check passes.'),
   flag('experimental-enable-v2v3', 'string', '', 'Serve v2 requests through the v3 backend under a given prefix.', NO_V2),
   flag('experimental-backend-bbolt-freelist-type', 'string', 'array', 'ExperimentalBackendFreelistType specifies the type of freelist that boltdb backend uses.', BBOLT),
-  flag('experimental-enable-lease-checkpoint', 'bool', 'false', 'ExperimentalEnableLeaseCheckpoint enables primary lessor to persist lease remainingTTL.', 'Barge does not checkpoint remaining TTLs: a new leader gives every lease its full TTL again'),
-  flag('experimental-enable-lease-checkpoint-persist', 'bool', 'false', 'Enable persisting remainingTTL to prevent indefinite auto-renewal of long lived leases.', 'Barge does not checkpoint remaining TTLs: a new leader gives every lease its full TTL again'),
+  flag('experimental-enable-lease-checkpoint', 'bool', 'false', 'ExperimentalEnableLeaseCheckpoint enables primary lessor to persist lease remainingTTL.'),
+  flag('experimental-enable-lease-checkpoint-persist', 'bool', 'false', 'Enable persisting remainingTTL to prevent indefinite auto-renewal of long lived leases.', 'Barge keeps checkpointed remaining TTLs in memory only: a restart of the whole cluster gives every lease its full TTL again'),
   flag('experimental-compaction-batch-limit', 'int', '1000', 'ExperimentalCompactionBatchLimit sets the maximum revisions deleted in each compaction batch.', 'Barge has no compaction batches; ignored'),
   flag('experimental-peer-skip-client-san-verification', 'bool', 'false', 'Skip verification of SAN field in client certificate for peer connections.', 'Barge never checks the SAN of a peer\'s client certificate (as etcd with this flag true)'),
   flag('experimental-watch-progress-notify-interval', 'duration', '10m', 'Duration of periodical watch progress notification.', { differs: 'Barge sends periodic watch progress notifications every 10m (etcd\'s default) whatever this says; a client may still ask for one at any time', sameWhen: '10m' }),
   flag('experimental-warning-apply-duration', 'duration', '100ms', 'Warning is generated if requests take more than this duration.', 'Barge logs no slow-apply warnings; ignored'),
   // Unsafe
-  flag('force-new-cluster', 'bool', 'false', 'Force to create a new one-member cluster.', 'NOT supported: Barge starts with the membership in its data dir (restore a snapshot with `bargectl snapshot restore` instead)'),
+  flag('force-new-cluster', 'bool', 'false', 'Force to create a new one-member cluster.'),
   flag('unsafe-no-fsync', 'bool', 'false', 'Disables fsync, unsafe, will cause data loss.', 'Barge syncs its raft log as it always does; ignored'),
   // To be deprecated
   flag('debug', 'bool', 'false', "Enable debug-level logging for etcd. Use '--log-level=debug' instead."),

@@ -36,6 +36,8 @@ interface LeaseState {
   readonly keys: Set<string>;
   /** When it expires on the primary; Infinity elsewhere. */
   expiry: number;
+  /** Seconds left as of the last checkpoint (etcd's remainingTTL); 0 when none or cleared by a renewal. */
+  remainingTtl: number;
 }
 
 /** What LeaseTimeToLive reports for a lease. */
@@ -52,6 +54,8 @@ export class Lessor {
   private readonly leaseOfKey = new Map<string, LeaseId>();
   private readonly expiries = new ExpiryQueue();
   private primary = false;
+  /** Leases renewed on the primary while a checkpoint stood: the checkpoint must be cleared everywhere. */
+  private readonly renewedSinceCheckpoint = new Set<LeaseId>();
 
   constructor(private readonly options: LessorOptions) {}
 
@@ -74,7 +78,7 @@ export class Lessor {
     if (ttlSeconds > MAX_LEASE_TTL_SECONDS) throw Errors.leaseTtlTooLarge();
     if (this.leases.has(id)) throw Errors.leaseExist();
     const ttl = Math.max(ttlSeconds, this.options.minTtlSeconds);
-    const lease: LeaseState = { id, ttl, keys: new Set(), expiry: Infinity };
+    const lease: LeaseState = { id, ttl, keys: new Set(), expiry: Infinity, remainingTtl: 0 };
     this.leases.set(id, lease);
     if (this.primary) this.refresh(lease);
     return lease;
@@ -101,6 +105,7 @@ export class Lessor {
     if (this.primary) {
       if (lease.expiry <= this.options.now()) throw Errors.leaseNotFound();
       this.refresh(lease);
+      if (lease.remainingTtl > 0) this.renewedSinceCheckpoint.add(id);
     }
     return lease.ttl;
   }
@@ -150,21 +155,52 @@ export class Lessor {
   }
 
   /**
-   * This member became leader: every lease gets a full TTL plus `extendMs` from now, so none expires early
-   * because the old leader's clock was ahead or a keep-alive was in flight during the change.
+   * This member became leader: every lease gets its TTL — what its last checkpoint left of it, if any — plus
+   * `extendMs` from now, so none expires early because the old leader's clock was ahead or a keep-alive
+   * was in flight during the change.
    */
   promote(extendMs: number): void {
     this.primary = true;
     const now = this.options.now();
-    for (const lease of this.leases.values()) lease.expiry = now + lease.ttl * 1000 + extendMs;
+    for (const lease of this.leases.values()) lease.expiry = now + (lease.remainingTtl > 0 ? lease.remainingTtl : lease.ttl) * 1000 + extendMs;
     this.rebuildExpiries();
   }
 
   /** No longer leader: leases stop expiring here. */
   demote(): void {
     this.primary = false;
+    this.renewedSinceCheckpoint.clear();
     for (const lease of this.leases.values()) lease.expiry = Infinity;
     this.expiries.rebuild([]);
+  }
+
+  /** Applies a checkpoint (etcd's LeaseCheckpoint): what a later promotion gives the lease. Unknown ids are ignored. */
+  checkpoint(id: LeaseId, remainingTtlSeconds: number): void {
+    const lease = this.leases.get(id);
+    if (lease) lease.remainingTtl = remainingTtlSeconds;
+  }
+
+  /** On the primary, the leases renewed since their last checkpoint, whose checkpoint is to be cleared (etcd's Renew). */
+  takeRenewedCheckpoints(): LeaseId[] {
+    const renewed = [...this.renewedSinceCheckpoint];
+    this.renewedSinceCheckpoint.clear();
+    return renewed;
+  }
+
+  /**
+   * On the primary, the checkpoints due (etcd's findDueScheduledCheckpoints): up to `limit` leases, with the
+   * seconds left (rounded up), that have used some of their TTL and have more than `minSeconds` left.
+   */
+  dueCheckpoints(minSeconds: number, limit: number): { id: LeaseId; remainingTtl: number }[] {
+    if (!this.primary) return [];
+    const now = this.options.now();
+    const due: { id: LeaseId; remainingTtl: number }[] = [];
+    for (const lease of this.leases.values()) {
+      if (due.length >= limit) break;
+      const remainingTtl = Math.ceil((lease.expiry - now) / 1000);
+      if (remainingTtl > minSeconds && remainingTtl < lease.ttl) due.push({ id: lease.id, remainingTtl });
+    }
+    return due;
   }
 
   /**

@@ -1,10 +1,11 @@
 // `bargectl snapshot restore`: a new member's data dir from a snapshot file, as etcdctl's restore makes
-// one: the keyspace, leases and auth of the snapshot, a fresh membership from the flags, and a raft log
+// one: the keyspace, leases, auth and alarms of the snapshot, a fresh membership from the flags, and a raft log
 // that starts with the new founding members (so the restored members form a new cluster).
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Bucket, StateBackend, metaKey } from '../storage/backend.js';
+import { Bucket, StateBackend } from '../storage/backend.js';
+import { BargeMetaKey } from '../storage/etcd-db/barge-state-keys.js';
 import { prepareDataDir } from '../storage/data-dir.js';
 import { RaftLogStore } from '../storage/raft-log-store.js';
 import { readSnapshotFile } from '../storage/snapshot-file.js';
@@ -18,12 +19,13 @@ export interface RestoreOptions {
   readonly initialClusterToken: string;
 }
 
-const COMPACT_REVISION_KEY = Buffer.from(metaKey('compact_revision'));
+/** Meta records that are the data's: etcd's restore keeps the compaction point and the alarm bucket too. */
+const KEPT_META_KEYS = [BargeMetaKey.compactRevision, BargeMetaKey.alarms].map((key) => Buffer.from(key));
 
 /** Whether a record describes the old cluster (members, ids, applied index) rather than its data. */
 function describesOldCluster(key: Uint8Array): boolean {
   if (key[0] === Bucket.Members) return true;
-  return key[0] === Bucket.Meta && !COMPACT_REVISION_KEY.equals(key);
+  return key[0] === Bucket.Meta && !KEPT_META_KEYS.some((kept) => kept.equals(key));
 }
 
 export async function restoreSnapshot(file: string, options: RestoreOptions): Promise<{ memberId: bigint; clusterId: bigint }> {

@@ -41,6 +41,8 @@ import { StateDumps, installStateDump } from './state-transfer.js';
 import { PeerTransport } from './transport.js';
 import { WaitRegistry, type ApplyOutcome } from './wait-registry.js';
 import { peerLeaseHandler } from './peer-lease-handler.js';
+import { peerHashKvHandler } from './peer-hashkv.js';
+import { moveLeader } from './leader-transfer.js';
 
 export type { ServerConfig, LogLevel } from './server-config.js';
 
@@ -95,6 +97,8 @@ export class EtcdServer {
       stateMachine: () => this.sm,
       propose: (body) => this.propose(body),
       backendDir,
+      members: () => members.list(),
+      linearizableRead: () => this.linearizableRead(),
     });
     this.waits = new WaitRegistry(this.appliedIndex);
     this.proposer = new Proposer({ config, memberId: id, waits: this.waits, enqueue: (work) => this.enqueue(work) });
@@ -152,7 +156,7 @@ export class EtcdServer {
     const raftStorage = new RaftStorage(opened.memory, opened.logStore, opened.snapshots);
     const backendDir = join(opened.layout.snapDir, 'db');
     server = new EtcdServer(config, id, clusterId, backendDir, opened.node, raftStorage, opened.stateMachine, members, transport);
-    transport.serveRequests(peerLeaseHandler(server, () => membersJson(members.list())));
+    transport.serveRequests(peerHashKvHandler(server.kv, peerLeaseHandler(server, () => membersJson(members.list()))));
     server.peers.seedFromFlags(config);
     server.peers.refresh();
     const started = server;
@@ -250,6 +254,15 @@ export class EtcdServer {
 
   transferLeadership(to: NodeId): void {
     this.enqueue((node) => node.transferLeader(to));
+  }
+
+  get leadTransferee(): NodeId {
+    return this.node.status().leadTransferee;
+  }
+
+  /** etcd's MoveLeader, on the leader (see leader-transfer.ts). */
+  moveLeader(target: NodeId): Promise<void> {
+    return moveLeader(this, target, requestTimeoutMs(this.config), this.config.heartbeatIntervalMs);
   }
 
   private enqueue(item: (node: RawNode) => void): boolean {

@@ -33,7 +33,8 @@ export type KvRequest =
 
 export type LeaseRequest =
   | { readonly kind: 'lease_grant'; readonly id: bigint; readonly ttl: number }
-  | { readonly kind: 'lease_revoke'; readonly id: bigint };
+  | { readonly kind: 'lease_revoke'; readonly id: bigint }
+  | { readonly kind: 'lease_checkpoint'; readonly checkpoints: readonly { readonly id: bigint; readonly remainingTtl: number }[] };
 
 export type ClusterRequest =
   | { readonly kind: 'publish'; readonly member: MemberAttributes }
@@ -132,6 +133,8 @@ function bodyFromPb(decoded: pb.InternalRequest): RequestBody {
       return { kind: 'lease_grant', id: toBigInt(decoded.lease_grant!.ID), ttl: toNumber(decoded.lease_grant!.TTL) };
     case 'lease_revoke':
       return { kind: 'lease_revoke', id: toBigInt(decoded.lease_revoke!.ID) };
+    case 'lease_checkpoint':
+      return { kind: 'lease_checkpoint', checkpoints: decoded.lease_checkpoint!.checkpoints.map((c) => ({ id: toBigInt(c.ID), remainingTtl: toNumber(c.remaining_TTL) })) };
     case 'publish':
     case 'update_member':
       return { kind: name, member: memberFromPb(decoded[name]!) };

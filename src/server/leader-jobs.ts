@@ -1,13 +1,24 @@
 // The periodic work a member does while it leads (etcd runs these only on the leader): revoking expired
-// leases through raft, raising NOSPACE once the backend outgrows its quota, and auto-compaction.
+// leases through raft, raising NOSPACE once the backend outgrows its quota, auto-compaction, lease
+// checkpoints with --experimental-enable-lease-checkpoint, and the corruption check when
+// --experimental-corrupt-check-time asks for it.
 
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { uint64 } from '../wire/convert.js';
 import { AlarmAction, type Proposal } from './internal-request.js';
-import { LEASE_CHECK_INTERVAL_MS, LEASE_REVOKES_PER_CHECK, QUOTA_CHECK_INTERVAL_MS, type ServerConfig } from './server-config.js';
+import {
+  LEASE_CHECK_INTERVAL_MS,
+  LEASE_CHECKPOINT_INTERVAL_MS,
+  LEASE_CHECKPOINTS_PER_BATCH,
+  LEASE_REVOKES_PER_CHECK,
+  QUOTA_CHECK_INTERVAL_MS,
+  type ServerConfig,
+} from './server-config.js';
 import { AlarmType, type StateMachine } from './state-machine.js';
 import { errorText } from '../etcd-errors.js';
+import { CorruptionMonitor } from './corruption-check.js';
+import type { Member } from './members.js';
 
 export interface LeaderJobsDeps {
   readonly config: ServerConfig;
@@ -17,12 +28,15 @@ export interface LeaderJobsDeps {
   propose(body: Proposal): Promise<unknown>;
   /** Where the state backend lives, for its size. */
   readonly backendDir: string;
+  members(): readonly Member[];
+  linearizableRead(): Promise<void>;
 }
 
 export class LeaderJobs {
   private readonly timers: NodeJS.Timeout[] = [];
   /** Leases whose revoke this leader proposed and that have not applied yet: each is proposed once at a time. */
   private readonly revoking = new Set<bigint>();
+  private corruption: CorruptionMonitor | undefined;
 
   constructor(private readonly deps: LeaderJobsDeps) {}
 
@@ -33,10 +47,22 @@ export class LeaderJobs {
     }, QUOTA_CHECK_INTERVAL_MS));
     const compactor = this.deps.config.autoCompaction;
     if (compactor) this.timers.push(setInterval(() => this.autoCompact(), compactor.intervalMs));
+    const { leaseCheckpoint, leaseCheckpointIntervalMs = LEASE_CHECKPOINT_INTERVAL_MS } = this.deps.config;
+    if (leaseCheckpoint) {
+      this.timers.push(setInterval(() => this.clearRenewedCheckpoints(), LEASE_CHECK_INTERVAL_MS));
+      this.timers.push(setInterval(() => this.checkpointLeases(leaseCheckpointIntervalMs), leaseCheckpointIntervalMs));
+    }
+    const intervalMs = this.deps.config.corruptCheckIntervalMs ?? 0;
+    if (intervalMs > 0) {
+      const { deps } = this;
+      this.corruption = new CorruptionMonitor({ ...deps, intervalMs, hashKv: (revision) => deps.stateMachine().store.hashKv(revision) });
+      this.corruption.start();
+    }
   }
 
   stop(): void {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
+    this.corruption?.stop();
   }
 
   /** A lease revoke applied (whoever proposed it). */
@@ -66,6 +92,28 @@ export class LeaderJobs {
       this.revoking.add(id);
       this.deps.propose({ lease_revoke: { ID: id.toString() } }).catch(() => this.revoking.delete(id));
     }
+  }
+
+  /**
+   * Records through raft how long each lease has left (etcd's LeaseCheckpoint), so a new leader gives it
+   * that rather than a full TTL. Leases with no more than an interval left are not worth a checkpoint.
+   */
+  private checkpointLeases(intervalMs: number): void {
+    if (!this.deps.isLeader()) return;
+    const checkpoints = this.deps.stateMachine().lessor.dueCheckpoints(intervalMs / 1000, LEASE_CHECKPOINTS_PER_BATCH);
+    this.proposeCheckpoints(checkpoints);
+  }
+
+  /** A renewal gives the lease its full TTL again: its checkpoint no longer holds anywhere. */
+  private clearRenewedCheckpoints(): void {
+    if (!this.deps.isLeader()) return;
+    this.proposeCheckpoints(this.deps.stateMachine().lessor.takeRenewedCheckpoints().map((id) => ({ id, remainingTtl: 0 })));
+  }
+
+  private proposeCheckpoints(checkpoints: readonly { id: bigint; remainingTtl: number }[]): void {
+    if (checkpoints.length === 0) return;
+    const body = { lease_checkpoint: { checkpoints: checkpoints.map((c) => ({ ID: c.id.toString(), remaining_TTL: c.remainingTtl })) } };
+    this.deps.propose(body).catch((err: unknown) => this.deps.config.log('warn', 'failed to checkpoint leases', { error: errorText(err) }));
   }
 
   /** Raises NOSPACE once the backend outgrows --quota-backend-bytes, as etcd does. */

@@ -12,6 +12,8 @@ import { restoreMemoryStorage } from '../storage/memory-storage-from-log.js';
 import { SnapshotStore } from '../storage/raft-snapshot-store.js';
 import { foundersOf, loadIdentity, stageIdentity, writeFoundingEntries } from './bootstrap.js';
 import { fetchClusterFromPeers } from './cluster-join.js';
+import { checkInitialHash } from './corruption-check.js';
+import { forceNewCluster } from './force-new-cluster.js';
 import { MemberRegistry, type Member } from './members.js';
 import { electionTicks, minLeaseTtlSeconds, type ServerConfig } from './server-config.js';
 import { StateMachine } from './state-machine.js';
@@ -36,13 +38,15 @@ export async function openMember(config: ServerConfig): Promise<OpenedMember> {
   const restarting = await hasMemberState(config.dataDir);
   const layout = await prepareDataDir(config.dataDir);
   const backend = await StateBackend.open(join(layout.snapDir, 'db'));
-  const { store: logStore, state } = await RaftLogStore.open(layout);
+  const { store: logStore, state: onDisk } = await RaftLogStore.open(layout);
   const snapshots = await SnapshotStore.open(layout.snapDir);
-  const memory = restoreMemoryStorage(state, EMPTY_BYTES);
   let id: bigint;
   let clusterId: bigint;
   let joiningMembers: Member[] = [];
   const identity = restarting ? await loadIdentity(backend) : undefined;
+  // etcd too ignores --force-new-cluster on a data dir without a member in it.
+  const state = identity && config.forceNewCluster ? await forceNewCluster(config, logStore, onDisk, identity.memberId, backend.consistentIndex) : onDisk;
+  const memory = restoreMemoryStorage(state, EMPTY_BYTES);
   if (identity) {
     // A data dir with a member in it: bootstrap flags are ignored, as etcd ignores them.
     ({ memberId: id, clusterId } = identity);
@@ -67,6 +71,13 @@ export async function openMember(config: ServerConfig): Promise<OpenedMember> {
   }
   const stateMachine = await StateMachine.open(backend, stateMachineOptions(config));
   const members = await MemberRegistry.load(backend);
+  if (identity && config.initialCorruptCheck) {
+    // Before this member serves peers or clients, as etcd; a new member has nothing to compare yet.
+    await checkInitialHash(config, id, (revision) => stateMachine.store.hashKv(revision), members.list()).catch(async (err: unknown) => {
+      await Promise.all([logStore.close(), backend.close()]);
+      throw err;
+    });
+  }
   for (const member of joiningMembers) members.set(member);
   const node = new RawNode({
     id,

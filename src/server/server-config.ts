@@ -32,6 +32,16 @@ export interface ServerConfig {
   readonly authToken?: TokenOptions;
   /** Leader-run auto-compaction; undefined when disabled (retention 0). */
   readonly autoCompaction?: AutoCompactor;
+  /** --force-new-cluster: restart from the data dir as a one-member cluster (see force-new-cluster.ts). */
+  readonly forceNewCluster?: boolean;
+  /** --experimental-enable-lease-checkpoint: the leader records remaining TTLs through raft (leader-jobs.ts). */
+  readonly leaseCheckpoint?: boolean;
+  /** How often; etcd's fixed 5 minutes unless an embedder (a test) sets it. */
+  readonly leaseCheckpointIntervalMs?: number;
+  /** --experimental-initial-corrupt-check: compare hashes with the peers before serving (corruption-check.ts). */
+  readonly initialCorruptCheck?: boolean;
+  /** --experimental-corrupt-check-time: how often the leader compares hashes with the followers; 0 or unset: never. */
+  readonly corruptCheckIntervalMs?: number;
   readonly log: (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void;
   /**
    * Called once the member hit an error it cannot go on from (a disk write failed, an entry nobody
@@ -45,6 +55,9 @@ export type LogLevel = 'info' | 'warn' | 'error' | 'fatal';
 /** How often the leader looks for expired leases, and how many it revokes per look. */
 export const LEASE_CHECK_INTERVAL_MS = 500;
 export const LEASE_REVOKES_PER_CHECK = 1000;
+/** etcd's lease checkpoint interval and batch size. */
+export const LEASE_CHECKPOINT_INTERVAL_MS = 5 * 60 * 1000;
+export const LEASE_CHECKPOINTS_PER_BATCH = 1000;
 /** How often the backend size is compared with --quota-backend-bytes. */
 export const QUOTA_CHECK_INTERVAL_MS = 1000;
 

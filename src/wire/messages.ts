@@ -133,8 +133,9 @@ export interface InternalRequest {
   role_delete: AuthRoleDeleteRequest | null;
   role_grant_permission: AuthRoleGrantPermissionRequest | null;
   role_revoke_permission: AuthRoleRevokePermissionRequest | null;
+  lease_checkpoint: LeaseCheckpointRequest | null;
   auth: AuthHeader | null;
-  readonly request?: 'put' | 'delete_range' | 'txn' | 'compaction' | 'lease_grant' | 'lease_revoke' | 'publish' | 'update_member' | 'alarm' | 'auth_enable' | 'auth_disable' | 'authenticate' | 'user_add' | 'user_delete' | 'user_change_password' | 'user_grant_role' | 'user_revoke_role' | 'role_add' | 'role_delete' | 'role_grant_permission' | 'role_revoke_permission';
+  readonly request?: 'put' | 'delete_range' | 'txn' | 'compaction' | 'lease_grant' | 'lease_revoke' | 'publish' | 'update_member' | 'alarm' | 'auth_enable' | 'auth_disable' | 'authenticate' | 'user_add' | 'user_delete' | 'user_change_password' | 'user_grant_role' | 'user_revoke_role' | 'role_add' | 'role_delete' | 'role_grant_permission' | 'role_revoke_permission' | 'lease_checkpoint';
 }
 /** bargepb.InternalRequest as encode() takes it. */
 export interface InternalRequestInit {
@@ -160,6 +161,7 @@ export interface InternalRequestInit {
   role_delete?: AuthRoleDeleteRequestInit | null;
   role_grant_permission?: AuthRoleGrantPermissionRequestInit | null;
   role_revoke_permission?: AuthRoleRevokePermissionRequestInit | null;
+  lease_checkpoint?: LeaseCheckpointRequestInit | null;
   auth?: AuthHeaderInit | null;
 }
 

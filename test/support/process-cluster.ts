@@ -64,8 +64,8 @@ export interface ClusterOptions {
   readonly memberFlags?: (member: ClusterMember) => readonly string[];
   /** Flags every etcdctl call carries (--cacert, --cert, --key, ...). */
   readonly etcdctlFlags?: readonly string[];
-  /** How long the members have to become healthy (default 20 s; benchmarks on a loaded machine need more). */
-  readonly healthTimeoutMs?: number;
+  /** How long start() waits for every member to answer healthy (default 20 s). */
+  readonly startTimeoutMs?: number;
 }
 
 export class ProcessCluster {
@@ -102,12 +102,18 @@ export class ProcessCluster {
     await prepare?.(cluster.members, cluster);
     for (const member of cluster.members) cluster.spawn(member);
     try {
-      await cluster.waitHealthy(options.healthTimeoutMs);
+      await cluster.waitHealthy(options.startTimeoutMs);
     } catch (err) {
       await cluster.stop(); // no member outlives a cluster that never came up
       throw err;
     }
     return cluster;
+  }
+
+  /** A member not started yet, on free ports, its data dir in the cluster's (one to `member add`). */
+  async newMember(name: string): Promise<ClusterMember> {
+    const client = `${this.options.clientScheme ?? 'http'}://127.0.0.1:${await freePort()}`;
+    return { name, clientUrl: client, peerUrl: `${this.options.peerScheme ?? 'http'}://127.0.0.1:${await freePort()}`, dataDir: join(this.dir, name), log: '' };
   }
 
   /** host:port of each member's client URL (https:// URLs whole: etcdctl needs the scheme to use TLS). */

@@ -1,5 +1,5 @@
 // Applies committed entries to the state machine and the member registry (etcd's applierV3, with its
-// layers: capped by the space alarm, then auth checks, then the backend). Pure over what it is given:
+// layers: refused by the corrupt alarm, capped by the space alarm, then auth checks, then the backend). Pure over what it is given:
 // no raft node, no disk of its own, no sockets; the server commits the backend after each batch.
 
 import type { SimpleTokens } from '../../auth/index.js';
@@ -10,7 +10,7 @@ import type { Member, MemberRegistry } from '../members.js';
 import { AlarmType, type Alarm, type StateMachine } from '../state-machine.js';
 import type { Backend } from '../../storage/backend.js';
 import { applyAuth } from './auth-applier.js';
-import { checkPermission, checkQuota } from './guards.js';
+import { checkCorrupt, checkPermission, checkQuota } from './guards.js';
 
 export interface ApplyResult {
   readonly result: unknown;
@@ -47,6 +47,7 @@ export class Applier {
    */
   apply(request: InternalRequest, index: number): ApplyResult {
     const sm = this.env.stateMachine();
+    checkCorrupt(sm, request.body);
     checkQuota(sm, request.body);
     if (request.auth && sm.auth.enabled) checkPermission(sm, request.body, request.auth);
     return this.applyToBackend(sm, request.body, index);
@@ -89,6 +90,9 @@ export class Applier {
       case 'lease_revoke':
         this.env.leaseRevoked(body.id);
         sm.leaseRevoke(body.id);
+        return { result: {} };
+      case 'lease_checkpoint':
+        for (const { id, remainingTtl } of body.checkpoints) sm.lessor.checkpoint(id, remainingTtl);
         return { result: {} };
       case 'publish':
       case 'update_member':

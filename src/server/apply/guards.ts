@@ -1,5 +1,6 @@
-// The layers a request passes before it reaches the backend, in etcd's order: the capped applier (with
-// the space alarm raised nothing may grow the database) and the auth applier (a client's request is
+// The layers a request passes before it reaches the backend, in etcd's order: the corrupt applier (with
+// the CORRUPT alarm raised no write applies), the capped applier (with the space alarm raised nothing may
+// grow the database) and the auth applier (a client's request is
 // checked against the auth state as of its entry, the same on every member).
 
 import { checkDeleteRange, checkLeaseRevoke, checkPut, checkTxn, type AuthInfo } from '../../auth/index.js';
@@ -8,6 +9,13 @@ import type { TxnRequest } from '../../mvcc/index.js';
 import { isAuthRequest, type RequestBody } from '../internal-request.js';
 import { AlarmType, type StateMachine } from '../state-machine.js';
 import type { Backend } from '../../storage/backend.js';
+
+/** Throws "corrupt cluster" for a keyspace or lease write while the CORRUPT alarm is raised (etcd's applierV3Corrupt). */
+export function checkCorrupt(sm: StateMachine<Backend>, body: RequestBody): void {
+  if (!sm.hasAlarm(AlarmType.Corrupt)) return;
+  const refused = ['put', 'delete_range', 'txn', 'compaction', 'lease_grant', 'lease_revoke'];
+  if (refused.includes(body.kind)) throw Errors.corrupt();
+}
 
 /** Throws NOSPACE for a request that could grow the database while the space alarm is raised. */
 export function checkQuota(sm: StateMachine<Backend>, body: RequestBody): void {

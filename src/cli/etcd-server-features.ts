@@ -1,0 +1,16 @@
+// The server features etcd turns on by flag (disaster recovery and consistency checks), read from the
+// parsed flags into the member's config.
+
+import type { ServerConfig } from '../server/etcd-server.js';
+import type { FlagValues } from './etcd-flag-parser.js';
+
+export type ServerFeatures = Pick<ServerConfig, 'forceNewCluster' | 'initialCorruptCheck' | 'corruptCheckIntervalMs' | 'leaseCheckpoint'>;
+
+export function serverFeatures(flags: FlagValues): ServerFeatures {
+  return {
+    forceNewCluster: flags.bool('force-new-cluster'),
+    initialCorruptCheck: flags.bool('experimental-initial-corrupt-check'),
+    corruptCheckIntervalMs: flags.durationMs('experimental-corrupt-check-time'),
+    leaseCheckpoint: flags.bool('experimental-enable-lease-checkpoint'),
+  };
+}
