@@ -1,25 +1,16 @@
 // What the harness reads from the member processes themselves: RSS and peak RSS (/proc/<pid>/status), data
 // dir size on disk, CPU time (/proc/<pid>/stat), and which members have died.
 
-import { readFileSync, readdirSync, lstatSync } from 'node:fs';
+import { readdirSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProcessCluster } from '../../test/support/process-cluster.js';
-import { processCpuSeconds } from '../load/ceiling.js';
+import { memoryMiB, processCpuSeconds } from '../process-usage.js';
 
 export interface MemberFigures {
   name: string;
   rssMiB: number;
   peakRssMiB: number;
   dataDirMiB: number;
-}
-
-function vmKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return 0;
-  }
 }
 
 /** Bytes a directory takes on disk, as du counts them (allocated blocks). */
@@ -39,8 +30,8 @@ function diskUsage(path: string): number {
 export function memberFigures(cluster: ProcessCluster): MemberFigures[] {
   return cluster.members.map((m) => ({
     name: m.name,
-    rssMiB: vmKiB(m.process!.pid!, 'VmRSS') / 1024,
-    peakRssMiB: vmKiB(m.process!.pid!, 'VmHWM') / 1024,
+    rssMiB: memoryMiB(m.process!.pid!, 'VmRSS'),
+    peakRssMiB: memoryMiB(m.process!.pid!, 'VmHWM'),
     dataDirMiB: diskUsage(m.dataDir) / (1024 * 1024),
   }));
 }

@@ -10,7 +10,7 @@ import { DensityControlPlane } from './control-plane.js';
 import { PodTracker } from './pod-tracker.js';
 import { difference, quantile, requestDurationsByVerb } from './prometheus-histogram.js';
 import { scrapeMetrics, WatchLatencyProbe } from './probes.js';
-import { usageOf, type Usage } from './process-usage.js';
+import { memoryMiB, processCpuSeconds } from '../process-usage.js';
 
 export interface DensitySpec {
   readonly nodes: number;
@@ -73,13 +73,13 @@ function bindRate(times: readonly number[]): { average: number; peak: number } {
   return { average: sorted.length / Math.max(spanSec, 1e-3), peak };
 }
 
+interface Usage {
+  readonly cpuSeconds: number;
+  readonly hwmMiB: number;
+}
+
 function usages(plane: DensityControlPlane): Map<string, Usage> {
-  const all = new Map<string, Usage>();
-  for (const [name, pid] of plane.processes()) {
-    const usage = usageOf(pid);
-    if (usage) all.set(name, usage);
-  }
-  return all;
+  return new Map([...plane.processes()].map(([name, pid]) => [name, { cpuSeconds: processCpuSeconds(pid), hwmMiB: memoryMiB(pid, 'VmHWM') }]));
 }
 
 async function until(check: () => boolean | Promise<boolean>, deadline: number): Promise<boolean> {

@@ -5,27 +5,14 @@
 // generator can drive.
 
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { processCpuSeconds } from '../process-usage.js';
 import { loadSpec } from './options.js';
 import { ms, progressPrinter } from './report.js';
 import { runLoad, type LoadReport } from './runner.js';
-
-const CLOCK_TICKS = 100;
-
-/** User + system CPU seconds a process has used so far (from /proc; 0 where there is no /proc). */
-export function processCpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return 0;
-  }
-}
 
 export interface CeilingRun {
   workers: number;

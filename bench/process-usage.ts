@@ -1,28 +1,28 @@
-// CPU time and memory of a process from /proc, for the per-component figures.
+// What the benchmarks read about a process from /proc: CPU time, resident memory, children.
 
 import { readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ, 100 on Linux everywhere Node runs
 
-export interface Usage {
-  /** User + system CPU seconds so far. */
-  readonly cpuSeconds: number;
-  readonly rssMiB: number;
-  /** Peak resident set size. */
-  readonly hwmMiB: number;
-}
-
-export function usageOf(pid: number): Usage | undefined {
+/** User + system CPU seconds a process has used so far (0 once it has exited, or without /proc). */
+export function processCpuSeconds(pid: number): number {
   try {
     // The command name may hold spaces and parentheses: fields count from the last ')'.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-    return { cpuSeconds, rssMiB: kib('VmRSS') / 1024, hwmMiB: kib('VmHWM') / 1024 };
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
   } catch {
-    return undefined; // the process has exited
+    return 0;
+  }
+}
+
+/** Resident memory now (VmRSS) or at its peak (VmHWM), in MiB; 0 once the process has exited. */
+export function memoryMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
   }
 }
 
