@@ -1,17 +1,26 @@
 // One scheduling cycle's decision (schedulePod): filter every node (the first failing plugin's status
 // per node), score the feasible ones with every weighted plugin, pick the highest total, ties broken by
-// the injected random source as kube-scheduler's reservoir sampling does. No feasible node is a FitError.
+// the injected random source as kube-scheduler's reservoir sampling does. No feasible node is a FitError,
+// after DefaultPreemption (the PostFilter) has looked for lower-priority pods to remove.
 
 import { fitErrorMessage } from './fit-error.js';
 import { SUCCESS, type PodCycle, type Status } from './framework.js';
 import { nodeNameOf, type NodeInfo } from './node-info.js';
-import { preemptionMessage } from './preemption-dry-run.js';
+import { preempt, type Candidate } from './default-preemption.js';
 import type { Profile } from './profile.js';
 import type { Pod } from './types.js';
 
 export type ScheduleResult =
   | { kind: 'scheduled'; node: string; feasibleNodes: number; scores: Map<string, number> }
-  | { kind: 'unschedulable'; message: string; nodeStatuses: Map<string, Status> };
+  | {
+      kind: 'unschedulable';
+      message: string;
+      nodeStatuses: Map<string, Status>;
+      /** Preemption's pick: delete these victims, nominate this node. */
+      preemption?: Candidate;
+      /** No node can help even with preemption: a nomination the pod carries is cleared. */
+      clearNomination?: boolean;
+    };
 
 /** A number in [0, 1), Math.random by default. */
 export type Random = () => number;
@@ -58,8 +67,10 @@ export function schedulePod(profile: Profile, pod: Pod, snapshot: readonly NodeI
     else nodeStatuses.set(nodeNameOf(info), status);
   }
   if (feasible.length === 0) {
-    const postFilterMessage = preemptionMessage(pod, snapshot, nodeStatuses, (p, info) => runFilters(profile, p, snapshot, info));
-    return { kind: 'unschedulable', message: fitErrorMessage(snapshot.length, { nodeStatuses, postFilterMessage }), nodeStatuses };
+    const postFilter = preempt(pod, snapshot, nodeStatuses, (p, info, trial) => runFilters(profile, p, trial, info));
+    if (postFilter.kind === 'preempt') return { kind: 'unschedulable', message: fitErrorMessage(snapshot.length, { nodeStatuses }), nodeStatuses, preemption: postFilter.candidate };
+    const message = fitErrorMessage(snapshot.length, { nodeStatuses, postFilterMessage: postFilter.message });
+    return { kind: 'unschedulable', message, nodeStatuses, clearNomination: postFilter.clearNomination };
   }
   const totals = new Map<string, number>(feasible.map((info) => [nodeNameOf(info), 0]));
   if (feasible.length > 1) {
