@@ -1,6 +1,6 @@
 // The Flyingcube operator as a program: `npx tsx examples/flyingcube-operator/main.ts --kubeconfig FILE`.
 // With --leader-elect several copies may run; only the holder of the Lease reconciles, as the
-// Kubernetes components do, and a copy that loses the Lease exits so it restarts from fresh caches.
+// Kubernetes components do; a copy that loses the Lease drops its caches and stands again.
 
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -45,23 +45,19 @@ if (!options.leaderElect) {
   await reconcile(stop.signal);
 } else {
   const identity = `${hostname()}_${randomUUID()}`;
-  await runLeaderElection({
-    client,
-    lock: { namespace: options.leaderElectNamespace, name: COMPONENT },
-    identity,
-    releaseOnCancel: true,
-    signal: stop.signal,
-    onStartedLeading: (signal) => {
-      log('info', 'started leading', { identity });
-      return reconcile(signal);
-    },
-    onStoppedLeading: () => {
-      if (stop.signal.aborted) return;
-      log('error', 'leaderelection lost', { identity });
-      process.exit(1);
-    },
-    onNewLeader: (leader) => log('info', 'new leader elected', { leader }),
-    onError: (error) => log('warn', 'leader election error', { error: String(error) }),
-  });
+  // A lost Lease ends the controller (and its caches); the operator then stands for election again.
+  while (!stop.signal.aborted) {
+    await runLeaderElection({
+      client,
+      lock: { namespace: options.leaderElectNamespace, name: COMPONENT },
+      identity,
+      releaseOnCancel: true,
+      signal: stop.signal,
+      onStartedLeading: (signal) => (log('info', 'leading', { identity }), reconcile(signal)),
+      onNewLeader: (leader) => log('info', 'leader is', { leader }),
+      onError: (error) => log('warn', 'leader election', { error: String(error) }),
+    });
+    if (!stop.signal.aborted) log('warn', 'lost the lease, standing again', { identity });
+  }
 }
 log('info', 'stopped');
