@@ -185,7 +185,8 @@ export class Scheduler {
       await this.unschedulable(queued, cycle, NO_NODES_AVAILABLE);
       return;
     }
-    const result = schedulePod(this.profile, pod, snapshot, this.options.random);
+    const nominated = this.pods.lister.list().filter((p) => !p.spec.nodeName && p.status?.nominatedNodeName && !p.metadata.deletionTimestamp);
+    const result = schedulePod(this.profile, pod, snapshot, this.options.random, nominated);
     if (result.kind === 'unschedulable') {
       let nominate = result.clearNomination ? '' : undefined;
       if (result.preemption && (await this.preemptVictims(pod, result.preemption))) nominate = result.preemption.node;
