@@ -1,17 +1,26 @@
 // One scheduling cycle's decision (schedulePod): filter every node (the first failing plugin's status
 // per node), score the feasible ones with every weighted plugin, pick the highest total, ties broken by
-// the injected random source as kube-scheduler's reservoir sampling does. No feasible node is a FitError.
+// the injected random source as kube-scheduler's reservoir sampling does. No feasible node is a FitError,
+// after DefaultPreemption (the PostFilter) has looked for lower-priority pods to remove.
 
 import { fitErrorMessage } from './fit-error.js';
 import { SUCCESS, type PodCycle, type Status } from './framework.js';
-import { nodeNameOf, type NodeInfo } from './node-info.js';
-import { preemptionMessage } from './preemption-dry-run.js';
+import { newNodeInfo, nodeNameOf, type NodeInfo } from './node-info.js';
+import { preempt, priorityOf, type Candidate } from './default-preemption.js';
 import type { Profile } from './profile.js';
 import type { Pod } from './types.js';
 
 export type ScheduleResult =
   | { kind: 'scheduled'; node: string; feasibleNodes: number; scores: Map<string, number> }
-  | { kind: 'unschedulable'; message: string; nodeStatuses: Map<string, Status> };
+  | {
+      kind: 'unschedulable';
+      message: string;
+      nodeStatuses: Map<string, Status>;
+      /** Preemption's pick: delete these victims, nominate this node. */
+      preemption?: Candidate;
+      /** No node can help even with preemption: a nomination the pod carries is cleared. */
+      clearNomination?: boolean;
+    };
 
 /** A number in [0, 1), Math.random by default. */
 export type Random = () => number;
@@ -24,10 +33,23 @@ function filterWith(cycles: Array<{ name: string; cycle: PodCycle }>, info: Node
   return SUCCESS;
 }
 
+/**
+ * RunFilterPluginsWithNominatedPods: pods nominated to the node (by an earlier preemption) with at least
+ * this pod's priority count as placed there, so a lesser pod does not take the room made for them; the
+ * node must also pass without them. Only the node's pods see them, not the plugins' pre-filter state.
+ */
+function filterWithNominated(cycles: Array<{ name: string; cycle: PodCycle }>, pod: Pod, info: NodeInfo, nominated: readonly Pod[]): Status {
+  const name = nodeNameOf(info);
+  const ahead = nominated.filter((p) => p.status?.nominatedNodeName === name && p.metadata.uid !== pod.metadata.uid && priorityOf(p) >= priorityOf(pod));
+  if (ahead.length === 0) return filterWith(cycles, info);
+  const status = filterWith(cycles, newNodeInfo(info.node, [...info.pods, ...ahead]));
+  return status.code === 'Success' ? filterWith(cycles, info) : status;
+}
+
 /** Runs the profile's filters alone for a pod on one node (the preemption dry run re-filters this way). */
-export function runFilters(profile: Profile, pod: Pod, snapshot: readonly NodeInfo[], info: NodeInfo): Status {
+export function runFilters(profile: Profile, pod: Pod, snapshot: readonly NodeInfo[], info: NodeInfo, nominated: readonly Pod[] = []): Status {
   const cycles = profile.plugins.map(({ plugin }) => ({ name: plugin.name, cycle: plugin.forPod(pod, snapshot) }));
-  return filterWith(cycles, info);
+  return filterWithNominated(cycles, pod, info, nominated);
 }
 
 /** selectHost: the highest score; among equals each is kept with probability 1/(ties seen). */
@@ -48,18 +70,21 @@ export function selectHost(scores: ReadonlyMap<string, number>, random: Random):
   return best;
 }
 
-export function schedulePod(profile: Profile, pod: Pod, snapshot: readonly NodeInfo[], random: Random = Math.random): ScheduleResult {
+/** `nominated`: pending pods carrying a status.nominatedNodeName. */
+export function schedulePod(profile: Profile, pod: Pod, snapshot: readonly NodeInfo[], random: Random = Math.random, nominated: readonly Pod[] = []): ScheduleResult {
   const cycles = profile.plugins.map(({ plugin, weight }) => ({ name: plugin.name, weight, cycle: plugin.forPod(pod, snapshot) }));
   const feasible: NodeInfo[] = [];
   const nodeStatuses = new Map<string, Status>();
   for (const info of snapshot) {
-    const status = filterWith(cycles, info);
+    const status = filterWithNominated(cycles, pod, info, nominated);
     if (status.code === 'Success') feasible.push(info);
     else nodeStatuses.set(nodeNameOf(info), status);
   }
   if (feasible.length === 0) {
-    const postFilterMessage = preemptionMessage(pod, snapshot, nodeStatuses, (p, info) => runFilters(profile, p, snapshot, info));
-    return { kind: 'unschedulable', message: fitErrorMessage(snapshot.length, { nodeStatuses, postFilterMessage }), nodeStatuses };
+    const postFilter = preempt(pod, snapshot, nodeStatuses, (p, info, trial) => runFilters(profile, p, trial, info, nominated));
+    if (postFilter.kind === 'preempt') return { kind: 'unschedulable', message: fitErrorMessage(snapshot.length, { nodeStatuses }), nodeStatuses, preemption: postFilter.candidate };
+    const message = fitErrorMessage(snapshot.length, { nodeStatuses, postFilterMessage: postFilter.message });
+    return { kind: 'unschedulable', message, nodeStatuses, clearNomination: postFilter.clearNomination };
   }
   const totals = new Map<string, number>(feasible.map((info) => [nodeNameOf(info), 0]));
   if (feasible.length > 1) {

@@ -2,15 +2,19 @@
 // and the queue (this scheduler's pending pods); each popped pod is placed by schedulePod, assumed, and
 // bound asynchronously through pods/binding with a Scheduled event; a pod that fits nowhere gets a
 // FailedScheduling event and PodScheduled=False/Unschedulable, and waits for the cluster to change.
+// When preemption finds room, the victims are marked DisruptionTarget, deleted, and told why (a
+// Preempted event); the pod is nominated to the node and retried once they are gone.
 
-import { EventRecorder, Informer, Resources, type KubeClient, type KubeObject, type ResourceRef } from '../client/kube/index.js';
+import { EventRecorder, Informer, isNotFound, Resources, type KubeClient, type KubeObject, type ResourceRef } from '../client/kube/index.js';
 import { defaultSelectorFor } from './default-selector.js';
 import { defaultProfile, type Profile } from './profile.js';
 import type { ScoringStrategy } from './plugins/node-resources-fit.js';
 import { schedulePod, type Random } from './schedule-pod.js';
 import { SchedulerCache } from './scheduler-cache.js';
 import { SchedulingQueue, type QueuedPod } from './scheduling-queue.js';
-import { podScheduledFalsePatch } from './pod-condition.js';
+import type { Candidate } from './default-preemption.js';
+import { priorityOf } from './default-preemption.js';
+import { disruptionTargetPatch, podScheduledFalsePatch } from './pod-condition.js';
 import type { Node, Pod } from './types.js';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -169,20 +173,24 @@ export class Scheduler {
   }
 
   private async scheduleOne(queued: QueuedPod): Promise<void> {
-    const pod = queued.pod;
     const cycle = this.queue.cycle;
-    if (pod.metadata.deletionTimestamp || this.cache.isAssumed(pod) || !this.stillPending(pod)) {
-      this.queue.done(pod);
+    if (queued.pod.metadata.deletionTimestamp || this.cache.isAssumed(queued.pod) || !this.stillPending(queued.pod)) {
+      this.queue.done(queued.pod);
       return;
     }
+    // The latest object: a status-only change (a nomination) does not refresh the queued copy.
+    const pod = this.pods.lister.get(queued.pod.metadata.namespace, queued.pod.metadata.name!) ?? queued.pod;
     const snapshot = this.cache.snapshot();
     if (snapshot.length === 0) {
       await this.unschedulable(queued, cycle, NO_NODES_AVAILABLE);
       return;
     }
-    const result = schedulePod(this.profile, pod, snapshot, this.options.random);
+    const nominated = this.pods.lister.list().filter((p) => !p.spec.nodeName && p.status?.nominatedNodeName && !p.metadata.deletionTimestamp);
+    const result = schedulePod(this.profile, pod, snapshot, this.options.random, nominated);
     if (result.kind === 'unschedulable') {
-      await this.unschedulable(queued, cycle, result.message);
+      let nominate = result.clearNomination ? '' : undefined;
+      if (result.preemption && (await this.preemptVictims(pod, result.preemption))) nominate = result.preemption.node;
+      await this.unschedulable(queued, cycle, result.message, nominate);
       return;
     }
     this.cache.assume(pod, result.node);
@@ -212,11 +220,46 @@ export class Scheduler {
     }
   }
 
-  private async unschedulable(queued: QueuedPod, cycle: number, message: string): Promise<void> {
-    const pod = queued.pod;
+  /**
+   * prepareCandidate: each victim marked DisruptionTarget, deleted (gracefully, as the kubelet stops it)
+   * and told by whom; then lower-priority pods nominated to the node lose their nomination. False when
+   * a victim could not be removed: the pod is then not nominated and tries again later.
+   */
+  private async preemptVictims(pod: Pod, candidate: Candidate): Promise<boolean> {
+    const { client } = this.options;
+    const results = await Promise.all(
+      candidate.victims.map(async (victim) => {
+        const { namespace, name } = victim.metadata;
+        try {
+          await client.patch(Resources.pods, namespace, name!, disruptionTargetPatch(this.profile.schedulerName, new Date()), 'strategic', { subresource: 'status' });
+          await client.delete(Resources.pods, namespace, name!, { preconditions: { uid: victim.metadata.uid } });
+        } catch (error) {
+          if (!isNotFound(error)) {
+            this.log('error', 'preemption failed', { pod: `${pod.metadata.namespace}/${pod.metadata.name}`, victim: `${namespace}/${name}`, error: String(error) });
+            return false;
+          }
+        }
+        this.recorder.event(asPod(victim), 'Normal', 'Preempted', `Preempted by pod ${pod.metadata.uid} on node ${candidate.node}`);
+        this.log('info', 'preempted', { preemptor: `${pod.metadata.namespace}/${pod.metadata.name}`, victim: `${namespace}/${name}`, node: candidate.node });
+        return true;
+      }),
+    );
+    if (results.includes(false)) return false;
+    const displaced = this.pods.lister.list().filter((p) => !p.spec.nodeName && p.status?.nominatedNodeName === candidate.node && priorityOf(p) < priorityOf(pod));
+    for (const other of displaced) {
+      await client.patch(Resources.pods, other.metadata.namespace, other.metadata.name!, { status: { nominatedNodeName: null } }, 'strategic', { subresource: 'status' }).catch((error: unknown) => {
+        this.log('warn', 'could not clear a nomination', { pod: `${other.metadata.namespace}/${other.metadata.name}`, error: String(error) });
+      });
+    }
+    return true;
+  }
+
+  /** `nominate`: the node preemption made room on, '' to clear a nomination, undefined to keep it. */
+  private async unschedulable(queued: QueuedPod, cycle: number, message: string, nominate?: string): Promise<void> {
+    const pod = this.pods.lister.get(queued.pod.metadata.namespace, queued.pod.metadata.name!) ?? queued.pod;
     this.queue.addUnschedulable(queued, cycle);
     this.recorder.event(asPod(pod), 'Warning', 'FailedScheduling', message);
-    const patch = podScheduledFalsePatch(pod, message, new Date());
+    const patch = podScheduledFalsePatch(pod, message, new Date(), nominate);
     if (!patch) return;
     try {
       await this.options.client.patch(Resources.pods, pod.metadata.namespace, pod.metadata.name!, patch, 'strategic', { subresource: 'status' });

@@ -106,7 +106,7 @@ export interface Pod extends KubeObject {
     overhead?: Record<string, string | number>;
     schedulingGates?: Array<{ name: string }>;
   };
-  status?: { phase?: string; conditions?: PodCondition[]; nominatedNodeName?: string };
+  status?: { phase?: string; conditions?: PodCondition[]; nominatedNodeName?: string; startTime?: string };
 }
 
 export interface Node extends KubeObject {

@@ -1,4 +1,5 @@
-// The garbage collector (garbagecollector.go, simplified to a fixed set of kinds): a dependent whose
+// The garbage collector (garbagecollector.go, simplified to a fixed set of kinds, plus the kinds of
+// custom-resource owners it meets, found through discovery): a dependent whose
 // owners are all gone is deleted (Background); an owner deleted with the `foregroundDeletion` finalizer
 // has its dependents deleted first, then loses the finalizer; one with the `orphan` finalizer has its
 // dependents' references to it removed, then loses the finalizer. An owner missing from the caches is
@@ -26,12 +27,41 @@ export class GarbageCollector implements Controller {
     private readonly context: ControllerContext,
     resources: readonly ResourceRef[],
   ) {
-    for (const resource of resources) {
-      const informer = context.informers.for<KubeObject>(resource);
-      this.informers.set(resource.plural + '.' + resource.group, informer);
-      const touched = (object: KubeObject): void => this.touched(resource, object);
-      informer.onAdd(touched).onUpdate((_, object) => touched(object)).onDelete((object) => this.deleted(object));
+    for (const resource of resources) this.monitor(resource);
+  }
+
+  private monitor(resource: ResourceRef): Informer<KubeObject> {
+    const informer = this.context.informers.for<KubeObject>(resource);
+    this.informers.set(resource.plural + '.' + resource.group, informer);
+    const touched = (object: KubeObject): void => this.touched(resource, object);
+    informer.onAdd(touched).onUpdate((_, object) => touched(object)).onDelete((object) => this.deleted(object));
+    return informer;
+  }
+
+  /**
+   * An owner of a kind outside the fixed set (a custom resource): found through discovery, then watched
+   * from then on, as kube's garbage collector monitors every resource discovery lists, so its deletion
+   * reaches its dependents. Undefined while discovery does not know the kind (nothing is deleted then).
+   */
+  private async discoveredOwnerResource(ref: OwnerReference): Promise<ResourceRef | undefined> {
+    const [group, version] = ref.apiVersion.includes('/') ? (ref.apiVersion.split('/') as [string, string]) : ['', ref.apiVersion];
+    const known = (): ResourceRef | undefined =>
+      [...this.informers.values()].find((informer) => informer.resource.kind === ref.kind && informer.resource.group === group && informer.resource.version === version)?.resource;
+    if (known()) return known();
+    let discovery: { resources?: Array<{ name: string; kind: string; namespaced: boolean }> };
+    try {
+      discovery = await this.context.client.raw(group ? `/apis/${group}/${version}` : `/api/${version}`);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
     }
+    const found = discovery.resources?.find((r) => r.kind === ref.kind && !r.name.includes('/'));
+    if (!found) return undefined;
+    // Another worker may have started the monitor while this one waited for discovery.
+    if (known()) return known();
+    const informer = this.monitor({ group, version, plural: found.name, namespaced: found.namespaced, kind: found.kind });
+    informer.start();
+    return informer.resource;
   }
 
   async run(workers: number, signal: AbortSignal): Promise<void> {
@@ -89,7 +119,7 @@ export class GarbageCollector implements Controller {
   }
 
   private async ownerState(namespace: string | undefined, ref: OwnerReference): Promise<'present' | 'absent' | 'waiting'> {
-    const resource = COLLECTED_RESOURCES.find((candidate) => candidate.kind === ref.kind && `${candidate.group ? candidate.group + '/' : ''}${candidate.version}` === ref.apiVersion);
+    const resource = COLLECTED_RESOURCES.find((candidate) => candidate.kind === ref.kind && `${candidate.group ? candidate.group + '/' : ''}${candidate.version}` === ref.apiVersion) ?? (await this.discoveredOwnerResource(ref));
     if (!resource) return 'present';
     let owner: KubeObject | undefined = this.informers.get(`${resource.plural}.${resource.group}`)?.lister.get(resource.namespaced ? namespace : undefined, ref.name);
     if (!owner || owner.metadata.uid !== ref.uid) {

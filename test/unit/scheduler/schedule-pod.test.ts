@@ -51,6 +51,14 @@ describe('schedulePod', () => {
     expect(schedulePod(defaultProfile({ scoringStrategy: 'MostAllocated' }), makePod('p', { cpu: '100m', memory: '100Mi' }), snapshot)).toMatchObject({ kind: 'scheduled', node: 'n1' });
   });
 
+  it('room made for a nominated pod is kept from lesser pods, not from greater ones', () => {
+    const nominee = { ...makePod('nominee', { cpu: '1500m' }, { priority: 100 }), metadata: { name: 'nominee', namespace: 'default', uid: 'u1' }, status: { nominatedNodeName: 'n1' } };
+    const snapshot = buildSnapshot(nodes.slice(0, 1), []);
+    expect(schedulePod(defaultProfile(), makePod('lesser', { cpu: '1' }, { priority: 10 }), snapshot, Math.random, [nominee])).toMatchObject({ kind: 'unschedulable', message: expect.stringMatching(/^0\/1 nodes are available: 1 Insufficient cpu\./) as unknown });
+    expect(schedulePod(defaultProfile(), makePod('greater', { cpu: '1' }, { priority: 1000 }), snapshot, Math.random, [nominee])).toMatchObject({ kind: 'scheduled', node: 'n1' });
+    expect(schedulePod(defaultProfile(), nominee, snapshot, Math.random, [nominee])).toMatchObject({ kind: 'scheduled', node: 'n1' });
+  });
+
   it('a single feasible node is chosen without scoring', () => {
     const result = schedulePod(defaultProfile(), makePod('p', { cpu: '1500m' }), buildSnapshot(nodes, []));
     expect(result).toMatchObject({ kind: 'scheduled', node: 'n1', feasibleNodes: 1 });

@@ -34,7 +34,7 @@ describe('barge scheduler flags', () => {
   it.each([
     [['--kubeconfig', 'k', '--port', '1'], 'unknown flag: --port'],
     [['--kubeconfig', 'k', '--leader-elect=maybe'], 'invalid argument "maybe" for "--leader-elect" flag'],
-    [['--kubeconfig', 'k', '--leader-elect-retry-period=2'], 'time: invalid duration "2"'],
+    [['--kubeconfig', 'k', '--leader-elect-retry-period=2'], 'time: missing unit in duration "2"'],
     [[], '--kubeconfig must be specified'],
   ])('%j fails: %s', (args, message) => expect(() => parseSchedulerArgs(args)).toThrow(message));
 
