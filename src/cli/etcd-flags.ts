@@ -114,7 +114,7 @@ export const ETCD_FLAGS: readonly EtcdFlag[] = [
   flag('experimental-enable-lease-checkpoint-persist', 'bool', 'false', 'Enable persisting remainingTTL to prevent indefinite auto-renewal of long lived leases.', 'Barge does not checkpoint remaining TTLs: a new leader gives every lease its full TTL again'),
   flag('experimental-compaction-batch-limit', 'int', '1000', 'ExperimentalCompactionBatchLimit sets the maximum revisions deleted in each compaction batch.', 'Barge has no compaction batches; ignored'),
   flag('experimental-peer-skip-client-san-verification', 'bool', 'false', 'Skip verification of SAN field in client certificate for peer connections.', 'Barge never checks the SAN of a peer\'s client certificate (as etcd with this flag true)'),
-  flag('experimental-watch-progress-notify-interval', 'duration', '10m', 'Duration of periodical watch progress notification.', { differs: 'Barge sends periodic watch progress notifications every 10m (etcd\'s default) whatever this says; a client may still ask for one at any time', sameWhen: '10m' }),
+  flag('experimental-watch-progress-notify-interval', 'duration', '10m', 'Duration of periodical watch progress notification.'),
   flag('experimental-warning-apply-duration', 'duration', '100ms', 'Warning is generated if requests take more than this duration.', 'Barge logs no slow-apply warnings; ignored'),
   // Unsafe
   flag('force-new-cluster', 'bool', 'false', 'Force to create a new one-member cluster.', 'NOT supported: Barge starts with the membership in its data dir (restore a snapshot with `bargectl snapshot restore` instead)'),

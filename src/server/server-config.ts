@@ -32,6 +32,8 @@ export interface ServerConfig {
   readonly authToken?: TokenOptions;
   /** Leader-run auto-compaction; undefined when disabled (retention 0). */
   readonly autoCompaction?: AutoCompactor;
+  /** --experimental-watch-progress-notify-interval: how often synced progress-notify watchers hear the revision (10 m when not set). */
+  readonly watchProgressNotifyIntervalMs?: number;
   readonly log: (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void;
   /**
    * Called once the member hit an error it cannot go on from (a disk write failed, an entry nobody
