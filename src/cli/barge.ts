@@ -143,15 +143,16 @@ async function main(): Promise<void> {
     return;
   }
 
+  const optional = (name: string): string | undefined => flags.text(name) || undefined;
   const tlsLog = (msg: string, fields?: Record<string, unknown>): void => log('warn', msg, fields);
   const clientTls = await loadTlsSettings(
     'client',
-    { certFile: flags.text('cert-file') || undefined, keyFile: flags.text('key-file') || undefined, trustedCaFile: flags.text('trusted-ca-file') || undefined, clientCertAuth: flags.bool('client-cert-auth'), autoTls: flags.bool('auto-tls') },
+    { certFile: flags.text('cert-file') || undefined, keyFile: flags.text('key-file') || undefined, trustedCaFile: flags.text('trusted-ca-file') || undefined, clientCertAuth: flags.bool('client-cert-auth'), autoTls: flags.bool('auto-tls'), crlFile: optional('client-crl-file'), allowedHostname: optional('client-cert-allowed-hostname') },
     { dataDir, urls: [...listenClientUrls, ...metricsUrls], log: tlsLog },
   );
   const peerTls = await loadTlsSettings(
     'peer',
-    { certFile: flags.text('peer-cert-file') || undefined, keyFile: flags.text('peer-key-file') || undefined, trustedCaFile: flags.text('peer-trusted-ca-file') || undefined, clientCertAuth: flags.bool('peer-client-cert-auth'), autoTls: flags.bool('peer-auto-tls') },
+    { certFile: flags.text('peer-cert-file') || undefined, keyFile: flags.text('peer-key-file') || undefined, trustedCaFile: flags.text('peer-trusted-ca-file') || undefined, clientCertAuth: flags.bool('peer-client-cert-auth'), autoTls: flags.bool('peer-auto-tls'), crlFile: optional('peer-crl-file'), allowedCn: optional('peer-cert-allowed-cn'), allowedHostname: optional('peer-cert-allowed-hostname') },
     { dataDir, urls: listenPeerUrls, log: tlsLog },
   );
   const config: ServerConfig = { ...settings, clientTls, peerTls };

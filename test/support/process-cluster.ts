@@ -64,6 +64,8 @@ export interface ClusterOptions {
   readonly memberFlags?: (member: ClusterMember) => readonly string[];
   /** Flags every etcdctl call carries (--cacert, --cert, --key, ...). */
   readonly etcdctlFlags?: readonly string[];
+  /** How long start() waits for every member to be healthy (20 s by default). */
+  readonly startTimeoutMs?: number;
 }
 
 export class ProcessCluster {
@@ -100,7 +102,7 @@ export class ProcessCluster {
     await prepare?.(cluster.members, cluster);
     for (const member of cluster.members) cluster.spawn(member);
     try {
-      await cluster.waitHealthy();
+      await cluster.waitHealthy(options.startTimeoutMs);
     } catch (err) {
       await cluster.stop(); // no member outlives a cluster that never came up
       throw err;
