@@ -3,18 +3,16 @@
 // finishes with etcdctl's message, no concurrent request fails, and every acknowledged write reads back.
 
 import { Etcd3 } from 'etcd3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ProcessCluster } from '../../support/process-cluster.js';
 import { until } from '../../support/wait.js';
+import { threeMembers } from './three-members.js';
+
+const started = threeMembers();
 
 let cluster: ProcessCluster;
-
-beforeAll(async () => {
-  cluster = await ProcessCluster.start(3, 'barge', [], undefined, { startTimeoutMs: 60_000 });
-}, 90_000);
-
-afterAll(async () => {
-  await cluster?.stop();
+beforeAll(() => {
+  cluster = started();
 });
 
 describe('defrag on a busy member', () => {

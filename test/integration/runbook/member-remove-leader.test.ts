@@ -4,18 +4,15 @@
 // there), the removed member stops as etcd's does, and the member list no longer shows it.
 
 import { Etcd3 } from 'etcd3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ProcessCluster, type ClusterMember } from '../../support/process-cluster.js';
 import { until } from '../../support/wait.js';
+import { threeMembers } from './three-members.js';
 
+const started = threeMembers();
 let cluster: ProcessCluster;
-
-beforeAll(async () => {
-  cluster = await ProcessCluster.start(3, 'barge', [], undefined, { startTimeoutMs: 60_000 });
-}, 90_000);
-
-afterAll(async () => {
-  await cluster?.stop();
+beforeAll(() => {
+  cluster = started();
 });
 
 /** The member id (hex) etcdctl's member list gives `member`. */

@@ -9,17 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcessCluster } from '../../support/process-cluster.js';
 import { etcdctlRestore, etcdctlStatus } from '../../support/etcd-history.js';
 import { until } from '../../support/wait.js';
+import { threeMembers } from './three-members.js';
 
+const started = threeMembers();
 let barge: ProcessCluster;
 let etcd: ProcessCluster | undefined;
 
-beforeAll(async () => {
-  barge = await ProcessCluster.start(3, 'barge', [], undefined, { startTimeoutMs: 60_000 });
-}, 90_000);
+beforeAll(() => {
+  barge = started();
+});
 
 afterAll(async () => {
   await etcd?.stop();
-  await barge?.stop();
 });
 
 const key = (i: number): string => `seq/${String(i).padStart(6, '0')}`;
