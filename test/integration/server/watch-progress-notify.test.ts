@@ -23,7 +23,7 @@ interface Received {
 
 /** The parts of a response both servers must agree on (ids of members and clusters differ). */
 function shape(response: Pb): Pb {
-  const whole = WatchResponse.toObject(WatchResponse.fromObject(response), { longs: String, defaults: true, arrays: true });
+  const whole: Pb = WatchResponse.toObject(WatchResponse.fromObject(response), { longs: String, defaults: true, arrays: true });
   return { ...whole, header: { revision: whole.header.revision } };
 }
 
