@@ -36,11 +36,11 @@ import type { KvWrite } from '../server/internal-request.js';
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer, TLSSocket } from 'node:tls';
+import { TLSSocket } from 'node:tls';
 import { Duplex } from 'node:stream';
 import { httpHandler } from './http-gateway.js';
 import { withHttpAccess, type HttpAccess } from './http-access.js';
-import { isHttps, serverTlsOptions } from '../server/tls.js';
+import { checkedTlsServer, isHttps } from '../server/tls.js';
 import { attachAuthContext, callerOf } from './client-identity.js';
 import type { AnyRpc, Unary, UnaryCall, UnaryHandlers } from './unary-call.js';
 import { Http2Front } from './http2-connection.js';
@@ -415,7 +415,7 @@ export class ClientApi {
     };
     const settings = this.server.config.clientTls;
     const tlsServer = settings
-      ? createTlsServer({ ...serverTlsOptions(settings), ALPNCallback: chooseProtocol }, (socket) => {
+      ? checkedTlsServer(settings, { ALPNCallback: chooseProtocol }, (socket) => {
           if (socket.alpnProtocol === 'h2') {
             socket.on('error', () => {});
             http2Front.accept(socket);

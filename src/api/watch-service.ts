@@ -16,6 +16,8 @@ import { encodeEventsResponse } from './watch-encoding.js';
 const INVALID_WATCH_ID = -1;
 /** etcd's default --experimental-watch-progress-notify-interval. */
 const PROGRESS_NOTIFY_INTERVAL_MS = 10 * 60 * 1000;
+/** etcd raises a shorter interval to this (minWatchProgressInterval). */
+export const MIN_PROGRESS_NOTIFY_INTERVAL_MS = 100;
 /** etcd fragments above max-request-bytes plus this much. */
 const FRAGMENT_SLACK_BYTES = 512 * 1024;
 const ZERO_BYTE = new Uint8Array([0]);
@@ -44,6 +46,15 @@ export interface WatchCall extends AuthContextCall {
   once(event: 'drain', listener: () => void): unknown;
   emit(event: 'error', error: { code: number; details: string }): boolean;
   readonly metadata: Pick<grpc.Metadata, 'get'>;
+}
+
+/**
+ * Each stream ticks at the interval plus up to a tenth of it at random, as etcd 3.4 does, so streams a
+ * restarting client opened together do not all report at once.
+ */
+function progressInterval(configured: number | undefined): number {
+  const interval = configured === undefined || configured <= 0 ? PROGRESS_NOTIFY_INTERVAL_MS : Math.max(configured, MIN_PROGRESS_NOTIFY_INTERVAL_MS);
+  return interval + Math.floor(Math.random() * (interval / 10));
 }
 
 export function serveWatch(server: EtcdServer, call: WatchCall): void {
@@ -152,7 +163,7 @@ export function serveWatch(server: EtcdServer, call: WatchCall): void {
       if (entry.progressNotify && !entry.sentSinceTick && hub.isSynced(entry.watcher)) write({ header: server.header(), watch_id: id });
       entry.sentSinceTick = false;
     }
-  }, PROGRESS_NOTIFY_INTERVAL_MS);
+  }, progressInterval(server.config.watchProgressNotifyIntervalMs));
   progressTimer.unref();
 
   const end = (): void => {

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { ClientApi, ETCD_API_VERSION, type ClientApiOptions } from '../api/grpc-server.js';
 import { parseAuthTokenFlag } from '../auth/index.js';
 import { AutoCompactor, parseRetentionMs } from '../server/auto-compactor.js';
-import { EtcdServer, type ServerConfig } from '../server/etcd-server.js';
+import { MIN_PROGRESS_NOTIFY_INTERVAL_MS } from '../api/watch-service.js';
+import { EtcdServer, type LogLevel, type ServerConfig } from '../server/etcd-server.js';
 import { loadTlsSettings } from '../server/tls.js';
 import { FlagError, FlagValues, differingFlags, parseEtcdFlags } from './etcd-flag-parser.js';
 import { usageText } from './etcd-flags.js';
@@ -32,6 +33,14 @@ function autoCompaction(mode: string, retention: string): AutoCompactor | undefi
   const ms = parseRetentionMs(retention);
   if (ms === undefined || ms <= 0) throw new Error(`--auto-compaction-retention must be hours or a duration (e.g. 30m) in periodic mode, got "${retention}"`);
   return new AutoCompactor('periodic', ms);
+}
+
+/** --experimental-watch-progress-notify-interval: 0 keeps etcd's default; below etcd's minimum it is raised to it, with etcd's warning. */
+function progressNotifyIntervalMs(ms: number, log: (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void): number | undefined {
+  if (ms <= 0) return undefined;
+  if (ms >= MIN_PROGRESS_NOTIFY_INTERVAL_MS) return ms;
+  log('warn', 'adjusting watch progress notify interval to minimum period', { 'min-watch-progress-interval': `${MIN_PROGRESS_NOTIFY_INTERVAL_MS}ms` });
+  return MIN_PROGRESS_NOTIFY_INTERVAL_MS;
 }
 
 /** What `etcd --version` prints, with the runtime in place of Go's (scripts read the first line). */
@@ -120,6 +129,7 @@ async function main(): Promise<void> {
     quotaBackendBytes: positiveInteger('quota-backend-bytes', flags.text('quota-backend-bytes')) || 2 * 1024 ** 3,
     maxRequestBytes: positiveInteger('max-request-bytes', flags.text('max-request-bytes')),
     maxTxnOps: positiveInteger('max-txn-ops', flags.text('max-txn-ops')),
+    watchProgressNotifyIntervalMs: progressNotifyIntervalMs(flags.durationMs('experimental-watch-progress-notify-interval'), log),
     authToken: parseAuthTokenFlag(flags.text('auth-token'), positiveInteger('auth-token-ttl', flags.text('auth-token-ttl'))),
     ...serverFeatures(flags),
     log,
@@ -135,15 +145,16 @@ async function main(): Promise<void> {
     return;
   }
 
+  const optional = (name: string): string | undefined => flags.text(name) || undefined;
   const tlsLog = (msg: string, fields?: Record<string, unknown>): void => log('warn', msg, fields);
   const clientTls = await loadTlsSettings(
     'client',
-    { certFile: flags.text('cert-file') || undefined, keyFile: flags.text('key-file') || undefined, trustedCaFile: flags.text('trusted-ca-file') || undefined, clientCertAuth: flags.bool('client-cert-auth'), autoTls: flags.bool('auto-tls') },
+    { certFile: flags.text('cert-file') || undefined, keyFile: flags.text('key-file') || undefined, trustedCaFile: flags.text('trusted-ca-file') || undefined, clientCertAuth: flags.bool('client-cert-auth'), autoTls: flags.bool('auto-tls'), crlFile: optional('client-crl-file'), allowedHostname: optional('client-cert-allowed-hostname') },
     { dataDir, urls: [...listenClientUrls, ...metricsUrls], log: tlsLog },
   );
   const peerTls = await loadTlsSettings(
     'peer',
-    { certFile: flags.text('peer-cert-file') || undefined, keyFile: flags.text('peer-key-file') || undefined, trustedCaFile: flags.text('peer-trusted-ca-file') || undefined, clientCertAuth: flags.bool('peer-client-cert-auth'), autoTls: flags.bool('peer-auto-tls') },
+    { certFile: flags.text('peer-cert-file') || undefined, keyFile: flags.text('peer-key-file') || undefined, trustedCaFile: flags.text('peer-trusted-ca-file') || undefined, clientCertAuth: flags.bool('peer-client-cert-auth'), autoTls: flags.bool('peer-auto-tls'), crlFile: optional('peer-crl-file'), allowedCn: optional('peer-cert-allowed-cn'), allowedHostname: optional('peer-cert-allowed-hostname') },
     { dataDir, urls: listenPeerUrls, log: tlsLog },
   );
   const config: ServerConfig = { ...settings, clientTls, peerTls };

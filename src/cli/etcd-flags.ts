@@ -27,7 +27,6 @@ const NO_V2 = 'Barge serves the v3 API only (gRPC and its JSON gateway); the v2 
 const NO_DISCOVERY = 'Barge bootstraps from --initial-cluster only; discovery is not used';
 const NO_PROXY = 'Barge has no v2 proxy mode; it always runs as a full member';
 const BBOLT = 'Barge has no bbolt backend (its own storage commits each applied batch); ignored';
-const NOT_ENFORCED = 'NOT enforced by Barge: it checks certificates against the trusted CA only';
 
 export const ETCD_FLAGS: readonly EtcdFlag[] = [
   // Member
@@ -71,18 +70,18 @@ export const ETCD_FLAGS: readonly EtcdFlag[] = [
   flag('cert-file', 'string', '', 'Path to the client server TLS cert file.'),
   flag('key-file', 'string', '', 'Path to the client server TLS key file.'),
   flag('client-cert-auth', 'bool', 'false', 'Enable client cert authentication.'),
-  flag('client-crl-file', 'string', '', 'Path to the client certificate revocation list file.', 'NOT checked by Barge: revoked client certificates are still accepted'),
-  flag('client-cert-allowed-hostname', 'string', '', 'Allowed TLS hostname for client cert authentication.', NOT_ENFORCED),
+  flag('client-crl-file', 'string', '', 'Path to the client certificate revocation list file.'),
+  flag('client-cert-allowed-hostname', 'string', '', 'Allowed TLS hostname for client cert authentication.'),
   flag('trusted-ca-file', 'string', '', 'Path to the client server TLS trusted CA cert file.'),
   flag('auto-tls', 'bool', 'false', 'Client TLS using generated certificates.'),
   flag('peer-cert-file', 'string', '', 'Path to the peer server TLS cert file.'),
   flag('peer-key-file', 'string', '', 'Path to the peer server TLS key file.'),
   flag('peer-client-cert-auth', 'bool', 'false', 'Enable peer client cert authentication.'),
   flag('peer-trusted-ca-file', 'string', '', 'Path to the peer server TLS trusted CA file.'),
-  flag('peer-cert-allowed-cn', 'string', '', 'Required CN for client certs connecting to the peer endpoint.', NOT_ENFORCED),
-  flag('peer-cert-allowed-hostname', 'string', '', 'Allowed TLS hostname for inter peer authentication.', NOT_ENFORCED),
+  flag('peer-cert-allowed-cn', 'string', '', 'Required CN for client certs connecting to the peer endpoint.'),
+  flag('peer-cert-allowed-hostname', 'string', '', 'Allowed TLS hostname for inter peer authentication.'),
   flag('peer-auto-tls', 'bool', 'false', 'Peer TLS using self-generated certificates if --peer-key-file and --peer-cert-file are not provided.'),
-  flag('peer-crl-file', 'string', '', 'Path to the peer certificate revocation list file.', 'NOT checked by Barge: revoked peer certificates are still accepted'),
+  flag('peer-crl-file', 'string', '', 'Path to the peer certificate revocation list file.'),
   flag('cipher-suites', 'string', '', 'Comma-separated list of supported TLS cipher suites between client/server and peers.', "Barge uses Node's default TLS 1.2+ cipher suites; ignored"),
   flag('cors', 'string', '*', 'Comma-separated whitelist of origins for CORS, or cross-origin resource sharing, (empty or * means allow all).'),
   flag('host-whitelist', 'string', '*', 'Acceptable hostnames from HTTP client requests, if server is not secure (empty or * means allow all).'),
@@ -114,7 +113,7 @@ export const ETCD_FLAGS: readonly EtcdFlag[] = [
   flag('experimental-enable-lease-checkpoint-persist', 'bool', 'false', 'Enable persisting remainingTTL to prevent indefinite auto-renewal of long lived leases.', 'Barge keeps checkpointed remaining TTLs in memory only: a restart of the whole cluster gives every lease its full TTL again'),
   flag('experimental-compaction-batch-limit', 'int', '1000', 'ExperimentalCompactionBatchLimit sets the maximum revisions deleted in each compaction batch.', 'Barge has no compaction batches; ignored'),
   flag('experimental-peer-skip-client-san-verification', 'bool', 'false', 'Skip verification of SAN field in client certificate for peer connections.', 'Barge never checks the SAN of a peer\'s client certificate (as etcd with this flag true)'),
-  flag('experimental-watch-progress-notify-interval', 'duration', '10m', 'Duration of periodical watch progress notification.', { differs: 'Barge sends periodic watch progress notifications every 10m (etcd\'s default) whatever this says; a client may still ask for one at any time', sameWhen: '10m' }),
+  flag('experimental-watch-progress-notify-interval', 'duration', '10m', 'Duration of periodical watch progress notification.'),
   flag('experimental-warning-apply-duration', 'duration', '100ms', 'Warning is generated if requests take more than this duration.', 'Barge logs no slow-apply warnings; ignored'),
   // Unsafe
   flag('force-new-cluster', 'bool', 'false', 'Force to create a new one-member cluster.'),

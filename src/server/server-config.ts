@@ -42,6 +42,8 @@ export interface ServerConfig {
   readonly initialCorruptCheck?: boolean;
   /** --experimental-corrupt-check-time: how often the leader compares hashes with the followers; 0 or unset: never. */
   readonly corruptCheckIntervalMs?: number;
+  /** --experimental-watch-progress-notify-interval: how often synced progress-notify watchers hear the revision (10 m when not set). */
+  readonly watchProgressNotifyIntervalMs?: number;
   readonly log: (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void;
   /**
    * Called once the member hit an error it cannot go on from (a disk write failed, an entry nobody

@@ -1,18 +1,20 @@
 // TLS for the client URLs and the peer URLs, configured by etcd's flags: a certificate and key
 // (--cert-file/--key-file, or --auto-tls for a self-signed one kept in the data dir), the CA that client
 // certificates must be signed by (--trusted-ca-file) and whether one is required (--client-cert-auth).
-// The peer side has the same five flags with a "peer-" prefix.
+// The peer side has the same five flags with a "peer-" prefix. Revocation lists and allowed names are
+// checked once a connection's handshake is done (certificate-checks.ts).
 
 import { readFile } from 'node:fs/promises';
-import { createSecureContext, type ConnectionOptions, type TlsOptions } from 'node:tls';
+import { checkServerIdentity, createSecureContext, createServer, type ConnectionOptions, type Server, type TLSSocket, type TlsOptions } from 'node:tls';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { selfSignedFiles } from '../pki/certificates.js';
+import { checkAllowedIdentity, dialedIdentityError, refusalOf, type CertificateChecks } from './certificate-checks.js';
 
 export type TlsSide = 'client' | 'peer';
 
-/** The five flags of one side, as given. */
-export interface TlsFlags {
+/** The five flags of one side, as given, and the side's revocation list and allowed CN or host name. */
+export interface TlsFlags extends CertificateChecks {
   readonly certFile?: string;
   readonly keyFile?: string;
   readonly trustedCaFile?: string;
@@ -32,6 +34,10 @@ export interface TlsSettings {
   readonly selfSigned: boolean;
   readonly certFile: string;
   readonly keyFile: string;
+  /** What a connection's certificate is checked for after the handshake. */
+  readonly checks: CertificateChecks;
+  /** Reports a connection closed because its certificate failed those checks. */
+  readonly onRefused?: (reason: string, remoteAddress: string | undefined) => void;
 }
 
 function flagName(side: TlsSide, flag: string): string {
@@ -70,6 +76,8 @@ export async function loadTlsSettings(
   if ((flags.certFile === undefined) !== (flags.keyFile === undefined) || flags.certFile === '' || flags.keyFile === '') {
     throw new Error(`${certFlag} and ${keyFlag} must be given together`);
   }
+  const checks: CertificateChecks = { crlFile: flags.crlFile, allowedCn: flags.allowedCn, allowedHostname: flags.allowedHostname };
+  checkAllowedIdentity(checks);
   const https = context.urls.filter((u) => new URL(u).protocol === 'https:');
   let certFile = flags.certFile;
   let keyFile = flags.keyFile;
@@ -108,7 +116,9 @@ export async function loadTlsSettings(
     }
   }
   if (https.length === 0) context.log?.(`no ${side} URL is https; the ${side} certificate is not used for serving`);
-  return { cert, key, ca, clientCertAuth: flags.clientCertAuth === true, selfSigned, certFile, keyFile };
+  const onRefused = (reason: string, remoteAddress: string | undefined): void =>
+    context.log?.(`rejected connection on ${side} endpoint`, { 'remote-addr': remoteAddress, error: reason });
+  return { cert, key, ca, clientCertAuth: flags.clientCertAuth === true, selfSigned, certFile, keyFile, checks, onRefused };
 }
 
 /** Options for a TLS server: this certificate; with client cert auth, a verified client certificate required. */
@@ -124,6 +134,19 @@ export function serverTlsOptions(settings: TlsSettings): TlsOptions {
 }
 
 /**
+ * A TLS server with this side's certificate that hands `onSecure` each connection whose certificate
+ * passes the side's revocation list and allowed name, and closes the others (reporting why).
+ */
+export function checkedTlsServer(settings: TlsSettings, extra: TlsOptions, onSecure: (socket: TLSSocket) => void): Server {
+  return createServer({ ...serverTlsOptions(settings), ...extra }, (socket) => {
+    const reason = refusalOf(settings.checks, socket);
+    if (reason === undefined) return onSecure(socket);
+    settings.onRefused?.(reason, socket.remoteAddress);
+    socket.destroy();
+  });
+}
+
+/**
  * Options for dialling `host` over TLS (a peer, or another member's client URL): this side's certificate
  * as the client certificate, the other end verified against the trusted CA (the system's roots without
  * one) — unless this side's certificate is self-signed (--auto-tls), whose peers are self-signed too.
@@ -131,12 +154,19 @@ export function serverTlsOptions(settings: TlsSettings): TlsOptions {
 export function dialTlsOptions(settings: TlsSettings | undefined, host: string): ConnectionOptions {
   const bare = host.replace(/^\[|\]$/g, '');
   return {
+    // The name the certificate is checked against: over a socket already connected, Node would
+    // otherwise check "localhost", whatever address was dialled.
+    host: bare,
     ...(settings ? { cert: settings.cert, key: settings.key } : {}),
     ...(settings?.ca ? { ca: settings.ca } : {}),
     // SNI carries host names only.
     ...(isIP(bare) === 0 ? { servername: bare } : {}),
     rejectUnauthorized: !(settings?.selfSigned ?? false),
     minVersion: 'TLSv1.2',
+    // The allowed CN or host name applies to the certificate of the member dialled too, as on etcd.
+    ...(settings?.checks.allowedCn !== undefined || settings?.checks.allowedHostname !== undefined
+      ? { checkServerIdentity: (hostname, cert) => checkServerIdentity(hostname, cert) ?? dialedIdentityError(settings.checks, cert) }
+      : {}),
   };
 }
 

@@ -7,12 +7,12 @@
 // --peer-client-cert-auth both ends present a certificate signed by --peer-trusted-ca-file.
 
 import { createServer, connect, isIP, type Server, type Socket } from 'node:net';
-import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
+import { connect as tlsConnect } from 'node:tls';
 import type { Message, NodeId } from '../raft/index.js';
 import { MessageType } from '../raft/index.js';
 import { readPeerHttpRequest, textResponse, writePeerHttpResponse, type PeerHttpRequest, type PeerHttpResponse } from './peer-http.js';
 import { decodeRaftBatch, encodeRaftBatch } from './raft-codec.js';
-import { dialTlsOptions, isHttps, serverTlsOptions, type TlsSettings } from './tls.js';
+import { checkedTlsServer, dialTlsOptions, isHttps, type TlsSettings } from './tls.js';
 import { errorText } from '../etcd-errors.js';
 
 export { getFromPeer } from './peer-http.js';
@@ -184,7 +184,7 @@ export class PeerTransport {
       if (!this.tls) throw new Error(`peer URL ${url} is https but no peer certificate is configured`);
       // A handshake that fails (no certificate, or one from another CA, with --peer-client-cert-auth)
       // just ends that connection.
-      this.server = createTlsServer(serverTlsOptions(this.tls), (socket) => this.accept(socket));
+      this.server = checkedTlsServer(this.tls, {}, (socket) => this.accept(socket));
       this.server.on('tlsClientError', () => {});
     } else {
       this.server = createServer((socket) => this.accept(socket));
