@@ -1,13 +1,14 @@
 // DELETE of an object and of a collection. Preconditions are checked on the stored object; a running
 // pod on a node, or an object with finalizers (its own, or the `orphan` / `foregroundDeletion` one its
-// propagation policy asks for), is only marked (deletionTimestamp) and answered 200 with
-// the object; a namespace turns Terminating and is emptied; anything else is deleted by a Txn on its
-// mod revision. Pods, services and namespaces answer with the object, other kinds with a Status.
+// propagation policy asks for), is only marked (deletionTimestamp) and answered 200 with the object; a
+// namespace turns Terminating and waits for its spec finalizers (the namespace controller empties it,
+// then finalizes it); anything else is deleted by a Txn on its mod revision. Pods, services and
+// namespaces answer with the object, other kinds with a Status.
 
 import { conflict, notFound, type Qualified } from '../errors/status.js';
 import { writeJson } from '../http/respond.js';
 import { deletionPending, finalizersForDelete, graceSeconds } from '../registry/graceful-deletion.js';
-import { emptyAndRemoveNamespace } from '../registry/namespace-cascade.js';
+import { isNamespace, namespaceFinalized } from '../registry/namespace-finalizers.js';
 import { timestamp } from '../registry/object-meta.js';
 import type { KubeObject, ResourceSpec } from '../schema/types.js';
 import { deleteOptions, type DeleteOptions } from './delete-options.js';
@@ -27,9 +28,9 @@ function checkPreconditions(q: Qualified, name: string, options: DeleteOptions, 
   }
 }
 
-/** The finalizers a delete with these options leaves on the object (namespaces empty themselves instead). */
+/** The finalizers a delete with these options leaves on the object (a namespace waits on its spec finalizers instead). */
 const finalizersAfter = (spec: ResourceSpec, obj: KubeObject, options: DeleteOptions): readonly string[] =>
-  spec.group === '' && spec.kind === 'Namespace' ? (obj.metadata?.finalizers ?? []) : finalizersForDelete(obj.metadata?.finalizers ?? [], options.propagationPolicy);
+  isNamespace(spec) ? (obj.metadata?.finalizers ?? []) : finalizersForDelete(obj.metadata?.finalizers ?? [], options.propagationPolicy);
 
 /**
  * Marks the object as being deleted: the finalizers the options ask for, deletionTimestamp (now + grace),
@@ -44,7 +45,7 @@ function markDeleted(spec: ResourceSpec, obj: KubeObject, options: DeleteOptions
     meta.deletionTimestamp = timestamp(new Date(now.getTime() + grace * 1000));
     meta.deletionGracePeriodSeconds = grace;
   }
-  if (spec.group === '' && spec.kind === 'Namespace') obj['status'] = { ...((obj['status'] as object | undefined) ?? {}), phase: 'Terminating' };
+  if (isNamespace(spec)) obj['status'] = { ...((obj['status'] as object | undefined) ?? {}), phase: 'Terminating' };
   return obj;
 }
 
@@ -53,19 +54,16 @@ export async function deleteOne(scope: Scope, name: string, options: DeleteOptio
   const { ctx, spec } = scope;
   const key = objectKey(scope, name);
   const current = await ctx.store.get(key);
-  const isNamespace = spec.group === '' && spec.kind === 'Namespace';
   const grace = current ? graceSeconds(spec, current.obj, options.gracePeriodSeconds) : 0;
-  if (current && (isNamespace || deletionPending(finalizersAfter(spec, current.obj, options), grace))) {
+  // kube's namespace REST: the first delete only marks; a later one deletes once the finalizers are done.
+  const namespaceWaits = isNamespace(spec) && current !== undefined && !(current.obj.metadata?.deletionTimestamp && namespaceFinalized(current.obj));
+  if (current && (namespaceWaits || deletionPending(finalizersAfter(spec, current.obj, options), grace))) {
     checkPreconditions(scope.qualified, name, options, current.obj);
     if (dryRun) return markDeleted(spec, structuredClone(current.obj), options, grace, ctx.now());
-    const marked = await ctx.store.guaranteedUpdate(key, scope.qualified, name, (obj) => {
+    return ctx.store.guaranteedUpdate(key, scope.qualified, name, (obj) => {
       checkPreconditions(scope.qualified, name, options, obj);
       return markDeleted(spec, obj, options, graceSeconds(spec, obj, options.gracePeriodSeconds), ctx.now());
     }, current);
-    if (isNamespace) {
-      void emptyAndRemoveNamespace(ctx.store, ctx.registry, name).catch((err: unknown) => ctx.options.log('error', 'emptying a namespace failed', { namespace: name, error: String(err) }));
-    }
-    return marked;
   }
   if (dryRun) {
     if (!current) throw notFound(scope.qualified, name);

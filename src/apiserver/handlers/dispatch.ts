@@ -30,6 +30,7 @@ const MAIN: Record<ResourceRequest['verb'], Handler> = {
 
 const SUBRESOURCES: Record<string, Partial<Record<ResourceRequest['verb'], Handler>>> = {
   status: { get: getObject, update: updateHandler, patch: patchHandler },
+  finalize: { update: updateHandler },
   scale: { get: getScale, update: updateScale, patch: patchScale },
   binding: { create: createBinding },
   eviction: { create: createEviction },

@@ -1,7 +1,7 @@
 // PUT of an object (or its status), and the update path PATCH shares: the new state decided on the
 // current one inside GuaranteedUpdate, a client's stale resourceVersion a 409 Conflict, the system
 // fields and the spec/status split kept, defaults and validation applied. An object being deleted whose
-// last finalizer goes is deleted.
+// last finalizer goes is deleted (a namespace once its spec finalizers are gone too).
 
 import { badRequest, conflict, notFound } from '../errors/status.js';
 import { decodeObjectBody, mediaType, readBody } from '../http/request-body.js';
@@ -10,6 +10,7 @@ import { admit, fieldValidationParam } from '../registry/admission.js';
 import { keepAllocatedClusterIps } from '../registry/cluster-ip-allocator.js';
 import { recordUpdate } from '../registry/field-managers.js';
 import { keepManagedFieldsTimestamps } from '../registry/managed-fields-timestamps.js';
+import { isNamespace, namespaceFinalized, prepareNamespaceUpdate } from '../registry/namespace-finalizers.js';
 import { bumpGeneration, prepareStatusUpdate, prepareUpdate } from '../registry/object-meta.js';
 import type { KubeObject } from '../schema/types.js';
 import { checkNamespace, checkTypeMeta } from './create.js';
@@ -41,6 +42,7 @@ async function nextState(scope: Scope, current: KubeObject, mutate: Mutation, wa
     next = proposed;
     prepareUpdate(spec, next, current);
     if (spec.group === '' && spec.kind === 'Service') keepAllocatedClusterIps(next, current);
+    if (isNamespace(spec)) prepareNamespaceUpdate(next, current, scope.request.subresource);
   }
   warnings.splice(0, warnings.length, ...admit(scope.ctx.checkSchema, spec, next, current, fieldValidationParam(scope.query.get('fieldValidation'))));
   if (scope.request.subresource !== 'status') bumpGeneration(spec, next, current);
@@ -66,7 +68,7 @@ export async function updateObject(scope: Scope, mutate: Mutation, trackFields =
     await ctx.store.guaranteedUpdate(key, scope.qualified, name, async (current) => storable(scope, await nextState(scope, served(scope, current), mutate, warnings, trackFields))),
   );
   const meta = updated.metadata ?? {};
-  if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0) {
+  if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0 && (!isNamespace(scope.spec) || namespaceFinalized(updated))) {
     const deleted = await ctx.store.delete(key, scope.qualified, name, (current) => {
       if (current.metadata?.resourceVersion !== meta.resourceVersion) throw conflict(scope.qualified, name);
     });

@@ -2,7 +2,7 @@
 // discovery (short names, categories, subresources) and its etcd key segment
 // (pkg/kubeapiserver/default_storage_factory_builder.go and each registry's storage prefix).
 import { componentName } from '../schema/dsl.js';
-import { SCALE, STATUS, type ResourceDefinition } from './define.js';
+import { FINALIZE, SCALE, STATUS, type ResourceDefinition } from './define.js';
 import * as fields from './selectable-fields.js';
 import { behaviours } from './behaviours.js';
 
@@ -13,7 +13,7 @@ const grouped = (group: string, short: string, version: string, kind: string, pl
   ({ group, version, kind, plural, namespaced, schemaName: componentName.api(short, version, kind), ...rest }) satisfies ResourceDefinition;
 
 const definitions: ResourceDefinition[] = [
-  core('Namespace', 'namespaces', false, { shortNames: ['ns'], subresources: [STATUS], fieldSelectors: fields.namespaceFields }),
+  core('Namespace', 'namespaces', false, { shortNames: ['ns'], subresources: [STATUS, FINALIZE], fieldSelectors: fields.namespaceFields }),
   core('Pod', 'pods', true, {
     shortNames: ['po'],
     categories: ['all'],

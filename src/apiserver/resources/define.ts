@@ -5,6 +5,8 @@ import { ageSince } from './human-duration.js';
 
 export const STANDARD_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
 export const STATUS: SubresourceSpec = { name: 'status', verbs: ['get', 'patch', 'update'] };
+/** A namespace's spec.finalizers, written only by PUT. */
+export const FINALIZE: SubresourceSpec = { name: 'finalize', verbs: ['update'] };
 export const SCALE: SubresourceSpec = {
   name: 'scale',
   responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },

@@ -71,7 +71,7 @@ export interface TableColumn {
 }
 
 export interface SubresourceSpec {
-  readonly name: 'status' | 'scale' | 'binding' | 'eviction' | 'token' | 'log';
+  readonly name: 'status' | 'scale' | 'binding' | 'eviction' | 'token' | 'log' | 'finalize';
   /** The kind the subresource takes and answers, when it is not the parent's. */
   readonly responseKind?: { group: string; version: string; kind: string };
   readonly verbs: readonly string[];
