@@ -46,6 +46,7 @@ export const isAlreadyExists = (error: unknown): boolean => hasReason(error, 'Al
 export const isConflict = (error: unknown): boolean => hasReason(error, 'Conflict', 409);
 export const isInvalid = (error: unknown): boolean => hasReason(error, 'Invalid', 422);
 export const isForbidden = (error: unknown): boolean => hasReason(error, 'Forbidden', 403);
+export const isMethodNotSupported = (error: unknown): boolean => hasReason(error, 'MethodNotAllowed', 405);
 /** 410: the resourceVersion asked for was compacted (reason Expired, or Gone from older servers). */
 export const isResourceExpired = (error: unknown): boolean =>
   error instanceof KubeApiError && (error.code === 410 || error.reason === 'Expired' || error.reason === 'Gone');

@@ -111,7 +111,12 @@ export class KubeClient {
   }
 
   updateStatus<T extends KubeObject>(resource: ResourceRef, object: T, options: WriteOptions = {}): Promise<T> {
-    return this.json<T>('PUT', this.pathOf(resource, object, 'status'), writeQuery(options), object);
+    return this.updateSubresource(resource, object, 'status', options);
+  }
+
+  /** PUT of a subresource that takes the whole object (status, a namespace's finalize). */
+  updateSubresource<T extends KubeObject>(resource: ResourceRef, object: T, subresource: string, options: WriteOptions = {}): Promise<T> {
+    return this.json<T>('PUT', this.pathOf(resource, object, subresource), writeQuery(options), object);
   }
 
   patch<T extends KubeObject>(resource: ResourceRef, namespace: string | undefined, name: string, patch: unknown, patchType: PatchType, options: PatchOptions = {}): Promise<T> {

@@ -11,7 +11,7 @@ export { KubeClient, type KubeClientOptions, type ListOptions, type WatchOptions
 export type { WatchStream } from './watch-stream.js';
 export { Resources, apiVersionOf, collectionPath, objectPath, type ResourceRef } from './resource.js';
 export { objectKey, splitKey, controllerOf, type KubeObject, type ObjectMeta, type ObjectList, type OwnerReference, type Status, type WatchEvent, type WatchEventType } from './objects.js';
-export { KubeApiError, isNotFound, isAlreadyExists, isConflict, isInvalid, isForbidden, isResourceExpired } from './api-error.js';
+export { KubeApiError, isNotFound, isAlreadyExists, isConflict, isInvalid, isForbidden, isMethodNotSupported, isResourceExpired } from './api-error.js';
 export { InformerFactory, type SharedInformerOptions } from './informer-factory.js';
 export { Informer, type InformerOptions, type AddHandler, type UpdateHandler, type DeleteHandler } from './informer.js';
 export { Lister, type Selector } from './lister.js';
