@@ -9,6 +9,7 @@ import { EndpointsController } from './endpoints/endpoints-controller.js';
 import { COLLECTED_RESOURCES, GarbageCollector } from './garbagecollector/garbage-collector.js';
 import { JobController } from './job/job-controller.js';
 import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/node-lifecycle-controller.js';
+import { NamespaceController } from './namespace/namespace-controller.js';
 import { PodGcController } from './podgc/pod-gc-controller.js';
 import { REPLICATION_CONTROLLER_KIND, ReplicaSetController } from './replicaset/replica-set-controller.js';
 import { ServiceAccountController } from './serviceaccount/service-account-controller.js';
@@ -24,13 +25,14 @@ export const CONTROLLERS: Record<string, { workersFlag: string; serves: Resource
   job: { workersFlag: 'concurrentJobSyncs', serves: Resources.jobs, create: (context) => new JobController(context) },
   endpointslice: { workersFlag: 'concurrentServiceEndpointSyncs', serves: Resources.endpointSlices, create: (context) => new EndpointsController(context) },
   podgc: { workersFlag: '', serves: Resources.pods, create: (context, config) => new PodGcController(context, config.terminatedPodGcThreshold) },
+  namespace: { workersFlag: 'concurrentNamespaceSyncs', serves: Resources.namespaces, create: (context) => new NamespaceController(context) },
   garbagecollector: { workersFlag: 'concurrentGcSyncs', serves: Resources.pods, create: (context) => new GarbageCollector(context, COLLECTED_RESOURCES.filter(context.served)) },
 };
 
 /** Every name kube-controller-manager's --controllers knows; the ones above are the ones implemented. */
 export const KNOWN_CONTROLLERS = [
   ...Object.keys(CONTROLLERS),
-  'taint-eviction-controller', 'cronjob', 'endpoint', 'endpointslicemirroring', 'namespace',
+  'taint-eviction-controller', 'cronjob', 'endpoint', 'endpointslicemirroring',
   'daemonset', 'statefulset', 'horizontalpodautoscaling', 'disruption', 'ttl', 'ttl-after-finished',
   'resourcequota', 'csrsigning', 'csrapproving', 'csrcleaner', 'bootstrapsigner', 'tokencleaner', 'nodeipam', 'persistentvolume-binder',
   'attachdetach', 'persistentvolume-expander', 'clusterrole-aggregation', 'pvc-protection', 'pv-protection', 'root-ca-cert-publisher',
