@@ -37,6 +37,7 @@ interface ExternalEtcd {
 
 interface Child {
   readonly name: string;
+  readonly args: readonly string[];
   readonly process: ChildProcess;
 }
 
@@ -53,7 +54,8 @@ const program = new Command('barge up')
   .option('--etcd-servers <urls>', 'use this etcd-compatible store (comma-separated client URLs) instead of starting Barge members')
   .option('--etcd-cafile <file>', 'with --etcd-servers: the CA of its client URLs')
   .option('--etcd-certfile <file>', 'with --etcd-servers: a client certificate for it')
-  .option('--etcd-keyfile <file>', 'with --etcd-servers: the key of that certificate');
+  .option('--etcd-keyfile <file>', 'with --etcd-servers: the key of that certificate')
+  .option('--node-monitor-grace-period <duration>', 'the controller manager\'s --node-monitor-grace-period (how long a silent node stays Ready)', '50s');
 
 const progress = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -83,7 +85,7 @@ function startChild(dir: string, name: string, args: readonly string[], onLine: 
     log.write(`${line}\n`);
     onLine(line);
   });
-  return { name, process: child };
+  return { name, args, process: child };
 }
 
 async function startMembers(dir: string, pki: Pki, all: readonly MemberAddresses[], started: (child: Child) => void): Promise<void> {
@@ -126,7 +128,7 @@ function readyNodes(nodes: readonly NodeLike[]): number {
 /** The control-plane components past the apiserver; adding one is one line. */
 function components(kubeconfigs: ClusterKubeconfigs, dir: string, layout: Layout, o: Record<string, string>): Array<[name: string, args: string[]]> {
   return [
-    ['controller-manager', ['controller-manager', `--kubeconfig=${kubeconfigs.controllerManager}`, '--leader-elect=true']],
+    ['controller-manager', ['controller-manager', `--kubeconfig=${kubeconfigs.controllerManager}`, '--leader-elect=true', `--node-monitor-grace-period=${o['nodeMonitorGracePeriod']}`]],
     ['scheduler', ['scheduler', `--kubeconfig=${kubeconfigs.scheduler}`, '--leader-elect=true']],
     ['nodes', ['nodes', `--count=${layout.nodes}`, '--prefix=hollow-node', `--kubeconfig-dir=${dir}`, `--cpu=${o['nodeCpu']}`, `--memory=${o['nodeMemory']}`, `--max-pods=${o['nodeMaxPods']}`, `--image-pull-delay=${o['imagePullDelay']}`]],
   ];
@@ -229,15 +231,19 @@ export async function runUp(args: readonly string[]): Promise<void> {
   };
   process.on('SIGINT', () => shutdown(0));
   process.on('SIGTERM', () => shutdown(0));
-  // A store member or the apiserver that dies takes everything down, pointing at its log. The other
+  // A store member or the apiserver that dies during start takes everything down, pointing at its log;
+  // once up, it is started again on its data, as the kubelet restarts kubeadm's static pods. The other
   // components may be killed on purpose (a killed kubelet's node goes Unknown): that is only reported.
+  let up = false;
   const adopt = (child: Child, essential: boolean): void => {
     children.push(child);
     child.process.once('exit', (code, signal) => {
       if (stopping) return;
       const log = join(dir, 'logs', `${child.name}.log`);
-      process.stderr.write(`${child.name} exited (${signal ?? `code ${code}`}); see ${log}.${essential ? ' Stopping everything.' : ''}\n`);
-      if (essential) shutdown(1);
+      const restart = essential && up;
+      process.stderr.write(`${child.name} exited (${signal ?? `code ${code}`}); see ${log}.${restart ? ' Restarting it.' : essential ? ' Stopping everything.' : ''}\n`);
+      if (restart) setTimeout(() => stopping || adopt(startChild(dir, child.name, child.args), true), 1000);
+      else if (essential) shutdown(1);
     });
   };
 
@@ -248,6 +254,7 @@ export async function runUp(args: readonly string[]): Promise<void> {
     shutdown(1);
     return;
   }
+  up = true;
   progress(`\nBarge control plane is up (data, certificates and logs in ${dir}); Ctrl-C stops it.\n`);
   progress(`Kubeconfig: ${kubeconfigs.admin}\n`);
   progress(`Try: kubectl --kubeconfig ${kubeconfigs.admin} get nodes`);
