@@ -6,6 +6,7 @@ import { canonicalJson } from '../shared/canonical-json.js';
 import type { Controller, ControllerContext } from '../shared/controller-context.js';
 import { controllerRef } from '../shared/owner-refs.js';
 import type { Pod } from '../shared/types.js';
+import { COMPLETION_INDEX, indexedPodSpec } from './completion-index.js';
 import { decideJob, isFinished, type Job } from './job-decision.js';
 
 export class JobController implements Controller {
@@ -40,7 +41,8 @@ export class JobController implements Controller {
     const pods = this.pods.lister.byIndex('owner', job.metadata.uid!).filter((pod) => controllerOf(pod)?.uid === job.metadata.uid);
     const decision = decideJob(job, pods, Date.now());
     const owner = { ...job, apiVersion: 'batch/v1', kind: 'Job' };
-    for (let i = 0; i < decision.podDelta; i++) await this.createPod(job, owner);
+    for (let i = 0; i < decision.podDelta; i++) await this.createPod(job, owner, decision.indexes?.[i]);
+    for (const pod of decision.remove ?? []) await this.deletePod(pod, owner);
     if (decision.podDelta < 0) {
       const active = pods.filter((pod) => !pod.metadata.deletionTimestamp && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed');
       for (const pod of active.slice(0, -decision.podDelta)) await this.deletePod(pod, owner);
@@ -56,14 +58,21 @@ export class JobController implements Controller {
     }
   }
 
-  private async createPod(job: Job, owner: Job): Promise<void> {
+  private async createPod(job: Job, owner: Job, index?: number): Promise<void> {
     const template = job.spec.template;
-    const labels = { ...(template.metadata?.labels ?? {}), 'batch.kubernetes.io/job-name': job.metadata.name!, 'job-name': job.metadata.name! };
+    const name = job.metadata.name!;
+    const labels: Record<string, string> = { ...(template.metadata?.labels ?? {}), 'batch.kubernetes.io/job-name': name, 'job-name': name };
+    const annotations: Record<string, string> = { ...(template.metadata?.annotations ?? {}) };
+    let spec = structuredClone(template.spec ?? {});
+    if (index !== undefined) {
+      labels[COMPLETION_INDEX] = annotations[COMPLETION_INDEX] = String(index);
+      spec = indexedPodSpec(spec, name, index);
+    }
     const pod: Pod = {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { generateName: `${job.metadata.name}-`, namespace: job.metadata.namespace, labels, annotations: { ...(template.metadata?.annotations ?? {}) }, ownerReferences: [controllerRef(job, 'batch/v1', 'Job')] },
-      spec: structuredClone(template.spec ?? {}),
+      metadata: { generateName: index === undefined ? `${name}-` : `${name}-${index}-`, namespace: job.metadata.namespace, labels, annotations, ownerReferences: [controllerRef(job, 'batch/v1', 'Job')] },
+      spec,
     };
     try {
       const created = await this.context.client.create(Resources.pods, pod);

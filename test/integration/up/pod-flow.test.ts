@@ -2,7 +2,8 @@
 // 3 hollow nodes) with the real kubectl: a Deployment of 10 spreads over the nodes and is Ready; it
 // scales up and down; `set image` rolls out within maxSurge/maxUnavailable at every step a watch
 // observes and `rollout undo` returns; deleting a namespace removes what is in it; a killed kubelet's
-// node goes Unknown and its pods are evicted and made again elsewhere; and Barge members killed with -9
+// node goes Unknown and its pods are evicted and made again elsewhere; an Indexed Job runs one pod per
+// index and completes with every index; and Barge members killed with -9
 // mid-rollout (the leader first) are restarted while every Deployment converges and no object is lost.
 
 import { spawn } from 'node:child_process';
@@ -178,6 +179,33 @@ describe('barge up: the pod flow end to end', () => {
     ok(['delete', 'node', 'extra-node']);
     ok(['delete', 'deployment', 'roam']);
   }, 240_000);
+
+  it('an Indexed Job runs one pod per completion index and completes with every index', async () => {
+    ok(['apply', '-f', '-'], `apiVersion: batch/v1
+kind: Job
+metadata: {name: render}
+spec:
+  completions: 3
+  parallelism: 2
+  completionMode: Indexed
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: frame, image: "busybox:1.36", command: [sleep, "1"]}]
+`);
+    await until('the job to complete', () => ok(['get', 'job', 'render', '-o', 'jsonpath={.status.conditions[?(@.type=="Complete")].status}']) === 'True', { timeoutMs: 90_000, pollMs: 500 });
+    expect(ok(['get', 'job', 'render', '-o', 'jsonpath={.status.succeeded} {.status.completedIndexes}'])).toBe('3 0-2');
+    const pods = (await up.client.list<Pod>(Resources.pods, { namespace: 'default', labelSelector: 'batch.kubernetes.io/job-name=render' })).items;
+    const indexes = pods.map((pod) => pod.metadata.annotations?.['batch.kubernetes.io/job-completion-index']).sort();
+    expect(indexes).toEqual(['0', '1', '2']);
+    for (const pod of pods) {
+      const index = pod.metadata.annotations!['batch.kubernetes.io/job-completion-index']!;
+      expect(pod.metadata.name).toMatch(new RegExp(`^render-${index}-[a-z0-9]{5}$`));
+      expect(pod.metadata.labels?.['batch.kubernetes.io/job-completion-index']).toBe(index);
+      expect(pod.spec?.['hostname']).toBe(`render-${index}`);
+    }
+    ok(['delete', 'job', 'render']);
+  }, 120_000);
 
   /** Every object of the kinds a rollout must not lose, as kind/namespace/name/uid. */
   async function inventory(): Promise<Set<string>> {
