@@ -71,18 +71,28 @@ export class UpProcess {
     return { stdout: r.stdout, stderr: r.stderr, status: r.status };
   }
 
+  /** The last lines of a child's log (for a failure's message). */
+  logTail(name: string, lines = 30): string {
+    try {
+      return `${name}.log:\n${readFileSync(join(this.dir, 'logs', `${name}.log`), 'utf8').trimEnd().split('\n').slice(-lines).join('\n')}`;
+    } catch {
+      return `${name}.log: none`;
+    }
+  }
+
   /** The certificates barge up made (read back, not made again). */
   pki(): Promise<Pki> {
     return ensurePki({ dir: this.dir, etcdMembers: MEMBERS });
   }
 
-  /** The name of the member that leads now, from etcdctl endpoint status. */
+  /** The member that leads, once every member answers etcdctl endpoint status and names the same leader. */
   async leader(): Promise<string> {
     const pki = await this.pki();
     const r = spawnSync('etcdctl', ['--endpoints', this.endpoints.join(','), '--cacert', pki.etcdCa.certFile, '--cert', pki.apiserverEtcdClient.certFile, '--key', pki.apiserverEtcdClient.keyFile, 'endpoint', 'status', '-w', 'json'], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, ETCDCTL_API: '3' } });
     const statuses = JSON.parse(r.stdout || '[]') as Array<{ Endpoint: string; Status: { header: { member_id: number | string }; leader: number | string } }>;
     const leading = statuses.find((s) => String(s.Status.header.member_id) === String(s.Status.leader));
-    if (!leading) throw new Error(`no leader in etcdctl endpoint status: ${r.stdout} ${r.stderr}`);
+    const agreed = statuses.length === MEMBERS.length && statuses.every((s) => String(s.Status.leader) === String(leading?.Status.leader));
+    if (!leading || !agreed) throw new Error(`no leader all members agree on in etcdctl endpoint status: ${r.stdout} ${r.stderr}`);
     return MEMBERS[this.endpoints.indexOf(leading.Endpoint)]!;
   }
 
