@@ -39,6 +39,8 @@ const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 /** What the runtime's create and start calls take; also keeps one pod's events in distinct milliseconds (their names are timestamps). */
 const RUNTIME_CALL_MS = 10;
+/** How long a failed status write waits before it is made again. */
+const STATUS_RETRY_MS = 2_000;
 
 export class PodWorker {
   private pod: Pod;
@@ -46,6 +48,7 @@ export class PodWorker {
   private podIp?: string;
   private startTime?: string;
   private writes: Promise<void> = Promise.resolve();
+  private posts = 0;
   private terminating = false;
   private stopped = false;
 
@@ -243,17 +246,24 @@ export class PodWorker {
     };
   }
 
-  /** Status writes go out in order, one at a time, each carrying the whole status. */
+  /**
+   * Status writes go out in order, one at a time, each carrying the whole status. One that fails (the
+   * store without a leader, say) is made again with the status of then, unless a later one is queued:
+   * as the kubelet's status manager, a lost write must not leave the pod ContainerCreating for good.
+   */
   private post(podIsTerminal = false): void {
     if (this.stopped) return;
     const status = this.status(podIsTerminal);
     const { namespace, name } = this.pod.metadata;
+    const attempt = ++this.posts;
     this.writes = this.writes.then(async () => {
       try {
         const updated = await this.host.client.patch<Pod>(Resources.pods, namespace, name!, { status }, 'merge', { subresource: 'status' });
         this.pod = { ...this.pod, status: updated.status };
       } catch (error) {
-        if (!isNotFound(error)) this.host.onError(error);
+        if (isNotFound(error)) return;
+        this.host.onError(error);
+        setTimeout(() => attempt === this.posts && this.post(podIsTerminal), STATUS_RETRY_MS);
       }
     });
   }
