@@ -226,11 +226,12 @@ describe('a member configured without flags', () => {
         ETCD_LISTEN_PEER_URLS: peer,
         ETCD_INITIAL_ADVERTISE_PEER_URLS: peer,
         ETCD_INITIAL_CLUSTER: `from-env=${peer}`,
-        ETCD_EXPERIMENTAL_WATCH_PROGRESS_NOTIFY_INTERVAL: '5s',
+        ETCD_EXPERIMENTAL_COMPACTION_BATCH_LIMIT: '500',
       };
       const log = await startAndUse([], env, client);
       expect(log).toMatch(/"msg":"ready to serve client requests","name":"from-env"/);
-      expect(log).toContain('"flag":"--experimental-watch-progress-notify-interval","value":"5s"');
+      // Read from the environment: warned about as the flag would be.
+      expect(log).toContain('"flag":"--experimental-compaction-batch-limit","value":"500"');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
