@@ -1,5 +1,6 @@
 // `barge up` end to end with the real kubectl: three Ready hollow nodes, a pod created with kubectl is
-// scheduled and Running, SIGINT stops every child (their ports close), and a second start keeps the pod.
+// scheduled and Running, each component acts under its own kubeadm identity (Node,RBAC), SIGINT stops
+// every child (their ports close), and a second start keeps the pod.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,22 +22,13 @@ spec:
     image: nginx:1.27
 `;
 
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.27
-`;
+/** Two replicas, so the deployment and replica set controllers both write (as their ServiceAccounts). */
+const DEPLOYMENT = JSON.stringify({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web' },
+  spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+});
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
