@@ -3,17 +3,28 @@
 // reaches kubectl in kube's words, selectors decide what it is sent, and a webhook that is down or slow
 // follows its failurePolicy.
 
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:https';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, issueCertificate } from '../../../src/pki/certificates.js';
 import { freePort, type ProcessCluster } from '../../support/process-cluster.js';
-import { until } from '../../support/wait.js';
+import { sleep } from '../../support/wait.js';
 import { ApiserverProcess, prepareBargeBinary, startCluster } from '../apiserver/apiserver-process.js';
 
 type Json = Record<string, any>;
 
 const configMap = (name: string, data: Record<string, string>, labels: Record<string, string> = {}) =>
   JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', labels }, data });
+
+/** `until` for an asynchronous check (kubectl must not block this process, which serves the webhook). */
+async function eventually(what: string, check: () => Promise<boolean>, { timeoutMs = 10_000 } = {}): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
 
 describe('admission webhooks', () => {
   let cluster: ProcessCluster;
@@ -23,7 +34,17 @@ describe('admission webhooks', () => {
   let caBundle = '';
   const reviews: Json[] = [];
 
-  const kubectl = (args: string[], input?: string) => api.kubectl(args, input === undefined ? {} : { input });
+  // kubectl runs asynchronously: the webhook server lives in this process, so a blocking call would stall it.
+  const kubectl = (args: string[], input?: string): Promise<{ stdout: string; stderr: string; status: number | null }> =>
+    new Promise((resolve) => {
+      const child = spawn('kubectl', ['--kubeconfig', api.kubeconfig, '--cache-dir', join(api.dir, 'kube-cache', 'webhooks'), ...args]);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('close', (status) => resolve({ stdout, stderr, status }));
+      child.stdin.end(input ?? '');
+    });
   const webhookConfiguration = (kind: 'Mutating' | 'Validating', name: string, path: string, extra: Json = {}) =>
     JSON.stringify({
       apiVersion: 'admissionregistration.k8s.io/v1',
@@ -67,56 +88,56 @@ describe('admission webhooks', () => {
     server?.close();
   });
 
-  it('serves the configurations with kube\'s defaults', () => {
-    expect(kubectl(['create', '-f', '-'], webhookConfiguration('Validating', 'deny.barge.test', '/validate'))).toMatchObject({ status: 0, stdout: 'validatingwebhookconfiguration.admissionregistration.k8s.io/deny.barge.test created\n' });
-    const stored = JSON.parse(kubectl(['get', 'validatingwebhookconfiguration', 'deny.barge.test', '-o', 'json']).stdout) as Json;
+  it('serves the configurations with kube\'s defaults', async () => {
+    expect((await kubectl(['create', '-f', '-'], webhookConfiguration('Validating', 'deny.barge.test', '/validate')))).toMatchObject({ status: 0, stdout: 'validatingwebhookconfiguration.admissionregistration.k8s.io/deny.barge.test created\n' });
+    const stored = JSON.parse((await kubectl(['get', 'validatingwebhookconfiguration', 'deny.barge.test', '-o', 'json'])).stdout) as Json;
     expect(stored['webhooks'][0]).toMatchObject({ failurePolicy: 'Fail', matchPolicy: 'Equivalent', timeoutSeconds: 10, namespaceSelector: {}, objectSelector: {} });
     expect(stored['webhooks'][0].rules[0].scope).toBe('*');
     const invalid = JSON.parse(webhookConfiguration('Validating', 'bad.barge.test', '/validate')) as Json;
     delete invalid['webhooks'][0].sideEffects;
-    expect(kubectl(['create', '-f', '-'], JSON.stringify(invalid)).stderr).toContain('webhooks[0].sideEffects: Required value: must specify one of None, NoneOnDryRun');
+    expect((await kubectl(['create', '-f', '-'], JSON.stringify(invalid))).stderr).toContain('webhooks[0].sideEffects: Required value: must specify one of None, NoneOnDryRun');
   });
 
   it('a validating webhook refuses an object with kube\'s message and sees who asked', async () => {
-    await until('the webhook is consulted', () => kubectl(['create', '-f', '-'], configMap('probe', { forbidden: 'x' })).status !== 0, { timeoutMs: 15_000 });
-    const refused = kubectl(['create', '-f', '-'], configMap('bad', { forbidden: 'x' }));
+    await eventually('the webhook is consulted', async () => (await kubectl(['create', '-f', '-'], configMap('probe', { forbidden: 'x' }))).status !== 0, { timeoutMs: 15_000 });
+    const refused = (await kubectl(['create', '-f', '-'], configMap('bad', { forbidden: 'x' })));
     expect(refused.stderr).toBe('Error from server (Forbidden): error when creating "STDIN": admission webhook "deny.barge.test" denied the request: the key "forbidden" is not allowed\n');
-    expect(kubectl(['get', 'configmap', 'bad']).stderr).toContain('"bad" not found');
-    expect(kubectl(['create', '-f', '-'], configMap('good', { fine: 'y' })).stdout).toBe('configmap/good created\n');
+    expect((await kubectl(['get', 'configmap', 'bad'])).stderr).toContain('"bad" not found');
+    expect((await kubectl(['create', '-f', '-'], configMap('good', { fine: 'y' }))).stdout).toBe('configmap/good created\n');
     const seen = reviews.filter((r) => r['path'].startsWith('/validate')).map((r) => r['request'] as Json).find((r) => r['name'] === 'good')!;
     expect(seen).toMatchObject({ operation: 'CREATE', namespace: 'default', kind: { group: '', version: 'v1', kind: 'ConfigMap' }, resource: { group: '', version: 'v1', resource: 'configmaps' }, userInfo: { username: 'kubernetes-admin' }, dryRun: false });
     expect(seen['object'].data).toEqual({ fine: 'y' });
   });
 
   it('a mutating webhook\'s JSONPatch is stored, only for objects its selector picks', async () => {
-    expect(kubectl(['create', '-f', '-'], webhookConfiguration('Mutating', 'label.barge.test', '/mutate', { objectSelector: { matchLabels: { mutate: 'yes' } } })).status).toBe(0);
-    await until('the mutation applies', () => {
-      kubectl(['delete', 'configmap', 'm-probe', '--ignore-not-found']);
-      kubectl(['create', '-f', '-'], configMap('m-probe', {}, { mutate: 'yes' }));
-      return kubectl(['get', 'configmap', 'm-probe', '-o', 'jsonpath={.metadata.labels.mutated}']).stdout === 'by-webhook';
+    expect((await kubectl(['create', '-f', '-'], webhookConfiguration('Mutating', 'label.barge.test', '/mutate', { objectSelector: { matchLabels: { mutate: 'yes' } } }))).status).toBe(0);
+    await eventually('the mutation applies', async () => {
+      (await kubectl(['delete', 'configmap', 'm-probe', '--ignore-not-found']));
+      (await kubectl(['create', '-f', '-'], configMap('m-probe', {}, { mutate: 'yes' })));
+      return (await kubectl(['get', 'configmap', 'm-probe', '-o', 'jsonpath={.metadata.labels.mutated}'])).stdout === 'by-webhook';
     }, { timeoutMs: 15_000 });
-    expect(kubectl(['create', '-f', '-'], configMap('picked', {}, { mutate: 'yes' })).status).toBe(0);
-    expect(kubectl(['get', 'configmap', 'picked', '-o', 'jsonpath={.metadata.labels}']).stdout).toBe('{"mutate":"yes","mutated":"by-webhook"}');
-    expect(kubectl(['create', '-f', '-'], configMap('unpicked', {})).status).toBe(0);
-    expect(kubectl(['get', 'configmap', 'unpicked', '-o', 'jsonpath={.metadata.labels}']).stdout).toBe('');
+    expect((await kubectl(['create', '-f', '-'], configMap('picked', {}, { mutate: 'yes' }))).status).toBe(0);
+    expect((await kubectl(['get', 'configmap', 'picked', '-o', 'jsonpath={.metadata.labels}'])).stdout).toBe('{"mutate":"yes","mutated":"by-webhook"}');
+    expect((await kubectl(['create', '-f', '-'], configMap('unpicked', {}))).status).toBe(0);
+    expect((await kubectl(['get', 'configmap', 'unpicked', '-o', 'jsonpath={.metadata.labels}'])).stdout).toBe('{}');
   });
 
   it('a webhook that is down or too slow follows its failurePolicy', async () => {
     const down = await freePort();
     const config = JSON.parse(webhookConfiguration('Validating', 'down.barge.test', '/validate', { objectSelector: { matchLabels: { probe: 'down' } } })) as Json;
     config['webhooks'][0].clientConfig.url = `https://127.0.0.1:${down}/validate`;
-    expect(kubectl(['create', '-f', '-'], JSON.stringify(config)).status).toBe(0);
+    expect((await kubectl(['create', '-f', '-'], JSON.stringify(config))).status).toBe(0);
     const expected = `Error from server (InternalError): error when creating "STDIN": Internal error occurred: failed calling webhook "down.barge.test": failed to call webhook: Post "https://127.0.0.1:${down}/validate?timeout=10s": dial tcp 127.0.0.1:${down}: connect: connection refused\n`;
-    await until('the down webhook fails the request', () => kubectl(['create', '-f', '-'], configMap('d1', {}, { probe: 'down' })).stderr === expected, { timeoutMs: 15_000 });
-    expect(kubectl(['get', 'configmap', 'd1']).status).toBe(1);
+    await eventually('the down webhook fails the request', async () => (await kubectl(['create', '-f', '-'], configMap('d1', {}, { probe: 'down' }))).stderr === expected, { timeoutMs: 15_000 });
+    expect((await kubectl(['get', 'configmap', 'd1'])).status).toBe(1);
 
     config['webhooks'][0].failurePolicy = 'Ignore';
-    expect(kubectl(['replace', '-f', '-'], JSON.stringify(config)).status).toBe(0);
-    await until('Ignore lets the request through', () => kubectl(['create', '-f', '-'], configMap('d2', {}, { probe: 'down' })).status === 0, { timeoutMs: 15_000 });
+    expect((await kubectl(['replace', '-f', '-'], JSON.stringify(config))).status).toBe(0);
+    await eventually('Ignore lets the request through', async () => (await kubectl(['create', '-f', '-'], configMap('d2', {}, { probe: 'down' }))).status === 0, { timeoutMs: 15_000 });
 
     const slow = JSON.parse(webhookConfiguration('Validating', 'slow.barge.test', '/slow', { timeoutSeconds: 1, objectSelector: { matchLabels: { probe: 'slow' } } })) as Json;
-    expect(kubectl(['create', '-f', '-'], JSON.stringify(slow)).status).toBe(0);
+    expect((await kubectl(['create', '-f', '-'], JSON.stringify(slow))).status).toBe(0);
     const timedOut = `Error from server (InternalError): error when creating "STDIN": Internal error occurred: failed calling webhook "slow.barge.test": failed to call webhook: Post "https://127.0.0.1:${port}/slow?timeout=1s": context deadline exceeded\n`;
-    await until('the slow webhook times out', () => kubectl(['create', '-f', '-'], configMap('s1', {}, { probe: 'slow' })).stderr === timedOut, { timeoutMs: 20_000 });
+    await eventually('the slow webhook times out', async () => (await kubectl(['create', '-f', '-'], configMap('s1', {}, { probe: 'slow' }))).stderr === timedOut, { timeoutMs: 20_000 });
   });
 });
