@@ -34,6 +34,7 @@ function program(): Command {
     .addOption(flag('leader-elect-resource-lock', 'the type of resource object used for locking (only leases)', 'leases'))
     .addOption(flag('leader-elect-resource-name', 'the name of the lock object', 'kube-controller-manager'))
     .addOption(flag('leader-elect-resource-namespace', 'the namespace of the lock object', 'kube-system'))
+    .addOption(new Option('--use-service-account-credentials [bool]', 'if true, use individual service account credentials for each controller').default('false'))
     .addOption(flag('controllers', 'controllers to enable: \'*\' for all on by default, \'foo\' to enable, \'-foo\' to disable', '*'))
     .addOption(flag('node-monitor-grace-period', 'how long a node may be unresponsive before it is marked unhealthy', '50s'))
     .addOption(flag('node-monitor-period', 'the period for syncing NodeStatus', '5s'))
@@ -70,6 +71,7 @@ export function parseControllerManagerArgs(args: readonly string[], signal: Abor
     controllers: enabledControllers(o['controllers']!.split(',').map((name) => name.trim())),
     workers,
     leaderElect: parseGoBool('leader-elect', o['leaderElect']!),
+    useServiceAccountCredentials: parseGoBool('use-service-account-credentials', o['useServiceAccountCredentials']!),
     terminatedPodGcThreshold: count('terminated-pod-gc-threshold', o['terminatedPodGcThreshold']!),
     nodeLifecycle: {
       gracePeriodMs: parseDurationFlag('node-monitor-grace-period', o['nodeMonitorGracePeriod']!),

@@ -11,9 +11,9 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync }
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
-import { KubeClient, loadKubeconfig, Resources, type KubeObject } from '../client/kube/index.js';
+import { isAlreadyExists, KubeClient, loadKubeconfig, Resources, type KubeObject, type ResourceRef } from '../client/kube/index.js';
 import { errorText } from '../etcd-errors.js';
-import { ensureClusterKubeconfigs, ensurePki, type ClusterKubeconfigs, type Pki } from '../pki/index.js';
+import { CLUSTER_ADMINS_GROUP, ensureClusterKubeconfigs, ensurePki, type ClusterKubeconfigs, type Pki } from '../pki/index.js';
 import { memberFlags, type MemberAddresses } from './flags.js';
 
 /** The script this process was started as (bin/barge.js), so children run the same code. */
@@ -125,10 +125,37 @@ function readyNodes(nodes: readonly NodeLike[]): number {
   return nodes.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
 }
 
+/**
+ * The apiserver's gate as kubeadm configures it: client certificates from the cluster CA, ServiceAccount
+ * tokens signed with sa.key, Node and RBAC authorization, and kube-apiserver's default admission plugins
+ * (those Barge has) with NodeRestriction added.
+ */
+function gateFlags(pki: Pki): string[] {
+  return [
+    `--client-ca-file=${pki.ca.certFile}`,
+    '--authorization-mode=Node,RBAC',
+    '--enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,DefaultTolerationSeconds,NodeRestriction,Priority,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ResourceQuota',
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    `--service-account-key-file=${pki.serviceAccountPub}`,
+    `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+  ];
+}
+
+const CLUSTER_ROLE_BINDINGS: ResourceRef = { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterrolebindings', namespaced: false, kind: 'ClusterRoleBinding' };
+
+/** What kubeadm creates once the apiserver serves: admin.conf's group bound to cluster-admin. */
+const CLUSTER_ADMINS_BINDING: KubeObject = {
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'ClusterRoleBinding',
+  metadata: { name: CLUSTER_ADMINS_GROUP },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+  subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: CLUSTER_ADMINS_GROUP }],
+};
+
 /** The control-plane components past the apiserver; adding one is one line. */
 function components(kubeconfigs: ClusterKubeconfigs, dir: string, layout: Layout, o: Record<string, string>): Array<[name: string, args: string[]]> {
   return [
-    ['controller-manager', ['controller-manager', `--kubeconfig=${kubeconfigs.controllerManager}`, '--leader-elect=true', `--node-monitor-grace-period=${o['nodeMonitorGracePeriod']}`]],
+    ['controller-manager', ['controller-manager', `--kubeconfig=${kubeconfigs.controllerManager}`, '--leader-elect=true', '--use-service-account-credentials=true', `--node-monitor-grace-period=${o['nodeMonitorGracePeriod']}`]],
     ['scheduler', ['scheduler', `--kubeconfig=${kubeconfigs.scheduler}`, '--leader-elect=true']],
     ['nodes', ['nodes', `--count=${layout.nodes}`, '--prefix=hollow-node', `--kubeconfig-dir=${dir}`, `--cpu=${o['nodeCpu']}`, `--memory=${o['nodeMemory']}`, `--max-pods=${o['nodeMaxPods']}`, `--image-pull-delay=${o['imagePullDelay']}`]],
   ];
@@ -173,22 +200,30 @@ async function startControlPlane({ dir, pki, kubeconfigs, members: all, layout, 
     await startMembers(dir, pki, all, (member) => adopt(member, true));
   }
 
-  progress(`[apiserver] starting on ${server}`);
+  progress(`[apiserver] starting on ${server} (authorization Node,RBAC)`);
   const etcdTls = Object.entries({ cafile: etcd.cafile, certfile: etcd.certfile, keyfile: etcd.keyfile }).flatMap(([flag, file]) => (file ? [`--etcd-${flag}=${file}`] : []));
   const apiserver = startChild(dir, 'apiserver', [
     'apiserver', `--etcd-servers=${etcd.servers}`, ...etcdTls,
     `--secure-port=${layout.apiserverPort}`, '--bind-address=127.0.0.1',
     `--tls-cert-file=${pki.apiserver.certFile}`, `--tls-private-key-file=${pki.apiserver.keyFile}`, `--cert-dir=${join(dir, 'apiserver')}`,
+    ...gateFlags(pki),
   ]);
   adopt(apiserver, true);
+  const superAdmin = new KubeClient(loadKubeconfig(kubeconfigs.superAdmin));
+  await poll('the apiserver to be ready', async () => (await superAdmin.list(Resources.namespaces)).items.length > 0);
+  await superAdmin.create(CLUSTER_ROLE_BINDINGS, CLUSTER_ADMINS_BINDING).catch((error: unknown) => {
+    if (!isAlreadyExists(error)) throw error;
+  });
   const admin = new KubeClient(loadKubeconfig(kubeconfigs.admin));
-  await poll('the apiserver to be ready', async () => (await admin.list(Resources.namespaces)).items.length > 0);
+  await poll('admin.conf to be authorized', async () => (await admin.list(Resources.namespaces)).items.length > 0);
 
   for (const [name, componentArgs] of components(kubeconfigs, dir, layout, o)) {
     progress(`[${name}] starting`);
     adopt(startChild(dir, name, componentArgs), false);
   }
   await poll(`${layout.nodes} Ready nodes`, async () => readyNodes((await admin.list<NodeLike>(Resources.nodes)).items) >= layout.nodes);
+  // The ServiceAccount admission plugin refuses pods until the controllers have made the namespace's account.
+  await poll('the default ServiceAccount', async () => (await admin.get(Resources.serviceAccounts, 'default', 'default')).metadata.name === 'default');
 }
 
 export async function runUp(args: readonly string[]): Promise<void> {
@@ -212,7 +247,7 @@ export async function runUp(args: readonly string[]): Promise<void> {
   progress(`[certs] certificates and keys in ${join(dir, 'pki')}`);
   const pki = await ensurePki({ dir, etcdMembers: all.map((m) => m.name) });
   const kubeconfigs = await ensureClusterKubeconfigs(pki.caAuthority, dir, server, nodeNames);
-  progress(`[kubeconfig] admin.conf, controller-manager.conf, scheduler.conf and ${nodeNames.length} kubelet configs in ${dir}`);
+  progress(`[kubeconfig] admin.conf, super-admin.conf, controller-manager.conf, scheduler.conf and ${nodeNames.length} kubelet configs in ${dir}`);
 
   const children: Child[] = [];
   let stopping = false;

@@ -13,20 +13,23 @@ import { NamespaceController } from './namespace/namespace-controller.js';
 import { PodGcController } from './podgc/pod-gc-controller.js';
 import { REPLICATION_CONTROLLER_KIND, ReplicaSetController } from './replicaset/replica-set-controller.js';
 import { ServiceAccountController } from './serviceaccount/service-account-controller.js';
+import { serviceAccountClient } from './shared/client-builder.js';
 import { InformerFactory, type Controller, type ControllerContext, type Log } from './shared/controller-context.js';
 
-/** Controllers this manager runs, with the --concurrent-*-syncs flag that sizes each one's workers. */
-export const CONTROLLERS: Record<string, { workersFlag: string; serves: ResourceRef; create: (context: ControllerContext, config: ControllerManagerConfig) => Controller }> = {
-  replicaset: { workersFlag: 'concurrentReplicasetSyncs', serves: Resources.replicaSets, create: (context) => new ReplicaSetController(context) },
-  replicationcontroller: { workersFlag: 'concurrentRcSyncs', serves: Resources.replicationControllers, create: (context) => new ReplicaSetController(context, REPLICATION_CONTROLLER_KIND) },
-  deployment: { workersFlag: 'concurrentDeploymentSyncs', serves: Resources.deployments, create: (context) => new DeploymentController(context) },
-  serviceaccount: { workersFlag: 'concurrentServiceaccountSyncs', serves: Resources.serviceAccounts, create: (context) => new ServiceAccountController(context) },
-  nodelifecycle: { workersFlag: '', serves: Resources.nodes, create: (context, config) => new NodeLifecycleController(context, config.nodeLifecycle) },
-  job: { workersFlag: 'concurrentJobSyncs', serves: Resources.jobs, create: (context) => new JobController(context) },
-  endpointslice: { workersFlag: 'concurrentServiceEndpointSyncs', serves: Resources.endpointSlices, create: (context) => new EndpointsController(context) },
-  podgc: { workersFlag: '', serves: Resources.pods, create: (context, config) => new PodGcController(context, config.terminatedPodGcThreshold) },
-  namespace: { workersFlag: 'concurrentNamespaceSyncs', serves: Resources.namespaces, create: (context) => new NamespaceController(context) },
-  garbagecollector: { workersFlag: 'concurrentGcSyncs', serves: Resources.pods, create: (context) => new GarbageCollector(context, COLLECTED_RESOURCES.filter(context.served)) },
+const USER_AGENT = 'barge-controller-manager/v0.1.0';
+
+/** Controllers this manager runs, with the ServiceAccount each acts as and the --concurrent-*-syncs flag that sizes its workers. */
+export const CONTROLLERS: Record<string, { workersFlag: string; account: string; serves: ResourceRef; create: (context: ControllerContext, config: ControllerManagerConfig) => Controller }> = {
+  replicaset: { account: 'replicaset-controller', workersFlag: 'concurrentReplicasetSyncs', serves: Resources.replicaSets, create: (context) => new ReplicaSetController(context) },
+  replicationcontroller: { account: 'replication-controller', workersFlag: 'concurrentRcSyncs', serves: Resources.replicationControllers, create: (context) => new ReplicaSetController(context, REPLICATION_CONTROLLER_KIND) },
+  deployment: { account: 'deployment-controller', workersFlag: 'concurrentDeploymentSyncs', serves: Resources.deployments, create: (context) => new DeploymentController(context) },
+  serviceaccount: { account: 'service-account-controller', workersFlag: 'concurrentServiceaccountSyncs', serves: Resources.serviceAccounts, create: (context) => new ServiceAccountController(context) },
+  nodelifecycle: { account: 'node-controller', workersFlag: '', serves: Resources.nodes, create: (context, config) => new NodeLifecycleController(context, config.nodeLifecycle) },
+  job: { account: 'job-controller', workersFlag: 'concurrentJobSyncs', serves: Resources.jobs, create: (context) => new JobController(context) },
+  endpointslice: { account: 'endpointslice-controller', workersFlag: 'concurrentServiceEndpointSyncs', serves: Resources.endpointSlices, create: (context) => new EndpointsController(context) },
+  podgc: { account: 'pod-garbage-collector', workersFlag: '', serves: Resources.pods, create: (context, config) => new PodGcController(context, config.terminatedPodGcThreshold) },
+  namespace: { account: 'namespace-controller', workersFlag: 'concurrentNamespaceSyncs', serves: Resources.namespaces, create: (context) => new NamespaceController(context) },
+  garbagecollector: { account: 'generic-garbage-collector', workersFlag: 'concurrentGcSyncs', serves: Resources.pods, create: (context) => new GarbageCollector(context, COLLECTED_RESOURCES.filter(context.served)) },
 };
 
 /** Every name kube-controller-manager's --controllers knows; the ones above are the ones implemented. */
@@ -44,6 +47,8 @@ export interface ControllerManagerConfig {
   controllers: string[];
   workers: Record<string, number>;
   leaderElect: boolean;
+  /** Each controller acts as its own ServiceAccount in kube-system (--use-service-account-credentials). */
+  useServiceAccountCredentials: boolean;
   nodeLifecycle: NodeLifecycleOptions;
   terminatedPodGcThreshold: number;
   lease: { namespace: string; name: string; durationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
@@ -78,34 +83,48 @@ function groupVersionPath(resource: ResourceRef): string {
 
 async function runControllers(config: ControllerManagerConfig, client: KubeClient, signal: AbortSignal): Promise<void> {
   const informers = new InformerFactory(client, (error) => config.log(`informer: ${(error as Error).message}`));
-  const recorders = new Map<string, EventRecorder>();
-  const context: ControllerContext = {
-    client,
-    served: await discover(client),
-    informers,
-    log: config.log,
-    recorder: (component) => {
-      let recorder = recorders.get(component);
-      if (!recorder) recorders.set(component, (recorder = new EventRecorder(client, { component, onError: () => undefined })));
-      return recorder;
-    },
+  const recorders: EventRecorder[] = [];
+  // Informers read with the manager's own identity; each controller writes (and records events) as its
+  // ServiceAccount with --use-service-account-credentials, as kube-controller-manager's client builder does.
+  const contextFor = (writer: KubeClient, served: ControllerContext['served']): ControllerContext => {
+    const byComponent = new Map<string, EventRecorder>();
+    return {
+      client: writer,
+      served,
+      informers,
+      log: config.log,
+      recorder: (component) => {
+        let recorder = byComponent.get(component);
+        if (!recorder) {
+          byComponent.set(component, (recorder = new EventRecorder(writer, { component, onError: () => undefined })));
+          recorders.push(recorder);
+        }
+        return recorder;
+      },
+    };
   };
+  const context = contextFor(client, await discover(client));
   const served = config.controllers.filter((name) => {
     // As kube-controller-manager, a controller whose resource the server does not serve is skipped.
     if (context.served(CONTROLLERS[name]!.serves)) return true;
     config.log(`skipping controller ${name}: ${CONTROLLERS[name]!.serves.plural} is not served`);
     return false;
   });
-  const running = served.map((name) => ({ name, controller: CONTROLLERS[name]!.create(context, config) }));
+  const running = await Promise.all(
+    served.map(async (name) => {
+      const writer = config.useServiceAccountCredentials ? await serviceAccountClient(client, CONTROLLERS[name]!.account, USER_AGENT) : client;
+      return { name, controller: CONTROLLERS[name]!.create(writer === client ? context : contextFor(writer, context.served), config) };
+    }),
+  );
   await informers.startAndSync();
   config.log(`started controllers: ${running.map((entry) => entry.name).join(', ')}`);
   await Promise.all(running.map(({ name, controller }) => controller.run(config.workers[CONTROLLERS[name]!.workersFlag] ?? 5, signal)));
   await informers.stop();
-  for (const recorder of recorders.values()) recorder.shutdown();
+  for (const recorder of recorders) recorder.shutdown();
 }
 
 export async function runControllerManager(config: ControllerManagerConfig): Promise<void> {
-  const client = new KubeClient(config.kubeconfig, { userAgent: 'barge-controller-manager/v0.1.0' });
+  const client = new KubeClient(config.kubeconfig, { userAgent: USER_AGENT });
   if (!config.leaderElect) return runControllers(config, client, config.signal);
   const identity = `${hostname()}_${randomUUID()}`;
   await runLeaderElection({

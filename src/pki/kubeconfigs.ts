@@ -15,8 +15,10 @@ export interface Identity {
   readonly groups: readonly string[];
 }
 
-/** The admin's groups: kubeadm:cluster-admins (bound to cluster-admin by kubeadm) and system:masters, so it works with or without RBAC bootstrap. */
-export const ADMIN: Identity = { user: 'kubernetes-admin', groups: ['system:masters', 'kubeadm:cluster-admins'] };
+/** kubeadm 1.29+: admin.conf's group is bound to cluster-admin (a binding that can be removed); super-admin.conf bypasses RBAC. */
+export const CLUSTER_ADMINS_GROUP = 'kubeadm:cluster-admins';
+export const ADMIN: Identity = { user: 'kubernetes-admin', groups: [CLUSTER_ADMINS_GROUP] };
+export const SUPER_ADMIN: Identity = { user: 'kubernetes-super-admin', groups: ['system:masters'] };
 export const CONTROLLER_MANAGER: Identity = { user: 'system:kube-controller-manager', groups: [] };
 export const SCHEDULER: Identity = { user: 'system:kube-scheduler', groups: [] };
 
@@ -48,18 +50,20 @@ export async function ensureKubeconfig(ca: CertificateAuthority, request: Kubeco
 
 export interface ClusterKubeconfigs {
   readonly admin: string;
+  readonly superAdmin: string;
   readonly controllerManager: string;
   readonly scheduler: string;
   readonly kubelets: ReadonlyMap<string, string>;
 }
 
-/** admin.conf, controller-manager.conf, scheduler.conf and kubelet-<node>.conf in `dir`. */
+/** admin.conf, super-admin.conf, controller-manager.conf, scheduler.conf and kubelet-<node>.conf in `dir`. */
 export async function ensureClusterKubeconfigs(ca: CertificateAuthority, dir: string, server: string, nodeNames: readonly string[]): Promise<ClusterKubeconfigs> {
   const write = (name: string, identity: Identity): Promise<string> => ensureKubeconfig(ca, { file: join(dir, name), server, identity });
   const kubelets = new Map<string, string>();
   for (const node of nodeNames) kubelets.set(node, await write(`kubelet-${node}.conf`, kubeletIdentity(node)));
   return {
     admin: await write('admin.conf', ADMIN),
+    superAdmin: await write('super-admin.conf', SUPER_ADMIN),
     controllerManager: await write('controller-manager.conf', CONTROLLER_MANAGER),
     scheduler: await write('scheduler.conf', SCHEDULER),
     kubelets,

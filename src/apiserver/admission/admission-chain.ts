@@ -11,6 +11,7 @@ export interface AdmissionRequest {
   readonly user: UserInfo | undefined;
   readonly operation: 'CREATE' | 'UPDATE';
   readonly group: string;
+  readonly version: string;
   readonly kind: string;
   readonly resource: string;
   /** Where the resource's objects are kept (counting them needs it). */

@@ -15,6 +15,7 @@ export async function admitToChain(scope: Scope, obj: KubeObject, old?: KubeObje
     user: userOf(scope.req),
     operation: old ? 'UPDATE' : 'CREATE',
     group: scope.spec.group,
+    version: scope.spec.version,
     kind: scope.spec.kind,
     resource: scope.spec.plural,
     storagePath: scope.spec.storagePath,

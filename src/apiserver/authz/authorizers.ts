@@ -4,7 +4,7 @@
 
 import { SYSTEM_MASTERS } from '../authn/user-info.js';
 import type { Attributes, Authorizer, AuthorizerResult } from './attributes.js';
-import { nodeAuthorizer } from './node-authorizer.js';
+import type { NodeAuthorizer } from './node-authorizer.js';
 import { AUTHORIZATION_MODES, type AuthorizationMode } from './gate-config.js';
 import type { RbacAuthorizer } from './rbac-authorizer.js';
 
@@ -26,8 +26,9 @@ const PRIVILEGED: Authorizer = { authorize: (a) => (a.user.groups.includes(SYSTE
 export class UnionAuthorizer implements Authorizer {
   private readonly chain: Authorizer[];
 
-  constructor(modes: readonly AuthorizationMode[], rbac: RbacAuthorizer | undefined) {
-    this.chain = [PRIVILEGED, ...modes.map((m) => (m === 'AlwaysAllow' ? ALWAYS_ALLOW : m === 'AlwaysDeny' ? ALWAYS_DENY : m === 'Node' ? nodeAuthorizer : rbac!))];
+  /** `node` and `rbac` are given when their mode is listed. */
+  constructor(modes: readonly AuthorizationMode[], rbac: RbacAuthorizer | undefined, node?: NodeAuthorizer) {
+    this.chain = [PRIVILEGED, ...modes.map((m) => (m === 'AlwaysAllow' ? ALWAYS_ALLOW : m === 'AlwaysDeny' ? ALWAYS_DENY : m === 'Node' ? node! : rbac!))];
   }
 
   async authorize(a: Attributes): Promise<AuthorizerResult> {

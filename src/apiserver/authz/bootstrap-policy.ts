@@ -6,15 +6,14 @@ import type { ApiContext } from '../context.js';
 import { StatusError } from '../errors/status.js';
 import { prepareCreate } from '../registry/object-meta.js';
 import type { KubeObject } from '../schema/types.js';
-import type { PolicyRule, Subject } from './policy-rules.js';
+import { CONTROLLER_NAMESPACE, CONTROLLER_ROLE_PREFIX, CONTROLLER_ROLES } from './controller-policy.js';
+import { policyRule, type PolicyRule, type Subject } from './policy-rules.js';
 
 const READ = ['get', 'list', 'watch'];
 const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
 const READ_WRITE = [...READ, ...WRITE];
 
-function rule(verbs: string[], apiGroups: string[], resources: string[], resourceNames?: string[]): PolicyRule {
-  return { verbs, apiGroups, resources, ...(resourceNames ? { resourceNames } : {}) };
-}
+const rule = policyRule;
 
 function urls(verbs: string[], nonResourceURLs: string[]): PolicyRule {
   return { verbs, nonResourceURLs };
@@ -139,6 +138,7 @@ const BINDINGS: BindingSpec[] = [
   { name: 'system:kube-scheduler', role: 'system:kube-scheduler', subjects: [user('system:kube-scheduler')] },
   { name: 'system:kube-controller-manager', role: 'system:kube-controller-manager', subjects: [user('system:kube-controller-manager')] },
   { name: 'system:node-proxier', role: 'system:node-proxier', subjects: [user('system:kube-proxy')] },
+  ...CONTROLLER_ROLES.map(({ name }) => ({ name, role: name, subjects: [{ kind: 'ServiceAccount', name: name.slice(CONTROLLER_ROLE_PREFIX.length), namespace: CONTROLLER_NAMESPACE }] })),
 ];
 
 const METADATA_DEFAULTS = {
@@ -168,7 +168,7 @@ function clusterRoleBinding(spec: BindingSpec): KubeObject {
   };
 }
 
-export const BOOTSTRAP_CLUSTER_ROLES: readonly KubeObject[] = ROLES.map(clusterRole);
+export const BOOTSTRAP_CLUSTER_ROLES: readonly KubeObject[] = [...ROLES, ...CONTROLLER_ROLES].map(clusterRole);
 export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly KubeObject[] = BINDINGS.map(clusterRoleBinding);
 
 /** Creates the bootstrap roles and bindings that are missing (existing ones are left as the cluster's admins made them). */

@@ -21,6 +21,11 @@ export interface Subject {
 
 const ALL = '*';
 
+/** rbacv1helpers.NewRule(verbs).Groups(groups).Resources(resources).Names(names). */
+export function policyRule(verbs: string[], apiGroups: string[], resources: string[], resourceNames?: string[]): PolicyRule {
+  return { verbs, apiGroups, resources, ...(resourceNames ? { resourceNames } : {}) };
+}
+
 function verbMatches(rule: PolicyRule, verb: string): boolean {
   return rule.verbs.some((v) => v === ALL || v === verb);
 }

@@ -16,6 +16,8 @@ import { UnionAuthorizer } from './authorizers.js';
 import { escalationCheck } from './escalation-check.js';
 import { reconcileBootstrapPolicy } from './bootstrap-policy.js';
 import type { GateOptions } from './gate-config.js';
+import { NodeAuthorizer } from './node-authorizer.js';
+import { CachedNodeGraph } from './node-graph.js';
 import { RbacAuthorizer } from './rbac-authorizer.js';
 import { CachedRbacObjects } from './rbac-source.js';
 import { serveReview, type ReviewContext } from './review-endpoints.js';
@@ -72,7 +74,8 @@ export class RequestGate {
       await reconcileBootstrapPolicy(ctx);
       rbac = new RbacAuthorizer(await CachedRbacObjects.start(ctx));
     }
-    const authorizer = new UnionAuthorizer(options.authorizationModes, rbac);
+    const node = options.authorizationModes.includes('Node') ? new NodeAuthorizer(await CachedNodeGraph.start(ctx)) : undefined;
+    const authorizer = new UnionAuthorizer(options.authorizationModes, rbac, node);
     if (rbac) ctx.admission?.append(escalationCheck(authorizer, rbac));
     const reviews: ReviewContext = { authorizer, ...(rbac ? { rbac } : {}), ...(serviceAccounts ? { serviceAccounts } : {}), serviceAccountUid: (ns, name) => uidOf(ns, 'serviceaccounts', name), now: ctx.now };
     return new RequestGate(authenticator, authorizer, reviews, { requestCert: clientCa !== undefined, rejectUnauthorized: false, ...(clientCa ? { ca: clientCa } : {}) });

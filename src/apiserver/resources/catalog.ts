@@ -55,6 +55,8 @@ const definitions: ResourceDefinition[] = [
   grouped('discovery.k8s.io', 'discovery', 'v1', 'EndpointSlice', 'endpointslices', true),
   // events.k8s.io/v1 is another view of the same stored events.
   grouped('events.k8s.io', 'events', 'v1', 'Event', 'events', true, { shortNames: ['ev'], fieldSelectors: fields.eventsV1Fields }),
+  grouped('admissionregistration.k8s.io', 'admissionregistration', 'v1', 'MutatingWebhookConfiguration', 'mutatingwebhookconfigurations', false, { categories: ['api-extensions'] }),
+  grouped('admissionregistration.k8s.io', 'admissionregistration', 'v1', 'ValidatingWebhookConfiguration', 'validatingwebhookconfigurations', false, { categories: ['api-extensions'] }),
   grouped('rbac.authorization.k8s.io', 'rbac', 'v1', 'Role', 'roles', true),
   grouped('rbac.authorization.k8s.io', 'rbac', 'v1', 'RoleBinding', 'rolebindings', true),
   grouped('rbac.authorization.k8s.io', 'rbac', 'v1', 'ClusterRole', 'clusterroles', false),

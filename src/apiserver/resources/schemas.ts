@@ -3,6 +3,7 @@
 import { listSchema } from '../schema/dsl.js';
 import type { SchemaNode } from '../schema/types.js';
 import { BUILTIN_DEFINITIONS } from './catalog.js';
+import { admissionRegistrationSchemas } from './schemas/admissionregistration.js';
 import { apiextensionsSchemas } from './schemas/apiextensions.js';
 import { clusterSchemas } from './schemas/cluster.js';
 import { configSchemas } from './schemas/config.js';
@@ -43,6 +44,7 @@ function build(): Record<string, SchemaNode> {
     ...priorityClassSchemas,
     ...policySchemas,
     ...ingressSchemas,
+    ...admissionRegistrationSchemas,
   };
   for (const { group, version, kind, schemaName } of BUILTIN_DEFINITIONS) {
     components[`${schemaName}List`] = listSchema({ group, version, kind: `${kind}List` }, schemaName);

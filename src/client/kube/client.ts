@@ -146,6 +146,12 @@ export class KubeClient {
     return this.json('POST', objectPath({ group: '', version: 'v1', plural: 'pods', namespaced: true }, namespace, name!, 'eviction'), {}, eviction);
   }
 
+  /** POST serviceaccounts/<name>/token (TokenRequest), as `kubectl create token` and the controller manager's client builder ask. */
+  createToken(namespace: string, serviceAccount: string, spec: { audiences?: string[]; expirationSeconds?: number }): Promise<{ status: { token: string; expirationTimestamp: string } }> {
+    const request = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', metadata: { name: serviceAccount, namespace }, spec };
+    return this.json('POST', objectPath({ group: '', version: 'v1', plural: 'serviceaccounts', namespaced: true }, namespace, serviceAccount, 'token'), {}, request);
+  }
+
   /** Opens a watch; rejects with the Status when the server refuses it (410 included). */
   async watch<T extends KubeObject>(resource: ResourceRef, options: WatchOptions = {}): Promise<WatchStream<T>> {
     const query: Query = {

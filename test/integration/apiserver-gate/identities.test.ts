@@ -153,7 +153,7 @@ describe('identities and access through the gate', () => {
     expect(admin(['get', 'configmaps', '-n', 'team', '-o', 'name'])).toBe('configmap/made-by-bot\n');
   });
 
-  it('a kubelet certificate may write its own Node and Lease only', () => {
+  it('a kubelet certificate may write its own Node and Lease, and read only what its pods name', async () => {
     // A client certificate for node n1, signed with openssl by the CA the apiserver generated.
     const certs = join(api.dir, 'certs');
     const run = (args: string[]) => expect(spawnSync('openssl', args, { encoding: 'utf8', timeout: 30_000 }).status).toBe(0);
@@ -180,8 +180,25 @@ describe('identities and access through the gate', () => {
     });
     expect(kubelet(['get', 'secrets', '-n', 'team'])).toMatchObject({
       status: 1,
-      stderr: 'Error from server (Forbidden): secrets is forbidden: User "system:node:n1" cannot list resource "secrets" in API group "" in the namespace "team"\n',
+      stderr: 'Error from server (Forbidden): secrets is forbidden: User "system:node:n1" cannot list resource "secrets" in API group "" in the namespace "team": No Object name found\n',
     });
+
+    // The graph: a pod bound to n1 that names a secret and a configmap lets n1 read those two, nothing else.
+    const secret = (name: string) => JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'team' }, stringData: { k: 'v' } });
+    admin(['create', '-f', '-'], secret('db'));
+    admin(['create', '-f', '-'], secret('unrelated'));
+    const noRelation = (kind: string, name: string) => `Error from server (Forbidden): ${kind} "${name}" is forbidden: User "system:node:n1" cannot get resource "${kind}" in API group "" in the namespace "team": no relationship found between node 'n1' and this object\n`;
+    expect(kubelet(['get', 'secret', 'db', '-n', 'team'])).toMatchObject({ status: 1, stderr: noRelation('secrets', 'db') });
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'app', namespace: 'team' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'nginx', env: [{ name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'k' } } }], envFrom: [{ configMapRef: { name: 'settings' } }] }] } };
+    admin(['create', '-f', '-'], JSON.stringify(pod));
+    admin(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'team' }, data: { a: 'b' } }));
+    await until('n1 may read the secret its pod names', () => kubelet(['get', 'secret', 'db', '-n', 'team', '-o', 'name']).stdout === 'secret/db\n', { timeoutMs: 10_000 });
+    expect(kubelet(['get', 'configmap', 'settings', '-n', 'team', '-o', 'jsonpath={.data.a}']).stdout).toBe('b');
+    expect(kubelet(['get', 'secret', 'unrelated', '-n', 'team'])).toMatchObject({ status: 1, stderr: noRelation('secrets', 'unrelated') });
+    expect(kubelet(['auth', 'can-i', 'get', 'secret/db', '-n', 'team']).stdout).toBe('yes\n');
+    // Deleting the pod cuts the path again.
+    admin(['delete', 'pod', 'app', '-n', 'team', '--grace-period=0', '--force']);
+    await until('the path is gone with the pod', () => kubelet(['get', 'secret', 'db', '-n', 'team']).stderr === noRelation('secrets', 'db'), { timeoutMs: 10_000 });
   });
 
   it('anonymous requests see only the public info', () => {

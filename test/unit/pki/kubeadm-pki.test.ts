@@ -24,7 +24,7 @@ describe('kubeadm-like PKI', () => {
   it('writes kubeadm\'s file layout', () => {
     for (const file of ['pki/ca.crt', 'pki/ca.key', 'pki/apiserver.crt', 'pki/apiserver.key', 'pki/apiserver-etcd-client.crt', 'pki/apiserver-etcd-client.key',
       'pki/etcd/ca.crt', 'pki/etcd/ca.key', 'pki/etcd/barge-1-server.crt', 'pki/etcd/barge-2-peer.key', 'pki/sa.key', 'pki/sa.pub',
-      'admin.conf', 'controller-manager.conf', 'scheduler.conf', 'kubelet-n1.conf']) {
+      'admin.conf', 'super-admin.conf', 'controller-manager.conf', 'scheduler.conf', 'kubelet-n1.conf']) {
       expect(statSync(join(dir, file)).isFile(), file).toBe(true);
     }
     expect(statSync(join(dir, 'pki/ca.key')).mode & 0o777).toBe(0o600);
@@ -51,7 +51,8 @@ describe('kubeadm-like PKI', () => {
 
   it('gives each kubeconfig the identity kubeadm does, signed by the cluster CA', () => {
     const expected: Array<[string, string]> = [
-      [kubeconfigs.admin, 'subject=CN=kubernetes-admin,O=kubeadm:cluster-admins,O=system:masters'],
+      [kubeconfigs.admin, 'subject=CN=kubernetes-admin,O=kubeadm:cluster-admins'],
+      [kubeconfigs.superAdmin, 'subject=CN=kubernetes-super-admin,O=system:masters'],
       [kubeconfigs.controllerManager, 'subject=CN=system:kube-controller-manager'],
       [kubeconfigs.scheduler, 'subject=CN=system:kube-scheduler'],
       [kubeconfigs.kubelets.get('n1')!, 'subject=CN=system:node:n1,O=system:nodes'],

@@ -24,6 +24,7 @@ describe('openapi v3', () => {
     const index = openApiV3Index(specs, '/openapi/v3', components);
     expect(Object.keys(index.paths).sort()).toEqual([
       'api/v1',
+      'apis/admissionregistration.k8s.io/v1',
       'apis/apiextensions.k8s.io/v1',
       'apis/apps/v1',
       'apis/batch/v1',
