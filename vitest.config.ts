@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time: most integration files wait on processes and timers rather than compute, and
+    // one at a time on a 2-core CI machine took most of CI's 30 minutes.
+    maxWorkers: 2,
     reporters: ['default', new SummaryReporter()],
   },
 });
