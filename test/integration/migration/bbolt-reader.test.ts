@@ -60,7 +60,7 @@ describe('bbolt reader on an etcd 3.4 snapshot', () => {
     const at = (rev: string) => records.find((r) => r.rev === rev)!.kv;
     expect(Buffer.from(at('3_0').value).toString()).toBe('2');
     expect(Buffer.from(at('5_0t').key).toString()).toBe('b');
-    expect(at('6_0').lease.toString(16)).toBe(history.leaseId);
+    expect(at('6_0').lease.toString(16).padStart(16, '0')).toBe(history.leaseId);
     expect(Buffer.from(at('7_0').value).toString()).toBe(BIG_VALUE);
     expect(Buffer.from(at('8_42').key).toString()).toBe('t/042');
     expect(Number(at('9_0').version)).toBe(3);
