@@ -11,7 +11,7 @@ import type { ServiceAccountTokens } from '../authn/service-account-tokens.js';
 import type { UserInfo } from '../authn/user-info.js';
 import { nonResourceAttributes, resourceAttributes, type Attributes, type Authorizer } from './attributes.js';
 import type { RbacAuthorizer } from './rbac-authorizer.js';
-import { decodeReviewProtobuf, isKubernetesProtobuf } from './review-protobuf.js';
+import { decodeKubernetesProtobuf, isKubernetesProtobuf } from '../protobuf/decode.js';
 
 export interface ReviewContext {
   readonly authorizer: Authorizer;
@@ -93,7 +93,7 @@ export async function serveReview(ctx: ReviewContext, user: UserInfo, request: R
   const kind = kinds.find(([g, r]) => isReview(request, g, r));
   if (!kind && !isToken) return false;
   const raw = await readBody(req);
-  const body = isKubernetesProtobuf(raw) ? decodeReviewProtobuf(raw) : decodeObjectBody(raw, req.headers['content-type'] ?? 'application/json');
+  const body = isKubernetesProtobuf(raw) ? decodeKubernetesProtobuf(raw) : decodeObjectBody(raw, req.headers['content-type'] ?? 'application/json');
   if (isToken) {
     writeJson(res, 201, await tokenRequest(ctx, request, body));
     return true;
