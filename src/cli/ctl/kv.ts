@@ -7,7 +7,8 @@ import { prefixEnd } from '../../mvcc/keys.js';
 import type * as pb from '../../wire/messages.js';
 import { ExitCode, fail } from './errors.js';
 import { parseGoInt } from './gofmt.js';
-import { out, SimpleDisplay } from './printers.js';
+import { out } from './printers.js';
+import { SimpleDisplay } from './printers-simple.js';
 import { boolOption, intOption, stringOption, subcommand, type Ctl } from './program.js';
 
 const NUL = Buffer.from([0]);

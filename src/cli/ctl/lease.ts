@@ -6,7 +6,8 @@ import type * as pb from '../../wire/messages.js';
 import type { EtcdClient } from './client.js';
 import { CtlError, ExitCode, fail, RpcError } from './errors.js';
 import { leaseHex, parseGoInt } from './gofmt.js';
-import { out, SimpleDisplay } from './printers.js';
+import { out } from './printers.js';
+import { SimpleDisplay } from './printers-simple.js';
 import { boolOption, subcommand, type Ctl } from './program.js';
 
 /** A lease id argument (hexadecimal). */

@@ -6,7 +6,8 @@ import type * as pb from '../../wire/messages.js';
 import { ExitCode, fail } from './errors.js';
 import { goQuote } from '../../shared/go-strings.js';
 import { int64Text, parseGoInt } from './gofmt.js';
-import { out, SimpleDisplay } from './printers.js';
+import { out } from './printers.js';
+import { SimpleDisplay } from './printers-simple.js';
 import { boolOption, stringOption, subcommand, type Ctl } from './program.js';
 
 function memberIdArg(args: readonly string[]): bigint {

@@ -10,7 +10,8 @@ import { capnslog, CtlError, ExitCode, fail, RpcError } from './errors.js';
 import { goQuote } from '../../shared/go-strings.js';
 import { parseGoDuration } from '../../shared/go-time.js';
 import { parseGoInt } from './gofmt.js';
-import { newDisplay, type Display } from './printers.js';
+import type { Display } from './printers.js';
+import { newDisplay } from './printers-by-format.js';
 
 export interface GlobalFlags {
   endpoints: string[];
