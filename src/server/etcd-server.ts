@@ -6,17 +6,7 @@
 import type { AuthInfo, AuthStore, JwtTokens } from '../auth/index.js';
 import { Errors, errorText, toError } from '../etcd-errors.js';
 import { checkDeleteRangeRequest, checkPutRequest, checkTxnRequest } from '../mvcc/index.js';
-import {
-  MessageType,
-  SnapshotStatus,
-  StateType,
-  type ConfChange,
-  type Entry,
-  type Message,
-  type NodeId,
-  type RawNode,
-  type Snapshot,
-} from '../raft/index.js';
+import { SnapshotStatus, StateType, type ConfChange, type Entry, type Message, type NodeId, type RawNode, type Snapshot } from '../raft/index.js';
 import { join } from 'node:path';
 import { Applier } from './apply/applier.js';
 import { applyCommittedEntries, type CommittedEntriesDeps } from './apply/committed-entries.js';
@@ -27,7 +17,8 @@ import { uint64 } from '../wire/convert.js';
 import type * as pb from '../wire/messages.js';
 import { kvRequestFromPb, type KvWrite, type Proposal } from './internal-request.js';
 import { LeaderJobs } from './leader-jobs.js';
-import { openMember, stateMachineOptions } from './member-open.js';
+import { openMember } from './member-open.js';
+import { MemberSnapshots } from './member-snapshots.js';
 import type { MemberRegistry } from './members.js';
 import { PeerDirectory } from './peer-directory.js';
 import { REAL_CLOCK, RaftNodeDriver } from './raft-node-driver.js';
@@ -36,8 +27,7 @@ import { ReadIndexBatcher } from './read-index.js';
 import { KvFacade } from './kv-facade.js';
 import { Proposer } from './proposer.js';
 import { requestTimeoutMs, type ServerConfig } from './server-config.js';
-import { StateMachine } from './state-machine.js';
-import { StateDumps, installStateDump } from './state-transfer.js';
+import type { StateMachine } from './state-machine.js';
 import { PeerTransport } from './transport.js';
 import { WaitRegistry, type ApplyOutcome } from './wait-registry.js';
 import { peerLeaseHandler } from './peer-lease-handler.js';
@@ -56,7 +46,7 @@ export class EtcdServer {
   private readonly reads: ReadIndexBatcher;
   private readonly leaderJobs: LeaderJobs;
   private readonly clientAuth: ClientAuth;
-  private readonly dumps = new StateDumps();
+  private readonly snapshots: MemberSnapshots;
   private leader: NodeId = 0n;
   private term = 0;
   private appliedIndex: number;
@@ -124,9 +114,18 @@ export class EtcdServer {
       hasLeader: () => this.leader !== 0n,
       timeoutMs: requestTimeoutMs(config),
     });
+    this.snapshots = new MemberSnapshots({
+      memberId: id,
+      config,
+      raftStorage,
+      members,
+      stateMachine: () => this.sm,
+      send: (messages) => transport.send(messages),
+      fatal: (msg, err) => this.fatal(msg, err),
+    });
     this.driver = new RaftNodeDriver(node, {
       onSoftState: (soft) => this.onSoftState(soft.lead, soft.raftState),
-      send: (messages) => this.send(messages),
+      send: (messages) => this.snapshots.send(messages),
       persistSnapshot: (snapshot) => this.installSnapshot(snapshot),
       persist: (rd) => {
         if (rd.hardState) this.term = rd.hardState.term;
@@ -134,7 +133,7 @@ export class EtcdServer {
       },
       onReadStates: (readStates) => this.reads.onReadStates(readStates),
       apply: (entries) => this.applyEntries(entries),
-      afterAdvance: () => this.maybeSnapshot(),
+      afterAdvance: () => this.snapshots.maybeCreate(this.appliedIndex, node.status().confState),
     });
   }
 
@@ -272,24 +271,12 @@ export class EtcdServer {
 
   // ---- the Ready loop's hooks -------------------------------------------------------------------------
 
-  /** Snapshot messages carry the backend's state, dumped as they leave; the rest go as they are. */
-  private send(messages: readonly Message[]): void {
-    this.transport.send(messages.filter((m) => m.type !== MessageType.Snap));
-    for (const m of messages) {
-      if (m.type === MessageType.Snap) this.dumps.withState(m, this.sm.backend, this.config.log).then((full) => this.transport.send([full]), (err: unknown) => this.fatal('failed to read the state backend for a snapshot; stopping the member', err));
-    }
-  }
-
-  /** A snapshot from the leader: its state replaces the backend, then the raft log is cut to it. */
+  /** A snapshot from the leader replaces this member's state (see member-snapshots.ts). */
   private async installSnapshot(snapshot: Snapshot): Promise<void> {
-    this.config.log('info', 'installing snapshot', { index: snapshot.metadata.index, bytes: snapshot.data.length });
-    const backend = this.sm.backend;
-    await installStateDump(backend, snapshot.data, this.id);
-    this.sm = await StateMachine.open(backend, stateMachineOptions(this.config), this.sm.watches);
-    this.clientAuth.retainValidTokens(this.sm.auth);
-    await this.members.reload();
-    await this.raftStorage.installSnapshot(snapshot.metadata);
-    this.appliedIndex = Math.max(snapshot.metadata.index, backend.consistentIndex);
+    this.appliedIndex = await this.snapshots.install(snapshot, (sm) => {
+      this.sm = sm;
+      this.clientAuth.retainValidTokens(sm.auth);
+    });
     this.waits.appliedIndex.advance(this.appliedIndex);
     this.peers.refresh();
   }
@@ -334,13 +321,6 @@ export class EtcdServer {
     setTimeout(() => {
       this.stop().catch((err: unknown) => this.config.log('error', 'stopping after removal failed', { error: errorText(err) }));
     }, 2 * this.config.electionTimeoutMs).unref();
-  }
-
-  private async maybeSnapshot(): Promise<void> {
-    if (this.appliedIndex - this.raftStorage.snapshotIndex < this.config.snapshotCount) return;
-    const index = this.appliedIndex;
-    await this.raftStorage.createSnapshot(index, this.node.status().confState, this.config.snapshotCatchUpEntries, this.sm.backend);
-    this.config.log('info', 'saved snapshot', { index });
   }
 
   // ---- stopping ----------------------------------------------------------------------------------------
