@@ -18,6 +18,8 @@ export interface EmbeddedClusterOptions {
   readonly electionTimeoutMs?: number;
   /** Lease checkpoints (etcd's --experimental-enable-lease-checkpoint) at this interval; off when unset. */
   readonly leaseCheckpointIntervalMs?: number;
+  /** With lease checkpoints: kept on disk too (etcd's --experimental-enable-lease-checkpoint-persist). */
+  readonly leaseCheckpointPersist?: boolean;
   /** Receives each member's log events (default: dropped). */
   readonly log?: (member: string, level: string, msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -69,7 +71,7 @@ export async function startCluster(options: EmbeddedClusterOptions = {}): Promis
         maxTxnOps: 128,
         maxRequestBytes: 1.5 * 1024 * 1024,
         quotaBackendBytes: 2 * 1024 ** 3,
-        ...(options.leaseCheckpointIntervalMs === undefined ? {} : { leaseCheckpoint: true, leaseCheckpointIntervalMs: options.leaseCheckpointIntervalMs }),
+        ...(options.leaseCheckpointIntervalMs === undefined ? {} : { leaseCheckpoint: true, leaseCheckpointIntervalMs: options.leaseCheckpointIntervalMs, leaseCheckpointPersist: options.leaseCheckpointPersist ?? false }),
         log: (level, msg, fields) => options.log?.(m.name, level, msg, fields),
       };
       const server = await EtcdServer.start(config);

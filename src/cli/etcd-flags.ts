@@ -110,7 +110,7 @@ export const ETCD_FLAGS: readonly EtcdFlag[] = [
   flag('experimental-enable-v2v3', 'string', '', 'Serve v2 requests through the v3 backend under a given prefix.', NO_V2),
   flag('experimental-backend-bbolt-freelist-type', 'string', 'array', 'ExperimentalBackendFreelistType specifies the type of freelist that boltdb backend uses.', BBOLT),
   flag('experimental-enable-lease-checkpoint', 'bool', 'false', 'ExperimentalEnableLeaseCheckpoint enables primary lessor to persist lease remainingTTL.'),
-  flag('experimental-enable-lease-checkpoint-persist', 'bool', 'false', 'Enable persisting remainingTTL to prevent indefinite auto-renewal of long lived leases.', 'Barge keeps checkpointed remaining TTLs in memory only: a restart of the whole cluster gives every lease its full TTL again'),
+  flag('experimental-enable-lease-checkpoint-persist', 'bool', 'false', 'Enable persisting remainingTTL to prevent indefinite auto-renewal of long lived leases.'),
   flag('experimental-compaction-batch-limit', 'int', '1000', 'ExperimentalCompactionBatchLimit sets the maximum revisions deleted in each compaction batch.', 'Barge has no compaction batches; ignored'),
   flag('experimental-peer-skip-client-san-verification', 'bool', 'false', 'Skip verification of SAN field in client certificate for peer connections.', 'Barge never checks the SAN of a peer\'s client certificate (as etcd with this flag true)'),
   flag('experimental-watch-progress-notify-interval', 'duration', '10m', 'Duration of periodical watch progress notification.'),

@@ -1,5 +1,7 @@
-// Leases in the state backend: one record per lease (id → granted TTL), written in the same batch as the
-// entry that granted or revoked it. Attachments are not stored: the keyspace's records carry their lease.
+// Leases in the state backend: one record per lease (id → granted TTL, and the remaining TTL of its last
+// checkpoint when --experimental-enable-lease-checkpoint-persist keeps one), written in the same batch as
+// the entry that granted, checkpointed or revoked it. Attachments are not stored: the keyspace's records
+// carry their lease.
 
 import { Bucket, bucketKey, type Backend } from '../storage/backend.js';
 import type { LeaseId, LeaseRecord } from './lessor.js';
@@ -19,8 +21,11 @@ function leaseKey(id: LeaseId): Uint8Array {
   return bucketKey(Bucket.Lease, int64Bytes(id));
 }
 
+/** A record without a checkpoint is the TTL alone, as records were before checkpoints were kept. */
 export function stageLeaseGrant(backend: Backend, record: LeaseRecord): void {
-  backend.put(leaseKey(record.id), int64Bytes(BigInt(record.ttl)));
+  const ttl = int64Bytes(BigInt(record.ttl));
+  const remaining = record.remainingTtl ?? 0;
+  backend.put(leaseKey(record.id), remaining > 0 ? Buffer.concat([ttl, int64Bytes(BigInt(remaining))]) : ttl);
 }
 
 export function stageLeaseRevoke(backend: Backend, id: LeaseId): void {
@@ -30,7 +35,8 @@ export function stageLeaseRevoke(backend: Backend, id: LeaseId): void {
 export async function loadLeaseRecords(backend: Backend): Promise<LeaseRecord[]> {
   const records: LeaseRecord[] = [];
   for await (const [key, value] of backend.scan(Bucket.Lease)) {
-    records.push({ id: readInt64(key), ttl: Number(readInt64(value)) });
+    const remainingTtl = value.length >= 16 ? Number(readInt64(value.subarray(8, 16))) : 0;
+    records.push({ id: readInt64(key), ttl: Number(readInt64(value.subarray(0, 8))), ...(remainingTtl > 0 ? { remainingTtl } : {}) });
   }
   return records;
 }

@@ -21,6 +21,8 @@ export interface Lease {
 export interface LeaseRecord {
   readonly id: LeaseId;
   readonly ttl: number;
+  /** Seconds left as of its last checkpoint, when one was kept (etcd's persisted remainingTTL). */
+  readonly remainingTtl?: number;
 }
 
 export interface LessorOptions {
@@ -61,12 +63,18 @@ export class Lessor {
 
   static fromRecords(records: Iterable<LeaseRecord>, options: LessorOptions): Lessor {
     const lessor = new Lessor(options);
-    for (const record of records) lessor.grant(record.id, record.ttl);
+    for (const record of records) {
+      lessor.grant(record.id, record.ttl);
+      if (record.remainingTtl !== undefined) lessor.checkpoint(record.id, record.remainingTtl);
+    }
     return lessor;
   }
 
   toRecords(): LeaseRecord[] {
-    return this.leaseIds().map((id) => ({ id, ttl: this.leases.get(id)!.ttl }));
+    return this.leaseIds().map((id) => {
+      const { ttl, remainingTtl } = this.leases.get(id)!;
+      return { id, ttl, ...(remainingTtl > 0 ? { remainingTtl } : {}) };
+    });
   }
 
   get isPrimary(): boolean {

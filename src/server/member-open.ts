@@ -16,7 +16,7 @@ import { checkInitialHash } from './corruption-check.js';
 import { forceNewCluster } from './force-new-cluster.js';
 import { MemberRegistry, type Member } from './members.js';
 import { electionTicks, minLeaseTtlSeconds, type ServerConfig } from './server-config.js';
-import { StateMachine } from './state-machine.js';
+import { StateMachine, type StateMachineOptions } from './state-machine.js';
 
 export interface OpenedMember {
   readonly id: NodeId;
@@ -30,8 +30,8 @@ export interface OpenedMember {
   readonly members: MemberRegistry;
 }
 
-export function stateMachineOptions(config: ServerConfig): { now: () => number; minLeaseTtlSeconds: number } {
-  return { now: () => Date.now(), minLeaseTtlSeconds: minLeaseTtlSeconds(config) };
+export function stateMachineOptions(config: ServerConfig): StateMachineOptions {
+  return { now: () => Date.now(), minLeaseTtlSeconds: minLeaseTtlSeconds(config), persistLeaseCheckpoints: config.leaseCheckpointPersist ?? false };
 }
 
 export async function openMember(config: ServerConfig): Promise<OpenedMember> {

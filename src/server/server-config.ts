@@ -38,6 +38,8 @@ export interface ServerConfig {
   readonly leaseCheckpoint?: boolean;
   /** How often; etcd's fixed 5 minutes unless an embedder (a test) sets it. */
   readonly leaseCheckpointIntervalMs?: number;
+  /** --experimental-enable-lease-checkpoint-persist: checkpoints are kept in the state backend too, so they survive restarts. */
+  readonly leaseCheckpointPersist?: boolean;
   /** --experimental-initial-corrupt-check: compare hashes with the peers before serving (corruption-check.ts). */
   readonly initialCorruptCheck?: boolean;
   /** --experimental-corrupt-check-time: how often the leader compares hashes with the followers; 0 or unset: never. */

@@ -10,6 +10,8 @@ export interface StateMachineOptions {
   /** Milliseconds, for lease expiry on the leader. */
   readonly now: () => number;
   readonly minLeaseTtlSeconds: number;
+  /** --experimental-enable-lease-checkpoint-persist: a checkpoint is written with its lease's record. */
+  readonly persistLeaseCheckpoints?: boolean;
 }
 
 const ALL_KEYS = { key: new Uint8Array([0]), end: new Uint8Array([0]) };
@@ -39,6 +41,7 @@ export class StateMachine<B extends Backend = StateBackend> {
     readonly store: MvccStore,
     readonly lessor: Lessor,
     readonly auth: AuthStore,
+    private readonly persistLeaseCheckpoints: boolean,
     watches?: WatchHub,
   ) {
     this.kv = new KvApplier(store, {
@@ -57,7 +60,7 @@ export class StateMachine<B extends Backend = StateBackend> {
     // Attachments are not stored apart: each live key names its lease.
     const { records } = store.range(rangeBounds(ALL_KEYS), store.currentRevision);
     for (const record of records) if (record.lease !== 0n && lessor.has(record.lease)) lessor.attach(record.lease, record.key);
-    const machine = new StateMachine(backend, store, lessor, await AuthStore.open(backend), watches);
+    const machine = new StateMachine(backend, store, lessor, await AuthStore.open(backend), options.persistLeaseCheckpoints ?? false, watches);
     const alarms = await backend.get(ALARMS_KEY);
     if (alarms !== undefined) {
       const stored = JSON.parse(Buffer.from(alarms).toString('utf8')) as { memberId: string; alarm: AlarmType }[];
@@ -105,6 +108,13 @@ export class StateMachine<B extends Backend = StateBackend> {
     const lease = this.lessor.grant(id, ttlSeconds);
     stageLeaseGrant(this.backend, { id, ttl: lease.ttl });
     return { id, ttl: lease.ttl };
+  }
+
+  /** etcd's Checkpoint: what a later promotion gives the lease; kept on disk too when persisting (a restart of every member keeps it). */
+  leaseCheckpoint(id: LeaseId, remainingTtl: number): void {
+    this.lessor.checkpoint(id, remainingTtl);
+    const lease = this.lessor.lookup(id);
+    if (this.persistLeaseCheckpoints && lease) stageLeaseGrant(this.backend, { id, ttl: lease.ttl, remainingTtl });
   }
 
   /** Revokes the lease and deletes its keys, all in one revision (none if it had no keys). */

@@ -92,7 +92,7 @@ export class Applier {
         sm.leaseRevoke(body.id);
         return { result: {} };
       case 'lease_checkpoint':
-        for (const { id, remainingTtl } of body.checkpoints) sm.lessor.checkpoint(id, remainingTtl);
+        for (const { id, remainingTtl } of body.checkpoints) sm.leaseCheckpoint(id, remainingTtl);
         return { result: {} };
       case 'publish':
       case 'update_member':

@@ -155,6 +155,19 @@ describe('lessor', () => {
     expect(copy.expired(10)).toEqual([]);
   });
 
+  it('a checkpoint kept in its record is what a restored lessor gives the lease on promotion', () => {
+    const { lessor } = clocked();
+    lessor.grant(1n, 60);
+    lessor.grant(2n, 60);
+    lessor.checkpoint(1n, 20);
+    expect(lessor.toRecords()).toEqual([{ id: 1n, ttl: 60, remainingTtl: 20 }, { id: 2n, ttl: 60 }]);
+    const clock = { now: 0 };
+    const copy = Lessor.fromRecords(lessor.toRecords(), { now: () => clock.now, minTtlSeconds: 2 });
+    copy.promote(1000);
+    expect(copy.timeToLive(1n)!.ttl).toBe(21);
+    expect(copy.timeToLive(2n)!.ttl).toBe(61);
+  });
+
   it('restoring raises records below the current minimum TTL, as etcd does on recovery', () => {
     const copy = Lessor.fromRecords([{ id: 1n, ttl: 2 }], { now: () => 0, minTtlSeconds: 5 });
     expect(copy.toRecords()).toEqual([{ id: 1n, ttl: 5 }]);
