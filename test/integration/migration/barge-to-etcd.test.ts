@@ -16,7 +16,8 @@ let history: History;
 let snapshot: string;
 
 beforeAll(async () => {
-  barge = await ProcessCluster.start(3, 'barge');
+  // Three members loading at once take 15-25 s to serve under a load of 20-30: a bound, not a wait.
+  barge = await ProcessCluster.start(3, 'barge', [], undefined, { startTimeoutMs: 60_000 });
   history = writeHistory(barge);
   snapshot = join(barge.dir, 'barge.snapshot');
   const saved = barge.etcdctl([ROOT_AUTH, 'snapshot', 'save', snapshot], barge.endpoints.slice(1, 2));

@@ -53,7 +53,8 @@ describe('etcd 3.4 snapshot → Barge', () => {
   });
 
   it('bargectl snapshot restore starts a Barge cluster with the same keys, history, lease and auth', async () => {
-    barge = await ProcessCluster.start(3, 'barge', [], bargectlRestore(snapshot), { etcdctlFlags: [ROOT_AUTH] });
+    // Three members loading at once take 15-25 s to serve under a load of 20-30: a bound, not a wait.
+    barge = await ProcessCluster.start(3, 'barge', [], bargectlRestore(snapshot), { etcdctlFlags: [ROOT_AUTH], startTimeoutMs: 60_000 });
     const expected = viewOf(source);
     expect(expected['get  --prefix']).toContain('t/099\nvalue-99\n');
     expect(expected['lease list']).toContain(history.leaseId);
