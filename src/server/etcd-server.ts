@@ -133,7 +133,7 @@ export class EtcdServer {
       },
       onReadStates: (readStates) => this.reads.onReadStates(readStates),
       apply: (entries) => this.applyEntries(entries),
-      afterAdvance: () => this.snapshots.maybeCreate(this.appliedIndex, node.status().confState),
+      afterAdvance: () => this.snapshots.maybeCreate(this.appliedIndex, () => node.status().confState),
     });
   }
 

@@ -58,11 +58,14 @@ export class MemberSnapshots {
     return Math.max(snapshot.metadata.index, backend.consistentIndex);
   }
 
-  /** Makes a snapshot at `appliedIndex` once --snapshot-count entries have applied since the last one. */
-  async maybeCreate(appliedIndex: number, confState: ConfState): Promise<void> {
+  /**
+   * Makes a snapshot at `appliedIndex` once --snapshot-count entries have applied since the last one.
+   * Called after every Ready, so the membership (raft's status, not free) is asked for only then.
+   */
+  async maybeCreate(appliedIndex: number, confState: () => ConfState): Promise<void> {
     const { config, raftStorage } = this.deps;
     if (appliedIndex - raftStorage.snapshotIndex < config.snapshotCount) return;
-    await raftStorage.createSnapshot(appliedIndex, confState, config.snapshotCatchUpEntries, this.deps.stateMachine().backend);
+    await raftStorage.createSnapshot(appliedIndex, confState(), config.snapshotCatchUpEntries, this.deps.stateMachine().backend);
     config.log('info', 'saved snapshot', { index: appliedIndex });
   }
 }
