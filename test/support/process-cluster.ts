@@ -64,7 +64,7 @@ export interface ClusterOptions {
   readonly memberFlags?: (member: ClusterMember) => readonly string[];
   /** Flags every etcdctl call carries (--cacert, --cert, --key, ...). */
   readonly etcdctlFlags?: readonly string[];
-  /** How long start() waits for every member to answer healthy (default 20 s). */
+  /** How long start() waits for every member to answer healthy (default 60 s: under a load of 30, members take 15-25 s to load and elect). */
   readonly startTimeoutMs?: number;
 }
 
@@ -150,7 +150,7 @@ export class ProcessCluster {
     return { stdout: result.stdout, stderr: result.stderr, status: result.status ?? -1 };
   }
 
-  async waitHealthy(timeoutMs = 20_000): Promise<void> {
+  async waitHealthy(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const health = this.etcdctl(['endpoint', 'health']);

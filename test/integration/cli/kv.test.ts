@@ -116,7 +116,8 @@ describe('bargectl and etcdctl print the same', () => {
     }
     // Sanity: the comparisons saw real data.
     expect(results[0]!.pair.bargectl.stdout).toBe('ro/a\n1 again\n');
-  }, 120_000);
+    // A bound for a machine under a load of 30, where each of these runs takes seconds to start.
+  }, 300_000);
 
   it('argument, flag and server errors, with exit codes', async () => {
     const results = await pool(4, ERRORS.map(({ args, input }) => () => both([...flags(barge), ...args], { input }).then((pair) => ({ pair, args }))));
