@@ -90,8 +90,12 @@ export class PeerLink {
     const body = encodeRaftBatch(this.owner.clusterId, messages);
     const header = Buffer.alloc(4);
     header.writeUInt32BE(body.length);
+    // One system call for both (a writev): each write to a loopback socket costs the sender the
+    // receiver's share of the TCP stack too, and was a fifth of a member's busy time.
+    socket.cork();
     socket.write(header);
     socket.write(body);
+    socket.uncork();
   }
 
   private dial(): void {
