@@ -1,6 +1,6 @@
 // What the benchmarks read about a process from /proc: CPU time, resident memory, children.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ, 100 on Linux everywhere Node runs
 
@@ -39,4 +39,31 @@ export function childrenOf(pid: number): Array<{ pid: number; command: string }>
     .split(/\s+/)
     .filter(Boolean)
     .map((child) => ({ pid: Number(child), command: readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').join(' ') }));
+}
+
+/**
+ * User + system CPU seconds of a process's threads so far, summed by role: the main thread (JavaScript),
+ * V8's helpers (GC, compiler), libuv's pool (file system calls, LevelDB's writes and fsyncs), and the rest
+ * (LevelDB's own compaction thread among them), by the thread names Node and its libraries give.
+ */
+export function threadCpuSeconds(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const role = tid === String(pid) ? 'main' : name.startsWith('V8') ? 'v8' : name.startsWith('libuv') ? 'libuv' : 'other';
+      out[role] = (out[role] ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
 }

@@ -34,6 +34,12 @@ export function callerOf(server: EtcdServer, call: AuthContextCall): Promise<Aut
   return server.authInfo(tokenOf(call), clientCommonName(call));
 }
 
+/** Membership and maintenance calls take the root role when auth is on. */
+export async function checkAdmin(server: EtcdServer, call: AuthContextCall): Promise<void> {
+  const caller = await callerOf(server, call);
+  if (caller) server.auth.checkAdmin(caller);
+}
+
 /**
  * The Common Name of the client certificate verified at this call's TLS handshake, or undefined: a
  * plain connection, no client certificate asked for (no --client-cert-auth), or a certificate without

@@ -129,7 +129,7 @@ export class EtcdServer {
       persistSnapshot: (snapshot) => this.installSnapshot(snapshot),
       persist: (rd) => {
         if (rd.hardState) this.term = rd.hardState.term;
-        return this.raftStorage.persist(rd, (err) => this.failLoop(err));
+        return this.raftStorage.persist(rd);
       },
       onReadStates: (readStates) => this.reads.onReadStates(readStates),
       apply: (entries) => this.applyEntries(entries),

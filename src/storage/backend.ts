@@ -1,7 +1,11 @@
 // The state machine's durable copy (LevelDB at <data-dir>/member/snap/db, where etcd keeps its bbolt
 // file). Layers stage their changes while applying entries; commit() writes them together with the
 // applied (consistent) index in one atomic batch, without fsync: the raft log is the durable record, and
-// a restart replays it from the consistent index, so an entry is never half applied on disk.
+// a restart replays it from the consistent index, so an entry is never half applied on disk. As etcd's
+// backend does (--backend-batch-interval, --backend-batch-limit), commits are gathered for up to
+// BATCH_INTERVAL_MS or BATCH_LIMIT_OPS into one batch: a LevelDB batch per apply was a third of the
+// disk writes of every put. Anything that reads the database itself (flushed(), dump(), write()) sends
+// the gathered batch first.
 
 import { rename, rm } from 'node:fs/promises';
 import { Level } from 'level';
@@ -19,6 +23,18 @@ export enum Bucket {
 }
 
 const CONSISTENT_INDEX_KEY = metaKey('consistent_index');
+/** etcd's defaults for --backend-batch-interval and --backend-batch-limit. */
+const BATCH_INTERVAL_MS = 100;
+const BATCH_LIMIT_OPS = 10_000;
+
+/** Commits gathered for the next batch, and the promise every one of them returns. */
+interface Gathered {
+  readonly ops: BackendOp[];
+  index: number;
+  readonly written: Promise<void>;
+  settle(err?: Error): void;
+  readonly timer: NodeJS.Timeout;
+}
 
 export function metaKey(name: string): Uint8Array {
   return bucketKey(Bucket.Meta, Buffer.from(name, 'utf8'));
@@ -84,44 +100,61 @@ export class StateBackend implements Backend {
   }
 
   /**
-   * Writes everything staged, with `consistentIndex`, atomically. Commits reach LevelDB in call order;
-   * those made while a batch is being written join one next batch (each commit's ops and index stay
-   * together, in order), so a busy apply loop pays for one LevelDB write per turn of the disk, not per
-   * commit. The promise settles when the batch holding this commit is written.
+   * Writes everything staged, with `consistentIndex`, atomically, in call order with every other write.
+   * Commits made within BATCH_INTERVAL_MS of the first one not yet written go out together in one batch
+   * (each commit's ops and index stay together, in order); the promise settles when that batch is written.
    */
   commit(consistentIndex: number): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    const ops = this.staged;
-    this.staged = [];
     if (consistentIndex < this.committedIndex) {
       throw new RangeError(`consistent index going back: ${consistentIndex} < ${this.committedIndex}`);
     }
     this.committedIndex = consistentIndex;
-    ops.push({ type: 'put', key: CONSISTENT_INDEX_KEY, value: encodeUint(consistentIndex) });
-    if (this.nextBatch) {
-      for (const op of ops) this.nextBatch.ops.push(op);
-      return this.nextBatch.written;
-    }
-    const batch: { ops: BackendOp[]; written: Promise<void> } = { ops, written: Promise.resolve() };
-    batch.written = this.afterPrevious(() => {
-      if (this.nextBatch === batch) this.nextBatch = undefined;
-      faults.check('backend-commit');
-      return this.db.batch(batch.ops);
-    });
-    this.nextBatch = batch;
-    return batch.written;
+    const ops = this.staged;
+    this.staged = [];
+    const gathered = (this.gathered ??= this.gather());
+    for (const op of ops) gathered.ops.push(op);
+    gathered.index = consistentIndex;
+    const written = gathered.written;
+    if (gathered.ops.length >= BATCH_LIMIT_OPS) this.sendGathered();
+    return written;
   }
 
-  /** The batch commits join until the write before it finishes. */
-  private nextBatch: { ops: BackendOp[]; written: Promise<void> } | undefined;
+  private gathered: Gathered | undefined;
+
+  private gather(): Gathered {
+    let settle!: (err?: Error) => void;
+    const written = new Promise<void>((resolve, reject) => (settle = (err) => (err === undefined ? resolve() : reject(err))));
+    // A commit nobody awaits must not go unhandled when it fails: the next write reports the failure.
+    written.catch(() => {});
+    const timer = setTimeout(() => this.sendGathered(), BATCH_INTERVAL_MS);
+    return { ops: [], index: this.committedIndex, written, settle, timer };
+  }
+
+  /** Sends the gathered commits as one batch, after every write issued before. */
+  private sendGathered(): void {
+    const gathered = this.gathered;
+    if (!gathered) return;
+    this.gathered = undefined;
+    clearTimeout(gathered.timer);
+    gathered.ops.push({ type: 'put', key: CONSISTENT_INDEX_KEY, value: encodeUint(gathered.index) });
+    this.afterPrevious(() => {
+      faults.check('backend-commit');
+      return this.db.batch(gathered.ops);
+    }).then(
+      () => gathered.settle(),
+      (err: unknown) => gathered.settle(err instanceof Error ? err : new BackendFailedError(err)),
+    );
+  }
 
   /**
-   * Writes `ops` as their own batch, in order with commits, leaving staged changes and the consistent index
-   * alone: for work that is idempotent and not tied to an entry (deleting compacted history).
+   * Writes `ops` as their own batch, in order with commits (those gathered so far go first), leaving staged
+   * changes and the consistent index alone: for work that is idempotent and not tied to an entry (deleting
+   * compacted history).
    */
   write(ops: readonly BackendOp[]): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    this.nextBatch = undefined; // later commits go after these ops
+    this.sendGathered();
     return this.afterPrevious(() => this.db.batch([...ops]));
   }
 
@@ -144,6 +177,7 @@ export class StateBackend implements Backend {
 
   /** Waits for every commit issued so far; rejects if any write failed. */
   async flushed(): Promise<void> {
+    this.sendGathered();
     await this.writing;
     if (this.failure) throw this.failure;
   }
@@ -208,6 +242,7 @@ export class StateBackend implements Backend {
 
   /** Closes the database once pending writes settle (a failed one is not reported again here). */
   async close(): Promise<void> {
+    this.sendGathered();
     await this.writing;
     await this.db.close();
   }

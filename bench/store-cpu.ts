@@ -1,0 +1,162 @@
+// `npx tsx bench/store-cpu.ts [--workloads put-1,put-100,range-l,range-s] [--scale 0.5] [--rounds 2] [--prof DIR]
+//   [--keys N [--heap DIR]]`
+//
+// The store's CPU per request, Barge alone: a fresh 3-member cluster with bench:compare's flags, warmed up
+// with the Go generator, then each workload driven by the Go generator (etcd's clientv3) with the members'
+// CPU (user + system, /proc) summed over exactly its timed phase. `--rounds` repeats the list and prints
+// each round, so a figure disturbed by the rest of the machine shows as an outlier. CPU per request is
+// the figure to read on a shared machine: it moves much less with load than throughput does.
+// `--prof DIR` profiles the members' main threads from start to exit and stops them with SIGTERM at the end,
+// so each writes a .cpuprofile into DIR (open it in Chrome DevTools, or summarize it with bench/profile-summary.ts).
+// `--keys N` then writes N distinct keys (256-byte values, 200 clients) and prints each member's RSS before
+// and after, per key; `--heap DIR` adds a V8 heap snapshot of every member after them (bench/heap-summary.ts).
+
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Command } from 'commander';
+import { ProcessCluster } from '../test/support/process-cluster.js';
+import { RANGE_KEY } from './compare/cases.js';
+import { goLoadBinary, runGoLoad } from './compare/go-load.js';
+import { memberCpuSeconds, memberFigures } from './compare/members.js';
+import { Connection } from './load/grpc.js';
+import { threadCpuSeconds } from './process-usage.js';
+import { loadSpec, type LoadSpec, type Workload } from './load/options.js';
+
+const FLAGS = ['--heartbeat-interval=100', '--election-timeout=1000', '--snapshot-count=100000', '--quota-backend-bytes=0', '--log-level=warn'];
+const WRITE = { keySize: 8, valSize: 256, keySpaceSize: 100_000 };
+
+/** bench:compare's workloads, with 100 clients for the many-client put (the issue's own measurement). */
+const WORKLOADS: Record<string, { workload: Workload; spec: Partial<LoadSpec> }> = {
+  'put-1': { workload: 'put', spec: { ...WRITE, clients: 1, conns: 1, total: 2000 } },
+  'put-100': { workload: 'put', spec: { ...WRITE, clients: 100, conns: 10, total: 20_000 } },
+  'range-l': { workload: 'range', spec: { key: RANGE_KEY, consistency: 'l', clients: 100, conns: 10, total: 20_000 } },
+  'range-s': { workload: 'range', spec: { key: RANGE_KEY, consistency: 's', clients: 100, conns: 10, total: 20_000 } },
+};
+
+const options = new Command('store-cpu')
+  .option('--workloads <list>', 'comma-separated, from put-1, put-100, range-l, range-s', 'put-1,put-100,range-l,range-s')
+  .option('--scale <x>', 'multiply every total', (v) => Number(v), 1)
+  .option('--rounds <n>', 'times to run the whole list', (v) => Number(v), 1)
+  .option('--prof <dir>', 'write a CPU profile of each member here')
+  .option('--keys <n>', 'then write this many distinct keys and report RSS per key', (v) => Number(v), 0)
+  .option('--heap <dir>', 'with --keys: a heap snapshot of every member after the keys, here')
+  .parse()
+  .opts<{ workloads: string; scale: number; rounds: number; prof?: string; keys: number; heap?: string }>();
+
+const perOpOf = (seconds: number, count: number): number => (seconds * 1e6) / Math.max(1, count);
+/**
+ * A module each member loads first (NODE_OPTIONS="--import ..."; Node refuses --cpu-prof there): it runs the
+ * profiler --cpu-prof would, on the main thread from start to exit, and writes CPU.<pid>.cpuprofile into
+ * `dir` on exit. The in-process inspector session answers synchronously, so the exit handler can write it.
+ */
+function profileHook(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'cpu-profile-hook.mjs');
+  writeFileSync(
+    file,
+    `import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+const session = new Session();
+session.connect();
+session.post('Profiler.enable');
+session.post('Profiler.start');
+process.on('exit', () => session.post('Profiler.stop', (err, result) => {
+  if (!err) writeFileSync(${JSON.stringify(dir)} + '/CPU.' + process.pid + '.cpuprofile', JSON.stringify(result.profile));
+}));
+`,
+  );
+  return file;
+}
+
+const log = (message: string): void => void process.stderr.write(`[store-cpu] ${message}\n`);
+const go = goLoadBinary(log);
+if (!go) throw new Error('the Go load generator is needed (apt-get install golang-go golang-etcd-server-dev)');
+const names = options.workloads.split(',').filter((n) => n !== '');
+for (const name of names) if (!WORKLOADS[name]) throw new Error(`unknown workload ${name}`);
+
+// Members inherit this process's environment; only they are Node programs among its children.
+const nodeOptions = [
+  ...(options.prof ? [`--import=${profileHook(options.prof)}`] : []),
+  ...(options.heap ? [`--heapsnapshot-signal=SIGUSR2`, `--diagnostic-dir=${options.heap}`] : []),
+];
+if (nodeOptions.length > 0) process.env['NODE_OPTIONS'] = nodeOptions.join(' ');
+const cluster = await ProcessCluster.start(3, 'barge', FLAGS, undefined, { startTimeoutMs: 120_000 });
+delete process.env['NODE_OPTIONS'];
+const stopAll = async (): Promise<void> => {
+  // SIGTERM lets a profiled member write its profile on the way out; SIGKILL after is a no-op then.
+  if (options.prof) await Promise.all(cluster.members.map((m) => cluster.kill(m, 'SIGTERM')));
+  await cluster.stop();
+};
+process.on('SIGINT', () => void stopAll().then(() => process.exit(130), () => process.exit(1)));
+try {
+  const seed = new Connection(cluster.endpoints[0]!);
+  await seed.unary('KV', 'Put', { key: Buffer.from(RANGE_KEY), value: Buffer.alloc(256, 'v') }, 10_000);
+  seed.close();
+  let endpoints = cluster.endpoints;
+  const spec = (name: string, scale: number): LoadSpec => {
+    const { workload, spec: partial } = WORKLOADS[name]!;
+    return loadSpec(workload, { ...partial, total: Math.max(1, Math.round((partial.total ?? 1000) * scale)), endpoints });
+  };
+  log('warm-up: 5,000 puts and 5,000 linearizable reads, untimed');
+  await runGoLoad(go, spec('put-100', 0.25), () => {}, 600_000);
+  await runGoLoad(go, spec('range-l', 0.25), () => {}, 600_000);
+  const leader = cluster.members.indexOf(cluster.leader());
+  // The one-client put talks to the first endpoint only: always a follower, so that runs compare (a
+  // follower forwards the proposal, one more hop, as it does for two clients in three).
+  const follower = (leader + 1) % cluster.members.length;
+  endpoints = [cluster.endpoints[follower]!, ...cluster.endpoints.filter((_, i) => i !== follower)];
+  log(`leader: ${cluster.members[leader]?.name} (pid ${cluster.members[leader]?.process?.pid}); the one-client put goes to ${cluster.members[follower]?.name} (pid ${cluster.members[follower]?.process?.pid})`);
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const name of names) {
+      let before: number[] = [];
+      let threadsBefore: Record<string, number> = {};
+      const leaderPid = cluster.members[leader]!.process!.pid!;
+      const load = loadavg()[0]!.toFixed(1);
+      const r = await runGoLoad(go, spec(name, options.scale), () => {
+        before = memberCpuSeconds(cluster);
+        threadsBefore = threadCpuSeconds(leaderPid);
+      }, 1_200_000);
+      const used = memberCpuSeconds(cluster).map((t, i) => t - (before[i] ?? t));
+      const threads = Object.entries(threadCpuSeconds(leaderPid)).map(([role, t]) => `${role} ${perOpOf(t - (threadsBefore[role] ?? 0), r.count).toFixed(0)}`);
+      const perOp = (s: number): number => perOpOf(s, r.count);
+      const total = used.reduce((a, b) => a + b, 0);
+      console.log(
+        `round ${round} ${name.padEnd(8)} ${String(Math.round(r.throughput)).padStart(6)}/s  p50 ${r.latency.p50Ms.toFixed(2)} ms  p99 ${r.latency.p99Ms.toFixed(2)} ms  ` +
+          `members ${perOp(total).toFixed(0)} µs/op (leader ${perOp(used[leader] ?? 0).toFixed(0)}: ${threads.join(', ')}; ` +
+          `others ${used.filter((_, i) => i !== leader).map((u) => perOp(u).toFixed(0)).join(' ')})  generator ${r.clientCpuUsPerOp.toFixed(0)} µs/op  ` +
+          `errors ${r.errors}  load ${load}`,
+      );
+    }
+  }
+  if (options.keys > 0) await manyKeys(options.keys, spec('put-100', 1));
+} finally {
+  await stopAll();
+}
+
+/** Writes `keys` distinct keys; prints RSS per member before and after, and takes heap snapshots if asked. */
+async function manyKeys(keys: number, base: LoadSpec): Promise<void> {
+  const before = memberFigures(cluster);
+  const r = await runGoLoad(go!, { ...base, clients: 200, conns: 20, total: keys, keySpaceSize: keys, sequentialKeys: true }, () => {}, 3_600_000);
+  const after = memberFigures(cluster);
+  console.log(`${keys.toLocaleString('en-US')} distinct keys: ${Math.round(r.throughput)}/s, errors ${r.errors}`);
+  for (const [i, m] of after.entries()) {
+    const grown = (m.rssMiB - before[i]!.rssMiB) * 1024 * 1024;
+    console.log(`  ${m.name}: RSS ${before[i]!.rssMiB.toFixed(0)} → ${m.rssMiB.toFixed(0)} MiB (peak ${m.peakRssMiB.toFixed(0)}), ${(grown / keys).toFixed(0)} B per key`);
+  }
+  if (!options.heap) return;
+  for (const m of cluster.members) m.process?.kill('SIGUSR2');
+  const snapshots = (): string[] => (existsSync(options.heap!) ? readdirSync(options.heap!).filter((f) => f.endsWith('.heapsnapshot')) : []);
+  // A snapshot of a large heap takes a while, written as it is taken: done once every file stops growing.
+  const sizes = (): string => snapshots().map((f) => statSync(join(options.heap!, f)).size).join(',');
+  let last = '';
+  for (let waited = 0; waited < 600; waited += 5) {
+    await sleep(5000);
+    const now = sizes();
+    // A file exists, empty, while its heap is still being walked.
+    if (snapshots().length === cluster.members.length && now === last && !now.split(',').includes('0')) break;
+    last = now;
+  }
+  console.log(`heap snapshots in ${options.heap}: ${snapshots().join(', ')}`);
+}
