@@ -13,6 +13,7 @@ import { DensityControlPlane } from './control-plane.js';
 import { PodTracker } from './pod-tracker.js';
 import { difference, quantile, requestDurationsByVerb } from './prometheus-histogram.js';
 import { scrapeMetrics, WatchLatencyProbe } from './probes.js';
+import { countsBetween, requestCounts } from './request-counts.js';
 import { memoryMiB, processCpuSeconds } from '../process-usage.js';
 
 export interface DensitySpec {
@@ -35,6 +36,8 @@ export interface DensityRun {
   readonly bindRate: { readonly average: number; readonly peak: number };
   /** apiserver p99 (ms) by verb, from apiserver_request_duration_seconds over the run. */
   readonly apiP99Ms: Record<string, number>;
+  /** Requests the apiserver served during the run by "VERB resource", most first. */
+  readonly requests: Array<[string, number]>;
   readonly watchDelivery: LatencySummary;
   readonly components: Record<string, { cpuSec: number; peakRssMiB: number }>;
   /** [seconds since the first create, pods Running]. */
@@ -118,7 +121,8 @@ export async function runDensity(implementation: Implementation, spec: DensitySp
     await until(() => client.get(Resources.serviceAccounts, NAMESPACE, 'default').then(() => true, () => false), Date.now() + 60_000);
     await tracker.start();
     await probe.start();
-    const metricsBefore = requestDurationsByVerb(await scrapeMetrics(config));
+    const scrapeBefore = await scrapeMetrics(config);
+    const metricsBefore = requestDurationsByVerb(scrapeBefore);
     const usageBefore = usages(plane);
 
     const loadAtStart = loadavg()[0]!;
@@ -141,7 +145,8 @@ export async function runDensity(implementation: Implementation, spec: DensitySp
     runningOverTime.push([allRunningSec, tracker.runningCount]);
     if (!allRunning) log(`${implementation}: timed out with ${tracker.runningCount}/${total} pods Running`);
 
-    const metricsAfter = requestDurationsByVerb(await scrapeMetrics(config));
+    const scrapeAfter = await scrapeMetrics(config);
+    const metricsAfter = requestDurationsByVerb(scrapeAfter);
     const apiP99Ms = Object.fromEntries(
       [...metricsAfter].map(([verb, after]) => [verb, quantile(0.99, difference(after, metricsBefore.get(verb))) * 1000] as const).filter(([, p99]) => !Number.isNaN(p99)),
     );
@@ -152,7 +157,7 @@ export async function runDensity(implementation: Implementation, spec: DensitySp
     run = {
       implementation, pods: total, running: tracker.runningCount, allRunningSec,
       startup: summary(tracker.startupLatencies()), bindRate: bindRate(tracker.scheduledTimes),
-      apiP99Ms, watchDelivery: summary(probe.latenciesMs), components, runningOverTime,
+      apiP99Ms, requests: countsBetween(requestCounts(scrapeBefore), requestCounts(scrapeAfter)), watchDelivery: summary(probe.latenciesMs), components, runningOverTime,
       load: { start: loadAtStart, end: loadavg()[0]! }, profiles: new Map(),
     };
   } finally {

@@ -42,6 +42,9 @@ function rows(runs: Partial<Record<Implementation, DensityRun>>): Row[] {
   add('pods bound/s, average', (r) => r.bindRate.average, 1);
   add('pods bound/s, busiest second', (r) => r.bindRate.peak);
   // kube's API call latency SLO: single-object calls p99 ≤ 1 s; LIST ≤ 30 s cluster-wide (5 s in a namespace).
+  const requests = (r: DensityRun): number => r.requests.reduce((sum, [, n]) => sum + n, 0);
+  add('apiserver requests served', requests);
+  add('apiserver CPU per request (ms)', (r) => (1000 * (r.components['apiserver']?.cpuSec ?? NaN)) / requests(r), 2);
   for (const verb of VERBS) add(`apiserver ${verb} p99 (ms; SLO ≤ ${verb === 'LIST' ? '30000' : '1000'})`, (r) => r.apiP99Ms[verb]);
   add('write → watch event p50 (ms)', (r) => r.watchDelivery.p50Ms, 1);
   add('write → watch event p99 (ms)', (r) => r.watchDelivery.p99Ms, 1);
@@ -91,6 +94,7 @@ export async function benchDensity(argv: readonly string[]): Promise<void> {
   for (const store of stores as Implementation[]) {
     const run = await runDensity(store, { ...spec, cpuProfileDir }, log);
     runs[store] = run;
+    log(`${NAMES[store]}: requests served during the run: ${run.requests.map(([key, n]) => `${key} ${n}`).join(', ')}`);
     if (!cpuProfileDir) continue;
     const text = [...run.profiles].map(([component, file]) => formatSummary(`${NAMES[store]}: ${component}`, summarizeProfile(file))).join('\n\n');
     writeFileSync(join(cpuProfileDir, store, 'summary.txt'), `${text}\n`);
