@@ -1,17 +1,14 @@
 // How many requests the apiserver served during the run, by verb and resource, from the counter
 // apiserver_request_total (WATCH counts the watches opened, not their events).
 
-const LINE = /^apiserver_request_total\{(.*)\} (\S+)$/;
+import { samples } from './metrics-text.js';
 
 /** Requests by "VERB resource[/subresource]", summed over groups, versions, scopes and codes. */
 export function requestCounts(metricsText: string): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const line of metricsText.split('\n')) {
-    const match = LINE.exec(line);
-    if (!match) continue;
-    const labels = Object.fromEntries([...match[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+  for (const { labels, value } of samples(metricsText, 'apiserver_request_total')) {
     const key = `${labels['verb'] ?? ''} ${labels['resource'] ?? ''}${labels['subresource'] ? `/${labels['subresource']}` : ''}`;
-    counts.set(key, (counts.get(key) ?? 0) + Number(match[2]));
+    counts.set(key, (counts.get(key) ?? 0) + value);
   }
   return counts;
 }
