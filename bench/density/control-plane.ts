@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BARGE_BIN, exitCodeWithin, freePort, ProcessCluster, type Implementation } from '../../test/support/process-cluster.js';
 import { childrenOf } from '../process-usage.js';
+import { nameProfiles, profilingNodeOptions } from './cpu-profile.js';
 
 const STORE_FLAGS = ['--heartbeat-interval=100', '--election-timeout=1000', '--quota-backend-bytes=0', '--log-level=warn'];
 const FLAGS: Record<Implementation, string[]> = { etcd: [...STORE_FLAGS, '--logger=zap'], barge: STORE_FLAGS };
@@ -15,6 +16,8 @@ const FLAGS: Record<Implementation, string[]> = { etcd: [...STORE_FLAGS, '--logg
 export interface ControlPlaneSize {
   readonly nodes: number;
   readonly maxPodsPerNode: number;
+  /** Profile every Node process (Barge members, apiserver, controllers, scheduler, nodes) into this directory. */
+  readonly cpuProfileDir?: string;
 }
 
 export class DensityControlPlane {
@@ -22,11 +25,21 @@ export class DensityControlPlane {
     readonly store: ProcessCluster,
     private readonly up: ChildProcess,
     readonly dir: string,
+    private readonly cpuProfileDir: string | undefined,
   ) {}
 
   static async start(implementation: Implementation, size: ControlPlaneSize, log: (line: string) => void): Promise<DensityControlPlane> {
     log(`starting a 3-member ${implementation} store`);
-    const store = await ProcessCluster.start(3, implementation, FLAGS[implementation], undefined, { startTimeoutMs: 120_000 });
+    // Children inherit NODE_OPTIONS from this process (the etcd binary ignores it).
+    const savedNodeOptions = process.env['NODE_OPTIONS'];
+    if (size.cpuProfileDir) process.env['NODE_OPTIONS'] = profilingNodeOptions(size.cpuProfileDir);
+    let store: ProcessCluster;
+    try {
+      store = await ProcessCluster.start(3, implementation, FLAGS[implementation], undefined, { startTimeoutMs: 120_000 });
+    } finally {
+      if (savedNodeOptions === undefined) delete process.env['NODE_OPTIONS'];
+      else process.env['NODE_OPTIONS'] = savedNodeOptions;
+    }
     const dir = mkdtempSync(join(tmpdir(), 'barge-density-'));
     const args = [
       'up', '--dir', dir, `--etcd-servers=${store.members.map((m) => m.clientUrl).join(',')}`, `--apiserver-port=${await freePort()}`,
@@ -34,7 +47,8 @@ export class DensityControlPlane {
       // Density measures the control plane, as clusterloader2 does with images already on the nodes.
       '--image-pull-delay=0',
     ];
-    const up = spawn(process.execPath, [BARGE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = size.cpuProfileDir ? { ...process.env, NODE_OPTIONS: profilingNodeOptions(size.cpuProfileDir) } : process.env;
+    const up = spawn(process.execPath, [BARGE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let output = '';
     const ready = new Promise<void>((resolve, reject) => {
       const seen = (chunk: Buffer): void => {
@@ -47,7 +61,7 @@ export class DensityControlPlane {
       up.stderr!.on('data', seen);
       up.once('exit', (code) => reject(new Error(`barge up exited with ${code}:\n${output}`)));
     });
-    const plane = new DensityControlPlane(store, up, dir);
+    const plane = new DensityControlPlane(store, up, dir, size.cpuProfileDir);
     try {
       await ready;
     } catch (error) {
@@ -72,12 +86,17 @@ export class DensityControlPlane {
     return all;
   }
 
-  async stop(): Promise<void> {
+  /** Stops everything; when profiling, returns the profile file of each component. */
+  async stop(): Promise<Map<string, string>> {
+    const components = this.processes().set('barge up', this.up.pid!);
     if (this.up.exitCode === null && this.up.signalCode === null) {
       this.up.kill('SIGINT');
       await exitCodeWithin(this.up, 60_000);
     }
+    // A member writes its profile only when it exits by itself: SIGTERM, not the SIGKILL of stop().
+    if (this.cpuProfileDir) await Promise.all(this.store.members.map((member) => this.store.kill(member, 'SIGTERM')));
     await this.store.stop();
     rmSync(this.dir, { recursive: true, force: true });
+    return this.cpuProfileDir ? nameProfiles(this.cpuProfileDir, components) : new Map();
   }
 }

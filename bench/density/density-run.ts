@@ -3,6 +3,9 @@
 // latency, how fast the scheduler binds, the apiserver's latency per verb (from its own histogram), how long
 // a write takes to reach a watcher, and CPU and peak memory of every process.
 
+import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { KubeClient, loadKubeconfig, Resources, type KubeObject } from '../../src/client/kube/index.js';
 import type { Implementation } from '../../test/support/process-cluster.js';
 import { Latency, type LatencySummary } from '../load/histogram.js';
@@ -10,6 +13,7 @@ import { DensityControlPlane } from './control-plane.js';
 import { PodTracker } from './pod-tracker.js';
 import { difference, quantile, requestDurationsByVerb } from './prometheus-histogram.js';
 import { scrapeMetrics, WatchLatencyProbe } from './probes.js';
+import { countsBetween, requestCounts } from './request-counts.js';
 import { memoryMiB, processCpuSeconds } from '../process-usage.js';
 
 export interface DensitySpec {
@@ -18,6 +22,8 @@ export interface DensitySpec {
   /** Pods per second to create; 0 creates every Deployment at once. */
   readonly rate: number;
   readonly timeoutSec: number;
+  /** Write a CPU profile of every Node process under <dir>/<store>/. */
+  readonly cpuProfileDir?: string;
 }
 
 export interface DensityRun {
@@ -30,10 +36,16 @@ export interface DensityRun {
   readonly bindRate: { readonly average: number; readonly peak: number };
   /** apiserver p99 (ms) by verb, from apiserver_request_duration_seconds over the run. */
   readonly apiP99Ms: Record<string, number>;
+  /** Requests the apiserver served during the run by "VERB resource", most first. */
+  readonly requests: Array<[string, number]>;
   readonly watchDelivery: LatencySummary;
   readonly components: Record<string, { cpuSec: number; peakRssMiB: number }>;
   /** [seconds since the first create, pods Running]. */
   readonly runningOverTime: Array<[number, number]>;
+  /** 1-minute load average of the machine when the first Deployment was created and when all ran. */
+  readonly load: { readonly start: number; readonly end: number };
+  /** Profile files by component, when profiling. */
+  profiles: Map<string, string>;
 }
 
 const NAMESPACE = 'density';
@@ -93,22 +105,27 @@ async function until(check: () => boolean | Promise<boolean>, deadline: number):
 export async function runDensity(implementation: Implementation, spec: DensitySpec, log: (line: string) => void): Promise<DensityRun> {
   const total = spec.nodes * spec.podsPerNode;
   // Room for the pods of other namespaces, as a real node's max-pods leaves.
-  const plane = await DensityControlPlane.start(implementation, { nodes: spec.nodes, maxPodsPerNode: spec.podsPerNode + 10 }, log);
+  const cpuProfileDir = spec.cpuProfileDir && join(spec.cpuProfileDir, implementation);
+  if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
+  const plane = await DensityControlPlane.start(implementation, { nodes: spec.nodes, maxPodsPerNode: spec.podsPerNode + 10, cpuProfileDir }, log);
   const config = loadKubeconfig(plane.kubeconfig);
   const client = new KubeClient(config);
   const tracker = new PodTracker(client, NAMESPACE);
   const probe = new WatchLatencyProbe(client, NAMESPACE);
   const runningOverTime: Array<[number, number]> = [];
   let sampler: NodeJS.Timeout | undefined;
+  let run: DensityRun | undefined;
   try {
     await client.create(Resources.namespaces, { metadata: { name: NAMESPACE } });
     // Pods are admitted once the namespace's default ServiceAccount exists, as on a real cluster.
     await until(() => client.get(Resources.serviceAccounts, NAMESPACE, 'default').then(() => true, () => false), Date.now() + 60_000);
     await tracker.start();
     await probe.start();
-    const metricsBefore = requestDurationsByVerb(await scrapeMetrics(config));
+    const scrapeBefore = await scrapeMetrics(config);
+    const metricsBefore = requestDurationsByVerb(scrapeBefore);
     const usageBefore = usages(plane);
 
+    const loadAtStart = loadavg()[0]!;
     const started = performance.now();
     const elapsedSec = (): number => (performance.now() - started) / 1000;
     sampler = setInterval(() => {
@@ -128,7 +145,8 @@ export async function runDensity(implementation: Implementation, spec: DensitySp
     runningOverTime.push([allRunningSec, tracker.runningCount]);
     if (!allRunning) log(`${implementation}: timed out with ${tracker.runningCount}/${total} pods Running`);
 
-    const metricsAfter = requestDurationsByVerb(await scrapeMetrics(config));
+    const scrapeAfter = await scrapeMetrics(config);
+    const metricsAfter = requestDurationsByVerb(scrapeAfter);
     const apiP99Ms = Object.fromEntries(
       [...metricsAfter].map(([verb, after]) => [verb, quantile(0.99, difference(after, metricsBefore.get(verb))) * 1000] as const).filter(([, p99]) => !Number.isNaN(p99)),
     );
@@ -136,15 +154,18 @@ export async function runDensity(implementation: Implementation, spec: DensitySp
     for (const [name, after] of usages(plane)) {
       components[name] = { cpuSec: after.cpuSeconds - (usageBefore.get(name)?.cpuSeconds ?? 0), peakRssMiB: after.hwmMiB };
     }
-    return {
+    run = {
       implementation, pods: total, running: tracker.runningCount, allRunningSec,
       startup: summary(tracker.startupLatencies()), bindRate: bindRate(tracker.scheduledTimes),
-      apiP99Ms, watchDelivery: summary(probe.latenciesMs), components, runningOverTime,
+      apiP99Ms, requests: countsBetween(requestCounts(scrapeBefore), requestCounts(scrapeAfter)), watchDelivery: summary(probe.latenciesMs), components, runningOverTime,
+      load: { start: loadAtStart, end: loadavg()[0]! }, profiles: new Map(),
     };
   } finally {
     clearInterval(sampler);
     probe.stop();
     await tracker.stop();
-    await plane.stop();
+    const profiles = await plane.stop();
+    if (run) run.profiles = profiles;
   }
+  return run;
 }

@@ -2,27 +2,24 @@
 // way Prometheus' histogram_quantile does (linear within the bucket), as clusterloader2's API
 // responsiveness check does from the same histogram.
 
+import { samples } from './metrics-text.js';
+
 export interface Histogram {
   /** Cumulative counts by upper bound (seconds), +Inf last. */
   readonly buckets: Map<number, number>;
   count: number;
 }
 
-const LINE = /^apiserver_request_duration_seconds_bucket\{(.*)\} (\S+)$/;
-
 /** Histograms by verb (resources summed), from one scrape. */
 export function requestDurationsByVerb(metricsText: string): Map<string, Histogram> {
   const byVerb = new Map<string, Histogram>();
-  for (const line of metricsText.split('\n')) {
-    const match = LINE.exec(line);
-    if (!match) continue;
-    const labels = Object.fromEntries([...match[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+  for (const { labels, value } of samples(metricsText, 'apiserver_request_duration_seconds_bucket')) {
     const verb = labels['verb'] ?? '';
     const le = labels['le'] === '+Inf' ? Infinity : Number(labels['le']);
     let histogram = byVerb.get(verb);
     if (!histogram) byVerb.set(verb, (histogram = { buckets: new Map(), count: 0 }));
-    histogram.buckets.set(le, (histogram.buckets.get(le) ?? 0) + Number(match[2]));
-    if (le === Infinity) histogram.count += Number(match[2]);
+    histogram.buckets.set(le, (histogram.buckets.get(le) ?? 0) + value);
+    if (le === Infinity) histogram.count += value;
   }
   return byVerb;
 }

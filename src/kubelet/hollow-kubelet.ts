@@ -34,6 +34,8 @@ export class HollowKubelet {
   private readonly usedIps = new Set<string>();
   private readonly timers: NodeJS.Timeout[] = [];
   private node?: Node;
+  /** The Lease as this kubelet's last write left it. */
+  private lease?: Lease;
 
   private constructor(private readonly options: HollowKubeletOptions) {
     this.client = options.client;
@@ -87,7 +89,8 @@ export class HollowKubelet {
   /** As tryUpdateNodeStatus: post when the stored Ready condition is not ours or the report is due. */
   private async syncNodeStatus(): Promise<void> {
     try {
-      this.node = await this.client.get<Node>(Resources.nodes, undefined, this.options.nodeName);
+      // As the kubelet's first try, from the apiserver's watch cache (resourceVersion 0): no store read.
+      this.node = await this.client.get<Node>(Resources.nodes, undefined, this.options.nodeName, { resourceVersion: '0' });
     } catch (error) {
       this.error(error);
       return;
@@ -107,15 +110,29 @@ export class HollowKubelet {
     }
   }
 
-  /** Renews (or creates) the node's Lease, as the kubelet's lease controller does with optimistic concurrency. */
+  /**
+   * Renews (or creates) the node's Lease with optimistic concurrency, as the kubelet's lease controller:
+   * from the Lease its last write returned, sparing a GET each time; after a conflict (another writer) or
+   * without one, from a fresh read.
+   */
   private async renewLease(): Promise<void> {
     const name = this.options.nodeName;
+    const renewed = (lease: Lease): Lease => ({ ...lease, spec: { ...lease.spec, holderIdentity: name, leaseDurationSeconds: NODE_LEASE_DURATION_SECONDS, renewTime: MICRO_NOW() } });
+    if (this.lease) {
+      try {
+        this.lease = await this.client.update<Lease>(Resources.leases, renewed(this.lease));
+        return;
+      } catch (error) {
+        this.lease = undefined;
+        if (!isConflict(error) && !isNotFound(error)) return this.error(error);
+      }
+    }
     try {
       const current = await this.client.get<Lease>(Resources.leases, NODE_LEASE_NAMESPACE, name);
-      await this.client.update<Lease>(Resources.leases, { ...current, spec: { ...current.spec, holderIdentity: name, leaseDurationSeconds: NODE_LEASE_DURATION_SECONDS, renewTime: MICRO_NOW() } });
+      this.lease = await this.client.update<Lease>(Resources.leases, renewed(current));
     } catch (error) {
       if (isNotFound(error) && this.node) {
-        await this.client.create<Lease>(Resources.leases, nodeLease(this.node, MICRO_NOW())).catch((e: unknown) => this.error(e));
+        this.lease = await this.client.create<Lease>(Resources.leases, nodeLease(this.node, MICRO_NOW())).catch((e: unknown) => void this.error(e));
       } else if (!isConflict(error)) this.error(error);
     }
   }

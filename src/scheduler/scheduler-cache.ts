@@ -1,41 +1,58 @@
 // The scheduler's cache: nodes and the pods placed on them, from the informers and from assumptions.
 // A pod is assumed on its node the moment the algorithm picks it, so the next cycle sees the placement
 // before the bind lands; the informer's assigned pod confirms it; a failed bind forgets it.
+// As kube-scheduler's cache, it keeps one NodeInfo per node and rebuilds only those whose node or pods
+// changed since the last snapshot: a cycle costs O(nodes), not a pass over every pod in the cluster.
 
 import { objectKey } from '../client/kube/index.js';
-import { buildSnapshot, type NodeInfo } from './node-info.js';
+import { newNodeInfo, type NodeInfo } from './node-info.js';
 import type { Node, Pod } from './types.js';
 
 export class SchedulerCache {
   private readonly nodes = new Map<string, Node>();
+  /** Each placed pod by key, and the same pods grouped by the node they are on. */
   private readonly pods = new Map<string, Pod>();
+  private readonly podsOnNode = new Map<string, Map<string, Pod>>();
   private readonly assumed = new Set<string>();
+  private readonly infos = new Map<string, NodeInfo>();
+  /** Nodes whose NodeInfo is out of date. */
+  private readonly changed = new Set<string>();
+  /** Node names in order; undefined once a node came or went. */
+  private names: string[] | undefined;
+  private last: readonly NodeInfo[] = [];
 
   setNode(node: Node): void {
-    this.nodes.set(node.metadata.name!, node);
+    const name = node.metadata.name!;
+    if (!this.nodes.has(name)) this.names = undefined;
+    this.nodes.set(name, node);
+    this.changed.add(name);
   }
 
   removeNode(node: Node): void {
-    this.nodes.delete(node.metadata.name!);
+    const name = node.metadata.name!;
+    if (!this.nodes.delete(name)) return;
+    this.infos.delete(name);
+    this.changed.delete(name);
+    this.names = undefined;
   }
 
   /** An assigned pod seen by the informer (add or update): confirms an assumption. */
   setPod(pod: Pod): void {
     const key = objectKey(pod);
     this.assumed.delete(key);
-    this.pods.set(key, pod);
+    this.place(key, pod);
   }
 
   removePod(pod: Pod): void {
     const key = objectKey(pod);
     this.assumed.delete(key);
-    this.pods.delete(key);
+    this.unplace(key);
   }
 
   /** Places `pod` on `nodeName` before the bind is confirmed. */
   assume(pod: Pod, nodeName: string): void {
     const key = objectKey(pod);
-    this.pods.set(key, { ...pod, spec: { ...pod.spec, nodeName } });
+    this.place(key, { ...pod, spec: { ...pod.spec, nodeName } });
     this.assumed.add(key);
   }
 
@@ -43,7 +60,7 @@ export class SchedulerCache {
   forget(pod: Pod): void {
     const key = objectKey(pod);
     if (!this.assumed.delete(key)) return;
-    this.pods.delete(key);
+    this.unplace(key);
   }
 
   isAssumed(pod: Pod): boolean {
@@ -54,9 +71,42 @@ export class SchedulerCache {
     return this.nodes.size;
   }
 
-  /** The NodeInfo list a cycle works on, nodes in name order. */
-  snapshot(): NodeInfo[] {
-    const nodes = [...this.nodes.values()].sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
-    return buildSnapshot(nodes, [...this.pods.values()]);
+  /** The NodeInfo list a cycle works on, nodes in name order. Callers must not modify it. */
+  snapshot(): readonly NodeInfo[] {
+    if (this.changed.size === 0 && this.names) return this.last;
+    for (const name of this.changed) {
+      this.infos.set(name, newNodeInfo(this.nodes.get(name)!, [...(this.podsOnNode.get(name)?.values() ?? [])]));
+    }
+    this.changed.clear();
+    this.names ??= [...this.nodes.keys()].sort((a, b) => a.localeCompare(b));
+    // A new array each time something changed: an earlier snapshot stays as it was.
+    this.last = this.names.map((name) => this.infos.get(name)!);
+    return this.last;
+  }
+
+  private place(key: string, pod: Pod): void {
+    this.unplace(key);
+    const nodeName = pod.spec.nodeName!;
+    this.pods.set(key, pod);
+    let onNode = this.podsOnNode.get(nodeName);
+    if (!onNode) this.podsOnNode.set(nodeName, (onNode = new Map()));
+    onNode.set(key, pod);
+    this.touch(nodeName);
+  }
+
+  private unplace(key: string): void {
+    const previous = this.pods.get(key);
+    if (!previous) return;
+    this.pods.delete(key);
+    const nodeName = previous.spec.nodeName!;
+    const onNode = this.podsOnNode.get(nodeName);
+    onNode?.delete(key);
+    if (onNode?.size === 0) this.podsOnNode.delete(nodeName);
+    this.touch(nodeName);
+  }
+
+  /** A node's pods changed: rebuild its NodeInfo at the next snapshot (a pod on an unknown node waits for it). */
+  private touch(nodeName: string): void {
+    if (this.nodes.has(nodeName)) this.changed.add(nodeName);
   }
 }

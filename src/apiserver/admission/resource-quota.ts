@@ -50,8 +50,11 @@ export const resourceQuota: AdmissionPlugin = {
     if (r.operation !== 'CREATE' || r.subresource !== '' || r.namespace === '') return;
     const quotas = r.ctx.registry.find('', 'v1', 'resourcequotas');
     if (!quotas) return;
+    const namespaceQuotas = await freshList(r.ctx, quotas.storagePath, r.namespace);
+    // Most namespaces have no quota: listing every object of the kind for each create made creates O(n²).
+    if (namespaceQuotas.length === 0) return;
     const existing = await freshList(r.ctx, r.storagePath, r.namespace);
-    for (const quota of await freshList(r.ctx, quotas.storagePath, r.namespace)) {
+    for (const quota of namespaceQuotas) {
       const hard = ((quota['spec'] as Json | undefined)?.['hard'] as Record<string, string> | undefined) ?? {};
       const adds = increments(r, hard);
       const exceeded = [...adds].filter(([name, n]) => n > 0 && used(existing, r, name) + n > (parseQuantity(hard[name]) ?? 0)).map(([name]) => name).sort();

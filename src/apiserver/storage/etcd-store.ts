@@ -49,6 +49,10 @@ function storeFailure(err: unknown): Error {
 }
 
 export class EtcdStore {
+  /** currentRevision's read in flight, and the one queued to start after it. */
+  private revisionRead: Promise<number> | undefined;
+  private nextRevisionRead: Promise<number> | undefined;
+
   constructor(
     readonly client: StoreClient,
     readonly prefix: string,
@@ -73,8 +77,29 @@ export class EtcdStore {
     }
   }
 
-  /** The store's current revision. */
-  async currentRevision(): Promise<number> {
+  /**
+   * The store's current revision, read after the call began. Admission asks for it several times per
+   * create; callers that arrive while a read is in flight share the next one, which starts once that one
+   * ends (the one in flight may have begun before their call), so at most two are ever outstanding.
+   */
+  currentRevision(): Promise<number> {
+    if (!this.revisionRead) {
+      this.revisionRead = this.readRevision().finally(() => (this.revisionRead = undefined));
+      return this.revisionRead;
+    }
+    this.nextRevisionRead ??= this.revisionRead.then(
+      () => this.startQueuedRevisionRead(),
+      () => this.startQueuedRevisionRead(),
+    );
+    return this.nextRevisionRead;
+  }
+
+  private startQueuedRevisionRead(): Promise<number> {
+    this.nextRevisionRead = undefined;
+    return this.currentRevision();
+  }
+
+  private async readRevision(): Promise<number> {
     try {
       return (await this.client.range(`${this.prefix}/`, { countOnly: true, limit: 1 })).revision;
     } catch (err) {

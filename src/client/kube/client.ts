@@ -73,8 +73,9 @@ export class KubeClient {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   }
 
-  get<T extends KubeObject>(resource: ResourceRef, namespace: string | undefined, name: string): Promise<T> {
-    return this.json<T>('GET', objectPath(resource, namespace, name));
+  /** `resourceVersion: '0'` lets the server answer from its cache (possibly stale), as client-go's FromApiserverCache. */
+  get<T extends KubeObject>(resource: ResourceRef, namespace: string | undefined, name: string, options: { resourceVersion?: string } = {}): Promise<T> {
+    return this.json<T>('GET', objectPath(resource, namespace, name), { resourceVersion: options.resourceVersion });
   }
 
   async list<T extends KubeObject>(resource: ResourceRef, options: ListOptions = {}): Promise<ObjectList<T>> {

@@ -4,6 +4,7 @@
 
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
+import { createSecureContext } from 'node:tls';
 import { KubeConfig, bufferFromFileOrString } from '@kubernetes/client-node';
 
 export interface Kubeconfig {
@@ -36,11 +37,17 @@ function fromKubeConfig(config: KubeConfig): Kubeconfig {
   if (!cluster) throw new Error(`kubeconfig: no cluster for context "${config.getCurrentContext()}"`);
   const server = cluster.server.replace(/\/+$/, '');
   const user = config.getCurrentUser();
-  const agentOptions = {
-    keepAlive: true,
+  const credentials = {
     ca: bufferFromFileOrString(cluster.caFile, cluster.caData) ?? undefined,
     cert: bufferFromFileOrString(user?.certFile, user?.certData) ?? undefined,
     key: bufferFromFileOrString(user?.keyFile, user?.keyData) ?? undefined,
+  };
+  // One TLS context for every connection of this kubeconfig: otherwise each new socket parses the CA,
+  // certificate and key again (about 5 % of 100 hollow kubelets' CPU in the density run's profile).
+  const agentOptions = {
+    keepAlive: true,
+    ...credentials,
+    secureContext: server.startsWith('https:') ? createSecureContext(credentials) : undefined,
     servername: cluster.tlsServerName,
     rejectUnauthorized: !cluster.skipTLSVerify,
   };

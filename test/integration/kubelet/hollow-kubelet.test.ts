@@ -5,6 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotFound, KubeClient, loadKubeconfig, Resources, type KubeObject } from '../../../src/client/kube/index.js';
+import { requestCounts } from '../../../bench/density/request-counts.js';
 import { toError } from '../../../src/etcd-errors.js';
 import { HollowKubelet } from '../../../src/kubelet/index.js';
 import type { Lease, Node } from '../../../src/kubelet/node-object.js';
@@ -96,6 +97,30 @@ describe('hollow kubelet against barge apiserver', () => {
     }, { timeoutMs: 15_000, pollMs: 500 });
     expect(Date.parse(renewed)).toBeGreaterThan(Date.parse(first.spec.renewTime));
   }, 20_000);
+
+  it('renews from the Lease its last write returned, and reads it again only after another writer changed it', async () => {
+    const leaseRequests = (verb: string): number => requestCounts(api.kubectl(['get', '--raw', '/metrics']).stdout).get(`${verb} leases`) ?? 0;
+    const start = await client.get<Lease>(Resources.leases, 'kube-node-lease', NODE);
+    const stream = await client.watch<Lease>(Resources.leases, { namespace: 'kube-node-lease', fieldSelector: `metadata.name=${NODE}`, resourceVersion: start.metadata.resourceVersion });
+    const renewals: Lease[] = [];
+    const reading = (async () => {
+      for await (const event of stream) if (event.object.spec.holderIdentity === NODE) renewals.push(event.object);
+    })();
+    try {
+      const gets = leaseRequests('GET');
+      await until('two renewals', () => renewals.length >= 2, { timeoutMs: 30_000, pollMs: 200 });
+      expect(leaseRequests('GET')).toBe(gets);
+      // Another writer: the kubelet's next update conflicts, so it reads the Lease and renews that.
+      const latest = renewals.at(-1)!;
+      await client.update<Lease>(Resources.leases, { ...latest, metadata: { ...latest.metadata, labels: { touched: 'yes' } } });
+      const seen = renewals.length;
+      await until('a renewal after the other write', () => renewals.slice(seen).some((l) => l.metadata.labels?.['touched'] === 'yes' && l.spec.renewTime !== latest.spec.renewTime), { timeoutMs: 30_000, pollMs: 200 });
+      expect(leaseRequests('GET')).toBe(gets + 1);
+    } finally {
+      stream.stop();
+      await reading;
+    }
+  }, 70_000);
 
   it('puts its Ready condition back within 10 s when the node lifecycle controller marked it Unknown', async () => {
     const unknown = { type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastHeartbeatTime: '2026-01-01T00:00:00Z', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };

@@ -1,5 +1,6 @@
 // The assume cache: an assumed pod counts on its node at once; the informer's copy confirms it; a failed
-// bind forgets it, but never a confirmed pod.
+// bind forgets it, but never a confirmed pod. Node infos are kept between cycles and rebuilt only where
+// something changed, so the snapshot must follow every kind of change exactly.
 
 import { describe, expect, it } from 'vitest';
 import { SchedulerCache } from '../../../src/scheduler/scheduler-cache.js';
@@ -37,5 +38,46 @@ describe('SchedulerCache', () => {
     for (const name of ['b', 'a', 'c']) cache.setNode(makeNode(name));
     cache.removeNode(makeNode('c'));
     expect(cache.snapshot().map((i) => i.node.metadata.name)).toEqual(['a', 'b']);
+  });
+
+  it('keeps an unchanged snapshot, and a change makes a new one without touching the old', () => {
+    const cache = new SchedulerCache();
+    for (const name of ['n1', 'n2']) cache.setNode(makeNode(name));
+    const first = cache.snapshot();
+    expect(cache.snapshot()).toBe(first);
+    cache.assume(makePod('p', { cpu: '500m' }), 'n2');
+    const second = cache.snapshot();
+    expect(second).not.toBe(first);
+    expect(first[1]!.requested.milliCPU).toBe(0);
+    expect(second[1]!.requested.milliCPU).toBe(500);
+    // The node left alone keeps its very NodeInfo.
+    expect(second[0]).toBe(first[0]);
+  });
+
+  it('moves a pod whose node changed, and counts pods that arrived before their node', () => {
+    const cache = new SchedulerCache();
+    cache.setNode(makeNode('n1'));
+    const pod = makePod('p', { cpu: '1' });
+    cache.setPod({ ...pod, spec: { ...pod.spec, nodeName: 'n1' } });
+    expect(requestedOn(cache, 'n1')).toBe(1000);
+    cache.setPod({ ...makePod('early', { cpu: '2' }), spec: { ...pod.spec, nodeName: 'n2' } });
+    cache.setNode(makeNode('n2'));
+    expect(requestedOn(cache, 'n2')).toBe(1000);
+    cache.setPod({ ...pod, spec: { ...pod.spec, nodeName: 'n2' } });
+    expect(requestedOn(cache, 'n1')).toBe(0);
+    expect(requestedOn(cache, 'n2')).toBe(2000);
+    expect(cache.snapshot().map((i) => i.pods.length)).toEqual([0, 2]);
+  });
+
+  it('sees a changed node (allocatable) and a removed pod', () => {
+    const cache = new SchedulerCache();
+    cache.setNode(makeNode('n1'));
+    const pod = { ...makePod('p', { cpu: '1' }), spec: { containers: [], nodeName: 'n1' } };
+    cache.setPod(pod);
+    cache.snapshot();
+    cache.setNode(makeNode('n1', { cpu: '8', memory: '8Gi', pods: '110' }));
+    expect(cache.snapshot()[0]!.allocatable.milliCPU).toBe(8000);
+    cache.removePod(pod);
+    expect(cache.snapshot()[0]!.pods).toEqual([]);
   });
 });
