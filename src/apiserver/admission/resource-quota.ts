@@ -2,7 +2,7 @@
 // requests and limits summed over a namespace against each quota's `spec.hard`, a create that would
 // exceed one refused with kube's message (plugin/pkg/admission/resourcequota).
 
-import { parseQuantity } from '../resources/quantity.js';
+import { parseQuantity } from '../../shared/quantity.js';
 import type { KubeObject } from '../schema/types.js';
 import { freshList } from './fresh-list.js';
 import { admissionForbidden, type AdmissionPlugin, type AdmissionRequest } from './admission-chain.js';
