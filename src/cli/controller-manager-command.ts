@@ -21,6 +21,7 @@ const CONCURRENCY_FLAGS: Array<[string, string]> = [
   ['concurrent-gc-syncs', '20'],
   ['concurrent-service-endpoint-syncs', '5'],
   ['concurrent-endpoint-syncs', '5'],
+  ['concurrent-resource-quota-syncs', '5'],
 ];
 
 function program(): Command {

@@ -72,9 +72,9 @@ export function integerValue(value: string | number): number {
   return ceilDiv(mustParse(value).nanos, NANO);
 }
 
-/** Quantity.Add: the sum keeps the format of the first operand. */
+/** Quantity.Add: the sum keeps the format of the first operand, or takes the second's when the first is zero. */
 export function addQuantity(a: Quantity, b: Quantity): Quantity {
-  return { nanos: a.nanos + b.nanos, format: a.format };
+  return { nanos: a.nanos + b.nanos, format: a.nanos === 0n ? b.format : a.format };
 }
 
 /** A zero quantity, as kube's zero value (DecimalSI) prints: "0". */

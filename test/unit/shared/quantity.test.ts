@@ -59,5 +59,8 @@ describe('quantity', () => {
     expect(formatQuantity(rest.reduce(addQuantity, first!))).toBe(printed);
   });
 
-  it('prints zero as "0"', () => expect(formatQuantity(ZERO_QUANTITY)).toBe('0'));
+  it('prints zero as "0", and a sum from zero in the format of what was added', () => {
+    expect(formatQuantity(ZERO_QUANTITY)).toBe('0');
+    expect(formatQuantity(addQuantity(ZERO_QUANTITY, parseExactQuantity('2Gi')!))).toBe('2Gi');
+  });
 });
