@@ -4,6 +4,7 @@
 // Service's EndpointSlices; and kube's words when the Service, its port or its endpoints are missing.
 
 import { execFile } from 'node:child_process';
+import type { IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -43,20 +44,21 @@ describe('admission webhooks behind a Service', () => {
   const refusal = (hook: string, reason: string): string => `Error from server (InternalError): error when creating "STDIN": Internal error occurred: failed calling webhook "${hook}.barge.test": failed to call webhook: ${reason}\n`;
 
   beforeAll(async () => {
-    const ca = await createCertificateAuthority('webhook-ca');
     // The name kube's client asks for: <service>.<namespace>.svc, for both Services below.
-    const serving = await issueCertificate(ca, { commonName: 'hook', hosts: [`hook.${NS}.svc`, `sliced.${NS}.svc`], usages: ['server'] });
-    caBundle = Buffer.from(ca.cert).toString('base64');
+    const authority = await createCertificateAuthority('service-webhook-ca');
+    const { cert, key } = await issueCertificate(authority, { commonName: 'hook', hosts: [`hook.${NS}.svc`, `sliced.${NS}.svc`], usages: ['server'] });
+    caBundle = Buffer.from(authority.cert).toString('base64');
     port = await freePort();
-    server = createServer({ cert: serving.cert, key: serving.key }, (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const request = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Json)['request'] as Json;
-        seen.push({ host: req.headers.host, url: req.url, name: request['name'] });
-        const allowed = !Object.hasOwn(request['object']['data'] ?? {}, 'forbidden');
-        res.end(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: request['uid'], allowed, ...(allowed ? {} : { status: { code: 403, reason: 'Forbidden', message: 'the key "forbidden" is not allowed' } }) } }));
-      });
+    const answer = async (req: IncomingMessage): Promise<Json> => {
+      let body = '';
+      for await (const chunk of req) body += String(chunk);
+      const request = (JSON.parse(body) as Json)['request'] as Json;
+      seen.push({ host: req.headers.host, url: req.url, name: request['name'] });
+      const allowed = !Object.hasOwn(request['object']['data'] ?? {}, 'forbidden');
+      return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: request['uid'], allowed, ...(allowed ? {} : { status: { code: 403, reason: 'Forbidden', message: 'the key "forbidden" is not allowed' } }) } };
+    };
+    server = createServer({ cert, key }, (req, res) => {
+      answer(req).then((review) => res.end(JSON.stringify(review)), () => res.writeHead(500).end());
     });
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     const service = (name: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: NS }, spec: { ports: [{ name: 'https', port: 443, targetPort: port }] } });
