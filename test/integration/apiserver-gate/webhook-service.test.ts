@@ -90,8 +90,10 @@ describe('admission webhooks behind a Service', () => {
   });
 
   it('without Endpoints, uses the Service\'s EndpointSlices', async () => {
-    await until('the sliced webhook answers', async () => (await kubectl(['create', '-f', '-'], configMap('sliced', 'sliced-443'))).status === 0, { timeoutMs: 20_000, pollMs: 200 });
-    expect(seen.find((s) => s.name === 'sliced')?.host).toBe(`sliced.${NS}.svc:443`);
+    let attempt = 0;
+    // A fresh name each time: one created before the configuration reached the cache was not sent.
+    await until('the sliced webhook answers', async () => (await kubectl(['create', '-f', '-'], configMap(`sliced-${++attempt}`, 'sliced-443'))).status === 0 && seen.some((s) => s.name.startsWith('sliced-')), { timeoutMs: 20_000, pollMs: 200 });
+    expect(seen.find((s) => s.name.startsWith('sliced-'))?.host).toBe(`sliced.${NS}.svc:443`);
   });
 
   it('a Service, port or endpoint that is not there fails the call in kube\'s words', async () => {
@@ -100,9 +102,11 @@ describe('admission webhooks behind a Service', () => {
       ['hook-8443', refusal('hook-8443', `Post "https://hook.${NS}.svc:8443/validate?timeout=10s": no service port 8443 found for service "hook"`)],
       ['empty-443', refusal('empty-443', `Post "https://empty.${NS}.svc:443/validate?timeout=10s": no endpoints available for service "empty"`)],
     ];
+    let attempt = 0;
     for (const [via, expected] of cases) {
-      await until(`the ${via} webhook to fail`, async () => (await kubectl(['create', '-f', '-'], configMap(`${via}-probe`, via))).stderr === expected, { timeoutMs: 20_000, pollMs: 200 }).catch(async (e: Error) => {
-        throw new Error(`${e.message}: ${(await kubectl(['create', '-f', '-'], configMap(`${via}-probe`, via))).stderr}`);
+      let last = '';
+      await until(`the ${via} webhook to fail`, async () => (last = (await kubectl(['create', '-f', '-'], configMap(`${via}-${++attempt}`, via))).stderr) === expected, { timeoutMs: 20_000, pollMs: 200 }).catch((e: Error) => {
+        throw new Error(`${e.message}: ${last}`);
       });
     }
   });
