@@ -51,7 +51,7 @@ describe('ResourceQuota controller', () => {
     await usedBecomes('the new objects counted', { configmaps: '1', 'count/deployments.apps': '1', 'limits.cpu': '2', 'limits.memory': '1Gi', pods: '2', 'requests.cpu': '750m', 'requests.memory': '192Mi', 'services.nodeports': '2' });
   });
 
-  it('kubectl describe quota shows Used and Hard', () => {
+  it('kubectl describe quota shows Used and Hard, kubectl get quota used/hard', () => {
     const out = env.api.kubectl(['describe', 'quota', 'compute', '-n', 'quota']).stdout;
     const rows = out.trimEnd().split('\n').map((line) => line.trim().split(/\s+/));
     expect(rows.slice(0, 4)).toEqual([['Name:', 'compute'], ['Namespace:', 'quota'], ['Resource', 'Used', 'Hard'], ['--------', '----', '----']]);
@@ -59,6 +59,9 @@ describe('ResourceQuota controller', () => {
       ['configmaps', '1', '5'], ['count/deployments.apps', '1', '2'], ['limits.cpu', '2', '4'], ['limits.memory', '1Gi', '2Gi'], ['pods', '2', '4'],
       ['requests.cpu', '750m', '2'], ['requests.memory', '192Mi', '1Gi'], ['services.nodeports', '2', '3'],
     ]);
+    const row = env.api.kubectl(['get', 'quota', 'compute', '-n', 'quota', '--no-headers']).stdout;
+    expect(row).toContain('configmaps: 1/5, count/deployments.apps: 1/2, pods: 2/4, requests.cpu: 750m/2, requests.memory: 192Mi/1Gi, services.nodeports: 2/3');
+    expect(row).toContain('limits.cpu: 2/4, limits.memory: 1Gi/2Gi');
   });
 
   it('gives back what is deleted, and follows a changed spec.hard', async () => {
