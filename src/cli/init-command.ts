@@ -57,6 +57,11 @@ export function parseInitArgs(args: readonly string[]): InitOptions {
   const kubeconfigDir = resolve(o['kubeconfigDir']!);
   const bindPort = Number(o['apiserverBindPort']);
   if (!Number.isInteger(bindPort) || bindPort < 1 || bindPort > 65535) throw new Error(`invalid argument "${o['apiserverBindPort']}" for "--apiserver-bind-port" flag: must be a port number`);
+  try {
+    parseServiceRange(o['serviceCidr']!);
+  } catch {
+    throw new Error(`invalid argument "${o['serviceCidr']}" for "--service-cidr" flag: not an IPv4 CIDR`);
+  }
   const nodeName = o['nodeName']!;
   const endpoint = o['controlPlaneEndpoint'];
   return {
@@ -114,7 +119,6 @@ export async function runInit(args: readonly string[]): Promise<void> {
   let options: InitOptions;
   try {
     options = parseInitArgs(args);
-    parseServiceRange(options.serviceCidr);
   } catch (error) {
     process.stderr.write(`Error: ${(error as Error).message}\n`);
     process.exit(1);
