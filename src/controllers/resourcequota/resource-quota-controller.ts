@@ -42,7 +42,8 @@ export class ResourceQuotaController implements Controller {
       // Its own status writes come back as updates: only a changed spec (or a status someone else changed) counts.
       if (!same(old.spec, quota.spec) || !same(quota.status?.hard ?? {}, listJson(resourceList(quota.spec?.hard)))) this.enqueue(quota);
     });
-    for (const resource of MONITORED) this.monitor(resource);
+    // As kube's quota monitors, only what the server serves: an informer on anything else never syncs.
+    for (const resource of MONITORED.filter(context.served)) this.monitor(resource);
   }
 
   /** An informer on `resource` whose changes recompute the quotas counting it (kube's quota monitor). */
