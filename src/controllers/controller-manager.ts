@@ -30,7 +30,7 @@ export const CONTROLLERS: Record<string, { workersFlag: string; account: string;
   endpointslice: { account: 'endpointslice-controller', workersFlag: 'concurrentServiceEndpointSyncs', serves: Resources.endpointSlices, create: (context) => new EndpointsController(context) },
   podgc: { account: 'pod-garbage-collector', workersFlag: '', serves: Resources.pods, create: (context, config) => new PodGcController(context, config.terminatedPodGcThreshold) },
   namespace: { account: 'namespace-controller', workersFlag: 'concurrentNamespaceSyncs', serves: Resources.namespaces, create: (context) => new NamespaceController(context) },
-  resourcequota: { account: 'resourcequota-controller', workersFlag: 'concurrentResourceQuotaSyncs', serves: RESOURCE_QUOTAS, create: (context) => new ResourceQuotaController(context) },
+  resourcequota: { account: 'resourcequota-controller', workersFlag: 'concurrentResourceQuotaSyncs', serves: RESOURCE_QUOTAS, create: (context, config) => new ResourceQuotaController(context, config.resourceQuotaSyncPeriodMs) },
   garbagecollector: { account: 'generic-garbage-collector', workersFlag: 'concurrentGcSyncs', serves: Resources.pods, create: (context) => new GarbageCollector(context, COLLECTED_RESOURCES.filter(context.served)) },
 };
 
@@ -53,6 +53,8 @@ export interface ControllerManagerConfig {
   useServiceAccountCredentials: boolean;
   nodeLifecycle: NodeLifecycleOptions;
   terminatedPodGcThreshold: number;
+  /** --resource-quota-sync-period: how often every quota is recomputed whatever changed. */
+  resourceQuotaSyncPeriodMs: number;
   lease: { namespace: string; name: string; durationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
   signal: AbortSignal;
   log: Log;

@@ -1,8 +1,8 @@
 // The ResourceQuota controller (pkg/controller/resourcequota): keeps each quota's `status.hard` equal to
 // its `spec.hard` and `status.used` true, recomputing a quota when it changes, when an object it counts
-// changes, and every resync period. Pods, services, claims, config maps, secrets, replication controllers
-// and quotas are watched through shared informers from the start; any other resource a quota counts
-// (`count/<resource>.<group>`) once a quota names it.
+// changes, and every --resource-quota-sync-period. Those of pods, services, claims, config maps, secrets,
+// replication controllers and quotas the server serves are watched through shared informers from the
+// start; any other resource a quota counts (`count/<resource>.<group>`) once a quota names it.
 // Unlike kube, whose admission plugin charges a create to `status.used` itself, Barge's admission counts
 // live objects, so a create here is replenished too, keeping `kubectl describe quota` current.
 
@@ -12,9 +12,6 @@ import { countName, evaluatorFor, resourcesNamedBy, usageOf, type QuotaResource,
 import { listJson, maskList, resourceList, type ResourceList } from './resource-lists.js';
 
 export const RESOURCE_QUOTAS: ResourceRef = { group: '', version: 'v1', plural: 'resourcequotas', namespaced: true, kind: 'ResourceQuota' };
-
-/** kube-controller-manager's --resource-quota-sync-period default. */
-export const QUOTA_RESYNC_MS = 5 * 60_000;
 
 const MONITORED: readonly ResourceRef[] = [Resources.pods, Resources.services, Resources.persistentVolumeClaims, Resources.configMaps, Resources.secrets, Resources.replicationControllers, RESOURCE_QUOTAS];
 
@@ -34,7 +31,7 @@ export class ResourceQuotaController implements Controller {
 
   constructor(
     private readonly context: ControllerContext,
-    private readonly resyncMs = QUOTA_RESYNC_MS,
+    private readonly resyncMs: number,
     private readonly now: () => number = Date.now,
   ) {
     this.quotas = context.informers.for<ResourceQuota>(RESOURCE_QUOTAS);
