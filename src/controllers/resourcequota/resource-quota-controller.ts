@@ -8,8 +8,8 @@
 
 import { objectKey, Resources, runWorker, splitKey, WorkQueue, type Informer, type KubeObject, type ResourceRef } from '../../client/kube/index.js';
 import type { Controller, ControllerContext } from '../shared/controller-context.js';
-import { countName, evaluatorFor, resourcesNamedBy, usageOf, type QuotaResource, type QuotaSpec } from './quota-usage.js';
-import { listJson, maskList, resourceList, type ResourceList } from './resource-lists.js';
+import { countName, evaluatorFor, resourcesNamedBy, usageOf, type QuotaResource, type QuotaSpec } from '../../shared/quota/quota-usage.js';
+import { listJson, maskList, resourceList, type ResourceList } from '../../shared/quota/resource-lists.js';
 
 export const RESOURCE_QUOTAS: ResourceRef = { group: '', version: 'v1', plural: 'resourcequotas', namespaced: true, kind: 'ResourceQuota' };
 

@@ -12,9 +12,9 @@ const QUOTA = {
   spec: { hard: { pods: '4', 'requests.cpu': '2', 'requests.memory': '1Gi', 'limits.cpu': '4', 'limits.memory': '2Gi', configmaps: '5', 'services.nodeports': '3', 'count/deployments.apps': '2' } },
 };
 
-const pod = (name: string, cpu: string, memory: string) => JSON.stringify({
+const pod = (name: string, cpu: string, memory: string, memoryLimit = '512Mi') => JSON.stringify({
   apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'quota' },
-  spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu, memory }, limits: { cpu: '1', memory: '512Mi' } } }] },
+  spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu, memory }, limits: { cpu: '1', memory: memoryLimit } } }] },
 });
 
 describe('ResourceQuota controller', () => {
@@ -42,13 +42,14 @@ describe('ResourceQuota controller', () => {
     expect(JSON.parse(env.api.kubectl(['get', 'quota', 'compute', '-n', 'quota', '-o', 'jsonpath={.status.hard}']).stdout)).toEqual(QUOTA.spec.hard);
   });
 
-  it('counts what is created, as kube prints quantities', async () => {
+  it('counts what is created, as kube prints quantities, and admission refuses what would exceed it in the same words', async () => {
     expect(env.api.kubectl(['create', '-f', '-'], { input: pod('a', '250m', '64Mi') }).status).toBe(0);
     expect(env.api.kubectl(['create', '-f', '-'], { input: pod('b', '500m', '128Mi') }).status).toBe(0);
     expect(env.api.kubectl(['create', 'configmap', 'settings', '-n', 'quota', '--from-literal=a=b']).status).toBe(0);
     expect(env.api.kubectl(['create', 'service', 'nodeport', 'web', '-n', 'quota', '--tcp=80:80', '--tcp=443:443']).status).toBe(0);
     expect(env.api.kubectl(['create', 'deployment', 'web', '-n', 'quota', '--image=nginx', '--replicas=0']).status).toBe(0);
-    await usedBecomes('the new objects counted', { configmaps: '1', 'count/deployments.apps': '1', 'limits.cpu': '2', 'limits.memory': '1Gi', pods: '2', 'requests.cpu': '750m', 'requests.memory': '192Mi', 'services.nodeports': '2' });
+    await usedBecomes('the new objects counted', { configmaps: '1', 'count/deployments.apps': '1', 'limits.cpu': '2', 'limits.memory': '1Gi', pods: '2', 'requests.cpu': '750m', 'requests.memory': '192Mi', 'services.nodeports': '2' });    // Admission counts with the same evaluators and prints the same quantities.
+    expect(env.api.kubectl(['create', '-f', '-'], { input: pod('big', '100m', '900Mi', '900Mi') }).stderr).toBe('Error from server (Forbidden): error when creating "STDIN": pods "big" is forbidden: exceeded quota: compute, requested: requests.memory=900Mi, used: requests.memory=192Mi, limited: requests.memory=1Gi\n');
   });
 
   it('kubectl describe quota shows Used and Hard, kubectl get quota used/hard', () => {

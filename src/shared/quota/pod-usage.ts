@@ -2,8 +2,8 @@
 // it is not terminal (nor past its deletion grace period) `pods` and its compute resources, from its
 // requests and limits as resourcehelper.PodRequests/PodLimits compute them.
 
-import type { KubeObject } from '../../client/kube/index.js';
-import { ZERO_QUANTITY, type Quantity } from '../../shared/quantity.js';
+import { ZERO_QUANTITY, type Quantity } from '../quantity.js';
+import type { QuotaObject } from './quota-object.js';
 import { addLists, maxLists, resourceList, type ResourceList } from './resource-lists.js';
 
 type Json = Record<string, unknown>;
@@ -13,7 +13,7 @@ interface Container {
   resources?: { requests?: Json; limits?: Json };
 }
 
-export interface QuotaPod extends KubeObject {
+export interface QuotaPod extends QuotaObject {
   spec?: { containers?: Container[]; initContainers?: Container[]; overhead?: Json; activeDeadlineSeconds?: number; priorityClassName?: string; [field: string]: unknown };
   status?: { phase?: string; qosClass?: string; [field: string]: unknown };
 }
@@ -24,8 +24,8 @@ const COMPUTE = ['cpu', 'memory', 'ephemeral-storage'];
 /** core.QuotaV1Pod: terminal pods, and pods whose deletion grace period has run out, are not charged. */
 export function chargedPod(pod: QuotaPod, nowMs: number): boolean {
   if (pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded') return false;
-  const deletion = pod.metadata.deletionTimestamp;
-  const grace = pod.metadata.deletionGracePeriodSeconds;
+  const deletion = pod.metadata?.deletionTimestamp;
+  const grace = pod.metadata?.deletionGracePeriodSeconds;
   return !(deletion && typeof grace === 'number' && nowMs > Date.parse(deletion) + grace * 1000);
 }
 

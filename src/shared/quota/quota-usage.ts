@@ -3,9 +3,9 @@
 // services and claims have evaluators of their own; any other resource is counted (`count/<resource>.<group>`,
 // and the legacy names `configmaps`, `secrets`, ...).
 
-import type { KubeObject } from '../../client/kube/index.js';
-import { ZERO_QUANTITY, type Quantity } from '../../shared/quantity.js';
+import { ZERO_QUANTITY, type Quantity } from '../quantity.js';
 import { bestEffort, podQuotaName, podUsage, type QuotaPod } from './pod-usage.js';
+import type { QuotaObject } from './quota-object.js';
 import { addLists, maskList, resourceList, type ResourceList } from './resource-lists.js';
 
 type Json = Record<string, unknown>;
@@ -38,7 +38,7 @@ export function countName({ group, plural }: QuotaResource): string {
   return group ? `count/${plural}.${group}` : `count/${plural}`;
 }
 
-function serviceUsage(service: KubeObject): ResourceList {
+function serviceUsage(service: QuotaObject): ResourceList {
   const spec = (service['spec'] ?? {}) as { type?: string; ports?: unknown[]; allocateLoadBalancerNodePorts?: boolean };
   const ports: Quantity = { nanos: BigInt(spec.ports?.length ?? 0) * ONE.nanos, format: 'DecimalSI' };
   const usage = count('count/services', 'services');
@@ -49,7 +49,7 @@ function serviceUsage(service: KubeObject): ResourceList {
 
 const STORAGE_CLASS_SUFFIX = '.storageclass.storage.k8s.io/';
 
-function claimUsage(claim: KubeObject): ResourceList {
+function claimUsage(claim: QuotaObject): ResourceList {
   const spec = (claim['spec'] ?? {}) as { storageClassName?: string; resources?: { requests?: Json } };
   const status = (claim['status'] ?? {}) as { allocatedResources?: Json };
   const usage = count('count/persistentvolumeclaims', 'persistentvolumeclaims');
@@ -68,7 +68,7 @@ function claimUsage(claim: KubeObject): ResourceList {
 
 interface Evaluator {
   readonly answers: (name: string) => boolean;
-  readonly usage: (object: KubeObject, nowMs: number) => ResourceList;
+  readonly usage: (object: QuotaObject, nowMs: number) => ResourceList;
   /** Whether it can tell scopes apart (only pods can); an evaluator that cannot counts nothing for a scoped quota. */
   readonly scoped: boolean;
 }
@@ -133,16 +133,26 @@ function podInScope(pod: QuotaPod, requirement: ScopeRequirement): boolean {
   }
 }
 
-/** What `objects` (one resource's, in the quota's namespace) use of the names in `hard` that the resource's evaluator answers for. */
-export function usageOf(resource: QuotaResource, objects: readonly KubeObject[], spec: QuotaSpec, nowMs: number): ResourceList {
-  const evaluator = evaluatorFor(resource);
-  const names = Object.keys(spec.hard ?? {}).filter(evaluator.answers);
-  let used: ResourceList = new Map(names.map((name) => [name, ZERO_QUANTITY]));
+/** Whether `spec`'s scopes select `object` (of `resource`): an evaluator that cannot tell scopes apart selects nothing for a scoped quota. */
+export function quotaSelects(resource: QuotaResource, spec: QuotaSpec, object: QuotaObject): boolean {
   const scopes = requirements(spec);
-  if (scopes.length > 0 && !evaluator.scoped) return used;
-  for (const object of objects) {
-    if (!scopes.every((scope) => podInScope(object as QuotaPod, scope))) continue;
-    used = addLists(used, maskList(evaluator.usage(object, nowMs), names));
-  }
+  if (scopes.length === 0) return true;
+  return evaluatorFor(resource).scoped && scopes.every((scope) => podInScope(object as QuotaPod, scope));
+}
+
+/** The names of `spec.hard` the evaluator of `resource` answers for. */
+export function quotaNamesFor(resource: QuotaResource, spec: QuotaSpec): string[] {
+  return Object.keys(spec.hard ?? {}).filter(evaluatorFor(resource).answers);
+}
+
+/** What one object of `resource` adds to those names (only the names it touches). */
+export function objectUsage(resource: QuotaResource, object: QuotaObject, spec: QuotaSpec, nowMs: number): ResourceList {
+  return maskList(evaluatorFor(resource).usage(object, nowMs), quotaNamesFor(resource, spec));
+}
+
+/** What `objects` (one resource's, in the quota's namespace) use of the names in `hard` that the resource's evaluator answers for: each at least zero. */
+export function usageOf(resource: QuotaResource, objects: readonly QuotaObject[], spec: QuotaSpec, nowMs: number): ResourceList {
+  let used: ResourceList = new Map(quotaNamesFor(resource, spec).map((name) => [name, ZERO_QUANTITY]));
+  for (const object of objects) if (quotaSelects(resource, spec, object)) used = addLists(used, objectUsage(resource, object, spec, nowMs));
   return used;
 }

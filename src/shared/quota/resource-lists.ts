@@ -1,8 +1,8 @@
 // v1.ResourceList arithmetic as pkg/quota/v1 and resourcehelper do it, on exact quantities: sums keep
 // the format of their first non-zero term, so the used amounts print as kube prints them ("192Mi", "1500m").
 
-import { addQuantity, parseExactQuantity, ZERO_QUANTITY, type Quantity } from '../../shared/quantity.js';
-import { formatQuantity } from '../../shared/quantity-format.js';
+import { addQuantity, parseExactQuantity, ZERO_QUANTITY, type Quantity } from '../quantity.js';
+import { formatQuantity } from '../quantity-format.js';
 
 export type ResourceList = Map<string, Quantity>;
 

@@ -2,8 +2,8 @@
 // hard names, printed as kube prints status.used.
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../../src/client/kube/index.js';
-import { resourcesNamedBy, usageOf, type QuotaSpec } from '../../../../src/controllers/resourcequota/quota-usage.js';
-import { listJson } from '../../../../src/controllers/resourcequota/resource-lists.js';
+import { resourcesNamedBy, usageOf, type QuotaSpec } from '../../../../src/shared/quota/quota-usage.js';
+import { listJson } from '../../../../src/shared/quota/resource-lists.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 
