@@ -15,6 +15,7 @@ async function versionText(): Promise<string> {
 /** The control plane's components, one subcommand each, loaded only when asked for. */
 const SUBCOMMANDS: Record<string, () => Promise<(args: string[]) => Promise<void>>> = {
   apiserver: async () => (await import('./apiserver-command.js')).runApiserver,
+  init: async () => (await import('./init-command.js')).runInit,
   'controller-manager': async () => (await import('./controller-manager-command.js')).runControllerManagerCommand,
   scheduler: async () => (await import('./scheduler-command.js')).runSchedulerCommand,
   kubelet: async () => (await import('./kubelet-command.js')).runKubelet,

@@ -4,16 +4,14 @@
 import { CommanderError, type Command } from 'commander';
 import { parseGoDuration } from '../shared/go-time.js';
 
-/** Parses `args` with `command` (set up with exitOverride), printing help and exiting for --help. */
+/** Parses `args` with `command` (set up with exitOverride), exiting after --help. */
 export function parseComponentArgs(command: Command, args: readonly string[]): void {
   try {
     command.parse([...args], { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError && err.code === 'commander.unknownOption') throw new Error(`unknown flag: ${/'([^']+)'/.exec(err.message)?.[1] ?? err.message}`);
-    if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.help')) {
-      process.stdout.write(command.helpInformation());
-      process.exit(0);
-    }
+    // Commander has printed the help already.
+    if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.help')) process.exit(0);
     throw new Error(err instanceof Error ? err.message.replace(/^error: /, '') : String(err));
   }
 }

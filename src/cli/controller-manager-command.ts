@@ -21,6 +21,7 @@ const CONCURRENCY_FLAGS: Array<[string, string]> = [
   ['concurrent-gc-syncs', '20'],
   ['concurrent-service-endpoint-syncs', '5'],
   ['concurrent-endpoint-syncs', '5'],
+  ['concurrent-resource-quota-syncs', '5'],
 ];
 
 function program(): Command {
@@ -39,6 +40,7 @@ function program(): Command {
     .addOption(flag('node-monitor-grace-period', 'how long a node may be unresponsive before it is marked unhealthy', '50s'))
     .addOption(flag('node-monitor-period', 'the period for syncing NodeStatus', '5s'))
     .addOption(flag('node-eviction-rate', 'nodes per second whose pods are evicted when a zone is healthy', '0.1'))
+    .addOption(flag('resource-quota-sync-period', 'the period for syncing quota usage status in the system', '5m0s'))
     .addOption(flag('terminated-pod-gc-threshold', 'terminated pods kept before the pod garbage collector deletes them (0 disables)', '12500'))
     .addOption(flag('v', 'log level verbosity', '0'));
   for (const [name, value] of CONCURRENCY_FLAGS) command.addOption(flag(name, `number of objects allowed to sync concurrently (${name})`, value));
@@ -73,6 +75,7 @@ export function parseControllerManagerArgs(args: readonly string[], signal: Abor
     leaderElect: parseGoBool('leader-elect', o['leaderElect']!),
     useServiceAccountCredentials: parseGoBool('use-service-account-credentials', o['useServiceAccountCredentials']!),
     terminatedPodGcThreshold: count('terminated-pod-gc-threshold', o['terminatedPodGcThreshold']!),
+    resourceQuotaSyncPeriodMs: parseDurationFlag('resource-quota-sync-period', o['resourceQuotaSyncPeriod']!),
     nodeLifecycle: {
       gracePeriodMs: parseDurationFlag('node-monitor-grace-period', o['nodeMonitorGracePeriod']!),
       monitorPeriodMs: parseDurationFlag('node-monitor-period', o['nodeMonitorPeriod']!),

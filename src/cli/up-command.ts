@@ -69,7 +69,7 @@ function members(dir: string, layout: Layout): MemberAddresses[] {
 }
 
 /** etcd's TLS flags for a member, as kubeadm's static etcd pod passes them. */
-function memberTlsFlags(pki: Pki, name: string): string[] {
+export function memberTlsFlags(pki: Pki, name: string): string[] {
   const own = pki.etcdMembers.get(name)!;
   return [
     `--cert-file=${own.server.certFile}`, `--key-file=${own.server.keyFile}`, `--trusted-ca-file=${pki.etcdCa.certFile}`, '--client-cert-auth=true',
@@ -130,7 +130,7 @@ function readyNodes(nodes: readonly NodeLike[]): number {
  * tokens signed with sa.key, Node and RBAC authorization, and kube-apiserver's default admission plugins
  * (those Barge has) with NodeRestriction added.
  */
-function gateFlags(pki: Pki): string[] {
+export function gateFlags(pki: Pki): string[] {
   return [
     `--client-ca-file=${pki.ca.certFile}`,
     '--authorization-mode=Node,RBAC',

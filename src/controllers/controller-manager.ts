@@ -12,6 +12,7 @@ import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecy
 import { NamespaceController } from './namespace/namespace-controller.js';
 import { PodGcController } from './podgc/pod-gc-controller.js';
 import { REPLICATION_CONTROLLER_KIND, ReplicaSetController } from './replicaset/replica-set-controller.js';
+import { RESOURCE_QUOTAS, ResourceQuotaController } from './resourcequota/resource-quota-controller.js';
 import { ServiceAccountController } from './serviceaccount/service-account-controller.js';
 import { serviceAccountClient } from './shared/client-builder.js';
 import { InformerFactory, type Controller, type ControllerContext, type Log } from './shared/controller-context.js';
@@ -29,6 +30,7 @@ export const CONTROLLERS: Record<string, { workersFlag: string; account: string;
   endpointslice: { account: 'endpointslice-controller', workersFlag: 'concurrentServiceEndpointSyncs', serves: Resources.endpointSlices, create: (context) => new EndpointsController(context) },
   podgc: { account: 'pod-garbage-collector', workersFlag: '', serves: Resources.pods, create: (context, config) => new PodGcController(context, config.terminatedPodGcThreshold) },
   namespace: { account: 'namespace-controller', workersFlag: 'concurrentNamespaceSyncs', serves: Resources.namespaces, create: (context) => new NamespaceController(context) },
+  resourcequota: { account: 'resourcequota-controller', workersFlag: 'concurrentResourceQuotaSyncs', serves: RESOURCE_QUOTAS, create: (context, config) => new ResourceQuotaController(context, config.resourceQuotaSyncPeriodMs) },
   garbagecollector: { account: 'generic-garbage-collector', workersFlag: 'concurrentGcSyncs', serves: Resources.pods, create: (context) => new GarbageCollector(context, COLLECTED_RESOURCES.filter(context.served)) },
 };
 
@@ -37,7 +39,7 @@ export const KNOWN_CONTROLLERS = [
   ...Object.keys(CONTROLLERS),
   'taint-eviction-controller', 'cronjob', 'endpoint', 'endpointslicemirroring',
   'daemonset', 'statefulset', 'horizontalpodautoscaling', 'disruption', 'ttl', 'ttl-after-finished',
-  'resourcequota', 'csrsigning', 'csrapproving', 'csrcleaner', 'bootstrapsigner', 'tokencleaner', 'nodeipam', 'persistentvolume-binder',
+  'csrsigning', 'csrapproving', 'csrcleaner', 'bootstrapsigner', 'tokencleaner', 'nodeipam', 'persistentvolume-binder',
   'attachdetach', 'persistentvolume-expander', 'clusterrole-aggregation', 'pvc-protection', 'pv-protection', 'root-ca-cert-publisher',
   'ephemeral-volume', 'serviceaccount-token', 'cloud-node-lifecycle', 'service', 'route', 'storage-version-gc',
 ];
@@ -51,6 +53,8 @@ export interface ControllerManagerConfig {
   useServiceAccountCredentials: boolean;
   nodeLifecycle: NodeLifecycleOptions;
   terminatedPodGcThreshold: number;
+  /** --resource-quota-sync-period: how often every quota is recomputed whatever changed. */
+  resourceQuotaSyncPeriodMs: number;
   lease: { namespace: string; name: string; durationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
   signal: AbortSignal;
   log: Log;

@@ -4,10 +4,11 @@
 // service-account signing key pair. Made once; a second run reads what is there.
 
 import { generateKeyPairSync } from 'node:crypto';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { createCertificateAuthority, issueCertificate, type CertificateAuthority } from './certificates.js';
+import { createCertificateAuthority, issueCertificate, type CertificateAuthority, type CertificateRequest } from './certificates.js';
 import { pathExists } from '../storage/data-dir.js';
-import { certificateAuthorityFromPem, ensurePair, pairPaths, writePrivate, writePublic, type PairPaths } from './pem-files.js';
+import { certificateAuthorityFromPem, ensurePair, pairPaths, readPair, writePrivate, writePublic, type PairPaths } from './pem-files.js';
 
 /** kubeadm's CA lifetime is ten years; leaf certificates one year. */
 const CA_DAYS = 3650;
@@ -15,12 +16,18 @@ const CA_DAYS = 3650;
 export interface PkiRequest {
   /** The directory holding pki/ (as kubeadm's /etc/kubernetes). */
   readonly dir: string;
+  /** Where the certificates go instead of `<dir>/pki` (kubeadm's --cert-dir). */
+  readonly certDir?: string;
   /** Names of the etcd (Barge) members; each gets pki/etcd/<name>-server and -peer. */
   readonly etcdMembers: readonly string[];
   /** Extra names and IPs the apiserver is reached at (beyond localhost and the kubernetes service names). */
   readonly apiserverHosts?: readonly string[];
+  /** Extra names and IPs the members are reached at (beyond their names and localhost). */
+  readonly etcdHosts?: readonly string[];
   /** The first address of the service cluster IP range (the `kubernetes` Service's ClusterIP). */
   readonly kubernetesServiceIp?: string;
+  /** The cluster's DNS domain (kubeadm's --service-dns-domain). */
+  readonly serviceDnsDomain?: string;
 }
 
 export interface EtcdMemberPki {
@@ -41,14 +48,36 @@ export interface Pki {
 
 const LOOPBACK = ['localhost', '127.0.0.1', '::1'];
 
-async function ensureAuthority(paths: PairPaths, commonName: string): Promise<CertificateAuthority> {
+/** Where each step is told, in kubeadm's words ("[certs] Generating "ca" certificate and key"). */
+export type PkiReport = (line: string) => void;
+
+/** "… serving cert is signed for DNS names [a b] and IPs [c d]", as kubeadm prints Go's slices: names sorted, IPs as given. */
+function servingLine(name: string, hosts: readonly string[]): string {
+  const unique = [...new Set(hosts.map((h) => h.replace(/^\[|\]$/g, '')))];
+  const dns = unique.filter((h) => isIP(h) === 0).sort();
+  const ips = unique.filter((h) => isIP(h) !== 0);
+  return `[certs] ${name} serving cert is signed for DNS names [${dns.join(' ')}] and IPs [${ips.join(' ')}]`;
+}
+
+async function ensureAuthority(name: string, paths: PairPaths, commonName: string, report: PkiReport): Promise<CertificateAuthority> {
+  const existing = await readPair(paths);
+  report(existing ? `[certs] Using existing ${name} certificate authority` : `[certs] Generating "${name}" certificate and key`);
   const pem = await ensurePair(paths, () => createCertificateAuthority(commonName, CA_DAYS));
   return certificateAuthorityFromPem(pem);
 }
 
+/** A leaf certificate signed by `ca`, made unless `paths` hold one already. */
+async function ensureLeaf(name: string, paths: PairPaths, ca: CertificateAuthority, request: CertificateRequest, report: PkiReport): Promise<void> {
+  if (await readPair(paths)) return report(`[certs] Using existing ${name} certificate and key on disk`);
+  report(`[certs] Generating "${name}" certificate and key`);
+  await ensurePair(paths, () => issueCertificate(ca, request));
+  if (request.usages?.includes('server')) report(servingLine(name, request.hosts ?? []));
+}
+
 /** The service-account key pair: RSA 2048, PKCS#1 private and PKIX public, as kubeadm writes sa.key/sa.pub. */
-async function ensureServiceAccountKeys(keyFile: string, pubFile: string): Promise<void> {
-  if ((await pathExists(keyFile)) && (await pathExists(pubFile))) return;
+async function ensureServiceAccountKeys(keyFile: string, pubFile: string, report: PkiReport): Promise<void> {
+  if ((await pathExists(keyFile)) && (await pathExists(pubFile))) return report('[certs] Using the existing "sa" key');
+  report('[certs] Generating "sa" key and public key');
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
@@ -58,43 +87,35 @@ async function ensureServiceAccountKeys(keyFile: string, pubFile: string): Promi
   await writePublic(pubFile, publicKey);
 }
 
-export async function ensurePki(request: PkiRequest): Promise<Pki> {
-  const pki = join(request.dir, 'pki');
+export async function ensurePki(request: PkiRequest, report: PkiReport = () => undefined): Promise<Pki> {
+  const pki = request.certDir ?? join(request.dir, 'pki');
   const ca = pairPaths(join(pki, 'ca'));
-  const caAuthority = await ensureAuthority(ca, 'kubernetes');
+  const caAuthority = await ensureAuthority('ca', ca, 'kubernetes', report);
   const apiserver = pairPaths(join(pki, 'apiserver'));
-  await ensurePair(apiserver, () =>
-    issueCertificate(caAuthority, {
-      commonName: 'kube-apiserver',
-      usages: ['server'],
-      hosts: [
-        'kubernetes',
-        'kubernetes.default',
-        'kubernetes.default.svc',
-        'kubernetes.default.svc.cluster.local',
-        request.kubernetesServiceIp ?? '10.0.0.1',
-        ...LOOPBACK,
-        ...(request.apiserverHosts ?? []),
-      ],
-    }),
-  );
+  const domain = request.serviceDnsDomain ?? 'cluster.local';
+  const apiserverHosts = [...new Set([
+    'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', `kubernetes.default.svc.${domain}`,
+    request.kubernetesServiceIp ?? '10.0.0.1', ...LOOPBACK, ...(request.apiserverHosts ?? []),
+  ])];
+  await ensureLeaf('apiserver', apiserver, caAuthority, { commonName: 'kube-apiserver', usages: ['server'], hosts: apiserverHosts }, report);
 
   const etcdCa = pairPaths(join(pki, 'etcd', 'ca'));
-  const etcdAuthority = await ensureAuthority(etcdCa, 'etcd-ca');
-  const apiserverEtcdClient = pairPaths(join(pki, 'apiserver-etcd-client'));
-  await ensurePair(apiserverEtcdClient, () => issueCertificate(etcdAuthority, { commonName: 'kube-apiserver-etcd-client', usages: ['client'] }));
+  const etcdAuthority = await ensureAuthority('etcd/ca', etcdCa, 'etcd-ca', report);
   const etcdMembers = new Map<string, EtcdMemberPki>();
   for (const name of request.etcdMembers) {
     // kubeadm's etcd server and peer certificates both name the member and serve and dial.
+    const member = { commonName: name, hosts: [...new Set([name, ...(request.etcdHosts ?? []), ...LOOPBACK])], usages: ['server', 'client'] } as const;
     const server = pairPaths(join(pki, 'etcd', `${name}-server`));
     const peer = pairPaths(join(pki, 'etcd', `${name}-peer`));
-    await ensurePair(server, () => issueCertificate(etcdAuthority, { commonName: name, hosts: [name, ...LOOPBACK], usages: ['server', 'client'] }));
-    await ensurePair(peer, () => issueCertificate(etcdAuthority, { commonName: name, hosts: [name, ...LOOPBACK], usages: ['server', 'client'] }));
+    await ensureLeaf(`etcd/${name}-server`, server, etcdAuthority, member, report);
+    await ensureLeaf(`etcd/${name}-peer`, peer, etcdAuthority, member, report);
     etcdMembers.set(name, { server, peer });
   }
+  const apiserverEtcdClient = pairPaths(join(pki, 'apiserver-etcd-client'));
+  await ensureLeaf('apiserver-etcd-client', apiserverEtcdClient, etcdAuthority, { commonName: 'kube-apiserver-etcd-client', usages: ['client'] }, report);
 
   const serviceAccountKey = join(pki, 'sa.key');
   const serviceAccountPub = join(pki, 'sa.pub');
-  await ensureServiceAccountKeys(serviceAccountKey, serviceAccountPub);
+  await ensureServiceAccountKeys(serviceAccountKey, serviceAccountPub, report);
   return { ca, caAuthority, apiserver, apiserverEtcdClient, etcdCa, etcdMembers, serviceAccountKey, serviceAccountPub };
 }

@@ -1,7 +1,7 @@
 // The kubeconfigs kubeadm writes beside pki/, each with a client certificate from the cluster CA naming
 // the identity kubeadm gives that component (CN = user, O = groups). Made once; later runs keep them.
 
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { kubeconfigYaml } from './kubeconfig-yaml.js';
 import { issueCertificate, type CertificateAuthority } from './certificates.js';
 import { pathExists } from '../storage/data-dir.js';
@@ -32,9 +32,13 @@ export interface KubeconfigRequest {
   readonly identity: Identity;
 }
 
-/** Writes `file` unless it exists; returns its path either way. */
-export async function ensureKubeconfig(ca: CertificateAuthority, request: KubeconfigRequest): Promise<string> {
-  if (await pathExists(request.file)) return request.file;
+/** Writes `file` unless it exists, telling `report` which, in kubeadm's words; returns its path either way. */
+export async function ensureKubeconfig(ca: CertificateAuthority, request: KubeconfigRequest, report: (line: string) => void = () => undefined): Promise<string> {
+  if (await pathExists(request.file)) {
+    report(`[kubeconfig] Using existing kubeconfig file: "${request.file}"`);
+    return request.file;
+  }
+  report(`[kubeconfig] Writing "${basename(request.file)}" kubeconfig file`);
   const client = await issueCertificate(ca, { commonName: request.identity.user, organization: request.identity.groups, usages: ['client'] });
   const yaml = kubeconfigYaml({
     server: request.server,
@@ -56,16 +60,12 @@ export interface ClusterKubeconfigs {
   readonly kubelets: ReadonlyMap<string, string>;
 }
 
-/** admin.conf, super-admin.conf, controller-manager.conf, scheduler.conf and kubelet-<node>.conf in `dir`. */
-export async function ensureClusterKubeconfigs(ca: CertificateAuthority, dir: string, server: string, nodeNames: readonly string[]): Promise<ClusterKubeconfigs> {
-  const write = (name: string, identity: Identity): Promise<string> => ensureKubeconfig(ca, { file: join(dir, name), server, identity });
+/** admin.conf, super-admin.conf, kubelet-<node>.conf, controller-manager.conf and scheduler.conf in `dir`, in kubeadm's order. */
+export async function ensureClusterKubeconfigs(ca: CertificateAuthority, dir: string, server: string, nodeNames: readonly string[], report?: (line: string) => void): Promise<ClusterKubeconfigs> {
+  const write = (name: string, identity: Identity): Promise<string> => ensureKubeconfig(ca, { file: join(dir, name), server, identity }, report);
+  const admin = await write('admin.conf', ADMIN);
+  const superAdmin = await write('super-admin.conf', SUPER_ADMIN);
   const kubelets = new Map<string, string>();
   for (const node of nodeNames) kubelets.set(node, await write(`kubelet-${node}.conf`, kubeletIdentity(node)));
-  return {
-    admin: await write('admin.conf', ADMIN),
-    superAdmin: await write('super-admin.conf', SUPER_ADMIN),
-    controllerManager: await write('controller-manager.conf', CONTROLLER_MANAGER),
-    scheduler: await write('scheduler.conf', SCHEDULER),
-    kubelets,
-  };
+  return { admin, superAdmin, controllerManager: await write('controller-manager.conf', CONTROLLER_MANAGER), scheduler: await write('scheduler.conf', SCHEDULER), kubelets };
 }

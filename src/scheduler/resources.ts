@@ -2,7 +2,7 @@
 // bytes, the rest (extended resources, hugepages) as integer counts; a pod's request as resourcehelper
 // computes it (sum of containers, at least the largest init container, plus overhead).
 
-import { integerValue, milliValue } from './quantity.js';
+import { integerValue, milliValue } from '../shared/quantity.js';
 import type { Container, Node, Pod } from './types.js';
 
 export interface Resource {

@@ -1,7 +1,7 @@
 // LimitRanger: a namespace's LimitRanges of type Container give containers their default limits and
 // requests, and bound them by min and max (plugin/pkg/admission/limitranger).
 
-import { parseQuantity } from '../resources/quantity.js';
+import { parseQuantity } from '../../shared/quantity.js';
 import type { KubeObject } from '../schema/types.js';
 import { freshList } from './fresh-list.js';
 import { admissionForbidden, type AdmissionPlugin, type AdmissionRequest } from './admission-chain.js';

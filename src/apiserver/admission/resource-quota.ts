@@ -1,48 +1,19 @@
-// ResourceQuota: object counts (`pods`, `configmaps`, `count/<resource>.<group>`, ...) and pod
-// requests and limits summed over a namespace against each quota's `spec.hard`, a create that would
-// exceed one refused with kube's message (plugin/pkg/admission/resourcequota).
+// ResourceQuota: what a create adds (kube's evaluators, the controller manager's too: object counts,
+// `count/<resource>.<group>`, pod requests and limits, services' node ports, claims' storage), over the
+// namespace's live objects, against each quota whose scopes select the object; a create that would exceed
+// one is refused with kube's message (plugin/pkg/admission/resourcequota), quantities printed as kube's.
 
-import { parseQuantity } from '../resources/quantity.js';
+import { formatQuantity } from '../../shared/quantity-format.js';
+import { objectUsage, quotaSelects, usageOf, type QuotaSpec } from '../../shared/quota/quota-usage.js';
+import { resourceList, type ResourceList } from '../../shared/quota/resource-lists.js';
 import type { KubeObject } from '../schema/types.js';
 import { freshList } from './fresh-list.js';
-import { admissionForbidden, type AdmissionPlugin, type AdmissionRequest } from './admission-chain.js';
+import { admissionForbidden, type AdmissionPlugin } from './admission-chain.js';
 
-type Json = Record<string, unknown>;
-
-/** The short names kube counts core objects by. */
-const CORE_COUNTS: Record<string, string> = { pods: 'pods', services: 'services', configmaps: 'configmaps', secrets: 'secrets', replicationcontrollers: 'replicationcontrollers', persistentvolumeclaims: 'persistentvolumeclaims', resourcequotas: 'resourcequotas' };
-const POD_COMPUTE = ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory', 'cpu', 'memory'];
-
-
-function podCompute(pod: KubeObject, name: string): number {
-  const [kind, resource] = name.includes('.') ? (name.split('.') as [string, string]) : ['requests', name];
-  const containers = (((pod['spec'] as Json | undefined)?.['containers'] as Json[] | undefined) ?? []);
-  return containers.reduce((sum, c) => sum + (parseQuantity(((c['resources'] as Json | undefined)?.[kind] as Record<string, string> | undefined)?.[resource]) ?? 0), 0);
+/** kube's prettyPrint: `name=quantity` sorted by name, comma-joined. */
+function prettyPrint(list: ResourceList, names: readonly string[]): string {
+  return names.map((name) => `${name}=${list.get(name) ? formatQuantity(list.get(name)!) : '0'}`).join(',');
 }
-
-/** What one more `r.obj` adds to each counted name of `hard` (names it does not touch are left out). */
-function increments(r: AdmissionRequest, hard: Record<string, string>): Map<string, number> {
-  const added = new Map<string, number>();
-  const qualified = r.group ? `${r.resource}.${r.group}` : r.resource;
-  for (const name of Object.keys(hard)) {
-    if (name === `count/${qualified}` || (r.group === '' && CORE_COUNTS[r.resource] === name)) added.set(name, 1);
-    else if (r.group === '' && r.resource === 'pods' && POD_COMPUTE.includes(name)) added.set(name, podCompute(r.obj, name));
-  }
-  return added;
-}
-
-function used(objects: readonly KubeObject[], r: AdmissionRequest, name: string): number {
-  if (name.startsWith('count/') || CORE_COUNTS[r.resource] === name) return objects.length;
-  return objects.reduce((sum, pod) => sum + podCompute(pod, name), 0);
-}
-
-/** Go's quantity printing for the message: whole numbers plain, fractions of a core in millicores. */
-function format(name: string, value: number): string {
-  if (name.includes('cpu') && !Number.isInteger(value)) return `${Math.round(value * 1000)}m`;
-  return String(value);
-}
-
-const list = (entries: [string, string][]): string => entries.map(([k, v]) => `${k}=${v}`).join(',');
 
 export const resourceQuota: AdmissionPlugin = {
   name: 'ResourceQuota',
@@ -50,19 +21,22 @@ export const resourceQuota: AdmissionPlugin = {
     if (r.operation !== 'CREATE' || r.subresource !== '' || r.namespace === '') return;
     const quotas = r.ctx.registry.find('', 'v1', 'resourcequotas');
     if (!quotas) return;
-    const namespaceQuotas = await freshList(r.ctx, quotas.storagePath, r.namespace);
-    // Most namespaces have no quota: listing every object of the kind for each create made creates O(n²).
-    if (namespaceQuotas.length === 0) return;
-    const existing = await freshList(r.ctx, r.storagePath, r.namespace);
-    for (const quota of namespaceQuotas) {
-      const hard = ((quota['spec'] as Json | undefined)?.['hard'] as Record<string, string> | undefined) ?? {};
-      const adds = increments(r, hard);
-      const exceeded = [...adds].filter(([name, n]) => n > 0 && used(existing, r, name) + n > (parseQuantity(hard[name]) ?? 0)).map(([name]) => name).sort();
+    const resource = { group: r.group, plural: r.resource };
+    const now = r.ctx.now().getTime();
+    let existing: KubeObject[] | undefined;
+    for (const quota of await freshList(r.ctx, quotas.storagePath, r.namespace)) {
+      const spec = (quota['spec'] as QuotaSpec | undefined) ?? {};
+      if (!quotaSelects(resource, spec, r.obj)) continue;
+      const requested = objectUsage(resource, r.obj, spec, now);
+      if (requested.size === 0) continue;
+      existing ??= await freshList(r.ctx, r.storagePath, r.namespace);
+      const used = usageOf(resource, existing, spec, now);
+      const hard = resourceList(spec.hard);
+      const exceeded = [...requested.keys()]
+        .filter((name) => requested.get(name)!.nanos > 0n && (used.get(name)?.nanos ?? 0n) + requested.get(name)!.nanos > (hard.get(name)?.nanos ?? 0n))
+        .sort();
       if (exceeded.length === 0) continue;
-      const requested = list(exceeded.map((n) => [n, format(n, adds.get(n)!)]));
-      const usedNow = list(exceeded.map((n) => [n, format(n, used(existing, r, n))]));
-      const limited = list(exceeded.map((n) => [n, hard[n]!]));
-      throw admissionForbidden(r, `exceeded quota: ${quota.metadata?.name ?? ''}, requested: ${requested}, used: ${usedNow}, limited: ${limited}`);
+      throw admissionForbidden(r, `exceeded quota: ${quota.metadata?.name ?? ''}, requested: ${prettyPrint(requested, exceeded)}, used: ${prettyPrint(used, exceeded)}, limited: ${prettyPrint(hard, exceeded)}`);
     }
   },
 };

@@ -10,6 +10,7 @@ import type { KubeObject } from '../schema/types.js';
 import type { AdmissionPlugin, AdmissionRequest } from './admission-chain.js';
 import { callWebhook, WebhookCallError } from './webhook-call.js';
 import { webhookApplies } from './webhook-rules.js';
+import { resolveServiceEndpoint, type Endpoint } from './webhook-service.js';
 
 type Json = Record<string, unknown>;
 type Kind = 'mutatingwebhookconfigurations' | 'validatingwebhookconfigurations';
@@ -71,7 +72,8 @@ async function call(webhook: Json, r: AdmissionRequest): Promise<Json | undefine
   const name = String(webhook['name']);
   const uid = randomUUID();
   try {
-    const answer = await callWebhook((webhook['clientConfig'] as Json | undefined) ?? {}, review(r, uid), Number(webhook['timeoutSeconds'] ?? 10));
+    const resolveService = (namespace: string, service: string, port: number): Promise<Endpoint> => resolveServiceEndpoint(r.ctx, namespace, service, port);
+    const answer = await callWebhook((webhook['clientConfig'] as Json | undefined) ?? {}, review(r, uid), Number(webhook['timeoutSeconds'] ?? 10), resolveService);
     const response = answer['response'] as Json | undefined;
     if (!response) throw new WebhookCallError('received invalid webhook response: the response is empty');
     if (response['uid'] !== uid) throw new WebhookCallError(`received invalid webhook response: expected response.uid="${uid}", got "${String(response['uid'])}"`);

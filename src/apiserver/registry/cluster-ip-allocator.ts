@@ -22,6 +22,9 @@ function ipToNumber(ip: string): number | undefined {
 
 const numberToIp = (n: number): string => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 
+/** The range's first usable address: the `kubernetes` Service's, which the apiserver's certificate names. */
+export const kubernetesServiceIp = (range: Range): string => numberToIp(range.base + 1);
+
 export function parseServiceRange(cidr: string): Range {
   const [address, bits] = cidr.split('/');
   const base = ipToNumber(address ?? '');

@@ -3,7 +3,7 @@
 // (ServiceAccount's serviceAccountName, Priority's priority and preemptionPolicy).
 import type { KubeObject } from '../schema/types.js';
 import { isRecord, objectAt, recordAt, recordsAt, setDefault, stringAt, type Json } from './json-access.js';
-import { parseQuantity } from './quantity.js';
+import { parseQuantity } from '../../shared/quantity.js';
 
 /** Always for `:latest` or untagged images; IfNotPresent for other tags and digests. */
 export function defaultPullPolicy(image: string | undefined): string {

@@ -4,7 +4,7 @@ import { dns1123Label, dns1123Subdomain, envVarName, ianaServiceName, portNumber
 import { validateLabels, validateObjectMeta } from '../schema/object-meta-validation.js';
 import type { FieldCause, KubeObject } from '../schema/types.js';
 import { isRecord, recordAt, recordsAt, stringAt, type Json } from './json-access.js';
-import { parseQuantity } from './quantity.js';
+import { parseQuantity } from '../../shared/quantity.js';
 import { validateScheduling } from './scheduling-validation.js';
 
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];

@@ -1,6 +1,6 @@
 // What kube-apiserver's decoding does to typed values, so objects read back as from the real server:
 // quantities in canonical form, Time fields in RFC 3339 seconds and MicroTime fields with microseconds.
-import { canonicalQuantity } from './quantity-format.js';
+import { canonicalQuantity } from '../../shared/quantity-format.js';
 import { componentName, refName } from './dsl.js';
 import type { SchemaNode, SchemaResolver } from './types.js';
 

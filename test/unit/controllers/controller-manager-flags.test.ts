@@ -38,8 +38,8 @@ describe('controller-manager flags', () => {
   });
 
   it.each([
-    { spec: ['*'], want: ['replicaset', 'replicationcontroller', 'deployment', 'serviceaccount', 'nodelifecycle', 'job', 'endpointslice', 'podgc', 'namespace', 'garbagecollector'] },
-    { spec: ['*', '-nodelifecycle', '-replicationcontroller', '-garbagecollector', '-podgc', '-job', '-endpointslice', '-namespace'], want: ['replicaset', 'deployment', 'serviceaccount'] },
+    { spec: ['*'], want: ['replicaset', 'replicationcontroller', 'deployment', 'serviceaccount', 'nodelifecycle', 'job', 'endpointslice', 'podgc', 'namespace', 'resourcequota', 'garbagecollector'] },
+    { spec: ['*', '-nodelifecycle', '-replicationcontroller', '-garbagecollector', '-podgc', '-job', '-endpointslice', '-namespace', '-resourcequota'], want: ['replicaset', 'deployment', 'serviceaccount'] },
     { spec: ['deployment', 'replicaset'], want: ['replicaset', 'deployment'] },
     { spec: ['cronjob'], want: [] },
   ])('--controllers=$spec', ({ spec, want }) => {
@@ -57,6 +57,7 @@ describe('controller-manager flags', () => {
     expect(defaults.lease).toEqual({ namespace: 'kube-system', name: 'kube-controller-manager', durationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 });
     expect(defaults.nodeLifecycle).toEqual({ gracePeriodMs: 50_000, monitorPeriodMs: 5_000, evictionRate: 0.1 });
     expect(defaults.terminatedPodGcThreshold).toBe(12500);
+    expect(defaults.resourceQuotaSyncPeriodMs).toBe(300_000);
     expect(defaults.workers).toMatchObject({ concurrentDeploymentSyncs: 5, concurrentReplicasetSyncs: 5 });
     const custom = parse(['--kubeconfig', kubeconfigFile(), '--leader-elect=false', '--node-monitor-grace-period=20s', '--concurrent-deployment-syncs=2', '--controllers=deployment']);
     expect(custom.leaderElect).toBe(false);

@@ -1,7 +1,7 @@
 // Typed values come back as kube-apiserver's decoding leaves them: canonical quantities, RFC 3339
 // times with seconds (Time) or microseconds (MicroTime).
 import { describe, expect, it } from 'vitest';
-import { canonicalQuantity } from '../../../../src/apiserver/schema/quantity-format.js';
+import { canonicalQuantity } from '../../../../src/shared/quantity-format.js';
 import type { KubeObject } from '../../../../src/apiserver/schema/types.js';
 import { pod, specFor } from './support.js';
 
