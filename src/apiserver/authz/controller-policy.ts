@@ -20,6 +20,17 @@ const RULES: Record<string, PolicyRule[]> = {
     rule([...READ, 'update'], [''], ['pods']),
     EVENTS,
   ],
+  'disruption-controller': [
+    rule(READ, ['extensions', 'apps'], ['deployments']),
+    rule(READ, ['apps', 'extensions'], ['replicasets']),
+    rule(READ, [''], ['replicationcontrollers']),
+    rule(READ, ['policy'], ['poddisruptionbudgets']),
+    rule(READ, ['apps'], ['statefulsets']),
+    rule(['update'], ['policy'], ['poddisruptionbudgets/status']),
+    rule(['get'], ['*'], ['*/scale']),
+    rule(['patch', 'update'], [''], ['pods/status']),
+    EVENTS,
+  ],
   // Barge's endpointslice controller also keeps each Service's Endpoints (kube's endpoint-controller's job).
   'endpointslice-controller': [
     rule(READ, [''], ['services', 'pods', 'nodes']),

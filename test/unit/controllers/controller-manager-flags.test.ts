@@ -38,8 +38,8 @@ describe('controller-manager flags', () => {
   });
 
   it.each([
-    { spec: ['*'], want: ['replicaset', 'replicationcontroller', 'deployment', 'serviceaccount', 'nodelifecycle', 'job', 'endpointslice', 'podgc', 'namespace', 'garbagecollector'] },
-    { spec: ['*', '-nodelifecycle', '-replicationcontroller', '-garbagecollector', '-podgc', '-job', '-endpointslice', '-namespace'], want: ['replicaset', 'deployment', 'serviceaccount'] },
+    { spec: ['*'], want: ['replicaset', 'replicationcontroller', 'deployment', 'serviceaccount', 'nodelifecycle', 'job', 'endpointslice', 'podgc', 'namespace', 'disruption', 'garbagecollector'] },
+    { spec: ['*', '-nodelifecycle', '-replicationcontroller', '-garbagecollector', '-podgc', '-job', '-endpointslice', '-namespace', '-disruption'], want: ['replicaset', 'deployment', 'serviceaccount'] },
     { spec: ['deployment', 'replicaset'], want: ['replicaset', 'deployment'] },
     { spec: ['cronjob'], want: [] },
   ])('--controllers=$spec', ({ spec, want }) => {
