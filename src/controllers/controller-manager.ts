@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { EventRecorder, KubeClient, Resources, runLeaderElection, type Kubeconfig, type ResourceRef } from '../client/kube/index.js';
+import { CronJobController } from './cronjob/cronjob-controller.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { PODDISRUPTIONBUDGETS } from './disruption/disruption-budget.js';
 import { DisruptionController } from './disruption/disruption-controller.js';
@@ -32,13 +33,14 @@ export const CONTROLLERS: Record<string, { workersFlag: string; account: string;
   podgc: { account: 'pod-garbage-collector', workersFlag: '', serves: Resources.pods, create: (context, config) => new PodGcController(context, config.terminatedPodGcThreshold) },
   namespace: { account: 'namespace-controller', workersFlag: 'concurrentNamespaceSyncs', serves: Resources.namespaces, create: (context) => new NamespaceController(context) },
   disruption: { account: 'disruption-controller', workersFlag: '', serves: PODDISRUPTIONBUDGETS, create: (context) => new DisruptionController(context) },
+  cronjob: { account: 'cronjob-controller', workersFlag: 'concurrentCronJobSyncs', serves: Resources.cronJobs, create: (context) => new CronJobController(context) },
   garbagecollector: { account: 'generic-garbage-collector', workersFlag: 'concurrentGcSyncs', serves: Resources.pods, create: (context) => new GarbageCollector(context, COLLECTED_RESOURCES.filter(context.served)) },
 };
 
 /** Every name kube-controller-manager's --controllers knows; the ones above are the ones implemented. */
 export const KNOWN_CONTROLLERS = [
   ...Object.keys(CONTROLLERS),
-  'taint-eviction-controller', 'cronjob', 'endpoint', 'endpointslicemirroring',
+  'taint-eviction-controller', 'endpoint', 'endpointslicemirroring',
   'daemonset', 'statefulset', 'horizontalpodautoscaling', 'ttl', 'ttl-after-finished',
   'resourcequota', 'csrsigning', 'csrapproving', 'csrcleaner', 'bootstrapsigner', 'tokencleaner', 'nodeipam', 'persistentvolume-binder',
   'attachdetach', 'persistentvolume-expander', 'clusterrole-aggregation', 'pvc-protection', 'pv-protection', 'root-ca-cert-publisher',

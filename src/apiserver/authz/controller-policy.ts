@@ -13,6 +13,13 @@ const READ = ['get', 'list', 'watch'];
 const EVENTS = rule(['create', 'update', 'patch'], ['', 'events.k8s.io'], ['events']);
 
 const RULES: Record<string, PolicyRule[]> = {
+  'cronjob-controller': [
+    rule([...READ, 'update'], ['batch'], ['cronjobs']),
+    rule([...READ, 'create', 'update', 'delete', 'patch'], ['batch'], ['jobs']),
+    rule(['update'], ['batch'], ['cronjobs/status', 'cronjobs/finalizers']),
+    rule(['list', 'delete'], [''], ['pods']),
+    EVENTS,
+  ],
   'deployment-controller': [
     rule([...READ, 'update'], ['extensions', 'apps'], ['deployments']),
     rule(['update'], ['extensions', 'apps'], ['deployments/status', 'deployments/finalizers']),
