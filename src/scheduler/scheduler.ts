@@ -5,7 +5,7 @@
 // When preemption finds room, the victims are marked DisruptionTarget, deleted, and told why (a
 // Preempted event); the pod is nominated to the node and retried once they are gone.
 
-import { EventRecorder, Informer, isNotFound, Resources, type KubeClient, type KubeObject, type ResourceRef } from '../client/kube/index.js';
+import { collectionPath, EventRecorder, Informer, isNotFound, Resources, type KubeClient, type KubeObject, type ResourceRef } from '../client/kube/index.js';
 import { PODDISRUPTIONBUDGETS, type PodDisruptionBudget } from '../controllers/disruption/disruption-budget.js';
 import { defaultSelectorFor } from './default-selector.js';
 import { defaultProfile, type Profile } from './profile.js';
@@ -87,7 +87,7 @@ export class Scheduler {
 
   /** Runs until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
-    // The workload kinds only refine spreading, the budgets only preemption: a server that does not serve one leaves its lister empty.
+    // The workload kinds only refine spreading, the budgets only preemption: one the server does not serve (or let us read) leaves its lister empty.
     const optional = await Promise.all(Object.values(this.others).map(async (informer) => ((await this.serves(informer.resource)) ? [informer] : [])));
     const informers = [this.pods, this.nodes, ...optional.flat()];
     for (const informer of informers) informer.start();
@@ -127,7 +127,11 @@ export class Scheduler {
     const groupVersion = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
     try {
       const list = await this.options.client.raw<{ resources?: Array<{ name: string }> }>(groupVersion);
-      return (list.resources ?? []).some((r) => r.name === resource.plural);
+      if (!(list.resources ?? []).some((r) => r.name === resource.plural)) return false;
+      // One we may not read (a bootstrap role from before this scheduler read it) is left empty too,
+      // rather than holding the informers' sync for good.
+      await this.options.client.raw(`${collectionPath(resource)}?limit=1`);
+      return true;
     } catch {
       return false;
     }
