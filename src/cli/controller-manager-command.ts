@@ -17,6 +17,7 @@ const CONCURRENCY_FLAGS: Array<[string, string]> = [
   ['concurrent-rc-syncs', '5'],
   ['concurrent-serviceaccount-syncs', '1'],
   ['concurrent-job-syncs', '5'],
+  ['concurrent-cron-job-syncs', '5'],
   ['concurrent-namespace-syncs', '10'],
   ['concurrent-gc-syncs', '20'],
   ['concurrent-service-endpoint-syncs', '5'],

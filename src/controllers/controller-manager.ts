@@ -4,7 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { EventRecorder, KubeClient, Resources, runLeaderElection, type Kubeconfig, type ResourceRef } from '../client/kube/index.js';
+import { CronJobController } from './cronjob/cronjob-controller.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
+import { PODDISRUPTIONBUDGETS } from './disruption/disruption-budget.js';
+import { DisruptionController } from './disruption/disruption-controller.js';
 import { EndpointsController } from './endpoints/endpoints-controller.js';
 import { COLLECTED_RESOURCES, GarbageCollector } from './garbagecollector/garbage-collector.js';
 import { JobController } from './job/job-controller.js';
@@ -31,14 +34,16 @@ export const CONTROLLERS: Record<string, { workersFlag: string; account: string;
   podgc: { account: 'pod-garbage-collector', workersFlag: '', serves: Resources.pods, create: (context, config) => new PodGcController(context, config.terminatedPodGcThreshold) },
   namespace: { account: 'namespace-controller', workersFlag: 'concurrentNamespaceSyncs', serves: Resources.namespaces, create: (context) => new NamespaceController(context) },
   resourcequota: { account: 'resourcequota-controller', workersFlag: 'concurrentResourceQuotaSyncs', serves: RESOURCE_QUOTAS, create: (context, config) => new ResourceQuotaController(context, config.resourceQuotaSyncPeriodMs) },
+  disruption: { account: 'disruption-controller', workersFlag: '', serves: PODDISRUPTIONBUDGETS, create: (context) => new DisruptionController(context) },
+  cronjob: { account: 'cronjob-controller', workersFlag: 'concurrentCronJobSyncs', serves: Resources.cronJobs, create: (context) => new CronJobController(context) },
   garbagecollector: { account: 'generic-garbage-collector', workersFlag: 'concurrentGcSyncs', serves: Resources.pods, create: (context) => new GarbageCollector(context, COLLECTED_RESOURCES.filter(context.served)) },
 };
 
 /** Every name kube-controller-manager's --controllers knows; the ones above are the ones implemented. */
 export const KNOWN_CONTROLLERS = [
   ...Object.keys(CONTROLLERS),
-  'taint-eviction-controller', 'cronjob', 'endpoint', 'endpointslicemirroring',
-  'daemonset', 'statefulset', 'horizontalpodautoscaling', 'disruption', 'ttl', 'ttl-after-finished',
+  'taint-eviction-controller', 'endpoint', 'endpointslicemirroring',
+  'daemonset', 'statefulset', 'horizontalpodautoscaling', 'ttl', 'ttl-after-finished',
   'csrsigning', 'csrapproving', 'csrcleaner', 'bootstrapsigner', 'tokencleaner', 'nodeipam', 'persistentvolume-binder',
   'attachdetach', 'persistentvolume-expander', 'clusterrole-aggregation', 'pvc-protection', 'pv-protection', 'root-ca-cert-publisher',
   'ephemeral-volume', 'serviceaccount-token', 'cloud-node-lifecycle', 'service', 'route', 'storage-version-gc',

@@ -78,8 +78,13 @@ export function podConditions(inputs: ConditionInputs): PodCondition[] {
     condition('Ready', allReady, previous, now, reason, message),
     condition('ContainersReady', allReady, previous, now, reason, message),
     scheduled ?? condition('PodScheduled', true, previous, now),
+    // Conditions others own (DisruptionTarget from an eviction or a preemption) are kept, as the kubelet keeps them.
+    ...(previous ?? []).filter((c) => !KUBELET_CONDITIONS.includes(c.type)),
   ];
 }
+
+/** kubetypes.PodConditionsByKubelet. */
+const KUBELET_CONDITIONS: readonly string[] = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
 
 type QosClass = 'Guaranteed' | 'Burstable' | 'BestEffort';
 

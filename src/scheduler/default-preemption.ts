@@ -4,11 +4,14 @@
 //   was nominated for (its room is on the way), means no preemption this cycle.
 // - Nodes whose filter status is UnschedulableAndUnresolvable are not helped by removing pods.
 // - SelectVictimsOnNode: remove every lower-priority pod; if the pod then fits, reprieve them one by one,
-//   most important first, keeping each that still leaves room; the rest are the victims.
+//   keeping each that still leaves room: first those whose removal would violate a PodDisruptionBudget,
+//   then the others, most important first in each group; the rest are the victims, and the victims that
+//   violate a budget are counted.
 // - pickOneNodeForPreemption: fewest PDB violations, then the lowest highest-priority victim, the lowest
 //   sum of priorities, the fewest victims, the latest start among the most important victims, the first.
-// PodDisruptionBudgets are not read (every candidate has 0 violations).
 
+import { labelSelectorMatches } from '../client/kube/index.js';
+import type { PodDisruptionBudget } from '../controllers/disruption/disruption-budget.js';
 import { fitErrorMessage } from './fit-error.js';
 import type { Status } from './framework.js';
 import { newNodeInfo, nodeNameOf, type NodeInfo } from './node-info.js';
@@ -57,8 +60,40 @@ function podEligibleToPreemptOthers(pod: Pod, snapshot: readonly NodeInfo[], sta
   return terminating ? NOT_ELIGIBLE_TERMINATING : undefined;
 }
 
-/** SelectVictimsOnNode (no PDBs): the victims, or the status explaining why this node cannot help. */
-export function selectVictimsOnNode(pod: Pod, info: NodeInfo, snapshot: readonly NodeInfo[], filter: FilterFn, now: number): { victims: Pod[] } | { status: Status } {
+/**
+ * filterPodsWithPDBViolation: split the candidates (most important first) into those whose removal
+ * would take a budget below zero and the rest. A budget with a missing or empty selector guards
+ * nothing; a pod already in a budget's disruptedPods has been counted by the eviction that put it there.
+ */
+export function splitByBudgetViolation(pods: readonly Pod[], pdbs: readonly PodDisruptionBudget[]): { violating: Pod[]; nonViolating: Pod[] } {
+  const allowed = pdbs.map((pdb) => pdb.status?.disruptionsAllowed ?? 0);
+  const violating: Pod[] = [];
+  const nonViolating: Pod[] = [];
+  for (const pod of pods) {
+    const labels = pod.metadata.labels ?? {};
+    let violated = false;
+    pdbs.forEach((pdb, i) => {
+      const selector = pdb.spec.selector;
+      const empty = !selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0);
+      if (Object.keys(labels).length === 0 || pdb.metadata.namespace !== pod.metadata.namespace || empty || !labelSelectorMatches(selector, labels)) return;
+      if (pdb.status?.disruptedPods?.[pod.metadata.name!] !== undefined) return;
+      allowed[i]!--;
+      if (allowed[i]! < 0) violated = true;
+    });
+    (violated ? violating : nonViolating).push(pod);
+  }
+  return { violating, nonViolating };
+}
+
+/** SelectVictimsOnNode: the victims (most important first) and how many violate a budget, or why this node cannot help. */
+export function selectVictimsOnNode(
+  pod: Pod,
+  info: NodeInfo,
+  snapshot: readonly NodeInfo[],
+  filter: FilterFn,
+  now: number,
+  pdbs: readonly PodDisruptionBudget[] = [],
+): { victims: Pod[]; numPDBViolations: number } | { status: Status } {
   const name = nodeNameOf(info);
   const lower = info.pods.filter((p) => priorityOf(p) < priorityOf(pod));
   if (lower.length === 0) return { status: { code: 'UnschedulableAndUnresolvable', reasons: [NO_PREEMPTION_VICTIMS] } };
@@ -70,13 +105,18 @@ export function selectVictimsOnNode(pod: Pod, info: NodeInfo, snapshot: readonly
   const status = fits(kept);
   if (status.code !== 'Success') return { status };
   const victims: Pod[] = [];
-  for (const candidate of [...lower].sort((a, b) => moreImportant(a, b, now))) {
+  /** Keeps the pod if the preemptor still fits beside it; false when it has to go. */
+  const reprieve = (candidate: Pod): boolean => {
     kept.push(candidate);
-    if (fits(kept).code === 'Success') continue;
+    if (fits(kept).code === 'Success') return true;
     kept.pop();
     victims.push(candidate);
-  }
-  return { victims };
+    return false;
+  };
+  const { violating, nonViolating } = splitByBudgetViolation([...lower].sort((a, b) => moreImportant(a, b, now)), pdbs);
+  const numPDBViolations = violating.filter((candidate) => !reprieve(candidate)).length;
+  for (const candidate of nonViolating) reprieve(candidate);
+  return { victims: victims.sort((a, b) => moreImportant(a, b, now)), numPDBViolations };
 }
 
 /** Pick one candidate by kube-scheduler's ordered criteria; ties go to the earliest in `candidates`. */
@@ -100,7 +140,7 @@ export function pickOneNodeForPreemption(candidates: readonly Candidate[], now: 
 }
 
 /** The PostFilter: a candidate to preempt on, or why there is none. */
-export function preempt(pod: Pod, snapshot: readonly NodeInfo[], statuses: ReadonlyMap<string, Status>, filter: FilterFn, now = Date.now()): PreemptionResult {
+export function preempt(pod: Pod, snapshot: readonly NodeInfo[], statuses: ReadonlyMap<string, Status>, filter: FilterFn, now = Date.now(), pdbs: readonly PodDisruptionBudget[] = []): PreemptionResult {
   const ineligible = podEligibleToPreemptOthers(pod, snapshot, statuses);
   if (ineligible) return { kind: 'none', message: `preemption: ${ineligible}`, clearNomination: false };
   const verdicts = new Map<string, Status>();
@@ -108,10 +148,10 @@ export function preempt(pod: Pod, snapshot: readonly NodeInfo[], statuses: Reado
   for (const info of snapshot) {
     const name = nodeNameOf(info);
     if (statuses.get(name)?.code !== 'Unschedulable') continue;
-    const result = selectVictimsOnNode(pod, info, snapshot, filter, now);
+    const result = selectVictimsOnNode(pod, info, snapshot, filter, now, pdbs);
     if ('status' in result) verdicts.set(name, result.status);
     else if (result.victims.length === 0) verdicts.set(name, { code: 'UnschedulableAndUnresolvable', reasons: [`expected at least one victim pod on node "${name}"`] });
-    else candidates.push({ node: name, victims: result.victims, numPDBViolations: 0 });
+    else candidates.push({ node: name, victims: result.victims, numPDBViolations: result.numPDBViolations });
   }
   const best = pickOneNodeForPreemption(candidates, now);
   if (best) return { kind: 'preempt', candidate: best };

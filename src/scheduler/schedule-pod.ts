@@ -7,6 +7,7 @@ import { fitErrorMessage } from './fit-error.js';
 import { SUCCESS, type PodCycle, type Status } from './framework.js';
 import { newNodeInfo, nodeNameOf, type NodeInfo } from './node-info.js';
 import { preempt, priorityOf, type Candidate } from './default-preemption.js';
+import type { PodDisruptionBudget } from '../controllers/disruption/disruption-budget.js';
 import type { Profile } from './profile.js';
 import type { Pod } from './types.js';
 
@@ -70,8 +71,15 @@ export function selectHost(scores: ReadonlyMap<string, number>, random: Random):
   return best;
 }
 
-/** `nominated`: pending pods carrying a status.nominatedNodeName. */
-export function schedulePod(profile: Profile, pod: Pod, snapshot: readonly NodeInfo[], random: Random = Math.random, nominated: readonly Pod[] = []): ScheduleResult {
+/** `nominated`: pending pods carrying a status.nominatedNodeName; `pdbs`: the budgets preemption respects. */
+export function schedulePod(
+  profile: Profile,
+  pod: Pod,
+  snapshot: readonly NodeInfo[],
+  random: Random = Math.random,
+  nominated: readonly Pod[] = [],
+  pdbs: readonly PodDisruptionBudget[] = [],
+): ScheduleResult {
   const cycles = profile.plugins.map(({ plugin, weight }) => ({ name: plugin.name, weight, cycle: plugin.forPod(pod, snapshot) }));
   const feasible: NodeInfo[] = [];
   const nodeStatuses = new Map<string, Status>();
@@ -81,7 +89,7 @@ export function schedulePod(profile: Profile, pod: Pod, snapshot: readonly NodeI
     else nodeStatuses.set(nodeNameOf(info), status);
   }
   if (feasible.length === 0) {
-    const postFilter = preempt(pod, snapshot, nodeStatuses, (p, info, trial) => runFilters(profile, p, trial, info, nominated));
+    const postFilter = preempt(pod, snapshot, nodeStatuses, (p, info, trial) => runFilters(profile, p, trial, info, nominated), Date.now(), pdbs);
     if (postFilter.kind === 'preempt') return { kind: 'unschedulable', message: fitErrorMessage(snapshot.length, { nodeStatuses }), nodeStatuses, preemption: postFilter.candidate };
     const message = fitErrorMessage(snapshot.length, { nodeStatuses, postFilterMessage: postFilter.message });
     return { kind: 'unschedulable', message, nodeStatuses, clearNomination: postFilter.clearNomination };

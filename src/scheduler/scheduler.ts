@@ -5,7 +5,8 @@
 // When preemption finds room, the victims are marked DisruptionTarget, deleted, and told why (a
 // Preempted event); the pod is nominated to the node and retried once they are gone.
 
-import { EventRecorder, Informer, isNotFound, Resources, type KubeClient, type KubeObject, type ResourceRef } from '../client/kube/index.js';
+import { collectionPath, EventRecorder, Informer, isNotFound, Resources, type KubeClient, type KubeObject, type ResourceRef } from '../client/kube/index.js';
+import { PODDISRUPTIONBUDGETS, type PodDisruptionBudget } from '../controllers/disruption/disruption-budget.js';
 import { defaultSelectorFor } from './default-selector.js';
 import { defaultProfile, type Profile } from './profile.js';
 import type { ScoringStrategy } from './plugins/node-resources-fit.js';
@@ -51,7 +52,7 @@ export class Scheduler {
   private readonly recorder: EventRecorder;
   private readonly pods: Informer<Pod>;
   private readonly nodes: Informer<Node>;
-  private readonly others: Record<'namespaces' | 'services' | 'replicationControllers' | 'replicaSets' | 'statefulSets', Informer<KubeObject>>;
+  private readonly others: Record<'namespaces' | 'services' | 'replicationControllers' | 'replicaSets' | 'statefulSets' | 'podDisruptionBudgets', Informer<KubeObject>>;
   private readonly log: NonNullable<SchedulerOptions['log']>;
 
   constructor(private readonly options: SchedulerOptions) {
@@ -60,13 +61,14 @@ export class Scheduler {
     const onError = (error: unknown): void => this.log('warn', 'informer error', { error: String(error) });
     this.pods = new Informer<Pod>(client, Resources.pods, { onError });
     this.nodes = new Informer<Node>(client, Resources.nodes, { onError });
-    const informer = (resource: (typeof Resources)[keyof typeof Resources]): Informer<KubeObject> => new Informer<KubeObject>(client, resource, { onError });
+    const informer = (resource: ResourceRef): Informer<KubeObject> => new Informer<KubeObject>(client, resource, { onError });
     this.others = {
       namespaces: informer(Resources.namespaces),
       services: informer(Resources.services),
       replicationControllers: informer(Resources.replicationControllers),
       replicaSets: informer(Resources.replicaSets),
       statefulSets: informer(Resources.statefulSets),
+      podDisruptionBudgets: informer(PODDISRUPTIONBUDGETS),
     };
     this.profile = defaultProfile({
       scoringStrategy: options.scoringStrategy,
@@ -85,7 +87,7 @@ export class Scheduler {
 
   /** Runs until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
-    // The workload kinds only refine spreading: a server that does not serve one leaves its lister empty.
+    // The workload kinds only refine spreading, the budgets only preemption: one the server does not serve (or let us read) leaves its lister empty.
     const optional = await Promise.all(Object.values(this.others).map(async (informer) => ((await this.serves(informer.resource)) ? [informer] : [])));
     const informers = [this.pods, this.nodes, ...optional.flat()];
     for (const informer of informers) informer.start();
@@ -125,7 +127,11 @@ export class Scheduler {
     const groupVersion = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
     try {
       const list = await this.options.client.raw<{ resources?: Array<{ name: string }> }>(groupVersion);
-      return (list.resources ?? []).some((r) => r.name === resource.plural);
+      if (!(list.resources ?? []).some((r) => r.name === resource.plural)) return false;
+      // One we may not read (a bootstrap role from before this scheduler read it) is left empty too,
+      // rather than holding the informers' sync for good.
+      await this.options.client.raw(`${collectionPath(resource)}?limit=1`);
+      return true;
     } catch {
       return false;
     }
@@ -186,7 +192,8 @@ export class Scheduler {
       return;
     }
     const nominated = this.pods.lister.list().filter((p) => !p.spec.nodeName && p.status?.nominatedNodeName && !p.metadata.deletionTimestamp);
-    const result = schedulePod(this.profile, pod, snapshot, this.options.random, nominated);
+    const pdbs = this.others.podDisruptionBudgets.lister.list() as PodDisruptionBudget[];
+    const result = schedulePod(this.profile, pod, snapshot, this.options.random, nominated, pdbs);
     if (result.kind === 'unschedulable') {
       let nominate = result.clearNomination ? '' : undefined;
       if (result.preemption && (await this.preemptVictims(pod, result.preemption))) nominate = result.preemption.node;

@@ -89,6 +89,7 @@ const ROLES: RoleSpec[] = [
       rule(['patch', 'update'], [''], ['pods/status']),
       rule(READ, ['', 'apps'], ['replicationcontrollers', 'services', 'replicasets', 'statefulsets']),
       rule(READ, [''], ['persistentvolumeclaims', 'persistentvolumes']),
+      rule(READ, ['policy'], ['poddisruptionbudgets']),
       rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
       rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
       rule(READ, ['storage.k8s.io'], ['csidrivers', 'csinodes', 'csistoragecapacities', 'storageclasses', 'volumeattachments']),

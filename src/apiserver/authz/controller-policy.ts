@@ -13,11 +13,29 @@ const READ = ['get', 'list', 'watch'];
 const EVENTS = rule(['create', 'update', 'patch'], ['', 'events.k8s.io'], ['events']);
 
 const RULES: Record<string, PolicyRule[]> = {
+  'cronjob-controller': [
+    rule([...READ, 'update'], ['batch'], ['cronjobs']),
+    rule([...READ, 'create', 'update', 'delete', 'patch'], ['batch'], ['jobs']),
+    rule(['update'], ['batch'], ['cronjobs/status', 'cronjobs/finalizers']),
+    rule(['list', 'delete'], [''], ['pods']),
+    EVENTS,
+  ],
   'deployment-controller': [
     rule([...READ, 'update'], ['extensions', 'apps'], ['deployments']),
     rule(['update'], ['extensions', 'apps'], ['deployments/status', 'deployments/finalizers']),
     rule([...READ, 'create', 'update', 'patch', 'delete'], ['apps', 'extensions'], ['replicasets']),
     rule([...READ, 'update'], [''], ['pods']),
+    EVENTS,
+  ],
+  'disruption-controller': [
+    rule(READ, ['extensions', 'apps'], ['deployments']),
+    rule(READ, ['apps', 'extensions'], ['replicasets']),
+    rule(READ, [''], ['replicationcontrollers']),
+    rule(READ, ['policy'], ['poddisruptionbudgets']),
+    rule(READ, ['apps'], ['statefulsets']),
+    rule(['update'], ['policy'], ['poddisruptionbudgets/status']),
+    rule(['get'], ['*'], ['*/scale']),
+    rule(['patch', 'update'], [''], ['pods/status']),
     EVENTS,
   ],
   // Barge's endpointslice controller also keeps each Service's Endpoints (kube's endpoint-controller's job).

@@ -17,6 +17,7 @@ export type StatusReason =
   | 'NotAcceptable'
   | 'Unauthorized'
   | 'Forbidden'
+  | 'TooManyRequests'
   | 'Timeout'
   | 'InternalError'
   | 'ServiceUnavailable'

@@ -1,13 +1,11 @@
-// pods/binding and pods/eviction. A Binding assigns a pod to a node inside GuaranteedUpdate (409 when it
-// already has one; kube-apiserver's BindingREST); an Eviction deletes the pod with its DeleteOptions
-// (PodDisruptionBudgets are not consulted yet, so none refuses it). Both answer a 201 Success Status.
+// pods/binding: a Binding assigns a pod to a node inside GuaranteedUpdate (409 when it already has one;
+// kube-apiserver's BindingREST), answered with a 201 Success Status. (pods/eviction: pod-eviction.ts.)
 
 import { conflict, internal } from '../errors/status.js';
 import { decodeObjectBody, mediaType, readBody } from '../http/request-body.js';
 import { writeJson } from '../http/respond.js';
 import { timestamp } from '../registry/object-meta.js';
 import type { KubeObject } from '../schema/types.js';
-import { deleteOne } from './delete.js';
 import { objectKey, type Scope } from './scope.js';
 
 const BINDING = { group: '', resource: 'pods/binding' };
@@ -43,15 +41,5 @@ export async function createBinding(scope: Scope): Promise<void> {
   const binding = decodeObjectBody(await readBody(scope.req), mediaType(scope.req.headers['content-type'])) as KubeObject;
   const name = scope.request.name ?? '';
   await scope.ctx.store.guaranteedUpdate(objectKey(scope), scope.qualified, name, (pod) => bind(pod, binding, scope.ctx.now()));
-  writeJson(scope.res, 201, CREATED, {});
-}
-
-export async function createEviction(scope: Scope): Promise<void> {
-  const eviction = decodeObjectBody(await readBody(scope.req), mediaType(scope.req.headers['content-type'])) as { deleteOptions?: Record<string, unknown> };
-  const options = eviction.deleteOptions ?? {};
-  await deleteOne(scope, scope.request.name ?? '', {
-    ...(typeof options['gracePeriodSeconds'] === 'number' ? { gracePeriodSeconds: options['gracePeriodSeconds'] } : {}),
-    ...(options['preconditions'] ? { preconditions: options['preconditions'] as { uid?: string; resourceVersion?: string } } : {}),
-  }, false);
   writeJson(scope.res, 201, CREATED, {});
 }

@@ -132,7 +132,8 @@ export const cronJobTable: TableDefinition = {
       nameOf(obj),
       stringAt(spec, 'schedule') ?? '',
       stringAt(spec, 'timeZone') ?? '<none>',
-      spec?.suspend === true,
+      // printBoolPtr: a string cell, True/False (<unset> when absent), unlike a plain bool column.
+      typeof spec?.suspend === 'boolean' ? (spec.suspend ? 'True' : 'False') : '<unset>',
       recordsAt(status, 'active').length,
       last ? ageSince(last, now) : '<none>',
       ageOf(obj, now),

@@ -37,7 +37,20 @@ export function microTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
-/** `<name>.<unix nanoseconds in hex>`, as the recorder names events. */
+let lastNanos = 0n;
+
+/**
+ * Unix nanoseconds for `ms`, strictly increasing within the process: client-go reads a nanosecond clock,
+ * so two events about one object never share a name; a millisecond clock needs the count to step on.
+ * The sub-millisecond part comes from the monotonic clock so that two processes rarely meet either.
+ */
+function uniqueUnixNanos(ms: number): bigint {
+  const nanos = BigInt(Math.floor(ms)) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
+  lastNanos = nanos > lastNanos ? nanos : lastNanos + 1n;
+  return lastNanos;
+}
+
+/** `<name>.<unix nanoseconds in hex>`, as the recorder names events; never the same name twice. */
 export function eventName(objectName: string, ms: number): string {
-  return `${objectName}.${(BigInt(Math.floor(ms)) * 1_000_000n).toString(16)}`;
+  return `${objectName}.${uniqueUnixNanos(ms).toString(16)}`;
 }

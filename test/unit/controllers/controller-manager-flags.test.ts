@@ -38,10 +38,11 @@ describe('controller-manager flags', () => {
   });
 
   it.each([
-    { spec: ['*'], want: ['replicaset', 'replicationcontroller', 'deployment', 'serviceaccount', 'nodelifecycle', 'job', 'endpointslice', 'podgc', 'namespace', 'resourcequota', 'garbagecollector'] },
-    { spec: ['*', '-nodelifecycle', '-replicationcontroller', '-garbagecollector', '-podgc', '-job', '-endpointslice', '-namespace', '-resourcequota'], want: ['replicaset', 'deployment', 'serviceaccount'] },
+    { spec: ['*'], want: ['replicaset', 'replicationcontroller', 'deployment', 'serviceaccount', 'nodelifecycle', 'job', 'endpointslice', 'podgc', 'namespace', 'resourcequota', 'disruption', 'cronjob', 'garbagecollector'] },
+    { spec: ['*', '-nodelifecycle', '-replicationcontroller', '-garbagecollector', '-podgc', '-job', '-endpointslice', '-namespace', '-disruption', '-cronjob', '-resourcequota'], want: ['replicaset', 'deployment', 'serviceaccount'] },
     { spec: ['deployment', 'replicaset'], want: ['replicaset', 'deployment'] },
-    { spec: ['cronjob'], want: [] },
+    { spec: ['cronjob'], want: ['cronjob'] },
+    { spec: ['daemonset'], want: [] },
   ])('--controllers=$spec', ({ spec, want }) => {
     expect(enabledControllers(spec)).toEqual(want);
   });

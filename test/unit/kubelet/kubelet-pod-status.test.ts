@@ -81,6 +81,13 @@ describe('pod conditions', () => {
     expect(second.find((c) => c.type === 'Ready')!.lastTransitionTime).toBe('t1');
   });
 
+  it('keeps the conditions others own, such as an eviction\'s DisruptionTarget', () => {
+    const evicted = [...previous, { type: 'DisruptionTarget', status: 'True' as const, reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastProbeTime: null, lastTransitionTime: 'evicted-at' }];
+    const conditions = podConditions({ phase: 'Running', sandboxReady: true, containers: [status('a', true)], now: 'now', previous: evicted });
+    expect(conditions.map((c) => c.type)).toEqual(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled', 'DisruptionTarget']);
+    expect(conditions[5]).toEqual(evicted[1]);
+  });
+
   it('completed: Ready False with reason PodCompleted', () => {
     const conditions = podConditions({ phase: 'Succeeded', sandboxReady: true, containers: [status('a', false)], now: 'now', previous });
     expect(conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'PodCompleted' });
