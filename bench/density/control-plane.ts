@@ -10,7 +10,8 @@ import { BARGE_BIN, exitCodeWithin, freePort, ProcessCluster, type Implementatio
 import { childrenOf } from '../process-usage.js';
 
 const STORE_FLAGS = ['--heartbeat-interval=100', '--election-timeout=1000', '--quota-backend-bytes=0', '--log-level=warn'];
-const FLAGS: Record<Implementation, string[]> = { etcd: [...STORE_FLAGS, '--logger=zap'], barge: STORE_FLAGS };
+/** The store members' flags, the same for Barge and etcd (etcd with its zap logger). */
+export const STORE_MEMBER_FLAGS: Record<Implementation, string[]> = { etcd: [...STORE_FLAGS, '--logger=zap'], barge: STORE_FLAGS };
 
 export interface ControlPlaneSize {
   readonly nodes: number;
@@ -26,7 +27,7 @@ export class DensityControlPlane {
 
   static async start(implementation: Implementation, size: ControlPlaneSize, log: (line: string) => void): Promise<DensityControlPlane> {
     log(`starting a 3-member ${implementation} store`);
-    const store = await ProcessCluster.start(3, implementation, FLAGS[implementation], undefined, { startTimeoutMs: 120_000 });
+    const store = await ProcessCluster.start(3, implementation, STORE_MEMBER_FLAGS[implementation], undefined, { startTimeoutMs: 120_000 });
     const dir = mkdtempSync(join(tmpdir(), 'barge-density-'));
     const args = [
       'up', '--dir', dir, `--etcd-servers=${store.members.map((m) => m.clientUrl).join(',')}`, `--apiserver-port=${await freePort()}`,
