@@ -95,7 +95,7 @@ describe('kubectl typed commands with protobuf bodies', () => {
     });
   }, 400_000);
 
-  it.each(['1.32', '1.33'])('kubectl %s sends protobuf bodies (and takes JSON answers)', (version) => {
+  it.each(['1.32', '1.33'])('kubectl %s sends protobuf bodies', (version) => {
     const result = env.api.kubectl(['create', 'configmap', `wire-${version.replace('.', '-')}`, '-v=8'], { binary: join(KUBECTL_DIR, `kubectl.${version}`) });
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/Content-Type: application\/vnd\.kubernetes\.protobuf/);
