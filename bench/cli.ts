@@ -2,6 +2,7 @@
 // median of every figure over their runs; the network load generator (put, range, txn-put, txn-mixed, watch,
 // watch-latency, lease-keepalive) runs against any endpoints, as etcd's benchmark tool does. Progress goes to
 // stderr, results to stdout.
+import { benchApiserver } from './apiserver/apiserver-bench.js';
 import { benchDensity } from './density/density.js';
 import { runLoadCeiling } from './load/ceiling.js';
 import { isWorkload, parseLoadArgs } from './load/options.js';
@@ -87,6 +88,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'mvcc-store': benchMvccStore,
   'loadgen-ceiling': () => runLoadCeiling(process.argv.slice(3)),
   density: () => benchDensity(process.argv.slice(3)),
+  apiserver: () => benchApiserver(process.argv.slice(3)),
 };
 
 const name = process.argv[2] ?? 'raft-core';

@@ -11,7 +11,8 @@ import { childrenOf } from '../process-usage.js';
 import { nameProfiles, profilingNodeOptions } from './cpu-profile.js';
 
 const STORE_FLAGS = ['--heartbeat-interval=100', '--election-timeout=1000', '--quota-backend-bytes=0', '--log-level=warn'];
-const FLAGS: Record<Implementation, string[]> = { etcd: [...STORE_FLAGS, '--logger=zap'], barge: STORE_FLAGS };
+/** The store members' flags, the same for Barge and etcd (etcd with its zap logger). */
+export const STORE_MEMBER_FLAGS: Record<Implementation, string[]> = { etcd: [...STORE_FLAGS, '--logger=zap'], barge: STORE_FLAGS };
 
 export interface ControlPlaneSize {
   readonly nodes: number;
@@ -35,7 +36,7 @@ export class DensityControlPlane {
     if (size.cpuProfileDir) process.env['NODE_OPTIONS'] = profilingNodeOptions(size.cpuProfileDir);
     let store: ProcessCluster;
     try {
-      store = await ProcessCluster.start(3, implementation, FLAGS[implementation], undefined, { startTimeoutMs: 120_000 });
+      store = await ProcessCluster.start(3, implementation, STORE_MEMBER_FLAGS[implementation], undefined, { startTimeoutMs: 120_000 });
     } finally {
       if (savedNodeOptions === undefined) delete process.env['NODE_OPTIONS'];
       else process.env['NODE_OPTIONS'] = savedNodeOptions;

@@ -6,14 +6,13 @@
 // namespaces answer with the object, other kinds with a Status.
 
 import { conflict, notFound, type Qualified } from '../errors/status.js';
-import { writeJson } from '../http/respond.js';
 import { deletionPending, finalizersForDelete, graceSeconds } from '../registry/graceful-deletion.js';
 import { isNamespace, namespaceFinalized } from '../registry/namespace-finalizers.js';
 import { timestamp } from '../registry/object-meta.js';
 import type { KubeObject, ResourceSpec } from '../schema/types.js';
 import { deleteOptions, type DeleteOptions } from './delete-options.js';
 import { listOptions } from './list-options.js';
-import { writeObject } from './output.js';
+import { writeNegotiated, writeObject } from './output.js';
 import { apiVersionOf, collectionPrefix, isDryRun, objectKey, served, type Scope } from './scope.js';
 
 const RETURNS_OBJECT = new Set(['/Pod', '/Service', '/Namespace']);
@@ -73,7 +72,7 @@ export async function deleteOne(scope: Scope, name: string, options: DeleteOptio
   return ctx.store.delete(key, scope.qualified, name, (obj) => checkPreconditions(scope.qualified, name, options, obj), current);
 }
 
-function successStatus(scope: Scope, obj: KubeObject): Record<string, unknown> {
+function successStatus(scope: Scope, obj: KubeObject): KubeObject {
   return {
     kind: 'Status',
     apiVersion: 'v1',
@@ -88,7 +87,7 @@ export async function deleteHandler(scope: Scope): Promise<void> {
   const obj = served(scope, await deleteOne(scope, scope.request.name ?? '', options, isDryRun(scope.query)));
   const pending = obj.metadata?.deletionTimestamp !== undefined;
   if (pending || RETURNS_OBJECT.has(`${scope.spec.group}/${scope.spec.kind}`)) writeObject(scope, 200, obj);
-  else writeJson(scope.res, 200, successStatus(scope, obj));
+  else writeNegotiated(scope, 200, successStatus(scope, obj));
 }
 
 export async function deleteCollectionHandler(scope: Scope): Promise<void> {
@@ -101,5 +100,5 @@ export async function deleteCollectionHandler(scope: Scope): Promise<void> {
     const inScope: Scope = { ...scope, request: { ...scope.request, ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}) } };
     items.push(served(scope, await deleteOne(inScope, obj.metadata?.name ?? '', options, dryRun)));
   }
-  writeJson(scope.res, 200, { kind: scope.spec.listKind, apiVersion: apiVersionOf(scope.spec), metadata: { resourceVersion: String(page.revision) }, items });
+  writeNegotiated(scope, 200, { kind: scope.spec.listKind, apiVersion: apiVersionOf(scope.spec), metadata: { resourceVersion: String(page.revision) }, items });
 }

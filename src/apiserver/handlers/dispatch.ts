@@ -5,14 +5,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiContext } from '../context.js';
 import { methodNotAllowed, pathNotFound } from '../errors/status.js';
 import type { ResourceRequest } from '../http/request-info.js';
+import { hasProtobufMessage } from '../protobuf/encode.js';
+import { markJsonOnly } from '../protobuf/negotiate.js';
 import { createHandler } from './create.js';
 import { deleteCollectionHandler, deleteHandler } from './delete.js';
+import { responseFormat } from './output.js';
 import { patchHandler } from './patch.js';
 import { createBinding } from './pod-binding.js';
 import { createEviction } from './pod-eviction.js';
 import { getObject, listObjects } from './read.js';
 import { getScale, patchScale, updateScale } from './scale.js';
-import type { Scope } from './scope.js';
+import { apiVersionOf, type Scope } from './scope.js';
 import { updateHandler } from './update.js';
 import { watchObjects } from './watch.js';
 
@@ -45,6 +48,9 @@ export async function dispatch(ctx: ApiContext, request: ResourceRequest, req: I
   if (spec.namespaced && request.namespace === undefined && request.name !== undefined) throw pathNotFound();
   if (spec.namespaced && request.namespace === undefined && request.verb !== 'list' && request.verb !== 'watch') throw pathNotFound();
   const scope: Scope = { ctx, spec, request, query, req, res, qualified: { group: spec.group, resource: spec.plural } };
+  // As kube's handlers: the answer's media type is settled (or refused with a 406) before anything is done.
+  if (!hasProtobufMessage(apiVersionOf(spec), spec.kind)) markJsonOnly(req);
+  responseFormat(scope);
   if (request.subresource === undefined) {
     if (!spec.verbs.includes(request.verb)) throw methodNotAllowed(req.method ?? '');
     await MAIN[request.verb](scope);

@@ -1,20 +1,46 @@
-// Writing one object back: as itself, or as a one-row Table when the client asked for one; warnings
-// as `Warning: 299 - "..."` headers.
+// Writing answers to resource requests in the negotiated media type: an object as itself (JSON or
+// protobuf), or as a Table when a JSON client asked for one; warnings as `Warning: 299 - "..."` headers.
 
-import { writeJson } from '../http/respond.js';
+import { writeJson, writeProtobuf } from '../http/respond.js';
 import { tableVersion } from '../http/negotiation.js';
+import { encodeKubernetesProtobuf, hasProtobufMessage, Unencodable } from '../protobuf/encode.js';
+import { outputFormat, type OutputFormat } from '../protobuf/negotiate.js';
 import type { KubeObject } from '../schema/types.js';
 import { includeObjectParam, toTable } from '../table/table.js';
-import type { Scope } from './scope.js';
+import { apiVersionOf, type Scope } from './scope.js';
 
 export function warningHeaders(warnings: readonly string[]): Record<string, string[]> {
   return warnings.length === 0 ? {} : { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`) };
 }
 
+/** JSON or protobuf, as the client's Accept header and the resource allow (a 406 Status when neither). */
+export function responseFormat(scope: Scope): OutputFormat {
+  return outputFormat(scope.req.headers.accept, hasProtobufMessage(apiVersionOf(scope.spec), scope.spec.kind));
+}
+
+/** The Table version a JSON client asked for (the kind's for /status; none for other subresources, which answer their own kind). */
+export function tableAsked(scope: Scope): string | undefined {
+  if ((scope.request.subresource && scope.request.subresource !== 'status') || responseFormat(scope) === 'protobuf') return undefined;
+  return tableVersion(scope.req.headers.accept);
+}
+
+/** An object, a list or a Status in the negotiated media type (JSON for one this server cannot write as protobuf). */
+export function writeNegotiated(scope: Scope, code: number, body: KubeObject, headers: Record<string, string | string[]> = {}): void {
+  if (responseFormat(scope) === 'protobuf') {
+    try {
+      writeProtobuf(scope.res, code, encodeKubernetesProtobuf(body), headers);
+      return;
+    } catch (err) {
+      if (!(err instanceof Unencodable)) throw err;
+    }
+  }
+  writeJson(scope.res, code, body, headers);
+}
+
 export function writeObject(scope: Scope, code: number, obj: KubeObject, warnings: readonly string[] = []): void {
-  const version = scope.request.subresource ? undefined : tableVersion(scope.req.headers.accept);
+  const version = tableAsked(scope);
   const body = version
     ? toTable(scope.spec, [obj], { apiVersion: version, includeObject: includeObjectParam(scope.query.get('includeObject')), now: scope.ctx.now(), listMeta: { resourceVersion: obj.metadata?.resourceVersion ?? '' } })
     : obj;
-  writeJson(scope.res, code, body, warningHeaders(warnings));
+  writeNegotiated(scope, code, body, warningHeaders(warnings));
 }

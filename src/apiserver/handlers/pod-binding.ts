@@ -3,9 +3,9 @@
 
 import { conflict, internal } from '../errors/status.js';
 import { decodeObjectBody, mediaType, readBody } from '../http/request-body.js';
-import { writeJson } from '../http/respond.js';
 import { timestamp } from '../registry/object-meta.js';
 import type { KubeObject } from '../schema/types.js';
+import { writeNegotiated } from './output.js';
 import { objectKey, type Scope } from './scope.js';
 
 const BINDING = { group: '', resource: 'pods/binding' };
@@ -41,5 +41,5 @@ export async function createBinding(scope: Scope): Promise<void> {
   const binding = decodeObjectBody(await readBody(scope.req), mediaType(scope.req.headers['content-type'])) as KubeObject;
   const name = scope.request.name ?? '';
   await scope.ctx.store.guaranteedUpdate(objectKey(scope), scope.qualified, name, (pod) => bind(pod, binding, scope.ctx.now()));
-  writeJson(scope.res, 201, CREATED, {});
+  writeNegotiated(scope, 201, CREATED);
 }

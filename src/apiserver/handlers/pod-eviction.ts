@@ -8,12 +8,12 @@
 
 import { badRequest, conflict, StatusError, type Qualified } from '../errors/status.js';
 import { decodeObjectBody, mediaType, readBody } from '../http/request-body.js';
-import { writeJson } from '../http/respond.js';
 import { budgetBeingProcessed, budgetsFor, checkAndDecrement, unhealthyPodMayGo } from '../registry/eviction-budget.js';
 import { timestamp } from '../registry/object-meta.js';
 import type { KubeObject } from '../schema/types.js';
 import type { DeleteOptions } from './delete-options.js';
 import { deleteOne } from './delete.js';
+import { writeNegotiated } from './output.js';
 import { isDryRun, objectKey, type Scope } from './scope.js';
 
 const CREATED = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
@@ -150,8 +150,8 @@ export async function createEviction(scope: Scope): Promise<void> {
   } catch (error) {
     // A suggested wait goes in Retry-After too, as kube-apiserver writes it (client-go waits and retries).
     if (!(error instanceof StatusError && error.details?.retryAfterSeconds)) throw error;
-    writeJson(scope.res, error.code, error.toStatus(), { 'Retry-After': String(error.details.retryAfterSeconds) });
+    writeNegotiated(scope, error.code, error.toStatus() as unknown as KubeObject, { 'Retry-After': String(error.details.retryAfterSeconds) });
     return;
   }
-  writeJson(scope.res, 201, CREATED, {});
+  writeNegotiated(scope, 201, CREATED);
 }

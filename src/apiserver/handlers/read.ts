@@ -3,13 +3,11 @@
 // exact revisions, from etcd at one revision across pages.
 
 import { notFound, timeout } from '../errors/status.js';
-import { writeJson } from '../http/respond.js';
-import { tableVersion } from '../http/negotiation.js';
 import type { KubeObject } from '../schema/types.js';
 import type { ListPage } from '../storage/etcd-store.js';
 import { includeObjectParam, toTable } from '../table/table.js';
 import { listOptions, revisionOf, type ListOptions } from './list-options.js';
-import { writeObject } from './output.js';
+import { tableAsked, writeNegotiated, writeObject } from './output.js';
 import { apiVersionOf, cacherOf, collectionPrefix, objectKey, served, type Scope } from './scope.js';
 
 /** How long a list waits for the cache to reach a revision before answering from etcd (or 504). */
@@ -66,11 +64,11 @@ export async function listObjects(scope: Scope): Promise<void> {
     ...(page.continueToken ? { continue: page.continueToken } : {}),
     ...(page.remainingItemCount !== undefined ? { remainingItemCount: page.remainingItemCount } : {}),
   };
-  const version = tableVersion(scope.req.headers.accept);
+  const version = tableAsked(scope);
   if (version) {
     const includeObject = includeObjectParam(scope.query.get('includeObject'));
-    writeJson(scope.res, 200, toTable(scope.spec, page.items, { apiVersion: version, includeObject, now: scope.ctx.now(), listMeta: metadata }));
+    writeNegotiated(scope, 200, toTable(scope.spec, page.items, { apiVersion: version, includeObject, now: scope.ctx.now(), listMeta: metadata }));
     return;
   }
-  writeJson(scope.res, 200, { kind: scope.spec.listKind, apiVersion: apiVersionOf(scope.spec), metadata, items: page.items });
+  writeNegotiated(scope, 200, { kind: scope.spec.listKind, apiVersion: apiVersionOf(scope.spec), metadata, items: page.items });
 }

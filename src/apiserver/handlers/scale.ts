@@ -3,9 +3,9 @@
 
 import { badRequest } from '../errors/status.js';
 import { decodeObjectBody, mediaType, readBody } from '../http/request-body.js';
-import { writeJson } from '../http/respond.js';
 import type { KubeObject } from '../schema/types.js';
 import { patchMutation, patchStatus } from './patch.js';
+import { writeNegotiated } from './output.js';
 import { readObject } from './read.js';
 import type { Scope } from './scope.js';
 import { updateObject } from './update.js';
@@ -87,14 +87,14 @@ function withReplicas(parent: KubeObject, scale: KubeObject, paths: ScalePaths):
 }
 
 export async function getScale(scope: Scope): Promise<void> {
-  writeJson(scope.res, 200, toScale(await readObject(scope), scalePaths(scope)));
+  writeNegotiated(scope, 200, toScale(await readObject(scope), scalePaths(scope)));
 }
 
 export async function updateScale(scope: Scope): Promise<void> {
   const scale = decodeObjectBody(await readBody(scope.req), mediaType(scope.req.headers['content-type'])) as KubeObject;
   const paths = scalePaths(scope);
   const { obj } = await updateObject(scope, (current) => withReplicas(current, scale, paths));
-  writeJson(scope.res, 200, toScale(obj, paths));
+  writeNegotiated(scope, 200, toScale(obj, paths));
 }
 
 export async function patchScale(scope: Scope): Promise<void> {
@@ -102,7 +102,7 @@ export async function patchScale(scope: Scope): Promise<void> {
   const paths = scalePaths(scope);
   try {
     const { obj } = await updateObject(scope, async (current) => withReplicas(current, await patchScaleView(toScale(current, paths)), paths));
-    writeJson(scope.res, 200, toScale(obj, paths));
+    writeNegotiated(scope, 200, toScale(obj, paths));
   } catch (err) {
     throw patchStatus(err);
   }

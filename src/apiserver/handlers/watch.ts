@@ -1,16 +1,19 @@
-// A watch over HTTP: headers flushed at once, then one JSON event per line from the resource's watch
-// cache, until timeoutSeconds (or a random 30–60 minutes) passes or the client leaves. Events are
-// one-row Tables when the client asked for Tables (column definitions only in the first). A watch
-// from history the cache no longer has gets an ERROR event with 410 Expired, then ends.
+// A watch over HTTP: headers flushed at once, then the events from the resource's watch cache, until
+// timeoutSeconds (or a random 30–60 minutes) passes or the client leaves. In JSON one event per line,
+// one-row Tables when the client asked for Tables (column definitions only in the first); in protobuf
+// (`;stream=watch`) length-prefixed WatchEvent frames. A watch from history the cache no longer has
+// gets an ERROR event with 410 Expired, then ends.
 
 import { randomInt } from 'node:crypto';
 import { asStatusError, badRequest, invalid } from '../errors/status.js';
-import { tableVersion } from '../http/negotiation.js';
+import { encodeKubernetesProtobuf, Unencodable, watchEventFrame } from '../protobuf/encode.js';
+import { PROTOBUF_WATCH_CONTENT_TYPE } from '../protobuf/negotiate.js';
 import type { KubeObject } from '../schema/types.js';
 import { includeObjectParam, toTable } from '../table/table.js';
 import type { CacheWatcher, WatchEventType, WatchSink } from '../watch/cache-watcher.js';
 import type { WatchStart } from '../watch/cacher.js';
 import { listOptions, revisionOf } from './list-options.js';
+import { responseFormat, tableAsked } from './output.js';
 import { apiVersionOf, cacherOf, collectionPrefix, served, type Scope } from './scope.js';
 
 /** A watch may ask for a revision the cache has not reached yet; it waits this long for it. */
@@ -48,13 +51,15 @@ export async function watchObjects(scope: Scope): Promise<void> {
   await cacher.ready();
   if (start.from === 'revision') await cacher.waitFor(start.revision, FUTURE_REVISION_WAIT_MS);
   const { res, spec } = scope;
-  const table = tableVersion(scope.req.headers.accept);
+  const protobuf = responseFormat(scope) === 'protobuf';
+  const table = tableAsked(scope);
   const includeObject = includeObjectParam(scope.query.get('includeObject'));
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.writeHead(200, { 'Content-Type': protobuf ? PROTOBUF_WATCH_CONTENT_TYPE : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
   let headersSent = false;
-  const encode = (type: WatchEventType, stored: KubeObject): string => {
+  const encode = (type: WatchEventType, stored: KubeObject): string | Buffer => {
     const obj = type === 'BOOKMARK' || type === 'ERROR' ? stored : served(scope, stored);
+    if (protobuf) return watchEventFrame(type, encodeKubernetesProtobuf(type === 'ERROR' ? obj : { ...obj, apiVersion: apiVersionOf(spec), kind: spec.kind }));
     if (table && type !== 'BOOKMARK' && type !== 'ERROR') {
       const wrapped = toTable(spec, [obj], { apiVersion: table, includeObject, noHeaders: headersSent, now: scope.ctx.now(), listMeta: { resourceVersion: obj.metadata?.resourceVersion ?? '' } });
       headersSent = true;
@@ -74,7 +79,14 @@ export async function watchObjects(scope: Scope): Promise<void> {
   const sink: WatchSink = {
     send: (type, obj) => {
       if (finished) return;
-      res.write(encode(type, obj));
+      try {
+        res.write(encode(type, obj));
+      } catch (err) {
+        // As kube's watch server: an object it cannot encode ends the watch (the client re-watches).
+        if (!(err instanceof Unencodable)) throw err;
+        finish();
+        return;
+      }
       if (res.writableLength > MAX_PENDING_BYTES) finish();
     },
     end: finish,

@@ -6,7 +6,7 @@ interface MediaRange {
   readonly params: Readonly<Record<string, string>>;
 }
 
-function parseAccept(accept: string | undefined): MediaRange[] {
+export function parseAccept(accept: string | undefined): MediaRange[] {
   if (!accept) return [];
   return accept.split(',').map((part) => {
     const [type, ...params] = part.split(';').map((s) => s.trim());

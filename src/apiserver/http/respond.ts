@@ -2,11 +2,18 @@
 
 import type { ServerResponse } from 'node:http';
 import { asStatusError } from '../errors/status.js';
+import { PROTOBUF_MEDIA_TYPE } from '../protobuf/decode.js';
+import { protobufStatus } from '../protobuf/negotiate.js';
 
 export function writeJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', ...headers, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+export function writeProtobuf(res: ServerResponse, code: number, body: Buffer, headers: Record<string, string | string[]> = {}): void {
+  res.writeHead(code, { 'Content-Type': PROTOBUF_MEDIA_TYPE, 'Cache-Control': 'no-cache, private', ...headers, 'Content-Length': body.length });
+  res.end(body);
 }
 
 export function writeText(res: ServerResponse, code: number, text: string): void {
@@ -21,12 +28,14 @@ export function writeUnparsableRequest(res: ServerResponse): void {
   res.end(text);
 }
 
-/** Any failure as kube-apiserver answers it: a Status with the code, reason and message. */
+/** Any failure as kube-apiserver answers it: a Status with the code, reason and message (in protobuf if asked). */
 export function writeError(res: ServerResponse, err: unknown): void {
   const status = asStatusError(err);
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  writeJson(res, status.code, status.toStatus());
+  const protobuf = protobufStatus(res.req, status.toStatus());
+  if (protobuf) writeProtobuf(res, status.code, protobuf);
+  else writeJson(res, status.code, status.toStatus());
 }

@@ -11,6 +11,10 @@ export const META_MESSAGES: Record<string, string> = {
   LabelSelector: 'matchLabels=1:map matchExpressions=2:[]LabelSelectorRequirement',
   LabelSelectorRequirement: 'key=1:! operator=2:! values=3:[]',
   Condition: 'type=1:! status=2:! observedGeneration=3:int lastTransitionTime=4:!Time reason=5:! message=6:!',
+  ListMeta: 'selfLink=1 resourceVersion=2 continue=3 remainingItemCount=4:*int',
+  Status: 'metadata=1:ListMeta status=2 message=3 reason=4 details=5:*StatusDetails code=6:int',
+  StatusDetails: 'name=1 group=2 kind=3 uid=6 causes=4:[]StatusCause retryAfterSeconds=5:int',
+  StatusCause: 'reason=1 message=2 field=3',
 };
 
 const CONTAINER_FIELDS = `name=1:! image=2 command=3:[] args=4:[] workingDir=5 ports=6:[]ContainerPort envFrom=19:[]EnvFromSource
@@ -51,6 +55,41 @@ export const CORE_MESSAGES: Record<string, string> = {
   LoadBalancerIngress: 'ip=1 hostname=2 ipMode=3:* ports=4:[]PortStatus',
   PortStatus: 'port=1:!int protocol=2:! error=3:*',
   Pod: 'metadata=1:ObjectMeta spec=2:PodSpec status=3:PodStatus',
+  Binding: 'metadata=1:ObjectMeta target=2:!ObjectReference',
+  PodStatus: `phase=1 conditions=2:[]PodCondition message=3 reason=4 nominatedNodeName=11 hostIP=5 hostIPs=16:[]HostIP podIP=6
+    podIPs=12:[]PodIP startTime=7:*Time initContainerStatuses=10:[]ContainerStatus containerStatuses=8:[]ContainerStatus qosClass=9
+    ephemeralContainerStatuses=13:[]ContainerStatus resize=14`,
+  PodCondition: 'type=1:! status=2:! lastProbeTime=3:Time lastTransitionTime=4:Time reason=5 message=6',
+  HostIP: 'ip=1:!',
+  PodIP: 'ip=1:!',
+  ContainerStatus: `name=1:! state=2:ContainerState lastState=3:ContainerState ready=4:!bool restartCount=5:!int image=6:! imageID=7:!
+    containerID=8 started=9:*bool allocatedResources=10:map<Quantity> resources=11:*ResourceRequirements`,
+  ContainerState: 'waiting=1:*ContainerStateWaiting running=2:*ContainerStateRunning terminated=3:*ContainerStateTerminated',
+  ContainerStateWaiting: 'reason=1 message=2',
+  ContainerStateRunning: 'startedAt=1:Time',
+  ContainerStateTerminated: 'exitCode=1:!int signal=2:int reason=3 message=4 startedAt=5:Time finishedAt=6:Time containerID=7',
+  Node: 'metadata=1:ObjectMeta spec=2:NodeSpec status=3:NodeStatus',
+  NodeSpec: 'podCIDR=1 podCIDRs=7:[] providerID=3 unschedulable=4:bool taints=5:[]Taint externalID=2',
+  Taint: 'key=1:! value=2 effect=3:! timeAdded=4:*Time',
+  NodeStatus: `capacity=1:map<Quantity> allocatable=2:map<Quantity> phase=3 conditions=4:[]NodeCondition addresses=5:[]NodeAddress
+    daemonEndpoints=6:NodeDaemonEndpoints nodeInfo=7:NodeSystemInfo images=8:[]ContainerImage volumesInUse=9:[] volumesAttached=10:[]AttachedVolume`,
+  NodeCondition: 'type=1:! status=2:! lastHeartbeatTime=3:Time lastTransitionTime=4:Time reason=5 message=6',
+  NodeAddress: 'type=1:! address=2:!',
+  NodeDaemonEndpoints: 'kubeletEndpoint=1:DaemonEndpoint',
+  DaemonEndpoint: 'Port=1:!int',
+  NodeSystemInfo: `machineID=1:! systemUUID=2:! bootID=3:! kernelVersion=4:! osImage=5:! containerRuntimeVersion=6:! kubeletVersion=7:!
+    kubeProxyVersion=8:! operatingSystem=9:! architecture=10:!`,
+  ContainerImage: 'names=1:[] sizeBytes=2:int',
+  AttachedVolume: 'name=1:! devicePath=2:!',
+  Endpoints: 'metadata=1:ObjectMeta subsets=2:[]EndpointSubset',
+  EndpointSubset: 'addresses=1:[]EndpointAddress notReadyAddresses=2:[]EndpointAddress ports=3:[]EndpointPort',
+  EndpointAddress: 'ip=1:! hostname=3 nodeName=4:* targetRef=2:*ObjectReference',
+  EndpointPort: 'name=1 port=2:!int protocol=3 appProtocol=4:*',
+  Event: `metadata=1:ObjectMeta involvedObject=2:!ObjectReference reason=3 message=4 source=5:EventSource firstTimestamp=6:Time
+    lastTimestamp=7:Time count=8:int type=9 eventTime=10:MicroTime series=11:*EventSeries action=12 related=13:*ObjectReference
+    reportingComponent=14:! reportingInstance=15:!`,
+  EventSource: 'component=1 host=2',
+  EventSeries: 'count=1:int lastObservedTime=2:MicroTime',
   PodTemplateSpec: 'metadata=1:ObjectMeta spec=2:PodSpec',
   PodSpec: `volumes=1:[]Volume initContainers=20:[]Container containers=2:![]Container ephemeralContainers=34:[]EphemeralContainer
     restartPolicy=3 terminationGracePeriodSeconds=4:*int activeDeadlineSeconds=5:*int dnsPolicy=6 nodeSelector=7:map

@@ -6,28 +6,12 @@
 
 import protobuf from 'protobufjs';
 import { badRequest } from '../errors/status.js';
-import { CORE_MESSAGES, META_MESSAGES } from './core-messages.js';
-import { GROUP_MESSAGES } from './group-messages.js';
-import { isScalar, messageTables, type FieldShape, type MessageTable } from './message-table.js';
+import { MESSAGES, messageOf } from './kinds.js';
+import { isScalar, type FieldShape, type MessageTable } from './message-table.js';
 
 export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
 
-const MAGIC = Buffer.from('k8s\0', 'latin1');
-const TABLES = messageTables({ ...META_MESSAGES, ...CORE_MESSAGES, ...GROUP_MESSAGES });
-
-/** The kinds whose messages are known, by apiVersion (their message is named as the kind). */
-const KINDS: Readonly<Record<string, readonly string[]>> = {
-  v1: ['ConfigMap', 'Secret', 'ServiceAccount', 'Namespace', 'ResourceQuota', 'LimitRange', 'Service', 'Pod'],
-  'apps/v1': ['Deployment', 'ReplicaSet'],
-  'batch/v1': ['Job', 'CronJob'],
-  'policy/v1': ['PodDisruptionBudget', 'Eviction'],
-  'networking.k8s.io/v1': ['Ingress'],
-  'scheduling.k8s.io/v1': ['PriorityClass'],
-  'coordination.k8s.io/v1': ['Lease'],
-  'rbac.authorization.k8s.io/v1': ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
-  'authentication.k8s.io/v1': ['TokenRequest', 'SelfSubjectReview'],
-  'authorization.k8s.io/v1': ['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'],
-};
+export const MAGIC = Buffer.from('k8s\0', 'latin1');
 
 type Reader = protobuf.Reader;
 const WIRE_VARINT = 0;
@@ -172,7 +156,7 @@ function zeroValue(field: FieldShape): unknown {
 
 /** One message as Go's encoding/json prints the struct it decodes into. */
 function decodeMessage(name: string, bytes: Uint8Array): Record<string, unknown> {
-  const table: MessageTable | undefined = TABLES.get(name);
+  const table: MessageTable | undefined = MESSAGES.get(name);
   // An empty message is a zero struct, `{}` whatever its fields (a new Pod's status, say).
   if (!table && bytes.length === 0) return {};
   if (!table) throw badRequest(`proto: ${name} is not supported by this server`);
@@ -228,8 +212,9 @@ export function decodeKubernetesProtobuf(body: Buffer): Record<string, unknown> 
   const apiVersion = typeMeta.get(1)?.at(-1) ?? '';
   const kind = typeMeta.get(2)?.at(-1) ?? '';
   if (contentEncoding !== '') throw badRequest(`unsupported protobuf content encoding "${contentEncoding}"`);
-  if (!KINDS[apiVersion]?.includes(kind)) {
+  const message = messageOf(apiVersion, kind);
+  if (message === undefined) {
     throw badRequest(`no kind "${kind}" is registered for version "${apiVersion}" in scheme "pkg/api/legacyscheme/scheme.go:30"`);
   }
-  return { kind, apiVersion, ...decodeMessage(kind, raw) };
+  return { kind, apiVersion, ...decodeMessage(message, raw) };
 }

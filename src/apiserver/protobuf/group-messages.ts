@@ -46,6 +46,24 @@ export const GROUP_MESSAGES: Record<string, string> = {
   DeleteOptions: `gracePeriodSeconds=1:*int preconditions=2:*Preconditions orphanDependents=3:*bool propagationPolicy=4:* dryRun=5:[]
     ignoreStoreReadErrorWithClusterBreakingPotential=6:*bool`,
   Preconditions: 'uid=1:* resourceVersion=2:*',
+  // autoscaling/v1
+  Scale: 'metadata=1:ObjectMeta spec=2:ScaleSpec status=3:ScaleStatus',
+  ScaleSpec: 'replicas=1:int',
+  ScaleStatus: 'replicas=1:!int selector=2',
+  // discovery.k8s.io/v1 (its Endpoint and EndpointPort renamed here: core/v1 has messages of those names)
+  EndpointSlice: 'metadata=1:ObjectMeta addressType=4:! endpoints=2:![]SliceEndpoint ports=3:[]SliceEndpointPort',
+  SliceEndpoint: `addresses=1:![] conditions=2:EndpointConditions hostname=3:* targetRef=4:*ObjectReference deprecatedTopology=5:map
+    nodeName=6:* zone=7:* hints=8:*EndpointHints`,
+  EndpointConditions: 'ready=1:*bool serving=2:*bool terminating=3:*bool',
+  EndpointHints: 'forZones=1:[]ForZone forNodes=2:[]ForNode',
+  ForZone: 'name=1:!',
+  ForNode: 'name=1:!',
+  SliceEndpointPort: 'name=1:* protocol=2:* port=3:*int appProtocol=4:*',
+  // events.k8s.io/v1 (renamed here: core/v1 has an Event)
+  EventsEvent: `metadata=1:ObjectMeta eventTime=2:!MicroTime series=3:*EventsEventSeries reportingController=4 reportingInstance=5
+    action=6 reason=7 regarding=8:ObjectReference related=9:*ObjectReference note=10 type=11 deprecatedSource=12:EventSource
+    deprecatedFirstTimestamp=13:Time deprecatedLastTimestamp=14:Time deprecatedCount=15:int`,
+  EventsEventSeries: 'count=1:!int lastObservedTime=2:!MicroTime',
   // networking.k8s.io/v1
   Ingress: 'metadata=1:ObjectMeta spec=2:IngressSpec status=3:IngressStatus',
   IngressSpec: 'ingressClassName=4:* defaultBackend=1:*IngressBackend tls=2:[]IngressTLS rules=3:[]IngressRule',

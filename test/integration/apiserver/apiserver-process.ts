@@ -3,7 +3,8 @@
 
 import { afterAll, beforeAll } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { BARGE_BIN, exitCodeWithin, freePort, ProcessCluster, type Implementation } from '../../support/process-cluster.js';
@@ -94,6 +95,24 @@ export class ApiserverProcess {
       env: { ...process.env, ...options.env },
     });
     return { stdout: result.stdout, stderr: result.stderr, status: result.status };
+  }
+
+  /** One HTTPS request with the admin's client certificate: its status, headers and body. */
+  request(method: string, path: string, headers: Record<string, string> = {}, body = ''): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
+    const certs = join(this.dir, 'certs');
+    return new Promise((resolve, reject) => {
+      const req = request(
+        `${this.url}${path}`,
+        { method, headers, ca: readFileSync(join(certs, 'ca.crt')), cert: readFileSync(join(certs, 'admin.crt')), key: readFileSync(join(certs, 'admin.key')) },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 
   /** kubectl in the background (a watch), ended by the returned function, which resolves its output. */

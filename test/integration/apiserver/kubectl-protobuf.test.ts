@@ -5,8 +5,7 @@
 
 import { generateKeyPairSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -96,7 +95,7 @@ describe('kubectl typed commands with protobuf bodies', () => {
     });
   }, 400_000);
 
-  it.each(['1.32', '1.33'])('kubectl %s sends protobuf bodies (and takes JSON answers)', (version) => {
+  it.each(['1.32', '1.33'])('kubectl %s sends protobuf bodies', (version) => {
     const result = env.api.kubectl(['create', 'configmap', `wire-${version.replace('.', '-')}`, '-v=8'], { binary: join(KUBECTL_DIR, `kubectl.${version}`) });
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/Content-Type: application\/vnd\.kubernetes\.protobuf/);
@@ -129,22 +128,10 @@ describe('kubectl typed commands with protobuf bodies', () => {
     expect(env.api.kubectl(['get', 'pod', pod], { binary }).status).toBe(1);
   });
 
-  /** One request over TLS with the admin's certificate, its status, headers and body. */
-  const raw = (method: string, path: string, headers: Record<string, string>, body = '') =>
-    new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-      const certs = join(env.api.dir, 'certs');
-      const req = request(
-        `${env.api.url}${path}`,
-        { method, headers, ca: readFileSync(join(certs, 'ca.crt')), cert: readFileSync(join(certs, 'admin.crt')), key: readFileSync(join(certs, 'admin.key')) },
-        (res) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+  const raw = async (method: string, path: string, headers: Record<string, string>, body = '') => {
+    const answer = await env.api.request(method, path, headers, body);
+    return { ...answer, body: answer.body.toString() };
+  };
 
   it('answers a body of an unknown media type with a 415 Status naming the accepted ones', async () => {
     const answer = await raw('POST', '/api/v1/namespaces/default/configmaps', { 'Content-Type': 'text/plain' }, 'x');

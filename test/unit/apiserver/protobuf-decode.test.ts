@@ -1,48 +1,9 @@
 // The protobuf body decoder: real bytes kubectl 1.32 sent against the JSON kubectl 1.31 sends for the
 // same command, and hand-encoded messages for the apimachinery types and Go's omitempty rules.
-import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { StatusError } from '../../../src/apiserver/errors/status.js';
 import { decodeKubernetesProtobuf, isKubernetesProtobuf } from '../../../src/apiserver/protobuf/decode.js';
-
-/** `kubectl.1.32 create deployment dp32 --image=nginx --replicas=2 --port=80`, as sent. */
-const DEPLOYMENT_FROM_KUBECTL_1_32 =
-  '6b3873000a150a07617070732f7631120a4465706c6f796d656e7412bc010a210a046470333212001a0022002a003200380042005a0b0a036170701204647033321288010802120d0a0b0a036170701204647033321a6d0a1d0a0012001a0022002a003200380042005a0b0a03617070120464703332124c122e0a056e67696e7812056e67696e782a00320a0a001000185022002a0042006a007200800100880100900100a201001a00320042004a0052005800600068008201008a01009a0100c2010022020a00280038001a0c0800100018002000280038001a002200';
-
-/** What kubectl 1.31 sends as JSON for the same command. */
-const DEPLOYMENT_JSON_FROM_KUBECTL_1_31 = {
-  kind: 'Deployment',
-  apiVersion: 'apps/v1',
-  metadata: { name: 'dp32', creationTimestamp: null, labels: { app: 'dp32' } },
-  spec: {
-    replicas: 2,
-    selector: { matchLabels: { app: 'dp32' } },
-    template: {
-      metadata: { creationTimestamp: null, labels: { app: 'dp32' } },
-      spec: { containers: [{ name: 'nginx', image: 'nginx', ports: [{ containerPort: 80 }], resources: {} }] },
-    },
-    strategy: {},
-  },
-  status: {},
-};
-
-type Field = [number, number | boolean | string | Uint8Array | Field[]];
-
-/** A message from [number, value] pairs: numbers and booleans as varints, nested lists as messages. */
-function message(fields: Field[]): Uint8Array {
-  const writer = protobuf.Writer.create();
-  for (const [number, value] of fields) {
-    if (typeof value === 'number') writer.uint32(number << 3).int64(value);
-    else if (typeof value === 'boolean') writer.uint32(number << 3).bool(value);
-    else if (typeof value === 'string') writer.uint32((number << 3) | 2).string(value);
-    else writer.uint32((number << 3) | 2).bytes(value instanceof Uint8Array ? value : message(value));
-  }
-  return writer.finish();
-}
-
-function envelope(apiVersion: string, kind: string, raw: Uint8Array): Buffer {
-  return Buffer.concat([Buffer.from('k8s\0', 'latin1'), message([[1, [[1, apiVersion], [2, kind]]], [2, raw]])]);
-}
+import { DEPLOYMENT_FROM_KUBECTL_1_32, DEPLOYMENT_JSON_FROM_KUBECTL_1_31, envelope, message } from './protobuf-fixtures.js';
 
 function statusOf(fn: () => unknown): { code: number; reason: string; message: string } {
   try {
@@ -118,7 +79,8 @@ describe('Kubernetes protobuf bodies', () => {
       code: 400,
       message: 'proto: wrong wireType = 0 for field metadata of ConfigMap',
     });
-    const pod = message([[1, [[1, 'p']]], [3, [[1, 'Running']]]]);
-    expect(statusOf(() => decodeKubernetesProtobuf(envelope('v1', 'Pod', pod)))).toMatchObject({ code: 400, message: 'proto: PodStatus is not supported by this server' });
+    // NodeSpec.configSource (field 6) is not among the fields this server knows.
+    const node = message([[1, [[1, 'n']]], [2, [[6, [[2, [[1, 'kube-system']]]]]]]]);
+    expect(statusOf(() => decodeKubernetesProtobuf(envelope('v1', 'Node', node)))).toMatchObject({ code: 400, message: 'proto: NodeSpec: field 6 is not supported by this server' });
   });
 });
