@@ -22,6 +22,8 @@ export interface AdmissionRequest {
   readonly obj: KubeObject;
   readonly old?: KubeObject;
   readonly dryRun: boolean;
+  /** Where a plugin adds the response's Warning headers (a policy's Warn action). */
+  readonly warnings?: string[];
 }
 
 export interface AdmissionPlugin {

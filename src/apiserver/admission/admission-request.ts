@@ -6,8 +6,8 @@ import { isDryRun } from '../handlers/scope.js';
 import { userOf } from '../authz/request-gate.js';
 import type { KubeObject } from '../schema/types.js';
 
-/** Runs the context's admission chain, if any, on `obj` (mutated in place). */
-export async function admitToChain(scope: Scope, obj: KubeObject, old?: KubeObject): Promise<void> {
+/** Runs the context's admission chain, if any, on `obj` (mutated in place); plugins' warnings go to `warnings`. */
+export async function admitToChain(scope: Scope, obj: KubeObject, old?: KubeObject, warnings?: string[]): Promise<void> {
   const chain = scope.ctx.admission;
   if (!chain) return;
   await chain.admit({
@@ -25,5 +25,6 @@ export async function admitToChain(scope: Scope, obj: KubeObject, old?: KubeObje
     obj,
     ...(old ? { old } : {}),
     dryRun: isDryRun(scope.query),
+    ...(warnings ? { warnings } : {}),
   });
 }
