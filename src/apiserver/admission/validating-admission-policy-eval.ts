@@ -3,7 +3,7 @@
 // A validation that is not true fails with its messageExpression's, message's or expression's words;
 // one that cannot be evaluated fails only when the failurePolicy is Fail.
 
-import type { CelProgram, CelResult } from '../cel/cel-program.js';
+import type { CelActivation, CelProgram, CelResult } from '../cel/cel-program.js';
 import type { NamedProgram, PolicyPrograms, ValidationProgram } from '../cel/policy-programs.js';
 
 type Json = Record<string, unknown>;
@@ -24,7 +24,7 @@ export const aggregate = (messages: readonly string[]): string => (messages.leng
  * matchConditions (webhook/matchconditions/matcher.go): 'skip' when one is false, or when some fail to
  * evaluate and failures are ignored; the failure when they fail closed; undefined when all are true.
  */
-export function matchConditionsOutcome(conditions: readonly NamedProgram[], activation: Json, failClosed: boolean): Failure | 'skip' | undefined {
+export function matchConditionsOutcome(conditions: readonly NamedProgram[], activation: CelActivation, failClosed: boolean): Failure | 'skip' | undefined {
   const errors: string[] = [];
   for (const { program } of conditions) {
     const result = program.run(activation);
@@ -36,7 +36,7 @@ export function matchConditionsOutcome(conditions: readonly NamedProgram[], acti
 }
 
 /** The policy's variables, computed in order; those that fail are left out with their error. */
-function compositedVariables(programs: PolicyPrograms, activation: Json): { values: Json; errors: Map<string, string> } {
+function compositedVariables(programs: PolicyPrograms, activation: CelActivation): { values: Json; errors: Map<string, string> } {
   const values: Json = {};
   const errors = new Map<string, string>();
   for (const { name, program } of programs.variables) {
@@ -47,7 +47,7 @@ function compositedVariables(programs: PolicyPrograms, activation: Json): { valu
   return { values, errors };
 }
 
-function run(program: CelProgram, activation: Json, variableErrors: Map<string, string>): CelResult {
+function run(program: CelProgram, activation: CelActivation, variableErrors: Map<string, string>): CelResult {
   // Variables are evaluated lazily in kube: only an expression that uses a failed one fails with it.
   for (const [name, error] of variableErrors) {
     if (new RegExp(`\\bvariables\\.${name}\\b`).test(program.expression)) return { error: `expression '${program.expression}' resulted in error: composited variable "${name}" fails to evaluate: ${error}` };
@@ -55,7 +55,7 @@ function run(program: CelProgram, activation: Json, variableErrors: Map<string, 
   return program.run(activation);
 }
 
-function failedMessage(v: ValidationProgram, activation: Json, variableErrors: Map<string, string>): string {
+function failedMessage(v: ValidationProgram, activation: CelActivation, variableErrors: Map<string, string>): string {
   const evaluated = v.message ? run(v.message, activation, variableErrors) : undefined;
   if (evaluated && 'value' in evaluated && typeof evaluated.value === 'string') {
     const message = evaluated.value.trim();
@@ -66,7 +66,7 @@ function failedMessage(v: ValidationProgram, activation: Json, variableErrors: M
 }
 
 /** The validations that failed (denials before the binding's validationActions apply). */
-export function evaluatePolicy(programs: PolicyPrograms, activation: Json, failurePolicy: string): Failure[] {
+export function evaluatePolicy(programs: PolicyPrograms, activation: CelActivation, failurePolicy: string): Failure[] {
   const failClosed = failurePolicy !== 'Ignore';
   const matched = matchConditionsOutcome(programs.matchConditions, activation, failClosed);
   if (matched === 'skip') return [];

@@ -4,6 +4,8 @@
 // validationActions say: Deny refuses the request (the first refusal is returned, in kube's words),
 // Warn adds a Warning header. Policies do not apply to admissionregistration.k8s.io's own objects.
 
+import { celActivation } from '../cel/cel-program.js';
+import { toCel } from '../cel/cel-values.js';
 import { compilePolicy, type PolicyPrograms } from '../cel/policy-programs.js';
 import { StatusError, type StatusReason } from '../errors/status.js';
 import { recordAt, stringAt } from '../resources/json-access.js';
@@ -71,7 +73,7 @@ async function admit(r: AdmissionRequest): Promise<void> {
   const isNamespace = r.group === '' && r.resource === 'namespaces';
   const namespace = isNamespace ? r.obj : r.namespace === '' ? undefined : await storedNamespace(r);
   const facts: MatchFacts = { ...r, obj: r.obj, ...(r.old ? { old: r.old } : {}) };
-  const base = { object: r.obj, oldObject: r.old ?? null, request: celRequest(r), namespaceObject: celNamespaceObject(isNamespace ? undefined : namespace) };
+  const base = celActivation({ object: r.obj, oldObject: r.old ?? null, request: celRequest(r), namespaceObject: celNamespaceObject(isNamespace ? undefined : namespace) });
   const denials: Denial[] = [];
   for (const policy of [...policies].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))) {
     const spec = recordAt(policy, 'spec') ?? {};
@@ -94,7 +96,7 @@ async function admit(r: AdmissionRequest): Promise<void> {
       }
       const actions = Array.isArray(bindingSpec['validationActions']) ? (bindingSpec['validationActions'] as string[]) : [];
       for (const param of params.params) {
-        for (const failure of evaluatePolicy(programs, { ...base, params: param }, failurePolicy)) {
+        for (const failure of evaluatePolicy(programs, { ...base, params: toCel(param) }, failurePolicy)) {
           if (actions.includes('Deny')) denials.push({ policy: name, binding: bindingName, ...failure });
           if (actions.includes('Warn')) r.warnings?.push(`Validation failed for ValidatingAdmissionPolicy '${name}' with binding '${bindingName}': ${failure.message}`);
         }

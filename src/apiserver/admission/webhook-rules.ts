@@ -2,6 +2,7 @@
 // operation, group, version, resource (or `*`, `*/status`, `pods/*`) and scope, and the namespace's and
 // the object's labels match its selectors.
 
+import { celActivation } from '../cel/cel-program.js';
 import { compileWebhookConditions, type CompileIssue, type NamedProgram } from '../cel/policy-programs.js';
 import { selectorMatches } from '../resources/label-selector.js';
 import type { KubeObject } from '../schema/types.js';
@@ -65,7 +66,7 @@ export function matchConditionsMet(webhook: Json, r: AdmissionRequest): boolean 
   let compiled = compiledConditions.get(webhook);
   if (!compiled) compiledConditions.set(webhook, (compiled = compileWebhookConditions('matchConditions', webhook['matchConditions'] as Json[])));
   const failClosed = webhook['failurePolicy'] !== 'Ignore';
-  const outcome = compiled.issues.length > 0 ? (failClosed ? { message: aggregate(compiled.issues.map((i) => i.error)) } : 'skip') : matchConditionsOutcome(compiled.programs, celObjects(r), failClosed);
+  const outcome = compiled.issues.length > 0 ? (failClosed ? { message: aggregate(compiled.issues.map((i) => i.error)) } : 'skip') : matchConditionsOutcome(compiled.programs, celActivation(celObjects(r)), failClosed);
   if (outcome === 'skip') return false;
   if (outcome) throw admissionForbidden(r, outcome.message);
   return true;

@@ -9,10 +9,12 @@ import { toCel, type CelValue } from './cel-values.js';
 
 export type CelResult = { readonly value: unknown } | { readonly error: string };
 
+/** Variables' values as CEL sees them (see celActivation). */
+export type CelActivation = Readonly<Record<string, unknown>>;
+
 export interface CelProgram {
   readonly expression: string;
-  /** Runs with the activation's JSON values (converted to CEL's ints and doubles here). */
-  run(activation: Readonly<Record<string, unknown>>): CelResult;
+  run(activation: CelActivation): CelResult;
 }
 
 export type Compiled = { readonly program: CelProgram } | { readonly error: string };
@@ -72,10 +74,9 @@ function compileFailure(expression: string, error: LibraryError): string {
   return `compilation failed: ERROR: <input>:${line}:${column + 1}: ${celGoMessage(error, true)}\n | ${text}\n | ${'.'.repeat(column)}^`;
 }
 
-function activationOf(values: Readonly<Record<string, unknown>>): Record<string, CelValue> {
-  const out: Record<string, CelValue> = {};
-  for (const [k, v] of Object.entries(values)) out[k] = k === 'variables' ? (v as CelValue) : toCel(v);
-  return out;
+/** JSON values converted for CEL, once for all the expressions a request is checked with. */
+export function celActivation(values: Readonly<Record<string, unknown>>): Record<string, CelValue> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, toCel(v)]));
 }
 
 export function compileCel(expression: string, options: CompileOptions): Compiled {
@@ -96,7 +97,7 @@ export function compileCel(expression: string, options: CompileOptions): Compile
       expression,
       run(activation) {
         try {
-          return { value: evaluate(activationOf(activation)) };
+          return { value: evaluate(activation as Record<string, CelValue>) };
         } catch (error) {
           return { error: `expression '${expression}' resulted in error: ${celGoMessage(error as LibraryError)}` };
         }
