@@ -4,7 +4,7 @@
 // validationActions say: Deny refuses the request (the first refusal is returned, in kube's words),
 // Warn adds a Warning header. Policies do not apply to admissionregistration.k8s.io's own objects.
 
-import { celActivation } from '../cel/cel-program.js';
+import { celActivation, type CelActivation } from '../cel/cel-program.js';
 import { toCel } from '../cel/cel-values.js';
 import { compilePolicy, type PolicyPrograms } from '../cel/policy-programs.js';
 import { StatusError, type StatusReason } from '../errors/status.js';
@@ -58,11 +58,47 @@ function refusal(r: AdmissionRequest, denial: Denial): StatusError {
   const qualified = r.group ? `${r.resource}.${r.group}` : r.resource;
   const reason = denial.reason === '' ? 'Invalid' : denial.reason;
   return new StatusError(REASON_CODES[reason] ?? 422, reason as StatusReason, `${qualified}${r.name ? ` "${r.name}"` : ''} is forbidden: ${message}`, {
-    name: r.name,
+    ...(r.name ? { name: r.name } : {}),
     ...(r.group ? { group: r.group } : {}),
     kind: r.resource,
     causes: [{ message }],
   });
+}
+
+/** What every policy is checked against in one request. */
+interface Checked {
+  readonly r: AdmissionRequest;
+  readonly facts: MatchFacts;
+  /** The Namespace a namespaceSelector looks at (the object itself for a Namespace). */
+  readonly namespace: KubeObject | undefined;
+  readonly activation: CelActivation;
+  readonly denials: Denial[];
+}
+
+interface Policy {
+  readonly name: string;
+  readonly spec: Record<string, unknown>;
+  readonly failurePolicy: string;
+  readonly programs: PolicyPrograms;
+}
+
+/** One binding of a policy: its params collected, the policy run with each, failures acted on. */
+async function checkBinding(c: Checked, policy: Policy, binding: KubeObject): Promise<void> {
+  const spec = recordAt(binding, 'spec') ?? {};
+  if (spec['policyName'] !== policy.name || !matchResources(recordAt(spec, 'matchResources'), c.facts, c.namespace, true)) return;
+  const name = binding.metadata?.name ?? '';
+  const params = await collectParams(c.r, recordAt(policy.spec, 'paramKind'), recordAt(spec, 'paramRef'));
+  if ('error' in params) {
+    if (policy.failurePolicy !== 'Ignore') c.denials.push({ policy: policy.name, binding: name, message: `failed to configure binding: ${params.error}`, reason: '' });
+    return;
+  }
+  const actions = Array.isArray(spec['validationActions']) ? (spec['validationActions'] as unknown[]) : [];
+  for (const param of params.params) {
+    for (const failure of evaluatePolicy(policy.programs, { ...c.activation, params: toCel(param) }, policy.failurePolicy)) {
+      if (actions.includes('Deny')) c.denials.push({ policy: policy.name, binding: name, ...failure });
+      if (actions.includes('Warn')) c.r.warnings?.push(`Validation failed for ValidatingAdmissionPolicy '${policy.name}' with binding '${name}': ${failure.message}`);
+    }
+  }
 }
 
 async function admit(r: AdmissionRequest): Promise<void> {
@@ -72,38 +108,24 @@ async function admit(r: AdmissionRequest): Promise<void> {
   const bindings = await listed(r, 'validatingadmissionpolicybindings');
   const isNamespace = r.group === '' && r.resource === 'namespaces';
   const namespace = isNamespace ? r.obj : r.namespace === '' ? undefined : await storedNamespace(r);
-  const facts: MatchFacts = { ...r, obj: r.obj, ...(r.old ? { old: r.old } : {}) };
-  const base = celActivation({ object: r.obj, oldObject: r.old ?? null, request: celRequest(r), namespaceObject: celNamespaceObject(isNamespace ? undefined : namespace) });
-  const denials: Denial[] = [];
-  for (const policy of [...policies].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))) {
-    const spec = recordAt(policy, 'spec') ?? {};
-    const name = policy.metadata?.name ?? '';
-    const failurePolicy = stringAt(spec, 'failurePolicy') ?? 'Fail';
-    if (!matchResources(recordAt(spec, 'matchConstraints'), facts, namespace, false)) continue;
-    const programs = programsOf(policy);
-    if (programs.issues.length > 0) {
-      if (failurePolicy !== 'Ignore') denials.push({ policy: name, message: `failed to configure policy: ${programs.issues[0]!.error}`, reason: '' });
+  const c: Checked = {
+    r,
+    facts: { ...r, obj: r.obj, ...(r.old ? { old: r.old } : {}) },
+    namespace,
+    activation: celActivation({ object: r.obj, oldObject: r.old ?? null, request: celRequest(r), namespaceObject: celNamespaceObject(isNamespace ? undefined : namespace) }),
+    denials: [],
+  };
+  for (const stored of [...policies].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))) {
+    const spec = recordAt(stored, 'spec') ?? {};
+    const policy: Policy = { name: stored.metadata?.name ?? '', spec, failurePolicy: stringAt(spec, 'failurePolicy') ?? 'Fail', programs: programsOf(stored) };
+    if (!matchResources(recordAt(spec, 'matchConstraints'), c.facts, namespace, false)) continue;
+    if (policy.programs.issues.length > 0) {
+      if (policy.failurePolicy !== 'Ignore') c.denials.push({ policy: policy.name, message: `failed to configure policy: ${policy.programs.issues[0]!.error}`, reason: '' });
       continue;
     }
-    for (const binding of bindings) {
-      const bindingSpec = recordAt(binding, 'spec') ?? {};
-      if (bindingSpec['policyName'] !== name || !matchResources(recordAt(bindingSpec, 'matchResources'), facts, namespace, true)) continue;
-      const bindingName = binding.metadata?.name ?? '';
-      const params = await collectParams(r, recordAt(spec, 'paramKind'), recordAt(bindingSpec, 'paramRef'));
-      if ('error' in params) {
-        if (failurePolicy !== 'Ignore') denials.push({ policy: name, binding: bindingName, message: `failed to configure binding: ${params.error}`, reason: '' });
-        continue;
-      }
-      const actions = Array.isArray(bindingSpec['validationActions']) ? (bindingSpec['validationActions'] as string[]) : [];
-      for (const param of params.params) {
-        for (const failure of evaluatePolicy(programs, { ...base, params: toCel(param) }, failurePolicy)) {
-          if (actions.includes('Deny')) denials.push({ policy: name, binding: bindingName, ...failure });
-          if (actions.includes('Warn')) r.warnings?.push(`Validation failed for ValidatingAdmissionPolicy '${name}' with binding '${bindingName}': ${failure.message}`);
-        }
-      }
-    }
+    for (const binding of bindings) await checkBinding(c, policy, binding);
   }
-  if (denials.length > 0) throw refusal(r, denials[0]!);
+  if (c.denials.length > 0) throw refusal(r, c.denials[0]!);
 }
 
 export const validatingAdmissionPolicy: AdmissionPlugin = { name: 'ValidatingAdmissionPolicy', validate: admit };
