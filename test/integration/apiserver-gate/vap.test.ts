@@ -38,8 +38,9 @@ describe('ValidatingAdmissionPolicy and matchConditions', () => {
   it('serves policies and bindings with kube\'s tables, and refuses one that does not compile', () => {
     ok(['create', 'namespace', 'vap-test']);
     ok(['label', 'namespace', 'vap-test', 'environment=test']);
-    expect(ok(['create', '-f', '-'], policy('replicas.barge.test', { matchConstraints: { resourceRules: [deploymentRule] }, validations: [{ expression: 'object.spec.replicas <= 5' }] }))).toBe('validatingadmissionpolicy.admissionregistration.k8s.io/replicas.barge.test created\n');
-    expect(ok(['create', '-f', '-'], binding('replicas.barge.test-binding', { policyName: 'replicas.barge.test', validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { environment: 'test' } } } }))).toBe('validatingadmissionpolicybinding.admissionregistration.k8s.io/replicas.barge.test-binding created\n');
+    const both = `${policy('replicas.barge.test', { matchConstraints: { resourceRules: [deploymentRule] }, validations: [{ expression: 'object.spec.replicas <= 5' }] })}\n---\n${binding('replicas.barge.test-binding', { policyName: 'replicas.barge.test', validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { environment: 'test' } } } })}`;
+    expect(ok(['apply', '-f', '-'], both)).toBe('validatingadmissionpolicy.admissionregistration.k8s.io/replicas.barge.test created\nvalidatingadmissionpolicybinding.admissionregistration.k8s.io/replicas.barge.test-binding created\n');
+    expect(ok(['apply', '-f', '-'], both)).toBe('validatingadmissionpolicy.admissionregistration.k8s.io/replicas.barge.test unchanged\nvalidatingadmissionpolicybinding.admissionregistration.k8s.io/replicas.barge.test-binding unchanged\n');
     expect(ok(['get', 'validatingadmissionpolicies'])).toMatch(/^NAME\s+VALIDATIONS\s+PARAMKIND\s+AGE\nreplicas\.barge\.test\s+1\s+<unset>\s+\d+s\n$/);
     expect(ok(['get', 'validatingadmissionpolicybindings'])).toMatch(/^NAME\s+POLICYNAME\s+PARAMREF\s+AGE\nreplicas\.barge\.test-binding\s+replicas\.barge\.test\s+<unset>\s+\d+s\n$/);
     const stored = JSON.parse(ok(['get', 'validatingadmissionpolicy', 'replicas.barge.test', '-o', 'json'])) as Json;
@@ -68,12 +69,12 @@ describe('ValidatingAdmissionPolicy and matchConditions', () => {
     ok(['create', 'namespace', 'vap-warn']);
     ok(['create', '-f', '-'], policy('owner.barge.test', {
       matchConstraints: { resourceRules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }] },
-      validations: [{ expression: "has(object.metadata.labels) && 'owner' in object.metadata.labels", messageExpression: "'configmap ' + object.metadata.name + ' has no owner label'" }],
+      validations: [{ expression: "has(object.metadata.labels) && 'owner' in object.metadata.labels", messageExpression: "'configmap ' + object.metadata.name + ' in ' + namespaceObject.metadata.name + ' by ' + request.userInfo.username + ' has no owner label'" }],
     }));
     ok(['create', '-f', '-'], binding('owner.barge.test-warn', { policyName: 'owner.barge.test', validationActions: ['Warn'], matchResources: inNamespace('vap-warn') }));
     await until('the warning', () => kubectl(['create', '-f', '-'], configMap(`probe-${probes++}`, 'vap-warn')).stderr !== '', { timeoutMs: 20_000, pollMs: 200 });
     const created = kubectl(['create', '-f', '-'], configMap('unowned', 'vap-warn'));
-    expect(created).toMatchObject({ status: 0, stdout: 'configmap/unowned created\n', stderr: "Warning: Validation failed for ValidatingAdmissionPolicy 'owner.barge.test' with binding 'owner.barge.test-warn': configmap unowned has no owner label\n" });
+    expect(created).toMatchObject({ status: 0, stdout: 'configmap/unowned created\n', stderr: "Warning: Validation failed for ValidatingAdmissionPolicy 'owner.barge.test' with binding 'owner.barge.test-warn': configmap unowned in vap-warn by kubernetes-admin has no owner label\n" });
     expect(kubectl(['create', '-f', '-'], configMap('owned', 'vap-warn', { metadata: { name: 'owned', namespace: 'vap-warn', labels: { owner: 'me' } } }))).toMatchObject({ status: 0, stderr: '' });
   });
 

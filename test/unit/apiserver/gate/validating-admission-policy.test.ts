@@ -43,6 +43,8 @@ describe('compileCel', () => {
     expect(program('object.spec.template.spec.containers.filter(c, c.image.startsWith("nginx")).map(c, c.name) == ["a"]').run(activation)).toEqual({ value: true });
     expect(program('size(object.metadata.labels) == 1 && has(object.metadata.labels.tier) && !has(object.spec.paused)').run(activation)).toEqual({ value: true });
     expect(program('object.metadata.name.replace("w", "W").upperAscii() == "WEB" && "a-b".split("-").size() == 2').run(activation)).toEqual({ value: true });
+    expect(program('[3, 1, 2].min() == 1 && [3, 1, 2].max() == 3 && [1, 2, 3].sum() == 6 && [1, 2].isSorted() && "v1.2".find("[0-9.]+") == "1.2"').run(activation)).toEqual({ value: true });
+    expect(program('[].max() == 1').run(activation)).toEqual({ error: "expression '[].max() == 1' resulted in error: max called on empty list" });
   });
 
   it('reports a failed evaluation with the expression, as kube does', () => {
