@@ -4,6 +4,7 @@
 import type { Scope } from '../handlers/scope.js';
 import { isDryRun } from '../handlers/scope.js';
 import { userOf } from '../authz/request-gate.js';
+import { addAuditAnnotation } from '../audit/audit-annotations.js';
 import type { KubeObject } from '../schema/types.js';
 
 /** Runs the context's admission chain, if any, on `obj` (mutated in place); plugins' warnings go to `warnings`. */
@@ -26,5 +27,6 @@ export async function admitToChain(scope: Scope, obj: KubeObject, old?: KubeObje
     ...(old ? { old } : {}),
     dryRun: isDryRun(scope.query),
     ...(warnings ? { warnings } : {}),
+    annotate: (key, value) => addAuditAnnotation(scope.req, key, value),
   });
 }

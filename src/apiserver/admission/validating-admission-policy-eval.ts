@@ -10,6 +10,8 @@ type Json = Record<string, unknown>;
 
 export interface Failure {
   readonly message: string;
+  /** The failed validation's index (0 for a matchCondition's error). */
+  readonly expressionIndex: number;
   /** The Status reason of a refusal ('' when evaluation failed: Invalid). */
   readonly reason: string;
 }
@@ -32,7 +34,7 @@ export function matchConditionsOutcome(conditions: readonly NamedProgram[], acti
     else if (result.value === false) return 'skip';
   }
   if (errors.length === 0) return undefined;
-  return failClosed ? { message: aggregate(errors), reason: '' } : 'skip';
+  return failClosed ? { message: aggregate(errors), expressionIndex: 0, reason: '' } : 'skip';
 }
 
 /** The policy's variables, computed in order; those that fail are left out with their error. */
@@ -77,9 +79,9 @@ export function evaluatePolicy(programs: PolicyPrograms, activation: CelActivati
   for (const v of programs.validations) {
     const result = run(v.program, withVariables, errors);
     if ('error' in result) {
-      if (failClosed) failures.push({ message: result.error, reason: '' });
+      if (failClosed) failures.push({ message: result.error, expressionIndex: v.index, reason: '' });
     } else if (result.value !== true) {
-      failures.push({ message: failedMessage(v, withVariables, errors), reason: typeof v.validation['reason'] === 'string' ? v.validation['reason'] : 'Invalid' });
+      failures.push({ message: failedMessage(v, withVariables, errors), expressionIndex: v.index, reason: typeof v.validation['reason'] === 'string' ? v.validation['reason'] : 'Invalid' });
     }
   }
   return failures;

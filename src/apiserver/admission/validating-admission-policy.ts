@@ -96,6 +96,7 @@ async function checkBinding(c: Checked, policy: Policy, binding: KubeObject): Pr
   for (const param of params.params) {
     for (const failure of evaluatePolicy(policy.programs, { ...c.activation, params: toCel(param) }, policy.failurePolicy)) {
       if (actions.includes('Deny')) c.denials.push({ policy: policy.name, binding: name, ...failure });
+      if (actions.includes('Audit')) c.r.annotate?.('validation.policy.admission.k8s.io/validation_failure', JSON.stringify([{ message: failure.message, policy: policy.name, binding: name, expressionIndex: failure.expressionIndex, validationActions: actions }]));
       if (actions.includes('Warn')) c.r.warnings?.push(`Validation failed for ValidatingAdmissionPolicy '${policy.name}' with binding '${name}': ${failure.message}`);
     }
   }

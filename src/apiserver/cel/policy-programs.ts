@@ -21,6 +21,8 @@ export interface CompileIssue {
 }
 
 export interface ValidationProgram {
+  /** Its place in spec.validations. */
+  readonly index: number;
   readonly program: CelProgram;
   readonly message?: CelProgram;
   readonly validation: Json;
@@ -73,7 +75,7 @@ export function compilePolicy(spec: Json | undefined): PolicyPrograms {
     const options = { variables: POLICY_VARIABLES, composited: names };
     const program = compiler.compile(`spec.validations[${i}].expression`, validation['expression'], { ...options, returns: 'bool' });
     const message = compiler.compile(`spec.validations[${i}].messageExpression`, validation['messageExpression'], { ...options, returns: 'string' });
-    return program ? [{ program, ...(message ? { message } : {}), validation }] : [];
+    return program ? [{ index: i, program, ...(message ? { message } : {}), validation }] : [];
   });
   const matchConditions = compiler.matchConditions('spec.matchConditions', recordsAt(spec, 'matchConditions'), POLICY_VARIABLES);
   return { variables, validations, matchConditions, issues: compiler.issues };

@@ -1,8 +1,12 @@
 // ValidatingAdmissionPolicy through the real kubectl: policies and bindings served with kube's tables
-// and compile errors, a denied create in kube's exact words, a Warn action printed as a warning, a
-// params-based policy, and webhook matchConditions deciding whether a webhook is called.
+// and compile errors, a denied create in kube's exact words, a Warn action printed as a warning, an
+// Audit action in the audit log, a params-based policy, and webhook matchConditions deciding whether a
+// webhook is called.
 
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../support/process-cluster.js';
 import { until } from '../../support/wait.js';
 import { apiserverOnBarge, type KubectlResult } from '../apiserver/apiserver-process.js';
@@ -20,7 +24,11 @@ const deployment = (name: string, namespace: string, replicas: number) =>
 const configMap = (name: string, namespace: string, extra: Json = {}) => json({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, ...extra });
 
 describe('ValidatingAdmissionPolicy and matchConditions', () => {
-  const env = apiserverOnBarge(180_000, ['--enable-admission-plugins=ValidatingAdmissionPolicy,ValidatingAdmissionWebhook']);
+  const auditDir = mkdtempSync(join(tmpdir(), 'vap-audit-'));
+  const auditLog = join(auditDir, 'audit.log');
+  writeFileSync(join(auditDir, 'policy.yaml'), 'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: Metadata\n  resources: [{group: apps}]\n');
+  const env = apiserverOnBarge(180_000, ['--enable-admission-plugins=ValidatingAdmissionPolicy,ValidatingAdmissionWebhook', `--audit-policy-file=${join(auditDir, 'policy.yaml')}`, `--audit-log-path=${auditLog}`]);
+  afterAll(() => rmSync(auditDir, { recursive: true, force: true }));
   const kubectl = (args: string[], input?: string): KubectlResult => env.api.kubectl(args, input === undefined ? {} : { input });
   const ok = (args: string[], input?: string): string => {
     const result = kubectl(args, input);
@@ -75,6 +83,22 @@ describe('ValidatingAdmissionPolicy and matchConditions', () => {
     const created = kubectl(['create', '-f', '-'], configMap('unowned', 'vap-warn'));
     expect(created).toMatchObject({ status: 0, stdout: 'configmap/unowned created\n', stderr: "Warning: Validation failed for ValidatingAdmissionPolicy 'owner.barge.test' with binding 'owner.barge.test-warn': configmap unowned in vap-warn by kubernetes-admin has no owner label\n" });
     expect(kubectl(['create', '-f', '-'], configMap('owned', 'vap-warn', { metadata: { name: 'owned', namespace: 'vap-warn', labels: { owner: 'me' } } }))).toMatchObject({ status: 0, stderr: '' });
+  });
+
+  it('an Audit action lets the object in and records the failure in its audit event', async () => {
+    ok(['create', 'namespace', 'vap-audit']);
+    ok(['create', '-f', '-'], binding('replicas.barge.test-audit', { policyName: 'replicas.barge.test', validationActions: ['Audit'], matchResources: inNamespace('vap-audit') }));
+    const key = 'validation.policy.admission.k8s.io/validation_failure';
+    /** The annotation of the first audited create of a deployment in vap-audit that has one. */
+    const auditedFailure = (): unknown => {
+      const lines = existsSync(auditLog) ? readFileSync(auditLog, 'utf8').split('\n').filter((line) => line !== '') : [];
+      const events = lines.map((line) => JSON.parse(line) as Json);
+      const ref = (e: Json) => (e['objectRef'] ?? {}) as Json;
+      const annotations = (e: Json) => (e['annotations'] ?? {}) as Json;
+      return events.map(annotations).find((a, i) => events[i]!['verb'] === 'create' && ref(events[i]!)['resource'] === 'deployments' && ref(events[i]!)['namespace'] === 'vap-audit' && a[key] !== undefined)?.[key];
+    };
+    await until('the audit annotation', () => kubectl(['create', '-f', '-'], deployment(`probe-${probes++}`, 'vap-audit', 6)).status === 0 && auditedFailure() !== undefined, { timeoutMs: 20_000, pollMs: 200 });
+    expect(auditedFailure()).toBe('[{"message":"failed expression: object.spec.replicas <= 5","policy":"replicas.barge.test","binding":"replicas.barge.test-audit","expressionIndex":0,"validationActions":["Audit"]}]');
   });
 
   it('a policy reads its limit from the ConfigMap its binding names', async () => {

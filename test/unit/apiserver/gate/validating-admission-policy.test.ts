@@ -62,11 +62,11 @@ describe('a policy\'s expressions', () => {
 
   it('fails with the messageExpression, the message or the expression, in that order', () => {
     const run = (validation: Record<string, unknown>) => evaluatePolicy(compilePolicy({ validations: [validation] }), activation, 'Fail');
-    expect(run({ expression: 'object.spec.replicas <= 5' })).toEqual([{ message: 'failed expression: object.spec.replicas <= 5', reason: 'Invalid' }]);
-    expect(run({ expression: 'object.spec.replicas <= 5', message: ' too many ', reason: 'Forbidden' })).toEqual([{ message: 'too many', reason: 'Forbidden' }]);
-    expect(run({ expression: 'object.spec.replicas <= 5', message: 'too many', messageExpression: '"replicas " + string(object.spec.replicas) + " > 5"' })).toEqual([{ message: 'replicas 6 > 5', reason: 'Invalid' }]);
+    expect(run({ expression: 'object.spec.replicas <= 5' })).toEqual([{ message: 'failed expression: object.spec.replicas <= 5', expressionIndex: 0, reason: 'Invalid' }]);
+    expect(run({ expression: 'object.spec.replicas <= 5', message: ' too many ', reason: 'Forbidden' })).toEqual([{ message: 'too many', expressionIndex: 0, reason: 'Forbidden' }]);
+    expect(run({ expression: 'object.spec.replicas <= 5', message: 'too many', messageExpression: '"replicas " + string(object.spec.replicas) + " > 5"' })).toEqual([{ message: 'replicas 6 > 5', expressionIndex: 0, reason: 'Invalid' }]);
     // A message with a line break is not used.
-    expect(run({ expression: 'object.spec.replicas <= 5', message: 'too many', messageExpression: '"a\\nb"' })).toEqual([{ message: 'too many', reason: 'Invalid' }]);
+    expect(run({ expression: 'object.spec.replicas <= 5', message: 'too many', messageExpression: '"a\\nb"' })).toEqual([{ message: 'too many', expressionIndex: 0, reason: 'Invalid' }]);
     expect(run({ expression: 'object.spec.replicas >= 5' })).toEqual([]);
   });
 
@@ -76,17 +76,17 @@ describe('a policy\'s expressions', () => {
       validations: [{ expression: 'variables.images.all(i, i.contains(":"))', message: 'images need a tag' }, { expression: 'variables.broken == 1' }],
     });
     expect(evaluatePolicy(compiled, activation, 'Fail')).toEqual([
-      { message: 'images need a tag', reason: 'Invalid' },
-      { message: "expression 'variables.broken == 1' resulted in error: composited variable \"broken\" fails to evaluate: expression 'object.spec.nope' resulted in error: no such key: nope", reason: '' },
+      { message: 'images need a tag', expressionIndex: 0, reason: 'Invalid' },
+      { message: "expression 'variables.broken == 1' resulted in error: composited variable \"broken\" fails to evaluate: expression 'object.spec.nope' resulted in error: no such key: nope", expressionIndex: 1, reason: '' },
     ]);
-    expect(evaluatePolicy(compiled, activation, 'Ignore')).toEqual([{ message: 'images need a tag', reason: 'Invalid' }]);
+    expect(evaluatePolicy(compiled, activation, 'Ignore')).toEqual([{ message: 'images need a tag', expressionIndex: 0, reason: 'Invalid' }]);
   });
 
   it('checks nothing when a matchCondition is false; an error follows the failurePolicy', () => {
     const validations = [{ expression: 'false' }];
     expect(evaluatePolicy(compilePolicy({ validations, matchConditions: [{ name: 'big', expression: 'object.spec.replicas > 100' }] }), activation, 'Fail')).toEqual([]);
     const erring = compilePolicy({ validations, matchConditions: [{ name: 'e', expression: 'object.nope == 1' }] });
-    expect(evaluatePolicy(erring, activation, 'Fail')).toEqual([{ message: "expression 'object.nope == 1' resulted in error: no such key: nope", reason: '' }]);
+    expect(evaluatePolicy(erring, activation, 'Fail')).toEqual([{ message: "expression 'object.nope == 1' resulted in error: no such key: nope", expressionIndex: 0, reason: '' }]);
     expect(evaluatePolicy(erring, activation, 'Ignore')).toEqual([]);
   });
 });
@@ -99,6 +99,7 @@ describe('webhook matchConditions', () => {
     expect(matchConditionsOutcome(conditions(['object.nope', 'request.userInfo.username == "bob"']), activation, true)).toBe('skip');
     expect(matchConditionsOutcome(conditions(['object.nope', 'object.other']), activation, true)).toEqual({
       message: "[expression 'object.nope' resulted in error: no such key: nope, expression 'object.other' resulted in error: no such key: other]",
+      expressionIndex: 0,
       reason: '',
     });
     expect(matchConditionsOutcome(conditions(['object.nope']), activation, false)).toBe('skip');
