@@ -67,15 +67,42 @@ function failedMessage(v: ValidationProgram, activation: CelActivation, variable
   return message !== '' ? message : `failed expression: ${v.program.expression.trim()}`;
 }
 
-/** The validations that failed (denials before the binding's validationActions apply). */
-export function evaluatePolicy(programs: PolicyPrograms, activation: CelActivation, failurePolicy: string): Failure[] {
+export interface Evaluation {
+  /** The validations that failed: what the binding's validationActions act on. */
+  readonly failures: Failure[];
+  /** auditAnnotations that could not be evaluated under failurePolicy Fail: refusals whatever the actions. */
+  readonly errors: Failure[];
+  /** The auditAnnotations' values, by key. */
+  readonly annotations: [string, string][];
+}
+
+/** kube's maxAuditAnnotationValueLength */
+const MAX_ANNOTATION_LENGTH = 10 * 1024;
+
+/** auditAnnotations: a string is published (trimmed, unless empty), null is not, anything else fails. */
+function auditAnnotations(programs: PolicyPrograms, activation: CelActivation, variableErrors: Map<string, string>, failClosed: boolean, into: Evaluation): void {
+  for (const { key, program } of programs.auditAnnotations) {
+    const result = run(program, activation, variableErrors);
+    let error: string | undefined;
+    if ('error' in result) error = result.error;
+    else if (typeof result.value === 'string') {
+      if (result.value.trim() !== '') into.annotations.push([key, result.value.trim().slice(0, MAX_ANNOTATION_LENGTH)]);
+    } else if (result.value !== null) {
+      error = `valueExpression '${program.expression}' resulted in unsupported return type: ${typeof result.value === 'bigint' ? 'int' : typeof result.value}. Return type must be either string or null.`;
+    }
+    if (error !== undefined && failClosed) into.errors.push({ message: error, expressionIndex: 0, reason: '' });
+  }
+}
+
+export function evaluatePolicy(programs: PolicyPrograms, activation: CelActivation, failurePolicy: string): Evaluation {
   const failClosed = failurePolicy !== 'Ignore';
+  const evaluation: Evaluation = { failures: [], errors: [], annotations: [] };
   const matched = matchConditionsOutcome(programs.matchConditions, activation, failClosed);
-  if (matched === 'skip') return [];
-  if (matched) return [matched];
+  if (matched === 'skip') return evaluation;
+  if (matched) return { ...evaluation, failures: [matched] };
   const { values, errors } = compositedVariables(programs, activation);
   const withVariables = { ...activation, variables: values };
-  const failures: Failure[] = [];
+  const { failures } = evaluation;
   for (const v of programs.validations) {
     const result = run(v.program, withVariables, errors);
     if ('error' in result) {
@@ -84,5 +111,6 @@ export function evaluatePolicy(programs: PolicyPrograms, activation: CelActivati
       failures.push({ message: failedMessage(v, withVariables, errors), expressionIndex: v.index, reason: typeof v.validation['reason'] === 'string' ? v.validation['reason'] : 'Invalid' });
     }
   }
-  return failures;
+  auditAnnotations(programs, withVariables, errors, failClosed, evaluation);
+  return evaluation;
 }

@@ -80,6 +80,8 @@ interface Policy {
   readonly spec: Record<string, unknown>;
   readonly failurePolicy: string;
   readonly programs: PolicyPrograms;
+  /** The distinct values of each auditAnnotation over the policy's bindings and params. */
+  readonly annotations: Map<string, string[]>;
 }
 
 /** One binding of a policy: its params collected, the policy run with each, failures acted on. */
@@ -94,7 +96,13 @@ async function checkBinding(c: Checked, policy: Policy, binding: KubeObject): Pr
   }
   const actions = Array.isArray(spec['validationActions']) ? (spec['validationActions'] as unknown[]) : [];
   for (const param of params.params) {
-    for (const failure of evaluatePolicy(policy.programs, { ...c.activation, params: toCel(param) }, policy.failurePolicy)) {
+    const evaluation = evaluatePolicy(policy.programs, { ...c.activation, params: toCel(param) }, policy.failurePolicy);
+    for (const error of evaluation.errors) c.denials.push({ policy: policy.name, binding: name, ...error });
+    for (const [key, value] of evaluation.annotations) {
+      const values = policy.annotations.get(key) ?? [];
+      if (!values.includes(value)) policy.annotations.set(key, [...values, value]);
+    }
+    for (const failure of evaluation.failures) {
       if (actions.includes('Deny')) c.denials.push({ policy: policy.name, binding: name, ...failure });
       if (actions.includes('Audit')) c.r.annotate?.('validation.policy.admission.k8s.io/validation_failure', JSON.stringify([{ message: failure.message, policy: policy.name, binding: name, expressionIndex: failure.expressionIndex, validationActions: actions }]));
       if (actions.includes('Warn')) c.r.warnings?.push(`Validation failed for ValidatingAdmissionPolicy '${policy.name}' with binding '${name}': ${failure.message}`);
@@ -118,13 +126,14 @@ async function admit(r: AdmissionRequest): Promise<void> {
   };
   for (const stored of [...policies].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))) {
     const spec = recordAt(stored, 'spec') ?? {};
-    const policy: Policy = { name: stored.metadata?.name ?? '', spec, failurePolicy: stringAt(spec, 'failurePolicy') ?? 'Fail', programs: programsOf(stored) };
+    const policy: Policy = { name: stored.metadata?.name ?? '', spec, failurePolicy: stringAt(spec, 'failurePolicy') ?? 'Fail', programs: programsOf(stored), annotations: new Map() };
     if (!matchResources(recordAt(spec, 'matchConstraints'), c.facts, namespace, false)) continue;
     if (policy.programs.issues.length > 0) {
       if (policy.failurePolicy !== 'Ignore') c.denials.push({ policy: policy.name, message: `failed to configure policy: ${policy.programs.issues[0]!.error}`, reason: '' });
       continue;
     }
     for (const binding of bindings) await checkBinding(c, policy, binding);
+    for (const [key, values] of policy.annotations) r.annotate?.(`${policy.name}/${key}`, values.join(', '));
   }
   if (c.denials.length > 0) throw refusal(r, c.denials[0]!);
 }

@@ -25,8 +25,16 @@ export interface CompileOptions {
   /** The policy's own `variables.<name>`, if any. */
   readonly composited?: readonly string[];
   /** The type the expression must have (`any`: a variable's, whatever it is). */
-  readonly returns: 'bool' | 'string' | 'any';
+  readonly returns: 'bool' | 'string' | 'string-or-null' | 'any';
 }
+
+/** The types each `returns` accepts (dyn too: objects' fields have no static type here), and kube's words when it does not. */
+const RETURNS: Record<CompileOptions['returns'], { readonly types: readonly string[]; readonly error: string }> = {
+  bool: { types: ['bool'], error: 'must evaluate to bool' },
+  string: { types: ['string'], error: 'must evaluate to string' },
+  'string-or-null': { types: ['string', 'null'], error: 'must evaluate to one of [string null_type]' },
+  any: { types: [], error: '' },
+};
 
 const ENVIRONMENTS_KEPT = 64;
 const environments = new Map<string, Environment>();
@@ -86,8 +94,8 @@ export function compileCel(expression: string, options: CompileOptions): Compile
     const parsed = env.parse(expression);
     const checked = parsed.check();
     if (!checked.valid) return { error: compileFailure(expression, checked.error ?? {}) };
-    // Fields of objects are dyn here (no OpenAPI types), so dyn passes where kube would know the type.
-    if (options.returns !== 'any' && checked.type !== options.returns && checked.type !== 'dyn') return { error: `must evaluate to ${options.returns}` };
+    const wanted = RETURNS[options.returns];
+    if (options.returns !== 'any' && checked.type !== 'dyn' && !wanted.types.includes(checked.type ?? '')) return { error: wanted.error };
     evaluate = parsed;
   } catch (error) {
     return { error: compileFailure(expression, error as LibraryError) };

@@ -31,6 +31,8 @@ export interface ValidationProgram {
 export interface PolicyPrograms {
   readonly variables: readonly { readonly name: string; readonly program: CelProgram }[];
   readonly validations: readonly ValidationProgram[];
+  /** auditAnnotations: the key and its valueExpression. */
+  readonly auditAnnotations: readonly { readonly key: string; readonly program: CelProgram }[];
   readonly matchConditions: readonly NamedProgram[];
   readonly issues: readonly CompileIssue[];
 }
@@ -77,8 +79,12 @@ export function compilePolicy(spec: Json | undefined): PolicyPrograms {
     const message = compiler.compile(`spec.validations[${i}].messageExpression`, validation['messageExpression'], { ...options, returns: 'string' });
     return program ? [{ index: i, program, ...(message ? { message } : {}), validation }] : [];
   });
+  const auditAnnotations = recordsAt(spec, 'auditAnnotations').flatMap((a, i) => {
+    const program = compiler.compile(`spec.auditAnnotations[${i}].valueExpression`, a['valueExpression'], { variables: POLICY_VARIABLES, composited: names, returns: 'string-or-null' });
+    return program ? [{ key: stringAt(a, 'key') ?? '', program }] : [];
+  });
   const matchConditions = compiler.matchConditions('spec.matchConditions', recordsAt(spec, 'matchConditions'), POLICY_VARIABLES);
-  return { variables, validations, matchConditions, issues: compiler.issues };
+  return { variables, validations, auditAnnotations, matchConditions, issues: compiler.issues };
 }
 
 /** A webhook's matchConditions; `path` names the webhook (`webhooks[0]`). */

@@ -59,6 +59,15 @@ function validateExpressions(spec: Json): FieldCause[] {
     else if (!CEL_IDENTIFIER.test(v['name'])) causes.push(invalid(child(path, 'name'), v['name'], 'name is not a valid CEL identifier'));
     if (typeof v['expression'] !== 'string' || v['expression'].trim() === '') causes.push(required(child(path, 'expression'), 'expression is not specified'));
   });
+  const keys: string[] = [];
+  recordsAt(spec, 'auditAnnotations').forEach((a, i) => {
+    const path = index('spec.auditAnnotations', i);
+    const key = stringAt(a, 'key') ?? '';
+    if (key === '') causes.push(required(child(path, 'key')));
+    else if (keys.includes(key)) causes.push(duplicate(child(path, 'key'), key));
+    keys.push(key);
+    if ((stringAt(a, 'valueExpression') ?? '').trim() === '') causes.push(required(child(path, 'valueExpression'), 'valueExpression is not specified'));
+  });
   for (const issue of compilePolicy(spec).issues) causes.push(invalid(issue.path, issue.expression, issue.error));
   return causes;
 }

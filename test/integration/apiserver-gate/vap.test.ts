@@ -85,20 +85,27 @@ describe('ValidatingAdmissionPolicy and matchConditions', () => {
     expect(kubectl(['create', '-f', '-'], configMap('owned', 'vap-warn', { metadata: { name: 'owned', namespace: 'vap-warn', labels: { owner: 'me' } } }))).toMatchObject({ status: 0, stderr: '' });
   });
 
-  it('an Audit action lets the object in and records the failure in its audit event', async () => {
+  it('an Audit action lets the object in and records the failure in its audit event, with auditAnnotations', async () => {
     ok(['create', 'namespace', 'vap-audit']);
     ok(['create', '-f', '-'], binding('replicas.barge.test-audit', { policyName: 'replicas.barge.test', validationActions: ['Audit'], matchResources: inNamespace('vap-audit') }));
-    const key = 'validation.policy.admission.k8s.io/validation_failure';
-    /** The annotation of the first audited create of a deployment in vap-audit that has one. */
-    const auditedFailure = (): unknown => {
+    ok(['create', '-f', '-'], policy('count.barge.test', {
+      matchConstraints: { resourceRules: [deploymentRule] },
+      validations: [{ expression: 'true' }],
+      auditAnnotations: [{ key: 'replicas', valueExpression: "'replicas set to ' + string(object.spec.replicas)" }],
+    }));
+    ok(['create', '-f', '-'], binding('count.barge.test-binding', { policyName: 'count.barge.test', validationActions: ['Deny'], matchResources: inNamespace('vap-audit') }));
+    /** An annotation of the first audited create of a deployment in vap-audit that has it. */
+    const audited = (key: string): unknown => {
       const lines = existsSync(auditLog) ? readFileSync(auditLog, 'utf8').split('\n').filter((line) => line !== '') : [];
       const events = lines.map((line) => JSON.parse(line) as Json);
       const ref = (e: Json) => (e['objectRef'] ?? {}) as Json;
       const annotations = (e: Json) => (e['annotations'] ?? {}) as Json;
       return events.map(annotations).find((a, i) => events[i]!['verb'] === 'create' && ref(events[i]!)['resource'] === 'deployments' && ref(events[i]!)['namespace'] === 'vap-audit' && a[key] !== undefined)?.[key];
     };
-    await until('the audit annotation', () => kubectl(['create', '-f', '-'], deployment(`probe-${probes++}`, 'vap-audit', 6)).status === 0 && auditedFailure() !== undefined, { timeoutMs: 20_000, pollMs: 200 });
-    expect(auditedFailure()).toBe('[{"message":"failed expression: object.spec.replicas <= 5","policy":"replicas.barge.test","binding":"replicas.barge.test-audit","expressionIndex":0,"validationActions":["Audit"]}]');
+    const failureKey = 'validation.policy.admission.k8s.io/validation_failure';
+    await until('the audit annotations', () => kubectl(['create', '-f', '-'], deployment(`probe-${probes++}`, 'vap-audit', 6)).status === 0 && audited(failureKey) !== undefined && audited('count.barge.test/replicas') !== undefined, { timeoutMs: 20_000, pollMs: 200 });
+    expect(audited('count.barge.test/replicas')).toBe('replicas set to 6');
+    expect(audited(failureKey)).toBe('[{"message":"failed expression: object.spec.replicas <= 5","policy":"replicas.barge.test","binding":"replicas.barge.test-audit","expressionIndex":0,"validationActions":["Audit"]}]');
   });
 
   it('a policy reads its limit from the ConfigMap its binding names', async () => {

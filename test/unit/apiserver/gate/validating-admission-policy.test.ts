@@ -61,7 +61,7 @@ describe('a policy\'s expressions', () => {
   });
 
   it('fails with the messageExpression, the message or the expression, in that order', () => {
-    const run = (validation: Record<string, unknown>) => evaluatePolicy(compilePolicy({ validations: [validation] }), activation, 'Fail');
+    const run = (validation: Record<string, unknown>) => evaluatePolicy(compilePolicy({ validations: [validation] }), activation, 'Fail').failures;
     expect(run({ expression: 'object.spec.replicas <= 5' })).toEqual([{ message: 'failed expression: object.spec.replicas <= 5', expressionIndex: 0, reason: 'Invalid' }]);
     expect(run({ expression: 'object.spec.replicas <= 5', message: ' too many ', reason: 'Forbidden' })).toEqual([{ message: 'too many', expressionIndex: 0, reason: 'Forbidden' }]);
     expect(run({ expression: 'object.spec.replicas <= 5', message: 'too many', messageExpression: '"replicas " + string(object.spec.replicas) + " > 5"' })).toEqual([{ message: 'replicas 6 > 5', expressionIndex: 0, reason: 'Invalid' }]);
@@ -75,19 +75,40 @@ describe('a policy\'s expressions', () => {
       variables: [{ name: 'images', expression: 'object.spec.template.spec.containers.map(c, c.image)' }, { name: 'broken', expression: 'object.spec.nope' }],
       validations: [{ expression: 'variables.images.all(i, i.contains(":"))', message: 'images need a tag' }, { expression: 'variables.broken == 1' }],
     });
-    expect(evaluatePolicy(compiled, activation, 'Fail')).toEqual([
+    expect(evaluatePolicy(compiled, activation, 'Fail').failures).toEqual([
       { message: 'images need a tag', expressionIndex: 0, reason: 'Invalid' },
       { message: "expression 'variables.broken == 1' resulted in error: composited variable \"broken\" fails to evaluate: expression 'object.spec.nope' resulted in error: no such key: nope", expressionIndex: 1, reason: '' },
     ]);
-    expect(evaluatePolicy(compiled, activation, 'Ignore')).toEqual([{ message: 'images need a tag', expressionIndex: 0, reason: 'Invalid' }]);
+    expect(evaluatePolicy(compiled, activation, 'Ignore').failures).toEqual([{ message: 'images need a tag', expressionIndex: 0, reason: 'Invalid' }]);
   });
 
   it('checks nothing when a matchCondition is false; an error follows the failurePolicy', () => {
     const validations = [{ expression: 'false' }];
-    expect(evaluatePolicy(compilePolicy({ validations, matchConditions: [{ name: 'big', expression: 'object.spec.replicas > 100' }] }), activation, 'Fail')).toEqual([]);
+    expect(evaluatePolicy(compilePolicy({ validations, matchConditions: [{ name: 'big', expression: 'object.spec.replicas > 100' }] }), activation, 'Fail').failures).toEqual([]);
     const erring = compilePolicy({ validations, matchConditions: [{ name: 'e', expression: 'object.nope == 1' }] });
-    expect(evaluatePolicy(erring, activation, 'Fail')).toEqual([{ message: "expression 'object.nope == 1' resulted in error: no such key: nope", expressionIndex: 0, reason: '' }]);
-    expect(evaluatePolicy(erring, activation, 'Ignore')).toEqual([]);
+    expect(evaluatePolicy(erring, activation, 'Fail').failures).toEqual([{ message: "expression 'object.nope == 1' resulted in error: no such key: nope", expressionIndex: 0, reason: '' }]);
+    expect(evaluatePolicy(erring, activation, 'Ignore').failures).toEqual([]);
+  });
+});
+
+describe('auditAnnotations', () => {
+  it('publish strings, leave out null and empty ones, and fail on other values unless ignored', () => {
+    const compiled = compilePolicy({
+      validations: [{ expression: 'true' }],
+      auditAnnotations: [
+        { key: 'replicas', valueExpression: "'replicas set to ' + string(object.spec.replicas)" },
+        { key: 'none', valueExpression: 'null' },
+        { key: 'blank', valueExpression: "' '" },
+        { key: 'number', valueExpression: 'object.spec.replicas' },
+      ],
+    });
+    expect(evaluatePolicy(compiled, activation, 'Fail')).toEqual({
+      failures: [],
+      errors: [{ message: "valueExpression 'object.spec.replicas' resulted in unsupported return type: int. Return type must be either string or null.", expressionIndex: 0, reason: '' }],
+      annotations: [['replicas', 'replicas set to 6']],
+    });
+    expect(evaluatePolicy(compiled, activation, 'Ignore').errors).toEqual([]);
+    expect(compilePolicy({ auditAnnotations: [{ key: 'k', valueExpression: '1 + 1' }] }).issues.map((i) => i.error)).toEqual(['must evaluate to one of [string null_type]']);
   });
 });
 
