@@ -1,7 +1,7 @@
 // One policy run on one request with one param (admission/plugin/policy/validating/validator.go):
-// matchConditions first (any false: nothing to check), then the variables, then each validation.
-// A validation that is not true fails with its messageExpression's, message's or expression's words;
-// one that cannot be evaluated fails only when the failurePolicy is Fail.
+// matchConditions first (any false: nothing to check), then the variables, each validation and the
+// auditAnnotations. A validation that is not true fails with its messageExpression's, message's or
+// expression's words; an expression that cannot be evaluated fails only when the failurePolicy is Fail.
 
 import type { CelActivation, CelProgram, CelResult } from '../cel/cel-program.js';
 import type { NamedProgram, PolicyPrograms, ValidationProgram } from '../cel/policy-programs.js';
@@ -37,24 +37,24 @@ export function matchConditionsOutcome(conditions: readonly NamedProgram[], acti
   return failClosed ? { message: aggregate(errors), expressionIndex: 0, reason: '' } : 'skip';
 }
 
-/** The policy's variables, computed in order; those that fail are left out with their error. */
-function compositedVariables(programs: PolicyPrograms, activation: CelActivation): { values: Json; errors: Map<string, string> } {
-  const values: Json = {};
-  const errors = new Map<string, string>();
-  for (const { name, program } of programs.variables) {
-    const result = program.run({ ...activation, variables: values });
-    if ('error' in result) errors.set(name, result.error);
-    else values[name] = result.value;
-  }
-  return { values, errors };
-}
-
 function run(program: CelProgram, activation: CelActivation, variableErrors: Map<string, string>): CelResult {
   // Variables are evaluated lazily in kube: only an expression that uses a failed one fails with it.
   for (const [name, error] of variableErrors) {
     if (new RegExp(`\\bvariables\\.${name}\\b`).test(program.expression)) return { error: `expression '${program.expression}' resulted in error: composited variable "${name}" fails to evaluate: ${error}` };
   }
   return program.run(activation);
+}
+
+/** The policy's variables, computed in order; those that fail are left out with their error. */
+function compositedVariables(programs: PolicyPrograms, activation: CelActivation): { values: Json; errors: Map<string, string> } {
+  const values: Json = {};
+  const errors = new Map<string, string>();
+  for (const { name, program } of programs.variables) {
+    const result = run(program, { ...activation, variables: values }, errors);
+    if ('error' in result) errors.set(name, result.error);
+    else values[name] = result.value;
+  }
+  return { values, errors };
 }
 
 function failedMessage(v: ValidationProgram, activation: CelActivation, variableErrors: Map<string, string>): string {

@@ -80,6 +80,10 @@ describe('a policy\'s expressions', () => {
       { message: "expression 'variables.broken == 1' resulted in error: composited variable \"broken\" fails to evaluate: expression 'object.spec.nope' resulted in error: no such key: nope", expressionIndex: 1, reason: '' },
     ]);
     expect(evaluatePolicy(compiled, activation, 'Ignore').failures).toEqual([{ message: 'images need a tag', expressionIndex: 0, reason: 'Invalid' }]);
+    const chained = compilePolicy({ variables: [{ name: 'broken', expression: 'object.spec.nope' }, { name: 'next', expression: 'variables.broken + 1' }], validations: [{ expression: 'variables.next == 2' }] });
+    expect(evaluatePolicy(chained, activation, 'Fail').failures[0]?.message).toBe(
+      "expression 'variables.next == 2' resulted in error: composited variable \"next\" fails to evaluate: expression 'variables.broken + 1' resulted in error: composited variable \"broken\" fails to evaluate: expression 'object.spec.nope' resulted in error: no such key: nope",
+    );
   });
 
   it('checks nothing when a matchCondition is false; an error follows the failurePolicy', () => {
