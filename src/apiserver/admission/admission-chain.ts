@@ -22,6 +22,10 @@ export interface AdmissionRequest {
   readonly obj: KubeObject;
   readonly old?: KubeObject;
   readonly dryRun: boolean;
+  /** Where a plugin adds the response's Warning headers (a policy's Warn action). */
+  readonly warnings?: string[];
+  /** Adds an annotation to the request's audit event (a policy's Audit action). */
+  readonly annotate?: (key: string, value: string) => void;
 }
 
 export interface AdmissionPlugin {

@@ -8,10 +8,11 @@ import { nodeRestriction } from './node-restriction.js';
 import { defaultTolerationSeconds, serviceAccount } from './pod-plugins.js';
 import { priority } from './priority.js';
 import { resourceQuota } from './resource-quota.js';
+import { validatingAdmissionPolicy } from './validating-admission-policy.js';
 import { mutatingAdmissionWebhook, validatingAdmissionWebhook } from './webhook-admission.js';
 
 /** Upstream's order (pkg/kubeapiserver/options/plugins.go AllOrderedPlugins), those served here. */
-const ORDERED: readonly (AdmissionPlugin | 'NamespaceLifecycle')[] = ['NamespaceLifecycle', limitRanger, serviceAccount, nodeRestriction, defaultTolerationSeconds, priority, mutatingAdmissionWebhook, validatingAdmissionWebhook, resourceQuota];
+const ORDERED: readonly (AdmissionPlugin | 'NamespaceLifecycle')[] = ['NamespaceLifecycle', limitRanger, serviceAccount, nodeRestriction, defaultTolerationSeconds, priority, mutatingAdmissionWebhook, validatingAdmissionPolicy, validatingAdmissionWebhook, resourceQuota];
 
 export const ADMISSION_PLUGIN_NAMES: readonly string[] = ORDERED.map((p) => (typeof p === 'string' ? p : p.name));
 

@@ -4,10 +4,11 @@
 import type { Scope } from '../handlers/scope.js';
 import { isDryRun } from '../handlers/scope.js';
 import { userOf } from '../authz/request-gate.js';
+import { addAuditAnnotation } from '../audit/audit-annotations.js';
 import type { KubeObject } from '../schema/types.js';
 
-/** Runs the context's admission chain, if any, on `obj` (mutated in place). */
-export async function admitToChain(scope: Scope, obj: KubeObject, old?: KubeObject): Promise<void> {
+/** Runs the context's admission chain, if any, on `obj` (mutated in place); plugins' warnings go to `warnings`. */
+export async function admitToChain(scope: Scope, obj: KubeObject, old?: KubeObject, warnings?: string[]): Promise<void> {
   const chain = scope.ctx.admission;
   if (!chain) return;
   await chain.admit({
@@ -25,5 +26,7 @@ export async function admitToChain(scope: Scope, obj: KubeObject, old?: KubeObje
     obj,
     ...(old ? { old } : {}),
     dryRun: isDryRun(scope.query),
+    ...(warnings ? { warnings } : {}),
+    annotate: (key, value) => addAuditAnnotation(scope.req, key, value),
   });
 }

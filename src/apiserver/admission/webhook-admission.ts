@@ -9,7 +9,7 @@ import { applyJsonPatch } from '../patch/json-patch.js';
 import type { KubeObject } from '../schema/types.js';
 import type { AdmissionPlugin, AdmissionRequest } from './admission-chain.js';
 import { callWebhook, WebhookCallError } from './webhook-call.js';
-import { webhookApplies } from './webhook-rules.js';
+import { matchConditionsMet, webhookApplies } from './webhook-rules.js';
 import { resolveServiceEndpoint, type Endpoint } from './webhook-service.js';
 
 type Json = Record<string, unknown>;
@@ -90,7 +90,7 @@ async function matching(r: AdmissionRequest, kind: Kind): Promise<Json[]> {
   const all = await webhooks(r, kind);
   if (all.length === 0) return [];
   const labels = await namespaceLabels(r);
-  return all.filter((w) => webhookApplies(w, { ...r, obj: r.obj, ...(r.old ? { old: r.old } : {}) }, labels));
+  return all.filter((w) => webhookApplies(w, { ...r, obj: r.obj, ...(r.old ? { old: r.old } : {}) }, labels) && matchConditionsMet(w, r));
 }
 
 /** Replaces `target`'s contents with `source`'s (the chain mutates the object in place). */

@@ -2,8 +2,13 @@
 // operation, group, version, resource (or `*`, `*/status`, `pods/*`) and scope, and the namespace's and
 // the object's labels match its selectors.
 
+import { celActivation } from '../cel/cel-program.js';
+import { compileWebhookConditions, type CompileIssue, type NamedProgram } from '../cel/policy-programs.js';
 import { selectorMatches } from '../resources/label-selector.js';
 import type { KubeObject } from '../schema/types.js';
+import { admissionForbidden, type AdmissionRequest } from './admission-chain.js';
+import { celObjects } from './validating-admission-policy-activation.js';
+import { aggregate, matchConditionsOutcome } from './validating-admission-policy-eval.js';
 
 type Json = Record<string, unknown>;
 
@@ -51,4 +56,18 @@ export function webhookApplies(webhook: Json, r: RequestFacts, namespaceLabels: 
   // The object selector matches when the new or the old object's labels do.
   const objectSelector = webhook['objectSelector'] as Json | undefined;
   return [r.obj, r.old].some((o) => o !== undefined && selects(objectSelector, o.metadata?.labels as Record<string, unknown> | undefined));
+}
+
+const compiledConditions = new WeakMap<Json, { programs: NamedProgram[]; issues: CompileIssue[] }>();
+
+/** The webhook's CEL matchConditions: false skips it; errors refuse the request unless its failurePolicy is Ignore. */
+export function matchConditionsMet(webhook: Json, r: AdmissionRequest): boolean {
+  if (!Array.isArray(webhook['matchConditions']) || webhook['matchConditions'].length === 0) return true;
+  let compiled = compiledConditions.get(webhook);
+  if (!compiled) compiledConditions.set(webhook, (compiled = compileWebhookConditions('matchConditions', webhook['matchConditions'] as Json[])));
+  const failClosed = webhook['failurePolicy'] !== 'Ignore';
+  const outcome = compiled.issues.length > 0 ? (failClosed ? { message: aggregate(compiled.issues.map((i) => i.error)) } : 'skip') : matchConditionsOutcome(compiled.programs, celActivation(celObjects(r)), failClosed);
+  if (outcome === 'skip') return false;
+  if (outcome) throw admissionForbidden(r, outcome.message);
+  return true;
 }

@@ -7,6 +7,7 @@ import { appendFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceRequest } from '../http/request-info.js';
 import { userOf, requestAttributes } from '../authz/request-gate.js';
+import { auditAnnotationsOf } from './audit-annotations.js';
 import { auditLevel, type AuditPolicy, type AuditStage } from './audit-policy.js';
 
 /** Go's RFC3339 with microseconds, as audit timestamps are written. */
@@ -50,7 +51,7 @@ export class AuditLog {
         ...(complete ? { responseStatus: { metadata: {}, code: res.statusCode } } : {}),
         requestReceivedTimestamp: microTime(received),
         stageTimestamp: microTime(complete ? new Date() : received),
-        ...(complete && user ? { annotations: { 'authorization.k8s.io/decision': res.statusCode === 403 ? 'forbid' : 'allow', 'authorization.k8s.io/reason': '' } } : {}),
+        ...(complete && user ? { annotations: { 'authorization.k8s.io/decision': res.statusCode === 403 ? 'forbid' : 'allow', 'authorization.k8s.io/reason': '', ...auditAnnotationsOf(req) } } : {}),
       });
       const events = (['RequestReceived', 'ResponseComplete'] as const).filter((stage) => !omitStages.includes(stage)).map((stage) => event(stage, stage === 'ResponseComplete'));
       if (events.length > 0) appendFileSync(this.file, events.map((e) => `${JSON.stringify(e)}\n`).join(''));

@@ -19,7 +19,7 @@ export function gateFlags(): Option[] {
     flag('service-account-issuer', 'the issuer ServiceAccount tokens carry and accept (comma separated; the first is used to sign)'),
     flag('api-audiences', 'audiences the API accepts in ServiceAccount tokens (default: the first issuer)'),
     flag('anonymous-auth', 'serve requests with no credentials as system:anonymous', 'true'),
-    flag('enable-admission-plugins', 'admission plugins to run (comma separated; run in kube-apiserver\'s order): NamespaceLifecycle, LimitRanger, ServiceAccount, DefaultTolerationSeconds, NodeRestriction, Priority, MutatingAdmissionWebhook, ValidatingAdmissionWebhook, ResourceQuota'),
+    flag('enable-admission-plugins', 'admission plugins to run (comma separated; run in kube-apiserver\'s order): NamespaceLifecycle, LimitRanger, ServiceAccount, DefaultTolerationSeconds, NodeRestriction, Priority, MutatingAdmissionWebhook, ValidatingAdmissionPolicy, ValidatingAdmissionWebhook, ResourceQuota'),
     flag('audit-log-path', 'the file audit events are appended to, one JSON event a line'),
     flag('audit-policy-file', 'the audit policy (audit.k8s.io/v1 Policy) deciding which requests are logged at which level'),
     flag('authorization-mode', 'comma separated authorization plugins, in order: AlwaysAllow, AlwaysDeny, Node, RBAC', 'AlwaysAllow'),

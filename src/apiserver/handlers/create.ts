@@ -39,7 +39,7 @@ export async function createObject(scope: Scope, body: KubeObject, trackFields =
   if (spec.namespaced) await checkNamespaceAcceptsCreates(ctx.store, scope.request.namespace ?? '');
   prepareCreate(spec, obj, scope.request.namespace, ctx.now());
   const warnings = admit(ctx.checkSchema, spec, obj, undefined, fieldValidationParam(scope.query.get('fieldValidation')));
-  await admitToChain(scope, obj);
+  await admitToChain(scope, obj, undefined, warnings);
   if (spec.group === '' && spec.kind === 'Service') await assignClusterIp(ctx.store, ctx.options.serviceClusterIpRange, spec.storagePath, obj);
   if (trackFields) obj = recordUpdate(trackInput(scope), undefined, obj);
   if (isDryRun(scope.query)) return { obj, warnings };

@@ -46,7 +46,7 @@ async function nextState(scope: Scope, current: KubeObject, mutate: Mutation, wa
   }
   warnings.splice(0, warnings.length, ...admit(scope.ctx.checkSchema, spec, next, current, fieldValidationParam(scope.query.get('fieldValidation'))));
   if (scope.request.subresource !== 'status') bumpGeneration(spec, next, current);
-  await admitToChain(scope, next, current);
+  await admitToChain(scope, next, current, warnings);
   const tracked = trackFields ? recordUpdate(trackInput(scope), current, next) : next;
   keepManagedFieldsTimestamps(tracked, current);
   return tracked;

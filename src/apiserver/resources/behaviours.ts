@@ -14,6 +14,7 @@ import { defaultPod } from './pod-defaults.js';
 import { podTable } from './pod-table.js';
 import { defaultPriorityClass, priorityClassTable, validatePriorityClass } from './priority-class.js';
 import { validatePod } from './pod-validation.js';
+import * as policies from './validating-admission-policy.js';
 import { defaultWebhookConfiguration, validateWebhookConfiguration, webhookConfigurationTable } from './webhook-configuration.js';
 import { defaultDeployment, defaultJob, defaultReplicaSet } from './workload-defaults.js';
 import { cronJobTable, deploymentTable, jobTable, replicaSetTable } from './workload-tables.js';
@@ -44,6 +45,8 @@ const byKind: Record<string, Behaviour> = {
   'events.k8s.io/Event': { validate: validateEventsV1, table: eventsV1Table, toStorage: eventsV1ToCore, fromStorage: coreToEventsV1 },
   'admissionregistration.k8s.io/MutatingWebhookConfiguration': { defaults: defaultWebhookConfiguration, validate: validateWebhookConfiguration, table: webhookConfigurationTable },
   'admissionregistration.k8s.io/ValidatingWebhookConfiguration': { defaults: defaultWebhookConfiguration, validate: validateWebhookConfiguration, table: webhookConfigurationTable },
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy': { defaults: policies.defaultValidatingAdmissionPolicy, validate: policies.validateValidatingAdmissionPolicy, table: policies.validatingAdmissionPolicyTable },
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding': { defaults: policies.defaultValidatingAdmissionPolicyBinding, validate: policies.validateValidatingAdmissionPolicyBinding, table: policies.validatingAdmissionPolicyBindingTable },
   'rbac.authorization.k8s.io/Role': { validate: roleValidator(true), table: NAME_CREATED_TABLE },
   'rbac.authorization.k8s.io/ClusterRole': { validate: roleValidator(false), table: NAME_CREATED_TABLE },
   'rbac.authorization.k8s.io/RoleBinding': { defaults: defaults.defaultRoleBinding, validate: bindingValidator(false), table: roleBindingTable },

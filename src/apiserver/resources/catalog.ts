@@ -57,6 +57,8 @@ const definitions: ResourceDefinition[] = [
   grouped('events.k8s.io', 'events', 'v1', 'Event', 'events', true, { shortNames: ['ev'], fieldSelectors: fields.eventsV1Fields }),
   grouped('admissionregistration.k8s.io', 'admissionregistration', 'v1', 'MutatingWebhookConfiguration', 'mutatingwebhookconfigurations', false, { categories: ['api-extensions'] }),
   grouped('admissionregistration.k8s.io', 'admissionregistration', 'v1', 'ValidatingWebhookConfiguration', 'validatingwebhookconfigurations', false, { categories: ['api-extensions'] }),
+  grouped('admissionregistration.k8s.io', 'admissionregistration', 'v1', 'ValidatingAdmissionPolicy', 'validatingadmissionpolicies', false, { categories: ['api-extensions'], subresources: [STATUS] }),
+  grouped('admissionregistration.k8s.io', 'admissionregistration', 'v1', 'ValidatingAdmissionPolicyBinding', 'validatingadmissionpolicybindings', false, { categories: ['api-extensions'] }),
   grouped('rbac.authorization.k8s.io', 'rbac', 'v1', 'Role', 'roles', true),
   grouped('rbac.authorization.k8s.io', 'rbac', 'v1', 'RoleBinding', 'rolebindings', true),
   grouped('rbac.authorization.k8s.io', 'rbac', 'v1', 'ClusterRole', 'clusterroles', false),

@@ -3,6 +3,7 @@
 import { listSchema } from '../schema/dsl.js';
 import type { SchemaNode } from '../schema/types.js';
 import { BUILTIN_DEFINITIONS } from './catalog.js';
+import { admissionPolicySchemas } from './schemas/admission-policy.js';
 import { admissionRegistrationSchemas } from './schemas/admissionregistration.js';
 import { apiextensionsSchemas } from './schemas/apiextensions.js';
 import { clusterSchemas } from './schemas/cluster.js';
@@ -45,6 +46,7 @@ function build(): Record<string, SchemaNode> {
     ...policySchemas,
     ...ingressSchemas,
     ...admissionRegistrationSchemas,
+    ...admissionPolicySchemas,
   };
   for (const { group, version, kind, schemaName } of BUILTIN_DEFINITIONS) {
     components[`${schemaName}List`] = listSchema({ group, version, kind: `${kind}List` }, schemaName);

@@ -1,8 +1,10 @@
 // Webhook configurations' defaults and validation (pkg/apis/admissionregistration/v1 defaults.go and
 // validation.go, the parts that decide whether a webhook can be called at all).
-import { child, index, notSupported, required } from '../schema/field-errors.js';
+import { compileWebhookConditions } from '../cel/policy-programs.js';
+import { child, index, invalid, notSupported, required } from '../schema/field-errors.js';
 import type { FieldCause, KubeObject } from '../schema/types.js';
 import { ageOf, AGE_COLUMN, column, NAME_COLUMN, nameOf, type TableDefinition } from './define.js';
+import { recordsAt } from './json-access.js';
 
 type Json = Record<string, unknown>;
 
@@ -34,6 +36,7 @@ export function validateWebhookConfiguration(obj: KubeObject): FieldCause[] {
     const versions = webhook['admissionReviewVersions'];
     if (!Array.isArray(versions) || versions.length === 0) causes.push(required(child(path, 'admissionReviewVersions'), 'must specify one of v1, v1beta1'));
     if (!['Fail', 'Ignore'].includes(webhook['failurePolicy'] as string)) causes.push(notSupported(child(path, 'failurePolicy'), webhook['failurePolicy'], ['Fail', 'Ignore']));
+    for (const issue of compileWebhookConditions(path, recordsAt(webhook, 'matchConditions')).issues) causes.push(invalid(issue.path, issue.expression, issue.error));
   });
   return causes;
 }

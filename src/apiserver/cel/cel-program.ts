@@ -1,0 +1,116 @@
+// Compiling and running the CEL expressions of admission (ValidatingAdmissionPolicy validations,
+// webhook matchConditions) with @marcbachmann/cel-js, reporting failures in kube-apiserver's words:
+// `compilation failed: ERROR: <input>:1:5: ...` with cel-go's caret under the spot, and
+// `expression '...' resulted in error: ...` when evaluation fails.
+
+import { Environment } from '@marcbachmann/cel-js';
+import { registerKubeLibrary } from './kube-library.js';
+import { toCel, type CelValue } from './cel-values.js';
+
+export type CelResult = { readonly value: unknown } | { readonly error: string };
+
+/** Variables' values as CEL sees them (see celActivation). */
+export type CelActivation = Readonly<Record<string, unknown>>;
+
+export interface CelProgram {
+  readonly expression: string;
+  run(activation: CelActivation): CelResult;
+}
+
+export type Compiled = { readonly program: CelProgram } | { readonly error: string };
+
+export interface CompileOptions {
+  /** The top-level variables declared (`object`, `oldObject`, `request`, `params`, ...). */
+  readonly variables: readonly string[];
+  /** The policy's own `variables.<name>`, if any. */
+  readonly composited?: readonly string[];
+  /** The type the expression must have (`any`: a variable's, whatever it is). */
+  readonly returns: 'bool' | 'string' | 'string-or-null' | 'any';
+}
+
+/** The types each `returns` accepts (dyn too: objects' fields have no static type here), and kube's words when it does not. */
+const RETURNS: Record<CompileOptions['returns'], { readonly types: readonly string[]; readonly error: string }> = {
+  bool: { types: ['bool'], error: 'must evaluate to bool' },
+  string: { types: ['string'], error: 'must evaluate to string' },
+  'string-or-null': { types: ['string', 'null'], error: 'must evaluate to one of [string null_type]' },
+  any: { types: [], error: '' },
+};
+
+const ENVIRONMENTS_KEPT = 64;
+const environments = new Map<string, Environment>();
+
+function environment(variables: readonly string[], composited: readonly string[]): Environment {
+  const key = `${variables.join(',')}|${composited.join(',')}`;
+  let env = environments.get(key);
+  if (env) return env;
+  // kube's base environment: declared variables only, homogeneous literals, optional types.
+  env = new Environment({ unlistedVariablesAreDyn: false, enableOptionalTypes: true });
+  for (const name of variables) env.registerVariable(name, 'dyn');
+  if (composited.length > 0) env.registerVariable({ name: 'variables', schema: Object.fromEntries(composited.map((n) => [n, 'dyn'])) });
+  registerKubeLibrary(env);
+  if (environments.size >= ENVIRONMENTS_KEPT) environments.clear();
+  environments.set(key, env);
+  return env;
+}
+
+interface LibraryError {
+  readonly name?: string;
+  readonly summary?: string;
+  readonly message?: string;
+  readonly range?: { readonly start: number };
+  readonly node?: { readonly start?: number; readonly pos?: number };
+}
+
+/** cel-go's wording where it differs from the library's. */
+function celGoMessage(error: LibraryError, compiling = false): string {
+  const summary = error.summary ?? error.message ?? 'unknown error';
+  const unknown = /^Unknown variable: (.+)$/.exec(summary);
+  if (unknown) return `undeclared reference to '${unknown[1]!}' (in container '')`;
+  const field = /^No such key: (.+)$/.exec(summary);
+  if (field && compiling) return `undefined field '${field[1]!}'`;
+  if (error.name === 'ParseError') return `Syntax error: ${summary}`;
+  return summary.charAt(0).toLowerCase() + summary.slice(1);
+}
+
+/** cel-go's Issues.String(): position (1-based column) and the line with a caret under it. */
+function compileFailure(expression: string, error: LibraryError): string {
+  const at = Math.min(error.range?.start ?? error.node?.start ?? error.node?.pos ?? 0, expression.length);
+  const before = expression.slice(0, at).split('\n');
+  const line = before.length;
+  const column = before[before.length - 1]!.length;
+  const text = expression.split('\n')[line - 1] ?? '';
+  return `compilation failed: ERROR: <input>:${line}:${column + 1}: ${celGoMessage(error, true)}\n | ${text}\n | ${'.'.repeat(column)}^`;
+}
+
+/** JSON values converted for CEL, once for all the expressions a request is checked with. */
+export function celActivation(values: Readonly<Record<string, unknown>>): Record<string, CelValue> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, toCel(v)]));
+}
+
+export function compileCel(expression: string, options: CompileOptions): Compiled {
+  const env = environment(options.variables, options.composited ?? []);
+  let evaluate: (context: Record<string, CelValue>) => unknown;
+  try {
+    const parsed = env.parse(expression);
+    const checked = parsed.check();
+    if (!checked.valid) return { error: compileFailure(expression, checked.error ?? {}) };
+    const wanted = RETURNS[options.returns];
+    if (options.returns !== 'any' && checked.type !== 'dyn' && !wanted.types.includes(checked.type ?? '')) return { error: wanted.error };
+    evaluate = parsed;
+  } catch (error) {
+    return { error: compileFailure(expression, error as LibraryError) };
+  }
+  return {
+    program: {
+      expression,
+      run(activation) {
+        try {
+          return { value: evaluate(activation as Record<string, CelValue>) };
+        } catch (error) {
+          return { error: `expression '${expression}' resulted in error: ${celGoMessage(error as LibraryError)}` };
+        }
+      },
+    },
+  };
+}
+
