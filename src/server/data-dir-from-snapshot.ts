@@ -14,6 +14,8 @@ import { MemberRegistry } from './members.js';
 
 export interface RestoreOptions {
   readonly dataDir: string;
+  /** The raft log's own directory (etcd's --wal-dir), the member then started with the same --wal-dir. */
+  readonly walDir?: string;
   readonly name: string;
   readonly initialCluster: ReadonlyMap<string, readonly string[]>;
   readonly initialClusterToken: string;
@@ -35,7 +37,7 @@ export async function restoreSnapshot(file: string, options: RestoreOptions): Pr
   const self = founders.find((m) => m.name === options.name);
   if (!self) throw new Error(`couldn't find local name "${options.name}" in the initial cluster configuration`);
 
-  const layout = await prepareDataDir(options.dataDir);
+  const layout = await prepareDataDir(options.dataDir, options.walDir);
   const backend = await StateBackend.open(join(layout.snapDir, 'db'));
   await backend.replaceWith(records.filter(([key]) => !describesOldCluster(key)));
   const members = new MemberRegistry(backend);

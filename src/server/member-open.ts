@@ -35,11 +35,12 @@ export function stateMachineOptions(config: ServerConfig): StateMachineOptions {
 }
 
 export async function openMember(config: ServerConfig): Promise<OpenedMember> {
-  const restarting = await hasMemberState(config.dataDir);
-  const layout = await prepareDataDir(config.dataDir);
+  const restarting = await hasMemberState(config.dataDir, config.walDir);
+  const layout = await prepareDataDir(config.dataDir, config.walDir);
   const backend = await StateBackend.open(join(layout.snapDir, 'db'));
   const { store: logStore, state: onDisk } = await RaftLogStore.open(layout);
-  const snapshots = await SnapshotStore.open(layout.snapDir);
+  // etcd's 0 keeps every snapshot file.
+  const snapshots = await SnapshotStore.open(layout.snapDir, config.maxSnapshots === 0 ? Number.POSITIVE_INFINITY : config.maxSnapshots);
   let id: bigint;
   let clusterId: bigint;
   let joiningMembers: Member[] = [];
@@ -85,6 +86,7 @@ export async function openMember(config: ServerConfig): Promise<OpenedMember> {
     applied: Math.max(stateMachine.appliedIndex, memory.firstIndex() - 1),
     electionTick: electionTicks(config),
     heartbeatTick: 1,
+    preVote: config.preVote ?? true,
     rand: { intn: (n: number) => randomBytes(4).readUInt32BE() % n },
   });
   return { id, clusterId, layout, node, memory, logStore, snapshots, stateMachine, members };

@@ -1,6 +1,7 @@
 // The on-disk layout mirrors etcd's so operators and tools find things where they expect:
 //   <data-dir>/member/wal   raft log, hard state, snapshot metadata (LevelDB)
 //   <data-dir>/member/snap  raft snapshot blobs (<term>-<index>.snap)
+// A dedicated WAL directory (etcd's --wal-dir) replaces member/wal, as on etcd.
 
 import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
@@ -14,13 +15,13 @@ export interface DataDirLayout {
   readonly snapDir: string;
 }
 
-export function dataDirLayout(dataDir: string): DataDirLayout {
+export function dataDirLayout(dataDir: string, dedicatedWalDir?: string): DataDirLayout {
   const resolved = path.resolve(dataDir);
   const memberDir = path.join(resolved, 'member');
   return {
     dataDir: resolved,
     memberDir,
-    walDir: path.join(memberDir, 'wal'),
+    walDir: dedicatedWalDir ? path.resolve(dedicatedWalDir) : path.join(memberDir, 'wal'),
     snapDir: path.join(memberDir, 'snap'),
   };
 }
@@ -50,9 +51,10 @@ async function ensureDirectory(dataDir: string, dir: string): Promise<void> {
  * Creates the layout where it is missing and checks it where it exists. Locking happens when the raft
  * log store opens the WAL (LevelDB's kernel lock, released even when the process is killed).
  */
-export async function prepareDataDir(dataDir: string): Promise<DataDirLayout> {
-  const layout = dataDirLayout(dataDir);
+export async function prepareDataDir(dataDir: string, dedicatedWalDir?: string): Promise<DataDirLayout> {
+  const layout = dataDirLayout(dataDir, dedicatedWalDir);
   await fs.mkdir(path.dirname(layout.dataDir), { recursive: true });
+  await fs.mkdir(path.dirname(layout.walDir), { recursive: true });
   for (const dir of [layout.dataDir, layout.memberDir, layout.walDir, layout.snapDir]) {
     await ensureDirectory(layout.dataDir, dir);
   }
@@ -60,8 +62,8 @@ export async function prepareDataDir(dataDir: string): Promise<DataDirLayout> {
 }
 
 /** Whether the data dir already holds a member's state, so a restart ignores bootstrap flags and rejoins. */
-export async function hasMemberState(dataDir: string): Promise<boolean> {
-  const { walDir } = dataDirLayout(dataDir);
+export async function hasMemberState(dataDir: string, dedicatedWalDir?: string): Promise<boolean> {
+  const { walDir } = dataDirLayout(dataDir, dedicatedWalDir);
   try {
     return (await fs.readdir(walDir)).length > 0;
   } catch (err) {

@@ -73,17 +73,19 @@ export function registerSnapshot(program: Command, ctl: Ctl): void {
     .command('restore <filename>')
     .description('Restores an etcd member snapshot to an etcd directory')
     .option('--data-dir <path>', 'path to the data directory')
+    .option('--wal-dir <path>', 'path to the WAL directory (use --data-dir if none given)')
     .option('--name <name>', 'human-readable name for this member', 'default')
     .option('--initial-cluster <list>', 'initial cluster configuration for restore bootstrap')
     .option('--initial-cluster-token <token>', 'initial cluster token for the etcd cluster during restore bootstrap', 'etcd-cluster')
     .option('--initial-advertise-peer-urls <list>', "list of this member's peer URLs to advertise to the rest of the cluster", 'http://localhost:2380')
-    .action(async (filename: string, options: { dataDir?: string; name: string; initialCluster?: string; initialClusterToken: string; initialAdvertisePeerUrls: string }) => {
+    .action(async (filename: string, options: { dataDir?: string; walDir?: string; name: string; initialCluster?: string; initialClusterToken: string; initialAdvertisePeerUrls: string }) => {
       const [{ parseInitialCluster }, { restoreSnapshot }] = await Promise.all([import('../flags.js'), import('../../server/data-dir-from-snapshot.js')]);
       const initialCluster = parseInitialCluster(options.initialCluster ?? `${options.name}=${options.initialAdvertisePeerUrls}`);
       const dataDir = options.dataDir ?? `${options.name}.etcd`;
       try {
         const { memberId, clusterId } = await restoreSnapshot(filename, {
           dataDir,
+          ...(options.walDir ? { walDir: options.walDir } : {}),
           name: options.name,
           initialCluster,
           initialClusterToken: options.initialClusterToken,
