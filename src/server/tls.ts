@@ -1,8 +1,9 @@
 // TLS for the client URLs and the peer URLs, configured by etcd's flags: a certificate and key
 // (--cert-file/--key-file, or --auto-tls for a self-signed one kept in the data dir), the CA that client
 // certificates must be signed by (--trusted-ca-file) and whether one is required (--client-cert-auth).
-// The peer side has the same five flags with a "peer-" prefix. Revocation lists and allowed names are
-// checked once a connection's handshake is done (certificate-checks.ts).
+// The peer side has the same five flags with a "peer-" prefix; --cipher-suites applies to both sides.
+// Revocation lists and allowed names are checked once a connection's handshake is done
+// (certificate-checks.ts).
 
 import { readFile } from 'node:fs/promises';
 import { checkServerIdentity, createSecureContext, createServer, type ConnectionOptions, type Server, type TLSSocket, type TlsOptions } from 'node:tls';
@@ -20,6 +21,8 @@ export interface TlsFlags extends CertificateChecks {
   readonly trustedCaFile?: string;
   readonly clientCertAuth?: boolean;
   readonly autoTls?: boolean;
+  /** --cipher-suites as OpenSSL's cipher string (cipher-suites.ts); Node's defaults when undefined. */
+  readonly ciphers?: string;
 }
 
 /** One side's TLS material, loaded and checked. */
@@ -34,6 +37,8 @@ export interface TlsSettings {
   readonly selfSigned: boolean;
   readonly certFile: string;
   readonly keyFile: string;
+  /** The TLS 1.2 cipher suites allowed (OpenSSL's cipher string), from --cipher-suites. */
+  readonly ciphers?: string;
   /** What a connection's certificate is checked for after the handshake. */
   readonly checks: CertificateChecks;
   /** Reports a connection closed because its certificate failed those checks. */
@@ -100,6 +105,7 @@ export async function loadTlsSettings(
   if (flags.clientCertAuth && flags.trustedCaFile === undefined) {
     throw new Error(`${flagName(side, 'client-cert-auth')} needs ${flagName(side, 'trusted-ca-file')}: the CA that certificates must be signed by`);
   }
+  const ciphers = flags.ciphers;
   const cert = await readFlagFile(side, 'cert-file', certFile);
   const key = await readFlagFile(side, 'key-file', keyFile);
   const ca = flags.trustedCaFile === undefined ? undefined : await readFlagFile(side, 'trusted-ca-file', flags.trustedCaFile);
@@ -107,6 +113,13 @@ export async function loadTlsSettings(
     createSecureContext({ cert, key });
   } catch (err) {
     throw new Error(`${certFlag} "${certFile}" and ${keyFlag} "${keyFile}" are not a usable certificate and key: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (ciphers !== undefined) {
+    try {
+      createSecureContext({ ciphers });
+    } catch (err) {
+      throw new Error(`--cipher-suites: none of them is available: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
   if (ca) {
     try {
@@ -118,7 +131,7 @@ export async function loadTlsSettings(
   if (https.length === 0) context.log?.(`no ${side} URL is https; the ${side} certificate is not used for serving`);
   const onRefused = (reason: string, remoteAddress: string | undefined): void =>
     context.log?.(`rejected connection on ${side} endpoint`, { 'remote-addr': remoteAddress, error: reason });
-  return { cert, key, ca, clientCertAuth: flags.clientCertAuth === true, selfSigned, certFile, keyFile, checks, onRefused };
+  return { cert, key, ca, clientCertAuth: flags.clientCertAuth === true, selfSigned, certFile, keyFile, ...(ciphers ? { ciphers } : {}), checks, onRefused };
 }
 
 /** Options for a TLS server: this certificate; with client cert auth, a verified client certificate required. */
@@ -130,6 +143,7 @@ export function serverTlsOptions(settings: TlsSettings): TlsOptions {
     requestCert: settings.clientCertAuth,
     rejectUnauthorized: settings.clientCertAuth,
     minVersion: 'TLSv1.2',
+    ...(settings.ciphers ? { ciphers: settings.ciphers } : {}),
   };
 }
 
@@ -163,6 +177,7 @@ export function dialTlsOptions(settings: TlsSettings | undefined, host: string):
     ...(isIP(bare) === 0 ? { servername: bare } : {}),
     rejectUnauthorized: !(settings?.selfSigned ?? false),
     minVersion: 'TLSv1.2',
+    ...(settings?.ciphers ? { ciphers: settings.ciphers } : {}),
     // The allowed CN or host name applies to the certificate of the member dialled too, as on etcd.
     ...(settings?.checks.allowedCn !== undefined || settings?.checks.allowedHostname !== undefined
       ? { checkServerIdentity: (hostname, cert) => checkServerIdentity(hostname, cert) ?? dialedIdentityError(settings.checks, cert) }
