@@ -48,6 +48,7 @@ export const Errors = {
   futureRev: etcdError(GrpcCode.OutOfRange, 'etcdserver: mvcc: required revision is a future revision'),
   noSpace: etcdError(GrpcCode.ResourceExhausted, 'etcdserver: mvcc: database space exceeded'),
   corrupt: etcdError(GrpcCode.DataLoss, 'etcdserver: corrupt cluster'),
+  unhealthy: etcdError(GrpcCode.Unavailable, 'etcdserver: unhealthy cluster'),
   leaseNotFound: etcdError(GrpcCode.NotFound, 'etcdserver: requested lease not found'),
   leaseExist: etcdError(GrpcCode.FailedPrecondition, 'etcdserver: lease already exists'),
   leaseTtlTooLarge: etcdError(GrpcCode.OutOfRange, 'etcdserver: too large lease TTL'),

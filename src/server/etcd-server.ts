@@ -33,6 +33,7 @@ import { WaitRegistry, type ApplyOutcome } from './wait-registry.js';
 import { peerLeaseHandler } from './peer-lease-handler.js';
 import { peerHashKvHandler } from './peer-hashkv.js';
 import { moveLeader } from './leader-transfer.js';
+import { checkReconfiguration, peerReachable } from './reconfig-check.js';
 
 export type { ServerConfig, LogLevel } from './server-config.js';
 
@@ -246,8 +247,14 @@ export class EtcdServer {
     return this.waits.appliedIndex.wait(index);
   }
 
-  /** Proposes a membership change and resolves once it applied here ("request timed out" if dropped). */
-  proposeConfChange(cc: ConfChange, timeoutMs?: number): Promise<void> {
+  /**
+   * Proposes a membership change and resolves once it applied here ("request timed out" if dropped);
+   * under --strict-reconfig-check one that could cost the quorum is refused first.
+   */
+  async proposeConfChange(cc: ConfChange, timeoutMs?: number): Promise<void> {
+    if (this.config.strictReconfigCheck) {
+      await checkReconfiguration(cc, { selfId: this.id, members: this.members.list(), reachable: peerReachable(this.config) });
+    }
     return this.proposer.proposeConfChange(cc, timeoutMs);
   }
 
