@@ -67,13 +67,13 @@ export function authHandlers(s: EtcdServer): UnaryHandlers<pb.AuthMethods> {
     UserAdd: async (call) => {
       const r = call.request;
       const noPassword = r.options?.no_password === true;
-      const hashed = noPassword ? '' : r.hashedPassword || (await hashPassword(r.password));
+      const hashed = noPassword ? '' : r.hashedPassword || (await hashPassword(r.password, s.config.bcryptCost));
       return change(call, { user_add: { name: r.name, options: { no_password: noPassword }, hashedPassword: hashed } });
     },
     UserDelete: (call) => change(call, { user_delete: { name: call.request.name } }),
     UserChangePassword: async (call) => {
       const r = call.request;
-      const hashed = r.hashedPassword || (await hashPassword(r.password));
+      const hashed = r.hashedPassword || (await hashPassword(r.password, s.config.bcryptCost));
       return change(call, { user_change_password: { name: r.name, hashedPassword: hashed } });
     },
     UserGrantRole: (call) => change(call, { user_grant_role: { user: call.request.user, role: call.request.role } }),

@@ -7,6 +7,7 @@ import { parseAuthTokenFlag } from '../auth/index.js';
 import { AutoCompactor, parseRetentionMs } from '../server/auto-compactor.js';
 import { MIN_PROGRESS_NOTIFY_INTERVAL_MS } from '../api/watch-service.js';
 import { EtcdServer, type LogLevel, type ServerConfig } from '../server/etcd-server.js';
+import { cipherSuitesOption } from '../server/cipher-suites.js';
 import { loadTlsSettings } from '../server/tls.js';
 import { FlagError, FlagValues, differingFlags, type ParsedFlags } from './etcd-flag-parser.js';
 import { serverFeatures } from './etcd-server-features.js';
@@ -115,13 +116,15 @@ async function startMember(parsed: ParsedFlags): Promise<void> {
     maxTxnOps: positiveInteger('max-txn-ops', flags.text('max-txn-ops')),
     watchProgressNotifyIntervalMs: progressNotifyIntervalMs(flags.durationMs('experimental-watch-progress-notify-interval'), log),
     authToken: parseAuthTokenFlag(flags.text('auth-token'), positiveInteger('auth-token-ttl', flags.text('auth-token-ttl'))),
-    ...serverFeatures(flags),
+    ...serverFeatures(flags, log),
     log,
   } satisfies Omit<ServerConfig, 'clientTls' | 'peerTls'>;
   if (settings.electionTimeoutMs < 5 * settings.heartbeatIntervalMs) {
     throw new Error('--election-timeout should be at least 5 times --heartbeat-interval');
   }
   const metricsUrls = urls(flags.text('listen-metrics-urls'));
+  // Checked whether or not a URL is https, as etcd checks it.
+  const ciphers = cipherSuitesOption(flags.list('cipher-suites'));
   if (parsed.dryRun) {
     // Barge's hidden --barge-dry-run: everything checked, nothing started.
     const given = Object.fromEntries([...parsed.given].map(([flag, { value, source }]) => [flag, { value, source }]));
@@ -133,12 +136,12 @@ async function startMember(parsed: ParsedFlags): Promise<void> {
   const tlsLog = (msg: string, fields?: Record<string, unknown>): void => log('warn', msg, fields);
   const clientTls = await loadTlsSettings(
     'client',
-    { certFile: flags.text('cert-file') || undefined, keyFile: flags.text('key-file') || undefined, trustedCaFile: flags.text('trusted-ca-file') || undefined, clientCertAuth: flags.bool('client-cert-auth'), autoTls: flags.bool('auto-tls'), crlFile: optional('client-crl-file'), allowedHostname: optional('client-cert-allowed-hostname') },
+    { certFile: flags.text('cert-file') || undefined, keyFile: flags.text('key-file') || undefined, trustedCaFile: flags.text('trusted-ca-file') || undefined, clientCertAuth: flags.bool('client-cert-auth'), autoTls: flags.bool('auto-tls'), ciphers, crlFile: optional('client-crl-file'), allowedHostname: optional('client-cert-allowed-hostname') },
     { dataDir, urls: [...listenClientUrls, ...metricsUrls], log: tlsLog },
   );
   const peerTls = await loadTlsSettings(
     'peer',
-    { certFile: flags.text('peer-cert-file') || undefined, keyFile: flags.text('peer-key-file') || undefined, trustedCaFile: flags.text('peer-trusted-ca-file') || undefined, clientCertAuth: flags.bool('peer-client-cert-auth'), autoTls: flags.bool('peer-auto-tls'), crlFile: optional('peer-crl-file'), allowedCn: optional('peer-cert-allowed-cn'), allowedHostname: optional('peer-cert-allowed-hostname') },
+    { certFile: flags.text('peer-cert-file') || undefined, keyFile: flags.text('peer-key-file') || undefined, trustedCaFile: flags.text('peer-trusted-ca-file') || undefined, clientCertAuth: flags.bool('peer-client-cert-auth'), autoTls: flags.bool('peer-auto-tls'), ciphers, crlFile: optional('peer-crl-file'), allowedCn: optional('peer-cert-allowed-cn'), allowedHostname: optional('peer-cert-allowed-hostname') },
     { dataDir, urls: listenPeerUrls, log: tlsLog },
   );
   const config: ServerConfig = { ...settings, clientTls, peerTls };

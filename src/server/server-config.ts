@@ -8,6 +8,16 @@ import type { TlsSettings } from './tls.js';
 export interface ServerConfig {
   readonly name: string;
   readonly dataDir: string;
+  /** --wal-dir: the raft log in a directory of its own instead of <data-dir>/member/wal. */
+  readonly walDir?: string;
+  /** --max-snapshots: snapshot files kept in member/snap (0: all); etcd's 5 when not set. */
+  readonly maxSnapshots?: number;
+  /** --pre-vote: a member campaigns only once a pre-election says it could win (Barge's default: on). */
+  readonly preVote?: boolean;
+  /** --strict-reconfig-check: refuse membership changes that could cost the quorum (etcd's default; off for embedders unless set). */
+  readonly strictReconfigCheck?: boolean;
+  /** --bcrypt-cost: the cost of the bcrypt hashes of user passwords (etcd's 10 when not set). */
+  readonly bcryptCost?: number;
   readonly listenClientUrls: readonly string[];
   readonly advertiseClientUrls: readonly string[];
   readonly listenPeerUrls: readonly string[];

@@ -39,9 +39,11 @@ describe('command lines', () => {
     await expect(parseEtcdFlags(['--name=a', '--', '--name=b'], {}, noFile)).rejects.toThrow("'--name=b' is not a valid flag");
   });
 
-  it('a flag set to what Barge does anyway is not reported; pre-vote, which Barge always runs, only when off', async () => {
+  it('a flag set to what Barge does anyway is not reported; tick advance, which Barge never does, only when on', async () => {
     const report = async (args: string[]): Promise<string[]> => differingFlags(await parseEtcdFlags(args, {}, noFile)).map((d) => `${d.flag}=${d.value}`);
-    expect(await report(['--enable-v2=false', '--pre-vote', '--experimental-watch-progress-notify-interval=600s'])).toEqual([]);
-    expect(await report(['--pre-vote=false', '--enable-v2=1'])).toEqual(['--pre-vote=false', '--enable-v2=1']);
+    expect(await report(['--enable-v2=false', '--initial-election-tick-advance=false', '--experimental-watch-progress-notify-interval=600s'])).toEqual([]);
+    expect(await report(['--initial-election-tick-advance=true', '--enable-v2=1'])).toEqual(['--initial-election-tick-advance=true', '--enable-v2=1']);
+    // Acted on either way: never reported.
+    expect(await report(['--pre-vote=false', '--strict-reconfig-check=false', '--bcrypt-cost=12', '--max-snapshots=0'])).toEqual([]);
   });
 });
