@@ -8,9 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProcessCluster, type Implementation } from '../../support/process-cluster.js';
+import type { Implementation, ProcessCluster } from '../../support/process-cluster.js';
 import { createTestPki, type CertFiles, type TestPki } from '../../support/tls.js';
 import { until } from '../../support/wait.js';
+import { startSideBySide, stopSideBySide } from './side-by-side.js';
 
 const ALLOWED_HOST = 'client.example';
 
@@ -37,13 +38,11 @@ beforeAll(async () => {
     `--client-crl-file=${crlFile}`,
     `--client-cert-allowed-hostname=${ALLOWED_HOST}`,
   ];
-  const started = await Promise.all((['etcd', 'barge'] as const).map((impl) => ProcessCluster.start(1, impl, flags, undefined, { clientScheme: 'https', startTimeoutMs: 60_000, etcdctlFlags: [`--cacert=${pki.caFile}`, `--cert=${clients.get('alice')!.cert}`, `--key=${clients.get('alice')!.key}`] })));
-  clusters.set('etcd', started[0]!);
-  clusters.set('barge', started[1]!);
+  for (const [impl, cluster] of await startSideBySide(flags, { etcdctlFlags: [`--cacert=${pki.caFile}`, `--cert=${clients.get('alice')!.cert}`, `--key=${clients.get('alice')!.key}`] })) clusters.set(impl, cluster);
 }, 90_000);
 
 afterAll(async () => {
-  await Promise.all([...clusters.values()].map((c) => c.stop()));
+  await stopSideBySide(clusters);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
