@@ -1,6 +1,6 @@
 // A real member started with etcd flags Barge implements or only warns about: kubeadm's static-pod flags
 // are accepted (those Barge has no counterpart for, warned about); --listen-metrics-urls serves /metrics and /health there;
-// --logger=capnslog with --log-outputs writes etcd's text lines to each output; --cors and
+// --logger=capnslog with --log-outputs writes etcd's text lines to each output (--log-outputs=stdout to stdout); --cors and
 // --host-whitelist act on HTTP requests as etcd's access controller; and /health answers false while
 // a NOSPACE alarm is active, with etcd's exact body (compared with a real etcd). Members configured by an
 // etcd --config-file alone, and by ETCD_* variables alone, start and serve.
@@ -125,6 +125,15 @@ describe('a member started with etcd flags', () => {
     expect(refused.body).toContain('etcd received your request, but the Host header was unrecognized.');
     expect(refused.body).toContain('  - e.g. etcd --host-whitelist "rebind.example"');
     expect((await httpCall(url, { headers: { Host: 'localhost:2379' } })).status).toBe(200);
+  });
+});
+
+describe('--log-outputs=stdout', () => {
+  it('writes the log lines to stdout, not stderr', () => {
+    const run = spawnSync(process.execPath, [BARGE_BIN, '--log-outputs=stdout', '--experimental-compaction-batch-limit=500', '--barge-dry-run'], { cwd: cluster.dir, encoding: 'utf8', timeout: 20_000 });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).not.toContain('flag has no counterpart');
+    expect(run.stdout).toMatch(/^\{"level":"warn",.*"msg":"flag has no counterpart in Barge".*"flag":"--experimental-compaction-batch-limit"/m);
   });
 });
 
