@@ -73,6 +73,8 @@ export class EtcdServer {
     private readonly transport: PeerTransport,
   ) {
     this.appliedIndex = sm.appliedIndex;
+    // The term on disk until raft's first Ready says otherwise (a member that cannot elect anyone, say).
+    this.term = node.status().hardState.term;
     this.headerIds = { cluster: uint64(clusterId), member: uint64(id) };
     this.peers = new PeerDirectory(id, members, (peers) => transport.setPeers(peers));
     this.clientAuth = new ClientAuth({

@@ -53,7 +53,8 @@ function termOf(member: Lonely): number | undefined {
     env: { ...process.env, ETCDCTL_API: '3' },
   });
   if (run.status !== 0) return undefined;
-  return (JSON.parse(run.stdout) as { Status: { raft_term: number } }[])[0]!.Status.raft_term;
+  // etcdctl's JSON leaves a zero term out.
+  return (JSON.parse(run.stdout) as { Status: { raftTerm?: number } }[])[0]!.Status.raftTerm ?? 0;
 }
 
 async function answeringTerm(member: Lonely): Promise<number> {
