@@ -1,5 +1,5 @@
-// --cipher-suites, differentially: a real etcd 3.4 and Barge (one member each, https client URL, the same
-// certificate and suite list) accept the same TLS 1.2 handshakes (a listed suite) and refuse the same (an
+// --cipher-suites, differentially: a real etcd 3.4 and Barge (one member each, https client and peer URLs,
+// the same certificate and suite list) accept the same TLS 1.2 handshakes (a listed suite) and refuse the same (an
 // unlisted one), keep TLS 1.3 on (Go does not let its suites be configured), and serve etcdctl. An
 // unknown suite name stops both with the same error.
 
@@ -21,8 +21,14 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'barge-ciphers-'));
   pki = await createTestPki(dir);
   const member = await pki.member('m1');
-  const flags = [`--cert-file=${member.cert}`, `--key-file=${member.key}`, '--cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305'];
-  for (const [impl, cluster] of await startSideBySide(flags, { etcdctlFlags: [`--cacert=${pki.caFile}`] })) clusters.set(impl, cluster);
+  const flags = [
+    `--cert-file=${member.cert}`,
+    `--key-file=${member.key}`,
+    `--peer-cert-file=${member.cert}`,
+    `--peer-key-file=${member.key}`,
+    '--cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305',
+  ];
+  for (const [impl, cluster] of await startSideBySide(flags, { peerScheme: 'https', etcdctlFlags: [`--cacert=${pki.caFile}`] })) clusters.set(impl, cluster);
 }, 90_000);
 
 afterAll(async () => {
@@ -45,7 +51,7 @@ function handshake(url: string, options: ConnectionOptions): Promise<string> {
 }
 
 describe('--cipher-suites', () => {
-  it('allows the listed TLS 1.2 suites only, TLS 1.3 as it is, on etcd and Barge alike', async () => {
+  it('allows the listed TLS 1.2 suites only, TLS 1.3 as it is, on client and peer URLs, on etcd and Barge alike', async () => {
     const probes: Record<string, ConnectionOptions> = {
       listed: { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' },
       unlisted: { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES256-GCM-SHA384' },
@@ -53,14 +59,18 @@ describe('--cipher-suites', () => {
     };
     const answers: Record<string, Record<string, string>> = {};
     for (const [impl, cluster] of clusters) {
-      answers[impl] = {};
-      for (const [name, options] of Object.entries(probes)) answers[impl][name] = await handshake(cluster.members[0]!.clientUrl, options);
-      // Which TLS 1.3 suite a server prefers is Go's or OpenSSL's own choice: the protocol is what counts.
-      answers[impl]['tls13'] = answers[impl]['tls13']!.split(' ')[0]!;
+      for (const side of ['client', 'peer'] as const) {
+        const url = side === 'client' ? cluster.members[0]!.clientUrl : cluster.members[0]!.peerUrl;
+        const answer: Record<string, string> = {};
+        for (const [name, options] of Object.entries(probes)) answer[name] = await handshake(url, options);
+        // Which TLS 1.3 suite a server prefers is Go's or OpenSSL's own choice: the protocol is what counts.
+        answer['tls13'] = answer['tls13']!.split(' ')[0]!;
+        answers[`${impl} ${side}`] = answer;
+      }
       expect(cluster.etcdctl(['put', 'k', 'v']).stdout).toBe('OK\n');
     }
-    expect(answers['etcd']).toEqual({ listed: 'TLSv1.2 TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', unlisted: 'refused', tls13: 'TLSv1.3' });
-    expect(answers['barge']).toEqual(answers['etcd']);
+    const expected = { listed: 'TLSv1.2 TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', unlisted: 'refused', tls13: 'TLSv1.3' };
+    expect(answers).toEqual({ 'etcd client': expected, 'etcd peer': expected, 'barge client': expected, 'barge peer': expected });
   }, 60_000);
 
   it('an unknown suite stops the member with etcd\'s error', async () => {
