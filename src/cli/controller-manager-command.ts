@@ -41,6 +41,7 @@ function program(): Command {
     .addOption(flag('node-monitor-grace-period', 'how long a node may be unresponsive before it is marked unhealthy', '50s'))
     .addOption(flag('node-monitor-period', 'the period for syncing NodeStatus', '5s'))
     .addOption(flag('node-eviction-rate', 'nodes per second whose pods are evicted when a zone is healthy', '0.1'))
+    .addOption(flag('min-resync-period', 'the resync period in reflectors will be random between MinResyncPeriod and 2*MinResyncPeriod', '12h0m0s'))
     .addOption(flag('resource-quota-sync-period', 'the period for syncing quota usage status in the system', '5m0s'))
     .addOption(flag('terminated-pod-gc-threshold', 'terminated pods kept before the pod garbage collector deletes them (0 disables)', '12500'))
     .addOption(flag('v', 'log level verbosity', '0'));
@@ -76,6 +77,7 @@ export function parseControllerManagerArgs(args: readonly string[], signal: Abor
     leaderElect: parseGoBool('leader-elect', o['leaderElect']!),
     useServiceAccountCredentials: parseGoBool('use-service-account-credentials', o['useServiceAccountCredentials']!),
     terminatedPodGcThreshold: count('terminated-pod-gc-threshold', o['terminatedPodGcThreshold']!),
+    minResyncPeriodMs: parseDurationFlag('min-resync-period', o['minResyncPeriod']!),
     resourceQuotaSyncPeriodMs: parseDurationFlag('resource-quota-sync-period', o['resourceQuotaSyncPeriod']!),
     nodeLifecycle: {
       gracePeriodMs: parseDurationFlag('node-monitor-grace-period', o['nodeMonitorGracePeriod']!),

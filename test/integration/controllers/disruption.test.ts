@@ -3,7 +3,8 @@
 // maxUnavailable, ints and percents of the Deployment's scale, the DisruptionAllowed condition); an
 // eviction the budget cannot afford is refused with kube's 429 Status; an allowed one takes a
 // disruption and marks the pod DisruptionTarget; `kubectl drain` retries, printing what kubectl prints,
-// until the budget lets each pod go.
+// until the budget lets each pod go; the informers' periodic resync (--min-resync-period) brings a
+// budget up to date with a scale change that moved no pod.
 
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -29,13 +30,14 @@ spec:
 const isReady = (pod: Pod): boolean => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 describe('disruption budgets', () => {
-  const plane = controlPlane({ nodes: 2, prefix: 'dn' });
-  const pdb = (): Promise<PodDisruptionBudget> => plane.client.get<PodDisruptionBudget>(PODDISRUPTIONBUDGETS, 'default', 'web');
-  const readyPods = async (): Promise<Pod[]> => (await plane.client.list<Pod>(Resources.pods, { namespace: 'default', labelSelector: 'app=web' })).items.filter((p) => isReady(p) && !p.metadata.deletionTimestamp);
+  // No ReplicationController controller: scaling one then changes its spec and no pod.
+  const plane = controlPlane({ nodes: 2, prefix: 'dn', controllerManagerFlags: ['--min-resync-period=2s', '--controllers=*,-replicationcontroller'] });
+  const pdb = (name = 'web'): Promise<PodDisruptionBudget> => plane.client.get<PodDisruptionBudget>(PODDISRUPTIONBUDGETS, 'default', name);
+  const readyPods = async (app = 'web'): Promise<Pod[]> => (await plane.client.list<Pod>(Resources.pods, { namespace: 'default', labelSelector: `app=${app}` })).items.filter((p) => isReady(p) && !p.metadata.deletionTimestamp);
   /** Waits for the budget's status to show `want` for the current generation. */
-  const statusReaches = (what: string, want: Partial<NonNullable<PodDisruptionBudget['status']>>): Promise<void> =>
+  const statusReaches = (what: string, want: Partial<NonNullable<PodDisruptionBudget['status']>>, name = 'web'): Promise<void> =>
     plane.waitFor(what, async () => {
-      const current = await pdb();
+      const current = await pdb(name);
       const status = current.status;
       if (!status || status.observedGeneration !== current.metadata.generation) return false;
       return Object.entries(want).every(([k, v]) => JSON.stringify(status[k as keyof typeof status]) === JSON.stringify(v));
@@ -124,4 +126,20 @@ describe('disruption budgets', () => {
       drain.kill('SIGTERM');
     }
   }, 240_000);
+
+  it('a periodic resync updates a budget when its workload scaled and no pod changed', async () => {
+    plane.ok(['create', '-f', '-'], 'apiVersion: v1\nkind: ReplicationController\nmetadata: {name: legacy}\nspec:\n  replicas: 2\n  selector: {app: legacy}\n  template:\n    metadata: {labels: {app: legacy}}\n    spec: {containers: [{name: c, image: busybox}]}\n');
+    const rc = await plane.client.get(Resources.replicationControllers, 'default', 'legacy');
+    const owner = { apiVersion: 'v1', kind: 'ReplicationController', name: 'legacy', uid: rc.metadata.uid!, controller: true };
+    for (const name of ['legacy-a', 'legacy-b']) {
+      const spec = { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'busybox' }] };
+      await plane.client.create(Resources.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app: 'legacy' }, ownerReferences: [owner] }, spec });
+    }
+    await plane.waitFor('2 ready legacy pods', async () => (await readyPods('legacy')).length === 2, 90_000);
+    plane.ok(['create', 'pdb', 'legacy', '--selector=app=legacy', '--max-unavailable=50%']);
+    await statusReaches('maxUnavailable=50% of 2', { currentHealthy: 2, desiredHealthy: 1, expectedPods: 2, disruptionsAllowed: 1 }, 'legacy');
+    expect(plane.ok(['scale', 'rc', 'legacy', '--replicas=4'])).toBe('replicationcontroller/legacy scaled\n');
+    await statusReaches('maxUnavailable=50% of 4 after a resync', { currentHealthy: 2, desiredHealthy: 2, expectedPods: 4, disruptionsAllowed: 0 }, 'legacy');
+    expect(await readyPods('legacy')).toHaveLength(2);
+  }, 180_000);
 });
