@@ -14,6 +14,19 @@ import { controlPlane } from './control-plane.js';
 
 const GC_THRESHOLD = 3;
 
+const deploymentYaml = (name: string, replicas: number, specLines: string, image: string): string => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}}
+spec:
+  replicas: ${replicas}
+${specLines}  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers: [{name: c, image: ${image}}]
+`;
+
 const isReady = (pod: Pod): boolean => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 describe('workload controllers', () => {
@@ -64,22 +77,7 @@ spec:
   }, 180_000);
 
   it('a stuck rollout exceeds progressDeadlineSeconds, a scale-up mid-rollout goes to both sets by size, and undo brings it home', async () => {
-    plane.ok(['create', '-f', '-'], `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 10
-  progressDeadlineSeconds: 8
-  selector: {matchLabels: {app: web}}
-  strategy:
-    type: RollingUpdate
-    rollingUpdate: {maxSurge: 3, maxUnavailable: 2}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers: [{name: nginx, image: nginx:1.27}]
-`);
+    plane.ok(['create', '-f', '-'], deploymentYaml('web', 10, '  progressDeadlineSeconds: 8\n  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 3, maxUnavailable: 2}}\n', 'nginx:1.27'));
     const deployment = (): Promise<Deployment> => plane.client.get<Deployment>(Resources.deployments, 'default', 'web');
     const sizes = async (): Promise<Record<string, number>> => {
       const sets = (await plane.client.list<ReplicaSet>(Resources.replicaSets, { namespace: 'default', labelSelector: 'app=web' })).items;
@@ -115,19 +113,7 @@ spec:
   }, 300_000);
 
   it('Recreate stops every old pod before it starts a new one', async () => {
-    plane.ok(['create', '-f', '-'], `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: batch}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: batch}}
-  strategy: {type: Recreate}
-  template:
-    metadata: {labels: {app: batch}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers: [{name: c, image: busybox:1.36}]
-`);
+    plane.ok(['create', '-f', '-'], deploymentYaml('batch', 3, '  strategy: {type: Recreate}\n', 'busybox:1.36'));
     const deployment = (): Promise<Deployment> => plane.client.get<Deployment>(Resources.deployments, 'default', 'batch');
     await plane.waitFor('3 available', async () => (await deployment()).status?.availableReplicas === 3, 90_000);
     plane.ok(['set', 'image', 'deployment/batch', 'c=busybox:1.37']);
