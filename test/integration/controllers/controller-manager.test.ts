@@ -341,11 +341,13 @@ spec:
       expect(standby.log).not.toContain('started controllers');
       const killedAt = Date.now();
       await manager.kill();
+      // Made while nobody leads: the standby, once leading, makes its set and pods once.
+      ok(['create', '-f', '-'], deploymentYaml(3).replace('name: web', 'name: after'));
       await until('the standby to lead', () => standby.log.includes('started controllers'), { timeoutMs: 40_000, pollMs: 100 });
       // Lease duration 15 s, plus a retry period and the informers' first list.
       expect(Date.now() - killedAt).toBeLessThan(25_000);
-      ok(['create', '-f', '-'], deploymentYaml(3).replace('name: web', 'name: after'));
       await settle2('after', 3);
+      expect((await replicaSets()).filter((rs) => rs.metadata.name!.startsWith('after-'))).toHaveLength(1);
     } finally {
       manager = standby;
     }
