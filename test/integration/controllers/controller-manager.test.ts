@@ -216,20 +216,22 @@ describe('controller manager: deployments and replica sets', () => {
     await waitFor('the sets and pods to be collected', async () => (await replicaSets()).length === 0 && (await livePods()).length === 0);
   }, 40_000);
 
-  it('a job completes after its completions succeed, another fails past its backoff limit', async () => {
-    const jobYaml = (name: string, completions: number, backoffLimit: number): string => `apiVersion: batch/v1
+  it('a job completes after its completions succeed, another fails past its backoff limit, a third past its active deadline', async () => {
+    const jobYaml = (name: string, completions: number, backoffLimit: number, extra = ''): string => `apiVersion: batch/v1
 kind: Job
 metadata: {name: ${name}}
 spec:
   completions: ${completions}
   backoffLimit: ${backoffLimit}
-  template:
+${extra}  template:
     spec:
       restartPolicy: Never
       containers: [{name: c, image: busybox}]
 `;
     ok(['create', '-f', '-'], jobYaml('done', 2, 6));
     ok(['create', '-f', '-'], jobYaml('doomed', 1, 1));
+    // Two pods at once that never finish: the deadline ends the job and deletes them.
+    ok(['create', '-f', '-'], jobYaml('late', 2, 6, '  parallelism: 2\n  activeDeadlineSeconds: 3\n'));
     /** Ends each job's running pods as a kubelet would: `phase` Succeeded or Failed. */
     const finishPods = async (jobName: string, phase: string): Promise<void> => {
       const pods = (await client.list<Pod>(Resources.pods, { namespace: 'default', labelSelector: `job-name=${jobName}` })).items;
@@ -254,7 +256,12 @@ spec:
     expect(doomed.status).toMatchObject({ failed: 2 });
     expect(doomed.status?.conditions?.[0]).toMatchObject({ type: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
     expect(ok(['get', 'job', 'done', '--no-headers'])).toMatch(/^done\s+Complete\s+2\/2\s/);
-  }, 40_000);
+    await waitFor('late Failed', async () => (await condition('late')) === 'Failed');
+    const late = await client.get<Job>(Resources.jobs, 'default', 'late');
+    expect(late.status?.conditions?.[0]).toMatchObject({ type: 'Failed', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' });
+    expect(Date.parse(late.status!.conditions![0]!.lastTransitionTime!) - Date.parse(late.status!.startTime!)).toBeGreaterThanOrEqual(3000);
+    await waitFor("late's pods deleted", async () => (await client.list<Pod>(Resources.pods, { namespace: 'default', labelSelector: 'job-name=late' })).items.every((p) => p.metadata.deletionTimestamp));
+  }, 60_000);
 
   it('a service gets an EndpointSlice and Endpoints from its ready pods', async () => {
     ok(['create', '-f', '-'], 'apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec:\n  selector: {app: api}\n  ports: [{name: http, port: 80, targetPort: 8080}]\n');
