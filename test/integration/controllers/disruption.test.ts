@@ -30,8 +30,7 @@ spec:
 const isReady = (pod: Pod): boolean => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 describe('disruption budgets', () => {
-  // No ReplicationController controller: scaling one then changes its spec and no pod.
-  const plane = controlPlane({ nodes: 2, prefix: 'dn', controllerManagerFlags: ['--min-resync-period=2s', '--controllers=*,-replicationcontroller'] });
+  const plane = controlPlane({ nodes: 2, prefix: 'dn', controllerManagerFlags: ['--min-resync-period=2s'] });
   const pdb = (name = 'web'): Promise<PodDisruptionBudget> => plane.client.get<PodDisruptionBudget>(PODDISRUPTIONBUDGETS, 'default', name);
   const readyPods = async (app = 'web'): Promise<Pod[]> => (await plane.client.list<Pod>(Resources.pods, { namespace: 'default', labelSelector: `app=${app}` })).items.filter((p) => isReady(p) && !p.metadata.deletionTimestamp);
   /** Waits for the budget's status to show `want` for the current generation. */
@@ -128,9 +127,31 @@ describe('disruption budgets', () => {
   }, 240_000);
 
   it('a periodic resync updates a budget when its workload scaled and no pod changed', async () => {
-    plane.ok(['create', '-f', '-'], 'apiVersion: v1\nkind: ReplicationController\nmetadata: {name: legacy}\nspec:\n  replicas: 2\n  selector: {app: legacy}\n  template:\n    metadata: {labels: {app: legacy}}\n    spec: {containers: [{name: c, image: busybox}]}\n');
-    const rc = await plane.client.get(Resources.replicationControllers, 'default', 'legacy');
-    const owner = { apiVersion: 'v1', kind: 'ReplicationController', name: 'legacy', uid: rc.metadata.uid!, controller: true };
+    // A custom kind with a scale subresource and no controller: scaling it changes its spec, and no pod.
+    plane.ok(['create', '-f', '-'], `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: crowds.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: crowds, singular: crowd, kind: Crowd}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec: {type: object, properties: {replicas: {type: integer}}}
+          status: {type: object, properties: {replicas: {type: integer}}}
+    subresources:
+      scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}
+`);
+    plane.ok(['wait', '--for=condition=Established', 'crd/crowds.example.com', '--timeout=30s']);
+    plane.ok(['create', '-f', '-'], 'apiVersion: example.com/v1\nkind: Crowd\nmetadata: {name: legacy}\nspec: {replicas: 2}\n');
+    const crowd = JSON.parse(plane.ok(['get', 'crowd', 'legacy', '-o', 'json'])) as { metadata: { uid: string } };
+    const owner = { apiVersion: 'example.com/v1', kind: 'Crowd', name: 'legacy', uid: crowd.metadata.uid, controller: true };
     for (const name of ['legacy-a', 'legacy-b']) {
       const spec = { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'busybox' }] };
       await plane.client.create(Resources.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app: 'legacy' }, ownerReferences: [owner] }, spec });
@@ -138,7 +159,7 @@ describe('disruption budgets', () => {
     await plane.waitFor('2 ready legacy pods', async () => (await readyPods('legacy')).length === 2, 90_000);
     plane.ok(['create', 'pdb', 'legacy', '--selector=app=legacy', '--max-unavailable=50%']);
     await statusReaches('maxUnavailable=50% of 2', { currentHealthy: 2, desiredHealthy: 1, expectedPods: 2, disruptionsAllowed: 1 }, 'legacy');
-    expect(plane.ok(['scale', 'rc', 'legacy', '--replicas=4'])).toBe('replicationcontroller/legacy scaled\n');
+    expect(plane.ok(['scale', 'crowd', 'legacy', '--replicas=4'])).toBe('crowd.example.com/legacy scaled\n');
     await statusReaches('maxUnavailable=50% of 4 after a resync', { currentHealthy: 2, desiredHealthy: 2, expectedPods: 4, disruptionsAllowed: 0 }, 'legacy');
     expect(await readyPods('legacy')).toHaveLength(2);
   }, 180_000);

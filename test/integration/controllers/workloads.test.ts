@@ -1,6 +1,6 @@
 // Workload controllers end to end with real kubectl on a whole Barge control plane (hollow kubelets run
-// the pods): a ReplicationController keeps its pods, adopts a matching orphan and releases a relabeled
-// pod, with kube's status; a rollout stuck on pods that cannot be scheduled exceeds its
+// the pods): a ReplicaSet keeps its pods, adopts a matching orphan and releases a relabeled pod, with
+// kube's status; a rollout stuck on pods that cannot be scheduled exceeds its
 // progressDeadlineSeconds, and scaling it mid-rollout spreads the change over both ReplicaSets by size
 // (proportional scaling) before `rollout undo` brings it home; a Recreate rollout never runs old and new
 // pods together; the garbage collector deletes dependents first with Foreground propagation and leaves
@@ -32,34 +32,34 @@ const isReady = (pod: Pod): boolean => pod.status?.conditions?.some((c) => c.typ
 describe('workload controllers', () => {
   const plane = controlPlane({ nodes: 2, prefix: 'wl', controllerManagerFlags: [`--terminated-pod-gc-threshold=${GC_THRESHOLD}`] });
   const podsOf = async (selector: string): Promise<Pod[]> => (await plane.client.list<Pod>(Resources.pods, { namespace: 'default', labelSelector: selector })).items.filter((p) => !p.metadata.deletionTimestamp);
-  const rc = (): Promise<ReplicaSet> => plane.client.get<ReplicaSet>(Resources.replicationControllers, 'default', 'legacy');
+  const rs = (): Promise<ReplicaSet> => plane.client.get<ReplicaSet>(Resources.replicaSets, 'default', 'legacy');
 
-  it('a ReplicationController adopts a matching orphan, keeps its count, releases a relabeled pod and reports status', async () => {
+  it('a ReplicaSet adopts a matching orphan, keeps its count, releases a relabeled pod and reports status', async () => {
     plane.ok(['run', 'stray', '--image=busybox', '--labels=app=legacy']);
     await plane.waitFor('stray running', async () => (await podsOf('app=legacy')).some(isReady));
-    plane.ok(['create', '-f', '-'], `apiVersion: v1
-kind: ReplicationController
+    plane.ok(['create', '-f', '-'], `apiVersion: apps/v1
+kind: ReplicaSet
 metadata: {name: legacy}
 spec:
   replicas: 3
-  selector: {app: legacy}
+  selector: {matchLabels: {app: legacy}}
   template:
     metadata: {labels: {app: legacy, tier: web}}
     spec:
       terminationGracePeriodSeconds: 1
       containers: [{name: c, image: busybox}]
 `);
-    const owner = await rc();
-    await plane.waitFor('3 ready pods owned by the RC', async () => {
+    const owner = await rs();
+    await plane.waitFor('3 ready pods owned by the set', async () => {
       const pods = await podsOf('app=legacy');
       return pods.length === 3 && pods.every((p) => isReady(p) && p.metadata.ownerReferences?.[0]?.uid === owner.metadata.uid);
     });
     // Adopted, not replaced: the orphan is one of the three, and the only one without the template's tier label.
     const stray = await plane.client.get<Pod>(Resources.pods, 'default', 'stray');
-    expect(stray.metadata.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'ReplicationController', name: 'legacy', uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true }]);
-    await plane.waitFor('the RC status', async () => (await rc()).status?.availableReplicas === 3);
-    expect((await rc()).status).toMatchObject({ replicas: 3, fullyLabeledReplicas: 2, readyReplicas: 3, availableReplicas: 3, observedGeneration: owner.metadata.generation });
-    expect(plane.ok(['get', 'rc', 'legacy', '--no-headers'])).toMatch(/^legacy\s+3\s+3\s+3\s/);
+    expect(stray.metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'legacy', uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    await plane.waitFor('the set status', async () => (await rs()).status?.availableReplicas === 3);
+    expect((await rs()).status).toMatchObject({ replicas: 3, fullyLabeledReplicas: 2, readyReplicas: 3, availableReplicas: 3, observedGeneration: owner.metadata.generation });
+    expect(plane.ok(['get', 'rs', 'legacy', '--no-headers'])).toMatch(/^legacy\s+3\s+3\s+3\s/);
 
     // Relabeled out of the selector: released (no owner any more) and replaced by a fully labeled pod.
     plane.ok(['label', 'pod', 'stray', 'app=gone', '--overwrite']);
@@ -68,11 +68,11 @@ spec:
       const pods = await podsOf('app=legacy');
       return (released.metadata.ownerReferences ?? []).length === 0 && pods.length === 3 && pods.every(isReady);
     });
-    await plane.waitFor('fullyLabeledReplicas 3', async () => (await rc()).status?.fullyLabeledReplicas === 3);
+    await plane.waitFor('fullyLabeledReplicas 3', async () => (await rs()).status?.fullyLabeledReplicas === 3);
 
-    plane.ok(['scale', 'rc', 'legacy', '--replicas=1']);
-    await plane.waitFor('one pod left', async () => (await podsOf('app=legacy')).length === 1 && (await rc()).status?.replicas === 1);
-    plane.ok(['delete', 'rc', 'legacy']);
+    plane.ok(['scale', 'rs', 'legacy', '--replicas=1']);
+    await plane.waitFor('one pod left', async () => (await podsOf('app=legacy')).length === 1 && (await rs()).status?.replicas === 1);
+    plane.ok(['delete', 'rs', 'legacy']);
     plane.ok(['delete', 'pod', 'stray', '--wait=false']);
   }, 180_000);
 
