@@ -13,6 +13,7 @@ import { KubeApiError, Resources } from '../../../src/client/kube/index.js';
 import { PODDISRUPTIONBUDGETS, type PodDisruptionBudget } from '../../../src/controllers/disruption/disruption-budget.js';
 import type { Pod } from '../../../src/controllers/shared/types.js';
 import { controlPlane } from './control-plane.js';
+import { exampleCrdYaml } from './custom-resource-definition.js';
 
 const deployment = (replicas: number): string => `apiVersion: apps/v1
 kind: Deployment
@@ -128,26 +129,8 @@ describe('disruption budgets', () => {
 
   it('a periodic resync updates a budget when its workload scaled and no pod changed', async () => {
     // A custom kind with a scale subresource and no controller: scaling it changes its spec, and no pod.
-    plane.ok(['create', '-f', '-'], `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: crowds.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {plural: crowds, singular: crowd, kind: Crowd}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec: {type: object, properties: {replicas: {type: integer}}}
-          status: {type: object, properties: {replicas: {type: integer}}}
-    subresources:
-      scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}
-`);
+    const schema = '        properties:\n          spec: {type: object, properties: {replicas: {type: integer}}}\n          status: {type: object, properties: {replicas: {type: integer}}}\n';
+    plane.ok(['create', '-f', '-'], exampleCrdYaml('Crowd', schema, '    subresources:\n      scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}\n'));
     plane.ok(['wait', '--for=condition=Established', 'crd/crowds.example.com', '--timeout=30s']);
     plane.ok(['create', '-f', '-'], 'apiVersion: example.com/v1\nkind: Crowd\nmetadata: {name: legacy}\nspec: {replicas: 2}\n');
     const crowd = JSON.parse(plane.ok(['get', 'crowd', 'legacy', '-o', 'json'])) as { metadata: { uid: string } };
