@@ -41,6 +41,10 @@ function program(): Command {
     .addOption(flag('node-monitor-grace-period', 'how long a node may be unresponsive before it is marked unhealthy', '50s'))
     .addOption(flag('node-monitor-period', 'the period for syncing NodeStatus', '5s'))
     .addOption(flag('node-eviction-rate', 'nodes per second whose pods are evicted when a zone is healthy', '0.1'))
+    .addOption(flag('secondary-node-eviction-rate', 'nodes per second whose pods are evicted when a zone is unhealthy (0 below --large-cluster-size-threshold nodes)', '0.01'))
+    .addOption(flag('unhealthy-zone-threshold', 'fraction of not Ready nodes (at least 3) in a zone that makes it partially disrupted', '0.55'))
+    .addOption(flag('large-cluster-size-threshold', 'zones with more nodes than this are large: the secondary eviction rate applies when partially disrupted', '50'))
+    .addOption(flag('min-resync-period', 'the resync period in reflectors will be random between MinResyncPeriod and 2*MinResyncPeriod', '12h0m0s'))
     .addOption(flag('resource-quota-sync-period', 'the period for syncing quota usage status in the system', '5m0s'))
     .addOption(flag('terminated-pod-gc-threshold', 'terminated pods kept before the pod garbage collector deletes them (0 disables)', '12500'))
     .addOption(flag('v', 'log level verbosity', '0'));
@@ -67,8 +71,11 @@ export function parseControllerManagerArgs(args: readonly string[], signal: Abor
     const key = name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
     workers[key] = count(name, o[key]!);
   }
-  const evictionRate = Number(o['nodeEvictionRate']);
-  if (!(evictionRate > 0)) throw new Error(`invalid argument "${o['nodeEvictionRate']}" for "--node-eviction-rate" flag: must be a positive number`);
+  const rate = (name: string, value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !(n >= 0)) throw new Error(`invalid argument "${value}" for "--${name}" flag: strconv.ParseFloat: parsing "${value}": invalid syntax`);
+    return n;
+  };
   return {
     kubeconfig: loadKubeconfig(o['kubeconfig']),
     controllers: enabledControllers(o['controllers']!.split(',').map((name) => name.trim())),
@@ -76,11 +83,15 @@ export function parseControllerManagerArgs(args: readonly string[], signal: Abor
     leaderElect: parseGoBool('leader-elect', o['leaderElect']!),
     useServiceAccountCredentials: parseGoBool('use-service-account-credentials', o['useServiceAccountCredentials']!),
     terminatedPodGcThreshold: count('terminated-pod-gc-threshold', o['terminatedPodGcThreshold']!),
+    minResyncPeriodMs: parseDurationFlag('min-resync-period', o['minResyncPeriod']!),
     resourceQuotaSyncPeriodMs: parseDurationFlag('resource-quota-sync-period', o['resourceQuotaSyncPeriod']!),
     nodeLifecycle: {
       gracePeriodMs: parseDurationFlag('node-monitor-grace-period', o['nodeMonitorGracePeriod']!),
       monitorPeriodMs: parseDurationFlag('node-monitor-period', o['nodeMonitorPeriod']!),
-      evictionRate,
+      evictionRate: rate('node-eviction-rate', o['nodeEvictionRate']!),
+      secondaryEvictionRate: rate('secondary-node-eviction-rate', o['secondaryNodeEvictionRate']!),
+      unhealthyZoneThreshold: rate('unhealthy-zone-threshold', o['unhealthyZoneThreshold']!),
+      largeClusterSizeThreshold: count('large-cluster-size-threshold', o['largeClusterSizeThreshold']!),
     },
     lease: {
       namespace: o['leaderElectResourceNamespace']!,

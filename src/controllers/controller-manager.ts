@@ -58,6 +58,8 @@ export interface ControllerManagerConfig {
   useServiceAccountCredentials: boolean;
   nodeLifecycle: NodeLifecycleOptions;
   terminatedPodGcThreshold: number;
+  /** --min-resync-period: the shared informers resync at a random period between it and twice it. */
+  minResyncPeriodMs: number;
   /** --resource-quota-sync-period: how often every quota is recomputed whatever changed. */
   resourceQuotaSyncPeriodMs: number;
   lease: { namespace: string; name: string; durationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
@@ -91,7 +93,10 @@ function groupVersionPath(resource: ResourceRef): string {
 }
 
 async function runControllers(config: ControllerManagerConfig, client: KubeClient, signal: AbortSignal): Promise<void> {
-  const informers = new InformerFactory(client, (error) => config.log(`informer: ${(error as Error).message}`));
+  // kube-controller-manager's ResyncPeriod: one random period in [min, 2*min) for the shared factory, so
+  // every controller sees each object again now and then (a budget whose workload's scale changed, say).
+  const resyncPeriodMs = config.minResyncPeriodMs * (1 + Math.random());
+  const informers = new InformerFactory(client, (error) => config.log(`informer: ${(error as Error).message}`), resyncPeriodMs);
   const recorders: EventRecorder[] = [];
   // Informers read with the manager's own identity; each controller writes (and records events) as its
   // ServiceAccount with --use-service-account-credentials, as kube-controller-manager's client builder does.

@@ -6,7 +6,7 @@
 import type { KubeObject, ObjectReference } from '../../client/kube/index.js';
 import type { Job } from '../job/job-decision.js';
 import { controllerRef } from '../shared/owner-refs.js';
-import type { TimeZone } from './time-zone.js';
+import type { TimeZone } from '../../shared/cron/time-zone.js';
 
 export const SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 

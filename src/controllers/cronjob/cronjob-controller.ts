@@ -8,10 +8,10 @@ import { controllerOf, isAlreadyExists, isNotFound, KubeApiError, objectKey, Res
 import type { Job } from '../job/job-decision.js';
 import type { Controller, ControllerContext } from '../shared/controller-context.js';
 import { jobFromTemplate, jobName, type CronJob } from './cron-job.js';
-import { parseStandard, type Schedule } from './cron-schedule.js';
+import { parseStandard, type Schedule } from '../../shared/cron/cron-schedule.js';
 import { finishedCondition, jobsToClean } from './job-history.js';
 import { MAX_MISSED_WITHOUT_WARNING, nextScheduleTime, nextScheduleTimeDuration, tooLate } from './schedule-times.js';
-import { TimeZone } from './time-zone.js';
+import { TimeZone } from '../../shared/cron/time-zone.js';
 
 const asCronJob = (cronJob: CronJob): CronJob => ({ ...cronJob, apiVersion: 'batch/v1', kind: 'CronJob' });
 const inActiveList = (cronJob: CronJob, uid: string | undefined): boolean => (cronJob.status?.active ?? []).some((ref) => ref.uid === uid);

@@ -2,7 +2,7 @@
 // were missed, and when to look again. Pure: the schedule and "now" are passed in.
 
 import type { CronJob } from './cron-job.js';
-import type { Schedule } from './cron-schedule.js';
+import type { Schedule } from '../../shared/cron/cron-schedule.js';
 
 /** The requeue lands this long after the next scheduled time, against clock skew (nextScheduleDelta). */
 export const NEXT_SCHEDULE_DELTA_MS = 100;

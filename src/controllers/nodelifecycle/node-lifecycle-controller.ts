@@ -1,7 +1,8 @@
 // The node lifecycle controller with taint-based eviction (node_lifecycle_controller.go, tainteviction):
 // every monitor period it notes which nodes were heard from (Ready heartbeat or Lease renewal), marks the
-// silent ones Unknown, keeps the condition taints in step (NoSchedule at once, NoExecute at the eviction
-// rate), and deletes pods from NoExecute-tainted nodes once their tolerations run out.
+// silent ones Unknown, keeps the condition taints in step (NoSchedule at once, NoExecute at its zone's
+// rate, none while every zone is fully disrupted), and deletes pods from NoExecute-tainted nodes once
+// their tolerations run out.
 
 import { isConflict, isNotFound, Resources, type EventRecorder, type Informer, type KubeObject } from '../../client/kube/index.js';
 import type { Controller, ControllerContext } from '../shared/controller-context.js';
@@ -9,14 +10,13 @@ import type { Pod } from '../shared/types.js';
 import { conditionsAfterSilence, observeNode, type NodeHealth } from './node-health.js';
 import { desiredNoExecuteTaint, desiredNoScheduleTaints, evictionDecision, reconcileNoExecuteTaint, reconcileNoScheduleTaints } from './node-taints.js';
 import type { Node, Taint, Toleration } from './node-types.js';
+import { disruptionMode, zoneKey, zoneStates, zoneTaintRate, type ZoneRates, type ZoneState } from './zone-states.js';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 
-export interface NodeLifecycleOptions {
+export interface NodeLifecycleOptions extends ZoneRates {
   monitorPeriodMs: number;
   gracePeriodMs: number;
-  /** Nodes per second that may get a NoExecute taint (--node-eviction-rate). */
-  evictionRate: number;
 }
 
 interface Lease extends KubeObject {
@@ -31,7 +31,9 @@ export class NodeLifecycleController implements Controller {
   private readonly pods: Informer<Pod>;
   private readonly recorder: EventRecorder;
   private readonly health = new Map<string, NodeHealth>();
-  private lastNoExecuteTaintAt = -Infinity;
+  /** When each zone last had a node tainted NoExecute (its rate limiter, burst 1). */
+  private readonly lastNoExecuteTaintAt = new Map<string, number>();
+  private zoneStates = new Map<string, ZoneState>();
 
   constructor(
     private readonly context: ControllerContext,
@@ -58,39 +60,63 @@ export class NodeLifecycleController implements Controller {
     }
   }
 
-  /** One monitorNodeHealth pass, then the taint-eviction pass. */
+  /** One monitorNodeHealth pass with its handleDisruption, the NoExecute tainting pass, then taint eviction. */
   async monitor(nowMs: number): Promise<void> {
+    const observed: Node[] = [];
     for (const cached of this.nodes.lister.list()) {
       const name = cached.metadata.name!;
       const lease = this.leases.lister.get(NODE_LEASE_NAMESPACE, name);
       const health = observeNode(cached, lease?.spec?.renewTime, this.health.get(name), nowMs);
       this.health.set(name, health);
-      try {
+      // A node whose write raced another writer still counts for its zone, as last seen.
+      let seen = cached;
+      await this.tolerateRace(async () => {
         let node = structuredClone(cached);
         const conditions = conditionsAfterSilence(node, health, nowMs, this.options.gracePeriodMs);
         if (conditions) {
           node = await this.context.client.updateStatus<Node>(Resources.nodes, { ...node, status: { ...node.status, conditions } });
           this.recorder.event({ ...node, apiVersion: 'v1', kind: 'Node' }, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
         }
-        await this.syncTaints(node, nowMs);
-      } catch (error) {
-        if (!isConflict(error) && !isNotFound(error)) throw error;
-      }
+        const taints = reconcileNoScheduleTaints(node, desiredNoScheduleTaints(node), isoNow(nowMs));
+        seen = taints ? await this.writeTaints(node, taints) : node;
+      });
+      observed.push(seen);
+    }
+    const zones = zoneStates(observed, this.options.unhealthyZoneThreshold);
+    const mode = disruptionMode(this.zoneStates, zones);
+    this.zoneStates = new Map([...zones].map(([zone, { state }]) => [zone, state]));
+    if (mode === 'enter') this.context.log('node-lifecycle-controller: all nodes are not Ready: entering master disruption mode');
+    if (mode === 'exit') {
+      this.context.log('node-lifecycle-controller: some nodes are Ready: exiting master disruption mode');
+      // Every node gets a fresh grace period, as it may have been the control plane that could not hear them.
+      for (const health of this.health.values()) health.probeTimestamp = nowMs;
+    }
+    for (const node of observed) {
+      const zone = zones.get(zoneKey(node))!;
+      const rate = mode === 'enter' || mode === 'stay' ? 0 : zoneTaintRate(zone.state, zone.size, this.options);
+      await this.tolerateRace(() => this.syncNoExecuteTaint(node, nowMs, rate, mode === 'enter'));
     }
     await this.evictPods(nowMs);
   }
 
-  private async syncTaints(node: Node, nowMs: number): Promise<void> {
-    const now = isoNow(nowMs);
-    let taints = reconcileNoScheduleTaints(node, desiredNoScheduleTaints(node), now);
-    if (taints) node = await this.writeTaints(node, taints);
-    const wanted = desiredNoExecuteTaint(node);
-    taints = reconcileNoExecuteTaint(node, wanted, now);
+  /** Runs a node write; a conflict or a node gone is left to the next pass. */
+  private async tolerateRace(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (!isConflict(error) && !isNotFound(error)) throw error;
+    }
+  }
+
+  /** Adding a NoExecute taint takes a token of the zone's limiter (`rate` per second); removing one is free. */
+  private async syncNoExecuteTaint(node: Node, nowMs: number, rate: number, removeAll: boolean): Promise<void> {
+    const wanted = removeAll ? undefined : desiredNoExecuteTaint(node);
+    const taints = reconcileNoExecuteTaint(node, wanted, isoNow(nowMs));
     if (!taints) return;
-    // Adding a NoExecute taint is rate-limited (one node per 1/rate seconds); removing one is not.
     if (wanted) {
-      if (nowMs - this.lastNoExecuteTaintAt < 1000 / this.options.evictionRate) return;
-      this.lastNoExecuteTaintAt = nowMs;
+      const zone = zoneKey(node);
+      if (rate <= 0 || nowMs - (this.lastNoExecuteTaintAt.get(zone) ?? -Infinity) < 1000 / rate) return;
+      this.lastNoExecuteTaintAt.set(zone, nowMs);
     }
     await this.writeTaints(node, taints);
   }

@@ -8,16 +8,18 @@ export type Log = (message: string) => void;
 export class InformerFactory {
   private readonly informers = new Map<string, Informer<KubeObject>>();
 
+  /** `resyncPeriodMs`: every informer re-delivers its objects as updates this often (0: never). */
   constructor(
     private readonly client: KubeClient,
     private readonly onError: (error: unknown) => void,
+    private readonly resyncPeriodMs = 0,
   ) {}
 
   for<T extends KubeObject>(resource: ResourceRef): Informer<T> {
     const key = `${resource.group}/${resource.plural}`;
     let informer = this.informers.get(key);
     if (!informer) {
-      informer = new Informer<KubeObject>(this.client, resource, { onError: this.onError });
+      informer = new Informer<KubeObject>(this.client, resource, { onError: this.onError, resyncPeriodMs: this.resyncPeriodMs });
       this.informers.set(key, informer);
     }
     return informer as unknown as Informer<T>;

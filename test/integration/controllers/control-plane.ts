@@ -21,7 +21,7 @@ export interface ControlPlane {
   waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs?: number): Promise<void>;
 }
 
-export function controlPlane(options: { nodes: number; prefix: string; apiserverFlags?: string[] }): ControlPlane {
+export function controlPlane(options: { nodes: number; prefix: string; apiserverFlags?: string[]; controllerManagerFlags?: string[] }): ControlPlane {
   const children: ChildProcess[] = [];
   let log = '';
   const env = {} as { cluster: ProcessCluster; api: ApiserverProcess; client: KubeClient };
@@ -54,7 +54,7 @@ export function controlPlane(options: { nodes: number; prefix: string; apiserver
     env.cluster = await startCluster(1, 'barge');
     env.api = await ApiserverProcess.start(env.cluster.endpoints, options.apiserverFlags ?? []);
     env.client = new KubeClient(loadKubeconfig(env.api.kubeconfig));
-    start(['controller-manager', '--leader-elect=false']);
+    start(['controller-manager', '--leader-elect=false', ...(options.controllerManagerFlags ?? [])]);
     start(['scheduler', '--leader-elect=false']);
     start(['nodes', '--count', String(options.nodes), '--prefix', options.prefix, '--cpu', '4', '--image-pull-delay', '100']);
     const ready = Array.from({ length: options.nodes }, () => 'True').join(' ');

@@ -3,7 +3,8 @@
 // maxUnavailable, ints and percents of the Deployment's scale, the DisruptionAllowed condition); an
 // eviction the budget cannot afford is refused with kube's 429 Status; an allowed one takes a
 // disruption and marks the pod DisruptionTarget; `kubectl drain` retries, printing what kubectl prints,
-// until the budget lets each pod go.
+// until the budget lets each pod go; the informers' periodic resync (--min-resync-period) brings a
+// budget up to date with a scale change that moved no pod.
 
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { KubeApiError, Resources } from '../../../src/client/kube/index.js';
 import { PODDISRUPTIONBUDGETS, type PodDisruptionBudget } from '../../../src/controllers/disruption/disruption-budget.js';
 import type { Pod } from '../../../src/controllers/shared/types.js';
 import { controlPlane } from './control-plane.js';
+import { exampleCrdYaml } from './custom-resource-definition.js';
 
 const deployment = (replicas: number): string => `apiVersion: apps/v1
 kind: Deployment
@@ -29,13 +31,13 @@ spec:
 const isReady = (pod: Pod): boolean => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 describe('disruption budgets', () => {
-  const plane = controlPlane({ nodes: 2, prefix: 'dn' });
-  const pdb = (): Promise<PodDisruptionBudget> => plane.client.get<PodDisruptionBudget>(PODDISRUPTIONBUDGETS, 'default', 'web');
-  const readyPods = async (): Promise<Pod[]> => (await plane.client.list<Pod>(Resources.pods, { namespace: 'default', labelSelector: 'app=web' })).items.filter((p) => isReady(p) && !p.metadata.deletionTimestamp);
+  const plane = controlPlane({ nodes: 2, prefix: 'dn', controllerManagerFlags: ['--min-resync-period=2s'] });
+  const pdb = (name = 'web'): Promise<PodDisruptionBudget> => plane.client.get<PodDisruptionBudget>(PODDISRUPTIONBUDGETS, 'default', name);
+  const readyPods = async (app = 'web'): Promise<Pod[]> => (await plane.client.list<Pod>(Resources.pods, { namespace: 'default', labelSelector: `app=${app}` })).items.filter((p) => isReady(p) && !p.metadata.deletionTimestamp);
   /** Waits for the budget's status to show `want` for the current generation. */
-  const statusReaches = (what: string, want: Partial<NonNullable<PodDisruptionBudget['status']>>): Promise<void> =>
+  const statusReaches = (what: string, want: Partial<NonNullable<PodDisruptionBudget['status']>>, name = 'web'): Promise<void> =>
     plane.waitFor(what, async () => {
-      const current = await pdb();
+      const current = await pdb(name);
       const status = current.status;
       if (!status || status.observedGeneration !== current.metadata.generation) return false;
       return Object.entries(want).every(([k, v]) => JSON.stringify(status[k as keyof typeof status]) === JSON.stringify(v));
@@ -124,4 +126,24 @@ describe('disruption budgets', () => {
       drain.kill('SIGTERM');
     }
   }, 240_000);
+
+  it('a periodic resync updates a budget when its workload scaled and no pod changed', async () => {
+    // A custom kind with a scale subresource and no controller: scaling it changes its spec, and no pod.
+    const schema = '        properties:\n          spec: {type: object, properties: {replicas: {type: integer}}}\n          status: {type: object, properties: {replicas: {type: integer}}}\n';
+    plane.ok(['create', '-f', '-'], exampleCrdYaml('Crowd', schema, '    subresources:\n      scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}\n'));
+    plane.ok(['wait', '--for=condition=Established', 'crd/crowds.example.com', '--timeout=30s']);
+    plane.ok(['create', '-f', '-'], 'apiVersion: example.com/v1\nkind: Crowd\nmetadata: {name: legacy}\nspec: {replicas: 2}\n');
+    const crowd = JSON.parse(plane.ok(['get', 'crowd', 'legacy', '-o', 'json'])) as { metadata: { uid: string } };
+    const owner = { apiVersion: 'example.com/v1', kind: 'Crowd', name: 'legacy', uid: crowd.metadata.uid, controller: true };
+    for (const name of ['legacy-a', 'legacy-b']) {
+      const spec = { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'busybox' }] };
+      await plane.client.create(Resources.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app: 'legacy' }, ownerReferences: [owner] }, spec });
+    }
+    await plane.waitFor('2 ready legacy pods', async () => (await readyPods('legacy')).length === 2, 90_000);
+    plane.ok(['create', 'pdb', 'legacy', '--selector=app=legacy', '--max-unavailable=50%']);
+    await statusReaches('maxUnavailable=50% of 2', { currentHealthy: 2, desiredHealthy: 1, expectedPods: 2, disruptionsAllowed: 1 }, 'legacy');
+    expect(plane.ok(['scale', 'crowd', 'legacy', '--replicas=4'])).toBe('crowd.example.com/legacy scaled\n');
+    await statusReaches('maxUnavailable=50% of 4 after a resync', { currentHealthy: 2, desiredHealthy: 2, expectedPods: 4, disruptionsAllowed: 0 }, 'legacy');
+    expect(await readyPods('legacy')).toHaveLength(2);
+  }, 180_000);
 });

@@ -10,25 +10,9 @@ import type { Namespace } from '../../../src/controllers/namespace/namespaced-re
 import { until } from '../../support/wait.js';
 import { apiserverOnBarge } from '../apiserver/apiserver-process.js';
 import { ControllerManagerProcess } from './controller-manager-process.js';
+import { exampleCrdYaml } from './custom-resource-definition.js';
 
-const crd = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {plural: widgets, singular: widget, kind: Widget}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        x-kubernetes-preserve-unknown-fields: true
-`;
-
+const crd = exampleCrdYaml('Widget', '        x-kubernetes-preserve-unknown-fields: true\n');
 // kubectl's typed `create namespace|configmap` send protobuf bodies; apply sends JSON.
 const namespaceYaml = (name: string): string => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`;
 const configMapYaml = (ns: string, name: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: ${ns}}\ndata: {a: "1"}\n`;

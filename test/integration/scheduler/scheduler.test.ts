@@ -49,8 +49,8 @@ describe('barge scheduler', () => {
     await until(`${name} bound`, () => nodeOf(name) !== '', { timeoutMs: 20_000, pollMs: 200 });
     return nodeOf(name);
   };
-  const eventsOf = (name: string): Array<{ reason: string; message: string; type: string; source: { component: string } }> =>
-    (JSON.parse(ok(['get', 'events', '--field-selector', `involvedObject.name=${name}`, '-o', 'json'])) as { items: Array<{ reason: string; message: string; type: string; source: { component: string } }> }).items;
+  type Event = { reason: string; message: string; type: string; count?: number; series?: unknown; source: { component: string } };
+  const eventsOf = (name: string): Event[] => (JSON.parse(ok(['get', 'events', '--field-selector', `involvedObject.name=${name}`, '-o', 'json'])) as { items: Event[] }).items;
 
   const createNode = (name: string, cpu: string, extra: Parameters<typeof node>[1] = {}): void => {
     ok(['create', '-f', '-'], node(name, extra));
@@ -141,12 +141,27 @@ describe('barge scheduler', () => {
     ok(['create', '-f', '-'], pod('before-failover', '10m'));
     await waitBound('before-failover');
     expect(leaseHolder()).toBe(leader);
+    const killedAt = Date.now();
     scheduler.kill('SIGKILL');
     await exitCodeWithin(scheduler, 10_000);
+    // Pods created while nobody leads wait for the standby.
+    const waiting = ['orphan-1', 'orphan-2', 'orphan-3'];
+    ok(['create', '-f', '-'], waiting.map((name) => pod(name, '10m')).join('---\n'));
     await until('a new lease holder', () => leaseHolder() !== leader, { timeoutMs: 60_000, pollMs: 500 }).catch((error: Error) => {
       throw new Error(`${error.message}\nscheduler log:\n${schedulerLog.slice(-3000)}`);
     });
+    // Lease duration 15 s and a retry period of 2 s, with room for a loaded machine.
+    expect(Date.now() - killedAt).toBeLessThan(25_000);
     ok(['create', '-f', '-'], pod('after-failover', '10m'));
     expect(await waitBound('after-failover')).not.toBe('');
+    // Nothing done twice: every pod bound once, with one Scheduled event that never repeated.
+    for (const name of ['before-failover', ...waiting, 'after-failover']) {
+      await waitBound(name);
+      await until(`${name}'s Scheduled event`, () => eventsOf(name).some((e) => e.reason === 'Scheduled'), { timeoutMs: 10_000, pollMs: 200 });
+      const scheduled = eventsOf(name).filter((e) => e.reason === 'Scheduled');
+      expect(scheduled.map((e) => e.message)).toEqual([`Successfully assigned default/${name} to ${nodeOf(name)}`]);
+      expect([Math.max(scheduled[0]!.count ?? 0, 1), scheduled[0]!.series]).toEqual([1, undefined]);
+      expect(eventsOf(name).filter((e) => e.reason === 'FailedScheduling')).toEqual([]);
+    }
   }, 120_000);
 });

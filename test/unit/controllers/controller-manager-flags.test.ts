@@ -56,9 +56,10 @@ describe('controller-manager flags', () => {
     const defaults = parse(['--kubeconfig', kubeconfigFile()]);
     expect(defaults.leaderElect).toBe(true);
     expect(defaults.lease).toEqual({ namespace: 'kube-system', name: 'kube-controller-manager', durationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 });
-    expect(defaults.nodeLifecycle).toEqual({ gracePeriodMs: 50_000, monitorPeriodMs: 5_000, evictionRate: 0.1 });
+    expect(defaults.nodeLifecycle).toEqual({ gracePeriodMs: 50_000, monitorPeriodMs: 5_000, evictionRate: 0.1, secondaryEvictionRate: 0.01, unhealthyZoneThreshold: 0.55, largeClusterSizeThreshold: 50 });
     expect(defaults.terminatedPodGcThreshold).toBe(12500);
     expect(defaults.resourceQuotaSyncPeriodMs).toBe(300_000);
+    expect(defaults.minResyncPeriodMs).toBe(12 * 3600_000);
     expect(defaults.workers).toMatchObject({ concurrentDeploymentSyncs: 5, concurrentReplicasetSyncs: 5 });
     const custom = parse(['--kubeconfig', kubeconfigFile(), '--leader-elect=false', '--node-monitor-grace-period=20s', '--concurrent-deployment-syncs=2', '--controllers=deployment']);
     expect(custom.leaderElect).toBe(false);

@@ -3,8 +3,8 @@
 // time zones with their DST gaps and repeats, and robfig's error texts.
 
 import { describe, expect, it } from 'vitest';
-import { parseStandard } from '../../../src/controllers/cronjob/cron-schedule.js';
-import { TimeZone, ZERO_TIME } from '../../../src/controllers/cronjob/time-zone.js';
+import { parseStandard } from '../../../src/shared/cron/cron-schedule.js';
+import { TimeZone, ZERO_TIME } from '../../../src/shared/cron/time-zone.js';
 
 const UTC = TimeZone.load('UTC');
 const next = (spec: string, from: string): string => {

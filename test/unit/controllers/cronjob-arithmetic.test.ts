@@ -4,10 +4,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { jobFromTemplate, jobName, rfc3339In, SCHEDULED_TIMESTAMP_ANNOTATION, type CronJob } from '../../../src/controllers/cronjob/cron-job.js';
-import { parseStandard } from '../../../src/controllers/cronjob/cron-schedule.js';
+import { parseStandard } from '../../../src/shared/cron/cron-schedule.js';
 import { jobsToClean } from '../../../src/controllers/cronjob/job-history.js';
 import { mostRecentScheduleTime, nextScheduleTime, nextScheduleTimeDuration, tooLate } from '../../../src/controllers/cronjob/schedule-times.js';
-import { TimeZone } from '../../../src/controllers/cronjob/time-zone.js';
+import { TimeZone } from '../../../src/shared/cron/time-zone.js';
 import type { Job } from '../../../src/controllers/job/job-decision.js';
 
 const UTC = TimeZone.load('UTC');

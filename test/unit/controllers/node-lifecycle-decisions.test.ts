@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { conditionsAfterSilence, observeNode } from '../../../src/controllers/nodelifecycle/node-health.js';
 import { desiredNoExecuteTaint, desiredNoScheduleTaints, evictionDecision, reconcileNoExecuteTaint, reconcileNoScheduleTaints } from '../../../src/controllers/nodelifecycle/node-taints.js';
 import type { Node, NodeCondition, Taint } from '../../../src/controllers/nodelifecycle/node-types.js';
+import { disruptionMode, zoneKey, zoneStates, zoneTaintRate, type ZoneState } from '../../../src/controllers/nodelifecycle/zone-states.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -72,5 +73,48 @@ describe('taint-based eviction', () => {
     { name: 'a toleration for another key does not help', tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists' as const }], now: T0, want: { evict: 'now' } },
   ])('$name', ({ tolerations, now, want }) => {
     expect(evictionDecision(tolerations, [unreachable], now)).toEqual(want);
+  });
+});
+
+describe('zone disruption', () => {
+  const inZone = (zone: string | undefined, ready: NodeCondition['status']): Node => {
+    const n = node(ready);
+    return { ...n, metadata: { name: 'n', labels: zone === undefined ? {} : { 'topology.kubernetes.io/region': 'r', 'topology.kubernetes.io/zone': zone } } };
+  };
+  const rates = { evictionRate: 0.1, secondaryEvictionRate: 0.01, unhealthyZoneThreshold: 0.55, largeClusterSizeThreshold: 50 };
+  const states = (...ready: Array<NodeCondition['status']>): ZoneState => zoneStates(ready.map((r) => inZone(undefined, r)), 0.55).get('')!.state;
+
+  it('keys zones by region and zone labels, "" without them', () => {
+    expect(zoneKey(inZone(undefined, 'True'))).toBe('');
+    expect(zoneKey(inZone('a', 'True'))).toBe('r:\x00:a');
+  });
+
+  it.each([
+    { name: 'all Ready', ready: ['True', 'True'] as const, want: 'Normal' },
+    { name: 'none Ready, even one node', ready: ['Unknown'] as const, want: 'FullDisruption' },
+    { name: 'two of three not Ready: too few to be partial', ready: ['Unknown', 'False', 'True'] as const, want: 'Normal' },
+    { name: 'three of five not Ready (60% >= 55%)', ready: ['Unknown', 'Unknown', 'False', 'True', 'True'] as const, want: 'PartialDisruption' },
+    { name: 'three of six not Ready (50%)', ready: ['Unknown', 'Unknown', 'False', 'True', 'True', 'True'] as const, want: 'Normal' },
+  ])('$name: $want', ({ ready, want }) => {
+    expect(states(...ready)).toBe(want);
+  });
+
+  it.each([
+    { state: 'Normal' as const, size: 3, want: 0.1 },
+    { state: 'FullDisruption' as const, size: 3, want: 0.1 },
+    { state: 'PartialDisruption' as const, size: 50, want: 0 },
+    { state: 'PartialDisruption' as const, size: 51, want: 0.01 },
+  ])('tainting rate of a $state zone of $size nodes: $want', ({ state, size, want }) => {
+    expect(zoneTaintRate(state, size, rates)).toBe(want);
+  });
+
+  it('enters master disruption mode when every zone is fully disrupted, and leaves it when one recovers', () => {
+    const full: { state: ZoneState } = { state: 'FullDisruption' };
+    const normal: { state: ZoneState } = { state: 'Normal' };
+    expect(disruptionMode(new Map(), new Map([['a', full]]))).toBe('enter');
+    expect(disruptionMode(new Map([['a', 'Normal']]), new Map([['a', full], ['b', full]]))).toBe('enter');
+    expect(disruptionMode(new Map([['a', 'FullDisruption']]), new Map([['a', full]]))).toBe('stay');
+    expect(disruptionMode(new Map([['a', 'FullDisruption'], ['b', 'FullDisruption']]), new Map([['a', full], ['b', normal]]))).toBe('exit');
+    expect(disruptionMode(new Map([['a', 'Normal']]), new Map([['a', full], ['b', normal]]))).toBe('normal');
   });
 });

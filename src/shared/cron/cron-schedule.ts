@@ -5,8 +5,8 @@
 // Next(t) walks month → day → hour → minute in the schedule's zone exactly as SpecSchedule.Next does,
 // DST gaps and the five-year search limit included.
 
-import { goQuote } from '../../shared/go-strings.js';
-import { parseGoDuration } from '../../shared/go-time.js';
+import { goQuote } from '../go-strings.js';
+import { parseGoDuration } from '../go-time.js';
 import { TimeZone, ZERO_TIME } from './time-zone.js';
 
 export interface Schedule {
