@@ -14,7 +14,7 @@ import type { ResourceRequest } from '../http/request-info.js';
 import { forbiddenError, nonResourceAttributes, resourceAttributes, type Attributes } from './attributes.js';
 import { UnionAuthorizer } from './authorizers.js';
 import { escalationCheck } from './escalation-check.js';
-import { reconcileBootstrapPolicy } from './bootstrap-policy.js';
+import { reconcileBootstrapPolicy } from './bootstrap-reconcile.js';
 import type { GateOptions } from './gate-config.js';
 import { NodeAuthorizer } from './node-authorizer.js';
 import { CachedNodeGraph } from './node-graph.js';
