@@ -4,12 +4,13 @@
 // allowed and forbidden calls, and `auth can-i` agreeing with what then happens.
 
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, issueCertificate } from '../../../src/pki/certificates.js';
+import { certificateAuthorityFromPem } from '../../../src/pki/pem-files.js';
 import type { ProcessCluster } from '../../support/process-cluster.js';
 import { until } from '../../support/wait.js';
 import { ApiserverProcess, prepareBargeBinary, startCluster, type KubectlResult } from '../apiserver/apiserver-process.js';
@@ -229,6 +230,19 @@ describe('identities and access through the gate', () => {
     writeFileSync(join(api.dir, 'mallory.crt'), cert.cert);
     writeFileSync(join(api.dir, 'mallory.key'), cert.key);
     expect(as(['--client-certificate', join(api.dir, 'mallory.crt'), '--client-key', join(api.dir, 'mallory.key')], ['create', 'configmap', 'bad3', '-n', 'team'])).toMatchObject({ status: 1, stderr: CREATE_UNAUTHORIZED });
-    expect(admin(['get', 'configmaps', '-n', 'team', '-o', 'name'])).not.toMatch(/bad[123]/);
+
+    // A JWT that does not parse, and one signed with the right key that has expired.
+    expect(as(['--token', 'eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln'], ['create', 'configmap', 'bad4', '-n', 'team'])).toMatchObject({ status: 1, stderr: CREATE_UNAUTHORIZED });
+    const saKey = createPrivateKey(readFileSync(join(dir, 'sa.key')));
+    const expired = await new SignJWT({ 'kubernetes.io': { namespace: 'team', serviceaccount: { name: 'default', uid: 'x' } } })
+      .setProtectedHeader({ alg: 'RS256' }).setIssuer(ISSUER).setAudience(ISSUER).setSubject('system:serviceaccount:team:default').setIssuedAt(now - 7200).setExpirationTime(now - 3600).sign(saKey);
+    expect(as(['--token', expired], ['create', 'configmap', 'bad5', '-n', 'team'])).toMatchObject({ status: 1, stderr: CREATE_UNAUTHORIZED });
+    // A certificate from the cluster's CA whose validity ended.
+    const clusterCa = await certificateAuthorityFromPem({ cert: readFileSync(join(api.dir, 'certs', 'ca.crt'), 'utf8'), key: readFileSync(join(api.dir, 'certs', 'ca.key'), 'utf8') });
+    const old = await issueCertificate(clusterCa, { commonName: 'kubernetes-admin', organization: 'system:masters', usages: ['client'], validityDays: 30 / 86_400 });
+    writeFileSync(join(api.dir, 'old.crt'), old.cert);
+    writeFileSync(join(api.dir, 'old.key'), old.key);
+    expect(as(['--client-certificate', join(api.dir, 'old.crt'), '--client-key', join(api.dir, 'old.key')], ['create', 'configmap', 'bad6', '-n', 'team'])).toMatchObject({ status: 1, stderr: CREATE_UNAUTHORIZED });
+    expect(admin(['get', 'configmaps', '-n', 'team', '-o', 'name'])).not.toMatch(/bad[1-6]/);
   });
 });
