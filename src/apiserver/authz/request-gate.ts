@@ -77,6 +77,7 @@ export class RequestGate {
     const node = options.authorizationModes.includes('Node') ? new NodeAuthorizer(await CachedNodeGraph.start(ctx)) : undefined;
     const authorizer = new UnionAuthorizer(options.authorizationModes, rbac, node);
     if (rbac) ctx.admission?.append(escalationCheck(authorizer, rbac));
+    if (ctx.admission) ctx.admission.authorizer = authorizer;
     const reviews: ReviewContext = { authorizer, ...(rbac ? { rbac } : {}), ...(serviceAccounts ? { serviceAccounts } : {}), serviceAccountUid: (ns, name) => uidOf(ns, 'serviceaccounts', name), now: ctx.now };
     return new RequestGate(authenticator, authorizer, reviews, { requestCert: clientCa !== undefined, rejectUnauthorized: false, ...(clientCa ? { ca: clientCa } : {}) });
   }

@@ -4,6 +4,7 @@
 // `expression '...' resulted in error: ...` when evaluation fails.
 
 import { Environment } from '@marcbachmann/cel-js';
+import { registerAuthorizerLibrary } from './authorizer-library.js';
 import { registerKubeLibrary } from './kube-library.js';
 import { toCel, type CelValue } from './cel-values.js';
 
@@ -14,7 +15,8 @@ export type CelActivation = Readonly<Record<string, unknown>>;
 
 export interface CelProgram {
   readonly expression: string;
-  run(activation: CelActivation): CelResult;
+  /** Asynchronous: an `authorizer` check asks the authorizers. */
+  run(activation: CelActivation): Promise<CelResult>;
 }
 
 export type Compiled = { readonly program: CelProgram } | { readonly error: string };
@@ -45,7 +47,8 @@ function environment(variables: readonly string[], composited: readonly string[]
   if (env) return env;
   // kube's base environment: declared variables only, homogeneous literals, optional types.
   env = new Environment({ unlistedVariablesAreDyn: false, enableOptionalTypes: true });
-  for (const name of variables) env.registerVariable(name, 'dyn');
+  registerAuthorizerLibrary(env);
+  for (const name of variables) env.registerVariable(name, name === 'authorizer' ? 'Authorizer' : 'dyn');
   if (composited.length > 0) env.registerVariable({ name: 'variables', schema: Object.fromEntries(composited.map((n) => [n, 'dyn'])) });
   registerKubeLibrary(env);
   if (environments.size >= ENVIRONMENTS_KEPT) environments.clear();
@@ -103,9 +106,9 @@ export function compileCel(expression: string, options: CompileOptions): Compile
   return {
     program: {
       expression,
-      run(activation) {
+      async run(activation) {
         try {
-          return { value: evaluate(activation as Record<string, CelValue>) };
+          return { value: await evaluate(activation as Record<string, CelValue>) };
         } catch (error) {
           return { error: `expression '${expression}' resulted in error: ${celGoMessage(error as LibraryError)}` };
         }
