@@ -4,8 +4,7 @@
 // validationActions say: Deny refuses the request (the first refusal is returned, in kube's words),
 // Warn adds a Warning header. Policies do not apply to admissionregistration.k8s.io's own objects.
 
-import type { CelActivation } from '../cel/cel-program.js';
-import { toCel } from '../cel/cel-values.js';
+import { celValueFor, type CelActivation } from '../cel/cel-program.js';
 import { compilePolicy, type PolicyPrograms } from '../cel/policy-programs.js';
 import { StatusError, type StatusReason } from '../errors/status.js';
 import { recordAt, stringAt } from '../resources/json-access.js';
@@ -96,7 +95,7 @@ async function checkBinding(c: Checked, policy: Policy, binding: KubeObject): Pr
   }
   const actions = Array.isArray(spec['validationActions']) ? (spec['validationActions'] as unknown[]) : [];
   for (const param of params.params) {
-    const evaluation = await evaluatePolicy(policy.programs, { ...c.activation, params: toCel(param) }, policy.failurePolicy);
+    const evaluation = await evaluatePolicy(policy.programs, { ...c.activation, params: celValueFor(c.activation, param) }, policy.failurePolicy);
     for (const error of evaluation.errors) c.denials.push({ policy: policy.name, binding: name, ...error });
     for (const [key, value] of evaluation.annotations) {
       const values = policy.annotations.get(key) ?? [];

@@ -7,11 +7,15 @@ import { Environment } from '@marcbachmann/cel-js';
 import { registerAuthorizerLibrary } from './authorizer-library.js';
 import { registerKubeLibrary } from './kube-library.js';
 import { toCel, type CelValue } from './cel-values.js';
+import { CostLimitExceeded, CostMeter } from './cost-meter.js';
 
 export type CelResult = { readonly value: unknown } | { readonly error: string };
 
 /** Variables' values as CEL sees them (see celActivation). */
-export type CelActivation = Readonly<Record<string, unknown>>;
+export type CelActivation = Readonly<Record<string | symbol, unknown>>;
+
+/** Where an activation keeps the meter its values charge (a symbol: no CEL name reaches it). */
+const METER = Symbol('cel cost meter');
 
 export interface CelProgram {
   readonly expression: string;
@@ -85,9 +89,15 @@ function compileFailure(expression: string, error: LibraryError): string {
   return `compilation failed: ERROR: <input>:${line}:${column + 1}: ${celGoMessage(error, true)}\n | ${text}\n | ${'.'.repeat(column)}^`;
 }
 
-/** JSON values converted for CEL, once for all the expressions a request is checked with. */
-export function celActivation(values: Readonly<Record<string, unknown>>): Record<string, CelValue> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, toCel(v)]));
+/** JSON values converted for CEL, once for all the expressions a request is checked with, metered. */
+export function celActivation(values: Readonly<Record<string, unknown>>): Record<string | symbol, unknown> {
+  const meter = new CostMeter();
+  return { ...Object.fromEntries(Object.entries(values).map(([k, v]) => [k, toCel(v, meter)])), [METER]: meter };
+}
+
+/** One more value for `activation`, charging its meter. */
+export function celValueFor(activation: CelActivation, value: unknown): CelValue {
+  return toCel(value, activation[METER] as CostMeter | undefined);
 }
 
 export function compileCel(expression: string, options: CompileOptions): Compiled {
@@ -107,9 +117,11 @@ export function compileCel(expression: string, options: CompileOptions): Compile
     program: {
       expression,
       async run(activation) {
+        (activation[METER] as CostMeter | undefined)?.reset();
         try {
           return { value: await evaluate(activation as Record<string, CelValue>) };
         } catch (error) {
+          if (error instanceof CostLimitExceeded) return { error: `expression '${expression}' resulted in error: ${error.message}` };
           return { error: `expression '${expression}' resulted in error: ${celGoMessage(error as LibraryError)}` };
         }
       },

@@ -50,6 +50,16 @@ describe('compileCel', () => {
   it('reports a failed evaluation with the expression, as kube does', async () => {
     expect(await program('object.spec.missing > 1').run(activation)).toEqual({ error: "expression 'object.spec.missing > 1' resulted in error: no such key: missing" });
   });
+
+  it('cancels an expression past kube\'s per-call cost limit, and each expression gets the whole limit', async () => {
+    const items = Array.from({ length: 2000 }, (_, i) => ({ name: `n${i}` }));
+    const big = celActivation({ object: { items }, oldObject: null, request: {}, params: null, namespaceObject: null });
+    const quadratic = 'object.items.all(a, object.items.exists(b, b.name == a.name))';
+    // exists stops at the match: about 2,000 × 2,000 / 2 reads, more than 1,000,000.
+    expect(await program(quadratic).run(big)).toEqual({ error: `expression '${quadratic}' resulted in error: operation cancelled: actual cost limit exceeded` });
+    const linear = program('object.items.all(a, a.name.startsWith("n"))');
+    for (let i = 0; i < 3; i++) expect(await linear.run(big)).toEqual({ value: true });
+  });
 });
 
 describe('a policy\'s expressions', () => {
