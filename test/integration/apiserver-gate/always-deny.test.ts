@@ -1,0 +1,60 @@
+// --authorization-mode=AlwaysDeny and --anonymous-auth=false through the real kubectl: every request is
+// refused with kube's reason (AlwaysDeny has no opinion, so a later mode could still allow), except for
+// system:masters, which kube-apiserver allows before any mode; no credentials at all is a 401; a
+// SubjectAccessReview asks the same authorizers about another user.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProcessCluster } from '../../support/process-cluster.js';
+import { ApiserverProcess, prepareBargeBinary, startCluster, type KubectlResult } from '../apiserver/apiserver-process.js';
+
+describe('AlwaysDeny without anonymous requests', () => {
+  let cluster: ProcessCluster;
+  let api: ApiserverProcess;
+  let dir: string;
+
+  const as = (credentials: string[], args: string[]): KubectlResult => {
+    const result = spawnSync('kubectl', ['--kubeconfig', join(dir, 'empty.conf'), '--cache-dir', join(dir, 'cache'), '--server', api.url, '--certificate-authority', join(api.dir, 'certs', 'ca.crt'), ...credentials, ...args], { encoding: 'utf8', timeout: 30_000 });
+    return { stdout: result.stdout, stderr: result.stderr, status: result.status };
+  };
+
+  beforeAll(async () => {
+    prepareBargeBinary();
+    dir = mkdtempSync(join(tmpdir(), 'gate-deny-'));
+    writeFileSync(join(dir, 'tokens.csv'), 'erin-token,erin,4001\n');
+    writeFileSync(join(dir, 'empty.conf'), 'apiVersion: v1\nkind: Config\n');
+    cluster = await startCluster(1, 'barge');
+    api = await ApiserverProcess.start(cluster.endpoints, ['--authorization-mode=AlwaysDeny', '--anonymous-auth=false', `--token-auth-file=${join(dir, 'tokens.csv')}`]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await api?.stop();
+    await cluster?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses an authenticated user everything, with the reason; can-i agrees', () => {
+    expect(as(['--token', 'erin-token'], ['get', '--raw', '/api/v1/namespaces/default/pods'])).toMatchObject({
+      status: 1,
+      stderr: 'Error from server (Forbidden): pods is forbidden: User "erin" cannot list resource "pods" in API group "" in the namespace "default": Everything is forbidden.\n',
+    });
+    expect(as(['--token', 'erin-token'], ['get', '--raw', '/version'])).toMatchObject({ status: 1, stderr: 'Error from server (Forbidden): forbidden: User "erin" cannot get path "/version": Everything is forbidden.\n' });
+  });
+
+  it('answers no credentials with 401 rather than as system:anonymous', () => {
+    expect(as(['--username', 'nobody', '--password', 'none'], ['get', '--raw', '/version'])).toMatchObject({ status: 1, stderr: 'error: You must be logged in to the server (Unauthorized)\n' });
+  });
+
+  it('lets system:masters through, and answers its SubjectAccessReview about another user', () => {
+    expect(api.kubectl(['auth', 'can-i', 'delete', 'nodes']).stdout).toBe('yes\n');
+    const review = JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: 'erin', resourceAttributes: { verb: 'get', resource: 'pods', namespace: 'default' } } });
+    const answer = api.kubectl(['create', '-f', '-', '-o', 'jsonpath={.status}'], { input: review });
+    expect(answer.stderr).toBe('');
+    expect(JSON.parse(answer.stdout)).toEqual({ allowed: false, reason: 'Everything is forbidden.' });
+    const masters = JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: 'root', groups: ['system:masters'], nonResourceAttributes: { verb: 'get', path: '/metrics' } } });
+    expect(JSON.parse(api.kubectl(['create', '-f', '-', '-o', 'jsonpath={.status}'], { input: masters }).stdout)).toEqual({ allowed: true });
+  });
+});
