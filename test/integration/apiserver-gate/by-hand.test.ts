@@ -107,9 +107,10 @@ describe('barge init, then each component started by hand', () => {
     expect(initOutput).toMatch(/\n\[api-check\] The API server is healthy after \d+(\.\d+)?s\n/);
   });
 
-  it('binds admin.conf\'s group to cluster-admin once the apiserver serves, as kubeadm init does', () => {
+  it('binds admin.conf\'s group to cluster-admin once the apiserver serves, as kubeadm init does', async () => {
+    // RBAC reads bindings from the watch cache: the binding may take a moment to count.
+    await until('admin.conf may do anything', () => kubectl('admin.conf', ['auth', 'can-i', '*', '*']).stdout === 'yes\n', { timeoutMs: 20_000, pollMs: 200 });
     expect(kubectl('admin.conf', ['get', 'clusterrolebinding', 'kubeadm:cluster-admins', '-o', 'jsonpath={.roleRef.name} {.subjects[*].kind}/{.subjects[*].name}']).stdout).toBe('cluster-admin Group/kubeadm:cluster-admins');
-    expect(kubectl('admin.conf', ['auth', 'can-i', '*', '*']).stdout).toBe('yes\n');
   });
 
   it('keeps what exists on a second run, saying so', () => {
