@@ -7,34 +7,21 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProcessCluster } from '../../support/process-cluster.js';
-import { ApiserverProcess, prepareBargeBinary, startCluster, type KubectlResult } from '../apiserver/apiserver-process.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { apiserverOnBarge, type KubectlResult } from '../apiserver/apiserver-process.js';
 
 describe('AlwaysDeny without anonymous requests', () => {
-  let cluster: ProcessCluster;
-  let api: ApiserverProcess;
-  let dir: string;
+  const dir = mkdtempSync(join(tmpdir(), 'gate-deny-'));
+  writeFileSync(join(dir, 'tokens.csv'), 'erin-token,erin,4001\n');
+  writeFileSync(join(dir, 'empty.conf'), 'apiVersion: v1\nkind: Config\n');
+  const env = apiserverOnBarge(120_000, ['--authorization-mode=AlwaysDeny', '--anonymous-auth=false', `--token-auth-file=${join(dir, 'tokens.csv')}`]);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const as = (credentials: string[], args: string[]): KubectlResult => {
-    const result = spawnSync('kubectl', ['--kubeconfig', join(dir, 'empty.conf'), '--cache-dir', join(dir, 'cache'), '--server', api.url, '--certificate-authority', join(api.dir, 'certs', 'ca.crt'), ...credentials, ...args], { encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync('kubectl', ['--kubeconfig', join(dir, 'empty.conf'), '--cache-dir', join(dir, 'cache'), '--server', env.api.url, '--certificate-authority', join(env.api.dir, 'certs', 'ca.crt'), ...credentials, ...args], { encoding: 'utf8', timeout: 30_000 });
     return { stdout: result.stdout, stderr: result.stderr, status: result.status };
   };
 
-  beforeAll(async () => {
-    prepareBargeBinary();
-    dir = mkdtempSync(join(tmpdir(), 'gate-deny-'));
-    writeFileSync(join(dir, 'tokens.csv'), 'erin-token,erin,4001\n');
-    writeFileSync(join(dir, 'empty.conf'), 'apiVersion: v1\nkind: Config\n');
-    cluster = await startCluster(1, 'barge');
-    api = await ApiserverProcess.start(cluster.endpoints, ['--authorization-mode=AlwaysDeny', '--anonymous-auth=false', `--token-auth-file=${join(dir, 'tokens.csv')}`]);
-  }, 120_000);
-
-  afterAll(async () => {
-    await api?.stop();
-    await cluster?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   it('refuses an authenticated user everything, with the reason; can-i agrees', () => {
     expect(as(['--token', 'erin-token'], ['get', '--raw', '/api/v1/namespaces/default/pods'])).toMatchObject({
@@ -49,12 +36,12 @@ describe('AlwaysDeny without anonymous requests', () => {
   });
 
   it('lets system:masters through, and answers its SubjectAccessReview about another user', () => {
-    expect(api.kubectl(['auth', 'can-i', 'delete', 'nodes']).stdout).toBe('yes\n');
+    expect(env.api.kubectl(['auth', 'can-i', 'delete', 'nodes']).stdout).toBe('yes\n');
     const review = JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: 'erin', resourceAttributes: { verb: 'get', resource: 'pods', namespace: 'default' } } });
-    const answer = api.kubectl(['create', '-f', '-', '-o', 'jsonpath={.status}'], { input: review });
+    const answer = env.api.kubectl(['create', '-f', '-', '-o', 'jsonpath={.status}'], { input: review });
     expect(answer.stderr).toBe('');
     expect(JSON.parse(answer.stdout)).toEqual({ allowed: false, reason: 'Everything is forbidden.' });
     const masters = JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: 'root', groups: ['system:masters'], nonResourceAttributes: { verb: 'get', path: '/metrics' } } });
-    expect(JSON.parse(api.kubectl(['create', '-f', '-', '-o', 'jsonpath={.status}'], { input: masters }).stdout)).toEqual({ allowed: true });
+    expect(JSON.parse(env.api.kubectl(['create', '-f', '-', '-o', 'jsonpath={.status}'], { input: masters }).stdout)).toEqual({ allowed: true });
   });
 });

@@ -7,10 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProcessCluster } from '../../support/process-cluster.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { until } from '../../support/wait.js';
-import { ApiserverProcess, prepareBargeBinary, startCluster, type KubectlResult } from '../apiserver/apiserver-process.js';
+import { apiserverOnBarge, type KubectlResult } from '../apiserver/apiserver-process.js';
 
 type Json = Record<string, any>;
 
@@ -29,17 +28,20 @@ rules:
 `;
 
 describe('audit log levels', () => {
-  let cluster: ProcessCluster;
-  let api: ApiserverProcess;
-  let dir: string;
+  const dir = mkdtempSync(join(tmpdir(), 'gate-audit-'));
+  writeFileSync(join(dir, 'tokens.csv'), 'dave-token,dave,3001\n');
+  writeFileSync(join(dir, 'empty.conf'), 'apiVersion: v1\nkind: Config\n');
+  writeFileSync(join(dir, 'audit.yaml'), POLICY);
+  const env = apiserverOnBarge(120_000, ['--authorization-mode=RBAC', `--token-auth-file=${join(dir, 'tokens.csv')}`, `--audit-policy-file=${join(dir, 'audit.yaml')}`, `--audit-log-path=${join(dir, 'audit.log')}`]);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const admin = (args: string[], input?: string): string => {
-    const result = api.kubectl(args, input === undefined ? {} : { input });
-    if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${result.stderr}\n${api.log.slice(-2000)}`);
+    const result = env.api.kubectl(args, input === undefined ? {} : { input });
+    if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${result.stderr}\n${env.api.log.slice(-2000)}`);
     return result.stdout;
   };
   const dave = (args: string[]): KubectlResult => {
-    const result = spawnSync('kubectl', ['--kubeconfig', join(dir, 'empty.conf'), '--cache-dir', join(dir, 'cache'), '--server', api.url, '--certificate-authority', join(api.dir, 'certs', 'ca.crt'), '--token', 'dave-token', ...args], { encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync('kubectl', ['--kubeconfig', join(dir, 'empty.conf'), '--cache-dir', join(dir, 'cache'), '--server', env.api.url, '--certificate-authority', join(env.api.dir, 'certs', 'ca.crt'), '--token', 'dave-token', ...args], { encoding: 'utf8', timeout: 30_000 });
     return { stdout: result.stdout, stderr: result.stderr, status: result.status };
   };
   const events = (): Json[] => {
@@ -53,26 +55,6 @@ describe('audit log levels', () => {
     return eventFor(verb, resource, name, username)!;
   };
 
-  beforeAll(async () => {
-    prepareBargeBinary();
-    dir = mkdtempSync(join(tmpdir(), 'gate-audit-'));
-    writeFileSync(join(dir, 'tokens.csv'), 'dave-token,dave,3001\n');
-    writeFileSync(join(dir, 'empty.conf'), 'apiVersion: v1\nkind: Config\n');
-    writeFileSync(join(dir, 'audit.yaml'), POLICY);
-    cluster = await startCluster(1, 'barge');
-    api = await ApiserverProcess.start(cluster.endpoints, [
-      '--authorization-mode=RBAC',
-      `--token-auth-file=${join(dir, 'tokens.csv')}`,
-      `--audit-policy-file=${join(dir, 'audit.yaml')}`,
-      `--audit-log-path=${join(dir, 'audit.log')}`,
-    ]);
-  }, 120_000);
-
-  afterAll(async () => {
-    await api?.stop();
-    await cluster?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   it('RequestResponse: the object sent and the object stored', async () => {
     const sent = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'default' }, data: { mode: 'fast' } };

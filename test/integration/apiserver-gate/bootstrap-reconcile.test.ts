@@ -4,38 +4,25 @@
 // stays and a role annotated autoupdate=false is left alone. The "old" objects are written straight
 // into the store while the apiserver is down, as only an older server could have left them.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProcessCluster } from '../../support/process-cluster.js';
-import { ApiserverProcess, prepareBargeBinary, startCluster } from '../apiserver/apiserver-process.js';
+import { describe, expect, it } from 'vitest';
+import { apiserverOnBarge } from '../apiserver/apiserver-process.js';
 
 type Json = Record<string, any>;
 
 describe('bootstrap RBAC policy reconciled at every start', () => {
-  let cluster: ProcessCluster;
-  let api: ApiserverProcess;
+  const env = apiserverOnBarge(120_000, ['--authorization-mode=RBAC']);
 
   const getJson = (kind: string, name: string): Json => {
-    const result = api.kubectl(['get', kind, name, '-o', 'json']);
-    if (result.status !== 0) throw new Error(`kubectl get ${kind} ${name}: ${result.stderr}\n${api.log.slice(-2000)}`);
+    const result = env.api.kubectl(['get', kind, name, '-o', 'json']);
+    if (result.status !== 0) throw new Error(`kubectl get ${kind} ${name}: ${result.stderr}\n${env.api.log.slice(-2000)}`);
     return JSON.parse(result.stdout) as Json;
   };
   /** What the store holds (no resourceVersion: the store's revision is it). */
-  const stored = (key: string): Json => JSON.parse(cluster.etcdctl(['get', key, '--print-value-only']).stdout) as Json;
+  const stored = (key: string): Json => JSON.parse(env.cluster.etcdctl(['get', key, '--print-value-only']).stdout) as Json;
   const put = (key: string, obj: Json): void => {
-    const result = cluster.etcdctl(['put', key, JSON.stringify(obj)]);
+    const result = env.cluster.etcdctl(['put', key, JSON.stringify(obj)]);
     if (result.status !== 0) throw new Error(`etcdctl put ${key}: ${result.stderr}`);
   };
-
-  beforeAll(async () => {
-    prepareBargeBinary();
-    cluster = await startCluster(1, 'barge');
-    api = await ApiserverProcess.start(cluster.endpoints, ['--authorization-mode=RBAC']);
-  }, 120_000);
-
-  afterAll(async () => {
-    await api?.stop();
-    await cluster?.stop();
-  });
 
   it('adds back missing roles, rules, subjects and roleRefs, keeping additions and protected objects', async () => {
     const scheduler = '/registry/clusterroles/system:kube-scheduler';
@@ -44,11 +31,11 @@ describe('bootstrap RBAC policy reconciled at every start', () => {
     expect(before['rules'].some(bindingRule)).toBe(true);
     const userRule = { verbs: ['get'], apiGroups: [''], resources: ['configmaps'], resourceNames: ['scheduler-extra'] };
 
-    await api.restart(() => {
+    await env.api.restart(() => {
       // An older scheduler role: without the binding rule; the cluster's admin added one of its own.
       put(scheduler, { ...before, rules: [...before['rules'].filter((r: Json) => !bindingRule(r)), userRule] });
       // A default role the older version did not have.
-      expect(cluster.etcdctl(['del', '/registry/clusterroles/system:node-proxier']).stdout).toBe('1\n');
+      expect(env.cluster.etcdctl(['del', '/registry/clusterroles/system:node-proxier']).stdout).toBe('1\n');
       // A binding with an admin's extra subject and without the default one.
       const discovery = stored('/registry/clusterrolebindings/system:discovery');
       put('/registry/clusterrolebindings/system:discovery', { ...discovery, subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'auditors' }] });
@@ -77,11 +64,11 @@ describe('bootstrap RBAC policy reconciled at every start', () => {
     const view = getJson('clusterrole', 'view');
     expect(view['aggregationRule']).toBeUndefined();
     expect(view['rules']).toEqual([userRule]);
-    expect(api.log).toContain('updated clusterroles.rbac.authorization.k8s.io/system:kube-scheduler');
+    expect(env.api.log).toContain('updated clusterroles.rbac.authorization.k8s.io/system:kube-scheduler');
 
     // A further start finds nothing to change: the scheduler role is not written again.
     const revision = getJson('clusterrole', 'system:kube-scheduler')['metadata']['resourceVersion'] as string;
-    await api.restart();
+    await env.api.restart();
     expect(getJson('clusterrole', 'system:kube-scheduler')['metadata']['resourceVersion']).toBe(revision);
   }, 120_000);
 });
