@@ -154,6 +154,28 @@ describe('identities and access through the gate', () => {
     expect(admin(['get', 'configmaps', '-n', 'team', '-o', 'name'])).toBe('configmap/made-by-bot\n');
   });
 
+  it('a token bound to a pod names it and stops working once the pod is gone', async () => {
+    admin(['create', '-f', '-'], 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: runner, namespace: team}\n');
+    admin(['create', '-f', '-'], roleBinding('runner-view', 'view', { kind: 'ServiceAccount', name: 'runner', namespace: 'team' }));
+    const pod = (name: string, serviceAccountName: string): string => JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'team' }, spec: { serviceAccountName, containers: [{ name: 'c', image: 'busybox' }] } });
+    admin(['create', '-f', '-'], pod('job-pod', 'runner'));
+    admin(['create', '-f', '-'], pod('other-pod', 'default'));
+    const refused = (podName: string): string => api.kubectl(['create', 'token', 'runner', '-n', 'team', '--bound-object-kind=Pod', `--bound-object-name=${podName}`]).stderr;
+    expect(refused('missing')).toContain('pods "missing" not found');
+    expect(refused('other-pod')).toContain('cannot bind token for serviceaccount "runner" to pod running with different serviceaccount name.');
+
+    const token = admin(['create', 'token', 'runner', '-n', 'team', '--bound-object-kind=Pod', '--bound-object-name=job-pod']).trim();
+    const runner = (args: string[]) => as(['--token', token], args);
+    await until('runner is bound', () => runner(['auth', 'can-i', 'list', 'pods', '-n', 'team']).stdout === 'yes\n', { pollMs: 100 });
+    const podUid = admin(['get', 'pod', 'job-pod', '-n', 'team', '-o', 'jsonpath={.metadata.uid}']);
+    const review = JSON.parse(runner(['auth', 'whoami', '-o', 'json']).stdout) as { status: { userInfo: { extra: Record<string, string[]> } } };
+    expect(review.status.userInfo.extra).toMatchObject({ 'authentication.kubernetes.io/pod-name': ['job-pod'], 'authentication.kubernetes.io/pod-uid': [podUid] });
+    expect(runner(['get', 'pods', '-n', 'team', '-o', 'name'])).toMatchObject({ status: 0, stdout: expect.stringContaining('pod/job-pod\n') as string });
+
+    admin(['delete', 'pod', 'job-pod', '-n', 'team', '--grace-period=0', '--force']);
+    expect(runner(['get', 'pods', '-n', 'team'])).toMatchObject({ status: 1, stderr: UNAUTHORIZED });
+  });
+
   it('a kubelet certificate may write its own Node and Lease, and read only what its pods name', async () => {
     // A client certificate for node n1, signed with openssl by the CA the apiserver generated.
     const certs = join(api.dir, 'certs');
