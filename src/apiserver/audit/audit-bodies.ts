@@ -10,7 +10,7 @@ import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from '../protobuf/decod
 const requestBodies = new WeakMap<IncomingMessage, Buffer>();
 let keepingRequestBodies = false;
 
-/** Called once an audit log whose policy has a Request or RequestResponse rule exists. */
+/** Called once an audit log exists. */
 export function keepRequestBodies(): void {
   keepingRequestBodies = true;
 }
@@ -45,6 +45,12 @@ export interface ResponseCapture {
   object(): Json | unknown[] | undefined;
 }
 
+/** The bytes as JSON, when they are (the type is not asked: headers given to writeHead are not readable back). */
+function json(bytes: Buffer): Json | unknown[] | undefined {
+  if (bytes[0] !== 0x7b && bytes[0] !== 0x5b) return undefined;
+  return decoded(bytes, 'application/json');
+}
+
 /**
  * Sees what `res` writes: every answer when `all`, else only failures (their Status is small and the
  * event's responseStatus needs it).
@@ -67,9 +73,6 @@ export function captureResponse(res: ServerResponse, all: boolean): ResponseCapt
     return end(...args);
   }) as ServerResponse['end'];
   return {
-    object: () => {
-      const type = String(res.getHeader('content-type') ?? '');
-      return chunks.length > 0 && type.startsWith('application/json') ? decoded(Buffer.concat(chunks), type) : undefined;
-    },
+    object: () => (chunks.length > 0 ? json(Buffer.concat(chunks)) : undefined),
   };
 }

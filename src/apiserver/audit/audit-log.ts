@@ -34,7 +34,8 @@ export class AuditLog {
     private readonly policy: AuditPolicy,
   ) {
     this.responses = policy.rules.some((r) => r.level === 'RequestResponse');
-    if (policy.rules.some((r) => r.level === 'Request' || r.level === 'RequestResponse')) keepRequestBodies();
+    // Every level names what a create made (objectRef.name), which only its body says.
+    keepRequestBodies();
   }
 
   /** Writes the request's events once its response is complete. */
@@ -49,11 +50,15 @@ export class AuditLog {
       const { level, omitStages } = auditLevel(this.policy, attributes);
       if (level === 'None') return;
       const userJson = user ? { username: user.username, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups, ...(user.extra ? { extra: user.extra } : {}) } : {};
+      const sent = requestObjectOf(req);
+      // As LogRequestObject: a name (and namespace) the URL lacks comes from the object sent.
+      const sentMeta = (Array.isArray(sent) ? undefined : (sent?.['metadata'] as Record<string, unknown> | undefined)) ?? {};
+      const name = request?.name ?? (typeof sentMeta['name'] === 'string' ? sentMeta['name'] : undefined);
+      const namespace = request?.namespace ?? (typeof sentMeta['namespace'] === 'string' ? sentMeta['namespace'] : undefined);
       const objectRef = request
-        ? { resource: request.resource, ...(request.namespace ? { namespace: request.namespace } : {}), ...(request.name ? { name: request.name } : {}), ...(request.group ? { apiGroup: request.group } : {}), apiVersion: request.version, ...(request.subresource ? { subresource: request.subresource } : {}) }
+        ? { resource: request.resource, ...(namespace ? { namespace } : {}), ...(name ? { name } : {}), ...(request.group ? { apiGroup: request.group } : {}), apiVersion: request.version, ...(request.subresource ? { subresource: request.subresource } : {}) }
         : undefined;
-      const bodies = level === 'Request' || level === 'RequestResponse';
-      const requestObject = bodies ? requestObjectOf(req) : undefined;
+      const requestObject = level === 'Request' || level === 'RequestResponse' ? sent : undefined;
       const answered = answer.object();
       const responseObject = level === 'RequestResponse' ? answered : undefined;
       // Fields in the order kube-apiserver writes them.

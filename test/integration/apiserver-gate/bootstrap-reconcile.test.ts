@@ -5,6 +5,7 @@
 // into the store while the apiserver is down, as only an older server could have left them.
 
 import { describe, expect, it } from 'vitest';
+import { until } from '../../support/wait.js';
 import { apiserverOnBarge } from '../apiserver/apiserver-process.js';
 
 type Json = Record<string, any>;
@@ -64,7 +65,8 @@ describe('bootstrap RBAC policy reconciled at every start', () => {
     const view = getJson('clusterrole', 'view');
     expect(view['aggregationRule']).toBeUndefined();
     expect(view['rules']).toEqual([userRule]);
-    expect(env.api.log).toContain('updated clusterroles.rbac.authorization.k8s.io/system:kube-scheduler');
+    // The child's stderr is read between the test's synchronous kubectl calls.
+    await until('the update to be logged', () => env.api.log.includes('updated clusterroles.rbac.authorization.k8s.io/system:kube-scheduler'), { timeoutMs: 10_000 });
 
     // A further start finds nothing to change: the scheduler role is not written again.
     const revision = getJson('clusterrole', 'system:kube-scheduler')['metadata']['resourceVersion'] as string;
