@@ -73,6 +73,48 @@ export function reconcileClusterRoleBinding(existing: KubeObject, expected: Kube
   return isDeepStrictEqual(binding, existing) ? undefined : binding;
 }
 
+type Spec = NonNullable<ReturnType<ApiContext['registry']['find']>>;
+
+/** One default object: created when missing, updated with what it lacks, a binding of another role recreated. */
+async function reconcileObject(ctx: ApiContext, spec: Spec, resource: string, template: KubeObject): Promise<void> {
+  const name = template.metadata!.name!;
+  const key = ctx.store.key(spec.storagePath, undefined, name);
+  const q = { group: spec.group, resource };
+  const create = async (): Promise<void> => {
+    const obj = structuredClone(template);
+    prepareCreate(spec, obj, undefined, ctx.now());
+    spec.defaults(obj, undefined);
+    await ctx.store.create(key, obj, q).catch((err: unknown) => {
+      if (!(err instanceof StatusError && err.reason === 'AlreadyExists')) throw err;
+    });
+  };
+  const current = await ctx.store.get(key);
+  if (!current) {
+    await create();
+    return ctx.options.log('info', `created ${resource}.rbac.authorization.k8s.io/${name}`);
+  }
+  const defaults = structuredClone(template);
+  spec.defaults(defaults, undefined);
+  if (resource === 'clusterroles') {
+    const result = reconcileClusterRole(current.obj, defaults);
+    if (!result) return;
+    await ctx.store.guaranteedUpdate(key, q, name, (latest) => reconcileClusterRole(latest, defaults)?.role ?? latest, current);
+    return ctx.options.log('info', `updated clusterroles.rbac.authorization.k8s.io/${name}`, { additions: result.added.map(compactString) });
+  }
+  const result = reconcileClusterRoleBinding(current.obj, defaults);
+  if (result === 'recreate') {
+    await ctx.store.delete(key, q, name, () => undefined, current);
+    await create();
+    return ctx.options.log('info', `recreated clusterrolebindings.rbac.authorization.k8s.io/${name}`);
+  }
+  if (!result) return;
+  await ctx.store.guaranteedUpdate(key, q, name, (latest) => {
+    const next = reconcileClusterRoleBinding(latest, defaults);
+    return next && next !== 'recreate' ? next : latest;
+  }, current);
+  ctx.options.log('info', `updated clusterrolebindings.rbac.authorization.k8s.io/${name}`);
+}
+
 /** Reconciles every default ClusterRole, then every default ClusterRoleBinding. */
 export async function reconcileBootstrapPolicy(ctx: ApiContext): Promise<void> {
   const sets: [string, readonly KubeObject[]][] = [
@@ -81,47 +123,7 @@ export async function reconcileBootstrapPolicy(ctx: ApiContext): Promise<void> {
   ];
   for (const [resource, objects] of sets) {
     const spec = ctx.registry.find('rbac.authorization.k8s.io', 'v1', resource);
-    if (!spec) continue;
-    const q = { group: spec.group, resource };
-    const create = async (template: KubeObject): Promise<void> => {
-      const obj = structuredClone(template);
-      prepareCreate(spec, obj, undefined, ctx.now());
-      spec.defaults(obj, undefined);
-      await ctx.store.create(ctx.store.key(spec.storagePath, undefined, obj.metadata!.name!), obj, q).catch((err: unknown) => {
-        if (!(err instanceof StatusError && err.reason === 'AlreadyExists')) throw err;
-      });
-    };
     // Each object on its own, all at once: a start does not wait for fifty writes in a row.
-    await Promise.all(objects.map(async (template) => {
-      const name = template.metadata!.name!;
-      const key = ctx.store.key(spec.storagePath, undefined, name);
-      const current = await ctx.store.get(key);
-      if (!current) {
-        await create(template);
-        ctx.options.log('info', `created ${resource}.rbac.authorization.k8s.io/${name}`);
-        return;
-      }
-      const defaults = structuredClone(template);
-      spec.defaults(defaults, undefined);
-      if (resource === 'clusterroles') {
-        const result = reconcileClusterRole(current.obj, defaults);
-        if (!result) return;
-        await ctx.store.guaranteedUpdate(key, q, name, (latest) => reconcileClusterRole(latest, defaults)?.role ?? latest, current);
-        ctx.options.log('info', `updated clusterroles.rbac.authorization.k8s.io/${name}`, { additions: result.added.map(compactString) });
-        return;
-      }
-      const result = reconcileClusterRoleBinding(current.obj, defaults);
-      if (result === 'recreate') {
-        await ctx.store.delete(key, q, name, () => undefined, current);
-        await create(template);
-        ctx.options.log('info', `recreated clusterrolebindings.rbac.authorization.k8s.io/${name}`);
-      } else if (result) {
-        await ctx.store.guaranteedUpdate(key, q, name, (latest) => {
-          const next = reconcileClusterRoleBinding(latest, defaults);
-          return next && next !== 'recreate' ? next : latest;
-        }, current);
-        ctx.options.log('info', `updated clusterrolebindings.rbac.authorization.k8s.io/${name}`);
-      }
-    }));
+    if (spec) await Promise.all(objects.map((template) => reconcileObject(ctx, spec, resource, template)));
   }
 }
