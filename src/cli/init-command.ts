@@ -2,13 +2,16 @@
 // their flag names and their progress lines, for a control plane started by hand: the certificate tree
 // (cluster CA, apiserver, etcd CA with each member's server and peer certificates, the apiserver's etcd
 // client, the service-account keys) and a kubeconfig per component. It then prints the command that
-// starts each component with those files. Files that exist are kept, as kubeadm keeps them.
+// starts each component with those files and, as kubeadm init does once the control plane is up, waits
+// for the apiserver and binds admin.conf's group kubeadm:cluster-admins to cluster-admin
+// (`--skip-phases=wait-control-plane` leaves that to the user). Files that exist are kept, as kubeadm keeps them.
 
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { kubernetesServiceIp, parseServiceRange } from '../apiserver/registry/cluster-ip-allocator.js';
-import { ensureClusterKubeconfigs, ensurePki, type ClusterKubeconfigs, type Pki } from '../pki/index.js';
+import { CLUSTER_ADMINS_GROUP, ensureClusterKubeconfigs, ensurePki, type ClusterKubeconfigs, type Pki } from '../pki/index.js';
+import { ensureClusterAdminsBinding } from './cluster-admins-binding.js';
 import { parseComponentArgs } from './component-flags.js';
 import { memberFlags, urlList, type MemberAddresses } from './flags.js';
 import { gateFlags, memberTlsFlags } from './up-command.js';
@@ -32,6 +35,7 @@ function program(): Command {
     .addOption(flag('service-dns-domain', 'alternative domain for services', 'cluster.local'))
     .addOption(flag('etcd-members', 'Barge: the names of the Barge members to certify, comma separated (default: the node name)'))
     .addOption(flag('kubelet-nodes', 'Barge: the nodes to write kubelet-<node>.conf for, comma separated (default: the node name)'))
+    .addOption(flag('skip-phases', 'List of phases to be skipped (Barge can skip wait-control-plane: no wait for the apiserver, no kubeadm:cluster-admins binding)', ''))
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });
 }
@@ -48,7 +52,13 @@ export interface InitOptions {
   readonly serviceDnsDomain: string;
   readonly etcdMembers: readonly string[];
   readonly kubeletNodes: readonly string[];
+  /** Whether to wait for the apiserver and create the kubeadm:cluster-admins binding. */
+  readonly waitControlPlane: boolean;
 }
+
+/** kubeadm's default for the control plane to come up (timeouts.controlPlaneComponentHealthCheck). */
+const CONTROL_PLANE_TIMEOUT_MS = 4 * 60_000;
+const SKIPPABLE_PHASES = ['wait-control-plane'];
 
 export function parseInitArgs(args: readonly string[]): InitOptions {
   const command = program();
@@ -62,6 +72,9 @@ export function parseInitArgs(args: readonly string[]): InitOptions {
   } catch {
     throw new Error(`invalid argument "${o['serviceCidr']}" for "--service-cidr" flag: not an IPv4 CIDR`);
   }
+  const skipped = urlList(o['skipPhases'] ?? '');
+  const unknown = skipped.find((phase) => !SKIPPABLE_PHASES.includes(phase));
+  if (unknown !== undefined) throw new Error(`invalid argument "${o['skipPhases']}" for "--skip-phases" flag: phase "${unknown}" cannot be skipped (only ${SKIPPABLE_PHASES.join(', ')})`);
   const nodeName = o['nodeName']!;
   const endpoint = o['controlPlaneEndpoint'];
   return {
@@ -77,6 +90,7 @@ export function parseInitArgs(args: readonly string[]): InitOptions {
     serviceDnsDomain: o['serviceDnsDomain']!,
     etcdMembers: o['etcdMembers'] ? urlList(o['etcdMembers']) : [nodeName],
     kubeletNodes: o['kubeletNodes'] ? urlList(o['kubeletNodes']) : [nodeName],
+    waitControlPlane: !skipped.includes('wait-control-plane'),
   };
 }
 
@@ -106,13 +120,36 @@ function startCommands(options: InitOptions, pki: Pki, kubeconfigs: ClusterKubec
       `--cert-dir=${join(options.kubeconfigDir, 'apiserver')}`, `--service-cluster-ip-range=${options.serviceCidr}`,
       ...gateFlags(pki),
     ]),
-    '# once it serves, what kubeadm does next: admin.conf\'s group bound to cluster-admin',
-    `  kubectl --kubeconfig ${kubeconfigs.superAdmin} create clusterrolebinding kubeadm:cluster-admins --clusterrole=cluster-admin --group=kubeadm:cluster-admins`,
     '# the controller manager, the scheduler and each kubelet:',
     line(['controller-manager', `--kubeconfig=${kubeconfigs.controllerManager}`, '--use-service-account-credentials=true']),
     line(['scheduler', `--kubeconfig=${kubeconfigs.scheduler}`]),
     ...[...kubeconfigs.kubelets].map(([node, file]) => line(['kubelet', '--hollow', `--node-name=${node}`, `--kubeconfig=${file}`])),
+    ...(options.waitControlPlane
+      ? []
+      : [
+          '# once the apiserver serves, what kubeadm init does next: admin.conf\'s group bound to cluster-admin',
+          `  kubectl --kubeconfig ${kubeconfigs.superAdmin} create clusterrolebinding ${CLUSTER_ADMINS_GROUP} --clusterrole=cluster-admin --group=${CLUSTER_ADMINS_GROUP}`,
+        ]),
   ];
+}
+
+/** Go's Duration.String() for at least a second: "3.502081s". */
+function goSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
+}
+
+/** kubeadm's api-check, then its EnsureAdminClusterRoleBinding. */
+async function waitControlPlane(kubeconfigs: ClusterKubeconfigs, say: (line: string) => void): Promise<void> {
+  say(`\n[api-check] Waiting for a healthy API server. This can take up to ${CONTROL_PLANE_TIMEOUT_MS / 60_000}m0s`);
+  const started = Date.now();
+  try {
+    await ensureClusterAdminsBinding(kubeconfigs, CONTROL_PLANE_TIMEOUT_MS);
+  } catch (error) {
+    process.stderr.write(`error execution phase wait-control-plane: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  say(`[api-check] The API server is healthy after ${goSeconds(Date.now() - started)}`);
+  say(`[kubeconfig] The "${CLUSTER_ADMINS_GROUP}" ClusterRoleBinding binds admin.conf's group to cluster-admin`);
 }
 
 export async function runInit(args: readonly string[]): Promise<void> {
@@ -141,5 +178,6 @@ export async function runInit(args: readonly string[]): Promise<void> {
   const kubeconfigs = await ensureClusterKubeconfigs(pki.caAuthority, options.kubeconfigDir, options.server, options.kubeletNodes, say);
   say('\nThe certificates and kubeconfigs of your control plane are ready. Start each component with them:\n');
   for (const command of startCommands(options, pki, kubeconfigs)) say(command);
+  if (options.waitControlPlane) await waitControlPlane(kubeconfigs, say);
   say(`\nThen: kubectl --kubeconfig ${kubeconfigs.admin} get nodes`);
 }

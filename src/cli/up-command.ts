@@ -11,9 +11,10 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync }
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
-import { isAlreadyExists, KubeClient, loadKubeconfig, Resources, type KubeObject, type ResourceRef } from '../client/kube/index.js';
+import { KubeClient, loadKubeconfig, Resources, type KubeObject } from '../client/kube/index.js';
 import { errorText } from '../etcd-errors.js';
-import { CLUSTER_ADMINS_GROUP, ensureClusterKubeconfigs, ensurePki, type ClusterKubeconfigs, type Pki } from '../pki/index.js';
+import { ensureClusterKubeconfigs, ensurePki, type ClusterKubeconfigs, type Pki } from '../pki/index.js';
+import { ensureClusterAdminsBinding } from './cluster-admins-binding.js';
 import { memberFlags, type MemberAddresses } from './flags.js';
 
 /** The script this process was started as (bin/barge.js), so children run the same code. */
@@ -141,17 +142,6 @@ export function gateFlags(pki: Pki): string[] {
   ];
 }
 
-const CLUSTER_ROLE_BINDINGS: ResourceRef = { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterrolebindings', namespaced: false, kind: 'ClusterRoleBinding' };
-
-/** What kubeadm creates once the apiserver serves: admin.conf's group bound to cluster-admin. */
-const CLUSTER_ADMINS_BINDING: KubeObject = {
-  apiVersion: 'rbac.authorization.k8s.io/v1',
-  kind: 'ClusterRoleBinding',
-  metadata: { name: CLUSTER_ADMINS_GROUP },
-  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-  subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: CLUSTER_ADMINS_GROUP }],
-};
-
 /** The control-plane components past the apiserver; adding one is one line. */
 function components(kubeconfigs: ClusterKubeconfigs, dir: string, layout: Layout, o: Record<string, string>): Array<[name: string, args: string[]]> {
   return [
@@ -211,9 +201,7 @@ async function startControlPlane({ dir, pki, kubeconfigs, members: all, layout, 
   adopt(apiserver, true);
   const superAdmin = new KubeClient(loadKubeconfig(kubeconfigs.superAdmin));
   await poll('the apiserver to be ready', async () => (await superAdmin.list(Resources.namespaces)).items.length > 0);
-  await superAdmin.create(CLUSTER_ROLE_BINDINGS, CLUSTER_ADMINS_BINDING).catch((error: unknown) => {
-    if (!isAlreadyExists(error)) throw error;
-  });
+  await ensureClusterAdminsBinding(kubeconfigs, 60_000);
   const admin = new KubeClient(loadKubeconfig(kubeconfigs.admin));
   await poll('admin.conf to be authorized', async () => (await admin.list(Resources.namespaces)).items.length > 0);
 

@@ -1,7 +1,12 @@
-// The certificate tree kubeadm's `init phase certs` writes, with the subjects kubeadm gives each
-// certificate: a cluster CA (CN=kubernetes) for the apiserver and its clients, a separate etcd CA
-// (CN=etcd-ca) for the members' server and peer certificates and the apiserver's etcd client, and the
+// The certificate tree kubeadm's `init phase certs` writes, file for file and in its order, with the
+// subjects kubeadm gives each certificate: a cluster CA (CN=kubernetes) for the apiserver and its
+// clients, the front-proxy CA and its client, a separate etcd CA (CN=etcd-ca) for the members' server
+// and peer certificates, the health-check client and the apiserver's etcd client, and the
 // service-account signing key pair. Made once; a second run reads what is there.
+//
+// kubeadm writes one member's pair per control-plane node (pki/etcd/server and peer, each node its own
+// directory). With one member Barge writes the same names; with several in one directory (`barge up`,
+// `barge init --etcd-members=a,b,c`) each member's pair is pki/etcd/<member>-server and -peer instead.
 
 import { generateKeyPairSync } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -18,7 +23,7 @@ export interface PkiRequest {
   readonly dir: string;
   /** Where the certificates go instead of `<dir>/pki` (kubeadm's --cert-dir). */
   readonly certDir?: string;
-  /** Names of the etcd (Barge) members; each gets pki/etcd/<name>-server and -peer. */
+  /** Names of the etcd (Barge) members: one gets pki/etcd/server and peer, several pki/etcd/<name>-server and -peer. */
   readonly etcdMembers: readonly string[];
   /** Extra names and IPs the apiserver is reached at (beyond localhost and the kubernetes service names). */
   readonly apiserverHosts?: readonly string[];
@@ -39,14 +44,25 @@ export interface Pki {
   readonly ca: PairPaths;
   readonly caAuthority: CertificateAuthority;
   readonly apiserver: PairPaths;
-  readonly apiserverEtcdClient: PairPaths;
+  readonly apiserverKubeletClient: PairPaths;
+  readonly frontProxyCa: PairPaths;
+  readonly frontProxyClient: PairPaths;
   readonly etcdCa: PairPaths;
   readonly etcdMembers: ReadonlyMap<string, EtcdMemberPki>;
+  readonly etcdHealthcheckClient: PairPaths;
+  readonly apiserverEtcdClient: PairPaths;
   readonly serviceAccountKey: string;
   readonly serviceAccountPub: string;
 }
 
 const LOOPBACK = ['localhost', '127.0.0.1', '::1'];
+/** kubeadm's organization for the apiserver's kubelet and etcd clients and the etcd health check. */
+const MASTERS = 'system:masters';
+
+/** kubeadm's base name of a member's pair: its own when it shares pki/etcd with other members. */
+function memberBase(name: string, kind: 'server' | 'peer', members: readonly string[]): string {
+  return members.length === 1 ? `etcd/${kind}` : `etcd/${name}-${kind}`;
+}
 
 /** Where each step is told, in kubeadm's words ("[certs] Generating "ca" certificate and key"). */
 export type PkiReport = (line: string) => void;
@@ -89,33 +105,39 @@ async function ensureServiceAccountKeys(keyFile: string, pubFile: string, report
 
 export async function ensurePki(request: PkiRequest, report: PkiReport = () => undefined): Promise<Pki> {
   const pki = request.certDir ?? join(request.dir, 'pki');
-  const ca = pairPaths(join(pki, 'ca'));
+  const paths = (base: string): PairPaths => pairPaths(join(pki, base));
+  const leaf = async (base: string, ca: CertificateAuthority, certificate: CertificateRequest): Promise<PairPaths> => {
+    await ensureLeaf(base, paths(base), ca, certificate, report);
+    return paths(base);
+  };
+  const ca = paths('ca');
   const caAuthority = await ensureAuthority('ca', ca, 'kubernetes', report);
-  const apiserver = pairPaths(join(pki, 'apiserver'));
   const domain = request.serviceDnsDomain ?? 'cluster.local';
   const apiserverHosts = [...new Set([
     'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', `kubernetes.default.svc.${domain}`,
     request.kubernetesServiceIp ?? '10.0.0.1', ...LOOPBACK, ...(request.apiserverHosts ?? []),
   ])];
-  await ensureLeaf('apiserver', apiserver, caAuthority, { commonName: 'kube-apiserver', usages: ['server'], hosts: apiserverHosts }, report);
+  const apiserver = await leaf('apiserver', caAuthority, { commonName: 'kube-apiserver', usages: ['server'], hosts: apiserverHosts });
+  const apiserverKubeletClient = await leaf('apiserver-kubelet-client', caAuthority, { commonName: 'kube-apiserver-kubelet-client', organization: MASTERS, usages: ['client'] });
+  const frontProxyCa = paths('front-proxy-ca');
+  const frontProxyAuthority = await ensureAuthority('front-proxy-ca', frontProxyCa, 'front-proxy-ca', report);
+  const frontProxyClient = await leaf('front-proxy-client', frontProxyAuthority, { commonName: 'front-proxy-client', usages: ['client'] });
 
-  const etcdCa = pairPaths(join(pki, 'etcd', 'ca'));
+  const etcdCa = paths('etcd/ca');
   const etcdAuthority = await ensureAuthority('etcd/ca', etcdCa, 'etcd-ca', report);
   const etcdMembers = new Map<string, EtcdMemberPki>();
   for (const name of request.etcdMembers) {
     // kubeadm's etcd server and peer certificates both name the member and serve and dial.
     const member = { commonName: name, hosts: [...new Set([name, ...(request.etcdHosts ?? []), ...LOOPBACK])], usages: ['server', 'client'] } as const;
-    const server = pairPaths(join(pki, 'etcd', `${name}-server`));
-    const peer = pairPaths(join(pki, 'etcd', `${name}-peer`));
-    await ensureLeaf(`etcd/${name}-server`, server, etcdAuthority, member, report);
-    await ensureLeaf(`etcd/${name}-peer`, peer, etcdAuthority, member, report);
+    const server = await leaf(memberBase(name, 'server', request.etcdMembers), etcdAuthority, member);
+    const peer = await leaf(memberBase(name, 'peer', request.etcdMembers), etcdAuthority, member);
     etcdMembers.set(name, { server, peer });
   }
-  const apiserverEtcdClient = pairPaths(join(pki, 'apiserver-etcd-client'));
-  await ensureLeaf('apiserver-etcd-client', apiserverEtcdClient, etcdAuthority, { commonName: 'kube-apiserver-etcd-client', usages: ['client'] }, report);
+  const etcdHealthcheckClient = await leaf('etcd/healthcheck-client', etcdAuthority, { commonName: 'kube-etcd-healthcheck-client', organization: MASTERS, usages: ['client'] });
+  const apiserverEtcdClient = await leaf('apiserver-etcd-client', etcdAuthority, { commonName: 'kube-apiserver-etcd-client', organization: MASTERS, usages: ['client'] });
 
   const serviceAccountKey = join(pki, 'sa.key');
   const serviceAccountPub = join(pki, 'sa.pub');
   await ensureServiceAccountKeys(serviceAccountKey, serviceAccountPub, report);
-  return { ca, caAuthority, apiserver, apiserverEtcdClient, etcdCa, etcdMembers, serviceAccountKey, serviceAccountPub };
+  return { ca, caAuthority, apiserver, apiserverKubeletClient, frontProxyCa, frontProxyClient, etcdCa, etcdMembers, etcdHealthcheckClient, apiserverEtcdClient, serviceAccountKey, serviceAccountPub };
 }

@@ -2,6 +2,7 @@
 // (mutating, in order) and then refuse it (validating, in order), as kube-apiserver's admission chain.
 
 import type { UserInfo } from '../authn/user-info.js';
+import type { Authorizer } from '../authz/attributes.js';
 import type { ApiContext } from '../context.js';
 import { StatusError } from '../errors/status.js';
 import type { KubeObject } from '../schema/types.js';
@@ -44,6 +45,8 @@ export function admissionForbidden(request: Pick<AdmissionRequest, 'group' | 're
 
 export class AdmissionChain {
   private readonly plugins: AdmissionPlugin[];
+  /** The server's authorizers, which CEL's `authorizer` asks (set once the gate is built). */
+  authorizer: Authorizer | undefined;
 
   constructor(plugins: readonly AdmissionPlugin[]) {
     this.plugins = [...plugins];

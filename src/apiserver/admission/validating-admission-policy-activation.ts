@@ -1,7 +1,10 @@
 // The values CEL admission expressions see (admission/plugin/cel): `request` is the AdmissionRequest
 // without its objects (those are `object` and `oldObject`), `namespaceObject` the request's Namespace
-// with only its identifying metadata, spec and status.
+// with only its identifying metadata, spec and status, `authorizer` the server's authorizers asked for
+// the request's user.
 
+import { celActivation, type CelActivation } from '../cel/cel-program.js';
+import { CelAuthorizer } from '../cel/authorizer-library.js';
 import type { KubeObject } from '../schema/types.js';
 import type { AdmissionRequest } from './admission-chain.js';
 
@@ -27,9 +30,22 @@ export function celRequest(r: AdmissionRequest): Json {
   };
 }
 
+/** `authorizer`, for the request's user; without authorizers (none configured) every check is allowed, as AlwaysAllow. */
+function celAuthorizer(r: AdmissionRequest): CelAuthorizer {
+  const authorizer = r.ctx.admission?.authorizer;
+  return new CelAuthorizer(authorizer ? (a) => authorizer.authorize(a) : () => ({ decision: 'allow', reason: '' }), r.user ?? { username: '', groups: [] }, {
+    group: r.group, resource: r.resource, subresource: r.subresource, namespace: r.namespace, name: r.name,
+  });
+}
+
+/** The JSON values converted for CEL, with the request's `authorizer`. */
+export function admissionActivation(r: AdmissionRequest, values: Json): CelActivation {
+  return { ...celActivation(values), authorizer: celAuthorizer(r) };
+}
+
 /** The activation of a webhook's matchConditions. */
-export function celObjects(r: AdmissionRequest): Json {
-  return { object: r.obj, oldObject: r.old ?? null, request: celRequest(r) };
+export function celObjects(r: AdmissionRequest): CelActivation {
+  return admissionActivation(r, { object: r.obj, oldObject: r.old ?? null, request: celRequest(r) });
 }
 
 const KEPT_METADATA = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations'];

@@ -26,10 +26,10 @@ export const aggregate = (messages: readonly string[]): string => (messages.leng
  * matchConditions (webhook/matchconditions/matcher.go): 'skip' when one is false, or when some fail to
  * evaluate and failures are ignored; the failure when they fail closed; undefined when all are true.
  */
-export function matchConditionsOutcome(conditions: readonly NamedProgram[], activation: CelActivation, failClosed: boolean): Failure | 'skip' | undefined {
+export async function matchConditionsOutcome(conditions: readonly NamedProgram[], activation: CelActivation, failClosed: boolean): Promise<Failure | 'skip' | undefined> {
   const errors: string[] = [];
   for (const { program } of conditions) {
-    const result = program.run(activation);
+    const result = await program.run(activation);
     if ('error' in result) errors.push(result.error);
     else if (result.value === false) return 'skip';
   }
@@ -37,7 +37,7 @@ export function matchConditionsOutcome(conditions: readonly NamedProgram[], acti
   return failClosed ? { message: aggregate(errors), expressionIndex: 0, reason: '' } : 'skip';
 }
 
-function run(program: CelProgram, activation: CelActivation, variableErrors: Map<string, string>): CelResult {
+async function run(program: CelProgram, activation: CelActivation, variableErrors: Map<string, string>): Promise<CelResult> {
   // Variables are evaluated lazily in kube: only an expression that uses a failed one fails with it.
   for (const [name, error] of variableErrors) {
     if (new RegExp(`\\bvariables\\.${name}\\b`).test(program.expression)) return { error: `expression '${program.expression}' resulted in error: composited variable "${name}" fails to evaluate: ${error}` };
@@ -46,19 +46,19 @@ function run(program: CelProgram, activation: CelActivation, variableErrors: Map
 }
 
 /** The policy's variables, computed in order; those that fail are left out with their error. */
-function compositedVariables(programs: PolicyPrograms, activation: CelActivation): { values: Json; errors: Map<string, string> } {
+async function compositedVariables(programs: PolicyPrograms, activation: CelActivation): Promise<{ values: Json; errors: Map<string, string> }> {
   const values: Json = {};
   const errors = new Map<string, string>();
   for (const { name, program } of programs.variables) {
-    const result = run(program, { ...activation, variables: values }, errors);
+    const result = await run(program, { ...activation, variables: values }, errors);
     if ('error' in result) errors.set(name, result.error);
     else values[name] = result.value;
   }
   return { values, errors };
 }
 
-function failedMessage(v: ValidationProgram, activation: CelActivation, variableErrors: Map<string, string>): string {
-  const evaluated = v.message ? run(v.message, activation, variableErrors) : undefined;
+async function failedMessage(v: ValidationProgram, activation: CelActivation, variableErrors: Map<string, string>): Promise<string> {
+  const evaluated = v.message ? await run(v.message, activation, variableErrors) : undefined;
   if (evaluated && 'value' in evaluated && typeof evaluated.value === 'string') {
     const message = evaluated.value.trim();
     if (message !== '' && Buffer.byteLength(message) <= MAX_MESSAGE_BYTES && !message.includes('\n')) return message;
@@ -80,9 +80,9 @@ export interface Evaluation {
 const MAX_ANNOTATION_LENGTH = 10 * 1024;
 
 /** auditAnnotations: a string is published (trimmed, unless empty), null is not, anything else fails. */
-function auditAnnotations(programs: PolicyPrograms, activation: CelActivation, variableErrors: Map<string, string>, failClosed: boolean, into: Evaluation): void {
+async function auditAnnotations(programs: PolicyPrograms, activation: CelActivation, variableErrors: Map<string, string>, failClosed: boolean, into: Evaluation): Promise<void> {
   for (const { key, program } of programs.auditAnnotations) {
-    const result = run(program, activation, variableErrors);
+    const result = await run(program, activation, variableErrors);
     let error: string | undefined;
     if ('error' in result) error = result.error;
     else if (typeof result.value === 'string') {
@@ -94,23 +94,23 @@ function auditAnnotations(programs: PolicyPrograms, activation: CelActivation, v
   }
 }
 
-export function evaluatePolicy(programs: PolicyPrograms, activation: CelActivation, failurePolicy: string): Evaluation {
+export async function evaluatePolicy(programs: PolicyPrograms, activation: CelActivation, failurePolicy: string): Promise<Evaluation> {
   const failClosed = failurePolicy !== 'Ignore';
   const evaluation: Evaluation = { failures: [], errors: [], annotations: [] };
-  const matched = matchConditionsOutcome(programs.matchConditions, activation, failClosed);
+  const matched = await matchConditionsOutcome(programs.matchConditions, activation, failClosed);
   if (matched === 'skip') return evaluation;
   if (matched) return { ...evaluation, failures: [matched] };
-  const { values, errors } = compositedVariables(programs, activation);
+  const { values, errors } = await compositedVariables(programs, activation);
   const withVariables = { ...activation, variables: values };
   const { failures } = evaluation;
   for (const v of programs.validations) {
-    const result = run(v.program, withVariables, errors);
+    const result = await run(v.program, withVariables, errors);
     if ('error' in result) {
       if (failClosed) failures.push({ message: result.error, expressionIndex: v.index, reason: '' });
     } else if (result.value !== true) {
-      failures.push({ message: failedMessage(v, withVariables, errors), expressionIndex: v.index, reason: typeof v.validation['reason'] === 'string' ? v.validation['reason'] : 'Invalid' });
+      failures.push({ message: await failedMessage(v, withVariables, errors), expressionIndex: v.index, reason: typeof v.validation['reason'] === 'string' ? v.validation['reason'] : 'Invalid' });
     }
   }
-  auditAnnotations(programs, withVariables, errors, failClosed, evaluation);
+  await auditAnnotations(programs, withVariables, errors, failClosed, evaluation);
   return evaluation;
 }

@@ -4,15 +4,14 @@
 // validationActions say: Deny refuses the request (the first refusal is returned, in kube's words),
 // Warn adds a Warning header. Policies do not apply to admissionregistration.k8s.io's own objects.
 
-import { celActivation, type CelActivation } from '../cel/cel-program.js';
-import { toCel } from '../cel/cel-values.js';
+import { celValueFor, type CelActivation } from '../cel/cel-program.js';
 import { compilePolicy, type PolicyPrograms } from '../cel/policy-programs.js';
 import { StatusError, type StatusReason } from '../errors/status.js';
 import { recordAt, stringAt } from '../resources/json-access.js';
 import type { KubeObject } from '../schema/types.js';
 import type { AdmissionPlugin, AdmissionRequest } from './admission-chain.js';
 import { collectParams } from './validating-admission-policy-params.js';
-import { celNamespaceObject, celRequest } from './validating-admission-policy-activation.js';
+import { admissionActivation, celNamespaceObject, celRequest } from './validating-admission-policy-activation.js';
 import { evaluatePolicy } from './validating-admission-policy-eval.js';
 import { matchResources, type MatchFacts } from './validating-admission-policy-match.js';
 
@@ -96,7 +95,7 @@ async function checkBinding(c: Checked, policy: Policy, binding: KubeObject): Pr
   }
   const actions = Array.isArray(spec['validationActions']) ? (spec['validationActions'] as unknown[]) : [];
   for (const param of params.params) {
-    const evaluation = evaluatePolicy(policy.programs, { ...c.activation, params: toCel(param) }, policy.failurePolicy);
+    const evaluation = await evaluatePolicy(policy.programs, { ...c.activation, params: celValueFor(c.activation, param) }, policy.failurePolicy);
     for (const error of evaluation.errors) c.denials.push({ policy: policy.name, binding: name, ...error });
     for (const [key, value] of evaluation.annotations) {
       const values = policy.annotations.get(key) ?? [];
@@ -121,7 +120,7 @@ async function admit(r: AdmissionRequest): Promise<void> {
     r,
     facts: { ...r, obj: r.obj, ...(r.old ? { old: r.old } : {}) },
     namespace,
-    activation: celActivation({ object: r.obj, oldObject: r.old ?? null, request: celRequest(r), namespaceObject: celNamespaceObject(isNamespace ? undefined : namespace) }),
+    activation: admissionActivation(r, { object: r.obj, oldObject: r.old ?? null, request: celRequest(r), namespaceObject: celNamespaceObject(isNamespace ? undefined : namespace) }),
     denials: [],
   };
   for (const stored of [...policies].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))) {

@@ -90,7 +90,10 @@ async function matching(r: AdmissionRequest, kind: Kind): Promise<Json[]> {
   const all = await webhooks(r, kind);
   if (all.length === 0) return [];
   const labels = await namespaceLabels(r);
-  return all.filter((w) => webhookApplies(w, { ...r, obj: r.obj, ...(r.old ? { old: r.old } : {}) }, labels) && matchConditionsMet(w, r));
+  const applying = all.filter((w) => webhookApplies(w, { ...r, obj: r.obj, ...(r.old ? { old: r.old } : {}) }, labels));
+  const met: Json[] = [];
+  for (const w of applying) if (await matchConditionsMet(w, r)) met.push(w);
+  return met;
 }
 
 /** Replaces `target`'s contents with `source`'s (the chain mutates the object in place). */

@@ -2,7 +2,6 @@
 // operation, group, version, resource (or `*`, `*/status`, `pods/*`) and scope, and the namespace's and
 // the object's labels match its selectors.
 
-import { celActivation } from '../cel/cel-program.js';
 import { compileWebhookConditions, type CompileIssue, type NamedProgram } from '../cel/policy-programs.js';
 import { selectorMatches } from '../resources/label-selector.js';
 import type { KubeObject } from '../schema/types.js';
@@ -61,12 +60,12 @@ export function webhookApplies(webhook: Json, r: RequestFacts, namespaceLabels: 
 const compiledConditions = new WeakMap<Json, { programs: NamedProgram[]; issues: CompileIssue[] }>();
 
 /** The webhook's CEL matchConditions: false skips it; errors refuse the request unless its failurePolicy is Ignore. */
-export function matchConditionsMet(webhook: Json, r: AdmissionRequest): boolean {
+export async function matchConditionsMet(webhook: Json, r: AdmissionRequest): Promise<boolean> {
   if (!Array.isArray(webhook['matchConditions']) || webhook['matchConditions'].length === 0) return true;
   let compiled = compiledConditions.get(webhook);
   if (!compiled) compiledConditions.set(webhook, (compiled = compileWebhookConditions('matchConditions', webhook['matchConditions'] as Json[])));
   const failClosed = webhook['failurePolicy'] !== 'Ignore';
-  const outcome = compiled.issues.length > 0 ? (failClosed ? { message: aggregate(compiled.issues.map((i) => i.error)) } : 'skip') : matchConditionsOutcome(compiled.programs, celActivation(celObjects(r)), failClosed);
+  const outcome = compiled.issues.length > 0 ? (failClosed ? { message: aggregate(compiled.issues.map((i) => i.error)) } : 'skip') : await matchConditionsOutcome(compiled.programs, celObjects(r), failClosed);
   if (outcome === 'skip') return false;
   if (outcome) throw admissionForbidden(r, outcome.message);
   return true;

@@ -8,7 +8,6 @@ import type { NodeAuthorizer } from './node-authorizer.js';
 import { AUTHORIZATION_MODES, type AuthorizationMode } from './gate-config.js';
 import type { RbacAuthorizer } from './rbac-authorizer.js';
 
-
 export function parseAuthorizationModes(value: string): AuthorizationMode[] {
   const modes = value.split(',').map((m) => m.trim()).filter((m) => m !== '');
   if (modes.length === 0) throw new Error('at least one authorization-mode must be passed');
@@ -20,7 +19,8 @@ export function parseAuthorizationModes(value: string): AuthorizationMode[] {
 }
 
 const ALWAYS_ALLOW: Authorizer = { authorize: () => ({ decision: 'allow', reason: '' }) };
-const ALWAYS_DENY: Authorizer = { authorize: () => ({ decision: 'deny', reason: 'Everything is forbidden.' }) };
+// kube's AlwaysDeny has no opinion (a later mode may still allow), with the reason a refusal carries.
+const ALWAYS_DENY: Authorizer = { authorize: () => ({ decision: 'no-opinion', reason: 'Everything is forbidden.' }) };
 const PRIVILEGED: Authorizer = { authorize: (a) => (a.user.groups.includes(SYSTEM_MASTERS) ? { decision: 'allow', reason: '' } : { decision: 'no-opinion', reason: '' }) };
 
 export class UnionAuthorizer implements Authorizer {

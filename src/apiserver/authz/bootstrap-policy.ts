@@ -1,10 +1,7 @@
 // The default roles and bindings kube-apiserver reconciles at start
-// (plugin/pkg/auth/authorizer/rbac/bootstrappolicy): created when missing, labelled
+// (plugin/pkg/auth/authorizer/rbac/bootstrappolicy; see bootstrap-reconcile.ts), labelled
 // kubernetes.io/bootstrapping=rbac-defaults and annotated for auto-update, as upstream marks them.
 
-import type { ApiContext } from '../context.js';
-import { StatusError } from '../errors/status.js';
-import { prepareCreate } from '../registry/object-meta.js';
 import type { KubeObject } from '../schema/types.js';
 import { CONTROLLER_NAMESPACE, CONTROLLER_ROLE_PREFIX, CONTROLLER_ROLES } from './controller-policy.js';
 import { policyRule, type PolicyRule, type Subject } from './policy-rules.js';
@@ -171,26 +168,3 @@ function clusterRoleBinding(spec: BindingSpec): KubeObject {
 
 export const BOOTSTRAP_CLUSTER_ROLES: readonly KubeObject[] = [...ROLES, ...CONTROLLER_ROLES].map(clusterRole);
 export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly KubeObject[] = BINDINGS.map(clusterRoleBinding);
-
-/** Creates the bootstrap roles and bindings that are missing (existing ones are left as the cluster's admins made them). */
-export async function reconcileBootstrapPolicy(ctx: ApiContext): Promise<void> {
-  const sets: [string, readonly KubeObject[]][] = [
-    ['clusterroles', BOOTSTRAP_CLUSTER_ROLES],
-    ['clusterrolebindings', BOOTSTRAP_CLUSTER_ROLE_BINDINGS],
-  ];
-  for (const [resource, objects] of sets) {
-    const spec = ctx.registry.find('rbac.authorization.k8s.io', 'v1', resource);
-    if (!spec) continue;
-    for (const template of objects) {
-      const name = template.metadata!.name!;
-      const key = ctx.store.key(spec.storagePath, undefined, name);
-      if (await ctx.store.get(key)) continue;
-      const obj = structuredClone(template);
-      prepareCreate(spec, obj, undefined, ctx.now());
-      spec.defaults(obj, undefined);
-      await ctx.store.create(key, obj, { group: spec.group, resource }).catch((err: unknown) => {
-        if (!(err instanceof StatusError && err.reason === 'AlreadyExists')) throw err;
-      });
-    }
-  }
-}

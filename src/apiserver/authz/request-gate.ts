@@ -14,7 +14,7 @@ import type { ResourceRequest } from '../http/request-info.js';
 import { forbiddenError, nonResourceAttributes, resourceAttributes, type Attributes } from './attributes.js';
 import { UnionAuthorizer } from './authorizers.js';
 import { escalationCheck } from './escalation-check.js';
-import { reconcileBootstrapPolicy } from './bootstrap-policy.js';
+import { reconcileBootstrapPolicy } from './bootstrap-reconcile.js';
 import type { GateOptions } from './gate-config.js';
 import { NodeAuthorizer } from './node-authorizer.js';
 import { CachedNodeGraph } from './node-graph.js';
@@ -48,11 +48,17 @@ export class RequestGate {
   /** Reads the credential files, reconciles the bootstrap policy when RBAC is on, and starts the RBAC caches. */
   static async start(ctx: ApiContext, options: GateOptions, generatedClientCa: string | undefined): Promise<RequestGate> {
     const clientCa = options.clientCaFile ? readFileSync(options.clientCaFile, 'utf8') : generatedClientCa;
-    const uidOf = async (namespace: string, kind: 'serviceaccounts' | 'pods', name: string): Promise<string | undefined> => {
+    const live = async (namespace: string, kind: 'serviceaccounts' | 'pods', name: string) => {
       const spec = ctx.registry.find('', 'v1', kind);
       if (!spec) return undefined;
       const stored = await ctx.store.get(ctx.store.key(spec.storagePath, namespace, name));
-      return stored && !stored.obj.metadata?.deletionTimestamp ? stored.obj.metadata?.uid : undefined;
+      return stored && !stored.obj.metadata?.deletionTimestamp ? stored.obj : undefined;
+    };
+    const uidOf = async (namespace: string, kind: 'serviceaccounts' | 'pods', name: string): Promise<string | undefined> => (await live(namespace, kind, name))?.metadata?.uid;
+    const pod = async (namespace: string, name: string) => {
+      const found = await live(namespace, 'pods', name);
+      const spec = found?.['spec'] as { serviceAccountName?: string } | undefined;
+      return found?.metadata?.uid ? { uid: found.metadata.uid, serviceAccountName: spec?.serviceAccountName ?? '' } : undefined;
     };
     const keyFiles = options.serviceAccountKeyFiles.length > 0 ? options.serviceAccountKeyFiles : options.serviceAccountSigningKeyFile ? [options.serviceAccountSigningKeyFile] : [];
     const serviceAccounts =
@@ -77,7 +83,8 @@ export class RequestGate {
     const node = options.authorizationModes.includes('Node') ? new NodeAuthorizer(await CachedNodeGraph.start(ctx)) : undefined;
     const authorizer = new UnionAuthorizer(options.authorizationModes, rbac, node);
     if (rbac) ctx.admission?.append(escalationCheck(authorizer, rbac));
-    const reviews: ReviewContext = { authorizer, ...(rbac ? { rbac } : {}), ...(serviceAccounts ? { serviceAccounts } : {}), serviceAccountUid: (ns, name) => uidOf(ns, 'serviceaccounts', name), now: ctx.now };
+    if (ctx.admission) ctx.admission.authorizer = authorizer;
+    const reviews: ReviewContext = { authorizer, ...(rbac ? { rbac } : {}), ...(serviceAccounts ? { serviceAccounts } : {}), serviceAccountUid: (ns, name) => uidOf(ns, 'serviceaccounts', name), pod, now: ctx.now };
     return new RequestGate(authenticator, authorizer, reviews, { requestCert: clientCa !== undefined, rejectUnauthorized: false, ...(clientCa ? { ca: clientCa } : {}) });
   }
 

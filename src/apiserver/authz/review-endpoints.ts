@@ -3,7 +3,7 @@
 // (`kubectl auth can-i`), SelfSubjectRulesReview (`can-i --list`) and TokenRequest (`kubectl create token`).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { badRequest, notFound } from '../errors/status.js';
+import { badRequest, conflict, notFound } from '../errors/status.js';
 import type { ResourceRequest } from '../http/request-info.js';
 import { decodeObjectBody, readBody } from '../http/request-body.js';
 import { writeJson } from '../http/respond.js';
@@ -18,6 +18,8 @@ export interface ReviewContext {
   readonly rbac?: RbacAuthorizer;
   readonly serviceAccounts?: ServiceAccountTokens;
   readonly serviceAccountUid: (namespace: string, name: string) => Promise<string | undefined>;
+  /** A pod's uid and ServiceAccount, for tokens bound to it. */
+  readonly pod: (namespace: string, name: string) => Promise<{ uid: string; serviceAccountName: string } | undefined>;
   readonly now: () => Date;
 }
 
@@ -61,20 +63,41 @@ async function tokenRequest(ctx: ReviewContext, request: ResourceRequest, body: 
   const seconds = (spec['expirationSeconds'] as number | undefined) ?? 3600;
   if (seconds < MIN_TOKEN_SECONDS) throw badRequest(`spec.expirationSeconds: Invalid value: ${seconds}: may not specify a duration less than 10 minutes`);
   const audiences = (spec['audiences'] as string[] | undefined) ?? [];
+  const bound = await boundPod(ctx, namespace, name, spec['boundObjectRef'] as Json | null | undefined);
   const issued = await ctx.serviceAccounts.issue({
     namespace,
     serviceAccount: { name, uid },
     audiences: audiences.length > 0 ? audiences : ctx.serviceAccounts.defaultAudiences,
     expirationSeconds: Math.min(seconds, MAX_TOKEN_SECONDS),
     now: ctx.now(),
+    ...(bound ? { pod: bound } : {}),
   });
   return {
     kind: 'TokenRequest',
     apiVersion: 'authentication.k8s.io/v1',
     metadata: { name, namespace, creationTimestamp: ctx.now().toISOString().replace(/\.\d+Z$/, 'Z') },
-    spec: { audiences: audiences.length > 0 ? audiences : ctx.serviceAccounts.defaultAudiences, expirationSeconds: seconds, boundObjectRef: spec['boundObjectRef'] ?? null },
+    spec: { audiences: audiences.length > 0 ? audiences : ctx.serviceAccounts.defaultAudiences, expirationSeconds: seconds, boundObjectRef: bound ? { ...(spec['boundObjectRef'] as Json), uid: bound.uid } : null },
     status: { token: issued.token, expirationTimestamp: issued.expiration.toISOString().replace(/\.\d+Z$/, 'Z') },
   };
+}
+
+/**
+ * TokenREST's boundObjectRef: a Pod of the namespace that runs as this ServiceAccount (its uid, if
+ * given, must be the pod's); the token then names the pod and dies with it. Secrets and Nodes, which
+ * kube also binds to, are refused here.
+ */
+async function boundPod(ctx: ReviewContext, namespace: string, serviceAccount: string, ref: Json | null | undefined): Promise<{ name: string; uid: string } | undefined> {
+  if (!ref) return undefined;
+  const apiVersion = typeof ref['apiVersion'] === 'string' ? ref['apiVersion'] : '';
+  const kind = typeof ref['kind'] === 'string' ? ref['kind'] : '';
+  const name = typeof ref['name'] === 'string' ? ref['name'] : '';
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0]! : '';
+  if (group !== '' || kind !== 'Pod') throw badRequest(`cannot bind token to object of type ${apiVersion.includes('/') ? apiVersion : `/${apiVersion}`}, Kind=${kind}`);
+  const pod = await ctx.pod(namespace, name);
+  if (!pod) throw notFound({ group: '', resource: 'pods' }, name);
+  if (typeof ref['uid'] === 'string' && ref['uid'] !== '' && ref['uid'] !== pod.uid) throw conflict({ group: '', resource: 'Pod' }, name, `the UID in the bound object reference (${ref['uid']}) does not match the UID in record. The object might have been deleted and then recreated`);
+  if (pod.serviceAccountName !== serviceAccount) throw badRequest(`cannot bind token for serviceaccount "${serviceAccount}" to pod running with different serviceaccount name.`);
+  return { name, uid: pod.uid };
 }
 
 function isReview(request: ResourceRequest, group: string, resource: string): boolean {

@@ -4,17 +4,23 @@
 // `expression '...' resulted in error: ...` when evaluation fails.
 
 import { Environment } from '@marcbachmann/cel-js';
+import { registerAuthorizerLibrary } from './authorizer-library.js';
 import { registerKubeLibrary } from './kube-library.js';
 import { toCel, type CelValue } from './cel-values.js';
+import { CostLimitExceeded, CostMeter } from './cost-meter.js';
 
 export type CelResult = { readonly value: unknown } | { readonly error: string };
 
 /** Variables' values as CEL sees them (see celActivation). */
-export type CelActivation = Readonly<Record<string, unknown>>;
+export type CelActivation = Readonly<Record<string | symbol, unknown>>;
+
+/** Where an activation keeps the meter its values charge (a symbol: no CEL name reaches it). */
+const METER = Symbol('cel cost meter');
 
 export interface CelProgram {
   readonly expression: string;
-  run(activation: CelActivation): CelResult;
+  /** Asynchronous: an `authorizer` check asks the authorizers. */
+  run(activation: CelActivation): Promise<CelResult>;
 }
 
 export type Compiled = { readonly program: CelProgram } | { readonly error: string };
@@ -45,7 +51,8 @@ function environment(variables: readonly string[], composited: readonly string[]
   if (env) return env;
   // kube's base environment: declared variables only, homogeneous literals, optional types.
   env = new Environment({ unlistedVariablesAreDyn: false, enableOptionalTypes: true });
-  for (const name of variables) env.registerVariable(name, 'dyn');
+  registerAuthorizerLibrary(env);
+  for (const name of variables) env.registerVariable(name, name === 'authorizer' ? 'Authorizer' : 'dyn');
   if (composited.length > 0) env.registerVariable({ name: 'variables', schema: Object.fromEntries(composited.map((n) => [n, 'dyn'])) });
   registerKubeLibrary(env);
   if (environments.size >= ENVIRONMENTS_KEPT) environments.clear();
@@ -82,9 +89,15 @@ function compileFailure(expression: string, error: LibraryError): string {
   return `compilation failed: ERROR: <input>:${line}:${column + 1}: ${celGoMessage(error, true)}\n | ${text}\n | ${'.'.repeat(column)}^`;
 }
 
-/** JSON values converted for CEL, once for all the expressions a request is checked with. */
-export function celActivation(values: Readonly<Record<string, unknown>>): Record<string, CelValue> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, toCel(v)]));
+/** JSON values converted for CEL, once for all the expressions a request is checked with, metered. */
+export function celActivation(values: Readonly<Record<string, unknown>>): Record<string | symbol, unknown> {
+  const meter = new CostMeter();
+  return { ...Object.fromEntries(Object.entries(values).map(([k, v]) => [k, toCel(v, meter)])), [METER]: meter };
+}
+
+/** One more value for `activation`, charging its meter. */
+export function celValueFor(activation: CelActivation, value: unknown): CelValue {
+  return toCel(value, activation[METER] as CostMeter | undefined);
 }
 
 export function compileCel(expression: string, options: CompileOptions): Compiled {
@@ -103,10 +116,12 @@ export function compileCel(expression: string, options: CompileOptions): Compile
   return {
     program: {
       expression,
-      run(activation) {
+      async run(activation) {
+        (activation[METER] as CostMeter | undefined)?.reset();
         try {
-          return { value: evaluate(activation as Record<string, CelValue>) };
+          return { value: await evaluate(activation as Record<string, CelValue>) };
         } catch (error) {
+          if (error instanceof CostLimitExceeded) return { error: `expression '${expression}' resulted in error: ${error.message}` };
           return { error: `expression '${expression}' resulted in error: ${celGoMessage(error as LibraryError)}` };
         }
       },

@@ -9,9 +9,9 @@ import { compileCel, type CelProgram, type CompileOptions } from './cel-program.
 type Json = Record<string, unknown>;
 
 /** What a policy's expressions may refer to (besides `variables`). */
-export const POLICY_VARIABLES: readonly string[] = ['object', 'oldObject', 'request', 'params', 'namespaceObject'];
+export const POLICY_VARIABLES: readonly string[] = ['object', 'oldObject', 'request', 'params', 'namespaceObject', 'authorizer'];
 /** What a webhook's matchConditions may refer to. */
-export const WEBHOOK_VARIABLES: readonly string[] = ['object', 'oldObject', 'request'];
+export const WEBHOOK_VARIABLES: readonly string[] = ['object', 'oldObject', 'request', 'authorizer'];
 
 export interface CompileIssue {
   /** The field path of the expression, e.g. `spec.validations[0].expression`. */

@@ -3,6 +3,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
+import { keepRequestBody } from '../audit/audit-bodies.js';
 import { badRequest, tooLarge, unsupportedMediaType } from '../errors/status.js';
 import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from '../protobuf/decode.js';
 
@@ -24,7 +25,9 @@ export async function readBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BY
     }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  const body = Buffer.concat(chunks);
+  keepRequestBody(req, body);
+  return body;
 }
 
 /** The media type of a Content-Type header, without parameters. */

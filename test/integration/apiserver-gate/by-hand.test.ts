@@ -1,7 +1,8 @@
 // `barge init`, then every component started by hand with the files it wrote, as one would after
 // `kubeadm init phase certs` and `kubeconfig`: a Barge member on mutual TLS with the etcd CA, the
 // apiserver with its etcd client certificate and the cluster CA, the controller manager, the scheduler
-// and a hollow kubelet each with its own kubeconfig; then kubectl as kubernetes-admin runs a Deployment.
+// and a hollow kubelet each with its own kubeconfig. `barge init` waits for the apiserver and binds
+// admin.conf's group to cluster-admin, as kubeadm init does; then kubectl as kubernetes-admin runs a Deployment.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,10 +21,12 @@ describe('barge init, then each component started by hand', () => {
   const pki = (file: string): string => join(k8s, 'pki', file);
   const children: Array<{ name: string; child: ChildProcess; log: () => string }> = [];
   let initOutput = '';
+  let firstInit: ChildProcess | undefined;
   let apiPort = 0;
 
+  const initArgs = (): string[] => [BARGE_BIN, 'init', `--kubeconfig-dir=${k8s}`, '--node-name=cp-1', '--etcd-members=barge-1', `--kubelet-nodes=${NODE}`, `--apiserver-bind-port=${apiPort}`, '--apiserver-cert-extra-sans=api.barge.test'];
   const init = (): { stdout: string; stderr: string; status: number | null } => {
-    const r = spawnSync(process.execPath, [BARGE_BIN, 'init', `--kubeconfig-dir=${k8s}`, '--node-name=cp-1', '--etcd-members=barge-1', `--kubelet-nodes=${NODE}`, `--apiserver-bind-port=${apiPort}`, '--apiserver-cert-extra-sans=api.barge.test'], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, initArgs(), { encoding: 'utf8', timeout: 60_000 });
     return { stdout: r.stdout, stderr: r.stderr, status: r.status };
   };
   const start = (name: string, args: readonly string[]): void => {
@@ -42,16 +45,23 @@ describe('barge init, then each component started by hand', () => {
     prepareBargeBinary();
     apiPort = await freePort();
     const [client, peer] = [await freePort(), await freePort()];
-    const result = init();
-    if (result.status !== 0) throw new Error(`barge init failed: ${result.stderr}`);
-    initOutput = result.stdout;
+    // The first run writes the files, then waits for the apiserver started from them.
+    const first = spawn(process.execPath, initArgs(), { stdio: ['ignore', 'pipe', 'pipe'] });
+    firstInit = first;
+    let initErrors = '';
+    first.stdout.on('data', (chunk: Buffer) => (initOutput += chunk.toString()));
+    first.stderr.on('data', (chunk: Buffer) => (initErrors += chunk.toString()));
+    const initExit = exitCodeWithin(first, 200_000);
+    await until('barge init to wait for the apiserver', () => initOutput.includes('[api-check] Waiting for a healthy API server. This can take up to 4m0s'), { timeoutMs: 60_000, pollMs: 100 }).catch((e: Error) => {
+      throw new Error(`${e.message}\n${initOutput}${initErrors}`);
+    });
 
     start('barge-1', [
       '--name=barge-1', `--data-dir=${join(dir, 'barge-1.etcd')}`,
       `--listen-client-urls=https://127.0.0.1:${client}`, `--advertise-client-urls=https://127.0.0.1:${client}`,
       `--listen-peer-urls=https://127.0.0.1:${peer}`, `--initial-advertise-peer-urls=https://127.0.0.1:${peer}`, `--initial-cluster=barge-1=https://127.0.0.1:${peer}`,
-      `--cert-file=${pki('etcd/barge-1-server.crt')}`, `--key-file=${pki('etcd/barge-1-server.key')}`, `--trusted-ca-file=${pki('etcd/ca.crt')}`, '--client-cert-auth=true',
-      `--peer-cert-file=${pki('etcd/barge-1-peer.crt')}`, `--peer-key-file=${pki('etcd/barge-1-peer.key')}`, `--peer-trusted-ca-file=${pki('etcd/ca.crt')}`, '--peer-client-cert-auth=true',
+      `--cert-file=${pki('etcd/server.crt')}`, `--key-file=${pki('etcd/server.key')}`, `--trusted-ca-file=${pki('etcd/ca.crt')}`, '--client-cert-auth=true',
+      `--peer-cert-file=${pki('etcd/peer.crt')}`, `--peer-key-file=${pki('etcd/peer.key')}`, `--peer-trusted-ca-file=${pki('etcd/ca.crt')}`, '--peer-client-cert-auth=true',
     ]);
     await until('the member to serve', () => children[0]!.log().includes('ready to serve client requests'), { timeoutMs: 60_000, pollMs: 100 }).catch((e: Error) => {
       throw new Error(`${e.message}\n${logs()}`);
@@ -68,13 +78,15 @@ describe('barge init, then each component started by hand', () => {
     await until('the apiserver to serve super-admin.conf', () => kubectl('super-admin.conf', ['get', '--raw', '/readyz']).stdout === 'ok', { timeoutMs: 60_000, pollMs: 250 }).catch((e: Error) => {
       throw new Error(`${e.message}\n${logs()}`);
     });
-    expect(kubectl('super-admin.conf', ['create', 'clusterrolebinding', 'kubeadm:cluster-admins', '--clusterrole=cluster-admin', '--group=kubeadm:cluster-admins']).stdout).toBe('clusterrolebinding.rbac.authorization.k8s.io/kubeadm:cluster-admins created\n');
+    const initStatus = await initExit;
+    if (initStatus !== 0) throw new Error(`barge init failed (${String(initStatus)}): ${initErrors}\n${logs()}`);
     start('controller-manager', ['controller-manager', `--kubeconfig=${join(k8s, 'controller-manager.conf')}`, '--use-service-account-credentials=true']);
     start('scheduler', ['scheduler', `--kubeconfig=${join(k8s, 'scheduler.conf')}`]);
     start('kubelet', ['kubelet', '--hollow', `--node-name=${NODE}`, `--kubeconfig=${join(k8s, `kubelet-${NODE}.conf`)}`, '--image-pull-delay=0']);
   }, 240_000);
 
   afterAll(async () => {
+    if (firstInit && firstInit.exitCode === null && firstInit.signalCode === null) firstInit.kill('SIGKILL');
     // Nodes and controllers first, the store last.
     for (const { child } of [...children].reverse()) {
       child.kill('SIGTERM');
@@ -87,11 +99,18 @@ describe('barge init, then each component started by hand', () => {
     const lines = initOutput.split('\n');
     expect(lines.slice(0, 3)).toEqual([`[certs] Using certificateDir folder "${join(k8s, 'pki')}"`, '[certs] Generating "ca" certificate and key', '[certs] Generating "apiserver" certificate and key']);
     expect(lines[3]).toBe('[certs] apiserver serving cert is signed for DNS names [api.barge.test cp-1 kubernetes kubernetes.default kubernetes.default.svc kubernetes.default.svc.cluster.local localhost] and IPs [10.96.0.1 127.0.0.1 ::1]');
-    for (const line of ['[certs] Generating "etcd/ca" certificate and key', '[certs] Generating "etcd/barge-1-server" certificate and key', '[certs] Generating "apiserver-etcd-client" certificate and key', '[certs] Generating "sa" key and public key',
+    for (const line of ['[certs] Generating "etcd/ca" certificate and key', '[certs] Generating "etcd/server" certificate and key', '[certs] Generating "etcd/healthcheck-client" certificate and key', '[certs] Generating "apiserver-etcd-client" certificate and key', '[certs] Generating "sa" key and public key',
       `[kubeconfig] Using kubeconfig folder "${k8s}"`, '[kubeconfig] Writing "admin.conf" kubeconfig file', `[kubeconfig] Writing "kubelet-${NODE}.conf" kubeconfig file`, '[kubeconfig] Writing "scheduler.conf" kubeconfig file']) {
       expect(lines).toContain(line);
     }
     expect(readFileSync(join(k8s, 'admin.conf'), 'utf8')).toContain(`server: https://127.0.0.1:${apiPort}`);
+    expect(initOutput).toMatch(/\n\[api-check\] The API server is healthy after \d+(\.\d+)?s\n/);
+  });
+
+  it('binds admin.conf\'s group to cluster-admin once the apiserver serves, as kubeadm init does', async () => {
+    // RBAC reads bindings from the watch cache: the binding may take a moment to count.
+    await until('admin.conf may do anything', () => kubectl('admin.conf', ['auth', 'can-i', '*', '*']).stdout === 'yes\n', { timeoutMs: 20_000, pollMs: 200 });
+    expect(kubectl('admin.conf', ['get', 'clusterrolebinding', 'kubeadm:cluster-admins', '-o', 'jsonpath={.roleRef.name} {.subjects[*].kind}/{.subjects[*].name}']).stdout).toBe('cluster-admin Group/kubeadm:cluster-admins');
   });
 
   it('keeps what exists on a second run, saying so', () => {
@@ -102,6 +121,8 @@ describe('barge init, then each component started by hand', () => {
     expect(again.stdout).toContain('[certs] Using existing apiserver certificate and key on disk\n');
     expect(again.stdout).toContain('[certs] Using the existing "sa" key\n');
     expect(again.stdout).toContain(`[kubeconfig] Using existing kubeconfig file: "${join(k8s, 'admin.conf')}"\n`);
+    // The binding exists: admin.conf may create it and is told AlreadyExists.
+    expect(again.stdout).toContain('[api-check] The API server is healthy after');
     expect(readFileSync(pki('ca.crt'), 'utf8')).toBe(before);
   });
 

@@ -4,12 +4,13 @@
 // allowed and forbidden calls, and `auth can-i` agreeing with what then happens.
 
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, issueCertificate } from '../../../src/pki/certificates.js';
+import { certificateAuthorityFromPem } from '../../../src/pki/pem-files.js';
 import type { ProcessCluster } from '../../support/process-cluster.js';
 import { until } from '../../support/wait.js';
 import { ApiserverProcess, prepareBargeBinary, startCluster, type KubectlResult } from '../apiserver/apiserver-process.js';
@@ -153,6 +154,28 @@ describe('identities and access through the gate', () => {
     expect(admin(['get', 'configmaps', '-n', 'team', '-o', 'name'])).toBe('configmap/made-by-bot\n');
   });
 
+  it('a token bound to a pod names it and stops working once the pod is gone', async () => {
+    admin(['create', '-f', '-'], 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: runner, namespace: team}\n');
+    admin(['create', '-f', '-'], roleBinding('runner-view', 'view', { kind: 'ServiceAccount', name: 'runner', namespace: 'team' }));
+    const pod = (name: string, serviceAccountName: string): string => JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'team' }, spec: { serviceAccountName, containers: [{ name: 'c', image: 'busybox' }] } });
+    admin(['create', '-f', '-'], pod('job-pod', 'runner'));
+    admin(['create', '-f', '-'], pod('other-pod', 'default'));
+    const refused = (podName: string): string => api.kubectl(['create', 'token', 'runner', '-n', 'team', '--bound-object-kind=Pod', `--bound-object-name=${podName}`]).stderr;
+    expect(refused('missing')).toContain('pods "missing" not found');
+    expect(refused('other-pod')).toContain('cannot bind token for serviceaccount "runner" to pod running with different serviceaccount name.');
+
+    const token = admin(['create', 'token', 'runner', '-n', 'team', '--bound-object-kind=Pod', '--bound-object-name=job-pod']).trim();
+    const runner = (args: string[]) => as(['--token', token], args);
+    await until('runner is bound', () => runner(['auth', 'can-i', 'list', 'pods', '-n', 'team']).stdout === 'yes\n', { pollMs: 100 });
+    const podUid = admin(['get', 'pod', 'job-pod', '-n', 'team', '-o', 'jsonpath={.metadata.uid}']);
+    const review = JSON.parse(runner(['auth', 'whoami', '-o', 'json']).stdout) as { status: { userInfo: { extra: Record<string, string[]> } } };
+    expect(review.status.userInfo.extra).toMatchObject({ 'authentication.kubernetes.io/pod-name': ['job-pod'], 'authentication.kubernetes.io/pod-uid': [podUid] });
+    expect(runner(['get', 'pods', '-n', 'team', '-o', 'name'])).toMatchObject({ status: 0, stdout: expect.stringContaining('pod/job-pod\n') as string });
+
+    admin(['delete', 'pod', 'job-pod', '-n', 'team', '--grace-period=0', '--force']);
+    expect(runner(['get', 'pods', '-n', 'team'])).toMatchObject({ status: 1, stderr: UNAUTHORIZED });
+  });
+
   it('a kubelet certificate may write its own Node and Lease, and read only what its pods name', async () => {
     // A client certificate for node n1, signed with openssl by the CA the apiserver generated.
     const certs = join(api.dir, 'certs');
@@ -229,6 +252,19 @@ describe('identities and access through the gate', () => {
     writeFileSync(join(api.dir, 'mallory.crt'), cert.cert);
     writeFileSync(join(api.dir, 'mallory.key'), cert.key);
     expect(as(['--client-certificate', join(api.dir, 'mallory.crt'), '--client-key', join(api.dir, 'mallory.key')], ['create', 'configmap', 'bad3', '-n', 'team'])).toMatchObject({ status: 1, stderr: CREATE_UNAUTHORIZED });
-    expect(admin(['get', 'configmaps', '-n', 'team', '-o', 'name'])).not.toMatch(/bad[123]/);
+
+    // A JWT that does not parse, and one signed with the right key that has expired.
+    expect(as(['--token', 'eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln'], ['create', 'configmap', 'bad4', '-n', 'team'])).toMatchObject({ status: 1, stderr: CREATE_UNAUTHORIZED });
+    const saKey = createPrivateKey(readFileSync(join(dir, 'sa.key')));
+    const expired = await new SignJWT({ 'kubernetes.io': { namespace: 'team', serviceaccount: { name: 'default', uid: 'x' } } })
+      .setProtectedHeader({ alg: 'RS256' }).setIssuer(ISSUER).setAudience(ISSUER).setSubject('system:serviceaccount:team:default').setIssuedAt(now - 7200).setExpirationTime(now - 3600).sign(saKey);
+    expect(as(['--token', expired], ['create', 'configmap', 'bad5', '-n', 'team'])).toMatchObject({ status: 1, stderr: CREATE_UNAUTHORIZED });
+    // A certificate from the cluster's CA whose validity ended.
+    const clusterCa = await certificateAuthorityFromPem({ cert: readFileSync(join(api.dir, 'certs', 'ca.crt'), 'utf8'), key: readFileSync(join(api.dir, 'certs', 'ca.key'), 'utf8') });
+    const old = await issueCertificate(clusterCa, { commonName: 'kubernetes-admin', organization: 'system:masters', usages: ['client'], validityDays: 30 / 86_400 });
+    writeFileSync(join(api.dir, 'old.crt'), old.cert);
+    writeFileSync(join(api.dir, 'old.key'), old.key);
+    expect(as(['--client-certificate', join(api.dir, 'old.crt'), '--client-key', join(api.dir, 'old.key')], ['create', 'configmap', 'bad6', '-n', 'team'])).toMatchObject({ status: 1, stderr: CREATE_UNAUTHORIZED });
+    expect(admin(['get', 'configmaps', '-n', 'team', '-o', 'name'])).not.toMatch(/bad[1-6]/);
   });
 });

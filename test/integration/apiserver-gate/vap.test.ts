@@ -1,7 +1,7 @@
 // ValidatingAdmissionPolicy through the real kubectl: policies and bindings served with kube's tables
 // and compile errors, a denied create in kube's exact words, a Warn action printed as a warning, an
-// Audit action in the audit log, a params-based policy, and webhook matchConditions deciding whether a
-// webhook is called.
+// Audit action in the audit log, a params-based policy, a policy asking the authorizers through CEL's
+// `authorizer` (RBAC on), and webhook matchConditions deciding whether a webhook is called.
 
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ describe('ValidatingAdmissionPolicy and matchConditions', () => {
   const auditDir = mkdtempSync(join(tmpdir(), 'vap-audit-'));
   const auditLog = join(auditDir, 'audit.log');
   writeFileSync(join(auditDir, 'policy.yaml'), 'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: Metadata\n  resources: [{group: apps}]\n');
-  const env = apiserverOnBarge(180_000, ['--enable-admission-plugins=ValidatingAdmissionPolicy,ValidatingAdmissionWebhook', `--audit-policy-file=${join(auditDir, 'policy.yaml')}`, `--audit-log-path=${auditLog}`]);
+  const env = apiserverOnBarge(180_000, ['--authorization-mode=RBAC', '--enable-admission-plugins=ValidatingAdmissionPolicy,ValidatingAdmissionWebhook', `--audit-policy-file=${join(auditDir, 'policy.yaml')}`, `--audit-log-path=${auditLog}`]);
   afterAll(() => rmSync(auditDir, { recursive: true, force: true }));
   const kubectl = (args: string[], input?: string): KubectlResult => env.api.kubectl(args, input === undefined ? {} : { input });
   const ok = (args: string[], input?: string): string => {
@@ -133,6 +133,32 @@ describe('ValidatingAdmissionPolicy and matchConditions', () => {
     // The ConfigMap reaches the policy through a watch cache too.
     await until('the param applies', () => kubectl(['create', '-f', '-'], deployment('d1', 'vap-params', 4)).stderr === tooMany, { timeoutMs: 20_000, pollMs: 200 });
     expect(ok(['create', '-f', '-'], deployment('d2', 'vap-params', 3))).toBe('deployment.apps/d2 created\n');
+  });
+
+  it('a policy asks the authorizers about the requesting user through `authorizer`', async () => {
+    ok(['create', 'namespace', 'vap-authz']);
+    ok(['create', '-f', '-'], json({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'alice-edit', namespace: 'vap-authz' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' }, subjects: [{ kind: 'User', name: 'alice' }] }));
+    ok(['create', '-f', '-'], policy('approvers.barge.test', {
+      matchConstraints: { resourceRules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }] },
+      validations: [
+        { expression: "authorizer.group('').resource('configmaps').namespace(request.namespace).check('approve').allowed()", messageExpression: "'user ' + request.userInfo.username + ' may not approve configmaps'", reason: 'Forbidden' },
+        // The request's own resource and a path: both allowed to anyone who got this far.
+        { expression: "authorizer.requestResource.check('create').allowed() && authorizer.path('/healthz').check('get').allowed()" },
+        // A ServiceAccount with no binding may not; reason() and errored() answer too.
+        { expression: "!authorizer.serviceAccount('vap-authz', 'robot').group('').resource('configmaps').namespace('vap-authz').check('list').allowed() && !authorizer.path('/metrics').check('get').errored()" },
+      ],
+    }));
+    ok(['create', '-f', '-'], binding('approvers.barge.test-binding', { policyName: 'approvers.barge.test', validationActions: ['Deny'], matchResources: inNamespace('vap-authz') }));
+    const asAlice = (name: string): KubectlResult => kubectl(['--as=alice', 'create', '-f', '-'], configMap(name, 'vap-authz'));
+    const refused = (name: string): string => `Error from server (Forbidden): error when creating "STDIN": configmaps "${name}" is forbidden: ValidatingAdmissionPolicy 'approvers.barge.test' with binding 'approvers.barge.test-binding' denied request: user alice may not approve configmaps\n`;
+    await until('the policy refuses alice', () => asAlice(`probe-${probes}`).stderr === refused(`probe-${probes++}`), { timeoutMs: 20_000, pollMs: 200 });
+    expect(asAlice('by-alice').stderr).toBe(refused('by-alice'));
+    // The admin (system:masters) may approve.
+    expect(ok(['create', '-f', '-'], configMap('by-admin', 'vap-authz'))).toBe('configmap/by-admin created\n');
+    // Granted approve, alice passes once RBAC's cache has the binding.
+    ok(['create', '-f', '-'], json({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'approver', namespace: 'vap-authz' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['approve'] }] }));
+    ok(['create', '-f', '-'], json({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'alice-approver', namespace: 'vap-authz' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'approver' }, subjects: [{ kind: 'User', name: 'alice' }] }));
+    await until('alice may approve', () => asAlice(`approved-${probes++}`).status === 0, { timeoutMs: 20_000, pollMs: 200 });
   });
 
   it('a webhook whose matchConditions are false is not called; one that cannot be evaluated refuses the request', async () => {

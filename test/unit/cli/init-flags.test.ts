@@ -8,7 +8,7 @@ describe('barge init flags', () => {
     const o = parseInitArgs(['--kubeconfig-dir=k8s', '--node-name=cp-1']);
     expect(o).toMatchObject({
       kubeconfigDir: resolve('k8s'), certDir: join(resolve('k8s'), 'pki'), advertiseAddress: '127.0.0.1', bindPort: 6443, server: 'https://127.0.0.1:6443',
-      serviceCidr: '10.96.0.0/12', serviceDnsDomain: 'cluster.local', etcdMembers: ['cp-1'], kubeletNodes: ['cp-1'], extraSans: [],
+      serviceCidr: '10.96.0.0/12', serviceDnsDomain: 'cluster.local', etcdMembers: ['cp-1'], kubeletNodes: ['cp-1'], extraSans: [], waitControlPlane: true,
     });
   });
 
@@ -24,5 +24,10 @@ describe('barge init flags', () => {
     expect(() => parseInitArgs(['--service-cidr=10.96.0.0'])).toThrow('invalid argument "10.96.0.0" for "--service-cidr" flag: not an IPv4 CIDR');
     expect(() => parseInitArgs(['--apiserver-bind-port=0'])).toThrow('for "--apiserver-bind-port" flag');
     expect(() => parseInitArgs(['--pod-network-cidr=10.244.0.0/16'])).toThrow('unknown flag: --pod-network-cidr');
+  });
+
+  it('skips waiting for the control plane only when told, and no phase it cannot skip', () => {
+    expect(parseInitArgs(['--skip-phases=wait-control-plane']).waitControlPlane).toBe(false);
+    expect(() => parseInitArgs(['--skip-phases=certs'])).toThrow('invalid argument "certs" for "--skip-phases" flag: phase "certs" cannot be skipped (only wait-control-plane)');
   });
 });

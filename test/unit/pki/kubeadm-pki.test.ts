@@ -21,9 +21,10 @@ describe('kubeadm-like PKI', () => {
   }, 30_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes kubeadm\'s file layout', () => {
+  it('writes kubeadm\'s file layout, a pair per member when they share pki/etcd', () => {
     for (const file of ['pki/ca.crt', 'pki/ca.key', 'pki/apiserver.crt', 'pki/apiserver.key', 'pki/apiserver-etcd-client.crt', 'pki/apiserver-etcd-client.key',
-      'pki/etcd/ca.crt', 'pki/etcd/ca.key', 'pki/etcd/barge-1-server.crt', 'pki/etcd/barge-2-peer.key', 'pki/sa.key', 'pki/sa.pub',
+      'pki/apiserver-kubelet-client.crt', 'pki/apiserver-kubelet-client.key', 'pki/front-proxy-ca.crt', 'pki/front-proxy-ca.key', 'pki/front-proxy-client.crt', 'pki/front-proxy-client.key',
+      'pki/etcd/ca.crt', 'pki/etcd/ca.key', 'pki/etcd/barge-1-server.crt', 'pki/etcd/barge-2-peer.key', 'pki/etcd/healthcheck-client.crt', 'pki/etcd/healthcheck-client.key', 'pki/sa.key', 'pki/sa.pub',
       'admin.conf', 'super-admin.conf', 'controller-manager.conf', 'scheduler.conf', 'kubelet-n1.conf']) {
       expect(statSync(join(dir, file)).isFile(), file).toBe(true);
     }
@@ -42,7 +43,13 @@ describe('kubeadm-like PKI', () => {
     expect(subjectOf(ca)).toBe('subject=CN=kubernetes');
     expect(subjectOf(etcdCa)).toBe('subject=CN=etcd-ca');
     expect(subjectOf(join(dir, 'pki/apiserver.crt'))).toBe('subject=CN=kube-apiserver');
-    expect(subjectOf(join(dir, 'pki/apiserver-etcd-client.crt'))).toBe('subject=CN=kube-apiserver-etcd-client');
+    expect(subjectOf(join(dir, 'pki/apiserver-etcd-client.crt'))).toBe('subject=CN=kube-apiserver-etcd-client,O=system:masters');
+    expect(subjectOf(join(dir, 'pki/etcd/healthcheck-client.crt'))).toBe('subject=CN=kube-etcd-healthcheck-client,O=system:masters');
+    expect(subjectOf(join(dir, 'pki/apiserver-kubelet-client.crt'))).toBe('subject=CN=kube-apiserver-kubelet-client,O=system:masters');
+    expect(openssl('verify', '-CAfile', ca, join(dir, 'pki/apiserver-kubelet-client.crt'))).toMatch(/: OK$/);
+    expect(openssl('verify', '-CAfile', join(dir, 'pki/front-proxy-ca.crt'), join(dir, 'pki/front-proxy-client.crt'))).toMatch(/: OK$/);
+    expect(subjectOf(join(dir, 'pki/front-proxy-ca.crt'))).toBe('subject=CN=front-proxy-ca');
+    expect(subjectOf(join(dir, 'pki/front-proxy-client.crt'))).toBe('subject=CN=front-proxy-client');
     expect(subjectOf(join(dir, 'pki/etcd/barge-2-peer.crt'))).toBe('subject=CN=barge-2');
     const sans = openssl('x509', '-in', join(dir, 'pki/apiserver.crt'), '-noout', '-ext', 'subjectAltName');
     expect(sans).toContain('DNS:kubernetes.default.svc.cluster.local');
@@ -77,5 +84,23 @@ describe('kubeadm-like PKI', () => {
     expect(readFileSync(kubeconfigs.admin, 'utf8')).toBe(admin);
     // A CA read back from disk still signs certificates that chain to it.
     expect(openssl('verify', '-CAfile', join(dir, 'pki/etcd/ca.crt'), join(dir, 'pki/etcd/barge-3-server.crt'))).toMatch(/: OK$/);
+  }, 30_000);
+});
+
+describe('kubeadm-like PKI for one member', () => {
+  let dir: string;
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('names its pairs as kubeadm does on a control-plane node: pki/etcd/server and peer, CN the member', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'barge-pki-one-'));
+    const lines: string[] = [];
+    const pki = await ensurePki({ dir, etcdMembers: ['cp-1'], etcdHosts: ['10.0.0.5'] }, (line) => lines.push(line));
+    expect(pki.etcdMembers.get('cp-1')).toEqual({ server: { certFile: join(dir, 'pki/etcd/server.crt'), keyFile: join(dir, 'pki/etcd/server.key') }, peer: { certFile: join(dir, 'pki/etcd/peer.crt'), keyFile: join(dir, 'pki/etcd/peer.key') } });
+    expect(subjectOf(join(dir, 'pki/etcd/server.crt'))).toBe('subject=CN=cp-1');
+    // kubeadm's order (GetDefaultCertList, then the sa key), each serving certificate followed by its names.
+    expect(lines.filter((l) => l.startsWith('[certs] Generating'))).toEqual([
+      'ca', 'apiserver', 'apiserver-kubelet-client', 'front-proxy-ca', 'front-proxy-client', 'etcd/ca', 'etcd/server', 'etcd/peer', 'etcd/healthcheck-client', 'apiserver-etcd-client',
+    ].map((name) => `[certs] Generating "${name}" certificate and key`).concat('[certs] Generating "sa" key and public key'));
+    expect(lines[lines.indexOf('[certs] Generating "etcd/peer" certificate and key') + 1]).toBe('[certs] etcd/peer serving cert is signed for DNS names [cp-1 localhost] and IPs [10.0.0.5 127.0.0.1 ::1]');
   }, 30_000);
 });

@@ -31,24 +31,34 @@ describe('compileCel', () => {
     expect('program' in compileCel('object.spec.paused', { variables: POLICY_VARIABLES, returns: 'bool' })).toBe(true);
   });
 
-  it('sees whole JSON numbers as ints and others as doubles, as Go\'s unstructured values are', () => {
-    expect(program('object.spec.replicas + 1 == 7 && type(object.spec.replicas) == int').run(activation)).toEqual({ value: true });
-    expect(program('object.spec.ratio * 2.0 == 1.0 && type(object.spec.ratio) == double').run(activation)).toEqual({ value: true });
-    expect(program('int(params.data.max) < object.spec.replicas').run(activation)).toEqual({ value: true });
+  it('sees whole JSON numbers as ints and others as doubles, as Go\'s unstructured values are', async () => {
+    expect(await program('object.spec.replicas + 1 == 7 && type(object.spec.replicas) == int').run(activation)).toEqual({ value: true });
+    expect(await program('object.spec.ratio * 2.0 == 1.0 && type(object.spec.ratio) == double').run(activation)).toEqual({ value: true });
+    expect(await program('int(params.data.max) < object.spec.replicas').run(activation)).toEqual({ value: true });
   });
 
-  it('runs macros and string functions over the object', () => {
-    expect(program('object.spec.template.spec.containers.all(c, c.image.contains(":"))').run(activation)).toEqual({ value: false });
-    expect(program('object.spec.template.spec.containers.exists(c, c.name == "b")').run(activation)).toEqual({ value: true });
-    expect(program('object.spec.template.spec.containers.filter(c, c.image.startsWith("nginx")).map(c, c.name) == ["a"]').run(activation)).toEqual({ value: true });
-    expect(program('size(object.metadata.labels) == 1 && has(object.metadata.labels.tier) && !has(object.spec.paused)').run(activation)).toEqual({ value: true });
-    expect(program('object.metadata.name.replace("w", "W").upperAscii() == "WEB" && "a-b".split("-").size() == 2').run(activation)).toEqual({ value: true });
-    expect(program('[3, 1, 2].min() == 1 && [3, 1, 2].max() == 3 && [1, 2, 3].sum() == 6 && [1, 2].isSorted() && "v1.2".find("[0-9.]+") == "1.2"').run(activation)).toEqual({ value: true });
-    expect(program('[].max() == 1').run(activation)).toEqual({ error: "expression '[].max() == 1' resulted in error: max called on empty list" });
+  it('runs macros and string functions over the object', async () => {
+    expect(await program('object.spec.template.spec.containers.all(c, c.image.contains(":"))').run(activation)).toEqual({ value: false });
+    expect(await program('object.spec.template.spec.containers.exists(c, c.name == "b")').run(activation)).toEqual({ value: true });
+    expect(await program('object.spec.template.spec.containers.filter(c, c.image.startsWith("nginx")).map(c, c.name) == ["a"]').run(activation)).toEqual({ value: true });
+    expect(await program('size(object.metadata.labels) == 1 && has(object.metadata.labels.tier) && !has(object.spec.paused)').run(activation)).toEqual({ value: true });
+    expect(await program('object.metadata.name.replace("w", "W").upperAscii() == "WEB" && "a-b".split("-").size() == 2').run(activation)).toEqual({ value: true });
+    expect(await program('[3, 1, 2].min() == 1 && [3, 1, 2].max() == 3 && [1, 2, 3].sum() == 6 && [1, 2].isSorted() && "v1.2".find("[0-9.]+") == "1.2"').run(activation)).toEqual({ value: true });
+    expect(await program('[].max() == 1').run(activation)).toEqual({ error: "expression '[].max() == 1' resulted in error: max called on empty list" });
   });
 
-  it('reports a failed evaluation with the expression, as kube does', () => {
-    expect(program('object.spec.missing > 1').run(activation)).toEqual({ error: "expression 'object.spec.missing > 1' resulted in error: no such key: missing" });
+  it('reports a failed evaluation with the expression, as kube does', async () => {
+    expect(await program('object.spec.missing > 1').run(activation)).toEqual({ error: "expression 'object.spec.missing > 1' resulted in error: no such key: missing" });
+  });
+
+  it('cancels an expression past kube\'s per-call cost limit, and each expression gets the whole limit', async () => {
+    const items = Array.from({ length: 2000 }, (_, i) => ({ name: `n${i}` }));
+    const big = celActivation({ object: { items }, oldObject: null, request: {}, params: null, namespaceObject: null });
+    const quadratic = 'object.items.all(a, object.items.exists(b, b.name == a.name))';
+    // exists stops at the match: about 2,000 × 2,000 / 2 reads, more than 1,000,000.
+    expect(await program(quadratic).run(big)).toEqual({ error: `expression '${quadratic}' resulted in error: operation cancelled: actual cost limit exceeded` });
+    const linear = program('object.items.all(a, a.name.startsWith("n"))');
+    for (let i = 0; i < 3; i++) expect(await linear.run(big)).toEqual({ value: true });
   });
 });
 
@@ -60,43 +70,43 @@ describe('a policy\'s expressions', () => {
     expect(compiled.issues.map((i) => [i.path, i.error.split('\n')[0]])).toEqual([['spec.variables[2].expression', "compilation failed: ERROR: <input>:1:11: undefined field 'later'"]]);
   });
 
-  it('fails with the messageExpression, the message or the expression, in that order', () => {
-    const run = (validation: Record<string, unknown>) => evaluatePolicy(compilePolicy({ validations: [validation] }), activation, 'Fail').failures;
-    expect(run({ expression: 'object.spec.replicas <= 5' })).toEqual([{ message: 'failed expression: object.spec.replicas <= 5', expressionIndex: 0, reason: 'Invalid' }]);
-    expect(run({ expression: 'object.spec.replicas <= 5', message: ' too many ', reason: 'Forbidden' })).toEqual([{ message: 'too many', expressionIndex: 0, reason: 'Forbidden' }]);
-    expect(run({ expression: 'object.spec.replicas <= 5', message: 'too many', messageExpression: '"replicas " + string(object.spec.replicas) + " > 5"' })).toEqual([{ message: 'replicas 6 > 5', expressionIndex: 0, reason: 'Invalid' }]);
+  it('fails with the messageExpression, the message or the expression, in that order', async () => {
+    const run = async (validation: Record<string, unknown>) => (await evaluatePolicy(compilePolicy({ validations: [validation] }), activation, 'Fail')).failures;
+    expect(await run({ expression: 'object.spec.replicas <= 5' })).toEqual([{ message: 'failed expression: object.spec.replicas <= 5', expressionIndex: 0, reason: 'Invalid' }]);
+    expect(await run({ expression: 'object.spec.replicas <= 5', message: ' too many ', reason: 'Forbidden' })).toEqual([{ message: 'too many', expressionIndex: 0, reason: 'Forbidden' }]);
+    expect(await run({ expression: 'object.spec.replicas <= 5', message: 'too many', messageExpression: '"replicas " + string(object.spec.replicas) + " > 5"' })).toEqual([{ message: 'replicas 6 > 5', expressionIndex: 0, reason: 'Invalid' }]);
     // A message with a line break is not used.
-    expect(run({ expression: 'object.spec.replicas <= 5', message: 'too many', messageExpression: '"a\\nb"' })).toEqual([{ message: 'too many', expressionIndex: 0, reason: 'Invalid' }]);
-    expect(run({ expression: 'object.spec.replicas >= 5' })).toEqual([]);
+    expect(await run({ expression: 'object.spec.replicas <= 5', message: 'too many', messageExpression: '"a\\nb"' })).toEqual([{ message: 'too many', expressionIndex: 0, reason: 'Invalid' }]);
+    expect(await run({ expression: 'object.spec.replicas >= 5' })).toEqual([]);
   });
 
-  it('uses variables, and fails only the expressions that use one that cannot be evaluated', () => {
+  it('uses variables, and fails only the expressions that use one that cannot be evaluated', async () => {
     const compiled = compilePolicy({
       variables: [{ name: 'images', expression: 'object.spec.template.spec.containers.map(c, c.image)' }, { name: 'broken', expression: 'object.spec.nope' }],
       validations: [{ expression: 'variables.images.all(i, i.contains(":"))', message: 'images need a tag' }, { expression: 'variables.broken == 1' }],
     });
-    expect(evaluatePolicy(compiled, activation, 'Fail').failures).toEqual([
+    expect((await evaluatePolicy(compiled, activation, 'Fail')).failures).toEqual([
       { message: 'images need a tag', expressionIndex: 0, reason: 'Invalid' },
       { message: "expression 'variables.broken == 1' resulted in error: composited variable \"broken\" fails to evaluate: expression 'object.spec.nope' resulted in error: no such key: nope", expressionIndex: 1, reason: '' },
     ]);
-    expect(evaluatePolicy(compiled, activation, 'Ignore').failures).toEqual([{ message: 'images need a tag', expressionIndex: 0, reason: 'Invalid' }]);
+    expect((await evaluatePolicy(compiled, activation, 'Ignore')).failures).toEqual([{ message: 'images need a tag', expressionIndex: 0, reason: 'Invalid' }]);
     const chained = compilePolicy({ variables: [{ name: 'broken', expression: 'object.spec.nope' }, { name: 'next', expression: 'variables.broken + 1' }], validations: [{ expression: 'variables.next == 2' }] });
-    expect(evaluatePolicy(chained, activation, 'Fail').failures[0]?.message).toBe(
+    expect((await evaluatePolicy(chained, activation, 'Fail')).failures[0]?.message).toBe(
       "expression 'variables.next == 2' resulted in error: composited variable \"next\" fails to evaluate: expression 'variables.broken + 1' resulted in error: composited variable \"broken\" fails to evaluate: expression 'object.spec.nope' resulted in error: no such key: nope",
     );
   });
 
-  it('checks nothing when a matchCondition is false; an error follows the failurePolicy', () => {
+  it('checks nothing when a matchCondition is false; an error follows the failurePolicy', async () => {
     const validations = [{ expression: 'false' }];
-    expect(evaluatePolicy(compilePolicy({ validations, matchConditions: [{ name: 'big', expression: 'object.spec.replicas > 100' }] }), activation, 'Fail').failures).toEqual([]);
+    expect((await evaluatePolicy(compilePolicy({ validations, matchConditions: [{ name: 'big', expression: 'object.spec.replicas > 100' }] }), activation, 'Fail')).failures).toEqual([]);
     const erring = compilePolicy({ validations, matchConditions: [{ name: 'e', expression: 'object.nope == 1' }] });
-    expect(evaluatePolicy(erring, activation, 'Fail').failures).toEqual([{ message: "expression 'object.nope == 1' resulted in error: no such key: nope", expressionIndex: 0, reason: '' }]);
-    expect(evaluatePolicy(erring, activation, 'Ignore').failures).toEqual([]);
+    expect((await evaluatePolicy(erring, activation, 'Fail')).failures).toEqual([{ message: "expression 'object.nope == 1' resulted in error: no such key: nope", expressionIndex: 0, reason: '' }]);
+    expect((await evaluatePolicy(erring, activation, 'Ignore')).failures).toEqual([]);
   });
 });
 
 describe('auditAnnotations', () => {
-  it('publish strings, leave out null and empty ones, and fail on other values unless ignored', () => {
+  it('publish strings, leave out null and empty ones, and fail on other values unless ignored', async () => {
     const compiled = compilePolicy({
       validations: [{ expression: 'true' }],
       auditAnnotations: [
@@ -106,12 +116,12 @@ describe('auditAnnotations', () => {
         { key: 'number', valueExpression: 'object.spec.replicas' },
       ],
     });
-    expect(evaluatePolicy(compiled, activation, 'Fail')).toEqual({
+    expect(await evaluatePolicy(compiled, activation, 'Fail')).toEqual({
       failures: [],
       errors: [{ message: "valueExpression 'object.spec.replicas' resulted in unsupported return type: int. Return type must be either string or null.", expressionIndex: 0, reason: '' }],
       annotations: [['replicas', 'replicas set to 6']],
     });
-    expect(evaluatePolicy(compiled, activation, 'Ignore').errors).toEqual([]);
+    expect((await evaluatePolicy(compiled, activation, 'Ignore')).errors).toEqual([]);
     expect(compilePolicy({ auditAnnotations: [{ key: 'k', valueExpression: '1 + 1' }] }).issues.map((i) => i.error)).toEqual(['must evaluate to one of [string null_type]']);
   });
 });
@@ -119,15 +129,15 @@ describe('auditAnnotations', () => {
 describe('webhook matchConditions', () => {
   const conditions = (expressions: string[]) => compileWebhookConditions('webhooks[0]', expressions.map((expression, i) => ({ name: `c${i}`, expression }))).programs;
 
-  it('skips the webhook when any is false, even beside an error', () => {
-    expect(matchConditionsOutcome(conditions(['request.userInfo.username == "alice"', 'object.metadata.name == "web"']), activation, true)).toBeUndefined();
-    expect(matchConditionsOutcome(conditions(['object.nope', 'request.userInfo.username == "bob"']), activation, true)).toBe('skip');
-    expect(matchConditionsOutcome(conditions(['object.nope', 'object.other']), activation, true)).toEqual({
+  it('skips the webhook when any is false, even beside an error', async () => {
+    expect(await matchConditionsOutcome(conditions(['request.userInfo.username == "alice"', 'object.metadata.name == "web"']), activation, true)).toBeUndefined();
+    expect(await matchConditionsOutcome(conditions(['object.nope', 'request.userInfo.username == "bob"']), activation, true)).toBe('skip');
+    expect(await matchConditionsOutcome(conditions(['object.nope', 'object.other']), activation, true)).toEqual({
       message: "[expression 'object.nope' resulted in error: no such key: nope, expression 'object.other' resulted in error: no such key: other]",
       expressionIndex: 0,
       reason: '',
     });
-    expect(matchConditionsOutcome(conditions(['object.nope']), activation, false)).toBe('skip');
+    expect(await matchConditionsOutcome(conditions(['object.nope']), activation, false)).toBe('skip');
   });
 
   it('does not know a policy\'s params', () => {
