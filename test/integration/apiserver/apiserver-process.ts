@@ -116,13 +116,14 @@ export class ApiserverProcess {
   }
 
   /** kubectl in the background (a watch), ended by the returned function, which resolves its output. */
-  kubectlInBackground(args: readonly string[]): { output: () => string; stop: () => Promise<string> } {
+  kubectlInBackground(args: readonly string[]): { output: () => string; running: () => boolean; stop: () => Promise<string> } {
     const child = spawn('kubectl', ['--kubeconfig', this.kubeconfig, '--cache-dir', join(this.dir, 'kube-cache', 'kubectl'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
     return {
       output: () => out,
+      running: () => child.exitCode === null && child.signalCode === null,
       stop: async () => {
         child.kill('SIGTERM');
         await exitCodeWithin(child, 5000);
