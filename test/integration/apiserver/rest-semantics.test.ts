@@ -2,7 +2,7 @@
 // Conflict and failed preconditions, 413, 400 for malformed bodies, 404 for unknown kinds), dryRun,
 // generateName, no-op writes that write nothing, deletecollection, limit/continue pages at one
 // revision, resourceVersionMatch, Table includeObject, fieldValidation, namespace lifecycle, and watches
-// whose label selector sees objects enter and leave.
+// whose label selector sees objects enter and leave (counted in apiserver_longrunning_requests).
 
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
@@ -166,6 +166,10 @@ describe('REST semantics', () => {
     try {
       const label = (team: string) => call('PATCH', `${CONFIGMAPS}/mover`, { metadata: { labels: { team } } }, { 'Content-Type': 'application/merge-patch+json' });
       await until('the watch to open', () => open, { timeoutMs: 10_000 });
+      // An open watch counts in kube's gauge of long-running requests.
+      expect(env.api.kubectl(['get', '--raw', '/metrics']).stdout).toMatch(
+        /^apiserver_longrunning_requests\{verb="WATCH",group="",version="v1",resource="configmaps",subresource="",scope="namespace",component="apiserver"\} [1-9]\d*$/m,
+      );
       expect((await call('POST', CONFIGMAPS, configMap('mover', { team: 'red' }))).status).toBe(201);
       expect((await label('blue')).status).toBe(200);
       expect((await label('green')).status).toBe(200);
