@@ -148,12 +148,12 @@ export class ApiserverProcess {
   }
 }
 
-/** A one-member Barge cluster and an apiserver on it (with `extra` flags) for a file's tests, stopped after them. */
-export function apiserverOnBarge(startTimeoutMs = 120_000, extra: readonly string[] = []): { readonly cluster: ProcessCluster; readonly api: ApiserverProcess } {
+/** A cluster of `size` members (Barge or real etcd) and an apiserver on it (with `extra` flags) for a block's tests, stopped after them. */
+export function apiserverOn(implementation: Implementation, size: number, startTimeoutMs = 120_000, extra: readonly string[] = []): { readonly cluster: ProcessCluster; readonly api: ApiserverProcess } {
   const env = {} as { cluster: ProcessCluster; api: ApiserverProcess };
   beforeAll(async () => {
     prepareBargeBinary();
-    env.cluster = await startCluster(1, 'barge');
+    env.cluster = await startCluster(size, implementation);
     env.api = await ApiserverProcess.start(env.cluster.endpoints, extra);
   }, startTimeoutMs);
   afterAll(async () => {
@@ -161,4 +161,9 @@ export function apiserverOnBarge(startTimeoutMs = 120_000, extra: readonly strin
     await env.cluster?.stop();
   });
   return env;
+}
+
+/** A one-member Barge cluster and an apiserver on it (with `extra` flags) for a file's tests, stopped after them. */
+export function apiserverOnBarge(startTimeoutMs = 120_000, extra: readonly string[] = []): { readonly cluster: ProcessCluster; readonly api: ApiserverProcess } {
+  return apiserverOn('barge', 1, startTimeoutMs, extra);
 }

@@ -5,10 +5,10 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Implementation, ProcessCluster } from '../../support/process-cluster.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Implementation } from '../../support/process-cluster.js';
 import { until } from '../../support/wait.js';
-import { ApiserverProcess, prepareBargeBinary, startCluster } from './apiserver-process.js';
+import { apiserverOn } from './apiserver-process.js';
 
 const POD = (name: string) => `apiVersion: v1
 kind: Pod
@@ -21,26 +21,14 @@ describe.each([
   ['barge', 3],
   ['etcd', 1],
 ] as [Implementation, number][])('kubectl commands against the apiserver over %s', (implementation, size) => {
-  let cluster: ProcessCluster;
-  let api: ApiserverProcess;
+  const env = apiserverOn(implementation, size, 90_000);
   const scripts = mkdtempSync(join(tmpdir(), 'kubectl-editor-'));
   const ok = (args: string[], options: { input?: string; env?: Record<string, string> } = {}): string => {
-    const result = api.kubectl(args, options);
-    if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${result.status}): ${result.stderr}\napiserver log:\n${api.log.slice(-2000)}`);
+    const result = env.api.kubectl(args, options);
+    if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${result.status}): ${result.stderr}\napiserver log:\n${env.api.log.slice(-2000)}`);
     return result.stdout;
   };
-
-  beforeAll(async () => {
-    prepareBargeBinary();
-    cluster = await startCluster(size, implementation);
-    api = await ApiserverProcess.start(cluster.endpoints);
-  }, 90_000);
-
-  afterAll(async () => {
-    await api?.stop();
-    await cluster?.stop();
-    rmSync(scripts, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(scripts, { recursive: true, force: true }));
 
   it('edits with a scripted EDITOR, and reports an edit that changes nothing', () => {
     ok(['create', 'configmap', 'edited', '--from-literal=color=blue']);
@@ -50,7 +38,7 @@ describe.each([
     chmodSync(editor, 0o755);
     expect(ok(['edit', 'configmap', 'edited'], { env: { EDITOR: editor, KUBE_EDITOR: editor } })).toBe('configmap/edited edited\n');
     expect(ok(['get', 'configmap', 'edited', '-o', 'jsonpath={.data.color}'])).toBe('green');
-    const unchanged = api.kubectl(['edit', 'configmap', 'edited'], { env: { EDITOR: 'true', KUBE_EDITOR: 'true' } });
+    const unchanged = env.api.kubectl(['edit', 'configmap', 'edited'], { env: { EDITOR: 'true', KUBE_EDITOR: 'true' } });
     expect(unchanged.status).toBe(0);
     expect(unchanged.stderr).toBe('Edit cancelled, no changes made.\n');
   });
@@ -73,7 +61,7 @@ describe.each([
 
   it('waits for a condition and for a delete', async () => {
     ok(['create', '-f', '-'], { input: POD('ready') });
-    const waiting = api.kubectlInBackground(['wait', '--for=condition=Ready', 'pod/ready', '--timeout=30s']);
+    const waiting = env.api.kubectlInBackground(['wait', '--for=condition=Ready', 'pod/ready', '--timeout=30s']);
     try {
       const status = { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] } };
       ok(['patch', 'pod', 'ready', '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]);
@@ -85,7 +73,7 @@ describe.each([
 
     ok(['create', '-f', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: doomed, finalizers: [example.com/hold]}\n' });
     expect(ok(['delete', 'configmap', 'doomed', '--wait=false'])).toBe('configmap "doomed" deleted\n');
-    const gone = api.kubectlInBackground(['wait', '--for=delete', 'configmap/doomed', '--timeout=30s']);
+    const gone = env.api.kubectlInBackground(['wait', '--for=delete', 'configmap/doomed', '--timeout=30s']);
     try {
       ok(['patch', 'configmap', 'doomed', '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']);
       await until('kubectl wait to see the delete', () => !gone.running(), { timeoutMs: 30_000 });
@@ -97,7 +85,7 @@ describe.each([
 
   it('deletes and waits until a finalizer lets the object go', async () => {
     ok(['create', '-f', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, finalizers: [example.com/hold]}\n' });
-    const deleting = api.kubectlInBackground(['delete', 'configmap', 'held', '--timeout=30s']);
+    const deleting = env.api.kubectlInBackground(['delete', 'configmap', 'held', '--timeout=30s']);
     try {
       await until('the delete to mark the object', () => ok(['get', 'configmap', 'held', '-o', 'jsonpath={.metadata.deletionTimestamp}']) !== '', { timeoutMs: 15_000 });
       await until('kubectl to say it deleted', () => deleting.output() === 'configmap "held" deleted\n', { timeoutMs: 15_000 });
@@ -105,7 +93,7 @@ describe.each([
       expect(deleting.running()).toBe(true);
       ok(['patch', 'configmap', 'held', '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']);
       await until('kubectl to finish waiting', () => !deleting.running(), { timeoutMs: 15_000 });
-      expect(api.kubectl(['get', 'configmap', 'held']).stderr).toBe('Error from server (NotFound): configmaps "held" not found\n');
+      expect(env.api.kubectl(['get', 'configmap', 'held']).stderr).toBe('Error from server (NotFound): configmaps "held" not found\n');
     } finally {
       await deleting.stop();
     }
