@@ -103,7 +103,8 @@ export class ApiserverProcess {
     return new Promise((resolve, reject) => {
       const req = request(
         `${this.url}${path}`,
-        { method, headers, ca: readFileSync(join(certs, 'ca.crt')), cert: readFileSync(join(certs, 'admin.crt')), key: readFileSync(join(certs, 'admin.key')) },
+        // Node sends a DELETE's body unframed unless told its length.
+        { method, headers: body === '' ? headers : { 'Content-Length': String(Buffer.byteLength(body)), ...headers }, ca: readFileSync(join(certs, 'ca.crt')), cert: readFileSync(join(certs, 'admin.crt')), key: readFileSync(join(certs, 'admin.key')) },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
