@@ -1,6 +1,6 @@
 // More of the real kubectl 1.32 against `barge apiserver`, over a 3-member Barge cluster and over a real
-// etcd 3.4 (as kubectl.test.ts): edit with a scripted EDITOR, explain, custom columns, wait for a
-// condition and for a delete, and a delete that waits for a finalizer.
+// etcd 3.4 (as kubectl.test.ts): edit with a scripted EDITOR, server-side apply conflicts, explain,
+// custom columns, wait for a condition and for a delete, and a delete that waits for a finalizer.
 
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +41,17 @@ describe.each([
     const unchanged = env.api.kubectl(['edit', 'configmap', 'edited'], { env: { EDITOR: 'true', KUBE_EDITOR: 'true' } });
     expect(unchanged.status).toBe(0);
     expect(unchanged.stderr).toBe('Edit cancelled, no changes made.\n');
+  });
+
+  it('refuses a server-side apply over another manager\'s field until it forces the conflict', () => {
+    const applied = (value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: "${value}"}\n`;
+    expect(ok(['apply', '--server-side', '-f', '-'], { input: applied('1') })).toBe('configmap/ssa serverside-applied\n');
+    expect(ok(['patch', 'configmap', 'ssa', '--type=merge', '-p', '{"data":{"a":"2"}}'])).toBe('configmap/ssa patched\n');
+    const refused = env.api.kubectl(['apply', '--server-side', '-f', '-'], { input: applied('3') });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('error: Apply failed with 1 conflict: conflict with "kubectl-patch" using v1: .data.a\n');
+    expect(ok(['apply', '--server-side', '--force-conflicts', '-f', '-'], { input: applied('3') })).toBe('configmap/ssa serverside-applied\n');
+    expect(ok(['get', 'configmap', 'ssa', '-o', 'jsonpath={.data.a} {.metadata.managedFields[*].manager}'])).toBe('3 kubectl');
   });
 
   it('explains a kind and a field path from the served OpenAPI', () => {
