@@ -114,11 +114,13 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname;
     const request = resourceRequest(req.method ?? 'GET', path, url.searchParams);
     audit?.track(req, res, path, url.search.slice(1), typeof request === 'object' ? request : undefined);
+    const labels = typeof request === 'object' ? {
+      verb: metricsVerb(req, request.verb), group: request.group, version: request.version, resource: request.resource, subresource: request.subresource ?? '',
+      scope: request.name !== undefined ? 'resource' : request.namespace !== undefined ? 'namespace' : 'cluster',
+    } : undefined;
+    if (labels?.verb === 'WATCH') res.once('close', metrics.longRunningRequest(labels));
     res.on('finish', () => {
-      if (typeof request !== 'object') return;
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const scope = request.name !== undefined ? 'resource' : request.namespace !== undefined ? 'namespace' : 'cluster';
-      metrics.request({ verb: metricsVerb(req, request.verb), group: request.group, version: request.version, resource: request.resource, subresource: request.subresource ?? '', scope }, res.statusCode, seconds);
+      if (labels) metrics.request(labels, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
     });
     try {
       // The gate (authentication, impersonation, authorization) answers or stops the request first.

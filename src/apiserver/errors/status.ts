@@ -112,8 +112,9 @@ export function gone(message: string): StatusError {
   return new StatusError(410, 'Gone', message);
 }
 
-export function forbidden(message: string): StatusError {
-  return new StatusError(403, 'Forbidden', message);
+/** apierrors.NewForbidden: `<resource> "<name>" is forbidden: <why>` (without the name when there is none yet). */
+export function forbidden(q: Qualified, name: string, why: string): StatusError {
+  return new StatusError(403, 'Forbidden', `${qualifiedName(q)}${name ? ` "${name}"` : ''} is forbidden: ${why}`, details(q, name));
 }
 
 export function methodNotAllowed(method: string): StatusError {

@@ -1,7 +1,7 @@
 // POST to a collection: the body decoded and checked against the URL, system metadata filled,
 // defaults and validation applied, then a create Txn (409 AlreadyExists when the key exists).
 
-import { badRequest } from '../errors/status.js';
+import { alreadyExists, badRequest } from '../errors/status.js';
 import { decodeObjectBody, mediaType, readBody } from '../http/request-body.js';
 import { admitToChain } from '../admission/admission-request.js';
 import { admit, fieldValidationParam } from '../registry/admission.js';
@@ -36,13 +36,17 @@ export async function createObject(scope: Scope, body: KubeObject, trackFields =
   let obj = body;
   const { ctx, spec } = scope;
   checkNamespace(scope, obj);
-  if (spec.namespaced) await checkNamespaceAcceptsCreates(ctx.store, scope.request.namespace ?? '');
+  if (spec.namespaced) await checkNamespaceAcceptsCreates(ctx.store, scope.request.namespace ?? '', scope.qualified, obj.metadata?.name ?? '');
   prepareCreate(spec, obj, scope.request.namespace, ctx.now());
   const warnings = admit(ctx.checkSchema, spec, obj, undefined, fieldValidationParam(scope.query.get('fieldValidation')));
   await admitToChain(scope, obj, undefined, warnings);
   if (spec.group === '' && spec.kind === 'Service') await assignClusterIp(ctx.store, ctx.options.serviceClusterIpRange, spec.storagePath, obj);
   if (trackFields) obj = recordUpdate(trackInput(scope), undefined, obj);
-  if (isDryRun(scope.query)) return { obj, warnings };
+  // As kube's dry-run storage: nothing written, but an existing object is still a 409.
+  if (isDryRun(scope.query)) {
+    if (await ctx.store.get(objectKey(scope, obj.metadata?.name))) throw alreadyExists(scope.qualified, obj.metadata?.name ?? '');
+    return { obj, warnings };
+  }
   const lease = spec.kind === 'Event' ? await ctx.eventLeases.lease() : undefined;
   const stored = await ctx.store.create(objectKey(scope, obj.metadata?.name), storable(scope, obj), scope.qualified, lease);
   return { obj: served(scope, stored), warnings };

@@ -46,7 +46,13 @@ export async function dispatch(ctx: ApiContext, request: ResourceRequest, req: I
   // A cluster-scoped resource has no namespace in its path; a namespaced one is named only inside one.
   if (!spec.namespaced && request.namespace !== undefined) throw pathNotFound();
   if (spec.namespaced && request.namespace === undefined && request.name !== undefined) throw pathNotFound();
-  if (spec.namespaced && request.namespace === undefined && request.verb !== 'list' && request.verb !== 'watch') throw pathNotFound();
+  // The routes kube registers (go-restful answers a method a path has no route for with 405): a collection
+  // takes GET, POST and DELETE (across namespaces, GET only), an object GET, PUT, PATCH and DELETE.
+  const acrossNamespaces = spec.namespaced && request.namespace === undefined;
+  if (acrossNamespaces && request.verb !== 'list' && request.verb !== 'watch') throw methodNotAllowed(req.method ?? '');
+  if (request.subresource === undefined && (request.name === undefined ? request.verb === 'update' || request.verb === 'patch' : request.verb === 'create')) {
+    throw methodNotAllowed(req.method ?? '');
+  }
   const scope: Scope = { ctx, spec, request, query, req, res, qualified: { group: spec.group, resource: spec.plural } };
   // As kube's handlers: the answer's media type is settled (or refused with a 406) before anything is done.
   if (!hasProtobufMessage(apiVersionOf(spec), spec.kind)) markJsonOnly(req);

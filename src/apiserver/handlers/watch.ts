@@ -21,6 +21,20 @@ const FUTURE_REVISION_WAIT_MS = 3000;
 /** Beyond this many bytes waiting on a slow client, the watch is ended (the client re-watches). */
 const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
+/**
+ * An event's bytes, shared by every watcher that sends that stored object as that event type in that
+ * media type (as kube's cachingObject): a thousand watchers of one object encode it once.
+ */
+const encodings = new WeakMap<KubeObject, Map<string, string | Buffer>>();
+
+function sharedEncoding(obj: KubeObject, key: string, encode: () => string | Buffer): string | Buffer {
+  let forObject = encodings.get(obj);
+  if (!forObject) encodings.set(obj, (forObject = new Map()));
+  let encoded = forObject.get(key);
+  if (encoded === undefined) forObject.set(key, (encoded = encode()));
+  return encoded;
+}
+
 function watchDuration(scope: Scope): number {
   const text = scope.query.get('timeoutSeconds');
   if (text === null || text === '') return randomInt(1800, 3600) * 1000;
@@ -57,15 +71,20 @@ export async function watchObjects(scope: Scope): Promise<void> {
   res.writeHead(200, { 'Content-Type': protobuf ? PROTOBUF_WATCH_CONTENT_TYPE : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
   let headersSent = false;
-  const encode = (type: WatchEventType, stored: KubeObject): string | Buffer => {
-    const obj = type === 'BOOKMARK' || type === 'ERROR' ? stored : served(scope, stored);
+  const encodeObject = (type: WatchEventType, obj: KubeObject): string | Buffer => {
     if (protobuf) return watchEventFrame(type, encodeKubernetesProtobuf(type === 'ERROR' ? obj : { ...obj, apiVersion: apiVersionOf(spec), kind: spec.kind }));
-    if (table && type !== 'BOOKMARK' && type !== 'ERROR') {
+    return `${JSON.stringify({ type, object: obj })}\n`;
+  };
+  const encode = (type: WatchEventType, stored: KubeObject): string | Buffer => {
+    if (type === 'BOOKMARK' || type === 'ERROR') return encodeObject(type, stored);
+    const obj = served(scope, stored);
+    if (table) {
       const wrapped = toTable(spec, [obj], { apiVersion: table, includeObject, noHeaders: headersSent, now: scope.ctx.now(), listMeta: { resourceVersion: obj.metadata?.resourceVersion ?? '' } });
       headersSent = true;
       return `${JSON.stringify({ type, object: wrapped })}\n`;
     }
-    return `${JSON.stringify({ type, object: obj })}\n`;
+    // A resource served as stored sends the cache's own object, the same for every watcher.
+    return obj === stored ? sharedEncoding(stored, `${type} ${protobuf ? 'protobuf' : 'json'}`, () => encodeObject(type, obj)) : encodeObject(type, obj);
   };
   let finished = false;
   let watcher: CacheWatcher | undefined;

@@ -39,7 +39,7 @@ export function nonResourceHandler(ctx: ApiContext, metrics: ApiMetrics, req: In
       };
     case '/metrics':
       return () => {
-        const text = metrics.render(ctx.cachers.watcherCounts());
+        const text = metrics.render();
         res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
         res.end(text);
       };

@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { keepRequestBody } from '../audit/audit-bodies.js';
 import { badRequest, tooLarge, unsupportedMediaType } from '../errors/status.js';
+import { goJsonSyntaxError } from '../patch/go-json-syntax.js';
 import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from '../protobuf/decode.js';
 
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
@@ -36,10 +37,11 @@ export function mediaType(header: string | undefined): string {
 }
 
 export function decodeJson(body: Buffer): unknown {
+  const text = body.toString('utf8');
   try {
-    return JSON.parse(body.toString('utf8'));
+    return JSON.parse(text);
   } catch (err) {
-    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+    throw badRequest(`couldn't get version/kind; json parse error: ${goJsonSyntaxError(text) ?? (err as Error).message}`);
   }
 }
 

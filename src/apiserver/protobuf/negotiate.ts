@@ -1,16 +1,15 @@
 // The media type of an answer, negotiated as kube-apiserver does (NegotiateMediaTypeOptions): the Accept
 // clauses by quality then specificity, the first one naming a type the resource is served in wins; none
 // is a 406. Built-in kinds are served in JSON, YAML and protobuf; a kind without a protobuf message
-// here only in JSON and YAML, as kube serves custom resources, so `protobuf, json` gets JSON. YAML is
-// answered as JSON.
+// here only in JSON and YAML, as kube serves custom resources, so `protobuf, json` gets JSON. YAML has
+// no stream form: a watch that negotiates it is a 406 naming the stream types.
 
 import type { IncomingMessage } from 'node:http';
 import { StatusError } from '../errors/status.js';
 import { parseAccept } from '../http/negotiation.js';
 import { PROTOBUF_MEDIA_TYPE } from './decode.js';
-import { encodeKubernetesProtobuf, Unencodable } from './encode.js';
 
-export type OutputFormat = 'json' | 'protobuf';
+export type OutputFormat = 'json' | 'yaml' | 'protobuf';
 
 export const PROTOBUF_WATCH_CONTENT_TYPE = `${PROTOBUF_MEDIA_TYPE};stream=watch`;
 
@@ -45,10 +44,20 @@ export function outputFormat(accept: string | undefined, protobuf: boolean): Out
       if (params['stream'] !== undefined && params['stream'] !== 'watch') continue;
       // A conversion (`as=Table`, `as=PartialObjectMetadata`) is never made in protobuf here (kube makes Tables only in JSON and YAML).
       if (type === PROTOBUF_MEDIA_TYPE && params['as'] !== undefined) continue;
-      return type === PROTOBUF_MEDIA_TYPE ? 'protobuf' : 'json';
+      return type === PROTOBUF_MEDIA_TYPE ? 'protobuf' : type === 'application/yaml' ? 'yaml' : 'json';
     }
   }
-  throw new StatusError(406, 'NotAcceptable', `only the following media types are accepted: ${supported.join(', ')}`);
+  throw notAcceptable(supported);
+}
+
+const notAcceptable = (supported: readonly string[]): StatusError =>
+  new StatusError(406, 'NotAcceptable', `only the following media types are accepted: ${supported.join(', ')}`);
+
+/** The media type of a watch: as outputFormat, but YAML (which has no stream form) is refused. */
+export function streamFormat(accept: string | undefined, protobuf: boolean): OutputFormat {
+  const format = outputFormat(accept, protobuf);
+  if (format !== 'yaml') return format;
+  throw notAcceptable(['application/json;stream=watch', ...(protobuf ? [`${PROTOBUF_MEDIA_TYPE};stream=watch`] : [])]);
 }
 
 const jsonOnlyRequests = new WeakSet<IncomingMessage>();
@@ -58,16 +67,12 @@ export function markJsonOnly(req: IncomingMessage): void {
   jsonOnlyRequests.add(req);
 }
 
-/**
- * A Status error in protobuf when the request asked for protobuf first; undefined for JSON, which is
- * also how kube writes an error whose Accept negotiates to nothing.
- */
-export function protobufStatus(req: IncomingMessage, status: Record<string, unknown>): Buffer | undefined {
-  if (jsonOnlyRequests.has(req)) return undefined;
+/** The media type of a Status error for this request: JSON when its Accept negotiates to nothing, as kube writes it. */
+export function statusFormat(req: IncomingMessage): OutputFormat {
   try {
-    return outputFormat(req.headers.accept, true) === 'protobuf' ? encodeKubernetesProtobuf(status) : undefined;
+    return outputFormat(req.headers.accept, !jsonOnlyRequests.has(req));
   } catch (err) {
-    if (err instanceof StatusError || err instanceof Unencodable) return undefined;
+    if (err instanceof StatusError) return 'json';
     throw err;
   }
 }

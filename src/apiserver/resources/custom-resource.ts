@@ -86,6 +86,9 @@ export function resourceSpecFromCrd(crd: KubeObject): CustomResourceKinds {
   const strings = (key: string) => (Array.isArray(names[key]) ? (names[key] as unknown[]).map(String) : []);
   const resources: ResourceSpec[] = [];
   const schemas: Record<string, SchemaNode> = {};
+  // The None conversion strategy: every version is stored as the storage version, only apiVersion differs.
+  const storageVersion = `${group}/${stringAt(recordsAt(spec, 'versions').find((v) => v.storage === true), 'name') ?? ''}`;
+  const asVersion = (apiVersion: string) => (cr: KubeObject): KubeObject => (cr.apiVersion === apiVersion ? cr : { ...cr, apiVersion });
   for (const version of recordsAt(spec, 'versions').filter((v) => v.served === true)) {
     const versionName = stringAt(version, 'name') ?? '';
     const gvk = { group, version: versionName, kind };
@@ -116,6 +119,8 @@ export function resourceSpecFromCrd(crd: KubeObject): CustomResourceKinds {
       defaults: (cr) => applySchemaDefaults(cr, schema, resolve),
       validate: (cr) => validateObjectMeta(cr, namespaced, dns1123Subdomain),
       table: printerTable(version),
+      toStorage: asVersion(storageVersion),
+      fromStorage: asVersion(`${group}/${versionName}`),
     });
     resources.push({ ...resource, singular: stringAt(names, 'singular') ?? kind.toLowerCase(), listKind: stringAt(names, 'listKind') ?? `${kind}List` });
   }

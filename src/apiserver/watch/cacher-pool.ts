@@ -23,10 +23,6 @@ export class CacherPool {
   }
 
   /** Watchers per key prefix (the watch count metric). */
-  watcherCounts(): Map<string, number> {
-    return new Map([...this.cachers].map(([prefix, c]) => [prefix, c.watcherCount]));
-  }
-
   stop(): void {
     for (const cacher of this.cachers.values()) cacher.stop();
   }

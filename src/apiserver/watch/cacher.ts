@@ -202,10 +202,6 @@ export class Cacher {
     this.watchers.clear();
   }
 
-  get watcherCount(): number {
-    return this.watchers.size;
-  }
-
   stop(): void {
     this.stopped = true;
     clearInterval(this.bookmarkTimer);

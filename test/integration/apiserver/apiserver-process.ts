@@ -103,7 +103,8 @@ export class ApiserverProcess {
     return new Promise((resolve, reject) => {
       const req = request(
         `${this.url}${path}`,
-        { method, headers, ca: readFileSync(join(certs, 'ca.crt')), cert: readFileSync(join(certs, 'admin.crt')), key: readFileSync(join(certs, 'admin.key')) },
+        // Node sends a DELETE's body unframed unless told its length.
+        { method, headers: body === '' ? headers : { 'Content-Length': String(Buffer.byteLength(body)), ...headers }, ca: readFileSync(join(certs, 'ca.crt')), cert: readFileSync(join(certs, 'admin.crt')), key: readFileSync(join(certs, 'admin.key')) },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -116,13 +117,14 @@ export class ApiserverProcess {
   }
 
   /** kubectl in the background (a watch), ended by the returned function, which resolves its output. */
-  kubectlInBackground(args: readonly string[]): { output: () => string; stop: () => Promise<string> } {
+  kubectlInBackground(args: readonly string[]): { output: () => string; running: () => boolean; stop: () => Promise<string> } {
     const child = spawn('kubectl', ['--kubeconfig', this.kubeconfig, '--cache-dir', join(this.dir, 'kube-cache', 'kubectl'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
     return {
       output: () => out,
+      running: () => child.exitCode === null && child.signalCode === null,
       stop: async () => {
         child.kill('SIGTERM');
         await exitCodeWithin(child, 5000);
@@ -147,12 +149,12 @@ export class ApiserverProcess {
   }
 }
 
-/** A one-member Barge cluster and an apiserver on it (with `extra` flags) for a file's tests, stopped after them. */
-export function apiserverOnBarge(startTimeoutMs = 120_000, extra: readonly string[] = []): { readonly cluster: ProcessCluster; readonly api: ApiserverProcess } {
+/** A cluster of `size` members (Barge or real etcd) and an apiserver on it (with `extra` flags) for a block's tests, stopped after them. */
+export function apiserverOn(implementation: Implementation, size: number, startTimeoutMs = 120_000, extra: readonly string[] = []): { readonly cluster: ProcessCluster; readonly api: ApiserverProcess } {
   const env = {} as { cluster: ProcessCluster; api: ApiserverProcess };
   beforeAll(async () => {
     prepareBargeBinary();
-    env.cluster = await startCluster(1, 'barge');
+    env.cluster = await startCluster(size, implementation);
     env.api = await ApiserverProcess.start(env.cluster.endpoints, extra);
   }, startTimeoutMs);
   afterAll(async () => {
@@ -160,4 +162,9 @@ export function apiserverOnBarge(startTimeoutMs = 120_000, extra: readonly strin
     await env.cluster?.stop();
   });
   return env;
+}
+
+/** A one-member Barge cluster and an apiserver on it (with `extra` flags) for a file's tests, stopped after them. */
+export function apiserverOnBarge(startTimeoutMs = 120_000, extra: readonly string[] = []): { readonly cluster: ProcessCluster; readonly api: ApiserverProcess } {
+  return apiserverOn('barge', 1, startTimeoutMs, extra);
 }

@@ -2,10 +2,10 @@
 // Barge cluster and over a real etcd 3.4: what kubectl prints, and the keys the apiserver writes.
 
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Implementation, ProcessCluster } from '../../support/process-cluster.js';
+import { describe, expect, it } from 'vitest';
+import type { Implementation } from '../../support/process-cluster.js';
 import { until } from '../../support/wait.js';
-import { ApiserverProcess, prepareBargeBinary, startCluster } from './apiserver-process.js';
+import { apiserverOn } from './apiserver-process.js';
 
 const POD = `apiVersion: v1
 kind: Pod
@@ -54,24 +54,12 @@ describe.each([
   ['barge', 3],
   ['etcd', 1],
 ] as [Implementation, number][])('kubectl against the apiserver over %s', (implementation, size) => {
-  let cluster: ProcessCluster;
-  let api: ApiserverProcess;
+  const env = apiserverOn(implementation, size, 90_000);
   const ok = (args: string[], input?: string): string => {
-    const result = api.kubectl(args, input === undefined ? {} : { input });
-    if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${result.status}): ${result.stderr}\napiserver log:\n${api.log.slice(-2000)}`);
+    const result = env.api.kubectl(args, input === undefined ? {} : { input });
+    if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${result.status}): ${result.stderr}\napiserver log:\n${env.api.log.slice(-2000)}`);
     return result.stdout;
   };
-
-  beforeAll(async () => {
-    prepareBargeBinary();
-    cluster = await startCluster(size, implementation);
-    api = await ApiserverProcess.start(cluster.endpoints);
-  }, 90_000);
-
-  afterAll(async () => {
-    await api?.stop();
-    await cluster?.stop();
-  });
 
   it('version, api-resources and api-versions come from the server', () => {
     expect(ok(['version'])).toMatch(/Server Version: v1\.32\.0/);
@@ -80,7 +68,7 @@ describe.each([
     expect(resources).toMatch(/^pods\s+po\s+v1\s+true\s+Pod$/m);
     expect(resources).toMatch(/^nodes\s+no\s+v1\s+false\s+Node$/m);
     expect(ok(['api-versions'])).toMatch(/^apps\/v1$/m);
-    expect(ok(['cluster-info'])).toMatch(new RegExp(`^Kubernetes control plane is running at ${api.url.replace(/\./g, '\\.')}`));
+    expect(ok(['cluster-info'])).toMatch(new RegExp(`^Kubernetes control plane is running at ${env.api.url.replace(/\./g, '\\.')}`));
     expect(ok(['get', '--raw', '/readyz?verbose'])).toBe('[+]ping ok\n[+]etcd ok\nreadyz check passed\n');
     expect(ok(['get', 'ns', 'default', '-o', 'name'])).toBe('namespace/default\n');
     ok(['get', 'ns']);
@@ -95,7 +83,7 @@ describe.each([
     expect(ok(['create', '-f', '-'], POD)).toBe('pod/nginx created\n');
     expect(ok(['create', '-f', '-'], NAMESPACE)).toBe('namespace/team created\n');
     for (const name of ['c1', 'c2', 'c3']) expect(ok(['create', '-f', '-'], configMap(name))).toBe(`configmap/${name} created\n`);
-    const again = api.kubectl(['create', '-f', '-'], { input: POD });
+    const again = env.api.kubectl(['create', '-f', '-'], { input: POD });
     expect(again.stderr).toMatch(/Error from server \(AlreadyExists\): error when creating "STDIN": pods "nginx" already exists/);
 
     expect(ok(['get', 'pods'])).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\nnginx\s+0\/1\s+Pending\s+0\s+\d+s\n$/);
@@ -115,7 +103,7 @@ describe.each([
     expect(ok(['get', 'pods', '-l', 'app in (db,cache)', '-o', 'name'])).toBe('');
     expect(ok(['get', 'pods', '--field-selector', 'status.phase=Pending', '-o', 'name'])).toBe('pod/nginx\n');
     expect(ok(['get', 'pods', '--field-selector', 'spec.nodeName=node-1', '-o', 'name'])).toBe('');
-    expect(api.kubectl(['get', 'pods', '--field-selector', 'spec.bogus=x']).stderr).toMatch(/field label not supported: spec.bogus/);
+    expect(env.api.kubectl(['get', 'pods', '--field-selector', 'spec.bogus=x']).stderr).toMatch(/field label not supported: spec.bogus/);
     expect(ok(['get', 'configmaps', '--chunk-size=1', '-o', 'name'])).toBe('configmap/c1\nconfigmap/c2\nconfigmap/c3\n');
     expect(ok(['get', 'configmaps', '--sort-by=.metadata.name', '-o', 'name'])).toBe('configmap/c1\nconfigmap/c2\nconfigmap/c3\n');
     const all = ok(['get', 'pods', '-A']);
@@ -125,7 +113,7 @@ describe.each([
 
   it('describes, and explains what is missing', () => {
     expect(ok(['describe', 'pod', 'nginx'])).toMatch(/^Name:\s+nginx\nNamespace:\s+default\n/);
-    expect(api.kubectl(['get', 'pod', 'nope']).stderr).toBe('Error from server (NotFound): pods "nope" not found\n');
+    expect(env.api.kubectl(['get', 'pod', 'nope']).stderr).toBe('Error from server (NotFound): pods "nope" not found\n');
   });
 
   it('applies client-side: created, unchanged, configured', () => {
@@ -133,7 +121,7 @@ describe.each([
     expect(ok(['apply', '-f', '-'], deployment(2))).toBe('deployment.apps/web unchanged\n');
     expect(ok(['apply', '-f', '-'], deployment(3))).toBe('deployment.apps/web configured\n');
     expect(ok(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas} {.metadata.generation}'])).toBe('3 2');
-    const diff = api.kubectl(['diff', '-f', '-'], { input: deployment(4) });
+    const diff = env.api.kubectl(['diff', '-f', '-'], { input: deployment(4) });
     expect(diff.status).toBe(1);
     expect(diff.stdout).toMatch(/^-\s+replicas: 3$/m);
     expect(diff.stdout).toMatch(/^\+\s+replicas: 4$/m);
@@ -154,7 +142,7 @@ describe.each([
   });
 
   it('watches: get -w sees a pod added, modified and deleted', async () => {
-    const watch = api.kubectlInBackground(['get', 'pods', '-w', '--output-watch-events']);
+    const watch = env.api.kubectlInBackground(['get', 'pods', '-w', '--output-watch-events']);
     await until('the watch to list', () => /nginx/.test(watch.output()), { timeoutMs: 15_000 });
     ok(['run', 'busy', '--image=busybox', '--restart=Never']);
     ok(['label', 'pod', 'busy', 'x=1']);
@@ -173,11 +161,11 @@ describe.each([
     ok(['run', 'bound', '--image=busybox', '--restart=Never']);
     const binding = JSON.stringify({ apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bound' }, target: { apiVersion: 'v1', kind: 'Node', name: 'node-1' } });
     expect(ok(['create', '--raw', '/api/v1/namespaces/default/pods/bound/binding', '-f', '-'], binding)).toMatch(/"status":"Success"/);
-    expect(api.kubectl(['create', '--raw', '/api/v1/namespaces/default/pods/bound/binding', '-f', '-'], { input: binding }).stderr).toMatch(/already assigned to node "node-1"/);
+    expect(env.api.kubectl(['create', '--raw', '/api/v1/namespaces/default/pods/bound/binding', '-f', '-'], { input: binding }).stderr).toMatch(/already assigned to node "node-1"/);
     expect(ok(['delete', 'pod', 'bound', '--wait=false'])).toBe('pod "bound" deleted\n');
     expect(ok(['get', 'pod', 'bound', '-o', 'jsonpath={.spec.nodeName} {.metadata.deletionGracePeriodSeconds}'])).toBe('node-1 30');
     ok(['delete', 'pod', 'bound', '--grace-period=0', '--force']);
-    expect(api.kubectl(['get', 'pod', 'bound']).status).not.toBe(0);
+    expect(env.api.kubectl(['get', 'pod', 'bound']).status).not.toBe(0);
     expect(ok(['delete', 'svc', 'web'])).toBe('service "web" deleted\n');
   });
 
@@ -187,10 +175,10 @@ describe.each([
     expect(ok(['get', 'node', 'registered', '-o', 'jsonpath={.status.capacity.cpu}'])).toBe('4');
     ok(['delete', 'node', 'registered']);
 
-    const strict = api.kubectl(['create', '--validate=strict', '-f', '-'], { input: deployment(1).replace('  replicas: 1\n', '  replicas: 1\n  foo: 1\n') });
+    const strict = env.api.kubectl(['create', '--validate=strict', '-f', '-'], { input: deployment(1).replace('  replicas: 1\n', '  replicas: 1\n  foo: 1\n') });
     expect(strict.stderr).toContain('Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.foo"');
     const mistyped = JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'typed' }, spec: { replicas: 'three' } });
-    expect(api.kubectl(['create', '--raw', '/apis/apps/v1/namespaces/default/deployments', '-f', '-'], { input: mistyped }).stderr).toContain(
+    expect(env.api.kubectl(['create', '--raw', '/apis/apps/v1/namespaces/default/deployments', '-f', '-'], { input: mistyped }).stderr).toContain(
       'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32',
     );
 
@@ -219,17 +207,17 @@ describe.each([
     expect(ok(['apply', '-f', EXAMPLE_CUBE])).toBe('flyingcube.ktcloud.io/first created\n');
     expect(ok(['get', 'fc'])).toMatch(/^NAME\s+DEVELOPER\s+AGE\nfirst\s+alice\s+\d+s\n$/);
     expect(ok(['get', 'flyingcube', 'first', '-o', 'jsonpath={.spec.size}'])).toBe('1');
-    const invalid = api.kubectl(['create', '-f', '-'], { input: 'apiVersion: ktcloud.io/v1\nkind: Flyingcube\nmetadata: {name: bad}\nspec: {}\n' });
+    const invalid = env.api.kubectl(['create', '-f', '-'], { input: 'apiVersion: ktcloud.io/v1\nkind: Flyingcube\nmetadata: {name: bad}\nspec: {}\n' });
     expect(invalid.stderr).toMatch(/The Flyingcube "bad" is invalid: spec.developer: Required value/);
-    expect(api.kubectl(['patch', 'fc', 'first', '-p', '{"spec":{"size":2}}']).stderr).toMatch(/application\/strategic-merge-patch\+json is not supported/);
+    expect(env.api.kubectl(['patch', 'fc', 'first', '-p', '{"spec":{"size":2}}']).stderr).toMatch(/application\/strategic-merge-patch\+json is not supported/);
     expect(ok(['patch', 'fc', 'first', '--type=merge', '-p', '{"spec":{"size":2}}'])).toBe('flyingcube.ktcloud.io/first patched\n');
-    expect(cluster.etcdctl(['get', '/registry/ktcloud.io/flyingcubes/default/first', '--keys-only']).stdout).toMatch(/first/);
+    expect(env.cluster.etcdctl(['get', '/registry/ktcloud.io/flyingcubes/default/first', '--keys-only']).stdout).toMatch(/first/);
     expect(ok(['delete', 'crd', 'flyingcubes.ktcloud.io'])).toBe('customresourcedefinition.apiextensions.k8s.io "flyingcubes.ktcloud.io" deleted\n');
-    await until('the custom objects to go', () => cluster.etcdctl(['get', '/registry/ktcloud.io', '--prefix', '--keys-only']).stdout === '', { timeoutMs: 10_000 });
+    await until('the custom objects to go', () => env.cluster.etcdctl(['get', '/registry/ktcloud.io', '--prefix', '--keys-only']).stdout === '', { timeoutMs: 10_000 });
   });
 
   it('writes the keys kube-apiserver writes', () => {
-    const keys = cluster.etcdctl(['get', '/registry', '--prefix', '--keys-only']).stdout.split('\n').filter((k) => k !== '');
+    const keys = env.cluster.etcdctl(['get', '/registry', '--prefix', '--keys-only']).stdout.split('\n').filter((k) => k !== '');
     expect(keys).toEqual(
       expect.arrayContaining([
         '/registry/pods/default/nginx',
@@ -240,7 +228,7 @@ describe.each([
         '/registry/namespaces/team',
       ]),
     );
-    const value = cluster.etcdctl(['get', '/registry/pods/default/nginx', '--print-value-only']).stdout;
+    const value = env.cluster.etcdctl(['get', '/registry/pods/default/nginx', '--print-value-only']).stdout;
     expect((JSON.parse(value) as { kind: string }).kind).toBe('Pod');
     keysSeen.set(implementation, keys);
   });
