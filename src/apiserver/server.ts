@@ -23,6 +23,7 @@ import { checkAgainstSchema } from './schema/index.js';
 import { EtcdStore } from './storage/etcd-store.js';
 import { EventLeases } from './storage/event-leases.js';
 import { CacherPool } from './watch/cacher-pool.js';
+import { EVENT_FRESH_MS } from './watch/event-history.js';
 import { DEFAULT_GATE_OPTIONS } from './authz/gate-config.js';
 import { RequestGate } from './authz/request-gate.js';
 import { admissionChain } from './admission/admission-plugins.js';
@@ -95,7 +96,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
     registry: new ResourceRegistry(builtinResources()),
     store,
     eventLeases: new EventLeases(client),
-    cachers: new CacherPool(client, { windowSize: options.watchCacheSize, bookmarkIntervalMs: options.bookmarkIntervalMs, log: options.log }),
+    cachers: new CacherPool(client, { history: { upperBound: options.watchCacheSize, freshMs: EVENT_FRESH_MS }, bookmarkIntervalMs: options.bookmarkIntervalMs, log: options.log }),
     components,
     checkSchema: (obj, schemaName) => checkAgainstSchema(obj, schemaName, components),
     options,

@@ -1,8 +1,9 @@
 // kube-apiserver's cacher for one resource: a single etcd watch on the resource's key prefix keeps an
-// in-memory copy of every object and a window of recent events. Lists at resourceVersion 0, consistent
-// lists (once the cache has caught up with etcd's revision) and every client watch are served from it;
-// a watch asking for history older than the window gets 410 Expired. A compaction under the etcd watch
-// makes the cache list again and end its watchers, who come back and (if too far behind) relist.
+// in-memory copy of every object and a window of recent events (75 s of them, event-history.ts). Lists
+// at resourceVersion 0, consistent lists (once the cache has caught up with etcd's revision) and every
+// client watch are served from it; a watch asking for history older than the window gets 410 Expired. A
+// compaction under the etcd watch makes the cache list again and end its watchers, who come back and (if
+// too far behind) relist.
 
 import { createRequire } from 'node:module';
 import type sortedBtree from 'sorted-btree';
@@ -12,6 +13,7 @@ import { expired } from '../errors/status.js';
 import type { KubeObject } from '../schema/types.js';
 import { decodeObject, withResourceVersion } from '../storage/object-codec.js';
 import { CacheWatcher, type CacheEvent, type WatchScope, type WatchSink } from './cache-watcher.js';
+import { EventHistory, type HistoryBounds } from './event-history.js';
 
 // sorted-btree is CommonJS with its class on `exports.default` (see mvcc/kv-store.ts).
 const BTree: typeof sortedBtree.default = createRequire(import.meta.url)('sorted-btree').default;
@@ -20,8 +22,8 @@ export interface CacherOptions {
   readonly client: StoreClient;
   /** The resource's key prefix, ending in '/'. */
   readonly prefix: string;
-  /** Events kept in the window. */
-  readonly windowSize: number;
+  /** How much history the window keeps. */
+  readonly history: HistoryBounds;
   readonly bookmarkIntervalMs: number;
   readonly log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -33,9 +35,7 @@ const RETRY_MS = 200;
 
 export class Cacher {
   private objects = new BTree<string, KubeObject>();
-  /** Events in revision order; every event after `windowStart` is here. */
-  private window: CacheEvent[] = [];
-  private windowStart = 0;
+  private readonly history: EventHistory<CacheEvent>;
   /** The revision the cache reflects. */
   revision = 0;
   private readonly watchers = new Set<CacheWatcher>();
@@ -47,6 +47,7 @@ export class Cacher {
   private readonly bookmarkTimer: NodeJS.Timeout;
 
   constructor(private readonly options: CacherOptions) {
+    this.history = new EventHistory(options.history);
     this.readyPromise = new Promise((resolve) => (this.resolveReady = resolve));
     this.bookmarkTimer = setInterval(() => this.bookmarkAll(), options.bookmarkIntervalMs);
     this.bookmarkTimer.unref();
@@ -70,9 +71,8 @@ export class Cacher {
         const objects = new BTree<string, KubeObject>();
         for (const kv of result.kvs) objects.set(kv.key, decodeObject(kv.value, kv.modRevision));
         this.objects = objects;
-        this.window = [];
+        this.history.reset(result.revision);
         this.revision = result.revision;
-        this.windowStart = result.revision;
         this.resolveReady();
         await this.watchFrom(result.revision + 1);
         return;
@@ -121,8 +121,7 @@ export class Cacher {
         this.objects.set(e.kv.key, obj);
         event = previous ? { type: 'MODIFIED', key: e.kv.key, obj, prevObj: previous, revision } : { type: 'ADDED', key: e.kv.key, obj, revision };
       }
-      this.window.push(event);
-      if (this.window.length > this.options.windowSize) this.windowStart = this.window.shift()!.revision;
+      this.history.push(event, performance.now());
       this.revision = Math.max(this.revision, revision);
       for (const watcher of this.watchers) watcher.deliver(event);
     }
@@ -181,8 +180,9 @@ export class Cacher {
       for (const obj of this.list(scope.keyPrefix)) watcher.initial(obj);
       if (start.initialEventsEnd) watcher.bookmark(this.revision, { 'k8s.io/initial-events-end': 'true' });
     } else {
-      if (start.revision < this.windowStart) throw expired(`too old resource version: ${start.revision} (${this.windowStart})`);
-      for (const event of this.window) if (event.revision > start.revision) watcher.deliver(event);
+      const missed = this.history.since(start.revision);
+      if (!missed) throw expired(`too old resource version: ${start.revision} (${this.history.oldestRevision})`);
+      for (const event of missed) watcher.deliver(event);
     }
     this.watchers.add(watcher);
     return watcher;
