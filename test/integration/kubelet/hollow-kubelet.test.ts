@@ -122,6 +122,16 @@ describe('hollow kubelet against barge apiserver', () => {
     }
   }, 70_000);
 
+  it('checks its node status on its Node as its own informer saw it: no GET of the node across two renewals', async () => {
+    const requests = (key: string): number => requestCounts(api.kubectl(['get', '--raw', '/metrics']).stdout).get(key) ?? 0;
+    const gets = requests('GET nodes');
+    const renewals = requests('PUT leases');
+    // The status check runs every 10 s, as the renewal does: two renewals span at least one check.
+    await until('two renewals', () => requests('PUT leases') >= renewals + 2, { timeoutMs: 40_000, pollMs: 2000 });
+    expect(requests('GET nodes')).toBe(gets);
+    expect(requests('WATCH nodes')).toBeGreaterThanOrEqual(1);
+  }, 50_000);
+
   it('puts its Ready condition back within 10 s when the node lifecycle controller marked it Unknown', async () => {
     const unknown = { type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastHeartbeatTime: '2026-01-01T00:00:00Z', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
     const node = await client.get<Node>(Resources.nodes, undefined, NODE);
