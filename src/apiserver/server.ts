@@ -91,12 +91,13 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
     observe: (method, key, seconds) => metrics.etcdRequest(method, resourceType(options.etcdPrefix, key), seconds),
   });
   const components = builtinSchemas();
-  const store = new EtcdStore(client, options.etcdPrefix);
+  const cachers = new CacherPool(client, { history: { upperBound: options.watchCacheSize, freshMs: EVENT_FRESH_MS }, bookmarkIntervalMs: options.bookmarkIntervalMs, log: options.log });
+  const store = new EtcdStore(client, options.etcdPrefix, (key) => cachers.cachedObject(key));
   const ctx: ApiContext = {
     registry: new ResourceRegistry(builtinResources()),
     store,
     eventLeases: new EventLeases(client),
-    cachers: new CacherPool(client, { history: { upperBound: options.watchCacheSize, freshMs: EVENT_FRESH_MS }, bookmarkIntervalMs: options.bookmarkIntervalMs, log: options.log }),
+    cachers,
     components,
     checkSchema: (obj, schemaName) => checkAgainstSchema(obj, schemaName, components),
     options,

@@ -2,6 +2,7 @@
 // core and events.k8s.io events, share it).
 
 import type { StoreClient } from '../../client/etcd/store-client.js';
+import type { KubeObject } from '../schema/types.js';
 import { Cacher, type CacherOptions } from './cacher.js';
 
 export class CacherPool {
@@ -20,6 +21,18 @@ export class CacherPool {
       this.cachers.set(prefix, cacher);
     }
     return cacher;
+  }
+
+  /**
+   * The cached copy of the object at `key`, from the cache of the longest prefix of it that has one
+   * (none is made for this): what an update decides on first. Undefined when not cached (yet).
+   */
+  cachedObject(key: string): KubeObject | undefined {
+    for (let slash = key.lastIndexOf('/'); slash > 0; slash = key.lastIndexOf('/', slash - 1)) {
+      const cacher = this.cachers.get(key.slice(0, slash + 1));
+      if (cacher) return cacher.get(key);
+    }
+    return undefined;
   }
 
   /** Watchers per key prefix (the watch count metric). */
