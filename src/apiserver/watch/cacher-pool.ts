@@ -3,21 +3,24 @@
 
 import type { StoreClient } from '../../client/etcd/store-client.js';
 import type { KubeObject } from '../schema/types.js';
-import { Cacher, type CacherOptions } from './cacher.js';
+import { Cacher, type CacherOptions, type WatchTrigger } from './cacher.js';
 
 export class CacherPool {
   private readonly cachers = new Map<string, Cacher>();
 
   constructor(
     private readonly client: StoreClient,
-    private readonly settings: Omit<CacherOptions, 'client' | 'prefix'>,
+    private readonly settings: Omit<CacherOptions, 'client' | 'prefix' | 'trigger'>,
+    /** The trigger field of the resources that have one, by key prefix. */
+    private readonly triggers: ReadonlyMap<string, WatchTrigger> = new Map(),
   ) {}
 
   /** The cache of the keys under `prefix` (ending in '/'). */
   cacher(prefix: string): Cacher {
     let cacher = this.cachers.get(prefix);
     if (!cacher) {
-      cacher = new Cacher({ ...this.settings, client: this.client, prefix });
+      const trigger = this.triggers.get(prefix);
+      cacher = new Cacher({ ...this.settings, client: this.client, prefix, ...(trigger ? { trigger } : {}) });
       this.cachers.set(prefix, cacher);
     }
     return cacher;

@@ -25,7 +25,15 @@ export interface CacherOptions {
   /** How much history the window keeps. */
   readonly history: HistoryBounds;
   readonly bookmarkIntervalMs: number;
+  /** The field watchers are indexed by, as kube's registries give pods spec.nodeName. */
+  readonly trigger?: WatchTrigger;
   readonly log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+/** A field of the resource's objects (the value its field selector compares) that watchers are indexed by. */
+export interface WatchTrigger {
+  readonly field: string;
+  readonly valueOf: (obj: KubeObject) => string | undefined;
 }
 
 /** Where a new watch starts: from the current state (rv unset or 0), or after a revision. */
@@ -39,6 +47,14 @@ export class Cacher {
   /** The revision the cache reflects. */
   revision = 0;
   private readonly watchers = new Set<CacheWatcher>();
+  /**
+   * kube's indexed watchers: those whose selector requires one value of the trigger field, by that value,
+   * are handed only the events whose object had it before or after; the rest get every event. With a
+   * kubelet per node watching its pods, a pod's event goes to its node's kubelet, not to every kubelet.
+   */
+  private readonly byTrigger = new Map<string, Set<CacheWatcher>>();
+  private readonly unindexed = new Set<CacheWatcher>();
+  private readonly triggerOf = new Map<CacheWatcher, string>();
   private waiters: { revision: number; resolve: () => void }[] = [];
   private etcdWatch: StoreWatch | undefined;
   private readyPromise: Promise<void>;
@@ -123,10 +139,20 @@ export class Cacher {
       }
       this.history.push(event, performance.now());
       this.revision = Math.max(this.revision, revision);
-      for (const watcher of this.watchers) watcher.deliver(event);
+      this.dispatch(event);
     }
     this.revision = Math.max(this.revision, headerRevision);
     this.wakeWaiters();
+  }
+
+  private dispatch(event: CacheEvent): void {
+    for (const watcher of this.unindexed) watcher.deliver(event);
+    const trigger = this.options.trigger;
+    if (!trigger || this.byTrigger.size === 0) return;
+    const now = trigger.valueOf(event.obj) ?? '';
+    for (const watcher of this.byTrigger.get(now) ?? []) watcher.deliver(event);
+    const before = event.prevObj && (trigger.valueOf(event.prevObj) ?? '');
+    if (before !== undefined && before !== now) for (const watcher of this.byTrigger.get(before) ?? []) watcher.deliver(event);
   }
 
   private wakeWaiters(): void {
@@ -185,12 +211,26 @@ export class Cacher {
       for (const event of missed) watcher.deliver(event);
     }
     this.watchers.add(watcher);
+    const value = this.options.trigger && scope.requiredFields?.get(this.options.trigger.field);
+    if (value === undefined) this.unindexed.add(watcher);
+    else {
+      this.triggerOf.set(watcher, value);
+      const indexed = this.byTrigger.get(value) ?? new Set<CacheWatcher>();
+      this.byTrigger.set(value, indexed.add(watcher));
+    }
     return watcher;
   }
 
   unwatch(watcher: CacheWatcher): void {
     watcher.close();
     this.watchers.delete(watcher);
+    this.unindexed.delete(watcher);
+    const value = this.triggerOf.get(watcher);
+    if (value === undefined) return;
+    this.triggerOf.delete(watcher);
+    const indexed = this.byTrigger.get(value)!;
+    indexed.delete(watcher);
+    if (indexed.size === 0) this.byTrigger.delete(value);
   }
 
   private bookmarkAll(): void {
@@ -200,6 +240,9 @@ export class Cacher {
   private terminateWatchers(): void {
     for (const watcher of this.watchers) watcher.terminate();
     this.watchers.clear();
+    this.unindexed.clear();
+    this.byTrigger.clear();
+    this.triggerOf.clear();
   }
 
   get watcherCount(): number {
