@@ -81,14 +81,24 @@ export class HollowKubelet {
     this.recorder.shutdown();
   }
 
+  /**
+   * As kubelet's registerWithAPIServer: tries until the Node is there, backing off 100 ms doubling to 7 s,
+   * so an apiserver too busy to answer in time (1,000 nodes registering at once) delays a node, not fails it.
+   */
   private async register(): Promise<void> {
     const { nodeName, size } = this.options;
-    try {
-      this.node = await this.client.create<Node>(Resources.nodes, nodeObject(nodeName, size, SECOND_NOW()));
-      this.options.log?.('node registered', { node: nodeName });
-    } catch (error) {
-      if (!isAlreadyExists(error)) throw error;
-      this.node = await this.client.get<Node>(Resources.nodes, undefined, nodeName);
+    for (let backoffMs = 100; ; backoffMs = Math.min(backoffMs * 2, 7000)) {
+      try {
+        this.node = await this.client.create<Node>(Resources.nodes, nodeObject(nodeName, size, SECOND_NOW()));
+        this.options.log?.('node registered', { node: nodeName });
+        break;
+      } catch (error) {
+        if (isAlreadyExists(error)) {
+          this.node = await this.client.get<Node>(Resources.nodes, undefined, nodeName).catch((e: unknown) => void this.error(e));
+          if (this.node) break;
+        } else this.error(error);
+        await new Promise((resolve) => setTimeout(resolve, backoffMs));
+      }
     }
     await this.postNodeStatus();
   }
