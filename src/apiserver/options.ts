@@ -17,7 +17,7 @@ export interface ApiserverOptions {
   /** Where generated certificates and admin.conf go. */
   readonly certDir: string;
   readonly serviceClusterIpRange: string;
-  /** Events kept per resource in the watch cache's window. */
+  /** The most events kept per resource in the watch cache's window (which keeps 75 s of them). */
   readonly watchCacheSize: number;
   /** How often watchers that allow them get a BOOKMARK. */
   readonly bookmarkIntervalMs: number;

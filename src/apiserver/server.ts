@@ -23,6 +23,8 @@ import { checkAgainstSchema } from './schema/index.js';
 import { EtcdStore } from './storage/etcd-store.js';
 import { EventLeases } from './storage/event-leases.js';
 import { CacherPool } from './watch/cacher-pool.js';
+import { EVENT_FRESH_MS } from './watch/event-history.js';
+import { podFields } from './resources/selectable-fields.js';
 import { DEFAULT_GATE_OPTIONS } from './authz/gate-config.js';
 import { RequestGate } from './authz/request-gate.js';
 import { admissionChain } from './admission/admission-plugins.js';
@@ -90,12 +92,15 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
     observe: (method, key, seconds) => metrics.etcdRequest(method, resourceType(options.etcdPrefix, key), seconds),
   });
   const components = builtinSchemas();
-  const store = new EtcdStore(client, options.etcdPrefix);
+  // As kube's pod registry: watchers of one node's pods (kubelets) are indexed by spec.nodeName.
+  const triggers = new Map([[`${options.etcdPrefix}/pods/`, { field: 'spec.nodeName', valueOf: podFields['spec.nodeName']! }]]);
+  const cachers = new CacherPool(client, { history: { upperBound: options.watchCacheSize, freshMs: EVENT_FRESH_MS }, bookmarkIntervalMs: options.bookmarkIntervalMs, log: options.log }, triggers);
+  const store = new EtcdStore(client, options.etcdPrefix, (key) => cachers.cachedObject(key));
   const ctx: ApiContext = {
     registry: new ResourceRegistry(builtinResources()),
     store,
     eventLeases: new EventLeases(client),
-    cachers: new CacherPool(client, { windowSize: options.watchCacheSize, bookmarkIntervalMs: options.bookmarkIntervalMs, log: options.log }),
+    cachers,
     components,
     checkSchema: (obj, schemaName) => checkAgainstSchema(obj, schemaName, components),
     options,

@@ -28,7 +28,7 @@ function program(): Command {
     .addOption(flag('tls-private-key-file', 'file containing the default x509 private key matching --tls-cert-file'))
     .addOption(flag('cert-dir', 'the directory where generated TLS certificates and admin.conf are kept', 'apiserver.local.config/certificates'))
     .addOption(flag('service-cluster-ip-range', 'a CIDR notation IP range from which to assign service cluster IPs', '10.0.0.0/24'))
-    .addOption(flag('watch-cache-size', 'events kept per resource in the watch cache', '1000'))
+    .addOption(flag('watch-cache-size', 'the most events kept per resource in the watch cache, which keeps the last 75 s of them', '102400'))
     .addOption(flag('bookmark-interval', 'seconds between BOOKMARK events on watches that allow them', '60'))
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });

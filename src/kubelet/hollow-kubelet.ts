@@ -1,7 +1,9 @@
 // A hollow kubelet: registers its Node, renews its Lease in kube-node-lease every 10 s, checks its node
-// status every 10 s and re-posts it when it differs from what the kubelet reports (the node lifecycle
-// controller marked it Unknown) or every --node-status-report-frequency otherwise, and runs the pods bound to it (a pod informer with the
-// field selector spec.nodeName=<node>) through pod workers. It talks to the apiserver only.
+// status every 10 s (on its Node as its own informer last saw it, as kubelet 1.32's first try: no
+// request) and re-posts it when it differs from what the kubelet reports (the node lifecycle controller
+// marked it Unknown) or every --node-status-report-frequency otherwise, and runs the pods bound to it (a
+// pod informer with the field selector spec.nodeName=<node>) through pod workers. It talks to the
+// apiserver only.
 
 import { isAlreadyExists, isConflict, isNotFound, EventRecorder, Informer, Resources, type KubeClient } from '../client/kube/index.js';
 import { NODE_LEASE_DURATION_SECONDS, NODE_LEASE_NAMESPACE, nodeIp, nodeLease, nodeObject, nodeStatus, podCidrBase, type Lease, type Node, type NodeSize } from './node-object.js';
@@ -29,6 +31,8 @@ export class HollowKubelet {
   private readonly client: KubeClient;
   private readonly recorder: EventRecorder;
   private readonly informer: Informer<Pod>;
+  /** This node only (metadata.name), as the kubelet's node informer. */
+  private readonly nodeInformer: Informer<Node>;
   private readonly workers = new Map<string, PodWorker>();
   private readonly images = new Set<string>();
   private readonly usedIps = new Set<string>();
@@ -41,11 +45,13 @@ export class HollowKubelet {
     this.client = options.client;
     this.recorder = new EventRecorder(this.client, { component: 'kubelet', host: options.nodeName, onError: (e) => this.error(e) });
     this.informer = new Informer<Pod>(this.client, Resources.pods, { fieldSelector: `spec.nodeName=${options.nodeName}`, onError: (e) => this.error(e) });
+    this.nodeInformer = new Informer<Node>(this.client, Resources.nodes, { fieldSelector: `metadata.name=${options.nodeName}`, onError: (e) => this.error(e) });
   }
 
   static async start(options: HollowKubeletOptions): Promise<HollowKubelet> {
     const kubelet = new HollowKubelet(options);
     await kubelet.register();
+    kubelet.nodeInformer.start();
     await kubelet.renewLease();
     // Both report their own API errors; the catch reports anything else instead of leaving it unhandled.
     kubelet.timers.push(setInterval(() => {
@@ -69,32 +75,39 @@ export class HollowKubelet {
   async stop(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     await this.informer.stop();
+    await this.nodeInformer.stop();
     for (const worker of this.workers.values()) worker.stop();
     this.workers.clear();
     this.recorder.shutdown();
   }
 
+  /**
+   * As kubelet's registerWithAPIServer: tries until the Node is there, backing off 100 ms doubling to 7 s,
+   * so an apiserver too busy to answer in time (1,000 nodes registering at once) delays a node, not fails it.
+   */
   private async register(): Promise<void> {
     const { nodeName, size } = this.options;
-    try {
-      this.node = await this.client.create<Node>(Resources.nodes, nodeObject(nodeName, size, SECOND_NOW()));
-      this.options.log?.('node registered', { node: nodeName });
-    } catch (error) {
-      if (!isAlreadyExists(error)) throw error;
-      this.node = await this.client.get<Node>(Resources.nodes, undefined, nodeName);
+    for (let backoffMs = 100; ; backoffMs = Math.min(backoffMs * 2, 7000)) {
+      try {
+        this.node = await this.client.create<Node>(Resources.nodes, nodeObject(nodeName, size, SECOND_NOW()));
+        this.options.log?.('node registered', { node: nodeName });
+        break;
+      } catch (error) {
+        if (isAlreadyExists(error)) {
+          this.node = await this.client.get<Node>(Resources.nodes, undefined, nodeName).catch((e: unknown) => void this.error(e));
+          if (this.node) break;
+        } else this.error(error);
+        await new Promise((resolve) => setTimeout(resolve, backoffMs));
+      }
     }
     await this.postNodeStatus();
   }
 
   /** As tryUpdateNodeStatus: post when the stored Ready condition is not ours or the report is due. */
   private async syncNodeStatus(): Promise<void> {
-    try {
-      // As the kubelet's first try, from the apiserver's watch cache (resourceVersion 0): no store read.
-      this.node = await this.client.get<Node>(Resources.nodes, undefined, this.options.nodeName, { resourceVersion: '0' });
-    } catch (error) {
-      this.error(error);
-      return;
-    }
+    // Until the informer has listed, the Node as this kubelet's last write left it.
+    this.node = this.nodeInformer.lister.get(undefined, this.options.nodeName) ?? this.node;
+    if (!this.node) return;
     const ready = this.node.status?.conditions?.find((c) => c.type === 'Ready');
     const due = !ready || Date.now() - Date.parse(ready.lastHeartbeatTime) >= (this.options.statusReportMs ?? 300_000);
     if (due || ready.status !== 'True' || ready.reason !== 'KubeletReady') await this.postNodeStatus();

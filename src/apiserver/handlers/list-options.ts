@@ -8,6 +8,8 @@ import type { Scope } from './scope.js';
 
 export interface ListOptions {
   readonly matches: (obj: KubeObject) => boolean;
+  /** Fields the field selector requires to equal a value. */
+  readonly requiredFields: ReadonlyMap<string, string>;
   /** '' when unset. */
   readonly resourceVersion: string;
   readonly resourceVersionMatch: '' | 'Exact' | 'NotOlderThan';
@@ -48,6 +50,7 @@ export function listOptions(scope: Scope): ListOptions {
   const namespace = scope.request.namespace;
   return {
     matches: (obj) => (!namespace || !scope.spec.namespaced || obj.metadata?.namespace === namespace) && labels(obj.metadata?.labels) && fields.matches(obj),
+    requiredFields: fields.required,
     resourceVersion,
     resourceVersionMatch: match as ListOptions['resourceVersionMatch'],
     limit,

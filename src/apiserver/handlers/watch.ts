@@ -118,6 +118,7 @@ export async function watchObjects(scope: Scope): Promise<void> {
       {
         keyPrefix: collectionPrefix(scope),
         matches: (obj) => options.matches(served(scope, obj)),
+        requiredFields: options.requiredFields,
         allowBookmarks: scope.query.get('allowWatchBookmarks') === 'true',
         bookmark: (revision, annotations) => ({
           kind: spec.kind,

@@ -41,10 +41,12 @@ export interface ParsedFieldSelector {
   readonly matches: FieldMatcher;
   /** The value `metadata.name=` asks for, when it does (a watch of one object). */
   readonly name?: string;
+  /** The fields a term requires to equal a value (`f=v`, `f==v`): what a watch cache indexes watchers by. */
+  readonly required: ReadonlyMap<string, string>;
 }
 
 export function parseFieldSelector(selector: string | undefined, spec: ResourceSpec): ParsedFieldSelector {
-  if (selector === undefined || selector.trim() === '') return { matches: () => true };
+  if (selector === undefined || selector.trim() === '') return { matches: () => true, required: new Map() };
   const requirements = splitTerms(selector)
     .filter((t) => t.trim() !== '')
     .map(parseTerm);
@@ -58,6 +60,7 @@ export function parseFieldSelector(selector: string | undefined, spec: ResourceS
   const name = requirements.find((r) => r.field === 'metadata.name' && r.equal)?.value;
   return {
     matches: (obj) => requirements.every((r, i) => ((getters[i]!(obj) ?? '') === r.value) === r.equal),
+    required: new Map(requirements.filter((r) => r.equal).map((r) => [r.field, r.value])),
     ...(name !== undefined ? { name } : {}),
   };
 }

@@ -26,6 +26,8 @@ export interface WatchScope {
   /** Only keys under this prefix (a namespace, or the whole resource). */
   readonly keyPrefix: string;
   readonly matches: (obj: KubeObject) => boolean;
+  /** Fields the selector requires to equal a value: by its trigger field, the cache hands the watch only the events it may match. */
+  readonly requiredFields?: ReadonlyMap<string, string>;
   readonly allowBookmarks: boolean;
   /** The object of a BOOKMARK at a revision: kind, apiVersion and resourceVersion only. */
   readonly bookmark: (revision: number, annotations?: Record<string, string>) => KubeObject;

@@ -1,8 +1,9 @@
 // kube-apiserver's cacher for one resource: a single etcd watch on the resource's key prefix keeps an
-// in-memory copy of every object and a window of recent events. Lists at resourceVersion 0, consistent
-// lists (once the cache has caught up with etcd's revision) and every client watch are served from it;
-// a watch asking for history older than the window gets 410 Expired. A compaction under the etcd watch
-// makes the cache list again and end its watchers, who come back and (if too far behind) relist.
+// in-memory copy of every object and a window of recent events (75 s of them, event-history.ts). Lists
+// at resourceVersion 0, consistent lists (once the cache has caught up with etcd's revision) and every
+// client watch are served from it; a watch asking for history older than the window gets 410 Expired. A
+// compaction under the etcd watch makes the cache list again and end its watchers, who come back and (if
+// too far behind) relist.
 
 import { createRequire } from 'node:module';
 import type sortedBtree from 'sorted-btree';
@@ -12,6 +13,7 @@ import { expired } from '../errors/status.js';
 import type { KubeObject } from '../schema/types.js';
 import { decodeObject, withResourceVersion } from '../storage/object-codec.js';
 import { CacheWatcher, type CacheEvent, type WatchScope, type WatchSink } from './cache-watcher.js';
+import { EventHistory, type HistoryBounds } from './event-history.js';
 
 // sorted-btree is CommonJS with its class on `exports.default` (see mvcc/kv-store.ts).
 const BTree: typeof sortedBtree.default = createRequire(import.meta.url)('sorted-btree').default;
@@ -20,10 +22,18 @@ export interface CacherOptions {
   readonly client: StoreClient;
   /** The resource's key prefix, ending in '/'. */
   readonly prefix: string;
-  /** Events kept in the window. */
-  readonly windowSize: number;
+  /** How much history the window keeps. */
+  readonly history: HistoryBounds;
   readonly bookmarkIntervalMs: number;
+  /** The field watchers are indexed by, as kube's registries give pods spec.nodeName. */
+  readonly trigger?: WatchTrigger;
   readonly log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+/** A field of the resource's objects (the value its field selector compares) that watchers are indexed by. */
+export interface WatchTrigger {
+  readonly field: string;
+  readonly valueOf: (obj: KubeObject) => string | undefined;
 }
 
 /** Where a new watch starts: from the current state (rv unset or 0), or after a revision. */
@@ -33,12 +43,18 @@ const RETRY_MS = 200;
 
 export class Cacher {
   private objects = new BTree<string, KubeObject>();
-  /** Events in revision order; every event after `windowStart` is here. */
-  private window: CacheEvent[] = [];
-  private windowStart = 0;
+  private readonly history: EventHistory<CacheEvent>;
   /** The revision the cache reflects. */
   revision = 0;
   private readonly watchers = new Set<CacheWatcher>();
+  /**
+   * kube's indexed watchers: those whose selector requires one value of the trigger field, by that value,
+   * are handed only the events whose object had it before or after; the rest get every event. With a
+   * kubelet per node watching its pods, a pod's event goes to its node's kubelet, not to every kubelet.
+   */
+  private readonly byTrigger = new Map<string, Set<CacheWatcher>>();
+  private readonly unindexed = new Set<CacheWatcher>();
+  private readonly triggerOf = new Map<CacheWatcher, string>();
   private waiters: { revision: number; resolve: () => void }[] = [];
   private etcdWatch: StoreWatch | undefined;
   private readyPromise: Promise<void>;
@@ -47,6 +63,7 @@ export class Cacher {
   private readonly bookmarkTimer: NodeJS.Timeout;
 
   constructor(private readonly options: CacherOptions) {
+    this.history = new EventHistory(options.history);
     this.readyPromise = new Promise((resolve) => (this.resolveReady = resolve));
     this.bookmarkTimer = setInterval(() => this.bookmarkAll(), options.bookmarkIntervalMs);
     this.bookmarkTimer.unref();
@@ -70,9 +87,8 @@ export class Cacher {
         const objects = new BTree<string, KubeObject>();
         for (const kv of result.kvs) objects.set(kv.key, decodeObject(kv.value, kv.modRevision));
         this.objects = objects;
-        this.window = [];
+        this.history.reset(result.revision);
         this.revision = result.revision;
-        this.windowStart = result.revision;
         this.resolveReady();
         await this.watchFrom(result.revision + 1);
         return;
@@ -121,13 +137,22 @@ export class Cacher {
         this.objects.set(e.kv.key, obj);
         event = previous ? { type: 'MODIFIED', key: e.kv.key, obj, prevObj: previous, revision } : { type: 'ADDED', key: e.kv.key, obj, revision };
       }
-      this.window.push(event);
-      if (this.window.length > this.options.windowSize) this.windowStart = this.window.shift()!.revision;
+      this.history.push(event, performance.now());
       this.revision = Math.max(this.revision, revision);
-      for (const watcher of this.watchers) watcher.deliver(event);
+      this.dispatch(event);
     }
     this.revision = Math.max(this.revision, headerRevision);
     this.wakeWaiters();
+  }
+
+  private dispatch(event: CacheEvent): void {
+    for (const watcher of this.unindexed) watcher.deliver(event);
+    const trigger = this.options.trigger;
+    if (!trigger || this.byTrigger.size === 0) return;
+    const now = trigger.valueOf(event.obj) ?? '';
+    for (const watcher of this.byTrigger.get(now) ?? []) watcher.deliver(event);
+    const before = event.prevObj && (trigger.valueOf(event.prevObj) ?? '');
+    if (before !== undefined && before !== now) for (const watcher of this.byTrigger.get(before) ?? []) watcher.deliver(event);
   }
 
   private wakeWaiters(): void {
@@ -181,16 +206,31 @@ export class Cacher {
       for (const obj of this.list(scope.keyPrefix)) watcher.initial(obj);
       if (start.initialEventsEnd) watcher.bookmark(this.revision, { 'k8s.io/initial-events-end': 'true' });
     } else {
-      if (start.revision < this.windowStart) throw expired(`too old resource version: ${start.revision} (${this.windowStart})`);
-      for (const event of this.window) if (event.revision > start.revision) watcher.deliver(event);
+      const missed = this.history.since(start.revision);
+      if (!missed) throw expired(`too old resource version: ${start.revision} (${this.history.oldestRevision})`);
+      for (const event of missed) watcher.deliver(event);
     }
     this.watchers.add(watcher);
+    const value = this.options.trigger && scope.requiredFields?.get(this.options.trigger.field);
+    if (value === undefined) this.unindexed.add(watcher);
+    else {
+      this.triggerOf.set(watcher, value);
+      const indexed = this.byTrigger.get(value) ?? new Set<CacheWatcher>();
+      this.byTrigger.set(value, indexed.add(watcher));
+    }
     return watcher;
   }
 
   unwatch(watcher: CacheWatcher): void {
     watcher.close();
     this.watchers.delete(watcher);
+    this.unindexed.delete(watcher);
+    const value = this.triggerOf.get(watcher);
+    if (value === undefined) return;
+    this.triggerOf.delete(watcher);
+    const indexed = this.byTrigger.get(value)!;
+    indexed.delete(watcher);
+    if (indexed.size === 0) this.byTrigger.delete(value);
   }
 
   private bookmarkAll(): void {
@@ -200,6 +240,9 @@ export class Cacher {
   private terminateWatchers(): void {
     for (const watcher of this.watchers) watcher.terminate();
     this.watchers.clear();
+    this.unindexed.clear();
+    this.byTrigger.clear();
+    this.triggerOf.clear();
   }
 
   stop(): void {

@@ -45,8 +45,8 @@ export interface RangeOptions {
 export interface ModRevisionTxn {
   readonly key: string;
   readonly modRevision: number;
-  /** Then: put this value (with an optional lease), or delete the key. */
-  readonly then: { readonly put: Buffer; readonly lease?: string } | { readonly delete: true };
+  /** Then: put this value (with an optional lease, or keeping the key's own: ignore_lease), or delete the key. */
+  readonly then: { readonly put: Buffer; readonly lease?: string; readonly keepLease?: boolean } | { readonly delete: true };
 }
 
 export interface TxnResult {
@@ -190,7 +190,7 @@ export class StoreClient {
   async txn(request: ModRevisionTxn): Promise<TxnResult> {
     const key = keyBytes(request.key);
     const then = 'put' in request.then
-      ? { request_put: { key, value: request.then.put, ...(request.then.lease && request.then.lease !== '0' ? { lease: request.then.lease } : {}) } }
+      ? { request_put: { key, value: request.then.put, ...(request.then.lease && request.then.lease !== '0' ? { lease: request.then.lease } : {}), ...(request.then.keepLease ? { ignore_lease: true } : {}) } }
       : { request_delete_range: { key } };
     const response = await this.call('KV', 'Txn', {
       compare: [{ result: COMPARE_EQUAL, target: COMPARE_MOD, key, mod_revision: request.modRevision }],

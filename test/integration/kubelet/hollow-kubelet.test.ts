@@ -5,6 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotFound, KubeClient, loadKubeconfig, Resources, type KubeObject } from '../../../src/client/kube/index.js';
+import { samples } from '../../../bench/density/metrics-text.js';
 import { requestCounts } from '../../../bench/density/request-counts.js';
 import { toError } from '../../../src/etcd-errors.js';
 import { HollowKubelet } from '../../../src/kubelet/index.js';
@@ -121,6 +122,19 @@ describe('hollow kubelet against barge apiserver', () => {
       await reading;
     }
   }, 70_000);
+
+  it('checks its node status on its Node as its own informer saw it: no GET of the node across two renewals', async () => {
+    const requests = (key: string): number => requestCounts(api.kubectl(['get', '--raw', '/metrics']).stdout).get(key) ?? 0;
+    const gets = requests('GET nodes');
+    const renewals = requests('PUT leases');
+    // The status check runs every 10 s, as the renewal does: two renewals span at least one check.
+    await until('two renewals', () => requests('PUT leases') >= renewals + 2, { timeoutMs: 40_000, pollMs: 2000 });
+    expect(requests('GET nodes')).toBe(gets);
+    // Its node informer's watch is open (counted in apiserver_request_total only once it ends; nodes are
+    // stored under minions, as in kube).
+    const watchers = samples(api.kubectl(['get', '--raw', '/metrics']).stdout, 'apiserver_registered_watchers');
+    expect(watchers.find((s) => s.labels['prefix'] === '/registry/minions/')?.value).toBeGreaterThanOrEqual(1);
+  }, 50_000);
 
   it('puts its Ready condition back within 10 s when the node lifecycle controller marked it Unknown', async () => {
     const unknown = { type: 'Ready', status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastHeartbeatTime: '2026-01-01T00:00:00Z', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
