@@ -1,7 +1,8 @@
 // The revisions of one key, oldest first. A delete is a tombstone record; the puts between a creation and
 // the tombstone that ends it form one generation, as in etcd's keyIndex. Reading a key at a revision takes
 // the last record at or below it: a put is the value then, a tombstone (or nothing) means the key did not
-// exist. Kept as one flat array, sized to what it holds, because there is one of these per key in memory.
+// exist. There is one of these per key in memory, so a key with one record holds it alone, without an
+// object or array around it, and a longer history is an array sized to what it holds.
 
 /** A stored change: a put, or a delete (tombstone), at revision {main, sub}. */
 export interface RevisionRecord {
@@ -24,75 +25,73 @@ export function keptLease(lease: bigint): bigint {
   return lease === 0n ? 0n : lease;
 }
 
-export class KeyIndex {
-  /** In revision order; empty only after compaction removed everything. */
-  private history: RevisionRecord[];
+/** A key's records as the index holds them: the one record, or several oldest first. */
+export type KeyIndex = RevisionRecord | RevisionRecord[];
 
-  constructor(first: RevisionRecord) {
-    // A literal holds exactly one slot, where pushing into [] would reserve seventeen.
-    this.history = [first];
-  }
+/**
+ * Histories up to this long are copied into an array of the exact size on each add; longer ones grow in
+ * place, where pushing reserves half as much again (a short array pushed into would reserve 17 slots).
+ */
+const EXACT_UP_TO = 8;
 
-  get key(): string {
-    return this.history[0]!.key;
+/** The key's records with `record` (newer than every one held) added; the result replaces `index`. */
+export function withRecord(index: KeyIndex | undefined, record: RevisionRecord): KeyIndex {
+  if (index === undefined) return record;
+  if (!Array.isArray(index)) return [index, record];
+  if (index.length >= EXACT_UP_TO) {
+    index.push(record);
+    return index;
   }
+  const grown = new Array<RevisionRecord>(index.length + 1);
+  for (let i = 0; i < index.length; i++) grown[i] = index[i]!;
+  grown[index.length] = record;
+  return grown;
+}
 
-  /** Adds a put or tombstone, newer than every record held. */
-  add(record: RevisionRecord): void {
-    this.history.push(record);
-  }
+/** Every record, oldest first. */
+export function recordsOf(index: KeyIndex): readonly RevisionRecord[] {
+  return Array.isArray(index) ? index : [index];
+}
 
-  /** The newest record, put or tombstone. */
-  latest(): RevisionRecord | undefined {
-    return this.history[this.history.length - 1];
-  }
+/** The put visible at `revision`, or undefined when the key did not exist then. */
+export function visibleAt(index: KeyIndex, revision: number): RevisionRecord | undefined {
+  const record = lastAtOrBelow(index, revision);
+  return record === undefined || record.tombstone ? undefined : record;
+}
 
-  /** The put visible at `revision`, or undefined when the key did not exist then. */
-  get(revision: number): RevisionRecord | undefined {
-    const at = this.lastAtOrBelow(revision);
-    if (at < 0) return undefined;
-    const record = this.history[at]!;
-    return record.tombstone ? undefined : record;
-  }
+/**
+ * Drops records no read or watcher at or after `revision` needs: everything before the last record at
+ * or below `revision`, and that record too when it is a tombstone below `revision` (a tombstone at
+ * exactly `revision` stays, so a watcher starting there still sees the delete). Returns what is kept
+ * (undefined when nothing is) and the dropped records (to delete from disk).
+ */
+export function compacted(index: KeyIndex, revision: number): { kept: KeyIndex | undefined; dropped: readonly RevisionRecord[] } {
+  const records = recordsOf(index);
+  let firstKept = lastIndexAtOrBelow(records, revision);
+  if (firstKept < 0) return { kept: index, dropped: [] };
+  const boundary = records[firstKept]!;
+  if (boundary.tombstone && boundary.main < revision) firstKept++;
+  if (firstKept === 0) return { kept: index, dropped: [] };
+  const dropped = records.slice(0, firstKept);
+  const left = records.length - firstKept;
+  return { kept: left === 0 ? undefined : left === 1 ? records[firstKept]! : records.slice(firstKept), dropped };
+}
 
-  /** Every record, oldest first. */
-  records(): readonly RevisionRecord[] {
-    return this.history;
-  }
+function lastAtOrBelow(index: KeyIndex, revision: number): RevisionRecord | undefined {
+  if (!Array.isArray(index)) return index.main <= revision ? index : undefined;
+  const at = lastIndexAtOrBelow(index, revision);
+  return at < 0 ? undefined : index[at];
+}
 
-  /** Whether nothing is left (after compaction removed everything). */
-  get isEmpty(): boolean {
-    return this.history.length === 0;
+function lastIndexAtOrBelow(records: readonly RevisionRecord[], revision: number): number {
+  // Most reads are of the newest record, so look there before searching.
+  if (records[records.length - 1]!.main <= revision) return records.length - 1;
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (records[mid]!.main <= revision) lo = mid + 1;
+    else hi = mid;
   }
-
-  /**
-   * Drops records no read or watcher at or after `revision` needs: everything before the last record at
-   * or below `revision`, and that record too when it is a tombstone below `revision` (a tombstone at
-   * exactly `revision` stays, so a watcher starting there still sees the delete). Returns the dropped
-   * records (to delete from disk).
-   */
-  compact(revision: number): RevisionRecord[] {
-    let firstKept = this.lastAtOrBelow(revision);
-    if (firstKept < 0) return [];
-    const boundary = this.history[firstKept]!;
-    if (boundary.tombstone && boundary.main < revision) firstKept++;
-    if (firstKept === 0) return [];
-    const dropped = this.history.slice(0, firstKept);
-    this.history = this.history.slice(firstKept);
-    return dropped;
-  }
-
-  private lastAtOrBelow(revision: number): number {
-    const history = this.history;
-    // Most reads are of the newest record, so look there before searching.
-    if (history.length === 0 || history[history.length - 1]!.main <= revision) return history.length - 1;
-    let lo = 0;
-    let hi = history.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (history[mid]!.main <= revision) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - 1;
-  }
+  return lo - 1;
 }

@@ -8,7 +8,7 @@ import type sortedBtree from 'sorted-btree';
 import { Errors } from '../etcd-errors.js';
 import { Bucket, bucketKey, decodeUint, encodeUint, metaKey, type BackendOp, type Backend } from '../storage/backend.js';
 import { crc32 } from '../storage/crc32.js';
-import { KeyIndex, keptLease, type RevisionRecord } from './key-index.js';
+import { compacted, keptLease, recordsOf, visibleAt, withRecord, type KeyIndex, type RevisionRecord } from './key-index.js';
 import { keyBytes, type RangeBounds } from './keys.js';
 import { decodeRecord, encodeRecord, revisionKey } from './record-codec.js';
 import { ValueSlabs } from './value-slabs.js';
@@ -114,7 +114,7 @@ export class MvccStore {
     const records: RevisionRecord[] = [];
     let count = 0;
     this.forEachKey(bounds, (keyIndex) => {
-      const record = keyIndex.get(revision);
+      const record = visibleAt(keyIndex, revision);
       if (record === undefined) return;
       count++;
       if (limit <= 0 || records.length < limit) records.push(record);
@@ -125,7 +125,8 @@ export class MvccStore {
   /** The value a record replaced (what a watcher's prev_kv shows), unless compaction discarded it. */
   previous(record: RevisionRecord): RevisionRecord | undefined {
     if (record.main - 1 < this.compacted) return undefined;
-    return this.index.get(record.key)?.get(record.main - 1);
+    const keyIndex = this.index.get(record.key);
+    return keyIndex === undefined ? undefined : visibleAt(keyIndex, record.main - 1);
   }
 
   /** Records with revision in [from, to], in revision order, at most `limit` revisions' worth (whole revisions). */
@@ -165,8 +166,8 @@ export class MvccStore {
   /** @internal */
   addToIndex(record: RevisionRecord): void {
     const keyIndex = this.index.get(record.key);
-    if (keyIndex === undefined) this.index.set(record.key, new KeyIndex(record));
-    else keyIndex.add(record);
+    const added = withRecord(keyIndex, record);
+    if (added !== keyIndex) this.index.set(record.key, added);
   }
 
   /** @internal */
@@ -211,17 +212,18 @@ export class MvccStore {
   private async physicallyCompact(revision: number): Promise<void> {
     const dropped = new Set<RevisionRecord>();
     await this.forEachKeyInBatches(async (batch) => {
-      const emptied: string[] = [];
       const deletes: BackendOp[] = [];
       for (const [key, keyIndex] of batch) {
-        for (const record of keyIndex.compact(revision)) {
+        const { kept, dropped: droppedHere } = compacted(keyIndex, revision);
+        if (droppedHere.length === 0) continue;
+        for (const record of droppedHere) {
           dropped.add(record);
           this.values.release(record.value);
           deletes.push({ type: 'del', key: bucketKey(Bucket.Keyspace, revisionKey(record.main, record.sub)) });
         }
-        if (keyIndex.isEmpty) emptied.push(key);
+        if (kept === undefined) this.index.delete(key);
+        else this.index.set(key, kept);
       }
-      for (const key of emptied) this.index.delete(key);
       if (this.backend && deletes.length > 0) await this.backend.write(deletes);
     });
     if (dropped.size > 0) this.history = this.history.filter((record) => !dropped.has(record));
@@ -232,7 +234,7 @@ export class MvccStore {
   private async repackValues(): Promise<void> {
     await this.forEachKeyInBatches(async (batch) => {
       for (const [, keyIndex] of batch) {
-        for (const record of keyIndex.records()) {
+        for (const record of recordsOf(keyIndex)) {
           if (!this.values.isInSparseSlab(record.value)) continue;
           const moved = this.values.store(record.value);
           this.values.release(record.value);
@@ -273,8 +275,8 @@ export class MvccStore {
     let hash = 0;
     const header = Buffer.alloc(16);
     for (const [, keyIndex] of this.index.entries()) {
-      const visibleAtCompaction = keyIndex.get(this.compacted);
-      for (const record of keyIndex.records()) {
+      const visibleAtCompaction = visibleAt(keyIndex, this.compacted);
+      for (const record of recordsOf(keyIndex)) {
         if (record.main > at) break;
         if (record.main < this.compacted && record !== visibleAtCompaction) continue;
         if (record.main === this.compacted && record.tombstone) continue;
@@ -314,7 +316,8 @@ export class WriteTxn {
   }
 
   get(key: string): RevisionRecord | undefined {
-    return this.store.lookup(key)?.get(this.readRevision);
+    const keyIndex = this.store.lookup(key);
+    return keyIndex === undefined ? undefined : visibleAt(keyIndex, this.readRevision);
   }
 
   /** Writes `key` and returns the record it replaced, if the key existed. */
