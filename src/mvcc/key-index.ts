@@ -1,8 +1,8 @@
 // The revisions of one key, oldest first. A delete is a tombstone record; the puts between a creation and
 // the tombstone that ends it form one generation, as in etcd's keyIndex. Reading a key at a revision takes
 // the last record at or below it: a put is the value then, a tombstone (or nothing) means the key did not
-// exist. There is one of these per key in memory, so a key with one record holds it alone, without an
-// object or array around it, and a longer history is an array sized to what it holds.
+// exist. There is one of these per key in memory, so a key with one record holds its id alone, without an
+// object or array around it, and a longer history is an array of ids sized to what it holds.
 
 /** A stored change: a put, or a delete (tombstone), at revision {main, sub}. */
 export interface RevisionRecord {
@@ -10,8 +10,7 @@ export interface RevisionRecord {
   readonly sub: number;
   readonly key: string;
   readonly tombstone: boolean;
-  /** Not readonly only so the keyspace can move it between its value slabs (same bytes). */
-  value: Uint8Array;
+  readonly value: Uint8Array;
   readonly createRevision: number;
   readonly version: number;
   readonly lease: bigint;
@@ -25,8 +24,14 @@ export function keptLease(lease: bigint): bigint {
   return lease === 0n ? 0n : lease;
 }
 
-/** A key's records as the index holds them: the one record, or several oldest first. */
-export type KeyIndex = RevisionRecord | RevisionRecord[];
+/** What the index reads of a record, by id (the record table). */
+export interface RecordRevisions {
+  main(id: number): number;
+  isTombstone(id: number): boolean;
+}
+
+/** A key's records as the index holds them, by id: the one record, or several oldest first. */
+export type KeyIndex = number | number[];
 
 /**
  * Histories up to this long are copied into an array of the exact size on each add; longer ones grow in
@@ -34,29 +39,29 @@ export type KeyIndex = RevisionRecord | RevisionRecord[];
  */
 const EXACT_UP_TO = 8;
 
-/** The key's records with `record` (newer than every one held) added; the result replaces `index`. */
-export function withRecord(index: KeyIndex | undefined, record: RevisionRecord): KeyIndex {
-  if (index === undefined) return record;
-  if (!Array.isArray(index)) return [index, record];
+/** The key's records with `id` (newer than every one held) added; the result replaces `index`. */
+export function withRecord(index: KeyIndex | undefined, id: number): KeyIndex {
+  if (index === undefined) return id;
+  if (typeof index === 'number') return [index, id];
   if (index.length >= EXACT_UP_TO) {
-    index.push(record);
+    index.push(id);
     return index;
   }
-  const grown = new Array<RevisionRecord>(index.length + 1);
+  const grown = new Array<number>(index.length + 1);
   for (let i = 0; i < index.length; i++) grown[i] = index[i]!;
-  grown[index.length] = record;
+  grown[index.length] = id;
   return grown;
 }
 
 /** Every record, oldest first. */
-export function recordsOf(index: KeyIndex): readonly RevisionRecord[] {
-  return Array.isArray(index) ? index : [index];
+export function recordsOf(index: KeyIndex): readonly number[] {
+  return typeof index === 'number' ? [index] : index;
 }
 
 /** The put visible at `revision`, or undefined when the key did not exist then. */
-export function visibleAt(index: KeyIndex, revision: number): RevisionRecord | undefined {
-  const record = lastAtOrBelow(index, revision);
-  return record === undefined || record.tombstone ? undefined : record;
+export function visibleAt(table: RecordRevisions, index: KeyIndex, revision: number): number | undefined {
+  const id = lastAtOrBelow(table, index, revision);
+  return id === undefined || table.isTombstone(id) ? undefined : id;
 }
 
 /**
@@ -65,32 +70,32 @@ export function visibleAt(index: KeyIndex, revision: number): RevisionRecord | u
  * exactly `revision` stays, so a watcher starting there still sees the delete). Returns what is kept
  * (undefined when nothing is) and the dropped records (to delete from disk).
  */
-export function compacted(index: KeyIndex, revision: number): { kept: KeyIndex | undefined; dropped: readonly RevisionRecord[] } {
-  const records = recordsOf(index);
-  let firstKept = lastIndexAtOrBelow(records, revision);
+export function compacted(table: RecordRevisions, index: KeyIndex, revision: number): { kept: KeyIndex | undefined; dropped: readonly number[] } {
+  const ids = recordsOf(index);
+  let firstKept = lastIndexAtOrBelow(table, ids, revision);
   if (firstKept < 0) return { kept: index, dropped: [] };
-  const boundary = records[firstKept]!;
-  if (boundary.tombstone && boundary.main < revision) firstKept++;
+  const boundary = ids[firstKept]!;
+  if (table.isTombstone(boundary) && table.main(boundary) < revision) firstKept++;
   if (firstKept === 0) return { kept: index, dropped: [] };
-  const dropped = records.slice(0, firstKept);
-  const left = records.length - firstKept;
-  return { kept: left === 0 ? undefined : left === 1 ? records[firstKept]! : records.slice(firstKept), dropped };
+  const dropped = ids.slice(0, firstKept);
+  const left = ids.length - firstKept;
+  return { kept: left === 0 ? undefined : left === 1 ? ids[firstKept]! : ids.slice(firstKept), dropped };
 }
 
-function lastAtOrBelow(index: KeyIndex, revision: number): RevisionRecord | undefined {
-  if (!Array.isArray(index)) return index.main <= revision ? index : undefined;
-  const at = lastIndexAtOrBelow(index, revision);
+function lastAtOrBelow(table: RecordRevisions, index: KeyIndex, revision: number): number | undefined {
+  if (typeof index === 'number') return table.main(index) <= revision ? index : undefined;
+  const at = lastIndexAtOrBelow(table, index, revision);
   return at < 0 ? undefined : index[at];
 }
 
-function lastIndexAtOrBelow(records: readonly RevisionRecord[], revision: number): number {
+function lastIndexAtOrBelow(table: RecordRevisions, ids: readonly number[], revision: number): number {
   // Most reads are of the newest record, so look there before searching.
-  if (records[records.length - 1]!.main <= revision) return records.length - 1;
+  if (table.main(ids[ids.length - 1]!) <= revision) return ids.length - 1;
   let lo = 0;
-  let hi = records.length;
+  let hi = ids.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (records[mid]!.main <= revision) lo = mid + 1;
+    if (table.main(ids[mid]!) <= revision) lo = mid + 1;
     else hi = mid;
   }
   return lo - 1;

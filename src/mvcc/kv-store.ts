@@ -1,6 +1,7 @@
 // The revisioned keyspace. Every change is a record at revision {main, sub}; the whole history since the
-// last compaction stays in memory (an ordered index of keys over each key's records, and the records in
-// revision order for watchers catching up) and is mirrored to the state backend as it is written.
+// last compaction stays in memory (the records in a table of columns, an ordered index of keys over each
+// key's record ids, and the ids in revision order for watchers catching up) and is mirrored to the state
+// backend as it is written.
 // Reads are synchronous, so applying an entry never waits on the disk.
 
 import { createRequire } from 'node:module';
@@ -9,9 +10,10 @@ import { Errors } from '../etcd-errors.js';
 import { Bucket, bucketKey, decodeUint, encodeUint, metaKey, type BackendOp, type Backend } from '../storage/backend.js';
 import { crc32 } from '../storage/crc32.js';
 import { compacted, keptLease, recordsOf, visibleAt, withRecord, type KeyIndex, type RevisionRecord } from './key-index.js';
+import { RecordTable } from './record-table.js';
+import { RevisionOrder } from './revision-order.js';
 import { keyBytes, type RangeBounds } from './keys.js';
 import { decodeRecord, encodeRecord, revisionKey } from './record-codec.js';
-import { ValueSlabs } from './value-slabs.js';
 import type { KeyValue } from './types.js';
 
 const COMPACT_REVISION_KEY = metaKey('compact_revision');
@@ -53,10 +55,10 @@ export function toKeyValue(record: RevisionRecord): KeyValue {
 
 export class MvccStore {
   private readonly index = new BTree<string, KeyIndex>();
-  /** @internal Holds every record's value. */
-  readonly values = new ValueSlabs();
-  /** Every record not yet compacted away, in revision order. */
-  private history: RevisionRecord[] = [];
+  /** @internal Every record not yet compacted away. */
+  readonly table = new RecordTable();
+  /** The table's ids in revision order. */
+  private readonly history = new RevisionOrder();
   private current = 1;
   private compacted = 0;
   private compaction: Promise<void> = Promise.resolve();
@@ -79,10 +81,13 @@ export class MvccStore {
   }
 
   private load(record: RevisionRecord): void {
-    record.value = this.values.store(record.value);
-    this.addToIndex(record);
-    this.history.push(record);
+    this.history.push(this.add(record));
     this.current = Math.max(this.current, record.main);
+  }
+
+  /** @internal The values' slabs. */
+  get values(): RecordTable['values'] {
+    return this.table.values;
   }
 
   get currentRevision(): number {
@@ -114,10 +119,10 @@ export class MvccStore {
     const records: RevisionRecord[] = [];
     let count = 0;
     this.forEachKey(bounds, (keyIndex) => {
-      const record = visibleAt(keyIndex, revision);
-      if (record === undefined) return;
+      const id = visibleAt(this.table, keyIndex, revision);
+      if (id === undefined) return;
       count++;
-      if (limit <= 0 || records.length < limit) records.push(record);
+      if (limit <= 0 || records.length < limit) records.push(this.table.record(id));
     });
     return { records, count };
   }
@@ -126,24 +131,19 @@ export class MvccStore {
   previous(record: RevisionRecord): RevisionRecord | undefined {
     if (record.main - 1 < this.compacted) return undefined;
     const keyIndex = this.index.get(record.key);
-    return keyIndex === undefined ? undefined : visibleAt(keyIndex, record.main - 1);
+    const id = keyIndex === undefined ? undefined : visibleAt(this.table, keyIndex, record.main - 1);
+    return id === undefined ? undefined : this.table.record(id);
   }
 
   /** Records with revision in [from, to], in revision order, at most `limit` revisions' worth (whole revisions). */
   changesBetween(from: number, to: number, limit: number): RevisionRecord[] {
-    let lo = 0;
-    let hi = this.history.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.history[mid]!.main < from) lo = mid + 1;
-      else hi = mid;
-    }
     const out: RevisionRecord[] = [];
-    for (let i = lo; i < this.history.length; i++) {
-      const record = this.history[i]!;
-      if (record.main > to) break;
-      if (out.length >= limit && record.main !== out[out.length - 1]!.main) break;
-      out.push(record);
+    for (let i = this.history.firstFrom(this.table, from); i < this.history.length; i++) {
+      const id = this.history.at(i);
+      const main = this.table.main(id);
+      if (main > to) break;
+      if (out.length >= limit && main !== out[out.length - 1]!.main) break;
+      out.push(this.table.record(id));
     }
     return out;
   }
@@ -153,21 +153,25 @@ export class MvccStore {
   }
 
   /** @internal Called by WriteTxn.end(). */
-  finishWrite(revision: number, changes: readonly RevisionRecord[]): void {
+  finishWrite(revision: number, changes: readonly number[]): void {
     if (changes.length === 0) return;
     this.current = revision;
-    for (const record of changes) {
-      this.history.push(record);
+    const records = changes.map((id) => {
+      this.history.push(id);
+      const record = this.table.record(id);
       this.backend?.put(bucketKey(Bucket.Keyspace, revisionKey(record.main, record.sub)), encodeRecord(record));
-    }
-    for (const listener of this.listeners) listener(revision, changes);
+      return record;
+    });
+    for (const listener of this.listeners) listener(revision, records);
   }
 
-  /** @internal */
-  addToIndex(record: RevisionRecord): void {
+  /** @internal Stores a record and indexes it under its key; returns its id. */
+  add(record: RevisionRecord): number {
+    const id = this.table.add(record);
     const keyIndex = this.index.get(record.key);
-    const added = withRecord(keyIndex, record);
+    const added = withRecord(keyIndex, id);
     if (added !== keyIndex) this.index.set(record.key, added);
+    return id;
   }
 
   /** @internal */
@@ -210,37 +214,37 @@ export class MvccStore {
   }
 
   private async physicallyCompact(revision: number): Promise<void> {
-    const dropped = new Set<RevisionRecord>();
+    let dropped = 0;
     await this.forEachKeyInBatches(async (batch) => {
       const deletes: BackendOp[] = [];
       for (const [key, keyIndex] of batch) {
-        const { kept, dropped: droppedHere } = compacted(keyIndex, revision);
+        const { kept, dropped: droppedHere } = compacted(this.table, keyIndex, revision);
         if (droppedHere.length === 0) continue;
-        for (const record of droppedHere) {
-          dropped.add(record);
-          this.values.release(record.value);
-          deletes.push({ type: 'del', key: bucketKey(Bucket.Keyspace, revisionKey(record.main, record.sub)) });
+        for (const id of droppedHere) {
+          // Freed only once the history in revision order no longer names it, below.
+          this.table.markDropped(id);
+          deletes.push({ type: 'del', key: bucketKey(Bucket.Keyspace, revisionKey(this.table.main(id), this.table.sub(id))) });
         }
+        dropped += droppedHere.length;
         if (kept === undefined) this.index.delete(key);
         else this.index.set(key, kept);
       }
       if (this.backend && deletes.length > 0) await this.backend.write(deletes);
     });
-    if (dropped.size > 0) this.history = this.history.filter((record) => !dropped.has(record));
+    if (dropped > 0) {
+      this.history.retain((id) => {
+        if (!this.table.isDropped(id)) return true;
+        this.table.free(id);
+        return false;
+      });
+    }
     if (this.values.shouldRepack) await this.repackValues();
   }
 
   /** Moves the values of mostly dead slabs into fresh ones, so the old slabs can be collected. */
   private async repackValues(): Promise<void> {
     await this.forEachKeyInBatches(async (batch) => {
-      for (const [, keyIndex] of batch) {
-        for (const record of recordsOf(keyIndex)) {
-          if (!this.values.isInSparseSlab(record.value)) continue;
-          const moved = this.values.store(record.value);
-          this.values.release(record.value);
-          record.value = moved;
-        }
-      }
+      for (const [, keyIndex] of batch) for (const id of recordsOf(keyIndex)) this.table.repackValue(id);
     });
   }
 
@@ -275,10 +279,11 @@ export class MvccStore {
     let hash = 0;
     const header = Buffer.alloc(16);
     for (const [, keyIndex] of this.index.entries()) {
-      const visibleAtCompaction = visibleAt(keyIndex, this.compacted);
-      for (const record of recordsOf(keyIndex)) {
+      const visibleAtCompaction = visibleAt(this.table, keyIndex, this.compacted);
+      for (const id of recordsOf(keyIndex)) {
+        const record = this.table.record(id);
         if (record.main > at) break;
-        if (record.main < this.compacted && record !== visibleAtCompaction) continue;
+        if (record.main < this.compacted && id !== visibleAtCompaction) continue;
         if (record.main === this.compacted && record.tombstone) continue;
         header.writeBigUInt64BE(BigInt(record.main), 0);
         header.writeBigUInt64BE(BigInt(record.sub), 8);
@@ -295,7 +300,8 @@ export class MvccStore {
  * its reads see its own earlier changes. Nothing is visible to others until end().
  */
 export class WriteTxn {
-  private readonly changes: RevisionRecord[] = [];
+  /** The ids of the records written, in sub-revision order. */
+  private readonly changes: number[] = [];
 
   constructor(
     readonly store: MvccStore,
@@ -316,44 +322,35 @@ export class WriteTxn {
   }
 
   get(key: string): RevisionRecord | undefined {
-    const keyIndex = this.store.lookup(key);
-    return keyIndex === undefined ? undefined : visibleAt(keyIndex, this.readRevision);
+    const id = this.visible(key);
+    return id === undefined ? undefined : this.store.table.record(id);
   }
 
-  /** Writes `key` and returns the record it replaced, if the key existed. */
-  put(key: string, value: Uint8Array, lease: bigint): RevisionRecord | undefined {
-    const previous = this.get(key);
-    const record: RevisionRecord = {
-      main: this.revision,
-      sub: this.changes.length,
-      key,
-      tombstone: false,
-      value: this.store.values.store(value),
-      createRevision: previous?.createRevision ?? this.revision,
-      version: (previous?.version ?? 0) + 1,
-      lease: keptLease(lease),
-    };
-    this.store.addToIndex(record);
-    this.changes.push(record);
-    return previous;
+  /** Writes `key`. */
+  put(key: string, value: Uint8Array, lease: bigint): void {
+    const previous = this.visible(key);
+    const table = this.store.table;
+    this.changes.push(
+      this.store.add({
+        main: this.revision,
+        sub: this.changes.length,
+        key,
+        tombstone: false,
+        value,
+        createRevision: previous === undefined ? this.revision : table.createRevision(previous),
+        version: (previous === undefined ? 0 : table.version(previous)) + 1,
+        lease: keptLease(lease),
+      }),
+    );
   }
 
   /** Deletes every existing key of the range; returns what they held. */
   deleteRange(bounds: RangeBounds): RevisionRecord[] {
     const { records } = this.range(bounds);
     for (const previous of records) {
-      const tombstone: RevisionRecord = {
-        main: this.revision,
-        sub: this.changes.length,
-        key: previous.key,
-        tombstone: true,
-        value: EMPTY,
-        createRevision: 0,
-        version: 0,
-        lease: 0n,
-      };
-      this.store.addToIndex(tombstone);
-      this.changes.push(tombstone);
+      this.changes.push(
+        this.store.add({ main: this.revision, sub: this.changes.length, key: previous.key, tombstone: true, value: EMPTY, createRevision: 0, version: 0, lease: 0n }),
+      );
     }
     return records;
   }
@@ -361,5 +358,10 @@ export class WriteTxn {
   /** Publishes the changes: the store's revision moves on only if something changed. */
   end(): void {
     this.store.finishWrite(this.revision, this.changes);
+  }
+
+  private visible(key: string): number | undefined {
+    const keyIndex = this.store.lookup(key);
+    return keyIndex === undefined ? undefined : visibleAt(this.store.table, keyIndex, this.readRevision);
   }
 }
