@@ -53,6 +53,11 @@ export function withRecord(index: KeyIndex | undefined, id: number): KeyIndex {
   return grown;
 }
 
+/** The newest record, put or tombstone. */
+export function latestOf(index: KeyIndex): number {
+  return typeof index === 'number' ? index : index[index.length - 1]!;
+}
+
 /** Every record, oldest first. */
 export function recordsOf(index: KeyIndex): readonly number[] {
   return typeof index === 'number' ? [index] : index;

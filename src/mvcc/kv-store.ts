@@ -9,7 +9,7 @@ import type sortedBtree from 'sorted-btree';
 import { Errors } from '../etcd-errors.js';
 import { Bucket, bucketKey, decodeUint, encodeUint, metaKey, type BackendOp, type Backend } from '../storage/backend.js';
 import { crc32 } from '../storage/crc32.js';
-import { compacted, keptLease, recordsOf, visibleAt, withRecord, type KeyIndex, type RevisionRecord } from './key-index.js';
+import { compacted, keptLease, latestOf, recordsOf, visibleAt, withRecord, type KeyIndex, type RevisionRecord } from './key-index.js';
 import { RecordTable } from './record-table.js';
 import { RevisionOrder } from './revision-order.js';
 import { keyBytes, type RangeBounds } from './keys.js';
@@ -167,8 +167,9 @@ export class MvccStore {
 
   /** @internal Stores a record and indexes it under its key; returns its id. */
   add(record: RevisionRecord): number {
-    const id = this.table.add(record);
     const keyIndex = this.index.get(record.key);
+    // Every record of a key shares one string, the one the index holds it under, rather than each request's.
+    const id = this.table.add(record, keyIndex === undefined ? record.key : this.table.key(latestOf(keyIndex)));
     const added = withRecord(keyIndex, id);
     if (added !== keyIndex) this.index.set(record.key, added);
     return id;

@@ -34,15 +34,15 @@ export class RecordTable {
   /** Ids from here on were never handed out. */
   private unused = 0;
 
-  /** Stores a record (its value copied in); returns its id. */
-  add(record: RevisionRecord): number {
+  /** Stores a record (its value copied in, its key as `key`, an equal string); returns its id. */
+  add(record: RevisionRecord, key = record.key): number {
     const id = this.freeIds.pop() ?? this.unused++;
     if (id >>> CHUNK_BITS === this.chunks.length) this.chunks.push(new Chunk());
     const chunk = this.chunks[id >>> CHUNK_BITS]!;
     const slot = id & SLOT_MASK;
     chunk.main[slot] = record.main;
     chunk.sub[slot] = record.sub;
-    chunk.key[slot] = record.key;
+    chunk.key[slot] = key;
     chunk.flags[slot] = record.tombstone ? TOMBSTONE : 0;
     chunk.createRevision[slot] = record.createRevision;
     chunk.version[slot] = record.version;
@@ -68,6 +68,10 @@ export class RecordTable {
 
   sub(id: number): number {
     return this.chunk(id).sub[id & SLOT_MASK]!;
+  }
+
+  key(id: number): string {
+    return this.chunk(id).key[id & SLOT_MASK]!;
   }
 
   isTombstone(id: number): boolean {
