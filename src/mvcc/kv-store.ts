@@ -7,14 +7,16 @@
 import { createRequire } from 'node:module';
 import type sortedBtree from 'sorted-btree';
 import { Errors } from '../etcd-errors.js';
-import { Bucket, bucketKey, decodeUint, encodeUint, metaKey, type BackendOp, type Backend } from '../storage/backend.js';
-import { crc32 } from '../storage/crc32.js';
-import { compacted, keptLease, latestOf, recordsOf, visibleAt, withRecord, type KeyIndex, type RevisionRecord } from './key-index.js';
+import { Bucket, StateBackend, bucketKey, decodeUint, encodeUint, metaKey, type BackendOp, type Backend } from '../storage/backend.js';
+import { compacted, keptLease, latestOf, visibleAt, withRecord, type KeyIndex, type RevisionRecord } from './key-index.js';
+import { hashKeyspace } from './kv-hash.js';
+import { OldValues } from './old-values.js';
 import { RecordTable } from './record-table.js';
 import { RevisionOrder } from './revision-order.js';
 import { keyBytes, type RangeBounds } from './keys.js';
 import { decodeRecord, encodeRecord, revisionKey } from './record-codec.js';
 import type { KeyValue } from './types.js';
+import { ValueSpill } from './value-spill.js';
 
 const COMPACT_REVISION_KEY = metaKey('compact_revision');
 // sorted-btree is CommonJS with its class on `exports.default`; loaders disagree on what an ESM default
@@ -25,6 +27,13 @@ type BTree<K, V> = InstanceType<typeof BTree<K, V>>;
 const EMPTY = new Uint8Array(0);
 /** Keys compacted per turn of the event loop, so writes keep flowing during a large compaction. */
 const COMPACTION_BATCH_KEYS = 10_000;
+/** A store no longer used closes its spill files (a state machine replaced by a snapshot's leaves its store behind). */
+const closeSpill = new FinalizationRegistry<ValueSpill>((spill) => spill.close());
+
+export interface MvccStoreOptions {
+  /** Where files for values of older revisions are made (none: every value stays in memory). */
+  readonly spillPath?: string;
+}
 
 export interface RangeResult {
   /** Matching records at the read revision, at most `limit` of them (all when limit is 0). */
@@ -56,20 +65,34 @@ export function toKeyValue(record: RevisionRecord): KeyValue {
 export class MvccStore {
   private readonly index = new BTree<string, KeyIndex>();
   /** @internal Every record not yet compacted away. */
-  readonly table = new RecordTable();
+  readonly table: RecordTable;
   /** The table's ids in revision order. */
   private readonly history = new RevisionOrder();
+  private readonly oldValues: OldValues | undefined;
+  private repackQueued = false;
   private current = 1;
   private compacted = 0;
   private compaction: Promise<void> = Promise.resolve();
   private readonly listeners: WriteListener[] = [];
 
-  constructor(private readonly backend?: Backend) {}
+  constructor(
+    private readonly backend?: Backend,
+    options: MvccStoreOptions = {},
+  ) {
+    const spill = options.spillPath === undefined ? undefined : new ValueSpill(options.spillPath);
+    this.table = new RecordTable(spill);
+    this.oldValues = spill && new OldValues(this.table, spill);
+    if (spill) closeSpill.register(this, spill);
+  }
 
-  /** Rebuilds the keyspace from the backend and finishes a compaction a crash interrupted. */
+  /**
+   * Rebuilds the keyspace from the backend and finishes a compaction a crash interrupted. Values of older
+   * revisions go to files beside a backend on disk.
+   */
   static async open(backend: Backend): Promise<MvccStore> {
-    const store = new MvccStore(backend);
+    const store = new MvccStore(backend, backend instanceof StateBackend ? { spillPath: `${backend.path}.old-values` } : {});
     for await (const [key, value] of backend.scan(Bucket.Keyspace)) store.load(decodeRecord(key, value));
+    store.spillOldValues();
     const compacted = await backend.get(COMPACT_REVISION_KEY);
     if (compacted !== undefined) {
       store.compacted = decodeUint(compacted);
@@ -162,7 +185,18 @@ export class MvccStore {
       this.backend?.put(bucketKey(Bucket.Keyspace, revisionKey(record.main, record.sub)), encodeRecord(record));
       return record;
     });
+    this.spillOldValues();
     for (const listener of this.listeners) listener(revision, records);
+  }
+
+  /** Moves values superseded a while ago to the spill files, and the values left in sparse slabs together. */
+  private spillOldValues(): void {
+    if (!this.oldValues?.spillDue(this.current) || !this.values.shouldRepack || this.repackQueued) return;
+    this.repackQueued = true;
+    this.compaction = this.compaction.then(() => {
+      this.repackQueued = false;
+      return this.repackValues();
+    });
   }
 
   /** @internal Stores a record and indexes it under its key; returns its id. */
@@ -170,6 +204,7 @@ export class MvccStore {
     const keyIndex = this.index.get(record.key);
     // Every record of a key shares one string, the one the index holds it under, rather than each request's.
     const id = this.table.add(record, keyIndex === undefined ? record.key : this.table.key(latestOf(keyIndex)));
+    if (keyIndex !== undefined) this.oldValues?.superseded(latestOf(keyIndex), record.main);
     const added = withRecord(keyIndex, id);
     if (added !== keyIndex) this.index.set(record.key, added);
     return id;
@@ -233,20 +268,26 @@ export class MvccStore {
       if (this.backend && deletes.length > 0) await this.backend.write(deletes);
     });
     if (dropped > 0) {
+      this.oldValues?.forgetDropped();
       this.history.retain((id) => {
         if (!this.table.isDropped(id)) return true;
         this.table.free(id);
         return false;
       });
     }
-    if (this.values.shouldRepack) await this.repackValues();
+    if (this.values.shouldRepack || this.table.spill?.shouldRepack) await this.repackValues();
   }
 
   /** Moves the values of mostly dead slabs into fresh ones, so the old slabs can be collected. */
   private async repackValues(): Promise<void> {
     await this.forEachKeyInBatches(async (batch) => {
-      for (const [, keyIndex] of batch) for (const id of recordsOf(keyIndex)) this.table.repackValue(id);
+      for (const [, keyIndex] of batch) {
+        if (typeof keyIndex === 'number') this.table.repackValue(keyIndex);
+        else for (const id of keyIndex) this.table.repackValue(id);
+      }
     });
+    this.values.repacked();
+    this.table.spill?.repacked();
   }
 
   /**
@@ -277,22 +318,7 @@ export class MvccStore {
    */
   hashKv(revision: number): KvHash {
     const at = this.readRevision(revision);
-    let hash = 0;
-    const header = Buffer.alloc(16);
-    for (const [, keyIndex] of this.index.entries()) {
-      const visibleAtCompaction = visibleAt(this.table, keyIndex, this.compacted);
-      for (const id of recordsOf(keyIndex)) {
-        const record = this.table.record(id);
-        if (record.main > at) break;
-        if (record.main < this.compacted && id !== visibleAtCompaction) continue;
-        if (record.main === this.compacted && record.tombstone) continue;
-        header.writeBigUInt64BE(BigInt(record.main), 0);
-        header.writeBigUInt64BE(BigInt(record.sub), 8);
-        hash = crc32(header, hash);
-        hash = crc32(encodeRecord(record), hash);
-      }
-    }
-    return { hash, compactRevision: this.compacted, revision: this.current };
+    return { hash: hashKeyspace(this.index.values(), this.table, this.compacted, at), compactRevision: this.compacted, revision: this.current };
   }
 }
 

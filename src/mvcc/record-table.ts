@@ -6,6 +6,7 @@
 
 import { keptLease, type RevisionRecord } from './key-index.js';
 import { ValueSlabs } from './value-slabs.js';
+import type { ValueSpill } from './value-spill.js';
 
 const CHUNK_BITS = 14;
 const CHUNK_RECORDS = 1 << CHUNK_BITS;
@@ -13,6 +14,8 @@ const SLOT_MASK = CHUNK_RECORDS - 1;
 const TOMBSTONE = 1;
 /** Compaction dropped it: it stays until the history in revision order no longer names it. */
 const DROPPED = 2;
+/** Its value is in the spill files, not in the slabs. */
+const SPILLED = 4;
 
 class Chunk {
   readonly main = new Float64Array(CHUNK_RECORDS);
@@ -33,6 +36,9 @@ export class RecordTable {
   private readonly freeIds: number[] = [];
   /** Ids from here on were never handed out. */
   private unused = 0;
+
+  /** @param spill where values of older revisions can go (none: they stay in memory) */
+  constructor(readonly spill?: ValueSpill) {}
 
   /** Stores a record (its value copied in, its key as `key`, an equal string); returns its id. */
   add(record: RevisionRecord, key = record.key): number {
@@ -56,7 +62,7 @@ export class RecordTable {
   free(id: number): void {
     const chunk = this.chunk(id);
     const slot = id & SLOT_MASK;
-    this.values.release(chunk.valueAddress[slot]!, chunk.valueLength[slot]!);
+    this.holderOf(chunk, slot).release(chunk.valueAddress[slot]!, chunk.valueLength[slot]!);
     chunk.valueLength[slot] = 0;
     chunk.key[slot] = '';
     this.freeIds.push(id);
@@ -104,22 +110,52 @@ export class RecordTable {
       sub: chunk.sub[slot]!,
       key: chunk.key[slot]!,
       tombstone: (chunk.flags[slot]! & TOMBSTONE) !== 0,
-      value: this.values.view(chunk.valueAddress[slot]!, chunk.valueLength[slot]!),
+      value: this.valueIn(chunk, slot),
       createRevision: chunk.createRevision[slot]!,
       version: chunk.version[slot]!,
       lease: keptLease(chunk.lease[slot]!),
     };
   }
 
-  /** Moves the record's value to a fresh slab if its slab is mostly dead, so that slab can go. */
+  valueLength(id: number): number {
+    return this.chunk(id).valueLength[id & SLOT_MASK]!;
+  }
+
+  /** The record's value, read back from the spill files if it is there. */
+  value(id: number): Buffer {
+    return this.valueIn(this.chunk(id), id & SLOT_MASK);
+  }
+
+  /** Records that the value of `id` was written to the spill files at `address`; its slab copy goes. */
+  spilled(id: number, address: number): void {
+    const chunk = this.chunk(id);
+    const slot = id & SLOT_MASK;
+    this.values.release(chunk.valueAddress[slot]!, chunk.valueLength[slot]!);
+    chunk.valueAddress[slot] = address;
+    chunk.flags[slot]! |= SPILLED;
+  }
+
+  /** Moves the record's value out of a slab or spill segment that is mostly dead, so that it can go. */
   repackValue(id: number): void {
     const chunk = this.chunk(id);
     const slot = id & SLOT_MASK;
     const address = chunk.valueAddress[slot]!;
     const length = chunk.valueLength[slot]!;
-    if (!this.values.isInSparseSlab(address, length)) return;
-    chunk.valueAddress[slot] = this.values.store(this.values.view(address, length));
-    this.values.release(address, length);
+    const holder = this.holderOf(chunk, slot);
+    if (!holder.isInSparseContainer(address, length)) return;
+    const value = this.valueIn(chunk, slot);
+    chunk.valueAddress[slot] = holder === this.spill ? this.spill.write([value])[0]! : this.values.store(value);
+    holder.release(address, length);
+  }
+
+  private valueIn(chunk: Chunk, slot: number): Buffer {
+    const address = chunk.valueAddress[slot]!;
+    const length = chunk.valueLength[slot]!;
+    return (chunk.flags[slot]! & SPILLED) !== 0 ? this.spill!.read(address, length) : this.values.view(address, length);
+  }
+
+  private holderOf(chunk: Chunk, slot: number): ValueSlabs | ValueSpill {
+    return (chunk.flags[slot]! & SPILLED) !== 0 ? this.spill! : this.values;
   }
 
   private chunk(id: number): Chunk {
