@@ -1,5 +1,5 @@
 // `npm run bench:compare -- [--quick] [--runs N] [--no-go] [--check-perf-large] [--no-check-perf] [--workers N]
-//   [--default-flags] [--rss-keys N] [--write] [--charts DIR] [--json FILE]`
+//   [--default-flags] [--rss-keys N [--rss-revisions N] [--rss-only]] [--write] [--charts DIR] [--json FILE]`
 //
 // Barge against the real etcd, side by side, on loopback: for each implementation a 3-member cluster (fresh
 // data dirs under the OS temp dir, removed afterwards) with the same settings, warmed up, then the same
@@ -16,8 +16,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { BARGE_BIN, type Implementation } from '../test/support/process-cluster.js';
-import { cases, manyKeysCase, type Case } from './compare/cases.js';
-import { compareCharts } from './compare/charts.js';
+import { cases, manyKeysCase, manyRevisionsCase, type Case } from './compare/cases.js';
+import { compareCharts, memoryChart } from './compare/charts.js';
 import { stopCheckPerf } from './compare/checks.js';
 import { goLoadBinary } from './compare/go-load.js';
 import { NAMES, runImplementation, stopActiveCluster, type Generator } from './compare/run.js';
@@ -45,6 +45,8 @@ const options = new Command('bench:compare')
   .option('--charts <dir>', 'write the SVG charts here (default with --write: bench/charts)')
   .option('--json <file>', 'also write every raw report to this file')
   .option('--rss-keys <n>', 'also write this many distinct keys (e.g. 1000000) to a fresh 3-member cluster and record RSS (first run only)', (v) => Number(v), 0)
+  .option('--rss-revisions <n>', 'with --rss-keys: then this many puts over those keys, and RSS again (bytes per revision)', (v) => Number(v), 0)
+  .option('--rss-only', 'with --rss-keys: only the many-keys stage (no workload matrix, 5-member put or checks)')
   .option('--time-limit <minutes>', 'stop everything and fail after this long', (v) => Number(v), 90)
   .parse()
   .opts<{
@@ -61,6 +63,8 @@ const options = new Command('bench:compare')
     json?: string;
     timeLimit: number;
     rssKeys: number;
+    rssRevisions: number;
+    rssOnly?: boolean;
   }>();
 
 const started = Date.now();
@@ -120,8 +124,12 @@ if (implementations.length === 0 || !(options.runs >= 1)) {
 }
 const { matrix, five, warmUp } = cases(options.quick ? 0.1 : 1);
 const manyKeys = options.rssKeys > 0 ? manyKeysCase(options.rssKeys) : undefined;
-const allCases: Case[] = [...matrix, five, ...(manyKeys ? [manyKeys] : [])];
-const go = options.go ? goLoadBinary(log) : undefined;
+const manyRevisions = manyKeys && options.rssRevisions > 0 ? manyRevisionsCase(options.rssKeys, options.rssRevisions) : undefined;
+const rssOnly = manyKeys !== undefined && options.rssOnly === true;
+const measuredCases: Case[] = rssOnly ? [] : [...matrix, five];
+const allCases: Case[] = [...measuredCases, ...(manyKeys ? [manyKeys] : []), ...(manyRevisions ? [manyRevisions] : [])];
+// The many keys are written by the Node generator alone.
+const go = options.go && !rssOnly ? goLoadBinary(log) : undefined;
 if (implementations.includes('barge')) {
   // The first start of a member bundles the sources (bin/launch.js): done here, not while a cluster's health is timed.
   execFileSync(process.execPath, [BARGE_BIN, '--version'], { stdio: 'ignore' });
@@ -135,8 +143,10 @@ const pairs: Pair[] = [];
 const runLoads: string[] = [];
 let ceiling: CeilingRun | undefined;
 try {
-  log(`the Node load generator alone: put against a null gRPC server (its ceiling on this machine)`);
-  ceiling = (await measureCeiling({ total: options.quick ? 4000 : 20_000, clients: 200, conns: 20, workers: [options.workers], valSize: 256 }))[0];
+  if (!rssOnly) {
+    log(`the Node load generator alone: put against a null gRPC server (its ceiling on this machine)`);
+    ceiling = (await measureCeiling({ total: options.quick ? 4000 : 20_000, clients: 200, conns: 20, workers: [options.workers], valSize: 256 }))[0];
+  }
   if (ceiling) log(`  ${Math.round(ceiling.report.throughput)} puts/s at ${ceiling.report.clientCpuUsPerOp.toFixed(0)} µs of generator CPU per put; null server ${Math.round(ceiling.serverCpuPercent)} % busy`);
   for (let i = 0; i < options.runs; i++) {
     // Alternating which goes first keeps a drift in machine load from favouring one side.
@@ -153,7 +163,9 @@ try {
         matrix,
         five,
         warmUp,
-        manyKeys: i === 0 ? manyKeys : undefined,
+        manyKeys: i === 0 || rssOnly ? manyKeys : undefined,
+        manyRevisions,
+        rssOnly,
         log,
       });
     }
@@ -185,7 +197,7 @@ function resultsBlock(table: string, elapsedSec: number, chartFiles: string[]): 
     table,
     ...(notes.length > 0 ? ['', ...notes.map((n) => `- ${n}`)] : []),
     '',
-    `Leader's share of the members' CPU (median; etcd / Barge): ${leaderShares(pairs, [...matrix, five], generators)}.`,
+    `Leader's share of the members' CPU (median; etcd / Barge): ${leaderShares(pairs, measuredCases, generators)}.`,
     '',
     `Was the first endpoint (the one-client put's only connection) the leader? ${leads.join('; ')}.`,
     '',
@@ -211,7 +223,8 @@ const chartFiles: string[] = [];
 if (chartDir) {
   mkdirSync(chartDir, { recursive: true });
   const subtitle = `median of ${pairs.length} run${pairs.length === 1 ? '' : 's'}, ${new Date().toISOString().slice(0, 10)}`;
-  for (const [name, svg] of Object.entries(compareCharts(pairs, [...matrix, five], generators, subtitle))) {
+  const charts = { ...(measuredCases.length > 0 ? compareCharts(pairs, measuredCases, generators, subtitle) : {}), ...(manyKeys ? memoryChart(pairs, allCases, subtitle) : {}) };
+  for (const [name, svg] of Object.entries(charts)) {
     writeFileSync(join(chartDir, name), svg);
     chartFiles.push(relative(join(REPO, 'bench'), join(chartDir, name)));
   }

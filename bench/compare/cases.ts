@@ -44,6 +44,16 @@ export function manyKeysCase(keys: number): Case {
   };
 }
 
+/** After the distinct keys, more puts over the same keys (random ones): each adds a revision of an existing key. */
+export function manyRevisionsCase(keys: number, revisions: number): Case {
+  return {
+    id: 'put-revisions',
+    label: `put ${revisions.toLocaleString('en-US')} revisions over those keys, 200 clients`,
+    workload: 'put',
+    spec: { keySize: 8, valSize: 256, keySpaceSize: keys, clients: 200, conns: 20, total: revisions },
+  };
+}
+
 /** Untimed load on a fresh cluster before anything is measured, so that no member is timed while cold
  * (a Node member's JIT, etcd's first allocations): puts and linearizable reads from many clients. */
 export function serverWarmUp(scale: number): Case[] {

@@ -6,7 +6,7 @@
 import type { Implementation } from '../../test/support/process-cluster.js';
 import type { Case } from './cases.js';
 import { GENERATOR_NAMES, isMeasured, NAMES, type Generator, type Measured } from './run.js';
-import { median, type Pair } from './table.js';
+import { manyKeysFigures, median, type ManyKeysFigures, type Pair } from './table.js';
 
 interface Series {
   name: string;
@@ -135,5 +135,34 @@ export function compareCharts(pairs: readonly Pair[], cases: readonly Case[], ge
         ],
       })),
     ),
+  };
+}
+
+/** The many-keys stage (file name → SVG): members' RSS at each step, and the growth per key and per revision. */
+export function memoryChart(pairs: readonly Pair[], cases: readonly Case[], subtitle: string): Record<string, string> {
+  const impls = ['etcd', 'barge'] as const;
+  const series = impls.map((impl) => ({ name: NAMES[impl], color: COLORS[impl].go }));
+  const pick = (f: (m: ManyKeysFigures) => number | undefined): (number | undefined)[] =>
+    impls.map((impl) => median(pairs.flatMap((p) => (p[impl] ? [f(manyKeysFigures(p[impl], cases))] : [])).filter((v): v is number => v !== undefined)));
+  const keys = cases.find((c) => c.id === 'put-many')?.spec.total ?? 0;
+  const revisions = cases.find((c) => c.id === 'put-revisions')?.spec.total;
+  return {
+    'compare-memory.svg': chartSvg(`Memory per member, ${keys.toLocaleString('en-US')} distinct keys (lower is better), ${subtitle}`, series, [
+      {
+        title: 'RSS per member, mean (MiB)',
+        groups: [
+          { label: 'fresh', values: pick((m) => m.fresh) },
+          { label: 'after the keys', values: pick((m) => m.keys) },
+          ...(revisions ? [{ label: 'and revisions', values: pick((m) => m.revisions) }] : []),
+        ],
+      },
+      {
+        title: 'RSS growth (B)',
+        groups: [
+          { label: 'per key', values: pick((m) => m.perKey) },
+          ...(revisions ? [{ label: 'per revision', values: pick((m) => m.perRevision) }] : []),
+        ],
+      },
+    ]),
   };
 }

@@ -33,7 +33,10 @@ export interface Run {
   reports: Record<string, Outcome>;
   members: MemberFigures[];
   members5: MemberFigures[];
+  /** The many-keys cluster's members when it started, after the distinct keys, and after the extra revisions. */
+  membersBeforeManyKeys: MemberFigures[];
   membersManyKeys: MemberFigures[];
+  membersManyRevisions: MemberFigures[];
   checkPerf: CheckPerf[];
   failoverMs?: number;
   failoverError?: string;
@@ -56,6 +59,10 @@ export interface RunOptions {
   /** Untimed load on each fresh cluster. */
   warmUp: Case[];
   manyKeys: Case | undefined;
+  /** Puts over the many keys after them, each a new revision of one of them. */
+  manyRevisions: Case | undefined;
+  /** Only the many-keys stage: no workload matrix, 5-member put or checks. */
+  rssOnly: boolean;
   log: (message: string) => void;
 }
 
@@ -142,8 +149,15 @@ async function warmUp(cluster: ProcessCluster, o: RunOptions): Promise<void> {
 }
 
 export async function runImplementation(implementation: Implementation, o: RunOptions): Promise<Run> {
-  const run: Run = { reports: {}, members: [], members5: [], membersManyKeys: [], checkPerf: [], notes: [] };
+  const run: Run = { reports: {}, members: [], members5: [], membersBeforeManyKeys: [], membersManyKeys: [], membersManyRevisions: [], checkPerf: [], notes: [] };
   const reported = new Set<string>();
+  if (!o.rssOnly) await workloads(implementation, o, run, reported);
+  await manyKeys(implementation, o, run);
+  return run;
+}
+
+/** The workload matrix on a 3-member cluster, the checks, then the 5-member put. */
+async function workloads(implementation: Implementation, o: RunOptions, run: Run, reported: Set<string>): Promise<void> {
   await withCluster(3, implementation, o, async (cluster) => {
     await warmUp(cluster, o);
     const idle0 = memberCpuSeconds(cluster).reduce((a, b) => a + b, 0);
@@ -171,29 +185,40 @@ export async function runImplementation(implementation: Implementation, o: RunOp
       }
     }
   });
-  // A later stage whose cluster does not come up is noted under the table; the figures so far stand.
-  const stage = async (what: string, size: number, body: (cluster: ProcessCluster) => Promise<void>): Promise<void> => {
-    try {
-      await withCluster(size, implementation, o, body);
-    } catch (err) {
-      const message = `${NAMES[implementation]} ${what}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
-      o.log(message);
-      run.notes.push(message);
-    }
-  };
-  await stage(o.five.label, 5, async (cluster) => {
+  await stage(implementation, o, run, o.five.label, 5, async (cluster) => {
     await warmUp(cluster, o);
     await measureCase(implementation, cluster, o.five, run, o, reported);
     run.members5 = memberFigures(cluster);
   });
-  const many = o.manyKeys;
-  if (many) {
-    await stage(many.label, 3, async (cluster) => {
-      // Node generator only: the figure is the members' RSS after the keys, not a second ruler.
-      run.reports[`${many.id}/node`] = await measure(implementation, cluster, many, 'node', o);
-      run.membersManyKeys = memberFigures(cluster);
-      o.log(`RSS ${run.membersManyKeys.map((m) => `${m.name} ${m.rssMiB.toFixed(0)} MiB`).join(', ')}`);
-    });
+}
+
+/** A later stage whose cluster does not come up is noted under the table; the figures so far stand. */
+async function stage(implementation: Implementation, o: RunOptions, run: Run, what: string, size: number, body: (cluster: ProcessCluster) => Promise<void>): Promise<void> {
+  try {
+    await withCluster(size, implementation, o, body);
+  } catch (err) {
+    const message = `${NAMES[implementation]} ${what}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+    o.log(message);
+    run.notes.push(message);
   }
-  return run;
+}
+
+/** Many distinct keys on a fresh 3-member cluster, then (if asked) more revisions of them: RSS at each step. */
+async function manyKeys(implementation: Implementation, o: RunOptions, run: Run): Promise<void> {
+  const many = o.manyKeys;
+  if (!many) return;
+  const rss = (members: MemberFigures[]): string => members.map((m) => `${m.name} ${m.rssMiB.toFixed(0)} MiB`).join(', ');
+  await stage(implementation, o, run, many.label, 3, async (cluster) => {
+    run.membersBeforeManyKeys = memberFigures(cluster);
+    o.log(`RSS ${rss(run.membersBeforeManyKeys)}`);
+    // Node generator only: the figure is the members' RSS after the keys, not a second ruler.
+    run.reports[`${many.id}/node`] = await measure(implementation, cluster, many, 'node', o);
+    run.membersManyKeys = memberFigures(cluster);
+    o.log(`RSS ${rss(run.membersManyKeys)}`);
+    const revisions = o.manyRevisions;
+    if (!revisions) return;
+    run.reports[`${revisions.id}/node`] = await measure(implementation, cluster, revisions, 'node', o);
+    run.membersManyRevisions = memberFigures(cluster);
+    o.log(`RSS ${rss(run.membersManyRevisions)}`);
+  });
 }

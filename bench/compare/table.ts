@@ -56,6 +56,42 @@ function row(pairs: readonly Pair[], label: string, generator: string, pick: Pic
   };
 }
 
+/** The many-keys stage of one run: members' mean RSS (MiB) at each step, and the growth per key and per revision (B). */
+export interface ManyKeysFigures {
+  fresh?: number;
+  keys?: number;
+  revisions?: number;
+  perKey?: number;
+  perRevision?: number;
+}
+
+export function manyKeysFigures(run: Run, cases: readonly Case[]): ManyKeysFigures {
+  const rssMean = (members: MemberFigures[]): number | undefined => (members.length > 0 ? mean(members.map((m) => m.rssMiB)) : undefined);
+  const countOf = (id: string): number | undefined => cases.find((c) => c.id === id)?.spec.total;
+  const per = (from: number | undefined, to: number | undefined, items: number | undefined): number | undefined =>
+    from !== undefined && to !== undefined && items ? ((to - from) * 1024 * 1024) / items : undefined;
+  const fresh = rssMean(run.membersBeforeManyKeys);
+  const keys = rssMean(run.membersManyKeys);
+  const revisions = rssMean(run.membersManyRevisions);
+  return { fresh, keys, revisions, perKey: per(fresh, keys, countOf('put-many')), perRevision: per(keys, revisions, countOf('put-revisions')) };
+}
+
+function manyKeysRows(pairs: readonly Pair[], cases: readonly Case[]): Row[] {
+  const pick = (f: (m: ManyKeysFigures) => number | undefined): Pick => (run) => f(manyKeysFigures(run, cases));
+  const out = [
+    row(pairs, 'RSS per member on the fresh cluster for the many keys, mean (MiB)', '', pick((m) => m.fresh), 0),
+    row(pairs, 'RSS per member after the many distinct keys, mean (MiB)', '', pick((m) => m.keys), 0),
+    row(pairs, 'RSS growth per distinct key, mean of members (B)', '', pick((m) => m.perKey), 0),
+  ];
+  if (cases.some((c) => c.id === 'put-revisions')) {
+    out.push(
+      row(pairs, 'RSS per member after the extra revisions, mean (MiB)', '', pick((m) => m.revisions), 0),
+      row(pairs, 'RSS growth per extra revision, mean of members (B)', '', pick((m) => m.perRevision), 0),
+    );
+  }
+  return out;
+}
+
 function measured(run: Run, key: string): Measured | undefined {
   const r = run.reports[key];
   return isMeasured(r) ? r : undefined;
@@ -102,7 +138,7 @@ export function rows(pairs: readonly Pair[], cases: readonly Case[], generators:
   out.push(row(pairs, 'data dir per member, mean (MiB on disk)', '', member((r) => r.members, (l) => mean(l.map((m) => m.dataDirMiB))), 1));
   out.push(row(pairs, 'RSS per member after the 5-member put, mean (MiB)', '', member((r) => r.members5, (l) => mean(l.map((m) => m.rssMiB))), 0));
   if (pairs.some((p) => (p.barge?.membersManyKeys.length ?? 0) > 0 || (p.etcd?.membersManyKeys.length ?? 0) > 0)) {
-    out.push(row(pairs, 'RSS per member after the many distinct keys, mean (MiB)', '', member((r) => r.membersManyKeys, (l) => mean(l.map((m) => m.rssMiB))), 0));
+    out.push(...manyKeysRows(pairs, cases));
   }
   out.push(row(pairs, 'members idle after the warm-up: CPU ms per second, 3 members', '', (r) => r.idleCpuMsPerSec, 1));
   out.push(row(pairs, 'leader SIGKILL → first successful write (ms)', '', (r) => r.failoverMs, 0));

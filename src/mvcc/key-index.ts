@@ -1,7 +1,8 @@
 // The revisions of one key, oldest first. A delete is a tombstone record; the puts between a creation and
 // the tombstone that ends it form one generation, as in etcd's keyIndex. Reading a key at a revision takes
 // the last record at or below it: a put is the value then, a tombstone (or nothing) means the key did not
-// exist. Kept as one flat array, sized to what it holds, because there is one of these per key in memory.
+// exist. There is one of these per key in memory, so a key with one record holds its id alone, without an
+// object or array around it, and a longer history is an array of ids sized to what it holds.
 
 /** A stored change: a put, or a delete (tombstone), at revision {main, sub}. */
 export interface RevisionRecord {
@@ -9,8 +10,7 @@ export interface RevisionRecord {
   readonly sub: number;
   readonly key: string;
   readonly tombstone: boolean;
-  /** Not readonly only so the keyspace can move it between its value slabs (same bytes). */
-  value: Uint8Array;
+  readonly value: Uint8Array;
   readonly createRevision: number;
   readonly version: number;
   readonly lease: bigint;
@@ -24,75 +24,84 @@ export function keptLease(lease: bigint): bigint {
   return lease === 0n ? 0n : lease;
 }
 
-export class KeyIndex {
-  /** In revision order; empty only after compaction removed everything. */
-  private history: RevisionRecord[];
+/** What the index reads of a record, by id (the record table). */
+export interface RecordRevisions {
+  main(id: number): number;
+  isTombstone(id: number): boolean;
+}
 
-  constructor(first: RevisionRecord) {
-    // A literal holds exactly one slot, where pushing into [] would reserve seventeen.
-    this.history = [first];
-  }
+/** A key's records as the index holds them, by id: the one record, or several oldest first. */
+export type KeyIndex = number | number[];
 
-  get key(): string {
-    return this.history[0]!.key;
-  }
+/**
+ * Histories up to this long are copied into an array of the exact size on each add; longer ones grow in
+ * place, where pushing reserves half as much again (a short array pushed into would reserve 17 slots).
+ */
+const EXACT_UP_TO = 8;
 
-  /** Adds a put or tombstone, newer than every record held. */
-  add(record: RevisionRecord): void {
-    this.history.push(record);
+/** The key's records with `id` (newer than every one held) added; the result replaces `index`. */
+export function withRecord(index: KeyIndex | undefined, id: number): KeyIndex {
+  if (index === undefined) return id;
+  if (typeof index === 'number') return [index, id];
+  if (index.length >= EXACT_UP_TO) {
+    index.push(id);
+    return index;
   }
+  const grown = new Array<number>(index.length + 1);
+  for (let i = 0; i < index.length; i++) grown[i] = index[i]!;
+  grown[index.length] = id;
+  return grown;
+}
 
-  /** The newest record, put or tombstone. */
-  latest(): RevisionRecord | undefined {
-    return this.history[this.history.length - 1];
-  }
+/** The newest record, put or tombstone. */
+export function latestOf(index: KeyIndex): number {
+  return typeof index === 'number' ? index : index[index.length - 1]!;
+}
 
-  /** The put visible at `revision`, or undefined when the key did not exist then. */
-  get(revision: number): RevisionRecord | undefined {
-    const at = this.lastAtOrBelow(revision);
-    if (at < 0) return undefined;
-    const record = this.history[at]!;
-    return record.tombstone ? undefined : record;
-  }
+/** Every record, oldest first. */
+export function recordsOf(index: KeyIndex): readonly number[] {
+  return typeof index === 'number' ? [index] : index;
+}
 
-  /** Every record, oldest first. */
-  records(): readonly RevisionRecord[] {
-    return this.history;
-  }
+/** The put visible at `revision`, or undefined when the key did not exist then. */
+export function visibleAt(table: RecordRevisions, index: KeyIndex, revision: number): number | undefined {
+  const id = lastAtOrBelow(table, index, revision);
+  return id === undefined || table.isTombstone(id) ? undefined : id;
+}
 
-  /** Whether nothing is left (after compaction removed everything). */
-  get isEmpty(): boolean {
-    return this.history.length === 0;
-  }
+/**
+ * Drops records no read or watcher at or after `revision` needs: everything before the last record at
+ * or below `revision`, and that record too when it is a tombstone below `revision` (a tombstone at
+ * exactly `revision` stays, so a watcher starting there still sees the delete). Returns what is kept
+ * (undefined when nothing is) and the dropped records (to delete from disk).
+ */
+export function compacted(table: RecordRevisions, index: KeyIndex, revision: number): { kept: KeyIndex | undefined; dropped: readonly number[] } {
+  const ids = recordsOf(index);
+  let firstKept = lastIndexAtOrBelow(table, ids, revision);
+  if (firstKept < 0) return { kept: index, dropped: [] };
+  const boundary = ids[firstKept]!;
+  if (table.isTombstone(boundary) && table.main(boundary) < revision) firstKept++;
+  if (firstKept === 0) return { kept: index, dropped: [] };
+  const dropped = ids.slice(0, firstKept);
+  const left = ids.length - firstKept;
+  return { kept: left === 0 ? undefined : left === 1 ? ids[firstKept]! : ids.slice(firstKept), dropped };
+}
 
-  /**
-   * Drops records no read or watcher at or after `revision` needs: everything before the last record at
-   * or below `revision`, and that record too when it is a tombstone below `revision` (a tombstone at
-   * exactly `revision` stays, so a watcher starting there still sees the delete). Returns the dropped
-   * records (to delete from disk).
-   */
-  compact(revision: number): RevisionRecord[] {
-    let firstKept = this.lastAtOrBelow(revision);
-    if (firstKept < 0) return [];
-    const boundary = this.history[firstKept]!;
-    if (boundary.tombstone && boundary.main < revision) firstKept++;
-    if (firstKept === 0) return [];
-    const dropped = this.history.slice(0, firstKept);
-    this.history = this.history.slice(firstKept);
-    return dropped;
-  }
+function lastAtOrBelow(table: RecordRevisions, index: KeyIndex, revision: number): number | undefined {
+  if (typeof index === 'number') return table.main(index) <= revision ? index : undefined;
+  const at = lastIndexAtOrBelow(table, index, revision);
+  return at < 0 ? undefined : index[at];
+}
 
-  private lastAtOrBelow(revision: number): number {
-    const history = this.history;
-    // Most reads are of the newest record, so look there before searching.
-    if (history.length === 0 || history[history.length - 1]!.main <= revision) return history.length - 1;
-    let lo = 0;
-    let hi = history.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (history[mid]!.main <= revision) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - 1;
+function lastIndexAtOrBelow(table: RecordRevisions, ids: readonly number[], revision: number): number {
+  // Most reads are of the newest record, so look there before searching.
+  if (table.main(ids[ids.length - 1]!) <= revision) return ids.length - 1;
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (table.main(ids[mid]!) <= revision) lo = mid + 1;
+    else hi = mid;
   }
+  return lo - 1;
 }

@@ -1,18 +1,22 @@
 // The revisioned keyspace. Every change is a record at revision {main, sub}; the whole history since the
-// last compaction stays in memory (an ordered index of keys over each key's records, and the records in
-// revision order for watchers catching up) and is mirrored to the state backend as it is written.
+// last compaction stays in memory (the records in a table of columns, an ordered index of keys over each
+// key's record ids, and the ids in revision order for watchers catching up) and is mirrored to the state
+// backend as it is written.
 // Reads are synchronous, so applying an entry never waits on the disk.
 
 import { createRequire } from 'node:module';
 import type sortedBtree from 'sorted-btree';
 import { Errors } from '../etcd-errors.js';
-import { Bucket, bucketKey, decodeUint, encodeUint, metaKey, type BackendOp, type Backend } from '../storage/backend.js';
-import { crc32 } from '../storage/crc32.js';
-import { KeyIndex, keptLease, type RevisionRecord } from './key-index.js';
+import { Bucket, StateBackend, bucketKey, decodeUint, encodeUint, metaKey, type BackendOp, type Backend } from '../storage/backend.js';
+import { compacted, keptLease, latestOf, visibleAt, withRecord, type KeyIndex, type RevisionRecord } from './key-index.js';
+import { hashKeyspace } from './kv-hash.js';
+import { OldValues } from './old-values.js';
+import { RecordTable } from './record-table.js';
+import { RevisionOrder } from './revision-order.js';
 import { keyBytes, type RangeBounds } from './keys.js';
 import { decodeRecord, encodeRecord, revisionKey } from './record-codec.js';
-import { ValueSlabs } from './value-slabs.js';
 import type { KeyValue } from './types.js';
+import { ValueSpill } from './value-spill.js';
 
 const COMPACT_REVISION_KEY = metaKey('compact_revision');
 // sorted-btree is CommonJS with its class on `exports.default`; loaders disagree on what an ESM default
@@ -23,6 +27,13 @@ type BTree<K, V> = InstanceType<typeof BTree<K, V>>;
 const EMPTY = new Uint8Array(0);
 /** Keys compacted per turn of the event loop, so writes keep flowing during a large compaction. */
 const COMPACTION_BATCH_KEYS = 10_000;
+/** A store no longer used closes its spill files (a state machine replaced by a snapshot's leaves its store behind). */
+const closeSpill = new FinalizationRegistry<ValueSpill>((spill) => spill.close());
+
+export interface MvccStoreOptions {
+  /** Where files for values of older revisions are made (none: every value stays in memory). */
+  readonly spillPath?: string;
+}
 
 export interface RangeResult {
   /** Matching records at the read revision, at most `limit` of them (all when limit is 0). */
@@ -53,21 +64,35 @@ export function toKeyValue(record: RevisionRecord): KeyValue {
 
 export class MvccStore {
   private readonly index = new BTree<string, KeyIndex>();
-  /** @internal Holds every record's value. */
-  readonly values = new ValueSlabs();
-  /** Every record not yet compacted away, in revision order. */
-  private history: RevisionRecord[] = [];
+  /** @internal Every record not yet compacted away. */
+  readonly table: RecordTable;
+  /** The table's ids in revision order. */
+  private readonly history = new RevisionOrder();
+  private readonly oldValues: OldValues | undefined;
+  private repackQueued = false;
   private current = 1;
   private compacted = 0;
   private compaction: Promise<void> = Promise.resolve();
   private readonly listeners: WriteListener[] = [];
 
-  constructor(private readonly backend?: Backend) {}
+  constructor(
+    private readonly backend?: Backend,
+    options: MvccStoreOptions = {},
+  ) {
+    const spill = options.spillPath === undefined ? undefined : new ValueSpill(options.spillPath);
+    this.table = new RecordTable(spill);
+    this.oldValues = spill && new OldValues(this.table, spill);
+    if (spill) closeSpill.register(this, spill);
+  }
 
-  /** Rebuilds the keyspace from the backend and finishes a compaction a crash interrupted. */
+  /**
+   * Rebuilds the keyspace from the backend and finishes a compaction a crash interrupted. Values of older
+   * revisions go to files beside a backend on disk.
+   */
   static async open(backend: Backend): Promise<MvccStore> {
-    const store = new MvccStore(backend);
+    const store = new MvccStore(backend, backend instanceof StateBackend ? { spillPath: `${backend.path}.old-values` } : {});
     for await (const [key, value] of backend.scan(Bucket.Keyspace)) store.load(decodeRecord(key, value));
+    store.spillOldValues();
     const compacted = await backend.get(COMPACT_REVISION_KEY);
     if (compacted !== undefined) {
       store.compacted = decodeUint(compacted);
@@ -79,10 +104,13 @@ export class MvccStore {
   }
 
   private load(record: RevisionRecord): void {
-    record.value = this.values.store(record.value);
-    this.addToIndex(record);
-    this.history.push(record);
+    this.history.push(this.add(record));
     this.current = Math.max(this.current, record.main);
+  }
+
+  /** @internal The values' slabs. */
+  get values(): RecordTable['values'] {
+    return this.table.values;
   }
 
   get currentRevision(): number {
@@ -114,10 +142,10 @@ export class MvccStore {
     const records: RevisionRecord[] = [];
     let count = 0;
     this.forEachKey(bounds, (keyIndex) => {
-      const record = keyIndex.get(revision);
-      if (record === undefined) return;
+      const id = visibleAt(this.table, keyIndex, revision);
+      if (id === undefined) return;
       count++;
-      if (limit <= 0 || records.length < limit) records.push(record);
+      if (limit <= 0 || records.length < limit) records.push(this.table.record(id));
     });
     return { records, count };
   }
@@ -125,24 +153,20 @@ export class MvccStore {
   /** The value a record replaced (what a watcher's prev_kv shows), unless compaction discarded it. */
   previous(record: RevisionRecord): RevisionRecord | undefined {
     if (record.main - 1 < this.compacted) return undefined;
-    return this.index.get(record.key)?.get(record.main - 1);
+    const keyIndex = this.index.get(record.key);
+    const id = keyIndex === undefined ? undefined : visibleAt(this.table, keyIndex, record.main - 1);
+    return id === undefined ? undefined : this.table.record(id);
   }
 
   /** Records with revision in [from, to], in revision order, at most `limit` revisions' worth (whole revisions). */
   changesBetween(from: number, to: number, limit: number): RevisionRecord[] {
-    let lo = 0;
-    let hi = this.history.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.history[mid]!.main < from) lo = mid + 1;
-      else hi = mid;
-    }
     const out: RevisionRecord[] = [];
-    for (let i = lo; i < this.history.length; i++) {
-      const record = this.history[i]!;
-      if (record.main > to) break;
-      if (out.length >= limit && record.main !== out[out.length - 1]!.main) break;
-      out.push(record);
+    for (let i = this.history.firstFrom(this.table, from); i < this.history.length; i++) {
+      const id = this.history.at(i);
+      const main = this.table.main(id);
+      if (main > to) break;
+      if (out.length >= limit && main !== out[out.length - 1]!.main) break;
+      out.push(this.table.record(id));
     }
     return out;
   }
@@ -152,21 +176,38 @@ export class MvccStore {
   }
 
   /** @internal Called by WriteTxn.end(). */
-  finishWrite(revision: number, changes: readonly RevisionRecord[]): void {
+  finishWrite(revision: number, changes: readonly number[]): void {
     if (changes.length === 0) return;
     this.current = revision;
-    for (const record of changes) {
-      this.history.push(record);
+    const records = changes.map((id) => {
+      this.history.push(id);
+      const record = this.table.record(id);
       this.backend?.put(bucketKey(Bucket.Keyspace, revisionKey(record.main, record.sub)), encodeRecord(record));
-    }
-    for (const listener of this.listeners) listener(revision, changes);
+      return record;
+    });
+    this.spillOldValues();
+    for (const listener of this.listeners) listener(revision, records);
   }
 
-  /** @internal */
-  addToIndex(record: RevisionRecord): void {
+  /** Moves values superseded a while ago to the spill files, and the values left in sparse slabs together. */
+  private spillOldValues(): void {
+    if (!this.oldValues?.spillDue(this.current) || !this.values.shouldRepack || this.repackQueued) return;
+    this.repackQueued = true;
+    this.compaction = this.compaction.then(() => {
+      this.repackQueued = false;
+      return this.repackValues();
+    });
+  }
+
+  /** @internal Stores a record and indexes it under its key; returns its id. */
+  add(record: RevisionRecord): number {
     const keyIndex = this.index.get(record.key);
-    if (keyIndex === undefined) this.index.set(record.key, new KeyIndex(record));
-    else keyIndex.add(record);
+    // Every record of a key shares one string, the one the index holds it under, rather than each request's.
+    const id = this.table.add(record, keyIndex === undefined ? record.key : this.table.key(latestOf(keyIndex)));
+    if (keyIndex !== undefined) this.oldValues?.superseded(latestOf(keyIndex), record.main);
+    const added = withRecord(keyIndex, id);
+    if (added !== keyIndex) this.index.set(record.key, added);
+    return id;
   }
 
   /** @internal */
@@ -209,37 +250,44 @@ export class MvccStore {
   }
 
   private async physicallyCompact(revision: number): Promise<void> {
-    const dropped = new Set<RevisionRecord>();
+    let dropped = 0;
     await this.forEachKeyInBatches(async (batch) => {
-      const emptied: string[] = [];
       const deletes: BackendOp[] = [];
       for (const [key, keyIndex] of batch) {
-        for (const record of keyIndex.compact(revision)) {
-          dropped.add(record);
-          this.values.release(record.value);
-          deletes.push({ type: 'del', key: bucketKey(Bucket.Keyspace, revisionKey(record.main, record.sub)) });
+        const { kept, dropped: droppedHere } = compacted(this.table, keyIndex, revision);
+        if (droppedHere.length === 0) continue;
+        for (const id of droppedHere) {
+          // Freed only once the history in revision order no longer names it, below.
+          this.table.markDropped(id);
+          deletes.push({ type: 'del', key: bucketKey(Bucket.Keyspace, revisionKey(this.table.main(id), this.table.sub(id))) });
         }
-        if (keyIndex.isEmpty) emptied.push(key);
+        dropped += droppedHere.length;
+        if (kept === undefined) this.index.delete(key);
+        else this.index.set(key, kept);
       }
-      for (const key of emptied) this.index.delete(key);
       if (this.backend && deletes.length > 0) await this.backend.write(deletes);
     });
-    if (dropped.size > 0) this.history = this.history.filter((record) => !dropped.has(record));
-    if (this.values.shouldRepack) await this.repackValues();
+    if (dropped > 0) {
+      this.oldValues?.forgetDropped();
+      this.history.retain((id) => {
+        if (!this.table.isDropped(id)) return true;
+        this.table.free(id);
+        return false;
+      });
+    }
+    if (this.values.shouldRepack || this.table.spill?.shouldRepack) await this.repackValues();
   }
 
   /** Moves the values of mostly dead slabs into fresh ones, so the old slabs can be collected. */
   private async repackValues(): Promise<void> {
     await this.forEachKeyInBatches(async (batch) => {
       for (const [, keyIndex] of batch) {
-        for (const record of keyIndex.records()) {
-          if (!this.values.isInSparseSlab(record.value)) continue;
-          const moved = this.values.store(record.value);
-          this.values.release(record.value);
-          record.value = moved;
-        }
+        if (typeof keyIndex === 'number') this.table.repackValue(keyIndex);
+        else for (const id of keyIndex) this.table.repackValue(id);
       }
     });
+    this.values.repacked();
+    this.table.spill?.repacked();
   }
 
   /**
@@ -270,21 +318,7 @@ export class MvccStore {
    */
   hashKv(revision: number): KvHash {
     const at = this.readRevision(revision);
-    let hash = 0;
-    const header = Buffer.alloc(16);
-    for (const [, keyIndex] of this.index.entries()) {
-      const visibleAtCompaction = keyIndex.get(this.compacted);
-      for (const record of keyIndex.records()) {
-        if (record.main > at) break;
-        if (record.main < this.compacted && record !== visibleAtCompaction) continue;
-        if (record.main === this.compacted && record.tombstone) continue;
-        header.writeBigUInt64BE(BigInt(record.main), 0);
-        header.writeBigUInt64BE(BigInt(record.sub), 8);
-        hash = crc32(header, hash);
-        hash = crc32(encodeRecord(record), hash);
-      }
-    }
-    return { hash, compactRevision: this.compacted, revision: this.current };
+    return { hash: hashKeyspace(this.index.values(), this.table, this.compacted, at), compactRevision: this.compacted, revision: this.current };
   }
 }
 
@@ -293,7 +327,8 @@ export class MvccStore {
  * its reads see its own earlier changes. Nothing is visible to others until end().
  */
 export class WriteTxn {
-  private readonly changes: RevisionRecord[] = [];
+  /** The ids of the records written, in sub-revision order. */
+  private readonly changes: number[] = [];
 
   constructor(
     readonly store: MvccStore,
@@ -314,43 +349,35 @@ export class WriteTxn {
   }
 
   get(key: string): RevisionRecord | undefined {
-    return this.store.lookup(key)?.get(this.readRevision);
+    const id = this.visible(key);
+    return id === undefined ? undefined : this.store.table.record(id);
   }
 
-  /** Writes `key` and returns the record it replaced, if the key existed. */
-  put(key: string, value: Uint8Array, lease: bigint): RevisionRecord | undefined {
-    const previous = this.get(key);
-    const record: RevisionRecord = {
-      main: this.revision,
-      sub: this.changes.length,
-      key,
-      tombstone: false,
-      value: this.store.values.store(value),
-      createRevision: previous?.createRevision ?? this.revision,
-      version: (previous?.version ?? 0) + 1,
-      lease: keptLease(lease),
-    };
-    this.store.addToIndex(record);
-    this.changes.push(record);
-    return previous;
+  /** Writes `key`. */
+  put(key: string, value: Uint8Array, lease: bigint): void {
+    const previous = this.visible(key);
+    const table = this.store.table;
+    this.changes.push(
+      this.store.add({
+        main: this.revision,
+        sub: this.changes.length,
+        key,
+        tombstone: false,
+        value,
+        createRevision: previous === undefined ? this.revision : table.createRevision(previous),
+        version: (previous === undefined ? 0 : table.version(previous)) + 1,
+        lease: keptLease(lease),
+      }),
+    );
   }
 
   /** Deletes every existing key of the range; returns what they held. */
   deleteRange(bounds: RangeBounds): RevisionRecord[] {
     const { records } = this.range(bounds);
     for (const previous of records) {
-      const tombstone: RevisionRecord = {
-        main: this.revision,
-        sub: this.changes.length,
-        key: previous.key,
-        tombstone: true,
-        value: EMPTY,
-        createRevision: 0,
-        version: 0,
-        lease: 0n,
-      };
-      this.store.addToIndex(tombstone);
-      this.changes.push(tombstone);
+      this.changes.push(
+        this.store.add({ main: this.revision, sub: this.changes.length, key: previous.key, tombstone: true, value: EMPTY, createRevision: 0, version: 0, lease: 0n }),
+      );
     }
     return records;
   }
@@ -358,5 +385,10 @@ export class WriteTxn {
   /** Publishes the changes: the store's revision moves on only if something changed. */
   end(): void {
     this.store.finishWrite(this.revision, this.changes);
+  }
+
+  private visible(key: string): number | undefined {
+    const keyIndex = this.store.lookup(key);
+    return keyIndex === undefined ? undefined : visibleAt(this.store.table, keyIndex, this.readRevision);
   }
 }

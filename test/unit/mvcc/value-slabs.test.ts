@@ -61,10 +61,19 @@ describe('value slabs', () => {
   it('a slab emptied while copies still went to it is let go once they move on', () => {
     const slabs = new ValueSlabs();
     // 256 values of 1 KiB fill one slab; all are released before the next copy starts a new slab.
-    const values = Array.from({ length: 256 }, () => slabs.store(Buffer.alloc(1024, 1)));
-    for (const value of values) slabs.release(value);
+    const addresses = Array.from({ length: 256 }, () => slabs.store(Buffer.alloc(1024, 1)));
+    for (const address of addresses) slabs.release(address, 1024);
     const next = slabs.store(Buffer.alloc(1024, 2));
-    expect(next.buffer).not.toBe(values[0]!.buffer);
     expect(slabs.deadBytes).toBe(0);
+    expect(slabs.view(next, 1024).equals(Buffer.alloc(1024, 2))).toBe(true);
+  });
+
+  it('a view handed out keeps its bytes after its value is released and the slab let go', () => {
+    const slabs = new ValueSlabs();
+    const address = slabs.store(Buffer.alloc(1000, 7));
+    const view = slabs.view(address, 1000);
+    slabs.release(address, 1000);
+    for (let i = 0; i < 600; i++) slabs.store(Buffer.alloc(1000, 9));
+    expect(view.equals(Buffer.alloc(1000, 7))).toBe(true);
   });
 });
