@@ -1,4 +1,4 @@
-// `npx tsx bench/store-cpu.ts [--workloads put-1,put-100,range-l,range-s] [--scale 0.5] [--rounds 2] [--prof DIR]
+// `npx tsx bench/store-cpu.ts [--workloads put-1,put-100,range-l,range-s,watch] [--scale 0.5] [--rounds 2] [--prof DIR]
 //   [--keys N [--heap DIR]]`
 //
 // The store's CPU per request, Barge alone: a fresh 3-member cluster with bench:compare's flags, warmed up
@@ -33,10 +33,12 @@ const WORKLOADS: Record<string, { workload: Workload; spec: Partial<LoadSpec> }>
   'put-100': { workload: 'put', spec: { ...WRITE, clients: 100, conns: 10, total: 20_000 } },
   'range-l': { workload: 'range', spec: { key: RANGE_KEY, consistency: 'l', clients: 100, conns: 10, total: 20_000 } },
   'range-s': { workload: 'range', spec: { key: RANGE_KEY, consistency: 's', clients: 100, conns: 10, total: 20_000 } },
+  // bench:compare's fan-out: 10 streams of 100 watchers on one key, 300 puts; per event, not per put.
+  watch: { workload: 'watch', spec: { streams: 10, watchPerStream: 100, watchedKeyTotal: 1, putTotal: 300, clients: 1, valSize: 256 } },
 };
 
 const options = new Command('store-cpu')
-  .option('--workloads <list>', 'comma-separated, from put-1, put-100, range-l, range-s', 'put-1,put-100,range-l,range-s')
+  .option('--workloads <list>', 'comma-separated, from put-1, put-100, range-l, range-s, watch', 'put-1,put-100,range-l,range-s')
   .option('--scale <x>', 'multiply every total', (v) => Number(v), 1)
   .option('--rounds <n>', 'times to run the whole list', (v) => Number(v), 1)
   .option('--prof <dir>', 'write a CPU profile of each member here')
@@ -46,6 +48,8 @@ const options = new Command('store-cpu')
   .opts<{ workloads: string; scale: number; rounds: number; prof?: string; keys: number; heap?: string }>();
 
 const perOpOf = (seconds: number, count: number): number => (seconds * 1e6) / Math.max(1, count);
+/** µs with a decimal below 100 (a watch event costs a few). */
+const us = (value: number): string => value.toFixed(value < 100 ? 1 : 0);
 /**
  * A module each member loads first (NODE_OPTIONS="--import ..."; Node refuses --cpu-prof there): it runs the
  * profiler --cpu-prof would, on the main thread from start to exit, and writes CPU.<pid>.cpuprofile into
@@ -97,7 +101,8 @@ try {
   let endpoints = cluster.endpoints;
   const spec = (name: string, scale: number): LoadSpec => {
     const { workload, spec: partial } = WORKLOADS[name]!;
-    return loadSpec(workload, { ...partial, total: Math.max(1, Math.round((partial.total ?? 1000) * scale)), endpoints });
+    const scaled = (n: number | undefined): number => Math.max(1, Math.round((n ?? 1000) * scale));
+    return loadSpec(workload, { ...partial, total: scaled(partial.total), putTotal: scaled(partial.putTotal), endpoints });
   };
   log('warm-up: 5,000 puts and 5,000 linearizable reads, untimed');
   await runGoLoad(go, spec('put-100', 0.25), () => {}, 600_000);
@@ -119,13 +124,13 @@ try {
         threadsBefore = threadCpuSeconds(leaderPid);
       }, 1_200_000);
       const used = memberCpuSeconds(cluster).map((t, i) => t - (before[i] ?? t));
-      const threads = Object.entries(threadCpuSeconds(leaderPid)).map(([role, t]) => `${role} ${perOpOf(t - (threadsBefore[role] ?? 0), r.count).toFixed(0)}`);
+      const threads = Object.entries(threadCpuSeconds(leaderPid)).map(([role, t]) => `${role} ${us(perOpOf(t - (threadsBefore[role] ?? 0), r.count))}`);
       const perOp = (s: number): number => perOpOf(s, r.count);
       const total = used.reduce((a, b) => a + b, 0);
       console.log(
         `round ${round} ${name.padEnd(8)} ${String(Math.round(r.throughput)).padStart(6)}/s  p50 ${r.latency.p50Ms.toFixed(2)} ms  p99 ${r.latency.p99Ms.toFixed(2)} ms  ` +
-          `members ${perOp(total).toFixed(0)} µs/op (leader ${perOp(used[leader] ?? 0).toFixed(0)}: ${threads.join(', ')}; ` +
-          `others ${used.filter((_, i) => i !== leader).map((u) => perOp(u).toFixed(0)).join(' ')})  generator ${r.clientCpuUsPerOp.toFixed(0)} µs/op  ` +
+          `members ${us(perOp(total))} µs/op (leader ${us(perOp(used[leader] ?? 0))}: ${threads.join(', ')}; ` +
+          `others ${used.filter((_, i) => i !== leader).map((u) => us(perOp(u))).join(' ')})  generator ${us(r.clientCpuUsPerOp)} µs/op  ` +
           `errors ${r.errors}  load ${load}`,
       );
     }
