@@ -79,13 +79,13 @@ export function watchIdField(watchId: number): Uint8Array {
   return watchId === 0 ? NONE : protobuf.Writer.create().uint32(RESPONSE_WATCH_ID).int64(watchId).finish();
 }
 
+/**
+ * An encoded response as the parts whose concatenation is its bytes: the stream writes them straight into
+ * its output, so a fan-out allocates no buffer per watcher.
+ */
+export type ResponseParts = readonly Uint8Array[];
+
 /** A WatchResponse { header, watch_id, fragment, events } from its encoded fields, in field order. */
-export function eventsResponse(header: Uint8Array, watchId: Uint8Array, fragment: boolean, events: Uint8Array): Buffer {
-  const flag = fragment ? FRAGMENT_FIELD : NONE;
-  const out = Buffer.allocUnsafe(header.length + watchId.length + flag.length + events.length);
-  out.set(header, 0);
-  out.set(watchId, header.length);
-  out.set(flag, header.length + watchId.length);
-  out.set(events, header.length + watchId.length + flag.length);
-  return out;
+export function eventsResponse(header: Uint8Array, watchId: Uint8Array, fragment: boolean, events: Uint8Array): ResponseParts {
+  return fragment ? [header, watchId, FRAGMENT_FIELD, events] : [header, watchId, events];
 }

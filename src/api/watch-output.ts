@@ -8,6 +8,10 @@
 
 import * as grpc from '@grpc/grpc-js';
 import type { ServerHttp2Stream } from 'node:http2';
+import type { ResponseParts } from './watch-encoding.js';
+
+/** An encoded WatchResponse: its bytes, or parts whose concatenation is its bytes. */
+export type EncodedResponse = Uint8Array | ResponseParts;
 
 /**
  * Bytes a stream may hold unsent before its watchers wait for it to drain: a client that does not read
@@ -17,7 +21,7 @@ export const STREAM_BUFFER_LIMIT_BYTES = 1024 * 1024;
 
 export interface WatchOutput {
   /** Sends encoded WatchResponses, in order; false once the transport holds enough (wait for drain). */
-  send(responses: readonly Uint8Array[]): boolean;
+  send(responses: readonly EncodedResponse[]): boolean;
   /** Called once, after a send() that returned false, when the transport has room again. */
   onceDrain(listener: () => void): void;
 }
@@ -33,7 +37,7 @@ export function messageOutput(call: MessageWriter): WatchOutput {
   return {
     send(responses) {
       let room = true;
-      for (const response of responses) room = call.write(response);
+      for (const response of responses) room = call.write(response instanceof Uint8Array ? response : Buffer.concat(response));
       return room;
     },
     onceDrain: (listener) => void call.once('drain', listener),
@@ -61,19 +65,34 @@ export function grpcOutput(call: grpc.ServerDuplexStream<unknown, Uint8Array>): 
   };
 }
 
-/** gRPC's length-prefixed messages, concatenated. */
-export function framed(responses: readonly Uint8Array[]): Buffer {
+/** gRPC's length-prefixed messages, concatenated: one buffer, each response's parts copied once. */
+export function framed(responses: readonly EncodedResponse[]): Buffer {
   let total = 0;
-  for (const response of responses) total += 5 + response.length;
+  for (const response of responses) total += 5 + byteLength(response);
   const out = Buffer.allocUnsafe(total);
   let at = 0;
   for (const response of responses) {
     out[at] = 0;
-    out.writeUInt32BE(response.length, at + 1);
-    out.set(response, at + 5);
-    at += 5 + response.length;
+    out.writeUInt32BE(byteLength(response), at + 1);
+    at += 5;
+    if (response instanceof Uint8Array) {
+      out.set(response, at);
+      at += response.length;
+    } else {
+      for (const part of response) {
+        out.set(part, at);
+        at += part.length;
+      }
+    }
   }
   return out;
+}
+
+function byteLength(response: EncodedResponse): number {
+  if (response instanceof Uint8Array) return response.length;
+  let length = 0;
+  for (const part of response) length += part.length;
+  return length;
 }
 
 /**

@@ -13,7 +13,7 @@ import { messageType } from '../wire/proto.js';
 import type { EtcdServer } from '../server/etcd-server.js';
 import { callerOf, type AuthContextCall } from './client-identity.js';
 import { eventsFields, eventsResponse, headerField, watchIdField } from './watch-encoding.js';
-import { messageOutput, type WatchOutput } from './watch-output.js';
+import { messageOutput, type EncodedResponse, type WatchOutput } from './watch-output.js';
 
 const WatchResponse = messageType('etcdserverpb.WatchResponse');
 
@@ -72,7 +72,7 @@ export function serveWatch(server: EtcdServer, call: WatchCall, output: WatchOut
   const fragmentLimit = server.config.maxRequestBytes + FRAGMENT_SLACK_BYTES;
 
   // Responses queued in this turn of the event loop, sent together at its end.
-  let queued: Uint8Array[] = [];
+  let queued: EncodedResponse[] = [];
   // Whether the output had room after the last send; when it had not, one drain listener resumes the
   // watchers held back meanwhile (not one listener each).
   let room = true;
@@ -89,7 +89,7 @@ export function serveWatch(server: EtcdServer, call: WatchCall, output: WatchOut
       for (const entry of waiting) hub.resume(entry.watcher);
     });
   };
-  const enqueue = (response: Uint8Array): void => {
+  const enqueue = (response: EncodedResponse): void => {
     if (ended) return;
     queued.push(response);
     if (queued.length === 1) queueMicrotask(flush);

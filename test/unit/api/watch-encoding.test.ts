@@ -25,7 +25,7 @@ function reference(header: Parameters<typeof headerField>[0], watchId: number, e
 
 /** A response as the watch stream puts it together from its parts. */
 const encodeEventsResponse = (header: Parameters<typeof headerField>[0], watchId: number, events: readonly MvccEvent[], fragment: boolean): Uint8Array =>
-  eventsResponse(headerField(header), watchIdField(watchId), fragment, eventsFields(events));
+  Buffer.concat(eventsResponse(headerField(header), watchIdField(watchId), fragment, eventsFields(events)));
 
 const decoded = (bytes: Uint8Array) => WatchResponse.toObject(WatchResponse.decode(bytes), { longs: String, defaults: true });
 

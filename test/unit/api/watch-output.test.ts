@@ -4,7 +4,7 @@
 
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { framed, grpcOutput, http2StreamOf } from '../../../src/api/watch-output.js';
+import { framed, grpcOutput, http2StreamOf, messageOutput } from '../../../src/api/watch-output.js';
 import { messageType, serviceDefinition } from '../../../src/wire/proto.js';
 import { freePort } from '../../support/process-cluster.js';
 
@@ -30,6 +30,16 @@ describe('watch output', () => {
   it('frames each response as gRPC does: a zero byte, the length big-endian, the bytes', () => {
     const bytes = framed([Buffer.from([1, 2, 3]), Buffer.alloc(0), Buffer.from([9])]);
     expect([...bytes]).toEqual([0, 0, 0, 0, 3, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 9]);
+    // A response given as parts is framed as their concatenation.
+    expect([...framed([[Buffer.from([1]), Buffer.alloc(0), Buffer.from([2, 3])], Buffer.from([9])])]).toEqual([0, 0, 0, 0, 3, 1, 2, 3, 0, 0, 0, 0, 1, 9]);
+  });
+
+  it('writes a response given as parts as their concatenation, one write() each without an HTTP/2 stream', () => {
+    const written: Uint8Array[] = [];
+    const output = messageOutput({ write: (bytes) => written.push(bytes) <= 2, once: () => undefined });
+    expect(output.send([[Buffer.from('ab'), Buffer.from('c')], Buffer.from('d')])).toBe(true);
+    expect(output.send([Buffer.from('e')])).toBe(false);
+    expect(written.map((b) => Buffer.from(b).toString())).toEqual(['abc', 'd', 'e']);
   });
 
   it('sends many responses in one write that the client reads one by one, in order', async () => {
