@@ -1,10 +1,11 @@
-// `npx tsx bench/profile-summary.ts FILE.cpuprofile [--top 40] [--skip SECONDS]`
+// `npx tsx bench/profile-summary.ts FILE.cpuprofile [--top 40] [--skip SECONDS] [--last SECONDS]`
 //
 // Where a member's CPU went, from a V8 CPU profile (`node --cpu-prof`, see bench/store-cpu.ts): self time
 // by package or source file (ours by file, node_modules by package, Node's internals, the GC and the idle
 // loop apart), then the functions with the most self time and the most total time (each counted once per
 // sample however deep it recurs). `--skip` leaves out the first seconds of the profile (the member's start:
-// loading and compiling its modules).
+// loading and compiling its modules); `--last` keeps only its last seconds (bench/store-cpu.ts stops the
+// members right after the last workload, so that is the workload alone, without start-up and warm-up).
 
 import { readFileSync } from 'node:fs';
 
@@ -31,8 +32,10 @@ if (!file) throw new Error('usage: profile-summary FILE.cpuprofile [--top N]');
 const topAt = process.argv.indexOf('--top');
 const top = topAt > 0 ? Number(process.argv[topAt + 1]) : 40;
 const skipAt = process.argv.indexOf('--skip');
-const skipUs = skipAt > 0 ? Number(process.argv[skipAt + 1]) * 1e6 : 0;
+const lastAt = process.argv.indexOf('--last');
 const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+const span = profile.timeDeltas.reduce((sum, us) => sum + us, 0);
+const skipUs = Math.max(skipAt > 0 ? Number(process.argv[skipAt + 1]) * 1e6 : 0, lastAt > 0 ? span - Number(process.argv[lastAt + 1]) * 1e6 : 0);
 
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();

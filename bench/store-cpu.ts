@@ -1,11 +1,12 @@
-// `npx tsx bench/store-cpu.ts [--workloads put-1,put-100,range-l,range-s] [--scale 0.5] [--rounds 2] [--prof DIR]
-//   [--keys N [--heap DIR]]`
+// `npx tsx bench/store-cpu.ts [--workloads put-1,put-100,range-l,range-s,watch] [--scale 0.5] [--rounds 2] [--prof DIR]
+//   [--keys N [--heap DIR]] [--impl etcd]`
 //
-// The store's CPU per request, Barge alone: a fresh 3-member cluster with bench:compare's flags, warmed up
+// The store's CPU per request, one implementation alone: a fresh 3-member cluster with bench:compare's flags, warmed up
 // with the Go generator, then each workload driven by the Go generator (etcd's clientv3) with the members'
 // CPU (user + system, /proc) summed over exactly its timed phase. `--rounds` repeats the list and prints
 // each round, so a figure disturbed by the rest of the machine shows as an outlier. CPU per request is
-// the figure to read on a shared machine: it moves much less with load than throughput does.
+// the figure to read on a shared machine: it moves much less with load than throughput does. `--impl etcd`
+// takes the same figures from a real etcd 3.4 (same flags, same generator), to pair with Barge's in the hour.
 // `--prof DIR` profiles the members' main threads from start to exit and stops them with SIGTERM at the end,
 // so each writes a .cpuprofile into DIR (open it in Chrome DevTools, or summarize it with bench/profile-summary.ts).
 // `--keys N` then writes N distinct keys (256-byte values, 200 clients) and prints each member's RSS before
@@ -33,19 +34,26 @@ const WORKLOADS: Record<string, { workload: Workload; spec: Partial<LoadSpec> }>
   'put-100': { workload: 'put', spec: { ...WRITE, clients: 100, conns: 10, total: 20_000 } },
   'range-l': { workload: 'range', spec: { key: RANGE_KEY, consistency: 'l', clients: 100, conns: 10, total: 20_000 } },
   'range-s': { workload: 'range', spec: { key: RANGE_KEY, consistency: 's', clients: 100, conns: 10, total: 20_000 } },
+  // bench:compare's fan-out: 10 streams of 100 watchers on one key, 300 puts; per event, not per put.
+  watch: { workload: 'watch', spec: { streams: 10, watchPerStream: 100, watchedKeyTotal: 1, putTotal: 300, clients: 1, valSize: 256 } },
 };
 
 const options = new Command('store-cpu')
-  .option('--workloads <list>', 'comma-separated, from put-1, put-100, range-l, range-s', 'put-1,put-100,range-l,range-s')
+  .option('--workloads <list>', 'comma-separated, from put-1, put-100, range-l, range-s, watch', 'put-1,put-100,range-l,range-s')
   .option('--scale <x>', 'multiply every total', (v) => Number(v), 1)
   .option('--rounds <n>', 'times to run the whole list', (v) => Number(v), 1)
+  .option('--impl <name>', 'barge, or etcd to take the same figures from a real etcd', 'barge')
   .option('--prof <dir>', 'write a CPU profile of each member here')
   .option('--keys <n>', 'then write this many distinct keys and report RSS per key', (v) => Number(v), 0)
   .option('--heap <dir>', 'with --keys: a heap snapshot of every member after the keys, here')
   .parse()
-  .opts<{ workloads: string; scale: number; rounds: number; prof?: string; keys: number; heap?: string }>();
+  .opts<{ workloads: string; scale: number; rounds: number; impl: string; prof?: string; keys: number; heap?: string }>();
+if (options.impl !== 'barge' && options.impl !== 'etcd') throw new Error(`--impl: barge or etcd, not ${options.impl}`);
+if (options.impl === 'etcd' && (options.prof || options.heap)) throw new Error('--prof and --heap profile Node members: barge only');
 
 const perOpOf = (seconds: number, count: number): number => (seconds * 1e6) / Math.max(1, count);
+/** µs with a decimal below 100 (a watch event costs a few). */
+const us = (value: number): string => value.toFixed(value < 100 ? 1 : 0);
 /**
  * A module each member loads first (NODE_OPTIONS="--import ..."; Node refuses --cpu-prof there): it runs the
  * profiler --cpu-prof would, on the main thread from start to exit, and writes CPU.<pid>.cpuprofile into
@@ -82,7 +90,7 @@ const nodeOptions = [
   ...(options.heap ? [`--heapsnapshot-signal=SIGUSR2`, `--diagnostic-dir=${options.heap}`] : []),
 ];
 if (nodeOptions.length > 0) process.env['NODE_OPTIONS'] = nodeOptions.join(' ');
-const cluster = await ProcessCluster.start(3, 'barge', FLAGS, undefined, { startTimeoutMs: 120_000 });
+const cluster = await ProcessCluster.start(3, options.impl, FLAGS, undefined, { startTimeoutMs: 120_000 });
 delete process.env['NODE_OPTIONS'];
 const stopAll = async (): Promise<void> => {
   // SIGTERM lets a profiled member write its profile on the way out; SIGKILL after is a no-op then.
@@ -97,7 +105,8 @@ try {
   let endpoints = cluster.endpoints;
   const spec = (name: string, scale: number): LoadSpec => {
     const { workload, spec: partial } = WORKLOADS[name]!;
-    return loadSpec(workload, { ...partial, total: Math.max(1, Math.round((partial.total ?? 1000) * scale)), endpoints });
+    const scaled = (n: number | undefined): number => Math.max(1, Math.round((n ?? 1000) * scale));
+    return loadSpec(workload, { ...partial, total: scaled(partial.total), putTotal: scaled(partial.putTotal), endpoints });
   };
   log('warm-up: 5,000 puts and 5,000 linearizable reads, untimed');
   await runGoLoad(go, spec('put-100', 0.25), () => {}, 600_000);
@@ -119,13 +128,13 @@ try {
         threadsBefore = threadCpuSeconds(leaderPid);
       }, 1_200_000);
       const used = memberCpuSeconds(cluster).map((t, i) => t - (before[i] ?? t));
-      const threads = Object.entries(threadCpuSeconds(leaderPid)).map(([role, t]) => `${role} ${perOpOf(t - (threadsBefore[role] ?? 0), r.count).toFixed(0)}`);
+      const threads = Object.entries(threadCpuSeconds(leaderPid)).map(([role, t]) => `${role} ${us(perOpOf(t - (threadsBefore[role] ?? 0), r.count))}`);
       const perOp = (s: number): number => perOpOf(s, r.count);
       const total = used.reduce((a, b) => a + b, 0);
       console.log(
         `round ${round} ${name.padEnd(8)} ${String(Math.round(r.throughput)).padStart(6)}/s  p50 ${r.latency.p50Ms.toFixed(2)} ms  p99 ${r.latency.p99Ms.toFixed(2)} ms  ` +
-          `members ${perOp(total).toFixed(0)} µs/op (leader ${perOp(used[leader] ?? 0).toFixed(0)}: ${threads.join(', ')}; ` +
-          `others ${used.filter((_, i) => i !== leader).map((u) => perOp(u).toFixed(0)).join(' ')})  generator ${r.clientCpuUsPerOp.toFixed(0)} µs/op  ` +
+          `members ${us(perOp(total))} µs/op (leader ${us(perOp(used[leader] ?? 0))}: ${threads.join(', ')}; ` +
+          `others ${used.filter((_, i) => i !== leader).map((u) => us(perOp(u))).join(' ')})  generator ${us(r.clientCpuUsPerOp)} µs/op  ` +
           `errors ${r.errors}  load ${load}`,
       );
     }

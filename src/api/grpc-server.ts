@@ -18,6 +18,7 @@ import { leaseService } from './lease-service.js';
 import { ETCD_API_VERSION, maintenanceService } from './maintenance-service.js';
 import type { Unary } from './unary-call.js';
 import { serveWatch } from './watch-service.js';
+import { grpcOutput } from './watch-output.js';
 
 export type { Unary, UnaryCall } from './unary-call.js';
 export { ETCD_API_VERSION } from './maintenance-service.js';
@@ -51,7 +52,7 @@ export class ClientApi {
     const s = this.server;
     this.register('etcdserverpb.KV', kvService(s));
     this.register('etcdserverpb.Watch', {
-      Watch: (call: grpc.ServerDuplexStream<pb.WatchRequest, pb.WatchResponseInit | Uint8Array>) => serveWatch(s, call),
+      Watch: (call: grpc.ServerDuplexStream<pb.WatchRequest, Uint8Array>) => serveWatch(s, call, grpcOutput(call)),
     });
     this.register('etcdserverpb.Lease', leaseService(s, this.forwarder));
     this.register('etcdserverpb.Cluster', clusterService(s, this.forwarder));

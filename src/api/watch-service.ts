@@ -1,6 +1,7 @@
 // One Watch stream: many watchers, created and cancelled by the client's requests, answered in request
-// order; events flow as the keyspace's watch hub delivers them. A stream the client reads slowly pushes
-// back (gRPC's write() returns false) and its watchers catch up from history once it drained.
+// order; events flow as the keyspace's watch hub delivers them. Every response is encoded here and
+// queued; what a turn of the event loop queued leaves together (see watch-output.ts). A stream the
+// client reads slowly pushes back and its watchers catch up from history once it drained.
 
 import type * as grpc from '@grpc/grpc-js';
 import { AuthStore } from '../auth/index.js';
@@ -8,9 +9,13 @@ import { Errors, GrpcCode } from '../etcd-errors.js';
 import { fragmentEvents, type MvccEvent, type Watcher } from '../mvcc/index.js';
 import { toNumber } from '../wire/convert.js';
 import type * as pb from '../wire/messages.js';
+import { messageType } from '../wire/proto.js';
 import type { EtcdServer } from '../server/etcd-server.js';
 import { callerOf, type AuthContextCall } from './client-identity.js';
-import { encodeEventsResponse } from './watch-encoding.js';
+import { eventsFields, eventsResponse, headerField, watchIdField } from './watch-encoding.js';
+import { messageOutput, type EncodedResponse, type WatchOutput } from './watch-output.js';
+
+const WatchResponse = messageType('etcdserverpb.WatchResponse');
 
 /** etcd answers a progress request with this watch id. */
 const INVALID_WATCH_ID = -1;
@@ -27,6 +32,8 @@ const PERMISSION_DENIED_REASON = 'rpc error: code = PermissionDenied desc = etcd
 
 interface StreamWatcher {
   readonly watcher: Watcher;
+  /** Its watch id, encoded once. */
+  readonly idField: Uint8Array;
   readonly progressNotify: boolean;
   readonly fragment: boolean;
   /** Whether events went out since the last progress tick (a progress notification is then not needed). */
@@ -38,8 +45,8 @@ interface StreamWatcher {
  * (both give the TLS client identity through getAuthContext(); see client-identity.ts).
  */
 export interface WatchCall extends AuthContextCall {
-  /** A WatchResponse as a message object, or already encoded (responses carrying events). */
-  write(response: pb.WatchResponseInit | Uint8Array): boolean;
+  /** An encoded WatchResponse (when the stream sends its responses one by one). */
+  write(response: Uint8Array): boolean;
   end(): void;
   on(event: 'data', listener: (request: pb.WatchRequest) => void): unknown;
   on(event: 'end' | 'error' | 'cancelled', listener: () => void): unknown;
@@ -57,35 +64,50 @@ function progressInterval(configured: number | undefined): number {
   return interval + Math.floor(Math.random() * (interval / 10));
 }
 
-export function serveWatch(server: EtcdServer, call: WatchCall): void {
+export function serveWatch(server: EtcdServer, call: WatchCall, output: WatchOutput = messageOutput(call)): void {
   const hub = server.kv.watches;
   const watchers = new Map<number, StreamWatcher>();
   let nextId = 0;
   let ended = false;
   const fragmentLimit = server.config.maxRequestBytes + FRAGMENT_SLACK_BYTES;
 
-  const write = (response: pb.WatchResponseInit | Uint8Array): boolean => (ended ? false : call.write(response));
-
-  const sendEvents = (id: number, entry: StreamWatcher, events: readonly MvccEvent[], revision: number): boolean => {
-    entry.sentSinceTick = true;
-    const header = server.header(revision);
-    const pieces = entry.fragment ? fragmentEvents(events, fragmentLimit) : [events];
-    let room = true;
-    pieces.forEach((piece, i) => {
-      room = write(encodeEventsResponse(header, id, piece, i < pieces.length - 1)) && room;
-    });
-    if (!room && !ended) {
-      if (blocked.size === 0) call.once('drain', resumeBlocked);
-      blocked.add(entry);
-    }
-    return room;
-  };
-  // Watchers held back by a full stream; one drain listener resumes them all (not one listener each).
+  // Responses queued in this turn of the event loop, sent together at its end.
+  let queued: EncodedResponse[] = [];
+  // Whether the output had room after the last send; when it had not, one drain listener resumes the
+  // watchers held back meanwhile (not one listener each).
+  let room = true;
   const blocked = new Set<StreamWatcher>();
-  const resumeBlocked = (): void => {
-    const waiting = [...blocked];
-    blocked.clear();
-    for (const entry of waiting) hub.resume(entry.watcher);
+  const flush = (): void => {
+    const responses = queued;
+    queued = [];
+    if (ended || responses.length === 0 || output.send(responses) || !room) return;
+    room = false;
+    output.onceDrain(() => {
+      room = true;
+      const waiting = [...blocked];
+      blocked.clear();
+      for (const entry of waiting) hub.resume(entry.watcher);
+    });
+  };
+  const enqueue = (response: EncodedResponse): void => {
+    if (ended) return;
+    queued.push(response);
+    if (queued.length === 1) queueMicrotask(flush);
+  };
+  const write = (response: pb.WatchResponseInit): void => enqueue(WatchResponse.encode(response).finish());
+
+  /** Queues the events; false when the stream is full (the watcher then waits for it to drain). */
+  const sendEvents = (entry: StreamWatcher, events: readonly MvccEvent[], revision: number): boolean => {
+    entry.sentSinceTick = true;
+    const header = headerField(server.header(revision));
+    if (entry.fragment) {
+      const pieces = fragmentEvents(events, fragmentLimit);
+      pieces.forEach((piece, i) => enqueue(eventsResponse(header, entry.idField, i < pieces.length - 1, eventsFields(piece))));
+    } else {
+      enqueue(eventsResponse(header, entry.idField, false, eventsFields(events)));
+    }
+    if (!room && !ended) blocked.add(entry);
+    return room;
   };
 
   /** Whether the stream's token lets it read what the watch asks for (always, while auth is off). */
@@ -129,14 +151,14 @@ export function serveWatch(server: EtcdServer, call: WatchCall): void {
         noDelete: filters.includes(1),
       },
       {
-        deliver: (delivery) => sendEvents(id, entry!, delivery.events, delivery.revision),
+        deliver: (delivery) => sendEvents(entry!, delivery.events, delivery.revision),
         compacted: (compactRevision) => {
           watchers.delete(id);
           write({ header: server.header(), watch_id: id, canceled: true, compact_revision: compactRevision });
         },
       },
     );
-    entry = { watcher, progressNotify: request.progress_notify, fragment: request.fragment, sentSinceTick: false };
+    entry = { watcher, idField: watchIdField(id), progressNotify: request.progress_notify, fragment: request.fragment, sentSinceTick: false };
     watchers.set(id, entry);
   };
 

@@ -141,25 +141,36 @@ export class WatchHub {
     this.scheduleCatchUp();
   }
 
+  /**
+   * Hands one write's events to the watchers it concerns. Watchers with the same filters over the same
+   * records share one delivery (one events array, one header revision), so the API encodes it once however
+   * many watchers see it: a put to a key a thousand watchers watch costs one encoding, not a thousand.
+   */
   private publish(revision: number, records: readonly RevisionRecord[]): void {
-    const matched = new Map<Watcher, RevisionRecord[]>();
-    const match = (watcher: Watcher, record: RevisionRecord): void => {
+    const shared = new SharedDeliveries(this.store, revision);
+    const deliver = (watcher: Watcher, hits: readonly RevisionRecord[]): void => {
       if (watcher.nextRevision > revision) return;
-      const list = matched.get(watcher);
-      if (list) list.push(record);
-      else matched.set(watcher, [record]);
-    };
-    for (const record of records) {
-      const exact = this.byKey.get(record.key);
-      if (exact) for (const watcher of exact) match(watcher, record);
-      for (const watcher of this.ranges) if (inRange(watcher.bounds, record.key)) match(watcher, record);
-    }
-    const shared: SharedKeyValues = { kvs: new Map(), previous: new Map() };
-    for (const [watcher, hits] of matched) {
-      const events = this.eventsFor(watcher, hits, shared);
       watcher.nextRevision = revision + 1;
-      if (events.length === 0) continue;
-      if (!watcher.sink.deliver({ events, revision })) this.block(watcher);
+      const delivery = shared.for(watcher.options, hits);
+      if (delivery.events.length > 0 && !watcher.sink.deliver(delivery)) this.block(watcher);
+    };
+    // Records of one key as one list, the same list for every watcher of that key.
+    const byKey = records.length === 1 ? new Map([[records[0]!.key, records]]) : groupByKey(records);
+    for (const [key, hits] of byKey) {
+      const exact = this.byKey.get(key);
+      if (exact) for (const watcher of exact) deliver(watcher, hits);
+    }
+    // Watchers on the same range share their list of records too.
+    const hitsByRange = new Map<string, readonly RevisionRecord[]>();
+    for (const watcher of this.ranges) {
+      const bounds = boundsKey(watcher.bounds);
+      let hits = hitsByRange.get(bounds);
+      if (hits === undefined) {
+        const matched = records.filter((record) => inRange(watcher.bounds, record.key));
+        hits = matched.length === records.length ? records : matched;
+        hitsByRange.set(bounds, hits);
+      }
+      if (hits.length > 0) deliver(watcher, hits);
     }
   }
 
@@ -168,35 +179,6 @@ export class WatchHub {
     watcher.blocked = true;
     this.removeSynced(watcher);
     this.unsynced.add(watcher);
-  }
-
-  private eventsFor(watcher: Watcher, records: readonly RevisionRecord[], shared?: SharedKeyValues): MvccEvent[] {
-    const { noPut, noDelete, prevKv } = watcher.options;
-    const events: MvccEvent[] = [];
-    for (const record of records) {
-      if (record.tombstone ? noDelete : noPut) continue;
-      let kv = shared?.kvs.get(record);
-      if (kv === undefined) {
-        // A delete event carries only the key and the deletion's revision, as etcd's does.
-        kv = record.tombstone
-          ? { key: keyBytes(record.key), createRevision: 0, modRevision: record.main, version: 0, value: EMPTY, lease: 0n }
-          : toKeyValue(record);
-        shared?.kvs.set(record, kv);
-      }
-      const type = record.tombstone ? EventType.Delete : EventType.Put;
-      if (prevKv) {
-        let previous = shared?.previous.get(record);
-        if (previous === undefined) {
-          const found = this.store.previous(record);
-          previous = found ? toKeyValue(found) : null;
-          shared?.previous.set(record, previous);
-        }
-        events.push(previous ? { type, kv, prevKv: previous } : { type, kv });
-      } else {
-        events.push({ type, kv });
-      }
-    }
-    return events;
   }
 
   private scheduleCatchUp(): void {
@@ -208,9 +190,16 @@ export class WatchHub {
     });
   }
 
-  /** One bounded step for every unsynced watcher; reschedules itself while some remain behind. */
+  /**
+   * One bounded step for every unsynced watcher; reschedules itself while some remain behind. Watchers
+   * that stopped at the same revision (a stream that filled up blocks all of its watchers at once) read
+   * the history once and share their deliveries as live ones do.
+   */
   catchUp(): void {
     const current = this.store.currentRevision;
+    const changes = new Map<number, RevisionRecord[]>();
+    const hitsByRange = new Map<string, RevisionRecord[]>();
+    const shared = new SharedDeliveries(this.store, current);
     let behind = false;
     for (const watcher of [...this.unsynced]) {
       if (watcher.blocked) continue;
@@ -219,12 +208,22 @@ export class WatchHub {
         watcher.sink.compacted(this.store.compactRevision);
         continue;
       }
-      const records = this.store.changesBetween(watcher.nextRevision, current, CATCH_UP_BATCH_RECORDS);
+      const from = watcher.nextRevision;
+      let records = changes.get(from);
+      if (records === undefined) {
+        records = this.store.changesBetween(from, current, CATCH_UP_BATCH_RECORDS);
+        changes.set(from, records);
+      }
       const reached = records.length === 0 ? current : records[records.length - 1]!.main;
-      const hits = records.filter((record) => inRange(watcher.bounds, record.key));
-      const events = this.eventsFor(watcher, hits);
+      const rangeKey = `${from}\u0000${boundsKey(watcher.bounds)}`;
+      let hits = hitsByRange.get(rangeKey);
+      if (hits === undefined) {
+        hits = records.filter((record) => inRange(watcher.bounds, record.key));
+        hitsByRange.set(rangeKey, hits);
+      }
+      const delivery = shared.for(watcher.options, hits);
       watcher.nextRevision = reached + 1;
-      const accepted = events.length === 0 || watcher.sink.deliver({ events, revision: current });
+      const accepted = delivery.events.length === 0 || watcher.sink.deliver(delivery);
       if (!accepted) watcher.blocked = true;
       if (watcher.nextRevision > current && !watcher.blocked) {
         this.unsynced.delete(watcher);
@@ -237,13 +236,93 @@ export class WatchHub {
   }
 }
 
+function groupByKey(records: readonly RevisionRecord[]): Map<string, RevisionRecord[]> {
+  const groups = new Map<string, RevisionRecord[]>();
+  for (const record of records) {
+    const group = groups.get(record.key);
+    if (group) group.push(record);
+    else groups.set(record.key, [record]);
+  }
+  return groups;
+}
+
+function boundsKey(bounds: RangeBounds): string {
+  switch (bounds.kind) {
+    case 'single':
+      return `s${bounds.key}`;
+    case 'span':
+      return `r${bounds.start}\u0000${bounds.end}`;
+    case 'from':
+      return `f${bounds.start}`;
+  }
+}
+
 /**
- * The key-values of one publication, made once for all the watchers it reaches (their encodings are
- * then cached by object, see the API's watch encoding); `previous` holds null for a key with none.
+ * The deliveries of one publication (or one catch-up step), made once per list of records and filters
+ * for all the watchers they reach: the key-values, the previous ones (null for a key with none), and the
+ * events, so that every watcher with the same filters gets the very same events array (its encoding is
+ * then cached by object, see the API's watch encoding).
  */
-interface SharedKeyValues {
-  readonly kvs: Map<RevisionRecord, KeyValue>;
-  readonly previous: Map<RevisionRecord, KeyValue | null>;
+class SharedDeliveries {
+  private readonly kvs = new Map<RevisionRecord, KeyValue>();
+  private readonly previous = new Map<RevisionRecord, KeyValue | null>();
+  /** By records list, then by filters (noPut, noDelete and prevKv as three bits). */
+  private readonly deliveries = new Map<readonly RevisionRecord[], WatchDelivery[]>();
+
+  constructor(
+    private readonly store: MvccStore,
+    private readonly revision: number,
+  ) {}
+
+  for(options: WatchOptions, records: readonly RevisionRecord[]): WatchDelivery {
+    const filters = (options.noPut ? 1 : 0) | (options.noDelete ? 2 : 0) | (options.prevKv ? 4 : 0);
+    let byFilters = this.deliveries.get(records);
+    if (byFilters === undefined) {
+      byFilters = [];
+      this.deliveries.set(records, byFilters);
+    }
+    let delivery = byFilters[filters];
+    if (delivery === undefined) {
+      delivery = { events: this.events(options, records), revision: this.revision };
+      byFilters[filters] = delivery;
+    }
+    return delivery;
+  }
+
+  private events(options: WatchOptions, records: readonly RevisionRecord[]): MvccEvent[] {
+    const { noPut, noDelete, prevKv } = options;
+    const events: MvccEvent[] = [];
+    for (const record of records) {
+      if (record.tombstone ? noDelete : noPut) continue;
+      const kv = this.keyValue(record);
+      const type = record.tombstone ? EventType.Delete : EventType.Put;
+      const previous = prevKv ? this.previousOf(record) : null;
+      events.push(previous ? { type, kv, prevKv: previous } : { type, kv });
+    }
+    return events;
+  }
+
+  private keyValue(record: RevisionRecord): KeyValue {
+    let kv = this.kvs.get(record);
+    if (kv === undefined) {
+      // A delete event carries only the key and the deletion's revision, as etcd's does.
+      kv = record.tombstone
+        ? { key: keyBytes(record.key), createRevision: 0, modRevision: record.main, version: 0, value: EMPTY, lease: 0n }
+        : toKeyValue(record);
+      this.kvs.set(record, kv);
+    }
+    return kv;
+  }
+
+  private previousOf(record: RevisionRecord): KeyValue | null {
+    let previous = this.previous.get(record);
+    if (previous === undefined) {
+      const found = this.store.previous(record);
+      previous = found ? toKeyValue(found) : null;
+      this.previous.set(record, previous);
+    }
+    return previous;
+  }
 }
 
 /** Roughly what an event costs on the wire: its keys and values plus fixed fields. */

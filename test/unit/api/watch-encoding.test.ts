@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeEventsResponse } from '../../../src/api/watch-encoding.js';
+import { eventsFields, eventsResponse, headerField, watchIdField } from '../../../src/api/watch-encoding.js';
 import { EventType, type KeyValue, type MvccEvent } from '../../../src/mvcc/index.js';
 import { keyValueToPb, uint64 } from '../../../src/wire/convert.js';
 import { messageType } from '../../../src/wire/proto.js';
@@ -19,9 +19,13 @@ const kv = (key: string, value: string, modRevision: number, lease = 0n): KeyVal
 const eventToPb = (event: MvccEvent) => ({ type: event.type, kv: keyValueToPb(event.kv), prev_kv: event.prevKv ? keyValueToPb(event.prevKv) : undefined });
 
 /** What protobufjs makes of the same response built as a message object. */
-function reference(header: object, watchId: number, events: readonly MvccEvent[], fragment: boolean): Uint8Array {
+function reference(header: Parameters<typeof headerField>[0], watchId: number, events: readonly MvccEvent[], fragment: boolean): Uint8Array {
   return WatchResponse.encode({ header, watch_id: watchId, fragment, events: events.map(eventToPb) }).finish();
 }
+
+/** A response as the watch stream puts it together from its parts. */
+const encodeEventsResponse = (header: Parameters<typeof headerField>[0], watchId: number, events: readonly MvccEvent[], fragment: boolean): Uint8Array =>
+  Buffer.concat(eventsResponse(headerField(header), watchIdField(watchId), fragment, eventsFields(events)));
 
 const decoded = (bytes: Uint8Array) => WatchResponse.toObject(WatchResponse.decode(bytes), { longs: String, defaults: true });
 
