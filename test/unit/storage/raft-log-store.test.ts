@@ -77,8 +77,6 @@ describe('RaftLogStore', () => {
         layout = await prepareDataDir(`${dir}/run-${run++}`);
         const model = new MemoryStorage();
         let term = 1;
-        // Raft never rewrites a committed entry: appends start after the last commit written.
-        let commit = 0;
         let { store } = await RaftLogStore.open(layout);
         // Nothing is awaited between operations, so group commit merges unlike writes into one batch.
         let pending: Promise<unknown>[] = [];
@@ -86,6 +84,8 @@ describe('RaftLogStore', () => {
           const last = model.lastIndex();
           const first = model.firstIndex();
           const snapIndex = model.snapshot().metadata.index;
+          // Raft never rewrites a committed entry: appends start after the last commit written.
+          const { commit } = model.initialState().hardState;
           if (o.kind === 'append') {
             if (o.newTerm) term++;
             const from = Math.max(first, snapIndex + 1, commit + 1, last + 1 - o.backBy);
@@ -95,7 +95,6 @@ describe('RaftLogStore', () => {
           } else if (o.kind === 'hardState') {
             const hs = { term, vote: o.vote, commit: Math.floor(o.commitFraction * last) };
             model.setHardState(hs);
-            commit = hs.commit;
             pending.push(store.save({ hardState: hs }, { sync: true }));
           } else if (o.kind === 'createSnapshot') {
             const index = pick(snapIndex, last, o.fraction);
