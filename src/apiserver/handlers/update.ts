@@ -3,7 +3,7 @@
 // fields and the spec/status split kept, defaults and validation applied. An object being deleted whose
 // last finalizer goes is deleted (a namespace once its spec finalizers are gone too).
 
-import { badRequest, conflict, notFound } from '../errors/status.js';
+import { badRequest, conflict, notFound, StatusError } from '../errors/status.js';
 import { decodeObjectBody, mediaType, readBody } from '../http/request-body.js';
 import { admitToChain } from '../admission/admission-request.js';
 import { admit, fieldValidationParam } from '../registry/admission.js';
@@ -63,18 +63,57 @@ export async function updateObject(scope: Scope, mutate: Mutation, trackFields =
     if (!current) throw notFound(scope.qualified, name);
     return { obj: await nextState(scope, served(scope, current.obj), mutate, warnings, trackFields), warnings };
   }
-  const updated = served(
-    scope,
-    await ctx.store.guaranteedUpdate(key, scope.qualified, name, async (current) => storable(scope, await nextState(scope, served(scope, current), mutate, warnings, trackFields))),
-  );
-  const meta = updated.metadata ?? {};
-  if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0 && (!isNamespace(scope.spec) || namespaceFinalized(updated))) {
-    const deleted = await ctx.store.delete(key, scope.qualified, name, (current) => {
-      if (current.metadata?.resourceVersion !== meta.resourceVersion) throw conflict(scope.qualified, name);
-    });
-    return { obj: served(scope, deleted), warnings };
+  let emptied: KubeObject | undefined;
+  let updated: KubeObject;
+  try {
+    updated = served(
+      scope,
+      await ctx.store.guaranteedUpdate(key, scope.qualified, name, async (current) => {
+        const next = await nextState(scope, served(scope, current), mutate, warnings, trackFields);
+        if (shouldDeleteDuringUpdate(scope, next, current)) {
+          emptied = next;
+          throw EMPTIED_FINALIZERS;
+        }
+        return storable(scope, next);
+      }),
+    );
+  } catch (error) {
+    if (error !== EMPTIED_FINALIZERS || !emptied) throw error;
+    return { obj: await deleteWithoutFinalizers(scope, key, emptied), warnings };
   }
   return { obj: updated, warnings };
+}
+
+/** Raised inside the update to delete instead of write, as kube's store does (errEmptiedFinalizers). */
+const EMPTIED_FINALIZERS = new Error('emptied finalizers');
+
+/**
+ * ShouldDeleteDuringUpdate: the update takes the last finalizer off an object already being deleted with
+ * no grace left (a pod still in its grace period stays until its kubelet deletes it); a namespace also
+ * waits for its spec finalizers.
+ */
+function shouldDeleteDuringUpdate(scope: Scope, next: KubeObject, current: KubeObject): boolean {
+  const grace = current.metadata?.deletionGracePeriodSeconds;
+  if ((next.metadata?.finalizers ?? []).length > 0 || !current.metadata?.deletionTimestamp) return false;
+  if (grace !== undefined && grace !== 0) return false;
+  return !isNamespace(scope.spec) || namespaceFinalized(next);
+}
+
+/**
+ * Deletes the object whose update emptied its finalizers, whatever was written since (a racing status
+ * update must not turn the finalizer's removal into a Conflict that leaves it stuck), but only the same
+ * object; already gone is success. The client gets the object it sent.
+ */
+async function deleteWithoutFinalizers(scope: Scope, key: string, obj: KubeObject): Promise<KubeObject> {
+  const name = scope.request.name ?? '';
+  try {
+    return served(scope, await scope.ctx.store.delete(key, scope.qualified, name, (current) => {
+      if (current.metadata?.uid !== obj.metadata?.uid) throw conflict(scope.qualified, name);
+    }));
+  } catch (error) {
+    if (error instanceof StatusError && error.code === 404) return obj;
+    throw error;
+  }
 }
 
 export async function updateHandler(scope: Scope): Promise<void> {

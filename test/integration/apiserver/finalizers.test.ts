@@ -1,5 +1,5 @@
-// Finalizers hold a deleted object (deletionTimestamp set, a MODIFIED event) until the last one goes
-// (MODIFIED, then DELETED); a delete's propagation policy adds the garbage collector's `orphan` or
+// Finalizers hold a deleted object (deletionTimestamp set, a MODIFIED event) until the update that takes
+// the last one off, which deletes it instead of writing (DELETED only, as kube's store does); a delete's propagation policy adds the garbage collector's `orphan` or
 // `foregroundDeletion` finalizer, and a later Background delete takes it off again.
 
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ describe('finalizers and propagation policies', () => {
     return result.stdout;
   };
 
-  it('a finalizer holds the deleted object until it is removed: MODIFIED, MODIFIED, DELETED', async () => {
+  it('a finalizer holds the deleted object until it is removed: MODIFIED, then DELETED', async () => {
     ok(['create', '-f', '-'], heldConfigMap('held'));
     const watch = env.api.kubectlInBackground(['get', 'configmap', 'held', '--watch', '--output-watch-events', '-o', 'jsonpath={.type} {.object.metadata.finalizers}{"\\n"}']);
     try {
@@ -29,7 +29,7 @@ describe('finalizers and propagation policies', () => {
       expect(env.api.kubectl(['get', 'configmap', 'held']).stderr).toBe('Error from server (NotFound): configmaps "held" not found\n');
       await until('the watch sees the delete', () => watch.output().includes('DELETED'), { timeoutMs: 20_000 });
       const events = watch.output().split('\n').filter(Boolean).map((line) => line.trimEnd());
-      expect(events).toEqual(['ADDED ["example.com/hold"]', 'MODIFIED ["example.com/hold"]', 'MODIFIED', 'DELETED']);
+      expect(events).toEqual(['ADDED ["example.com/hold"]', 'MODIFIED ["example.com/hold"]', 'DELETED ["example.com/hold"]']);
     } finally {
       await watch.stop();
     }
@@ -50,5 +50,17 @@ describe('finalizers and propagation policies', () => {
     expect(ok(['get', 'configmap', 'both', '-o', 'jsonpath={.metadata.finalizers}'])).toBe('["example.com/hold","orphan"]');
     ok(['delete', 'configmap', 'both', '--cascade=background', '--wait=false']);
     expect(ok(['get', 'configmap', 'both', '-o', 'jsonpath={.metadata.finalizers}'])).toBe('["example.com/hold"]');
+  });
+
+  it('a pod in its grace period stays after its last finalizer goes, until the delete with no grace', () => {
+    // Bound to a node (no kubelet here), so the delete is graceful.
+    ok(['create', '-f', '-'], 'apiVersion: v1\nkind: Pod\nmetadata: {name: graceful, finalizers: [example.com/hold]}\nspec: {nodeName: nowhere, containers: [{name: c, image: busybox}]}\n');
+    ok(['delete', 'pod', 'graceful', '--grace-period=30', '--wait=false']);
+    ok(['patch', 'pod', 'graceful', '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']);
+    const held = JSON.parse(ok(['get', 'pod', 'graceful', '-o', 'json'])) as { metadata: { deletionGracePeriodSeconds?: number; finalizers?: string[] } };
+    expect(held.metadata.deletionGracePeriodSeconds).toBe(30);
+    expect(held.metadata.finalizers).toBeUndefined();
+    ok(['delete', 'pod', 'graceful', '--grace-period=0', '--force']);
+    expect(env.api.kubectl(['get', 'pod', 'graceful']).stderr).toBe('Error from server (NotFound): pods "graceful" not found\n');
   });
 });
