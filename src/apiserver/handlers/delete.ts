@@ -17,6 +17,9 @@ import { apiVersionOf, collectionPrefix, isDryRun, objectKey, served, type Scope
 
 const RETURNS_OBJECT = new Set(['/Pod', '/Service', '/Namespace']);
 
+/** Raised inside the marking update when nothing holds the object any more: it is deleted at once instead. */
+const DELETE_NOW = new Error('delete now');
+
 function checkPreconditions(q: Qualified, name: string, options: DeleteOptions, obj: KubeObject): void {
   const want = options.preconditions;
   if (want?.uid && want.uid !== obj.metadata?.uid) {
@@ -59,10 +62,18 @@ export async function deleteOne(scope: Scope, name: string, options: DeleteOptio
   if (current && (namespaceWaits || deletionPending(finalizersAfter(spec, current.obj, options), grace))) {
     checkPreconditions(scope.qualified, name, options, current.obj);
     if (dryRun) return markDeleted(spec, structuredClone(current.obj), options, grace, ctx.now());
-    return ctx.store.guaranteedUpdate(key, scope.qualified, name, (obj) => {
-      checkPreconditions(scope.qualified, name, options, obj);
-      return markDeleted(spec, obj, options, graceSeconds(spec, obj, options.gracePeriodSeconds), ctx.now());
-    }, current);
+    try {
+      return await ctx.store.guaranteedUpdate(key, scope.qualified, name, (obj) => {
+        checkPreconditions(scope.qualified, name, options, obj);
+        // Decided again on the object the update sees: its last finalizer may have gone since it was read
+        // (kube's updateForGracefulDeletionAndFinalizers), and marking it then would leave it forever.
+        const graceNow = graceSeconds(spec, obj, options.gracePeriodSeconds);
+        if (!isNamespace(spec) && !deletionPending(finalizersAfter(spec, obj, options), graceNow)) throw DELETE_NOW;
+        return markDeleted(spec, obj, options, graceNow, ctx.now());
+      }, current);
+    } catch (error) {
+      if (error !== DELETE_NOW) throw error;
+    }
   }
   if (dryRun) {
     if (!current) throw notFound(scope.qualified, name);
