@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcessCluster, freePort, type ClusterMember } from '../../support/process-cluster.js';
+import { until } from '../../support/wait.js';
 
 let cluster: ProcessCluster;
 
@@ -50,13 +51,14 @@ describe('membership changes on a running Barge cluster', () => {
     cluster.spawn(newcomer, 'existing');
 
     // Serializable reads are what a learner serves; wait until it holds everything.
-    let count = '';
-    for (let attempt = 0; attempt < 100 && !count.includes('"count":500'); attempt++) {
-      count = cluster.etcdctl(['get', '--prefix', 'data/', '--keys-only', '--consistency=s', '-w', 'json'], [endpoint(newcomer)]).stdout;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(count).toContain('"count":500');
-    expect(newcomer.log).toContain('installing snapshot');
+    // A loaded machine may take a while to start it and send it the snapshot: bounded by time, not attempts.
+    await until('the learner to hold all 500 keys', () =>
+      cluster.etcdctl(['get', '--prefix', 'data/', '--keys-only', '--consistency=s', '-w', 'json'], [endpoint(newcomer)]).stdout.includes('"count":500'),
+    { timeoutMs: 60_000, pollMs: 250 }).catch((error: unknown) => {
+      throw new Error(`${String(error)}\nlearner log:\n${newcomer.log.slice(-3000)}`);
+    });
+    // The log comes through a pipe this process reads between its (blocking) etcdctl calls.
+    await until('the learner to log its snapshot install', () => newcomer.log.includes('installing snapshot'), { timeoutMs: 10_000, pollMs: 100 });
     expect(cluster.etcdctl(['put', 'from-learner', 'x'], [endpoint(newcomer)]).stderr).toContain('etcdserver: rpc not supported for learner');
 
     let promoted = { stdout: '', stderr: '', status: -1 };
@@ -68,7 +70,7 @@ describe('membership changes on a running Barge cluster', () => {
     expect(cluster.etcdctl(['put', 'via-m4', 'ok'], [endpoint(newcomer)]).stdout).toBe('OK\n');
     const list = cluster.etcdctl(['member', 'list']).stdout;
     expect(list).toMatch(new RegExp(`^${id}, started, m4, ${newcomer.peerUrl}, ${newcomer.clientUrl}, false$`, 'm'));
-  }, 90_000);
+  }, 150_000);
 
   it('an unknown member cannot be removed or promoted, and a voter cannot be promoted', () => {
     expect(cluster.etcdctl(['member', 'remove', 'abcdef']).stderr).toContain('etcdserver: member not found');
@@ -80,7 +82,8 @@ describe('membership changes on a running Barge cluster', () => {
     const m1 = cluster.members[0]!;
     const id = cluster.etcdctl(['member', 'list']).stdout.split('\n').find((l) => l.includes(', m1,'))!.split(',')[0]!;
     const rest = cluster.members.slice(1).map(endpoint);
-    expect(cluster.etcdctl(['member', 'remove', id], rest).stdout).toMatch(new RegExp(`^Member\\s+${id} removed from cluster`));
+    const removed = cluster.etcdctl(['member', 'remove', id], rest);
+    expect(removed.stdout, removed.stderr).toMatch(new RegExp(`^Member\\s+${id} removed from cluster`));
     const exited = await new Promise<boolean>((resolve) => {
       if (m1.process!.exitCode !== null) resolve(true);
       m1.process!.once('exit', () => resolve(true));
@@ -88,6 +91,7 @@ describe('membership changes on a running Barge cluster', () => {
     });
     expect(exited).toBe(true);
     expect(cluster.etcdctl(['member', 'list'], rest).stdout).not.toContain(', m1,');
-    expect(cluster.etcdctl(['put', 'after-removal', 'ok'], rest).stdout).toBe('OK\n');
+    const put = cluster.etcdctl(['put', 'after-removal', 'ok'], rest);
+    expect(put.stdout, put.stderr).toBe('OK\n');
   }, 30_000);
 });
