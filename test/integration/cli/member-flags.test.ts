@@ -164,7 +164,7 @@ describe('/health under a NOSPACE alarm', () => {
       const health = await httpCall(`${url}/health`);
       expect([health.status, health.body]).toEqual([expected.status, expected.body]);
     }
-    expect(cluster.members[0]!.log).toMatch(/W \| barge: \/health error due to an alarm \{"alarm":"memberID:\d+ alarm:NOSPACE"\}/);
+    await until('the alarm logged', () => /W \| barge: \/health error due to an alarm \{"alarm":"memberID:\d+ alarm:NOSPACE"\}/.test(cluster.members[0]!.log), { timeoutMs: 10_000, pollMs: 100 });
     cluster.etcdctl(['del', '--prefix', 'fill/']);
     cluster.etcdctl(['alarm', 'disarm']);
     const healthy = await httpCall(`${cluster.members[0]!.clientUrl}/health`);

@@ -92,6 +92,8 @@ describe('corruption checks between members', () => {
     victim.log = '';
     cluster.spawn(victim);
     expect(await exitCodeWithin(victim.process!, 60_000)).toBe(1);
+    // 'exit' may come before the last of its log is read from the pipe.
+    await until('the inconsistency logged', () => victim.log.includes(`"${victimId.toString(16)} found data inconsistency with peers"`), { timeoutMs: 10_000, pollMs: 100 });
     expect(victim.log).toContain('found different hash values from remote peer');
     expect(victim.log).toContain(`"${victimId.toString(16)} found data inconsistency with peers"`);
     expect(victim.log).not.toContain('ready to serve client requests');

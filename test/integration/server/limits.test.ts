@@ -5,6 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcessCluster } from '../../support/process-cluster.js';
+import { until } from '../../support/wait.js';
 
 let cluster: ProcessCluster;
 
@@ -35,10 +36,11 @@ describe('quota, alarms and auto-compaction', () => {
 
   it('periodic auto-compaction keeps about the retention window of history', async () => {
     const first = JSON.parse(cluster.etcdctl(['get', 'fill/1', '-w', 'json']).stdout).header.revision as number;
-    await new Promise((r) => setTimeout(r, 3000));
     cluster.etcdctl(['alarm', 'disarm']);
-    expect(cluster.etcdctl(['get', 'fill/1', `--rev=${first - 5}`]).stderr).toContain('etcdserver: mvcc: required revision has been compacted');
-    expect(cluster.members[0]!.log).toContain('auto-compacting');
+    await until('history before the window compacted', () =>
+      cluster.etcdctl(['get', 'fill/1', `--rev=${first - 5}`]).stderr.includes('etcdserver: mvcc: required revision has been compacted'),
+    { timeoutMs: 20_000, pollMs: 250 });
+    await until('the compaction logged', () => cluster.members[0]!.log.includes('auto-compacting'), { timeoutMs: 10_000, pollMs: 100 });
   });
 
   it('a malformed request gets INTERNAL and the member keeps serving', async () => {
