@@ -65,6 +65,20 @@ describe('YAML as kube-apiserver writes it', () => {
     expect(goYaml(obj)).toBe(await kubectlYaml(obj, 'keys'));
   });
 
+  it('folds strings past column 80 wherever they sit: nested sequences, maps in sequences, explicit keys, wide keys', async () => {
+    const long = words(30);
+    const obj = {
+      apiVersion: 'v1',
+      kind: 'Sample',
+      metadata: { name: 'placements' },
+      nested: [[long, [long, { inner: long, list: [`'${long}`, `${long}\n${long}\n`] }]], [[], {}]],
+      things: [{ a: long, b: [long], c: { d: `"${long}` } }],
+      explicit: { ['k'.repeat(130)]: long, ['q'.repeat(129)]: [long, { e: long }], ['p'.repeat(131)]: { f: long } },
+      wide: { ['w'.repeat(70)]: long, '😀😀😀': long, 'é中': long, ['x'.repeat(60)]: `${words(3)}  ${words(20)}` },
+    };
+    expect(goYaml(obj)).toBe(await kubectlYaml(obj, 'placements'));
+  });
+
   it('orders keys as go-yaml: digit runs by value, letters before other characters', () => {
     const keys = ['a10', 'a2', 'A', 'a', '1', 'b0', 'b00', 'z.1', 'z-1', 'z_1'];
     expect([...keys].sort((x, y) => (goYamlKeyLess(x, y) ? -1 : goYamlKeyLess(y, x) ? 1 : 0))).toEqual(['1', 'A', 'a', 'a2', 'a10', 'b0', 'b00', 'z-1', 'z.1', 'z_1']);
