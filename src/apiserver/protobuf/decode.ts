@@ -85,6 +85,25 @@ function rawJson(bytes: Uint8Array): unknown {
   }
 }
 
+/**
+ * apiextensions' unions as their MarshalJSON writes them: a list when its list field (2) has items, else
+ * the schema (1) if any; JSONSchemaPropsOrBool's field 1 is the bool written when there is no schema.
+ */
+function schemaUnion(type: string, bytes: Uint8Array): unknown {
+  let schema: Record<string, unknown> | undefined;
+  let allows = false;
+  const list: unknown[] = [];
+  const orBool = type === 'JSONSchemaPropsOrBool';
+  eachField(bytes, (number, wire, reader) => {
+    if (number === (orBool ? 2 : 1) && wire === WIRE_BYTES) schema = decodeMessage('JSONSchemaProps', reader.bytes());
+    else if (orBool && number === 1 && wire === WIRE_VARINT) allows = reader.bool();
+    else if (!orBool && number === 2 && wire === WIRE_BYTES) list.push(type === 'JSONSchemaPropsOrArray' ? decodeMessage('JSONSchemaProps', reader.bytes()) : reader.string());
+    else reader.skipType(wire);
+  });
+  if (orBool) return schema ?? allows;
+  return list.length > 0 ? list : (schema ?? null);
+}
+
 /** A value of a singular or repeated message-typed field. */
 function messageValue(type: string, bytes: Uint8Array): unknown {
   switch (type) {
@@ -101,6 +120,10 @@ function messageValue(type: string, bytes: Uint8Array): unknown {
     case 'RawExtension':
     case 'FieldsV1':
       return rawJson(bytes);
+    case 'JSONSchemaPropsOrArray':
+    case 'JSONSchemaPropsOrBool':
+    case 'JSONSchemaPropsOrStringArray':
+      return schemaUnion(type, bytes);
     default:
       return decodeMessage(type, bytes);
   }
@@ -148,6 +171,8 @@ function readValues(field: FieldShape, wire: number, reader: Reader, message: st
 const isZero = (value: unknown) => value === '' || value === 0 || value === false || value === null;
 
 function zeroValue(field: FieldShape): unknown {
+  // A nil pointer without omitempty (a webhook's sideEffects) prints as null.
+  if (field.pointer) return null;
   if (field.type === 'string') return '';
   if (field.type === 'int' || field.type === 'double') return 0;
   if (field.type === 'bool') return false;

@@ -119,6 +119,21 @@ function writeMessageBody(w: Writer, type: string, value: unknown): void {
       if (!Array.isArray(value)) throw new Unencodable(`not a list: ${JSON.stringify(value)}`);
       for (const item of value) writeScalar(w, 1, 'string', item);
       return;
+    // apiextensions' unions, as their UnmarshalJSON fills them: {schema = 1, jSONSchemas = 2} from a schema or a list of
+    // them; {allows = 1 (always written), schema = 2} from a bool or a schema (which allows); {schema = 1, property = 2}.
+    case 'JSONSchemaPropsOrArray':
+      if (Array.isArray(value)) for (const item of value) writeValue(w, 2, 'JSONSchemaProps', item);
+      else writeValue(w, 1, 'JSONSchemaProps', value);
+      return;
+    case 'JSONSchemaPropsOrBool':
+      if (typeof value !== 'boolean' && !isObject(value)) throw new Unencodable(`not a bool or a schema: ${JSON.stringify(value)}`);
+      w.uint32(tag(1, WIRE_VARINT)).bool(value !== false);
+      if (isObject(value)) writeValue(w, 2, 'JSONSchemaProps', value);
+      return;
+    case 'JSONSchemaPropsOrStringArray':
+      if (Array.isArray(value)) for (const item of value) writeScalar(w, 2, 'string', item);
+      else writeValue(w, 1, 'JSONSchemaProps', value);
+      return;
     default:
       if (value !== null && value !== undefined && !isObject(value)) throw new Unencodable(`${type}: not an object: ${JSON.stringify(value)}`);
       writeMessage(w, type, value ?? {}, false);

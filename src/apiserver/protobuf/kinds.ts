@@ -1,12 +1,13 @@
 // Which kinds this server reads and writes as Kubernetes protobuf, and the message each is: the kinds
-// whose generated.proto messages are written out in core-messages.ts and group-messages.ts. A kind not
-// here (custom resources, webhook configurations, CustomResourceDefinitions) is JSON only.
+// whose generated.proto messages are written out in core-messages.ts, group-messages.ts and
+// extension-messages.ts. A kind not here (custom resources, as kube serves them) is JSON only.
 
 import { CORE_MESSAGES, META_MESSAGES } from './core-messages.js';
+import { EXTENSION_MESSAGES } from './extension-messages.js';
 import { GROUP_MESSAGES } from './group-messages.js';
 import { messageTables, type MessageTable } from './message-table.js';
 
-export const MESSAGES: ReadonlyMap<string, MessageTable> = messageTables({ ...META_MESSAGES, ...CORE_MESSAGES, ...GROUP_MESSAGES });
+export const MESSAGES: ReadonlyMap<string, MessageTable> = messageTables({ ...META_MESSAGES, ...CORE_MESSAGES, ...GROUP_MESSAGES, ...EXTENSION_MESSAGES });
 
 /** By apiVersion: the kinds whose message is named as the kind, and those renamed (two groups' messages share a name). */
 const KINDS: Readonly<Record<string, readonly (string | readonly [kind: string, message: string])[]>> = {
@@ -23,6 +24,8 @@ const KINDS: Readonly<Record<string, readonly (string | readonly [kind: string, 
   'rbac.authorization.k8s.io/v1': ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
   'authentication.k8s.io/v1': ['TokenRequest', 'SelfSubjectReview'],
   'authorization.k8s.io/v1': ['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview'],
+  'admissionregistration.k8s.io/v1': ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'],
+  'apiextensions.k8s.io/v1': ['CustomResourceDefinition'],
 };
 
 const BY_KIND = new Map<string, string>(

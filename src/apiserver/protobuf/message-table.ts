@@ -5,14 +5,17 @@
 // A message is written as one string of `jsonName=number[:type]` words:
 //   type    string (the default), int (any varint integer), bool, bytes (base64 in JSON), double,
 //           Time, MicroTime, IntOrString, Quantity, RawExtension, FieldsV1, ExtraValue (a
-//           message of strings that JSON prints as a list), or a message name
+//           message of strings that JSON prints as a list), JSONSchemaPropsOr{Array,Bool,StringArray}
+//           (a schema, or what JSON writes in its place), or a message name
 //   []T     a repeated field (T defaults to string); map and map<T> a map from strings (to T, default string)
 //   *T      a Go pointer: printed whenever it was sent, even as a zero value
 //   !T      a field without omitempty: printed even when empty (as its zero value, or null)
 //   ^T      (no JSON name: `^=2:^VolumeSource`) a struct embedded inline: its fields join the parent's
 
 export type ScalarType = 'string' | 'int' | 'bool' | 'bytes' | 'double';
-export type WellKnownType = 'Time' | 'MicroTime' | 'IntOrString' | 'Quantity' | 'RawExtension' | 'FieldsV1' | 'ExtraValue';
+export type WellKnownType =
+  | 'Time' | 'MicroTime' | 'IntOrString' | 'Quantity' | 'RawExtension' | 'FieldsV1' | 'ExtraValue'
+  | 'JSONSchemaPropsOrArray' | 'JSONSchemaPropsOrBool' | 'JSONSchemaPropsOrStringArray';
 
 export interface FieldShape {
   readonly json: string;
@@ -29,13 +32,16 @@ export interface FieldShape {
 export type MessageTable = ReadonlyMap<number, FieldShape>;
 
 const SCALARS = new Set<string>(['string', 'int', 'bool', 'bytes', 'double']);
-const WELL_KNOWN = new Set<string>(['Time', 'MicroTime', 'IntOrString', 'Quantity', 'RawExtension', 'FieldsV1', 'ExtraValue']);
+const WELL_KNOWN = new Set<string>([
+  'Time', 'MicroTime', 'IntOrString', 'Quantity', 'RawExtension', 'FieldsV1', 'ExtraValue',
+  'JSONSchemaPropsOrArray', 'JSONSchemaPropsOrBool', 'JSONSchemaPropsOrStringArray',
+]);
 
 export const isScalar = (type: string): type is ScalarType => SCALARS.has(type);
 export const isWellKnown = (type: string): type is WellKnownType => WELL_KNOWN.has(type);
 
 function parseField(word: string): FieldShape {
-  const match = /^([\w^]+)=(\d+)(?::([!*^]*)(\[\])?(map)?(?:<(\w+)>)?([!*^]*)(\w+)?)?$/.exec(word);
+  const match = /^([\w^$-]+)=(\d+)(?::([!*^]*)(\[\])?(map)?(?:<(\w+)>)?([!*^]*)(\w+)?)?$/.exec(word);
   if (!match) throw new Error(`bad protobuf field shape '${word}'`);
   const [, json, number, before = '', list, map, mapValue, after = '', named] = match;
   const flags = before + after;

@@ -1,8 +1,9 @@
 // Answers in Kubernetes protobuf, read by the real clients that ask for them: kubectl 1.32 and 1.33's
 // typed client (describe, events) gets objects, lists, Status errors and watch events as protobuf and
 // prints what kubectl 1.31 prints from JSON. Then the negotiation at the wire: custom resources stay
-// JSON (406 when only protobuf is accepted), a protobuf watch is length-prefixed WatchEvent frames; and
-// kinds without printer columns get kube's default Table.
+// JSON (406 when only protobuf is accepted) while webhook configurations, admission policies and CRDs
+// are protobuf both ways, a protobuf watch is length-prefixed WatchEvent frames; and kinds without
+// printer columns get kube's default Table.
 
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import protobuf from 'protobufjs';
 import { decodeKubernetesProtobuf } from '../../../src/apiserver/protobuf/decode.js';
+import { encodeKubernetesProtobuf } from '../../../src/apiserver/protobuf/encode.js';
 import { exitCodeWithin } from '../../support/process-cluster.js';
 import { until } from '../../support/wait.js';
 import { apiserverOnBarge } from './apiserver-process.js';
@@ -70,6 +72,57 @@ const POD_STATUS = JSON.stringify({
     qosClass: 'Burstable',
   },
 });
+
+/** One of each admissionregistration kind, matching only objects labelled for it (so nothing else here is sent to them). */
+const ADMISSION_OBJECTS = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: pb-vwc}
+webhooks:
+- name: never.pb.example.com
+  clientConfig: {url: "https://127.0.0.1:1/never"}
+  rules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [configmaps], scope: Namespaced}]
+  objectSelector: {matchLabels: {pb-never: "true"}}
+  failurePolicy: Ignore
+  sideEffects: None
+  admissionReviewVersions: [v1]
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata: {name: pb-mwc}
+webhooks:
+- name: never.pb.example.com
+  clientConfig: {service: {namespace: default, name: nowhere, path: /mutate, port: 8443}}
+  rules: [{operations: [CREATE, UPDATE], apiGroups: [apps], apiVersions: [v1], resources: [deployments]}]
+  objectSelector: {matchLabels: {pb-never: "true"}}
+  failurePolicy: Ignore
+  sideEffects: NoneOnDryRun
+  reinvocationPolicy: IfNeeded
+  admissionReviewVersions: [v1, v1beta1]
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: pb-vap}
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [configmaps]}]
+  validations: [{expression: "!has(object.data) || !('forbidden' in object.data)", message: no forbidden key}]
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: pb-vapb}
+spec:
+  policyName: pb-vap
+  validationActions: [Deny]
+  matchResources: {objectSelector: {matchLabels: {pb-policy: "on"}}}
+`;
+const EXTENSION_PATHS = {
+  'validatingwebhookconfiguration/pb-vwc': '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/pb-vwc',
+  'mutatingwebhookconfiguration/pb-mwc': '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/pb-mwc',
+  'validatingadmissionpolicy/pb-vap': '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/pb-vap',
+  'validatingadmissionpolicybinding/pb-vapb': '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/pb-vapb',
+  'crd/flyingcubes.ktcloud.io': '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/flyingcubes.ktcloud.io',
+};
 
 describe('protobuf answers', () => {
   const env = apiserverOnBarge();
@@ -154,6 +207,70 @@ describe('protobuf answers', () => {
     expect(JSON.parse(html.body.toString())).toMatchObject({
       message: 'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf',
     });
+  });
+
+  /** A POST of a protobuf body (the helper's bodies are text), answered in protobuf. */
+  const postProtobuf = (path: string, body: Buffer): Promise<{ status: number; contentType: string; body: Buffer }> => {
+    const certs = join(env.api.dir, 'certs');
+    return new Promise((done, fail) => {
+      const req = request(`${env.api.url}${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': PROTOBUF, Accept: PROTOBUF, 'Content-Length': String(body.length) },
+        ca: readFileSync(join(certs, 'ca.crt')),
+        cert: readFileSync(join(certs, 'admin.crt')),
+        key: readFileSync(join(certs, 'admin.key')),
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type']), body: Buffer.concat(chunks) }));
+      });
+      req.on('error', fail);
+      req.end(body);
+    });
+  };
+
+  it('answers webhook configurations, admission policies and CRDs in protobuf, and creates one from a protobuf body', async () => {
+    ok('1.31', ['apply', '-f', '-'], ADMISSION_OBJECTS);
+    ok('1.31', ['apply', '-f', join(EXAMPLES, 'flyingcube-crd.yaml')]);
+    for (const path of Object.values(EXTENSION_PATHS)) {
+      const json = await raw('GET', path, { Accept: 'application/json' });
+      const pb = await raw('GET', path, { Accept: PROTOBUF });
+      expect(pb.status).toBe(200);
+      expect(pb.headers['content-type']).toBe(PROTOBUF);
+      expect(decodeKubernetesProtobuf(pb.body)).toMatchObject(JSON.parse(json.body.toString()) as Record<string, unknown>);
+    }
+    const crds = await raw('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { Accept: `${PROTOBUF}, application/json` });
+    expect(crds.headers['content-type']).toBe(PROTOBUF);
+    expect(crds.body.toString('latin1')).toContain('CustomResourceDefinitionList');
+    expect(crds.body.toString('latin1')).toContain('flyingcubes.ktcloud.io');
+
+    const sent = encodeKubernetesProtobuf({
+      kind: 'ValidatingWebhookConfiguration',
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      metadata: { name: 'pb-vwc-sent' },
+      webhooks: [{ name: 'sent.pb.example.com', clientConfig: { url: 'https://127.0.0.1:1/sent' }, objectSelector: { matchLabels: { 'pb-never': 'true' } }, sideEffects: 'None', admissionReviewVersions: ['v1'] }],
+    });
+    const created = await postProtobuf('/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations', sent);
+    expect(created.status).toBe(201);
+    expect(created.contentType).toBe(PROTOBUF);
+    // Stored with kube's defaults, and answered in protobuf.
+    expect(decodeKubernetesProtobuf(created.body)).toMatchObject({
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name: 'pb-vwc-sent' },
+      webhooks: [{ name: 'sent.pb.example.com', clientConfig: { url: 'https://127.0.0.1:1/sent' }, failurePolicy: 'Fail', matchPolicy: 'Equivalent', timeoutSeconds: 10, sideEffects: 'None' }],
+    });
+    expect(ok('1.31', ['get', 'validatingwebhookconfiguration', 'pb-vwc-sent', '-o', 'jsonpath={.webhooks[0].name} {.webhooks[0].admissionReviewVersions}'])).toBe('sent.pb.example.com ["v1"]');
+  });
+
+  it.each(['1.32', '1.33'])('kubectl %s reads webhook configurations, admission policies and CRDs as kubectl 1.31 does', (version) => {
+    ok('1.31', ['apply', '-f', '-'], ADMISSION_OBJECTS);
+    ok('1.31', ['apply', '-f', join(EXAMPLES, 'flyingcube-crd.yaml')]);
+    for (const target of Object.keys(EXTENSION_PATHS)) {
+      expect(ok(version, ['describe', target])).toBe(ok('1.31', ['describe', target]));
+      expect(ok(version, ['get', target, '-o', 'yaml'])).toBe(ok('1.31', ['get', target, '-o', 'yaml']));
+      const traced = kubectl(version, ['describe', target, '-v=8']);
+      expect(traced.stderr).not.toMatch(/Response Status: 4\d\d/);
+    }
   });
 
   it('streams a protobuf watch as length-prefixed WatchEvent frames', async () => {
