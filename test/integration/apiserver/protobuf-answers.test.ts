@@ -232,6 +232,7 @@ describe('protobuf answers', () => {
   it('answers webhook configurations, admission policies and CRDs in protobuf, and creates one from a protobuf body', async () => {
     ok('1.31', ['apply', '-f', '-'], ADMISSION_OBJECTS);
     ok('1.31', ['apply', '-f', join(EXAMPLES, 'flyingcube-crd.yaml')]);
+    ok('1.31', ['wait', '--for', 'condition=established', 'crd/flyingcubes.ktcloud.io', '--timeout=30s']);
     for (const path of Object.values(EXTENSION_PATHS)) {
       const json = await raw('GET', path, { Accept: 'application/json' });
       const pb = await raw('GET', path, { Accept: PROTOBUF });
@@ -265,6 +266,7 @@ describe('protobuf answers', () => {
   it.each(['1.32', '1.33'])('kubectl %s reads webhook configurations, admission policies and CRDs as kubectl 1.31 does', (version) => {
     ok('1.31', ['apply', '-f', '-'], ADMISSION_OBJECTS);
     ok('1.31', ['apply', '-f', join(EXAMPLES, 'flyingcube-crd.yaml')]);
+    ok('1.31', ['wait', '--for', 'condition=established', 'crd/flyingcubes.ktcloud.io', '--timeout=30s']);
     for (const target of Object.keys(EXTENSION_PATHS)) {
       expect(ok(version, ['describe', target])).toBe(ok('1.31', ['describe', target]));
       expect(ok(version, ['get', target, '-o', 'yaml'])).toBe(ok('1.31', ['get', target, '-o', 'yaml']));
