@@ -3,6 +3,7 @@
 // a file of their own; this one registers them and serves the client URLs with the JSON gateway beside.
 
 import * as grpc from '@grpc/grpc-js';
+import type { Http2Server } from 'node:http2';
 import type * as pb from '../wire/messages.js';
 import type { EtcdServer } from '../server/etcd-server.js';
 import { serviceDefinition } from '../wire/proto.js';
@@ -16,6 +17,7 @@ import { kvService } from './kv-service.js';
 import { LeaderForwarder } from './leader-forwarder.js';
 import { leaseService } from './lease-service.js';
 import { ETCD_API_VERSION, maintenanceService } from './maintenance-service.js';
+import { enforcePingPolicy } from './ping-strikes.js';
 import type { Unary } from './unary-call.js';
 import { serveWatch } from './watch-service.js';
 import { grpcOutput } from './watch-output.js';
@@ -29,12 +31,19 @@ export interface ClientApiOptions {
   readonly grpc?: grpc.ServerOptions;
   /** --cors and --host-whitelist for HTTP requests. */
   readonly httpAccess?: HttpAccess;
+  /** --grpc-keepalive-min-time: how often a client with a call open may ping; etcd's 5 s when not set. */
+  readonly keepaliveMinTimeMs?: number;
 }
+
+type Injector = ReturnType<grpc.Server['createConnectionInjector']>;
+
+/** etcd's --grpc-keepalive-min-time default. */
+const DEFAULT_KEEPALIVE_MIN_TIME_MS = 5000;
 
 export class ClientApi {
   private readonly grpcServer: grpc.Server;
   private readonly forwarder: LeaderForwarder;
-  private injector: ReturnType<grpc.Server['createConnectionInjector']> | undefined;
+  private injectors: Injector[] = [];
   private listener: ClientListener | undefined;
 
   /**
@@ -80,19 +89,40 @@ export class ClientApi {
 
   /** Serves the client URLs: gRPC and HTTP/1.1 on each (see client-listener.ts). */
   async listen(urls: readonly string[]): Promise<void> {
-    const injector = this.grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-    this.injector = injector;
+    // etcd polices pings on plain connections only (over TLS it serves gRPC through Go's HTTP/2 server,
+    // which does not): an injector for each.
+    const plain = injectorWithServer(this.grpcServer);
+    enforcePingPolicy(plain.http2, this.options.keepaliveMinTimeMs ?? DEFAULT_KEEPALIVE_MIN_TIME_MS);
+    const tls = this.grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+    this.injectors = [plain.injector, tls];
     const gateway = httpHandler(this.server, this.unaryHandlers, ETCD_API_VERSION);
     const access = this.options.httpAccess;
     const refused = (host: string): void => this.server.config.log('warn', 'rejecting HTTP request to prevent DNS rebinding attacks', { host });
-    this.listener = new ClientListener(this.server.config, (connection) => injector.injectConnection(connection), access ? withHttpAccess(access, gateway, refused) : gateway);
+    this.listener = new ClientListener(this.server.config, (connection, secure) => (secure ? tls : plain.injector).injectConnection(connection), access ? withHttpAccess(access, gateway, refused) : gateway);
     await this.listener.listen(urls);
   }
 
   async close(): Promise<void> {
     this.forwarder.close();
     this.listener?.close();
-    this.injector?.destroy();
+    for (const injector of this.injectors) injector.destroy();
     this.grpcServer.forceShutdown();
   }
+}
+
+/**
+ * A connection injector and the HTTP/2 server grpc-js made for it, where its connections' sessions (and
+ * so their pings) are seen. grpc-js gives the server out through no API; it keeps it in a private map.
+ */
+function injectorWithServer(server: grpc.Server): { injector: Injector; http2: Http2Server } {
+  const servers = (): Http2Server[] => {
+    const map = (server as unknown as { http2Servers?: unknown }).http2Servers;
+    if (!(map instanceof Map)) throw new Error('grpc-js keeps its HTTP/2 servers elsewhere: clients\' pings cannot be policed');
+    return [...(map as Map<Http2Server, unknown>).keys()];
+  };
+  const before = new Set(servers());
+  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  const created = servers().filter((s) => !before.has(s));
+  if (created.length !== 1) throw new Error(`grpc-js made ${created.length} HTTP/2 servers for one connection injector`);
+  return { injector, http2: created[0]! };
 }

@@ -20,6 +20,7 @@
 
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import { EMPTY_SETTINGS_FRAME, Http2AuthorityRewriter, pingAck } from './http2-authority.js';
 
 /** How long a connection whose first request is fine may wait for the client's SETTINGS ACK. */
@@ -27,7 +28,8 @@ const ACK_WAIT_MS = 1000;
 /** Held bytes past this (frames before any request) go on through the rewriting stream instead. */
 const MAX_HELD_BYTES = 1 << 20;
 
-export type InjectConnection = (connection: Duplex) => void;
+/** Hands a connection to the gRPC server; `secure` when it came over TLS (etcd polices pings on plain ones only). */
+export type InjectConnection = (connection: Duplex, secure: boolean) => void;
 
 export class Http2Front {
   /** Connections not yet handed to the server. */
@@ -40,6 +42,7 @@ export class Http2Front {
    * HTTP/1.1) or none. The socket must have an 'error' listener.
    */
   accept(socket: Socket, first?: Buffer): void {
+    const secure = socket instanceof TLSSocket;
     const rewriter = new Http2AuthorityRewriter({ dropSettingsAck: true });
     rewriter.holdPings = true;
     const held: Buffer[] = [];
@@ -54,7 +57,7 @@ export class Http2Front {
     const toRewriter = (): void => {
       release();
       rewriter.holdPings = false;
-      this.inject(rewritingStream(socket, rewriter, held));
+      this.inject(rewritingStream(socket, rewriter, held), secure);
     };
     const onClose = (): void => release();
     const onData = (chunk: Buffer): void => {
@@ -75,7 +78,7 @@ export class Http2Front {
         release();
         socket.pause();
         socket.unshift(held.length === 1 ? held[0]! : Buffer.concat(held));
-        this.inject(socket);
+        this.inject(socket, secure);
       } else if (rewriter.mode === 'rewrite' || rewriter.needsServer || heldBytes > MAX_HELD_BYTES) {
         toRewriter();
       } else if (rewriter.mode === 'verbatim' && timer === undefined) {

@@ -57,6 +57,7 @@ function clientApiOptions(flags: FlagValues): ClientApiOptions {
       'grpc.keepalive_timeout_ms': keepaliveMs(flags.durationMs('grpc-keepalive-timeout')),
     },
     httpAccess: { cors: flags.list('cors'), hostWhitelist: flags.list('host-whitelist') },
+    keepaliveMinTimeMs: flags.durationMs('grpc-keepalive-min-time'),
   };
 }
 
