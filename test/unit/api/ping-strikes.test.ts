@@ -80,8 +80,12 @@ describe('enforcePingPolicy on a Node HTTP/2 server', () => {
   function answered(client: ClientHttp2Session, send: (done: () => void) => boolean | void): Promise<void> {
     return new Promise((resolve) => {
       if (client.destroyed) return resolve();
-      client.once('close', () => resolve());
-      if (send(() => resolve()) === false) resolve();
+      const done = (): void => {
+        client.off('close', done);
+        resolve();
+      };
+      client.once('close', done);
+      if (send(done) === false) done();
     });
   }
 
