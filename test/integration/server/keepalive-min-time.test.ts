@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageType, serviceDefinition } from '../../../src/wire/proto.js';
 import { ProcessCluster, type Implementation } from '../../support/process-cluster.js';
+import { answered, pingsUntilClosed } from '../../support/http2-pings.js';
 import { createTestPki } from '../../support/tls.js';
 import { sleep, until } from '../../support/wait.js';
 
@@ -70,35 +71,12 @@ async function unary(client: ClientHttp2Session, path: string, message: Uint8Arr
   await new Promise<void>((resolve) => stream.once('close', () => resolve()));
 }
 
-/** Resolves when `send`'s callback is called or the session ends. */
-function answered(client: ClientHttp2Session, send: (done: () => void) => boolean | void): Promise<void> {
-  return new Promise((resolve) => {
-    if (client.destroyed) return resolve();
-    const done = (): void => {
-      client.off('close', done);
-      resolve();
-    };
-    client.once('close', done);
-    if (send(done) === false) done();
-  });
-}
-
-/**
- * Pings up to `count` times, `before` done before each (a pause, a write to wait for): after how many
- * the server ended the connection. After each ping's ACK, a SETTINGS round trip (no ping, no data) makes
- * sure a GOAWAY sent right behind the ACK arrives before the next ping goes out.
- */
-async function pings(target: Probe, count: number, before: () => Promise<void> = async () => {}): Promise<Outcome> {
+/** Pings up to `count` times, `before` done before each (a pause, a write to wait for). */
+async function pings(target: Probe, count: number, before?: () => Promise<void>): Promise<Outcome> {
   const { client } = target;
   // The server has taken whatever the client sent before (a call's headers) once this is answered.
   await answered(client, (done) => void client.settings({}, done));
-  let sent = 0;
-  while (sent < count && !client.destroyed) {
-    await before();
-    sent++;
-    await answered(client, (done) => client.ping(done));
-    await answered(client, (done) => void client.settings({}, done));
-  }
+  const sent = await pingsUntilClosed(client, count, before);
   client.destroy();
   return { pings: sent, goaways: target.goaways };
 }

@@ -5,6 +5,7 @@ import { connect, constants, createServer, type ClientHttp2Session, type ClientH
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PingStrikes, enforcePingPolicy } from '../../../src/api/ping-strikes.js';
+import { pingsUntilClosed } from '../../support/http2-pings.js';
 import { until } from '../../support/wait.js';
 
 const MIN_TIME_MS = 1000;
@@ -76,33 +77,9 @@ describe('enforcePingPolicy on a Node HTTP/2 server', () => {
     return call;
   }
 
-  /** Resolves when `send`'s callback is called or the session ends. */
-  function answered(client: ClientHttp2Session, send: (done: () => void) => boolean | void): Promise<void> {
-    return new Promise((resolve) => {
-      if (client.destroyed) return resolve();
-      const done = (): void => {
-        client.off('close', done);
-        resolve();
-      };
-      client.once('close', done);
-      if (send(done) === false) done();
-    });
-  }
-
-  /**
-   * Pings up to `count` times, the clock `stepMs` on before each: after how many pings the server ended
-   * the connection (`count` if it did not). After each ping's ACK a SETTINGS round trip (which counts for
-   * nothing) makes sure a GOAWAY sent right behind the ACK has arrived before the next ping goes out.
-   */
-  async function pings(client: ClientHttp2Session, clock: { now: number }, count: number, stepMs: number): Promise<number> {
-    for (let sent = 1; sent <= count; sent++) {
-      clock.now += stepMs;
-      await answered(client, (done) => client.ping(done));
-      await answered(client, (done) => void client.settings({}, done));
-      if (client.destroyed) return sent;
-    }
-    return count;
-  }
+  /** Pings up to `count` times, the clock `stepMs` on before each: after how many the server ended the connection. */
+  const pings = (client: ClientHttp2Session, clock: { now: number }, count: number, stepMs: number): Promise<number> =>
+    pingsUntilClosed(client, count, () => void (clock.now += stepMs));
 
   it("answers the fourth quick ping with GOAWAY ENHANCE_YOUR_CALM 'too_many_pings' naming the last stream, and closes", async () => {
     const { client, clock, open, goaways } = await start();
