@@ -17,7 +17,7 @@ const GROUP = 'authorization.k8s.io';
 function invalidReview(causes: readonly FieldCause[]): StatusError {
   const each = causes.map((c) => `${c.field}: ${c.message}`);
   const summary = each.length === 1 ? each[0]! : `[${each.join(', ')}]`;
-  return new StatusError(422, 'Invalid', `.${GROUP} "" is invalid: ${summary}`, { name: '', group: GROUP, kind: '', causes: causes.map((c) => ({ ...c })) });
+  return new StatusError(422, 'Invalid', `.${GROUP} "" is invalid: ${summary}`, { group: GROUP, causes: causes.map((c) => ({ ...c })) });
 }
 
 /** spec.nonResourceAttributes as field.Invalid prints the pointer: "null" when nil, else Go's %#v of the struct it points to. */

@@ -81,9 +81,6 @@ async function answer(ctx: ReviewContext, kind: string, user: UserInfo, review: 
 }
 
 async function review(ctx: ReviewContext, spec: ResourceSpec, user: UserInfo, request: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  // The routes kube registers: a namespaced kind is created in a namespace, a cluster-scoped one outside any.
-  if (!spec.namespaced && request.namespace !== undefined) throw pathNotFound();
-  if (spec.namespaced && request.namespace === undefined) throw methodNotAllowed(req.method ?? '');
   const query = new URL(req.url ?? '/', 'https://apiserver').searchParams;
   const mode = fieldValidationParam(query.get('fieldValidation'));
   const raw = await readBody(req);
@@ -108,15 +105,17 @@ async function review(ctx: ReviewContext, spec: ResourceSpec, user: UserInfo, re
 
 /** Answers the request when it is one of these resources; false otherwise. */
 export async function serveReview(ctx: ReviewContext, user: UserInfo, request: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-  if (request.verb !== 'create' || request.name !== undefined && request.subresource !== 'token') return false;
-  if (request.group === '' && request.resource === 'serviceaccounts' && request.subresource === 'token') {
+  if (request.verb === 'create' && request.group === '' && request.resource === 'serviceaccounts' && request.subresource === 'token') {
     const raw = await readBody(req);
     const body = isKubernetesProtobuf(raw) ? decodeKubernetesProtobuf(raw) : decodeObjectBody(raw, req.headers['content-type'] ?? 'application/json');
     writeJson(res, 201, await tokenRequest(ctx, request, body));
     return true;
   }
-  const spec = request.subresource === undefined ? reviewResource(request.group, request.version, request.resource) : undefined;
+  const spec = reviewResource(request.group, request.version, request.resource);
   if (!spec) return false;
+  // The one route kube registers: POST to the collection, in a namespace for the namespaced kind only.
+  if (request.name !== undefined || request.subresource !== undefined || spec.namespaced !== (request.namespace !== undefined)) throw pathNotFound();
+  if (request.verb !== 'create') throw methodNotAllowed(req.method ?? '');
   await review(ctx, spec, user, request, req, res);
   return true;
 }
