@@ -6,6 +6,7 @@
 
 import { X509Certificate } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
+import type { RequestHeaderOptions } from '../authz/gate-config.js';
 import type { ApiContext } from '../context.js';
 import { StatusError } from '../errors/status.js';
 import { prepareCreate } from '../registry/object-meta.js';
@@ -16,13 +17,8 @@ const NAMESPACE = 'kube-system';
 
 export interface AuthenticationInfo {
   readonly clientCa?: string;
-  readonly requestHeader?: {
-    readonly clientCa: string;
-    readonly allowedNames: readonly string[];
-    readonly usernameHeaders: readonly string[];
-    readonly groupHeaders: readonly string[];
-    readonly extraHeadersPrefixes: readonly string[];
-  };
+  /** The --requestheader-* flags, with the CA bundle's text. */
+  readonly requestHeader?: Omit<RequestHeaderOptions, 'clientCaFile'> & { readonly clientCa: string };
 }
 
 function certificates(pem: string | undefined): X509Certificate[] {

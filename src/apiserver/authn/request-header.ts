@@ -6,16 +6,12 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import type { RequestHeaderOptions } from '../authz/gate-config.js';
 import type { UserInfo } from './user-info.js';
 import { commonName, peerCertificate, type CertificateOutcome, type CertificatePool } from './x509-authenticator.js';
 
-export interface RequestHeaderConfig {
-  readonly clientCa: CertificatePool;
-  readonly allowedNames: readonly string[];
-  readonly usernameHeaders: readonly string[];
-  readonly groupHeaders: readonly string[];
-  readonly extraHeadersPrefixes: readonly string[];
-}
+/** The --requestheader-* flags, with the CA file read. */
+export type RequestHeaderConfig = Omit<RequestHeaderOptions, 'clientCaFile'> & { readonly clientCa: CertificatePool };
 
 /** Every non-empty value of the named headers, in the order of the names (headers repeat rather than comma-join). */
 function allValues(req: IncomingMessage, names: readonly string[]): string[] {

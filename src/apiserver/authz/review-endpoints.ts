@@ -37,6 +37,12 @@ function userInfoJson(user: UserInfo): Json {
   return { ...(user.username ? { username: user.username } : {}), ...(user.uid ? { uid: user.uid } : {}), ...(user.groups.length > 0 ? { groups: user.groups } : {}), ...extra };
 }
 
+/** The request's object: JSON, YAML or the Kubernetes protobuf typed commands send. */
+async function readObject(req: IncomingMessage): Promise<Json> {
+  const raw = await readBody(req);
+  return isKubernetesProtobuf(raw) ? decodeKubernetesProtobuf(raw) : decodeObjectBody(raw, req.headers['content-type'] ?? 'application/json');
+}
+
 /** The typed object the handler hands the review's REST: metadata as sent (namespace per the URL), the spec as decoded. */
 function typedReview(spec: ResourceSpec, request: ResourceRequest, body: Json, unknown: string[]): KubeObject {
   const metadata = { ...((body['metadata'] as Json | null | undefined) ?? {}) };
@@ -83,8 +89,7 @@ async function answer(ctx: ReviewContext, kind: string, user: UserInfo, review: 
 async function review(ctx: ReviewContext, spec: ResourceSpec, user: UserInfo, request: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const query = new URL(req.url ?? '/', 'https://apiserver').searchParams;
   const mode = fieldValidationParam(query.get('fieldValidation'));
-  const raw = await readBody(req);
-  const body = isKubernetesProtobuf(raw) ? decodeKubernetesProtobuf(raw) : decodeObjectBody(raw, req.headers['content-type'] ?? 'application/json');
+  const body = await readObject(req);
   const unknown = unknownTopLevel(spec.kind, body);
   const typed = typedReview(spec, request, body, unknown);
   if (unknown.length > 0 && mode === 'Strict') throw cannotBeHandled(spec, `strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
@@ -106,9 +111,7 @@ async function review(ctx: ReviewContext, spec: ResourceSpec, user: UserInfo, re
 /** Answers the request when it is one of these resources; false otherwise. */
 export async function serveReview(ctx: ReviewContext, user: UserInfo, request: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   if (request.verb === 'create' && request.group === '' && request.resource === 'serviceaccounts' && request.subresource === 'token') {
-    const raw = await readBody(req);
-    const body = isKubernetesProtobuf(raw) ? decodeKubernetesProtobuf(raw) : decodeObjectBody(raw, req.headers['content-type'] ?? 'application/json');
-    writeJson(res, 201, await tokenRequest(ctx, request, body));
+    writeJson(res, 201, await tokenRequest(ctx, request, await readObject(req)));
     return true;
   }
   const spec = reviewResource(request.group, request.version, request.resource);
