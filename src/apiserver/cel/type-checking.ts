@@ -71,8 +71,18 @@ function sortKinds(kinds: TypedKind[]): TypedKind[] {
   });
 }
 
+/** Registers an object type under a name of its path (made a plain identifier path, unique in the environment). */
+function registerObject(env: Environment, path: string, fields: Record<string, string>, taken: Set<string>): string {
+  const base = path.replace(/[^\w.]/g, '_');
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
+  taken.add(name);
+  env.registerType(name, { fields });
+  return name;
+}
+
 /** The CEL type of a schema node, registering a named type for each object with properties (kube's SchemaDeclType). */
-function celType(env: Environment, name: string, node: SchemaNode, resolve: SchemaResolver, depth: number): string {
+function celType(env: Environment, name: string, node: SchemaNode, resolve: SchemaResolver, depth: number, taken: Set<string>): string {
   const s = resolve(node);
   if (depth > MAX_DEPTH || s['x-kubernetes-int-or-string'] || (s['x-kubernetes-preserve-unknown-fields'] && !s.properties)) return 'dyn';
   switch (s.type) {
@@ -85,14 +95,13 @@ function celType(env: Environment, name: string, node: SchemaNode, resolve: Sche
     case 'boolean':
       return 'bool';
     case 'array':
-      return s.items ? `list<${celType(env, `${name}@`, s.items, resolve, depth + 1)}>` : 'list<dyn>';
+      return s.items ? `list<${celType(env, `${name}.items`, s.items, resolve, depth + 1, taken)}>` : 'list<dyn>';
     case 'object':
     case undefined: {
-      if (typeof s.additionalProperties === 'object') return `map<string, ${celType(env, `${name}@`, s.additionalProperties, resolve, depth + 1)}>`;
+      if (typeof s.additionalProperties === 'object') return `map<string, ${celType(env, `${name}.values`, s.additionalProperties, resolve, depth + 1, taken)}>`;
       if (!s.properties) return s.type === 'object' && !s['x-kubernetes-preserve-unknown-fields'] ? 'map<string, dyn>' : 'dyn';
-      const fields = Object.fromEntries(Object.entries(s.properties).map(([field, sub]) => [field, celType(env, `${name}.${field}`, sub, resolve, depth + 1)]));
-      env.registerType(name, { fields });
-      return name;
+      const fields = Object.fromEntries(Object.entries(s.properties).map(([field, sub]) => [field, celType(env, `${name}.${field}`, sub, resolve, depth + 1, taken)]));
+      return registerObject(env, name, fields, taken);
     }
     default:
       return 'dyn';
@@ -105,11 +114,12 @@ interface Compiler {
 }
 
 function compilerFor(kind: TypedKind, params: TypedKind | undefined, composited: readonly string[], resolve: SchemaResolver): Compiler {
+  const taken = new Set<string>();
   const env = celEnvironment((e) => {
-    const objectType = celType(e, `${kind.kind}.object`, kind.schema, resolve, 0);
+    const objectType = celType(e, `${kind.kind}.object`, kind.schema, resolve, 0, taken);
     e.registerVariable('object', objectType);
     e.registerVariable('oldObject', objectType);
-    if (params) e.registerVariable('params', celType(e, `${params.kind}.params`, params.schema, resolve, 0));
+    if (params) e.registerVariable('params', celType(e, `${params.kind}.params`, params.schema, resolve, 0, taken));
     for (const dyn of ['request', 'namespaceObject']) e.registerVariable(dyn, 'dyn');
     e.registerVariable('authorizer', 'Authorizer');
     if (composited.length > 0) e.registerVariable({ name: 'variables', schema: Object.fromEntries(composited.map((n) => [n, 'dyn'])) });
