@@ -69,7 +69,7 @@ async function answer(ctx: ReviewContext, kind: string, user: UserInfo, review: 
     case 'SelfSubjectRulesReview':
       return { object: { kind, apiVersion: review.apiVersion, metadata: ZERO_META, spec: {}, status: rulesStatus(ctx.authorizer, user, spec) } };
     case 'TokenReview': {
-      if (!spec['token']) throw badRequest('token is required for TokenReview in authentication.k8s.io/__internal');
+      if (!spec['token']) throw badRequest('token is required for TokenReview in authentication');
       const result = await ctx.authenticator.reviewToken(spec['token'] as string, (spec['audiences'] as string[] | undefined) ?? []);
       return {
         status: {
