@@ -39,12 +39,10 @@ export class RequestAuthenticator {
 
   async authenticate(req: IncomingMessage): Promise<UserInfo> {
     const failures: string[] = [];
-    const certificates = [
-      this.config.requestHeader && (() => authenticateRequestHeader(req, this.config.requestHeader!)),
-      this.config.clientCa && (() => authenticateCertificate(req.socket as TLSSocket, this.config.clientCa!)),
-    ];
-    for (const authenticate of certificates) {
-      const outcome = authenticate?.();
+    const { requestHeader, clientCa } = this.config;
+    // Both read the connection's certificate, verified once per connection.
+    const certificates = [requestHeader && authenticateRequestHeader(req, requestHeader), clientCa && authenticateCertificate(req.socket as TLSSocket, clientCa)];
+    for (const outcome of certificates) {
       if (outcome && 'user' in outcome) return withAuthenticatedGroup(outcome.user);
       if (outcome) failures.push(outcome.error);
     }
