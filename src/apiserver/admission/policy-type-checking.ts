@@ -71,7 +71,11 @@ export class PolicyTypeChecking {
         metadata: { name },
         status: { observedGeneration: generationOf(live), typeChecking: warnings.length > 0 ? { expressionWarnings: warnings } : {} },
       };
-      return serverSideApply({ live, applied, manager: MANAGER, force: true, schemaName: spec.schemaName, components: this.ctx.components, now: this.ctx.now(), subresource: 'status', ignoredFields: ignoredFields(spec, 'status') }).object;
+      const { object } = serverSideApply({ live, applied, manager: MANAGER, force: true, schemaName: spec.schemaName, components: this.ctx.components, now: this.ctx.now(), subresource: 'status', ignoredFields: ignoredFields(spec, 'status') });
+      // The typed status keeps the empty typeChecking the apply names (a pointer to an empty struct upstream).
+      const status = (object['status'] ??= {}) as Record<string, unknown>;
+      status['typeChecking'] ??= {};
+      return object;
     });
   }
 }

@@ -40,10 +40,10 @@ describe('review kinds with kubectl', () => {
     const authorization = admin(['api-resources', '--api-group=authorization.k8s.io', '-o', 'wide']).stdout.split('\n').slice(1, -1);
     // NAME, (no SHORTNAMES), APIVERSION, NAMESPACED, KIND, VERBS.
     expect(authorization.map((line) => line.trim().split(/\s+/).slice(0, 5))).toEqual([
-      ['localsubjectaccessreviews', 'authorization.k8s.io/v1', 'true', 'LocalSubjectAccessReview', '[create]'],
-      ['selfsubjectaccessreviews', 'authorization.k8s.io/v1', 'false', 'SelfSubjectAccessReview', '[create]'],
-      ['selfsubjectrulesreviews', 'authorization.k8s.io/v1', 'false', 'SelfSubjectRulesReview', '[create]'],
-      ['subjectaccessreviews', 'authorization.k8s.io/v1', 'false', 'SubjectAccessReview', '[create]'],
+      ['localsubjectaccessreviews', 'authorization.k8s.io/v1', 'true', 'LocalSubjectAccessReview', 'create'],
+      ['selfsubjectaccessreviews', 'authorization.k8s.io/v1', 'false', 'SelfSubjectAccessReview', 'create'],
+      ['selfsubjectrulesreviews', 'authorization.k8s.io/v1', 'false', 'SelfSubjectRulesReview', 'create'],
+      ['subjectaccessreviews', 'authorization.k8s.io/v1', 'false', 'SubjectAccessReview', 'create'],
     ]);
     const authentication = admin(['api-resources', '--api-group=authentication.k8s.io', '--no-headers']).stdout;
     expect(authentication.split('\n').map((line) => line.split(/\s+/)[0])).toEqual(['selfsubjectreviews', 'tokenreviews', '']);
@@ -53,7 +53,7 @@ describe('review kinds with kubectl', () => {
 
   it('creates a SubjectAccessReview with create -f, printing what kube prints', () => {
     expect(admin(['create', '-f', '-'], SAR)).toMatchObject({ status: 0, stdout: 'subjectaccessreview.authorization.k8s.io/<unknown> created\n' });
-    expect(json(admin(['create', '-f', '-', '-o', 'json'], SAR))).toEqual({
+    expect(json(admin(['create', '-f', '-', '-o', 'json', '--show-managed-fields'], SAR))).toEqual({
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SubjectAccessReview',
       metadata: {
