@@ -127,13 +127,18 @@ function readyNodes(nodes: readonly NodeLike[]): number {
 }
 
 /**
- * The apiserver's gate as kubeadm configures it: client certificates from the cluster CA, ServiceAccount
- * tokens signed with sa.key, Node and RBAC authorization, and kube-apiserver's default admission plugins
+ * The apiserver's gate as kubeadm configures it: client certificates from the cluster CA, front-proxy
+ * headers from the front-proxy-client certificate, ServiceAccount tokens signed with sa.key, Node and RBAC authorization, and kube-apiserver's default admission plugins
  * (those Barge has) with NodeRestriction added.
  */
 export function gateFlags(pki: Pki): string[] {
   return [
     `--client-ca-file=${pki.ca.certFile}`,
+    `--requestheader-client-ca-file=${pki.frontProxyCa.certFile}`,
+    '--requestheader-allowed-names=front-proxy-client',
+    '--requestheader-username-headers=X-Remote-User',
+    '--requestheader-group-headers=X-Remote-Group',
+    '--requestheader-extra-headers-prefix=X-Remote-Extra-',
     '--authorization-mode=Node,RBAC',
     '--enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,DefaultTolerationSeconds,NodeRestriction,Priority,MutatingAdmissionWebhook,ValidatingAdmissionPolicy,ValidatingAdmissionWebhook,ResourceQuota',
     '--service-account-issuer=https://kubernetes.default.svc.cluster.local',

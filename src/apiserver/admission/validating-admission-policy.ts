@@ -3,6 +3,7 @@
 // request too, with each param its paramRef finds. A failed validation does what the binding's
 // validationActions say: Deny refuses the request (the first refusal is returned, in kube's words),
 // Warn adds a Warning header. Policies do not apply to admissionregistration.k8s.io's own objects.
+// With the plugin, each policy's expressions are type checked into its status (policy-type-checking.ts).
 
 import { celValueFor, type CelActivation } from '../cel/cel-program.js';
 import { compilePolicy, type PolicyPrograms } from '../cel/policy-programs.js';
@@ -14,6 +15,7 @@ import { collectParams } from './validating-admission-policy-params.js';
 import { admissionActivation, celNamespaceObject, celRequest } from './validating-admission-policy-activation.js';
 import { evaluatePolicy } from './validating-admission-policy-eval.js';
 import { matchResources, type MatchFacts } from './validating-admission-policy-match.js';
+import { PolicyTypeChecking } from './policy-type-checking.js';
 
 const GROUP = 'admissionregistration.k8s.io';
 const REASON_CODES: Record<string, number> = { Unauthorized: 401, Forbidden: 403, RequestEntityTooLarge: 413, Invalid: 422 };
@@ -137,4 +139,9 @@ async function admit(r: AdmissionRequest): Promise<void> {
   if (c.denials.length > 0) throw refusal(r, c.denials[0]!);
 }
 
-export const validatingAdmissionPolicy: AdmissionPlugin = { name: 'ValidatingAdmissionPolicy', validate: admit };
+export const validatingAdmissionPolicy: AdmissionPlugin = {
+  name: 'ValidatingAdmissionPolicy',
+  // The status controller that type checks each policy runs beside the plugin.
+  start: (ctx) => new PolicyTypeChecking(ctx).start(),
+  validate: admit,
+};

@@ -94,8 +94,12 @@ export class ServiceAccountTokens {
     return { token, expiration: new Date(expiry * 1000) };
   }
 
-  /** Undefined when the token is not a JWT from one of our issuers (another authenticator may know it); an error when it is one but fails. */
-  async authenticate(token: string, now: Date): Promise<{ user: UserInfo } | { error: string } | undefined> {
+  /**
+   * Undefined when the token is not a JWT from one of our issuers (another authenticator may know it); an
+   * error when it is one but fails. `audiences` are the ones asked for (a TokenReview's), the API's by
+   * default; the user comes with those of them the token names.
+   */
+  async authenticate(token: string, now: Date, audiences: readonly string[] = this.audiences): Promise<{ user: UserInfo; audiences: string[] } | { error: string } | undefined> {
     let issuer: string | undefined;
     try {
       issuer = decodeJwt(token).iss;
@@ -103,7 +107,7 @@ export class ServiceAccountTokens {
       return undefined;
     }
     if (issuer === undefined || !this.issuers.includes(issuer)) return undefined;
-    const verified = await this.verify(token, now);
+    const verified = await this.verify(token, now, audiences);
     if ('error' in verified) return verified;
     const claim = verified.claim;
     const saUid = await this.alive(claim.namespace, 'serviceaccounts', claim.serviceaccount.name);
@@ -116,6 +120,7 @@ export class ServiceAccountTokens {
     const extra: Record<string, string[]> = { 'authentication.kubernetes.io/credential-id': [`JTI=${verified.jti}`] };
     if (claim.pod) Object.assign(extra, { 'authentication.kubernetes.io/pod-name': [claim.pod.name], 'authentication.kubernetes.io/pod-uid': [claim.pod.uid] });
     return {
+      audiences: verified.audiences.filter((a) => audiences.includes(a)),
       user: {
         username: serviceAccountUsername(claim.namespace, claim.serviceaccount.name),
         uid: claim.serviceaccount.uid,
@@ -125,14 +130,14 @@ export class ServiceAccountTokens {
     };
   }
 
-  private async verify(token: string, now: Date): Promise<{ claim: KubernetesClaim; jti: string } | { error: string }> {
+  private async verify(token: string, now: Date, audiences: readonly string[]): Promise<{ claim: KubernetesClaim; jti: string; audiences: string[] } | { error: string }> {
     let lastError = 'no service account public keys are configured';
     for (const key of this.verifyKeys) {
       try {
-        const { payload } = await jwtVerify(token, key, { issuer: [...this.issuers], audience: [...this.audiences], currentDate: now });
+        const { payload } = await jwtVerify(token, key, { issuer: [...this.issuers], audience: [...audiences], currentDate: now });
         const claim = payload['kubernetes.io'] as KubernetesClaim | undefined;
         if (!claim?.namespace || !claim.serviceaccount?.name) return { error: 'service account token claims are incomplete' };
-        return { claim, jti: payload.jti ?? '' };
+        return { claim, jti: payload.jti ?? '', audiences: typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []) };
       } catch (err) {
         lastError = err instanceof Error ? err.message : String(err);
       }

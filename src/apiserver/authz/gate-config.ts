@@ -4,8 +4,18 @@
 export const AUTHORIZATION_MODES = ['AlwaysAllow', 'AlwaysDeny', 'Node', 'RBAC'] as const;
 export type AuthorizationMode = (typeof AUTHORIZATION_MODES)[number];
 
+/** Front-proxy authentication (kube-apiserver's --requestheader-* flags), on when the CA file is given. */
+export interface RequestHeaderOptions {
+  readonly clientCaFile: string;
+  readonly allowedNames: readonly string[];
+  readonly usernameHeaders: readonly string[];
+  readonly groupHeaders: readonly string[];
+  readonly extraHeadersPrefixes: readonly string[];
+}
+
 export interface GateOptions {
   readonly clientCaFile?: string;
+  readonly requestHeader?: RequestHeaderOptions;
   readonly tokenAuthFile?: string;
   readonly serviceAccountKeyFiles: readonly string[];
   readonly serviceAccountSigningKeyFile?: string;

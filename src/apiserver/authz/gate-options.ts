@@ -13,6 +13,11 @@ export function gateFlags(): Option[] {
   };
   return [
     flag('client-ca-file', 'a CA bundle: client certificates it signed authenticate as their CommonName, in their Organization groups'),
+    flag('requestheader-client-ca-file', 'a CA bundle: a client certificate it signed may name the user in the --requestheader-username-headers'),
+    flag('requestheader-allowed-names', 'the common names a --requestheader-client-ca-file certificate must have (comma separated; empty: any)'),
+    flag('requestheader-username-headers', 'request headers naming the user, the first present winning (X-Remote-User is usual)'),
+    flag('requestheader-group-headers', 'request headers naming the groups (X-Remote-Group is usual)'),
+    flag('requestheader-extra-headers-prefix', 'request header prefixes naming extra user fields (X-Remote-Extra- is usual)'),
     flag('token-auth-file', 'a CSV file of static bearer tokens: token,user,uid,"group1,group2"'),
     flag('service-account-key-file', 'PEM files of keys that verify ServiceAccount tokens (comma separated)'),
     flag('service-account-signing-key-file', 'the PEM private key ServiceAccount tokens are signed with'),
@@ -42,6 +47,17 @@ export function parseGateFlags(o: Record<string, string | undefined>): GateOptio
   const audiences = list(o['apiAudiences']);
   return {
     ...(o['clientCaFile'] ? { clientCaFile: o['clientCaFile'] } : {}),
+    ...(o['requestheaderClientCaFile']
+      ? {
+          requestHeader: {
+            clientCaFile: o['requestheaderClientCaFile'],
+            allowedNames: list(o['requestheaderAllowedNames']),
+            usernameHeaders: list(o['requestheaderUsernameHeaders']),
+            groupHeaders: list(o['requestheaderGroupHeaders']),
+            extraHeadersPrefixes: list(o['requestheaderExtraHeadersPrefix']),
+          },
+        }
+      : {}),
     ...(o['tokenAuthFile'] ? { tokenAuthFile: o['tokenAuthFile'] } : {}),
     serviceAccountKeyFiles: list(o['serviceAccountKeyFile']),
     ...(o['serviceAccountSigningKeyFile'] ? { serviceAccountSigningKeyFile: o['serviceAccountSigningKeyFile'] } : {}),

@@ -18,9 +18,18 @@ function rulesOf(role: KubeObject | undefined): readonly PolicyRule[] {
   return (role?.['rules'] as PolicyRule[] | undefined) ?? [];
 }
 
-function bindingApplies(user: UserInfo, binding: KubeObject, namespace: string): boolean {
+/** The binding's first subject naming the user, if any. */
+function appliedSubject(user: UserInfo, binding: KubeObject, namespace: string): Subject | undefined {
   const subjects = (binding['subjects'] as Subject[] | undefined) ?? [];
-  return subjects.some((s) => subjectMatches(user, s, namespace));
+  return subjects.find((s) => subjectMatches(user, s, namespace));
+}
+
+/** What granted a request, as kube's reason names it: `ClusterRoleBinding "b" of ClusterRole "r" to User "u"`. */
+function describeSource(binding: KubeObject, subject: Subject, namespace: string): string {
+  const ref = binding['roleRef'] as RoleRef;
+  const who = subject.kind === 'ServiceAccount' ? `${subject.kind} "${subject.name}/${subject.namespace || namespace}"` : `${subject.kind} "${subject.name}"`;
+  const where = namespace === '' ? `ClusterRoleBinding "${binding.metadata?.name ?? ''}"` : `RoleBinding "${binding.metadata?.name ?? ''}/${namespace}"`;
+  return `${where} of ${ref.kind} "${ref.name}" to ${who}`;
 }
 
 export class RbacAuthorizer implements Authorizer {
@@ -50,22 +59,36 @@ export class RbacAuthorizer implements Authorizer {
     return [];
   }
 
+  /**
+   * Calls `visit` with each binding that names the user and the rules its role grants, ClusterRoleBindings
+   * first, then the namespace's RoleBindings ('' for cluster-wide rules only), until it returns true.
+   */
+  private visitRules(user: UserInfo, namespace: string, visit: (rules: readonly PolicyRule[], source: () => string) => boolean): void {
+    const scopes: [readonly KubeObject[], string][] = [[this.objects.clusterRoleBindings(), ''], [namespace === '' ? [] : this.objects.roleBindings(namespace), namespace]];
+    for (const [bindings, where] of scopes) {
+      for (const binding of bindings) {
+        const subject = appliedSubject(user, binding, where);
+        if (subject && visit(this.refRules(binding['roleRef'] as RoleRef, where), () => describeSource(binding, subject, where))) return;
+      }
+    }
+  }
+
   /** Every rule that applies to the user in the namespace ('' for cluster-wide rules only). */
   rulesFor(user: UserInfo, namespace: string): PolicyRule[] {
     const rules: PolicyRule[] = [];
-    for (const binding of this.objects.clusterRoleBindings()) {
-      if (bindingApplies(user, binding, '')) rules.push(...this.refRules(binding['roleRef'] as RoleRef, ''));
-    }
-    if (namespace !== '') {
-      for (const binding of this.objects.roleBindings(namespace)) {
-        if (bindingApplies(user, binding, namespace)) rules.push(...this.refRules(binding['roleRef'] as RoleRef, namespace));
-      }
-    }
+    this.visitRules(user, namespace, (granted) => {
+      rules.push(...granted);
+      return false;
+    });
     return rules;
   }
 
   authorize(a: Attributes): AuthorizerResult {
-    const allowed = this.rulesFor(a.user, a.resourceRequest ? a.namespace : '').some((rule) => ruleAllows(a, rule));
-    return allowed ? { decision: 'allow', reason: '' } : { decision: 'no-opinion', reason: '' };
+    let reason: string | undefined;
+    this.visitRules(a.user, a.resourceRequest ? a.namespace : '', (rules, source) => {
+      if (rules.some((rule) => ruleAllows(a, rule))) reason = `RBAC: allowed by ${source()}`;
+      return reason !== undefined;
+    });
+    return reason !== undefined ? { decision: 'allow', reason } : { decision: 'no-opinion', reason: '' };
   }
 }

@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestAuthenticator } from '../authn/authenticator.js';
+import { publishAuthenticationInfo } from '../authn/authentication-configmap.js';
+import { CertificatePool } from '../authn/x509-authenticator.js';
 import { impersonate } from '../authn/impersonation.js';
 import { ServiceAccountTokens } from '../authn/service-account-tokens.js';
 import { readTokenFile } from '../authn/token-file.js';
@@ -65,14 +67,18 @@ export class RequestGate {
       options.serviceAccountIssuers.length > 0 && keyFiles.length > 0
         ? ServiceAccountTokens.fromFiles({ issuers: options.serviceAccountIssuers, audiences: options.apiAudiences, keyFiles, ...(options.serviceAccountSigningKeyFile ? { signingKeyFile: options.serviceAccountSigningKeyFile } : {}) }, uidOf)
         : undefined;
+    const requestHeader = options.requestHeader && { ...options.requestHeader, clientCa: new CertificatePool(readFileSync(options.requestHeader.clientCaFile, 'utf8')) };
     const authenticator = new RequestAuthenticator({
       anonymousAuth: options.anonymousAuth,
-      clientCertificates: clientCa !== undefined,
+      ...(clientCa !== undefined ? { clientCa: new CertificatePool(clientCa) } : {}),
+      ...(requestHeader ? { requestHeader } : {}),
       tokens: options.tokenAuthFile ? readTokenFile(options.tokenAuthFile) : new Map(),
       ...(serviceAccounts ? { serviceAccounts } : {}),
+      apiAudiences: options.apiAudiences,
       now: ctx.now,
       log: (msg, fields) => ctx.options.log('warn', msg, fields),
     });
+    await publishAuthenticationInfo(ctx, { ...(clientCa !== undefined ? { clientCa } : {}), ...(requestHeader ? { requestHeader: { ...requestHeader, clientCa: requestHeader.clientCa.pem } } : {}) });
     // The admission plugins' start work (the system PriorityClasses) runs with the gate's.
     await ctx.admission?.start(ctx);
     let rbac: RbacAuthorizer | undefined;
@@ -84,8 +90,10 @@ export class RequestGate {
     const authorizer = new UnionAuthorizer(options.authorizationModes, rbac, node);
     if (rbac) ctx.admission?.append(escalationCheck(authorizer, rbac));
     if (ctx.admission) ctx.admission.authorizer = authorizer;
-    const reviews: ReviewContext = { authorizer, ...(rbac ? { rbac } : {}), ...(serviceAccounts ? { serviceAccounts } : {}), serviceAccountUid: (ns, name) => uidOf(ns, 'serviceaccounts', name), pod, now: ctx.now };
-    return new RequestGate(authenticator, authorizer, reviews, { requestCert: clientCa !== undefined, rejectUnauthorized: false, ...(clientCa ? { ca: clientCa } : {}) });
+    const reviews: ReviewContext = { authorizer, authenticator, ...(serviceAccounts ? { serviceAccounts } : {}), serviceAccountUid: (ns, name) => uidOf(ns, 'serviceaccounts', name), pod, now: ctx.now };
+    // The handshake trusts every client CA; each authenticator then checks that its own signed the certificate.
+    const trusted = [clientCa, requestHeader?.clientCa.pem].filter((pem): pem is string => pem !== undefined);
+    return new RequestGate(authenticator, authorizer, reviews, { requestCert: trusted.length > 0, rejectUnauthorized: false, ...(trusted.length > 0 ? { ca: trusted.join('\n') } : {}) });
   }
 
   private async allowed(a: Attributes): Promise<{ allowed: boolean; reason: string }> {

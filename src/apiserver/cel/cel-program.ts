@@ -45,22 +45,29 @@ const RETURNS: Record<CompileOptions['returns'], { readonly types: readonly stri
 const ENVIRONMENTS_KEPT = 64;
 const environments = new Map<string, Environment>();
 
+/** kube's base environment (declared variables only, homogeneous literals, optional types) with its libraries; `declare` adds the variables. */
+export function celEnvironment(declare: (env: Environment) => void): Environment {
+  const env = new Environment({ unlistedVariablesAreDyn: false, enableOptionalTypes: true });
+  registerAuthorizerLibrary(env);
+  declare(env);
+  registerKubeLibrary(env);
+  return env;
+}
+
 function environment(variables: readonly string[], composited: readonly string[]): Environment {
   const key = `${variables.join(',')}|${composited.join(',')}`;
   let env = environments.get(key);
   if (env) return env;
-  // kube's base environment: declared variables only, homogeneous literals, optional types.
-  env = new Environment({ unlistedVariablesAreDyn: false, enableOptionalTypes: true });
-  registerAuthorizerLibrary(env);
-  for (const name of variables) env.registerVariable(name, name === 'authorizer' ? 'Authorizer' : 'dyn');
-  if (composited.length > 0) env.registerVariable({ name: 'variables', schema: Object.fromEntries(composited.map((n) => [n, 'dyn'])) });
-  registerKubeLibrary(env);
+  env = celEnvironment((e) => {
+    for (const name of variables) e.registerVariable(name, name === 'authorizer' ? 'Authorizer' : 'dyn');
+    if (composited.length > 0) e.registerVariable({ name: 'variables', schema: Object.fromEntries(composited.map((n) => [n, 'dyn'])) });
+  });
   if (environments.size >= ENVIRONMENTS_KEPT) environments.clear();
   environments.set(key, env);
   return env;
 }
 
-interface LibraryError {
+export interface LibraryError {
   readonly name?: string;
   readonly summary?: string;
   readonly message?: string;
@@ -79,15 +86,22 @@ function celGoMessage(error: LibraryError, compiling = false): string {
   return summary.charAt(0).toLowerCase() + summary.slice(1);
 }
 
-/** cel-go's Issues.String(): position (1-based column) and the line with a caret under it. */
-function compileFailure(expression: string, error: LibraryError): string {
-  const at = Math.min(error.range?.start ?? error.node?.start ?? error.node?.pos ?? 0, expression.length);
+/**
+ * cel-go's Issues.String(): position (1-based column) and the line with a caret under it. A field
+ * selection is placed at its dot, as cel-go places it.
+ */
+export function celIssues(expression: string, error: LibraryError): string {
+  const start = Math.min(error.range?.start ?? error.node?.start ?? error.node?.pos ?? 0, expression.length);
+  const selected = /^No such key: /.test(error.summary ?? error.message ?? '') && expression[start - 1] === '.';
+  const at = selected ? start - 1 : start;
   const before = expression.slice(0, at).split('\n');
   const line = before.length;
   const column = before[before.length - 1]!.length;
   const text = expression.split('\n')[line - 1] ?? '';
-  return `compilation failed: ERROR: <input>:${line}:${column + 1}: ${celGoMessage(error, true)}\n | ${text}\n | ${'.'.repeat(column)}^`;
+  return `ERROR: <input>:${line}:${column + 1}: ${celGoMessage(error, true)}\n | ${text}\n | ${'.'.repeat(column)}^`;
 }
+
+const compileFailure = (expression: string, error: LibraryError): string => `compilation failed: ${celIssues(expression, error)}`;
 
 /** JSON values converted for CEL, once for all the expressions a request is checked with, metered. */
 export function celActivation(values: Readonly<Record<string, unknown>>): Record<string | symbol, unknown> {

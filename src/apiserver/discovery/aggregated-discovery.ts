@@ -4,6 +4,7 @@
 
 import type { ResourceRegistry } from '../registry/resource-registry.js';
 import type { ResourceSpec } from '../schema/types.js';
+import { servedGroups, servedInGroupVersion } from './served-resources.js';
 
 export function aggregatedContentType(version: 'v2' | 'v2beta1'): string {
   return `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList`;
@@ -27,14 +28,14 @@ function resourceDiscovery(spec: ResourceSpec): Record<string, unknown> {
 
 /** For /api (`legacy`: the core group alone) or /apis (every other group). */
 export function aggregatedDiscovery(registry: ResourceRegistry, version: 'v2' | 'v2beta1', legacy: boolean): Record<string, unknown> {
-  const groups = registry.groups().filter((g) => (g.group === '') === legacy);
+  const groups = servedGroups(registry).filter((g) => (g.group === '') === legacy);
   return {
     kind: 'APIGroupDiscoveryList',
     apiVersion: `apidiscovery.k8s.io/${version}`,
     metadata: {},
     items: groups.map((g) => ({
       metadata: legacy ? { creationTimestamp: null } : { name: g.group, creationTimestamp: null },
-      versions: g.versions.map((v) => ({ version: v, resources: registry.inGroupVersion(g.group, v).map(resourceDiscovery), freshness: 'Current' })),
+      versions: g.versions.map((v) => ({ version: v, resources: servedInGroupVersion(registry, g.group, v).map(resourceDiscovery), freshness: 'Current' })),
     })),
   };
 }

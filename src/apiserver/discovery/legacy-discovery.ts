@@ -3,6 +3,7 @@
 
 import type { GroupVersions, ResourceRegistry } from '../registry/resource-registry.js';
 import type { ResourceSpec } from '../schema/types.js';
+import { servedGroups, servedInGroupVersion } from './served-resources.js';
 
 const groupVersion = (group: string, version: string): string => (group === '' ? version : `${group}/${version}`);
 
@@ -16,12 +17,12 @@ function apiGroup(entry: GroupVersions): Record<string, unknown> {
 }
 
 export function apiGroupList(registry: ResourceRegistry): Record<string, unknown> {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: registry.groups().filter((g) => g.group !== '').map(apiGroup) };
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: servedGroups(registry).filter((g) => g.group !== '').map(apiGroup) };
 }
 
 /** /apis/{group}, or undefined for a group not served. */
 export function apiGroupDocument(registry: ResourceRegistry, group: string): Record<string, unknown> | undefined {
-  const entry = registry.groups().find((g) => g.group === group && group !== '');
+  const entry = servedGroups(registry).find((g) => g.group === group && group !== '');
   return entry ? { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(entry) } : undefined;
 }
 
@@ -47,7 +48,7 @@ function resourceEntries(spec: ResourceSpec): Record<string, unknown>[] {
 
 /** /api/v1 or /apis/{group}/{version}, or undefined when nothing is served there. */
 export function apiResourceList(registry: ResourceRegistry, group: string, version: string): Record<string, unknown> | undefined {
-  const specs = registry.inGroupVersion(group, version);
+  const specs = servedInGroupVersion(registry, group, version);
   if (specs.length === 0) return undefined;
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion(group, version), resources: specs.flatMap(resourceEntries) };
 }

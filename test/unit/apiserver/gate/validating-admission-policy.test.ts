@@ -67,7 +67,7 @@ describe('a policy\'s expressions', () => {
 
   it('compiles variables in order, each seeing those before it', () => {
     const compiled = compilePolicy(spec({ variables: [{ name: 'n', expression: 'object.spec.replicas' }, { name: 'twice', expression: 'variables.n * 2' }, { name: 'bad', expression: 'variables.later' }, { name: 'later', expression: '1' }] }));
-    expect(compiled.issues.map((i) => [i.path, i.error.split('\n')[0]])).toEqual([['spec.variables[2].expression', "compilation failed: ERROR: <input>:1:11: undefined field 'later'"]]);
+    expect(compiled.issues.map((i) => [i.path, i.error.split('\n')[0]])).toEqual([['spec.variables[2].expression', "compilation failed: ERROR: <input>:1:10: undefined field 'later'"]]);
   });
 
   it('fails with the messageExpression, the message or the expression, in that order', async () => {
