@@ -38,7 +38,7 @@ describe('AlwaysDeny without anonymous requests', () => {
   it('lets system:masters through, and answers its SubjectAccessReview about another user', () => {
     expect(env.api.kubectl(['auth', 'can-i', 'delete', 'nodes']).stdout).toBe('yes\n');
     const review = JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: 'erin', resourceAttributes: { verb: 'get', resource: 'pods', namespace: 'default' } } });
-    // Posted raw: the review kinds are not in Barge's discovery, which `create -f` looks them up in.
+    // Posted raw, so the answer is the whole review as the server wrote it.
     const post = (body: string): { status: Record<string, unknown> } => {
       const answer = env.api.kubectl(['create', '--raw', '/apis/authorization.k8s.io/v1/subjectaccessreviews', '-f', '-'], { input: body });
       expect(answer.stderr).toBe('');
