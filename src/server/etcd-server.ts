@@ -7,7 +7,6 @@ import type { AuthInfo, AuthStore, JwtTokens } from '../auth/index.js';
 import { Errors, errorText, toError } from '../etcd-errors.js';
 import { checkDeleteRangeRequest, checkPutRequest, checkTxnRequest } from '../mvcc/index.js';
 import { SnapshotStatus, StateType, type ConfChange, type Entry, type Message, type NodeId, type RawNode, type Snapshot } from '../raft/index.js';
-import { join } from 'node:path';
 import { Applier } from './apply/applier.js';
 import { applyCommittedEntries, type CommittedEntriesDeps } from './apply/committed-entries.js';
 import { ClientAuth } from './client-auth.js';
@@ -17,6 +16,7 @@ import { uint64 } from '../wire/convert.js';
 import type * as pb from '../wire/messages.js';
 import { kvRequestFromPb, type KvWrite, type Proposal } from './internal-request.js';
 import { LeaderJobs } from './leader-jobs.js';
+import { BackendSize } from '../storage/backend-size.js';
 import { openMember } from './member-open.js';
 import { MemberSnapshots } from './member-snapshots.js';
 import type { MemberRegistry } from './members.js';
@@ -60,12 +60,12 @@ export class EtcdServer {
   /** Every response header carries both ids; their Longs are made once. */
   private readonly headerIds: { readonly cluster: Long; readonly member: Long };
   private readonly proposer: Proposer;
+  private readonly backendSize: BackendSize;
 
   private constructor(
     readonly config: ServerConfig,
     readonly id: NodeId,
     readonly clusterId: bigint,
-    backendDir: string,
     private readonly node: RawNode,
     private readonly raftStorage: RaftStorage,
     private sm: StateMachine,
@@ -76,6 +76,7 @@ export class EtcdServer {
     // The term on disk until raft's first Ready says otherwise (a member that cannot elect anyone, say).
     this.term = node.status().hardState.term;
     this.headerIds = { cluster: uint64(clusterId), member: uint64(id) };
+    this.backendSize = new BackendSize(sm.backend);
     this.peers = new PeerDirectory(id, members, (peers) => transport.setPeers(peers));
     this.clientAuth = new ClientAuth({
       config,
@@ -89,7 +90,7 @@ export class EtcdServer {
       isLeader: () => this.leader === this.id,
       stateMachine: () => this.sm,
       propose: (body) => this.propose(body),
-      backendDir,
+      backendSize: this.backendSize,
       members: () => members.list(),
       linearizableRead: () => this.linearizableRead(),
     });
@@ -156,8 +157,7 @@ export class EtcdServer {
     );
     await transport.listen(config.listenPeerUrls[0]!);
     const raftStorage = new RaftStorage(opened.memory, opened.logStore, opened.snapshots);
-    const backendDir = join(opened.layout.snapDir, 'db');
-    server = new EtcdServer(config, id, clusterId, backendDir, opened.node, raftStorage, opened.stateMachine, members, transport);
+    server = new EtcdServer(config, id, clusterId, opened.node, raftStorage, opened.stateMachine, members, transport);
     transport.serveRequests(peerHashKvHandler(server.kv, peerLeaseHandler(server, () => membersJson(members.list()))));
     server.peers.seedFromFlags(config);
     server.peers.refresh();
@@ -210,9 +210,9 @@ export class EtcdServer {
     return { cluster_id: this.headerIds.cluster, member_id: this.headerIds.member, revision, raft_term: this.term };
   }
 
-  /** Approximate size of the state backend on disk (etcd's dbSize). */
+  /** Size of the state backend on disk (etcd's dbSize). */
   dbSize(): Promise<number> {
-    return this.leaderJobs.dbSize();
+    return this.backendSize.measure();
   }
 
   /** Who a request comes from, by its token or its client certificate (see ClientAuth). */

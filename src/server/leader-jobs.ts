@@ -3,8 +3,6 @@
 // checkpoints with --experimental-enable-lease-checkpoint, and the corruption check when
 // --experimental-corrupt-check-time asks for it.
 
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { uint64 } from '../wire/convert.js';
 import { AlarmAction, type Proposal } from './internal-request.js';
 import {
@@ -19,6 +17,7 @@ import { AlarmType, type StateMachine } from './state-machine.js';
 import { errorText } from '../etcd-errors.js';
 import { CorruptionMonitor } from './corruption-check.js';
 import type { Member } from './members.js';
+import type { BackendSize } from '../storage/backend-size.js';
 
 export interface LeaderJobsDeps {
   readonly config: ServerConfig;
@@ -26,8 +25,8 @@ export interface LeaderJobsDeps {
   isLeader(): boolean;
   stateMachine(): StateMachine;
   propose(body: Proposal): Promise<unknown>;
-  /** Where the state backend lives, for its size. */
-  readonly backendDir: string;
+  /** The state backend's size on disk. */
+  readonly backendSize: BackendSize;
   members(): readonly Member[];
   linearizableRead(): Promise<void>;
 }
@@ -70,20 +69,6 @@ export class LeaderJobs {
     this.revoking.delete(id);
   }
 
-  /** Approximate size of the state backend on disk (etcd's dbSize). */
-  async dbSize(): Promise<number> {
-    let total = 0;
-    const dir = this.deps.backendDir;
-    for (const name of await readdir(dir)) {
-      // LevelDB removes old log and table files as it compacts: one listed a moment ago may be gone.
-      total += await stat(join(dir, name)).then(
-        (file) => file.size,
-        () => 0,
-      );
-    }
-    return total;
-  }
-
   /** Revokes leases past their TTL through raft. */
   private expireLeases(): void {
     if (!this.deps.isLeader()) return;
@@ -120,8 +105,7 @@ export class LeaderJobs {
   private async checkQuota(): Promise<void> {
     const { config, memberId } = this.deps;
     if (this.deps.stateMachine().alarms().some((a) => a.memberId === memberId && a.alarm === AlarmType.NoSpace)) return;
-    const size = await this.dbSize().catch(() => 0);
-    if (size <= config.quotaBackendBytes) return;
+    if (!(await this.deps.backendSize.exceeds(config.quotaBackendBytes).catch(() => false))) return;
     config.log('warn', 'database space exceeded; raising the NOSPACE alarm', { quota: config.quotaBackendBytes });
     await this.deps.propose({ alarm: { action: AlarmAction.Activate, memberID: uint64(memberId), alarm: AlarmType.NoSpace } }).catch(() => undefined);
   }

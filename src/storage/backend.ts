@@ -26,6 +26,14 @@ const CONSISTENT_INDEX_KEY = metaKey('consistent_index');
 /** etcd's defaults for --backend-batch-interval and --backend-batch-limit. */
 const BATCH_INTERVAL_MS = 100;
 const BATCH_LIMIT_OPS = 10_000;
+/**
+ * The most an op adds to LevelDB's files beyond its key and value, in its log record (a tag, two length
+ * varints) or later in its table (sequence number and type, three varints, its share of restart points):
+ * under 24 bytes. A batch adds its header, its record headers, and tables their block trailers and index
+ * entries, under one byte in 64 of what they hold.
+ */
+const OP_OVERHEAD_BYTES = 24;
+const BATCH_OVERHEAD_BYTES = 64;
 
 /** Commits gathered for the next batch, and the promise every one of them returns. */
 interface Gathered {
@@ -69,6 +77,7 @@ export class StateBackend implements Backend {
   private committedIndex: number;
   /** The first failed write; every later write, flush and commit fails with it. */
   private failure: BackendFailedError | undefined;
+  private written = 0;
 
   private constructor(
     private db: Level<Uint8Array, Uint8Array>,
@@ -89,6 +98,14 @@ export class StateBackend implements Backend {
   /** The index of the last raft entry whose effects reached the backend (as of the last commit call). */
   get consistentIndex(): number {
     return this.committedIndex;
+  }
+
+  /**
+   * An upper bound on the bytes the batches sent so far add to the database's files (see BackendSize),
+   * monotonic: LevelDB keeps one copy of each write, first in its log, then in a table.
+   */
+  get bytesWritten(): number {
+    return this.written;
   }
 
   put(key: Uint8Array, value: Uint8Array): void {
@@ -138,6 +155,7 @@ export class StateBackend implements Backend {
     this.gathered = undefined;
     clearTimeout(gathered.timer);
     gathered.ops.push({ type: 'put', key: CONSISTENT_INDEX_KEY, value: encodeUint(gathered.index) });
+    this.countWritten(gathered.ops);
     this.afterPrevious(() => {
       faults.check('backend-commit');
       return this.db.batch(gathered.ops);
@@ -155,7 +173,14 @@ export class StateBackend implements Backend {
   write(ops: readonly BackendOp[]): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     this.sendGathered();
+    this.countWritten(ops);
     return this.afterPrevious(() => this.db.batch([...ops]));
+  }
+
+  private countWritten(ops: readonly BackendOp[]): void {
+    let bytes = 0;
+    for (const op of ops) bytes += op.key.length + (op.type === 'put' ? op.value.length : 0);
+    this.written += batchFootprint(bytes, ops.length);
   }
 
   /**
@@ -213,14 +238,21 @@ export class StateBackend implements Backend {
     await next.open();
     try {
       let batch = next.batch();
+      let bytes = 0;
+      const write = async (): Promise<void> => {
+        this.written += batchFootprint(bytes, batch.length);
+        bytes = 0;
+        await batch.write();
+      };
       for await (const [key, value] of records) {
+        bytes += key.length + value.length;
         batch.put(key, value);
         if (batch.length >= 10_000) {
-          await batch.write();
+          await write();
           batch = next.batch();
         }
       }
-      await batch.write();
+      await write();
       await next.close();
     } catch (err) {
       // A broken or truncated stream: keep the current state, drop the partial copy.
@@ -257,6 +289,11 @@ async function finishInterruptedReplace(path: string): Promise<void> {
   if (!(await pathExists(path)) && (await pathExists(incoming))) await rename(incoming, path);
   await rm(incoming, { recursive: true, force: true });
   await rm(`${path}.replaced`, { recursive: true, force: true });
+}
+
+/** The most a batch of `count` ops holding `bytes` of keys and values adds to the database's files. */
+function batchFootprint(bytes: number, count: number): number {
+  return bytes + count * OP_OVERHEAD_BYTES + Math.ceil(bytes / 64) + BATCH_OVERHEAD_BYTES;
 }
 
 export function encodeUint(value: number): Uint8Array {
