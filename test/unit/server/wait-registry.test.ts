@@ -21,6 +21,35 @@ describe('keyed waits', () => {
     await expect(waits.wait(key, 20, () => Errors.timeout())).rejects.toThrow('etcdserver: request timed out');
     expect(waits.trigger(key, undefined)).toBe(false);
   });
+
+  it('time out each at its own deadline, whatever order they came in, while the others still get answers', async () => {
+    const waits = new KeyedWaits<number, string>();
+    const started = performance.now();
+    const failedAt = new Map<number, number>();
+    const outcome = (key: number, timeoutMs: number) =>
+      waits.wait(key, timeoutMs, () => new Error(`timeout ${key}`)).then(
+        (value) => value,
+        (err: Error) => (failedAt.set(key, performance.now() - started), err.message),
+      );
+    const all = [outcome(1, 400), outcome(2, 60), outcome(3, 10_000), outcome(4, 150), outcome(5, 30)];
+    expect(waits.trigger(3, 'three')).toBe(true);
+    expect(await Promise.all(all)).toEqual(['timeout 1', 'timeout 2', 'three', 'timeout 4', 'timeout 5']);
+    expect([...failedAt.entries()].sort((a, b) => a[1] - b[1]).map(([key]) => key)).toEqual([5, 2, 4, 1]);
+    for (const [key, ms] of [[5, 30], [2, 60], [4, 150], [1, 400]] as const) expect(failedAt.get(key)).toBeGreaterThanOrEqual(ms - 1);
+    expect(waits.size).toBe(0);
+  });
+
+  it('answer both callers of a key asked for twice', async () => {
+    const waits = new KeyedWaits<string, string>();
+    const first = waits.wait('k', 10_000, () => Errors.timeout());
+    const second = waits.wait('k', 10_000, () => Errors.timeout());
+    expect(waits.trigger('k', 'applied')).toBe(true);
+    await expect(Promise.all([first, second])).resolves.toEqual(['applied', 'applied']);
+    const third = waits.wait('k', 10, () => Errors.timeout());
+    const fourth = waits.wait('k', 20, () => Errors.timeout());
+    await expect(third).rejects.toThrow('etcdserver: request timed out');
+    await expect(fourth).rejects.toThrow('etcdserver: request timed out');
+  });
 });
 
 describe('the wait registry at shutdown', () => {
