@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EntryType, MessageType, type Message } from '../../../src/raft/index.js';
 import { uint64 } from '../../../src/wire/convert.js';
-import { decodeRaftBatch, encodeRaftBatch, messageToPb } from '../../../src/server/raft-codec.js';
+import protobuf from 'protobufjs';
+import { decodeRaftBatch, encodeRaftBatch, messageFromPb, messageToPb } from '../../../src/server/raft-codec.js';
 import { messageType } from '../../../src/wire/proto.js';
 
 const RaftBatch = messageType('bargepb.RaftBatch');
@@ -41,17 +42,51 @@ function plain(value: unknown): unknown {
 }
 
 describe('raft frames', () => {
-  it('decode to the messages encoded, and to what protobufjs’s own encoding of them decodes to', () => {
+  it('decode to the messages encoded, and as protobufjs decodes them, from its encoding and from ours', () => {
     fc.assert(
       fc.property(id, fc.array(message, { maxLength: 5 }), (clusterId, messages) => {
-        const mine = decodeRaftBatch(encodeRaftBatch(clusterId, messages));
-        const reference = decodeRaftBatch(RaftBatch.encode({ cluster_id: uint64(clusterId), messages: messages.map(messageToPb) }).finish());
-        expect(mine.clusterId).toBe(clusterId);
-        expect(mine.messages.map(plain)).toEqual(reference.messages.map(plain));
-        expect(mine.messages.map(plain)).toEqual(messages.map(plain));
+        const ours = encodeRaftBatch(clusterId, messages);
+        const theirs = RaftBatch.encode({ cluster_id: uint64(clusterId), messages: messages.map(messageToPb) }).finish();
+        const reference = RaftBatch.decode(ours).messages.map(messageFromPb).map(plain);
+        expect(RaftBatch.decode(theirs).messages.map(messageFromPb).map(plain)).toEqual(reference);
+        for (const frame of [ours, theirs]) {
+          const decoded = decodeRaftBatch(frame);
+          expect(decoded.clusterId).toBe(clusterId);
+          expect(decoded.messages.map(plain)).toEqual(reference);
+        }
+        expect(reference).toEqual(messages.map(plain));
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('skip fields they do not know (a newer member\'s), of every wire type, as protobufjs does', () => {
+    const m: Message = { type: MessageType.AppResp, to: 2n, from: 1n, term: 4, logTerm: 0, index: 9, entries: [], commit: 0, reject: false, rejectHint: 0, context: new Uint8Array(0) };
+    const w = protobuf.Writer.create();
+    w.uint32((1 << 3) | 0).uint64(uint64(77n));
+    w.uint32((9 << 3) | 2).bytes(Uint8Array.of(1, 2, 3));
+    w.uint32((2 << 3) | 2).fork();
+    w.uint32((20 << 3) | 0).uint64(uint64((1n << 64n) - 1n));
+    w.uint32((21 << 3) | 1).fixed64(5);
+    w.uint32((22 << 3) | 5).fixed32(6);
+    w.uint32((1 << 3) | 2).string(m.type);
+    w.uint32((2 << 3) | 0).uint64(uint64(m.to));
+    w.uint32((3 << 3) | 0).uint64(uint64(m.from));
+    w.uint32((4 << 3) | 0).uint64(4);
+    w.uint32((6 << 3) | 0).uint64(9);
+    w.ldelim();
+    const decoded = decodeRaftBatch(w.finish());
+    expect(decoded.clusterId).toBe(77n);
+    expect(decoded.messages.map(plain)).toEqual([plain(m)]);
+  });
+
+  it('refuse a frame cut short or with a field running past its end, rather than read past it', () => {
+    const frame = encodeRaftBatch(5n, [{ type: MessageType.App, to: 2n, from: 1n, term: 3, logTerm: 3, index: 6, entries: [{ term: 3, index: 7, type: EntryType.Normal, data: Uint8Array.of(1, 2, 3) }], commit: 5, reject: false, rejectHint: 0, context: new Uint8Array(0) }]);
+    // The first two bytes are the cluster id, a whole frame of no messages; any cut after the message's tag is not.
+    expect(decodeRaftBatch(frame.subarray(0, 2))).toEqual({ clusterId: 5n, messages: [] });
+    for (let cut = 3; cut < frame.length; cut++) expect(() => decodeRaftBatch(frame.subarray(0, cut)), `cut at ${cut}`).toThrow(RangeError);
+    expect(() => decodeRaftBatch(Uint8Array.of(0x12, 0x7f, 0x00))).toThrow(RangeError);
+    expect(() => decodeRaftBatch(Uint8Array.of(0x0b))).toThrow(RangeError);
   });
 
   it('decode an entry shared by the frames for several peers the same in each', () => {
