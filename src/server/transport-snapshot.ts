@@ -6,7 +6,7 @@
 
 import type { Socket } from 'node:net';
 import type { Message } from '../raft/index.js';
-import { encodeRaftBatch } from './raft-codec.js';
+import { encodeRaftBatch } from './raft-frame-writer.js';
 import { dialPeer, type LinkOwner } from './transport-link.js';
 
 /** Opens a connection that carries one snapshot. */

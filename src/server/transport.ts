@@ -9,7 +9,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Message, NodeId } from '../raft/index.js';
 import { MessageType } from '../raft/index.js';
 import { readPeerHttpRequest, textResponse, writePeerHttpResponse, type PeerHttpRequest, type PeerHttpResponse } from './peer-http.js';
-import { decodeRaftBatch } from './raft-codec.js';
+import { decodeRaftBatch } from './raft-frame-reader.js';
 import { checkedTlsServer, isHttps, type TlsSettings } from './tls.js';
 import { errorText } from '../etcd-errors.js';
 import { PeerLink, dialAddressFor, hostPort, type LinkOwner } from './transport-link.js';

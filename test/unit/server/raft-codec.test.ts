@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { EntryType, MessageType, type Message } from '../../../src/raft/index.js';
 import { uint64 } from '../../../src/wire/convert.js';
 import protobuf from 'protobufjs';
-import { decodeRaftBatch, encodeRaftBatch, messageFromPb, messageToPb } from '../../../src/server/raft-codec.js';
+import { messageFromPb, messageToPb } from '../../../src/server/raft-codec.js';
+import { decodeRaftBatch } from '../../../src/server/raft-frame-reader.js';
+import { encodeRaftBatch, encodeRaftFrame } from '../../../src/server/raft-frame-writer.js';
 import { messageType } from '../../../src/wire/proto.js';
 
 const RaftBatch = messageType('bargepb.RaftBatch');
@@ -55,6 +57,10 @@ describe('raft frames', () => {
           expect(decoded.messages.map(plain)).toEqual(reference);
         }
         expect(reference).toEqual(messages.map(plain));
+        // The frame on the wire: the batch after its length, in one buffer.
+        const frame = encodeRaftFrame(clusterId, messages);
+        expect(frame.readUInt32BE(0)).toBe(frame.length - 4);
+        expect([...frame.subarray(4)]).toEqual([...ours]);
       }),
       { numRuns: 500 },
     );
