@@ -7,6 +7,7 @@ import type { PermissionType } from '../auth/index.js';
 import { deleteRangeRequestFromPb, putRequestFromPb, toBigInt, toNumber, toUint64, txnRequestFromPb, uint64 } from '../wire/convert.js';
 import type * as pb from '../wire/messages.js';
 import { messageType } from '../wire/proto.js';
+import { FieldReader } from './field-reader.js';
 
 const InternalRequestType = messageType('bargepb.InternalRequest');
 const NO_BYTES = Buffer.alloc(0);
@@ -89,7 +90,88 @@ export function isAuthRequest(body: RequestBody): body is AuthRequest {
   return AUTH_KINDS.has(body.kind);
 }
 
+/** Decodes an entry's request: a put field by field (see decodePut), anything else through protobufjs. */
 export function decodeInternalRequest(data: Uint8Array): InternalRequest {
+  try {
+    const put = decodePut(data);
+    if (put) return put;
+  } catch {
+    // Not a well-formed put: protobufjs decodes it, or says what is wrong with it.
+  }
+  return decodeWithProtobufjs(data);
+}
+
+// Wire tags, (field number << 3) | wire type (0 varint, 2 bytes), of bargepb.InternalRequest's id, put and
+// auth, and of the fields of etcdserverpb.PutRequest and bargepb.AuthHeader.
+const REQUEST_ID = (1 << 3) | 0;
+const REQUEST_PUT = (2 << 3) | 2;
+const REQUEST_AUTH = (30 << 3) | 2;
+/** The oneof's requests are fields 2 to 23. */
+const LAST_REQUEST_FIELD = 23;
+const PUT_KEY = (1 << 3) | 2;
+const PUT_VALUE = (2 << 3) | 2;
+const PUT_LEASE = (3 << 3) | 0;
+const PUT_PREV_KV = (4 << 3) | 0;
+const PUT_IGNORE_VALUE = (5 << 3) | 0;
+const PUT_IGNORE_LEASE = (6 << 3) | 0;
+const AUTH_USERNAME = (1 << 3) | 2;
+const AUTH_REVISION = (2 << 3) | 0;
+
+/**
+ * A put request read field by field, the request nearly every entry carries, which every member decodes
+ * as it applies: protobufjs built three objects and three Longs for it, converted again after. Undefined
+ * when the entry carries another request. Unknown fields are skipped, as protobufjs skips them.
+ */
+function decodePut(data: Uint8Array): InternalRequest | undefined {
+  const r = new FieldReader(data, 0, data.length);
+  let id = 0n;
+  let put: PutRequest | undefined;
+  let auth: InternalRequest['auth'];
+  while (r.more()) {
+    const tag = r.uint();
+    if (tag === REQUEST_ID) id = r.uint64();
+    else if (tag === REQUEST_PUT) put = readPut(r.nested(r.length()));
+    else if (tag === REQUEST_AUTH) auth = readAuth(r.nested(r.length()));
+    else if (tag >>> 3 <= LAST_REQUEST_FIELD || tag >>> 3 === 30) return undefined;
+    else r.skip(tag);
+  }
+  return put ? { id, auth, body: { kind: 'put', put } } : undefined;
+}
+
+function readPut(r: FieldReader): PutRequest {
+  let key: Uint8Array = NO_BYTES;
+  let value: Uint8Array = NO_BYTES;
+  let lease = 0n;
+  let prevKv = false;
+  let ignoreValue = false;
+  let ignoreLease = false;
+  while (r.more()) {
+    const tag = r.uint();
+    if (tag === PUT_KEY) key = r.bytesField();
+    else if (tag === PUT_VALUE) value = r.bytesField();
+    else if (tag === PUT_LEASE) lease = r.int64();
+    else if (tag === PUT_PREV_KV) prevKv = r.uint() !== 0;
+    else if (tag === PUT_IGNORE_VALUE) ignoreValue = r.uint() !== 0;
+    else if (tag === PUT_IGNORE_LEASE) ignoreLease = r.uint() !== 0;
+    else r.skip(tag);
+  }
+  return { key, value, lease, prevKv, ignoreValue, ignoreLease };
+}
+
+function readAuth(r: FieldReader): { username: string; revision: number } {
+  let username = '';
+  let revision = 0;
+  while (r.more()) {
+    const tag = r.uint();
+    if (tag === AUTH_USERNAME) username = r.text();
+    else if (tag === AUTH_REVISION) revision = r.uint();
+    else r.skip(tag);
+  }
+  return { username, revision };
+}
+
+/** Exported for tests: the reference decoding the put path is held to. */
+export function decodeWithProtobufjs(data: Uint8Array): InternalRequest {
   const decoded = InternalRequestType.decode(data);
   const auth = decoded.auth ? { username: decoded.auth.username, revision: toNumber(decoded.auth.revision) } : undefined;
   return { id: toUint64(decoded.id), auth, body: bodyFromPb(decoded) };

@@ -25,6 +25,7 @@ import {
   RaftMessage,
   messageFromPb,
 } from './raft-codec.js';
+import { FieldReader, sameBytes } from './field-reader.js';
 
 /**
  * A frame's messages, read field by field: protobufjs built an object per message and entry and a Long per
@@ -39,17 +40,14 @@ export function decodeRaftBatch(bytes: Uint8Array): { clusterId: bigint; message
   while (r.more()) {
     const tag = r.uint();
     if (tag === BATCH_CLUSTER_ID) clusterId = r.id();
-    else if (tag === BATCH_MESSAGE) messages.push(readMessage(r, r.length()));
+    else if (tag === BATCH_MESSAGE) messages.push(readMessage(r.nested(r.length())));
     else r.skip(tag);
   }
   return { clusterId, messages };
 }
 
-function readMessage(outer: FieldReader, length: number): Message {
-  const start = outer.pos;
-  const end = start + length;
-  outer.pos = end;
-  const r = new FieldReader(outer.bytes, start, end);
+function readMessage(r: FieldReader): Message {
+  const start = r.pos;
   let type = '';
   let to = 0n;
   let from = 0n;
@@ -65,7 +63,7 @@ function readMessage(outer: FieldReader, length: number): Message {
     const tag = r.uint();
     switch (tag) {
       case MESSAGE_TYPE:
-        type = r.text();
+        type = readType(r);
         break;
       case MESSAGE_TO:
         to = r.id();
@@ -83,7 +81,7 @@ function readMessage(outer: FieldReader, length: number): Message {
         index = r.uint();
         break;
       case MESSAGE_ENTRY:
-        entries.push(readEntry(r, r.length()));
+        entries.push(readEntry(r.nested(r.length())));
         break;
       case MESSAGE_COMMIT:
         commit = r.uint();
@@ -99,7 +97,7 @@ function readMessage(outer: FieldReader, length: number): Message {
         break;
       case MESSAGE_SNAPSHOT:
       case MESSAGE_SNAPSHOT_DATA:
-        return messageFromPb(RaftMessage.decode(outer.bytes.subarray(start, end)));
+        return messageFromPb(RaftMessage.decode(r.bytes.subarray(start, r.end)));
       default:
         r.skip(tag);
     }
@@ -107,9 +105,7 @@ function readMessage(outer: FieldReader, length: number): Message {
   return { type: type as MessageType, to, from, term, logTerm, index, entries, commit, reject, rejectHint, context };
 }
 
-function readEntry(outer: FieldReader, length: number): Entry {
-  const r = new FieldReader(outer.bytes, outer.pos, outer.pos + length);
-  outer.pos += length;
+function readEntry(r: FieldReader): Entry {
   let term = 0;
   let index = 0;
   let type = 0;
@@ -126,107 +122,9 @@ function readEntry(outer: FieldReader, length: number): Entry {
   return { term, index, type: type as EntryType, data };
 }
 
-/** Reads protobuf fields between two offsets of a buffer. */
-class FieldReader {
-  /** The last few 64-bit ids read and their bytes: a frame carries the same two or three over and over. */
-  private static readonly ids: { bytes: Uint8Array; value: bigint }[] = [];
-
-  constructor(
-    readonly bytes: Uint8Array,
-    public pos: number,
-    private readonly end: number,
-  ) {
-    if (end > bytes.length) throw new RangeError('field runs past the end of the frame');
-  }
-
-  more(): boolean {
-    return this.pos < this.end;
-  }
-
-  /** A varint that must fit a safe integer (terms, indexes, tags, lengths). */
-  uint(): number {
-    let value = 0;
-    let scale = 1;
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw new RangeError('varint runs past the end of its field');
-      const b = this.bytes[this.pos++]!;
-      value += (b & 0x7f) * scale;
-      if (b < 0x80) {
-        if (value > Number.MAX_SAFE_INTEGER) throw new RangeError('varint beyond a safe integer');
-        return value;
-      }
-      scale *= 0x80;
-    }
-    throw new RangeError('varint too long');
-  }
-
-  /** A uint64 varint as a bigint (member and cluster ids). */
-  id(): bigint {
-    const start = this.pos;
-    while (this.pos < this.end && this.bytes[this.pos]! >= 0x80) this.pos++;
-    if (this.pos >= this.end || this.pos - start > 9) throw new RangeError('bad uint64 varint');
-    this.pos++;
-    const raw = this.bytes.subarray(start, this.pos);
-    const ids = FieldReader.ids;
-    for (const known of ids) if (sameBytes(known.bytes, raw)) return known.value;
-    let value = 0n;
-    for (let i = raw.length - 1; i >= 0; i--) value = (value << 7n) | BigInt(raw[i]! & 0x7f);
-    value = BigInt.asUintN(64, value);
-    if (ids.length >= 8) ids.shift();
-    ids.push({ bytes: Uint8Array.from(raw), value });
-    return value;
-  }
-
-  length(): number {
-    const length = this.uint();
-    if (length > this.end - this.pos) throw new RangeError('field runs past the end of its message');
-    return length;
-  }
-
-  /** A bytes field: a view into the frame, as protobufjs gives it. */
-  bytesField(): Uint8Array {
-    const length = this.length();
-    this.pos += length;
-    return this.bytes.subarray(this.pos - length, this.pos);
-  }
-
-  text(): string {
-    const length = this.length();
-    const at = this.pos;
-    this.pos += length;
-    // A known type is matched by its bytes: no string decoded per message.
-    for (const [type, bytes] of MESSAGE_TYPE_BYTES) {
-      if (bytes.length === length && sameBytes(bytes, this.bytes.subarray(at, at + length))) return type;
-    }
-    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + at, length).toString('utf8');
-  }
-
-  /** Skips a field this member does not know. */
-  skip(tag: number): void {
-    const wireType = tag & 7;
-    if (wireType === 0) this.uint64Skip();
-    else if (wireType === 1) this.advance(8);
-    else if (wireType === 2) this.advance(this.length());
-    else if (wireType === 5) this.advance(4);
-    else throw new RangeError(`unsupported wire type ${wireType}`);
-  }
-
-  private uint64Skip(): void {
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw new RangeError('varint runs past the end of its field');
-      if (this.bytes[this.pos++]! < 0x80) return;
-    }
-    throw new RangeError('varint too long');
-  }
-
-  private advance(bytes: number): void {
-    if (bytes > this.end - this.pos) throw new RangeError('field runs past the end of its message');
-    this.pos += bytes;
-  }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** The type field: a known type matched by its bytes, no string decoded per message. */
+function readType(r: FieldReader): string {
+  const bytes = r.bytesField();
+  for (const [type, known] of MESSAGE_TYPE_BYTES) if (sameBytes(known, bytes)) return type;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
 }
