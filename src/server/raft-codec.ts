@@ -77,25 +77,27 @@ export function messageFromPb(p: pb.RaftMessage): Message {
 }
 
 // Wire tags of bargepb.RaftBatch, RaftMessage and Entry: (field number << 3) | wire type (0 varint, 2 bytes).
-export const BATCH_CLUSTER_ID = (1 << 3) | 0;
-export const BATCH_MESSAGE = (2 << 3) | 2;
-export const MESSAGE_TYPE = (1 << 3) | 2;
-export const MESSAGE_TO = (2 << 3) | 0;
-export const MESSAGE_FROM = (3 << 3) | 0;
-export const MESSAGE_TERM = (4 << 3) | 0;
-export const MESSAGE_LOG_TERM = (5 << 3) | 0;
-export const MESSAGE_INDEX = (6 << 3) | 0;
-export const MESSAGE_ENTRY = (7 << 3) | 2;
-export const MESSAGE_COMMIT = (8 << 3) | 0;
-export const MESSAGE_REJECT = (9 << 3) | 0;
-export const MESSAGE_REJECT_HINT = (10 << 3) | 0;
-export const MESSAGE_CONTEXT = (11 << 3) | 2;
-export const MESSAGE_SNAPSHOT = (12 << 3) | 2;
-export const MESSAGE_SNAPSHOT_DATA = (13 << 3) | 2;
-export const ENTRY_TERM = (1 << 3) | 0;
-export const ENTRY_INDEX = (2 << 3) | 0;
-export const ENTRY_TYPE = (3 << 3) | 0;
-export const ENTRY_DATA = (4 << 3) | 2;
+export const Tag = {
+  BATCH_CLUSTER_ID: (1 << 3) | 0,
+  BATCH_MESSAGE: (2 << 3) | 2,
+  MESSAGE_TYPE: (1 << 3) | 2,
+  MESSAGE_TO: (2 << 3) | 0,
+  MESSAGE_FROM: (3 << 3) | 0,
+  MESSAGE_TERM: (4 << 3) | 0,
+  MESSAGE_LOG_TERM: (5 << 3) | 0,
+  MESSAGE_INDEX: (6 << 3) | 0,
+  MESSAGE_ENTRY: (7 << 3) | 2,
+  MESSAGE_COMMIT: (8 << 3) | 0,
+  MESSAGE_REJECT: (9 << 3) | 0,
+  MESSAGE_REJECT_HINT: (10 << 3) | 0,
+  MESSAGE_CONTEXT: (11 << 3) | 2,
+  MESSAGE_SNAPSHOT: (12 << 3) | 2,
+  MESSAGE_SNAPSHOT_DATA: (13 << 3) | 2,
+  ENTRY_TERM: (1 << 3) | 0,
+  ENTRY_INDEX: (2 << 3) | 0,
+  ENTRY_TYPE: (3 << 3) | 0,
+  ENTRY_DATA: (4 << 3) | 2,
+} as const;
 
 /** Each message type's name as the bytes of the frame's type field. */
 export const MESSAGE_TYPE_BYTES: ReadonlyMap<string, Buffer> = new Map(Object.values(MessageType).map((type) => [type, Buffer.from(type)]));

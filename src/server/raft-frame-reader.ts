@@ -1,30 +1,7 @@
 // Reading a raft frame (bargepb.RaftBatch) straight into the core's Messages.
 
 import { EMPTY_BYTES, type Entry, type EntryType, type Message, type MessageType } from '../raft/index.js';
-import {
-  BATCH_CLUSTER_ID,
-  BATCH_MESSAGE,
-  ENTRY_DATA,
-  ENTRY_INDEX,
-  ENTRY_TERM,
-  ENTRY_TYPE,
-  MESSAGE_COMMIT,
-  MESSAGE_CONTEXT,
-  MESSAGE_ENTRY,
-  MESSAGE_FROM,
-  MESSAGE_INDEX,
-  MESSAGE_LOG_TERM,
-  MESSAGE_REJECT,
-  MESSAGE_REJECT_HINT,
-  MESSAGE_SNAPSHOT,
-  MESSAGE_SNAPSHOT_DATA,
-  MESSAGE_TERM,
-  MESSAGE_TO,
-  MESSAGE_TYPE,
-  MESSAGE_TYPE_BYTES,
-  RaftMessage,
-  messageFromPb,
-} from './raft-codec.js';
+import { MESSAGE_TYPE_BYTES, messageFromPb, RaftMessage, Tag } from './raft-codec.js';
 import { FieldReader, sameBytes } from './field-reader.js';
 
 /**
@@ -39,8 +16,8 @@ export function decodeRaftBatch(bytes: Uint8Array): { clusterId: bigint; message
   const messages: Message[] = [];
   while (r.more()) {
     const tag = r.uint();
-    if (tag === BATCH_CLUSTER_ID) clusterId = r.id();
-    else if (tag === BATCH_MESSAGE) messages.push(readMessage(r.nested(r.length())));
+    if (tag === Tag.BATCH_CLUSTER_ID) clusterId = r.id();
+    else if (tag === Tag.BATCH_MESSAGE) messages.push(readMessage(r.nested(r.length())));
     else r.skip(tag);
   }
   return { clusterId, messages };
@@ -62,41 +39,41 @@ function readMessage(r: FieldReader): Message {
   while (r.more()) {
     const tag = r.uint();
     switch (tag) {
-      case MESSAGE_TYPE:
+      case Tag.MESSAGE_TYPE:
         type = readType(r);
         break;
-      case MESSAGE_TO:
+      case Tag.MESSAGE_TO:
         to = r.id();
         break;
-      case MESSAGE_FROM:
+      case Tag.MESSAGE_FROM:
         from = r.id();
         break;
-      case MESSAGE_TERM:
+      case Tag.MESSAGE_TERM:
         term = r.uint();
         break;
-      case MESSAGE_LOG_TERM:
+      case Tag.MESSAGE_LOG_TERM:
         logTerm = r.uint();
         break;
-      case MESSAGE_INDEX:
+      case Tag.MESSAGE_INDEX:
         index = r.uint();
         break;
-      case MESSAGE_ENTRY:
+      case Tag.MESSAGE_ENTRY:
         entries.push(readEntry(r.nested(r.length())));
         break;
-      case MESSAGE_COMMIT:
+      case Tag.MESSAGE_COMMIT:
         commit = r.uint();
         break;
-      case MESSAGE_REJECT:
+      case Tag.MESSAGE_REJECT:
         reject = r.uint() !== 0;
         break;
-      case MESSAGE_REJECT_HINT:
+      case Tag.MESSAGE_REJECT_HINT:
         rejectHint = r.uint();
         break;
-      case MESSAGE_CONTEXT:
+      case Tag.MESSAGE_CONTEXT:
         context = r.bytesField();
         break;
-      case MESSAGE_SNAPSHOT:
-      case MESSAGE_SNAPSHOT_DATA:
+      case Tag.MESSAGE_SNAPSHOT:
+      case Tag.MESSAGE_SNAPSHOT_DATA:
         return messageFromPb(RaftMessage.decode(r.bytes.subarray(start, r.end)));
       default:
         r.skip(tag);
@@ -112,11 +89,11 @@ function readEntry(r: FieldReader): Entry {
   let data = EMPTY_BYTES;
   while (r.more()) {
     const tag = r.uint();
-    if (tag === ENTRY_TERM) term = r.uint();
-    else if (tag === ENTRY_INDEX) index = r.uint();
+    if (tag === Tag.ENTRY_TERM) term = r.uint();
+    else if (tag === Tag.ENTRY_INDEX) index = r.uint();
     // uint32, as protobufjs reads it.
-    else if (tag === ENTRY_TYPE) type = r.uint() >>> 0;
-    else if (tag === ENTRY_DATA) data = r.bytesField();
+    else if (tag === Tag.ENTRY_TYPE) type = r.uint() >>> 0;
+    else if (tag === Tag.ENTRY_DATA) data = r.bytesField();
     else r.skip(tag);
   }
   return { term, index, type: type as EntryType, data };

@@ -4,28 +4,7 @@
 // and the whole message again on finish(), and the length went in a buffer of its own.
 
 import type { Entry, Message } from '../raft/index.js';
-import {
-  BATCH_CLUSTER_ID,
-  BATCH_MESSAGE,
-  ENTRY_DATA,
-  ENTRY_INDEX,
-  ENTRY_TERM,
-  ENTRY_TYPE,
-  MESSAGE_COMMIT,
-  MESSAGE_CONTEXT,
-  MESSAGE_ENTRY,
-  MESSAGE_FROM,
-  MESSAGE_INDEX,
-  MESSAGE_LOG_TERM,
-  MESSAGE_REJECT,
-  MESSAGE_REJECT_HINT,
-  MESSAGE_TERM,
-  MESSAGE_TO,
-  MESSAGE_TYPE,
-  MESSAGE_TYPE_BYTES,
-  RaftMessage,
-  messageToPb,
-} from './raft-codec.js';
+import { MESSAGE_TYPE_BYTES, messageToPb, RaftMessage, Tag } from './raft-codec.js';
 
 /** Bytes of a frame's length prefix. */
 export const FRAME_LENGTH_BYTES = 4;
@@ -112,28 +91,28 @@ class FrameWriter {
   }
 
   message(m: Message, size: number): void {
-    this.varint(BATCH_MESSAGE);
+    this.varint(Tag.BATCH_MESSAGE);
     this.varint(size);
-    this.bytes(MESSAGE_TYPE, typeBytes(m));
-    this.varint(MESSAGE_TO);
+    this.bytes(Tag.MESSAGE_TYPE, typeBytes(m));
+    this.varint(Tag.MESSAGE_TO);
     this.raw(idVarint(m.to));
-    this.varint(MESSAGE_FROM);
+    this.varint(Tag.MESSAGE_FROM);
     this.raw(idVarint(m.from));
-    this.number(MESSAGE_TERM, m.term);
-    this.number(MESSAGE_LOG_TERM, m.logTerm);
-    this.number(MESSAGE_INDEX, m.index);
+    this.number(Tag.MESSAGE_TERM, m.term);
+    this.number(Tag.MESSAGE_LOG_TERM, m.logTerm);
+    this.number(Tag.MESSAGE_INDEX, m.index);
     for (const e of m.entries) {
-      this.varint(MESSAGE_ENTRY);
+      this.varint(Tag.MESSAGE_ENTRY);
       this.varint(entrySize(e));
-      this.number(ENTRY_TERM, e.term);
-      this.number(ENTRY_INDEX, e.index);
-      this.number(ENTRY_TYPE, e.type);
-      if (e.data.length > 0) this.bytes(ENTRY_DATA, e.data);
+      this.number(Tag.ENTRY_TERM, e.term);
+      this.number(Tag.ENTRY_INDEX, e.index);
+      this.number(Tag.ENTRY_TYPE, e.type);
+      if (e.data.length > 0) this.bytes(Tag.ENTRY_DATA, e.data);
     }
-    this.number(MESSAGE_COMMIT, m.commit);
-    if (m.reject) this.number(MESSAGE_REJECT, 1);
-    this.number(MESSAGE_REJECT_HINT, m.rejectHint);
-    if (m.context.length > 0) this.bytes(MESSAGE_CONTEXT, m.context);
+    this.number(Tag.MESSAGE_COMMIT, m.commit);
+    if (m.reject) this.number(Tag.MESSAGE_REJECT, 1);
+    this.number(Tag.MESSAGE_REJECT_HINT, m.rejectHint);
+    if (m.context.length > 0) this.bytes(Tag.MESSAGE_CONTEXT, m.context);
   }
 }
 
@@ -147,12 +126,12 @@ export function encodeRaftFrame(clusterId: bigint, messages: readonly Message[])
   const w = new FrameWriter(Buffer.allocUnsafe(FRAME_LENGTH_BYTES + size));
   w.buf.writeUInt32BE(size, 0);
   w.pos = FRAME_LENGTH_BYTES;
-  w.varint(BATCH_CLUSTER_ID);
+  w.varint(Tag.BATCH_CLUSTER_ID);
   w.raw(cluster);
   messages.forEach((m, i) => {
     const part = parts[i]!;
     if (typeof part === 'number') w.message(m, part);
-    else w.bytes(BATCH_MESSAGE, part);
+    else w.bytes(Tag.BATCH_MESSAGE, part);
   });
   return w.buf;
 }
