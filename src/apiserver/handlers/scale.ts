@@ -1,4 +1,4 @@
-// The scale subresource (deployments, replicasets, custom resources that declare one): an autoscaling/v1
+// The scale subresource (deployments, replicasets, replicationcontrollers, custom resources that declare one): an autoscaling/v1
 // Scale view of the parent whose writes change only its replica count; its resourceVersion is the parent's.
 
 import { badRequest } from '../errors/status.js';
@@ -62,9 +62,15 @@ function setValueAt(obj: Record<string, unknown>, path: string, value: unknown):
 /** A JSON value as text: strings as they are, other values as JSON, '' when absent. */
 const jsonText = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 
+/** The parent's spec.selector as a LabelSelector: a ReplicationController's is a plain label map. */
+function builtinSelector(obj: KubeObject): LabelSelector | undefined {
+  const selector = (obj['spec'] as { selector?: unknown } | undefined)?.selector;
+  return obj.kind === 'ReplicationController' ? { matchLabels: selector as Record<string, string> | undefined } : (selector as LabelSelector | undefined);
+}
+
 function toScale(obj: KubeObject, paths: ScalePaths): KubeObject {
   const meta = obj.metadata ?? {};
-  const selector = paths.labelSelector ? jsonText(valueAt(obj, paths.labelSelector)) : selectorString((obj['spec'] as { selector?: LabelSelector } | undefined)?.selector);
+  const selector = paths.labelSelector ? jsonText(valueAt(obj, paths.labelSelector)) : selectorString(builtinSelector(obj));
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',

@@ -91,6 +91,11 @@ export const CORE_MESSAGES: Record<string, string> = {
   EventSource: 'component=1 host=2',
   EventSeries: 'count=1:int lastObservedTime=2:MicroTime',
   PodTemplateSpec: 'metadata=1:ObjectMeta spec=2:PodSpec',
+  ReplicationController: 'metadata=1:ObjectMeta spec=2:ReplicationControllerSpec status=3:ReplicationControllerStatus',
+  ReplicationControllerSpec: 'replicas=1:*int minReadySeconds=4:int selector=2:map template=3:*PodTemplateSpec',
+  ReplicationControllerStatus: `replicas=1:!int fullyLabeledReplicas=2:int readyReplicas=4:int availableReplicas=5:int observedGeneration=3:int
+    conditions=6:[]ReplicationControllerCondition`,
+  ReplicationControllerCondition: 'type=1:! status=2:! lastTransitionTime=3:Time reason=4 message=5',
   PodSpec: `volumes=1:[]Volume initContainers=20:[]Container containers=2:![]Container ephemeralContainers=34:[]EphemeralContainer
     restartPolicy=3 terminationGracePeriodSeconds=4:*int activeDeadlineSeconds=5:*int dnsPolicy=6 nodeSelector=7:map
     serviceAccountName=8 serviceAccount=9 automountServiceAccountToken=21:*bool nodeName=10 hostNetwork=11:bool hostPID=12:bool

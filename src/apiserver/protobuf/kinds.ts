@@ -11,7 +11,7 @@ export const MESSAGES: ReadonlyMap<string, MessageTable> = messageTables({ ...ME
 
 /** By apiVersion: the kinds whose message is named as the kind, and those renamed (two groups' messages share a name). */
 const KINDS: Readonly<Record<string, readonly (string | readonly [kind: string, message: string])[]>> = {
-  v1: ['ConfigMap', 'Secret', 'ServiceAccount', 'Namespace', 'ResourceQuota', 'LimitRange', 'Service', 'Pod', 'Node', 'Endpoints', 'Event', 'Binding', 'Status'],
+  v1: ['ConfigMap', 'Secret', 'ServiceAccount', 'Namespace', 'ResourceQuota', 'LimitRange', 'Service', 'Pod', 'ReplicationController', 'Node', 'Endpoints', 'Event', 'Binding', 'Status'],
   'apps/v1': ['Deployment', 'ReplicaSet'],
   'autoscaling/v1': ['Scale'],
   'batch/v1': ['Job', 'CronJob'],

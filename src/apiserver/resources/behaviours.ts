@@ -14,6 +14,7 @@ import { defaultPod } from './pod-defaults.js';
 import { podTable } from './pod-table.js';
 import { defaultPriorityClass, priorityClassTable, validatePriorityClass } from './priority-class.js';
 import { validatePod } from './pod-validation.js';
+import { defaultReplicationController, replicationControllerTable, validateReplicationController } from './replication-controller.js';
 import * as policies from './validating-admission-policy.js';
 import { defaultWebhookConfiguration, validateWebhookConfiguration, webhookConfigurationTable } from './webhook-configuration.js';
 import { defaultDeployment, defaultJob, defaultReplicaSet } from './workload-defaults.js';
@@ -33,6 +34,7 @@ const byKind: Record<string, Behaviour> = {
   '/ServiceAccount': { validate: validation.validateServiceAccount, table: tables.serviceAccountTable },
   '/Event': { defaults: defaults.defaultCoreEvent, validate: validation.validateCoreEvent, table: coreEventTable },
   '/LimitRange': { defaults: defaults.defaultLimitRange, validate: validation.validateLimitRange, table: NAME_CREATED_TABLE },
+  '/ReplicationController': { defaults: defaultReplicationController, validate: validateReplicationController, table: replicationControllerTable },
   '/ResourceQuota': { validate: validation.validateResourceQuota, table: tables.resourceQuotaTable },
   'apps/Deployment': { defaults: defaultDeployment, validate: validateDeployment, table: deploymentTable },
   'apps/ReplicaSet': { defaults: defaultReplicaSet, validate: validateReplicaSet, table: replicaSetTable },

@@ -38,6 +38,13 @@ const definitions: ResourceDefinition[] = [
   core('ServiceAccount', 'serviceaccounts', true, { shortNames: ['sa'] }),
   core('Event', 'events', true, { shortNames: ['ev'], fieldSelectors: fields.coreEventFields }),
   core('LimitRange', 'limitranges', true, { shortNames: ['limits'] }),
+  core('ReplicationController', 'replicationcontrollers', true, {
+    shortNames: ['rc'],
+    categories: ['all'],
+    subresources: [STATUS, SCALE],
+    storagePath: 'controllers',
+    fieldSelectors: fields.replicaSetFields,
+  }),
   core('ResourceQuota', 'resourcequotas', true, { shortNames: ['quota'], subresources: [STATUS] }),
   grouped('apps', 'apps', 'v1', 'Deployment', 'deployments', true, { shortNames: ['deploy'], categories: ['all'], subresources: [STATUS, SCALE] }),
   grouped('apps', 'apps', 'v1', 'ReplicaSet', 'replicasets', true, {

@@ -15,6 +15,7 @@ import { nodeSchemas } from './schemas/node.js';
 import { podSchemas } from './schemas/pod.js';
 import { policySchemas } from './schemas/policy.js';
 import { priorityClassSchemas } from './schemas/priority.js';
+import { replicationControllerSchemas } from './schemas/replication-controller.js';
 import { schedulingSchemas } from './schemas/scheduling.js';
 import { serviceSchemas } from './schemas/service.js';
 import { volumeSchemas } from './schemas/volume.js';
@@ -40,6 +41,7 @@ function build(): Record<string, SchemaNode> {
     ...serviceSchemas,
     ...configSchemas,
     ...workloadSchemas,
+    ...replicationControllerSchemas,
     ...clusterSchemas,
     ...apiextensionsSchemas,
     ...priorityClassSchemas,

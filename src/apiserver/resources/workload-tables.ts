@@ -9,9 +9,14 @@ const wide = { priority: 1 };
 const integer = { type: 'integer' as const };
 const count = (obj: KubeObject, section: 'spec' | 'status', field: string) => numberAt(recordAt(obj, section), field) ?? 0;
 
-const CONTAINER_COLUMNS = [
+/** The Containers and Images wide columns every workload printer shows. */
+export const TEMPLATE_COLUMNS = [
   column('Containers', 'Names of each container in the template.', wide),
   column('Images', 'Images referenced by each container in the template.', wide),
+];
+
+const CONTAINER_COLUMNS = [
+  ...TEMPLATE_COLUMNS,
   column('Selector', 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.', wide),
 ];
 
@@ -23,13 +28,14 @@ function templateCells(obj: KubeObject, emptySelector: '' | '<none>'): string[] 
   return specTemplateCells(recordAt(obj, 'spec'), emptySelector);
 }
 
-function specTemplateCells(spec: Record<string, unknown> | undefined, emptySelector: '' | '<none>'): string[] {
+/** layoutContainerCells: the template's container names and images, comma-separated. */
+export function containerCells(spec: Record<string, unknown> | undefined): [string, string] {
   const containers = recordsAt(recordAt(recordAt(spec, 'template'), 'spec'), 'containers');
-  return [
-    containers.map((c) => stringAt(c, 'name') ?? '').join(','),
-    containers.map((c) => stringAt(c, 'image') ?? '').join(','),
-    selectorString(recordAt(spec, 'selector')) || emptySelector,
-  ];
+  return [containers.map((c) => stringAt(c, 'name') ?? '').join(','), containers.map((c) => stringAt(c, 'image') ?? '').join(',')];
+}
+
+function specTemplateCells(spec: Record<string, unknown> | undefined, emptySelector: '' | '<none>'): string[] {
+  return [...containerCells(spec), selectorString(recordAt(spec, 'selector')) || emptySelector];
 }
 
 export const deploymentTable: TableDefinition = {

@@ -11,7 +11,7 @@ import { validatePodTemplate } from './pod-validation.js';
 
 const PERCENT = /^[0-9]+%$/;
 
-function nonNegative(spec: Json, field: string, path: string, causes: FieldCause[]): void {
+export function nonNegative(spec: Json, field: string, path: string, causes: FieldCause[]): void {
   const value = spec[field];
   if (typeof value === 'number' && value < 0) causes.push(invalid(child(path, field), value, 'must be greater than or equal to 0'));
 }

@@ -46,7 +46,7 @@ describe('built-in resources', () => {
 
   it('puts the workload kinds in the "all" category, as kubectl get all expects', () => {
     const all = specs.filter((s) => s.categories.includes('all')).map((s) => s.plural).sort();
-    expect(all).toEqual(['cronjobs', 'deployments', 'jobs', 'pods', 'replicasets', 'services']);
+    expect(all).toEqual(['cronjobs', 'deployments', 'jobs', 'pods', 'replicasets', 'replicationcontrollers', 'services']);
   });
 
   it('serves status, scale, binding and eviction where the real server does', () => {
