@@ -1,6 +1,7 @@
 // Indexed Jobs (completionMode: Indexed, indexed_job_utils.go): each pod carries its completion index in
 // the batch.kubernetes.io/job-completion-index annotation (and label), the job is complete once every
-// index in [0, completions) has a succeeded pod, and status.completedIndexes lists them as intervals.
+// index in [0, completions) has a succeeded pod, and status.completedIndexes lists them as intervals
+// (the record that outlives the pods once their tracking finalizer is gone).
 
 import type { Pod } from '../shared/types.js';
 
@@ -15,14 +16,31 @@ export function completionIndex(pod: Pod, completions: number): number | undefin
   return index < completions ? index : undefined;
 }
 
-/** The distinct indexes of succeeded pods, ascending. */
-export function succeededIndexes(pods: readonly Pod[], completions: number): number[] {
-  const found = new Set<number>();
-  for (const pod of pods) {
-    const index = pod.status?.phase === 'Succeeded' ? completionIndex(pod, completions) : undefined;
+/**
+ * calculateSucceededIndexes: the indexes status.completedIndexes already holds, and those plus the
+ * indexes of succeeded pods not yet counted (still carrying the tracking finalizer), ascending.
+ */
+export function succeededIndexes(completedIndexes: string | undefined, uncountedSucceeded: readonly Pod[], completions: number): { previous: Set<number>; all: number[] } {
+  const previous = new Set(parseIndexes(completedIndexes, completions));
+  const found = new Set(previous);
+  for (const pod of uncountedSucceeded) {
+    const index = completionIndex(pod, completions);
     if (index !== undefined) found.add(index);
   }
-  return [...found].sort((a, b) => a - b);
+  return { previous, all: [...found].sort((a, b) => a - b) };
+}
+
+/** parseIndexesFromString: "1,3-5" as its indexes below `completions`; malformed parts are skipped. */
+export function parseIndexes(text: string | undefined, completions: number): number[] {
+  const indexes = new Set<number>();
+  for (const part of (text ?? '').split(',')) {
+    const match = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!match) continue;
+    const first = Number(match[1]);
+    const last = Math.min(match[2] === undefined ? first : Number(match[2]), completions - 1);
+    for (let index = first; index <= last; index++) indexes.add(index);
+  }
+  return [...indexes].sort((a, b) => a - b);
 }
 
 /** kube's orderedIntervals.String(): "1,3-5,7", two neighbours written "3,4". */

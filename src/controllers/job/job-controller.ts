@@ -1,94 +1,212 @@
-// The Job controller's loop: pods found by controllerRef, created from the template (with the job-name
-// labels) or deleted as decideJob says, the status written, and an event when the job finishes.
+// The Job controller's loop (syncJob): pods found by controllerRef, created from the template or deleted
+// as decideJob says (guarded by expectations, so a lagging cache never doubles them), then the finished
+// pods counted through their tracking finalizers (job-tracking.ts), and the job finished once none is
+// left uncounted. Pods whose job is gone or finished lose the finalizer (the orphan queue), so they never
+// stay stuck terminating.
 
-import { controllerOf, isNotFound, objectKey, Resources, runWorker, WorkQueue, type EventRecorder, type Informer } from '../../client/kube/index.js';
+import { controllerOf, isConflict, objectKey, Resources, runWorker, WorkQueue, type Informer } from '../../client/kube/index.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import type { Controller, ControllerContext } from '../shared/controller-context.js';
-import { controllerRef } from '../shared/owner-refs.js';
+import { Expectations } from '../shared/expectations.js';
+import { isPodActive } from '../shared/pod-util.js';
+import { SLOW_START_INITIAL_BATCH_SIZE, slowStartBatch } from '../shared/slow-start.js';
 import type { Pod } from '../shared/types.js';
-import { COMPLETION_INDEX, indexedPodSpec } from './completion-index.js';
-import { decideJob, isFinished, type Job } from './job-decision.js';
+import { FinalizerExpectations } from './finalizer-expectations.js';
+import { decideJob, enactFinished, isFinished, type Job, type JobDecision, type JobStatus } from './job-decision.js';
+import { JobPodControl } from './job-pod-control.js';
+import { hasTrackingFinalizer, settleUncounted, trackFinishedPods, uidsWithFinalizer } from './job-tracking.js';
+
+const splitKey = (key: string): [string, string] => [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
+const revision = (object: { metadata: { resourceVersion?: string } }): number => Number(object.metadata.resourceVersion ?? 0);
+const noneUncounted = (status: JobStatus): boolean => !status.uncountedTerminatedPods?.succeeded?.length && !status.uncountedTerminatedPods?.failed?.length;
 
 export class JobController implements Controller {
   private readonly queue = new WorkQueue<string>();
+  private readonly orphans = new WorkQueue<string>();
+  private readonly expectations = new Expectations();
+  private readonly finalizers = new FinalizerExpectations();
+  /** The resourceVersion of each job's last status write: a cached job older than it is a stale view to wait out. */
+  private readonly written = new Map<string, number>();
   private readonly jobs: Informer<Job>;
   private readonly pods: Informer<Pod>;
-  private readonly recorder: EventRecorder;
+  private readonly control: JobPodControl;
 
   constructor(private readonly context: ControllerContext) {
     this.jobs = context.informers.for<Job>(Resources.jobs);
     this.pods = context.informers.for<Pod>(Resources.pods);
-    this.recorder = context.recorder('job-controller');
-    this.jobs.onAdd((job) => this.queue.add(objectKey(job))).onUpdate((_, job) => this.queue.add(objectKey(job)));
-    const podChanged = (pod: Pod): void => {
-      const ref = controllerOf(pod);
-      if (ref?.kind === 'Job') this.queue.add(`${pod.metadata.namespace}/${ref.name}`);
-    };
-    this.pods.onAdd(podChanged).onUpdate((_, pod) => podChanged(pod)).onDelete(podChanged);
+    this.control = new JobPodControl(context.client, context.recorder('job-controller'));
+    this.jobs.onAdd((job) => this.queue.add(objectKey(job))).onUpdate((_, job) => this.queue.add(objectKey(job))).onDelete((job) => this.jobDeleted(job));
+    this.pods.onAdd((pod) => this.podAdded(pod)).onUpdate((old, pod) => this.podUpdated(old, pod)).onDelete((pod) => this.podDeleted(pod));
   }
 
   async run(workers: number, signal: AbortSignal): Promise<void> {
-    signal.addEventListener('abort', () => this.queue.shutdown(), { once: true });
+    signal.addEventListener('abort', () => (this.queue.shutdown(), this.orphans.shutdown()), { once: true });
     const onError = (key: string, error: unknown): void => this.context.log(`job-controller: sync ${key}: ${(error as Error).message}`);
-    await Promise.all(Array.from({ length: workers }, () => runWorker(this.queue, (key) => this.sync(key), onError)));
+    await Promise.all([
+      ...Array.from({ length: workers }, () => runWorker(this.queue, (key) => this.sync(key), onError)),
+      runWorker(this.orphans, (key) => this.syncOrphan(key), onError),
+    ]);
+  }
+
+  /** The job controlling the pod, if it is in the cache with the same uid. */
+  private jobOf(pod: Pod): Job | undefined {
+    const ref = controllerOf(pod);
+    if (ref?.kind !== 'Job' || ref.apiVersion !== 'batch/v1') return undefined;
+    const job = this.jobs.lister.get(pod.metadata.namespace, ref.name);
+    return job?.metadata.uid === ref.uid ? job : undefined;
+  }
+
+  /** A pod holding the finalizer for no live job (none, another kind's, a finished one) is released. */
+  private routePod(pod: Pod): Job | undefined {
+    const job = this.jobOf(pod);
+    const ref = controllerOf(pod);
+    const foreign = ref !== undefined && (ref.kind !== 'Job' || ref.apiVersion !== 'batch/v1');
+    if (hasTrackingFinalizer(pod) && !foreign && (!job || isFinished(job))) this.orphans.add(objectKey(pod));
+    if (job) this.queue.add(objectKey(job));
+    return job;
+  }
+
+  private podAdded(pod: Pod): void {
+    const job = this.routePod(pod);
+    if (job) this.expectations.creationObserved(objectKey(job));
+  }
+
+  private podUpdated(old: Pod, pod: Pod): void {
+    const job = this.routePod(pod);
+    if (!job) return;
+    const key = objectKey(job);
+    if (!hasTrackingFinalizer(pod)) this.finalizers.observed(key, pod.metadata.uid!);
+    if (pod.metadata.deletionTimestamp && !old.metadata.deletionTimestamp) this.expectations.deletionObserved(key, objectKey(pod));
+  }
+
+  private podDeleted(pod: Pod): void {
+    const job = this.jobOf(pod);
+    if (!job) return;
+    const key = objectKey(job);
+    this.finalizers.observed(key, pod.metadata.uid!);
+    this.expectations.deletionObserved(key, objectKey(pod));
+    this.queue.add(key);
+  }
+
+  /** cleanupPodFinalizers: the deleted job's pods lose the finalizer, so the garbage collector can remove them. */
+  private jobDeleted(job: Job): void {
+    const key = objectKey(job);
+    this.expectations.forget(key);
+    this.finalizers.forget(key);
+    this.written.delete(key);
+    for (const pod of this.pods.lister.byIndex('owner', job.metadata.uid!)) if (hasTrackingFinalizer(pod)) this.orphans.add(objectKey(pod));
+  }
+
+  private async syncOrphan(key: string): Promise<void> {
+    const pod = this.pods.lister.get(...splitKey(key));
+    if (!pod || !hasTrackingFinalizer(pod)) return;
+    const job = this.jobOf(pod);
+    if (job && !isFinished(job)) return;
+    await this.control.removeFinalizer(pod);
   }
 
   private async sync(key: string): Promise<void> {
-    const slash = key.indexOf('/');
-    const cached = this.jobs.lister.get(key.slice(0, slash), key.slice(slash + 1));
-    if (!cached || cached.metadata.deletionTimestamp || isFinished(cached)) return;
+    const cached = this.jobs.lister.get(...splitKey(key));
+    if (!cached || isFinished(cached) || revision(cached) < (this.written.get(key) ?? 0)) return;
     const job = structuredClone(cached);
+    const removing = this.finalizers.of(key);
+    const satisfied = this.expectations.satisfied(key);
     const pods = this.pods.lister.byIndex('owner', job.metadata.uid!).filter((pod) => controllerOf(pod)?.uid === job.metadata.uid);
-    const decision = decideJob(job, pods, Date.now());
-    const owner = { ...job, apiVersion: 'batch/v1', kind: 'Job' };
-    for (let i = 0; i < decision.podDelta; i++) await this.createPod(job, owner, decision.indexes?.[i]);
-    for (const pod of decision.remove ?? []) await this.deletePod(pod, owner);
-    if (decision.podDelta < 0) {
-      const active = pods.filter((pod) => !pod.metadata.deletionTimestamp && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed');
-      for (const pod of active.slice(0, -decision.podDelta)) await this.deletePod(pod, owner);
+    const decision = decideJob(job, pods, Date.now(), removing);
+    let finished = decision.finished;
+    let manageError: Error | undefined;
+    const status = { ...decision.status };
+    if (finished) {
+      // Every active pod is deleted first; until that is done (and seen) the job cannot be declared finished.
+      const active = pods.filter(isPodActive);
+      const results = await Promise.allSettled(active.map((pod) => this.control.delete(job, pod)));
+      manageError = firstError(results);
+      if (manageError || !satisfied) finished = undefined;
+    } else if (satisfied && !job.metadata.deletionTimestamp) {
+      const changed = await this.manage(key, job, pods, decision);
+      status.active = (status.active ?? 0) + changed.delta;
+      manageError = changed.error;
     }
-    if (canonicalJson(job.status ?? {}) !== canonicalJson(decision.status)) {
-      await this.context.client.updateStatus(Resources.jobs, { ...job, status: decision.status });
-    }
-    if (decision.finished?.type === 'Complete') this.recorder.event(owner, 'Normal', 'Completed', 'Job completed');
-    if (decision.finished?.type === 'Failed') this.recorder.event(owner, 'Warning', decision.finished.reason, decision.finished.message);
+    const tracked = await this.track(key, { ...job, status }, cached.status, pods, finished, removing);
     const deadline = job.spec.activeDeadlineSeconds;
-    if (!decision.finished && deadline !== undefined) {
-      this.queue.addAfter(key, Math.max(0, Date.parse(decision.status.startTime!) + deadline * 1000 - Date.now()) + 500);
+    if (!tracked && deadline !== undefined && !job.spec.suspend) {
+      this.queue.addAfter(key, Math.max(0, Date.parse(status.startTime!) + deadline * 1000 - Date.now()) + 500);
     }
+    if (manageError) throw manageError;
   }
 
-  private async createPod(job: Job, owner: Job, index?: number): Promise<void> {
-    const template = job.spec.template;
-    const name = job.metadata.name!;
-    const labels: Record<string, string> = { ...(template.metadata?.labels ?? {}), 'batch.kubernetes.io/job-name': name, 'job-name': name };
-    const annotations: Record<string, string> = { ...(template.metadata?.annotations ?? {}) };
-    let spec = structuredClone(template.spec ?? {});
-    if (index !== undefined) {
-      labels[COMPLETION_INDEX] = annotations[COMPLETION_INDEX] = String(index);
-      spec = indexedPodSpec(spec, name, index);
+  /** manageJob: creates the missing pods in slow-start batches or deletes the surplus; the change to `active`. */
+  private async manage(key: string, job: Job, pods: readonly Pod[], decision: JobDecision): Promise<{ delta: number; error?: Error }> {
+    const surplus = decision.remove ?? (decision.podDelta < 0 ? pods.filter(isPodActive).slice(0, -decision.podDelta) : []);
+    if (surplus.length > 0) {
+      this.expectations.expectDeletions(key, surplus.map(objectKey));
+      const results = await Promise.allSettled(surplus.map((pod) => this.control.release(job, pod)));
+      surplus.forEach((pod, i) => results[i]!.status === 'rejected' && this.expectations.deletionObserved(key, objectKey(pod)));
+      // As kube, a sync either deletes or creates: an Indexed job with both to do creates next time.
+      return { delta: -results.filter((r) => r.status === 'fulfilled').length, ...errorOf(results) };
     }
-    const pod: Pod = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { generateName: index === undefined ? `${name}-` : `${name}-${index}-`, namespace: job.metadata.namespace, labels, annotations, ownerReferences: [controllerRef(job, 'batch/v1', 'Job')] },
-      spec,
-    };
+    const creates = Math.max(0, decision.podDelta);
+    if (creates === 0) return { delta: 0 };
+    this.expectations.expectCreations(key, creates);
+    let next = 0;
+    const { successes, error } = await slowStartBatch(creates, SLOW_START_INITIAL_BATCH_SIZE, () => this.control.create(job, decision.indexes?.[next++]));
+    // The failed creates and those never tried will not be observed.
+    for (let missing = creates - successes; missing > 0; missing--) this.expectations.creationFailed(key);
+    return { delta: successes, ...(error ? { error } : {}) };
+  }
+
+  /**
+   * trackJobStatusAndRemoveFinalizers: writes the new outcomes as uncounted, removes their pods'
+   * finalizers, moves them to the counters and, with none left uncounted, finishes the job. True when
+   * the job got its Complete or Failed condition.
+   */
+  private async track(key: string, job: Job, storedStatus: JobStatus | undefined, pods: readonly Pod[], finished: JobDecision['finished'], removing: ReadonlySet<string>): Promise<boolean> {
+    const tracking = trackFinishedPods(job, pods, finished?.type, removing);
+    let stored: Job = { ...job, status: tracking.status };
+    if (canonicalJson(storedStatus ?? {}) !== canonicalJson(tracking.status)) stored = await this.writeStatus(key, stored);
+    const holding = uidsWithFinalizer(pods, removing);
+    const results = await Promise.allSettled(
+      tracking.release.map(async (pod) => {
+        this.finalizers.expect(key, pod.metadata.uid!);
+        try {
+          await this.control.removeFinalizer(pod);
+        } catch (error) {
+          this.finalizers.observed(key, pod.metadata.uid!);
+          throw error;
+        }
+        holding.delete(pod.metadata.uid!);
+      }),
+    );
+    let status = settleUncounted(stored.status ?? {}, holding);
+    const finishing = finished !== undefined && !tracking.capped && noneUncounted(status);
+    if (finishing) status = enactFinished(status, finished, Date.now());
+    if (status !== stored.status) stored = await this.writeStatus(key, { ...stored, status });
+    if (finishing && finished.type === 'Complete') this.context.recorder('job-controller').event(JobPodControl.owner(stored), 'Normal', 'Completed', 'Job completed');
+    if (finishing && finished.type === 'Failed') this.context.recorder('job-controller').event(JobPodControl.owner(stored), 'Warning', finished.reason, finished.message);
+    const error = firstError(results);
+    if (error) throw new Error(`removing tracking finalizers: ${error.message}`);
+    return finishing;
+  }
+
+  private async writeStatus(key: string, job: Job): Promise<Job> {
     try {
-      const created = await this.context.client.create(Resources.pods, pod);
-      this.recorder.event(owner, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+      const updated = await this.context.client.updateStatus(Resources.jobs, job);
+      this.written.set(key, revision(updated));
+      return updated;
     } catch (error) {
-      this.recorder.event(owner, 'Warning', 'FailedCreate', `Error creating: ${(error as Error).message}`);
+      // A stale job: the next sync starts from the newer one the informer brings.
+      if (isConflict(error)) this.written.delete(key);
       throw error;
     }
   }
+}
 
-  private async deletePod(pod: Pod, owner: Job): Promise<void> {
-    try {
-      await this.context.client.delete(Resources.pods, pod.metadata.namespace, pod.metadata.name!);
-      this.recorder.event(owner, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-  }
+function firstError(results: readonly PromiseSettledResult<unknown>[]): Error | undefined {
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  return failed ? (failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason))) : undefined;
+}
+
+function errorOf(results: readonly PromiseSettledResult<unknown>[]): { error?: Error } {
+  const error = firstError(results);
+  return error ? { error } : {};
 }

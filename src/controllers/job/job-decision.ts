@@ -1,53 +1,30 @@
 // The Job controller's arithmetic (job_controller.go): how many pods to run (for an Indexed job, which
-// indexes) and the new status — Complete when enough pods (or every index) succeeded, Failed past
-// backoffLimit or activeDeadlineSeconds.
+// indexes) and whether the job is done — Complete when enough pods (or every index) succeeded, Failed
+// past backoffLimit or activeDeadlineSeconds. Outcomes are counted from the status counters plus the
+// finished pods still carrying the tracking finalizer (job-tracking.ts), so deleted pods stay counted.
 
-import type { KubeObject } from '../../client/kube/index.js';
-import { isPodReady } from '../shared/pod-util.js';
-import type { Pod, PodTemplate } from '../shared/types.js';
-import { formatIndexes, pendingIndexes, sortActive, succeededIndexes } from './completion-index.js';
+import { isPodActive, isPodReady } from '../shared/pod-util.js';
+import type { Pod } from '../shared/types.js';
+import { pendingIndexes, sortActive, succeededIndexes } from './completion-index.js';
+import type { Job, JobCondition, JobStatus } from './job.js';
+import { countOutcomes } from './job-tracking.js';
+
+export type { Job, JobCondition, JobStatus } from './job.js';
 
 export const DEFAULT_BACKOFF_LIMIT = 6;
 
-export interface JobCondition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  lastProbeTime?: string;
-  lastTransitionTime?: string;
-  reason?: string;
-  message?: string;
-}
-
-export interface JobStatus {
-  active?: number;
-  succeeded?: number;
-  failed?: number;
-  ready?: number;
-  startTime?: string;
-  completionTime?: string;
-  completedIndexes?: string;
-  conditions?: JobCondition[];
-}
-
-export interface Job extends KubeObject {
-  spec: {
-    parallelism?: number;
-    completions?: number;
-    completionMode?: 'NonIndexed' | 'Indexed';
-    backoffLimit?: number;
-    activeDeadlineSeconds?: number;
-    suspend?: boolean;
-    template: PodTemplate;
-  };
-  status?: JobStatus;
-}
+export type FinishedCondition = { type: 'Complete' | 'Failed'; reason: string; message: string };
 
 export interface JobDecision {
   /** Pods to create (positive) or active pods to delete (negative). */
   podDelta: number;
+  /** active, ready and startTime as this sync leaves them; the counters are the tracking step's to move. */
   status: JobStatus;
-  /** Set when the job just finished: the condition type and the event to record. */
-  finished?: { type: 'Complete' | 'Failed'; reason: string; message: string };
+  /** Succeeded (or completed indexes) and failed pods, counted or not yet. */
+  succeeded: number;
+  failed: number;
+  /** Set when the job reached its end: the condition it gets once every finished pod is counted. */
+  finished?: FinishedCondition;
   /** Indexed jobs: the index of each pod to create (as many as podDelta). */
   indexes?: number[];
   /** Indexed jobs: the active pods to delete (duplicates, stray indexes, over parallelism). */
@@ -58,30 +35,20 @@ export function isFinished(job: Job): boolean {
   return (job.status?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 }
 
-export function decideJob(job: Job, pods: readonly Pod[], nowMs: number): JobDecision {
-  const now = new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const active = pods.filter((pod) => !pod.metadata.deletionTimestamp && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed');
+const timestamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** `removing`: UIDs of pods whose finalizer removal was sent but not yet seen (they are counted already). */
+export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removing: ReadonlySet<string> = new Set()): JobDecision {
+  const active = pods.filter(isPodActive);
   const completions = job.spec.completions;
   const indexed = job.spec.completionMode === 'Indexed' && completions !== undefined;
-  const doneIndexes = indexed ? succeededIndexes(pods, completions) : [];
-  const succeeded = indexed ? doneIndexes.length : pods.filter((pod) => pod.status?.phase === 'Succeeded').length;
-  const failed = pods.filter((pod) => pod.status?.phase === 'Failed').length;
-  const status: JobStatus = {
-    ...(job.status ?? {}),
-    active: active.length,
-    succeeded,
-    failed,
-    ready: active.filter(isPodReady).length,
-    startTime: job.status?.startTime ?? now,
-  };
-  if (doneIndexes.length > 0) status.completedIndexes = formatIndexes(doneIndexes);
-  const finish = (type: 'Complete' | 'Failed', reason: string, message: string): JobDecision => {
-    const condition: JobCondition = { type, status: 'True', lastProbeTime: now, lastTransitionTime: now, ...(reason ? { reason, message } : {}) };
-    const conditions = [...(status.conditions ?? []), condition];
-    const done: JobStatus = { ...status, conditions, active: 0 };
-    if (type === 'Complete') done.completionTime = now;
-    return { podDelta: -active.length, status: done, finished: { type, reason, message } };
-  };
+  const outcomes = countOutcomes(job, pods, removing);
+  const doneIndexes = indexed ? succeededIndexes(job.status?.completedIndexes, outcomes.newSucceeded, completions).all : [];
+  const succeeded = indexed ? doneIndexes.length : outcomes.succeeded;
+  const failed = outcomes.failed;
+  const status: JobStatus = { ...(job.status ?? {}), active: active.length, ready: active.filter(isPodReady).length, startTime: job.status?.startTime ?? timestamp(nowMs) };
+  const finish = (type: 'Complete' | 'Failed', reason: string, message: string): JobDecision =>
+    ({ podDelta: -active.length, status: { ...status, active: 0, ready: 0 }, succeeded, failed, finished: { type, reason, message } });
 
   const backoffLimit = job.spec.backoffLimit ?? DEFAULT_BACKOFF_LIMIT;
   if (failed > backoffLimit) return finish('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit');
@@ -96,7 +63,14 @@ export function decideJob(job: Job, pods: readonly Pod[], nowMs: number): JobDec
     // Past parallelism (lowered, or suspended) the highest indexes go.
     const surplus = [...kept].sort(([a], [b]) => a - b).slice(wanted).map(([, pod]) => pod);
     const indexes = pendingIndexes(Math.max(0, wanted - kept.size), completions, new Set([...doneIndexes, ...kept.keys()]));
-    return { podDelta: indexes.length, status, indexes, remove: [...extra, ...surplus] };
+    return { podDelta: indexes.length, status, succeeded, failed, indexes, remove: [...extra, ...surplus] };
   }
-  return { podDelta: wanted - active.length, status };
+  return { podDelta: wanted - active.length, status, succeeded, failed };
+}
+
+/** enactJobFinished: the Complete or Failed condition (and completionTime), once no finished pod is uncounted. */
+export function enactFinished(status: JobStatus, finished: FinishedCondition, nowMs: number): JobStatus {
+  const now = timestamp(nowMs);
+  const condition: JobCondition = { type: finished.type, status: 'True', lastProbeTime: now, lastTransitionTime: now, ...(finished.reason ? { reason: finished.reason, message: finished.message } : {}) };
+  return { ...status, conditions: [...(status.conditions ?? []), condition], ...(finished.type === 'Complete' ? { completionTime: now } : {}) };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideJob, type Job } from '../../../src/controllers/job/job-decision.js';
+import { decideJob, enactFinished, type Job } from '../../../src/controllers/job/job-decision.js';
+import { JOB_TRACKING_FINALIZER } from '../../../src/controllers/job/job-tracking.js';
 import type { Pod } from '../../../src/controllers/shared/types.js';
 
 const NOW = Date.parse('2026-01-01T00:01:00Z');
@@ -8,7 +9,8 @@ function job(spec: Partial<Job['spec']> = {}, startTime = '2026-01-01T00:00:00Z'
   return { metadata: { name: 'pi', namespace: 'default' }, spec: { template: {}, ...spec }, status: { startTime } };
 }
 
-const pods = (phases: string[]): Pod[] => phases.map((phase, i) => ({ metadata: { name: `pi-${i}` }, status: { phase } }));
+/** Pods as the controller creates them: with the tracking finalizer until their outcome is counted. */
+const pods = (phases: string[]): Pod[] => phases.map((phase, i) => ({ metadata: { name: `pi-${i}`, uid: `u${i}`, finalizers: [JOB_TRACKING_FINALIZER] }, status: { phase } }));
 
 describe('decideJob', () => {
   it.each([
@@ -20,21 +22,25 @@ describe('decideJob', () => {
   ])('$name', ({ spec, phases, delta, counts }) => {
     const decision = decideJob(job(spec), pods(phases), NOW);
     expect(decision.podDelta).toBe(delta);
-    expect(decision.status).toMatchObject(counts);
+    expect({ active: decision.status.active, succeeded: decision.succeeded, failed: decision.failed }).toMatchObject(counts);
     expect(decision.finished).toBeUndefined();
   });
 
   it('completes when enough pods succeeded', () => {
     const decision = decideJob(job({ completions: 2 }), pods(['Succeeded', 'Succeeded']), NOW);
     expect(decision.finished).toEqual({ type: 'Complete', reason: '', message: '' });
-    expect(decision.status).toMatchObject({ succeeded: 2, active: 0, completionTime: '2026-01-01T00:01:00Z' });
-    expect(decision.status.conditions).toEqual([{ type: 'Complete', status: 'True', lastProbeTime: '2026-01-01T00:01:00Z', lastTransitionTime: '2026-01-01T00:01:00Z' }]);
+    expect(decision.succeeded).toBe(2);
+    const done = enactFinished(decision.status, decision.finished!, NOW);
+    expect(done).toMatchObject({ active: 0, completionTime: '2026-01-01T00:01:00Z' });
+    expect(done.conditions).toEqual([{ type: 'Complete', status: 'True', lastProbeTime: '2026-01-01T00:01:00Z', lastTransitionTime: '2026-01-01T00:01:00Z' }]);
   });
 
   it('fails past the backoff limit, deleting what still runs', () => {
     const decision = decideJob(job({ backoffLimit: 1, parallelism: 2 }), pods(['Failed', 'Failed', 'Running']), NOW);
     expect(decision.podDelta).toBe(-1);
-    expect(decision.status.conditions?.[0]).toMatchObject({ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
+    expect(decision.finished).toEqual({ type: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
+    expect(enactFinished(decision.status, decision.finished!, NOW).conditions?.[0]).toMatchObject({ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' });
+    expect(enactFinished(decision.status, decision.finished!, NOW).completionTime).toBeUndefined();
   });
 
   it('fails past activeDeadlineSeconds', () => {

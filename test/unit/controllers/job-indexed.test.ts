@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { formatIndexes, indexedPodSpec } from '../../../src/controllers/job/completion-index.js';
-import { decideJob, type Job } from '../../../src/controllers/job/job-decision.js';
+import { decideJob, type Job, type JobDecision } from '../../../src/controllers/job/job-decision.js';
+import { JOB_TRACKING_FINALIZER, trackFinishedPods } from '../../../src/controllers/job/job-tracking.js';
 import type { Pod } from '../../../src/controllers/shared/types.js';
 
 const NOW = Date.parse('2026-01-01T00:01:00Z');
@@ -19,8 +20,16 @@ const pods = (specs: string[]): Pod[] =>
   specs.map((spec, i) => {
     const [index, phase] = spec.split(':') as [string, string];
     const annotations: Record<string, string> = index === 'x' ? {} : { 'batch.kubernetes.io/job-completion-index': index };
-    return { metadata: { name: `p${i}`, annotations }, status: { phase } };
+    return { metadata: { name: `p${i}`, uid: `u${i}`, annotations, finalizers: [JOB_TRACKING_FINALIZER] }, status: { phase } };
   });
+
+/** The counts a sync arrives at, with completedIndexes as the tracking step records them. */
+const counted = (decision: JobDecision, of: Job, all: Pod[]) => ({
+  ...decision.status,
+  succeeded: decision.succeeded,
+  failed: decision.failed,
+  completedIndexes: trackFinishedPods(of, all, undefined, new Set()).status.completedIndexes,
+});
 
 describe('Indexed jobs', () => {
   it.each([
@@ -45,14 +54,15 @@ describe('Indexed jobs', () => {
     expect(decision.indexes).toEqual(indexes);
     expect(decision.podDelta).toBe(indexes.length);
     expect(decision.remove?.map((pod) => pod.metadata.name)).toEqual(removed);
-    expect(decision.status).toMatchObject(status);
+    expect(counted(decision, job(spec), pods(specs))).toMatchObject(status);
     expect(decision.finished).toBeUndefined();
   });
 
   it('completes once every index succeeded, whatever else failed', () => {
-    const decision = decideJob(job({ completions: 3, parallelism: 2 }), pods(['2:Succeeded', '0:Failed', '0:Succeeded', '1:Succeeded']), NOW);
+    const all = pods(['2:Succeeded', '0:Failed', '0:Succeeded', '1:Succeeded']);
+    const decision = decideJob(job({ completions: 3, parallelism: 2 }), all, NOW);
     expect(decision.finished?.type).toBe('Complete');
-    expect(decision.status).toMatchObject({ succeeded: 3, failed: 1, completedIndexes: '0-2' });
+    expect(counted(decision, job({ completions: 3, parallelism: 2 }), all)).toMatchObject({ succeeded: 3, failed: 1, completedIndexes: '0-2' });
   });
 
   it('gives each pod its index as JOB_COMPLETION_INDEX and a hostname', () => {

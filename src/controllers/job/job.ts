@@ -1,0 +1,41 @@
+// The slice of the batch/v1 Job shape the Job and CronJob controllers read and write.
+
+import type { KubeObject } from '../../client/kube/index.js';
+import type { PodTemplate } from '../shared/types.js';
+
+export interface JobCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  lastProbeTime?: string;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface JobStatus {
+  active?: number;
+  succeeded?: number;
+  failed?: number;
+  ready?: number;
+  startTime?: string;
+  completionTime?: string;
+  completedIndexes?: string;
+  conditions?: JobCondition[];
+  /** Finished pods recorded but not yet in the counters (their finalizer is being removed). */
+  uncountedTerminatedPods?: { succeeded?: string[]; failed?: string[] };
+}
+
+export interface Job extends KubeObject {
+  spec: {
+    parallelism?: number;
+    completions?: number;
+    completionMode?: 'NonIndexed' | 'Indexed';
+    backoffLimit?: number;
+    activeDeadlineSeconds?: number;
+    suspend?: boolean;
+    podReplacementPolicy?: 'Failed' | 'TerminatingOrFailed';
+    podFailurePolicy?: unknown;
+    template: PodTemplate;
+  };
+  status?: JobStatus;
+}
