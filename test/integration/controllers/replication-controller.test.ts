@@ -72,6 +72,12 @@ describe('replication controllers', () => {
     expect(wide[0]).toMatch(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$/);
     expect(wide[1]).toMatch(/^front\s+3\s+3\s+3\s+\S+\s+nginx\s+nginx:1\.27\s+app=front,tier=web$/);
     expect(plane.ok(['get', 'all', '-o', 'name'])).toMatch(/^replicationcontroller\/front$/m);
+    // describe reads it through the typed (protobuf) client, then its pods and events.
+    const described = plane.ok(['describe', 'rc', 'front']);
+    expect(described).toMatch(/^Selector:\s+app=front,tier=web$/m);
+    expect(described).toMatch(/^Replicas:\s+3 current \/ 3 desired$/m);
+    expect(described).toMatch(/^Pods Status:\s+3 Running \/ 0 Waiting \/ 0 Succeeded \/ 0 Failed$/m);
+    expect(described).toMatch(/Normal\s+SuccessfulCreate\s+\S+\s+replication-controller\s+Created pod: front-/);
 
     // One pod deleted by hand is replaced; a scale down removes the surplus.
     plane.ok(['delete', 'pod', pods[0]!.metadata.name!, '--wait=false']);
