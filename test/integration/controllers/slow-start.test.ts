@@ -3,12 +3,14 @@
 // controller manager must send its creates in batches of 1, 2, 4 (kube's slowStartBatch), stop after the
 // batch that failed, and retry one create at a time — never the whole remainder at once.
 
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Resources, type KubeObject, type ResourceRef } from '../../../src/client/kube/index.js';
 import type { ReplicaSet } from '../../../src/controllers/shared/types.js';
 import { createCertificateAuthority, issueCertificate } from '../../../src/pki/certificates.js';
 import { freePort } from '../../support/process-cluster.js';
+import { sleep } from '../../support/wait.js';
 import { controlPlane } from './control-plane.js';
 
 const VALIDATING_WEBHOOKS: ResourceRef = { group: 'admissionregistration.k8s.io', version: 'v1', plural: 'validatingwebhookconfigurations', namespaced: false, kind: 'ValidatingWebhookConfiguration' };
@@ -25,22 +27,26 @@ describe('slow-start batches', () => {
   let caBundle = '';
   const arrivals: number[] = [];
 
+  /** Admits the first ADMITTED pod creates in the order they arrive and refuses the rest, each answer held HOLD_MS. */
+  async function review(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    arrivals.push(Date.now());
+    const allowed = arrivals.length <= ADMITTED;
+    let body = '';
+    for await (const chunk of req) body += String(chunk);
+    const { request } = JSON.parse(body) as { request: { uid: string } };
+    const response = allowed ? { allowed } : { allowed, status: { code: 403, reason: 'Forbidden', message: 'no more pods for now' } };
+    await sleep(HOLD_MS);
+    res.end(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: request.uid, ...response } }));
+  }
+
   beforeAll(async () => {
     const ca = await createCertificateAuthority('slow-start-webhook-ca');
-    const serving = await issueCertificate(ca, { commonName: 'webhook', hosts: ['127.0.0.1'], usages: ['server'] });
     caBundle = Buffer.from(ca.cert).toString('base64');
-    port = await freePort();
+    const serving = await issueCertificate(ca, { commonName: 'webhook', hosts: ['127.0.0.1'], usages: ['server'] });
     server = createServer({ cert: serving.cert, key: serving.key }, (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { request: { uid: string } };
-        arrivals.push(Date.now());
-        const allowed = arrivals.length <= ADMITTED;
-        const response = allowed ? { allowed } : { allowed, status: { code: 403, reason: 'Forbidden', message: 'no more pods for now' } };
-        setTimeout(() => res.end(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: review.request.uid, ...response } })), HOLD_MS);
-      });
+      review(req, res).catch((error: unknown) => res.destroy(error as Error));
     });
+    port = await freePort();
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   });
 

@@ -1,7 +1,8 @@
 // core/v1 ReplicationController: a ReplicaSet's ancestor, selecting with a plain label map and holding its
 // template by pointer (so, unlike apps/v1's, an absent template is not defaulted to {}).
-import { componentName, int32, int64, kindSchema, list, map, obj, ref, str, time } from '../../schema/dsl.js';
+import { componentName, int32, int64, kindSchema, map, obj, ref, str } from '../../schema/dsl.js';
 import type { SchemaNode } from '../../schema/types.js';
+import { condition, conditions } from './workloads.js';
 
 const core = componentName.core;
 const MORE_INFO = 'More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#what-is-a-replicationcontroller';
@@ -40,24 +41,9 @@ export const replicationControllerSchemas: Record<string, SchemaNode> = {
       readyReplicas: int32('The number of ready replicas for this replication controller.'),
       availableReplicas: int32('The number of available replicas (ready for at least minReadySeconds) for this replication controller.'),
       observedGeneration: int64('ObservedGeneration reflects the generation of the most recently observed replication controller.'),
-      conditions: list(ref(core('ReplicationControllerCondition')), {
-        description: "Represents the latest available observations of a replication controller's current state.",
-        mergeKey: 'type',
-        strategy: 'merge',
-        listType: 'map',
-        mapKeys: ['type'],
-      }),
+      conditions: conditions(core('ReplicationControllerCondition'), 'map', "Represents the latest available observations of a replication controller's current state."),
     },
     { description: 'ReplicationControllerStatus represents the current status of a replication controller.', required: ['replicas'] },
   ),
-  [core('ReplicationControllerCondition')]: obj(
-    {
-      type: str('Type of replication controller condition.'),
-      status: str('Status of the condition, one of True, False, Unknown.'),
-      lastTransitionTime: time('The last time the condition transitioned from one status to another.'),
-      reason: str("The reason for the condition's last transition."),
-      message: str('A human readable message indicating details about the transition.'),
-    },
-    { description: 'ReplicationControllerCondition describes the state of a replication controller at a certain point.', required: ['type', 'status'] },
-  ),
+  [core('ReplicationControllerCondition')]: condition('replication controller'),
 };

@@ -6,7 +6,8 @@ const apps = (kind: string) => componentName.api('apps', 'v1', kind);
 const batch = (kind: string) => componentName.api('batch', 'v1', kind);
 const template = (what: string) => ref(componentName.core('PodTemplateSpec'), `Template describes the pods that will be created${what}.`, { default: {} });
 
-const condition = (owner: string, extra: Record<string, SchemaNode> = {}) =>
+/** A workload's status condition: type, status, the transition time, reason and message. */
+export const condition = (owner: string, extra: Record<string, SchemaNode> = {}) =>
   obj(
     {
       type: str(`Type of ${owner} condition.`),
@@ -18,7 +19,8 @@ const condition = (owner: string, extra: Record<string, SchemaNode> = {}) =>
     },
     { description: `Describes the state of a ${owner} at a certain point.`, required: ['type', 'status'] },
   );
-const conditions = (itemName: string, listType: 'map' | 'atomic', description: string) =>
+/** A list of conditions merged on their type. */
+export const conditions = (itemName: string, listType: 'map' | 'atomic', description: string) =>
   list(ref(itemName), { description, mergeKey: 'type', strategy: 'merge', listType, ...(listType === 'map' ? { mapKeys: ['type'] } : {}) });
 
 export const workloadSchemas: Record<string, SchemaNode> = {
