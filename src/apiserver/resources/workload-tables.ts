@@ -86,6 +86,7 @@ function jobStatus(job: KubeObject): string {
   if (job.metadata?.deletionTimestamp) return 'Terminating';
   if (hasCondition(job, 'Suspended')) return 'Suspended';
   if (hasCondition(job, 'FailureTarget')) return 'FailureTarget';
+  if (hasCondition(job, 'SuccessCriteriaMet')) return 'SuccessCriteriaMet';
   return 'Running';
 }
 

@@ -1,7 +1,7 @@
 // The Job controller's loop (syncJob): pods found by controllerRef, created from the template or deleted
 // as decideJob says (guarded by expectations, so a lagging cache never doubles them), then the finished
 // pods counted through their tracking finalizers (job-tracking.ts), and the job finished once none is
-// left uncounted. Pods whose job is gone or finished lose the finalizer (the orphan queue), so they never
+// left uncounted or terminating. Pods whose job is gone or finished lose the finalizer (the orphan queue), so they never
 // stay stuck terminating.
 
 import { controllerOf, isConflict, objectKey, Resources, runWorker, WorkQueue, type Informer } from '../../client/kube/index.js';
@@ -12,7 +12,7 @@ import { isPodActive } from '../shared/pod-util.js';
 import { SLOW_START_INITIAL_BATCH_SIZE, slowStartBatch } from '../shared/slow-start.js';
 import type { Pod } from '../shared/types.js';
 import { FinalizerExpectations } from './finalizer-expectations.js';
-import { decideJob, enactFinished, isFinished, type Job, type JobDecision, type JobStatus } from './job-decision.js';
+import { announceEnd, decideJob, enactFinished, isFinished, type Job, type JobDecision, type JobStatus } from './job-decision.js';
 import { JobPodControl } from './job-pod-control.js';
 import { hasTrackingFinalizer, settleUncounted, trackFinishedPods, uidsWithFinalizer } from './job-tracking.js';
 
@@ -125,6 +125,8 @@ export class JobController implements Controller {
     } else if (satisfied && !job.metadata.deletionTimestamp) {
       const changed = await this.manage(key, job, pods, decision);
       status.active = (status.active ?? 0) + changed.delta;
+      // Pods it deleted terminate now.
+      if (changed.delta < 0) status.terminating = (status.terminating ?? 0) - changed.delta;
       manageError = changed.error;
     }
     const tracked = await this.track(key, { ...job, status }, cached.status, pods, finished, removing);
@@ -161,7 +163,7 @@ export class JobController implements Controller {
    * the job got its Complete or Failed condition.
    */
   private async track(key: string, job: Job, storedStatus: JobStatus | undefined, pods: readonly Pod[], finished: JobDecision['finished'], removing: ReadonlySet<string>): Promise<boolean> {
-    const tracking = trackFinishedPods(job, pods, finished?.type, removing);
+    const tracking = trackFinishedPods(finished ? { ...job, status: announceEnd(job.status ?? {}, finished, Date.now()) } : job, pods, finished?.type, removing);
     let stored: Job = { ...job, status: tracking.status };
     if (canonicalJson(storedStatus ?? {}) !== canonicalJson(tracking.status)) stored = await this.writeStatus(key, stored);
     const holding = uidsWithFinalizer(pods, removing);
@@ -178,7 +180,7 @@ export class JobController implements Controller {
       }),
     );
     let status = settleUncounted(stored.status ?? {}, holding);
-    const finishing = finished !== undefined && !tracking.capped && noneUncounted(status);
+    const finishing = finished !== undefined && !tracking.capped && noneUncounted(status) && (status.terminating ?? 0) === 0;
     if (finishing) status = enactFinished(status, finished, Date.now());
     if (status !== stored.status) stored = await this.writeStatus(key, { ...stored, status });
     if (finishing && finished.type === 'Complete') this.context.recorder('job-controller').event(JobPodControl.owner(stored), 'Normal', 'Completed', 'Job completed');

@@ -2,6 +2,8 @@
 // indexes) and whether the job is done — Complete when enough pods (or every index) succeeded, Failed
 // past backoffLimit or activeDeadlineSeconds. Outcomes are counted from the status counters plus the
 // finished pods still carrying the tracking finalizer (job-tracking.ts), so deleted pods stay counted.
+// As in 1.32 (delayTerminalCondition), a job that reached its end first gets SuccessCriteriaMet or
+// FailureTarget, and Complete or Failed only once its pods are counted and none is terminating.
 
 import { isPodActive, isPodReady } from '../shared/pod-util.js';
 import type { Pod } from '../shared/types.js';
@@ -31,6 +33,10 @@ export interface JobDecision {
   remove?: Pod[];
 }
 
+/** The interim condition each end is announced with, until its pods are counted and gone. */
+const INTERIM = { Complete: 'SuccessCriteriaMet', Failed: 'FailureTarget' } as const;
+const COMPLETIONS_REACHED = { reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' };
+
 export function isFinished(job: Job): boolean {
   return (job.status?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 }
@@ -46,9 +52,22 @@ export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removin
   const doneIndexes = indexed ? succeededIndexes(job.status?.completedIndexes, outcomes.newSucceeded, completions).all : [];
   const succeeded = indexed ? doneIndexes.length : outcomes.succeeded;
   const failed = outcomes.failed;
-  const status: JobStatus = { ...(job.status ?? {}), active: active.length, ready: active.filter(isPodReady).length, startTime: job.status?.startTime ?? timestamp(nowMs) };
+  // CountTerminatingPods: being deleted, not yet finished.
+  const terminating = pods.filter((pod) => pod.metadata.deletionTimestamp && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed').length;
+  const status: JobStatus = {
+    ...(job.status ?? {}),
+    active: active.length,
+    ready: active.filter(isPodReady).length,
+    terminating,
+    startTime: job.status?.startTime ?? timestamp(nowMs),
+  };
+  // Ending deletes every active pod, which then terminates.
   const finish = (type: 'Complete' | 'Failed', reason: string, message: string): JobDecision =>
-    ({ podDelta: -active.length, status: { ...status, active: 0, ready: 0 }, succeeded, failed, finished: { type, reason, message } });
+    ({ podDelta: -active.length, status: { ...status, active: 0, ready: 0, terminating: terminating + active.length }, succeeded, failed, finished: { type, reason, message } });
+
+  // An end once announced stands, whatever the pods do since.
+  const announced = (status.conditions ?? []).find((c) => c.status === 'True' && (c.type === INTERIM.Complete || c.type === INTERIM.Failed));
+  if (announced) return finish(announced.type === INTERIM.Complete ? 'Complete' : 'Failed', announced.reason ?? '', announced.message ?? '');
 
   const backoffLimit = job.spec.backoffLimit ?? DEFAULT_BACKOFF_LIMIT;
   if (failed > backoffLimit) return finish('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit');
@@ -56,7 +75,7 @@ export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removin
   if (deadline !== undefined && Date.parse(status.startTime!) + deadline * 1000 <= nowMs) return finish('Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline');
 
   const parallelism = job.spec.suspend ? 0 : (job.spec.parallelism ?? 1);
-  if (completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0) return finish('Complete', '', '');
+  if (completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0) return finish('Complete', COMPLETIONS_REACHED.reason, COMPLETIONS_REACHED.message);
   const wanted = completions !== undefined ? Math.min(parallelism, completions - succeeded) : succeeded > 0 ? 0 : parallelism;
   if (indexed) {
     const { kept, extra } = sortActive(active, completions, new Set(doneIndexes));
@@ -68,9 +87,20 @@ export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removin
   return { podDelta: wanted - active.length, status, succeeded, failed };
 }
 
-/** enactJobFinished: the Complete or Failed condition (and completionTime), once no finished pod is uncounted. */
-export function enactFinished(status: JobStatus, finished: FinishedCondition, nowMs: number): JobStatus {
+function condition(type: string, finished: FinishedCondition, nowMs: number): JobCondition {
   const now = timestamp(nowMs);
-  const condition: JobCondition = { type: finished.type, status: 'True', lastProbeTime: now, lastTransitionTime: now, ...(finished.reason ? { reason: finished.reason, message: finished.message } : {}) };
-  return { ...status, conditions: [...(status.conditions ?? []), condition], ...(finished.type === 'Complete' ? { completionTime: now } : {}) };
+  return { type, status: 'True', lastProbeTime: now, lastTransitionTime: now, ...(finished.reason ? { reason: finished.reason, message: finished.message } : {}) };
+}
+
+/** The interim SuccessCriteriaMet or FailureTarget condition, written with the first outcomes of the end. */
+export function announceEnd(status: JobStatus, finished: FinishedCondition, nowMs: number): JobStatus {
+  const type = INTERIM[finished.type];
+  if ((status.conditions ?? []).some((c) => c.type === type && c.status === 'True')) return status;
+  return { ...status, conditions: [...(status.conditions ?? []), condition(type, finished, nowMs)] };
+}
+
+/** enactJobFinished: Complete or Failed (and completionTime), once no finished pod is uncounted and none terminates. */
+export function enactFinished(status: JobStatus, finished: FinishedCondition, nowMs: number): JobStatus {
+  const done = condition(finished.type, finished, nowMs);
+  return { ...status, conditions: [...(status.conditions ?? []), done], ...(finished.type === 'Complete' ? { completionTime: done.lastTransitionTime } : {}) };
 }

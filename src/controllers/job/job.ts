@@ -17,6 +17,8 @@ export interface JobStatus {
   succeeded?: number;
   failed?: number;
   ready?: number;
+  /** Pods being deleted that have not finished yet. */
+  terminating?: number;
   startTime?: string;
   completionTime?: string;
   completedIndexes?: string;

@@ -241,7 +241,7 @@ ${extra}  template:
     };
     const condition = async (name: string): Promise<string | undefined> => {
       const job = await client.get<Job>(Resources.jobs, 'default', name);
-      return job.status?.conditions?.find((c) => c.status === 'True')?.type;
+      return job.status?.conditions?.find((c) => c.status === 'True' && (c.type === 'Complete' || c.type === 'Failed'))?.type;
     };
     await waitFor('done Complete and doomed Failed', async () => {
       if ((await condition('done')) === 'Complete' && (await condition('doomed')) === 'Failed') return true;
@@ -251,15 +251,16 @@ ${extra}  template:
     });
     const done = await client.get<Job>(Resources.jobs, 'default', 'done');
     expect(done.status).toMatchObject({ succeeded: 2, active: 0 });
-    expect(done.status?.conditions?.map((c) => c.type)).toEqual(['Complete']);
+    expect(done.status?.conditions?.map((c) => c.type)).toEqual(['SuccessCriteriaMet', 'Complete']);
     const doomed = await client.get<Job>(Resources.jobs, 'default', 'doomed');
     expect(doomed.status).toMatchObject({ failed: 2 });
-    expect(doomed.status?.conditions?.[0]).toMatchObject({ type: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
+    expect(doomed.status?.conditions?.map((c) => c.type)).toEqual(['FailureTarget', 'Failed']);
+    expect(doomed.status?.conditions?.[1]).toMatchObject({ type: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
     expect(ok(['get', 'job', 'done', '--no-headers'])).toMatch(/^done\s+Complete\s+2\/2\s/);
     await waitFor('late Failed', async () => (await condition('late')) === 'Failed');
     const late = await client.get<Job>(Resources.jobs, 'default', 'late');
-    expect(late.status?.conditions?.[0]).toMatchObject({ type: 'Failed', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' });
-    expect(Date.parse(late.status!.conditions![0]!.lastTransitionTime!) - Date.parse(late.status!.startTime!)).toBeGreaterThanOrEqual(3000);
+    expect(late.status?.conditions?.[1]).toMatchObject({ type: 'Failed', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' });
+    expect(Date.parse(late.status!.conditions![1]!.lastTransitionTime!) - Date.parse(late.status!.startTime!)).toBeGreaterThanOrEqual(3000);
     await waitFor("late's pods deleted", async () => (await client.list<Pod>(Resources.pods, { namespace: 'default', labelSelector: 'job-name=late' })).items.every((p) => p.metadata.deletionTimestamp));
   }, 60_000);
 

@@ -29,7 +29,8 @@ describe('job tracking finalizers', () => {
   const plane = controlPlane({ nodes: 2, prefix: 'jt' });
   const pods = async (job: string): Promise<Pod[]> => (await plane.client.list<Pod>(Resources.pods, { namespace: 'default', labelSelector: `job-name=${job}` })).items;
   const job = (name: string): Promise<Job> => plane.client.get<Job>(Resources.jobs, 'default', name);
-  const condition = async (name: string): Promise<string | undefined> => (await job(name)).status?.conditions?.find((c) => c.status === 'True')?.type;
+  const condition = async (name: string): Promise<string | undefined> =>
+    (await job(name)).status?.conditions?.find((c) => c.status === 'True' && (c.type === 'Complete' || c.type === 'Failed'))?.type;
   const createdPods = async (name: string): Promise<number> =>
     (await plane.client.list<KubeObject & { count?: number }>(Resources.events, { namespace: 'default', fieldSelector: `involvedObject.kind=Job,involvedObject.name=${name},reason=SuccessfulCreate` })).items.reduce((sum, event) => sum + (event.count ?? 1), 0);
 
@@ -46,7 +47,10 @@ describe('job tracking finalizers', () => {
     await plane.waitFor('counted Complete', async () => (await condition('counted')) === 'Complete', 90_000);
 
     const done = await job('counted');
-    expect(done.status).toMatchObject({ succeeded: 3, failed: 0, active: 0, uncountedTerminatedPods: {} });
+    expect(done.status).toMatchObject({ succeeded: 3, failed: 0, active: 0, ready: 0, terminating: 0, uncountedTerminatedPods: {} });
+    // As 1.32 ends a job: SuccessCriteriaMet, then Complete once its pods are counted.
+    const reached = { status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' };
+    expect(done.status?.conditions).toMatchObject([{ type: 'SuccessCriteriaMet', ...reached }, { type: 'Complete', ...reached }]);
     expect(done.status?.completionTime).toBeDefined();
     expect(await createdPods('counted')).toBe(3);
     const left = await pods('counted');

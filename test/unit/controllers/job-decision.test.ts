@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideJob, enactFinished, type Job } from '../../../src/controllers/job/job-decision.js';
+import { announceEnd, decideJob, enactFinished, type Job } from '../../../src/controllers/job/job-decision.js';
 import { JOB_TRACKING_FINALIZER } from '../../../src/controllers/job/job-tracking.js';
 import type { Pod } from '../../../src/controllers/shared/types.js';
 
@@ -26,13 +26,28 @@ describe('decideJob', () => {
     expect(decision.finished).toBeUndefined();
   });
 
-  it('completes when enough pods succeeded', () => {
+  it('completes when enough pods succeeded: SuccessCriteriaMet first, then Complete', () => {
     const decision = decideJob(job({ completions: 2 }), pods(['Succeeded', 'Succeeded']), NOW);
-    expect(decision.finished).toEqual({ type: 'Complete', reason: '', message: '' });
+    const reached = { reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' };
+    expect(decision.finished).toEqual({ type: 'Complete', ...reached });
     expect(decision.succeeded).toBe(2);
-    const done = enactFinished(decision.status, decision.finished!, NOW);
-    expect(done).toMatchObject({ active: 0, completionTime: '2026-01-01T00:01:00Z' });
-    expect(done.conditions).toEqual([{ type: 'Complete', status: 'True', lastProbeTime: '2026-01-01T00:01:00Z', lastTransitionTime: '2026-01-01T00:01:00Z' }]);
+    const announced = announceEnd(decision.status, decision.finished!, NOW);
+    expect(announceEnd(announced, decision.finished!, NOW)).toBe(announced);
+    const done = enactFinished(announced, decision.finished!, NOW);
+    expect(done).toMatchObject({ active: 0, terminating: 0, completionTime: '2026-01-01T00:01:00Z' });
+    const at = { status: 'True', lastProbeTime: '2026-01-01T00:01:00Z', lastTransitionTime: '2026-01-01T00:01:00Z', ...reached };
+    expect(done.conditions).toEqual([{ type: 'SuccessCriteriaMet', ...at }, { type: 'Complete', ...at }]);
+  });
+
+  it('an announced end stands, and the pods it deletes are terminating', () => {
+    const failing = decideJob(job({ backoffLimit: 0, parallelism: 2 }), pods(['Failed', 'Running']), NOW);
+    const announced = announceEnd(failing.status, failing.finished!, NOW);
+    expect(announced.conditions?.map((c) => c.type)).toEqual(['FailureTarget']);
+    expect(announced).toMatchObject({ active: 0, terminating: 1 });
+    // Later the failure is forgotten by the pods (none left), but the job still ends as announced.
+    const later = decideJob({ ...job({ backoffLimit: 0 }), status: { ...announced, failed: 0 } }, [], NOW);
+    expect(later.finished).toEqual({ type: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
+    expect(later.podDelta === 0).toBe(true);
   });
 
   it('fails past the backoff limit, deleting what still runs', () => {
