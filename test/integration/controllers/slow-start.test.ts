@@ -21,7 +21,7 @@ const SAME_BATCH_MS = HOLD_MS / 2;
 const ADMITTED = 3;
 
 describe('slow-start batches', () => {
-  const plane = controlPlane({ nodes: 0, prefix: 'ss', apiserverFlags: ['--enable-admission-plugins=MutatingAdmissionWebhook,ValidatingAdmissionWebhook'] });
+  const plane = controlPlane({ nodes: 1, prefix: 'ss', apiserverFlags: ['--enable-admission-plugins=MutatingAdmissionWebhook,ValidatingAdmissionWebhook'] });
   let server: Server;
   let port = 0;
   let caBundle = '';
