@@ -2,6 +2,8 @@
 // template's labels, ValidateReplicationController's causes and printReplicationController's columns.
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../../src/apiserver/schema/types.js';
+import { decodeKubernetesProtobuf } from '../../../../src/apiserver/protobuf/decode.js';
+import { encodeKubernetesProtobuf } from '../../../../src/apiserver/protobuf/encode.js';
 import { builtinSchemas } from '../../../../src/apiserver/resources/index.js';
 import { admitted, specFor, template } from './support.js';
 
@@ -68,5 +70,18 @@ describe('ReplicationController', () => {
     expect(spec.table.row(obj, now)).toEqual(['web', 3, 2, 1, '2m', 'nginx', 'nginx:1.25', 'app=web,tier=front']);
     expect(spec.table.row(rc({}), now).slice(1, 4)).toEqual([0, 0, 0]);
     expect(spec.table.row(rc({}), now).slice(5)).toEqual(['', '', '<none>']);
+  });
+
+  it('round-trips through the core/v1 protobuf messages, explicit zeros kept as Go keeps them', () => {
+    const obj = {
+      ...rc({ replicas: 0, minReadySeconds: 5, selector: { app: 'web' }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.25' }] } } }),
+      status: { replicas: 0, readyReplicas: 2, observedGeneration: 3, conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'quota' }] },
+    };
+    // Decoded as Go prints it (value fields such as creationTimestamp come back as null), so compared by what was sent.
+    expect(decodeKubernetesProtobuf(encodeKubernetesProtobuf(obj))).toMatchObject(obj);
+    // spec.replicas is a pointer (0 is sent), status.replicas has no omitempty (0 is printed).
+    const bare = decodeKubernetesProtobuf(encodeKubernetesProtobuf({ ...rc({}), status: {} }));
+    expect(bare['spec']).toEqual({});
+    expect(bare['status']).toEqual({ replicas: 0 });
   });
 });
