@@ -123,8 +123,10 @@ export function trackFinishedPods(job: Job, pods: readonly Pod[], finishing: 'Co
     if (!(job.metadata.deletionTimestamp || finishing || pod.status?.phase === 'Succeeded' || failedNow)) continue;
     release.push(pod);
     if (pod.status?.phase === 'Succeeded' && !uncounted.failed.has(uid)) {
-      if (indexed) succeededIndexes.push(pod);
-      else if (!uncounted.succeeded.has(uid)) succeeded.push(uid);
+      // An Indexed job's completion index is its record: no UID is kept for it.
+      if (indexed) {
+        if (validIndex(job, pod)) succeededIndexes.push(pod);
+      } else if (!uncounted.succeeded.has(uid)) succeeded.push(uid);
     } else if ((failedNow || finishing === 'Failed') && !uncounted.failed.has(uid) && validIndex(job, pod)) {
       failed.push(uid);
     }

@@ -79,9 +79,11 @@ describe('trackFinishedPods', () => {
       p.metadata.annotations = { 'batch.kubernetes.io/job-completion-index': String(index) };
       return p;
     };
-    const tracking = trackFinishedPods(job({ completedIndexes: '0', succeeded: 1 }, { completionMode: 'Indexed' }), [indexed('u2', 2, 'Succeeded'), indexed('u1', 1, 'Running')], undefined, new Set());
+    const stray = indexed('u9', 7, 'Succeeded');
+    const tracking = trackFinishedPods(job({ completedIndexes: '0', succeeded: 1 }, { completionMode: 'Indexed' }), [indexed('u2', 2, 'Succeeded'), indexed('u1', 1, 'Running'), stray], undefined, new Set());
     expect(tracking.status).toMatchObject({ completedIndexes: '0,2', succeeded: 2, uncountedTerminatedPods: {} });
-    expect(names(tracking.release)).toEqual(['u2']);
+    // The pod with an index past completions is released without being counted.
+    expect(names(tracking.release)).toEqual(['u9', 'u2']);
   });
 
   it('isPodFailed: Failed, or deleted before succeeding', () => {
