@@ -1,5 +1,8 @@
 // `npm run bench -- density [--nodes 100] [--pods-per-node 30] [--rate 20] [--stores barge,etcd] [--timeout 900] [--cpu-prof DIR] [--write]`
 //
+// `--pods-per-node 0` creates no pods: the run measures the nodes' heartbeats (Lease renewals) alone,
+// for --timeout seconds.
+//
 // The control plane under clusterloader2's density load, once on Barge and once on the real etcd, same code
 // above the store: a table of both side by side (ratio Barge/etcd), and with --write a block appended to
 // bench/RESULTS.md and an SVG chart of pods Running over time; with --cpu-prof a CPU profile of every Node
@@ -70,7 +73,7 @@ function git(args: string[]): string {
 
 const program = new Command('bench density')
   .option('--nodes <n>', 'hollow nodes', '100')
-  .option('--pods-per-node <n>', 'pods per node (one Deployment of this many per node)', '30')
+  .option('--pods-per-node <n>', 'pods per node (one Deployment of this many per node); 0: heartbeats alone for --timeout seconds', '30')
   .option('--rate <pods/s>', 'pod creation rate; 0 creates every Deployment at once', '20')
   .option('--stores <list>', 'which stores, in order', 'barge,etcd')
   .option('--timeout <s>', 'give up waiting for Running after this long', '900')
@@ -82,7 +85,7 @@ export async function benchDensity(argv: readonly string[]): Promise<void> {
   const o = program.opts<{ nodes: string; podsPerNode: string; rate: string; stores: string; timeout: string; cpuProf?: string; write?: boolean }>();
   const spec: DensitySpec = { nodes: Number(o.nodes), podsPerNode: Number(o.podsPerNode), rate: Number(o.rate), timeoutSec: Number(o.timeout) };
   for (const [flag, value] of Object.entries(spec)) {
-    if (!Number.isFinite(value) || value < 0 || (flag !== 'rate' && value === 0)) throw new Error(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a positive number`);
+    if (!Number.isFinite(value) || value < 0 || (flag !== 'rate' && flag !== 'podsPerNode' && value === 0)) throw new Error(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a positive number`);
   }
   const stores = o.stores.split(',').map((s) => s.trim());
   for (const store of stores) if (store !== 'barge' && store !== 'etcd') throw new Error(`--stores: unknown store "${store}" (barge, etcd)`);

@@ -1,12 +1,16 @@
 // `barge scheduler`: the scheduler as a client of the apiserver, started with kube-scheduler's flag
 // names (an unknown flag is an error, as for kube-scheduler). With --leader-elect (the default) it
-// schedules only while holding the kube-system/kube-scheduler Lease, and exits when it loses it.
+// schedules only while holding the kube-system/kube-scheduler Lease, and exits when it loses it. As
+// kube-scheduler, --config takes a KubeSchedulerConfiguration, whose kubeconfig replaces --kubeconfig and
+// whose leader election the leader election flags given on the command line override.
 
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Command, Option } from 'commander';
 import { KubeClient, loadKubeconfig, runLeaderElection } from '../client/kube/index.js';
 import { Scheduler } from '../scheduler/scheduler.js';
+import { loadSchedulerConfiguration } from '../scheduler/scheduler-config.js';
+import { DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE } from '../scheduler/nodes-to-score.js';
 import { parseComponentArgs, parseDurationFlag, parseGoBool } from './component-flags.js';
 
 export interface SchedulerCommandOptions {
@@ -17,6 +21,9 @@ export interface SchedulerCommandOptions {
   retryPeriodMs: number;
   resourceName: string;
   resourceNamespace: string;
+  /** percentageOfNodesToScore from --config: the global one (0, adaptive, by default) and the profile's. */
+  percentageOfNodesToScore: number;
+  profilePercentageOfNodesToScore?: number;
 }
 
 function program(): Command {
@@ -26,6 +33,7 @@ function program(): Command {
   };
   return new Command('barge scheduler')
     .description("Schedules pods onto nodes as kube-scheduler does; takes kube-scheduler's flags")
+    .addOption(flag('config', 'the path to the configuration file (a KubeSchedulerConfiguration)'))
     .addOption(flag('kubeconfig', 'path to a kubeconfig file with authorization and master location information'))
     .addOption(new Option('--leader-elect [bool]', 'start a leader election client and gain leadership before executing the main loop').default('true'))
     .addOption(flag('leader-elect-lease-duration', 'how long non-leader candidates wait after an observed leadership renewal before trying to take over', '15s'))
@@ -45,15 +53,23 @@ export function parseSchedulerArgs(args: readonly string[]): SchedulerCommandOpt
   parseComponentArgs(command, args);
   if (command.args.length > 0) throw new Error(`unexpected argument: ${command.args[0]}`);
   const o = command.opts<Record<string, string>>();
-  if (!o['kubeconfig']) throw new Error('--kubeconfig must be specified (the scheduler reaches the apiserver only through it)');
+  const config = o['config'] ? loadSchedulerConfiguration(o['config']) : undefined;
+  const kubeconfig = config ? config.kubeconfig : o['kubeconfig'];
+  if (!kubeconfig) throw new Error(config ? 'clientConnection.kubeconfig must be set in --config (the scheduler reaches the apiserver only through it)' : '--kubeconfig must be specified (the scheduler reaches the apiserver only through it)');
+  // A leader election flag given on the command line wins over the file; its default does not.
+  const fromFile = config?.leaderElection ?? {};
+  const given = (key: string): boolean => command.getOptionValueSource(key) === 'cli';
+  const pick = <T>(key: string, file: T | undefined, parseFlag: () => T): T => (file !== undefined && !given(key) ? file : parseFlag());
   return {
-    kubeconfig: o['kubeconfig'],
-    leaderElect: parseGoBool('leader-elect', o['leaderElect']!),
-    leaseDurationMs: parseDurationFlag('leader-elect-lease-duration', o['leaderElectLeaseDuration']!),
-    renewDeadlineMs: parseDurationFlag('leader-elect-renew-deadline', o['leaderElectRenewDeadline']!),
-    retryPeriodMs: parseDurationFlag('leader-elect-retry-period', o['leaderElectRetryPeriod']!),
-    resourceName: o['leaderElectResourceName']!,
-    resourceNamespace: o['leaderElectResourceNamespace']!,
+    kubeconfig,
+    leaderElect: pick('leaderElect', fromFile.leaderElect, () => parseGoBool('leader-elect', o['leaderElect']!)),
+    leaseDurationMs: pick('leaderElectLeaseDuration', fromFile.leaseDurationMs, () => parseDurationFlag('leader-elect-lease-duration', o['leaderElectLeaseDuration']!)),
+    renewDeadlineMs: pick('leaderElectRenewDeadline', fromFile.renewDeadlineMs, () => parseDurationFlag('leader-elect-renew-deadline', o['leaderElectRenewDeadline']!)),
+    retryPeriodMs: pick('leaderElectRetryPeriod', fromFile.retryPeriodMs, () => parseDurationFlag('leader-elect-retry-period', o['leaderElectRetryPeriod']!)),
+    resourceName: pick('leaderElectResourceName', fromFile.resourceName, () => o['leaderElectResourceName']!),
+    resourceNamespace: pick('leaderElectResourceNamespace', fromFile.resourceNamespace, () => o['leaderElectResourceNamespace']!),
+    percentageOfNodesToScore: config?.percentageOfNodesToScore ?? DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE,
+    ...(config?.profilePercentageOfNodesToScore !== undefined ? { profilePercentageOfNodesToScore: config.profilePercentageOfNodesToScore } : {}),
   };
 }
 
@@ -72,7 +88,8 @@ export async function runSchedulerCommand(args: readonly string[]): Promise<void
   const client = new KubeClient(loadKubeconfig(options.kubeconfig), { userAgent: 'barge-scheduler/v0.1.0' });
   const stop = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop.abort());
-  const schedule = (signal: AbortSignal): Promise<void> => new Scheduler({ client, log }).run(signal);
+  const { percentageOfNodesToScore, profilePercentageOfNodesToScore } = options;
+  const schedule = (signal: AbortSignal): Promise<void> => new Scheduler({ client, log, percentageOfNodesToScore, profilePercentageOfNodesToScore }).run(signal);
   if (!options.leaderElect) {
     await schedule(stop.signal);
     process.exit(0);

@@ -23,10 +23,13 @@ export interface WeightedPlugin {
 export interface Profile {
   schedulerName: string;
   plugins: WeightedPlugin[];
+  /** The profile's percentageOfNodesToScore; unset, the configuration's global one applies. */
+  percentageOfNodesToScore?: number;
 }
 
 export interface ProfileOptions {
   scoringStrategy?: ScoringStrategy;
+  percentageOfNodesToScore?: number;
   namespaceLabels?: NamespaceLabels;
   defaultSelector?: DefaultSelector;
 }
@@ -34,6 +37,7 @@ export interface ProfileOptions {
 export function defaultProfile(options: ProfileOptions = {}): Profile {
   return {
     schedulerName: 'default-scheduler',
+    ...(options.percentageOfNodesToScore !== undefined ? { percentageOfNodesToScore: options.percentageOfNodesToScore } : {}),
     plugins: [
       { plugin: nodeUnschedulable, weight: 0 },
       { plugin: nodeName, weight: 0 },

@@ -1,18 +1,27 @@
-// One scheduling cycle's decision (schedulePod): filter every node (the first failing plugin's status
-// per node), score the feasible ones with every weighted plugin, pick the highest total, ties broken by
-// the injected random source as kube-scheduler's reservoir sampling does. No feasible node is a FitError,
-// after DefaultPreemption (the PostFilter) has looked for lower-priority pods to remove.
+// One scheduling cycle's decision (schedulePod): filter the nodes from where the last cycle stopped (the
+// first failing plugin's status per node) until enough are feasible (numFeasibleNodesToFind), score the
+// feasible ones with every weighted plugin, pick the highest total, ties broken by the injected random
+// source as kube-scheduler's reservoir sampling does. No feasible node is a FitError, after
+// DefaultPreemption (the PostFilter) has looked for lower-priority pods to remove.
 
 import { fitErrorMessage } from './fit-error.js';
 import { SUCCESS, type PodCycle, type Status } from './framework.js';
 import { newNodeInfo, nodeNameOf, type NodeInfo } from './node-info.js';
 import { preempt, priorityOf, type Candidate } from './default-preemption.js';
+import { DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE, numFeasibleNodesToFind } from './nodes-to-score.js';
 import type { PodDisruptionBudget } from '../controllers/disruption/disruption-budget.js';
 import type { Profile } from './profile.js';
 import type { Pod } from './types.js';
 
 export type ScheduleResult =
-  | { kind: 'scheduled'; node: string; feasibleNodes: number; scores: Map<string, number> }
+  | {
+      kind: 'scheduled';
+      node: string;
+      feasibleNodes: number;
+      /** Nodes filtered before the search stopped (the next cycle starts past them). */
+      evaluatedNodes: number;
+      scores: Map<string, number>;
+    }
   | {
       kind: 'unschedulable';
       message: string;
@@ -71,6 +80,16 @@ export function selectHost(scores: ReadonlyMap<string, number>, random: Random):
   return best;
 }
 
+/** Where a cycle's filtering starts and when it stops. */
+export interface NodeSearch {
+  /** The scheduler's nextStartNodeIndex. */
+  readonly startIndex: number;
+  /** The configuration's global percentageOfNodesToScore (a profile's own wins). */
+  readonly percentageOfNodesToScore: number;
+}
+
+const FROM_THE_FIRST_NODE: NodeSearch = { startIndex: 0, percentageOfNodesToScore: DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE };
+
 /** `nominated`: pending pods carrying a status.nominatedNodeName; `pdbs`: the budgets preemption respects. */
 export function schedulePod(
   profile: Profile,
@@ -79,11 +98,16 @@ export function schedulePod(
   random: Random = Math.random,
   nominated: readonly Pod[] = [],
   pdbs: readonly PodDisruptionBudget[] = [],
+  search: NodeSearch = FROM_THE_FIRST_NODE,
 ): ScheduleResult {
   const cycles = profile.plugins.map(({ plugin, weight }) => ({ name: plugin.name, weight, cycle: plugin.forPod(pod, snapshot) }));
+  // Without score plugins any feasible node will do (kube: no extenders and no scoring find one).
+  const scores = profile.plugins.some(({ weight }) => weight > 0);
+  const wanted = scores ? numFeasibleNodesToFind(profile.percentageOfNodesToScore, search.percentageOfNodesToScore, snapshot.length) : 1;
   const feasible: NodeInfo[] = [];
   const nodeStatuses = new Map<string, Status>();
-  for (const info of snapshot) {
+  for (let i = 0; i < snapshot.length && feasible.length < wanted; i++) {
+    const info = snapshot[(search.startIndex + i) % snapshot.length]!;
     const status = filterWithNominated(cycles, pod, info, nominated);
     if (status.code === 'Success') feasible.push(info);
     else nodeStatuses.set(nodeNameOf(info), status);
@@ -104,5 +128,5 @@ export function schedulePod(
       });
     }
   }
-  return { kind: 'scheduled', node: selectHost(totals, random), feasibleNodes: feasible.length, scores: totals };
+  return { kind: 'scheduled', node: selectHost(totals, random), feasibleNodes: feasible.length, evaluatedNodes: feasible.length + nodeStatuses.size, scores: totals };
 }

@@ -10,6 +10,7 @@ import { PODDISRUPTIONBUDGETS, type PodDisruptionBudget } from '../controllers/d
 import { defaultSelectorFor } from './default-selector.js';
 import { defaultProfile, type Profile } from './profile.js';
 import type { ScoringStrategy } from './plugins/node-resources-fit.js';
+import { DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE, nextStartNodeIndex } from './nodes-to-score.js';
 import { schedulePod, type Random } from './schedule-pod.js';
 import { SchedulerCache } from './scheduler-cache.js';
 import { SchedulingQueue, type QueuedPod } from './scheduling-queue.js';
@@ -27,6 +28,10 @@ export interface SchedulerOptions {
   client: KubeClient;
   scoringStrategy?: ScoringStrategy;
   random?: Random;
+  /** KubeSchedulerConfiguration's percentageOfNodesToScore (0, the default: adaptive). */
+  percentageOfNodesToScore?: number;
+  /** The default-scheduler profile's own percentageOfNodesToScore, which wins over the global one. */
+  profilePercentageOfNodesToScore?: number;
   log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -54,6 +59,8 @@ export class Scheduler {
   private readonly nodes: Informer<Node>;
   private readonly others: Record<'namespaces' | 'services' | 'replicationControllers' | 'replicaSets' | 'statefulSets' | 'podDisruptionBudgets', Informer<KubeObject>>;
   private readonly log: NonNullable<SchedulerOptions['log']>;
+  /** Where the next cycle starts filtering (kube's nextStartNodeIndex). */
+  private nextStartNodeIndex = 0;
 
   constructor(private readonly options: SchedulerOptions) {
     const { client } = options;
@@ -72,6 +79,7 @@ export class Scheduler {
     };
     this.profile = defaultProfile({
       scoringStrategy: options.scoringStrategy,
+      percentageOfNodesToScore: options.profilePercentageOfNodesToScore,
       namespaceLabels: (namespace) => this.others.namespaces.lister.get(undefined, namespace)?.metadata.labels,
       defaultSelector: (pod) =>
         defaultSelectorFor(pod, {
@@ -193,7 +201,10 @@ export class Scheduler {
     }
     const nominated = this.pods.lister.list().filter((p) => !p.spec.nodeName && p.status?.nominatedNodeName && !p.metadata.deletionTimestamp);
     const pdbs = this.others.podDisruptionBudgets.lister.list() as PodDisruptionBudget[];
-    const result = schedulePod(this.profile, pod, snapshot, this.options.random, nominated, pdbs);
+    const search = { startIndex: this.nextStartNodeIndex % snapshot.length, percentageOfNodesToScore: this.options.percentageOfNodesToScore ?? DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE };
+    const result = schedulePod(this.profile, pod, snapshot, this.options.random, nominated, pdbs, search);
+    // Every node was looked at when none fit, which leaves the index where it was.
+    this.nextStartNodeIndex = nextStartNodeIndex(search.startIndex, result.kind === 'scheduled' ? result.evaluatedNodes : snapshot.length, snapshot.length);
     if (result.kind === 'unschedulable') {
       let nominate = result.clearNomination ? '' : undefined;
       if (result.preemption && (await this.preemptVictims(pod, result.preemption))) nominate = result.preemption.node;

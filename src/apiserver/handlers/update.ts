@@ -6,6 +6,7 @@
 import { badRequest, conflict, notFound, StatusError } from '../errors/status.js';
 import { decodeObjectBody, mediaType, readBody } from '../http/request-body.js';
 import { admitToChain } from '../admission/admission-request.js';
+import { copyJson } from '../patch/json-values.js';
 import { admit, fieldValidationParam } from '../registry/admission.js';
 import { keepAllocatedClusterIps } from '../registry/cluster-ip-allocator.js';
 import { recordUpdate } from '../registry/field-managers.js';
@@ -28,7 +29,7 @@ export interface UpdateResult {
 /** The object as the update would store it (throws Conflict, Invalid, ...). */
 async function nextState(scope: Scope, current: KubeObject, mutate: Mutation, warnings: string[], trackFields: boolean): Promise<KubeObject> {
   const { spec } = scope;
-  const proposed = await mutate(structuredClone(current));
+  const proposed = await mutate(copyJson(current));
   const name = scope.request.name ?? '';
   const wanted = proposed.metadata?.resourceVersion;
   if (wanted && wanted !== current.metadata?.resourceVersion) throw conflict(scope.qualified, name);
@@ -119,6 +120,6 @@ async function deleteWithoutFinalizers(scope: Scope, key: string, obj: KubeObjec
 export async function updateHandler(scope: Scope): Promise<void> {
   const body = decodeObjectBody(await readBody(scope.req), mediaType(scope.req.headers['content-type']));
   const replacement = checkTypeMeta(scope, body);
-  const { obj, warnings } = await updateObject(scope, () => structuredClone(replacement));
+  const { obj, warnings } = await updateObject(scope, () => copyJson(replacement));
   writeObject(scope, 200, obj, warnings);
 }

@@ -77,22 +77,54 @@ export class FieldSet {
     return out;
   }
 
+  // The set algebra works node by node on the trees (no path lists, no sorting); a result never keeps
+  // an empty child, so isEmpty stays a size check.
   union(other: FieldSet): FieldSet {
-    return FieldSet.fromPaths([...this.paths(), ...other.paths()]);
+    const out = new FieldSet();
+    for (const m of this.members) out.members.add(m);
+    for (const m of other.members) out.members.add(m);
+    for (const [element, child] of this.children) {
+      const theirs = other.children.get(element);
+      out.children.set(element, theirs ? child.union(theirs) : child.copy());
+    }
+    for (const [element, child] of other.children) if (!this.children.has(element)) out.children.set(element, child.copy());
+    return out;
   }
 
   difference(other: FieldSet): FieldSet {
-    return FieldSet.fromPaths(this.paths().filter((p) => !other.has(p)));
+    return this.combine(other, (m) => !other.members.has(m), (child, theirs) => (theirs ? child.difference(theirs) : child.copy()));
   }
 
   intersection(other: FieldSet): FieldSet {
-    return FieldSet.fromPaths(this.paths().filter((p) => other.has(p)));
+    return this.combine(other, (m) => other.members.has(m), (child, theirs) => (theirs ? child.intersection(theirs) : undefined));
   }
 
   /** Removes the given paths and everything below them. */
   recursiveDifference(prefixes: readonly FieldPath[]): FieldSet {
-    const under = (path: FieldPath, prefix: FieldPath) => prefix.length <= path.length && prefix.every((e, i) => path[i] === e);
-    return FieldSet.fromPaths(this.paths().filter((p) => !prefixes.some((prefix) => under(p, prefix))));
+    if (prefixes.some((prefix) => prefix.length === 0)) return new FieldSet();
+    const here = new Set(prefixes.filter((prefix) => prefix.length === 1).map((prefix) => prefix[0]!));
+    const below = new Map<PathElement, FieldPath[]>();
+    for (const prefix of prefixes) if (prefix.length > 1) below.set(prefix[0]!, [...(below.get(prefix[0]!) ?? []), prefix.slice(1)]);
+    return this.combine(
+      this,
+      (m) => !here.has(m),
+      (child, _mine, element) => (here.has(element) ? undefined : below.has(element) ? child.recursiveDifference(below.get(element)!) : child.copy()),
+    );
+  }
+
+  private copy(): FieldSet {
+    return this.combine(this, () => true, (child) => child.copy());
+  }
+
+  /** This set's members that `keep` accepts, and its children as `child` makes them (empty ones left out). */
+  private combine(other: FieldSet, keep: (member: PathElement) => boolean, child: (mine: FieldSet, theirs: FieldSet | undefined, element: PathElement) => FieldSet | undefined): FieldSet {
+    const out = new FieldSet();
+    for (const m of this.members) if (keep(m)) out.members.add(m);
+    for (const [element, mine] of this.children) {
+      const made = child(mine, other.children.get(element), element);
+      if (made && !made.isEmpty()) out.children.set(element, made);
+    }
+    return out;
   }
 
   /** The FieldsV1 object: `.` first, then elements in structured-merge-diff's order. */

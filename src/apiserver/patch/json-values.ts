@@ -27,3 +27,22 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * A deep copy of a decoded JSON value, as structuredClone makes it but several times faster on the
+ * plain objects, arrays and scalars that decoding yields (every write copies its objects more than once).
+ * Anything else inside (a Date, a Buffer) is copied by structuredClone.
+ */
+export function copyJson<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = copyJson(value[i] as unknown);
+    return out as T;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return structuredClone(value);
+  const out: JsonMap = {};
+  for (const key of Object.keys(value)) out[key] = copyJson((value as JsonMap)[key]);
+  return out as T;
+}

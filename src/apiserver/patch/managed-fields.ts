@@ -35,9 +35,10 @@ const STRIPPED: FieldPath[] = [
     f,
   ]),
 ].map((path) => path.map(fieldElement));
+const STRIPPED_SET = FieldSet.fromPaths(STRIPPED);
 
 export function withoutSystemFields(set: FieldSet): FieldSet {
-  return set.difference(FieldSet.fromPaths(STRIPPED));
+  return set.difference(STRIPPED_SET);
 }
 
 /** The identity a manager's entry is found by; an applier keeps one entry whatever apiVersion it applies. */

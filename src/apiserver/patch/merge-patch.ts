@@ -4,11 +4,11 @@
 // elements kept. A patch that is not a JSON object is "Invalid JSON Patch" (400).
 import type { KubeObject } from '../schema/types.js';
 import { badRequest } from './patch-error.js';
-import { isPlainObject, type JsonMap } from './json-values.js';
+import { copyJson, isPlainObject, type JsonMap } from './json-values.js';
 
 export function applyMergePatch(obj: KubeObject, patch: unknown): KubeObject {
   if (!isPlainObject(patch)) throw badRequest('Invalid JSON Patch');
-  return mergeObjects(structuredClone(obj) as JsonMap, structuredClone(patch)) as KubeObject;
+  return mergeObjects(copyJson(obj) as JsonMap, copyJson(patch)) as KubeObject;
 }
 
 function mergeObjects(target: JsonMap, patch: JsonMap): JsonMap {

@@ -6,7 +6,7 @@
 // Errors carry the codes interpretStrategicMergePatchError gives (400, the generic 422, else 500).
 import type { KubeObject, SchemaNode } from '../schema/types.js';
 import { goJsonTypeName, goValue } from './go-format.js';
-import { isPlainObject, jsonKind, type JsonMap } from './json-values.js';
+import { copyJson, isPlainObject, jsonKind, type JsonMap } from './json-values.js';
 import { badRequest, genericUnprocessable, unknownError } from './patch-error.js';
 import { CUSTOM_RESOURCE_PATCH_TYPES, unsupportedPatchType } from './patch-body.js';
 import { patchMeta, SchemaView, type PatchMeta, type ResolvedSchema } from './schema-view.js';
@@ -36,12 +36,12 @@ export function applyStrategicMergePatch(
   components: Record<string, SchemaNode>,
 ): KubeObject {
   if (schemaName === undefined || !(schemaName in components)) throw unsupportedPatchType(CUSTOM_RESOURCE_PATCH_TYPES);
-  if (patch === null) return structuredClone(obj);
+  if (patch === null) return copyJson(obj);
   if (!isPlainObject(patch)) {
     throw badRequest(`json: cannot unmarshal ${goJsonTypeName(patch)} into Go value of type map[string]interface {}`);
   }
   const merger = new StrategicMerger(new SchemaView(components));
-  const merged = merger.mergeMap(structuredClone(obj) as JsonMap, structuredClone(patch), merger.view.byName(schemaName));
+  const merged = merger.mergeMap(copyJson(obj) as JsonMap, copyJson(patch), merger.view.byName(schemaName));
   return dropLeftoverDirectives(merged) as KubeObject;
 }
 

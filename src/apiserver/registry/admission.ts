@@ -3,6 +3,7 @@
 // (schema types, required fields and enums, the kind's own rules, finalizer rules) with 422 Invalid.
 
 import { badRequest, invalid, type StatusError } from '../errors/status.js';
+import { isBuiltinSchema } from '../schema/dsl.js';
 import type { FieldCause, KubeObject, ResourceSpec } from '../schema/types.js';
 import { finalizerCauses } from './object-meta.js';
 import { dropFields, fieldName } from './unknown-fields.js';
@@ -46,7 +47,10 @@ export function admit(check: SchemaChecker, spec: ResourceSpec, obj: KubeObject,
   if (first.decodeError) throw cannotBeHandled(spec, first.decodeError);
   const warnings = handleUnknownFields(spec, obj, first.unknownFields, mode);
   spec.defaults(obj, old);
-  const causes = [...check(obj, spec.schemaName).causes, ...spec.validate(obj, old), ...(old ? finalizerCauses(obj, old) : [])];
+  // For a built-in kind the walk finds only type mismatches, which threw above, and defaults are well
+  // typed: walking again finds nothing new. A custom resource's constraints are checked after defaulting.
+  const checked = isBuiltinSchema(spec.schemaName) ? first : check(obj, spec.schemaName);
+  const causes = [...checked.causes, ...spec.validate(obj, old), ...(old ? finalizerCauses(obj, old) : [])];
   if (causes.length > 0) throw invalid(spec.group, spec.kind, obj.metadata?.name ?? '', causes);
   return warnings;
 }

@@ -39,7 +39,7 @@ export function checkAgainstSchema(obj: unknown, schemaName: string, components:
   const root = components[schemaName];
   const structural = !isBuiltinSchema(schemaName);
   const goStruct = schemaName.split('.').pop() ?? '';
-  if (root) walk(obj, root, '', { top: true, structural, resolve: schemaResolver(components), out: result, goStruct, goPath: [] });
+  if (root) walk(obj, root, '', { top: true, structural, resolve: schemaResolver(components), out: result, goStruct }, undefined);
   return result;
 }
 
@@ -48,9 +48,26 @@ interface Walk {
   structural: boolean;
   resolve: SchemaResolver;
   out: SchemaCheck;
-  /** The Go struct holding the current field, and the JSON names leading to it: how Go's decoder names fields. */
+  /** The Go struct holding the current field: with the JSON names leading to it, how Go's decoder names fields. */
   goStruct: string;
-  goPath: string[];
+}
+
+/** The JSON names leading to a field, innermost last; a chain, so that walking a field allocates one link. */
+interface GoPath {
+  readonly field: string;
+  readonly parent: GoPath | undefined;
+}
+
+function goPathNames(path: GoPath | undefined): string[] {
+  const names: string[] = [];
+  for (let at = path; at; at = at.parent) names.unshift(at.field);
+  return names;
+}
+
+/** The component a node refers to (its `$ref`, or a lone allOf's), by its last name segment. */
+function refTail(declared: SchemaNode): string | undefined {
+  const ref = declared.$ref ?? declared.allOf?.[0]?.$ref;
+  return ref === undefined ? undefined : ref.slice(ref.lastIndexOf('/') + 1);
 }
 
 function accepts(node: SchemaNode, value: unknown): boolean {
@@ -75,7 +92,7 @@ function expectedType(node: SchemaNode): string {
   return node['x-kubernetes-int-or-string'] ? 'integer,string' : String(node.type);
 }
 
-function walk(value: unknown, declared: SchemaNode, path: string, context: Walk): void {
+function walk(value: unknown, declared: SchemaNode, path: string, context: Walk, goPath: GoPath | undefined): void {
   const { resolve, out, structural } = context;
   const node = resolve(declared);
   if (value === undefined) return;
@@ -84,34 +101,36 @@ function walk(value: unknown, declared: SchemaNode, path: string, context: Walk)
     if (structural && node.nullable !== true && node.type) out.causes.push(mismatch(path, value, expectedType(node)));
     return;
   }
-  const name = (declared.$ref ?? declared.allOf?.[0]?.$ref ?? '').split('/').pop();
+  const name = refTail(declared);
   if (name === INT_OR_STRING || name === QUANTITY) {
-    if (typeof value !== 'string' && typeof value !== 'number') reportMismatch(context, path, value, 'integer,string', declared);
+    if (typeof value !== 'string' && typeof value !== 'number') reportMismatch(context, goPath, path, value, 'integer,string', declared);
     return;
   }
   if (!accepts(node, value)) {
-    reportMismatch(context, path, value, expectedType(node), declared);
+    reportMismatch(context, goPath, path, value, expectedType(node), declared);
     return;
   }
   if (structural) out.causes.push(...constraintCauses(node, value, path));
   else if (node.format === 'byte' && typeof value === 'string') checkBase64(context, path, value);
-  const next = { ...context, top: false, goStruct: name && node.type === 'object' ? name.split('.').pop()! : context.goStruct };
-  if (Array.isArray(value)) {
-    if (node.items) value.forEach((item, i) => walk(item, node.items!, index(path, i), next));
+  const isArray = Array.isArray(value);
+  // Scalars end here, before a context for their members is made.
+  if (!isArray && (node.type !== 'object' || jsonType(value) !== 'object')) return;
+  const next = { ...context, top: false, goStruct: name && node.type === 'object' ? name.slice(name.lastIndexOf('.') + 1) : context.goStruct };
+  if (isArray) {
+    if (node.items) value.forEach((item, i) => walk(item, node.items!, index(path, i), next, goPath));
     return;
   }
-  if (node.type !== 'object' || jsonType(value) !== 'object') return;
   const fields = value as Record<string, unknown>;
   if (structural) for (const field of node.required ?? []) if (fields[field] === undefined) out.causes.push(required(child(path, field)));
   const embedded = node['x-kubernetes-embedded-resource'] === true;
   for (const [field, fieldValue] of Object.entries(fields)) {
     const property = node.properties?.[field];
     if (property) {
-      walk(fieldValue, property, child(path, field), { ...next, goPath: [...context.goPath, field] });
+      walk(fieldValue, property, child(path, field), next, { field, parent: goPath });
     } else if (typeof node.additionalProperties === 'object') {
-      walk(fieldValue, node.additionalProperties, child(path, field), next);
+      walk(fieldValue, node.additionalProperties, child(path, field), next, goPath);
     } else if (embedded && field === 'metadata') {
-      walk(fieldValue, { $ref: `#/components/schemas/${componentName.meta('ObjectMeta')}` }, child(path, field), next);
+      walk(fieldValue, { $ref: `#/components/schemas/${componentName.meta('ObjectMeta')}` }, child(path, field), next, goPath);
     } else if (!knownAnyway(node, field, context.top || embedded)) {
       out.unknownFields.push(`.${child(path, field)}`);
     }
@@ -124,11 +143,11 @@ function knownAnyway(node: SchemaNode, field: string, typeMetaAllowed: boolean):
   return typeMetaAllowed && (field === 'apiVersion' || field === 'kind');
 }
 
-function reportMismatch(context: Walk, path: string, value: unknown, expected: string, declared: SchemaNode): void {
+function reportMismatch(context: Walk, goPath: GoPath | undefined, path: string, value: unknown, expected: string, declared: SchemaNode): void {
   context.out.causes.push(mismatch(path, value, expected));
   if (context.structural || context.out.decodeError) return;
   const actual = Array.isArray(value) ? 'array' : typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'bool' : typeof value === 'object' ? 'object' : 'string';
-  const field = [context.goStruct, ...context.goPath].join('.');
+  const field = [context.goStruct, ...goPathNames(goPath)].join('.');
   context.out.decodeError = `json: cannot unmarshal ${actual} into Go struct field ${field} of type ${goType(declared, context.resolve)}`;
 }
 

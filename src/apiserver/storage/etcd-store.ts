@@ -6,6 +6,7 @@
 import { prefixEnd, StoreError, type KeyValue, type StoreClient } from '../../client/etcd/store-client.js';
 import { alreadyExists, expired, internal, notFound, StatusError, timeout, type Qualified } from '../errors/status.js';
 import type { KubeObject } from '../schema/types.js';
+import { copyJson } from '../patch/json-values.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { decodeObject, encodeObject } from './object-codec.js';
 
@@ -135,7 +136,7 @@ export class EtcdStore {
       if (!state) throw notFound(q, name);
       let raw: Buffer;
       try {
-        raw = encodeObject(await update(structuredClone(state.obj)));
+        raw = encodeObject(await update(copyJson(state.obj)));
       } catch (err) {
         if (fresh) throw err;
         [state, fresh] = [await this.get(key), true];

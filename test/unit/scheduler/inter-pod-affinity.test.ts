@@ -69,6 +69,12 @@ describe('InterPodAffinity score', () => {
       { n3: [withAffinity('follower', 'f', { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('new', 'zone')] } })] },
       [0, 0, 100],
     ],
+    [
+      'pods without affinity beside it change nothing (kube looks only at pods with affinity)',
+      makePod('p', {}, {}, { app: 'new' }),
+      { n1: [web, makePod('other', {}, {}, { app: 'new' })], n3: [web, withAffinity('follower', 'f', { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('new', 'zone')] } })] },
+      [0, 0, 100],
+    ],
     ['no terms anywhere: all 0', makePod('p'), { n1: [web] }, [0, 0, 0]],
   ])('%s', (_name, pod, placed, expected) => expect(scoreAll(pod, placed as Record<string, Pod[]>)).toEqual(expected));
 });

@@ -14,6 +14,7 @@ describe('barge scheduler flags', () => {
       retryPeriodMs: 2_000,
       resourceName: 'kube-scheduler',
       resourceNamespace: 'kube-system',
+      percentageOfNodesToScore: 0,
     });
   });
 

@@ -1,7 +1,8 @@
 // FieldsV1 as structured-merge-diff writes it: `.` first where a node is itself owned, field names
 // before list keys before set values before indexes, keys with sorted names; read back to the same set.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FieldSet, fieldElement, keyElement, pathString, valueElement } from '../../../../src/apiserver/patch/field-set.js';
+import { FieldSet, fieldElement, keyElement, pathString, valueElement, type FieldPath } from '../../../../src/apiserver/patch/field-set.js';
 
 const f = fieldElement;
 
@@ -47,5 +48,33 @@ describe('FieldSet', () => {
       '.spec.template.spec.containers[name="nginx"].image',
     );
     expect(pathString([f('metadata'), f('finalizers'), valueElement('x')])).toBe('.metadata.finalizers[="x"]');
+  });
+});
+
+// The set algebra works on the trees; its answers are those of the path-by-path definitions.
+describe('FieldSet algebra, path by path', () => {
+  const element = fc.constantFrom('f:a', 'f:b', 'f:c', 'k:{"name":"x"}', 'v:1', 'i:0');
+  const path = fc.array(element, { minLength: 1, maxLength: 4 });
+  const paths = fc.array(path, { maxLength: 12 });
+  const key = (p: FieldPath): string => JSON.stringify(p);
+  const sorted = (set: FieldSet): string[] => set.paths().map(key).sort();
+  const under = (p: FieldPath, prefix: FieldPath): boolean => prefix.length <= p.length && prefix.every((e, i) => p[i] === e);
+
+  it('union, difference, intersection and recursiveDifference', () => {
+    fc.assert(
+      fc.property(paths, paths, fc.array(fc.array(element, { maxLength: 3 }), { maxLength: 3 }), (left, right, prefixes) => {
+        const a = FieldSet.fromPaths(left);
+        const b = FieldSet.fromPaths(right);
+        const inB = new Set(b.paths().map(key));
+        expect(sorted(a.union(b))).toEqual([...new Set([...a.paths(), ...b.paths()].map(key))].sort());
+        expect(sorted(a.difference(b))).toEqual(a.paths().filter((p) => !inB.has(key(p))).map(key).sort());
+        expect(sorted(a.intersection(b))).toEqual(a.paths().filter((p) => inB.has(key(p))).map(key).sort());
+        expect(sorted(a.recursiveDifference(prefixes))).toEqual(a.paths().filter((p) => !prefixes.some((prefix) => under(p, prefix))).map(key).sort());
+        // No empty node is left behind: a set with no paths is empty.
+        expect(a.difference(a).isEmpty()).toBe(true);
+        expect(a.intersection(b).isEmpty()).toBe(sorted(a.intersection(b)).length === 0);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
