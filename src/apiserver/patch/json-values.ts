@@ -43,6 +43,11 @@ export function copyJson<T>(value: T): T {
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return structuredClone(value);
   const out: JsonMap = {};
-  for (const key of Object.keys(value)) out[key] = copyJson((value as JsonMap)[key]);
+  for (const key of Object.keys(value)) {
+    const member = copyJson((value as JsonMap)[key]);
+    // A "__proto__" member (JSON.parse makes it an own property) must stay one, not become the prototype.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: member, enumerable: true, writable: true, configurable: true });
+    else out[key] = member;
+  }
   return out as T;
 }

@@ -17,6 +17,15 @@ describe('copyJson', () => {
     );
   });
 
+  it('keeps a "__proto__" member as an own member, as JSON.parse makes it', () => {
+    const value = JSON.parse('{"__proto__":{"polluted":true},"a":1}') as Record<string, unknown>;
+    const copy = copyJson(value);
+    expect(Object.keys(copy)).toEqual(['__proto__', 'a']);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect((copy as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(copy).toStrictEqual(structuredClone(value));
+  });
+
   it('keeps undefined members and copies what is not plain JSON as structuredClone does', () => {
     const when = new Date(0);
     const copy = copyJson({ a: undefined, when, list: [1, { b: null }] });
