@@ -1,7 +1,7 @@
 // PUT of an object (or its status), and the update path PATCH shares: the new state decided on the
 // current one inside GuaranteedUpdate, a client's stale resourceVersion a 409 Conflict, the system
-// fields and the spec/status split kept, defaults and validation applied. An object being deleted whose
-// last finalizer goes is deleted (a namespace once its spec finalizers are gone too).
+// fields and the spec/status split kept, defaults and validation applied. An object being deleted with no
+// grace left whose last finalizer goes is deleted instead (a namespace once its spec finalizers are gone too).
 
 import { badRequest, conflict, notFound, StatusError } from '../errors/status.js';
 import { decodeObjectBody, mediaType, readBody } from '../http/request-body.js';
@@ -9,6 +9,7 @@ import { admitToChain } from '../admission/admission-request.js';
 import { copyJson } from '../patch/json-values.js';
 import { admit, fieldValidationParam } from '../registry/admission.js';
 import { keepAllocatedClusterIps } from '../registry/cluster-ip-allocator.js';
+import { deletionPending } from '../registry/graceful-deletion.js';
 import { recordUpdate } from '../registry/field-managers.js';
 import { keepManagedFieldsTimestamps } from '../registry/managed-fields-timestamps.js';
 import { isNamespace, namespaceFinalized, prepareNamespaceUpdate } from '../registry/namespace-finalizers.js';
@@ -64,29 +65,29 @@ export async function updateObject(scope: Scope, mutate: Mutation, trackFields =
     if (!current) throw notFound(scope.qualified, name);
     return { obj: await nextState(scope, served(scope, current.obj), mutate, warnings, trackFields), warnings };
   }
-  let emptied: KubeObject | undefined;
   let updated: KubeObject;
   try {
     updated = served(
       scope,
       await ctx.store.guaranteedUpdate(key, scope.qualified, name, async (current) => {
         const next = await nextState(scope, served(scope, current), mutate, warnings, trackFields);
-        if (shouldDeleteDuringUpdate(scope, next, current)) {
-          emptied = next;
-          throw EMPTIED_FINALIZERS;
-        }
+        if (shouldDeleteDuringUpdate(scope, next, current)) throw new EmptiedFinalizers(next);
         return storable(scope, next);
       }),
     );
   } catch (error) {
-    if (error !== EMPTIED_FINALIZERS || !emptied) throw error;
-    return { obj: await deleteWithoutFinalizers(scope, key, emptied), warnings };
+    if (!(error instanceof EmptiedFinalizers)) throw error;
+    return { obj: await deleteWithoutFinalizers(scope, key, error.obj), warnings };
   }
   return { obj: updated, warnings };
 }
 
 /** Raised inside the update to delete instead of write, as kube's store does (errEmptiedFinalizers). */
-const EMPTIED_FINALIZERS = new Error('emptied finalizers');
+class EmptiedFinalizers extends Error {
+  constructor(readonly obj: KubeObject) {
+    super('emptied finalizers');
+  }
+}
 
 /**
  * ShouldDeleteDuringUpdate: the update takes the last finalizer off an object already being deleted with
@@ -94,16 +95,15 @@ const EMPTIED_FINALIZERS = new Error('emptied finalizers');
  * waits for its spec finalizers.
  */
 function shouldDeleteDuringUpdate(scope: Scope, next: KubeObject, current: KubeObject): boolean {
-  const grace = current.metadata?.deletionGracePeriodSeconds;
-  if ((next.metadata?.finalizers ?? []).length > 0 || !current.metadata?.deletionTimestamp) return false;
-  if (grace !== undefined && grace !== 0) return false;
+  if (!current.metadata?.deletionTimestamp) return false;
+  if (deletionPending(next.metadata?.finalizers ?? [], current.metadata.deletionGracePeriodSeconds ?? 0)) return false;
   return !isNamespace(scope.spec) || namespaceFinalized(next);
 }
 
 /**
  * Deletes the object whose update emptied its finalizers, whatever was written since (a racing status
  * update must not turn the finalizer's removal into a Conflict that leaves it stuck), but only the same
- * object; already gone is success. The client gets the object it sent.
+ * object. Answers the deleted object, or the update's when another request deleted it first.
  */
 async function deleteWithoutFinalizers(scope: Scope, key: string, obj: KubeObject): Promise<KubeObject> {
   const name = scope.request.name ?? '';
