@@ -62,7 +62,7 @@ export const ETCD_FLAGS: readonly EtcdFlag[] = [
   flag('discovery-srv', 'string', '', 'DNS srv domain used to bootstrap the cluster.', NO_DISCOVERY),
   flag('discovery-srv-name', 'string', '', 'Suffix to the dns srv name queried when bootstrapping.', NO_DISCOVERY),
   flag('strict-reconfig-check', 'bool', 'true', 'Reject reconfiguration requests that would cause quorum loss.'),
-  flag('pre-vote', 'bool', 'false', 'Enable to run an additional Raft election phase.'),
+  flag('pre-vote', 'bool', 'true', 'Enable to run an additional Raft election phase.'),
   flag('auto-compaction-retention', 'string', '0', 'Auto compaction retention length. 0 means disable auto compaction.'),
   flag('auto-compaction-mode', 'string', 'periodic', "Interpret 'auto-compaction-retention' one of: periodic|revision."),
   flag('enable-v2', 'bool', 'false', 'Accept etcd V2 client requests.', NO_V2),

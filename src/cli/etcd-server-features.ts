@@ -37,8 +37,8 @@ export function serverFeatures(flags: FlagValues, log: (level: LogLevel, msg: st
     leaseCheckpointPersist,
     ...(flags.text('wal-dir') !== '' ? { walDir: flags.text('wal-dir') } : {}),
     maxSnapshots: flags.number('max-snapshots'),
-    // etcd 3.4 defaults to false; Barge keeps pre-vote on unless told (etcd 3.5's default).
-    preVote: flags.has('pre-vote') ? flags.bool('pre-vote') : true,
+    // Its default is etcd 3.5's (true), not 3.4's: a member back from a partition does not depose a working leader.
+    preVote: flags.bool('pre-vote'),
     strictReconfigCheck: flags.bool('strict-reconfig-check'),
     bcryptCost: bcryptCost(flags, log),
   };
