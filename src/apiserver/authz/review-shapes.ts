@@ -1,31 +1,46 @@
-// The review kinds' Go types (k8s.io/api authentication/v1 and authorization/v1), as the apiserver's
-// decoder reads a body into them: fields it does not know are dropped (and named, for
-// fieldValidation), empty `omitempty` fields vanish, and what is left is what Go would write back.
+// The review kinds' Go types (k8s.io/api authentication/v1 and authorization/v1), read from the schemas
+// /openapi publishes for them, as the apiserver's decoder reads a body into them: fields it does not
+// know are dropped (and named, for fieldValidation), empty `omitempty` fields vanish, and what is left
+// is what Go would write back.
 
 import { badRequest } from '../errors/status.js';
+import { builtinSchemas } from '../resources/index.js';
+import { schemaResolver } from '../schema/resolver.js';
+import type { SchemaNode, SchemaResolver } from '../schema/types.js';
+import { REVIEW_RESOURCES } from './review-resources.js';
 
 /** A field's Go type: a string, a []string, a map[string][]string, or a struct of named fields. */
 type Shape = 'string' | 'strings' | 'stringsMap' | { readonly [field: string]: Shape } | { readonly list: Shape };
 
-const REQUIREMENT: Shape = { key: 'string', operator: 'string', values: 'strings' };
-const SELECTOR: Shape = { rawSelector: 'string', requirements: { list: REQUIREMENT } };
-const RESOURCE_ATTRIBUTES: Shape = {
-  namespace: 'string', verb: 'string', group: 'string', version: 'string', resource: 'string', subresource: 'string', name: 'string',
-  fieldSelector: SELECTOR, labelSelector: SELECTOR,
-};
-const NON_RESOURCE_ATTRIBUTES: Shape = { path: 'string', verb: 'string' };
-const SELF_ACCESS_SPEC: Shape = { resourceAttributes: RESOURCE_ATTRIBUTES, nonResourceAttributes: NON_RESOURCE_ATTRIBUTES };
-const ACCESS_SPEC: Shape = { ...SELF_ACCESS_SPEC, user: 'string', groups: 'strings', extra: 'stringsMap', uid: 'string' };
+/** The Go type a schema node describes; the review specs use no other. */
+function shapeOf(node: SchemaNode, resolve: SchemaResolver): Shape {
+  const schema = resolve(node);
+  if (schema.type === 'string') return 'string';
+  if (schema.type === 'array') {
+    const items = shapeOf(schema.items ?? {}, resolve);
+    return items === 'string' ? 'strings' : { list: items };
+  }
+  if (schema.type === 'object' && typeof schema.additionalProperties === 'object' && shapeOf(schema.additionalProperties, resolve) === 'strings') return 'stringsMap';
+  if (schema.type === 'object' && schema.properties) {
+    return Object.fromEntries(Object.entries(schema.properties).map(([field, sub]) => [field, shapeOf(sub, resolve)]));
+  }
+  throw new Error(`review spec field of unexpected schema ${JSON.stringify(schema)}`);
+}
 
-/** Each kind's spec; SelfSubjectReview has none. */
-export const SPEC_SHAPES: Readonly<Record<string, Shape | undefined>> = {
-  SubjectAccessReview: ACCESS_SPEC,
-  LocalSubjectAccessReview: ACCESS_SPEC,
-  SelfSubjectAccessReview: SELF_ACCESS_SPEC,
-  SelfSubjectRulesReview: { namespace: 'string' },
-  TokenReview: { token: 'string', audiences: 'strings' },
-  SelfSubjectReview: undefined,
-};
+let specShapes: ReadonlyMap<string, Shape | undefined> | undefined;
+
+/** Each review kind's spec, from its published schema (SelfSubjectReview has none). */
+function specShape(kind: string): Shape | undefined {
+  if (!specShapes) {
+    const components = builtinSchemas();
+    const resolve = schemaResolver(components);
+    specShapes = new Map(REVIEW_RESOURCES.map((spec) => {
+      const field = components[spec.schemaName]?.properties?.['spec'];
+      return [spec.kind, field ? shapeOf(field, resolve) : undefined];
+    }));
+  }
+  return specShapes.get(kind);
+}
 
 export type Json = Record<string, unknown>;
 
@@ -76,13 +91,13 @@ function decode(value: unknown, shape: Shape, path: string, unknown: string[]): 
 
 /** A review's spec as the typed decoder leaves it (always an object, as Go writes a struct field). */
 export function decodeSpec(kind: string, body: Json, unknown: string[]): Json {
-  const shape = SPEC_SHAPES[kind];
+  const shape = specShape(kind);
   if (!shape) return {};
   return (decode(body['spec'], shape, 'spec', unknown) as Json | undefined) ?? {};
 }
 
 /** The top-level fields a review body may carry besides its spec. */
 export function unknownTopLevel(kind: string, body: Json): string[] {
-  const known = ['apiVersion', 'kind', 'metadata', 'status', ...(SPEC_SHAPES[kind] ? ['spec'] : [])];
+  const known = ['apiVersion', 'kind', 'metadata', 'status', ...(specShape(kind) ? ['spec'] : [])];
   return Object.keys(body).filter((k) => !known.includes(k));
 }

@@ -16,6 +16,11 @@ export function servedGroups(registry: ResourceRegistry): GroupVersions[] {
   return groups;
 }
 
+/** Every resource discovery lists, so /openapi describes exactly what discovery names. */
+export function servedResources(registry: ResourceRegistry): ResourceSpec[] {
+  return [...registry.all(), ...REVIEW_RESOURCES];
+}
+
 export function servedInGroupVersion(registry: ResourceRegistry, group: string, version: string): ResourceSpec[] {
   return [...registry.inGroupVersion(group, version), ...REVIEW_RESOURCES.filter((r) => r.group === group && r.version === version)];
 }

@@ -16,6 +16,7 @@ import { podSchemas } from './schemas/pod.js';
 import { policySchemas } from './schemas/policy.js';
 import { priorityClassSchemas } from './schemas/priority.js';
 import { replicationControllerSchemas } from './schemas/replication-controller.js';
+import { reviewSchemas } from './schemas/reviews.js';
 import { schedulingSchemas } from './schemas/scheduling.js';
 import { serviceSchemas } from './schemas/service.js';
 import { volumeSchemas } from './schemas/volume.js';
@@ -49,6 +50,7 @@ function build(): Record<string, SchemaNode> {
     ...ingressSchemas,
     ...admissionRegistrationSchemas,
     ...admissionPolicySchemas,
+    ...reviewSchemas,
   };
   for (const { group, version, kind, schemaName } of BUILTIN_DEFINITIONS) {
     components[`${schemaName}List`] = listSchema({ group, version, kind: `${kind}List` }, schemaName);

@@ -4,7 +4,7 @@
 // explain` and client-side apply's strategic merge read.
 import { createHash } from 'node:crypto';
 import { componentName, isBuiltinSchema, refName } from './dsl.js';
-import type { ResourceSpec, SchemaNode } from './types.js';
+import type { ResourceSpec, SchemaNode, SubresourceSpec } from './types.js';
 
 export interface OpenApiDocument {
   openapi: '3.0.0';
@@ -55,14 +55,24 @@ function operation(verb: string, spec: ResourceSpec, target: Target, extra: Reco
   };
 }
 
-function objectOperations(spec: ResourceSpec, target: Target, builtin: boolean): Record<string, unknown> {
+/** The schema a subresource takes and answers: its own kind's (Scale, Binding, Eviction) or the parent's. */
+const subresourceSchema = (spec: ResourceSpec, sub: SubresourceSpec): string =>
+  sub.responseKind ? componentName.api(sub.responseKind.group || 'core', sub.responseKind.version, sub.responseKind.kind) : spec.schemaName;
+
+function createOperation(spec: ResourceSpec, target: Target): Record<string, unknown> {
+  const requestBody = { content: { '*/*': { schema: schemaRef(target.schema) } }, required: true };
+  return operation('create', spec, { ...target, action: 'post' }, { parameters: [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION], requestBody });
+}
+
+/** The operations on one object (or its subresource) for the verbs it serves. */
+function objectOperations(spec: ResourceSpec, target: Target, builtin: boolean, verbs: readonly string[]): Record<string, unknown> {
   const body = { content: { '*/*': { schema: schemaRef(target.schema) } }, required: true };
   const patchTypes = builtin ? PATCH_TYPES : PATCH_TYPES.filter((t) => !t.includes('strategic'));
   const patchBody = { content: Object.fromEntries(patchTypes.map((t) => [t, { schema: schemaRef(componentName.meta('Patch')) }])), required: true };
   return {
-    get: operation('read', spec, { ...target, action: 'get' }, {}),
-    put: operation('replace', spec, { ...target, action: 'put' }, { parameters: [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION], requestBody: body }),
-    patch: operation('patch', spec, { ...target, action: 'patch' }, { parameters: [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION, FORCE], requestBody: patchBody }),
+    ...(verbs.includes('get') ? { get: operation('read', spec, { ...target, action: 'get' }, {}) } : {}),
+    ...(verbs.includes('update') ? { put: operation('replace', spec, { ...target, action: 'put' }, { parameters: [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION], requestBody: body }) } : {}),
+    ...(verbs.includes('patch') ? { patch: operation('patch', spec, { ...target, action: 'patch' }, { parameters: [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION, FORCE], requestBody: patchBody }) } : {}),
   };
 }
 
@@ -77,32 +87,31 @@ function resourcePaths(spec: ResourceSpec, builtin: boolean): Record<string, Rec
   const gvk = { group: spec.group, version: spec.version, kind: spec.kind };
   const self: Target = { gvk, schema: spec.schemaName, action: '' };
   const listTarget: Target = { gvk, schema: `${spec.schemaName}List`, action: 'list' };
+  const verbs = spec.verbs;
   const collection = {
-    get: operation('list', spec, listTarget, {}),
-    post: operation('create', spec, { ...self, action: 'post' }, { parameters: [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION], requestBody: { content: { '*/*': { schema: schemaRef(spec.schemaName) } }, required: true } }),
-    delete: operation('deletecollection', spec, { ...self, schema: componentName.meta('Status'), action: 'deletecollection' }, {}),
+    ...(verbs.includes('list') ? { get: operation('list', spec, listTarget, {}) } : {}),
+    ...(verbs.includes('create') ? { post: createOperation(spec, self) } : {}),
+    ...(verbs.includes('deletecollection') ? { delete: operation('deletecollection', spec, { ...self, schema: componentName.meta('Status'), action: 'deletecollection' }, {}) } : {}),
     parameters: spec.namespaced ? [pathParameter('namespace', 'object name and auth scope, such as for teams and projects')] : [],
   };
-  const paths: Record<string, Record<string, unknown>> = {
-    [`${scope}/${spec.plural}`]: collection,
-    [`${scope}/${spec.plural}/{name}`]: {
-      ...objectOperations(spec, self, builtin),
-      delete: operation('delete', spec, { ...self, schema: componentName.meta('Status'), action: 'delete' }, { parameters: [DRY_RUN] }),
-      parameters: common,
-    },
+  const paths: Record<string, Record<string, unknown>> = { [`${scope}/${spec.plural}`]: collection };
+  // A create-only kind (the reviews) has no object path, as kube-apiserver publishes none.
+  const item = {
+    ...objectOperations(spec, self, builtin, verbs),
+    ...(verbs.includes('delete') ? { delete: operation('delete', spec, { ...self, schema: componentName.meta('Status'), action: 'delete' }, { parameters: [DRY_RUN] }) } : {}),
   };
-  if (spec.namespaced) {
+  if (Object.keys(item).length > 0) paths[`${scope}/${spec.plural}/{name}`] = { ...item, parameters: common };
+  if (spec.namespaced && verbs.includes('list')) {
     const allNamespaces = operation('list', { ...spec, namespaced: false }, listTarget, {});
     paths[`${root}/${spec.plural}`] = { get: { ...allNamespaces, operationId: `${String(allNamespaces.operationId)}ForAllNamespaces` } };
   }
   for (const sub of spec.subresources) {
-    if (sub.name !== 'status' && sub.name !== 'scale') continue;
-    const kind = sub.responseKind ?? gvk;
-    const schema = sub.responseKind ? componentName.api(kind.group || 'core', kind.version, kind.kind) : spec.schemaName;
-    paths[`${scope}/${spec.plural}/{name}/${sub.name}`] = {
-      ...objectOperations(spec, { gvk: kind, schema, action: '' }, builtin),
-      parameters: common,
+    const target: Target = { gvk: sub.responseKind ?? gvk, schema: subresourceSchema(spec, sub), action: '' };
+    const operations = {
+      ...objectOperations(spec, target, builtin, sub.verbs),
+      ...(sub.verbs.includes('create') ? { post: createOperation(spec, target) } : {}),
     };
+    paths[`${scope}/${spec.plural}/{name}/${sub.name}`] = { ...operations, parameters: common };
   }
   return paths;
 }
@@ -135,8 +144,8 @@ export function openApiV3Document(groupVersion: string, specs: readonly Resource
   const names = [componentName.meta('Patch'), componentName.meta('Status'), componentName.meta('DeleteOptions')];
   for (const spec of served) {
     Object.assign(paths, resourcePaths(spec, isBuiltinSchema(spec.schemaName)));
-    names.push(spec.schemaName, `${spec.schemaName}List`);
-    for (const sub of spec.subresources) if (sub.name === 'scale' && sub.responseKind) names.push(componentName.api(sub.responseKind.group, sub.responseKind.version, sub.responseKind.kind));
+    names.push(spec.schemaName, ...(spec.verbs.includes('list') ? [`${spec.schemaName}List`] : []));
+    for (const sub of spec.subresources) names.push(subresourceSchema(spec, sub));
   }
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths, components: { schemas: closure(names, components) } };
 }
