@@ -14,7 +14,8 @@ import type { Pod } from '../shared/types.js';
 import { FinalizerExpectations } from './finalizer-expectations.js';
 import { announceEnd, decideJob, enactFinished, isFinished, type Job, type JobDecision, type JobStatus } from './job-decision.js';
 import { JobPodControl } from './job-pod-control.js';
-import { hasTrackingFinalizer, settleUncounted, trackFinishedPods, uidsWithFinalizer } from './job-tracking.js';
+import { hasTrackingFinalizer, newFinishedPods, settleUncounted, trackFinishedPods, uidsWithFinalizer } from './job-tracking.js';
+import { nextBackoffRecord, NO_FAILURES, remainingBackoff, type BackoffRecord } from './pod-backoff.js';
 
 const splitKey = (key: string): [string, string] => [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
 const revision = (object: { metadata: { resourceVersion?: string } }): number => Number(object.metadata.resourceVersion ?? 0);
@@ -27,6 +28,8 @@ export class JobController implements Controller {
   private readonly finalizers = new FinalizerExpectations();
   /** The resourceVersion of each job's last status write: a cached job older than it is a stale view to wait out. */
   private readonly written = new Map<string, number>();
+  /** backoffStore: each job's failures since its last success, kept once the status recording them is written. */
+  private readonly backoff = new Map<string, BackoffRecord>();
   private readonly jobs: Informer<Job>;
   private readonly pods: Informer<Pod>;
   private readonly control: JobPodControl;
@@ -94,6 +97,7 @@ export class JobController implements Controller {
     this.expectations.forget(key);
     this.finalizers.forget(key);
     this.written.delete(key);
+    this.backoff.delete(key);
     for (const pod of this.pods.lister.byIndex('owner', job.metadata.uid!)) if (hasTrackingFinalizer(pod)) this.orphans.add(objectKey(pod));
   }
 
@@ -107,12 +111,15 @@ export class JobController implements Controller {
 
   private async sync(key: string): Promise<void> {
     const cached = this.jobs.lister.get(...splitKey(key));
+    if (!cached || isFinished(cached)) this.backoff.delete(key);
     if (!cached || isFinished(cached) || revision(cached) < (this.written.get(key) ?? 0)) return;
     const job = structuredClone(cached);
     const removing = this.finalizers.of(key);
     const satisfied = this.expectations.satisfied(key);
     const pods = this.pods.lister.byIndex('owner', job.metadata.uid!).filter((pod) => controllerOf(pod)?.uid === job.metadata.uid);
     const decision = decideJob(job, pods, Date.now(), removing);
+    const fresh = newFinishedPods(job, pods, removing);
+    const backoff = nextBackoffRecord(this.backoff.get(key) ?? NO_FAILURES, fresh.succeeded, fresh.failed);
     let finished = decision.finished;
     let manageError: Error | undefined;
     const status = { ...decision.status };
@@ -123,13 +130,13 @@ export class JobController implements Controller {
       manageError = firstError(results);
       if (manageError || !satisfied) finished = undefined;
     } else if (satisfied && !job.metadata.deletionTimestamp) {
-      const changed = await this.manage(key, job, pods, decision);
+      const changed = await this.manage(key, job, pods, decision, backoff);
       status.active = (status.active ?? 0) + changed.delta;
       // Pods it deleted terminate now.
       if (changed.delta < 0) status.terminating = (status.terminating ?? 0) - changed.delta;
       manageError = changed.error;
     }
-    const tracked = await this.track(key, { ...job, status }, cached.status, pods, finished, removing);
+    const tracked = await this.track(key, { ...job, status }, cached.status, pods, finished, removing, backoff);
     const deadline = job.spec.activeDeadlineSeconds;
     if (!tracked && deadline !== undefined && !job.spec.suspend) {
       this.queue.addAfter(key, Math.max(0, Date.parse(status.startTime!) + deadline * 1000 - Date.now()) + 500);
@@ -137,8 +144,11 @@ export class JobController implements Controller {
     if (manageError) throw manageError;
   }
 
-  /** manageJob: creates the missing pods in slow-start batches or deletes the surplus; the change to `active`. */
-  private async manage(key: string, job: Job, pods: readonly Pod[], decision: JobDecision): Promise<{ delta: number; error?: Error }> {
+  /**
+   * manageJob: creates the missing pods in slow-start batches (once the back-off after failures has
+   * passed) or deletes the surplus; the change to `active`.
+   */
+  private async manage(key: string, job: Job, pods: readonly Pod[], decision: JobDecision, backoff: BackoffRecord): Promise<{ delta: number; error?: Error }> {
     const surplus = decision.remove ?? (decision.podDelta < 0 ? pods.filter(isPodActive).slice(0, -decision.podDelta) : []);
     if (surplus.length > 0) {
       this.expectations.expectDeletions(key, surplus.map(objectKey));
@@ -149,6 +159,11 @@ export class JobController implements Controller {
     }
     const creates = Math.max(0, decision.podDelta);
     if (creates === 0) return { delta: 0 };
+    const wait = remainingBackoff(backoff.failuresAfterLastSuccess, backoff.lastFailureTime, Date.now());
+    if (wait > 0) {
+      this.queue.addAfter(key, wait);
+      return { delta: 0 };
+    }
     this.expectations.expectCreations(key, creates);
     let next = 0;
     const { successes, error } = await slowStartBatch(creates, SLOW_START_INITIAL_BATCH_SIZE, () => this.control.create(job, decision.indexes?.[next++]));
@@ -162,10 +177,22 @@ export class JobController implements Controller {
    * finalizers, moves them to the counters and, with none left uncounted, finishes the job. True when
    * the job got its Complete or Failed condition.
    */
-  private async track(key: string, job: Job, storedStatus: JobStatus | undefined, pods: readonly Pod[], finished: JobDecision['finished'], removing: ReadonlySet<string>): Promise<boolean> {
+  private async track(
+    key: string,
+    job: Job,
+    storedStatus: JobStatus | undefined,
+    pods: readonly Pod[],
+    finished: JobDecision['finished'],
+    removing: ReadonlySet<string>,
+    backoff: BackoffRecord,
+  ): Promise<boolean> {
     const tracking = trackFinishedPods(finished ? { ...job, status: announceEnd(job.status ?? {}, finished, Date.now()) } : job, pods, finished?.type, removing);
     let stored: Job = { ...job, status: tracking.status };
-    if (canonicalJson(storedStatus ?? {}) !== canonicalJson(tracking.status)) stored = await this.writeStatus(key, stored);
+    if (canonicalJson(storedStatus ?? {}) !== canonicalJson(tracking.status)) {
+      stored = await this.writeStatus(key, stored);
+      // The failures are in the status now (as uncounted), so they will not be new again: record them.
+      this.backoff.set(key, backoff);
+    }
     const holding = uidsWithFinalizer(pods, removing);
     const results = await Promise.allSettled(
       tracking.release.map(async (pod) => {

@@ -13,10 +13,17 @@ export interface PodCondition {
   message?: string;
 }
 
+export interface ContainerState {
+  waiting?: { reason?: string; message?: string };
+  running?: { startedAt?: string };
+  terminated?: { exitCode: number; reason?: string; message?: string; startedAt?: string; finishedAt?: string };
+}
+
 export interface ContainerStatus {
   name: string;
   restartCount?: number;
   ready?: boolean;
+  state?: ContainerState;
 }
 
 export interface PodTemplate {
@@ -26,7 +33,7 @@ export interface PodTemplate {
 
 export interface Pod extends KubeObject {
   spec?: { nodeName?: string; [field: string]: unknown };
-  status?: { phase?: string; conditions?: PodCondition[]; containerStatuses?: ContainerStatus[]; [field: string]: unknown };
+  status?: { phase?: string; conditions?: PodCondition[]; containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[]; [field: string]: unknown };
 }
 
 export interface ReplicaSetCondition {

@@ -243,12 +243,13 @@ ${extra}  template:
       const job = await client.get<Job>(Resources.jobs, 'default', name);
       return job.status?.conditions?.find((c) => c.status === 'True' && (c.type === 'Complete' || c.type === 'Failed'))?.type;
     };
+    // doomed's second pod comes only after the 10 s back-off that follows its first failure.
     await waitFor('done Complete and doomed Failed', async () => {
       if ((await condition('done')) === 'Complete' && (await condition('doomed')) === 'Failed') return true;
       await finishPods('done', 'Succeeded');
       await finishPods('doomed', 'Failed');
       return false;
-    });
+    }, 60_000);
     const done = await client.get<Job>(Resources.jobs, 'default', 'done');
     expect(done.status).toMatchObject({ succeeded: 2, active: 0 });
     expect(done.status?.conditions?.map((c) => c.type)).toEqual(['SuccessCriteriaMet', 'Complete']);
@@ -262,7 +263,7 @@ ${extra}  template:
     expect(late.status?.conditions?.[1]).toMatchObject({ type: 'Failed', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' });
     expect(Date.parse(late.status!.conditions![1]!.lastTransitionTime!) - Date.parse(late.status!.startTime!)).toBeGreaterThanOrEqual(3000);
     await waitFor("late's pods deleted", async () => (await client.list<Pod>(Resources.pods, { namespace: 'default', labelSelector: 'job-name=late' })).items.every((p) => p.metadata.deletionTimestamp));
-  }, 60_000);
+  }, 120_000);
 
   it('a service gets an EndpointSlice and Endpoints from its ready pods', async () => {
     ok(['create', '-f', '-'], 'apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec:\n  selector: {app: api}\n  ports: [{name: http, port: 80, targetPort: 8080}]\n');
