@@ -1,6 +1,6 @@
 // core/v1 ReplicationController: SetDefaults_ReplicationController, ValidateReplicationController and
 // printReplicationController, as kube-apiserver 1.32 has them.
-import { child, invalid, notSupported, required } from '../schema/field-errors.js';
+import { child, invalid, nonNegative, notSupported, required } from '../schema/field-errors.js';
 import { dns1123Subdomain } from '../schema/name-rules.js';
 import { validateObjectMeta } from '../schema/object-meta-validation.js';
 import type { FieldCause, KubeObject } from '../schema/types.js';
@@ -10,7 +10,6 @@ import { goStringMap } from './go-values.js';
 import { numberAt, objectAt, recordAt, stringAt, type Json } from './json-access.js';
 import { defaultTemplate } from './pod-defaults.js';
 import { validatePodTemplate } from './pod-validation.js';
-import { nonNegative } from './workload-validation.js';
 import { containerCells, TEMPLATE_COLUMNS } from './workload-tables.js';
 
 const MORE_INFO = 'More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#what-is-a-replicationcontroller';

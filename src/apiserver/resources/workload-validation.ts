@@ -1,20 +1,17 @@
 // apps/v1 Deployment and ReplicaSet, batch/v1 Job validation (pkg/apis/apps/validation,
 // pkg/apis/batch/validation) with kube-apiserver's messages.
-import { child, forbidden, immutable, invalid, notSupported, RawValue, required } from '../schema/field-errors.js';
+import { child, forbidden, immutable, invalid, nonNegative, notSupported, RawValue, required } from '../schema/field-errors.js';
 import { dns1123Subdomain } from '../schema/name-rules.js';
 import { validateObjectMeta } from '../schema/object-meta-validation.js';
 import type { FieldCause, KubeObject } from '../schema/types.js';
 import { goLabelSelector, goStringMap } from './go-values.js';
 import { jsonEqual, recordAt, stringAt, type Json } from './json-access.js';
 import { selectorIsEmpty, selectorMatches, validateLabelSelector } from './label-selector.js';
+import { validateJobPolicies } from './job-policy-validation.js';
 import { validatePodTemplate } from './pod-validation.js';
 
 const PERCENT = /^[0-9]+%$/;
 
-export function nonNegative(spec: Json, field: string, path: string, causes: FieldCause[]): void {
-  const value = spec[field];
-  if (typeof value === 'number' && value < 0) causes.push(invalid(child(path, field), value, 'must be greater than or equal to 0'));
-}
 
 
 /** The selector and the template's labels, checked as ValidatePodTemplateSpecForReplicaSet and its callers do. */
@@ -133,5 +130,6 @@ export function validateJob(job: KubeObject, old: KubeObject | undefined): Field
     // A suspended job that never started may change its template's scheduling directives; other changes are not allowed.
     if (oldSpec.suspend !== true && !jsonEqual(spec.template, oldSpec.template)) causes.push(immutable('spec.template', new RawValue('core.PodTemplateSpec{...}')));
   }
+  causes.push(...validateJobPolicies(spec, old ? (recordAt(old, 'spec') ?? {}) : undefined));
   return causes;
 }

@@ -1,5 +1,5 @@
 // The value constraints of structural (CRD) schemas, with the messages CRD validation gives.
-import { invalid, notSupported } from './field-errors.js';
+import { invalid, notSupported, tooMany } from './field-errors.js';
 import type { FieldCause, SchemaNode } from './types.js';
 
 const num = (node: SchemaNode, key: string) => (typeof node[key] === 'number' ? (node[key] as number) : undefined);
@@ -33,7 +33,7 @@ export function constraintCauses(node: SchemaNode, value: unknown, path: string)
     const minItems = num(node, 'minItems');
     const maxItems = num(node, 'maxItems');
     if (minItems !== undefined && value.length < minItems) causes.push(invalid(path, value, `${path} in body should have at least ${minItems} items`));
-    if (maxItems !== undefined && value.length > maxItems) causes.push({ reason: 'FieldValueTooMany', message: `Too many: ${value.length}: must have at most ${maxItems} items`, field: path });
+    if (maxItems !== undefined && value.length > maxItems) causes.push(tooMany(path, value.length, maxItems));
     if (node['x-kubernetes-list-type'] === 'set' || node.uniqueItems === true) {
       const seen = new Set<string>();
       value.forEach((item, i) => {

@@ -57,9 +57,24 @@ export const tooLong = (field: string, max: number): FieldCause => ({
   field,
 });
 
+export const tooMany = (field: string, actual: number, max: number): FieldCause => ({
+  reason: 'FieldValueTooMany',
+  message: `Too many: ${actual}: must have at most ${max} items`,
+  field,
+});
+
+/** field.Invalid with field.OmitValueType{}: the detail alone. */
+export const invalidOmitted = (field: string, detail: string): FieldCause => ({ reason: 'FieldValueInvalid', message: `Invalid value: ${detail}`, field });
+
 /** What every immutable field says on update (apimachinery's FieldImmutableErrorMsg). */
 export const FIELD_IMMUTABLE = 'field is immutable';
 export const immutable = (field: string, value: unknown): FieldCause => invalid(field, value, FIELD_IMMUTABLE);
+
+/** ValidateNonnegativeField on a numeric member of `parent`, if it is set. */
+export function nonNegative(parent: Record<string, unknown>, field: string, path: string, causes: FieldCause[]): void {
+  const value = parent[field];
+  if (typeof value === 'number' && value < 0) causes.push(invalid(child(path, field), value, 'must be greater than or equal to 0'));
+}
 
 /** The child path of a field path, as field.Path prints it: `spec.containers[0].image`, `metadata.labels[app]`. */
 export const child = (path: string, name: string) => (path ? `${path}.${name}` : name);

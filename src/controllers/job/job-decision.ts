@@ -1,15 +1,17 @@
 // The Job controller's arithmetic (job_controller.go): how many pods to run (for an Indexed job, which
 // indexes) and whether the job is done — Complete when enough pods (or every index) succeeded, Failed
-// past backoffLimit or activeDeadlineSeconds. Outcomes are counted from the status counters plus the
+// when a podFailurePolicy FailJob rule matches a failed pod, past backoffLimit (failures an Ignore rule
+// matches do not count) or past activeDeadlineSeconds. Outcomes are counted from the status counters plus the
 // finished pods still carrying the tracking finalizer (job-tracking.ts), so deleted pods stay counted.
 // As in 1.32 (delayTerminalCondition), a job that reached its end first gets SuccessCriteriaMet or
 // FailureTarget, and Complete or Failed only once its pods are counted and none is terminating.
 
 import { isPodActive, isPodReady } from '../shared/pod-util.js';
 import type { Pod } from '../shared/types.js';
-import { pendingIndexes, sortActive, succeededIndexes } from './completion-index.js';
+import { completionIndex, pendingIndexes, sortActive, succeededIndexes } from './completion-index.js';
 import type { Job, JobCondition, JobStatus } from './job.js';
-import { countOutcomes } from './job-tracking.js';
+import { countOutcomes, isPodFailed, onlyReplaceFailedPods } from './job-tracking.js';
+import { matchPodFailurePolicy } from './pod-failure-policy.js';
 
 export type { Job, JobCondition, JobStatus } from './job.js';
 
@@ -52,8 +54,7 @@ export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removin
   const doneIndexes = indexed ? succeededIndexes(job.status?.completedIndexes, outcomes.newSucceeded, completions).all : [];
   const succeeded = indexed ? doneIndexes.length : outcomes.succeeded;
   const failed = outcomes.failed;
-  // CountTerminatingPods: being deleted, not yet finished.
-  const terminating = pods.filter((pod) => pod.metadata.deletionTimestamp && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed').length;
+  const terminating = pods.filter(isTerminating).length;
   const status: JobStatus = {
     ...(job.status ?? {}),
     active: active.length,
@@ -69,6 +70,8 @@ export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removin
   const announced = (status.conditions ?? []).find((c) => c.status === 'True' && (c.type === INTERIM.Complete || c.type === INTERIM.Failed));
   if (announced) return finish(announced.type === INTERIM.Complete ? 'Complete' : 'Failed', announced.reason ?? '', announced.message ?? '');
 
+  const failJob = failJobMessage(job, pods);
+  if (failJob !== undefined) return finish('Failed', 'PodFailurePolicy', failJob);
   const backoffLimit = job.spec.backoffLimit ?? DEFAULT_BACKOFF_LIMIT;
   if (failed > backoffLimit) return finish('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit');
   const deadline = job.spec.activeDeadlineSeconds;
@@ -77,14 +80,33 @@ export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removin
   const parallelism = job.spec.suspend ? 0 : (job.spec.parallelism ?? 1);
   if (completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0) return finish('Complete', COMPLETIONS_REACHED.reason, COMPLETIONS_REACHED.message);
   const wanted = completions !== undefined ? Math.min(parallelism, completions - succeeded) : succeeded > 0 ? 0 : parallelism;
+  // With podReplacementPolicy Failed (or a podFailurePolicy) a terminating pod is replaced only once it has failed.
+  const replacing = onlyReplaceFailedPods(job) ? pods.filter(isTerminating) : [];
   if (indexed) {
     const { kept, extra } = sortActive(active, completions, new Set(doneIndexes));
     // Past parallelism (lowered, or suspended) the highest indexes go.
     const surplus = [...kept].sort(([a], [b]) => a - b).slice(wanted).map(([, pod]) => pod);
-    const indexes = pendingIndexes(Math.max(0, wanted - kept.size), completions, new Set([...doneIndexes, ...kept.keys()]));
+    const held = replacing.map((pod) => completionIndex(pod, completions)).filter((i) => i !== undefined);
+    const indexes = pendingIndexes(Math.max(0, wanted - kept.size - replacing.length), completions, new Set([...doneIndexes, ...kept.keys(), ...held]));
     return { podDelta: indexes.length, status, succeeded, failed, indexes, remove: [...extra, ...surplus] };
   }
-  return { podDelta: wanted - active.length, status, succeeded, failed };
+  const delta = wanted - active.length;
+  return { podDelta: delta > 0 ? Math.max(0, delta - replacing.length) : delta, status, succeeded, failed };
+}
+
+/** CountTerminatingPods: being deleted, not yet finished. */
+function isTerminating(pod: Pod): boolean {
+  return pod.metadata.deletionTimestamp !== undefined && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+}
+
+/** getFailJobMessage: the message of the first failed pod a FailJob rule matches. */
+function failJobMessage(job: Job, pods: readonly Pod[]): string | undefined {
+  if (!job.spec.podFailurePolicy) return undefined;
+  for (const pod of pods) {
+    const message = isPodFailed(pod, job) ? matchPodFailurePolicy(job.spec.podFailurePolicy, pod).failJobMessage : undefined;
+    if (message !== undefined) return message;
+  }
+  return undefined;
 }
 
 function condition(type: string, finished: FinishedCondition, nowMs: number): JobCondition {

@@ -7,6 +7,7 @@
 import type { Pod } from '../shared/types.js';
 import { completionIndex, formatIndexes, parseIndexes } from './completion-index.js';
 import type { Job, JobStatus } from './job.js';
+import { matchPodFailurePolicy } from './pod-failure-policy.js';
 
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 /** MaxUncountedPods: bounds the UIDs in status (and the finalizer removals of one sync). */
@@ -15,7 +16,7 @@ export const MAX_UNCOUNTED_PODS = 500;
 export const hasTrackingFinalizer = (pod: Pod): boolean => pod.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER) ?? false;
 
 /** onlyReplaceFailedPods: with podReplacementPolicy Failed (or a podFailurePolicy) a terminating pod is not yet a failure. */
-const onlyReplaceFailedPods = (job: Job): boolean => job.spec.podReplacementPolicy === 'Failed' || job.spec.podFailurePolicy !== undefined;
+export const onlyReplaceFailedPods = (job: Job): boolean => job.spec.podReplacementPolicy === 'Failed' || job.spec.podFailurePolicy !== undefined;
 
 /** isPodFailed: Failed, or being deleted before it succeeded (an orphan may never reach Failed). */
 export function isPodFailed(pod: Pod, job: Job): boolean {
@@ -49,13 +50,16 @@ export function newFinishedPods(job: Job, pods: readonly Pod[], removing: Readon
   };
 }
 
+/** nonIgnoredFailedPodsCount: a failure an Ignore rule of the podFailurePolicy matches does not count. */
+const countsAsFailure = (job: Job, pod: Pod): boolean => matchPodFailurePolicy(job.spec.podFailurePolicy, pod).countFailed;
+
 /** What the job has to its name: the counters, the uncounted UIDs and the finished pods not yet listed. */
 export function countOutcomes(job: Job, pods: readonly Pod[], removing: ReadonlySet<string>): { succeeded: number; failed: number; newSucceeded: Pod[] } {
   const fresh = newFinishedPods(job, pods, removing);
   const uncounted = uncountedOf(job.status);
   return {
     succeeded: (job.status?.succeeded ?? 0) + fresh.succeeded.length + uncounted.succeeded.size,
-    failed: (job.status?.failed ?? 0) + fresh.failed.length + uncounted.failed.size,
+    failed: (job.status?.failed ?? 0) + fresh.failed.filter((pod) => countsAsFailure(job, pod)).length + uncounted.failed.size,
     newSucceeded: fresh.succeeded,
   };
 }
@@ -127,7 +131,7 @@ export function trackFinishedPods(job: Job, pods: readonly Pod[], finishing: 'Co
       if (indexed) {
         if (validIndex(job, pod)) succeededIndexes.push(pod);
       } else if (!uncounted.succeeded.has(uid)) succeeded.push(uid);
-    } else if ((failedNow || finishing === 'Failed') && !uncounted.failed.has(uid) && validIndex(job, pod)) {
+    } else if ((failedNow || finishing === 'Failed') && !uncounted.failed.has(uid) && validIndex(job, pod) && countsAsFailure(job, pod)) {
       failed.push(uid);
     }
     if (succeededIndexes.length + succeeded.length + failed.length >= MAX_UNCOUNTED_PODS) {

@@ -2,6 +2,7 @@
 
 import type { KubeObject } from '../../client/kube/index.js';
 import type { PodTemplate } from '../shared/types.js';
+import type { PodFailurePolicy } from './pod-failure-policy.js';
 
 export interface JobCondition {
   type: string;
@@ -36,7 +37,7 @@ export interface Job extends KubeObject {
     activeDeadlineSeconds?: number;
     suspend?: boolean;
     podReplacementPolicy?: 'Failed' | 'TerminatingOrFailed';
-    podFailurePolicy?: unknown;
+    podFailurePolicy?: PodFailurePolicy;
     template: PodTemplate;
   };
   status?: JobStatus;

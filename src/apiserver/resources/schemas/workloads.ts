@@ -103,8 +103,8 @@ export const workloadSchemas: Record<string, SchemaNode> = {
       parallelism: int32('The maximum desired number of pods the job should run at any given time. Defaults to 1.'),
       completions: int32('The desired number of successfully finished pods the job should be run with. Defaults to 1.'),
       activeDeadlineSeconds: int64('Seconds relative to the startTime that the job may be continuously active before the system tries to terminate it.'),
-      podFailurePolicy: obj({ rules: list({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true }, { listType: 'atomic', description: 'A list of pod failure policy rules, evaluated in order.' }) }, { description: 'The policy of handling failed pods.', required: ['rules'] }),
-      successPolicy: obj({ rules: list({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true }, { listType: 'atomic', description: 'Criteria for declaring the Job as succeeded.' }) }, { description: 'The policy when the Job can be declared as succeeded.', required: ['rules'] }),
+      podFailurePolicy: ref(batch('PodFailurePolicy'), 'Specifies the policy of handling failed pods.'),
+      successPolicy: ref(batch('SuccessPolicy'), 'successPolicy specifies the policy when the Job can be declared as succeeded.'),
       backoffLimit: int32('The number of retries before marking this job failed. Defaults to 6.'),
       backoffLimitPerIndex: int32('The limit for the number of retries within an index before marking this index as failed.'),
       maxFailedIndexes: int32('The maximal number of failed indexes before marking the Job as failed.'),
@@ -139,6 +139,41 @@ export const workloadSchemas: Record<string, SchemaNode> = {
     { description: 'JobStatus represents the current state of a Job.' },
   ),
   [batch('JobCondition')]: condition('job', { lastProbeTime: time('Last time the condition was checked.') }),
+  [batch('PodFailurePolicy')]: obj(
+    { rules: list(ref(batch('PodFailurePolicyRule')), { listType: 'atomic', description: 'A list of pod failure policy rules. The rules are evaluated in order.' }) },
+    { description: 'PodFailurePolicy describes how failed pods influence the backoffLimit.', required: ['rules'] },
+  ),
+  [batch('PodFailurePolicyRule')]: obj(
+    {
+      action: oneOf(['Count', 'FailIndex', 'FailJob', 'Ignore'], 'Specifies the action taken on a pod failure when the requirements are satisfied.'),
+      onExitCodes: ref(batch('PodFailurePolicyOnExitCodesRequirement'), 'Represents the requirement on the container exit codes.'),
+      onPodConditions: list(ref(batch('PodFailurePolicyOnPodConditionsPattern')), { listType: 'atomic', description: 'Represents the requirement on the pod conditions.' }),
+    },
+    { description: 'PodFailurePolicyRule describes how a pod failure is handled when the requirements are met.', required: ['action'] },
+  ),
+  [batch('PodFailurePolicyOnExitCodesRequirement')]: obj(
+    {
+      containerName: str('Restricts the check for exit codes to the container with the specified name.'),
+      operator: oneOf(['In', 'NotIn'], "Represents the relationship between the container exit code(s) and the specified values."),
+      values: list(int32(), { listType: 'set', description: 'Specifies the set of values. Each returned container exit code is checked against this set of values with respect to the operator.' }),
+    },
+    { description: 'PodFailurePolicyOnExitCodesRequirement describes the requirement for handling a failed pod based on its container exit codes.', required: ['operator', 'values'] },
+  ),
+  [batch('PodFailurePolicyOnPodConditionsPattern')]: obj(
+    { type: str('Specifies the required Pod condition type.'), status: str('Specifies the required Pod condition status.') },
+    { description: 'PodFailurePolicyOnPodConditionsPattern describes a pattern for matching an actual pod condition type.', required: ['type', 'status'] },
+  ),
+  [batch('SuccessPolicy')]: obj(
+    { rules: list(ref(batch('SuccessPolicyRule')), { listType: 'atomic', description: 'rules represents the list of alternative rules for the declaring the Jobs as successful before `.status.succeeded >= .spec.completions`.' }) },
+    { description: 'SuccessPolicy describes when a Job can be declared as succeeded based on the success of some indexes.', required: ['rules'] },
+  ),
+  [batch('SuccessPolicyRule')]: obj(
+    {
+      succeededIndexes: str('succeededIndexes specifies the set of indexes which need to be contained in the actual set of the succeeded indexes for the Job.'),
+      succeededCount: int32('succeededCount specifies the minimal required size of the actual set of the succeeded indexes for the Job.'),
+    },
+    { description: 'SuccessPolicyRule describes rule for declaring a Job as succeeded. Each rule must have at least one of the "succeededIndexes" or "succeededCount" specified.' },
+  ),
   [batch('CronJob')]: kindSchema({ group: 'batch', version: 'v1', kind: 'CronJob' }, 'CronJob represents the configuration of a single cron job.', {
     spec: ref(batch('CronJobSpec'), 'Specification of the desired behavior of a cron job, including the schedule.'),
     status: ref(batch('CronJobStatus'), 'Current status of a cron job.'),
