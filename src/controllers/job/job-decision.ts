@@ -1,8 +1,9 @@
 // The Job controller's arithmetic (job_controller.go): how many pods to run (for an Indexed job, which
 // indexes) and whether the job is done — Complete when enough pods (or every index) succeeded, Failed
 // when a podFailurePolicy FailJob rule matches a failed pod, past backoffLimit (failures an Ignore rule
-// matches do not count) or past activeDeadlineSeconds. Outcomes are counted from the status counters plus the
-// finished pods still carrying the tracking finalizer (job-tracking.ts), so deleted pods stay counted.
+// matches do not count) or past activeDeadlineSeconds; an Indexed job also completes early when its
+// successPolicy is met. Outcomes are counted from the status counters plus the finished pods still
+// carrying the tracking finalizer (job-tracking.ts), so deleted pods stay counted.
 // As in 1.32 (delayTerminalCondition), a job that reached its end first gets SuccessCriteriaMet or
 // FailureTarget, and Complete or Failed only once its pods are counted and none is terminating.
 
@@ -12,6 +13,7 @@ import { completionIndex, pendingIndexes, sortActive, succeededIndexes } from '.
 import type { Job, JobCondition, JobStatus } from './job.js';
 import { countOutcomes, isPodFailed, onlyReplaceFailedPods } from './job-tracking.js';
 import { matchPodFailurePolicy } from './pod-failure-policy.js';
+import { matchSuccessPolicy, SUCCESS_POLICY_REASON } from './success-policy.js';
 
 export type { Job, JobCondition, JobStatus } from './job.js';
 
@@ -77,6 +79,8 @@ export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removin
   const deadline = job.spec.activeDeadlineSeconds;
   if (deadline !== undefined && Date.parse(status.startTime!) + deadline * 1000 <= nowMs) return finish('Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline');
 
+  const successPolicyMet = indexed ? matchSuccessPolicy(job.spec.successPolicy, completions, doneIndexes) : undefined;
+  if (successPolicyMet !== undefined) return finish('Complete', SUCCESS_POLICY_REASON, successPolicyMet);
   const parallelism = job.spec.suspend ? 0 : (job.spec.parallelism ?? 1);
   if (completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0) return finish('Complete', COMPLETIONS_REACHED.reason, COMPLETIONS_REACHED.message);
   const wanted = completions !== undefined ? Math.min(parallelism, completions - succeeded) : succeeded > 0 ? 0 : parallelism;

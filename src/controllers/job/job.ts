@@ -3,6 +3,7 @@
 import type { KubeObject } from '../../client/kube/index.js';
 import type { PodTemplate } from '../shared/types.js';
 import type { PodFailurePolicy } from './pod-failure-policy.js';
+import type { SuccessPolicy } from './success-policy.js';
 
 export interface JobCondition {
   type: string;
@@ -38,6 +39,7 @@ export interface Job extends KubeObject {
     suspend?: boolean;
     podReplacementPolicy?: 'Failed' | 'TerminatingOrFailed';
     podFailurePolicy?: PodFailurePolicy;
+    successPolicy?: SuccessPolicy;
     template: PodTemplate;
   };
   status?: JobStatus;
