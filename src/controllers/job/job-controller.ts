@@ -1,11 +1,13 @@
-// The Job controller's loop (syncJob): pods found by controllerRef, created from the template or deleted
-// as decideJob says (guarded by expectations, so a lagging cache never doubles them), then the finished
-// pods counted through their tracking finalizers (job-tracking.ts), and the job finished once none is
-// left uncounted or terminating. Pods whose job is gone or finished lose the finalizer (the orphan queue), so they never
-// stay stuck terminating.
+// The Job controller's loop (syncJob): pods claimed by controllerRef and selector (orphans adopted),
+// created from the template (after the back-off that follows failures) or deleted as decideJob says
+// (guarded by expectations, so a lagging cache never doubles them), then the finished pods counted
+// through their tracking finalizers (job-tracking.ts), and the job finished once none is left uncounted
+// or terminating. Pods whose job is gone or finished lose the finalizer (the orphan queue), so they
+// never stay stuck terminating.
 
-import { controllerOf, isConflict, objectKey, Resources, runWorker, WorkQueue, type Informer } from '../../client/kube/index.js';
+import { controllerOf, isConflict, labelSelectorMatches, objectKey, Resources, runWorker, WorkQueue, type Informer } from '../../client/kube/index.js';
 import { canonicalJson } from '../shared/canonical-json.js';
+import { claimObjects, freshOwnerCheck } from '../shared/claim.js';
 import type { Controller, ControllerContext } from '../shared/controller-context.js';
 import { Expectations } from '../shared/expectations.js';
 import { isPodActive } from '../shared/pod-util.js';
@@ -14,7 +16,7 @@ import type { Pod } from '../shared/types.js';
 import { FinalizerExpectations } from './finalizer-expectations.js';
 import { announceEnd, decideJob, enactFinished, isFinished, type Job, type JobDecision, type JobStatus } from './job-decision.js';
 import { JobPodControl } from './job-pod-control.js';
-import { hasTrackingFinalizer, newFinishedPods, settleUncounted, trackFinishedPods, uidsWithFinalizer } from './job-tracking.js';
+import { hasTrackingFinalizer, JOB_TRACKING_FINALIZER, newFinishedPods, settleUncounted, trackFinishedPods, uidsWithFinalizer } from './job-tracking.js';
 import { nextBackoffRecord, NO_FAILURES, remainingBackoff, type BackoffRecord } from './pod-backoff.js';
 
 const splitKey = (key: string): [string, string] => [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
@@ -59,14 +61,22 @@ export class JobController implements Controller {
     return job?.metadata.uid === ref.uid ? job : undefined;
   }
 
-  /** A pod holding the finalizer for no live job (none, another kind's, a finished one) is released. */
+  /**
+   * A pod holding the finalizer for no live job (none, another kind's, a finished one) is released; an
+   * orphan wakes every job whose selector matches it, so one of them adopts it (getPodJobs).
+   */
   private routePod(pod: Pod): Job | undefined {
     const job = this.jobOf(pod);
     const ref = controllerOf(pod);
     const foreign = ref !== undefined && (ref.kind !== 'Job' || ref.apiVersion !== 'batch/v1');
     if (hasTrackingFinalizer(pod) && !foreign && (!job || isFinished(job))) this.orphans.add(objectKey(pod));
     if (job) this.queue.add(objectKey(job));
+    if (!ref && !pod.metadata.deletionTimestamp) for (const match of this.matchingJobs(pod)) this.queue.add(objectKey(match));
     return job;
+  }
+
+  private matchingJobs(pod: Pod): Job[] {
+    return this.jobs.lister.list(undefined, pod.metadata.namespace).filter((job) => selects(job, pod));
   }
 
   private podAdded(pod: Pod): void {
@@ -116,7 +126,7 @@ export class JobController implements Controller {
     const job = structuredClone(cached);
     const removing = this.finalizers.of(key);
     const satisfied = this.expectations.satisfied(key);
-    const pods = this.pods.lister.byIndex('owner', job.metadata.uid!).filter((pod) => controllerOf(pod)?.uid === job.metadata.uid);
+    const pods = await this.claimPods(job);
     const decision = decideJob(job, pods, Date.now(), removing);
     const fresh = newFinishedPods(job, pods, removing);
     const backoff = nextBackoffRecord(this.backoff.get(key) ?? NO_FAILURES, fresh.succeeded, fresh.failed);
@@ -142,6 +152,23 @@ export class JobController implements Controller {
       this.queue.addAfter(key, Math.max(0, Date.parse(status.startTime!) + deadline * 1000 - Date.now()) + 500);
     }
     if (manageError) throw manageError;
+  }
+
+  /**
+   * getPodsForJob: the pods this job controls, adopting orphans its selector matches (with the tracking
+   * finalizer) and releasing those it no longer matches, through the ReplicaSet controller's claim.
+   */
+  private claimPods(job: Job): Promise<Pod[]> {
+    return claimObjects(this.pods.lister.list(undefined, job.metadata.namespace), {
+      client: this.context.client,
+      owner: job,
+      ownerApiVersion: 'batch/v1',
+      ownerKind: 'Job',
+      resource: Resources.pods,
+      matches: (pod) => selects(job, pod),
+      canAdopt: freshOwnerCheck(this.context.client, Resources.jobs, job),
+      finalizers: [JOB_TRACKING_FINALIZER],
+    });
   }
 
   /**
@@ -228,6 +255,11 @@ export class JobController implements Controller {
       throw error;
     }
   }
+}
+
+/** A job without a selector selects nothing (LabelSelectorAsSelector of nil). */
+function selects(job: Job, pod: Pod): boolean {
+  return job.spec.selector !== undefined && labelSelectorMatches(job.spec.selector, pod.metadata.labels ?? {});
 }
 
 function firstError(results: readonly PromiseSettledResult<unknown>[]): Error | undefined {

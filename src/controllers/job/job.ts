@@ -1,6 +1,6 @@
 // The slice of the batch/v1 Job shape the Job and CronJob controllers read and write.
 
-import type { KubeObject } from '../../client/kube/index.js';
+import type { KubeObject, LabelSelector } from '../../client/kube/index.js';
 import type { PodTemplate } from '../shared/types.js';
 import type { PodFailurePolicy } from './pod-failure-policy.js';
 import type { SuccessPolicy } from './success-policy.js';
@@ -34,6 +34,7 @@ export interface Job extends KubeObject {
     parallelism?: number;
     completions?: number;
     completionMode?: 'NonIndexed' | 'Indexed';
+    selector?: LabelSelector;
     backoffLimit?: number;
     activeDeadlineSeconds?: number;
     suspend?: boolean;

@@ -15,6 +15,8 @@ export interface ClaimOptions<T extends KubeObject> {
   matches: (object: T) => boolean;
   /** An uncached read of the owner: adoption only if it is still there, the same, and not being deleted. */
   canAdopt: () => Promise<boolean>;
+  /** Finalizers the owner puts on what it controls (PodControllerRefManager's): added on adoption, removed on release. */
+  finalizers?: readonly string[];
 }
 
 export async function claimObjects<T extends KubeObject>(candidates: readonly T[], options: ClaimOptions<T>): Promise<T[]> {
@@ -28,14 +30,14 @@ export async function claimObjects<T extends KubeObject>(candidates: readonly T[
       if (options.matches(object)) {
         claimed.push(object);
       } else if (!owner.metadata.deletionTimestamp) {
-        await patchIgnoringGone(client, resource, object, releasePatch(object, owner.metadata.uid!));
+        await patchIgnoringGone(client, resource, object, releasePatch(object, owner.metadata.uid!, options.finalizers));
       }
       continue;
     }
     if (owner.metadata.deletionTimestamp || object.metadata.deletionTimestamp || !options.matches(object)) continue;
     adoptable ??= await options.canAdopt();
     if (!adoptable) continue;
-    const adopted = await patchIgnoringGone(client, resource, object, adoptPatch(object, controllerRef(owner, options.ownerApiVersion, options.ownerKind)));
+    const adopted = await patchIgnoringGone(client, resource, object, adoptPatch(object, controllerRef(owner, options.ownerApiVersion, options.ownerKind), options.finalizers));
     if (adopted) claimed.push(adopted as T);
   }
   return claimed;

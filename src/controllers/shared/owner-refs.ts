@@ -7,11 +7,15 @@ export function controllerRef(owner: KubeObject, apiVersion: string, kind: strin
   return { apiVersion, kind, name: owner.metadata.name!, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };
 }
 
-/** The uid precondition makes the patch fail if the object was replaced by a namesake. */
-export function adoptPatch(object: KubeObject, ref: OwnerReference): unknown {
-  return { metadata: { ownerReferences: [ref], uid: object.metadata.uid } };
+/**
+ * The uid precondition makes the patch fail if the object was replaced by a namesake. `finalizers`: the
+ * owner's own (the Job controller's tracking finalizer), added on adoption and taken off on release.
+ */
+export function adoptPatch(object: KubeObject, ref: OwnerReference, finalizers: readonly string[] = []): unknown {
+  return { metadata: { ownerReferences: [ref], uid: object.metadata.uid, ...(finalizers.length > 0 ? { finalizers: [...finalizers] } : {}) } };
 }
 
-export function releasePatch(object: KubeObject, ownerUid: string): unknown {
-  return { metadata: { ownerReferences: [{ $patch: 'delete', uid: ownerUid }], uid: object.metadata.uid } };
+export function releasePatch(object: KubeObject, ownerUid: string, finalizers: readonly string[] = []): unknown {
+  const dropped = finalizers.length > 0 ? { '$deleteFromPrimitiveList/finalizers': [...finalizers] } : {};
+  return { metadata: { ownerReferences: [{ $patch: 'delete', uid: ownerUid }], ...dropped, uid: object.metadata.uid } };
 }
