@@ -17,11 +17,22 @@ import { FinalizerExpectations } from './finalizer-expectations.js';
 import { announceEnd, decideJob, enactFinished, isFinished, type Job, type JobDecision, type JobStatus } from './job-decision.js';
 import { JobPodControl } from './job-pod-control.js';
 import { hasTrackingFinalizer, JOB_TRACKING_FINALIZER, newFinishedPods, settleUncounted, trackFinishedPods, uidsWithFinalizer } from './job-tracking.js';
+import { failureCountAnnotations, remainingForIndex } from './backoff-per-index.js';
 import { nextBackoffRecord, NO_FAILURES, remainingBackoff, type BackoffRecord } from './pod-backoff.js';
 
 const splitKey = (key: string): [string, string] => [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
 const revision = (object: { metadata: { resourceVersion?: string } }): number => Number(object.metadata.resourceVersion ?? 0);
 const noneUncounted = (status: JobStatus): boolean => !status.uncountedTerminatedPods?.succeeded?.length && !status.uncountedTerminatedPods?.failed?.length;
+
+/** What one sync hands its tracking step. */
+interface SyncState {
+  finished: JobDecision['finished'];
+  /** UIDs whose finalizer removal is awaited. */
+  removing: ReadonlySet<string>;
+  backoff: BackoffRecord;
+  /** UIDs whose finalizer must stay for now. */
+  held: ReadonlySet<string>;
+}
 
 export class JobController implements Controller {
   private readonly queue = new WorkQueue<string>();
@@ -146,7 +157,9 @@ export class JobController implements Controller {
       if (changed.delta < 0) status.terminating = (status.terminating ?? 0) - changed.delta;
       manageError = changed.error;
     }
-    const tracked = await this.track(key, { ...job, status }, cached.status, pods, finished, removing, backoff);
+    // The last failure of each index waiting for its replacement keeps its finalizer.
+    const held = new Set([...(decision.lastFailed?.values() ?? [])].map((pod) => pod.metadata.uid!));
+    const tracked = await this.track(key, { ...job, status }, cached.status, pods, { finished, removing, backoff, held });
     const deadline = job.spec.activeDeadlineSeconds;
     if (!tracked && deadline !== undefined && !job.spec.suspend) {
       this.queue.addAfter(key, Math.max(0, Date.parse(status.startTime!) + deadline * 1000 - Date.now()) + 500);
@@ -184,16 +197,35 @@ export class JobController implements Controller {
       // As kube, a sync either deletes or creates: an Indexed job with both to do creates next time.
       return { delta: -results.filter((r) => r.status === 'fulfilled').length, ...errorOf(results) };
     }
-    const creates = Math.max(0, decision.podDelta);
-    if (creates === 0) return { delta: 0 };
-    const wait = remainingBackoff(backoff.failuresAfterLastSuccess, backoff.lastFailureTime, Date.now());
-    if (wait > 0) {
-      this.queue.addAfter(key, wait);
-      return { delta: 0 };
+    if (decision.podDelta <= 0) return { delta: 0 };
+    const now = Date.now();
+    let indexes = decision.indexes;
+    const lastFailed = decision.lastFailed;
+    if (lastFailed) {
+      // getPodCreationInfoForIndependentIndexes: each index waits out its own back-off; when none is
+      // ready, the job is synced again when the first one is.
+      const waits = indexes!.map((index) => remainingForIndex(lastFailed.get(index), now));
+      indexes = indexes!.filter((_, n) => waits[n] === 0);
+      if (indexes.length === 0) {
+        this.queue.addAfter(key, Math.min(...waits));
+        return { delta: 0 };
+      }
+    } else {
+      const wait = remainingBackoff(backoff.failuresAfterLastSuccess, backoff.lastFailureTime, now);
+      if (wait > 0) {
+        this.queue.addAfter(key, wait);
+        return { delta: 0 };
+      }
     }
+    const creates = indexes?.length ?? decision.podDelta;
     this.expectations.expectCreations(key, creates);
     let next = 0;
-    const { successes, error } = await slowStartBatch(creates, SLOW_START_INITIAL_BATCH_SIZE, () => this.control.create(job, decision.indexes?.[next++]));
+    const createOne = (): Promise<void> => {
+      const index = indexes?.[next++];
+      // With backoffLimitPerIndex every pod carries its index's failures so far.
+      return this.control.create(job, index, lastFailed && index !== undefined ? failureCountAnnotations(job, lastFailed.get(index)) : {});
+    };
+    const { successes, error } = await slowStartBatch(creates, SLOW_START_INITIAL_BATCH_SIZE, createOne);
     // The failed creates and those never tried will not be observed.
     for (let missing = creates - successes; missing > 0; missing--) this.expectations.creationFailed(key);
     return { delta: successes, ...(error ? { error } : {}) };
@@ -204,16 +236,9 @@ export class JobController implements Controller {
    * finalizers, moves them to the counters and, with none left uncounted, finishes the job. True when
    * the job got its Complete or Failed condition.
    */
-  private async track(
-    key: string,
-    job: Job,
-    storedStatus: JobStatus | undefined,
-    pods: readonly Pod[],
-    finished: JobDecision['finished'],
-    removing: ReadonlySet<string>,
-    backoff: BackoffRecord,
-  ): Promise<boolean> {
-    const tracking = trackFinishedPods(finished ? { ...job, status: announceEnd(job.status ?? {}, finished, Date.now()) } : job, pods, finished?.type, removing);
+  private async track(key: string, job: Job, storedStatus: JobStatus | undefined, pods: readonly Pod[], sync: SyncState): Promise<boolean> {
+    const { finished, removing, backoff, held } = sync;
+    const tracking = trackFinishedPods(finished ? { ...job, status: announceEnd(job.status ?? {}, finished, Date.now()) } : job, pods, finished?.type, removing, held);
     let stored: Job = { ...job, status: tracking.status };
     if (canonicalJson(storedStatus ?? {}) !== canonicalJson(tracking.status)) {
       stored = await this.writeStatus(key, stored);

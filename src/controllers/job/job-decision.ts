@@ -1,15 +1,16 @@
 // The Job controller's arithmetic (job_controller.go): how many pods to run (for an Indexed job, which
 // indexes) and whether the job is done — Complete when enough pods (or every index) succeeded, Failed
 // when a podFailurePolicy FailJob rule matches a failed pod, past backoffLimit (failures an Ignore rule
-// matches do not count) or past activeDeadlineSeconds; an Indexed job also completes early when its
-// successPolicy is met. Outcomes are counted from the status counters plus the finished pods still
+// matches do not count) or past activeDeadlineSeconds; an Indexed job also fails on its failed indexes
+// (backoffLimitPerIndex) and completes early when its successPolicy is met. Outcomes are counted from the status counters plus the finished pods still
 // carrying the tracking finalizer (job-tracking.ts), so deleted pods stay counted.
 // As in 1.32 (delayTerminalCondition), a job that reached its end first gets SuccessCriteriaMet or
 // FailureTarget, and Complete or Failed only once its pods are counted and none is terminating.
 
 import { isPodActive, isPodReady } from '../shared/pod-util.js';
 import type { Pod } from '../shared/types.js';
-import { completionIndex, pendingIndexes, sortActive, succeededIndexes } from './completion-index.js';
+import { failedIndexes, failedIndexesEnd, hasBackoffLimitPerIndex, lastFailedPerIndex } from './backoff-per-index.js';
+import { completionIndex, formatIndexes, pendingIndexes, sortActive, succeededIndexes } from './completion-index.js';
 import type { Job, JobCondition, JobStatus } from './job.js';
 import { countOutcomes, isPodFailed, onlyReplaceFailedPods } from './job-tracking.js';
 import { matchPodFailurePolicy } from './pod-failure-policy.js';
@@ -35,6 +36,11 @@ export interface JobDecision {
   indexes?: number[];
   /** Indexed jobs: the active pods to delete (duplicates, stray indexes, over parallelism). */
   remove?: Pod[];
+  /**
+   * With backoffLimitPerIndex: each index's last failed pod, whose failure count its replacement takes
+   * on and whose finalizer stays until that replacement exists.
+   */
+  lastFailed?: Map<number, Pod>;
 }
 
 /** The interim condition each end is announced with, until its pods are counted and gone. */
@@ -57,12 +63,15 @@ export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removin
   const succeeded = indexed ? doneIndexes.length : outcomes.succeeded;
   const failed = outcomes.failed;
   const terminating = pods.filter(isTerminating).length;
+  const perIndex = hasBackoffLimitPerIndex(job);
+  const failedIdx = perIndex ? failedIndexes(job, pods) : [];
   const status: JobStatus = {
     ...(job.status ?? {}),
     active: active.length,
     ready: active.filter(isPodReady).length,
     terminating,
     startTime: job.status?.startTime ?? timestamp(nowMs),
+    ...(perIndex ? { failedIndexes: formatIndexes(failedIdx) } : {}),
   };
   // Ending deletes every active pod, which then terminates.
   const finish = (type: 'Complete' | 'Failed', reason: string, message: string): JobDecision =>
@@ -79,6 +88,8 @@ export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removin
   const deadline = job.spec.activeDeadlineSeconds;
   if (deadline !== undefined && Date.parse(status.startTime!) + deadline * 1000 <= nowMs) return finish('Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline');
 
+  const indexesEnd = perIndex ? failedIndexesEnd(job, failedIdx.length, doneIndexes.length) : undefined;
+  if (indexesEnd) return finish('Failed', indexesEnd.reason, indexesEnd.message);
   const successPolicyMet = indexed ? matchSuccessPolicy(job.spec.successPolicy, completions, doneIndexes) : undefined;
   if (successPolicyMet !== undefined) return finish('Complete', SUCCESS_POLICY_REASON, successPolicyMet);
   const parallelism = job.spec.suspend ? 0 : (job.spec.parallelism ?? 1);
@@ -91,8 +102,9 @@ export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removin
     // Past parallelism (lowered, or suspended) the highest indexes go.
     const surplus = [...kept].sort(([a], [b]) => a - b).slice(wanted).map(([, pod]) => pod);
     const held = replacing.map((pod) => completionIndex(pod, completions)).filter((i) => i !== undefined);
-    const indexes = pendingIndexes(Math.max(0, wanted - kept.size - replacing.length), completions, new Set([...doneIndexes, ...kept.keys(), ...held]));
-    return { podDelta: indexes.length, status, succeeded, failed, indexes, remove: [...extra, ...surplus] };
+    const indexes = pendingIndexes(Math.max(0, wanted - kept.size - replacing.length), completions, new Set([...doneIndexes, ...failedIdx, ...kept.keys(), ...held]));
+    const lastFailed = perIndex ? lastFailedPerIndex(job, pods, removing, { succeeded: doneIndexes, failed: failedIdx, active }) : undefined;
+    return { podDelta: indexes.length, status, succeeded, failed, indexes, remove: [...extra, ...surplus], ...(lastFailed ? { lastFailed } : {}) };
   }
   const delta = wanted - active.length;
   return { podDelta: delta > 0 ? Math.max(0, delta - replacing.length) : delta, status, succeeded, failed };

@@ -22,11 +22,12 @@ export class JobPodControl {
     return { ...job, apiVersion: 'batch/v1', kind: 'Job' };
   }
 
-  async create(job: Job, index?: number): Promise<void> {
+  /** `extraAnnotations`: added to the template's (an index's failure counts). */
+  async create(job: Job, index?: number, extraAnnotations: Record<string, string> = {}): Promise<void> {
     const template = job.spec.template;
     const name = job.metadata.name!;
     const labels: Record<string, string> = { ...(template.metadata?.labels ?? {}), 'batch.kubernetes.io/job-name': name, 'job-name': name };
-    const annotations: Record<string, string> = { ...(template.metadata?.annotations ?? {}) };
+    const annotations: Record<string, string> = { ...(template.metadata?.annotations ?? {}), ...extraAnnotations };
     let spec = structuredClone(template.spec ?? {});
     if (index !== undefined) {
       labels[COMPLETION_INDEX] = annotations[COMPLETION_INDEX] = String(index);

@@ -108,9 +108,16 @@ export interface Tracking {
 
 /**
  * The first half of trackJobStatusAndRemoveFinalizers. A pod's finalizer may go when it succeeded,
- * failed, or the job is being deleted or finishing; a finishing failure counts its unfinished pods as failed.
+ * failed (unless `held`: an index's last failure, kept until its replacement exists), or the job is being
+ * deleted or finishing (canRemoveFinalizer); a finishing failure counts its unfinished pods as failed.
  */
-export function trackFinishedPods(job: Job, pods: readonly Pod[], finishing: 'Complete' | 'Failed' | undefined, removing: ReadonlySet<string>): Tracking {
+export function trackFinishedPods(
+  job: Job,
+  pods: readonly Pod[],
+  finishing: 'Complete' | 'Failed' | undefined,
+  removing: ReadonlySet<string>,
+  held: ReadonlySet<string> = new Set(),
+): Tracking {
   const status = settleUncounted(job.status ?? {}, uidsWithFinalizer(pods, removing));
   const uncounted = uncountedOf(status);
   const succeeded = [...uncounted.succeeded];
@@ -124,7 +131,7 @@ export function trackFinishedPods(job: Job, pods: readonly Pod[], finishing: 'Co
     if (!uncountedPod(pod, removing)) continue;
     const uid = uidOf(pod);
     const failedNow = isPodFailed(pod, job);
-    if (!(job.metadata.deletionTimestamp || finishing || pod.status?.phase === 'Succeeded' || failedNow)) continue;
+    if (!(job.metadata.deletionTimestamp || finishing || pod.status?.phase === 'Succeeded' || (failedNow && !held.has(uid)))) continue;
     release.push(pod);
     if (pod.status?.phase === 'Succeeded' && !uncounted.failed.has(uid)) {
       // An Indexed job's completion index is its record: no UID is kept for it.

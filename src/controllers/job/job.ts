@@ -24,6 +24,8 @@ export interface JobStatus {
   startTime?: string;
   completionTime?: string;
   completedIndexes?: string;
+  /** Indexes failed for good (backoffLimitPerIndex), as intervals. */
+  failedIndexes?: string;
   conditions?: JobCondition[];
   /** Finished pods recorded but not yet in the counters (their finalizer is being removed). */
   uncountedTerminatedPods?: { succeeded?: string[]; failed?: string[] };
@@ -36,6 +38,8 @@ export interface Job extends KubeObject {
     completionMode?: 'NonIndexed' | 'Indexed';
     selector?: LabelSelector;
     backoffLimit?: number;
+    backoffLimitPerIndex?: number;
+    maxFailedIndexes?: number;
     activeDeadlineSeconds?: number;
     suspend?: boolean;
     podReplacementPolicy?: 'Failed' | 'TerminatingOrFailed';
