@@ -8,11 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REVIEW_RESOURCES } from '../../../../src/apiserver/authz/review-resources.js';
 import { builtinResources, builtinSchemas } from '../../../../src/apiserver/resources/index.js';
 import { groupVersionOf, groupVersionRoot, openApiV3Document, openApiV3Index } from '../../../../src/apiserver/schema/index.js';
 
 const run = promisify(execFile);
-const specs = builtinResources();
+// The review kinds are served beside the registry's, as discovery lists them.
+const specs = [...builtinResources(), ...REVIEW_RESOURCES];
 const components = builtinSchemas();
 const groupVersions = [...new Set(specs.map(groupVersionOf))];
 
@@ -84,6 +86,19 @@ describe('kubectl explain', () => {
     expect(out).toContain('GROUP:      apps');
     expect(out).toMatch(/rollingUpdate\t<Object>/);
     expect(out).toMatch(/type\t<string>\n\s+enum: Recreate, RollingUpdate/);
+  });
+
+  it('explains a review kind, which is create-only', async () => {
+    const out = await explain('tokenreview.spec');
+    expect(out).toContain('GROUP:      authentication.k8s.io\nKIND:       TokenReview\nVERSION:    v1');
+    expect(out).toMatch(/audiences\t<\[\]string>/);
+    expect(out).toMatch(/token\t<string>/);
+  });
+
+  it("explains a Job's podFailurePolicy rules", async () => {
+    const out = await explain('job.spec.podFailurePolicy.rules');
+    expect(out).toMatch(/action\t<string> -required-\n\s+enum: Count, FailIndex, FailJob, Ignore/);
+    expect(out).toMatch(/onExitCodes\t<PodFailurePolicyOnExitCodesRequirement>/);
   });
 
   it('lists every field of a kind recursively', async () => {
