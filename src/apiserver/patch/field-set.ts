@@ -79,7 +79,10 @@ export class FieldSet {
 
   // The set algebra works node by node on the trees (no path lists, no sorting); a result never keeps
   // an empty child, so isEmpty stays a size check.
+  // Sets are not changed once built (only insert, on a set being built, changes one), so an operation
+  // that leaves a set as it is answers the set itself, and what is cached for it stays valid.
   union(other: FieldSet): FieldSet {
+    if (this.covers(other)) return this;
     const out = new FieldSet();
     for (const m of this.members) out.members.add(m);
     for (const m of other.members) out.members.add(m);
@@ -92,11 +95,22 @@ export class FieldSet {
   }
 
   difference(other: FieldSet): FieldSet {
+    if (other.isEmpty()) return this;
     return this.combine(other, (m) => !other.members.has(m), (child, theirs) => (theirs ? child.difference(theirs) : child.copy()));
   }
 
   intersection(other: FieldSet): FieldSet {
     return this.combine(other, (m) => other.members.has(m), (child, theirs) => (theirs ? child.intersection(theirs) : undefined));
+  }
+
+  /** Whether every path of `other` is in this set. */
+  covers(other: FieldSet): boolean {
+    for (const m of other.members) if (!this.members.has(m)) return false;
+    for (const [element, theirs] of other.children) {
+      const mine = this.children.get(element);
+      if (!mine || !mine.covers(theirs)) return false;
+    }
+    return true;
   }
 
   /** Removes the given paths and everything below them. */

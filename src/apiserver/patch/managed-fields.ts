@@ -2,7 +2,7 @@
 // (manager, operation, subresource, and for Update the apiVersion), FieldsV1 sets, timestamps to the
 // second, entries sorted by operation, time, manager, apiVersion and subresource.
 import { FieldSet, fieldElement, type FieldPath } from './field-set.js';
-import { isPlainObject, type JsonMap } from './json-values.js';
+import { copyJson, isPlainObject, type JsonMap } from './json-values.js';
 
 export type ManagedOperation = 'Apply' | 'Update';
 
@@ -54,8 +54,35 @@ export function decodeManagedFields(entries: unknown): ManagerRecord[] {
     apiVersion: typeof entry.apiVersion === 'string' ? entry.apiVersion : '',
     subresource: typeof entry.subresource === 'string' ? entry.subresource : '',
     time: typeof entry.time === 'string' ? entry.time : undefined,
-    set: FieldSet.fromFieldsV1(entry.fieldsV1),
+    set: parsedFieldSet(entry.fieldsV1),
   }));
+}
+
+// Every write reads and writes the managedFields of its object, whose sets mostly stay as they were
+// (a Lease renewal, a status update): a set is parsed once per FieldsV1 text and encoded once per set.
+// Sets are never changed once built, so sharing them is safe; encodings are handed out as copies.
+const PARSED_LIMIT = 8192;
+const parsed = new Map<string, FieldSet>();
+const encoded = new WeakMap<FieldSet, JsonMap>();
+
+function parsedFieldSet(fieldsV1: unknown): FieldSet {
+  if (!isPlainObject(fieldsV1)) return FieldSet.fromFieldsV1(fieldsV1);
+  const text = JSON.stringify(fieldsV1);
+  let set = parsed.get(text);
+  if (set) parsed.delete(text);
+  else set = FieldSet.fromFieldsV1(fieldsV1);
+  parsed.set(text, set);
+  if (parsed.size > PARSED_LIMIT) parsed.delete(parsed.keys().next().value!);
+  return set;
+}
+
+function encodedFieldSet(set: FieldSet): JsonMap {
+  let fieldsV1 = encoded.get(set);
+  if (!fieldsV1) {
+    fieldsV1 = set.toFieldsV1();
+    encoded.set(set, fieldsV1);
+  }
+  return copyJson(fieldsV1);
 }
 
 export function encodeManagedFields(records: readonly ManagerRecord[]): ManagedFieldsEntry[] {
@@ -68,7 +95,7 @@ export function encodeManagedFields(records: readonly ManagerRecord[]): ManagedF
       apiVersion: r.apiVersion,
       ...(r.time !== undefined ? { time: r.time } : {}),
       fieldsType: 'FieldsV1',
-      fieldsV1: r.set.toFieldsV1(),
+      fieldsV1: encodedFieldSet(r.set),
       ...(r.subresource ? { subresource: r.subresource } : {}),
     }));
 }
@@ -88,9 +115,12 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** metav1.Time's form: RFC 3339 in UTC, whole seconds. */
+/** metav1.Time's form: RFC 3339 in UTC, whole seconds (the last second's text kept: writes come many a second). */
+let lastTime = { second: NaN, text: '' };
 export function managedFieldsTime(now: Date): string {
-  return new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(now.getTime() / 1000);
+  if (second !== lastTime.second) lastTime = { second, text: new Date(second * 1000).toISOString().replace('.000Z', 'Z') };
+  return lastTime.text;
 }
 
 /** How conflict messages name a manager: `"kubectl-edit" using apps/v1` for Update entries. */

@@ -21,6 +21,22 @@ export interface PatchMeta {
 
 const COMPONENTS = '#/components/schemas/';
 
+/**
+ * Every field of every write is resolved, so a node's resolution is kept while its ref still names the
+ * same target (schema nodes are never changed in place; a CRD's new schema is a new component node).
+ */
+const RESOLVED = new WeakMap<SchemaNode, { readonly target: SchemaNode; readonly resolved: ResolvedSchema }>();
+
+function resolvedOnto(node: SchemaNode, target: SchemaNode): ResolvedSchema {
+  if (target === node) return { node };
+  const ref = node.$ref ?? node.allOf?.[0]?.$ref;
+  const wrapperExtensions = Object.fromEntries(Object.entries(node).filter(([k]) => k.startsWith('x-kubernetes-') || k === 'default'));
+  return {
+    node: { ...target, ...wrapperExtensions },
+    ...(ref?.startsWith(COMPONENTS) ? { refName: ref.slice(COMPONENTS.length) } : {}),
+  };
+}
+
 export class SchemaView {
   private readonly resolve: SchemaResolver;
 
@@ -31,14 +47,14 @@ export class SchemaView {
   /** Resolves a field's node, letting the wrapper's own extensions (and field default) win over the target's. */
   resolved(node: SchemaNode | undefined): ResolvedSchema | undefined {
     if (!node) return undefined;
+    const known = RESOLVED.get(node);
+    // A node that is not a ref resolves to itself whatever the components hold.
+    if (known?.target === node) return known.resolved;
     const target = this.resolve(node);
-    if (target === node) return { node };
-    const ref = node.$ref ?? node.allOf?.[0]?.$ref;
-    const wrapperExtensions = Object.fromEntries(Object.entries(node).filter(([k]) => k.startsWith('x-kubernetes-') || k === 'default'));
-    return {
-      node: { ...target, ...wrapperExtensions },
-      ...(ref?.startsWith(COMPONENTS) ? { refName: ref.slice(COMPONENTS.length) } : {}),
-    };
+    if (known?.target === target) return known.resolved;
+    const resolved = resolvedOnto(node, target);
+    RESOLVED.set(node, { target, resolved });
+    return resolved;
   }
 
   byName(schemaName: string): ResolvedSchema | undefined {

@@ -50,13 +50,19 @@ function recordsAfter(input: TrackManagedFieldsInput, newBody: JsonMap): Manager
   const schema = input.schemaName === undefined ? undefined : view.byName(input.schemaName);
   const records = startingRecords(old, updated, subresource !== '');
   const changes = trackedChanges(old ?? {}, newBody, schema, view, ignoredPaths(input.ignoredFields));
+  const self = { manager, operation: 'Update' as const, apiVersion: updated.apiVersion ?? '', subresource };
+  const identity = managerIdentity(self);
+  const previous = records.find((r) => managerIdentity(r) === identity);
+  // kube records the write as a manager of its own that takes what it changed from everyone, the
+  // writer's previous entry included, then merges it into that entry: the previous entry ends as itself
+  // without what was removed, plus what was taken (taken and removed never share a path), so it is left
+  // out of the taking and keeps its set when the write changes only fields it already had.
   const current = '\u0000current-operation';
-  settleOthers(records, current, conflictsWith(records, current, changes), changes.removed);
+  const others = records.filter((r) => r !== previous);
+  settleOthers(others, current, conflictsWith(others, current, changes), changes.removed);
   const taken = changes.modified.union(changes.added);
+  if (previous) previous.set = previous.set.difference(changes.removed);
   if (!taken.isEmpty()) {
-    const self = { manager, operation: 'Update' as const, apiVersion: updated.apiVersion ?? '', subresource };
-    const identity = managerIdentity(self);
-    const previous = records.find((r) => managerIdentity(r) === identity);
     if (previous) {
       previous.set = previous.set.union(taken);
       previous.time = managedFieldsTime(now);
@@ -73,12 +79,12 @@ function recordsAfter(input: TrackManagedFieldsInput, newBody: JsonMap): Manager
  * Subresource writes always start from the stored object's.
  */
 function startingRecords(old: KubeObject | undefined, updated: KubeObject, isSubresource: boolean): ManagerRecord[] {
-  const stored = decodeManagedFields(old?.metadata?.managedFields);
-  if (isSubresource) return stored;
+  const stored = () => decodeManagedFields(old?.metadata?.managedFields);
+  if (isSubresource) return stored();
   const requested = updated.metadata?.managedFields;
   if (Array.isArray(requested) && (requested.length === 0 || (requested.length === 1 && isEmptyEntry(requested[0])))) return [];
   const fromRequest = decodeManagedFields(requested);
-  return fromRequest.length > 0 ? fromRequest : stored;
+  return fromRequest.length > 0 ? fromRequest : stored();
 }
 
 function isEmptyEntry(entry: unknown): boolean {

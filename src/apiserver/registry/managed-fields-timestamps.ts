@@ -2,7 +2,7 @@
 // nothing but managedFields timestamps (an apply of `1000m` over a stored `1`) keeps the stored
 // timestamps, so the object is byte-for-byte the stored one and nothing is written.
 
-import { isDeepStrictEqual } from 'node:util';
+import { jsonEqual } from '../patch/json-values.js';
 import type { KubeObject } from '../schema/types.js';
 
 type Entry = Record<string, unknown>;
@@ -25,8 +25,9 @@ export function keepManagedFieldsTimestamps(next: KubeObject, current: KubeObjec
   const after = entries(next);
   const before = entries(current);
   if (!after || !before || after.length !== before.length) return;
-  if (!after.every((entry, i) => isDeepStrictEqual(withoutTime(entry), withoutTime(before[i]!)))) return;
-  if (!isDeepStrictEqual(withoutManagedFields(next), withoutManagedFields(current))) return;
+  // Most updates change the object itself, so that is looked at first.
+  if (!jsonEqual(withoutManagedFields(next), withoutManagedFields(current))) return;
+  if (!after.every((entry, i) => jsonEqual(withoutTime(entry), withoutTime(before[i]!)))) return;
   after.forEach((entry, i) => {
     const time = before[i]!['time'];
     if (time === undefined) delete entry['time'];

@@ -70,6 +70,10 @@ describe('FieldSet algebra, path by path', () => {
         expect(sorted(a.difference(b))).toEqual(a.paths().filter((p) => !inB.has(key(p))).map(key).sort());
         expect(sorted(a.intersection(b))).toEqual(a.paths().filter((p) => inB.has(key(p))).map(key).sort());
         expect(sorted(a.recursiveDifference(prefixes))).toEqual(a.paths().filter((p) => !prefixes.some((prefix) => under(p, prefix))).map(key).sort());
+        expect(a.covers(b)).toBe(b.paths().every((p) => a.has(p)));
+        // An operation that changes nothing answers the set itself (what is cached for it stays valid).
+        if (a.covers(b)) expect(a.union(b)).toBe(a);
+        expect(a.difference(new FieldSet())).toBe(a);
         // No empty node is left behind: a set with no paths is empty.
         expect(a.difference(a).isEmpty()).toBe(true);
         expect(a.intersection(b).isEmpty()).toBe(sorted(a.intersection(b)).length === 0);

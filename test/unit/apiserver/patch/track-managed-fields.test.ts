@@ -4,6 +4,7 @@
 // timestamps only for writes that change something, resets, subresources and the 10-entry cap.
 import { describe, expect, it } from 'vitest';
 import { managerOrUserAgent, trackManagedFields, type TrackManagedFieldsInput } from '../../../../src/apiserver/patch/index.js';
+import { managedFieldsTime } from '../../../../src/apiserver/patch/managed-fields.js';
 import type { KubeObject } from '../../../../src/apiserver/schema/types.js';
 import { components, deployment } from './components.js';
 
@@ -87,6 +88,20 @@ describe('trackManagedFields', () => {
     expect(entries(out)[1][3]).toEqual({
       'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"nginx"}': { 'f:resources': { 'f:limits': { '.': {}, 'f:cpu': {} } } } } } } },
     });
+  });
+
+  it('keeps a writer that changes only its own fields (a renewal) in one entry, and gives others what it removed', () => {
+    const edited = track(created(), change(created(), (d) => (d.spec.replicas = 3)), 'kubectl-edit', T2);
+    let obj = edited;
+    for (const [i, now] of [T2, T3].entries()) {
+      const out = track(obj, change(obj, (d) => (d.spec.replicas = 4 + i)), 'kubectl-edit', now);
+      // The stored entries' sets are shared between writes; what a caller does to its answer stays its own.
+      out.metadata.managedFields[1].fieldsV1['f:spec']['f:paused'] = {};
+      obj = track(out, change(out, (d) => delete d.metadata.managedFields[1].fieldsV1['f:spec']['f:paused']), 'other', now);
+      expect(entries(obj)).toEqual([...entries(edited).slice(0, 1), ['kubectl-edit', 'Update', managedFieldsTime(now), { 'f:spec': { 'f:replicas': {} } }]]);
+    }
+    const removed = track(obj, change(obj, (d) => delete d.spec.replicas), 'kubectl-edit', T3);
+    expect(entries(removed).map((e: Json) => e[0])).toEqual(['kubectl-create']);
   });
 
   it('leaves entries and timestamps alone for a write that changes nothing', () => {
