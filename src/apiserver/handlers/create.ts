@@ -36,7 +36,7 @@ export async function createObject(scope: Scope, body: KubeObject, trackFields =
   let obj = body;
   const { ctx, spec } = scope;
   checkNamespace(scope, obj);
-  if (spec.namespaced) await checkNamespaceAcceptsCreates(ctx.store, scope.request.namespace ?? '', scope.qualified, obj.metadata?.name ?? '');
+  if (spec.namespaced) await checkNamespaceAcceptsCreates(ctx, scope.request.namespace ?? '', scope.qualified, obj.metadata?.name ?? '');
   prepareCreate(spec, obj, scope.request.namespace, ctx.now());
   const warnings = admit(ctx.checkSchema, spec, obj, undefined, fieldValidationParam(scope.query.get('fieldValidation')));
   await admitToChain(scope, obj, undefined, warnings);

@@ -8,6 +8,7 @@
 import { conflict, notFound, type Qualified } from '../errors/status.js';
 import { deletionPending, finalizersForDelete, graceSeconds } from '../registry/graceful-deletion.js';
 import { isNamespace, namespaceFinalized } from '../registry/namespace-finalizers.js';
+import { namespaceDeleted } from '../registry/namespace-lifecycle.js';
 import { timestamp } from '../registry/object-meta.js';
 import type { KubeObject, ResourceSpec } from '../schema/types.js';
 import { deleteOptions, type DeleteOptions } from './delete-options.js';
@@ -56,6 +57,7 @@ export async function deleteOne(scope: Scope, name: string, options: DeleteOptio
   const { ctx, spec } = scope;
   const key = objectKey(scope, name);
   const current = await ctx.store.get(key);
+  if (isNamespace(spec) && current && !dryRun) namespaceDeleted(ctx, name);
   const grace = current ? graceSeconds(spec, current.obj, options.gracePeriodSeconds) : 0;
   // kube's namespace REST: the first delete only marks; a later one deletes once the finalizers are done.
   const namespaceWaits = isNamespace(spec) && current !== undefined && !(current.obj.metadata?.deletionTimestamp && namespaceFinalized(current.obj));

@@ -1,16 +1,44 @@
 // The NamespaceLifecycle admission rule: a namespaced object is created only in a namespace that
-// exists and is not being terminated.
+// exists and is not being terminated. As kube's plugin, it reads the namespace from the cache (the
+// namespaces watch cache, when one is kept) and asks the store only when the cache does not have it, or
+// when the namespace was deleted lately (the cache may still show it active): one store read less per
+// create of a pod or an event.
 
+import type { ApiContext } from '../context.js';
 import type { EtcdStore } from '../storage/etcd-store.js';
 import { forbidden, notFound, type Qualified } from '../errors/status.js';
+import type { KubeObject } from '../schema/types.js';
 
 const NAMESPACES = { group: '', resource: 'namespaces' };
+/** kube's forceLiveLookupTTL. */
+const FORCE_LIVE_LOOKUP_MS = 30_000;
+
+type LifecycleContext = Pick<ApiContext, 'store' | 'cachers' | 'now'>;
+
+/** Namespaces deleted lately, until when, per store (kube's forceLiveLookupCache). */
+const deletedLately = new WeakMap<EtcdStore, Map<string, number>>();
+
+/** A delete of the namespace was admitted: creates in it read it from the store for a while. */
+export function namespaceDeleted(ctx: LifecycleContext, namespace: string): void {
+  let lately = deletedLately.get(ctx.store);
+  if (!lately) deletedLately.set(ctx.store, (lately = new Map()));
+  const now = ctx.now().getTime();
+  for (const [name, until] of lately) if (until <= now) lately.delete(name);
+  lately.set(namespace, now + FORCE_LIVE_LOOKUP_MS);
+}
+
+async function namespaceOf(ctx: LifecycleContext, namespace: string): Promise<KubeObject | undefined> {
+  const key = ctx.store.key('namespaces', undefined, namespace);
+  const until = deletedLately.get(ctx.store)?.get(namespace);
+  const cached = until !== undefined && until > ctx.now().getTime() ? undefined : ctx.cachers.cachedObject(key);
+  return cached ?? (await ctx.store.get(key))?.obj;
+}
 
 /** As the admission plugin words it: a 404 for the namespace, or a 403 on the object being created (`name`, '' before generateName). */
-export async function checkNamespaceAcceptsCreates(store: EtcdStore, namespace: string, q: Qualified, name: string): Promise<void> {
-  const found = await store.get(store.key('namespaces', undefined, namespace));
+export async function checkNamespaceAcceptsCreates(ctx: LifecycleContext, namespace: string, q: Qualified, name: string): Promise<void> {
+  const found = await namespaceOf(ctx, namespace);
   if (!found) throw notFound(NAMESPACES, namespace);
-  if (found.obj.metadata?.deletionTimestamp || (found.obj['status'] as { phase?: string } | undefined)?.phase === 'Terminating') {
+  if (found.metadata?.deletionTimestamp || (found['status'] as { phase?: string } | undefined)?.phase === 'Terminating') {
     throw forbidden(q, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
   }
 }
