@@ -17,6 +17,19 @@ export interface NodeInfo {
   readonly requested: Resource;
   readonly nonZeroRequested: Resource;
   readonly usedPorts: readonly HostPort[];
+  /** kube's PodsWithAffinity: the pods with pod affinity or anti-affinity of their own. */
+  readonly podsWithAffinity: readonly Pod[];
+  /** The pods with pod anti-affinity (kube's PodsWithRequiredAntiAffinity, and those with only preferred terms). */
+  readonly podsWithAntiAffinity: readonly Pod[];
+  /**
+   * The pods by namespace and label (labelPairKey), built with the info: a count of the pods a selector
+   * matches looks at those carrying one of its labels, not at every pod on the node, once per node per cycle.
+   */
+  readonly podsByLabel: ReadonlyMap<string, readonly Pod[]>;
+}
+
+export function labelPairKey(namespace: string | undefined, key: string, value: string): string {
+  return `${namespace ?? ''}\0${key}\0${value}`;
 }
 
 export function podHostPorts(pod: Pod): HostPort[] {
@@ -34,12 +47,24 @@ export function newNodeInfo(node: Node, pods: readonly Pod[] = []): NodeInfo {
   const requested = emptyResource();
   const nonZeroRequested = emptyResource();
   const usedPorts: HostPort[] = [];
+  const podsWithAffinity: Pod[] = [];
+  const podsWithAntiAffinity: Pod[] = [];
+  const podsByLabel = new Map<string, Pod[]>();
   for (const pod of pods) {
     addResource(requested, podRequest(pod));
     addResource(nonZeroRequested, podRequest(pod, true));
     usedPorts.push(...podHostPorts(pod));
+    const affinity = pod.spec.affinity;
+    if (affinity?.podAffinity !== undefined || affinity?.podAntiAffinity !== undefined) podsWithAffinity.push(pod);
+    if (affinity?.podAntiAffinity !== undefined) podsWithAntiAffinity.push(pod);
+    for (const [key, value] of Object.entries(pod.metadata.labels ?? {})) {
+      const pair = labelPairKey(pod.metadata.namespace, key, value);
+      const carrying = podsByLabel.get(pair);
+      if (carrying) carrying.push(pod);
+      else podsByLabel.set(pair, [pod]);
+    }
   }
-  return { node, pods, allocatable: nodeAllocatable(node), requested, nonZeroRequested, usedPorts };
+  return { node, pods, allocatable: nodeAllocatable(node), requested, nonZeroRequested, usedPorts, podsWithAffinity, podsWithAntiAffinity, podsByLabel };
 }
 
 /** A snapshot from nodes and pods: each pod with a nodeName lands on its node's info. */

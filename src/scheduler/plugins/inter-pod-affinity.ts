@@ -39,11 +39,6 @@ class TopologyCounts {
   }
 }
 
-/** kube's PodsWithAffinity: only such existing pods add to the scores of a pod without preferred terms of its own. */
-function hasPodAffinity(pod: Pod): boolean {
-  return pod.spec.affinity?.podAffinity !== undefined || pod.spec.affinity?.podAntiAffinity !== undefined;
-}
-
 function labelsOf(info: NodeInfo): Record<string, string> {
   return info.node.metadata.labels ?? {};
 }
@@ -65,12 +60,12 @@ export function interPodAffinity(namespaceLabels: NamespaceLabels = () => undefi
       const affinityCounts = new TopologyCounts();
       const antiAffinityCounts = new TopologyCounts();
       const existingAntiAffinityCounts = new TopologyCounts();
-      // Without required terms of its own, the pod meets only existing pods' anti-affinity (kube's PreFilter).
+      // Without required terms of its own, the pod meets only existing pods' anti-affinity (kube's PreFilter
+      // walks the nodes' PodsWithRequiredAntiAffinity).
       const ownTerms = affinity.length > 0 || antiAffinity.length > 0;
       for (const info of snapshot) {
         const labels = labelsOf(info);
-        for (const existing of info.pods) {
-          if (!ownTerms && existing.spec.affinity?.podAntiAffinity === undefined) continue;
+        for (const existing of ownTerms ? info.pods : info.podsWithAntiAffinity) {
           processTerms(affinityCounts, affinity, existing, labels, 1, namespaceLabels);
           processTerms(antiAffinityCounts, antiAffinity, existing, labels, 1, namespaceLabels);
           const theirs = requiredTerms(existing.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution, existing);
@@ -105,12 +100,12 @@ export function interPodAffinity(namespaceLabels: NamespaceLabels = () => undefi
           const preferred = weightedTerms(pod.spec.affinity?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution, pod);
           const preferredAnti = weightedTerms(pod.spec.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution, pod);
           const scores = new TopologyCounts();
-          // As kube's PreScore: unless the pod has preferred terms, only existing pods with affinity count.
+          // As kube's PreScore: unless the pod has preferred terms, only existing pods with affinity count
+          // (the nodes' PodsWithAffinity).
           const ownPreferences = preferred.length > 0 || preferredAnti.length > 0;
           for (const info of snapshot) {
             const labels = labelsOf(info);
-            for (const existing of info.pods) {
-              if (!ownPreferences && !hasPodAffinity(existing)) continue;
+            for (const existing of ownPreferences ? info.pods : info.podsWithAffinity) {
               const theirs = existing.spec.affinity;
               processTerms(scores, preferred, existing, labels, 1, namespaceLabels);
               processTerms(scores, preferredAnti, existing, labels, -1, namespaceLabels);

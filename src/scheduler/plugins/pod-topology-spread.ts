@@ -5,7 +5,7 @@
 
 import { labelSelectorMatches, type LabelSelector } from '../../client/kube/index.js';
 import { MAX_NODE_SCORE, SUCCESS, unresolvable, unschedulable, type Plugin } from '../framework.js';
-import type { NodeInfo } from '../node-info.js';
+import { labelPairKey, type NodeInfo } from '../node-info.js';
 import type { Pod, TopologySpreadConstraint } from '../types.js';
 import { requiredNodeAffinityMatches } from './node-affinity.js';
 
@@ -32,8 +32,23 @@ function constraintsOf(pod: Pod, when: TopologySpreadConstraint['whenUnsatisfiab
     .map((c) => ({ maxSkew: c.maxSkew, topologyKey: c.topologyKey, selector: c.labelSelector ?? {}, minDomains: c.minDomains ?? 1, honorAffinity: c.nodeAffinityPolicy !== 'Ignore' }));
 }
 
-function countMatching(info: NodeInfo, selector: LabelSelector, namespace: string | undefined): number {
-  return info.pods.filter((p) => !p.metadata.deletionTimestamp && p.metadata.namespace === namespace && labelSelectorMatches(selector, p.metadata.labels ?? {})).length;
+/** Counts a node's pods in `namespace` (not being deleted) that `selector` matches. */
+type PodCounter = (info: NodeInfo) => number;
+
+/**
+ * kube's countPodsMatchSelector, once per node per constraint: a selector with matchLabels looks only at
+ * the pods carrying its first label (the node's podsByLabel), since no other pod can match it.
+ */
+function podCounter(selector: LabelSelector, namespace: string | undefined): PodCounter {
+  const first = Object.entries(selector.matchLabels ?? {})[0];
+  const pair = first && labelPairKey(namespace, first[0], first[1]);
+  return (info) => {
+    let count = 0;
+    for (const p of pair === undefined ? info.pods : info.podsByLabel.get(pair) ?? []) {
+      if (!p.metadata.deletionTimestamp && p.metadata.namespace === namespace && labelSelectorMatches(selector, p.metadata.labels ?? {})) count++;
+    }
+    return count;
+  };
 }
 
 function hasAllKeys(info: NodeInfo, constraints: Constraint[]): boolean {
@@ -45,12 +60,13 @@ function filterFor(pod: Pod, snapshot: readonly NodeInfo[]): ((info: NodeInfo) =
   const constraints = constraintsOf(pod, 'DoNotSchedule');
   if (constraints.length === 0) return undefined;
   const matchNum = constraints.map(() => new Map<string, number>());
+  const counters = constraints.map((c) => podCounter(c.selector, pod.metadata.namespace));
   for (const info of snapshot) {
     if (!hasAllKeys(info, constraints)) continue;
     constraints.forEach((c, i) => {
       if (c.honorAffinity && !requiredNodeAffinityMatches(pod, info.node)) return;
       const value = info.node.metadata.labels![c.topologyKey]!;
-      matchNum[i]!.set(value, (matchNum[i]!.get(value) ?? 0) + countMatching(info, c.selector, pod.metadata.namespace));
+      matchNum[i]!.set(value, (matchNum[i]!.get(value) ?? 0) + counters[i]!(info));
     });
   }
   const minMatch = constraints.map((c, i) => {
@@ -82,7 +98,9 @@ function scoreFor(pod: Pod, snapshot: readonly NodeInfo[], feasible: readonly No
   if (constraints.length === 0) return feasible.map(() => 0);
   const requireAll = !systemDefaulted;
   const ignored = new Set<NodeInfo>();
-  const pairCounts = new Map<string, number>();
+  // kube's TopologyPairToPodCounts: matching pods per topology value, by key (constraints on one key share them).
+  const pairCounts = new Map<string, Map<string, number>>();
+  for (const c of constraints) if (c.topologyKey !== HOSTNAME) pairCounts.set(c.topologyKey, new Map());
   const domains = constraints.map(() => 0);
   for (const info of feasible) {
     if (requireAll && !hasAllKeys(info, constraints)) {
@@ -92,21 +110,24 @@ function scoreFor(pod: Pod, snapshot: readonly NodeInfo[], feasible: readonly No
     constraints.forEach((c, i) => {
       const value = info.node.metadata.labels?.[c.topologyKey];
       if (c.topologyKey === HOSTNAME || value === undefined) return;
-      const pair = `${c.topologyKey}\0${value}`;
-      if (!pairCounts.has(pair)) {
-        pairCounts.set(pair, 0);
+      const counts = pairCounts.get(c.topologyKey)!;
+      if (!counts.has(value)) {
+        counts.set(value, 0);
         domains[i]!++;
       }
     });
   }
   const weights = constraints.map((c, i) => Math.log((c.topologyKey === HOSTNAME ? feasible.length - ignored.size : domains[i]!) + 2));
+  const counters = constraints.map((c) => podCounter(c.selector, pod.metadata.namespace));
   for (const info of snapshot) {
     if (requireAll && !hasAllKeys(info, constraints)) continue;
-    constraints.forEach((c) => {
-      const pair = `${c.topologyKey}\0${info.node.metadata.labels?.[c.topologyKey]}`;
-      if (c.topologyKey === HOSTNAME || !pairCounts.has(pair)) return;
-      if (c.honorAffinity && !requiredNodeAffinityMatches(pod, info.node)) return;
-      pairCounts.set(pair, pairCounts.get(pair)! + countMatching(info, c.selector, pod.metadata.namespace));
+    let affinityMatches: boolean | undefined;
+    constraints.forEach((c, i) => {
+      const counts = pairCounts.get(c.topologyKey);
+      const value = info.node.metadata.labels?.[c.topologyKey];
+      if (!counts || value === undefined || !counts.has(value)) return;
+      if (c.honorAffinity && !(affinityMatches ??= requiredNodeAffinityMatches(pod, info.node))) return;
+      counts.set(value, counts.get(value)! + counters[i]!(info));
     });
   }
   const raw = feasible.map((info) => {
@@ -115,7 +136,7 @@ function scoreFor(pod: Pod, snapshot: readonly NodeInfo[], feasible: readonly No
     constraints.forEach((c, i) => {
       const value = info.node.metadata.labels?.[c.topologyKey];
       if (value === undefined) return;
-      const count = c.topologyKey === HOSTNAME ? countMatching(info, c.selector, pod.metadata.namespace) : pairCounts.get(`${c.topologyKey}\0${value}`) ?? 0;
+      const count = c.topologyKey === HOSTNAME ? counters[i]!(info) : pairCounts.get(c.topologyKey)!.get(value) ?? 0;
       score += count * weights[i]! + (c.maxSkew - 1);
     });
     return Math.round(score);

@@ -1,7 +1,9 @@
 // PodTopologySpread: skew filtering (self-match, minDomains, node affinity honoured, missing labels) and
 // the ScheduleAnyway score with log(domains + 2) weights, including the system default constraints.
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { LabelSelector } from '../../../src/client/kube/index.js';
 import { podTopologySpread, type DefaultSelector } from '../../../src/scheduler/plugins/pod-topology-spread.js';
 import type { Node, Pod, TopologySpreadConstraint } from '../../../src/scheduler/types.js';
 import { info, makeNode, makePod } from './fixtures.js';
@@ -68,5 +70,42 @@ describe('PodTopologySpread score', () => {
     const pod = makePod('p', {}, { topologySpreadConstraints: [spread(1, 'zone', 'ScheduleAnyway')] }, { app: 'x' });
     // Zone a holds 2 (weight log(4)): raw 3, 3, 0, ignored.
     expect(scoreAll(pod, zoned, [[x('a')], [x('b')], [], []])).toEqual([0, 0, 100, 0]);
+  });
+});
+
+// Counts go through each node's pods-by-label index when the selector has matchLabels, and scan every
+// pod otherwise: the same selector written both ways gives the same filters and scores.
+describe('PodTopologySpread through the label index', () => {
+  const labelsArb = fc.record({ app: fc.constantFrom('x', 'y'), tier: fc.constantFrom('f', 'g') }, { requiredKeys: [] });
+  const podArb = fc.record({ labels: labelsArb, namespace: fc.constantFrom('default', 'other'), deleting: fc.boolean() });
+  const nodeArb = fc.record({ zone: fc.constantFrom('a', 'b', undefined), pods: fc.array(podArb, { maxLength: 4 }) });
+  const asExpressions = (labels: Record<string, string>): LabelSelector => ({
+    matchExpressions: Object.entries(labels).map(([key, value]) => ({ key, operator: 'In', values: [value] })),
+  });
+
+  it('filters and scores as a scan of every pod', () => {
+    fc.assert(
+      fc.property(fc.array(nodeArb, { minLength: 1, maxLength: 6 }), labelsArb, fc.integer({ min: 1, max: 3 }), (nodes, selected, maxSkew) => {
+        const snapshot = nodes.map((n, i) =>
+          info(
+            makeNode(`n${i}`, undefined, n.zone ? { labels: { zone: n.zone } } : {}),
+            n.pods.map((p, j) => {
+              const pod = makePod(`p${i}-${j}`, {}, {}, p.labels, p.namespace);
+              return p.deleting ? { ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2026-12-03T10:00:00Z' } } : pod;
+            }),
+          ),
+        );
+        const outcome = (selector: LabelSelector) => {
+          const constraints = (['DoNotSchedule', 'ScheduleAnyway'] as const).flatMap((when) =>
+            ['zone', 'kubernetes.io/hostname'].map((key) => ({ ...spread(maxSkew, key, when), labelSelector: selector })),
+          );
+          const own = podTopologySpread().forPod(makePod('p', {}, { topologySpreadConstraints: constraints }, selected), snapshot);
+          const defaulted = podTopologySpread(() => selector).forPod(makePod('q', {}, {}, selected), snapshot);
+          return { filters: snapshot.map((n) => own.filter?.(n)), scores: own.score?.(snapshot), defaulted: defaulted.score?.(snapshot) };
+        };
+        expect(outcome({ matchLabels: selected })).toEqual(outcome(asExpressions(selected)));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
