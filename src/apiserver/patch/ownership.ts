@@ -3,6 +3,7 @@
 // write changes or removes leave the sets of the managers that had them.
 import { FieldSet, fieldElement, pathString, type FieldPath } from './field-set.js';
 import { managerIdentity, printManager, withoutSystemFields, type ManagerRecord } from './managed-fields.js';
+import { isPlainObject } from './json-values.js';
 import { PatchError } from './patch-error.js';
 import type { SchemaView, ResolvedSchema } from './schema-view.js';
 import { compareObjects, type Comparison } from './typed-walk.js';
@@ -15,9 +16,19 @@ export function ignoredPaths(ignored: IgnoredFields | undefined): FieldPath[] {
 }
 
 export function trackedChanges(lhs: unknown, rhs: unknown, schema: ResolvedSchema | undefined, view: SchemaView, ignored: FieldPath[]): Comparison {
-  const c = compareObjects(lhs, rhs, schema, view);
+  const c = compareObjects(withoutManagedFields(lhs), withoutManagedFields(rhs), schema, view);
   const tracked = (set: FieldSet) => withoutSystemFields(set).recursiveDifference(ignored);
   return { added: tracked(c.added), modified: tracked(c.modified), removed: tracked(c.removed) };
+}
+
+/**
+ * kube compares the objects with their managedFields removed. Comparing them would only walk the entries
+ * (an atomic list, whose one path is never recorded), which is most of a pod's metadata.
+ */
+function withoutManagedFields(obj: unknown): unknown {
+  if (!isPlainObject(obj) || !isPlainObject(obj.metadata) || !('managedFields' in obj.metadata)) return obj;
+  const { managedFields: _managed, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }
 
 export interface Conflict {
