@@ -119,16 +119,22 @@ function scoreFor(pod: Pod, snapshot: readonly NodeInfo[], feasible: readonly No
   }
   const weights = constraints.map((c, i) => Math.log((c.topologyKey === HOSTNAME ? feasible.length - ignored.size : domains[i]!) + 2));
   const counters = constraints.map((c) => podCounter(c.selector, pod.metadata.namespace));
+  // Every node of the snapshot, most holding no matching pod: the count first, the node's affinity only then.
+  const countsOf = constraints.map((c) => pairCounts.get(c.topologyKey));
   for (const info of snapshot) {
     if (requireAll && !hasAllKeys(info, constraints)) continue;
+    const labels = info.node.metadata.labels ?? {};
     let affinityMatches: boolean | undefined;
-    constraints.forEach((c, i) => {
-      const counts = pairCounts.get(c.topologyKey);
-      const value = info.node.metadata.labels?.[c.topologyKey];
-      if (!counts || value === undefined || !counts.has(value)) return;
-      if (c.honorAffinity && !(affinityMatches ??= requiredNodeAffinityMatches(pod, info.node))) return;
-      counts.set(value, counts.get(value)! + counters[i]!(info));
-    });
+    for (let i = 0; i < constraints.length; i++) {
+      const counts = countsOf[i];
+      const value = labels[constraints[i]!.topologyKey];
+      const current = counts && value !== undefined ? counts.get(value) : undefined;
+      if (current === undefined) continue;
+      const matching = counters[i]!(info);
+      if (matching === 0) continue;
+      if (constraints[i]!.honorAffinity && !(affinityMatches ??= requiredNodeAffinityMatches(pod, info.node))) continue;
+      counts!.set(value!, current + matching);
+    }
   }
   const raw = feasible.map((info) => {
     if (ignored.has(info)) return undefined;
