@@ -124,7 +124,10 @@ function compareValues(lhs: unknown, rhs: unknown, schema: ResolvedSchema | unde
     for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) {
       const field = view.field(schema, key);
       const isRequired = required.has(key);
-      compareValues(present(left[key], field, isRequired), present(right[key], field, isRequired), field, [...path, fieldElement(key)], out, view);
+      // A side without the map has none of its fields, not even those Go always has while the map exists.
+      const before = lk ? present(left[key], field, isRequired) : undefined;
+      const after = rk ? present(right[key], field, isRequired) : undefined;
+      compareValues(before, after, field, [...path, fieldElement(key)], out, view);
     }
   } else {
     const shape = listShape(schema);

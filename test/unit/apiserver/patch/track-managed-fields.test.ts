@@ -115,6 +115,15 @@ describe('trackManagedFields', () => {
     expect(entries(out)[0][3]['f:metadata']).toBeUndefined();
   });
 
+  it('takes a removed list item from its owner with its key fields, which Go has only while the item exists', () => {
+    const before = change(created(), (d) => d.spec.template.spec.containers.push({ name: 'sidecar', image: 'busybox' }));
+    const withSidecar = track(created(), before, 'kubectl-edit', T2);
+    const out = track(withSidecar, change(withSidecar, (d) => d.spec.template.spec.containers.pop()), 'kubectl-edit', T3);
+    const owned = JSON.stringify(entries(out));
+    expect(owned).not.toContain('sidecar');
+    expect(owned).toContain('k:{\\"name\\":\\"nginx\\"}');
+  });
+
   it('sorts Apply entries first, then by time', () => {
     const applied = { ...created(), metadata: { ...created().metadata, managedFields: [
       ...created().metadata.managedFields,
