@@ -70,7 +70,7 @@ export async function migrateLevelDbLog(dir: string, segmentBytes: number, log: 
     // The header starts the log at its compaction point; the entries follow in the same file.
     const head = { snapshot: state.snapshot, hardState: state.hardState, bounds: { compactedIndex, compactedTerm, lastIndex: compactedIndex } };
     const records = [...headRecords(head), ...state.entries.map(encodeEntry)];
-    (await TailSegment.create(dir, 0, compactedIndex + 1, 0, records, segmentBytes)).close();
+    await (await TailSegment.create(dir, 0, compactedIndex + 1, 0, records, segmentBytes)).close();
     log('info', 'converted the LevelDB raft log of an earlier version to WAL segments', { dir, entries: state.entries.length, 'last-index': state.bounds.lastIndex });
   }
   // Listed again: opening the database may have rewritten its files.

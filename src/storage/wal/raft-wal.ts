@@ -102,7 +102,7 @@ export class RaftWal {
       let names = await listSegments(dir);
       if (names.length === 0) {
         const empty = new LogView(new LogReplay().result());
-        (await TailSegment.create(dir, 0, 1, 0, headRecords(empty.head()), segmentBytes)).close();
+        await (await TailSegment.create(dir, 0, 1, 0, headRecords(empty.head()), segmentBytes)).close();
         names = await listSegments(dir);
       }
       const { state, segments, tail } = readWal(names);
@@ -178,7 +178,7 @@ export class RaftWal {
     if (this.closed) return;
     this.closed = true;
     await this.draining;
-    this.tail.close();
+    await this.tail.close();
     this.lock.release();
   }
 
@@ -222,7 +222,7 @@ export class RaftWal {
   private async write(group: WriteGroup): Promise<void> {
     if (group.hasEntries) faults.check('raft-log-append');
     if (group.hasHardState) faults.check('hard-state');
-    this.tail.append(group.records);
+    await this.tail.append(group.records);
     if (group.sync) await this.tail.sync();
     this.counters.batches++;
     if (group.sync) this.counters.syncedBatches++;

@@ -1,8 +1,9 @@
 // The segment the WAL appends to. A new segment is made whole before it gets its name: written as a .tmp
 // file (start record, then the header records a reader starting there needs), synced, renamed, and the
 // directory synced. It is extended with zeros to its full size up front, so the end of the data is where the
-// zeros begin (etcd preallocates its 64 MB segments likewise). When the segment is full, it is truncated to
-// its data and synced before the next one is cut, so only the last segment ever has a tail to repair.
+// zeros begin (etcd preallocates its 64 MB segments likewise), and the zeros are written ahead of the writer
+// (zero-fill.ts). When the segment is full, it is truncated to its data and synced before the next one is
+// cut, so only the last segment ever has a tail to repair.
 
 import * as fs from 'node:fs';
 import { promisify } from 'node:util';
@@ -10,11 +11,14 @@ import { encodeSegmentStart } from '../codec.js';
 import { fsyncDirectory } from '../data-dir.js';
 import { encodeFrames } from './frame.js';
 import { TEMP_SUFFIX, segmentName, type SegmentName } from './segment-names.js';
+import { FILL_CHUNK, ZeroFill, writeZeros } from './zero-fill.js';
 
 const fdatasync = promisify(fs.fdatasync);
 const ftruncate = promisify(fs.ftruncate);
 
 export class TailSegment {
+  private readonly zeroFill: ZeroFill;
+
   private constructor(
     readonly name: SegmentName,
     private readonly fd: number,
@@ -23,7 +27,10 @@ export class TailSegment {
     /** crc of the last frame written, which the next one continues. */
     private crc: number,
     private readonly segmentBytes: number,
-  ) {}
+  ) {
+    // create() and reopen() filled the first chunk.
+    this.zeroFill = new ZeroFill(fd, Math.min(offset + FILL_CHUNK, segmentBytes), segmentBytes);
+  }
 
   /**
    * Makes segment `seq` (cut for entries from `index` on) holding `records` after its start record: the
@@ -37,6 +44,7 @@ export class TailSegment {
     try {
       fs.writeSync(fd, bytes, 0, bytes.length, 0);
       await ftruncate(fd, Math.max(segmentBytes, bytes.length));
+      await writeZeros(fd, bytes.length, Math.min(bytes.length + FILL_CHUNK, segmentBytes));
       await fdatasync(fd);
     } catch (err) {
       fs.closeSync(fd);
@@ -57,6 +65,7 @@ export class TailSegment {
     try {
       await ftruncate(fd, end);
       await ftruncate(fd, Math.max(segmentBytes, end));
+      await writeZeros(fd, end, Math.min(end + FILL_CHUNK, segmentBytes));
       await fdatasync(fd);
     } catch (err) {
       fs.closeSync(fd);
@@ -75,12 +84,14 @@ export class TailSegment {
   }
 
   /** Appends frames for `records` (to the page cache: sync() makes them durable). */
-  append(records: readonly Uint8Array[]): void {
+  async append(records: readonly Uint8Array[]): Promise<void> {
     const { bytes, crc } = encodeFrames(records, this.crc);
+    await this.zeroFill.beforeWrite(this.offset, bytes.length);
     let written = 0;
     while (written < bytes.length) written += fs.writeSync(this.fd, bytes, written, bytes.length - written, this.offset + written);
     this.offset += bytes.length;
     this.crc = crc;
+    this.zeroFill.afterWrite(this.offset);
   }
 
   sync(): Promise<void> {
@@ -89,12 +100,14 @@ export class TailSegment {
 
   /** Cuts the preallocated zeros off a full segment and makes it durable, before the next one is made. */
   async seal(): Promise<void> {
+    await this.zeroFill.settled();
     await ftruncate(this.fd, this.offset);
     await fdatasync(this.fd);
-    this.close();
+    await this.close();
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    await this.zeroFill.settled();
     fs.closeSync(this.fd);
   }
 }
