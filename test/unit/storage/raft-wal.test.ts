@@ -204,4 +204,15 @@ describe('RaftWal', () => {
     await store.close();
     expect(state.bounds.lastIndex).toBe(2);
   });
+
+  it('takes over a lock naming a live pid with another start time (a reused pid), and refuses a live holder', async () => {
+    const startTime = (pid: number): string => {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
+    };
+    fs.writeFileSync(`${layout.walDir}/wal.lock`, `${process.ppid} ${Number(startTime(process.ppid)) + 1}\n`);
+    await withStore(async () => {});
+    fs.writeFileSync(`${layout.walDir}/wal.lock`, `${process.ppid} ${startTime(process.ppid)}\n`);
+    await expect(RaftWal.open(layout)).rejects.toThrow(DataDirInUseError);
+  });
 });

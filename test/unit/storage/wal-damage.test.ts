@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConfState } from '../../../src/raft/types.js';
+import { EntryType, type ConfState, type Entry } from '../../../src/raft/types.js';
 import { prepareDataDir } from '../../../src/storage/data-dir.js';
 import type { DataDirLayout } from '../../../src/storage/data-dir.js';
 import { CorruptLogError } from '../../../src/storage/errors.js';
@@ -97,6 +97,26 @@ describe('RaftWal on a torn last write', () => {
     const { state, warnings } = await reopen();
     expect(state.entries).toEqual(entries(1, 9, 2));
     expect(warnings.join('\n')).toMatch(/checksum mismatch/);
+  });
+});
+
+describe('RaftWal on a write whose later sectors reached the disk and an earlier one did not', () => {
+  it('opens, dropping the frame with the zero sector and everything after it', async () => {
+    const big = (index: number): Entry => ({ index, term: 1, type: EntryType.Normal, data: new Uint8Array(3000).fill(index) });
+    const { store } = await RaftWal.open(layout, SMALL);
+    await store.save({ entries: [big(1), big(2)] }, { sync: true });
+    await store.save({ entries: [big(3), big(4)] }, { sync: true });
+    await store.close();
+    const [file] = segmentFiles();
+    const [start, length] = frames(file!).at(-2)!;
+    const bytes = fs.readFileSync(file!);
+    const sector = Math.ceil((start + FRAME_HEADER_BYTES) / 512) * 512;
+    expect(sector + 512).toBeLessThan(start + FRAME_HEADER_BYTES + length);
+    bytes.fill(0, sector, sector + 512);
+    fs.writeFileSync(file!, bytes);
+    const { state, warnings } = await reopen();
+    expect(state.entries.map((e) => e.index)).toEqual([1, 2]);
+    expect(warnings.join('\n')).toMatch(new RegExp(`repaired a torn write .*"offset":${start}.*checksum mismatch`));
   });
 });
 
