@@ -8,7 +8,7 @@
 // - anything else: a damaged file. CorruptLogError naming the file and the offset; nothing is guessed.
 
 import * as fs from 'node:fs';
-import { RecordKind, decodeSegmentStart, isIntactRecord, recordKindOf } from '../codec.js';
+import { CODEC_VERSION, RecordKind, decodeSegmentStart, isIntactRecord, recordKindOf } from '../codec.js';
 import { crc32 } from '../crc32.js';
 import { CorruptLogError } from '../errors.js';
 import { FRAME_HEADER_BYTES, frameBytes } from './frame.js';
@@ -61,6 +61,9 @@ function intactFrameFrom(file: FileWindow, from: number): boolean {
     for (let i = 0; i + FRAME_HEADER_BYTES <= chunk.length; i += FRAME_HEADER_BYTES) {
       const length = chunk.readUInt32LE(i);
       if (length === 0 || at + i + FRAME_HEADER_BYTES + length > file.size) continue;
+      // Version and kind first: garbage rarely passes them, and then no long read is made for it.
+      const start = file.bytes(at + i + FRAME_HEADER_BYTES, Math.min(length, 2));
+      if (start[0] !== CODEC_VERSION || recordKindOf(start) === undefined) continue;
       if (isIntactRecord(file.bytes(at + i + FRAME_HEADER_BYTES, length))) return true;
     }
     at += Math.floor(chunk.length / FRAME_HEADER_BYTES) * FRAME_HEADER_BYTES;
