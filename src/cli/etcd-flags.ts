@@ -40,7 +40,7 @@ export const ETCD_FLAGS: readonly EtcdFlag[] = [
   flag('listen-peer-urls', 'urls', 'http://localhost:2380', 'List of URLs to listen on for peer traffic.'),
   flag('listen-client-urls', 'urls', 'http://localhost:2379', 'List of URLs to listen on for client traffic.'),
   flag('max-snapshots', 'uint', '5', 'Maximum number of snapshot files to retain (0 is unlimited).'),
-  flag('max-wals', 'uint', '5', 'Maximum number of wal files to retain (0 is unlimited).', 'Barge\'s raft log is one LevelDB store, not 64 MB .wal segment files: at each snapshot it deletes the entries below it (less --experimental-snapshot-catchup-entries), so no old segments are left to retain; ignored'),
+  flag('max-wals', 'uint', '5', 'Maximum number of wal files to retain (0 is unlimited).'),
   flag('quota-backend-bytes', 'int', '0', 'Raise alarms when backend size exceeds the given quota (0 defaults to low space quota).'),
   flag('backend-batch-interval', 'duration', '0s', 'BackendBatchInterval is the maximum time before commit the backend transaction.', BBOLT),
   flag('backend-batch-limit', 'uint', '0', 'BackendBatchLimit is the maximum operations before commit the backend transaction.', BBOLT),

@@ -6,7 +6,7 @@ import { FlagError, type FlagValues } from './etcd-flag-parser.js';
 
 export type ServerFeatures = Pick<
   ServerConfig,
-  'forceNewCluster' | 'initialCorruptCheck' | 'corruptCheckIntervalMs' | 'leaseCheckpoint' | 'leaseCheckpointPersist' | 'walDir' | 'maxSnapshots' | 'preVote' | 'strictReconfigCheck' | 'bcryptCost'
+  'forceNewCluster' | 'initialCorruptCheck' | 'corruptCheckIntervalMs' | 'leaseCheckpoint' | 'leaseCheckpointPersist' | 'walDir' | 'maxSnapshots' | 'maxWals' | 'preVote' | 'strictReconfigCheck' | 'bcryptCost'
 >;
 
 /** Go's bcrypt accepts costs 4 to 31; etcd's auth store falls back to 10 for any other, with a warning. */
@@ -37,6 +37,7 @@ export function serverFeatures(flags: FlagValues, log: (level: LogLevel, msg: st
     leaseCheckpointPersist,
     ...(flags.text('wal-dir') !== '' ? { walDir: flags.text('wal-dir') } : {}),
     maxSnapshots: flags.number('max-snapshots'),
+    maxWals: flags.number('max-wals'),
     // Its default is etcd 3.5's (true), not 3.4's: a member back from a partition does not depose a working leader.
     preVote: flags.bool('pre-vote'),
     strictReconfigCheck: flags.bool('strict-reconfig-check'),

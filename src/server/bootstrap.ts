@@ -3,7 +3,7 @@
 
 import { ConfChangeType, EntryType, encodeConfChange, type Entry, type HardState } from '../raft/index.js';
 import { metaKey, type Backend } from '../storage/backend.js';
-import type { RaftLogStore } from '../storage/raft-log-store.js';
+import type { RaftWal } from '../storage/wal/raft-wal.js';
 import type { MemoryStorage } from '../raft/index.js';
 import { encodeMemberAttributes } from './member-codec.js';
 import { clusterIdOf, memberIdOf } from './members.js';
@@ -24,7 +24,7 @@ export function foundersOf(initialCluster: ReadonlyMap<string, readonly string[]
 }
 
 /** Writes the founding members as entries 1..n, committed, into the log (and the raft storage, if given). */
-export async function writeFoundingEntries(logStore: RaftLogStore, founders: readonly Founder[], storage?: MemoryStorage): Promise<number> {
+export async function writeFoundingEntries(logStore: RaftWal, founders: readonly Founder[], storage?: MemoryStorage): Promise<number> {
   const entries: Entry[] = founders.map((m, i) => ({
     term: 1,
     index: i + 1,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Bucket, StateBackend } from '../storage/backend.js';
 import { BargeMetaKey } from '../storage/etcd-db/barge-state-keys.js';
 import { prepareDataDir } from '../storage/data-dir.js';
-import { RaftLogStore } from '../storage/raft-log-store.js';
+import { RaftWal } from '../storage/wal/raft-wal.js';
 import { readSnapshotFile } from '../storage/snapshot-file.js';
 import { foundersOf, stageIdentity, writeFoundingEntries } from './bootstrap.js';
 import { MemberRegistry } from './members.js';
@@ -44,7 +44,7 @@ export async function restoreSnapshot(file: string, options: RestoreOptions): Pr
   for (const founder of founders) members.set({ ...founder, clientUrls: [], isLearner: false });
   stageIdentity(backend, self.id, clusterId);
 
-  const { store } = await RaftLogStore.open(layout);
+  const { store } = await RaftWal.open(layout);
   const applied = await writeFoundingEntries(store, founders);
   await store.close();
   // The founding entries count as applied: the members are in the backend already.

@@ -5,7 +5,8 @@
 // configuration both end with this member alone. Others are then added back with `member add`.
 
 import { ConfChangeType, EntryType, decodeConfChange, encodeConfChange, type Entry, type NodeId } from '../raft/index.js';
-import type { PersistedRaftState, RaftLogStore } from '../storage/raft-log-store.js';
+import type { PersistedRaftState } from '../storage/wal/raft-state.js';
+import type { RaftWal } from '../storage/wal/raft-wal.js';
 import { encodeMemberAttributes } from './member-codec.js';
 import type { ServerConfig } from './server-config.js';
 
@@ -39,7 +40,7 @@ function standaloneEntries(ids: ReadonlySet<NodeId>, self: NodeId, peerUrls: rea
  */
 export async function forceNewCluster(
   config: ServerConfig,
-  logStore: RaftLogStore,
+  logStore: RaftWal,
   state: PersistedRaftState,
   self: NodeId,
   appliedIndex: number,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { EMPTY_BYTES, RawNode, type MemoryStorage, type NodeId } from '../raft/index.js';
 import { StateBackend } from '../storage/backend.js';
 import { hasMemberState, prepareDataDir, type DataDirLayout } from '../storage/data-dir.js';
-import { RaftLogStore } from '../storage/raft-log-store.js';
+import { DEFAULT_MAX_WALS, RaftWal } from '../storage/wal/raft-wal.js';
 import { restoreMemoryStorage } from '../storage/memory-storage-from-log.js';
 import { SnapshotStore } from '../storage/raft-snapshot-store.js';
 import { foundersOf, loadIdentity, stageIdentity, writeFoundingEntries } from './bootstrap.js';
@@ -24,7 +24,7 @@ export interface OpenedMember {
   readonly layout: DataDirLayout;
   readonly node: RawNode;
   readonly memory: MemoryStorage;
-  readonly logStore: RaftLogStore;
+  readonly logStore: RaftWal;
   readonly snapshots: SnapshotStore;
   readonly stateMachine: StateMachine;
   readonly members: MemberRegistry;
@@ -38,7 +38,7 @@ export async function openMember(config: ServerConfig): Promise<OpenedMember> {
   const restarting = await hasMemberState(config.dataDir, config.walDir);
   const layout = await prepareDataDir(config.dataDir, config.walDir);
   const backend = await StateBackend.open(join(layout.snapDir, 'db'));
-  const { store: logStore, state: onDisk } = await RaftLogStore.open(layout);
+  const { store: logStore, state: onDisk } = await RaftWal.open(layout, { maxWals: config.maxWals ?? DEFAULT_MAX_WALS, log: config.log });
   // etcd's 0 keeps every snapshot file.
   const snapshots = await SnapshotStore.open(layout.snapDir, config.maxSnapshots === 0 ? Number.POSITIVE_INFINITY : config.maxSnapshots);
   let id: bigint;

@@ -5,7 +5,7 @@
 import { EMPTY_BYTES, type ConfState, type MemoryStorage, type Ready, type SnapshotMetadata } from '../raft/index.js';
 import { PackedCopies } from '../storage/packed-copies.js';
 import type { StateBackend } from '../storage/backend.js';
-import type { RaftLogStore } from '../storage/raft-log-store.js';
+import type { RaftWal } from '../storage/wal/raft-wal.js';
 import type { SnapshotStore } from '../storage/raft-snapshot-store.js';
 
 export class RaftStorage {
@@ -17,7 +17,7 @@ export class RaftStorage {
 
   constructor(
     readonly memory: MemoryStorage,
-    private readonly log: RaftLogStore,
+    private readonly log: RaftWal,
     private readonly snapshots: SnapshotStore,
   ) {}
 
@@ -29,7 +29,7 @@ export class RaftStorage {
    * Makes a Ready's entries and hard state durable, then hands them to raft's in-memory log; undefined when
    * there is nothing to wait for. A Ready that only moves the commit index writes nothing: a commit index
    * need not be durable (a restart learns it again from the leader, and from its own applied index, see
-   * Raft's constructor), and writing it took one LevelDB batch per member per apply, a third of a put's.
+   * Raft's constructor), and writing it took one synced log write per member per apply, a third of a put's.
    * Term, vote and entries are written whenever they change, with an fsync (rd.mustSync).
    */
   persist(rd: Ready): Promise<void> | undefined {

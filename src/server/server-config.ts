@@ -12,6 +12,8 @@ export interface ServerConfig {
   readonly walDir?: string;
   /** --max-snapshots: snapshot files kept in member/snap (0: all); etcd's 5 when not set. */
   readonly maxSnapshots?: number;
+  /** --max-wals: WAL segment files kept once no longer needed (0: all); etcd's 5 when not set. */
+  readonly maxWals?: number;
   /** --pre-vote: a member campaigns only once a pre-election says it could win (Barge's default: on). */
   readonly preVote?: boolean;
   /** --strict-reconfig-check: refuse membership changes that could cost the quorum (etcd's default; off for embedders unless set). */

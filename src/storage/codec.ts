@@ -16,6 +16,8 @@ export enum RecordKind {
   ConfState = 3,
   SnapshotMetadata = 4,
   LogBounds = 5,
+  /** First record of a WAL segment: the running checksum the segment continues from. */
+  SegmentStart = 6,
 }
 
 /**
@@ -255,4 +257,30 @@ export function decodeLogBounds(bytes: Uint8Array): LogBounds {
   };
   r.done();
   return bounds;
+}
+
+/** The kind of a record, read before decoding it; decoding checks it again. */
+export function recordKindOf(bytes: Uint8Array): RecordKind | undefined {
+  const kind = bytes[1];
+  return kind !== undefined && kind in RecordKind ? (kind as RecordKind) : undefined;
+}
+
+export function encodeSegmentStart(previousCrc: number): Uint8Array {
+  const w = new RecordWriter(RecordKind.SegmentStart);
+  w.uint(previousCrc);
+  return w.finish();
+}
+
+export function decodeSegmentStart(bytes: Uint8Array): number {
+  const r = new RecordReader(bytes, RecordKind.SegmentStart);
+  const previousCrc = r.uint('previous checksum');
+  r.done();
+  return previousCrc;
+}
+
+/** Whether bytes form a whole record of a known kind with a matching checksum (without decoding it). */
+export function isIntactRecord(bytes: Uint8Array): boolean {
+  if (bytes.length < HEADER_BYTES + CRC_BYTES || bytes[0] !== CODEC_VERSION || recordKindOf(bytes) === undefined) return false;
+  const end = bytes.length - CRC_BYTES;
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(end) === crc32(bytes.subarray(0, end));
 }

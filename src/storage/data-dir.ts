@@ -1,5 +1,5 @@
 // The on-disk layout mirrors etcd's so operators and tools find things where they expect:
-//   <data-dir>/member/wal   raft log, hard state, snapshot metadata (LevelDB)
+//   <data-dir>/member/wal   raft log, hard state, snapshot metadata (WAL segments, <seq>-<index>.wal)
 //   <data-dir>/member/snap  raft snapshot blobs (<term>-<index>.snap)
 // A dedicated WAL directory (etcd's --wal-dir) replaces member/wal, as on etcd.
 
@@ -49,7 +49,7 @@ async function ensureDirectory(dataDir: string, dir: string): Promise<void> {
 
 /**
  * Creates the layout where it is missing and checks it where it exists. Locking happens when the raft
- * log store opens the WAL (LevelDB's kernel lock, released even when the process is killed).
+ * WAL opens (its lock file names a live process; one left by a killed process is taken over).
  */
 export async function prepareDataDir(dataDir: string, dedicatedWalDir?: string): Promise<DataDirLayout> {
   const layout = dataDirLayout(dataDir, dedicatedWalDir);

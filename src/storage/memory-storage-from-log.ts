@@ -1,6 +1,6 @@
 import { MemoryStorage } from '../raft/storage.js';
 import { EMPTY_BYTES } from '../raft/types.js';
-import type { PersistedRaftState } from './raft-log-store.js';
+import type { PersistedRaftState } from './wal/raft-state.js';
 
 /**
  * Builds the MemoryStorage raft reads from, out of the state the log store loaded. `snapshotData` is the

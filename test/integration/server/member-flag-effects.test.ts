@@ -52,8 +52,8 @@ describe('--wal-dir and --max-snapshots', () => {
     const snapFiles = (): string[] => readdirSync(join(member.dataDir, 'member', 'snap')).filter((f) => f.endsWith('.snap'));
     await until('four snapshots saved and the older ones removed', () => (member.log.match(/"msg":"saved snapshot"/g) ?? []).length >= 4 && snapFiles().length === 2, { timeoutMs: 20_000, pollMs: 100 });
     expect(snapFiles()).toHaveLength(2);
-    // LevelDB's files where the WAL would be, and none in the data dir.
-    expect(readdirSync(walDirOf(member.dataDir))).toContain('CURRENT');
+    // WAL segments in --wal-dir, and none in the data dir.
+    expect(readdirSync(walDirOf(member.dataDir))).toContain('0000000000000000-0000000000000001.wal');
     expect(existsSync(join(member.dataDir, 'member', 'wal'))).toBe(false);
 
     await cluster.kill(member);
@@ -72,7 +72,7 @@ describe('--wal-dir and --max-snapshots', () => {
     const walDir = join(cluster.dir, 'restored-wal');
     const run = spawnSync(process.execPath, [BARGECTL, 'snapshot', 'restore', file, `--data-dir=${dataDir}`, `--wal-dir=${walDir}`], { encoding: 'utf8', timeout: 30_000 });
     expect(run.status, run.stderr).toBe(0);
-    expect(readdirSync(walDir)).toContain('CURRENT');
+    expect(readdirSync(walDir).filter((f) => f.endsWith('.wal'))).toHaveLength(1);
     expect(existsSync(join(dataDir, 'member', 'wal'))).toBe(false);
     expect(existsSync(join(dataDir, 'member', 'snap', 'db'))).toBe(true);
   }, 60_000);

@@ -12,6 +12,9 @@ export type CrashOp =
 
 export const CRASH_CONF_STATE: ConfState = { voters: [1n, 2n, 3n], learners: [] };
 
+/** Segments of 16 KiB (a few dozen writes each), at most three files kept. */
+export const CRASH_WAL_OPTIONS = { segmentBytes: 16 * 1024, maxWals: 3 } as const;
+
 /** ~200 bytes naming its index and term, so a misplaced or stale entry cannot pass for the right one. */
 export function crashEntries(from: number, to: number, term: number): Entry[] {
   const out: Entry[] = [];

@@ -1,12 +1,13 @@
-// Child process for the crash test: writes to a raft log store as fast as it can until it is killed.
+// Child process for the crash test: writes to the raft WAL as fast as it can until it is killed, with small
+// segments so that kills land in segment cuts and purges too.
 // Before issuing each write it prints `op <json>` and, once the write's promise resolved (synced),
 // `ack <seq> <last index>`. Pipes are synchronous on Linux, so a printed line survives SIGKILL.
 //
 // Usage: node --import tsx crash-writer.ts <data-dir> <seed>
 
 import { prepareDataDir } from '../../../src/storage/data-dir.js';
-import { RaftLogStore } from '../../../src/storage/raft-log-store.js';
-import { CRASH_CONF_STATE, crashEntries } from './crash-ops.js';
+import { RaftWal } from '../../../src/storage/wal/raft-wal.js';
+import { CRASH_CONF_STATE, CRASH_WAL_OPTIONS, crashEntries } from './crash-ops.js';
 import type { CrashOp } from './crash-ops.js';
 
 const [dataDir, seedArg] = process.argv.slice(2);
@@ -24,7 +25,7 @@ function random(): number {
 const between = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
 
 const layout = await prepareDataDir(dataDir);
-const { store, state } = await RaftLogStore.open(layout);
+const { store, state } = await RaftWal.open(layout, CRASH_WAL_OPTIONS);
 let term = Math.max(1, state.hardState.term);
 let commit = state.hardState.commit;
 let last = state.bounds.lastIndex;

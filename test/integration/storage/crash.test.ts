@@ -1,5 +1,5 @@
-// Crash safety with real processes: a child writes to the raft log store (synced saves, group-committed),
-// the parent SIGKILLs it at a random moment, reopens the store and checks what survived. Acknowledged writes
+// Crash safety with real processes: a child writes to the raft WAL (synced saves, group-committed, segments cut
+// and purged), the parent SIGKILLs it at a random moment, reopens the store and checks what survived. Acknowledged writes
 // must all be there; unacknowledged ones may or may not be, but only whole and in order. Precisely: the
 // reopened log must equal the log after the first k operations the child issued, for some k at least the
 // number it acknowledged. Then the next round continues on the same data dir.
@@ -14,11 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDataDir } from '../../../src/storage/data-dir.js';
 import type { DataDirLayout } from '../../../src/storage/data-dir.js';
 import { DataDirInUseError } from '../../../src/storage/errors.js';
-import { RaftLogStore } from '../../../src/storage/raft-log-store.js';
-import type { PersistedRaftState } from '../../../src/storage/raft-log-store.js';
+import { RaftWal } from '../../../src/storage/wal/raft-wal.js';
+import type { PersistedRaftState } from '../../../src/storage/wal/raft-state.js';
 import { restoreMemoryStorage } from '../../../src/storage/memory-storage-from-log.js';
 import { describeStorage, makeTempDir, removeTempDir } from '../../unit/storage/fixtures.js';
-import { applyCrashOp, crashEntries } from './crash-ops.js';
+import { CRASH_WAL_OPTIONS, applyCrashOp, crashEntries } from './crash-ops.js';
 import type { CrashOp } from './crash-ops.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -69,12 +69,12 @@ async function waitFor(condition: () => boolean, round: Round, what: string): Pr
 }
 
 async function reopen(layout: DataDirLayout): Promise<PersistedRaftState> {
-  const { store, state } = await RaftLogStore.open(layout);
+  const { store, state } = await RaftWal.open(layout, CRASH_WAL_OPTIONS);
   await store.close();
   return state;
 }
 
-describe('raft log store under SIGKILL', () => {
+describe('raft WAL under SIGKILL', () => {
   let dir: string;
   let layout: DataDirLayout;
   beforeAll(async () => {
@@ -95,7 +95,7 @@ describe('raft log store under SIGKILL', () => {
         await waitFor(() => round.acked.length > 0, round, 'the first ack');
         if (r === 0) {
           // The running writer holds the data dir; the kernel lock goes away with it.
-          await expect(RaftLogStore.open(layout)).rejects.toThrow(DataDirInUseError);
+          await expect(RaftWal.open(layout)).rejects.toThrow(DataDirInUseError);
         }
         // A random moment: anywhere from right after the first ack to a few hundred writes later.
         const killAfterMs = (seed * 7919) % 400;

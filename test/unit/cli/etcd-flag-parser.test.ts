@@ -44,6 +44,6 @@ describe('command lines', () => {
     expect(await report(['--enable-v2=false', '--initial-election-tick-advance=false', '--experimental-watch-progress-notify-interval=600s'])).toEqual([]);
     expect(await report(['--initial-election-tick-advance=true', '--enable-v2=1'])).toEqual(['--initial-election-tick-advance=true', '--enable-v2=1']);
     // Acted on either way: never reported.
-    expect(await report(['--pre-vote=false', '--strict-reconfig-check=false', '--bcrypt-cost=12', '--max-snapshots=0'])).toEqual([]);
+    expect(await report(['--pre-vote=false', '--strict-reconfig-check=false', '--bcrypt-cost=12', '--max-snapshots=0', '--max-wals=0'])).toEqual([]);
   });
 });

@@ -11,12 +11,15 @@ import {
   decodeEntry,
   decodeHardState,
   decodeLogBounds,
+  decodeSegmentStart,
   decodeSnapshotMetadata,
   encodeConfState,
   encodeEntry,
   encodeHardState,
   encodeLogBounds,
+  encodeSegmentStart,
   encodeSnapshotMetadata,
+  isIntactRecord,
 } from '../../../src/storage/codec.js';
 import { crc32, tableCrc32 } from '../../../src/storage/crc32.js';
 import { CorruptLogError } from '../../../src/storage/errors.js';
@@ -73,6 +76,11 @@ describe('codec', () => {
         expect(decodeLogBounds(encodeLogBounds(bounds))).toEqual(bounds);
       }),
     );
+    fc.assert(
+      fc.property(fc.nat({ max: 0xffff_ffff }), (crc) => {
+        expect(decodeSegmentStart(encodeSegmentStart(crc))).toBe(crc);
+      }),
+    );
   });
 
   it('is compact: a small entry costs a few bytes over its data', () => {
@@ -88,6 +96,7 @@ describe('codec', () => {
         flipped[at % bytes.length]! ^= 1 << bit;
         expect(() => decodeEntry(flipped)).toThrow(CorruptLogError);
         expect(() => decodeEntry(bytes.subarray(0, at % bytes.length))).toThrow(CorruptLogError);
+        expect([isIntactRecord(bytes), isIntactRecord(flipped), isIntactRecord(bytes.subarray(0, at % bytes.length))]).toEqual([true, false, false]);
       }),
       { numRuns: 300 },
     );

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataDirLayout, hasMemberState, prepareDataDir } from '../../../src/storage/data-dir.js';
 import { DataDirLayoutError } from '../../../src/storage/errors.js';
-import { RaftLogStore } from '../../../src/storage/raft-log-store.js';
+import { RaftWal } from '../../../src/storage/wal/raft-wal.js';
 import { makeTempDir, removeTempDir } from './fixtures.js';
 
 let dir: string;
@@ -34,7 +34,7 @@ describe('data dir', () => {
     expect(await hasMemberState(path.join(dir, 'absent'))).toBe(false);
     const layout = await prepareDataDir(dir);
     expect(await hasMemberState(dir)).toBe(false);
-    const { store } = await RaftLogStore.open(layout);
+    const { store } = await RaftWal.open(layout);
     await store.close();
     expect(await hasMemberState(dir)).toBe(true);
   });

@@ -8,7 +8,7 @@ import type { LogStorage } from '../../../src/raft/storage.js';
 import type { ConfState, Entry, HardState, SnapshotMetadata } from '../../../src/raft/types.js';
 import { prepareDataDir } from '../../../src/storage/data-dir.js';
 import type { DataDirLayout } from '../../../src/storage/data-dir.js';
-import { RaftLogStore } from '../../../src/storage/raft-log-store.js';
+import { RaftWal } from '../../../src/storage/wal/raft-wal.js';
 import { restoreMemoryStorage } from '../../../src/storage/memory-storage-from-log.js';
 import { SnapshotStore } from '../../../src/storage/raft-snapshot-store.js';
 import { entries, makeTempDir, removeTempDir } from './fixtures.js';
@@ -41,7 +41,7 @@ async function memoryStorage(): Promise<StorageUnderTest> {
 async function durableStorage(): Promise<StorageUnderTest> {
   const dir = await makeTempDir('conformance');
   const layout: DataDirLayout = await prepareDataDir(dir);
-  let store = (await RaftLogStore.open(layout)).store;
+  let store = (await RaftWal.open(layout)).store;
   const snapshots = await SnapshotStore.open(layout.snapDir);
   return {
     // The store validates synchronously and throws before writing anything; async turns that into a rejection.
@@ -61,7 +61,7 @@ async function durableStorage(): Promise<StorageUnderTest> {
     compact: async (index) => store.compact(index),
     view: async () => {
       await store.close();
-      const opened = await RaftLogStore.open(layout);
+      const opened = await RaftWal.open(layout);
       store = opened.store;
       const { snapshot } = opened.state;
       const data = snapshot.index === 0 ? undefined : (await snapshots.load(snapshot.term, snapshot.index)).data;
