@@ -123,11 +123,13 @@ try {
       let threadsBefore: Record<string, number> = {};
       const leaderPid = cluster.members[leader]!.process!.pid!;
       const load = loadavg()[0]!.toFixed(1);
+      const roundsBefore = await readIndexRounds();
       const r = await runGoLoad(go, spec(name, options.scale), () => {
         before = memberCpuSeconds(cluster);
         threadsBefore = threadCpuSeconds(leaderPid);
       }, 1_200_000);
       const used = memberCpuSeconds(cluster).map((t, i) => t - (before[i] ?? t));
+      const rounds = (await readIndexRounds()) - roundsBefore;
       const threads = Object.entries(threadCpuSeconds(leaderPid)).map(([role, t]) => `${role} ${us(perOpOf(t - (threadsBefore[role] ?? 0), r.count))}`);
       const perOp = (s: number): number => perOpOf(s, r.count);
       const total = used.reduce((a, b) => a + b, 0);
@@ -135,13 +137,30 @@ try {
         `round ${round} ${name.padEnd(8)} ${String(Math.round(r.throughput)).padStart(6)}/s  p50 ${r.latency.p50Ms.toFixed(2)} ms  p99 ${r.latency.p99Ms.toFixed(2)} ms  ` +
           `members ${us(perOp(total))} µs/op (leader ${us(perOp(used[leader] ?? 0))}: ${threads.join(', ')}; ` +
           `others ${used.filter((_, i) => i !== leader).map((u) => us(perOp(u))).join(' ')})  generator ${us(r.clientCpuUsPerOp)} µs/op  ` +
-          `errors ${r.errors}  load ${load}`,
+          `errors ${r.errors}  load ${load}` +
+          (rounds > 0 ? `  ReadIndex rounds ${((100 * rounds) / Math.max(1, r.count)).toFixed(1)} per 100 requests` : ''),
       );
     }
   }
   if (options.keys > 0) await manyKeys(options.keys, spec('put-100', 1));
 } finally {
   await stopAll();
+}
+
+/**
+ * ReadIndex rounds the members started so far (Barge's /metrics; 0 for etcd, which exports no such count):
+ * a linearizable read costs the leader a heartbeat to every follower per round, so reads per round is
+ * what batching buys. Read around each workload, so the warm-up's rounds fall outside it.
+ */
+async function readIndexRounds(): Promise<number> {
+  if (options.impl !== 'barge') return 0;
+  const counts = await Promise.all(
+    cluster.endpoints.map(async (endpoint) => {
+      const text = await (await fetch(`http://${endpoint}/metrics`)).text();
+      return Number(/^barge_server_read_index_rounds_total (\d+)$/m.exec(text)?.[1] ?? 0);
+    }),
+  );
+  return counts.reduce((a, b) => a + b, 0);
 }
 
 /** Writes `keys` distinct keys; prints RSS per member before and after, and takes heap snapshots if asked. */
