@@ -134,20 +134,27 @@ try {
       const load = loadavg()[0]!.toFixed(1);
       const roundsBefore = await readIndexRounds();
       let recording: PerfRecording | undefined;
+      // The members' main threads alone: V8's compiler threads come and go with when a workload's code gets
+      // optimized (a twentieth to a quarter of the members' CPU in one phase or the next), which is noise
+      // when comparing two versions of our code.
+      const mainSeconds = (): number => memberPids.reduce((sum, pid) => sum + (threadCpuSeconds(pid)['main'] ?? 0), 0);
+      let mainBefore = 0;
       const r = await runGoLoad(go, spec(name, options.scale), () => {
         before = memberCpuSeconds(cluster);
+        mainBefore = mainSeconds();
         threadsBefore = threadCpuSeconds(leaderPid);
         if (options.perf) recording = new PerfRecording(join(options.perf, `${name}-round${round}.data`), memberPids);
       }, 1_200_000);
       await recording?.stop();
       const used = memberCpuSeconds(cluster).map((t, i) => t - (before[i] ?? t));
+      const mainUsed = mainSeconds() - mainBefore;
       const rounds = (await readIndexRounds()) - roundsBefore;
       const threads = Object.entries(threadCpuSeconds(leaderPid)).map(([role, t]) => `${role} ${us(perOpOf(t - (threadsBefore[role] ?? 0), r.count))}`);
       const perOp = (s: number): number => perOpOf(s, r.count);
       const total = used.reduce((a, b) => a + b, 0);
       console.log(
         `round ${round} ${name.padEnd(8)} ${String(Math.round(r.throughput)).padStart(6)}/s  p50 ${r.latency.p50Ms.toFixed(2)} ms  p99 ${r.latency.p99Ms.toFixed(2)} ms  ` +
-          `members ${us(perOp(total))} µs/op (leader ${us(perOp(used[leader] ?? 0))}: ${threads.join(', ')}; ` +
+          `members ${us(perOp(total))} µs/op (main threads ${us(perOp(mainUsed))}; leader ${us(perOp(used[leader] ?? 0))}: ${threads.join(', ')}; ` +
           `others ${used.filter((_, i) => i !== leader).map((u) => us(perOp(u))).join(' ')})  generator ${us(r.clientCpuUsPerOp)} µs/op  ` +
           `errors ${r.errors}  load ${load}` +
           (rounds > 0 ? `  ReadIndex rounds ${((100 * rounds) / Math.max(1, r.count)).toFixed(1)} per 100 requests` : ''),
