@@ -5,6 +5,7 @@
 // numbers as its LongBits writes them), which a property test holds them to.
 
 import Long from 'long';
+import { BufferWriter, varintSize } from '../wire/buffer-writer.js';
 import type * as pb from '../wire/messages.js';
 
 type Int64 = pb.Int64Init;
@@ -50,12 +51,6 @@ function isSet(value: Int64 | null | undefined): value is Int64 {
   return value !== null && value !== undefined && (typeof value === 'object' ? value.low !== 0 || value.high !== 0 : value !== 0);
 }
 
-function varintSize(value: number): number {
-  let size = 1;
-  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) size++;
-  return size;
-}
-
 function int64Size(value: Int64): number {
   if (isPlain(value)) return varintSize(value);
   split(value);
@@ -71,20 +66,7 @@ const bytesFieldSize = (value: Uint8Array | null | undefined): number => (value 
 const boolFieldSize = (value: boolean | null | undefined): number => (value !== null && value !== undefined && value !== false ? 2 : 0);
 const messageFieldSize = (size: number): number => 1 + varintSize(size) + size;
 
-class Out {
-  pos = 0;
-
-  constructor(readonly buf: Buffer) {}
-
-  varint(value: number): void {
-    let rest = value;
-    while (rest >= 0x80) {
-      this.buf[this.pos++] = (rest % 0x80) | 0x80;
-      rest = Math.floor(rest / 0x80);
-    }
-    this.buf[this.pos++] = rest;
-  }
-
+class Out extends BufferWriter {
   int64Field(field: number, value: Int64 | null | undefined): void {
     if (!isSet(value)) return;
     this.buf[this.pos++] = tag(field, VARINT);
@@ -109,8 +91,7 @@ class Out {
     if (!value || value.length === 0) return;
     this.buf[this.pos++] = tag(field, DELIMITED);
     this.varint(value.length);
-    this.buf.set(value, this.pos);
-    this.pos += value.length;
+    this.raw(value);
   }
 
   boolField(field: number, value: boolean | null | undefined): void {
@@ -158,13 +139,18 @@ function deleteRangeSize(r: pb.DeleteRangeResponseInit): number {
   return headerFieldSize(r.header) + int64FieldSize(r.deleted) + keyValuesSize(r.prev_kvs);
 }
 
+/** A message field that is set: its tag, length and fields. */
+function optionalMessageSize<M>(message: M | null | undefined, size: (message: M) => number): number {
+  return message ? messageFieldSize(size(message)) : 0;
+}
+
 function responseOpSize(op: pb.ResponseOpInit): number {
-  let size = 0;
-  if (op.response_range) size += messageFieldSize(rangeSize(op.response_range));
-  if (op.response_put) size += messageFieldSize(putSize(op.response_put));
-  if (op.response_delete_range) size += messageFieldSize(deleteRangeSize(op.response_delete_range));
-  if (op.response_txn) size += messageFieldSize(txnSize(op.response_txn));
-  return size;
+  return (
+    optionalMessageSize(op.response_range, rangeSize) +
+    optionalMessageSize(op.response_put, putSize) +
+    optionalMessageSize(op.response_delete_range, deleteRangeSize) +
+    optionalMessageSize(op.response_txn, txnSize)
+  );
 }
 
 function txnSize(r: pb.TxnResponseInit): number {
@@ -212,23 +198,17 @@ function writeDeleteRange(out: Out, r: pb.DeleteRangeResponseInit): void {
   for (const kv of r.prev_kvs ?? []) writeKeyValue(out, 3, kv);
 }
 
+function writeOptionalMessage<M>(out: Out, field: number, message: M | null | undefined, size: (message: M) => number, write: (out: Out, message: M) => void): void {
+  if (!message) return;
+  out.messageStart(field, size(message));
+  write(out, message);
+}
+
 function writeResponseOp(out: Out, op: pb.ResponseOpInit): void {
-  if (op.response_range) {
-    out.messageStart(1, rangeSize(op.response_range));
-    writeRange(out, op.response_range);
-  }
-  if (op.response_put) {
-    out.messageStart(2, putSize(op.response_put));
-    writePut(out, op.response_put);
-  }
-  if (op.response_delete_range) {
-    out.messageStart(3, deleteRangeSize(op.response_delete_range));
-    writeDeleteRange(out, op.response_delete_range);
-  }
-  if (op.response_txn) {
-    out.messageStart(4, txnSize(op.response_txn));
-    writeTxn(out, op.response_txn);
-  }
+  writeOptionalMessage(out, 1, op.response_range, rangeSize, writeRange);
+  writeOptionalMessage(out, 2, op.response_put, putSize, writePut);
+  writeOptionalMessage(out, 3, op.response_delete_range, deleteRangeSize, writeDeleteRange);
+  writeOptionalMessage(out, 4, op.response_txn, txnSize, writeTxn);
 }
 
 function writeTxn(out: Out, r: pb.TxnResponseInit): void {
