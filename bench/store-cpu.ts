@@ -1,5 +1,5 @@
 // `npx tsx bench/store-cpu.ts [--workloads put-1,put-100,range-l,range-s,watch] [--scale 0.5] [--rounds 2] [--prof DIR]
-//   [--keys N [--heap DIR]] [--impl etcd]`
+//   [--perf DIR] [--keys N [--heap DIR]] [--impl etcd]`
 //
 // The store's CPU per request, one implementation alone: a fresh 3-member cluster with bench:compare's flags, warmed up
 // with the Go generator, then each workload driven by the Go generator (etcd's clientv3) with the members'
@@ -9,6 +9,8 @@
 // takes the same figures from a real etcd 3.4 (same flags, same generator), to pair with Barge's in the hour.
 // `--prof DIR` profiles the members' main threads from start to exit and stops them with SIGTERM at the end,
 // so each writes a .cpuprofile into DIR (open it in Chrome DevTools, or summarize it with bench/profile-summary.ts).
+// `--perf DIR` samples the members' CPU time with Linux perf over each workload's timed phase and prints where it
+// went (see bench/store-cpu-perf.ts): on a loaded machine the wall-clock profiles of --prof exaggerate system calls.
 // `--keys N` then writes N distinct keys (256-byte values, 200 clients) and prints each member's RSS before
 // and after, per key; `--heap DIR` adds a V8 heap snapshot of every member after them (bench/heap-summary.ts).
 
@@ -23,6 +25,7 @@ import { goLoadBinary, runGoLoad } from './compare/go-load.js';
 import { memberCpuSeconds, memberFigures } from './compare/members.js';
 import { Connection } from './load/grpc.js';
 import { threadCpuSeconds } from './process-usage.js';
+import { formatPerfSummary, perfAvailable, PerfRecording, removePerfMaps, summarizePerf } from './store-cpu-perf.js';
 import { loadSpec, type LoadSpec, type Workload } from './load/options.js';
 
 const FLAGS = ['--heartbeat-interval=100', '--election-timeout=1000', '--snapshot-count=100000', '--quota-backend-bytes=0', '--log-level=warn'];
@@ -44,12 +47,15 @@ const options = new Command('store-cpu')
   .option('--rounds <n>', 'times to run the whole list', (v) => Number(v), 1)
   .option('--impl <name>', 'barge, or etcd to take the same figures from a real etcd', 'barge')
   .option('--prof <dir>', 'write a CPU profile of each member here')
+  .option('--perf <dir>', "sample the members' CPU time with perf over each workload, recordings here, and summarize them")
   .option('--keys <n>', 'then write this many distinct keys and report RSS per key', (v) => Number(v), 0)
   .option('--heap <dir>', 'with --keys: a heap snapshot of every member after the keys, here')
   .parse()
-  .opts<{ workloads: string; scale: number; rounds: number; impl: string; prof?: string; keys: number; heap?: string }>();
+  .opts<{ workloads: string; scale: number; rounds: number; impl: string; prof?: string; perf?: string; keys: number; heap?: string }>();
 if (options.impl !== 'barge' && options.impl !== 'etcd') throw new Error(`--impl: barge or etcd, not ${options.impl}`);
-if (options.impl === 'etcd' && (options.prof || options.heap)) throw new Error('--prof and --heap profile Node members: barge only');
+if (options.impl === 'etcd' && (options.prof || options.heap || options.perf)) throw new Error('--prof, --perf and --heap profile Node members: barge only');
+if (options.perf && !perfAvailable()) throw new Error('--perf needs Linux perf');
+if (options.perf) mkdirSync(options.perf, { recursive: true });
 
 const perOpOf = (seconds: number, count: number): number => (seconds * 1e6) / Math.max(1, count);
 /** µs with a decimal below 100 (a watch event costs a few). */
@@ -88,14 +94,17 @@ for (const name of names) if (!WORKLOADS[name]) throw new Error(`unknown workloa
 const nodeOptions = [
   ...(options.prof ? [`--import=${profileHook(options.prof)}`] : []),
   ...(options.heap ? [`--heapsnapshot-signal=SIGUSR2`, `--diagnostic-dir=${options.heap}`] : []),
+  ...(options.perf ? ['--perf-basic-prof'] : []),
 ];
 if (nodeOptions.length > 0) process.env['NODE_OPTIONS'] = nodeOptions.join(' ');
 const cluster = await ProcessCluster.start(3, options.impl, FLAGS, undefined, { startTimeoutMs: 120_000 });
 delete process.env['NODE_OPTIONS'];
+const memberPids = cluster.members.map((m) => m.process!.pid!);
 const stopAll = async (): Promise<void> => {
   // SIGTERM lets a profiled member write its profile on the way out; SIGKILL after is a no-op then.
   if (options.prof) await Promise.all(cluster.members.map((m) => cluster.kill(m, 'SIGTERM')));
   await cluster.stop();
+  if (options.perf) removePerfMaps(memberPids);
 };
 process.on('SIGINT', () => void stopAll().then(() => process.exit(130), () => process.exit(1)));
 try {
@@ -123,25 +132,55 @@ try {
       let threadsBefore: Record<string, number> = {};
       const leaderPid = cluster.members[leader]!.process!.pid!;
       const load = loadavg()[0]!.toFixed(1);
+      const roundsBefore = await readIndexRounds();
+      let recording: PerfRecording | undefined;
+      // The members' main threads alone: V8's compiler threads come and go with when a workload's code gets
+      // optimized (a twentieth to a quarter of the members' CPU in one phase or the next), which is noise
+      // when comparing two versions of our code.
+      const mainSeconds = (): number => memberPids.reduce((sum, pid) => sum + (threadCpuSeconds(pid)['main'] ?? 0), 0);
+      let mainBefore = 0;
       const r = await runGoLoad(go, spec(name, options.scale), () => {
         before = memberCpuSeconds(cluster);
+        mainBefore = mainSeconds();
         threadsBefore = threadCpuSeconds(leaderPid);
+        if (options.perf) recording = new PerfRecording(join(options.perf, `${name}-round${round}.data`), memberPids);
       }, 1_200_000);
+      await recording?.stop();
       const used = memberCpuSeconds(cluster).map((t, i) => t - (before[i] ?? t));
+      const mainUsed = mainSeconds() - mainBefore;
+      const rounds = (await readIndexRounds()) - roundsBefore;
       const threads = Object.entries(threadCpuSeconds(leaderPid)).map(([role, t]) => `${role} ${us(perOpOf(t - (threadsBefore[role] ?? 0), r.count))}`);
       const perOp = (s: number): number => perOpOf(s, r.count);
       const total = used.reduce((a, b) => a + b, 0);
       console.log(
         `round ${round} ${name.padEnd(8)} ${String(Math.round(r.throughput)).padStart(6)}/s  p50 ${r.latency.p50Ms.toFixed(2)} ms  p99 ${r.latency.p99Ms.toFixed(2)} ms  ` +
-          `members ${us(perOp(total))} µs/op (leader ${us(perOp(used[leader] ?? 0))}: ${threads.join(', ')}; ` +
+          `members ${us(perOp(total))} µs/op (main threads ${us(perOp(mainUsed))}; leader ${us(perOp(used[leader] ?? 0))}: ${threads.join(', ')}; ` +
           `others ${used.filter((_, i) => i !== leader).map((u) => us(perOp(u))).join(' ')})  generator ${us(r.clientCpuUsPerOp)} µs/op  ` +
-          `errors ${r.errors}  load ${load}`,
+          `errors ${r.errors}  load ${load}` +
+          (rounds > 0 ? `  ReadIndex rounds ${((100 * rounds) / Math.max(1, r.count)).toFixed(1)} per 100 requests` : ''),
       );
+      if (recording) console.log(formatPerfSummary(`round ${round} ${name}`, summarizePerf(recording.file, memberPids)));
     }
   }
   if (options.keys > 0) await manyKeys(options.keys, spec('put-100', 1));
 } finally {
   await stopAll();
+}
+
+/**
+ * ReadIndex rounds the members started so far (Barge's /metrics; 0 for etcd, which exports no such count):
+ * a linearizable read costs the leader a heartbeat to every follower per round, so reads per round is
+ * what batching buys. Read around each workload, so the warm-up's rounds fall outside it.
+ */
+async function readIndexRounds(): Promise<number> {
+  if (options.impl !== 'barge') return 0;
+  const counts = await Promise.all(
+    cluster.endpoints.map(async (endpoint) => {
+      const text = await (await fetch(`http://${endpoint}/metrics`)).text();
+      return Number(/^barge_server_read_index_rounds_total (\d+)$/m.exec(text)?.[1] ?? 0);
+    }),
+  );
+  return counts.reduce((a, b) => a + b, 0);
 }
 
 /** Writes `keys` distinct keys; prints RSS per member before and after, and takes heap snapshots if asked. */

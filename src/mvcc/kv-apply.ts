@@ -189,13 +189,21 @@ export class KvApplier {
 
   private applyPut(txn: WriteTxn, r: PutRequest): PutResponse {
     const key = keyString(r.key);
-    const existing = txn.get(key);
-    const value = r.ignoreValue ? existing!.value : (r.value ?? EMPTY);
-    const lease = r.ignoreLease ? existing!.lease : (r.lease ?? 0n);
-    txn.put(key, value, lease);
-    if (existing !== undefined && existing.lease !== 0n && existing.lease !== lease) this.leases?.detach(existing.lease, key);
+    let value = r.value ?? EMPTY;
+    let lease = r.lease ?? 0n;
+    if (r.ignoreValue || r.ignoreLease) {
+      // checkPut made sure it exists.
+      const existing = txn.get(key)!;
+      if (r.ignoreValue) value = existing.value;
+      if (r.ignoreLease) lease = existing.lease;
+    }
+    // What the put replaced is read after it, by id (still in the table): one lookup of the key, not three.
+    const previous = txn.put(key, value, lease);
+    const table = txn.store.table;
+    const previousLease = previous === undefined ? 0n : table.lease(previous);
+    if (previousLease !== 0n && previousLease !== lease) this.leases?.detach(previousLease, key);
     if (lease !== 0n) this.leases?.attach(lease, key);
-    return r.prevKv && existing !== undefined ? { prevKv: toKeyValue(existing) } : {};
+    return r.prevKv && previous !== undefined ? { prevKv: toKeyValue(table.record(previous)) } : {};
   }
 
   private applyDeleteRange(txn: WriteTxn, r: DeleteRangeRequest): DeleteRangeResponse {

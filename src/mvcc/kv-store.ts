@@ -201,7 +201,14 @@ export class MvccStore {
 
   /** @internal Stores a record and indexes it under its key; returns its id. */
   add(record: RevisionRecord): number {
-    const keyIndex = this.index.get(record.key);
+    return this.addTo(this.index.get(record.key), record);
+  }
+
+  /**
+   * @internal add() for a caller that just looked the key up (`keyIndex`, undefined for a new key): a
+   * lookup in the ordered index costs a cache miss per level, the largest part of applying a put.
+   */
+  addTo(keyIndex: KeyIndex | undefined, record: RevisionRecord): number {
     // Every record of a key shares one string, the one the index holds it under, rather than each request's.
     const id = this.table.add(record, keyIndex === undefined ? record.key : this.table.key(latestOf(keyIndex)));
     if (keyIndex !== undefined) this.oldValues?.superseded(latestOf(keyIndex), record.main);
@@ -353,12 +360,13 @@ export class WriteTxn {
     return id === undefined ? undefined : this.store.table.record(id);
   }
 
-  /** Writes `key`. */
-  put(key: string, value: Uint8Array, lease: bigint): void {
-    const previous = this.visible(key);
+  /** Writes `key`; returns the id of the record it replaced, as this txn saw it (undefined: the key did not exist). */
+  put(key: string, value: Uint8Array, lease: bigint): number | undefined {
+    const keyIndex = this.store.lookup(key);
+    const previous = keyIndex === undefined ? undefined : visibleAt(this.store.table, keyIndex, this.readRevision);
     const table = this.store.table;
     this.changes.push(
-      this.store.add({
+      this.store.addTo(keyIndex, {
         main: this.revision,
         sub: this.changes.length,
         key,
@@ -369,6 +377,7 @@ export class WriteTxn {
         lease: keptLease(lease),
       }),
     );
+    return previous;
   }
 
   /** Deletes every existing key of the range; returns what they held. */

@@ -7,19 +7,28 @@ import { keptLease, type RevisionRecord } from './key-index.js';
 
 const FIXED_BYTES = 1 + 8 + 8 + 8 + 4;
 
+/**
+ * A revision, version or length (a safe integer) as a big-endian u64, from its two 32-bit halves: through a
+ * BigInt it cost two allocations, on every record written.
+ */
+function writeUint64(out: Buffer, value: number, offset: number): void {
+  out.writeUInt32BE(Math.floor(value / 0x1_0000_0000), offset);
+  out.writeUInt32BE(value >>> 0, offset + 4);
+}
+
 export function revisionKey(main: number, sub: number): Uint8Array {
-  const out = Buffer.alloc(16);
-  out.writeBigUInt64BE(BigInt(main), 0);
-  out.writeBigUInt64BE(BigInt(sub), 8);
+  const out = Buffer.allocUnsafe(16);
+  writeUint64(out, main, 0);
+  writeUint64(out, sub, 8);
   return out;
 }
 
 export function encodeRecord(record: RevisionRecord): Uint8Array {
-  const keyLength = Buffer.byteLength(record.key, 'latin1');
+  const keyLength = record.key.length;
   const out = Buffer.allocUnsafe(FIXED_BYTES + keyLength + record.value.length);
   out.writeUInt8(record.tombstone ? 1 : 0, 0);
-  out.writeBigUInt64BE(BigInt(record.createRevision), 1);
-  out.writeBigUInt64BE(BigInt(record.version), 9);
+  writeUint64(out, record.createRevision, 1);
+  writeUint64(out, record.version, 9);
   out.writeBigInt64BE(record.lease, 17);
   out.writeUInt32BE(keyLength, 25);
   out.write(record.key, FIXED_BYTES, 'latin1');

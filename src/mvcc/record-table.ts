@@ -101,6 +101,10 @@ export class RecordTable {
     return this.chunk(id).version[id & SLOT_MASK]!;
   }
 
+  lease(id: number): bigint {
+    return keptLease(this.chunk(id).lease[id & SLOT_MASK]!);
+  }
+
   /** The record as an object, its value a view into the slab that holds it. */
   record(id: number): RevisionRecord {
     const chunk = this.chunk(id);

@@ -4,6 +4,7 @@
 // and the whole message again on finish(), and the length went in a buffer of its own.
 
 import type { Entry, Message } from '../raft/index.js';
+import { BufferWriter, varintSize } from '../wire/buffer-writer.js';
 import { MESSAGE_TYPE_BYTES, messageToPb, RaftMessage, Tag } from './raft-codec.js';
 
 /** Bytes of a frame's length prefix. */
@@ -11,12 +12,6 @@ export const FRAME_LENGTH_BYTES = 4;
 
 /** Every tag here is below 128: one byte. */
 const TAG_BYTES = 1;
-
-function varintSize(value: number): number {
-  let size = 1;
-  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) size++;
-  return size;
-}
 
 /** A uint64 id's varint bytes; a member sends to the same two or three ids all the time. */
 const idBytes = new Map<bigint, Uint8Array>();
@@ -59,25 +54,7 @@ function messageSize(m: Message): number {
   return size;
 }
 
-class FrameWriter {
-  pos = 0;
-
-  constructor(readonly buf: Buffer) {}
-
-  varint(value: number): void {
-    let rest = value;
-    while (rest >= 0x80) {
-      this.buf[this.pos++] = (rest % 0x80) | 0x80;
-      rest = Math.floor(rest / 0x80);
-    }
-    this.buf[this.pos++] = rest;
-  }
-
-  raw(bytes: Uint8Array): void {
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
-  }
-
+class FrameWriter extends BufferWriter {
   number(tag: number, value: number): void {
     if (value === 0) return;
     this.varint(tag);

@@ -6,9 +6,21 @@ import { Errors } from '../etcd-errors.js';
 import { ProposalDroppedError, type RawNode, type ReadState } from '../raft/index.js';
 import type { WaitRegistry } from './wait-registry.js';
 
-interface Reader {
-  resolve(): void;
-  reject(err: unknown): void;
+/** The reads that go in one round: they share one promise, settled when the round's index applied here. */
+interface Batch {
+  readonly done: Promise<void>;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const done = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { done, resolve, reject };
 }
 
 export interface ReadIndexDeps {
@@ -26,7 +38,8 @@ export interface ReadIndexDeps {
 const RETRY = new Error('retry the read round');
 
 export class ReadIndexBatcher {
-  private queued: Reader[] = [];
+  /** The reads that arrived since the last round started; they go in the next. */
+  private open: Batch | undefined;
   private inFlight: string | undefined;
   private sequence = 0;
 
@@ -37,12 +50,17 @@ export class ReadIndexBatcher {
     return this.sequence;
   }
 
-  /** Resolves once this member has applied everything committed when the call was made. */
+  /**
+   * Resolves once this member has applied everything committed when the call was made. Every read until
+   * the next round starts gets the same promise: a read costs no promise, closure or trip through the
+   * Ready loop of its own.
+   */
   read(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queued.push({ resolve, reject });
+    if (this.open === undefined) {
+      this.open = newBatch();
       this.deps.enqueue((node) => this.issue(node));
-    });
+    }
+    return this.open.done;
   }
 
   /** The leader's answers to rounds (from a Ready). */
@@ -57,17 +75,20 @@ export class ReadIndexBatcher {
 
   /** Shutdown: fails the reads not yet in a round (those in one fail with the registry). */
   rejectQueued(err: unknown): void {
-    for (const reader of this.queued.splice(0)) reader.reject(err);
+    const open = this.open;
+    this.open = undefined;
+    open?.reject(err);
   }
 
   private issue(node: RawNode): void {
-    if (this.queued.length === 0 || this.inFlight !== undefined) return;
-    const readers = this.queued.splice(0);
+    const batch = this.open;
+    if (batch === undefined || this.inFlight !== undefined) return;
+    this.open = undefined;
     const ctx = `${this.deps.memberId.toString(16)}-${++this.sequence}`;
     try {
       node.readIndex(Buffer.from(ctx));
     } catch (err) {
-      for (const reader of readers) reader.reject(err instanceof ProposalDroppedError ? Errors.noLeader() : err);
+      batch.reject(err instanceof ProposalDroppedError ? Errors.noLeader() : err);
       return;
     }
     this.inFlight = ctx;
@@ -76,14 +97,12 @@ export class ReadIndexBatcher {
     this.deps.waits.readRounds.wait(ctx, this.deps.timeoutMs, timeoutError).then(
       (index) => {
         this.endRound(ctx);
-        this.deps.waits.appliedIndex.wait(index).then(
-          () => readers.forEach((r) => r.resolve()),
-          (err: unknown) => readers.forEach((r) => r.reject(err)),
-        );
+        this.deps.waits.appliedIndex.wait(index).then(batch.resolve, batch.reject);
       },
       (err: unknown) => {
-        if (err === RETRY) this.queued.unshift(...readers);
-        else readers.forEach((r) => r.reject(err));
+        // The reads go again, in the next round.
+        if (err === RETRY) this.read().then(batch.resolve, batch.reject);
+        else batch.reject(err);
         this.endRound(ctx);
       },
     );
@@ -92,6 +111,6 @@ export class ReadIndexBatcher {
   private endRound(ctx: string): void {
     if (this.inFlight !== ctx) return;
     this.inFlight = undefined;
-    if (this.queued.length > 0) this.deps.enqueue((node) => this.issue(node));
+    if (this.open !== undefined) this.deps.enqueue((node) => this.issue(node));
   }
 }
