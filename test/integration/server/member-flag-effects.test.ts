@@ -50,8 +50,8 @@ describe('--wal-dir and --max-snapshots', () => {
     }
     // Older files go once the newest is in place, so a save in progress may briefly show a third.
     const snapFiles = (): string[] => readdirSync(join(member.dataDir, 'member', 'snap')).filter((f) => f.endsWith('.snap'));
+    // Seen once is the point: a later save may be in progress again by the time anything else looks.
     await until('four snapshots saved and the older ones removed', () => (member.log.match(/"msg":"saved snapshot"/g) ?? []).length >= 4 && snapFiles().length === 2, { timeoutMs: 20_000, pollMs: 100 });
-    expect(snapFiles()).toHaveLength(2);
     // WAL segments in --wal-dir, and none in the data dir.
     expect(readdirSync(walDirOf(member.dataDir))).toContain('0000000000000000-0000000000000001.wal');
     expect(existsSync(join(member.dataDir, 'member', 'wal'))).toBe(false);
