@@ -3,16 +3,15 @@
 // per 64-bit number, which the code then converts again. Every read is bounds-checked and throws a
 // RangeError on bytes that are not what they claim.
 
+import { VarintReader } from '../shared/varint.js';
+
 /** Reads protobuf fields between two offsets of a buffer. */
-export class FieldReader {
+export class FieldReader extends VarintReader {
   /** The last few 64-bit ids read and their bytes: a frame carries the same two or three over and over. */
   private static readonly ids: { bytes: Uint8Array; value: bigint }[] = [];
 
-  constructor(
-    readonly bytes: Uint8Array,
-    public pos: number,
-    readonly end: number,
-  ) {
+  constructor(bytes: Uint8Array, pos: number, end: number) {
+    super(bytes, pos, end);
     if (end > bytes.length) throw new RangeError('field runs past the end of the frame');
   }
 
@@ -27,23 +26,6 @@ export class FieldReader {
     return this.pos < this.end;
   }
 
-  /** A varint that must fit a safe integer (terms, indexes, tags, lengths). */
-  uint(): number {
-    let value = 0;
-    let scale = 1;
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw new RangeError('varint runs past the end of its field');
-      const b = this.bytes[this.pos++]!;
-      value += (b & 0x7f) * scale;
-      if (b < 0x80) {
-        if (value > Number.MAX_SAFE_INTEGER) throw new RangeError('varint beyond a safe integer');
-        return value;
-      }
-      scale *= 0x80;
-    }
-    throw new RangeError('varint too long');
-  }
-
   /** A uint64 varint as a bigint, from a small cache of the last ids read (member and cluster ids). */
   id(): bigint {
     const start = this.pos;
@@ -55,15 +37,6 @@ export class FieldReader {
     if (ids.length >= 8) ids.shift();
     ids.push({ bytes: Uint8Array.from(raw), value });
     return value;
-  }
-
-  /** The bytes of the varint at the cursor, which moves past it. */
-  private varintBytes(): Uint8Array {
-    const start = this.pos;
-    while (this.pos < this.end && this.bytes[this.pos]! >= 0x80) this.pos++;
-    if (this.pos >= this.end || this.pos - start > 9) throw new RangeError('bad uint64 varint');
-    this.pos++;
-    return this.bytes.subarray(start, this.pos);
   }
 
   length(): number {
@@ -86,10 +59,7 @@ export class FieldReader {
 
   /** A uint64 varint as a bigint, not cached (request ids, each seen once). */
   uint64(): bigint {
-    const raw = this.varintBytes();
-    let value = 0n;
-    for (let i = raw.length - 1; i >= 0; i--) value = (value << 7n) | BigInt(raw[i]! & 0x7f);
-    return BigInt.asUintN(64, value);
+    return BigInt.asUintN(64, this.wideUint());
   }
 
   /** An int64 varint (negative ones take ten bytes, two's complement), as protobufjs reads it. */
@@ -100,19 +70,11 @@ export class FieldReader {
   /** Skips a field this member does not know. */
   skip(tag: number): void {
     const wireType = tag & 7;
-    if (wireType === 0) this.uint64Skip();
+    if (wireType === 0) this.varintBytes();
     else if (wireType === 1) this.advance(8);
     else if (wireType === 2) this.advance(this.length());
     else if (wireType === 5) this.advance(4);
     else throw new RangeError(`unsupported wire type ${wireType}`);
-  }
-
-  private uint64Skip(): void {
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw new RangeError('varint runs past the end of its field');
-      if (this.bytes[this.pos++]! < 0x80) return;
-    }
-    throw new RangeError('varint too long');
   }
 
   private advance(bytes: number): void {

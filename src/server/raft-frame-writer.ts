@@ -4,6 +4,7 @@
 // and the whole message again on finish(), and the length went in a buffer of its own.
 
 import type { Entry, Message } from '../raft/index.js';
+import { pushUint64Varint } from '../shared/varint.js';
 import { BufferWriter, varintSize } from '../wire/buffer-writer.js';
 import { MESSAGE_TYPE_BYTES, messageToPb, RaftMessage, Tag } from './raft-codec.js';
 
@@ -20,12 +21,7 @@ function idVarint(id: bigint): Uint8Array {
   let bytes = idBytes.get(id);
   if (bytes === undefined) {
     const out: number[] = [];
-    let rest = BigInt.asUintN(64, id);
-    while (rest >= 0x80n) {
-      out.push(Number(rest & 0x7fn) | 0x80);
-      rest >>= 7n;
-    }
-    out.push(Number(rest));
+    pushUint64Varint(out, BigInt.asUintN(64, id));
     bytes = Uint8Array.from(out);
     if (idBytes.size >= 64) idBytes.clear();
     idBytes.set(id, bytes);

@@ -5,6 +5,7 @@
 
 import { assertSafeIndex } from '../raft/types.js';
 import type { ConfState, Entry, EntryType, HardState, NodeId, SnapshotMetadata } from '../raft/types.js';
+import { pushUint64Varint, pushVarint, VarintReader } from '../shared/varint.js';
 import { crc32 } from './crc32.js';
 import { CorruptLogError } from './errors.js';
 
@@ -44,23 +45,12 @@ class RecordWriter {
 
   uint(value: number): void {
     assertSafeIndex('encoded number', value);
-    let rest = value;
-    // Arithmetic rather than bit operators: bit operators truncate to 32 bits.
-    while (rest >= 0x80) {
-      this.bytes.push((rest % 0x80) | 0x80);
-      rest = Math.floor(rest / 0x80);
-    }
-    this.bytes.push(rest);
+    pushVarint(this.bytes, value);
   }
 
   uint64(value: bigint): void {
     if (value < 0n || value > UINT64_MAX) throw new RangeError(`node id out of uint64 range: ${value}`);
-    let rest = value;
-    while (rest >= 0x80n) {
-      this.bytes.push(Number(rest & 0x7fn) | 0x80);
-      rest >>= 7n;
-    }
-    this.bytes.push(Number(rest));
+    pushUint64Varint(this.bytes, value);
   }
 
   blob(data: Uint8Array): void {
@@ -88,71 +78,59 @@ class RecordWriter {
 }
 
 class RecordReader {
-  private pos = HEADER_BYTES;
-  private readonly end: number;
+  private readonly fields: VarintReader;
 
-  constructor(
-    private readonly bytes: Uint8Array,
-    kind: RecordKind,
-  ) {
+  constructor(bytes: Uint8Array, kind: RecordKind) {
     if (bytes.length < HEADER_BYTES + CRC_BYTES) throw new CorruptLogError(`${RecordKind[kind]} record is truncated`);
-    this.end = bytes.length - CRC_BYTES;
+    const end = bytes.length - CRC_BYTES;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (view.getUint32(this.end) !== crc32(bytes.subarray(0, this.end))) {
+    if (view.getUint32(end) !== crc32(bytes.subarray(0, end))) {
       throw new CorruptLogError(`${RecordKind[kind]} record fails its checksum`);
     }
     if (bytes[0] !== CODEC_VERSION) throw new CorruptLogError(`unsupported record version ${bytes[0]}`);
     if (bytes[1] !== kind) throw new CorruptLogError(`expected a ${RecordKind[kind]} record, found kind ${bytes[1]}`);
+    this.fields = new VarintReader(bytes, HEADER_BYTES, end);
   }
 
-  private byte(): number {
-    if (this.pos >= this.end) throw new CorruptLogError('record ends inside a field');
-    return this.bytes[this.pos++]!;
+  /** The varint reader's RangeError is a corrupt record here, named after the field it was reading. */
+  private read<T>(name: string, read: () => T): T {
+    try {
+      return read();
+    } catch (err) {
+      if (err instanceof RangeError) throw new CorruptLogError(`${name}: ${err.message}`, { cause: err });
+      throw err;
+    }
   }
 
   uint(name: string): number {
-    let value = 0;
-    let scale = 1;
-    for (let i = 0; i < 8; i++) {
-      const b = this.byte();
-      value += (b & 0x7f) * scale;
-      if ((b & 0x80) === 0) {
-        try {
-          assertSafeIndex(name, value);
-        } catch (err) {
-          throw new CorruptLogError(`${name} ${value} is not a safe integer`, { cause: err });
-        }
-        return value;
-      }
-      scale *= 0x80;
+    const value = this.read(name, () => this.fields.uint());
+    try {
+      assertSafeIndex(name, value);
+    } catch (err) {
+      throw new CorruptLogError(`${name} ${value} is not a safe integer`, { cause: err });
     }
-    throw new CorruptLogError(`${name} varint is too long`);
+    return value;
   }
 
   uint64(name: string): bigint {
-    let value = 0n;
-    for (let shift = 0n; shift < 70n; shift += 7n) {
-      const b = this.byte();
-      value |= BigInt(b & 0x7f) << shift;
-      if ((b & 0x80) === 0) {
-        if (value > UINT64_MAX) throw new CorruptLogError(`${name} exceeds uint64`);
-        return value;
-      }
-    }
-    throw new CorruptLogError(`${name} varint is too long`);
+    const value = this.read(name, () => this.fields.wideUint());
+    if (value > UINT64_MAX) throw new CorruptLogError(`${name} exceeds uint64`);
+    return value;
   }
 
   blob(name: string): Uint8Array {
     const length = this.uint(`${name} length`);
-    if (length > this.end - this.pos) throw new CorruptLogError(`${name} runs past the end of the record`);
+    const { bytes, pos, end } = this.fields;
+    if (length > end - pos) throw new CorruptLogError(`${name} runs past the end of the record`);
     // A plain Uint8Array view even when the record came in a Buffer, so callers see one type.
-    const data = new Uint8Array(this.bytes.buffer, this.bytes.byteOffset + this.pos, length);
-    this.pos += length;
+    const data = new Uint8Array(bytes.buffer, bytes.byteOffset + pos, length);
+    this.fields.pos += length;
     return data;
   }
 
   done(): void {
-    if (this.pos !== this.end) throw new CorruptLogError(`${this.end - this.pos} unexpected trailing bytes`);
+    const { pos, end } = this.fields;
+    if (pos !== end) throw new CorruptLogError(`${end - pos} unexpected trailing bytes`);
   }
 }
 

@@ -1,0 +1,31 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { pushUint64Varint, pushVarint, VarintReader } from '../../../src/shared/varint.js';
+
+describe('varints', () => {
+  it('read back what was written, numbers and uint64s alike', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: Number.MAX_SAFE_INTEGER }), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }))), (pairs) => {
+        const out: number[] = [];
+        for (const [n, big] of pairs) {
+          pushVarint(out, n);
+          pushUint64Varint(out, big);
+        }
+        const reader = new VarintReader(Uint8Array.from(out), 0, out.length);
+        for (const [n, big] of pairs) {
+          expect(reader.uint()).toBe(n);
+          expect(reader.wideUint()).toBe(big);
+        }
+        expect(reader.pos).toBe(out.length);
+      }),
+    );
+  });
+
+  it('refuses a varint cut short, one past ten bytes and a number beyond 2^53 - 1', () => {
+    expect(() => new VarintReader(Uint8Array.of(0x80, 0x80), 0, 2).uint()).toThrow('varint runs past the end of its field');
+    expect(() => new VarintReader(new Uint8Array(11).fill(0x80), 0, 11).wideUint()).toThrow('bad uint64 varint');
+    const twoTo53: number[] = [];
+    pushUint64Varint(twoTo53, 1n << 53n);
+    expect(() => new VarintReader(Uint8Array.from(twoTo53), 0, twoTo53.length).uint()).toThrow('varint is not a safe integer');
+  });
+});
