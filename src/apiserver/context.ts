@@ -4,6 +4,7 @@
 import type { AdmissionChain } from './admission/admission-chain.js';
 import type { ApiserverOptions } from './options.js';
 import type { SchemaChecker } from './registry/admission.js';
+import type { NamespacesDeletedLately } from './registry/namespace-lifecycle.js';
 import type { ResourceRegistry } from './registry/resource-registry.js';
 import type { SchemaNode } from './schema/types.js';
 import type { EtcdStore } from './storage/etcd-store.js';
@@ -15,6 +16,8 @@ export interface ApiContext {
   readonly store: EtcdStore;
   readonly cachers: CacherPool;
   readonly eventLeases: EventLeases;
+  /** Namespaces deleted lately: creates in them check the store, not the cache (NamespaceLifecycle). */
+  readonly namespacesDeletedLately: NamespacesDeletedLately;
   /** OpenAPI components by name (built-in kinds and CRDs). */
   readonly components: Record<string, SchemaNode>;
   readonly checkSchema: SchemaChecker;

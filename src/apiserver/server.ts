@@ -17,6 +17,7 @@ import { ApiMetrics } from './metrics/request-metrics.js';
 import type { ApiserverOptions } from './options.js';
 import { CrdEstablishing } from './registry/crd-establishing.js';
 import { createSystemNamespaces } from './registry/system-namespaces.js';
+import { NamespacesDeletedLately } from './registry/namespace-lifecycle.js';
 import { ResourceRegistry } from './registry/resource-registry.js';
 import { builtinResources, builtinSchemas } from './resources/index.js';
 import { checkAgainstSchema } from './schema/index.js';
@@ -100,6 +101,7 @@ export async function startApiserver(options: ApiserverOptions): Promise<Running
     registry: new ResourceRegistry(builtinResources()),
     store,
     eventLeases: new EventLeases(client),
+    namespacesDeletedLately: new NamespacesDeletedLately(),
     cachers,
     components,
     checkSchema: (obj, schemaName) => checkAgainstSchema(obj, schemaName, components),

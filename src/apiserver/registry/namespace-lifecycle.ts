@@ -5,7 +5,6 @@
 // create of a pod or an event.
 
 import type { ApiContext } from '../context.js';
-import type { EtcdStore } from '../storage/etcd-store.js';
 import { forbidden, notFound, type Qualified } from '../errors/status.js';
 import type { KubeObject } from '../schema/types.js';
 
@@ -13,24 +12,30 @@ const NAMESPACES = { group: '', resource: 'namespaces' };
 /** kube's forceLiveLookupTTL. */
 const FORCE_LIVE_LOOKUP_MS = 30_000;
 
-type LifecycleContext = Pick<ApiContext, 'store' | 'cachers' | 'now'>;
+type LifecycleContext = Pick<ApiContext, 'store' | 'cachers' | 'now' | 'namespacesDeletedLately'>;
 
-/** Namespaces deleted lately, until when, per store (kube's forceLiveLookupCache). */
-const deletedLately = new WeakMap<EtcdStore, Map<string, number>>();
+/** Namespaces whose delete was admitted lately, each until when it is read from the store (kube's forceLiveLookupCache). */
+export class NamespacesDeletedLately {
+  private readonly until = new Map<string, number>();
+
+  add(namespace: string, nowMs: number): void {
+    for (const [name, until] of this.until) if (until <= nowMs) this.until.delete(name);
+    this.until.set(namespace, nowMs + FORCE_LIVE_LOOKUP_MS);
+  }
+
+  has(namespace: string, nowMs: number): boolean {
+    return (this.until.get(namespace) ?? 0) > nowMs;
+  }
+}
 
 /** A delete of the namespace was admitted: creates in it read it from the store for a while. */
 export function namespaceDeleted(ctx: LifecycleContext, namespace: string): void {
-  let lately = deletedLately.get(ctx.store);
-  if (!lately) deletedLately.set(ctx.store, (lately = new Map()));
-  const now = ctx.now().getTime();
-  for (const [name, until] of lately) if (until <= now) lately.delete(name);
-  lately.set(namespace, now + FORCE_LIVE_LOOKUP_MS);
+  ctx.namespacesDeletedLately.add(namespace, ctx.now().getTime());
 }
 
 async function namespaceOf(ctx: LifecycleContext, namespace: string): Promise<KubeObject | undefined> {
   const key = ctx.store.key('namespaces', undefined, namespace);
-  const until = deletedLately.get(ctx.store)?.get(namespace);
-  const cached = until !== undefined && until > ctx.now().getTime() ? undefined : ctx.cachers.cachedObject(key);
+  const cached = ctx.namespacesDeletedLately.has(namespace, ctx.now().getTime()) ? undefined : ctx.cachers.cachedObject(key);
   return cached ?? (await ctx.store.get(key))?.obj;
 }
 
