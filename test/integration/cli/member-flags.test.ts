@@ -187,6 +187,8 @@ describe('a member configured without flags', () => {
         return put.stdout === 'OK\n' || child.exitCode !== null;
       }, { timeoutMs: 30_000, pollMs: 200 });
       expect(put.stdout, `${put.stderr}\n${log}`).toBe('OK\n');
+      // The puts block this process (spawnSync): the member's log may still sit unread in its pipe.
+      await until('the member logged that it serves', () => log.includes('"msg":"ready to serve client requests"') || child.exitCode !== null, { timeoutMs: 10_000, pollMs: 50 });
       return log;
     } finally {
       child.kill('SIGKILL');
