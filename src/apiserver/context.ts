@@ -4,7 +4,7 @@
 import type { AdmissionChain } from './admission/admission-chain.js';
 import type { ApiserverOptions } from './options.js';
 import type { SchemaChecker } from './registry/admission.js';
-import type { NamespacesDeletedLately } from './registry/namespace-lifecycle.js';
+import type { NamespacesDeletedLately } from './registry/namespaces-deleted-lately.js';
 import type { ResourceRegistry } from './registry/resource-registry.js';
 import type { SchemaNode } from './schema/types.js';
 import type { EtcdStore } from './storage/etcd-store.js';

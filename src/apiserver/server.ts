@@ -17,7 +17,7 @@ import { ApiMetrics } from './metrics/request-metrics.js';
 import type { ApiserverOptions } from './options.js';
 import { CrdEstablishing } from './registry/crd-establishing.js';
 import { createSystemNamespaces } from './registry/system-namespaces.js';
-import { NamespacesDeletedLately } from './registry/namespace-lifecycle.js';
+import { NamespacesDeletedLately } from './registry/namespaces-deleted-lately.js';
 import { ResourceRegistry } from './registry/resource-registry.js';
 import { builtinResources, builtinSchemas } from './resources/index.js';
 import { checkAgainstSchema } from './schema/index.js';

@@ -9,24 +9,8 @@ import { forbidden, notFound, type Qualified } from '../errors/status.js';
 import type { KubeObject } from '../schema/types.js';
 
 const NAMESPACES = { group: '', resource: 'namespaces' };
-/** kube's forceLiveLookupTTL. */
-const FORCE_LIVE_LOOKUP_MS = 30_000;
 
 type LifecycleContext = Pick<ApiContext, 'store' | 'cachers' | 'now' | 'namespacesDeletedLately'>;
-
-/** Namespaces whose delete was admitted lately, each until when it is read from the store (kube's forceLiveLookupCache). */
-export class NamespacesDeletedLately {
-  private readonly until = new Map<string, number>();
-
-  add(namespace: string, nowMs: number): void {
-    for (const [name, until] of this.until) if (until <= nowMs) this.until.delete(name);
-    this.until.set(namespace, nowMs + FORCE_LIVE_LOOKUP_MS);
-  }
-
-  has(namespace: string, nowMs: number): boolean {
-    return (this.until.get(namespace) ?? 0) > nowMs;
-  }
-}
 
 /** A delete of the namespace was admitted: creates in it read it from the store for a while. */
 export function namespaceDeleted(ctx: LifecycleContext, namespace: string): void {
