@@ -14,7 +14,7 @@ import { isPodActive } from '../shared/pod-util.js';
 import { SLOW_START_INITIAL_BATCH_SIZE, slowStartBatch } from '../shared/slow-start.js';
 import type { Pod } from '../shared/types.js';
 import { FinalizerExpectations } from './finalizer-expectations.js';
-import { announceEnd, decideJob, enactFinished, isFinished, type Job, type JobDecision, type JobStatus } from './job-decision.js';
+import { announceEnd, decideJob, enactFinished, finishedEvents, isFinished, type Job, type JobDecision, type JobStatus } from './job-decision.js';
 import { JobPodControl } from './job-pod-control.js';
 import { hasTrackingFinalizer, JOB_TRACKING_FINALIZER, newFinishedPods, settleUncounted, trackFinishedPods, uidsWithFinalizer } from './job-tracking.js';
 import { failureCountAnnotations, remainingForIndex } from './backoff-per-index.js';
@@ -262,8 +262,7 @@ export class JobController implements Controller {
     const finishing = finished !== undefined && !tracking.capped && noneUncounted(status) && (status.terminating ?? 0) === 0;
     if (finishing) status = enactFinished(status, finished, Date.now());
     if (status !== stored.status) stored = await this.writeStatus(key, { ...stored, status });
-    if (finishing && finished.type === 'Complete') this.context.recorder('job-controller').event(JobPodControl.owner(stored), 'Normal', 'Completed', 'Job completed');
-    if (finishing && finished.type === 'Failed') this.context.recorder('job-controller').event(JobPodControl.owner(stored), 'Warning', finished.reason, finished.message);
+    if (finishing) for (const e of finishedEvents(stored, finished)) this.context.recorder('job-controller').event(JobPodControl.owner(stored), e.type, e.reason, e.message);
     const error = firstError(results);
     if (error) throw new Error(`removing tracking finalizers: ${error.message}`);
     return finishing;

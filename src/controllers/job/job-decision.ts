@@ -5,8 +5,10 @@
 // (backoffLimitPerIndex) and completes early when its successPolicy is met. Outcomes are counted from the status counters plus the finished pods still
 // carrying the tracking finalizer (job-tracking.ts), so deleted pods stay counted.
 // As in 1.32 (delayTerminalCondition), a job that reached its end first gets SuccessCriteriaMet or
-// FailureTarget, and Complete or Failed only once its pods are counted and none is terminating.
+// FailureTarget, and Complete or Failed only once its pods are counted and none is terminating; then the
+// events kube records with that end (recordJobFinished).
 
+import type { EventType } from '../../client/kube/index.js';
 import { isPodActive, isPodReady } from '../shared/pod-util.js';
 import type { Pod } from '../shared/types.js';
 import { failedIndexes, failedIndexesEnd, hasBackoffLimitPerIndex, lastFailedPerIndex } from './backoff-per-index.js';
@@ -135,6 +137,21 @@ export function announceEnd(status: JobStatus, finished: FinishedCondition, nowM
   const type = INTERIM[finished.type];
   if ((status.conditions ?? []).some((c) => c.type === type && c.status === 'True')) return status;
   return { ...status, conditions: [...(status.conditions ?? []), condition(type, finished, nowMs)] };
+}
+
+/**
+ * recordJobFinished: the events a job gets with its Complete or Failed condition. A Complete job whose
+ * succeeded count (once counted) passed completions is warned about first: adopted or late pods
+ * succeeded beyond what was asked. An Indexed job never is, its count being its completed indexes.
+ */
+export function finishedEvents(job: Job, finished: FinishedCondition): { type: EventType; reason: string; message: string }[] {
+  if (finished.type === 'Failed') return [{ type: 'Warning', reason: finished.reason, message: finished.message }];
+  const completions = job.spec.completions;
+  const tooMany = completions !== undefined && (job.status?.succeeded ?? 0) > completions;
+  return [
+    ...(tooMany ? [{ type: 'Warning' as const, reason: 'TooManySucceededPods', message: 'Too many succeeded pods running after completion count reached' }] : []),
+    { type: 'Normal', reason: 'Completed', message: 'Job completed' },
+  ];
 }
 
 /** enactJobFinished: Complete or Failed (and completionTime), once no finished pod is uncounted and none terminates. */
