@@ -1,9 +1,10 @@
 // The Job controller's arithmetic (job_controller.go): how many pods to run (for an Indexed job, which
 // indexes) and whether the job is done — Complete when enough pods (or every index) succeeded, Failed
 // when a podFailurePolicy FailJob rule matches a failed pod, past backoffLimit (failures an Ignore rule
-// matches do not count) or past activeDeadlineSeconds; an Indexed job also fails on its failed indexes
-// (backoffLimitPerIndex) and completes early when its successPolicy is met. Outcomes are counted from the status counters plus the finished pods still
-// carrying the tracking finalizer (job-tracking.ts), so deleted pods stay counted.
+// matches do not count; with restartPolicy OnFailure, container restarts do) or past
+// activeDeadlineSeconds; an Indexed job also fails on its failed indexes (backoffLimitPerIndex) and
+// completes early when its successPolicy is met. Outcomes are counted from the status counters plus the
+// finished pods still carrying the tracking finalizer (job-tracking.ts), so deleted pods stay counted.
 // As in 1.32 (delayTerminalCondition), a job that reached its end first gets SuccessCriteriaMet or
 // FailureTarget, and Complete or Failed only once its pods are counted and none is terminating; then the
 // events kube records with that end (recordJobFinished).
@@ -86,7 +87,7 @@ export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removin
   const failJob = failJobMessage(job, pods);
   if (failJob !== undefined) return finish('Failed', 'PodFailurePolicy', failJob);
   const backoffLimit = job.spec.backoffLimit ?? DEFAULT_BACKOFF_LIMIT;
-  if (failed > backoffLimit) return finish('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit');
+  if (failed > backoffLimit || pastBackoffLimitOnFailure(job, pods, backoffLimit)) return finish('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit');
   const deadline = job.spec.activeDeadlineSeconds;
   if (deadline !== undefined && Date.parse(status.startTime!) + deadline * 1000 <= nowMs) return finish('Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline');
 
@@ -115,6 +116,20 @@ export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removin
 /** CountTerminatingPods: being deleted, not yet finished. */
 function isTerminating(pod: Pod): boolean {
   return pod.metadata.deletionTimestamp !== undefined && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+}
+
+/**
+ * pastBackoffLimitOnFailure: with restartPolicy OnFailure a failing container restarts in its pod rather
+ * than failing it, so the restarts of the pods still Pending or Running count against backoffLimit.
+ */
+function pastBackoffLimitOnFailure(job: Job, pods: readonly Pod[], backoffLimit: number): boolean {
+  if (job.spec.template.spec?.['restartPolicy'] !== 'OnFailure') return false;
+  let restarts = 0;
+  for (const pod of pods) {
+    if (pod.status?.phase !== 'Running' && pod.status?.phase !== 'Pending') continue;
+    for (const status of [...(pod.status.initContainerStatuses ?? []), ...(pod.status.containerStatuses ?? [])]) restarts += status.restartCount ?? 0;
+  }
+  return backoffLimit === 0 ? restarts > 0 : restarts >= backoffLimit;
 }
 
 /** getFailJobMessage: the message of the first failed pod a FailJob rule matches. */

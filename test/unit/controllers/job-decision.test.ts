@@ -59,6 +59,27 @@ describe('decideJob', () => {
     expect(enactFinished(decision.status, decision.finished!, NOW).completionTime).toBeUndefined();
   });
 
+  // kube's TestJobBackoffForOnFailure: with restartPolicy OnFailure the restarts of Pending and Running pods count.
+  it.each([
+    { name: 'backoffLimit 0, no restart', limit: 0, pods: [['Running', 0]], fails: false },
+    { name: 'backoffLimit 0, one restart', limit: 0, pods: [['Running', 1]], fails: true },
+    { name: 'backoffLimit 1, restartCount 1, Running', limit: 1, pods: [['Running', 1]], fails: true },
+    { name: 'backoffLimit 1, restartCount 1, Pending', limit: 1, pods: [['Pending', 1]], fails: true },
+    { name: 'backoffLimit 2, two pods restarted once each', limit: 2, pods: [['Running', 1], ['Pending', 1]], fails: true },
+    { name: 'backoffLimit 2, one restart', limit: 2, pods: [['Running', 1]], fails: false },
+    { name: 'restarts of a finished pod do not count', limit: 1, pods: [['Succeeded', 3], ['Running', 0]], fails: false },
+  ] as { name: string; limit: number; pods: [string, number][]; fails: boolean }[])('restartPolicy OnFailure: $name', ({ limit, pods: specs, fails }) => {
+    const restarted = specs.map(([phase, restartCount], i): Pod => ({
+      metadata: { name: `pi-${i}`, uid: `u${i}`, finalizers: [JOB_TRACKING_FINALIZER] },
+      status: { phase, containerStatuses: [{ name: 'main', restartCount }] },
+    }));
+    const onFailure = job({ completions: 3, parallelism: 2, backoffLimit: limit, template: { spec: { restartPolicy: 'OnFailure' } } });
+    const decision = decideJob(onFailure, restarted, NOW);
+    expect(decision.finished).toEqual(fails ? { type: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' } : undefined);
+    // restartPolicy Never: restarts (which a kubelet would not make) are not looked at.
+    expect(decideJob(job({ completions: 3, parallelism: 2, backoffLimit: limit, template: { spec: { restartPolicy: 'Never' } } }), restarted, NOW).finished).toBeUndefined();
+  });
+
   it('fails past activeDeadlineSeconds', () => {
     expect(decideJob(job({ activeDeadlineSeconds: 120 }), pods(['Running']), NOW).finished).toBeUndefined();
     expect(decideJob(job({ activeDeadlineSeconds: 60 }), pods(['Running']), NOW).finished).toEqual({ type: 'Failed', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' });
