@@ -54,7 +54,8 @@ export function isFinished(job: Job): boolean {
   return (job.status?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 }
 
-const timestamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** A metav1.Time: whole seconds. */
+export const timestamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** `removing`: UIDs of pods whose finalizer removal was sent but not yet seen (they are counted already). */
 export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removing: ReadonlySet<string> = new Set()): JobDecision {
@@ -73,7 +74,8 @@ export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removin
     active: active.length,
     ready: active.filter(isPodReady).length,
     terminating,
-    startTime: job.status?.startTime ?? timestamp(nowMs),
+    // A job's first start; a suspended job has not started.
+    ...(job.status?.startTime || job.spec.suspend ? {} : { startTime: timestamp(nowMs) }),
     ...(perIndex ? { failedIndexes: formatIndexes(failedIdx) } : {}),
   };
   // Ending deletes every active pod, which then terminates.
@@ -89,7 +91,7 @@ export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removin
   const backoffLimit = job.spec.backoffLimit ?? DEFAULT_BACKOFF_LIMIT;
   if (failed > backoffLimit || pastBackoffLimitOnFailure(job, pods, backoffLimit)) return finish('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit');
   const deadline = job.spec.activeDeadlineSeconds;
-  if (deadline !== undefined && Date.parse(status.startTime!) + deadline * 1000 <= nowMs) return finish('Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline');
+  if (deadline !== undefined && !job.spec.suspend && status.startTime && Date.parse(status.startTime) + deadline * 1000 <= nowMs) return finish('Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline');
 
   const indexesEnd = perIndex ? failedIndexesEnd(job, failedIdx.length, doneIndexes.length) : undefined;
   if (indexesEnd) return finish('Failed', indexesEnd.reason, indexesEnd.message);
@@ -142,10 +144,13 @@ function failJobMessage(job: Job, pods: readonly Pod[]): string | undefined {
   return undefined;
 }
 
-function condition(type: string, finished: FinishedCondition, nowMs: number): JobCondition {
+/** newCondition: probed and changed now; an empty reason or message is left out, as Go's omitempty does. */
+export function newCondition(type: string, status: JobCondition['status'], reason: string, message: string, nowMs: number): JobCondition {
   const now = timestamp(nowMs);
-  return { type, status: 'True', lastProbeTime: now, lastTransitionTime: now, ...(finished.reason ? { reason: finished.reason, message: finished.message } : {}) };
+  return { type, status, lastProbeTime: now, lastTransitionTime: now, ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
 }
+
+const condition = (type: string, finished: FinishedCondition, nowMs: number): JobCondition => newCondition(type, 'True', finished.reason, finished.message, nowMs);
 
 /** The interim SuccessCriteriaMet or FailureTarget condition, written with the first outcomes of the end. */
 export function announceEnd(status: JobStatus, finished: FinishedCondition, nowMs: number): JobStatus {

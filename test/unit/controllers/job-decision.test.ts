@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { COMPLETION_INDEX } from '../../../src/controllers/job/completion-index.js';
 import { announceEnd, decideJob, enactFinished, finishedEvents, type Job } from '../../../src/controllers/job/job-decision.js';
 import { JOB_TRACKING_FINALIZER, settleUncounted, trackFinishedPods } from '../../../src/controllers/job/job-tracking.js';
+import { managedElsewhere } from '../../../src/controllers/job/job.js';
 import type { Pod } from '../../../src/controllers/shared/types.js';
 
 const NOW = Date.parse('2026-01-01T00:01:00Z');
@@ -120,5 +121,15 @@ describe('finishedEvents (recordJobFinished)', () => {
   it('a failed job gets one warning with its reason and message', () => {
     const failed = { type: 'Failed' as const, reason: 'MaxFailedIndexesExceeded', message: 'Job has exceeded the specified maximal number of failed indexes' };
     expect(finishedEvents(job({ completions: 1 }), failed)).toEqual([{ type: 'Warning', reason: failed.reason, message: failed.message }]);
+  });
+});
+
+describe('managedElsewhere (managedByExternalController)', () => {
+  it.each([
+    { managedBy: undefined, want: false },
+    { managedBy: 'kubernetes.io/job-controller', want: false },
+    { managedBy: 'example.com/queue', want: true },
+  ])('managedBy $managedBy: $want', ({ managedBy, want }) => {
+    expect(managedElsewhere(job(managedBy === undefined ? {} : { managedBy }))).toBe(want);
   });
 });
