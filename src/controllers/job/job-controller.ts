@@ -2,8 +2,9 @@
 // created from the template (after the back-off that follows failures) or deleted as decideJob says
 // (guarded by expectations, so a lagging cache never doubles them), then the finished pods counted
 // through their tracking finalizers (job-tracking.ts), and the job finished once none is left uncounted
-// or terminating. Pods whose job is gone or finished lose the finalizer (the orphan queue), so they
-// never stay stuck terminating.
+// or terminating; a sync that managed pods also records a suspend or resume (suspend.ts). Pods whose job
+// is gone or finished lose the finalizer (the orphan queue), so they never stay stuck terminating. A job
+// another controller manages (spec.managedBy) is left alone, its pods too.
 
 import { controllerOf, isConflict, labelSelectorMatches, objectKey, Resources, runWorker, WorkQueue, type Informer } from '../../client/kube/index.js';
 import { canonicalJson } from '../shared/canonical-json.js';
@@ -14,8 +15,10 @@ import { isPodActive } from '../shared/pod-util.js';
 import { SLOW_START_INITIAL_BATCH_SIZE, slowStartBatch } from '../shared/slow-start.js';
 import type { Pod } from '../shared/types.js';
 import { FinalizerExpectations } from './finalizer-expectations.js';
-import { announceEnd, decideJob, enactFinished, isFinished, type Job, type JobDecision, type JobStatus } from './job-decision.js';
+import { announceEnd, decideJob, enactFinished, finishedEvents, isFinished, type Job, type JobDecision, type JobStatus } from './job-decision.js';
 import { JobPodControl } from './job-pod-control.js';
+import { managedElsewhere } from './job.js';
+import { suspendChange } from './suspend.js';
 import { hasTrackingFinalizer, JOB_TRACKING_FINALIZER, newFinishedPods, settleUncounted, trackFinishedPods, uidsWithFinalizer } from './job-tracking.js';
 import { failureCountAnnotations, remainingForIndex } from './backoff-per-index.js';
 import { nextBackoffRecord, NO_FAILURES, remainingBackoff, type BackoffRecord } from './pod-backoff.js';
@@ -126,12 +129,14 @@ export class JobController implements Controller {
     const pod = this.pods.lister.get(...splitKey(key));
     if (!pod || !hasTrackingFinalizer(pod)) return;
     const job = this.jobOf(pod);
-    if (job && !isFinished(job)) return;
+    // A live job keeps its pods' finalizers, and so does one another controller manages.
+    if (job && (!isFinished(job) || managedElsewhere(job))) return;
     await this.control.removeFinalizer(pod);
   }
 
   private async sync(key: string): Promise<void> {
     const cached = this.jobs.lister.get(...splitKey(key));
+    if (cached && managedElsewhere(cached)) return;
     if (!cached || isFinished(cached)) this.backoff.delete(key);
     if (!cached || isFinished(cached) || revision(cached) < (this.written.get(key) ?? 0)) return;
     const job = structuredClone(cached);
@@ -156,13 +161,18 @@ export class JobController implements Controller {
       // Pods it deleted terminate now.
       if (changed.delta < 0) status.terminating = (status.terminating ?? 0) - changed.delta;
       manageError = changed.error;
+      const suspension = suspendChange(job, status, Date.now());
+      if (suspension) {
+        Object.assign(status, suspension.status);
+        this.context.recorder('job-controller').event(JobPodControl.owner(job), 'Normal', suspension.event.reason, suspension.event.message);
+      }
     }
     // The last failure of each index waiting for its replacement keeps its finalizer.
     const held = new Set([...(decision.lastFailed?.values() ?? [])].map((pod) => pod.metadata.uid!));
     const tracked = await this.track(key, { ...job, status }, cached.status, pods, { finished, removing, backoff, held });
     const deadline = job.spec.activeDeadlineSeconds;
-    if (!tracked && deadline !== undefined && !job.spec.suspend) {
-      this.queue.addAfter(key, Math.max(0, Date.parse(status.startTime!) + deadline * 1000 - Date.now()) + 500);
+    if (!tracked && deadline !== undefined && !job.spec.suspend && status.startTime !== undefined) {
+      this.queue.addAfter(key, Math.max(0, Date.parse(status.startTime) + deadline * 1000 - Date.now()) + 500);
     }
     if (manageError) throw manageError;
   }
@@ -262,8 +272,7 @@ export class JobController implements Controller {
     const finishing = finished !== undefined && !tracking.capped && noneUncounted(status) && (status.terminating ?? 0) === 0;
     if (finishing) status = enactFinished(status, finished, Date.now());
     if (status !== stored.status) stored = await this.writeStatus(key, { ...stored, status });
-    if (finishing && finished.type === 'Complete') this.context.recorder('job-controller').event(JobPodControl.owner(stored), 'Normal', 'Completed', 'Job completed');
-    if (finishing && finished.type === 'Failed') this.context.recorder('job-controller').event(JobPodControl.owner(stored), 'Warning', finished.reason, finished.message);
+    if (finishing) for (const e of finishedEvents(stored, finished)) this.context.recorder('job-controller').event(JobPodControl.owner(stored), e.type, e.reason, e.message);
     const error = firstError(results);
     if (error) throw new Error(`removing tracking finalizers: ${error.message}`);
     return finishing;

@@ -1,12 +1,15 @@
 // The Job controller's arithmetic (job_controller.go): how many pods to run (for an Indexed job, which
 // indexes) and whether the job is done — Complete when enough pods (or every index) succeeded, Failed
 // when a podFailurePolicy FailJob rule matches a failed pod, past backoffLimit (failures an Ignore rule
-// matches do not count) or past activeDeadlineSeconds; an Indexed job also fails on its failed indexes
-// (backoffLimitPerIndex) and completes early when its successPolicy is met. Outcomes are counted from the status counters plus the finished pods still
-// carrying the tracking finalizer (job-tracking.ts), so deleted pods stay counted.
+// matches do not count; with restartPolicy OnFailure, container restarts do) or past
+// activeDeadlineSeconds; an Indexed job also fails on its failed indexes (backoffLimitPerIndex) and
+// completes early when its successPolicy is met. Outcomes are counted from the status counters plus the
+// finished pods still carrying the tracking finalizer (job-tracking.ts), so deleted pods stay counted.
 // As in 1.32 (delayTerminalCondition), a job that reached its end first gets SuccessCriteriaMet or
-// FailureTarget, and Complete or Failed only once its pods are counted and none is terminating.
+// FailureTarget, and Complete or Failed only once its pods are counted and none is terminating; then the
+// events kube records with that end (recordJobFinished).
 
+import type { EventType } from '../../client/kube/index.js';
 import { isPodActive, isPodReady } from '../shared/pod-util.js';
 import type { Pod } from '../shared/types.js';
 import { failedIndexes, failedIndexesEnd, hasBackoffLimitPerIndex, lastFailedPerIndex } from './backoff-per-index.js';
@@ -51,7 +54,8 @@ export function isFinished(job: Job): boolean {
   return (job.status?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 }
 
-const timestamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** A metav1.Time: whole seconds. */
+export const timestamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** `removing`: UIDs of pods whose finalizer removal was sent but not yet seen (they are counted already). */
 export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removing: ReadonlySet<string> = new Set()): JobDecision {
@@ -70,7 +74,8 @@ export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removin
     active: active.length,
     ready: active.filter(isPodReady).length,
     terminating,
-    startTime: job.status?.startTime ?? timestamp(nowMs),
+    // A job's first start; a suspended job has not started.
+    ...(job.status?.startTime || job.spec.suspend ? {} : { startTime: timestamp(nowMs) }),
     ...(perIndex ? { failedIndexes: formatIndexes(failedIdx) } : {}),
   };
   // Ending deletes every active pod, which then terminates.
@@ -84,9 +89,9 @@ export function decideJob(job: Job, pods: readonly Pod[], nowMs: number, removin
   const failJob = failJobMessage(job, pods);
   if (failJob !== undefined) return finish('Failed', 'PodFailurePolicy', failJob);
   const backoffLimit = job.spec.backoffLimit ?? DEFAULT_BACKOFF_LIMIT;
-  if (failed > backoffLimit) return finish('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit');
+  if (failed > backoffLimit || pastBackoffLimitOnFailure(job, pods, backoffLimit)) return finish('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit');
   const deadline = job.spec.activeDeadlineSeconds;
-  if (deadline !== undefined && Date.parse(status.startTime!) + deadline * 1000 <= nowMs) return finish('Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline');
+  if (deadline !== undefined && !job.spec.suspend && status.startTime && Date.parse(status.startTime) + deadline * 1000 <= nowMs) return finish('Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline');
 
   const indexesEnd = perIndex ? failedIndexesEnd(job, failedIdx.length, doneIndexes.length) : undefined;
   if (indexesEnd) return finish('Failed', indexesEnd.reason, indexesEnd.message);
@@ -115,6 +120,20 @@ function isTerminating(pod: Pod): boolean {
   return pod.metadata.deletionTimestamp !== undefined && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
 }
 
+/**
+ * pastBackoffLimitOnFailure: with restartPolicy OnFailure a failing container restarts in its pod rather
+ * than failing it, so the restarts of the pods still Pending or Running count against backoffLimit.
+ */
+function pastBackoffLimitOnFailure(job: Job, pods: readonly Pod[], backoffLimit: number): boolean {
+  if (job.spec.template.spec?.['restartPolicy'] !== 'OnFailure') return false;
+  let restarts = 0;
+  for (const pod of pods) {
+    if (pod.status?.phase !== 'Running' && pod.status?.phase !== 'Pending') continue;
+    for (const status of [...(pod.status.initContainerStatuses ?? []), ...(pod.status.containerStatuses ?? [])]) restarts += status.restartCount ?? 0;
+  }
+  return backoffLimit === 0 ? restarts > 0 : restarts >= backoffLimit;
+}
+
 /** getFailJobMessage: the message of the first failed pod a FailJob rule matches. */
 function failJobMessage(job: Job, pods: readonly Pod[]): string | undefined {
   if (!job.spec.podFailurePolicy) return undefined;
@@ -125,16 +144,34 @@ function failJobMessage(job: Job, pods: readonly Pod[]): string | undefined {
   return undefined;
 }
 
-function condition(type: string, finished: FinishedCondition, nowMs: number): JobCondition {
+/** newCondition: probed and changed now; an empty reason or message is left out, as Go's omitempty does. */
+export function newCondition(type: string, status: JobCondition['status'], reason: string, message: string, nowMs: number): JobCondition {
   const now = timestamp(nowMs);
-  return { type, status: 'True', lastProbeTime: now, lastTransitionTime: now, ...(finished.reason ? { reason: finished.reason, message: finished.message } : {}) };
+  return { type, status, lastProbeTime: now, lastTransitionTime: now, ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
 }
+
+const condition = (type: string, finished: FinishedCondition, nowMs: number): JobCondition => newCondition(type, 'True', finished.reason, finished.message, nowMs);
 
 /** The interim SuccessCriteriaMet or FailureTarget condition, written with the first outcomes of the end. */
 export function announceEnd(status: JobStatus, finished: FinishedCondition, nowMs: number): JobStatus {
   const type = INTERIM[finished.type];
   if ((status.conditions ?? []).some((c) => c.type === type && c.status === 'True')) return status;
   return { ...status, conditions: [...(status.conditions ?? []), condition(type, finished, nowMs)] };
+}
+
+/**
+ * recordJobFinished: the events a job gets with its Complete or Failed condition. A Complete job whose
+ * succeeded count (once counted) passed completions is warned about first: adopted or late pods
+ * succeeded beyond what was asked. An Indexed job never is, its count being its completed indexes.
+ */
+export function finishedEvents(job: Job, finished: FinishedCondition): { type: EventType; reason: string; message: string }[] {
+  if (finished.type === 'Failed') return [{ type: 'Warning', reason: finished.reason, message: finished.message }];
+  const completions = job.spec.completions;
+  const tooMany = completions !== undefined && (job.status?.succeeded ?? 0) > completions;
+  return [
+    ...(tooMany ? [{ type: 'Warning' as const, reason: 'TooManySucceededPods', message: 'Too many succeeded pods running after completion count reached' }] : []),
+    { type: 'Normal', reason: 'Completed', message: 'Job completed' },
+  ];
 }
 
 /** enactJobFinished: Complete or Failed (and completionTime), once no finished pod is uncounted and none terminates. */

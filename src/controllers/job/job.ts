@@ -43,9 +43,16 @@ export interface Job extends KubeObject {
     activeDeadlineSeconds?: number;
     suspend?: boolean;
     podReplacementPolicy?: 'Failed' | 'TerminatingOrFailed';
+    /** Who syncs the job; another controller than kube's own (the JobManagedBy gate, on in 1.32). */
+    managedBy?: string;
     podFailurePolicy?: PodFailurePolicy;
     successPolicy?: SuccessPolicy;
     template: PodTemplate;
   };
   status?: JobStatus;
 }
+
+export const JOB_CONTROLLER_NAME = 'kubernetes.io/job-controller';
+
+/** managedByExternalController: a job another controller syncs is not this one's to touch. */
+export const managedElsewhere = (job: Job): boolean => job.spec.managedBy !== undefined && job.spec.managedBy !== JOB_CONTROLLER_NAME;

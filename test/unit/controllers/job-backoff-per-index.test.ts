@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { failedIndexes, failedIndexesEnd, failureCountAnnotations, INDEX_FAILURE_COUNT, INDEX_IGNORED_FAILURE_COUNT, remainingForIndex } from '../../../src/controllers/job/backoff-per-index.js';
 import { COMPLETION_INDEX } from '../../../src/controllers/job/completion-index.js';
-import { decideJob, type Job } from '../../../src/controllers/job/job-decision.js';
-import { JOB_TRACKING_FINALIZER, trackFinishedPods } from '../../../src/controllers/job/job-tracking.js';
+import { announceEnd, decideJob, type Job } from '../../../src/controllers/job/job-decision.js';
+import { JOB_TRACKING_FINALIZER, settleUncounted, trackFinishedPods } from '../../../src/controllers/job/job-tracking.js';
 import type { Pod } from '../../../src/controllers/shared/types.js';
 
 const T = Date.parse('2026-01-01T00:00:00Z');
@@ -89,5 +89,52 @@ describe('the Job controller with backoffLimitPerIndex', () => {
     const decision = decideJob(job(), [pod(0, 'Failed', 1), pod(1, 'Succeeded'), pod(2, 'Succeeded')], T);
     expect(decision.finished).toEqual({ type: 'Failed', reason: 'FailedIndexes', message: 'Job has failed indexes' });
     expect(decision.status.failedIndexes).toBe('0');
+  });
+});
+
+// kube's TestSyncJobWithJobBackoffLimitPerIndex cases, and what its activePodsForRemoval does (and does not) delete.
+describe('failed indexes, as kube handles them', () => {
+  const failIndexOn3 = { podFailurePolicy: { rules: [{ action: 'FailIndex' as const, onExitCodes: { operator: 'In' as const, values: [3] } }] } };
+  const uids = (pods: readonly Pod[]): string[] => pods.map((p) => p.metadata.uid!);
+
+  it('single failed index due to FailIndex action, the job continues: no retry, the failed pod released and counted', () => {
+    const spec = { completions: 2, parallelism: 2, ...failIndexOn3 };
+    const failed = pod(0, 'Failed', 0, 0, 3);
+    const decision = decideJob(job(spec), [failed], T);
+    expect(decision).toMatchObject({ podDelta: 1, indexes: [1], status: { failedIndexes: '0' } });
+    expect(decision.finished).toBeUndefined();
+    // The index failed for good: its last failure is not kept for a replacement.
+    expect(decision.lastFailed?.has(0)).toBe(false);
+    const tracking = trackFinishedPods(job(spec, decision.status), [failed], undefined, new Set());
+    expect(uids(tracking.release)).toEqual([failed.metadata.uid]);
+    expect(settleUncounted(tracking.status, new Set())).toMatchObject({ failed: 1, failedIndexes: '0', uncountedTerminatedPods: {} });
+  });
+
+  it("a failed index's pod still running is left to run, as kube's activePodsForRemoval only drops duplicate or stray indexes", () => {
+    const spec = { completions: 2, parallelism: 2, ...failIndexOn3 };
+    const [running, twin] = [pod(0, 'Running', 1), pod(0, 'Running', 2)];
+    const decision = decideJob(job(spec), [pod(0, 'Failed', 0, 0, 3), running, twin], T);
+    expect(decision.status.failedIndexes).toBe('0');
+    // Of the two pods running index 0 one goes as a duplicate; none goes for the failure.
+    expect(uids(decision.remove!)).toEqual([twin.metadata.uid]);
+    expect(decideJob(job(spec), [pod(0, 'Failed', 0, 0, 3), running], T)).toMatchObject({ remove: [], podDelta: 1, indexes: [1], status: { active: 1 } });
+  });
+
+  it('job failed due to exceeding max failed indexes: FailureTarget first, the running pod deleted and counted failed', () => {
+    const spec = { completions: 4, parallelism: 4, maxFailedIndexes: 1 };
+    const pods = [pod(0, 'Failed', 1), pod(1, 'Succeeded'), pod(2, 'Failed', 1), pod(3, 'Running')];
+    const decision = decideJob(job(spec), pods, T);
+    const exceeded = { reason: 'MaxFailedIndexesExceeded', message: 'Job has exceeded the specified maximal number of failed indexes' };
+    expect(decision).toMatchObject({ podDelta: -1, finished: { type: 'Failed', ...exceeded }, status: { failedIndexes: '0,2', active: 0, terminating: 1 } });
+    const tracking = trackFinishedPods(job(spec, announceEnd(decision.status, decision.finished!, T)), pods, 'Failed', new Set());
+    const settled = settleUncounted(tracking.status, new Set());
+    expect(settled).toMatchObject({ failed: 3, succeeded: 1, completedIndexes: '1', failedIndexes: '0,2', terminating: 1 });
+    expect(settled.conditions?.map((c) => [c.type, c.reason, c.message])).toEqual([['FailureTarget', exceeded.reason, exceeded.message]]);
+  });
+
+  it('failed indexes win over a successPolicy met in the same sync', () => {
+    const spec = { completions: 2, parallelism: 2, successPolicy: { rules: [{ succeededIndexes: '0,1', succeededCount: 1 }] } };
+    const decision = decideJob(job(spec), [pod(0, 'Failed', 1), pod(1, 'Succeeded')], T);
+    expect(decision.finished).toEqual({ type: 'Failed', reason: 'FailedIndexes', message: 'Job has failed indexes' });
   });
 });

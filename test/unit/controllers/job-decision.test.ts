@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { announceEnd, decideJob, enactFinished, type Job } from '../../../src/controllers/job/job-decision.js';
-import { JOB_TRACKING_FINALIZER } from '../../../src/controllers/job/job-tracking.js';
+import { COMPLETION_INDEX } from '../../../src/controllers/job/completion-index.js';
+import { announceEnd, decideJob, enactFinished, finishedEvents, type Job } from '../../../src/controllers/job/job-decision.js';
+import { JOB_TRACKING_FINALIZER, settleUncounted, trackFinishedPods } from '../../../src/controllers/job/job-tracking.js';
+import { managedElsewhere } from '../../../src/controllers/job/job.js';
 import type { Pod } from '../../../src/controllers/shared/types.js';
 
 const NOW = Date.parse('2026-01-01T00:01:00Z');
@@ -58,8 +60,76 @@ describe('decideJob', () => {
     expect(enactFinished(decision.status, decision.finished!, NOW).completionTime).toBeUndefined();
   });
 
+  // kube's TestJobBackoffForOnFailure: with restartPolicy OnFailure the restarts of Pending and Running pods count.
+  it.each([
+    { name: 'backoffLimit 0, no restart', limit: 0, pods: [['Running', 0]], fails: false },
+    { name: 'backoffLimit 0, one restart', limit: 0, pods: [['Running', 1]], fails: true },
+    { name: 'backoffLimit 1, restartCount 1, Running', limit: 1, pods: [['Running', 1]], fails: true },
+    { name: 'backoffLimit 1, restartCount 1, Pending', limit: 1, pods: [['Pending', 1]], fails: true },
+    { name: 'backoffLimit 2, two pods restarted once each', limit: 2, pods: [['Running', 1], ['Pending', 1]], fails: true },
+    { name: 'backoffLimit 2, one restart', limit: 2, pods: [['Running', 1]], fails: false },
+    { name: 'restarts of a finished pod do not count', limit: 1, pods: [['Succeeded', 3], ['Running', 0]], fails: false },
+  ] as { name: string; limit: number; pods: [string, number][]; fails: boolean }[])('restartPolicy OnFailure: $name', ({ limit, pods: specs, fails }) => {
+    const restarted = specs.map(([phase, restartCount], i): Pod => ({
+      metadata: { name: `pi-${i}`, uid: `u${i}`, finalizers: [JOB_TRACKING_FINALIZER] },
+      status: { phase, containerStatuses: [{ name: 'main', restartCount }] },
+    }));
+    const onFailure = job({ completions: 3, parallelism: 2, backoffLimit: limit, template: { spec: { restartPolicy: 'OnFailure' } } });
+    const decision = decideJob(onFailure, restarted, NOW);
+    expect(decision.finished).toEqual(fails ? { type: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' } : undefined);
+    // restartPolicy Never: restarts (which a kubelet would not make) are not looked at.
+    expect(decideJob(job({ completions: 3, parallelism: 2, backoffLimit: limit, template: { spec: { restartPolicy: 'Never' } } }), restarted, NOW).finished).toBeUndefined();
+  });
+
   it('fails past activeDeadlineSeconds', () => {
     expect(decideJob(job({ activeDeadlineSeconds: 120 }), pods(['Running']), NOW).finished).toBeUndefined();
     expect(decideJob(job({ activeDeadlineSeconds: 60 }), pods(['Running']), NOW).finished).toEqual({ type: 'Failed', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' });
+  });
+});
+
+describe('finishedEvents (recordJobFinished)', () => {
+  const completed = { type: 'Normal', reason: 'Completed', message: 'Job completed' };
+  const tooMany = { type: 'Warning', reason: 'TooManySucceededPods', message: 'Too many succeeded pods running after completion count reached' };
+  /** The status a sync leaves once every finished pod is counted and its finalizer gone. */
+  const counted = (j: Job, all: Pod[]): Job => {
+    const decision = decideJob(j, all, NOW);
+    const tracked = trackFinishedPods({ ...j, status: announceEnd(decision.status, decision.finished!, NOW) }, all, decision.finished!.type, new Set());
+    return { ...j, status: settleUncounted(tracked.status, new Set()) };
+  };
+
+  it('warns first when more pods succeeded than completions, as two adopted successes for one completion', () => {
+    const done = counted(job({ completions: 1 }), pods(['Succeeded', 'Succeeded']));
+    expect(done.status?.succeeded).toBe(2);
+    expect(finishedEvents(done, { type: 'Complete', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' })).toEqual([tooMany, completed]);
+  });
+
+  it.each([
+    { name: 'exactly completions', spec: { completions: 2 }, phases: ['Succeeded', 'Succeeded'] },
+    { name: 'no completions (work queue)', spec: { parallelism: 2 }, phases: ['Succeeded', 'Succeeded'] },
+  ])('no warning with $name', ({ spec, phases }) => {
+    const done = counted(job(spec), pods(phases));
+    expect(finishedEvents(done, { type: 'Complete', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' })).toEqual([completed]);
+  });
+
+  it('never warns an Indexed job: two successes of one index count once', () => {
+    const indexed = pods(['Succeeded', 'Succeeded']).map((p) => ({ ...p, metadata: { ...p.metadata, annotations: { [COMPLETION_INDEX]: '0' } } }));
+    const done = counted(job({ completions: 1, completionMode: 'Indexed' }), indexed);
+    expect(done.status).toMatchObject({ succeeded: 1, completedIndexes: '0' });
+    expect(finishedEvents(done, { type: 'Complete', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' })).toEqual([completed]);
+  });
+
+  it('a failed job gets one warning with its reason and message', () => {
+    const failed = { type: 'Failed' as const, reason: 'MaxFailedIndexesExceeded', message: 'Job has exceeded the specified maximal number of failed indexes' };
+    expect(finishedEvents(job({ completions: 1 }), failed)).toEqual([{ type: 'Warning', reason: failed.reason, message: failed.message }]);
+  });
+});
+
+describe('managedElsewhere (managedByExternalController)', () => {
+  it.each([
+    { managedBy: undefined, want: false },
+    { managedBy: 'kubernetes.io/job-controller', want: false },
+    { managedBy: 'example.com/queue', want: true },
+  ])('managedBy $managedBy: $want', ({ managedBy, want }) => {
+    expect(managedElsewhere(job(managedBy === undefined ? {} : { managedBy }))).toBe(want);
   });
 });
