@@ -14,6 +14,14 @@ const STORE_FLAGS = ['--heartbeat-interval=100', '--election-timeout=1000', '--q
 /** The store members' flags, the same for Barge and etcd (etcd with its zap logger). */
 export const STORE_MEMBER_FLAGS: Record<Implementation, string[]> = { etcd: [...STORE_FLAGS, '--logger=zap'], barge: STORE_FLAGS };
 
+/**
+ * How long `barge up` may take for each startup step (its --wait), in seconds: its default 2m plus 0.3 s a
+ * node, as a thousand hollow kubelets on a loaded 2-core machine did not all register within 120 s.
+ */
+export function upWaitSec(nodes: number): number {
+  return Math.ceil(120 + 0.3 * nodes);
+}
+
 export interface ControlPlaneSize {
   readonly nodes: number;
   readonly maxPodsPerNode: number;
@@ -46,7 +54,7 @@ export class DensityControlPlane {
       'up', '--dir', dir, `--etcd-servers=${store.members.map((m) => m.clientUrl).join(',')}`, `--apiserver-port=${await freePort()}`,
       `--nodes=${size.nodes}`, `--node-max-pods=${size.maxPodsPerNode}`, '--node-cpu=64', '--node-memory=256Gi',
       // Density measures the control plane, as clusterloader2 does with images already on the nodes.
-      '--image-pull-delay=0',
+      '--image-pull-delay=0', `--wait=${upWaitSec(size.nodes)}s`,
     ];
     const env = size.cpuProfileDir ? { ...process.env, NODE_OPTIONS: profilingNodeOptions(size.cpuProfileDir) } : process.env;
     const up = spawn(process.execPath, [BARGE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });

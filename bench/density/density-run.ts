@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { KubeClient, loadKubeconfig, Resources, type KubeObject } from '../../src/client/kube/index.js';
 import type { Implementation } from '../../test/support/process-cluster.js';
 import { Latency, type LatencySummary } from '../load/histogram.js';
-import { DensityControlPlane } from './control-plane.js';
+import { DensityControlPlane, upWaitSec } from './control-plane.js';
 import { PodTracker } from './pod-tracker.js';
 import { difference, quantile, requestDurationsByVerb } from './prometheus-histogram.js';
 import { scrapeMetrics, WatchLatencyProbe } from './probes.js';
@@ -122,13 +122,13 @@ export async function runDensity(implementation: Implementation, spec: DensitySp
     if (total === 0) {
       // Listing a thousand Leases is not free: every 2 s is enough to see registration end.
       const leases = async (): Promise<number> => (await client.list(Resources.leases, { namespace: 'kube-node-lease' })).items.length;
-      const waitUntil = Date.now() + 300_000;
+      const waitUntil = Date.now() + upWaitSec(spec.nodes) * 1000;
       let count = await leases();
       while (count < spec.nodes && Date.now() < waitUntil) {
         await new Promise((resolve) => setTimeout(resolve, 2000));
         count = await leases();
       }
-      if (count < spec.nodes) throw new Error(`only ${count} of ${spec.nodes} node Leases after 300 s`);
+      if (count < spec.nodes) throw new Error(`only ${count} of ${spec.nodes} node Leases after ${upWaitSec(spec.nodes)} s`);
       log(`${implementation}: every node has its Lease; measuring ${spec.timeoutSec} s of heartbeats`);
     }
     // Pods are admitted once the namespace's default ServiceAccount exists, as on a real cluster.

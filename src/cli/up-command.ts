@@ -15,7 +15,9 @@ import { KubeClient, loadKubeconfig, Resources, type KubeObject } from '../clien
 import { errorText } from '../etcd-errors.js';
 import { ensureClusterKubeconfigs, ensurePki, type ClusterKubeconfigs, type Pki } from '../pki/index.js';
 import { ensureClusterAdminsBinding } from './cluster-admins-binding.js';
+import { parseComponentArgs } from './component-flags.js';
 import { memberFlags, type MemberAddresses } from './flags.js';
+import { DEFAULT_UP_WAIT, goMs, parseUpWait, poll, waitForReadyNodes } from './up-wait.js';
 
 /** The script this process was started as (bin/barge.js), so children run the same code. */
 const BARGE = resolve(process.argv[1]!);
@@ -42,21 +44,34 @@ interface Child {
   readonly process: ChildProcess;
 }
 
-const program = new Command('barge up')
-  .description('start a local Kubernetes control plane over a 3-member Barge cluster, with hollow nodes')
-  .option('--dir <path>', 'where data, certificates, kubeconfigs and logs live (kept between runs)', 'barge-up')
-  .option('--etcd-base-port <port>', 'Barge client ports are base, base+1, …; peer ports start at base+100', '2379')
-  .option('--apiserver-port <port>', 'the apiserver\'s secure port', '6443')
-  .option('--nodes <n>', 'hollow nodes to run', '3')
-  .option('--node-cpu <quantity>', 'each node\'s cpu', '4')
-  .option('--node-memory <quantity>', 'each node\'s memory', '16Gi')
-  .option('--node-max-pods <n>', 'pods each node can run', '110')
-  .option('--image-pull-delay <ms>', 'how long a hollow image pull takes', '1000')
-  .option('--etcd-servers <urls>', 'use this etcd-compatible store (comma-separated client URLs) instead of starting Barge members')
-  .option('--etcd-cafile <file>', 'with --etcd-servers: the CA of its client URLs')
-  .option('--etcd-certfile <file>', 'with --etcd-servers: a client certificate for it')
-  .option('--etcd-keyfile <file>', 'with --etcd-servers: the key of that certificate')
-  .option('--node-monitor-grace-period <duration>', 'the controller manager\'s --node-monitor-grace-period (how long a silent node stays Ready)', '50s');
+function upCommand(): Command {
+  return new Command('barge up')
+    .description('start a local Kubernetes control plane over a 3-member Barge cluster, with hollow nodes')
+    .option('--dir <path>', 'where data, certificates, kubeconfigs and logs live (kept between runs)', 'barge-up')
+    .option('--etcd-base-port <port>', 'Barge client ports are base, base+1, …; peer ports start at base+100', '2379')
+    .option('--apiserver-port <port>', 'the apiserver\'s secure port', '6443')
+    .option('--nodes <n>', 'hollow nodes to run', '3')
+    .option('--node-cpu <quantity>', 'each node\'s cpu', '4')
+    .option('--node-memory <quantity>', 'each node\'s memory', '16Gi')
+    .option('--node-max-pods <n>', 'pods each node can run', '110')
+    .option('--image-pull-delay <ms>', 'how long a hollow image pull takes', '1000')
+    .option('--etcd-servers <urls>', 'use this etcd-compatible store (comma-separated client URLs) instead of starting Barge members')
+    .option('--etcd-cafile <file>', 'with --etcd-servers: the CA of its client URLs')
+    .option('--etcd-certfile <file>', 'with --etcd-servers: a client certificate for it')
+    .option('--etcd-keyfile <file>', 'with --etcd-servers: the key of that certificate')
+    .option('--node-monitor-grace-period <duration>', 'the controller manager\'s --node-monitor-grace-period (how long a silent node stays Ready)', '50s')
+    .option('--wait <duration>', 'how long to wait for each startup step (the store, the apiserver, every node Ready, the default ServiceAccount)', DEFAULT_UP_WAIT)
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined });
+}
+
+/** The flags as given (commander's camelCase names) and --wait in milliseconds; throws on a bad value. */
+export function parseUpArgs(args: readonly string[]): { flags: Record<string, string>; waitMs: number } {
+  const command = upCommand();
+  parseComponentArgs(command, args);
+  const flags = command.opts<Record<string, string>>();
+  return { flags, waitMs: parseUpWait(flags['wait']!) };
+}
 
 const progress = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -107,15 +122,6 @@ async function startMembers(dir: string, pki: Pki, all: readonly MemberAddresses
         }),
     ),
   );
-}
-
-async function poll(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (see the logs directory)`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 interface NodeLike extends KubeObject {
@@ -176,12 +182,14 @@ interface ControlPlane {
   readonly members: readonly MemberAddresses[];
   readonly layout: Layout;
   readonly flags: Record<string, string>;
+  /** How long each startup step may take (--wait). */
+  readonly waitMs: number;
   /** Takes a started child into the supervised set; an essential one's exit stops everything. */
   readonly adopt: (child: Child, essential: boolean) => void;
 }
 
 /** Members, then the apiserver once they lead, then the rest once it serves; resolves when every node is Ready. */
-async function startControlPlane({ dir, pki, kubeconfigs, members: all, layout, flags: o, adopt }: ControlPlane): Promise<void> {
+async function startControlPlane({ dir, pki, kubeconfigs, members: all, layout, flags: o, waitMs, adopt }: ControlPlane): Promise<void> {
   const server = `https://127.0.0.1:${layout.apiserverPort}`;
   let etcd: ExternalEtcd = {
     servers: all.map((m) => m.clientUrl).join(','),
@@ -192,7 +200,12 @@ async function startControlPlane({ dir, pki, kubeconfigs, members: all, layout, 
     progress(`[etcd] using the store at ${etcd.servers}`);
   } else {
     progress(`[etcd] starting ${all.length} Barge members (mutual TLS) on ${etcd.servers}`);
-    await startMembers(dir, pki, all, (member) => adopt(member, true));
+    const led = startMembers(dir, pki, all, (member) => adopt(member, true));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${goMs(waitMs)} waiting for the Barge members to serve and elect a leader (see the logs directory)`)), waitMs);
+    });
+    await Promise.race([led, late]).finally(() => clearTimeout(timer));
   }
 
   progress(`[apiserver] starting on ${server} (authorization Node,RBAC)`);
@@ -205,23 +218,29 @@ async function startControlPlane({ dir, pki, kubeconfigs, members: all, layout, 
   ]);
   adopt(apiserver, true);
   const superAdmin = new KubeClient(loadKubeconfig(kubeconfigs.superAdmin));
-  await poll('the apiserver to be ready', async () => (await superAdmin.list(Resources.namespaces)).items.length > 0);
-  await ensureClusterAdminsBinding(kubeconfigs, 60_000);
+  await poll(() => 'the apiserver to be ready', async () => (await superAdmin.list(Resources.namespaces)).items.length > 0, waitMs);
+  await ensureClusterAdminsBinding(kubeconfigs, waitMs);
   const admin = new KubeClient(loadKubeconfig(kubeconfigs.admin));
-  await poll('admin.conf to be authorized', async () => (await admin.list(Resources.namespaces)).items.length > 0);
+  await poll(() => 'admin.conf to be authorized', async () => (await admin.list(Resources.namespaces)).items.length > 0, waitMs);
 
   for (const [name, componentArgs] of components(kubeconfigs, dir, layout, o)) {
     progress(`[${name}] starting`);
     adopt(startChild(dir, name, componentArgs), false);
   }
-  await poll(`${layout.nodes} Ready nodes`, async () => readyNodes((await admin.list<NodeLike>(Resources.nodes)).items) >= layout.nodes);
+  await waitForReadyNodes(layout.nodes, async () => readyNodes((await admin.list<NodeLike>(Resources.nodes)).items), waitMs, progress);
   // The ServiceAccount admission plugin refuses pods until the controllers have made the namespace's account.
-  await poll('the default ServiceAccount', async () => (await admin.get(Resources.serviceAccounts, 'default', 'default')).metadata.name === 'default');
+  await poll(() => 'the default ServiceAccount', async () => (await admin.get(Resources.serviceAccounts, 'default', 'default')).metadata.name === 'default', waitMs);
 }
 
 export async function runUp(args: readonly string[]): Promise<void> {
-  program.parse([...args], { from: 'user' });
-  const o = program.opts<Record<string, string>>();
+  let parsed: ReturnType<typeof parseUpArgs>;
+  try {
+    parsed = parseUpArgs(args);
+  } catch (error) {
+    process.stderr.write(`Error: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const { flags: o, waitMs } = parsed;
   const dir = resolve(o['dir']!);
   mkdirSync(join(dir, 'logs'), { recursive: true });
   // The first run fixes the layout; later runs restart the same cluster whatever the flags say.
@@ -276,7 +295,7 @@ export async function runUp(args: readonly string[]): Promise<void> {
   };
 
   try {
-    await startControlPlane({ dir, pki, kubeconfigs, members: all, layout, flags: o, adopt });
+    await startControlPlane({ dir, pki, kubeconfigs, members: all, layout, flags: o, waitMs, adopt });
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     shutdown(1);

@@ -55,7 +55,7 @@ describe('barge up', () => {
 
   const start = async (): Promise<void> => {
     output = '';
-    up = spawn(process.execPath, [BARGE_BIN, 'up', '--dir', dir, `--etcd-base-port=${etcdBase}`, `--apiserver-port=${apiserverPort}`, '--image-pull-delay=100'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    up = spawn(process.execPath, [BARGE_BIN, 'up', '--dir', dir, `--etcd-base-port=${etcdBase}`, `--apiserver-port=${apiserverPort}`, '--image-pull-delay=100', '--wait=5m'], { stdio: ['ignore', 'pipe', 'pipe'] });
     up.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     up.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await until('barge up to be ready', () => output.includes('Try: kubectl'), { timeoutMs: 400_000, pollMs: 200 }).catch((e: Error) => {
@@ -80,6 +80,8 @@ describe('barge up', () => {
     await start();
     expect(output).toContain(`Kubeconfig: ${join(dir, 'admin.conf')}`);
     expect(output).toMatch(/\[etcd\] starting 3 Barge members \(mutual TLS\)/);
+    expect(output).toContain('[nodes] waiting ≤ 5m0s for 3 nodes to be Ready');
+    expect(output).toContain('[nodes] 3/3 nodes Ready');
 
     const nodes = kubectl('get', 'nodes', '--no-headers');
     expect(nodes.stdout.trim().split('\n').map((line) => line.split(/\s+/).slice(0, 2).join(' '))).toEqual([
