@@ -1,9 +1,10 @@
 // One density run on one store, as clusterloader2's density test: Deployments of `podsPerNode` pods, one per
-// node, created at a steady pod rate (or all at once), until every pod is Running. It measures pod startup
-// latency, how fast the scheduler binds, the apiserver's latency per verb (from its own histogram), how long
-// a write takes to reach a watcher, and CPU and peak memory of every process. With no pods per node it
-// measures the nodes' heartbeats alone (Lease renewals, mostly) for `timeoutSec`, once every node has its
-// Lease.
+// node, created open-loop at a steady pod rate (or as fast as the in-flight bound lets; see pacer.ts), until
+// every pod of those created is Running; creates that failed, started late or not at all are reported. It
+// measures pod startup latency, how fast the scheduler binds, the apiserver's latency per verb (from its own
+// histogram), how long a write takes to reach a watcher, and CPU and peak memory of every process. With no
+// pods per node it measures the nodes' heartbeats alone (Lease renewals, mostly) for `timeoutSec`, once
+// every node has its Lease.
 
 import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -12,6 +13,7 @@ import { KubeClient, loadKubeconfig, Resources, type KubeObject } from '../../sr
 import type { Implementation } from '../../test/support/process-cluster.js';
 import { Latency, type LatencySummary } from '../load/histogram.js';
 import { DensityControlPlane, upWaitSec } from './control-plane.js';
+import { Pacer } from './pacer.js';
 import { PodTracker } from './pod-tracker.js';
 import { difference, quantile, requestDurationsByVerb } from './prometheus-histogram.js';
 import { scrapeMetrics, WatchLatencyProbe } from './probes.js';
@@ -21,8 +23,10 @@ import { memoryMiB, processCpuSeconds } from '../process-usage.js';
 export interface DensitySpec {
   readonly nodes: number;
   readonly podsPerNode: number;
-  /** Pods per second to create; 0 creates every Deployment at once. */
+  /** Pods per second to create; 0: as fast as `maxInFlight` lets. */
   readonly rate: number;
+  /** Deployment creates in flight at most. */
+  readonly maxInFlight: number;
   readonly timeoutSec: number;
   /** Write a CPU profile of every Node process under <dir>/<store>/. */
   readonly cpuProfileDir?: string;
@@ -33,6 +37,7 @@ export interface DensityRun {
   readonly pods: number;
   readonly running: number;
   readonly allRunningSec: number;
+  readonly creation: Creation;
   readonly startup: LatencySummary;
   /** Pods bound per second: over the whole binding span, and the busiest second. */
   readonly bindRate: { readonly average: number; readonly peak: number };
@@ -50,7 +55,21 @@ export interface DensityRun {
   profiles: Map<string, string>;
 }
 
+/** How the Deployments' creation went, against --rate. */
+export interface Creation {
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly notStarted: number;
+  /** Creates that started more than LATE_MS behind their due time. */
+  readonly late: number;
+  readonly peakInFlight: number;
+  /** Pods asked for per second, from the first create sent to the last. */
+  readonly sentPodsPerSec: number;
+}
+
 const NAMESPACE = 'density';
+/** A create sent this long behind its due time means --rate was not kept. */
+export const LATE_MS = 1000;
 
 function deployment(name: string, replicas: number): KubeObject {
   const labels = { app: name };
@@ -142,23 +161,28 @@ export async function runDensity(implementation: Implementation, spec: DensitySp
     const loadAtStart = loadavg()[0]!;
     const started = performance.now();
     const elapsedSec = (): number => (performance.now() - started) / 1000;
+    const deadline = Date.now() + spec.timeoutSec * 1000;
+    const pacer = new Pacer({
+      count: total > 0 ? spec.nodes : 0,
+      intervalMs: spec.rate > 0 ? (spec.podsPerNode / spec.rate) * 1000 : 0,
+      maxInFlight: spec.maxInFlight,
+      lateAfterMs: spec.rate > 0 ? LATE_MS : Infinity,
+      stopAt: deadline,
+    });
     sampler = setInterval(() => {
       runningOverTime.push([elapsedSec(), tracker.runningCount]);
-      log(`${implementation}: ${tracker.pods.size}/${total} pods created, ${tracker.scheduledTimes.length} bound, ${tracker.runningCount} Running (${elapsedSec().toFixed(0)} s)`);
+      const creates = `${pacer.succeeded}/${spec.nodes} Deployments created (${pacer.inFlight} in flight, ${pacer.failed} failed, ${pacer.late} late)`;
+      log(`${implementation}: ${creates}, ${tracker.pods.size}/${total} pods seen, ${tracker.scheduledTimes.length} bound, ${tracker.runningCount} Running (${elapsedSec().toFixed(0)} s)`);
     }, 1000);
-    const deadline = Date.now() + spec.timeoutSec * 1000;
-    for (let i = 0; total > 0 && i < spec.nodes; i++) {
-      if (spec.rate > 0) {
-        const due = started + ((i * spec.podsPerNode) / spec.rate) * 1000;
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
-      }
-      await client.create(Resources.deployments, deployment(`density-${i + 1}`, spec.podsPerNode));
-    }
-    // Heartbeats alone: the whole timeout is the measurement.
-    const allRunning = await until(() => total > 0 && tracker.runningCount >= total, deadline);
+    const paced = await pacer.run((i) => client.create(Resources.deployments, deployment(`density-${i + 1}`, spec.podsPerNode)));
+    for (const [message, count] of paced.errors) log(`${implementation}: ${count} Deployment creates failed: ${message}`);
+    if (paced.notStarted > 0) log(`${implementation}: ${paced.notStarted} Deployments not created by the timeout`);
+    // The pods of the Deployments created; with none asked for (heartbeats alone) the whole timeout is the measurement.
+    const target = paced.succeeded * spec.podsPerNode;
+    const allRunning = await until(() => total > 0 && tracker.runningCount >= target, deadline);
     const allRunningSec = elapsedSec();
     runningOverTime.push([allRunningSec, tracker.runningCount]);
-    if (!allRunning && total > 0) log(`${implementation}: timed out with ${tracker.runningCount}/${total} pods Running`);
+    if (!allRunning && total > 0) log(`${implementation}: timed out with ${tracker.runningCount}/${target} pods Running`);
 
     const scrapeAfter = await scrapeMetrics(config);
     const metricsAfter = requestDurationsByVerb(scrapeAfter);
@@ -171,6 +195,10 @@ export async function runDensity(implementation: Implementation, spec: DensitySp
     }
     run = {
       implementation, pods: total, running: tracker.runningCount, allRunningSec,
+      creation: {
+        succeeded: paced.succeeded, failed: paced.failed, notStarted: paced.notStarted, late: paced.late, peakInFlight: paced.peakInFlight,
+        sentPodsPerSec: paced.issueMs > 0 ? ((paced.started - 1) * spec.podsPerNode * 1000) / paced.issueMs : NaN,
+      },
       startup: summary(tracker.startupLatencies()), bindRate: bindRate(tracker.scheduledTimes),
       apiP99Ms, requests: countsBetween(requestCounts(scrapeBefore), requestCounts(scrapeAfter)), watchDelivery: summary(probe.latenciesMs), components, runningOverTime,
       load: { start: loadAtStart, end: loadavg()[0]! }, profiles: new Map(),

@@ -1,4 +1,8 @@
-// `npm run bench -- density [--nodes 100] [--pods-per-node 30] [--rate 20] [--stores barge,etcd] [--timeout 900] [--cpu-prof DIR] [--write]`
+// `npm run bench -- density [--nodes 100] [--pods-per-node 30] [--rate 20] [--max-in-flight 50] [--stores barge,etcd] [--timeout 900] [--cpu-prof DIR] [--write]`
+//
+// The Deployments are created open-loop, as clusterloader2 does: one due every pods-per-node / rate seconds
+// whether or not the earlier creates have answered, at most --max-in-flight at a time; --rate 0 sends them as
+// fast as that bound lets. Creates that failed, started over a second late or not before --timeout are counted.
 //
 // `--pods-per-node 0` creates no pods: the run measures the nodes' heartbeats (Lease renewals) alone,
 // for --timeout seconds.
@@ -16,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { Implementation } from '../../test/support/process-cluster.js';
 import { formatSummary, summarizeProfile } from './cpu-profile.js';
-import { runDensity, type DensityRun, type DensitySpec } from './density-run.js';
+import { LATE_MS, runDensity, type DensityRun, type DensitySpec } from './density-run.js';
 import { lineChart } from './svg-chart.js';
 
 const BENCH = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,6 +41,12 @@ function rows(runs: Partial<Record<Implementation, DensityRun>>): Row[] {
   };
   add('load average (1 min) at start', (r) => r.load.start, 1);
   add('load average (1 min) at the end', (r) => r.load.end, 1);
+  add('Deployments created', (r) => r.creation.succeeded);
+  add('Deployment creates failed', (r) => r.creation.failed);
+  add('Deployment creates not sent by the timeout', (r) => r.creation.notStarted);
+  add(`Deployment creates sent > ${LATE_MS / 1000} s behind --rate`, (r) => r.creation.late);
+  add('Deployment creates in flight, most', (r) => r.creation.peakInFlight);
+  add('pod creation rate sent (pods/s)', (r) => r.creation.sentPodsPerSec, 1);
   add('pods Running', (r) => r.running);
   add('time until all Running (s)', (r) => r.allRunningSec, 1);
   add('pod startup p50 (ms)', (r) => r.startup.p50Ms);
@@ -74,7 +84,8 @@ function git(args: string[]): string {
 const program = new Command('bench density')
   .option('--nodes <n>', 'hollow nodes', '100')
   .option('--pods-per-node <n>', 'pods per node (one Deployment of this many per node); 0: heartbeats alone for --timeout seconds', '30')
-  .option('--rate <pods/s>', 'pod creation rate; 0 creates every Deployment at once', '20')
+  .option('--rate <pods/s>', 'pod creation rate, open-loop; 0: as fast as --max-in-flight lets', '20')
+  .option('--max-in-flight <n>', 'Deployment creates awaiting their answer at most', '50')
   .option('--stores <list>', 'which stores, in order', 'barge,etcd')
   .option('--timeout <s>', 'give up waiting for Running after this long', '900')
   .option('--cpu-prof <dir>', 'write a CPU profile of every Node process under DIR/<store>/ and print where each spent its time')
@@ -82,8 +93,8 @@ const program = new Command('bench density')
 
 export async function benchDensity(argv: readonly string[]): Promise<void> {
   program.parse([...argv], { from: 'user' });
-  const o = program.opts<{ nodes: string; podsPerNode: string; rate: string; stores: string; timeout: string; cpuProf?: string; write?: boolean }>();
-  const spec: DensitySpec = { nodes: Number(o.nodes), podsPerNode: Number(o.podsPerNode), rate: Number(o.rate), timeoutSec: Number(o.timeout) };
+  const o = program.opts<{ nodes: string; podsPerNode: string; rate: string; maxInFlight: string; stores: string; timeout: string; cpuProf?: string; write?: boolean }>();
+  const spec: DensitySpec = { nodes: Number(o.nodes), podsPerNode: Number(o.podsPerNode), rate: Number(o.rate), maxInFlight: Number(o.maxInFlight), timeoutSec: Number(o.timeout) };
   for (const [flag, value] of Object.entries(spec)) {
     if (!Number.isFinite(value) || value < 0 || (flag !== 'rate' && flag !== 'podsPerNode' && value === 0)) throw new Error(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a positive number`);
   }
@@ -108,14 +119,14 @@ export async function benchDensity(argv: readonly string[]): Promise<void> {
   console.log(table);
   if (!o.write) return;
   const chart = lineChart(
-    `Pods Running: ${spec.nodes} hollow nodes × ${spec.podsPerNode} pods, ${spec.rate > 0 ? `${spec.rate} pods/s` : 'all at once'}`,
+    `Pods Running: ${spec.nodes} hollow nodes × ${spec.podsPerNode} pods, ${spec.rate > 0 ? `${spec.rate} pods/s` : 'as fast as possible'}`,
     'seconds since the first Deployment',
     'pods Running',
     Object.values(runs).map((run) => ({ label: NAMES[run.implementation], color: run.implementation === 'barge' ? '#1f77b4' : '#d62728', points: run.runningOverTime })),
   );
   const chartName = `density-${spec.nodes}x${spec.podsPerNode}.svg`;
   writeFileSync(join(BENCH, 'charts', chartName), chart);
-  const command = `npm run bench -- density --nodes ${spec.nodes} --pods-per-node ${spec.podsPerNode} --rate ${spec.rate} --stores ${o.stores} --write`;
+  const command = `npm run bench -- density --nodes ${spec.nodes} --pods-per-node ${spec.podsPerNode} --rate ${spec.rate} --max-in-flight ${spec.maxInFlight} --stores ${o.stores} --write`;
   appendFileSync(
     join(BENCH, 'RESULTS.md'),
     [
