@@ -5,6 +5,7 @@
 // changed since the last snapshot: a cycle costs O(nodes), not a pass over every pod in the cluster.
 
 import { objectKey } from '../client/kube/index.js';
+import { LabelIndex } from './label-index.js';
 import { newNodeInfo, type NodeInfo } from './node-info.js';
 import type { Node, Pod } from './types.js';
 
@@ -15,6 +16,8 @@ export class SchedulerCache {
   private readonly podsOnNode = new Map<string, Map<string, Pod>>();
   private readonly assumed = new Set<string>();
   private readonly infos = new Map<string, NodeInfo>();
+  /** Which of the infos hold pods with each label, for the latest snapshot. */
+  private readonly index = new LabelIndex();
   /** Nodes whose NodeInfo is out of date. */
   private readonly changed = new Set<string>();
   /** Node names in order; undefined once a node came or went. */
@@ -31,6 +34,7 @@ export class SchedulerCache {
   removeNode(node: Node): void {
     const name = node.metadata.name!;
     if (!this.nodes.delete(name)) return;
+    this.index.replace(this.infos.get(name), undefined);
     this.infos.delete(name);
     this.changed.delete(name);
     this.names = undefined;
@@ -75,12 +79,15 @@ export class SchedulerCache {
   snapshot(): readonly NodeInfo[] {
     if (this.changed.size === 0 && this.names) return this.last;
     for (const name of this.changed) {
-      this.infos.set(name, newNodeInfo(this.nodes.get(name)!, [...(this.podsOnNode.get(name)?.values() ?? [])]));
+      const info = newNodeInfo(this.nodes.get(name)!, [...(this.podsOnNode.get(name)?.values() ?? [])]);
+      this.index.replace(this.infos.get(name), info);
+      this.infos.set(name, info);
     }
     this.changed.clear();
     this.names ??= [...this.nodes.keys()].sort((a, b) => a.localeCompare(b));
     // A new array each time something changed: an earlier snapshot stays as it was.
     this.last = this.names.map((name) => this.infos.get(name)!);
+    this.index.describes(this.last);
     return this.last;
   }
 

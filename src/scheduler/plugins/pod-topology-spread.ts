@@ -5,6 +5,7 @@
 
 import { labelSelectorMatches, type LabelSelector } from '../../client/kube/index.js';
 import { MAX_NODE_SCORE, SUCCESS, unresolvable, unschedulable, type Plugin } from '../framework.js';
+import { nodesCarrying } from '../label-index.js';
 import { labelPairKey, type NodeInfo } from '../node-info.js';
 import type { Pod, TopologySpreadConstraint } from '../types.js';
 import { requiredNodeAffinityMatches } from './node-affinity.js';
@@ -32,22 +33,36 @@ function constraintsOf(pod: Pod, when: TopologySpreadConstraint['whenUnsatisfiab
     .map((c) => ({ maxSkew: c.maxSkew, topologyKey: c.topologyKey, selector: c.labelSelector ?? {}, minDomains: c.minDomains ?? 1, honorAffinity: c.nodeAffinityPolicy !== 'Ignore' }));
 }
 
-/** Counts a node's pods in `namespace` (not being deleted) that `selector` matches. */
-type PodCounter = (info: NodeInfo) => number;
+interface PodCounter {
+  /** A node's pods in the namespace (not being deleted) that the selector matches. */
+  count(info: NodeInfo): number;
+  /** The nodes of the snapshot that may hold such pods: those the cache's index names, or all of them. */
+  readonly nodes: Iterable<NodeInfo>;
+  /** Whether a node of the snapshot may hold one (is among `nodes`). */
+  mayHold(info: NodeInfo): boolean;
+}
+
+const NO_PODS: readonly Pod[] = [];
 
 /**
  * kube's countPodsMatchSelector, once per node per constraint: a selector with matchLabels looks only at
- * the pods carrying its first label (the node's podsByLabel), since no other pod can match it.
+ * the pods carrying its first label (the node's podsByLabel), and only on the nodes holding one, since no
+ * other pod can match it.
  */
-function podCounter(selector: LabelSelector, namespace: string | undefined): PodCounter {
+function podCounter(selector: LabelSelector, namespace: string | undefined, snapshot: readonly NodeInfo[]): PodCounter {
   const first = Object.entries(selector.matchLabels ?? {})[0];
   const pair = first && labelPairKey(namespace, first[0], first[1]);
-  return (info) => {
-    let count = 0;
-    for (const p of pair === undefined ? info.pods : info.podsByLabel.get(pair) ?? []) {
-      if (!p.metadata.deletionTimestamp && p.metadata.namespace === namespace && labelSelectorMatches(selector, p.metadata.labels ?? {})) count++;
-    }
-    return count;
+  const holders = pair === undefined ? undefined : nodesCarrying(snapshot, pair);
+  return {
+    count(info) {
+      let count = 0;
+      for (const p of pair === undefined ? info.pods : info.podsByLabel.get(pair) ?? NO_PODS) {
+        if (!p.metadata.deletionTimestamp && p.metadata.namespace === namespace && labelSelectorMatches(selector, p.metadata.labels ?? {})) count++;
+      }
+      return count;
+    },
+    nodes: holders ?? snapshot,
+    mayHold: (info) => holders?.has(info) ?? true,
   };
 }
 
@@ -60,13 +75,13 @@ function filterFor(pod: Pod, snapshot: readonly NodeInfo[]): ((info: NodeInfo) =
   const constraints = constraintsOf(pod, 'DoNotSchedule');
   if (constraints.length === 0) return undefined;
   const matchNum = constraints.map(() => new Map<string, number>());
-  const counters = constraints.map((c) => podCounter(c.selector, pod.metadata.namespace));
+  const counters = constraints.map((c) => podCounter(c.selector, pod.metadata.namespace, snapshot));
   for (const info of snapshot) {
     if (!hasAllKeys(info, constraints)) continue;
     constraints.forEach((c, i) => {
       if (c.honorAffinity && !requiredNodeAffinityMatches(pod, info.node)) return;
       const value = info.node.metadata.labels![c.topologyKey]!;
-      matchNum[i]!.set(value, (matchNum[i]!.get(value) ?? 0) + counters[i]!(info));
+      matchNum[i]!.set(value, (matchNum[i]!.get(value) ?? 0) + counters[i]!.count(info));
     });
   }
   const minMatch = constraints.map((c, i) => {
@@ -118,31 +133,36 @@ function scoreFor(pod: Pod, snapshot: readonly NodeInfo[], feasible: readonly No
     });
   }
   const weights = constraints.map((c, i) => Math.log((c.topologyKey === HOSTNAME ? feasible.length - ignored.size : domains[i]!) + 2));
-  const counters = constraints.map((c) => podCounter(c.selector, pod.metadata.namespace));
-  // Every node of the snapshot, most holding no matching pod: the count first, the node's affinity only then.
-  const countsOf = constraints.map((c) => pairCounts.get(c.topologyKey));
-  for (const info of snapshot) {
-    if (requireAll && !hasAllKeys(info, constraints)) continue;
-    const labels = info.node.metadata.labels ?? {};
-    let affinityMatches: boolean | undefined;
-    for (let i = 0; i < constraints.length; i++) {
-      const counts = countsOf[i];
-      const value = labels[constraints[i]!.topologyKey];
-      const current = counts && value !== undefined ? counts.get(value) : undefined;
+  const counters = constraints.map((c) => podCounter(c.selector, pod.metadata.namespace, snapshot));
+  // The nodes that may hold a matching pod (every node without the index): the count first, the node's
+  // affinity only then, once per node.
+  const affinity = new Map<NodeInfo, boolean>();
+  const affinityMatches = (info: NodeInfo): boolean => {
+    let matches = affinity.get(info);
+    if (matches === undefined) affinity.set(info, (matches = requiredNodeAffinityMatches(pod, info.node)));
+    return matches;
+  };
+  constraints.forEach((c, i) => {
+    const counts = pairCounts.get(c.topologyKey);
+    if (!counts) return;
+    for (const info of counters[i]!.nodes) {
+      if (requireAll && !hasAllKeys(info, constraints)) continue;
+      const value = info.node.metadata.labels?.[c.topologyKey];
+      const current = value === undefined ? undefined : counts.get(value);
       if (current === undefined) continue;
-      const matching = counters[i]!(info);
-      if (matching === 0) continue;
-      if (constraints[i]!.honorAffinity && !(affinityMatches ??= requiredNodeAffinityMatches(pod, info.node))) continue;
-      counts!.set(value!, current + matching);
+      const matching = counters[i]!.count(info);
+      if (matching === 0 || (c.honorAffinity && !affinityMatches(info))) continue;
+      counts.set(value!, current + matching);
     }
-  }
+  });
   const raw = feasible.map((info) => {
     if (ignored.has(info)) return undefined;
     let score = 0;
     constraints.forEach((c, i) => {
       const value = info.node.metadata.labels?.[c.topologyKey];
       if (value === undefined) return;
-      const count = c.topologyKey === HOSTNAME ? counters[i]!(info) : pairCounts.get(c.topologyKey)!.get(value) ?? 0;
+      const counter = counters[i]!;
+      const count = c.topologyKey === HOSTNAME ? (counter.mayHold(info) ? counter.count(info) : 0) : pairCounts.get(c.topologyKey)!.get(value) ?? 0;
       score += count * weights[i]! + (c.maxSkew - 1);
     });
     return Math.round(score);

@@ -4,7 +4,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LabelSelector } from '../../../src/client/kube/index.js';
+import { newNodeInfo, type NodeInfo } from '../../../src/scheduler/node-info.js';
 import { podTopologySpread, type DefaultSelector } from '../../../src/scheduler/plugins/pod-topology-spread.js';
+import { SchedulerCache } from '../../../src/scheduler/scheduler-cache.js';
 import type { Node, Pod, TopologySpreadConstraint } from '../../../src/scheduler/types.js';
 import { info, makeNode, makePod } from './fixtures.js';
 
@@ -75,6 +77,16 @@ describe('PodTopologySpread score', () => {
 
 // Counts go through each node's pods-by-label index when the selector has matchLabels, and scan every
 // pod otherwise: the same selector written both ways gives the same filters and scores.
+/** Filters and scores of a pod with both constraint kinds on zone and hostname, and of one with the system defaults. */
+function spreadOutcome(snapshot: readonly NodeInfo[], selector: LabelSelector, labels: Record<string, string>, maxSkew: number) {
+  const constraints = (['DoNotSchedule', 'ScheduleAnyway'] as const).flatMap((when) =>
+    ['zone', 'kubernetes.io/hostname'].map((key) => ({ ...spread(maxSkew, key, when), labelSelector: selector })),
+  );
+  const own = podTopologySpread().forPod(makePod('p', {}, { topologySpreadConstraints: constraints }, labels), snapshot);
+  const defaulted = podTopologySpread(() => selector).forPod(makePod('q', {}, {}, labels), snapshot);
+  return { filters: snapshot.map((n) => own.filter?.(n)), scores: own.score?.(snapshot), defaulted: defaulted.score?.(snapshot) };
+}
+
 describe('PodTopologySpread through the label index', () => {
   const labelsArb = fc.record({ app: fc.constantFrom('x', 'y'), tier: fc.constantFrom('f', 'g') }, { requiredKeys: [] });
   const podArb = fc.record({ labels: labelsArb, namespace: fc.constantFrom('default', 'other'), deleting: fc.boolean() });
@@ -95,15 +107,31 @@ describe('PodTopologySpread through the label index', () => {
             }),
           ),
         );
-        const outcome = (selector: LabelSelector) => {
-          const constraints = (['DoNotSchedule', 'ScheduleAnyway'] as const).flatMap((when) =>
-            ['zone', 'kubernetes.io/hostname'].map((key) => ({ ...spread(maxSkew, key, when), labelSelector: selector })),
-          );
-          const own = podTopologySpread().forPod(makePod('p', {}, { topologySpreadConstraints: constraints }, selected), snapshot);
-          const defaulted = podTopologySpread(() => selector).forPod(makePod('q', {}, {}, selected), snapshot);
-          return { filters: snapshot.map((n) => own.filter?.(n)), scores: own.score?.(snapshot), defaulted: defaulted.score?.(snapshot) };
-        };
+        const outcome = (selector: LabelSelector) => spreadOutcome(snapshot, selector, selected, maxSkew);
         expect(outcome({ matchLabels: selected })).toEqual(outcome(asExpressions(selected)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("filters and scores through the scheduler cache's index of nodes by label as through a scan of every node", () => {
+    const placedArb = fc.record({ pod: podArb, node: fc.nat(5), gone: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'b', undefined), { minLength: 1, maxLength: 6 }), fc.array(placedArb, { maxLength: 16 }), fc.nat(6), labelsArb, fc.integer({ min: 1, max: 3 }), (zones, placed, removedNode, selected, maxSkew) => {
+        const cache = new SchedulerCache();
+        zones.forEach((zone, i) => cache.setNode(makeNode(`n${i}`, undefined, zone ? { labels: { zone } } : {})));
+        const pods = placed.map((p, j) => {
+          const pod = makePod(`p${j}`, {}, { nodeName: `n${p.node % zones.length}` }, p.pod.labels, p.pod.namespace);
+          return p.pod.deleting ? { ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2026-12-03T10:00:00Z' } } : pod;
+        });
+        for (const pod of pods) cache.setPod(pod);
+        cache.snapshot();
+        // Changes after a snapshot: pods gone, and maybe a node.
+        placed.forEach((p, j) => p.gone && cache.removePod(pods[j]!));
+        if (removedNode < zones.length && zones.length > 1) cache.removeNode(makeNode(`n${removedNode}`));
+        const indexed = cache.snapshot();
+        const scanned: NodeInfo[] = indexed.map((n) => newNodeInfo(n.node, n.pods));
+        expect(spreadOutcome(indexed, { matchLabels: selected }, selected, maxSkew)).toEqual(spreadOutcome(scanned, { matchLabels: selected }, selected, maxSkew));
       }),
       { numRuns: 300 },
     );

@@ -3,6 +3,8 @@
 // something changed, so the snapshot must follow every kind of change exactly.
 
 import { describe, expect, it } from 'vitest';
+import { nodesCarrying } from '../../../src/scheduler/label-index.js';
+import { labelPairKey, type NodeInfo } from '../../../src/scheduler/node-info.js';
 import { SchedulerCache } from '../../../src/scheduler/scheduler-cache.js';
 import { makeNode, makePod } from './fixtures.js';
 
@@ -79,5 +81,31 @@ describe('SchedulerCache', () => {
     expect(cache.snapshot()[0]!.allocatable.milliCPU).toBe(8000);
     cache.removePod(pod);
     expect(cache.snapshot()[0]!.pods).toEqual([]);
+  });
+
+  it('indexes the nodes holding pods with each label, for its latest snapshot only', () => {
+    const cache = new SchedulerCache();
+    for (const name of ['n1', 'n2', 'n3']) cache.setNode(makeNode(name));
+    const web = (name: string, node: string) => ({ ...makePod(name, {}, {}, { app: 'web' }), spec: { containers: [], nodeName: node } });
+    cache.setPod(web('a', 'n1'));
+    cache.setPod(web('b', 'n3'));
+    const names = (snapshot: readonly NodeInfo[], pair: string): string[] | undefined =>
+      nodesCarrying(snapshot, pair) && [...nodesCarrying(snapshot, pair)!].map((i) => i.node.metadata.name!).sort();
+    const pair = labelPairKey('default', 'app', 'web');
+    const first = cache.snapshot();
+    expect(names(first, pair)).toEqual(['n1', 'n3']);
+    expect(names(first, labelPairKey('other', 'app', 'web'))).toEqual([]);
+    cache.removePod(web('a', 'n1'));
+    cache.setPod(web('c', 'n2'));
+    const second = cache.snapshot();
+    expect(names(second, pair)).toEqual(['n2', 'n3']);
+    // The earlier snapshot is not what the index describes any more: no answer, a plugin scans instead.
+    expect(names(first, pair)).toBeUndefined();
+    // A node removed leaves the index at once; the next snapshot is indexed again.
+    cache.removeNode(makeNode('n3'));
+    expect(names(second, pair)).toBeUndefined();
+    expect(names(cache.snapshot(), pair)).toEqual(['n2']);
+    // An array made elsewhere (preemption's dry run) is not indexed.
+    expect(names([...cache.snapshot()], pair)).toBeUndefined();
   });
 });
