@@ -1,15 +1,22 @@
-// DefaultSelector (PodTopologySpread's system defaults): the union of the selectors of the Services,
-// ReplicationControllers, ReplicaSets and StatefulSets in the pod's namespace that select it.
+// DefaultSelector (PodTopologySpread's system defaults), as kube's helper.DefaultSelector: the selectors of
+// the Services in the pod's namespace that select it, merged, plus the selector of the pod's controller
+// when that is a ReplicationController (v1), ReplicaSet or StatefulSet (apps/v1), looked up by name. Only
+// the Services are listed, so the cost per pod does not grow with the number of ReplicaSets in the cluster.
 
-import { labelSelectorMatches, type KubeObject, type LabelSelector } from '../client/kube/index.js';
+import { controllerOf, labelSelectorMatches, type KubeObject, type LabelSelector } from '../client/kube/index.js';
 import type { Pod } from './types.js';
 
+export type ControllerKind = 'ReplicationController' | 'ReplicaSet' | 'StatefulSet';
+
 export interface SelectingObjects {
-  services: readonly KubeObject[];
-  replicationControllers: readonly KubeObject[];
-  replicaSets: readonly KubeObject[];
-  statefulSets: readonly KubeObject[];
+  /** The Services of the pod's namespace. */
+  readonly services: readonly KubeObject[];
+  /** A controller of the pod's namespace by kind and name. */
+  controller(kind: ControllerKind, name: string): KubeObject | undefined;
 }
+
+/** The group/version each controller kind is looked up under (kube's rcKind, rsKind, ssKind). */
+const CONTROLLER_API_VERSIONS: Record<ControllerKind, string> = { ReplicationController: 'v1', ReplicaSet: 'apps/v1', StatefulSet: 'apps/v1' };
 
 type Spec = { selector?: unknown };
 
@@ -20,21 +27,26 @@ function specOf(object: KubeObject): Spec {
 /** The merged selector, or undefined when nothing selects the pod. */
 export function defaultSelectorFor(pod: Pod, objects: SelectingObjects): LabelSelector | undefined {
   const labels = pod.metadata.labels ?? {};
-  const namespace = pod.metadata.namespace;
   const merged: Required<LabelSelector> = { matchLabels: {}, matchExpressions: [] };
   let found = false;
-  const sameNamespace = (o: KubeObject): boolean => o.metadata.namespace === namespace;
-  for (const object of [...objects.services, ...objects.replicationControllers].filter(sameNamespace)) {
-    const selector = specOf(object).selector as Record<string, string> | undefined;
-    if (!selector || Object.keys(selector).length === 0 || !labelSelectorMatches({ matchLabels: selector }, labels)) continue;
+  for (const service of objects.services) {
+    // A Service without a selector selects nothing, not everything.
+    const selector = specOf(service).selector as Record<string, string> | undefined;
+    if (!selector || !labelSelectorMatches({ matchLabels: selector }, labels)) continue;
     Object.assign(merged.matchLabels, selector);
     found = true;
   }
-  for (const object of [...objects.replicaSets, ...objects.statefulSets].filter(sameNamespace)) {
-    const selector = specOf(object).selector as LabelSelector | undefined;
-    if (!selector || !labelSelectorMatches(selector, labels)) continue;
-    Object.assign(merged.matchLabels, selector.matchLabels ?? {});
-    merged.matchExpressions.push(...(selector.matchExpressions ?? []));
+  const owner = controllerOf(pod as KubeObject);
+  const kind = owner && (Object.keys(CONTROLLER_API_VERSIONS) as ControllerKind[]).find((k) => k === owner.kind && CONTROLLER_API_VERSIONS[k] === owner.apiVersion);
+  const controller = kind && objects.controller(kind, owner.name);
+  if (controller) {
+    // kube adds the controller's selector without checking that it selects the pod.
+    const selector = specOf(controller).selector;
+    if (kind === 'ReplicationController') Object.assign(merged.matchLabels, selector ?? {});
+    else {
+      Object.assign(merged.matchLabels, (selector as LabelSelector | undefined)?.matchLabels ?? {});
+      merged.matchExpressions.push(...((selector as LabelSelector | undefined)?.matchExpressions ?? []));
+    }
     found = true;
   }
   return found ? merged : undefined;

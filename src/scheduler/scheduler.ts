@@ -7,7 +7,7 @@
 
 import { collectionPath, EventRecorder, Informer, isNotFound, Resources, type KubeClient, type KubeObject, type ResourceRef } from '../client/kube/index.js';
 import { PODDISRUPTIONBUDGETS, type PodDisruptionBudget } from '../controllers/disruption/disruption-budget.js';
-import { defaultSelectorFor } from './default-selector.js';
+import { defaultSelectorFor, type ControllerKind } from './default-selector.js';
 import { defaultProfile, type Profile } from './profile.js';
 import type { ScoringStrategy } from './plugins/node-resources-fit.js';
 import { DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE, nextStartNodeIndex } from './nodes-to-score.js';
@@ -48,6 +48,8 @@ function nodeSchedulingChanged(old: Node, node: Node): boolean {
   return view(old) !== view(node);
 }
 
+const CONTROLLER_INFORMERS = { ReplicationController: 'replicationControllers', ReplicaSet: 'replicaSets', StatefulSet: 'statefulSets' } as const satisfies Record<ControllerKind, string>;
+
 const asPod = (pod: Pod): Pod => ({ ...pod, kind: 'Pod', apiVersion: 'v1' });
 
 export class Scheduler {
@@ -83,10 +85,8 @@ export class Scheduler {
       namespaceLabels: (namespace) => this.others.namespaces.lister.get(undefined, namespace)?.metadata.labels,
       defaultSelector: (pod) =>
         defaultSelectorFor(pod, {
-          services: this.others.services.lister.list(),
-          replicationControllers: this.others.replicationControllers.lister.list(),
-          replicaSets: this.others.replicaSets.lister.list(),
-          statefulSets: this.others.statefulSets.lister.list(),
+          services: this.others.services.lister.list(undefined, pod.metadata.namespace),
+          controller: (kind, name) => this.others[CONTROLLER_INFORMERS[kind]].lister.get(pod.metadata.namespace, name),
         }),
     });
     this.recorder = new EventRecorder(client, { component: DEFAULT_SCHEDULER_NAME, onError: (error) => this.log('warn', 'event not recorded', { error: String(error) }) });
