@@ -189,8 +189,8 @@ class LeanCall implements UnaryCall {
       { waitForTrailers: true },
     );
     stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': GrpcCode.Ok, 'grpc-message': 'OK' }));
-    // grpc-js writes the message, and ends the stream once it is written: the same frames go out.
-    stream.write(frame, () => stream.end());
+    // grpc-js writes the message, then ends the stream once it is written: the same frames go out.
+    stream.end(frame);
   }
 
   private fail(code: GrpcCode, details: string): void {
