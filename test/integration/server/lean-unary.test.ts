@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientApi, type Unary } from '../../../src/api/grpc-server.js';
-import { EtcdServer, type ServerConfig } from '../../../src/server/etcd-server.js';
+import { EtcdServer } from '../../../src/server/etcd-server.js';
 import { serviceDefinition } from '../../../src/wire/proto.js';
+import { singleMemberConfig } from '../../support/member-config.js';
 import { freePort } from '../../support/process-cluster.js';
 import { END_STREAM, FrameType, grpcMessage, RawGrpcConnection, type Frame } from '../../support/raw-grpc.js';
 import { sleep, until } from '../../support/wait.js';
@@ -33,26 +34,7 @@ beforeAll(async () => {
   const peerUrl = `http://127.0.0.1:${await freePort()}`;
   ports.lean = await freePort();
   ports.reference = await freePort();
-  const config: ServerConfig = {
-    name: 'lean',
-    dataDir: join(dir, 'lean'),
-    listenClientUrls: [`http://127.0.0.1:${ports.lean}`],
-    advertiseClientUrls: [`http://127.0.0.1:${ports.lean}`],
-    listenPeerUrls: [peerUrl],
-    initialAdvertisePeerUrls: [peerUrl],
-    initialCluster: new Map([['lean', [peerUrl]]]),
-    initialClusterState: 'new',
-    initialClusterToken: 'lean',
-    heartbeatIntervalMs: 50,
-    electionTimeoutMs: 500,
-    snapshotCount: 100_000,
-    snapshotCatchUpEntries: 5000,
-    maxTxnOps: 128,
-    maxRequestBytes: 1.5 * 1024 * 1024,
-    quotaBackendBytes: 2 * 1024 ** 3,
-    bcryptCost: 4,
-    log: () => {},
-  };
+  const config = singleMemberConfig('lean', join(dir, 'lean'), `http://127.0.0.1:${ports.lean}`, peerUrl, { bcryptCost: 4 });
   server = await EtcdServer.start(config);
   apis.lean = new ClientApi(server);
   apis.reference = new ClientApi(server, { leanUnary: false });
