@@ -15,7 +15,7 @@ import { httpHandler } from './http-gateway.js';
 import { withHttpAccess, type HttpAccess } from './http-access.js';
 import { kvResponseSerializers } from './kv-response-encoding.js';
 import { kvService } from './kv-service.js';
-import { serveUnaryAhead, type LeanMethod } from './lean-unary.js';
+import { GRPC_OVERHEAD_BYTES, serveUnaryAhead, type LeanMethod } from './lean-unary.js';
 import { LeaderForwarder } from './leader-forwarder.js';
 import { leaseService } from './lease-service.js';
 import { ETCD_API_VERSION, maintenanceService } from './maintenance-service.js';
@@ -115,7 +115,8 @@ export class ClientApi {
     const tls = injectorWithServer(this.grpcServer);
     this.injectors = [plain.injector, tls.injector];
     if (this.options.leanUnary !== false) {
-      for (const { http2 } of [plain, tls]) serveUnaryAhead(http2, this.leanMethods, this.unaryHandlers);
+      const maxMessageBytes = this.server.config.maxRequestBytes + GRPC_OVERHEAD_BYTES;
+      for (const { http2 } of [plain, tls]) serveUnaryAhead(http2, this.leanMethods, this.unaryHandlers, maxMessageBytes);
     }
     const gateway = httpHandler(this.server, this.unaryHandlers, ETCD_API_VERSION);
     const access = this.options.httpAccess;

@@ -7,6 +7,10 @@
 // errors grpc-js makes itself: a deadline (grpc-timeout) passed, no request message, a second one, one
 // that does not decode, a response that does not encode, a handler that throws.
 //
+// One difference, etcd's: a request message over --max-request-bytes plus 512 KiB is refused as etcd's
+// gRPC server (grpc-go) refuses it, RESOURCE_EXHAUSTED once its length is read, where grpc-js (told no
+// limit) would read it whole and leave the refusal to the proposal ("request is too large").
+//
 // A stream this path would answer differently from grpc-js goes to grpc-js instead, before anything was
 // read from it: a content-type that is not gRPC's, a compressed request (grpc-encoding other than
 // identity), a grpc-timeout grpc-js cannot read. So do every other method, streams and service.
@@ -32,18 +36,22 @@ const DEADLINE_UNIT_MS: Readonly<Record<string, number>> = { H: 3_600_000, M: 60
 
 const MESSAGE_HEADER_LENGTH = 5;
 
+/** What etcd adds to --max-request-bytes for its gRPC server's largest request message (grpcOverheadBytes). */
+export const GRPC_OVERHEAD_BYTES = 512 * 1024;
+
 /**
- * Serves the `methods` (by :path) of every stream `server` takes from now on from `handlers`; any other
- * stream goes to the listeners `server` had for it (grpc-js's), as before.
+ * Serves the `methods` (by :path) of every stream `server` takes from now on from `handlers`, refusing a
+ * request message over `maxMessageBytes`; any other stream goes to the listeners `server` had for it
+ * (grpc-js's), as before.
  */
-export function serveUnaryAhead(server: Http2Server, methods: ReadonlyMap<string, LeanMethod>, handlers: ReadonlyMap<string, Unary>): void {
+export function serveUnaryAhead(server: Http2Server, methods: ReadonlyMap<string, LeanMethod>, handlers: ReadonlyMap<string, Unary>, maxMessageBytes: number): void {
   const others = server.listeners('stream') as ((...args: unknown[]) => void)[];
   server.removeAllListeners('stream');
   server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, ...rest: unknown[]) => {
     const method = methods.get(headers[':path'] ?? '');
     const timeoutMs = method === undefined ? undefined : leanTimeout(headers);
     if (method !== undefined && timeoutMs !== undefined) {
-      new LeanCall(stream, headers, method, handlers).start(timeoutMs);
+      new LeanCall(stream, headers, method, handlers, maxMessageBytes).start(timeoutMs);
       return;
     }
     for (const listener of others) listener.call(server, stream, headers, ...rest);
@@ -89,8 +97,11 @@ const LEGAL_VALUE = /^[ -~]*$/;
 class LeanCall implements UnaryCall {
   request: unknown = undefined;
   private received = false;
-  /** Bytes of the request message read so far (none yet, one chunk, or pieces). */
-  private pending: Buffer | undefined;
+  /** The request's bytes not yet taken as a message, and how many there are. */
+  private pieces: Buffer[] = [];
+  private buffered = 0;
+  /** How many of them the next step needs: a message's 5-byte header, or the whole message once that was read. */
+  private needed = MESSAGE_HEADER_LENGTH;
   private answered = false;
   private timer: NodeJS.Timeout | undefined;
 
@@ -99,6 +110,7 @@ class LeanCall implements UnaryCall {
     private readonly headers: IncomingHttpHeaders,
     private readonly method: LeanMethod,
     private readonly handlers: ReadonlyMap<string, Unary>,
+    private readonly maxMessageBytes: number,
   ) {}
 
   get metadata(): HeaderMetadata {
@@ -112,7 +124,7 @@ class LeanCall implements UnaryCall {
 
   start(timeoutMs: number): void {
     const stream = this.stream;
-    // Errors come with a 'close' too, and a closed stream is answered no more (see closed()).
+    // Errors come with a 'close' too, and a closed stream is answered no more (see finish()).
     stream.on('error', ignore);
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
     stream.on('end', () => this.onEnd());
@@ -121,15 +133,29 @@ class LeanCall implements UnaryCall {
 
   private onData(chunk: Buffer): void {
     if (this.answered) return;
-    let bytes = this.pending === undefined ? chunk : Buffer.concat([this.pending, chunk]);
-    while (bytes.length >= MESSAGE_HEADER_LENGTH) {
+    this.pieces.push(chunk);
+    this.buffered += chunk.length;
+    // Pieces are joined only once they hold what is needed next: no copy for a request in one chunk, one
+    // for a large one in many.
+    while (this.buffered >= this.needed) {
+      const bytes = this.pieces.length === 1 ? this.pieces[0]! : Buffer.concat(this.pieces);
       // The compressed flag is not looked at: with identity encoding grpc-js reads either as is.
-      const end = MESSAGE_HEADER_LENGTH + bytes.readUInt32BE(1);
-      if (bytes.length < end) break;
+      const length = bytes.readUInt32BE(1);
+      if (length > this.maxMessageBytes) {
+        this.fail(GrpcCode.ResourceExhausted, `grpc: received message larger than max (${length} vs. ${this.maxMessageBytes})`);
+        return;
+      }
+      const end = MESSAGE_HEADER_LENGTH + length;
+      if (this.pieces.length > 1) this.pieces = [bytes];
+      if (bytes.length < end) {
+        this.needed = end;
+        return;
+      }
       if (!this.onMessage(bytes.subarray(MESSAGE_HEADER_LENGTH, end))) return;
-      bytes = bytes.subarray(end);
+      this.pieces = end < bytes.length ? [bytes.subarray(end)] : [];
+      this.buffered = bytes.length - end;
+      this.needed = MESSAGE_HEADER_LENGTH;
     }
-    this.pending = bytes.length > 0 ? bytes : undefined;
   }
 
   /** Takes one request message; false once the call has failed. */

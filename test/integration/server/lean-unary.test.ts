@@ -3,11 +3,13 @@
 // every call made on both, frame by frame (raw HTTP/2), compared: headers (decoded, in order; the Date
 // header's value aside), DATA bytes, trailers, RST_STREAM. Successes, etcd's errors, auth errors,
 // grpc-js's own errors (deadline, no message, two, a bad one, a handler that throws), cancellation, and
-// the streams the lean path leaves to grpc-js.
+// the streams the lean path leaves to grpc-js. One difference on purpose: etcd's limit on a request
+// message's size, which grpc-js is not given.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientApi, type Unary } from '../../../src/api/grpc-server.js';
 import { EtcdServer } from '../../../src/server/etcd-server.js';
@@ -19,6 +21,7 @@ import { sleep, until } from '../../support/wait.js';
 
 const KV = serviceDefinition('etcdserverpb.KV');
 const AUTH = serviceDefinition('etcdserverpb.Auth');
+const KvClient = grpc.makeGenericClientConstructor(KV, 'KV');
 const RANGE = '/etcdserverpb.KV/Range';
 const PUT = '/etcdserverpb.KV/Put';
 const TXN = '/etcdserverpb.KV/Txn';
@@ -210,6 +213,37 @@ describe('the lean unary path answers as grpc-js does', () => {
     });
     expect(transcript(lean)).toEqual(transcript(reference));
     expect(status(lean)['grpc-status']).toBe('0');
+  });
+
+  it("a request message over --max-request-bytes + 512 KiB: etcd's RESOURCE_EXHAUSTED as soon as its length is read", async () => {
+    const max = 1.5 * 1024 * 1024 + 512 * 1024;
+    const declaring = (length: number, endStream: boolean): Send => (c, id) => {
+      const prefix = Buffer.alloc(5);
+      prefix.writeUInt32BE(length, 1);
+      c.headers(id, PUT);
+      c.data(id, Buffer.concat([prefix, Buffer.alloc(100)]), endStream);
+    };
+    const over = await one('lean', declaring(max + 1, false));
+    expect(status(over)).toMatchObject({ 'grpc-status': '8', 'grpc-message': `grpc:%20received%20message%20larger%20than%20max%20(${max + 1}%20vs.%20${max})` });
+    expect(over).toHaveLength(1);
+    // At the limit, the message is waited for (here in vain: the client ends the stream first), as grpc-js does.
+    const { lean, reference } = await both(declaring(max, true));
+    expect(transcript(lean)).toEqual(transcript(reference));
+    expect(status(lean)['grpc-status']).toBe('12');
+  });
+
+  it("a large request in many DATA frames, from grpc-js's client: served up to --max-request-bytes, refused as etcd refuses past it", async () => {
+    const client = new KvClient(`127.0.0.1:${ports.lean}`, grpc.credentials.createInsecure());
+    const put = (bytes: number): Promise<unknown> =>
+      new Promise((resolve) => client.makeUnaryRequest(PUT, KV['Put']!.requestSerialize, KV['Put']!.responseDeserialize, { key: Buffer.from('big'), value: Buffer.alloc(bytes, 'b') }, (err, value) => resolve(err ? `${err.code} ${err.details}` : value)));
+    try {
+      expect(await put(1_400_000)).toHaveProperty('header');
+      expect(await put(1_600_000)).toBe('3 etcdserver: request is too large');
+      expect(await put(2_200_000)).toMatch(/^8 grpc: received message larger than max \(22\d{5} vs\. 2097152\)$/);
+      expect(await put(10)).toHaveProperty('header');
+    } finally {
+      client.close();
+    }
   });
 
   it('grpc-timeout: DEADLINE_EXCEEDED while the handler is still at work', async () => {
