@@ -1,5 +1,5 @@
 // `npx tsx bench/store-cpu.ts [--workloads put-1,put-100,range-l,range-s,watch] [--scale 0.5] [--rounds 2] [--prof DIR]
-//   [--perf DIR] [--keys N [--heap DIR]] [--impl etcd]`
+//   [--perf DIR] [--keys N [--heap DIR]] [--impl etcd] [--members 1]`
 //
 // The store's CPU per request, one implementation alone: a fresh 3-member cluster with bench:compare's flags, warmed up
 // with the Go generator, then each workload driven by the Go generator (etcd's clientv3) with the members'
@@ -11,6 +11,7 @@
 // so each writes a .cpuprofile into DIR (open it in Chrome DevTools, or summarize it with bench/profile-summary.ts).
 // `--perf DIR` samples the members' CPU time with Linux perf over each workload's timed phase and prints where it
 // went (see bench/store-cpu-perf.ts): on a loaded machine the wall-clock profiles of --prof exaggerate system calls.
+// `--members 1` measures one member alone: the client API's own cost per call, without raft's replication.
 // `--keys N` then writes N distinct keys (256-byte values, 200 clients) and prints each member's RSS before
 // and after, per key; `--heap DIR` adds a V8 heap snapshot of every member after them (bench/heap-summary.ts).
 
@@ -46,12 +47,13 @@ const options = new Command('store-cpu')
   .option('--scale <x>', 'multiply every total', (v) => Number(v), 1)
   .option('--rounds <n>', 'times to run the whole list', (v) => Number(v), 1)
   .option('--impl <name>', 'barge, or etcd to take the same figures from a real etcd', 'barge')
+  .option('--members <n>', 'cluster size', (v) => Number(v), 3)
   .option('--prof <dir>', 'write a CPU profile of each member here')
   .option('--perf <dir>', "sample the members' CPU time with perf over each workload, recordings here, and summarize them")
   .option('--keys <n>', 'then write this many distinct keys and report RSS per key', (v) => Number(v), 0)
   .option('--heap <dir>', 'with --keys: a heap snapshot of every member after the keys, here')
   .parse()
-  .opts<{ workloads: string; scale: number; rounds: number; impl: string; prof?: string; perf?: string; keys: number; heap?: string }>();
+  .opts<{ workloads: string; scale: number; rounds: number; impl: string; members: number; prof?: string; perf?: string; keys: number; heap?: string }>();
 if (options.impl !== 'barge' && options.impl !== 'etcd') throw new Error(`--impl: barge or etcd, not ${options.impl}`);
 if (options.impl === 'etcd' && (options.prof || options.heap || options.perf)) throw new Error('--prof, --perf and --heap profile Node members: barge only');
 if (options.perf && !perfAvailable()) throw new Error('--perf needs Linux perf');
@@ -97,7 +99,7 @@ const nodeOptions = [
   ...(options.perf ? ['--perf-basic-prof'] : []),
 ];
 if (nodeOptions.length > 0) process.env['NODE_OPTIONS'] = nodeOptions.join(' ');
-const cluster = await ProcessCluster.start(3, options.impl, FLAGS, undefined, { startTimeoutMs: 120_000 });
+const cluster = await ProcessCluster.start(options.members, options.impl, FLAGS, undefined, { startTimeoutMs: 120_000 });
 delete process.env['NODE_OPTIONS'];
 const memberPids = cluster.members.map((m) => m.process!.pid!);
 const stopAll = async (): Promise<void> => {

@@ -15,6 +15,7 @@ import { httpHandler } from './http-gateway.js';
 import { withHttpAccess, type HttpAccess } from './http-access.js';
 import { kvResponseSerializers } from './kv-response-encoding.js';
 import { kvService } from './kv-service.js';
+import { GRPC_OVERHEAD_BYTES, serveUnaryAhead, type LeanMethod } from './lean-unary.js';
 import { LeaderForwarder } from './leader-forwarder.js';
 import { leaseService } from './lease-service.js';
 import { ETCD_API_VERSION, maintenanceService } from './maintenance-service.js';
@@ -34,6 +35,8 @@ export interface ClientApiOptions {
   readonly httpAccess?: HttpAccess;
   /** --grpc-keepalive-min-time: how often a client with a call open may ping; etcd's 5 s when not set. */
   readonly keepaliveMinTimeMs?: number;
+  /** false: every call through grpc-js, the KV service's too (the reference lean-unary.ts is held to). */
+  readonly leanUnary?: boolean;
 }
 
 type Injector = ReturnType<grpc.Server['createConnectionInjector']>;
@@ -46,6 +49,8 @@ export class ClientApi {
   private readonly forwarder: LeaderForwarder;
   private injectors: Injector[] = [];
   private listener: ClientListener | undefined;
+  /** The methods served ahead of grpc-js (see lean-unary.ts), by :path. */
+  private readonly leanMethods = new Map<string, LeanMethod>();
 
   /**
    * Unary handlers by "package.Service/Method": both front ends (gRPC and the JSON gateway) look the
@@ -92,6 +97,12 @@ export class ClientApi {
     const definition = Object.fromEntries(
       Object.entries(serviceDefinition(service)).map(([method, d]) => [method, handEncoded[method] ? { ...d, responseSerialize: handEncoded[method] } : d]),
     ) as grpc.ServiceDefinition;
+    if (service === 'etcdserverpb.KV') {
+      for (const [method, d] of Object.entries(definition)) {
+        const name = `${service}/${method}`;
+        if (this.unaryHandlers.has(name)) this.leanMethods.set(d.path, { name, decode: d.requestDeserialize, encode: d.responseSerialize as LeanMethod['encode'] });
+      }
+    }
     this.grpcServer.addService(definition, served as grpc.UntypedServiceImplementation);
   }
 
@@ -101,12 +112,16 @@ export class ClientApi {
     // which does not): an injector for each.
     const plain = injectorWithServer(this.grpcServer);
     enforcePingPolicy(plain.http2, this.options.keepaliveMinTimeMs ?? DEFAULT_KEEPALIVE_MIN_TIME_MS);
-    const tls = this.grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-    this.injectors = [plain.injector, tls];
+    const tls = injectorWithServer(this.grpcServer);
+    this.injectors = [plain.injector, tls.injector];
+    if (this.options.leanUnary !== false) {
+      const maxMessageBytes = this.server.config.maxRequestBytes + GRPC_OVERHEAD_BYTES;
+      for (const { http2 } of [plain, tls]) serveUnaryAhead(http2, this.leanMethods, this.unaryHandlers, maxMessageBytes);
+    }
     const gateway = httpHandler(this.server, this.unaryHandlers, ETCD_API_VERSION);
     const access = this.options.httpAccess;
     const refused = (host: string): void => this.server.config.log('warn', 'rejecting HTTP request to prevent DNS rebinding attacks', { host });
-    this.listener = new ClientListener(this.server.config, (connection, secure) => (secure ? tls : plain.injector).injectConnection(connection), access ? withHttpAccess(access, gateway, refused) : gateway);
+    this.listener = new ClientListener(this.server.config, (connection, secure) => (secure ? tls : plain).injector.injectConnection(connection), access ? withHttpAccess(access, gateway, refused) : gateway);
     await this.listener.listen(urls);
   }
 

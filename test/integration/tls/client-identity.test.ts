@@ -12,8 +12,9 @@ import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientApi, type Unary } from '../../../src/api/grpc-server.js';
 import { clientCommonName } from '../../../src/api/client-identity.js';
-import { EtcdServer, type ServerConfig } from '../../../src/server/etcd-server.js';
+import { EtcdServer } from '../../../src/server/etcd-server.js';
 import { loadTlsSettings } from '../../../src/server/tls.js';
+import { singleMemberConfig } from '../../support/member-config.js';
 import { freePort } from '../../support/process-cluster.js';
 import { createTestPki, type CertFiles, type TestPki } from '../../support/tls.js';
 
@@ -42,26 +43,7 @@ async function startMember(name: string, scheme: 'http' | 'https', clientCertAut
     scheme === 'https' ? { certFile: files.cert, keyFile: files.key, trustedCaFile: pki.caFile, clientCertAuth } : {},
     { dataDir, urls: [url] },
   );
-  const config: ServerConfig = {
-    name,
-    dataDir,
-    listenClientUrls: [url],
-    advertiseClientUrls: [url],
-    listenPeerUrls: [peerUrl],
-    initialAdvertisePeerUrls: [peerUrl],
-    initialCluster: new Map([[name, [peerUrl]]]),
-    initialClusterState: 'new',
-    initialClusterToken: name,
-    heartbeatIntervalMs: 50,
-    electionTimeoutMs: 500,
-    snapshotCount: 100_000,
-    snapshotCatchUpEntries: 5000,
-    maxTxnOps: 128,
-    maxRequestBytes: 1.5 * 1024 * 1024,
-    quotaBackendBytes: 2 * 1024 ** 3,
-    clientTls,
-    log: () => {},
-  };
+  const config = singleMemberConfig(name, dataDir, url, peerUrl, { clientTls });
   const server = await EtcdServer.start(config);
   const api = new ClientApi(server);
   const seen: (string | undefined)[] = [];

@@ -1,0 +1,133 @@
+// A gRPC client written frame by frame over a plain socket: it sends exactly the frames a test asks for
+// (a request in pieces, two messages, none, a RST_STREAM) and records every frame the server sends back,
+// header blocks decoded, so that two servers' answers to the same call can be compared frame by frame.
+
+import hpack, { type Decompressor } from 'hpack.js';
+import { connect, type Socket } from 'node:net';
+import { encodeLiterals, frameHeader } from '../../src/api/http2-authority.js';
+import { until } from './wait.js';
+
+export const enum FrameType {
+  Data = 0x0,
+  Headers = 0x1,
+  RstStream = 0x3,
+  Settings = 0x4,
+  Ping = 0x6,
+  Continuation = 0x9,
+}
+export const END_STREAM = 0x1;
+const END_HEADERS = 0x4;
+const ACK = 0x1;
+const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+
+export interface Frame {
+  readonly type: number;
+  readonly flags: number;
+  readonly streamId: number;
+  readonly payload: Buffer;
+  /** A HEADERS frame's decoded header list (with its CONTINUATIONs), in the order sent. */
+  readonly headers?: [string, string][];
+}
+
+/** A gRPC message frame: the 5-byte prefix (compressed flag, length) and `message`. */
+export function grpcMessage(message: Uint8Array, compressed = false): Buffer {
+  const prefix = Buffer.alloc(5);
+  prefix[0] = compressed ? 1 : 0;
+  prefix.writeUInt32BE(message.length, 1);
+  return Buffer.concat([prefix, message]);
+}
+
+export class RawGrpcConnection {
+  readonly frames: Frame[] = [];
+  private received = Buffer.alloc(0);
+  private readonly decoder: Decompressor = hpack.decompressor.create({ table: { maxSize: 4096 } });
+  private block: { frame: Omit<Frame, 'headers'>; parts: Buffer[] } | undefined;
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly authority: string,
+  ) {
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => {});
+    socket.write(Buffer.concat([PREFACE, frameHeader(0, FrameType.Settings, 0, 0)]));
+  }
+
+  static async open(port: number): Promise<RawGrpcConnection> {
+    const socket = connect(port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    return new RawGrpcConnection(socket, `127.0.0.1:${port}`);
+  }
+
+  /** Sends a request's HEADERS on `streamId`: gRPC's usual fields, `extra` after them, overriding any of the same name. */
+  headers(streamId: number, path: string, extra: Record<string, string> = {}, endStream = false): void {
+    const fields: Record<string, string> = {
+      ':method': 'POST',
+      ':scheme': 'http',
+      ':path': path,
+      ':authority': this.authority,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      ...extra,
+    };
+    const block = encodeLiterals(Object.entries(fields).map(([name, value]) => ({ name, value })));
+    this.socket.write(Buffer.concat([frameHeader(block.length, FrameType.Headers, END_HEADERS | (endStream ? END_STREAM : 0), streamId), block]));
+  }
+
+  data(streamId: number, payload: Buffer, endStream: boolean): void {
+    this.socket.write(Buffer.concat([frameHeader(payload.length, FrameType.Data, endStream ? END_STREAM : 0, streamId), payload]));
+  }
+
+  rst(streamId: number, code: number): void {
+    const payload = Buffer.alloc(4);
+    payload.writeUInt32BE(code);
+    this.socket.write(Buffer.concat([frameHeader(4, FrameType.RstStream, 0, streamId), payload]));
+  }
+
+  /** The frames the server sent on `streamId` so far. */
+  streamFrames(streamId: number): Frame[] {
+    return this.frames.filter((f) => f.streamId === streamId && (f.type === FrameType.Headers || f.type === FrameType.Data || f.type === FrameType.RstStream));
+  }
+
+  /** Waits until the server ended `streamId` (END_STREAM or RST_STREAM); its frames. */
+  async answer(streamId: number, timeoutMs = 20_000): Promise<Frame[]> {
+    const ended = (): boolean => this.streamFrames(streamId).some((f) => f.type === FrameType.RstStream || (f.flags & END_STREAM) !== 0);
+    await until(`the end of stream ${streamId}`, ended, { timeoutMs });
+    return this.streamFrames(streamId);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.received = Buffer.concat([this.received, chunk]);
+    while (this.received.length >= 9) {
+      const length = this.received.readUIntBE(0, 3);
+      if (this.received.length < 9 + length) return;
+      const frame = { type: this.received[3]!, flags: this.received[4]!, streamId: this.received.readUInt32BE(5) & 0x7fff_ffff, payload: this.received.subarray(9, 9 + length) };
+      this.received = this.received.subarray(9 + length);
+      this.onFrame(frame);
+    }
+  }
+
+  private onFrame(frame: Omit<Frame, 'headers'>): void {
+    if (frame.type === FrameType.Settings && (frame.flags & ACK) === 0) this.socket.write(frameHeader(0, FrameType.Settings, ACK, 0));
+    if (frame.type === FrameType.Ping && (frame.flags & ACK) === 0) this.socket.write(Buffer.concat([frameHeader(8, FrameType.Ping, ACK, 0), frame.payload]));
+    if (frame.type === FrameType.Headers) this.block = { frame, parts: [] };
+    if (this.block && (frame.type === FrameType.Headers || frame.type === FrameType.Continuation)) {
+      this.block.parts.push(frame.payload);
+      if ((frame.flags & END_HEADERS) === 0) return;
+      this.decoder.write(Buffer.concat(this.block.parts));
+      this.decoder.execute();
+      const headers: [string, string][] = [];
+      for (let h = this.decoder.read(); h !== null; h = this.decoder.read()) headers.push([h.name, h.value]);
+      this.frames.push({ ...this.block.frame, headers });
+      this.block = undefined;
+      return;
+    }
+    this.frames.push(frame);
+  }
+}
