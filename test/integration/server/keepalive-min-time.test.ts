@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageType, serviceDefinition } from '../../../src/wire/proto.js';
 import { ProcessCluster, type Implementation } from '../../support/process-cluster.js';
 import { answered, pingsUntilClosed } from '../../support/http2-pings.js';
+import { grpcMessage } from '../../support/raw-grpc.js';
 import { createTestPki } from '../../support/tls.js';
 import { sleep, until } from '../../support/wait.js';
 
@@ -49,14 +50,6 @@ async function probe(url: string, ca?: string): Promise<Probe> {
   return { client, goaways };
 }
 
-/** A gRPC message as the body of an HTTP/2 request carries it. */
-function grpcFrame(message: Uint8Array): Buffer {
-  const frame = Buffer.alloc(5 + message.length);
-  frame.writeUInt32BE(message.length, 1);
-  frame.set(message, 5);
-  return frame;
-}
-
 function grpcCall(client: ClientHttp2Session, path: string): ClientHttp2Stream {
   const stream = client.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' });
   stream.on('error', () => {});
@@ -66,7 +59,7 @@ function grpcCall(client: ClientHttp2Session, path: string): ClientHttp2Stream {
 /** A unary call, to its end. */
 async function unary(client: ClientHttp2Session, path: string, message: Uint8Array): Promise<void> {
   const stream = grpcCall(client, path);
-  stream.end(grpcFrame(message));
+  stream.end(grpcMessage(message));
   stream.resume();
   await new Promise<void>((resolve) => stream.once('close', () => resolve()));
 }
@@ -133,7 +126,7 @@ describe('--grpc-keepalive-min-time on plain client URLs, etcd 3.4 and Barge sid
       const target = await probe(url(implementation));
       const writer = await probe(url(implementation));
       const watch = grpcCall(target.client, '/etcdserverpb.Watch/Watch');
-      watch.write(grpcFrame(WatchRequest.encode({ create_request: { key: Buffer.from(`ka/${implementation}`) } }).finish()));
+      watch.write(grpcMessage(WatchRequest.encode({ create_request: { key: Buffer.from(`ka/${implementation}`) } }).finish()));
       let responses = 0;
       watch.on('data', () => responses++);
       await until('the watch to be created', () => responses > 0, { timeoutMs: 20_000 });
