@@ -88,26 +88,31 @@ export class ProcessCluster {
     prepare?: (members: readonly ClusterMember[], cluster: ProcessCluster) => Promise<void>,
     options: ClusterOptions = {},
   ): Promise<ProcessCluster> {
-    const cluster = new ProcessCluster(implementation, extraFlags, options);
-    for (let i = 1; i <= size; i++) {
-      const name = `m${i}`;
-      cluster.members.push({
-        name,
-        clientUrl: `${options.clientScheme ?? 'http'}://127.0.0.1:${await freePort()}`,
-        peerUrl: `${options.peerScheme ?? 'http'}://127.0.0.1:${await freePort()}`,
-        dataDir: join(cluster.dir, name),
-        log: '',
-      });
+    for (let attempt = 1; ; attempt++) {
+      const cluster = new ProcessCluster(implementation, extraFlags, options);
+      for (let i = 1; i <= size; i++) {
+        const name = `m${i}`;
+        cluster.members.push({
+          name,
+          clientUrl: `${options.clientScheme ?? 'http'}://127.0.0.1:${await freePort()}`,
+          peerUrl: `${options.peerScheme ?? 'http'}://127.0.0.1:${await freePort()}`,
+          dataDir: join(cluster.dir, name),
+          log: '',
+        });
+      }
+      await prepare?.(cluster.members, cluster);
+      for (const member of cluster.members) cluster.spawn(member);
+      try {
+        await cluster.waitHealthy(options.startTimeoutMs);
+        return cluster;
+      } catch (err) {
+        await cluster.stop(); // no member outlives a cluster that never came up
+        // Between freePort() and the member's bind, another process may take the port (an outgoing
+        // connection's local port, from another test file): start again on other ports.
+        if (attempt < 3 && cluster.members.some((m) => m.log.includes('EADDRINUSE'))) continue;
+        throw err;
+      }
     }
-    await prepare?.(cluster.members, cluster);
-    for (const member of cluster.members) cluster.spawn(member);
-    try {
-      await cluster.waitHealthy(options.startTimeoutMs);
-    } catch (err) {
-      await cluster.stop(); // no member outlives a cluster that never came up
-      throw err;
-    }
-    return cluster;
   }
 
   /** A member not started yet, on free ports, its data dir in the cluster's (one to `member add`). */
@@ -155,6 +160,9 @@ export class ProcessCluster {
     for (;;) {
       const health = this.etcdctl(['endpoint', 'health']);
       if (health.status === 0) return;
+      // A member that exited by itself will not answer: say so now, with its log, not at the deadline.
+      const exited = this.members.find((m) => m.process?.exitCode !== null && m.process?.exitCode !== undefined);
+      if (exited) throw new Error(`${exited.name} exited with status ${exited.process!.exitCode}:\n${exited.log}`);
       if (Date.now() > deadline) throw new Error(`cluster not healthy: ${health.stderr}\n${this.members.map((m) => `--- ${m.name}\n${m.log}`).join('\n')}`);
       await new Promise((r) => setTimeout(r, 200));
     }
