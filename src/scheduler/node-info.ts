@@ -19,8 +19,8 @@ export interface NodeInfo {
   readonly usedPorts: readonly HostPort[];
   /** kube's PodsWithAffinity: the pods with pod affinity or anti-affinity of their own. */
   readonly podsWithAffinity: readonly Pod[];
-  /** The pods with pod anti-affinity (kube's PodsWithRequiredAntiAffinity, and those with only preferred terms). */
-  readonly podsWithAntiAffinity: readonly Pod[];
+  /** kube's PodsWithRequiredAntiAffinity: the pods with a required anti-affinity term. */
+  readonly podsWithRequiredAntiAffinity: readonly Pod[];
   /**
    * The pods by namespace and label (labelPairKey), built with the info: a count of the pods a selector
    * matches looks at those carrying one of its labels, not at every pod on the node, once per node per cycle.
@@ -48,7 +48,7 @@ export function newNodeInfo(node: Node, pods: readonly Pod[] = []): NodeInfo {
   const nonZeroRequested = emptyResource();
   const usedPorts: HostPort[] = [];
   const podsWithAffinity: Pod[] = [];
-  const podsWithAntiAffinity: Pod[] = [];
+  const podsWithRequiredAntiAffinity: Pod[] = [];
   const podsByLabel = new Map<string, Pod[]>();
   for (const pod of pods) {
     addResource(requested, podRequest(pod));
@@ -56,7 +56,7 @@ export function newNodeInfo(node: Node, pods: readonly Pod[] = []): NodeInfo {
     usedPorts.push(...podHostPorts(pod));
     const affinity = pod.spec.affinity;
     if (affinity?.podAffinity !== undefined || affinity?.podAntiAffinity !== undefined) podsWithAffinity.push(pod);
-    if (affinity?.podAntiAffinity !== undefined) podsWithAntiAffinity.push(pod);
+    if ((affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length ?? 0) > 0) podsWithRequiredAntiAffinity.push(pod);
     for (const [key, value] of Object.entries(pod.metadata.labels ?? {})) {
       const pair = labelPairKey(pod.metadata.namespace, key, value);
       const carrying = podsByLabel.get(pair);
@@ -64,7 +64,7 @@ export function newNodeInfo(node: Node, pods: readonly Pod[] = []): NodeInfo {
       else podsByLabel.set(pair, [pod]);
     }
   }
-  return { node, pods, allocatable: nodeAllocatable(node), requested, nonZeroRequested, usedPorts, podsWithAffinity, podsWithAntiAffinity, podsByLabel };
+  return { node, pods, allocatable: nodeAllocatable(node), requested, nonZeroRequested, usedPorts, podsWithAffinity, podsWithRequiredAntiAffinity, podsByLabel };
 }
 
 /** A snapshot from nodes and pods: each pod with a nodeName lands on its node's info. */

@@ -5,7 +5,7 @@
 // changed since the last snapshot: a cycle costs O(nodes), not a pass over every pod in the cluster.
 
 import { objectKey } from '../client/kube/index.js';
-import { LabelIndex } from './label-index.js';
+import { SnapshotIndex } from './snapshot-index.js';
 import { newNodeInfo, type NodeInfo } from './node-info.js';
 import type { Node, Pod } from './types.js';
 
@@ -16,8 +16,8 @@ export class SchedulerCache {
   private readonly podsOnNode = new Map<string, Map<string, Pod>>();
   private readonly assumed = new Set<string>();
   private readonly infos = new Map<string, NodeInfo>();
-  /** Which of the infos hold pods with each label, for the latest snapshot. */
-  private readonly index = new LabelIndex();
+  /** Which of the infos hold pods with each label, or with affinity, for the latest snapshot. */
+  private readonly index = new SnapshotIndex();
   /** Nodes whose NodeInfo is out of date. */
   private readonly changed = new Set<string>();
   /** Node names in order; undefined once a node came or went. */

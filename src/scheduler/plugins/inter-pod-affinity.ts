@@ -65,7 +65,7 @@ export function interPodAffinity(namespaceLabels: NamespaceLabels = () => undefi
       const ownTerms = affinity.length > 0 || antiAffinity.length > 0;
       for (const info of snapshot) {
         const labels = labelsOf(info);
-        for (const existing of ownTerms ? info.pods : info.podsWithAntiAffinity) {
+        for (const existing of ownTerms ? info.pods : info.podsWithRequiredAntiAffinity) {
           processTerms(affinityCounts, affinity, existing, labels, 1, namespaceLabels);
           processTerms(antiAffinityCounts, antiAffinity, existing, labels, 1, namespaceLabels);
           const theirs = requiredTerms(existing.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution, existing);

@@ -5,7 +5,7 @@
 
 import { labelSelectorMatches, type LabelSelector } from '../../client/kube/index.js';
 import { MAX_NODE_SCORE, SUCCESS, unresolvable, unschedulable, type Plugin } from '../framework.js';
-import { nodesCarrying } from '../label-index.js';
+import { nodesCarrying } from '../snapshot-index.js';
 import { labelPairKey, type NodeInfo } from '../node-info.js';
 import type { Pod, TopologySpreadConstraint } from '../types.js';
 import { requiredNodeAffinityMatches } from './node-affinity.js';

@@ -3,9 +3,10 @@
 // something changed, so the snapshot must follow every kind of change exactly.
 
 import { describe, expect, it } from 'vitest';
-import { nodesCarrying } from '../../../src/scheduler/label-index.js';
+import { nodesCarrying, nodesWithPodsWithAffinity, nodesWithPodsWithRequiredAntiAffinity } from '../../../src/scheduler/snapshot-index.js';
 import { labelPairKey, type NodeInfo } from '../../../src/scheduler/node-info.js';
 import { SchedulerCache } from '../../../src/scheduler/scheduler-cache.js';
+import type { Affinity } from '../../../src/scheduler/types.js';
 import { makeNode, makePod } from './fixtures.js';
 
 const requestedOn = (cache: SchedulerCache, node: string): number => cache.snapshot().find((i) => i.node.metadata.name === node)!.requested.milliCPU;
@@ -107,5 +108,38 @@ describe('SchedulerCache', () => {
     expect(names(cache.snapshot(), pair)).toEqual(['n2']);
     // An array made elsewhere (preemption's dry run) is not indexed.
     expect(names([...cache.snapshot()], pair)).toBeUndefined();
+  });
+
+  it("keeps the nodes holding pods with affinity and with required anti-affinity, as kube's snapshot lists", () => {
+    const cache = new SchedulerCache();
+    for (const name of ['n1', 'n2', 'n3', 'n4']) cache.setNode(makeNode(name));
+    const term = { labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' };
+    const on = (name: string, node: string, affinity?: Affinity) => ({ ...makePod(name), spec: { containers: [], nodeName: node, ...(affinity ? { affinity } : {}) } });
+    const required = on('required', 'n1', { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } });
+    cache.setPod(required);
+    // Preferred anti-affinity only, or pod affinity: with affinity, without required anti-affinity.
+    cache.setPod(on('preferred', 'n2', { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: term }] } }));
+    cache.setPod(on('affine', 'n3', { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } }));
+    cache.setPod(on('plain', 'n4'));
+    cache.setPod(on('node-affinity-only', 'n4', { nodeAffinity: {} }));
+    const names = (nodes: ReadonlySet<NodeInfo> | undefined): string[] | undefined => nodes && [...nodes].map((i) => i.node.metadata.name!).sort();
+    const first = cache.snapshot();
+    expect(names(nodesWithPodsWithAffinity(first))).toEqual(['n1', 'n2', 'n3']);
+    expect(names(nodesWithPodsWithRequiredAntiAffinity(first))).toEqual(['n1']);
+    expect(first[0]!.podsWithRequiredAntiAffinity.map((p) => p.metadata.name)).toEqual(['required']);
+    expect(first[1]!.podsWithRequiredAntiAffinity).toEqual([]);
+    expect(first[3]!.podsWithAffinity).toEqual([]);
+    // The pod leaves n1 for n4: the rebuilt infos replace the old ones in both lists.
+    cache.removePod(required);
+    cache.setPod({ ...required, spec: { ...required.spec, nodeName: 'n4' } });
+    const second = cache.snapshot();
+    expect(names(nodesWithPodsWithAffinity(second))).toEqual(['n2', 'n3', 'n4']);
+    expect(names(nodesWithPodsWithRequiredAntiAffinity(second))).toEqual(['n4']);
+    expect([...nodesWithPodsWithRequiredAntiAffinity(second)!][0]).toBe(second[3]);
+    expect(nodesWithPodsWithAffinity(first)).toBeUndefined();
+    cache.removeNode(makeNode('n4'));
+    expect(nodesWithPodsWithRequiredAntiAffinity(second)).toBeUndefined();
+    expect(names(nodesWithPodsWithRequiredAntiAffinity(cache.snapshot()))).toEqual([]);
+    expect(nodesWithPodsWithAffinity([...cache.snapshot()])).toBeUndefined();
   });
 });
