@@ -5,6 +5,7 @@
 
 import { MAX_NODE_SCORE, SUCCESS, unresolvable, unschedulable, type Plugin } from '../framework.js';
 import type { NodeInfo } from '../node-info.js';
+import { nodesWithPodsWithAffinity, nodesWithPodsWithRequiredAntiAffinity } from '../snapshot-index.js';
 import { requiredTerms, termMatchesPod, weightedTerms, type AffinityTerm, type NamespaceLabels } from '../pod-affinity-term.js';
 import type { Pod } from '../types.js';
 
@@ -60,16 +61,24 @@ export function interPodAffinity(namespaceLabels: NamespaceLabels = () => undefi
       const affinityCounts = new TopologyCounts();
       const antiAffinityCounts = new TopologyCounts();
       const existingAntiAffinityCounts = new TopologyCounts();
-      // Without required terms of its own, the pod meets only existing pods' anti-affinity (kube's PreFilter
-      // walks the nodes' PodsWithRequiredAntiAffinity).
-      const ownTerms = affinity.length > 0 || antiAffinity.length > 0;
-      for (const info of snapshot) {
+      // As kube's PreFilter: existing pods' required anti-affinity on the nodes holding such pods
+      // (HavePodsWithRequiredAntiAffinityList; every node when the snapshot has no such list) ...
+      for (const info of nodesWithPodsWithRequiredAntiAffinity(snapshot) ?? snapshot) {
         const labels = labelsOf(info);
-        for (const existing of ownTerms ? info.pods : info.podsWithRequiredAntiAffinity) {
-          processTerms(affinityCounts, affinity, existing, labels, 1, namespaceLabels);
-          processTerms(antiAffinityCounts, antiAffinity, existing, labels, 1, namespaceLabels);
+        for (const existing of info.podsWithRequiredAntiAffinity) {
           const theirs = requiredTerms(existing.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution, existing);
           processTerms(existingAntiAffinityCounts, theirs, pod, labels, 1, namespaceLabels);
+        }
+      }
+      // ... and the pod's own required terms against every pod on every node.
+      const ownTerms = affinity.length > 0 || antiAffinity.length > 0;
+      if (ownTerms) {
+        for (const info of snapshot) {
+          const labels = labelsOf(info);
+          for (const existing of info.pods) {
+            processTerms(affinityCounts, affinity, existing, labels, 1, namespaceLabels);
+            processTerms(antiAffinityCounts, antiAffinity, existing, labels, 1, namespaceLabels);
+          }
         }
       }
 
@@ -88,8 +97,10 @@ export function interPodAffinity(namespaceLabels: NamespaceLabels = () => undefi
       const satisfiesExistingAntiAffinity = (labels: Record<string, string>): boolean =>
         existingAntiAffinityCounts.size === 0 || Object.entries(labels).every(([key, value]) => existingAntiAffinityCounts.get(key, value) <= 0);
 
+      // kube's PreFilter answers Skip: no node can fail, so no filter runs.
+      const skipFilter = !ownTerms && existingAntiAffinityCounts.size === 0;
       return {
-        filter: (info) => {
+        filter: skipFilter ? undefined : (info) => {
           const labels = labelsOf(info);
           if (!satisfiesAffinity(labels)) return unresolvable(ERR_REASON_AFFINITY);
           if (!satisfiesAntiAffinity(labels)) return unschedulable(ERR_REASON_ANTI_AFFINITY);
@@ -100,10 +111,11 @@ export function interPodAffinity(namespaceLabels: NamespaceLabels = () => undefi
           const preferred = weightedTerms(pod.spec.affinity?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution, pod);
           const preferredAnti = weightedTerms(pod.spec.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution, pod);
           const scores = new TopologyCounts();
-          // As kube's PreScore: unless the pod has preferred terms, only existing pods with affinity count
-          // (the nodes' PodsWithAffinity).
+          // As kube's PreScore: unless the pod has preferred terms, only existing pods with affinity count,
+          // on the nodes holding some (HavePodsWithAffinityList; every node when the snapshot has no list).
           const ownPreferences = preferred.length > 0 || preferredAnti.length > 0;
-          for (const info of snapshot) {
+          const nodes = ownPreferences ? snapshot : (nodesWithPodsWithAffinity(snapshot) ?? snapshot);
+          for (const info of nodes) {
             const labels = labelsOf(info);
             for (const existing of ownPreferences ? info.pods : info.podsWithAffinity) {
               const theirs = existing.spec.affinity;
@@ -115,9 +127,12 @@ export function interPodAffinity(namespaceLabels: NamespaceLabels = () => undefi
               processTerms(scores, weightedTerms(theirs?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution, existing), pod, labels, -1, namespaceLabels);
             }
           }
+          // Nothing counted is kube's Skip: every node scores 0, as the min–max of equal scores gives.
+          if (scores.size === 0) return feasible.map(() => 0);
+          const entries = scores.entries();
           const raw = feasible.map((info) => {
             const labels = labelsOf(info);
-            return scores.entries().reduce((sum, [key, value, count]) => (labels[key] === value ? sum + count : sum), 0);
+            return entries.reduce((sum, [key, value, count]) => (labels[key] === value ? sum + count : sum), 0);
           });
           return normalizeMinMax(raw);
         },

@@ -1,9 +1,13 @@
 // InterPodAffinity: required affinity, anti-affinity and existing pods' anti-affinity (reasons and codes),
-// the first-of-a-group exception, namespaces; preferred terms and existing pods' hard affinity in scores.
+// the first-of-a-group exception, namespaces; preferred terms and existing pods' hard affinity in scores;
+// and the same filters and scores through the cache's lists of nodes with affinity pods as by a scan.
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { newNodeInfo, type NodeInfo } from '../../../src/scheduler/node-info.js';
 import { interPodAffinity } from '../../../src/scheduler/plugins/inter-pod-affinity.js';
-import type { Node, Pod, PodAffinityTerm } from '../../../src/scheduler/types.js';
+import { SchedulerCache } from '../../../src/scheduler/scheduler-cache.js';
+import type { Affinity, Node, Pod, PodAffinityTerm } from '../../../src/scheduler/types.js';
 import { info, makeNode, makePod } from './fixtures.js';
 
 const term = (app: string, topologyKey: string, extra: Partial<PodAffinityTerm> = {}): PodAffinityTerm => ({ labelSelector: { matchLabels: { app } }, topologyKey, ...extra });
@@ -77,4 +81,68 @@ describe('InterPodAffinity score', () => {
     ],
     ['no terms anywhere: all 0', makePod('p'), { n1: [web] }, [0, 0, 0]],
   ])('%s', (_name, pod, placed, expected) => expect(scoreAll(pod, placed as Record<string, Pod[]>)).toEqual(expected));
+});
+
+describe("InterPodAffinity through the cache's lists of nodes with affinity pods", () => {
+  const termArb: fc.Arbitrary<PodAffinityTerm> = fc.record({
+    app: fc.constantFrom('x', 'y'),
+    topologyKey: fc.constantFrom('zone', 'kubernetes.io/hostname'),
+    namespaces: fc.constantFrom<string[] | undefined>(undefined, ['other'], ['default', 'other']),
+    byTeam: fc.boolean(),
+  }).map(({ app, topologyKey, namespaces, byTeam }) => ({
+    labelSelector: { matchLabels: { app } },
+    topologyKey,
+    ...(namespaces ? { namespaces } : {}),
+    ...(byTeam ? { namespaceSelector: { matchLabels: { team: 't' } } } : {}),
+  }));
+  const termsArb = fc.array(termArb, { maxLength: 2 });
+  const weightedArb = fc.array(fc.record({ weight: fc.integer({ min: 1, max: 100 }), podAffinityTerm: termArb }), { maxLength: 2 });
+  const rulesArb = fc.option(fc.record({ requiredDuringSchedulingIgnoredDuringExecution: termsArb, preferredDuringSchedulingIgnoredDuringExecution: weightedArb }, { requiredKeys: [] }), { nil: undefined });
+  // Most pods have no affinity at all, as in a cluster of Deployments.
+  const affinityArb: fc.Arbitrary<Affinity | undefined> = fc.oneof(
+    { weight: 2, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.record({ podAffinity: rulesArb, podAntiAffinity: rulesArb }, { requiredKeys: [] }) },
+  );
+  const podArb = fc.record({
+    labels: fc.record({ app: fc.constantFrom('x', 'y'), tier: fc.constantFrom('f', 'g') }, { requiredKeys: [] }),
+    namespace: fc.constantFrom('default', 'other'),
+    affinity: affinityArb,
+  });
+  const placedArb = fc.record({ pod: podArb, node: fc.nat(5), gone: fc.boolean() });
+  const namespaceLabels = (ns: string): Record<string, string> | undefined => (ns === 'other' ? { team: 't' } : undefined);
+  const toPod = (name: string, p: { labels: Record<string, string>; namespace: string; affinity: Affinity | undefined }, nodeName?: string): Pod =>
+    makePod(name, {}, { ...(nodeName ? { nodeName } : {}), ...(p.affinity ? { affinity: p.affinity } : {}) }, p.labels, p.namespace);
+
+  function outcome(pod: Pod, snapshot: readonly NodeInfo[]): { filters: string[]; scores: number[] | undefined } {
+    const cycle = interPodAffinity(namespaceLabels).forPod(pod, snapshot);
+    const filters = snapshot.map((n) => {
+      const status = cycle.filter?.(n);
+      return !status || status.code === 'Success' ? 'ok' : `${status.code}: ${status.reasons.join()}`;
+    });
+    return { filters, scores: cycle.score?.(snapshot) };
+  }
+
+  it('filters and scores as a scan of every node, and as a scan of every pod', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'b', undefined), { minLength: 1, maxLength: 6 }), fc.array(placedArb, { maxLength: 16 }), fc.nat(6), podArb, (zones, placed, removedNode, incoming) => {
+        const cache = new SchedulerCache();
+        zones.forEach((zone, i) => cache.setNode(makeNode(`n${i}`, undefined, zone ? { labels: { zone } } : {})));
+        const pods = placed.map((p, j) => toPod(`p${j}`, p.pod, `n${p.node % zones.length}`));
+        for (const pod of pods) cache.setPod(pod);
+        cache.snapshot();
+        // Changes after a snapshot: pods gone, and maybe a node.
+        placed.forEach((p, j) => p.gone && cache.removePod(pods[j]!));
+        if (removedNode < zones.length && zones.length > 1) cache.removeNode(makeNode(`n${removedNode}`));
+        const indexed = cache.snapshot();
+        const scanned: NodeInfo[] = indexed.map((n) => newNodeInfo(n.node, n.pods));
+        // The definition: every pod of every node looked at, as if each had affinity.
+        const everyPod: NodeInfo[] = scanned.map((n) => ({ ...n, podsWithAffinity: n.pods, podsWithRequiredAntiAffinity: n.pods }));
+        const pod = toPod('incoming', incoming);
+        const expected = outcome(pod, everyPod);
+        expect(outcome(pod, scanned)).toEqual(expected);
+        expect(outcome(pod, indexed)).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
