@@ -4,11 +4,10 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { newNodeInfo, type NodeInfo } from '../../../src/scheduler/node-info.js';
+import type { NodeInfo } from '../../../src/scheduler/node-info.js';
 import { interPodAffinity } from '../../../src/scheduler/plugins/inter-pod-affinity.js';
-import { SchedulerCache } from '../../../src/scheduler/scheduler-cache.js';
 import type { Affinity, Node, Pod, PodAffinityTerm } from '../../../src/scheduler/types.js';
-import { info, makeNode, makePod } from './fixtures.js';
+import { churnedSnapshots, info, makeNode, makePod } from './fixtures.js';
 
 const term = (app: string, topologyKey: string, extra: Partial<PodAffinityTerm> = {}): PodAffinityTerm => ({ labelSelector: { matchLabels: { app } }, topologyKey, ...extra });
 const withAffinity = (name: string, app: string, affinity: Pod['spec']['affinity'], namespace = 'default'): Pod => makePod(name, {}, { affinity }, { app }, namespace);
@@ -125,16 +124,8 @@ describe("InterPodAffinity through the cache's lists of nodes with affinity pods
   it('filters and scores as a scan of every node, and as a scan of every pod', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom('a', 'b', undefined), { minLength: 1, maxLength: 6 }), fc.array(placedArb, { maxLength: 16 }), fc.nat(6), podArb, (zones, placed, removedNode, incoming) => {
-        const cache = new SchedulerCache();
-        zones.forEach((zone, i) => cache.setNode(makeNode(`n${i}`, undefined, zone ? { labels: { zone } } : {})));
-        const pods = placed.map((p, j) => toPod(`p${j}`, p.pod, `n${p.node % zones.length}`));
-        for (const pod of pods) cache.setPod(pod);
-        cache.snapshot();
-        // Changes after a snapshot: pods gone, and maybe a node.
-        placed.forEach((p, j) => p.gone && cache.removePod(pods[j]!));
-        if (removedNode < zones.length && zones.length > 1) cache.removeNode(makeNode(`n${removedNode}`));
-        const indexed = cache.snapshot();
-        const scanned: NodeInfo[] = indexed.map((n) => newNodeInfo(n.node, n.pods));
+        const pods = placed.map((p, j) => ({ pod: toPod(`p${j}`, p.pod, `n${p.node % zones.length}`), gone: p.gone }));
+        const { indexed, scanned } = churnedSnapshots(zones, pods, removedNode);
         // The definition: every pod of every node looked at, as if each had affinity.
         const everyPod: NodeInfo[] = scanned.map((n) => ({ ...n, podsWithAffinity: n.pods, podsWithRequiredAntiAffinity: n.pods }));
         const pod = toPod('incoming', incoming);

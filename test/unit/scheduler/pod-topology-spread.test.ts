@@ -4,11 +4,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LabelSelector } from '../../../src/client/kube/index.js';
-import { newNodeInfo, type NodeInfo } from '../../../src/scheduler/node-info.js';
+import type { NodeInfo } from '../../../src/scheduler/node-info.js';
 import { podTopologySpread, type DefaultSelector } from '../../../src/scheduler/plugins/pod-topology-spread.js';
-import { SchedulerCache } from '../../../src/scheduler/scheduler-cache.js';
 import type { Node, Pod, TopologySpreadConstraint } from '../../../src/scheduler/types.js';
-import { info, makeNode, makePod } from './fixtures.js';
+import { churnedSnapshots, info, makeNode, makePod } from './fixtures.js';
 
 const x = (name: string): Pod => makePod(name, {}, {}, { app: 'x' });
 const spread = (maxSkew: number, topologyKey: string, whenUnsatisfiable: TopologySpreadConstraint['whenUnsatisfiable'], extra: Partial<TopologySpreadConstraint> = {}): TopologySpreadConstraint => ({
@@ -118,19 +117,11 @@ describe('PodTopologySpread through the label index', () => {
     const placedArb = fc.record({ pod: podArb, node: fc.nat(5), gone: fc.boolean() });
     fc.assert(
       fc.property(fc.array(fc.constantFrom('a', 'b', undefined), { minLength: 1, maxLength: 6 }), fc.array(placedArb, { maxLength: 16 }), fc.nat(6), labelsArb, fc.integer({ min: 1, max: 3 }), (zones, placed, removedNode, selected, maxSkew) => {
-        const cache = new SchedulerCache();
-        zones.forEach((zone, i) => cache.setNode(makeNode(`n${i}`, undefined, zone ? { labels: { zone } } : {})));
         const pods = placed.map((p, j) => {
           const pod = makePod(`p${j}`, {}, { nodeName: `n${p.node % zones.length}` }, p.pod.labels, p.pod.namespace);
-          return p.pod.deleting ? { ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2026-12-03T10:00:00Z' } } : pod;
+          return { pod: p.pod.deleting ? { ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2026-12-03T10:00:00Z' } } : pod, gone: p.gone };
         });
-        for (const pod of pods) cache.setPod(pod);
-        cache.snapshot();
-        // Changes after a snapshot: pods gone, and maybe a node.
-        placed.forEach((p, j) => p.gone && cache.removePod(pods[j]!));
-        if (removedNode < zones.length && zones.length > 1) cache.removeNode(makeNode(`n${removedNode}`));
-        const indexed = cache.snapshot();
-        const scanned: NodeInfo[] = indexed.map((n) => newNodeInfo(n.node, n.pods));
+        const { indexed, scanned } = churnedSnapshots(zones, pods, removedNode);
         expect(spreadOutcome(indexed, { matchLabels: selected }, selected, maxSkew)).toEqual(spreadOutcome(scanned, { matchLabels: selected }, selected, maxSkew));
       }),
       { numRuns: 300 },
