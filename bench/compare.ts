@@ -181,7 +181,8 @@ try {
 function resultsBlock(table: string, elapsedSec: number, chartFiles: string[]): string {
   const argv = process.argv.slice(2);
   const command = `npm run bench:compare${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
-  const dirty = git(['status', '--porcelain', '--', 'src', 'bench', 'bin']) !== '' ? ' (with uncommitted changes)' : '';
+  // The charts this run just wrote (and earlier results) are its output, not changed code.
+  const dirty = git(['status', '--porcelain', '--', 'src', 'bench', 'bin', ':!bench/RESULTS.md', ':!bench/charts']) !== '' ? ' (with uncommitted changes)' : '';
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const notes = [...allCases.flatMap((c) => generators.flatMap((g) => failures(pairs, c, g))), ...pairs.flatMap((p, i) => Object.values(p).flatMap((run) => run.notes.map((n) => `run ${i + 1}: ${n}`)))];
   const leads = pairs.map((p, i) => `run ${i + 1}: ${implementations.map((impl) => `${NAMES[impl]} ${p[impl]?.firstEndpointLeads ? 'yes' : 'no'}`).join(', ')}`);
