@@ -21,6 +21,7 @@ import { GrpcCode } from '../etcd-errors.js';
 import { authContextOfSocket, type ClientAuthContext } from './client-identity.js';
 import { toServiceError } from './grpc-service.js';
 import type { Unary, UnaryCall } from './unary-call.js';
+import { framed } from './watch-output.js';
 
 /** How one method's messages are read and written; its handler is looked up by `name` on every call. */
 export interface LeanMethod {
@@ -205,10 +206,7 @@ class LeanCall implements UnaryCall {
       this.answer(GrpcCode.Internal, 'Error serializing response');
       return;
     }
-    const frame = Buffer.allocUnsafe(MESSAGE_HEADER_LENGTH + body.length);
-    frame[0] = 0;
-    frame.writeUInt32BE(body.length, 1);
-    body.copy(frame, MESSAGE_HEADER_LENGTH);
+    const frame = framed([body]);
     const stream = this.stream;
     stream.respond(
       { ':status': 200, 'content-type': 'application/grpc+proto', 'grpc-accept-encoding': 'identity,deflate,gzip', 'grpc-encoding': 'identity' },
