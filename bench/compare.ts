@@ -1,5 +1,5 @@
-// `npm run bench:compare -- [--quick] [--runs N] [--no-go] [--check-perf-large] [--no-check-perf] [--workers N]
-//   [--default-flags] [--rss-keys N [--rss-revisions N] [--rss-only]] [--write] [--charts DIR] [--json FILE]`
+// `npm run bench:compare -- [--quick] [--runs N] [--no-go] [--check-perf-loads m,l,xl] [--no-check-perf] [--checks-only]
+//   [--workers N] [--default-flags] [--rss-keys N [--rss-revisions N] [--rss-only]] [--write] [--charts DIR] [--json FILE]`
 //
 // Barge against the real etcd, side by side, on loopback: for each implementation a 3-member cluster (fresh
 // data dirs under the OS temp dir, removed afterwards) with the same settings, warmed up, then the same
@@ -18,7 +18,7 @@ import { Command } from 'commander';
 import { BARGE_BIN, type Implementation } from '../test/support/process-cluster.js';
 import { cases, manyKeysCase, manyRevisionsCase, type Case } from './compare/cases.js';
 import { compareCharts, memoryChart } from './compare/charts.js';
-import { stopCheckPerf } from './compare/checks.js';
+import { CHECK_PERF_LIMITS, stopCheckPerf } from './compare/checks.js';
 import { goLoadBinary } from './compare/go-load.js';
 import { NAMES, runImplementation, stopActiveCluster, type Generator } from './compare/run.js';
 import { failures, fmt, leaderShares, markdownTable, rows, type Pair } from './compare/table.js';
@@ -36,8 +36,9 @@ const options = new Command('bench:compare')
   .option('--quick', 'a tenth of the totals: a smoke run, not figures to keep')
   .option('--runs <n>', 'paired runs (etcd and Barge each), medians of their ratios', (v) => Number(v), 1)
   .option('--no-go', 'skip the Go load generator')
-  .option('--check-perf-large', 'also run `etcdctl check perf --load=l` (60 s more per implementation)')
+  .option('--check-perf-loads <list>', `\`etcdctl check perf\` loads, from ${Object.keys(CHECK_PERF_LIMITS).join(', ')} (a minute each per implementation)`, 'm')
   .option('--no-check-perf', 'skip `etcdctl check perf` altogether')
+  .option('--checks-only', 'only the checks, in every run: `etcdctl check perf` and the leader failover on a warmed-up 3-member cluster')
   .option('--default-flags', 'start both with their own defaults instead of the shared flags')
   .option('--workers <n>', 'Node load generator processes', (v) => Number(v), Math.min(2, availableParallelism()))
   .option('--only <implementation>', 'run one implementation only (etcd or barge)')
@@ -53,8 +54,9 @@ const options = new Command('bench:compare')
     quick?: boolean;
     runs: number;
     go: boolean;
-    checkPerfLarge?: boolean;
+    checkPerfLoads: string;
     checkPerf: boolean;
+    checksOnly?: boolean;
     defaultFlags?: boolean;
     workers: number;
     only?: string;
@@ -122,28 +124,34 @@ if (implementations.length === 0 || !(options.runs >= 1)) {
   console.error(`--only takes etcd or barge; --runs at least 1`);
   process.exit(2);
 }
+const checkPerfLoads = options.checkPerf ? options.checkPerfLoads.split(',').filter((l) => l !== '') : [];
+const unknownLoad = checkPerfLoads.find((l) => !(l in CHECK_PERF_LIMITS));
+if (unknownLoad !== undefined) {
+  console.error(`--check-perf-loads: unknown load ${unknownLoad} (from ${Object.keys(CHECK_PERF_LIMITS).join(', ')})`);
+  process.exit(2);
+}
+const checksOnly = options.checksOnly === true;
 const { matrix, five, warmUp } = cases(options.quick ? 0.1 : 1);
 const manyKeys = options.rssKeys > 0 ? manyKeysCase(options.rssKeys) : undefined;
 const manyRevisions = manyKeys && options.rssRevisions > 0 ? manyRevisionsCase(options.rssKeys, options.rssRevisions) : undefined;
 const rssOnly = manyKeys !== undefined && options.rssOnly === true;
-const measuredCases: Case[] = rssOnly ? [] : [...matrix, five];
+const measuredCases: Case[] = rssOnly || checksOnly ? [] : [...matrix, five];
 const allCases: Case[] = [...measuredCases, ...(manyKeys ? [manyKeys] : []), ...(manyRevisions ? [manyRevisions] : [])];
 // The many keys are written by the Node generator alone.
-const go = options.go && !rssOnly ? goLoadBinary(log) : undefined;
+const go = options.go && !rssOnly && !checksOnly ? goLoadBinary(log) : undefined;
 if (implementations.includes('barge')) {
   // The first start of a member bundles the sources (bin/launch.js): done here, not while a cluster's health is timed.
   execFileSync(process.execPath, [BARGE_BIN, '--version'], { stdio: 'ignore' });
 }
 const generators: Generator[] = go ? ['node', 'go'] : ['node'];
 const flags = options.defaultFlags ? [] : COMMON_FLAGS;
-const checkPerfLoads = options.checkPerf ? (options.checkPerfLarge ? ['m', 'l'] : ['m']) : [];
 
 log(`${options.quick ? 'quick' : 'full'} run, ${options.runs} pair(s): ${implementations.map((i) => NAMES[i]).join(' and ')}; generators ${generators.join(', ')}; ${options.workers} Node workers`);
 const pairs: Pair[] = [];
 const runLoads: string[] = [];
 let ceiling: CeilingRun | undefined;
 try {
-  if (!rssOnly) {
+  if (!rssOnly && !checksOnly) {
     log(`the Node load generator alone: put against a null gRPC server (its ceiling on this machine)`);
     ceiling = (await measureCeiling({ total: options.quick ? 4000 : 20_000, clients: 200, conns: 20, workers: [options.workers], valSize: 256 }))[0];
   }
@@ -159,8 +167,10 @@ try {
         workers: options.workers,
         go,
         flags: [...flags, ...(implementation === 'etcd' && !options.defaultFlags ? ['--logger=zap'] : [])],
-        checkPerfLoads: i === 0 ? checkPerfLoads : [],
-        matrix,
+        // A minute per load: in the first run only, unless the checks are all this run measures.
+        checkPerfLoads: i === 0 || checksOnly ? checkPerfLoads : [],
+        matrix: checksOnly ? [] : matrix,
+        checksOnly,
         five,
         warmUp,
         manyKeys: i === 0 || rssOnly ? manyKeys : undefined,
@@ -185,20 +195,22 @@ function resultsBlock(table: string, elapsedSec: number, chartFiles: string[]): 
   const dirty = git(['status', '--porcelain', '--', 'src', 'bench', 'bin', ':!bench/RESULTS.md', ':!bench/charts']) !== '' ? ' (with uncommitted changes)' : '';
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const notes = [...allCases.flatMap((c) => generators.flatMap((g) => failures(pairs, c, g))), ...pairs.flatMap((p, i) => Object.values(p).flatMap((run) => run.notes.map((n) => `run ${i + 1}: ${n}`)))];
+  const checkFindings = pairs.flatMap((p, i) => implementations.flatMap((impl) => (p[impl]?.checkPerf ?? []).map((c) => `run ${i + 1}, ${NAMES[impl]}, \`etcdctl check perf --load=${c.load}\`: ${c.output}`)));
   const leads = pairs.map((p, i) => `run ${i + 1}: ${implementations.map((impl) => `${NAMES[impl]} ${p[impl]?.firstEndpointLeads ? 'yes' : 'no'}`).join(', ')}`);
+  const generatorsText = `Generators: Node (${options.workers} worker process${options.workers === 1 ? '' : 'es'}, bench/load)${go ? ', then Go (one process, etcd 3.4 clientv3, bench/go-load)' : ''}, on the same machine, with connection j to member j mod n. Keys 8 bytes, values 256 bytes, 100,000 possible keys. Members' CPU is user + system time from /proc/<pid>/stat over each timed phase, all members summed, per request (watch: per event).`;
   const lines = [
     `## compare — Barge against etcd ${etcdVersion()}, side by side${options.quick ? ' (quick smoke run: not figures to keep)' : ''}`,
     '',
     `Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Machine: ${availableParallelism()} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Commit: ${git(['rev-parse', '--short', 'HEAD'])}${dirty}.`,
     '',
-    `Command: \`${command}\` (${Math.round(elapsedSec / 60)} min). Both run 3 members on loopback with ${flags.length > 0 ? flags.join(' ') : 'their own default flags'}; fresh data dirs under the OS temp dir; each cluster gets ${fmt(warmUp[0]!.spec.total)} puts and as many linearizable reads untimed before anything is measured. Generators: Node (${options.workers} worker process${options.workers === 1 ? '' : 'es'}, bench/load)${go ? ', then Go (one process, etcd 3.4 clientv3, bench/go-load)' : ''}, on the same machine, with connection j to member j mod n. Keys 8 bytes, values 256 bytes, 100,000 possible keys. Members' CPU is user + system time from /proc/<pid>/stat over each timed phase, all members summed, per request (watch: per event).`,
+    `Command: \`${command}\` (${Math.round(elapsedSec / 60)} min). Both run 3 members on loopback with ${flags.length > 0 ? flags.join(' ') : 'their own default flags'}; fresh data dirs under the OS temp dir; each cluster gets ${fmt(warmUp[0]!.spec.total)} puts and as many linearizable reads untimed before anything is measured. ${checksOnly ? `Only the checks, in every run: \`etcdctl check perf\` (etcdctl ${etcdVersion()}, a client per simulated writer, against every member's endpoint), then a SIGKILL of the leader.` : generatorsText}`,
     '',
     `Machine load (uptime's 1, 5, 15-minute load averages): ${runLoads.join('; ')}.`,
     '',
     table,
     ...(notes.length > 0 ? ['', ...notes.map((n) => `- ${n}`)] : []),
-    '',
-    `Leader's share of the members' CPU (median; etcd / Barge): ${leaderShares(pairs, measuredCases, generators)}.`,
+    ...(checkFindings.length > 0 ? ['', ...checkFindings.map((n) => `- ${n}`)] : []),
+    ...(measuredCases.length > 0 ? ['', `Leader's share of the members' CPU (median; etcd / Barge): ${leaderShares(pairs, measuredCases, generators)}.`] : []),
     '',
     `Was the first endpoint (the one-client put's only connection) the leader? ${leads.join('; ')}.`,
     '',

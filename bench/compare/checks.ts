@@ -13,6 +13,12 @@ export interface CheckPerf {
   output: string;
 }
 
+/**
+ * Each load's write rate as etcdctl 3.4's check perf sends it (its checkPerfCfgMap); it passes when the
+ * throughput it measures is over 90 % of that, the slowest request under 0.5 s and the stddev under 0.1 s.
+ */
+export const CHECK_PERF_LIMITS: Readonly<Record<string, number>> = { s: 150, m: 1000, l: 8000, xl: 15000 };
+
 let checkPerfChild: ChildProcess | undefined;
 
 /** Ends a running `etcdctl check perf` (the harness is stopping). */
@@ -41,9 +47,12 @@ export async function checkPerf(cluster: ProcessCluster, load: string, log: (mes
       const throughput = /Throughput (?:is|too low:) (\d+) writes\/s/.exec(clean);
       const verdict = clean.trim().split('\n').pop()?.trim() ?? '';
       const pass = code === 0 && verdict === 'PASS';
-      const lines = clean.split('\n').filter((l) => /^(PASS|FAIL)/.test(l.trim()));
+      // The progress bar's last redraw and the first finding can share a line, and a failed latency
+      // finding has no PASS/FAIL prefix of its own: take each finding wherever it is.
+      const findings = [...clean.matchAll(/(?:(?:PASS|FAIL): )?(?:Throughput|Slowest request|Stddev)[^\n]*/g)].map((m) => m[0].trim());
+      const lines = findings.length > 0 ? [...findings, verdict] : [];
       log(`  ${lines.join('; ') || `exit ${code}: ${clean.trim().slice(-200)}`}`);
-      resolvePerf({ load, pass, writesPerSec: throughput ? Number(throughput[1]) : 0, output: lines.join('\n') || clean.trim().slice(-500) });
+      resolvePerf({ load, pass, writesPerSec: throughput ? Number(throughput[1]) : 0, output: lines.join('; ') || clean.trim().slice(-500) });
     });
   });
 }

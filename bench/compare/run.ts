@@ -63,6 +63,8 @@ export interface RunOptions {
   manyRevisions: Case | undefined;
   /** Only the many-keys stage: no workload matrix, 5-member put or checks. */
   rssOnly: boolean;
+  /** Only the checks on the 3-member cluster: no 5-member put. */
+  checksOnly: boolean;
   log: (message: string) => void;
 }
 
@@ -156,7 +158,7 @@ export async function runImplementation(implementation: Implementation, o: RunOp
   return run;
 }
 
-/** The workload matrix on a 3-member cluster, the checks, then the 5-member put. */
+/** The workload matrix on a 3-member cluster, the checks, then (unless only the checks) the 5-member put. */
 async function workloads(implementation: Implementation, o: RunOptions, run: Run, reported: Set<string>): Promise<void> {
   await withCluster(3, implementation, o, async (cluster) => {
     await warmUp(cluster, o);
@@ -185,6 +187,7 @@ async function workloads(implementation: Implementation, o: RunOptions, run: Run
       }
     }
   });
+  if (o.checksOnly) return;
   await stage(implementation, o, run, o.five.label, 5, async (cluster) => {
     await warmUp(cluster, o);
     await measureCase(implementation, cluster, o.five, run, o, reported);

@@ -6,6 +6,7 @@ import type { Implementation } from '../../test/support/process-cluster.js';
 import { unitOf, type Case } from './cases.js';
 import type { MemberFigures } from './members.js';
 import { GENERATOR_NAMES, isMeasured, type Generator, type Measured, type Run } from './run.js';
+import { CHECK_PERF_LIMITS } from './checks.js';
 
 export type Pair = Partial<Record<Implementation, Run>>;
 
@@ -142,15 +143,16 @@ export function rows(pairs: readonly Pair[], cases: readonly Case[], generators:
   }
   out.push(row(pairs, 'members idle after the warm-up: CPU ms per second, 3 members', '', (r) => r.idleCpuMsPerSec, 1));
   out.push(row(pairs, 'leader SIGKILL → first successful write (ms)', '', (r) => r.failoverMs, 0));
-  for (const load of ['m', 'l']) {
+  for (const [load, limit] of Object.entries(CHECK_PERF_LIMITS)) {
     if (!pairs.some((p) => Object.values(p).some((run) => run.checkPerf.some((c) => c.load === load)))) continue;
-    const r = row(pairs, `etcdctl check perf --load=${load}: writes/s`, '', (run) => run.checkPerf.find((c) => c.load === load)?.writesPerSec, 0);
+    const r = row(pairs, `etcdctl check perf --load=${load}: writes/s (passes over ${fmt(0.9 * limit)})`, '', (run) => run.checkPerf.find((c) => c.load === load)?.writesPerSec, 0);
     const verdict = (impl: Implementation): string =>
       pairs
         .flatMap((p) => p[impl]?.checkPerf.filter((c) => c.load === load) ?? [])
         .map((c) => (c.pass ? 'PASS' : 'FAIL'))
         .join('/');
-    out.push({ ...r, etcd: `${verdict('etcd')}, ${r.etcd}`, barge: `${verdict('barge')}, ${r.barge}` });
+    const withVerdict = (impl: Implementation, figure: string): string => (verdict(impl) === '' ? figure : `${verdict(impl)}, ${figure}`);
+    out.push({ ...r, etcd: withVerdict('etcd', r.etcd), barge: withVerdict('barge', r.barge) });
   }
   return out;
 }
