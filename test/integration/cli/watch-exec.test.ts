@@ -23,6 +23,16 @@ const shows =
   (text: string, times = 1) =>
   (seen: Seen): boolean =>
     printed(seen.stdout, text, times);
+/** Waits until each of `lines` has been printed whole, as often as it occurs there, in any order. */
+const printedLines =
+  (lines: readonly string[]) =>
+  (seen: Seen): boolean => {
+    const printedSoFar = seen.stdout.slice(0, seen.stdout.lastIndexOf('\n') + 1).split('\n').slice(0, -1);
+    const missing = new Map<string, number>();
+    for (const line of lines) missing.set(line, (missing.get(line) ?? 0) + 1);
+    for (const line of printedSoFar) missing.set(line, (missing.get(line) ?? 0) - 1);
+    return [...missing.values()].every((n) => n <= 0);
+  };
 /** Waits until the tool has ended by itself. */
 const ended = (seen: Seen): boolean => seen.ended;
 /** Waits until the server has canceled a watch (an empty range: the key given twice). */
@@ -171,9 +181,16 @@ describe('bargectl and etcdctl: watch with a command per event, and watch -i', (
       cluster.etcdctl(['put', 'live/a', '1']);
       cluster.etcdctl(['put', 'live/b', '2']);
       cluster.etcdctl(['del', 'live/', '--prefix']);
-      // The last event of each live watcher: the prefix watcher's second delete, the command of live/b's.
-      const last = (seen: Seen) => shows('DELETE\nlive/b\n2\nlive/b\n\n')(seen) && shows('"DELETE"\n"live/b"\n')(seen);
-      await Promise.all(runs.map((run) => run.until('the last events', last)));
+      // Every line the three watchers and live/b's command print, each as often as printed. The command writes
+      // to the same stdout as the watchers, so its lines can fall inside an event's: wait for the lines, not
+      // for an event's lines in a row.
+      const everyLine = [
+        ...['PUT', 'live-sync', 'ready'],
+        ...['PUT', 'live/a', '1', 'PUT', 'live/b', '2', 'DELETE', 'live/a', '1', 'live/a', '', 'DELETE', 'live/b', '2', 'live/b', ''],
+        ...['PUT', 'live/b', '2', 'DELETE', 'live/b', ''],
+        ...['"PUT"', '"live/b"', '"DELETE"', '"live/b"'],
+      ];
+      await Promise.all(runs.map((run) => run.until('the last events', printedLines(everyLine))));
       endInput();
       const [etcdctl, bargectl] = await Promise.all(runs.map((run) => run.done));
       // Three watchers print concurrently; within each the order is fixed, so lines compare sorted.
