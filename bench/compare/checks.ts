@@ -5,11 +5,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { hrtime } from 'node:process';
 import type { ProcessCluster } from '../../test/support/process-cluster.js';
 import { Connection } from '../load/grpc.js';
+import { memberCpuSeconds } from './members.js';
 
 export interface CheckPerf {
   load: string;
   pass: boolean;
   writesPerSec: number;
+  /** The members' CPU time over the check's wall time, all members summed: how many cores they kept busy. */
+  membersCores: number;
   output: string;
 }
 
@@ -34,6 +37,9 @@ export async function checkPerf(cluster: ProcessCluster, load: string, log: (mes
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     checkPerfChild = child;
+    const sumCpu = (): number => memberCpuSeconds(cluster).reduce((a, b) => a + b, 0);
+    const cpu0 = sumCpu();
+    const t0 = hrtime.bigint();
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -52,7 +58,9 @@ export async function checkPerf(cluster: ProcessCluster, load: string, log: (mes
       const findings = [...clean.matchAll(/(?:(?:PASS|FAIL): )?(?:Throughput|Slowest request|Stddev)[^\n]*/g)].map((m) => m[0].trim());
       const lines = findings.length > 0 ? [...findings, verdict] : [];
       log(`  ${lines.join('; ') || `exit ${code}: ${clean.trim().slice(-200)}`}`);
-      resolvePerf({ load, pass, writesPerSec: throughput ? Number(throughput[1]) : 0, output: lines.join('; ') || clean.trim().slice(-500) });
+      const membersCores = (sumCpu() - cpu0) / (Number(hrtime.bigint() - t0) / 1e9);
+      const summary = lines.join('; ') || clean.trim().slice(-500);
+      resolvePerf({ load, pass, writesPerSec: throughput ? Number(throughput[1]) : 0, membersCores, output: `${summary} (members busy ${membersCores.toFixed(2)} cores)` });
     });
   });
 }

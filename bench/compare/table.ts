@@ -153,6 +153,7 @@ export function rows(pairs: readonly Pair[], cases: readonly Case[], generators:
         .join('/');
     const withVerdict = (impl: Implementation, figure: string): string => (verdict(impl) === '' ? figure : `${verdict(impl)}, ${figure}`);
     out.push({ ...r, etcd: withVerdict('etcd', r.etcd), barge: withVerdict('barge', r.barge) });
+    out.push(row(pairs, `etcdctl check perf --load=${load}: members' CPU, cores busy`, '', (run) => run.checkPerf.find((c) => c.load === load)?.membersCores, 2));
   }
   return out;
 }
