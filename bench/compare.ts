@@ -195,15 +195,16 @@ function resultsBlock(table: string, elapsedSec: number, chartFiles: string[]): 
   const dirty = git(['status', '--porcelain', '--', 'src', 'bench', 'bin', ':!bench/RESULTS.md', ':!bench/charts']) !== '' ? ' (with uncommitted changes)' : '';
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const notes = [...allCases.flatMap((c) => generators.flatMap((g) => failures(pairs, c, g))), ...pairs.flatMap((p, i) => Object.values(p).flatMap((run) => run.notes.map((n) => `run ${i + 1}: ${n}`)))];
-  const checkFindings = pairs.flatMap((p, i) => implementations.flatMap((impl) => (p[impl]?.checkPerf ?? []).map((c) => `run ${i + 1}, ${NAMES[impl]}, \`etcdctl check perf --load=${c.load}\`: ${c.output}`)));
+  const checkFindings = pairs.flatMap((p, i) => implementations.flatMap((impl) => (p[impl]?.checkPerf ?? []).map((c) => `run ${i + 1}, ${NAMES[impl]}, \`etcdctl check perf --load=${c.load}\`: ${c.output} (members busy ${c.membersCores.toFixed(2)} cores)`)));
   const leads = pairs.map((p, i) => `run ${i + 1}: ${implementations.map((impl) => `${NAMES[impl]} ${p[impl]?.firstEndpointLeads ? 'yes' : 'no'}`).join(', ')}`);
   const generatorsText = `Generators: Node (${options.workers} worker process${options.workers === 1 ? '' : 'es'}, bench/load)${go ? ', then Go (one process, etcd 3.4 clientv3, bench/go-load)' : ''}, on the same machine, with connection j to member j mod n. Keys 8 bytes, values 256 bytes, 100,000 possible keys. Members' CPU is user + system time from /proc/<pid>/stat over each timed phase, all members summed, per request (watch: per event).`;
+  const version = etcdVersion();
   const lines = [
-    `## compare — Barge against etcd ${etcdVersion()}, side by side${options.quick ? ' (quick smoke run: not figures to keep)' : ''}`,
+    `## compare — Barge against etcd ${version}, side by side${options.quick ? ' (quick smoke run: not figures to keep)' : ''}`,
     '',
     `Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Machine: ${availableParallelism()} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Commit: ${git(['rev-parse', '--short', 'HEAD'])}${dirty}.`,
     '',
-    `Command: \`${command}\` (${Math.round(elapsedSec / 60)} min). Both run 3 members on loopback with ${flags.length > 0 ? flags.join(' ') : 'their own default flags'}; fresh data dirs under the OS temp dir; each cluster gets ${fmt(warmUp[0]!.spec.total)} puts and as many linearizable reads untimed before anything is measured. ${checksOnly ? `Only the checks, in every run: \`etcdctl check perf\` (etcdctl ${etcdVersion()}, a client per simulated writer, against every member's endpoint), then a SIGKILL of the leader.` : generatorsText}`,
+    `Command: \`${command}\` (${Math.round(elapsedSec / 60)} min). Both run 3 members on loopback with ${flags.length > 0 ? flags.join(' ') : 'their own default flags'}; fresh data dirs under the OS temp dir; each cluster gets ${fmt(warmUp[0]!.spec.total)} puts and as many linearizable reads untimed before anything is measured. ${checksOnly ? `Only the checks, in every run: \`etcdctl check perf\` (etcdctl ${version}, a client per simulated writer, against every member's endpoint), then a SIGKILL of the leader.` : generatorsText}`,
     '',
     `Machine load (uptime's 1, 5, 15-minute load averages): ${runLoads.join('; ')}.`,
     '',

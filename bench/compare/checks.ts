@@ -59,8 +59,7 @@ export async function checkPerf(cluster: ProcessCluster, load: string, log: (mes
       const lines = findings.length > 0 ? [...findings, verdict] : [];
       log(`  ${lines.join('; ') || `exit ${code}: ${clean.trim().slice(-200)}`}`);
       const membersCores = (sumCpu() - cpu0) / (Number(hrtime.bigint() - t0) / 1e9);
-      const summary = lines.join('; ') || clean.trim().slice(-500);
-      resolvePerf({ load, pass, writesPerSec: throughput ? Number(throughput[1]) : 0, membersCores, output: `${summary} (members busy ${membersCores.toFixed(2)} cores)` });
+      resolvePerf({ load, pass, writesPerSec: throughput ? Number(throughput[1]) : 0, membersCores, output: lines.join('; ') || clean.trim().slice(-500) });
     });
   });
 }

@@ -146,12 +146,10 @@ export function rows(pairs: readonly Pair[], cases: readonly Case[], generators:
   for (const [load, limit] of Object.entries(CHECK_PERF_LIMITS)) {
     if (!pairs.some((p) => Object.values(p).some((run) => run.checkPerf.some((c) => c.load === load)))) continue;
     const r = row(pairs, `etcdctl check perf --load=${load}: writes/s (passes over ${fmt(0.9 * limit)})`, '', (run) => run.checkPerf.find((c) => c.load === load)?.writesPerSec, 0);
-    const verdict = (impl: Implementation): string =>
-      pairs
-        .flatMap((p) => p[impl]?.checkPerf.filter((c) => c.load === load) ?? [])
-        .map((c) => (c.pass ? 'PASS' : 'FAIL'))
-        .join('/');
-    const withVerdict = (impl: Implementation, figure: string): string => (verdict(impl) === '' ? figure : `${verdict(impl)}, ${figure}`);
+    const withVerdict = (impl: Implementation, figure: string): string => {
+      const verdicts = pairs.flatMap((p) => p[impl]?.checkPerf.filter((c) => c.load === load) ?? []).map((c) => (c.pass ? 'PASS' : 'FAIL'));
+      return verdicts.length === 0 ? figure : `${verdicts.join('/')}, ${figure}`;
+    };
     out.push({ ...r, etcd: withVerdict('etcd', r.etcd), barge: withVerdict('barge', r.barge) });
     out.push(row(pairs, `etcdctl check perf --load=${load}: members' CPU, cores busy`, '', (run) => run.checkPerf.find((c) => c.load === load)?.membersCores, 2));
   }
