@@ -27,14 +27,23 @@ export function dialAddressFor(url: string): string | undefined {
 
 /**
  * Opens a connection to a peer URL from `localAddress`: TCP, and TLS on top for https:// (this member's
- * peer certificate presented). `ready` names the event after which the connection can carry data.
+ * peer certificate presented). `onReady` runs once the connection can carry data.
  */
-export function dialPeer(url: string, localAddress: string | undefined, tls: TlsSettings | undefined): { socket: Socket; ready: 'connect' | 'secureConnect' } {
+export function dialPeer(url: string, localAddress: string | undefined, tls: TlsSettings | undefined, onReady: () => void): Socket {
   const { host, port } = hostPort(url);
   const tcp = connect({ host: host.replace(/^\[|\]$/g, ''), port, localAddress });
   tcp.setNoDelay(true);
-  if (!isHttps(url)) return { socket: tcp, ready: 'connect' };
-  return { socket: tlsConnect({ socket: tcp, ...dialTlsOptions(tls, host) }), ready: 'secureConnect' };
+  const secure = isHttps(url) ? tlsConnect({ socket: tcp, ...dialTlsOptions(tls, host) }) : undefined;
+  tcp.prependOnceListener('connect', () => {
+    // Dialling a loopback port nobody listens on yet can, rarely, connect the socket to itself: the kernel
+    // picked that very port as the local one (TCP simultaneous open). Go's dialer, and so etcd's, drops
+    // such a connection and dials again; a link that kept it would write to itself for ever while the
+    // peer, listening on that port a moment later, never heard from this member.
+    if (tcp.localPort === tcp.remotePort && tcp.localAddress === tcp.remoteAddress) (secure ?? tcp).destroy();
+    else if (!secure) onReady();
+  });
+  secure?.once('secureConnect', onReady);
+  return secure ?? tcp;
 }
 
 /** What a link needs of the transport it belongs to. */
@@ -95,13 +104,12 @@ export class PeerLink {
   private dial(): void {
     if (this.closed || this.connecting || this.urls.length === 0) return;
     this.connecting = true;
-    const { socket, ready } = dialPeer(this.urls[0]!, this.owner.localAddress, this.owner.tls);
-    socket.setNoDelay(true);
-    socket.once(ready, () => {
+    const socket = dialPeer(this.urls[0]!, this.owner.localAddress, this.owner.tls, () => {
       this.connecting = false;
       this.backoff = MIN_BACKOFF_MS;
       this.socket = socket;
     });
+    socket.setNoDelay(true);
     socket.on('error', () => {});
     socket.once('close', () => {
       this.connecting = false;

@@ -91,11 +91,8 @@ export class SnapshotReceiver {
  * snapshot resumes where the receiver's copy stopped. `done` hears how it ended.
  */
 export function sendSnapshot(m: Message, url: string, owner: LinkOwner, done: (ok: boolean) => void): void {
-  const { socket, ready } = dialPeer(url, owner.localAddress, owner.tls);
   let ok = false;
-  socket.on('error', () => {});
-  socket.once('close', () => done(ok));
-  socket.once(ready, () => {
+  const socket = dialPeer(url, owner.localAddress, owner.tls, () => {
     const data = m.snapshot!.data;
     const header = encodeRaftBatch(owner.clusterId, [{ ...m, snapshot: { metadata: m.snapshot!.metadata, data: new Uint8Array(0) } }]);
     const prefix = Buffer.alloc(4 + 4 + header.length + 8);
@@ -119,6 +116,8 @@ export function sendSnapshot(m: Message, url: string, owner: LinkOwner, done: (o
       }
     });
   });
+  socket.on('error', () => {});
+  socket.once('close', () => done(ok));
 }
 
 async function streamSnapshotData(socket: Socket, data: Uint8Array, offset: number): Promise<void> {
