@@ -147,19 +147,28 @@ export class WatchHub {
    * many watchers see it: a put to a key a thousand watchers watch costs one encoding, not a thousand.
    */
   private publish(revision: number, records: readonly RevisionRecord[]): void {
-    const shared = new SharedDeliveries(this.store, revision);
+    // Most writes concern no watcher at all: they cost no delivery bookkeeping (maps, closures) either.
+    let shared: SharedDeliveries | undefined;
     const deliver = (watcher: Watcher, hits: readonly RevisionRecord[]): void => {
       if (watcher.nextRevision > revision) return;
       watcher.nextRevision = revision + 1;
+      shared ??= new SharedDeliveries(this.store, revision);
       const delivery = shared.for(watcher.options, hits);
       if (delivery.events.length > 0 && !watcher.sink.deliver(delivery)) this.block(watcher);
     };
-    // Records of one key as one list, the same list for every watcher of that key.
-    const byKey = records.length === 1 ? new Map([[records[0]!.key, records]]) : groupByKey(records);
-    for (const [key, hits] of byKey) {
-      const exact = this.byKey.get(key);
-      if (exact) for (const watcher of exact) deliver(watcher, hits);
+    if (this.byKey.size > 0) {
+      if (records.length === 1) {
+        const exact = this.byKey.get(records[0]!.key);
+        if (exact) for (const watcher of exact) deliver(watcher, records);
+      } else {
+        // Records of one key as one list, the same list for every watcher of that key.
+        for (const [key, hits] of groupByKey(records)) {
+          const exact = this.byKey.get(key);
+          if (exact) for (const watcher of exact) deliver(watcher, hits);
+        }
+      }
     }
+    if (this.ranges.size === 0) return;
     // Watchers on the same range share their list of records too.
     const hitsByRange = new Map<string, readonly RevisionRecord[]>();
     for (const watcher of this.ranges) {
