@@ -4,6 +4,9 @@
 
 /** The longest varint: 64 bits in 7-bit groups. */
 const MAX_VARINT_BYTES = 10;
+/** How many of a wide varint's bytes wideUint() sums as a double (7 × 7 = 49 bits, within 2^53). */
+const LOW_BYTES = 7;
+const LOW_BITS = 49n;
 
 /** A cursor reading varints between two offsets of a buffer. */
 export class VarintReader {
@@ -32,19 +35,30 @@ export class VarintReader {
 
   /** The bytes of the varint at the cursor, which moves past it. */
   varintBytes(): Uint8Array {
+    const length = this.skipVarint();
+    return this.bytes.subarray(this.pos - length, this.pos);
+  }
+
+  /** Moves past the varint at the cursor; returns how many bytes it took. */
+  private skipVarint(): number {
     const start = this.pos;
     while (this.pos < this.end && this.bytes[this.pos]! >= 0x80) this.pos++;
     if (this.pos >= this.end || this.pos - start >= MAX_VARINT_BYTES) throw new RangeError('bad uint64 varint');
     this.pos++;
-    return this.bytes.subarray(start, this.pos);
+    return this.pos - start;
   }
 
   /** A varint of up to ten bytes as a bigint: 70 bits, which a caller truncates or rejects past 64. */
   wideUint(): bigint {
-    const raw = this.varintBytes();
-    let value = 0n;
-    for (let i = raw.length - 1; i >= 0; i--) value = (value << 7n) | BigInt(raw[i]! & 0x7f);
-    return value;
+    const start = this.pos;
+    const length = this.skipVarint();
+    // The first seven bytes (49 bits) add up exactly in a double, the rest (21 bits at most) in another:
+    // two BigInts in all, where one per byte was three allocations a byte on every request id read.
+    let low = 0;
+    let high = 0;
+    for (let i = Math.min(length, LOW_BYTES) - 1; i >= 0; i--) low = low * 0x80 + (this.bytes[start + i]! & 0x7f);
+    for (let i = length - 1; i >= LOW_BYTES; i--) high = high * 0x80 + (this.bytes[start + i]! & 0x7f);
+    return high === 0 ? BigInt(low) : (BigInt(high) << LOW_BITS) | BigInt(low);
   }
 }
 

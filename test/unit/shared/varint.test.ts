@@ -21,6 +21,16 @@ describe('varints', () => {
     );
   });
 
+  it('reads a wide varint whole, at every length and up to its 70 bits', () => {
+    for (const value of [0n, 1n, (1n << 49n) - 1n, 1n << 49n, (1n << 56n) + 5n, (1n << 64n) - 1n]) {
+      const out: number[] = [];
+      pushUint64Varint(out, value);
+      expect(new VarintReader(Uint8Array.from(out), 0, out.length).wideUint()).toBe(value);
+    }
+    const seventyBits = Uint8Array.of(...new Array<number>(9).fill(0xff), 0x7f);
+    expect(new VarintReader(seventyBits, 0, 10).wideUint()).toBe((1n << 70n) - 1n);
+  });
+
   it('refuses a varint cut short, one past ten bytes and a number beyond 2^53 - 1', () => {
     expect(() => new VarintReader(Uint8Array.of(0x80, 0x80), 0, 2).uint()).toThrow('varint runs past the end of its field');
     expect(() => new VarintReader(new Uint8Array(11).fill(0x80), 0, 11).wideUint()).toThrow('bad uint64 varint');
