@@ -8,6 +8,7 @@ import { deleteRangeRequestFromPb, putRequestFromPb, toBigInt, toNumber, toUint6
 import type * as pb from '../wire/messages.js';
 import { messageType } from '../wire/proto.js';
 import { FieldReader } from './field-reader.js';
+import { uint64VarintLength, varintLength, writeUint64Varint, writeVarint } from '../shared/varint.js';
 
 const InternalRequestType = messageType('bargepb.InternalRequest');
 const NO_BYTES = Buffer.alloc(0);
@@ -180,9 +181,77 @@ export function decodeWithProtobufjs(data: Uint8Array): InternalRequest {
 /** What a proposal carries: one request of bargepb.InternalRequest's oneof, and who sent it; the proposer adds the id. */
 export type Proposal = Omit<pb.InternalRequestInit, 'id'>;
 
-/** Encodes a proposal under its id. */
+/** Encodes a proposal (one request of the oneof, and who sent it) under its id. */
 export function encodeInternalRequest(id: bigint, body: Proposal): Uint8Array {
+  return body.put ? encodePut(id, body.put, body.auth) : encodeWithProtobufjs(id, body);
+}
+
+/** Exported for tests: the reference encoding the put path's decodes the same as. */
+export function encodeWithProtobufjs(id: bigint, body: Proposal): Uint8Array {
   return InternalRequestType.encode({ ...body, id: uint64(id) }).finish();
+}
+
+/**
+ * A put written field by field into one buffer sized first: protobufjs's writer made an object per field
+ * and per nested message, and copied the result. Fields at their proto3 default are left out, as
+ * protobufjs leaves out those a decoded request does not carry; the auth header is there whenever the
+ * caller gave one, even empty, as protobufjs writes it.
+ */
+function encodePut(id: bigint, put: pb.PutRequestInit, auth: pb.AuthHeaderInit | null | undefined): Uint8Array {
+  const key = put.key ?? NO_BYTES;
+  const value = put.value ?? NO_BYTES;
+  const lease = put.lease == null ? 0n : toBigInt(put.lease);
+  const putLength =
+    bytesFieldLength(key) +
+    bytesFieldLength(value) +
+    (lease === 0n ? 0 : 1 + uint64VarintLength(lease)) +
+    (put.prev_kv ? 2 : 0) +
+    (put.ignore_value ? 2 : 0) +
+    (put.ignore_lease ? 2 : 0);
+  const username = auth?.username ?? '';
+  const usernameLength = Buffer.byteLength(username, 'utf8');
+  const revision = auth?.revision == null ? 0n : toBigInt(auth.revision);
+  const authLength = (usernameLength === 0 ? 0 : 1 + varintLength(usernameLength) + usernameLength) + (revision === 0n ? 0 : 1 + uint64VarintLength(revision));
+  const out = Buffer.allocUnsafe(
+    1 + uint64VarintLength(id) + 1 + varintLength(putLength) + putLength + (auth ? varintLength(REQUEST_AUTH) + varintLength(authLength) + authLength : 0),
+  );
+  out[0] = REQUEST_ID;
+  let at = writeUint64Varint(out, 1, id);
+  out[at++] = REQUEST_PUT;
+  at = writeVarint(out, at, putLength);
+  at = writeBytesField(out, at, PUT_KEY, key);
+  at = writeBytesField(out, at, PUT_VALUE, value);
+  if (lease !== 0n) {
+    out[at++] = PUT_LEASE;
+    at = writeUint64Varint(out, at, lease);
+  }
+  if (put.prev_kv) at = writeVarint(out, writeVarint(out, at, PUT_PREV_KV), 1);
+  if (put.ignore_value) at = writeVarint(out, writeVarint(out, at, PUT_IGNORE_VALUE), 1);
+  if (put.ignore_lease) at = writeVarint(out, writeVarint(out, at, PUT_IGNORE_LEASE), 1);
+  if (!auth) return out;
+  at = writeVarint(out, writeVarint(out, at, REQUEST_AUTH), authLength);
+  if (usernameLength > 0) {
+    out[at++] = AUTH_USERNAME;
+    at = writeVarint(out, at, usernameLength);
+    at += out.write(username, at, 'utf8');
+  }
+  if (revision !== 0n) {
+    out[at++] = AUTH_REVISION;
+    writeUint64Varint(out, at, revision);
+  }
+  return out;
+}
+
+function bytesFieldLength(bytes: Uint8Array): number {
+  return bytes.length === 0 ? 0 : 1 + varintLength(bytes.length) + bytes.length;
+}
+
+function writeBytesField(out: Buffer, at: number, tag: number, bytes: Uint8Array): number {
+  if (bytes.length === 0) return at;
+  out[at] = tag;
+  const start = writeVarint(out, at + 1, bytes.length);
+  out.set(bytes, start);
+  return start + bytes.length;
 }
 
 /** A KV write as the API received it. */

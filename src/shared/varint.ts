@@ -62,6 +62,52 @@ export class VarintReader {
   }
 }
 
+/** How many bytes `value` (a safe non-negative integer) takes as a varint. */
+export function varintLength(value: number): number {
+  let length = 1;
+  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) length++;
+  return length;
+}
+
+/** Writes `value` (a safe non-negative integer) as a varint at `at`; returns the offset after it. */
+export function writeVarint(out: Uint8Array, at: number, value: number): number {
+  let rest = value;
+  let pos = at;
+  while (rest >= 0x80) {
+    out[pos++] = (rest % 0x80) | 0x80;
+    rest = Math.floor(rest / 0x80);
+  }
+  out[pos++] = rest;
+  return pos;
+}
+
+/** `value` (within int64 or uint64, two's complement for a negative one) as two 32-bit halves. */
+function halves(value: bigint): { low: number; high: number } {
+  const wide = BigInt.asUintN(64, value);
+  return { low: Number(wide & 0xffffffffn), high: Number(wide >> 32n) };
+}
+
+/** How many bytes `value` (int64 or uint64) takes as a varint. */
+export function uint64VarintLength(value: bigint): number {
+  const { low, high } = halves(value);
+  if (high === 0) return varintLength(low);
+  // The low 28 bits take four bytes; the rest (36 bits at most) as many again as they need.
+  return 4 + varintLength(high * 16 + (low >>> 28));
+}
+
+/** Writes `value` (int64 or uint64) as a varint at `at`, in number arithmetic; returns the offset after it. */
+export function writeUint64Varint(out: Uint8Array, at: number, value: bigint): number {
+  let { low, high } = halves(value);
+  let pos = at;
+  while (high !== 0 || low >= 0x80) {
+    out[pos++] = (low & 0x7f) | 0x80;
+    low = ((low >>> 7) | (high << 25)) >>> 0;
+    high >>>= 7;
+  }
+  out[pos++] = low;
+  return pos;
+}
+
 /** Appends `value` (a safe non-negative integer) as a varint. Arithmetic: bit operators truncate to 32 bits. */
 export function pushVarint(out: number[], value: number): void {
   let rest = value;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pushUint64Varint, pushVarint, VarintReader } from '../../../src/shared/varint.js';
+import { pushUint64Varint, pushVarint, uint64VarintLength, varintLength, VarintReader, writeUint64Varint, writeVarint } from '../../../src/shared/varint.js';
 
 describe('varints', () => {
   it('read back what was written, numbers and uint64s alike', () => {
@@ -19,6 +19,28 @@ describe('varints', () => {
         expect(reader.pos).toBe(out.length);
       }),
     );
+  });
+
+  it('write into a buffer what they append to an array, and know its length first', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: Number.MAX_SAFE_INTEGER }), fc.bigInt({ min: -(1n << 63n), max: (1n << 64n) - 1n }), (n, big) => {
+        const expected: number[] = [];
+        pushVarint(expected, n);
+        pushUint64Varint(expected, BigInt.asUintN(64, big));
+        const out = new Uint8Array(expected.length + 2);
+        const afterNumber = writeVarint(out, 1, n);
+        expect(afterNumber - 1).toBe(varintLength(n));
+        const end = writeUint64Varint(out, afterNumber, big);
+        expect(end - afterNumber).toBe(uint64VarintLength(big));
+        expect([...out.subarray(1, end)]).toEqual(expected);
+      }),
+      { numRuns: 1000 },
+    );
+    for (const edge of [0n, 0x7fn, 0x80n, (1n << 32n) - 1n, 1n << 32n, (1n << 35n) - 1n, 1n << 35n, -1n]) {
+      const expected: number[] = [];
+      pushUint64Varint(expected, BigInt.asUintN(64, edge));
+      expect(uint64VarintLength(edge)).toBe(expected.length);
+    }
   });
 
   it('reads a wide varint whole, at every length and up to its 70 bits', () => {
