@@ -2,7 +2,7 @@
 
 import { replicasOf, type Deployment, type ReplicaSet } from '../shared/types.js';
 import { maxUnavailable } from './fenceposts.js';
-import { availableReplicaCount, byCreation, specReplicaCount } from './replica-sets.js';
+import { byCreation, specReplicaCount } from './replica-sets.js';
 
 export type ScalePlan = Map<string, number>;
 
@@ -32,11 +32,16 @@ export function cleanupUnhealthyPlan(oldSets: readonly ReplicaSet[], maxCleanup:
   return plan;
 }
 
-/** scaleDownOldReplicaSetsForRollingUpdate: oldest first, as far as availability above the minimum allows. */
+/**
+ * scaleDownOldReplicaSetsForRollingUpdate: oldest first, as far as availability above the minimum allows.
+ * One step more careful than kube's: a set counts no more available pods than its size. A set scaled
+ * down a moment ago still reports the pods it is deleting until its controller catches up, and kube,
+ * counting them, may scale down again by as many, below maxUnavailable.
+ */
 export function scaleDownOldPlan(deployment: Deployment, allSets: readonly ReplicaSet[], oldSets: readonly ReplicaSet[]): ScalePlan {
   const plan: ScalePlan = new Map();
   const minAvailable = replicasOf(deployment) - maxUnavailable(deployment);
-  const available = availableReplicaCount(allSets);
+  const available = allSets.reduce((sum, rs) => sum + Math.min(replicasOf(rs), rs.status?.availableReplicas ?? 0), 0);
   if (available <= minAvailable) return plan;
   const allowed = available - minAvailable;
   let total = 0;

@@ -68,6 +68,8 @@ describe('reconcileOldPlan (cleanup unhealthy, then scale down)', () => {
     { name: 'new pods available let old go', d: deployment(4, 1, 0), old: [rs('old', 4)], newSet: rs('new', 1, 1), want: { old: 3 } },
     { name: 'unhealthy cleanup is bounded by the new set\'s unavailable pods', d: deployment(3, 1, 1), old: [rs('old', 3, 0)], newSet: rs('new', 1, 0), want: { old: 2 } },
     { name: 'unhealthy old pods all go once the new set is available', d: deployment(3, 1, 1), old: [rs('old', 3, 0)], newSet: rs('new', 1, 1), want: { old: 1 } },
+    // The old set was just scaled 10 → 9 and still reports 10 available: the pod it is deleting is not capacity.
+    { name: 'a set counts no more available pods than its size', d: deployment(10, 3, 1), old: [{ ...rs('old', 9), status: { replicas: 10, availableReplicas: 10 } }], newSet: rs('new', 3, 1), want: { old: 8 } },
   ])('$name', ({ d, old, newSet, want }) => {
     expect(Object.fromEntries(reconcileOldPlan(d, newSet, old))).toEqual(want);
   });
