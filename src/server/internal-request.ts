@@ -225,9 +225,18 @@ function encodePut(id: bigint, put: pb.PutRequestInit, auth: pb.AuthHeaderInit |
     out[at++] = PUT_LEASE;
     at = writeUint64Varint(out, at, lease);
   }
-  if (put.prev_kv) at = writeVarint(out, writeVarint(out, at, PUT_PREV_KV), 1);
-  if (put.ignore_value) at = writeVarint(out, writeVarint(out, at, PUT_IGNORE_VALUE), 1);
-  if (put.ignore_lease) at = writeVarint(out, writeVarint(out, at, PUT_IGNORE_LEASE), 1);
+  if (put.prev_kv) {
+    out[at++] = PUT_PREV_KV;
+    out[at++] = 1;
+  }
+  if (put.ignore_value) {
+    out[at++] = PUT_IGNORE_VALUE;
+    out[at++] = 1;
+  }
+  if (put.ignore_lease) {
+    out[at++] = PUT_IGNORE_LEASE;
+    out[at++] = 1;
+  }
   if (!auth) return out;
   at = writeVarint(out, writeVarint(out, at, REQUEST_AUTH), authLength);
   if (usernameLength > 0) {

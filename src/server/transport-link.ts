@@ -109,7 +109,6 @@ export class PeerLink {
       this.backoff = MIN_BACKOFF_MS;
       this.socket = socket;
     });
-    socket.setNoDelay(true);
     socket.on('error', () => {});
     socket.once('close', () => {
       this.connecting = false;

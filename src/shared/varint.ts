@@ -69,8 +69,11 @@ export function varintLength(value: number): number {
   return length;
 }
 
-/** Writes `value` (a safe non-negative integer) as a varint at `at`; returns the offset after it. */
-export function writeVarint(out: Uint8Array, at: number, value: number): number {
+/**
+ * Writes `value` (a safe non-negative integer) as a varint at `at` (an array grows as it is written past its
+ * end); returns the offset after it. Arithmetic: bit operators truncate to 32 bits.
+ */
+export function writeVarint(out: Uint8Array | number[], at: number, value: number): number {
   let rest = value;
   let pos = at;
   while (rest >= 0x80) {
@@ -96,7 +99,7 @@ export function uint64VarintLength(value: bigint): number {
 }
 
 /** Writes `value` (int64 or uint64) as a varint at `at`, in number arithmetic; returns the offset after it. */
-export function writeUint64Varint(out: Uint8Array, at: number, value: bigint): number {
+export function writeUint64Varint(out: Uint8Array | number[], at: number, value: bigint): number {
   let { low, high } = halves(value);
   let pos = at;
   while (high !== 0 || low >= 0x80) {
@@ -108,22 +111,12 @@ export function writeUint64Varint(out: Uint8Array, at: number, value: bigint): n
   return pos;
 }
 
-/** Appends `value` (a safe non-negative integer) as a varint. Arithmetic: bit operators truncate to 32 bits. */
+/** Appends `value` (a safe non-negative integer) as a varint. */
 export function pushVarint(out: number[], value: number): void {
-  let rest = value;
-  while (rest >= 0x80) {
-    out.push((rest % 0x80) | 0x80);
-    rest = Math.floor(rest / 0x80);
-  }
-  out.push(rest);
+  writeVarint(out, out.length, value);
 }
 
 /** Appends `value` (within uint64) as a varint. */
 export function pushUint64Varint(out: number[], value: bigint): void {
-  let rest = value;
-  while (rest >= 0x80n) {
-    out.push(Number(rest & 0x7fn) | 0x80);
-    rest >>= 7n;
-  }
-  out.push(Number(rest));
+  writeUint64Varint(out, out.length, value);
 }
