@@ -101,6 +101,8 @@ describe('bargectl and etcdctl print the same', () => {
   }, 60_000);
 
   it('writes: lease grant and revoke, member add, update and remove, defrag, move-leader', async () => {
+    // etcdctl prints lease IDs as %016x.
+    const hexId = (id: string): string => BigInt(id).toString(16).padStart(16, '0');
     const ids: Record<string, string> = {};
     for (const tool of ['etcdctl', 'bargectl'] as const) {
       const grant = await runTool(tool, [ep, 'lease', 'grant', '100', '-w', 'json']);
@@ -112,10 +114,10 @@ describe('bargectl and etcdctl print the same', () => {
       const masked = (t: string) => mask(t).replace(/\b[0-9a-f]{16}\b|\b\d{17,19}\b/g, '<id>').replace(/"(revision|Revision)"\s?:\s?\d+/g, '"$1":<n>');
       expect(transcript(grants.bargectl, masked)).toBe(transcript(grants.etcdctl, masked));
     }
-    const etcdRevoke = await runTool('etcdctl', [ep, 'lease', 'revoke', BigInt(ids.etcdctl!).toString(16)]);
-    const bargeRevoke = await runTool('bargectl', [ep, 'lease', 'revoke', BigInt(ids.bargectl!).toString(16)]);
-    expect(etcdRevoke.stdout).toBe(`lease ${BigInt(ids.etcdctl!).toString(16)} revoked\n`);
-    expect(bargeRevoke.stdout.replace(BigInt(ids.bargectl!).toString(16), 'X')).toBe(etcdRevoke.stdout.replace(BigInt(ids.etcdctl!).toString(16), 'X'));
+    const etcdRevoke = await runTool('etcdctl', [ep, 'lease', 'revoke', hexId(ids.etcdctl!)]);
+    const bargeRevoke = await runTool('bargectl', [ep, 'lease', 'revoke', hexId(ids.bargectl!)]);
+    expect(etcdRevoke.stdout).toBe(`lease ${hexId(ids.etcdctl!)} revoked\n`);
+    expect(bargeRevoke.stdout.replace(hexId(ids.bargectl!), 'X')).toBe(etcdRevoke.stdout.replace(hexId(ids.etcdctl!), 'X'));
 
     // Membership: each tool adds a learner of its own, lists, updates and removes it.
     const shapes: Record<string, string> = {};
