@@ -39,6 +39,10 @@ export interface DensityRun {
   readonly allRunningSec: number;
   readonly creation: Creation;
   readonly startup: LatencySummary;
+  /** The startup's two halves: first sight → bound (the scheduler's), bound → Running (the kubelet's). */
+  readonly startupPhases: { readonly toBound: LatencySummary; readonly boundToRunning: LatencySummary };
+  /** Pods over the 5 s startup SLO, and when the first and last of them was seen (seconds into the run). */
+  readonly overSlo: { readonly count: number; readonly firstSec?: number; readonly lastSec?: number };
   /** Pods bound per second: over the whole binding span, and the busiest second. */
   readonly bindRate: { readonly average: number; readonly peak: number };
   /** apiserver p99 (ms) by verb, from apiserver_request_duration_seconds over the run. */
@@ -70,6 +74,8 @@ export interface Creation {
 const NAMESPACE = 'density';
 /** A create sent this long behind its due time means --rate was not kept. */
 export const LATE_MS = 1000;
+/** Kubernetes' pod startup SLO: p99 ≤ 5 s. */
+export const STARTUP_SLO_MS = 5000;
 
 function deployment(name: string, replicas: number): KubeObject {
   const labels = { app: name };
@@ -92,6 +98,11 @@ function summary(valuesMs: readonly number[]): LatencySummary {
   const latency = Latency.create();
   for (const value of valuesMs) latency.recordNs(value * 1e6);
   return latency.summary();
+}
+
+function overSlo(firstSeenSec: readonly number[]): DensityRun['overSlo'] {
+  if (firstSeenSec.length === 0) return { count: 0 };
+  return { count: firstSeenSec.length, firstSec: Math.min(...firstSeenSec), lastSec: Math.max(...firstSeenSec) };
 }
 
 function bindRate(times: readonly number[]): { average: number; peak: number } {
@@ -200,6 +211,8 @@ export async function runDensity(implementation: Implementation, spec: DensitySp
         sentPodsPerSec: paced.issueMs > 0 ? ((paced.started - 1) * spec.podsPerNode * 1000) / paced.issueMs : NaN,
       },
       startup: summary(tracker.startupLatencies()), bindRate: bindRate(tracker.scheduledTimes),
+      startupPhases: { toBound: summary(tracker.startupPhases().toBound), boundToRunning: summary(tracker.startupPhases().boundToRunning) },
+      overSlo: overSlo(tracker.firstSeenOfSlowerThan(STARTUP_SLO_MS).map((at) => (at - started) / 1000)),
       apiP99Ms, requests: countsBetween(requestCounts(scrapeBefore), requestCounts(scrapeAfter)), watchDelivery: summary(probe.latenciesMs), components, runningOverTime,
       load: { start: loadAtStart, end: loadavg()[0]! }, profiles: new Map(),
     };

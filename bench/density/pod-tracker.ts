@@ -47,6 +47,20 @@ export class PodTracker {
     return [...this.pods.values()].flatMap((p) => (p.running === undefined ? [] : [p.running - p.created]));
   }
 
+  /**
+   * The startup split where the scheduler hands over to the kubelet, as clusterloader2's create_to_schedule
+   * and schedule_to_run: first sight → bound, and bound → Running, for every pod that got to Running.
+   */
+  startupPhases(): { toBound: number[]; boundToRunning: number[] } {
+    const ran = [...this.pods.values()].filter((p) => p.running !== undefined && p.scheduled !== undefined);
+    return { toBound: ran.map((p) => p.scheduled! - p.created), boundToRunning: ran.map((p) => p.running! - p.scheduled!) };
+  }
+
+  /** When the pods slower than `ms` from first sight to Running were first seen (this tracker's clock). */
+  firstSeenOfSlowerThan(ms: number): number[] {
+    return [...this.pods.values()].flatMap((p) => (p.running !== undefined && p.running - p.created > ms ? [p.created] : []));
+  }
+
   private seen(pod: PodLike): void {
     const at = this.now();
     const key = pod.metadata?.name ?? '';
