@@ -50,8 +50,18 @@ export class HollowKubelet {
 
   static async start(options: HollowKubeletOptions): Promise<HollowKubelet> {
     const kubelet = new HollowKubelet(options);
-    await kubelet.register();
+    kubelet.informer.onAdd((pod) => kubelet.sync(pod));
+    kubelet.informer.onUpdate((_old, pod) => kubelet.sync(pod));
+    kubelet.informer.onDelete((pod) => kubelet.forget(pod));
+    // As the kubelet's pod config source, the watches start before the node registers, so a Ready node is
+    // already watching its pods. Over HTTP/1.1 each watch holds a connection of its own (the kubelet's
+    // HTTP/2 one carries them all): started after registering, they took the connections its requests had
+    // used, and a thousand nodes each opened another on their first request after — one wave of TLS
+    // handshakes about 10 s in, during which new pods' first status writes waited seconds.
+    kubelet.informer.start();
     kubelet.nodeInformer.start();
+    await Promise.all([kubelet.informer.waitForSync(), kubelet.nodeInformer.waitForSync()]);
+    await kubelet.register();
     await kubelet.renewLease();
     // Both report their own API errors; the catch reports anything else instead of leaving it unhandled.
     kubelet.timers.push(setInterval(() => {
@@ -60,10 +70,6 @@ export class HollowKubelet {
     kubelet.timers.push(setInterval(() => {
       kubelet.syncNodeStatus().catch((e: unknown) => kubelet.error(e));
     }, NODE_STATUS_UPDATE_MS));
-    kubelet.informer.onAdd((pod) => kubelet.sync(pod));
-    kubelet.informer.onUpdate((_old, pod) => kubelet.sync(pod));
-    kubelet.informer.onDelete((pod) => kubelet.forget(pod));
-    kubelet.informer.start();
     return kubelet;
   }
 
