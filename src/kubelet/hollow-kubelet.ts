@@ -53,14 +53,14 @@ export class HollowKubelet {
     kubelet.informer.onAdd((pod) => kubelet.sync(pod));
     kubelet.informer.onUpdate((_old, pod) => kubelet.sync(pod));
     kubelet.informer.onDelete((pod) => kubelet.forget(pod));
-    // As the kubelet's pod config source, the watches start before the node registers, so a Ready node is
-    // already watching its pods. Over HTTP/1.1 each watch holds a connection of its own (the kubelet's
-    // HTTP/2 one carries them all): started after registering, they took the connections its requests had
-    // used, and a thousand nodes each opened another on their first request after — one wave of TLS
-    // handshakes about 10 s in, during which new pods' first status writes waited seconds.
+    // As the kubelet's pod config source, the watches start as the node registers, not after: their lists
+    // and the registration go out together, so the connections the kubelet keeps are all opened now. Over
+    // HTTP/1.1 each watch holds one (the kubelet's HTTP/2 one carries them all): started after registering,
+    // they took the connections its requests had used, and a thousand nodes each opened another on their
+    // first request after — one wave of TLS handshakes about 10 s in, during which new pods' first status
+    // writes waited seconds.
     kubelet.informer.start();
     kubelet.nodeInformer.start();
-    await Promise.all([kubelet.informer.waitForSync(), kubelet.nodeInformer.waitForSync()]);
     await kubelet.register();
     await kubelet.renewLease();
     // Both report their own API errors; the catch reports anything else instead of leaving it unhandled.
