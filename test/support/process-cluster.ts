@@ -14,6 +14,28 @@ export const BARGE_BIN = join(REPO, 'bin/barge.js');
 /** Ports this process handed out: the kernel may offer a just-closed port again at once. */
 const handedOut = new Set<number>();
 
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A base port (`barge cluster --base-port`, `barge up --etcd-base-port`) whose client ports (base…base+2)
+ * and peer ports (base+100…) are free. Below Linux's ephemeral range (32768 up), which freePort() and every
+ * outgoing connection draw from: a port there may be taken by another test's member, or by a connection's
+ * own end, between the choice and the bind, or between two runs of the cluster.
+ */
+export async function clusterBasePort(): Promise<number> {
+  for (;;) {
+    const base = 10_000 + Math.floor(Math.random() * 20_000);
+    const ports = [0, 1, 2, 100, 101, 102].map((offset) => base + offset);
+    if ((await Promise.all(ports.map(bindable))).every(Boolean)) return base;
+  }
+}
+
 export async function freePort(): Promise<number> {
   for (;;) {
     const port = await new Promise<number>((resolvePort, reject) => {

@@ -4,10 +4,9 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BARGE_BIN, exitCodeWithin } from '../../support/process-cluster.js';
+import { BARGE_BIN, clusterBasePort, exitCodeWithin } from '../../support/process-cluster.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'barge-binary-'));
 /** `barge cluster` processes still running when the test ends (it failed): killed with their members. */
@@ -49,27 +48,6 @@ function startLocalCluster(args: string[]): Promise<{ child: ReturnType<typeof s
   });
 }
 
-function bindable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/**
- * A --base-port whose client ports (base…base+2) and peer ports (base+100…) are free. Below Linux's
- * ephemeral range (32768 up), which freePort() and every outgoing connection draw from: a port there may
- * be taken by another test's member, or by a connection's own end, between two runs of the cluster.
- */
-async function localClusterBase(): Promise<number> {
-  for (;;) {
-    const base = 10_000 + Math.floor(Math.random() * 20_000);
-    const ports = [0, 1, 2, 100, 101, 102].map((offset) => base + offset);
-    if ((await Promise.all(ports.map(bindable))).every(Boolean)) return base;
-  }
-}
-
 /** Ctrl-C, then its exit code; null when it did not stop in time and was killed with its members. */
 async function stopped(child: ReturnType<typeof spawn>): Promise<number | null> {
   const exited = exitCodeWithin(child, 30_000);
@@ -106,7 +84,7 @@ describe('the barge binary', () => {
   });
 
   it('barge cluster: up, used by etcdctl, stopped by Ctrl-C, restarted with its data', async () => {
-    const base = await localClusterBase();
+    const base = await clusterBasePort();
     const clusterDir = join(dir, 'local');
     const first = await startLocalCluster(['--size', '3', '--dir', clusterDir, '--base-port', String(base)]);
     const endpoints = [0, 1, 2].map((i) => `127.0.0.1:${base + i}`).join(',');

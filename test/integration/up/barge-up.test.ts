@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BARGE_BIN, exitCodeWithin, freePort } from '../../support/process-cluster.js';
+import { BARGE_BIN, clusterBasePort, exitCodeWithin, freePort } from '../../support/process-cluster.js';
 import { until } from '../../support/wait.js';
 import { prepareBargeBinary } from '../apiserver/apiserver-process.js';
 
@@ -76,7 +76,7 @@ describe('barge up', () => {
   it('starts a control plane with three Ready nodes, runs a kubectl-created pod, and stops every child on SIGINT', async () => {
     prepareBargeBinary();
     apiserverPort = await freePort();
-    etcdBase = 20_000 + Math.floor(Math.random() * 20_000);
+    etcdBase = await clusterBasePort();
     await start();
     expect(output).toContain(`Kubeconfig: ${join(dir, 'admin.conf')}`);
     expect(output).toMatch(/\[etcd\] starting 3 Barge members \(mutual TLS\)/);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeClient, loadKubeconfig } from '../../../src/client/kube/index.js';
 import { ensurePki, type Pki } from '../../../src/pki/index.js';
-import { BARGE_BIN, exitCodeWithin, freePort } from '../../support/process-cluster.js';
+import { BARGE_BIN, clusterBasePort, exitCodeWithin, freePort } from '../../support/process-cluster.js';
 import { until } from '../../support/wait.js';
 import { prepareBargeBinary } from '../apiserver/apiserver-process.js';
 
@@ -41,7 +41,7 @@ export class UpProcess {
     if (this.apiserverPort === 0) {
       prepareBargeBinary();
       this.apiserverPort = await freePort();
-      this.etcdBase = 20_000 + Math.floor(Math.random() * 20_000);
+      this.etcdBase = await clusterBasePort();
     }
     this.output = '';
     const args = ['up', '--dir', this.dir, `--etcd-base-port=${this.etcdBase}`, `--apiserver-port=${this.apiserverPort}`, ...this.extra];
