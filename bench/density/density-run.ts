@@ -100,6 +100,11 @@ function summary(valuesMs: readonly number[]): LatencySummary {
   return latency.summary();
 }
 
+function startupPhases(tracker: PodTracker): DensityRun['startupPhases'] {
+  const { toBound, boundToRunning } = tracker.startupPhases();
+  return { toBound: summary(toBound), boundToRunning: summary(boundToRunning) };
+}
+
 function overSlo(firstSeenSec: readonly number[]): DensityRun['overSlo'] {
   if (firstSeenSec.length === 0) return { count: 0 };
   return { count: firstSeenSec.length, firstSec: Math.min(...firstSeenSec), lastSec: Math.max(...firstSeenSec) };
@@ -211,7 +216,7 @@ export async function runDensity(implementation: Implementation, spec: DensitySp
         sentPodsPerSec: paced.issueMs > 0 ? ((paced.started - 1) * spec.podsPerNode * 1000) / paced.issueMs : NaN,
       },
       startup: summary(tracker.startupLatencies()), bindRate: bindRate(tracker.scheduledTimes),
-      startupPhases: { toBound: summary(tracker.startupPhases().toBound), boundToRunning: summary(tracker.startupPhases().boundToRunning) },
+      startupPhases: startupPhases(tracker),
       overSlo: overSlo(tracker.firstSeenOfSlowerThan(STARTUP_SLO_MS).map((at) => (at - started) / 1000)),
       apiP99Ms, requests: countsBetween(requestCounts(scrapeBefore), requestCounts(scrapeAfter)), watchDelivery: summary(probe.latenciesMs), components, runningOverTime,
       load: { start: loadAtStart, end: loadavg()[0]! }, profiles: new Map(),
