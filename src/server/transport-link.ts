@@ -1,7 +1,7 @@
-// One member's long-lived connection to one peer (etcd's rafthttp stream): everything queued for the peer
-// in one turn of the event loop goes out as one length-prefixed frame of raft messages. Messages for a
-// peer that is not connected are dropped (raft retransmits) and the peer is reported unreachable, so the
-// leader stops pipelining to it; a broken connection is redialled with backoff.
+// One member's long-lived connection to one peer (etcd's rafthttp stream): a Ready's messages for the peer
+// go out at once as one length-prefixed frame of raft messages. Messages for a peer that is not connected
+// are dropped (raft retransmits) and the peer is reported unreachable, so the leader stops pipelining to
+// it; a broken connection is redialled with backoff.
 
 import { connect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
@@ -57,8 +57,6 @@ export interface LinkOwner {
 export class PeerLink {
   private socket: Socket | undefined;
   private connecting = false;
-  private queue: Message[] = [];
-  private flushScheduled = false;
   private backoff = MIN_BACKOFF_MS;
   private closed = false;
 
@@ -78,24 +76,16 @@ export class PeerLink {
     return this.urls[0];
   }
 
-  send(m: Message): void {
-    if (!this.socket) {
+  /**
+   * Writes `messages` now, as one frame: a Ready's messages leave before the member's own log write starts,
+   * so followers persist in parallel with the leader (raft's contract allows it).
+   */
+  send(messages: readonly Message[]): void {
+    const socket = this.socket;
+    if (!socket) {
       this.owner.unreachable(this.id);
       return;
     }
-    this.queue.push(m);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      queueMicrotask(() => this.flush());
-    }
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    const messages = this.queue;
-    this.queue = [];
-    const socket = this.socket;
-    if (!socket || messages.length === 0) return;
     // One write per frame, its length inside: each write to a loopback socket costs the sender the
     // receiver's share of the TCP stack too, and was a fifth of a member's busy time.
     socket.write(encodeRaftFrame(this.owner.clusterId, messages));
@@ -120,12 +110,11 @@ export class PeerLink {
   }
 
   /**
-   * Sends what is queued, then closes. A removed peer's link closes in the same turn as raft queued the
-   * commit of its removal for it, and that message is how the removed member learns it must stop.
+   * Closes once what was written has left. A removed peer's link closes in the same turn as raft sent it
+   * the commit of its removal, and that message is how the removed member learns it must stop.
    */
   close(): void {
     this.closed = true;
-    this.flush();
     const socket = this.socket;
     if (!socket) return;
     socket.end();

@@ -84,14 +84,21 @@ export class PeerTransport implements LinkOwner {
     }
   }
 
+  /** Snapshots go out on their own connections; the rest as one frame per peer, written now. */
   send(messages: readonly Message[]): void {
+    const byLink = new Map<PeerLink, Message[]>();
     for (const m of messages) {
       if (m.type === MessageType.Snap) {
         this.sendSnapshot(m);
         continue;
       }
-      this.links.get(m.to)?.send(m);
+      const link = this.links.get(m.to);
+      if (!link) continue;
+      const batch = byLink.get(link);
+      if (batch) batch.push(m);
+      else byLink.set(link, [m]);
     }
+    for (const [link, batch] of byLink) link.send(batch);
   }
 
   private accept(socket: Socket): void {
