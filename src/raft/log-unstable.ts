@@ -50,7 +50,9 @@ export class Unstable {
   truncateAndAppend(ents: readonly Entry[]): void {
     const after = ents[0]!.index;
     if (after === this.offset + this.entries.length) {
-      this.entries = this.entries.concat(ents);
+      // In place: the array is this log's own (readers get slices), and a leader appends one proposal at a
+      // time while its earlier ones wait for the disk, so a copy per append grew with that backlog.
+      for (const entry of ents) this.entries.push(entry);
     } else if (after <= this.offset) {
       // The new entries replace everything unstable (storage's suffix is replaced when they are persisted).
       this.offset = after;
