@@ -84,10 +84,17 @@ export function writeVarint(out: Uint8Array | number[], at: number, value: numbe
   return pos;
 }
 
-/** `value` (within int64 or uint64, two's complement for a negative one) as two 32-bit halves. */
+// A 64-bit slot seen as two 32-bit halves: storing a bigint there wraps it to 64 bits (two's complement
+// for a negative one) and reading the halves back allocates nothing, where BigInt arithmetic allocated a
+// bigint per step on every request id and member id written.
+const wideSlot = new BigUint64Array(1);
+const wideHalves = new Uint32Array(wideSlot.buffer);
+const LOW_HALF = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+
+/** `value` (within int64 or uint64) as two 32-bit halves. */
 function halves(value: bigint): { low: number; high: number } {
-  const wide = BigInt.asUintN(64, value);
-  return { low: Number(wide & 0xffffffffn), high: Number(wide >> 32n) };
+  wideSlot[0] = value;
+  return { low: wideHalves[LOW_HALF]!, high: wideHalves[1 - LOW_HALF]! };
 }
 
 /** How many bytes `value` (int64 or uint64) takes as a varint. */
