@@ -22,7 +22,8 @@ function isReadOnly(txn: TxnRequest): boolean {
 async function write<Response>(s: EtcdServer, call: UnaryCall, body: KvWrite, toPb: (result: unknown, header: pb.ResponseHeaderInit) => Response): Promise<Response> {
   if (s.isLearner) throw Errors.notSupportedForLearner();
   s.checkWrite(body);
-  const caller = await callerOf(s, call);
+  // Without auth there is nobody to look up: no await, which cost a turn of the microtask queue per write.
+  const caller = s.auth.enabled ? await callerOf(s, call) : undefined;
   const outcome = await s.propose({ ...body, auth: authHeader(caller) });
   return toPb(outcome.result, s.header(outcome.revision));
 }
@@ -40,8 +41,8 @@ export function kvService(s: EtcdServer): Implementation<pb.KVMethods> {
       const result = s.kv.range(request);
       return rangeResponseToPb(result, s.header());
     }),
-    Put: unary(async (call) => write(s, call, { put: call.request }, (r, h) => putResponseToPb(r as PutResponse, h))),
-    DeleteRange: unary(async (call) => write(s, call, { delete_range: call.request }, (r, h) => deleteRangeResponseToPb(r as DeleteRangeResponse, h))),
+    Put: unary((call) => write(s, call, { put: call.request }, (r, h) => putResponseToPb(r as PutResponse, h))),
+    DeleteRange: unary((call) => write(s, call, { delete_range: call.request }, (r, h) => deleteRangeResponseToPb(r as DeleteRangeResponse, h))),
     Txn: unary(async (call) => {
       const txn = txnRequestFromPb(call.request);
       if (isReadOnly(txn)) {
