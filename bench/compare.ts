@@ -16,7 +16,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { BARGE_BIN, type Implementation } from '../test/support/process-cluster.js';
-import { cases, manyKeysCase, manyRevisionsCase, type Case } from './compare/cases.js';
+import { cases, manyKeysCase, manyRevisionsCase, WARM_UP_SHARE, type Case } from './compare/cases.js';
 import { compareCharts, memoryChart } from './compare/charts.js';
 import { CHECK_PERF_LIMITS, stopCheckPerf } from './compare/checks.js';
 import { goLoadBinary } from './compare/go-load.js';
@@ -204,7 +204,7 @@ function resultsBlock(table: string, elapsedSec: number, chartFiles: string[]): 
     '',
     `Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Machine: ${availableParallelism()} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Commit: ${git(['rev-parse', '--short', 'HEAD'])}${dirty}.`,
     '',
-    `Command: \`${command}\` (${Math.round(elapsedSec / 60)} min). Both run 3 members on loopback with ${flags.length > 0 ? flags.join(' ') : 'their own default flags'}; fresh data dirs under the OS temp dir; each cluster gets ${fmt(warmUp[0]!.spec.total)} puts and as many linearizable reads untimed before anything is measured. ${checksOnly ? `Only the checks, in every run: \`etcdctl check perf\` (etcdctl ${version}, a client per simulated writer, against every member's endpoint), then a SIGKILL of the leader.` : generatorsText}`,
+    `Command: \`${command}\` (${Math.round(elapsedSec / 60)} min). Both run 3 members on loopback with ${flags.length > 0 ? flags.join(' ') : 'their own default flags'}; fresh data dirs under the OS temp dir; each cluster first runs each workload of the 3-member matrix at ${Math.round(WARM_UP_SHARE * 100)} % of its size, untimed${go ? ' (Go generator)' : ''}. ${checksOnly ? `Only the checks, in every run: \`etcdctl check perf\` (etcdctl ${version}, a client per simulated writer, against every member's endpoint), then a SIGKILL of the leader.` : generatorsText}`,
     '',
     `Machine load (uptime's 1, 5, 15-minute load averages): ${runLoads.join('; ')}.`,
     '',

@@ -2,7 +2,7 @@
 //   [--perf DIR] [--keys N [--heap DIR]] [--impl etcd] [--members 1]`
 //
 // The store's CPU per request, one implementation alone: a fresh 3-member cluster with bench:compare's flags, warmed up
-// with the Go generator, then each workload driven by the Go generator (etcd's clientv3) with the members'
+// as bench:compare warms its clusters, then each workload driven by the Go generator (etcd's clientv3) with the members'
 // CPU (user + system, /proc) summed over exactly its timed phase. `--rounds` repeats the list and prints
 // each round, so a figure disturbed by the rest of the machine shows as an outlier. CPU per request is
 // the figure to read on a shared machine: it moves much less with load than throughput does. `--impl etcd`
@@ -21,7 +21,7 @@ import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { ProcessCluster } from '../test/support/process-cluster.js';
-import { RANGE_KEY } from './compare/cases.js';
+import { cases, RANGE_KEY, serverWarmUp } from './compare/cases.js';
 import { goLoadBinary, runGoLoad } from './compare/go-load.js';
 import { memberCpuSeconds, memberFigures } from './compare/members.js';
 import { Connection } from './load/grpc.js';
@@ -119,9 +119,11 @@ try {
     const scaled = (n: number | undefined): number => Math.max(1, Math.round((n ?? 1000) * scale));
     return loadSpec(workload, { ...partial, total: scaled(partial.total), putTotal: scaled(partial.putTotal), endpoints });
   };
-  log('warm-up: 5,000 puts and 5,000 linearizable reads, untimed');
-  await runGoLoad(go, spec('put-100', 0.25), () => {}, 600_000);
-  await runGoLoad(go, spec('range-l', 0.25), () => {}, 600_000);
+  // bench:compare's warm-up, so that both tools time members equally warm.
+  for (const c of serverWarmUp(cases(1).matrix)) {
+    log(`${c.label} (untimed)`);
+    await runGoLoad(go, loadSpec(c.workload, { ...c.spec, endpoints }), () => {}, 600_000);
+  }
   const leader = cluster.members.indexOf(cluster.leader());
   // The one-client put talks to the first endpoint only: always a follower, so that runs compare (a
   // follower forwards the proposal, one more hop, as it does for two clients in three).

@@ -15,21 +15,22 @@ const WRITE = { keySize: 8, valSize: 256, keySpaceSize: 100_000 };
 /** The workloads run on the 3-member cluster, and the 5-member put; `scale` shrinks the totals (--quick). */
 export function cases(scale: number): { matrix: Case[]; five: Case; warmUp: Case[] } {
   const total = (n: number): number => Math.max(1, Math.round(n * scale));
+  const matrix: Case[] = [
+    { id: 'put-1', label: 'put, 1 client', workload: 'put', spec: { ...WRITE, clients: 1, conns: 1, total: total(3000) } },
+    { id: 'put-200', label: 'put, 200 clients', workload: 'put', spec: { ...WRITE, clients: 200, conns: 20, total: total(40_000) } },
+    { id: 'range-l', label: 'range, linearizable, 100 clients', workload: 'range', spec: { key: RANGE_KEY, consistency: 'l', clients: 100, conns: 10, total: total(40_000) } },
+    { id: 'range-s', label: 'range, serializable, 100 clients', workload: 'range', spec: { key: RANGE_KEY, consistency: 's', clients: 100, conns: 10, total: total(40_000) } },
+    { id: 'txn-put', label: 'txn-put, 100 clients', workload: 'txn-put', spec: { ...WRITE, clients: 100, conns: 10, total: total(30_000) } },
+    {
+      id: 'watch',
+      label: 'watch fan-out, 1,000 watchers on 1 key',
+      workload: 'watch',
+      spec: { streams: 10, watchPerStream: 100, watchedKeyTotal: 1, putTotal: total(300), clients: 1, valSize: 256 },
+    },
+  ];
   return {
-    matrix: [
-      { id: 'put-1', label: 'put, 1 client', workload: 'put', spec: { ...WRITE, clients: 1, conns: 1, total: total(3000) } },
-      { id: 'put-200', label: 'put, 200 clients', workload: 'put', spec: { ...WRITE, clients: 200, conns: 20, total: total(40_000) } },
-      { id: 'range-l', label: 'range, linearizable, 100 clients', workload: 'range', spec: { key: RANGE_KEY, consistency: 'l', clients: 100, conns: 10, total: total(40_000) } },
-      { id: 'range-s', label: 'range, serializable, 100 clients', workload: 'range', spec: { key: RANGE_KEY, consistency: 's', clients: 100, conns: 10, total: total(40_000) } },
-      { id: 'txn-put', label: 'txn-put, 100 clients', workload: 'txn-put', spec: { ...WRITE, clients: 100, conns: 10, total: total(30_000) } },
-      {
-        id: 'watch',
-        label: 'watch fan-out, 1,000 watchers on 1 key',
-        workload: 'watch',
-        spec: { streams: 10, watchPerStream: 100, watchedKeyTotal: 1, putTotal: total(300), clients: 1, valSize: 256 },
-      },
-    ],
-    warmUp: serverWarmUp(scale),
+    matrix,
+    warmUp: serverWarmUp(matrix),
     five: { id: 'put-200-5', label: 'put, 200 clients, 5 members', workload: 'put', spec: { ...WRITE, clients: 200, conns: 20, total: total(20_000) } },
   };
 }
@@ -54,14 +55,23 @@ export function manyRevisionsCase(keys: number, revisions: number): Case {
   };
 }
 
-/** Untimed load on a fresh cluster before anything is measured, so that no member is timed while cold
- * (a Node member's JIT, etcd's first allocations): puts and linearizable reads from many clients. */
-export function serverWarmUp(scale: number): Case[] {
-  const total = Math.max(1000, Math.round(5000 * scale));
-  return [
-    { id: 'warm-put', label: 'warm-up puts', workload: 'put', spec: { ...WRITE, clients: 50, conns: 10, total } },
-    { id: 'warm-range', label: 'warm-up reads', workload: 'range', spec: { key: RANGE_KEY, consistency: 'l', clients: 50, conns: 10, total } },
-  ];
+/** How much of each measured workload the warm-up runs. */
+export const WARM_UP_SHARE = 0.5;
+
+/**
+ * Untimed load on a fresh cluster before anything is measured, so that no member is timed while cold (a
+ * Node member's JIT, etcd's first allocations): every workload of the matrix, at half its size. Each has
+ * code paths of its own, and a Node member was still compiling (a tenth of its CPU in V8's compiler
+ * threads) after 30,000 puts: bench/RESULTS.md, "Warm-up".
+ */
+export function serverWarmUp(matrix: Case[]): Case[] {
+  const share = (n: number): number => Math.max(1, Math.round(n * WARM_UP_SHARE));
+  return matrix.map((c) => {
+    const spec = { ...c.spec };
+    if (spec.total !== undefined) spec.total = share(spec.total);
+    if (spec.putTotal !== undefined) spec.putTotal = share(spec.putTotal);
+    return { ...c, id: `warm-${c.id}`, label: `warm-up: ${c.label}`, spec };
+  });
 }
 
 export function unitOf(c: Case): string {
