@@ -4,6 +4,7 @@
 // stderr, results to stdout.
 import { benchApiserver } from './apiserver/apiserver-bench.js';
 import { benchDensity } from './density/density.js';
+import { benchHttp2Floor } from './http2-floor/run.js';
 import { runLoadCeiling } from './load/ceiling.js';
 import { isWorkload, parseLoadArgs } from './load/options.js';
 import { formatReport, progressPrinter } from './load/report.js';
@@ -89,6 +90,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'loadgen-ceiling': () => runLoadCeiling(process.argv.slice(3)),
   density: () => benchDensity(process.argv.slice(3)),
   apiserver: () => benchApiserver(process.argv.slice(3)),
+  'http2-floor': () => benchHttp2Floor(process.argv.slice(3)),
 };
 
 const name = process.argv[2] ?? 'raft-core';

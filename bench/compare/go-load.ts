@@ -10,9 +10,7 @@ import type { LatencySummary } from '../load/histogram.js';
 import type { LoadSpec } from '../load/options.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SOURCE = join(REPO, 'bench/go-load');
 export const GO_BUILD_DIR = join(REPO, 'bench/.go-build');
-const BINARY = join(GO_BUILD_DIR, 'barge-go-load');
 /** Where Debian's golang-*-dev packages put their sources. */
 const DEBIAN_GOPATH = '/usr/share/gocode';
 
@@ -36,27 +34,36 @@ export interface GoReport extends GeneratorFigures {
 
 /** The binary, (re)built if its sources are newer; undefined (with the reason) when there is no Go toolchain. */
 export function goLoadBinary(log: (message: string) => void): string | undefined {
+  return goBinary('bench/go-load', 'barge-go-load', 'the Go load generator', log);
+}
+
+/**
+ * A Go program of bench/ (`source`, a directory of the repository) built into bench/.go-build as `name` if its
+ * sources are newer, in GOPATH mode against Debian's packages; undefined (with the reason) when it cannot be.
+ */
+export function goBinary(source: string, name: string, what: string, log: (message: string) => void): string | undefined {
   try {
     execFileSync('go', ['version'], { stdio: 'ignore' });
   } catch {
-    log('no `go` on the PATH: the Go load generator is skipped (apt-get install golang-go golang-etcd-server-dev)');
+    log(`no \`go\` on the PATH: ${what} is skipped (apt-get install golang-go golang-etcd-server-dev)`);
     return undefined;
   }
-  const newest = Math.max(...readdirSync(SOURCE).map((f) => statSync(join(SOURCE, f)).mtimeMs));
-  if (existsSync(BINARY) && statSync(BINARY).mtimeMs >= newest) return BINARY;
-  log('building the Go load generator (GOPATH mode, etcd clientv3 from the Debian package)');
+  const binary = join(GO_BUILD_DIR, name);
+  const newest = Math.max(...readdirSync(join(REPO, source)).map((f) => statSync(join(REPO, source, f)).mtimeMs));
+  if (existsSync(binary) && statSync(binary).mtimeMs >= newest) return binary;
+  log(`building ${what} (GOPATH mode, against Debian's Go packages)`);
   mkdirSync(GO_BUILD_DIR, { recursive: true });
   try {
-    execFileSync('go', ['build', '-o', BINARY, './bench/go-load'], {
+    execFileSync('go', ['build', '-o', binary, `./${source}`], {
       cwd: REPO,
       env: { ...process.env, GO111MODULE: 'off', GOPATH: process.env['GOPATH'] ?? DEBIAN_GOPATH, GOFLAGS: '' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
   } catch (err) {
-    log(`the Go load generator did not build (${err instanceof Error ? err.message.split('\n')[0] : String(err)}): skipped`);
+    log(`${what} did not build (${err instanceof Error ? err.message.split('\n')[0] : String(err)}): skipped`);
     return undefined;
   }
-  return BINARY;
+  return binary;
 }
 
 /** The Go generator's flags for a Node load spec (the workloads both have: put, range, txn-put, watch). */

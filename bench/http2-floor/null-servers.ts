@@ -1,0 +1,153 @@
+// Servers that answer etcd's KV Put at once with a bare header, each showing the cost of one layer under
+// a member's client API (bench/http2-floor/run.ts measures them; go-null/ is grpc-go's):
+//   node-http2  Node's HTTP/2 server (its core stream API) answering as lean-unary.ts does: the same
+//               headers, one DATA frame, the same trailers; the request read but not decoded.
+//   lean        the client API's own unary path (lean-unary.ts) with the real request decoder and
+//               response encoder, and a handler that returns at once: a member's cost per call minus
+//               the store.
+//   frames      HTTP/2 frames read and written by hand over a TCP socket, answers pre-encoded: what the
+//               framing itself costs in JavaScript. Not an HTTP/2 server: it decodes no header block
+//               (every request is taken for a Put) and keeps no flow-control window but the
+//               connection's, which is enough for the Go client's small unary calls and nothing else.
+// Run as `tsx null-servers.ts KIND`: listens on a free loopback port and prints "listening PORT".
+
+import { createServer as createHttp2Server } from 'node:http2';
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { kvResponseSerializers } from '../../src/api/kv-response-encoding.js';
+import { serveUnaryAhead, type LeanMethod } from '../../src/api/lean-unary.js';
+import type { Unary } from '../../src/api/unary-call.js';
+import { serviceDefinition } from '../../src/wire/proto.js';
+
+const PUT = 'etcdserverpb.KV/Put';
+const HEADER = { cluster_id: 1, member_id: 1, revision: 1, raft_term: 1 };
+/** The encoded PutResponse, framed as a gRPC message (a zero flag byte and a 4-byte length). */
+const PUT_RESPONSE_BODY = kvResponseSerializers.Put({ header: HEADER } as never);
+/** As grpc-js creates a member's HTTP/2 servers: no cap on the memory a session holds. */
+const HTTP2_OPTIONS = { maxSessionMemory: Number.MAX_SAFE_INTEGER };
+const PUT_RESPONSE = Buffer.concat([Buffer.from([0, 0, 0, 0, PUT_RESPONSE_BODY.length]), PUT_RESPONSE_BODY]);
+
+function nodeHttp2(ready: (server: Server) => void): void {
+  const server = createHttp2Server(HTTP2_OPTIONS);
+  server.on('stream', (stream) => {
+    stream.on('error', () => {});
+    stream.on('data', () => {});
+    stream.on('end', () => {
+      stream.respond(
+        { ':status': 200, 'content-type': 'application/grpc+proto', 'grpc-accept-encoding': 'identity,deflate,gzip', 'grpc-encoding': 'identity' },
+        { waitForTrailers: true },
+      );
+      stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': 0, 'grpc-message': 'OK' }));
+      stream.end(PUT_RESPONSE);
+    });
+  });
+  server.listen(0, '127.0.0.1', () => ready(server));
+}
+
+function lean(ready: (server: Server) => void): void {
+  const server = createHttp2Server(HTTP2_OPTIONS);
+  const definition = serviceDefinition('etcdserverpb.KV')['Put']!;
+  const methods = new Map<string, LeanMethod>([[definition.path, { name: PUT, decode: definition.requestDeserialize, encode: kvResponseSerializers.Put as LeanMethod['encode'] }]]);
+  const answer: Unary = () => Promise.resolve({ header: HEADER });
+  serveUnaryAhead(server, methods, new Map([[PUT, answer]]), 2 * 1024 * 1024);
+  server.listen(0, '127.0.0.1', () => ready(server));
+}
+
+const PREFACE_BYTES = 24;
+const FRAME_HEADER_BYTES = 9;
+const enum FrameType {
+  Data = 0,
+  Headers = 1,
+  Settings = 4,
+  Ping = 6,
+  WindowUpdate = 8,
+}
+const END_STREAM = 0x1;
+const ACK = 0x1;
+const END_HEADERS = 0x4;
+
+/** A header field as an HPACK literal without indexing, with a new name (RFC 7541 6.2.2). */
+function literal(name: string, value: string): Buffer {
+  return Buffer.concat([Buffer.from([0, name.length]), Buffer.from(name), Buffer.from([value.length]), Buffer.from(value)]);
+}
+// :status 200 is static entry 8; content-type is static name 31 (a literal without indexing, 4-bit prefix).
+const RESPONSE_HEADERS = Buffer.concat([Buffer.from([0x88, 0x0f, 31 - 15, 'application/grpc+proto'.length]), Buffer.from('application/grpc+proto')]);
+const TRAILERS = Buffer.concat([literal('grpc-status', '0'), literal('grpc-message', 'OK')]);
+
+function frame(type: FrameType, flags: number, streamId: number, payload: Buffer, out: Buffer, at: number): number {
+  out.writeUIntBE(payload.length, at, 3);
+  out[at + 3] = type;
+  out[at + 4] = flags;
+  out.writeUInt32BE(streamId, at + 5);
+  payload.copy(out, at + FRAME_HEADER_BYTES);
+  return at + FRAME_HEADER_BYTES + payload.length;
+}
+
+function single(type: FrameType, flags: number, payload: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
+  frame(type, flags, 0, payload, out, 0);
+  return out;
+}
+
+/** HEADERS, DATA and trailing HEADERS for one stream, in one buffer. */
+function reply(streamId: number): Buffer {
+  const out = Buffer.allocUnsafe(3 * FRAME_HEADER_BYTES + RESPONSE_HEADERS.length + PUT_RESPONSE.length + TRAILERS.length);
+  let at = frame(FrameType.Headers, END_HEADERS, streamId, RESPONSE_HEADERS, out, 0);
+  at = frame(FrameType.Data, 0, streamId, PUT_RESPONSE, out, at);
+  frame(FrameType.Headers, END_HEADERS | END_STREAM, streamId, TRAILERS, out, at);
+  return out;
+}
+
+function serveFrames(socket: Socket): void {
+  socket.setNoDelay(true);
+  let pending: Buffer = Buffer.alloc(0);
+  let prefaceRead = false;
+  let unacknowledged = 0;
+  socket.write(single(FrameType.Settings, 0, Buffer.alloc(0)));
+  socket.on('error', () => {});
+  socket.on('data', (chunk: Buffer) => {
+    pending = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
+    let at = 0;
+    if (!prefaceRead) {
+      if (pending.length < PREFACE_BYTES) return;
+      at = PREFACE_BYTES;
+      prefaceRead = true;
+    }
+    const out: Buffer[] = [];
+    while (pending.length - at >= FRAME_HEADER_BYTES) {
+      const length = pending.readUIntBE(at, 3);
+      if (pending.length - at < FRAME_HEADER_BYTES + length) break;
+      const type = pending[at + 3]!;
+      const flags = pending[at + 4]!;
+      const streamId = pending.readUInt32BE(at + 5) & 0x7fffffff;
+      if (type === FrameType.Settings && (flags & ACK) === 0) out.push(single(FrameType.Settings, ACK, Buffer.alloc(0)));
+      else if (type === FrameType.Ping && (flags & ACK) === 0) out.push(single(FrameType.Ping, ACK, pending.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + length)));
+      else if (type === FrameType.Data) {
+        unacknowledged += length;
+        if ((flags & END_STREAM) !== 0) out.push(reply(streamId));
+      } else if (type === FrameType.Headers && (flags & END_STREAM) !== 0) out.push(reply(streamId));
+      at += FRAME_HEADER_BYTES + length;
+    }
+    // The client may send no more than the connection's window: give back what it used.
+    if (unacknowledged > 16 * 1024) {
+      const increment = Buffer.allocUnsafe(4);
+      increment.writeUInt32BE(unacknowledged);
+      out.push(single(FrameType.WindowUpdate, 0, increment));
+      unacknowledged = 0;
+    }
+    pending = at === pending.length ? Buffer.alloc(0) : pending.subarray(at);
+    if (out.length > 0) socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
+  });
+}
+
+function frames(ready: (server: Server) => void): void {
+  const server = createNetServer(serveFrames);
+  server.listen(0, '127.0.0.1', () => ready(server));
+}
+
+const SERVERS: Record<string, (ready: (server: Server) => void) => void> = { 'node-http2': nodeHttp2, lean, frames };
+const start = SERVERS[process.argv[2] ?? ''];
+if (start === undefined) {
+  console.error(`usage: null-servers.ts ${Object.keys(SERVERS).join('|')}`);
+  process.exit(2);
+}
+start((server) => console.log(`listening ${(server.address() as AddressInfo).port}`));
