@@ -13,6 +13,17 @@
 
 import { createServer as createHttp2Server } from 'node:http2';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import {
+  ACK,
+  EMPTY_SETTINGS_FRAME,
+  encodeLiterals,
+  END_HEADERS,
+  END_STREAM,
+  FRAME_HEADER_LENGTH,
+  frameHeader,
+  FrameType,
+  pingAck,
+} from '../../src/api/http2-authority.js';
 import { kvResponseSerializers } from '../../src/api/kv-response-encoding.js';
 import { serveUnaryAhead, type LeanMethod } from '../../src/api/lean-unary.js';
 import type { Unary } from '../../src/api/unary-call.js';
@@ -53,48 +64,26 @@ function lean(ready: (server: Server) => void): void {
 }
 
 const PREFACE_BYTES = 24;
-const FRAME_HEADER_BYTES = 9;
-const enum FrameType {
-  Data = 0,
-  Headers = 1,
-  Settings = 4,
-  Ping = 6,
-  WindowUpdate = 8,
-}
-const END_STREAM = 0x1;
-const ACK = 0x1;
-const END_HEADERS = 0x4;
-
-/** A header field as an HPACK literal without indexing, with a new name (RFC 7541 6.2.2). */
-function literal(name: string, value: string): Buffer {
-  return Buffer.concat([Buffer.from([0, name.length]), Buffer.from(name), Buffer.from([value.length]), Buffer.from(value)]);
-}
-// :status 200 is static entry 8; content-type is static name 31 (a literal without indexing, 4-bit prefix).
-const RESPONSE_HEADERS = Buffer.concat([Buffer.from([0x88, 0x0f, 31 - 15, 'application/grpc+proto'.length]), Buffer.from('application/grpc+proto')]);
-const TRAILERS = Buffer.concat([literal('grpc-status', '0'), literal('grpc-message', 'OK')]);
-
-function frame(type: FrameType, flags: number, streamId: number, payload: Buffer, out: Buffer, at: number): number {
-  out.writeUIntBE(payload.length, at, 3);
-  out[at + 3] = type;
-  out[at + 4] = flags;
-  out.writeUInt32BE(streamId, at + 5);
-  payload.copy(out, at + FRAME_HEADER_BYTES);
-  return at + FRAME_HEADER_BYTES + payload.length;
-}
-
-function single(type: FrameType, flags: number, payload: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
-  frame(type, flags, 0, payload, out, 0);
-  return out;
-}
+// :status and content-type as literals, pre-encoded once: every reply sends the same blocks.
+const RESPONSE_HEADERS = encodeLiterals([
+  { name: ':status', value: '200' },
+  { name: 'content-type', value: 'application/grpc+proto' },
+]);
+const TRAILERS = encodeLiterals([
+  { name: 'grpc-status', value: '0' },
+  { name: 'grpc-message', value: 'OK' },
+]);
 
 /** HEADERS, DATA and trailing HEADERS for one stream, in one buffer. */
 function reply(streamId: number): Buffer {
-  const out = Buffer.allocUnsafe(3 * FRAME_HEADER_BYTES + RESPONSE_HEADERS.length + PUT_RESPONSE.length + TRAILERS.length);
-  let at = frame(FrameType.Headers, END_HEADERS, streamId, RESPONSE_HEADERS, out, 0);
-  at = frame(FrameType.Data, 0, streamId, PUT_RESPONSE, out, at);
-  frame(FrameType.Headers, END_HEADERS | END_STREAM, streamId, TRAILERS, out, at);
-  return out;
+  return Buffer.concat([
+    frameHeader(RESPONSE_HEADERS.length, FrameType.Headers, END_HEADERS, streamId),
+    RESPONSE_HEADERS,
+    frameHeader(PUT_RESPONSE.length, FrameType.Data, 0, streamId),
+    PUT_RESPONSE,
+    frameHeader(TRAILERS.length, FrameType.Headers, END_HEADERS | END_STREAM, streamId),
+    TRAILERS,
+  ]);
 }
 
 function serveFrames(socket: Socket): void {
@@ -102,7 +91,7 @@ function serveFrames(socket: Socket): void {
   let pending: Buffer = Buffer.alloc(0);
   let prefaceRead = false;
   let unacknowledged = 0;
-  socket.write(single(FrameType.Settings, 0, Buffer.alloc(0)));
+  socket.write(EMPTY_SETTINGS_FRAME);
   socket.on('error', () => {});
   socket.on('data', (chunk: Buffer) => {
     pending = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
@@ -113,25 +102,25 @@ function serveFrames(socket: Socket): void {
       prefaceRead = true;
     }
     const out: Buffer[] = [];
-    while (pending.length - at >= FRAME_HEADER_BYTES) {
+    while (pending.length - at >= FRAME_HEADER_LENGTH) {
       const length = pending.readUIntBE(at, 3);
-      if (pending.length - at < FRAME_HEADER_BYTES + length) break;
+      if (pending.length - at < FRAME_HEADER_LENGTH + length) break;
       const type = pending[at + 3]!;
       const flags = pending[at + 4]!;
       const streamId = pending.readUInt32BE(at + 5) & 0x7fffffff;
-      if (type === FrameType.Settings && (flags & ACK) === 0) out.push(single(FrameType.Settings, ACK, Buffer.alloc(0)));
-      else if (type === FrameType.Ping && (flags & ACK) === 0) out.push(single(FrameType.Ping, ACK, pending.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + length)));
+      if (type === FrameType.Settings && (flags & ACK) === 0) out.push(frameHeader(0, FrameType.Settings, ACK, 0));
+      else if (type === FrameType.Ping && (flags & ACK) === 0) out.push(pingAck(pending.subarray(at + FRAME_HEADER_LENGTH, at + FRAME_HEADER_LENGTH + length)));
       else if (type === FrameType.Data) {
         unacknowledged += length;
         if ((flags & END_STREAM) !== 0) out.push(reply(streamId));
       } else if (type === FrameType.Headers && (flags & END_STREAM) !== 0) out.push(reply(streamId));
-      at += FRAME_HEADER_BYTES + length;
+      at += FRAME_HEADER_LENGTH + length;
     }
     // The client may send no more than the connection's window: give back what it used.
     if (unacknowledged > 16 * 1024) {
       const increment = Buffer.allocUnsafe(4);
       increment.writeUInt32BE(unacknowledged);
-      out.push(single(FrameType.WindowUpdate, 0, increment));
+      out.push(frameHeader(4, FrameType.WindowUpdate, 0, 0), increment);
       unacknowledged = 0;
     }
     pending = at === pending.length ? Buffer.alloc(0) : pending.subarray(at);

@@ -17,9 +17,10 @@ import { errorText } from '../etcd-errors.js';
 
 /** The client connection preface (RFC 9113 §3.4). */
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
-const FRAME_HEADER_LENGTH = 9;
+export const FRAME_HEADER_LENGTH = 9;
 
-const enum FrameType {
+export const enum FrameType {
+  Data = 0x0,
   Headers = 0x1,
   Priority = 0x2,
   Settings = 0x4,
@@ -28,9 +29,9 @@ const enum FrameType {
   WindowUpdate = 0x8,
   Continuation = 0x9,
 }
-const END_STREAM = 0x1;
-const ACK = 0x1;
-const END_HEADERS = 0x4;
+export const END_STREAM = 0x1;
+export const ACK = 0x1;
+export const END_HEADERS = 0x4;
 const PADDED = 0x8;
 const PRIORITY = 0x20;
 
