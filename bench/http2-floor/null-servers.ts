@@ -2,9 +2,9 @@
 // a member's client API (bench/http2-floor/run.ts measures them; go-null/ is grpc-go's):
 //   node-http2  Node's HTTP/2 server (its core stream API) answering as lean-unary.ts does: the same
 //               headers, one DATA frame, the same trailers; the request read but not decoded.
-//   lean        the client API's own unary path (lean-unary.ts) with the real request decoder and
-//               response encoder, and a handler that returns at once: a member's cost per call minus
-//               the store.
+//   lean        the client port's front end (http2-split-connection.ts) and its unary path
+//               (lean-unary.ts) with the real request decoder and response encoder, and a handler that
+//               returns at once: a member's cost per call minus the store.
 //   frames      HTTP/2 frames read and written by hand over a TCP socket, answers pre-encoded: what the
 //               framing itself costs in JavaScript. Not an HTTP/2 server: it decodes no header block
 //               (every request is taken for a Put) and keeps no flow-control window but the
@@ -23,9 +23,10 @@ import {
   frameHeader,
   FrameType,
   pingAck,
-} from '../../src/api/http2-authority.js';
+} from '../../src/api/http2-frames.js';
+import { SplitConnection } from '../../src/api/http2-split-connection.js';
 import { kvResponseSerializers } from '../../src/api/kv-response-encoding.js';
-import { serveUnaryAhead, type LeanMethod } from '../../src/api/lean-unary.js';
+import { leanRouter, type LeanMethod } from '../../src/api/lean-unary.js';
 import type { Unary } from '../../src/api/unary-call.js';
 import { serviceDefinition } from '../../src/wire/proto.js';
 
@@ -55,11 +56,15 @@ function nodeHttp2(ready: (server: Server) => void): void {
 }
 
 function lean(ready: (server: Server) => void): void {
-  const server = createHttp2Server(HTTP2_OPTIONS);
+  const http2 = createHttp2Server(HTTP2_OPTIONS);
   const definition = serviceDefinition('etcdserverpb.KV')['Put']!;
   const methods = new Map<string, LeanMethod>([[definition.path, { name: PUT, decode: definition.requestDeserialize, encode: kvResponseSerializers.Put as LeanMethod['encode'] }]]);
   const answer: Unary = () => Promise.resolve({ header: HEADER });
-  serveUnaryAhead(server, methods, new Map([[PUT, answer]]), 2 * 1024 * 1024);
+  const route = leanRouter(methods, new Map([[PUT, answer]]), 2 * 1024 * 1024);
+  const server = createNetServer((socket) => {
+    socket.on('error', () => {});
+    new SplitConnection(socket, { route, inject: (connection) => http2.emit('connection', connection) });
+  });
   server.listen(0, '127.0.0.1', () => ready(server));
 }
 

@@ -17,6 +17,8 @@ export interface ClientAuthContext {
 /** A call from either front end (a grpc-js server call, or one the gateway makes). */
 export interface AuthContextCall {
   getAuthContext?(): ClientAuthContext | null;
+  /** grpc-js's "address:port" of the client. */
+  getPeer?(): string;
   /** gRPC metadata; the auth token is under "token" (or "authorization", as the gateway forwards it). */
   readonly metadata?: { get(key: string): unknown[] };
 }
@@ -52,7 +54,8 @@ export async function checkAdmin(server: EtcdServer, call: AuthContextCall): Pro
  * a CN. This is the name CN-based authentication uses.
  */
 export function clientCommonName(call: AuthContextCall): string | undefined {
-  const cn = call.getAuthContext?.()?.sslPeerCertificate?.subject?.CN as string | string[] | undefined;
+  const certificate = call.getAuthContext?.()?.sslPeerCertificate ?? tlsPeerContext(call)?.sslPeerCertificate;
+  const cn = certificate?.subject?.CN as string | string[] | undefined;
   const name = Array.isArray(cn) ? cn[0] : cn;
   return name === undefined || name === '' ? undefined : name;
 }
@@ -62,6 +65,26 @@ export function authContextOfSocket(socket: TLSSocket): ClientAuthContext {
   if (!socket.authorized) return {};
   const certificate = socket.getPeerCertificate();
   return { transportSecurityType: 'ssl', sslPeerCertificate: certificate.raw ? certificate : undefined };
+}
+
+/**
+ * The auth contexts of the TLS connections on the client port, by the peer grpc-js names: grpc-js reads a
+ * call's from the socket it was given, and on those connections it is given a stream standing in for
+ * the TLS socket (see http2-split-connection.ts).
+ */
+const tlsPeers = new Map<string, ClientAuthContext>();
+
+const peerOf = (address: string | undefined, port: number | undefined): string => `${address}:${port}`;
+
+/** Makes `socket`'s auth context the one of the grpc-js calls it carries, while it is open. */
+export function registerTlsPeer(socket: TLSSocket): void {
+  const peer = peerOf(socket.remoteAddress, socket.remotePort);
+  tlsPeers.set(peer, authContextOfSocket(socket));
+  socket.once('close', () => tlsPeers.delete(peer));
+}
+
+function tlsPeerContext(call: AuthContextCall): ClientAuthContext | undefined {
+  return call.getPeer === undefined ? undefined : tlsPeers.get(call.getPeer());
 }
 
 const AUTH_CONTEXT = Symbol('client auth context');

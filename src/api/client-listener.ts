@@ -3,8 +3,8 @@
 // On an https:// URL the connection's TLS handshake comes first (with --client-cert-auth, a client without
 // a certificate signed by the trusted CA fails it); then ALPN "h2" means gRPC, and anything else is sniffed
 // as on a plain connection. The verified client certificate reaches handlers through getAuthContext() on
-// the call (see client-identity.ts). An HTTP/2 connection reaches gRPC through an Http2Front, which fixes
-// the :authority Go clients send for an endpoint given with its scheme (see http2-connection.ts).
+// the call (see client-identity.ts). An HTTP/2 connection goes to the gRPC front end (see
+// http2-split-connection.ts).
 
 import { createServer as createHttpServer, type RequestListener } from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
@@ -13,33 +13,32 @@ import { TLSSocket } from 'node:tls';
 import type { ServerConfig } from '../server/server-config.js';
 import { checkedTlsServer, isHttps } from '../server/tls.js';
 import { attachAuthContext } from './client-identity.js';
-import { Http2Front, type InjectConnection } from './http2-connection.js';
+
+/** Takes an HTTP/2 connection (plain or TLS, with an 'error' listener) whose bytes so far are `first`, if any. */
+export type AcceptHttp2 = (socket: Socket, first?: Buffer) => void;
 
 /** The start of every HTTP/2 connection ("PRI * HTTP/2.0"). */
 const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2', 'latin1');
 
 export class ClientListener {
   private readonly listeners: Server[] = [];
-  private readonly http2Front: Http2Front;
 
-  /** HTTP/2 connections go to `grpc`, HTTP/1.1 requests to `http`. */
+  /** HTTP/2 connections go to `http2`, HTTP/1.1 requests to `http`. */
   constructor(
     private readonly config: ServerConfig,
-    grpc: InjectConnection,
+    private readonly http2: AcceptHttp2,
     private readonly http: RequestListener,
-  ) {
-    this.http2Front = new Http2Front(grpc);
-  }
+  ) {}
 
   async listen(urls: readonly string[]): Promise<void> {
-    const http2Front = this.http2Front;
+    const http2 = this.http2;
     const http = createHttpServer(this.http);
     const dispatch = (socket: Socket): void => {
       socket.on('error', () => {});
       socket.once('data', (chunk: Buffer) => {
         socket.pause();
         if (chunk.subarray(0, HTTP2_PREFACE.length).equals(HTTP2_PREFACE)) {
-          http2Front.accept(socket, chunk);
+          http2(socket, chunk);
         } else {
           // The HTTP/1 parser reads the socket's handle directly and would miss them: hand it a stream
           // that starts with them.
@@ -54,7 +53,7 @@ export class ClientListener {
       ? checkedTlsServer(settings, { ALPNCallback: chooseProtocol }, (socket) => {
           if (socket.alpnProtocol === 'h2') {
             socket.on('error', () => {});
-            http2Front.accept(socket);
+            http2(socket);
           } else {
             dispatch(socket);
           }
@@ -83,7 +82,6 @@ export class ClientListener {
 
   close(): void {
     for (const listener of this.listeners) listener.close();
-    this.http2Front.close();
   }
 }
 

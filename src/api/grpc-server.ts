@@ -3,23 +3,26 @@
 // a file of their own; this one registers them and serves the client URLs with the JSON gateway beside.
 
 import * as grpc from '@grpc/grpc-js';
-import type { Http2Server } from 'node:http2';
+import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import type * as pb from '../wire/messages.js';
 import type { EtcdServer } from '../server/etcd-server.js';
 import { serviceDefinition } from '../wire/proto.js';
 import { authHandlers } from './auth-service.js';
 import { ClientListener } from './client-listener.js';
+import { registerTlsPeer } from './client-identity.js';
 import { clusterService } from './cluster-service.js';
 import { rawHandler, unary, unaryService, type Implementation } from './grpc-service.js';
 import { httpHandler } from './http-gateway.js';
 import { withHttpAccess, type HttpAccess } from './http-access.js';
 import { kvResponseSerializers } from './kv-response-encoding.js';
 import { kvService } from './kv-service.js';
-import { GRPC_OVERHEAD_BYTES, serveUnaryAhead, type LeanMethod } from './lean-unary.js';
+import { SplitConnection } from './http2-split-connection.js';
+import { GRPC_OVERHEAD_BYTES, leanRouter, type LeanMethod } from './lean-unary.js';
 import { LeaderForwarder } from './leader-forwarder.js';
 import { leaseService } from './lease-service.js';
 import { ETCD_API_VERSION, maintenanceService } from './maintenance-service.js';
-import { enforcePingPolicy } from './ping-strikes.js';
+import { PingStrikes } from './ping-strikes.js';
 import type { Unary } from './unary-call.js';
 import { serveWatch } from './watch-service.js';
 import { grpcOutput } from './watch-output.js';
@@ -47,7 +50,7 @@ const DEFAULT_KEEPALIVE_MIN_TIME_MS = 5000;
 export class ClientApi {
   private readonly grpcServer: grpc.Server;
   private readonly forwarder: LeaderForwarder;
-  private injectors: Injector[] = [];
+  private injector: Injector | undefined;
   private listener: ClientListener | undefined;
   /** The methods served ahead of grpc-js (see lean-unary.ts), by :path. */
   private readonly leanMethods = new Map<string, LeanMethod>();
@@ -108,44 +111,31 @@ export class ClientApi {
 
   /** Serves the client URLs: gRPC and HTTP/1.1 on each (see client-listener.ts). */
   async listen(urls: readonly string[]): Promise<void> {
-    // etcd polices pings on plain connections only (over TLS it serves gRPC through Go's HTTP/2 server,
-    // which does not): an injector for each.
-    const plain = injectorWithServer(this.grpcServer);
-    enforcePingPolicy(plain.http2, this.options.keepaliveMinTimeMs ?? DEFAULT_KEEPALIVE_MIN_TIME_MS);
-    const tls = injectorWithServer(this.grpcServer);
-    this.injectors = [plain.injector, tls.injector];
-    if (this.options.leanUnary !== false) {
-      const maxMessageBytes = this.server.config.maxRequestBytes + GRPC_OVERHEAD_BYTES;
-      for (const { http2 } of [plain, tls]) serveUnaryAhead(http2, this.leanMethods, this.unaryHandlers, maxMessageBytes);
-    }
+    const injector = this.grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+    this.injector = injector;
+    const maxMessageBytes = this.server.config.maxRequestBytes + GRPC_OVERHEAD_BYTES;
+    const route = this.options.leanUnary === false ? undefined : leanRouter(this.leanMethods, this.unaryHandlers, maxMessageBytes);
+    const minTimeMs = this.options.keepaliveMinTimeMs ?? DEFAULT_KEEPALIVE_MIN_TIME_MS;
+    const maxConcurrentStreams = this.options.grpc?.['grpc.max_concurrent_streams'];
+    const http2 = (socket: Socket, first?: Buffer): void => {
+      const secure = socket instanceof TLSSocket;
+      if (secure) registerTlsPeer(socket);
+      // etcd polices pings on plain connections only (over TLS it serves gRPC through Go's HTTP/2 server,
+      // which does not).
+      const pingStrikes = secure ? undefined : new PingStrikes(minTimeMs);
+      new SplitConnection(socket, { route, inject: (connection) => injector.injectConnection(connection), pingStrikes, maxConcurrentStreams }, first);
+    };
     const gateway = httpHandler(this.server, this.unaryHandlers, ETCD_API_VERSION);
     const access = this.options.httpAccess;
     const refused = (host: string): void => this.server.config.log('warn', 'rejecting HTTP request to prevent DNS rebinding attacks', { host });
-    this.listener = new ClientListener(this.server.config, (connection, secure) => (secure ? tls : plain).injector.injectConnection(connection), access ? withHttpAccess(access, gateway, refused) : gateway);
+    this.listener = new ClientListener(this.server.config, http2, access ? withHttpAccess(access, gateway, refused) : gateway);
     await this.listener.listen(urls);
   }
 
   async close(): Promise<void> {
     this.forwarder.close();
     this.listener?.close();
-    for (const injector of this.injectors) injector.destroy();
+    this.injector?.destroy();
     this.grpcServer.forceShutdown();
   }
-}
-
-/**
- * A connection injector and the HTTP/2 server grpc-js made for it, where its connections' sessions (and
- * so their pings) are seen. grpc-js gives the server out through no API; it keeps it in a private map.
- */
-function injectorWithServer(server: grpc.Server): { injector: Injector; http2: Http2Server } {
-  const servers = (): Http2Server[] => {
-    const map = (server as unknown as { http2Servers?: unknown }).http2Servers;
-    if (!(map instanceof Map)) throw new Error('grpc-js keeps its HTTP/2 servers elsewhere: clients\' pings cannot be policed');
-    return [...(map as Map<Http2Server, unknown>).keys()];
-  };
-  const before = new Set(servers());
-  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-  const created = servers().filter((s) => !before.has(s));
-  if (created.length !== 1) throw new Error(`grpc-js made ${created.length} HTTP/2 servers for one connection injector`);
-  return { injector, http2: created[0]! };
 }

@@ -4,9 +4,8 @@
 // previous one while a call is open, or less than two hours after it when none is; a PING that follows
 // headers or data from the server clears the strikes instead (a client's BDP pings follow what it
 // receives). The third strike is one too many: the connection ends with GOAWAY ENHANCE_YOUR_CALM
-// "too_many_pings", which gRPC clients answer by pinging half as often.
-
-import { constants, type Http2Server, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
+// "too_many_pings", which gRPC clients answer by pinging half as often. The client port's front end keeps
+// one PingStrikes a plain connection (see http2-split-connection.ts).
 
 /** The GOAWAY debug data gRPC clients recognize. */
 export const TOO_MANY_PINGS = Buffer.from('too_many_pings');
@@ -46,55 +45,4 @@ export class PingStrikes {
     if (last !== undefined && now - last < allowedMs) this.strikes++;
     return this.strikes > MAX_PING_STRIKES;
   }
-}
-
-/**
- * Polices the pings of every connection `server` (an HTTP/2 server grpc-js serves calls from) takes from
- * now on, with --grpc-keepalive-min-time `minTimeMs`.
- */
-export function enforcePingPolicy(server: Http2Server, minTimeMs: number, now: () => number = Date.now): void {
-  server.on('session', (session: ServerHttp2Session) => policeSession(session, new PingStrikes(minTimeMs), now));
-}
-
-function policeSession(session: ServerHttp2Session, strikes: PingStrikes, now: () => number): void {
-  let openCalls = 0;
-  // The GOAWAY names the last stream the server took, as grpc-go's does.
-  let lastStreamId = 0;
-  // Ahead of grpc-js's handler, which may answer at once.
-  session.prependListener('stream', (stream: ServerHttp2Stream) => {
-    openCalls++;
-    lastStreamId = Math.max(lastStreamId, stream.id ?? 0);
-    stream.once('close', () => openCalls--);
-    onSend(stream, () => strikes.sent());
-  });
-  session.on('ping', () => {
-    if (!strikes.ping(now(), openCalls)) return;
-    // Node answered the PING already: the ACK goes out first, as from grpc-go.
-    session.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM, lastStreamId, TOO_MANY_PINGS);
-    session.destroy();
-  });
-}
-
-/**
- * Calls `sent` whenever headers or data go out on `stream`. Node's streams announce neither, so the
- * stream's own methods that send them are wrapped, on this stream only.
- */
-function onSend(stream: ServerHttp2Stream, sent: () => void): void {
-  const respond = stream.respond.bind(stream);
-  const write = stream.write.bind(stream);
-  const sendTrailers = stream.sendTrailers.bind(stream);
-  Object.assign(stream, {
-    respond: (...args: Parameters<typeof respond>) => {
-      sent();
-      respond(...args);
-    },
-    write: (...args: Parameters<typeof write>) => {
-      sent();
-      return write(...args);
-    },
-    sendTrailers: (...args: Parameters<typeof sendTrailers>) => {
-      sent();
-      sendTrailers(...args);
-    },
-  });
 }

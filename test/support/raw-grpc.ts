@@ -4,21 +4,10 @@
 
 import hpack, { type Decompressor } from 'hpack.js';
 import { connect, type Socket } from 'node:net';
-import { encodeLiterals, frameHeader } from '../../src/api/http2-authority.js';
+import { ACK, encodeLiterals, END_HEADERS, END_STREAM, frameHeader, FrameType, PREFACE } from '../../src/api/http2-frames.js';
 import { until } from './wait.js';
 
-export const enum FrameType {
-  Data = 0x0,
-  Headers = 0x1,
-  RstStream = 0x3,
-  Settings = 0x4,
-  Ping = 0x6,
-  Continuation = 0x9,
-}
-export const END_STREAM = 0x1;
-const END_HEADERS = 0x4;
-const ACK = 0x1;
-const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+export { END_STREAM, FrameType } from '../../src/api/http2-frames.js';
 
 export interface Frame {
   readonly type: number;

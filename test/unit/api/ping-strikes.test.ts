@@ -1,10 +1,12 @@
 // --grpc-keepalive-min-time as grpc-go's server enforces it for etcd: ping strikes counted per connection
-// (the rules alone, then on a real Node HTTP/2 server and client with the clock in the test's hands).
+// (the rules alone, then in the client port's front end before a real Node HTTP/2 server, a Node client
+// before it, the clock in the test's hands).
 
 import { connect, constants, createServer, type ClientHttp2Session, type ClientHttp2Stream, type Http2Server, type ServerHttp2Stream } from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PingStrikes, enforcePingPolicy } from '../../../src/api/ping-strikes.js';
+import { SplitConnection } from '../../../src/api/http2-split-connection.js';
+import { PingStrikes } from '../../../src/api/ping-strikes.js';
 import { pingsUntilClosed } from '../../support/http2-pings.js';
 import { until } from '../../support/wait.js';
 
@@ -41,7 +43,7 @@ describe('PingStrikes', () => {
   });
 });
 
-describe('enforcePingPolicy on a Node HTTP/2 server', () => {
+describe('the ping policy of a front end (SplitConnection) before a Node HTTP/2 server', () => {
   let cleanup: (() => void)[] = [];
   afterEach(() => {
     for (const fn of cleanup.splice(0)) fn();
@@ -50,10 +52,13 @@ describe('enforcePingPolicy on a Node HTTP/2 server', () => {
   /** A server that answers /unary at once and keeps any other request open (in `open`); a client of it. */
   async function start(): Promise<{ client: ClientHttp2Session; clock: { now: number }; open: ServerHttp2Stream[]; goaways: [number, number, string][] }> {
     const clock = { now: 0 };
-    const server: Http2Server = createServer();
-    enforcePingPolicy(server, MIN_TIME_MS, () => clock.now);
+    const http2: Http2Server = createServer();
+    const server = createNetServer((socket) => {
+      socket.on('error', () => {});
+      new SplitConnection(socket, { inject: (connection) => http2.emit('connection', connection), pingStrikes: new PingStrikes(MIN_TIME_MS), now: () => clock.now });
+    });
     const open: ServerHttp2Stream[] = [];
-    server.on('stream', (stream, headers) => {
+    http2.on('stream', (stream, headers) => {
       if (headers[':path'] !== '/unary') return void open.push(stream);
       stream.respond({ ':status': 200 });
       stream.end('done');

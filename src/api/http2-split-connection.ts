@@ -1,0 +1,449 @@
+// One client HTTP/2 connection, shared between the front end and Node's HTTP/2 server (where grpc-js
+// serves). Node's server costs about 28 µs of CPU per unary call before any handler runs (`npm run bench
+// -- http2-floor`); reading and writing the frames here costs a few. So the front end reads every frame
+// the client sends, decodes every header block, and serves the streams a router takes (the KV service's
+// unary calls, see lean-unary.ts) itself; every other stream's frames go on to Node's server, which sees
+// a connection with gaps in its stream ids (HTTP/2 allows them).
+//
+// Sharing one connection means keeping HTTP/2's state right on both sides of it:
+// - Header blocks going to Node are encoded again as literals (Node's decoder never sees the client's
+//   dynamic table), with etcd's :authority fix (a Go client dialing "passthrough:///http://host:port"
+//   sends `http://host:port`, which Node refuses).
+// - Flow control: the client's connection window is spent by both. Its WINDOW_UPDATEs reach Node less
+//   what the front end's own DATA used, so Node never believes in more window than there is; the front
+//   end sends its own DATA only within what is left, and gives the client back (WINDOW_UPDATE) what
+//   its streams received.
+// - The front end's frames go out between Node's frames, never inside one or inside a header block.
+// - PINGs are answered here, under etcd's ping policy on plain connections (see ping-strikes.ts); Node
+//   sees only the ACKs of its own.
+// - A GOAWAY from Node names as last stream the higher of its own and the front end's, so that a
+//   client does not retry a call the front end took.
+
+import type { Socket } from 'node:net';
+import { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
+import { authContextOfSocket, type ClientAuthContext } from './client-identity.js';
+import { ClientFrameReader, type ClientFrameSink } from './http2-client-reader.js';
+import {
+  ACK,
+  DEFAULT_WINDOW,
+  encodeLiterals,
+  END_STREAM,
+  frameHeader,
+  FrameType,
+  goAway,
+  headerFrames,
+  Http2ErrorCode,
+  MAX_FRAME_SIZE,
+  PADDED,
+  pingAck,
+  rstStream,
+  SETTINGS_INITIAL_WINDOW_SIZE,
+  SETTINGS_MAX_FRAME_SIZE,
+  windowUpdate,
+  type Header,
+} from './http2-frames.js';
+import { ServerOutputScanner, type ServerOutputWatcher } from './http2-server-output.js';
+import { TOO_MANY_PINGS, type PingStrikes } from './ping-strikes.js';
+
+/** A stream the front end serves, as its server sees it. */
+export interface OwnStream {
+  /**
+   * Sends the response: the header block `headers`, then `body` as DATA (as the client's windows allow),
+   * then the block `trailers`; without a body, `headers` alone ends the stream ("trailers only").
+   */
+  respond(headers: Buffer, body?: Buffer, trailers?: Buffer): void;
+  /** The client certificate verified on the connection, as grpc-js gives it. */
+  authContext(): ClientAuthContext;
+}
+
+/** What the front end does with the client's side of a stream it serves. */
+export interface OwnStreamHandler {
+  /** Payload of a DATA frame, padding removed. */
+  data(payload: Buffer): void;
+  /** The client's side ended. */
+  end(): void;
+  /** The stream is gone before its response ended: reset by the client, or the connection closed. */
+  cancel(): void;
+}
+
+/** From a new stream's request headers: its handler if the front end serves it, undefined for Node's server. */
+export type StreamRouter = (headers: readonly Header[], stream: OwnStream) => OwnStreamHandler | undefined;
+
+export interface SplitOptions {
+  readonly route?: StreamRouter;
+  /** Hands Node's side of the connection to its HTTP/2 server. */
+  readonly inject: (connection: Duplex) => void;
+  /** etcd's ping policy, on plain connections. */
+  readonly pingStrikes?: PingStrikes;
+  /** The clock pings are timed by (ms). */
+  readonly now?: () => number;
+  /** --max-concurrent-streams: streams open at once, the front end's and Node's together. */
+  readonly maxConcurrentStreams?: number;
+}
+
+const CLIENT_ENDED = 1;
+const NODE_ENDED = 2;
+
+/** Client DATA the front end received and has not given back yet, sent back at once past this much. */
+const CREDIT_THRESHOLD = 16_384;
+
+/**
+ * An authority as Node accepts it: `host:port` for `scheme://host:port[/path...]`, else `value` itself.
+ */
+export function authorityOf(value: string): string {
+  const match = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]+)/.exec(value);
+  return match ? match[1]! : value;
+}
+
+class ServedStream implements OwnStream {
+  handler: OwnStreamHandler | undefined;
+  /** Octets the client lets this stream send. */
+  window: number;
+  /** Response DATA waiting for window, and the trailers after it. */
+  body: Buffer | undefined;
+  trailers: Buffer | undefined;
+
+  constructor(
+    readonly id: number,
+    private readonly connection: SplitConnection,
+    window: number,
+  ) {
+    this.window = window;
+  }
+
+  respond(headers: Buffer, body?: Buffer, trailers?: Buffer): void {
+    this.connection.respond(this, headers, body, trailers);
+  }
+
+  authContext(): ClientAuthContext {
+    return this.connection.authContext();
+  }
+}
+
+export class SplitConnection implements ClientFrameSink, ServerOutputWatcher {
+  private readonly reader = new ClientFrameReader(this);
+  private readonly scanner = new ServerOutputScanner(this);
+  /** Node's side of the connection. */
+  private readonly node: Duplex;
+  private readonly own = new Map<number, ServedStream>();
+  /** Streams Node serves, until both sides ended them: which have (CLIENT_ENDED, NODE_ENDED). */
+  private readonly nodeStreams = new Map<number, number>();
+  /** The highest stream id the client opened. */
+  private lastStreamId = 0;
+  private lastOwnStreamId = 0;
+  private clientInitialWindow = DEFAULT_WINDOW;
+  private clientMaxFrameSize = MAX_FRAME_SIZE;
+  /** The client's connection window for what the server sends (Node's DATA and the front end's). */
+  private connectionWindow = DEFAULT_WINDOW;
+  /** Octets of the front end's DATA not yet taken out of the window updates passed to Node. */
+  private nodeDebt = 0;
+  /** Octets of client DATA the front end took and has not given back. */
+  private credit = 0;
+  /** Frames of the front end's that wait for Node's current frame to end. */
+  private deferred: Buffer[] = [];
+  /** Streams whose response waits for window. */
+  private readonly blocked = new Set<ServedStream>();
+  private auth: ClientAuthContext | undefined;
+
+  /** Takes `socket` (with an 'error' listener), whose bytes so far are `first`, if any. */
+  constructor(
+    private readonly socket: Socket,
+    private readonly options: SplitOptions,
+    first?: Buffer,
+  ) {
+    socket.setNoDelay(true);
+    this.node = this.nodeSide();
+    options.inject(this.node);
+    socket.on('end', () => this.node.push(null));
+    socket.on('close', () => this.closed());
+    if (first !== undefined) this.read(first);
+    socket.on('data', (chunk: Buffer) => this.read(chunk));
+    socket.resume();
+  }
+
+  private read(chunk: Buffer): void {
+    try {
+      this.reader.push(chunk);
+    } catch {
+      this.socket.destroy();
+    }
+  }
+
+  authContext(): ClientAuthContext {
+    this.auth ??= this.socket instanceof TLSSocket ? authContextOfSocket(this.socket) : {};
+    return this.auth;
+  }
+
+  // The client's frames.
+
+  preface(bytes: Buffer): void {
+    this.toNode(bytes);
+  }
+
+  headers(streamId: number, headers: Header[], flags: number, priority: Buffer | undefined): void {
+    const own = this.own.get(streamId);
+    if (own !== undefined) {
+      // Trailers from the client.
+      if ((flags & END_STREAM) !== 0) own.handler!.end();
+      return;
+    }
+    if (!this.nodeStreams.has(streamId) && streamId > this.lastStreamId && streamId % 2 === 1) {
+      this.lastStreamId = streamId;
+      if (this.serve(streamId, headers, flags)) return;
+      this.nodeStreams.set(streamId, 0);
+    }
+    if ((flags & END_STREAM) !== 0) this.nodeStreamEnded(streamId, CLIENT_ENDED);
+    const forwarded = headers.map((h) => (h.name === ':authority' ? { ...h, value: authorityOf(h.value) } : h));
+    this.toNode(Buffer.concat(headerFrames(streamId, flags, priority, encodeLiterals(forwarded))));
+  }
+
+  /** Serves a new stream if the router takes it. */
+  private serve(streamId: number, headers: Header[], flags: number): boolean {
+    const route = this.options.route;
+    if (route === undefined) return false;
+    const stream = new ServedStream(streamId, this, this.clientInitialWindow);
+    const handler = route(headers, stream);
+    if (handler === undefined) return false;
+    this.lastOwnStreamId = streamId;
+    const limit = this.options.maxConcurrentStreams;
+    if (limit !== undefined && this.own.size + this.nodeStreams.size >= limit) {
+      this.send([rstStream(streamId, Http2ErrorCode.RefusedStream)]);
+      return true;
+    }
+    stream.handler = handler;
+    this.own.set(streamId, stream);
+    if ((flags & END_STREAM) !== 0) handler.end();
+    return true;
+  }
+
+  frame(type: number, flags: number, streamId: number, payload: Buffer, frame: Buffer): void {
+    switch (type) {
+      case FrameType.Data:
+        this.onData(flags, streamId, payload, frame);
+        return;
+      case FrameType.RstStream: {
+        const own = this.own.get(streamId);
+        if (own !== undefined) {
+          this.endStream(own);
+          own.handler!.cancel();
+        } else if (this.nodeStreams.delete(streamId) || streamId > this.lastStreamId) {
+          this.toNode(frame);
+        }
+        return;
+      }
+      case FrameType.Settings:
+        if ((flags & ACK) === 0) this.onSettings(payload);
+        this.toNode(frame);
+        return;
+      case FrameType.Ping:
+        if ((flags & ACK) !== 0) this.toNode(frame);
+        else this.onPing(payload);
+        return;
+      case FrameType.WindowUpdate:
+        this.onWindowUpdate(streamId, payload, frame);
+        return;
+      case FrameType.Priority:
+        if (this.nodeStreams.has(streamId) || streamId > this.lastStreamId) this.toNode(frame);
+        return;
+      case FrameType.GoAway:
+        this.toNode(frame);
+        return;
+      default:
+      // Frames of extensions Node does not know: ignored, as RFC 9113 §4.1 has it.
+    }
+  }
+
+  private onData(flags: number, streamId: number, payload: Buffer, frame: Buffer): void {
+    if (this.nodeStreams.has(streamId)) {
+      this.toNode(frame);
+      if ((flags & END_STREAM) !== 0) this.nodeStreamEnded(streamId, CLIENT_ENDED);
+      return;
+    }
+    this.credit += payload.length;
+    const own = this.own.get(streamId);
+    if (own !== undefined) {
+      let data = payload;
+      if ((flags & PADDED) !== 0 && payload.length > 0) data = payload.subarray(1, Math.max(1, payload.length - payload[0]!));
+      own.handler!.data(data);
+      if ((flags & END_STREAM) !== 0) own.handler!.end();
+      else if (payload.length > 0 && this.own.has(streamId)) this.send([windowUpdate(streamId, payload.length)]);
+    }
+    if (this.credit >= CREDIT_THRESHOLD) this.send([]);
+  }
+
+  private onSettings(payload: Buffer): void {
+    for (let at = 0; at + 6 <= payload.length; at += 6) {
+      const id = payload.readUInt16BE(at);
+      const value = payload.readUInt32BE(at + 2);
+      if (id === SETTINGS_INITIAL_WINDOW_SIZE) {
+        const delta = value - this.clientInitialWindow;
+        this.clientInitialWindow = value;
+        for (const stream of this.own.values()) stream.window += delta;
+      } else if (id === SETTINGS_MAX_FRAME_SIZE) {
+        this.clientMaxFrameSize = value;
+      }
+    }
+    this.unblock();
+  }
+
+  private onPing(payload: Buffer): void {
+    this.send([pingAck(payload)]);
+    const strikes = this.options.pingStrikes;
+    if (strikes === undefined || !strikes.ping((this.options.now ?? Date.now)(), this.own.size + this.nodeStreams.size)) return;
+    this.send([goAway(this.lastStreamId, Http2ErrorCode.EnhanceYourCalm, TOO_MANY_PINGS)]);
+    this.socket.end();
+    this.node.destroy();
+  }
+
+  private onWindowUpdate(streamId: number, payload: Buffer, frame: Buffer): void {
+    const increment = payload.length === 4 ? payload.readUInt32BE(0) & 0x7fff_ffff : 0;
+    if (streamId === 0) {
+      this.connectionWindow += increment;
+      const paid = Math.min(increment, this.nodeDebt);
+      this.nodeDebt -= paid;
+      if (paid === 0) this.toNode(frame);
+      else if (increment > paid) this.toNode(windowUpdate(0, increment - paid));
+      this.unblock();
+      return;
+    }
+    const own = this.own.get(streamId);
+    if (own !== undefined) {
+      own.window += increment;
+      this.unblock();
+    } else if (this.nodeStreams.has(streamId)) {
+      this.toNode(frame);
+    }
+  }
+
+  // The front end's own frames.
+
+  respond(stream: ServedStream, headers: Buffer, body?: Buffer, trailers?: Buffer): void {
+    if (this.own.get(stream.id) !== stream) return;
+    this.options.pingStrikes?.sent();
+    const out = headerFrames(stream.id, body === undefined ? END_STREAM : 0, undefined, headers, this.clientMaxFrameSize);
+    if (body === undefined) {
+      this.endStream(stream);
+    } else {
+      stream.body = body;
+      stream.trailers = trailers;
+      this.sendBody(stream, out);
+    }
+    this.send(out);
+  }
+
+  /** Adds to `out` as much of the stream's response DATA as the windows allow, and its trailers once all is sent. */
+  private sendBody(stream: ServedStream, out: Buffer[]): void {
+    let body = stream.body!;
+    while (body.length > 0) {
+      const n = Math.min(body.length, stream.window, this.connectionWindow, this.clientMaxFrameSize);
+      if (n <= 0) {
+        stream.body = body;
+        this.blocked.add(stream);
+        return;
+      }
+      out.push(frameHeader(n, FrameType.Data, 0, stream.id), n === body.length ? body : body.subarray(0, n));
+      stream.window -= n;
+      this.connectionWindow -= n;
+      this.nodeDebt += n;
+      body = body.subarray(n);
+    }
+    this.blocked.delete(stream);
+    out.push(...headerFrames(stream.id, END_STREAM, undefined, stream.trailers ?? Buffer.alloc(0), this.clientMaxFrameSize));
+    this.endStream(stream);
+  }
+
+  /** Sends what window updates made room for. */
+  private unblock(): void {
+    if (this.blocked.size === 0) return;
+    const out: Buffer[] = [];
+    for (const stream of [...this.blocked]) {
+      this.sendBody(stream, out);
+      if (this.blocked.has(stream)) break;
+    }
+    if (out.length > 0) this.send(out);
+  }
+
+  private endStream(stream: ServedStream): void {
+    this.own.delete(stream.id);
+    this.blocked.delete(stream);
+  }
+
+  /** Writes `frames` (and the connection credit owed) once Node's output is between frames. */
+  private send(frames: Buffer[]): void {
+    if (this.credit > 0) {
+      frames.unshift(windowUpdate(0, this.credit));
+      this.credit = 0;
+    }
+    if (frames.length === 0) return;
+    if (!this.scanner.atBoundary) {
+      this.deferred.push(...frames);
+      return;
+    }
+    this.socket.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
+  }
+
+  // Node's side.
+
+  private toNode(bytes: Buffer): void {
+    if (!this.node.push(bytes)) this.socket.pause();
+  }
+
+  private nodeSide(): Duplex {
+    const socket = this.socket;
+    const node = new Duplex({
+      read: () => void socket.resume(),
+      write: (chunk: Buffer, _encoding, callback) => this.fromNode([chunk], callback),
+      writev: (chunks, callback) => this.fromNode(chunks.map((c) => c.chunk as Buffer), callback),
+      final: (callback) => void socket.end(callback),
+      destroy: (err, callback) => {
+        socket.destroy();
+        callback(err);
+      },
+    });
+    // grpc-js names a call's peer from these (getPeer()).
+    return Object.assign(node, { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort, remoteFamily: socket.remoteFamily });
+  }
+
+  private fromNode(chunks: Buffer[], callback: (err?: Error | null) => void): void {
+    const out: Buffer[] = [];
+    for (const chunk of chunks) {
+      out.push(this.scanner.scan(chunk));
+      if (this.deferred.length > 0 && this.scanner.atBoundary) {
+        out.push(...this.deferred);
+        this.deferred = [];
+      }
+    }
+    this.socket.write(out.length === 1 ? out[0]! : Buffer.concat(out), callback);
+  }
+
+  /** Node begins a frame: what it spends of the client's window, and which of its streams end. */
+  nodeFrame(type: number, flags: number, streamId: number, length: number): void {
+    if (type === FrameType.Data) this.connectionWindow -= length;
+    if (type === FrameType.Data || type === FrameType.Headers) {
+      this.options.pingStrikes?.sent();
+      if ((flags & END_STREAM) !== 0) this.nodeStreamEnded(streamId, NODE_ENDED);
+    } else if (type === FrameType.RstStream) {
+      this.nodeStreams.delete(streamId);
+    }
+  }
+
+  private nodeStreamEnded(streamId: number, side: number): void {
+    const ended = this.nodeStreams.get(streamId);
+    if (ended === undefined) return;
+    if ((ended | side) === (CLIENT_ENDED | NODE_ENDED)) this.nodeStreams.delete(streamId);
+    else this.nodeStreams.set(streamId, ended | side);
+  }
+
+  goAwayLastStreamId(nodes: number): number {
+    return Math.max(nodes, this.lastOwnStreamId);
+  }
+
+  private closed(): void {
+    this.node.destroy();
+    const streams = [...this.own.values()];
+    this.own.clear();
+    this.blocked.clear();
+    for (const stream of streams) stream.handler!.cancel();
+  }
+}
