@@ -17,8 +17,6 @@ export interface ClientAuthContext {
 /** A call from either front end (a grpc-js server call, or one the gateway makes). */
 export interface AuthContextCall {
   getAuthContext?(): ClientAuthContext | null;
-  /** grpc-js's "address:port" of the client. */
-  getPeer?(): string;
   /** gRPC metadata; the auth token is under "token" (or "authorization", as the gateway forwards it). */
   readonly metadata?: { get(key: string): unknown[] };
 }
@@ -54,7 +52,7 @@ export async function checkAdmin(server: EtcdServer, call: AuthContextCall): Pro
  * a CN. This is the name CN-based authentication uses.
  */
 export function clientCommonName(call: AuthContextCall): string | undefined {
-  const certificate = call.getAuthContext?.()?.sslPeerCertificate ?? tlsPeerContext(call)?.sslPeerCertificate;
+  const certificate = call.getAuthContext?.()?.sslPeerCertificate ?? tlsConnectionContext(call)?.sslPeerCertificate;
   const cn = certificate?.subject?.CN as string | string[] | undefined;
   const name = Array.isArray(cn) ? cn[0] : cn;
   return name === undefined || name === '' ? undefined : name;
@@ -68,23 +66,27 @@ export function authContextOfSocket(socket: TLSSocket): ClientAuthContext {
 }
 
 /**
- * The auth contexts of the TLS connections on the client port, by the peer grpc-js names: grpc-js reads a
- * call's from the socket it was given, and on those connections it is given a stream standing in for
- * the TLS socket (see http2-split-connection.ts).
+ * The auth contexts of the TLS connections on the client port, by a tag the front end adds to the headers
+ * of every request it passes to grpc-js (see http2-split-connection.ts): grpc-js reads a call's auth
+ * context from the socket it was given, and there it is given a stream standing in for the TLS socket.
  */
-const tlsPeers = new Map<string, ClientAuthContext>();
+const tlsConnections = new Map<string, ClientAuthContext>();
+let lastTag = 0;
 
-const peerOf = (address: string | undefined, port: number | undefined): string => `${address}:${port}`;
+/** The request header carrying the tag; the front end drops any a client sends. */
+export const CONNECTION_TAG_HEADER = 'barge-tls-connection';
 
-/** Makes `socket`'s auth context the one of the grpc-js calls it carries, while it is open. */
-export function registerTlsPeer(socket: TLSSocket): void {
-  const peer = peerOf(socket.remoteAddress, socket.remotePort);
-  tlsPeers.set(peer, authContextOfSocket(socket));
-  socket.once('close', () => tlsPeers.delete(peer));
+/** Registers `socket`'s auth context while it is open: the tag to add to its requests' headers. */
+export function tagTlsConnection(socket: TLSSocket): string {
+  const tag = String(++lastTag);
+  tlsConnections.set(tag, authContextOfSocket(socket));
+  socket.once('close', () => tlsConnections.delete(tag));
+  return tag;
 }
 
-function tlsPeerContext(call: AuthContextCall): ClientAuthContext | undefined {
-  return call.getPeer === undefined ? undefined : tlsPeers.get(call.getPeer());
+function tlsConnectionContext(call: AuthContextCall): ClientAuthContext | undefined {
+  const tag = call.metadata?.get(CONNECTION_TAG_HEADER)[0];
+  return typeof tag === 'string' ? tlsConnections.get(tag) : undefined;
 }
 
 const AUTH_CONTEXT = Symbol('client auth context');

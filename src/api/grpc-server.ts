@@ -10,7 +10,7 @@ import type { EtcdServer } from '../server/etcd-server.js';
 import { serviceDefinition } from '../wire/proto.js';
 import { authHandlers } from './auth-service.js';
 import { ClientListener } from './client-listener.js';
-import { registerTlsPeer } from './client-identity.js';
+import { CONNECTION_TAG_HEADER, tagTlsConnection } from './client-identity.js';
 import { clusterService } from './cluster-service.js';
 import { rawHandler, unary, unaryService, type Implementation } from './grpc-service.js';
 import { httpHandler } from './http-gateway.js';
@@ -119,11 +119,11 @@ export class ClientApi {
     const maxConcurrentStreams = this.options.grpc?.['grpc.max_concurrent_streams'];
     const http2 = (socket: Socket, first?: Buffer): void => {
       const secure = socket instanceof TLSSocket;
-      if (secure) registerTlsPeer(socket);
+      const tag = secure ? { name: CONNECTION_TAG_HEADER, value: tagTlsConnection(socket) } : undefined;
       // etcd polices pings on plain connections only (over TLS it serves gRPC through Go's HTTP/2 server,
       // which does not).
       const pingStrikes = secure ? undefined : new PingStrikes(minTimeMs);
-      new SplitConnection(socket, { route, inject: (connection) => injector.injectConnection(connection), pingStrikes, maxConcurrentStreams }, first);
+      new SplitConnection(socket, { route, inject: (connection) => injector.injectConnection(connection), pingStrikes, tag, maxConcurrentStreams }, first);
     };
     const gateway = httpHandler(this.server, this.unaryHandlers, ETCD_API_VERSION);
     const access = this.options.httpAccess;

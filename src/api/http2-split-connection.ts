@@ -78,6 +78,8 @@ export interface SplitOptions {
   readonly pingStrikes?: PingStrikes;
   /** The clock pings are timed by (ms). */
   readonly now?: () => number;
+  /** A header added to every request passed to Node (any the client sent of that name dropped): its connection's tag. */
+  readonly tag?: Header;
   /** --max-concurrent-streams: streams open at once, the front end's and Node's together. */
   readonly maxConcurrentStreams?: number;
 }
@@ -194,7 +196,9 @@ export class SplitConnection implements ClientFrameSink, ServerOutputWatcher {
       this.nodeStreams.set(streamId, 0);
     }
     if ((flags & END_STREAM) !== 0) this.nodeStreamEnded(streamId, CLIENT_ENDED);
+    const tag = this.options.tag;
     const forwarded = headers.map((h) => (h.name === ':authority' ? { ...h, value: authorityOf(h.value) } : h));
+    if (tag !== undefined) forwarded.splice(0, forwarded.length, ...forwarded.filter((h) => h.name !== tag.name), tag);
     this.toNode(Buffer.concat(headerFrames(streamId, flags, priority, encodeLiterals(forwarded))));
   }
 

@@ -56,4 +56,15 @@ describe('certificate common name as the user', () => {
     expect(as('mallory', ['put', '/app/y', '1']).status).not.toBe(0);
     expect(as('root', ['get', '/', '--prefix', '--keys-only']).stdout).toBe('/app/x\n\n');
   });
+
+  it('holds for the calls grpc-js serves behind the front end too: a snapshot, root only', () => {
+    // As from etcd: alice is known by her certificate but is not root (without a name: "user name is empty").
+    const snapshot = join(dir, 'snapshot.db');
+    const refused = as('alice', ['snapshot', 'save', snapshot]);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('rpc error: code = Unknown desc = auth: permission denied');
+    const saved = as('root', ['snapshot', 'save', snapshot]);
+    expect(saved.status, saved.stderr).toBe(0);
+    expect(saved.stdout).toContain('Snapshot saved at');
+  });
 });

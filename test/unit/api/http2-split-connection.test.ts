@@ -3,6 +3,7 @@
 // the connection) and what comes back to the client are read frame by frame. The same front end before
 // Node's real server and grpc-js is tested in test/integration/server/lean-unary.test.ts.
 
+import type { HpackHeader } from 'hpack.js';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,6 +19,11 @@ interface Taken {
   data: Buffer[];
   ended: boolean;
   cancelled: boolean;
+}
+
+interface HarnessOptions {
+  maxConcurrentStreams?: number;
+  tag?: { name: string; value: string };
 }
 
 class Harness {
@@ -37,7 +43,7 @@ class Harness {
     this.client.on('error', () => {});
   }
 
-  static async start(options: { maxConcurrentStreams?: number } = {}): Promise<Harness> {
+  static async start(options: HarnessOptions = {}): Promise<Harness> {
     let harness: Harness | undefined;
     // Streams whose :path starts with /own are the front end's.
     const route: StreamRouter = (headers, stream) => {
@@ -70,8 +76,8 @@ class Harness {
   }
 
   /** A request's FrameType.Headers on `streamId` for `path`. */
-  headers(streamId: number, path: string, flags = END_HEADERS, authority = '127.0.0.1:2379'): Buffer {
-    return frame(FrameType.Headers, flags, streamId, this.encode(request(authority, path)));
+  headers(streamId: number, path: string, flags = END_HEADERS, authority = '127.0.0.1:2379', extra: HpackHeader[] = []): Buffer {
+    return frame(FrameType.Headers, flags, streamId, this.encode(request(authority, path, extra)));
   }
 
   /** The frames Node's side has read (after the preface). */
@@ -107,7 +113,7 @@ class Harness {
 }
 
 const harnesses: Harness[] = [];
-async function start(options: { maxConcurrentStreams?: number } = {}): Promise<Harness> {
+async function start(options: HarnessOptions = {}): Promise<Harness> {
   const harness = await Harness.start(options);
   harnesses.push(harness);
   return harness;
@@ -135,6 +141,14 @@ describe('SplitConnection', () => {
     expect(frames[3]!.payload).toEqual(Buffer.from('node-own'));
     const answered = await h.clientGets('the FrameType.Ping ACK', (f) => f.some((x) => x.type === FrameType.Ping));
     expect(answered.find((x) => x.type === FrameType.Ping)).toMatchObject({ flags: ACK, payload: ping });
+  });
+
+  it("tags the requests it passes to Node with the connection's tag, dropping one the client sent", async () => {
+    const h = await start({ tag: { name: 'barge-tls-connection', value: '7' } });
+    h.send(h.headers(1, '/node', END_HEADERS, '127.0.0.1:2379', [{ name: 'barge-tls-connection', value: '1' }]));
+    const frames = await h.nodeGets('the HEADERS', (f) => f.some((x) => x.type === FrameType.Headers));
+    const headers = headerDecoder()(frames.find((x) => x.type === FrameType.Headers)!.payload);
+    expect(plain(headers)).toEqual([...plain(request('127.0.0.1:2379', '/node')), { name: 'barge-tls-connection', value: '7' }]);
   });
 
   it('serves a routed stream itself: nothing of it reaches Node, the response goes back as FrameType.Headers, FrameType.Data, trailers, and the FrameType.Data it took is given back', async () => {
