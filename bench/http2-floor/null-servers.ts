@@ -30,7 +30,6 @@ import { leanRouter, type LeanMethod } from '../../src/api/lean-unary.js';
 import type { Unary } from '../../src/api/unary-call.js';
 import { serviceDefinition } from '../../src/wire/proto.js';
 
-const PUT = 'etcdserverpb.KV/Put';
 const HEADER = { cluster_id: 1, member_id: 1, revision: 1, raft_term: 1 };
 /** The encoded PutResponse, framed as a gRPC message (a zero flag byte and a 4-byte length). */
 const PUT_RESPONSE_BODY = kvResponseSerializers.Put({ header: HEADER } as never);
@@ -57,10 +56,14 @@ function nodeHttp2(ready: (server: Server) => void): void {
 
 function lean(ready: (server: Server) => void): void {
   const http2 = createHttp2Server(HTTP2_OPTIONS);
-  const definition = serviceDefinition('etcdserverpb.KV')['Put']!;
-  const methods = new Map<string, LeanMethod>([[definition.path, { name: PUT, decode: definition.requestDeserialize, encode: kvResponseSerializers.Put as LeanMethod['encode'] }]]);
+  // Range too: the generator's warm-up reads (a call left to Node's server here would get no answer).
+  const served = ['Put', 'Range'];
+  const definitions = serviceDefinition('etcdserverpb.KV');
+  const methods = new Map<string, LeanMethod>(
+    served.map((method) => [definitions[method]!.path, { name: `etcdserverpb.KV/${method}`, decode: definitions[method]!.requestDeserialize, encode: kvResponseSerializers[method as 'Put'] as LeanMethod['encode'] }]),
+  );
   const answer: Unary = () => Promise.resolve({ header: HEADER });
-  const route = leanRouter(methods, new Map([[PUT, answer]]), 2 * 1024 * 1024);
+  const route = leanRouter(methods, new Map(served.map((method) => [`etcdserverpb.KV/${method}`, answer])), 2 * 1024 * 1024);
   const server = createNetServer((socket) => {
     socket.on('error', () => {});
     new SplitConnection(socket, { route, inject: (connection) => http2.emit('connection', connection) });

@@ -1,6 +1,6 @@
 // `npm run bench -- http2-floor [--rounds 3] [--total 100000]`: the CPU a server spends per unary gRPC call
-// when it does nothing else, layer by layer (see null-servers.ts): Node's HTTP/2 server, the client API's
-// own unary path on it, hand-made HTTP/2 frames, and grpc-go (go-null/, the server etcd is built on).
+// when it does nothing else, layer by layer (see null-servers.ts): Node's HTTP/2 server, the client port's
+// own front end and unary path, hand-made HTTP/2 frames, and grpc-go (go-null/, the server etcd is built on).
 // Each runs in a process of its own, one at a time, driven by the Go load generator (etcd's clientv3): put
 // from 200 clients over 20 connections, a warm-up of the same size untimed, then the timed calls with the
 // server's CPU (user + system, /proc) read over exactly that phase.
@@ -81,7 +81,7 @@ export async function benchHttp2Floor(argv: readonly string[]): Promise<void> {
   });
   const servers: Server[] = [
     nodeServer('node-http2', "Node's HTTP/2 server, answering as the client API does"),
-    nodeServer('lean', "the client API's unary path (decode, handler, encode) on Node's HTTP/2"),
+    nodeServer('lean', "the client port's own HTTP/2 front end and unary path (HPACK, decode, handler, encode)"),
     nodeServer('frames', 'HTTP/2 frames by hand in JavaScript (no header decoding)'),
   ];
   const goNull = goBinary('bench/http2-floor/go-null', 'barge-go-null', 'the grpc-go null server', log);
