@@ -147,6 +147,7 @@ export class SplitConnection implements ClientFrameSink, ServerOutputWatcher {
   /** Streams whose response waits for window. */
   private readonly blocked = new Set<ServedStream>();
   private auth: ClientAuthContext | undefined;
+  private corked = false;
 
   /** Takes `socket` (with an 'error' listener), whose bytes so far are `first`, if any. */
   constructor(
@@ -384,7 +385,22 @@ export class SplitConnection implements ClientFrameSink, ServerOutputWatcher {
       this.deferred.push(...frames);
       return;
     }
+    this.corkUntilTicksEnd();
     this.socket.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
+  }
+
+  /**
+   * Holds the socket's writes until the current callbacks are done: the responses one apply completes go
+   * out in one write (a system call per response was a quarter of the front end's CPU).
+   */
+  private corkUntilTicksEnd(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      this.socket.uncork();
+    });
   }
 
   // Node's side.
