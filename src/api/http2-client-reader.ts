@@ -1,10 +1,9 @@
 // The client's half of an HTTP/2 connection, read frame by frame: the preface checked, each frame
 // gathered whole (a frame is at most MAX_FRAME_SIZE octets, the size the server announces), header
 // blocks (HEADERS and its CONTINUATIONs) put together and decoded against the client's HPACK dynamic
-// table. What to do with each frame is the caller's (see http2-split-connection.ts).
+// table (hpack-decoder.ts). What to do with each frame is the caller's (see http2-split-connection.ts).
 
-import hpack, { type Decompressor } from 'hpack.js';
-import { errorText } from '../etcd-errors.js';
+import { HpackDecoder } from './hpack-decoder.js';
 import {
   END_HEADERS,
   END_STREAM,
@@ -48,14 +47,9 @@ export class ClientFrameReader {
   /** Bytes of a frame not yet whole. */
   private partial: Buffer | undefined;
   private block: PendingBlock | undefined;
-  private readonly decoder: Decompressor = hpack.decompressor.create({ table: { maxSize: HEADER_TABLE_SIZE } });
-  private decodeError: unknown;
+  private readonly decoder = new HpackDecoder(HEADER_TABLE_SIZE);
 
-  constructor(private readonly sink: ClientFrameSink) {
-    this.decoder.on('error', (err: unknown) => {
-      this.decodeError = err;
-    });
-  }
+  constructor(private readonly sink: ClientFrameSink) {}
 
   push(chunk: Buffer): void {
     let bytes = chunk;
@@ -132,24 +126,7 @@ export class ClientFrameReader {
     }
     block.fragments.push(fragment);
     this.block = undefined;
-    const headers = this.decode(block.fragments.length === 1 ? block.fragments[0]! : Buffer.concat(block.fragments));
+    const headers = this.decoder.decode(block.fragments.length === 1 ? block.fragments[0]! : Buffer.concat(block.fragments), MAX_HEADER_LIST);
     this.sink.headers(block.streamId, headers, block.flags, block.priority);
-  }
-
-  /** Decodes one whole header block against the client's dynamic table. */
-  private decode(block: Buffer): Header[] {
-    this.decoder.write(block);
-    this.decoder.execute();
-    const headers: Header[] = [];
-    let size = 0;
-    for (let header = this.decoder.read(); header !== null; header = this.decoder.read()) {
-      size += header.name.length + header.value.length + 32;
-      if (size > MAX_HEADER_LIST) throw new Http2StreamError('header list too large');
-      headers.push(header);
-    }
-    if (this.decodeError !== undefined) {
-      throw new Http2StreamError(`malformed header block: ${errorText(this.decodeError)}`);
-    }
-    return headers;
   }
 }

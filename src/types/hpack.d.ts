@@ -34,6 +34,10 @@ declare module 'hpack.js' {
   const hpack: {
     decompressor: { create(options: TableOptions): Decompressor };
     compressor: { create(options: TableOptions): Compressor };
+    /** RFC 7541 Appendix A: the static table, index 1 first. */
+    'static-table': { table: readonly { name: string; value: string }[] };
+    /** RFC 7541 Appendix B: each symbol's code, [length in bits, code], symbol 256 (EOS) last. */
+    huffman: { encode: readonly (readonly [number, number])[] };
   };
   export default hpack;
 }
