@@ -156,9 +156,15 @@ export class HpackDecoder {
   }
 }
 
+/** Where decodeHuffman() writes the octets it decodes, grown as needed. */
+let scratch = Buffer.allocUnsafe(256);
+
 /** Huffman-decodes octets [start, end) of `bytes` (RFC 7541 §5.2: at most 7 bits of padding, all ones). */
 function decodeHuffman(bytes: Buffer, start: number, end: number): string {
-  let text = '';
+  // A Huffman code is at least 5 bits: the text is at most 8/5 of the octets.
+  const needed = Math.ceil(((end - start) * 8) / 5);
+  if (scratch.length < needed) scratch = Buffer.allocUnsafe(Math.max(needed, 2 * scratch.length));
+  let length = 0;
   let node = 0;
   let bitsSinceSymbol = 0;
   let onesSinceSymbol = true;
@@ -172,7 +178,7 @@ function decodeHuffman(bytes: Buffer, start: number, end: number): string {
       if (child < 0) {
         const symbol = -child - 1;
         if (symbol === EOS) malformed('EOS in a string');
-        text += String.fromCharCode(symbol);
+        scratch[length++] = symbol;
         node = 0;
         bitsSinceSymbol = 0;
         onesSinceSymbol = true;
@@ -184,5 +190,5 @@ function decodeHuffman(bytes: Buffer, start: number, end: number): string {
     }
   }
   if (bitsSinceSymbol > 7 || !onesSinceSymbol) malformed('Huffman padding is not a prefix of EOS');
-  return text;
+  return scratch.toString('latin1', 0, length);
 }

@@ -55,11 +55,15 @@ export interface Header {
 
 export function frameHeader(length: number, type: number, flags: number, streamId: number): Buffer {
   const header = Buffer.allocUnsafe(FRAME_HEADER_LENGTH);
-  header.writeUIntBE(length, 0, 3);
-  header[3] = type;
-  header[4] = flags;
-  header.writeUInt32BE(streamId & 0x7fff_ffff, 5);
+  writeFrameHeader(header, length, type, flags, streamId);
   return header;
+}
+
+function writeFrameHeader(target: Buffer, length: number, type: number, flags: number, streamId: number): void {
+  target.writeUIntBE(length, 0, 3);
+  target[3] = type;
+  target[4] = flags;
+  target.writeUInt32BE(streamId & 0x7fff_ffff, 5);
 }
 
 /** The answer to a PING whose payload is `payload` (8 octets). */
@@ -129,6 +133,13 @@ function encodeInteger(out: number[], high: number, prefixBits: number, value: n
  * frames for what does not fit in `maxFrameSize`; the last frame has END_HEADERS.
  */
 export function headerFrames(streamId: number, flags: number, priority: Buffer | undefined, block: Buffer, maxFrameSize = MAX_FRAME_SIZE): Buffer[] {
+  if ((priority === undefined || (flags & PRIORITY) === 0) && block.length <= maxFrameSize) {
+    // The usual case, in one buffer: a HEADERS frame with the whole block.
+    const frame = Buffer.allocUnsafe(FRAME_HEADER_LENGTH + block.length);
+    writeFrameHeader(frame, block.length, FrameType.Headers, (flags & END_STREAM) | END_HEADERS, streamId);
+    block.copy(frame, FRAME_HEADER_LENGTH);
+    return [frame];
+  }
   const frames: Buffer[] = [];
   const prefix = priority !== undefined && (flags & PRIORITY) !== 0 ? priority : Buffer.alloc(0);
   let offset = Math.min(block.length, maxFrameSize - prefix.length);
