@@ -198,8 +198,8 @@ export class SplitConnection implements ClientFrameSink, ServerOutputWatcher {
     }
     if ((flags & END_STREAM) !== 0) this.nodeStreamEnded(streamId, CLIENT_ENDED);
     const tag = this.options.tag;
-    const forwarded = headers.map((h) => (h.name === ':authority' ? { ...h, value: authorityOf(h.value) } : h));
-    if (tag !== undefined) forwarded.splice(0, forwarded.length, ...forwarded.filter((h) => h.name !== tag.name), tag);
+    const forwarded = (tag === undefined ? headers : headers.filter((h) => h.name !== tag.name)).map((h) => (h.name === ':authority' ? { ...h, value: authorityOf(h.value) } : h));
+    if (tag !== undefined) forwarded.push(tag);
     this.toNode(Buffer.concat(headerFrames(streamId, flags, priority, encodeLiterals(forwarded))));
   }
 
@@ -213,6 +213,8 @@ export class SplitConnection implements ClientFrameSink, ServerOutputWatcher {
     this.lastOwnStreamId = streamId;
     const limit = this.options.maxConcurrentStreams;
     if (limit !== undefined && this.own.size + this.nodeStreams.size >= limit) {
+      // The handler may hold a deadline timer already.
+      handler.cancel();
       this.send([rstStream(streamId, Http2ErrorCode.RefusedStream)]);
       return true;
     }

@@ -2,9 +2,9 @@
 // (a request in pieces, two messages, none, a RST_STREAM) and records every frame the server sends back,
 // header blocks decoded, so that two servers' answers to the same call can be compared frame by frame.
 
-import hpack, { type Decompressor } from 'hpack.js';
 import { connect, type Socket } from 'node:net';
-import { ACK, encodeLiterals, END_HEADERS, END_STREAM, frameHeader, FrameType, PREFACE } from '../../src/api/http2-frames.js';
+import { ACK, encodeLiterals, END_HEADERS, END_STREAM, frameHeader, FrameType, pingAck, PREFACE } from '../../src/api/http2-frames.js';
+import { headerDecoder } from './http2-frames.js';
 import { until } from './wait.js';
 
 export { END_STREAM, FrameType } from '../../src/api/http2-frames.js';
@@ -29,7 +29,7 @@ export function grpcMessage(message: Uint8Array, compressed = false): Buffer {
 export class RawGrpcConnection {
   readonly frames: Frame[] = [];
   private received = Buffer.alloc(0);
-  private readonly decoder: Decompressor = hpack.decompressor.create({ table: { maxSize: 4096 } });
+  private readonly decode = headerDecoder();
   private block: { frame: Omit<Frame, 'headers'>; parts: Buffer[] } | undefined;
 
   private constructor(
@@ -104,15 +104,12 @@ export class RawGrpcConnection {
 
   private onFrame(frame: Omit<Frame, 'headers'>): void {
     if (frame.type === FrameType.Settings && (frame.flags & ACK) === 0) this.socket.write(frameHeader(0, FrameType.Settings, ACK, 0));
-    if (frame.type === FrameType.Ping && (frame.flags & ACK) === 0) this.socket.write(Buffer.concat([frameHeader(8, FrameType.Ping, ACK, 0), frame.payload]));
+    if (frame.type === FrameType.Ping && (frame.flags & ACK) === 0) this.socket.write(pingAck(frame.payload));
     if (frame.type === FrameType.Headers) this.block = { frame, parts: [] };
     if (this.block && (frame.type === FrameType.Headers || frame.type === FrameType.Continuation)) {
       this.block.parts.push(frame.payload);
       if ((frame.flags & END_HEADERS) === 0) return;
-      this.decoder.write(Buffer.concat(this.block.parts));
-      this.decoder.execute();
-      const headers: [string, string][] = [];
-      for (let h = this.decoder.read(); h !== null; h = this.decoder.read()) headers.push([h.name, h.value]);
+      const headers = this.decode(Buffer.concat(this.block.parts)).map(({ name, value }): [string, string] => [name, value]);
       this.frames.push({ ...this.block.frame, headers });
       this.block = undefined;
       return;

@@ -261,5 +261,7 @@ describe('SplitConnection', () => {
     h.send(h.headers(1, '/node'), h.headers(3, '/own/1', END_HEADERS | END_STREAM), h.headers(5, '/own/2', END_HEADERS | END_STREAM));
     const frames = await h.clientGets('a RST_STREAM', (f) => f.some((x) => x.type === FrameType.RstStream));
     expect(frames.filter((x) => x.type === FrameType.RstStream).map((x) => [x.streamId, x.payload.readUInt32BE(0)])).toEqual([[5, 7]]);
+    // The refused stream's handler was made, and is told it is gone (a deadline timer of its own stops).
+    expect((await h.take('/own/2')).cancelled).toBe(true);
   });
 });
