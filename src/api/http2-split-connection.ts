@@ -13,14 +13,15 @@
 //   what the front end's own DATA used, so Node never believes in more window than there is; the front
 //   end sends its own DATA only within what is left, and gives the client back (WINDOW_UPDATE) what
 //   its streams received.
-// - The front end's frames go out between Node's frames, never inside one or inside a header block.
+// - The front end's frames go out between Node's frames, never inside one or inside a header block
+//   (http2-node-side.ts, which also keeps Node's side of the connection and its open streams).
 // - PINGs are answered here, under etcd's ping policy on plain connections (see ping-strikes.ts); Node
 //   sees only the ACKs of its own.
 // - A GOAWAY from Node names as last stream the higher of its own and the front end's, so that a
 //   client does not retry a call the front end took.
 
 import type { Socket } from 'node:net';
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import { authContextOfSocket, type ClientAuthContext } from './client-identity.js';
 import { ClientFrameReader, type ClientFrameSink } from './http2-client-reader.js';
@@ -43,7 +44,7 @@ import {
   windowUpdate,
   type Header,
 } from './http2-frames.js';
-import { ServerOutputScanner, type ServerOutputWatcher } from './http2-server-output.js';
+import { NodeSide } from './http2-node-side.js';
 import { TOO_MANY_PINGS, type PingStrikes } from './ping-strikes.js';
 
 /** A stream the front end serves, as its server sees it. */
@@ -84,9 +85,6 @@ export interface SplitOptions {
   readonly maxConcurrentStreams?: number;
 }
 
-const CLIENT_ENDED = 1;
-const NODE_ENDED = 2;
-
 /** Client DATA the front end received and has not given back yet, sent back at once past this much. */
 const CREDIT_THRESHOLD = 16_384;
 
@@ -123,14 +121,10 @@ class ServedStream implements OwnStream {
   }
 }
 
-export class SplitConnection implements ClientFrameSink, ServerOutputWatcher {
+export class SplitConnection implements ClientFrameSink {
   private readonly reader = new ClientFrameReader(this);
-  private readonly scanner = new ServerOutputScanner(this);
-  /** Node's side of the connection. */
-  private readonly node: Duplex;
+  private readonly node: NodeSide;
   private readonly own = new Map<number, ServedStream>();
-  /** Streams Node serves, until both sides ended them: which have (CLIENT_ENDED, NODE_ENDED). */
-  private readonly nodeStreams = new Map<number, number>();
   /** The highest stream id the client opened. */
   private lastStreamId = 0;
   private lastOwnStreamId = 0;
@@ -142,12 +136,9 @@ export class SplitConnection implements ClientFrameSink, ServerOutputWatcher {
   private nodeDebt = 0;
   /** Octets of client DATA the front end took and has not given back. */
   private credit = 0;
-  /** Frames of the front end's that wait for Node's current frame to end. */
-  private deferred: Buffer[] = [];
   /** Streams whose response waits for window. */
   private readonly blocked = new Set<ServedStream>();
   private auth: ClientAuthContext | undefined;
-  private corked = false;
 
   /** Takes `socket` (with an 'error' listener), whose bytes so far are `first`, if any. */
   constructor(
@@ -156,8 +147,12 @@ export class SplitConnection implements ClientFrameSink, ServerOutputWatcher {
     first?: Buffer,
   ) {
     socket.setNoDelay(true);
-    this.node = this.nodeSide();
-    options.inject(this.node);
+    this.node = new NodeSide(socket, {
+      spent: (length) => void (this.connectionWindow -= length),
+      sent: () => options.pingStrikes?.sent(),
+      goAwayLastStreamId: (nodes) => Math.max(nodes, this.lastOwnStreamId),
+    });
+    options.inject(this.node.stream);
     socket.on('end', () => this.node.push(null));
     socket.on('close', () => this.closed());
     if (first !== undefined) this.read(first);
@@ -181,7 +176,7 @@ export class SplitConnection implements ClientFrameSink, ServerOutputWatcher {
   // The client's frames.
 
   preface(bytes: Buffer): void {
-    this.toNode(bytes);
+    this.node.push(bytes);
   }
 
   headers(streamId: number, headers: Header[], flags: number, priority: Buffer | undefined): void {
@@ -191,16 +186,16 @@ export class SplitConnection implements ClientFrameSink, ServerOutputWatcher {
       if ((flags & END_STREAM) !== 0) own.handler!.end();
       return;
     }
-    if (!this.nodeStreams.has(streamId) && streamId > this.lastStreamId && streamId % 2 === 1) {
+    if (!this.node.has(streamId) && streamId > this.lastStreamId && streamId % 2 === 1) {
       this.lastStreamId = streamId;
       if (this.serve(streamId, headers, flags)) return;
-      this.nodeStreams.set(streamId, 0);
+      this.node.opened(streamId);
     }
-    if ((flags & END_STREAM) !== 0) this.nodeStreamEnded(streamId, CLIENT_ENDED);
+    if ((flags & END_STREAM) !== 0) this.node.clientEnded(streamId);
     const tag = this.options.tag;
     const forwarded = (tag === undefined ? headers : headers.filter((h) => h.name !== tag.name)).map((h) => (h.name === ':authority' ? { ...h, value: authorityOf(h.value) } : h));
     if (tag !== undefined) forwarded.push(tag);
-    this.toNode(Buffer.concat(headerFrames(streamId, flags, priority, encodeLiterals(forwarded))));
+    this.node.push(Buffer.concat(headerFrames(streamId, flags, priority, encodeLiterals(forwarded))));
   }
 
   /** Serves a new stream if the router takes it. */
@@ -212,7 +207,7 @@ export class SplitConnection implements ClientFrameSink, ServerOutputWatcher {
     if (handler === undefined) return false;
     this.lastOwnStreamId = streamId;
     const limit = this.options.maxConcurrentStreams;
-    if (limit !== undefined && this.own.size + this.nodeStreams.size >= limit) {
+    if (limit !== undefined && this.own.size + this.node.openStreams >= limit) {
       // The handler may hold a deadline timer already.
       handler.cancel();
       this.send([rstStream(streamId, Http2ErrorCode.RefusedStream)]);
@@ -234,27 +229,27 @@ export class SplitConnection implements ClientFrameSink, ServerOutputWatcher {
         if (own !== undefined) {
           this.endStream(own);
           own.handler!.cancel();
-        } else if (this.nodeStreams.delete(streamId) || streamId > this.lastStreamId) {
-          this.toNode(frame);
+        } else if (this.node.reset(streamId) || streamId > this.lastStreamId) {
+          this.node.push(frame);
         }
         return;
       }
       case FrameType.Settings:
         if ((flags & ACK) === 0) this.onSettings(payload);
-        this.toNode(frame);
+        this.node.push(frame);
         return;
       case FrameType.Ping:
-        if ((flags & ACK) !== 0) this.toNode(frame);
+        if ((flags & ACK) !== 0) this.node.push(frame);
         else this.onPing(payload);
         return;
       case FrameType.WindowUpdate:
         this.onWindowUpdate(streamId, payload, frame);
         return;
       case FrameType.Priority:
-        if (this.nodeStreams.has(streamId) || streamId > this.lastStreamId) this.toNode(frame);
+        if (this.node.has(streamId) || streamId > this.lastStreamId) this.node.push(frame);
         return;
       case FrameType.GoAway:
-        this.toNode(frame);
+        this.node.push(frame);
         return;
       default:
       // Frames of extensions Node does not know: ignored, as RFC 9113 §4.1 has it.
@@ -262,9 +257,9 @@ export class SplitConnection implements ClientFrameSink, ServerOutputWatcher {
   }
 
   private onData(flags: number, streamId: number, payload: Buffer, frame: Buffer): void {
-    if (this.nodeStreams.has(streamId)) {
-      this.toNode(frame);
-      if ((flags & END_STREAM) !== 0) this.nodeStreamEnded(streamId, CLIENT_ENDED);
+    if (this.node.has(streamId)) {
+      this.node.push(frame);
+      if ((flags & END_STREAM) !== 0) this.node.clientEnded(streamId);
       return;
     }
     this.credit += payload.length;
@@ -297,10 +292,10 @@ export class SplitConnection implements ClientFrameSink, ServerOutputWatcher {
   private onPing(payload: Buffer): void {
     this.send([pingAck(payload)]);
     const strikes = this.options.pingStrikes;
-    if (strikes === undefined || !strikes.ping((this.options.now ?? Date.now)(), this.own.size + this.nodeStreams.size)) return;
+    if (strikes === undefined || !strikes.ping((this.options.now ?? Date.now)(), this.own.size + this.node.openStreams)) return;
     this.send([goAway(this.lastStreamId, Http2ErrorCode.EnhanceYourCalm, TOO_MANY_PINGS)]);
     this.socket.end();
-    this.node.destroy();
+    this.node.stream.destroy();
   }
 
   private onWindowUpdate(streamId: number, payload: Buffer, frame: Buffer): void {
@@ -309,8 +304,8 @@ export class SplitConnection implements ClientFrameSink, ServerOutputWatcher {
       this.connectionWindow += increment;
       const paid = Math.min(increment, this.nodeDebt);
       this.nodeDebt -= paid;
-      if (paid === 0) this.toNode(frame);
-      else if (increment > paid) this.toNode(windowUpdate(0, increment - paid));
+      if (paid === 0) this.node.push(frame);
+      else if (increment > paid) this.node.push(windowUpdate(0, increment - paid));
       this.unblock();
       return;
     }
@@ -318,8 +313,8 @@ export class SplitConnection implements ClientFrameSink, ServerOutputWatcher {
     if (own !== undefined) {
       own.window += increment;
       this.unblock();
-    } else if (this.nodeStreams.has(streamId)) {
-      this.toNode(frame);
+    } else if (this.node.has(streamId)) {
+      this.node.push(frame);
     }
   }
 
@@ -382,87 +377,11 @@ export class SplitConnection implements ClientFrameSink, ServerOutputWatcher {
       frames.unshift(windowUpdate(0, this.credit));
       this.credit = 0;
     }
-    if (frames.length === 0) return;
-    if (!this.scanner.atBoundary) {
-      this.deferred.push(...frames);
-      return;
-    }
-    this.corkUntilTicksEnd();
-    this.socket.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
-  }
-
-  /**
-   * Holds the socket's writes until the current callbacks are done: the responses one apply completes go
-   * out in one write (a system call per response was a quarter of the front end's CPU).
-   */
-  private corkUntilTicksEnd(): void {
-    if (this.corked) return;
-    this.corked = true;
-    this.socket.cork();
-    process.nextTick(() => {
-      this.corked = false;
-      this.socket.uncork();
-    });
-  }
-
-  // Node's side.
-
-  private toNode(bytes: Buffer): void {
-    if (!this.node.push(bytes)) this.socket.pause();
-  }
-
-  private nodeSide(): Duplex {
-    const socket = this.socket;
-    const node = new Duplex({
-      read: () => void socket.resume(),
-      write: (chunk: Buffer, _encoding, callback) => this.fromNode([chunk], callback),
-      writev: (chunks, callback) => this.fromNode(chunks.map((c) => c.chunk as Buffer), callback),
-      final: (callback) => void socket.end(callback),
-      destroy: (err, callback) => {
-        socket.destroy();
-        callback(err);
-      },
-    });
-    // grpc-js names a call's peer from these (getPeer()).
-    return Object.assign(node, { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort, remoteFamily: socket.remoteFamily });
-  }
-
-  private fromNode(chunks: Buffer[], callback: (err?: Error | null) => void): void {
-    const out: Buffer[] = [];
-    for (const chunk of chunks) {
-      out.push(this.scanner.scan(chunk));
-      if (this.deferred.length > 0 && this.scanner.atBoundary) {
-        out.push(...this.deferred);
-        this.deferred = [];
-      }
-    }
-    this.socket.write(out.length === 1 ? out[0]! : Buffer.concat(out), callback);
-  }
-
-  /** Node begins a frame: what it spends of the client's window, and which of its streams end. */
-  nodeFrame(type: number, flags: number, streamId: number, length: number): void {
-    if (type === FrameType.Data) this.connectionWindow -= length;
-    if (type === FrameType.Data || type === FrameType.Headers) {
-      this.options.pingStrikes?.sent();
-      if ((flags & END_STREAM) !== 0) this.nodeStreamEnded(streamId, NODE_ENDED);
-    } else if (type === FrameType.RstStream) {
-      this.nodeStreams.delete(streamId);
-    }
-  }
-
-  private nodeStreamEnded(streamId: number, side: number): void {
-    const ended = this.nodeStreams.get(streamId);
-    if (ended === undefined) return;
-    if ((ended | side) === (CLIENT_ENDED | NODE_ENDED)) this.nodeStreams.delete(streamId);
-    else this.nodeStreams.set(streamId, ended | side);
-  }
-
-  goAwayLastStreamId(nodes: number): number {
-    return Math.max(nodes, this.lastOwnStreamId);
+    if (frames.length > 0) this.node.write(frames);
   }
 
   private closed(): void {
-    this.node.destroy();
+    this.node.stream.destroy();
     const streams = [...this.own.values()];
     this.own.clear();
     this.blocked.clear();
