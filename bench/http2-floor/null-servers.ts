@@ -26,7 +26,8 @@ import {
 } from '../../src/api/http2-frames.js';
 import { SplitConnection } from '../../src/api/http2-split-connection.js';
 import { kvResponseSerializers } from '../../src/api/kv-response-encoding.js';
-import { leanRouter, type LeanMethod } from '../../src/api/lean-unary.js';
+import { leanRouter } from '../../src/api/lean-grpc.js';
+import { unaryStarts, type LeanMethod } from '../../src/api/lean-unary.js';
 import type { Unary } from '../../src/api/unary-call.js';
 import { serviceDefinition } from '../../src/wire/proto.js';
 
@@ -63,7 +64,7 @@ function lean(ready: (server: Server) => void): void {
     served.map((method) => [definitions[method]!.path, { name: `etcdserverpb.KV/${method}`, decode: definitions[method]!.requestDeserialize, encode: kvResponseSerializers[method as 'Put'] as LeanMethod['encode'] }]),
   );
   const answer: Unary = () => Promise.resolve({ header: HEADER });
-  const route = leanRouter(methods, new Map(served.map((method) => [`etcdserverpb.KV/${method}`, answer])), 2 * 1024 * 1024);
+  const route = leanRouter(unaryStarts(methods, new Map(served.map((method) => [`etcdserverpb.KV/${method}`, answer])), 2 * 1024 * 1024));
   const server = createNetServer((socket) => {
     socket.on('error', () => {});
     new SplitConnection(socket, { route, inject: (connection) => http2.emit('connection', connection) });

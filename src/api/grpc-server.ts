@@ -18,7 +18,9 @@ import { withHttpAccess, type HttpAccess } from './http-access.js';
 import { kvResponseSerializers } from './kv-response-encoding.js';
 import { kvService } from './kv-service.js';
 import { SplitConnection } from './http2-split-connection.js';
-import { GRPC_OVERHEAD_BYTES, leanRouter, type LeanMethod } from './lean-unary.js';
+import { GRPC_OVERHEAD_BYTES, leanRouter } from './lean-grpc.js';
+import { unaryStarts, type LeanMethod } from './lean-unary.js';
+import { watchStart } from './lean-watch.js';
 import { LeaderForwarder } from './leader-forwarder.js';
 import { leaseService } from './lease-service.js';
 import { ETCD_API_VERSION, maintenanceService } from './maintenance-service.js';
@@ -38,8 +40,8 @@ export interface ClientApiOptions {
   readonly httpAccess?: HttpAccess;
   /** --grpc-keepalive-min-time: how often a client with a call open may ping; etcd's 5 s when not set. */
   readonly keepaliveMinTimeMs?: number;
-  /** false: every call through grpc-js, the KV service's too (the reference lean-unary.ts is held to). */
-  readonly leanUnary?: boolean;
+  /** false: every call through grpc-js, the KV service's and Watch too (the reference lean-unary.ts and lean-watch.ts are held to). */
+  readonly leanCalls?: boolean;
 }
 
 type Injector = ReturnType<grpc.Server['createConnectionInjector']>;
@@ -114,7 +116,9 @@ export class ClientApi {
     const injector = this.grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
     this.injector = injector;
     const maxMessageBytes = this.server.config.maxRequestBytes + GRPC_OVERHEAD_BYTES;
-    const route = this.options.leanUnary === false ? undefined : leanRouter(this.leanMethods, this.unaryHandlers, maxMessageBytes);
+    const starts = unaryStarts(this.leanMethods, this.unaryHandlers, maxMessageBytes);
+    starts.set(...watchStart(this.server, maxMessageBytes));
+    const route = this.options.leanCalls === false ? undefined : leanRouter(starts);
     const minTimeMs = this.options.keepaliveMinTimeMs ?? DEFAULT_KEEPALIVE_MIN_TIME_MS;
     const maxConcurrentStreams = this.options.grpc?.['grpc.max_concurrent_streams'];
     const http2 = (socket: Socket, first?: Buffer): void => {

@@ -45,31 +45,8 @@ import {
   type Header,
 } from './http2-frames.js';
 import { NodeSide } from './http2-node-side.js';
+import { ServedStream, type OwnStreamConnection, type StreamRouter } from './http2-own-stream.js';
 import { TOO_MANY_PINGS, type PingStrikes } from './ping-strikes.js';
-
-/** A stream the front end serves, as its server sees it. */
-export interface OwnStream {
-  /**
-   * Sends the response: the header block `headers`, then `body` as DATA (as the client's windows allow),
-   * then the block `trailers`; without a body, `headers` alone ends the stream ("trailers only").
-   */
-  respond(headers: Buffer, body?: Buffer, trailers?: Buffer): void;
-  /** The client certificate verified on the connection, as grpc-js gives it. */
-  authContext(): ClientAuthContext;
-}
-
-/** What the front end does with the client's side of a stream it serves. */
-export interface OwnStreamHandler {
-  /** Payload of a DATA frame, padding removed. */
-  data(payload: Buffer): void;
-  /** The client's side ended. */
-  end(): void;
-  /** The stream is gone before its response ended: reset by the client, or the connection closed. */
-  cancel(): void;
-}
-
-/** From a new stream's request headers: its handler if the front end serves it, undefined for Node's server. */
-export type StreamRouter = (headers: readonly Header[], stream: OwnStream) => OwnStreamHandler | undefined;
 
 export interface SplitOptions {
   readonly route?: StreamRouter;
@@ -96,32 +73,7 @@ export function authorityOf(value: string): string {
   return match ? match[1]! : value;
 }
 
-class ServedStream implements OwnStream {
-  handler: OwnStreamHandler | undefined;
-  /** Octets the client lets this stream send. */
-  window: number;
-  /** Response DATA waiting for window, and the trailers after it. */
-  body: Buffer | undefined;
-  trailers: Buffer | undefined;
-
-  constructor(
-    readonly id: number,
-    private readonly connection: SplitConnection,
-    window: number,
-  ) {
-    this.window = window;
-  }
-
-  respond(headers: Buffer, body?: Buffer, trailers?: Buffer): void {
-    this.connection.respond(this, headers, body, trailers);
-  }
-
-  authContext(): ClientAuthContext {
-    return this.connection.authContext();
-  }
-}
-
-export class SplitConnection implements ClientFrameSink {
+export class SplitConnection implements ClientFrameSink, OwnStreamConnection {
   private readonly reader = new ClientFrameReader(this);
   private readonly node: NodeSide;
   private readonly own = new Map<number, ServedStream>();
@@ -321,38 +273,73 @@ export class SplitConnection implements ClientFrameSink {
   // The front end's own frames.
 
   respond(stream: ServedStream, headers: Buffer, body?: Buffer, trailers?: Buffer): void {
-    if (this.own.get(stream.id) !== stream) return;
-    this.options.pingStrikes?.sent();
-    const out = headerFrames(stream.id, body === undefined ? END_STREAM : 0, undefined, headers, this.clientMaxFrameSize);
+    if (!this.isOpen(stream)) return;
     if (body === undefined) {
       this.endStream(stream);
-    } else {
-      stream.body = body;
-      stream.trailers = trailers;
-      this.sendBody(stream, out);
+      this.send(headerFrames(stream.id, END_STREAM, undefined, headers, this.clientMaxFrameSize));
+      return;
     }
+    const out = headerFrames(stream.id, 0, undefined, headers, this.clientMaxFrameSize);
+    stream.enqueue(body);
+    stream.trailers = trailers ?? Buffer.alloc(0);
+    this.sendQueued(stream, out);
     this.send(out);
   }
 
-  /** Adds to `out` as much of the stream's response DATA as the windows allow, and its trailers once all is sent. */
-  private sendBody(stream: ServedStream, out: Buffer[]): void {
-    let body = stream.body!;
-    while (body.length > 0) {
-      const n = Math.min(body.length, stream.window, this.connectionWindow, this.clientMaxFrameSize);
+  sendHeaders(stream: ServedStream, headers: Buffer): void {
+    if (this.isOpen(stream)) this.send(headerFrames(stream.id, 0, undefined, headers, this.clientMaxFrameSize));
+  }
+
+  sendData(stream: ServedStream, data: Buffer): void {
+    if (!this.isOpen(stream)) return;
+    stream.enqueue(data);
+    // A stream waiting for window keeps its place; what it queues goes when the window comes.
+    if (this.blocked.has(stream)) return;
+    const out: Buffer[] = [];
+    this.sendQueued(stream, out);
+    this.send(out);
+  }
+
+  end(stream: ServedStream, trailers: Buffer): void {
+    if (!this.isOpen(stream) || stream.trailers !== undefined) return;
+    stream.trailers = trailers;
+    if (this.blocked.has(stream)) return;
+    const out: Buffer[] = [];
+    this.sendQueued(stream, out);
+    this.send(out);
+  }
+
+  /** Whether `stream` is still the front end's and its response has not ended. */
+  private isOpen(stream: ServedStream): boolean {
+    if (this.own.get(stream.id) !== stream) return false;
+    this.options.pingStrikes?.sent();
+    return true;
+  }
+
+  /**
+   * Adds to `out` as much of the stream's queued DATA as the windows allow, then its trailers once all of
+   * it is out.
+   */
+  private sendQueued(stream: ServedStream, out: Buffer[]): void {
+    while (stream.pendingBytes > 0) {
+      const n = Math.min(stream.window, this.connectionWindow, this.clientMaxFrameSize);
       if (n <= 0) {
-        stream.body = body;
         this.blocked.add(stream);
         return;
       }
-      out.push(frameHeader(n, FrameType.Data, 0, stream.id), n === body.length ? body : body.subarray(0, n));
-      stream.window -= n;
-      this.connectionWindow -= n;
-      this.nodeDebt += n;
-      body = body.subarray(n);
+      const piece = stream.take(n);
+      out.push(frameHeader(piece.length, FrameType.Data, 0, stream.id), piece);
+      stream.window -= piece.length;
+      this.connectionWindow -= piece.length;
+      this.nodeDebt += piece.length;
     }
     this.blocked.delete(stream);
-    out.push(...headerFrames(stream.id, END_STREAM, undefined, stream.trailers ?? Buffer.alloc(0), this.clientMaxFrameSize));
-    this.endStream(stream);
+    if (stream.trailers !== undefined) {
+      out.push(...headerFrames(stream.id, END_STREAM, undefined, stream.trailers, this.clientMaxFrameSize));
+      this.endStream(stream);
+    } else {
+      stream.wasDrained();
+    }
   }
 
   /** Sends what window updates made room for. */
@@ -360,8 +347,8 @@ export class SplitConnection implements ClientFrameSink {
     if (this.blocked.size === 0) return;
     const out: Buffer[] = [];
     for (const stream of [...this.blocked]) {
-      this.sendBody(stream, out);
-      if (this.blocked.has(stream)) break;
+      if (this.connectionWindow <= 0) break;
+      this.sendQueued(stream, out);
     }
     if (out.length > 0) this.send(out);
   }

@@ -69,6 +69,11 @@ export class RawGrpcConnection {
     this.socket.write(Buffer.concat([frameHeader(payload.length, FrameType.Data, endStream ? END_STREAM : 0, streamId), payload]));
   }
 
+  /** Writes frames built by the test (a WINDOW_UPDATE, say). */
+  send(...frames: Buffer[]): void {
+    this.socket.write(Buffer.concat(frames));
+  }
+
   rst(streamId: number, code: number): void {
     const payload = Buffer.alloc(4);
     payload.writeUInt32BE(code);

@@ -6,17 +6,12 @@
 // the streams the lean path leaves to grpc-js. One difference on purpose: etcd's limit on a request
 // message's size, which grpc-js is not given.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientApi, type Unary } from '../../../src/api/grpc-server.js';
-import { EtcdServer } from '../../../src/server/etcd-server.js';
+import type { ClientApi, Unary } from '../../../src/api/grpc-server.js';
 import { serviceDefinition } from '../../../src/wire/proto.js';
-import { singleMemberConfig } from '../../support/member-config.js';
-import { freePort } from '../../support/process-cluster.js';
-import { END_STREAM, FrameType, grpcMessage, RawGrpcConnection, type Frame } from '../../support/raw-grpc.js';
+import { END_STREAM, FrameType, grpcMessage, type Frame, type RawGrpcConnection } from '../../support/raw-grpc.js';
+import { statusOf as status, transcript, TwoClientApis, type Side } from '../../support/two-client-apis.js';
 import { sleep, until } from '../../support/wait.js';
 
 const KV = serviceDefinition('etcdserverpb.KV');
@@ -26,49 +21,20 @@ const RANGE = '/etcdserverpb.KV/Range';
 const PUT = '/etcdserverpb.KV/Put';
 const TXN = '/etcdserverpb.KV/Txn';
 
-let dir: string;
-let server: EtcdServer;
-const apis: { lean: ClientApi; reference: ClientApi } = {} as never;
-const ports = { lean: 0, reference: 0 };
-const connections: RawGrpcConnection[] = [];
+let member: TwoClientApis;
+let apis: Record<Side, ClientApi>;
+let ports: Record<Side, number>;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'barge-lean-unary-'));
-  const peerUrl = `http://127.0.0.1:${await freePort()}`;
-  ports.lean = await freePort();
-  ports.reference = await freePort();
-  const config = singleMemberConfig('lean', join(dir, 'lean'), `http://127.0.0.1:${ports.lean}`, peerUrl, { bcryptCost: 4 });
-  server = await EtcdServer.start(config);
-  apis.lean = new ClientApi(server);
-  apis.reference = new ClientApi(server, { leanUnary: false });
-  await apis.lean.listen([`http://127.0.0.1:${ports.lean}`]);
-  await apis.reference.listen([`http://127.0.0.1:${ports.reference}`]);
-  await until('a leader', () => server.leaderId !== 0n, { timeoutMs: 20_000 });
+  member = await TwoClientApis.start('lean-unary');
+  ({ apis, ports } = member);
 }, 60_000);
 
 afterAll(async () => {
-  for (const c of connections) c.close();
-  await Promise.all([apis.lean?.close(), apis.reference?.close()]);
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await member?.stop();
 });
 
-type Side = keyof typeof ports;
-
-async function open(side: Side): Promise<RawGrpcConnection> {
-  const connection = await RawGrpcConnection.open(ports[side]);
-  connections.push(connection);
-  return connection;
-}
-
-/** What a call's frames say, comparable across the two APIs: the Date header's value is the clock's. */
-function transcript(frames: readonly Frame[]): unknown[] {
-  return frames.map((f) => ({
-    type: f.type,
-    flags: f.flags,
-    ...(f.headers ? { headers: f.headers.map(([name, value]) => [name, name === 'date' ? '<date>' : value]) } : { payload: f.payload.toString('hex') }),
-  }));
-}
+const open = (side: Side): Promise<RawGrpcConnection> => member.open(side);
 
 type Send = (c: RawGrpcConnection, streamId: number) => void;
 
@@ -92,7 +58,6 @@ const unaryCall =
     c.data(id, grpcMessage(message), true);
   };
 
-const status = (frames: readonly Frame[]): Record<string, string> => Object.fromEntries(frames.at(-1)?.headers ?? []);
 const rangeOf = (key: string, more: object = {}): Buffer => KV['Range']!.requestSerialize({ key: Buffer.from(key), ...more });
 
 /** Replaces a handler on both APIs for the length of `body`. */

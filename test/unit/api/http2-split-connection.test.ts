@@ -8,7 +8,8 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACK, END_HEADERS, END_STREAM, frameHeader, FrameType, windowUpdate } from '../../../src/api/http2-frames.js';
-import { SplitConnection, type OwnStream, type StreamRouter } from '../../../src/api/http2-split-connection.js';
+import type { OwnStream, StreamRouter } from '../../../src/api/http2-own-stream.js';
+import { SplitConnection } from '../../../src/api/http2-split-connection.js';
 import { clientEncoder, frame, headerDecoder, parseFrames, plain, PREFACE, request, type ParsedFrame } from '../../support/http2-frames.js';
 import { until } from '../../support/wait.js';
 
@@ -203,6 +204,51 @@ describe('SplitConnection', () => {
     // Of the client's 70,000, the 65,535 the front end had spent stay here: Node gets 4,465.
     const atNode = await h.nodeGets('a WINDOW_UPDATE', (f) => f.some((x) => x.type === FrameType.WindowUpdate));
     expect(atNode.filter((x) => x.type === FrameType.WindowUpdate).map((x) => [x.streamId, x.payload.readUInt32BE(0)])).toEqual([[0, 4465]]);
+  });
+
+  it('streams a response: headers, DATA as the windows allow, a drain once nothing waits, trailers after the last DATA; a stream out of window holds no other back', async () => {
+    const h = await start();
+    // The client's stream window: 10,000 octets.
+    h.send(frame(FrameType.Settings, 0, 0, Buffer.concat([Buffer.from([0, 4]), u32(10_000)])), h.headers(1, '/own/stream'), h.headers(3, '/own/other'));
+    const stream = (await h.take('/own/stream')).stream;
+    const other = (await h.take('/own/other')).stream;
+    stream.sendHeaders(literal('head'));
+    stream.sendData(Buffer.alloc(6000, 'a'));
+    stream.sendData(Buffer.alloc(6000, 'b'));
+    expect(stream.pendingBytes).toBe(2000);
+    let drained = 0;
+    stream.onceDrained(() => drained++);
+    stream.end(literal('tail'));
+    const onStream = (f: ParsedFrame[], id: number): ParsedFrame[] => f.filter((x) => x.streamId === id && x.type !== FrameType.WindowUpdate);
+    await h.clientGets('10,000 octets', (f) => onStream(f, 1).filter((x) => x.type === FrameType.Data).reduce((n, x) => n + x.payload.length, 0) === 10_000);
+    // Stream 1 is out of window; stream 3 still sends.
+    other.sendHeaders(literal('head3'));
+    other.sendData(Buffer.from('three'));
+    await h.clientGets("stream 3's DATA", (f) => onStream(f, 3).some((x) => x.type === FrameType.Data));
+    expect(drained).toBe(0);
+    h.send(windowUpdate(1, 5000));
+    const frames = await h.clientGets('the trailers', (f) => onStream(f, 1).some((x) => (x.flags & END_STREAM) !== 0));
+    expect(kinds(onStream(frames, 1))).toEqual([
+      [FrameType.Headers, END_HEADERS, 1],
+      [FrameType.Data, 0, 1],
+      [FrameType.Data, 0, 1],
+      [FrameType.Data, 0, 1],
+      [FrameType.Headers, END_HEADERS | END_STREAM, 1],
+    ]);
+    expect(Buffer.concat(onStream(frames, 1).filter((x) => x.type === FrameType.Data).map((x) => x.payload)).toString()).toBe('a'.repeat(6000) + 'b'.repeat(6000));
+    expect(onStream(frames, 1).at(-1)!.payload.toString()).toBe('tail');
+    expect(stream.pendingBytes).toBe(0);
+    // The queue emptied with the trailers: the stream ended, its drain listener was not called.
+    await until('a turn', () => true);
+    expect(drained).toBe(0);
+    // A listener on an open stream with nothing waiting runs at once (in a microtask).
+    other.onceDrained(() => drained++);
+    await until('the drain', () => drained === 1);
+    // After the end, nothing more goes out on the stream.
+    stream.sendData(Buffer.from('late'));
+    other.end(literal('tail3'));
+    const last = await h.clientGets("stream 3's trailers", (f) => onStream(f, 3).some((x) => (x.flags & END_STREAM) !== 0));
+    expect(onStream(last, 1)).toHaveLength(5);
   });
 
   it("writes its frames between Node's, never inside one, and counts Node's FrameType.Data against the connection window", async () => {
