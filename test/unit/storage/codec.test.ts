@@ -88,6 +88,13 @@ describe('codec', () => {
     expect(bytes.length).toBe(2 + 1 + 1 + 1 + 1 + 10 + 4);
   });
 
+  it('writes an entry byte for byte as logs on disk hold it (version, kind, varints, data, CRC)', () => {
+    const hex = (term: number, index: number, type: EntryType, data: number[]): string => Buffer.from(encodeEntry({ term, index, type, data: new Uint8Array(data) })).toString('hex');
+    expect(hex(1, 1, EntryType.Normal, [])).toBe('010101010000fe8056e4');
+    expect(hex(3, 100, EntryType.Normal, [1, 2, 3])).toBe('010103640003010203271da143');
+    expect(hex(2 ** 53 - 1, 2 ** 53 - 1, EntryType.Normal, [255])).toBe('0101ffffffffffffff0fffffffffffffff0f0001ffb67bff36');
+  });
+
   it('detects any single-bit flip and any truncation', () => {
     fc.assert(
       fc.property(entryArb, fc.nat(), fc.nat(7), (e, at, bit) => {
