@@ -20,9 +20,9 @@ import { kvService } from './kv-service.js';
 import { SplitConnection } from './http2-split-connection.js';
 import { GRPC_OVERHEAD_BYTES, leanRouter } from './lean-grpc.js';
 import { unaryStarts, type LeanMethod } from './lean-unary.js';
-import { watchStart } from './lean-watch.js';
+import { duplexMethod, duplexStart } from './lean-duplex.js';
 import { LeaderForwarder } from './leader-forwarder.js';
-import { leaseService } from './lease-service.js';
+import { leaseService, serveKeepAlive } from './lease-service.js';
 import { ETCD_API_VERSION, maintenanceService } from './maintenance-service.js';
 import { PingStrikes } from './ping-strikes.js';
 import type { Unary } from './unary-call.js';
@@ -40,7 +40,7 @@ export interface ClientApiOptions {
   readonly httpAccess?: HttpAccess;
   /** --grpc-keepalive-min-time: how often a client with a call open may ping; etcd's 5 s when not set. */
   readonly keepaliveMinTimeMs?: number;
-  /** false: every call through grpc-js, the KV service's and Watch too (the reference lean-unary.ts and lean-watch.ts are held to). */
+  /** false: every call through grpc-js, unary calls and the front end's streams too (the reference lean-unary.ts and lean-duplex.ts are held to). */
   readonly leanCalls?: boolean;
 }
 
@@ -102,11 +102,10 @@ export class ClientApi {
     const definition = Object.fromEntries(
       Object.entries(serviceDefinition(service)).map(([method, d]) => [method, handEncoded[method] ? { ...d, responseSerialize: handEncoded[method] } : d]),
     ) as grpc.ServiceDefinition;
-    if (service === 'etcdserverpb.KV') {
-      for (const [method, d] of Object.entries(definition)) {
-        const name = `${service}/${method}`;
-        if (this.unaryHandlers.has(name)) this.leanMethods.set(d.path, { name, decode: d.requestDeserialize, encode: d.responseSerialize as LeanMethod['encode'] });
-      }
+    // Every unary method is served by the front end (lean-unary.ts) unless leanCalls is false.
+    for (const [method, d] of Object.entries(definition)) {
+      const name = `${service}/${method}`;
+      if (this.unaryHandlers.has(name)) this.leanMethods.set(d.path, { name, decode: d.requestDeserialize, encode: d.responseSerialize as LeanMethod['encode'] });
     }
     this.grpcServer.addService(definition, served as grpc.UntypedServiceImplementation);
   }
@@ -117,7 +116,12 @@ export class ClientApi {
     this.injector = injector;
     const maxMessageBytes = this.server.config.maxRequestBytes + GRPC_OVERHEAD_BYTES;
     const starts = unaryStarts(this.leanMethods, this.unaryHandlers, maxMessageBytes);
-    starts.set(...watchStart(this.server, maxMessageBytes));
+    // The bidirectional streams, with the same handlers grpc-js calls (a watch stream's output is the call itself).
+    const s = this.server;
+    const watch = serviceDefinition('etcdserverpb.Watch')['Watch']!;
+    const keepAlive = serviceDefinition('etcdserverpb.Lease')['LeaseKeepAlive']!;
+    starts.set(watch.path, duplexStart(duplexMethod<pb.WatchRequest, Uint8Array>(watch), maxMessageBytes, (call) => serveWatch(s, call, call)));
+    starts.set(keepAlive.path, duplexStart(duplexMethod<pb.LeaseKeepAliveRequest, pb.LeaseKeepAliveResponseInit>(keepAlive), maxMessageBytes, (call) => serveKeepAlive(s, this.forwarder, call)));
     const route = this.options.leanCalls === false ? undefined : leanRouter(starts);
     const minTimeMs = this.options.keepaliveMinTimeMs ?? DEFAULT_KEEPALIVE_MIN_TIME_MS;
     const maxConcurrentStreams = this.options.grpc?.['grpc.max_concurrent_streams'];

@@ -1,9 +1,9 @@
 // One client HTTP/2 connection, shared between the front end and Node's HTTP/2 server (where grpc-js
 // serves). Node's server costs about 28 µs of CPU per unary call before any handler runs (`npm run bench
 // -- http2-floor`); reading and writing the frames here costs a few. So the front end reads every frame
-// the client sends, decodes every header block, and serves the streams a router takes (the KV service's
-// unary calls, see lean-unary.ts) itself; every other stream's frames go on to Node's server, which sees
-// a connection with gaps in its stream ids (HTTP/2 allows them).
+// the client sends, decodes every header block, and serves the streams a router takes (unary calls, Watch
+// and LeaseKeepAlive streams: lean-unary.ts, lean-duplex.ts) itself; every other stream's frames go on to
+// Node's server, which sees a connection with gaps in its stream ids (HTTP/2 allows them).
 //
 // Sharing one connection means keeping HTTP/2's state right on both sides of it:
 // - Header blocks going to Node are encoded again as literals (Node's decoder never sees the client's

@@ -1,44 +1,48 @@
-// etcd's Watch streams served by the client port's front end itself (see http2-split-connection.ts), ahead
-// of Node's HTTP/2 server and grpc-js: the same stream logic (watch-service.ts) over the front end's
-// frames. A stream's responses of one turn of the event loop leave as one run of DATA frames, held back
-// by the client's windows only; the watchers wait once a megabyte is held (STREAM_BUFFER_LIMIT_BYTES), as
-// they wait for Node's stream buffer over grpc-js.
+// Bidirectional streams (Watch, LeaseKeepAlive) served by the client port's front end itself (see
+// http2-split-connection.ts), ahead of Node's HTTP/2 server and grpc-js: the same handlers (watch-service.ts,
+// lease-service.ts) over the front end's frames. What a stream sends in one turn of the event loop leaves as
+// one run of DATA frames, held back by the client's windows only; its writer waits once a megabyte is held
+// (STREAM_BUFFER_LIMIT_BYTES), as it waits for Node's stream buffer over grpc-js.
 //
 // What goes out is what grpc-js sends for the same stream: its response headers before the first
 // response, the grpc-status trailers after the last; a status before any response as a "trailers-only"
 // response. The same with the errors grpc-js makes itself: a request that does not decode (INTERNAL), a
 // deadline passed. As with grpc-js, a stream's end (its status sent, or the client gone) is reported to
-// the stream logic as 'cancelled'.
+// the handler as 'cancelled'.
 
+import type * as grpc from '@grpc/grpc-js';
 import { GrpcCode } from '../etcd-errors.js';
-import type * as pb from '../wire/messages.js';
-import { messageType } from '../wire/proto.js';
-import type { EtcdServer } from '../server/etcd-server.js';
 import type { ClientAuthContext } from './client-identity.js';
+import type { DuplexCall } from './duplex-call.js';
 import type { Header } from './http2-frames.js';
 import type { OwnStream, OwnStreamHandler } from './http2-own-stream.js';
 import { GrpcMessageReader, HeaderMetadata, responseHeaders, statusTrailers, trailersOnly, type LeanStart } from './lean-grpc.js';
-import { serveWatch, type WatchCall } from './watch-service.js';
 import { framed, STREAM_BUFFER_LIMIT_BYTES, type EncodedResponse, type WatchOutput } from './watch-output.js';
 
-const WATCH_PATH = '/etcdserverpb.Watch/Watch';
-const WatchRequest = messageType('etcdserverpb.WatchRequest');
+/** How one method's messages are read and written. */
+export interface DuplexMethod<Request, Response> {
+  readonly decode: (bytes: Buffer) => Request;
+  readonly encode: (response: Response) => Buffer;
+}
 
-/** How the front end starts a Watch stream, by its :path. */
-export function watchStart(server: EtcdServer, maxMessageBytes: number): [string, LeanStart] {
-  return [
-    WATCH_PATH,
-    (stream, headers, timeoutMs) => {
-      const call = new FrontEndWatchCall(stream, headers, maxMessageBytes, timeoutMs);
-      serveWatch(server, call, call);
-      return call.handler;
-    },
-  ];
+/** A method's messages as its grpc-js definition reads and writes them. */
+export function duplexMethod<Request, Response>(definition: grpc.MethodDefinition<Request, Response>): DuplexMethod<Request, Response> {
+  return { decode: definition.requestDeserialize, encode: definition.responseSerialize };
+}
+
+/** How the front end starts a stream of `method`: `handler` serves it (with `maxMessageBytes` the largest request). */
+export function duplexStart<Request, Response>(method: DuplexMethod<Request, Response>, maxMessageBytes: number, handler: (call: FrontEndDuplexCall<Request, Response>) => void): LeanStart {
+  return (stream, headers, timeoutMs) => {
+    const call = new FrontEndDuplexCall(stream, headers, method, maxMessageBytes, timeoutMs);
+    handler(call);
+    return call.handler;
+  };
 }
 
 type Listener = () => void;
 
-class FrontEndWatchCall implements WatchCall, WatchOutput {
+/** A stream as its handler sees it; also a watch stream's output, all of a turn's responses in one send(). */
+export class FrontEndDuplexCall<Request, Response> implements DuplexCall<Request, Response>, WatchOutput {
   readonly metadata: HeaderMetadata;
   /** The client's side of the stream, as the front end reports it. */
   readonly handler: OwnStreamHandler = {
@@ -50,7 +54,7 @@ class FrontEndWatchCall implements WatchCall, WatchOutput {
     },
     cancel: () => this.gone(),
   };
-  private readonly listeners = { data: [] as ((request: pb.WatchRequest) => void)[], end: [] as Listener[], error: [] as Listener[], cancelled: [] as Listener[] };
+  private readonly listeners = { data: [] as ((request: Request) => void)[], end: [] as Listener[], error: [] as Listener[], cancelled: [] as Listener[] };
   private readonly reader: GrpcMessageReader;
   private headersSent = false;
   /** The status went out, or the stream is gone: nothing more is sent or read. */
@@ -61,6 +65,7 @@ class FrontEndWatchCall implements WatchCall, WatchOutput {
   constructor(
     private readonly stream: OwnStream,
     headers: readonly Header[],
+    private readonly method: DuplexMethod<Request, Response>,
     maxMessageBytes: number,
     timeoutMs: number,
   ) {
@@ -91,17 +96,25 @@ class FrontEndWatchCall implements WatchCall, WatchOutput {
 
   // The call, as the stream logic sees it (WatchCall).
 
-  write(response: Uint8Array): boolean {
-    return this.send([response]);
+  write(response: Response): boolean {
+    let bytes: Buffer;
+    try {
+      bytes = this.method.encode(response);
+    } catch {
+      // As grpc-js: the stream ends with the status.
+      this.finish(GrpcCode.Internal, 'Error serializing response');
+      return true;
+    }
+    return this.send([bytes]);
   }
 
   once(_event: 'drain', listener: Listener): void {
     this.onceDrain(listener);
   }
 
-  on(event: 'data', listener: (request: pb.WatchRequest) => void): void;
+  on(event: 'data', listener: (request: Request) => void): void;
   on(event: 'end' | 'error' | 'cancelled', listener: Listener): void;
-  on(event: 'data' | 'end' | 'error' | 'cancelled', listener: Listener | ((request: pb.WatchRequest) => void)): void {
+  on(event: 'data' | 'end' | 'error' | 'cancelled', listener: Listener | ((request: Request) => void)): void {
     (this.listeners[event] as unknown[]).push(listener);
   }
 
@@ -111,16 +124,17 @@ class FrontEndWatchCall implements WatchCall, WatchOutput {
   }
 
   /** Ends the stream with the error's status (as grpc-js does for an 'error' emitted on its call). */
-  emit(_event: 'error', error: { code: number; details: string }): boolean {
-    this.finish(error.code, error.details);
+  emit(_event: 'error', error: { code?: number; details?: string }): boolean {
+    // grpc-js's serverErrorToStatus, for the errors handlers emit.
+    this.finish(error.code ?? GrpcCode.Unknown, error.details ?? 'Unknown Error');
     for (const listener of this.listeners.error) listener();
     return true;
   }
 
   private onMessage(message: Buffer): boolean {
-    let request: pb.WatchRequest;
+    let request: Request;
     try {
-      request = WatchRequest.decode(message) as unknown as pb.WatchRequest;
+      request = this.method.decode(message);
     } catch {
       this.finish(GrpcCode.Internal, 'Error deserializing request');
       return false;

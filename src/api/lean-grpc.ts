@@ -1,4 +1,4 @@
-// What the gRPC calls the client port's front end serves itself share (lean-unary.ts, lean-watch.ts): which
+// What the gRPC calls the client port's front end serves itself share (lean-unary.ts, lean-duplex.ts): which
 // streams they take, the request's headers as grpc-js reads them, its length-prefixed messages, and the
 // header blocks grpc-js would send. A stream they would answer differently from grpc-js goes to grpc-js
 // instead, before anything was read from it: a content-type that is not gRPC's, a compressed request

@@ -1,4 +1,4 @@
-// The KV service's unary calls served by the client port's front end itself (see
+// Every service's unary calls served by the client port's front end itself (see
 // http2-split-connection.ts), ahead of Node's HTTP/2 server and grpc-js: the request's 5-byte gRPC frame
 // parsed here, the same handler called, the encoded response and the grpc-status trailers written back.
 // Node's server costs about 28 µs of CPU per call; grpc-js made, per call, an intercepting call, a stream decoder, a metadata object

@@ -1,7 +1,6 @@
 // etcd's Lease service: grants and revocations are proposed; keep-alives and time-to-live are the
 // leader's to answer (only its lessor tracks expiry), so a follower relays them (leader-forwarder.ts).
 
-import type * as grpc from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
 import { Errors } from '../etcd-errors.js';
 import { MAX_LEASE_TTL_SECONDS } from '../lease/index.js';
@@ -11,12 +10,28 @@ import { isError } from '../server/peer-lease-handler.js';
 import { int64, toBigInt, toNumber } from '../wire/convert.js';
 import type * as pb from '../wire/messages.js';
 import { callerOf } from './client-identity.js';
+import type { DuplexCall } from './duplex-call.js';
 import { toServiceError, unary, type Implementation } from './grpc-service.js';
 import type { LeaderForwarder } from './leader-forwarder.js';
 
-export function leaseService(s: EtcdServer, forwarder: LeaderForwarder): Implementation<pb.LeaseMethods> {
+export type KeepAliveCall = DuplexCall<pb.LeaseKeepAliveRequest, pb.LeaseKeepAliveResponseInit>;
+
+/** One LeaseKeepAlive stream: each request renews its lease and is answered with the lease's TTL. */
+export function serveKeepAlive(s: EtcdServer, forwarder: LeaderForwarder, call: KeepAliveCall): void {
   // Async, so that an unknown lease on the leader rejects as the follower's relay does.
   const keepAlive = async (id: bigint): Promise<number> => (s.leaderId === s.id ? s.kv.leaseRenew(id) : forwarder.keepAlive(id));
+  call.on('data', (request: pb.LeaseKeepAliveRequest) => {
+    // As etcd: an unknown lease is TTL 0; any other failure (no leader, a timeout) ends the stream.
+    keepAlive(toBigInt(request.ID)).then(
+      (ttl) => call.write({ header: s.header(), ID: request.ID, TTL: ttl }),
+      (err: unknown) => (isError(err, Errors.leaseNotFound) ? call.write({ header: s.header(), ID: request.ID, TTL: 0 }) : call.emit('error', toServiceError(err))),
+    );
+  });
+  call.on('end', () => call.end());
+  call.on('error', () => {});
+}
+
+export function leaseService(s: EtcdServer, forwarder: LeaderForwarder): Implementation<pb.LeaseMethods> {
   return {
     LeaseGrant: unary(async (call) => {
       const ttl = toNumber(call.request.TTL);
@@ -35,17 +50,7 @@ export function leaseService(s: EtcdServer, forwarder: LeaderForwarder): Impleme
       const outcome = await s.propose({ lease_revoke: { ID: call.request.ID }, auth: authHeader(caller) });
       return { header: s.header(outcome.revision) };
     }),
-    LeaseKeepAlive: (call: grpc.ServerDuplexStream<pb.LeaseKeepAliveRequest, pb.LeaseKeepAliveResponseInit>) => {
-      call.on('data', (request: pb.LeaseKeepAliveRequest) => {
-        // As etcd: an unknown lease is TTL 0; any other failure (no leader, a timeout) ends the stream.
-        keepAlive(toBigInt(request.ID)).then(
-          (ttl) => call.write({ header: s.header(), ID: request.ID, TTL: ttl }),
-          (err: unknown) => (isError(err, Errors.leaseNotFound) ? call.write({ header: s.header(), ID: request.ID, TTL: 0 }) : call.emit('error', toServiceError(err))),
-        );
-      });
-      call.on('end', () => call.end());
-      call.on('error', () => {});
-    },
+    LeaseKeepAlive: (call: KeepAliveCall) => serveKeepAlive(s, forwarder, call),
     LeaseTimeToLive: unary(async (call) => {
       const id = toBigInt(call.request.ID);
       if (s.leaderId !== s.id) return forwarder.timeToLive(call.request);

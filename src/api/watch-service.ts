@@ -3,7 +3,6 @@
 // queued; what a turn of the event loop queued leaves together (see watch-output.ts). A stream the
 // client reads slowly pushes back and its watchers catch up from history once it drained.
 
-import type * as grpc from '@grpc/grpc-js';
 import { AuthStore } from '../auth/index.js';
 import { Errors, GrpcCode } from '../etcd-errors.js';
 import { fragmentEvents, type MvccEvent, type Watcher } from '../mvcc/index.js';
@@ -11,7 +10,8 @@ import { toNumber } from '../wire/convert.js';
 import type * as pb from '../wire/messages.js';
 import { messageType } from '../wire/proto.js';
 import type { EtcdServer } from '../server/etcd-server.js';
-import { callerOf, type AuthContextCall } from './client-identity.js';
+import { callerOf } from './client-identity.js';
+import type { DuplexCall } from './duplex-call.js';
 import { eventsFields, eventsResponse, headerField, watchIdField } from './watch-encoding.js';
 import { messageOutput, type EncodedResponse, type WatchOutput } from './watch-output.js';
 
@@ -40,20 +40,8 @@ interface StreamWatcher {
   sentSinceTick: boolean;
 }
 
-/**
- * What a watch stream needs of its transport: a gRPC duplex call, or the JSON gateway's HTTP response
- * (both give the TLS client identity through getAuthContext(); see client-identity.ts).
- */
-export interface WatchCall extends AuthContextCall {
-  /** An encoded WatchResponse (when the stream sends its responses one by one). */
-  write(response: Uint8Array): boolean;
-  end(): void;
-  on(event: 'data', listener: (request: pb.WatchRequest) => void): unknown;
-  on(event: 'end' | 'error' | 'cancelled', listener: () => void): unknown;
-  once(event: 'drain', listener: () => void): unknown;
-  emit(event: 'error', error: { code: number; details: string }): boolean;
-  readonly metadata: Pick<grpc.Metadata, 'get'>;
-}
+/** What a watch stream needs of its transport: a gRPC duplex call (responses encoded), or the JSON gateway's HTTP response. */
+export type WatchCall = DuplexCall<pb.WatchRequest, Uint8Array>;
 
 /**
  * Each stream ticks at the interval plus up to a tenth of it at random, as etcd 3.4 does, so streams a

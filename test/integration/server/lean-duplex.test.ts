@@ -1,9 +1,9 @@
-// Watch streams served ahead of grpc-js (src/api/lean-watch.ts) answer as grpc-js does: one member in
+// Watch and LeaseKeepAlive streams served ahead of grpc-js (src/api/lean-duplex.ts) answer as grpc-js does: one member in
 // this process with two client APIs on it, one with the front end's own calls and one without, and the
 // same stream made on both, frame by frame (raw HTTP/2), compared: headers (the Date header's value
 // aside), responses (decoded, revisions aside: each side's writes are revisions of their own), trailers.
 // Creation, events, cancel, the client's end, grpc-js's own errors, a deadline, the client's reset, and a
-// client that gives no window until a megabyte of events waits.
+// client that gives no window until a megabyte of events waits; keep-alives of a lease and of none.
 
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,13 +18,14 @@ import { until } from '../../support/wait.js';
 const WATCH = '/etcdserverpb.Watch/Watch';
 const KV = serviceDefinition('etcdserverpb.KV');
 const W = serviceDefinition('etcdserverpb.Watch')['Watch']!;
+const LEASE = serviceDefinition('etcdserverpb.Lease');
 const KvClient = grpc.makeGenericClientConstructor(KV, 'KV');
 
 let member: TwoClientApis;
 let kv: grpc.Client;
 
 beforeAll(async () => {
-  member = await TwoClientApis.start('lean-watch');
+  member = await TwoClientApis.start('lean-duplex');
   kv = new KvClient(`127.0.0.1:${member.ports.reference}`, grpc.credentials.createInsecure());
 }, 60_000);
 
@@ -98,13 +99,15 @@ describe('Watch streams served by the front end answer as grpc-js does', () => {
     expect(cancelled).toMatchObject({ canceled: true });
   });
 
-  it('the front end serves them itself: with the Watch service gone from grpc-js, a stream is still served', async () => {
+  it('the front end serves them itself: with the Watch and Lease services gone from grpc-js, both streams are still served', async () => {
     const port = await freePort();
     const api = new ClientApi(member.server);
-    (api as unknown as { grpcServer: grpc.Server }).grpcServer.removeService(serviceDefinition('etcdserverpb.Watch'));
+    const grpcServer = (api as unknown as { grpcServer: grpc.Server }).grpcServer;
+    grpcServer.removeService(serviceDefinition('etcdserverpb.Watch'));
+    grpcServer.removeService(serviceDefinition('etcdserverpb.Lease'));
     await api.listen([`http://127.0.0.1:${port}`]);
+    const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     try {
-      const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
       const stream = client.makeBidiStreamRequest(WATCH, W.requestSerialize, W.responseDeserialize);
       const seen: Record<string, unknown>[] = [];
       stream.on('data', (response: Record<string, unknown>) => seen.push(response));
@@ -114,8 +117,17 @@ describe('Watch streams served by the front end answer as grpc-js does', () => {
       await put('w/served', 'x');
       await until('the event', () => seen.length === 2);
       stream.cancel();
-      client.close();
+      const keepAlive = LEASE['LeaseKeepAlive']!;
+      const renewals = client.makeBidiStreamRequest(keepAlive.path, keepAlive.requestSerialize, keepAlive.responseDeserialize);
+      const ttls: number[] = [];
+      renewals.on('data', (response: { TTL: unknown }) => ttls.push(Number(response.TTL)));
+      renewals.on('error', () => {});
+      renewals.write({ ID: 777 });
+      await until('the answer', () => ttls.length === 1);
+      expect(ttls).toEqual([0]);
+      renewals.cancel();
     } finally {
+      client.close();
       await api.close();
     }
   });
@@ -181,5 +193,31 @@ describe('Watch streams served by the front end answer as grpc-js does', () => {
     await until('every event', () => received(c).reduce((n, r) => n + ((r['events'] as unknown[] | undefined)?.length ?? 0), 0) === puts);
     const revisions = received(c).flatMap((r) => ((r['events'] as { kv: { mod_revision: unknown } }[] | undefined) ?? []).map((e) => Number(e.kv.mod_revision)));
     expect(revisions.slice(1).every((r, i) => r === revisions[i]! + 1)).toBe(true);
+  });
+
+  it('LeaseKeepAlive: a lease renewed and one unknown (TTL 0), then the client ends the stream: the same frames', async () => {
+    const granted = await new Promise<Record<string, unknown>>((resolve, reject) =>
+      kv.makeUnaryRequest('/etcdserverpb.Lease/LeaseGrant', LEASE['LeaseGrant']!.requestSerialize, LEASE['LeaseGrant']!.responseDeserialize, { TTL: 100 }, (err, value) => (err ? reject(err) : resolve(value as Record<string, unknown>))),
+    );
+    const keepAlive = LEASE['LeaseKeepAlive']!;
+    const answers = (c: RawGrpcConnection): Record<string, unknown>[] => {
+      const bytes = Buffer.concat(c.streamFrames(1).flatMap((f) => (f.type === FrameType.Data ? [f.payload] : [])));
+      const out: Record<string, unknown>[] = [];
+      for (let at = 0; at + 5 <= bytes.length; at += 5 + bytes.readUInt32BE(at + 1)) out.push(keepAlive.responseDeserialize(bytes.subarray(at + 5, at + 5 + bytes.readUInt32BE(at + 1))) as Record<string, unknown>);
+      return out;
+    };
+    const { lean, reference } = await both(async (c) => {
+      c.headers(1, '/etcdserverpb.Lease/LeaseKeepAlive');
+      c.data(1, grpcMessage(keepAlive.requestSerialize({ ID: granted['ID'] })), false);
+      await until('the renewal', () => answers(c).length === 1);
+      c.data(1, grpcMessage(keepAlive.requestSerialize({ ID: 12345 })), false);
+      await until('the unknown lease', () => answers(c).length === 2);
+      c.data(1, Buffer.alloc(0), true);
+    });
+    expect(transcript(lean)).toEqual(transcript(reference));
+    expect(statusOf(lean)).toEqual({ 'grpc-status': '0', 'grpc-message': 'OK' });
+    const [renewed, unknown] = lean.filter((f) => f.type === FrameType.Data).map((f) => keepAlive.responseDeserialize(f.payload.subarray(5)) as { TTL: unknown });
+    expect(Number(renewed!.TTL)).toBe(100);
+    expect(Number(unknown!.TTL)).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-// The KV service's unary calls served ahead of grpc-js (src/api/lean-unary.ts) answer as grpc-js does:
+// Unary calls served ahead of grpc-js (src/api/lean-unary.ts) answer as grpc-js does:
 // one member in this process with two client APIs on it, one with the lean path and one without, and
 // every call made on both, frame by frame (raw HTTP/2), compared: headers (decoded, in order; the Date
 // header's value aside), DATA bytes, trailers, RST_STREAM. Successes, etcd's errors, auth errors,
@@ -93,6 +93,32 @@ describe('the lean unary path answers as grpc-js does', () => {
     // grpc-js's calls are event emitters with a getPeer().
     await withHandler(RANGE, (original, side) => (call) => (seen[side].push('getPeer' in call), original(call)), async () => {
       await both(unaryCall(RANGE, rangeOf('k')));
+    });
+    expect(seen).toEqual({ lean: [false], reference: [true] });
+  });
+
+  it("the other services' unary calls: MemberList and Health's Check the same frames, LeaseGrant the same but for its lease and revision, served by the front end", async () => {
+    const CLUSTER = serviceDefinition('etcdserverpb.Cluster');
+    const HEALTH = serviceDefinition('grpc.health.v1.Health');
+    const LEASE = serviceDefinition('etcdserverpb.Lease');
+    for (const [path, message] of [
+      ['/etcdserverpb.Cluster/MemberList', CLUSTER['MemberList']!.requestSerialize({})],
+      ['/grpc.health.v1.Health/Check', HEALTH['Check']!.requestSerialize({})],
+    ] as [string, Buffer][]) {
+      const { lean, reference } = await both(unaryCall(path, message));
+      expect(transcript(lean)).toEqual(transcript(reference));
+      expect(status(lean)).toEqual({ 'grpc-status': '0', 'grpc-message': 'OK' });
+    }
+    const grants = { reference: await one('reference', unaryCall('/etcdserverpb.Lease/LeaseGrant', LEASE['LeaseGrant']!.requestSerialize({ TTL: 60 }))), lean: await one('lean', unaryCall('/etcdserverpb.Lease/LeaseGrant', LEASE['LeaseGrant']!.requestSerialize({ TTL: 60 }))) };
+    const granted = (frames: Frame[]): unknown => {
+      const response = LEASE['LeaseGrant']!.responseDeserialize(frames[1]!.payload.subarray(5)) as Record<string, unknown>;
+      return JSON.parse(JSON.stringify({ ...response, ID: typeof response['ID'] }, (key, value: unknown) => (key === 'revision' ? 0 : value))) as unknown;
+    };
+    expect(granted(grants.lean)).toEqual(granted(grants.reference));
+    expect(transcript(grants.lean).map((f, i) => (i === 1 ? null : f))).toEqual(transcript(grants.reference).map((f, i) => (i === 1 ? null : f)));
+    const seen: Record<Side, boolean[]> = { lean: [], reference: [] };
+    await withHandler('/etcdserverpb.Cluster/MemberList', (original, side) => (call) => (seen[side].push('getPeer' in call), original(call)), async () => {
+      await both(unaryCall('/etcdserverpb.Cluster/MemberList', CLUSTER['MemberList']!.requestSerialize({})));
     });
     expect(seen).toEqual({ lean: [false], reference: [true] });
   });
