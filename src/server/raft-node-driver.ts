@@ -1,7 +1,8 @@
 // The one Ready loop (etcd's raftNode): takes each Ready from the raft core and carries it out in the
 // order the core's contract asks — send what may leave early, persist (snapshot, entries, hard state),
 // send what waits for the disk, apply, advance — with the disk, the network and the state machine
-// injected as hooks, and the clock for ticks injected too.
+// injected as hooks, and the clock for ticks injected too. Committed entries the log already held may be
+// applied while the disk write is under way (see applicableEarly).
 //
 // processReady() handles one Ready and is synchronous when every hook is: the deterministic simulator
 // calls it directly (and may stop it right after persisting, as a crash would); the server runs it in
@@ -56,6 +57,34 @@ function andThen<T, U>(value: MaybePromise<T>, next: (value: T) => MaybePromise<
   return value instanceof Promise ? value.then(next) : next(value);
 }
 
+/**
+ * How many of the Ready's committed entries to apply while its entries are written: those durable in this
+ * member's log before it, below its first entry to persist (all of them when it persists none). A leader
+ * with followers applies every committed entry so, in time it spent waiting for its own fsync. None when
+ * a message waits for the write (a follower's acknowledgement: one thread here, and the apply would hold it
+ * back, where etcd applies on a goroutine of its own) or with a snapshot, which replaces the log. Entries
+ * the Ready itself brings (a lone member commits what it appends) always wait for the disk.
+ */
+function applicableEarly(rd: Ready): number {
+  if (rd.snapshot || rd.persistedMessages.length > 0) return 0;
+  const committed = rd.committedEntries;
+  const firstNew = rd.entries[0]?.index;
+  if (firstNew === undefined) return committed.length;
+  let count = 0;
+  while (count < committed.length && committed[count]!.index < firstNew) count++;
+  return count;
+}
+
+/** Applies `entries`; if that throws, the pending write's failure is left to nobody rather than unhandled. */
+function applyOrRelease(hooks: ReadyHooks, entries: readonly Entry[], persisted: MaybePromise<void>): void {
+  try {
+    hooks.apply(entries);
+  } catch (err) {
+    if (persisted instanceof Promise) persisted.catch(() => {});
+    throw err;
+  }
+}
+
 export class RaftNodeDriver {
   private inbox: InboxItem[] = [];
   private wake: (() => void) | undefined;
@@ -77,17 +106,23 @@ export class RaftNodeDriver {
     const hooks = this.hooks;
     if (rd.softState) hooks.onSoftState?.(rd.softState);
     if (rd.messages.length > 0) hooks.send(rd.messages);
-    return andThen(rd.snapshot ? hooks.persistSnapshot(rd.snapshot) : undefined, () =>
-      andThen(hooks.persist(rd), (): MaybePromise<ReadyOutcome> => {
+    const committed = rd.committedEntries;
+    const early = applicableEarly(rd);
+    return andThen(rd.snapshot ? hooks.persistSnapshot(rd.snapshot) : undefined, () => {
+      const persisted = hooks.persist(rd);
+      // What this member's log held before this Ready is applied while the Ready's entries go to disk, as
+      // etcd's apply goroutine does (see applicableEarly).
+      if (early > 0) applyOrRelease(hooks, early === committed.length ? committed : committed.slice(0, early), persisted);
+      return andThen(persisted, (): MaybePromise<ReadyOutcome> => {
         if (crashAfterPersist) return { ready: rd, crashedMidway: true };
         if (rd.persistedMessages.length > 0) hooks.send(rd.persistedMessages);
         if (rd.readStates.length > 0) hooks.onReadStates?.(rd.readStates);
         if (rd.snapshot) hooks.applySnapshot?.(rd.snapshot);
-        if (rd.committedEntries.length > 0) hooks.apply(rd.committedEntries);
+        if (committed.length > early) hooks.apply(early === 0 ? committed : committed.slice(early));
         this.node.advance(rd);
         return andThen(hooks.afterAdvance?.(), () => ({ ready: rd, crashedMidway: false }));
-      }),
-    );
+      });
+    });
   }
 
   /** Runs `item` against the node in the loop, between two Readies; dropped once the loop stopped. */
