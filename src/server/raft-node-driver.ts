@@ -1,8 +1,8 @@
 // The one Ready loop (etcd's raftNode): takes each Ready from the raft core and carries it out in the
-// order the core's contract asks — send what may leave early, persist (snapshot, entries, hard state),
-// send what waits for the disk, apply, advance — with the disk, the network and the state machine
-// injected as hooks, and the clock for ticks injected too. Committed entries the log already held may be
-// applied while the disk write is under way (see applicableEarly).
+// order the core's contract asks — send what may leave early and hand over read indexes, persist
+// (snapshot, entries, hard state), send what waits for the disk, apply, advance — with the disk, the
+// network and the state machine injected as hooks, and the clock for ticks injected too. Committed
+// entries the log already held may be applied while the disk write is under way (see applicableEarly).
 //
 // processReady() handles one Ready and is synchronous when every hook is: the deterministic simulator
 // calls it directly (and may stop it right after persisting, as a crash would); the server runs it in
@@ -106,6 +106,10 @@ export class RaftNodeDriver {
     const hooks = this.hooks;
     if (rd.softState) hooks.onSoftState?.(rd.softState);
     if (rd.messages.length > 0) hooks.send(rd.messages);
+    // A read index needs nothing of this member's disk (what it names is committed, and a read waits for
+    // it to be applied): its reads go on while the Ready is written, as etcd hands them over before its
+    // WAL write.
+    if (rd.readStates.length > 0) hooks.onReadStates?.(rd.readStates);
     const committed = rd.committedEntries;
     const early = applicableEarly(rd);
     return andThen(rd.snapshot ? hooks.persistSnapshot(rd.snapshot) : undefined, () => {
@@ -116,7 +120,6 @@ export class RaftNodeDriver {
       return andThen(persisted, (): MaybePromise<ReadyOutcome> => {
         if (crashAfterPersist) return { ready: rd, crashedMidway: true };
         if (rd.persistedMessages.length > 0) hooks.send(rd.persistedMessages);
-        if (rd.readStates.length > 0) hooks.onReadStates?.(rd.readStates);
         if (rd.snapshot) hooks.applySnapshot?.(rd.snapshot);
         if (committed.length > early) hooks.apply(early === 0 ? committed : committed.slice(early));
         this.node.advance(rd);

@@ -1,6 +1,6 @@
 // The Ready loop's order with a disk that takes its time: committed entries the log already held are
 // applied while the Ready's own entries are being written, on a leader; a follower, whose acknowledgement
-// waits for the write, applies only after it.
+// waits for the write, applies only after it; read indexes are handed over before the write.
 // Real raft nodes (test/support/raft-harness.ts) up to the Ready under test; then the server's driver with
 // a disk whose write completes when the test says.
 
@@ -29,6 +29,7 @@ async function runReady(h: Harness, id: bigint): Promise<{ ready: Ready; events:
       });
     },
     apply: (entries: readonly Entry[]) => events.push(`apply ${entries.map((e) => text(e.data)).join(',')}`),
+    onReadStates: (readStates) => events.push(`read ${readStates.map((rs) => `${text(rs.requestCtx)}@${rs.index}`).join(',')}`),
   });
   const outcome = driver.processReady();
   // The disk answers once everything that runs without it has run.
@@ -74,5 +75,21 @@ describe('RaftNodeDriver with a disk that takes its time', () => {
     expect(ready.persistedMessages.some((m) => m.type === MessageType.AppResp)).toBe(true);
     expect(ready.committedEntries.map((e) => text(e.data))).toContain('a');
     expect(events.indexOf('written')).toBeLessThan(events.findIndex((e) => e.startsWith('apply')));
+  });
+
+  it("hands a read index over before the Ready's write completes", async () => {
+    const h = committedOnLeader();
+    h.processReady(1n);
+    h.readIndex(1n, 'r1');
+    h.processReady(1n);
+    // The followers confirm the leadership with their heartbeat answers; then a write arrives.
+    h.deliver();
+    h.processAll();
+    h.deliver((m) => m.to === 1n);
+    h.propose(1n, 'c');
+    const { ready, events } = await runReady(h, 1n);
+    expect(ready.readStates).toHaveLength(1);
+    expect(events.indexOf('read r1@' + ready.readStates[0]!.index)).toBeLessThan(events.indexOf('written'));
+    expect(events.indexOf('write c')).toBeGreaterThan(-1);
   });
 });
