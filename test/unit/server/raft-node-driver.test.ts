@@ -39,16 +39,20 @@ async function runReady(h: Harness, id: bigint): Promise<{ ready: Ready; events:
   return { ready: ready!, events };
 }
 
+/** What 1 sent is delivered and answered; the answers reach 1, which has not processed them yet. */
+function roundTrip(h: Harness): void {
+  h.deliver();
+  h.processAll();
+  h.deliver((m) => m.to === 1n);
+}
+
 /** A 3-node cluster with 1 leading and `a` committed on 1 but not yet applied by it. */
 function committedOnLeader(): Harness {
   const h = new Harness([1n, 2n, 3n]);
   h.campaign(1n);
   h.propose(1n, 'a');
   h.processReady(1n);
-  h.deliver();
-  h.processAll();
-  // The followers' acknowledgements reach 1: `a` commits there, to be applied with 1's next Ready.
-  h.deliver((m) => m.to === 1n);
+  roundTrip(h);
   return h;
 }
 
@@ -83,9 +87,7 @@ describe('RaftNodeDriver with a disk that takes its time', () => {
     h.readIndex(1n, 'r1');
     h.processReady(1n);
     // The followers confirm the leadership with their heartbeat answers; then a write arrives.
-    h.deliver();
-    h.processAll();
-    h.deliver((m) => m.to === 1n);
+    roundTrip(h);
     h.propose(1n, 'c');
     const { ready, events } = await runReady(h, 1n);
     expect(ready.readStates).toHaveLength(1);
