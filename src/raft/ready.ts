@@ -2,10 +2,11 @@ import type { Entry, HardState, Message, ReadState, Snapshot, SoftState } from '
 
 /**
  * Everything the driver must do before calling advance(), in this order:
- * 1. persist `snapshot`, `entries` and `hardState` (fsync when `mustSync`); `messages` may be sent meanwhile;
+ * 1. persist `snapshot`, `entries` and `hardState` (fsync when `mustSync`); `messages` may be sent and
+ *    `readStates` handed over meanwhile (a read is served once the applied index reaches its state's);
  * 2. send `persistedMessages` (they promise durable state);
- * 3. apply `committedEntries` (calling applyConfChange for membership entries) and serve `readStates`
- *    once the applied index reaches theirs;
+ * 3. apply `committedEntries` (calling applyConfChange for membership entries); those below the first of
+ *    `entries` were durable before this Ready and may be applied during step 1;
  * 4. call advance(ready).
  * Between ready() and advance() the driver must not tick, step or propose.
  * The transport reports the outcome of every MsgSnap it carries with reportSnapshot(): the leader
