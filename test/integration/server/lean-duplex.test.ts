@@ -42,13 +42,18 @@ const put = (key: string, value: string | Buffer): Promise<void> =>
 const create = (key: string, more: object = {}): Buffer => grpcMessage(W.requestSerialize({ create_request: { key: Buffer.from(key), ...more } }));
 const cancel = (watchId: number): Buffer => grpcMessage(W.requestSerialize({ cancel_request: { watch_id: watchId } }));
 
-/** The whole WatchResponses in `bytes` (gRPC messages one after the other; a message cut short at the end is left out). */
-function responses(bytes: Buffer): Record<string, unknown>[] {
+type Decode = (bytes: Buffer) => unknown;
+
+/**
+ * The whole responses in `bytes` (gRPC messages one after the other; a message cut short at the end is left
+ * out), WatchResponses unless `decode` says otherwise.
+ */
+function responses(bytes: Buffer, decode: Decode = W.responseDeserialize): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   for (let at = 0; at + 5 <= bytes.length; ) {
     const length = bytes.readUInt32BE(at + 1);
     if (at + 5 + length > bytes.length) break;
-    out.push(W.responseDeserialize(bytes.subarray(at + 5, at + 5 + length)) as Record<string, unknown>);
+    out.push(decode(bytes.subarray(at + 5, at + 5 + length)) as Record<string, unknown>);
     at += 5 + length;
   }
   return out;
@@ -65,7 +70,8 @@ function normalized(frames: readonly Frame[]): unknown[] {
 }
 
 /** The responses the server sent on `streamId` so far. */
-const received = (c: RawGrpcConnection, streamId = 1): Record<string, unknown>[] => responses(Buffer.concat(c.streamFrames(streamId).flatMap((f) => (f.type === FrameType.Data ? [f.payload] : []))));
+const received = (c: RawGrpcConnection, streamId = 1, decode?: Decode): Record<string, unknown>[] =>
+  responses(Buffer.concat(c.streamFrames(streamId).flatMap((f) => (f.type === FrameType.Data ? [f.payload] : []))), decode);
 
 /** Runs `script` on a new connection to each side in turn (reference first); each side's frames on stream 1. */
 async function both(script: (c: RawGrpcConnection, side: Side) => Promise<void>): Promise<Record<Side, Frame[]>> {
@@ -200,12 +206,7 @@ describe('Watch streams served by the front end answer as grpc-js does', () => {
       kv.makeUnaryRequest('/etcdserverpb.Lease/LeaseGrant', LEASE['LeaseGrant']!.requestSerialize, LEASE['LeaseGrant']!.responseDeserialize, { TTL: 100 }, (err, value) => (err ? reject(err) : resolve(value as Record<string, unknown>))),
     );
     const keepAlive = LEASE['LeaseKeepAlive']!;
-    const answers = (c: RawGrpcConnection): Record<string, unknown>[] => {
-      const bytes = Buffer.concat(c.streamFrames(1).flatMap((f) => (f.type === FrameType.Data ? [f.payload] : [])));
-      const out: Record<string, unknown>[] = [];
-      for (let at = 0; at + 5 <= bytes.length; at += 5 + bytes.readUInt32BE(at + 1)) out.push(keepAlive.responseDeserialize(bytes.subarray(at + 5, at + 5 + bytes.readUInt32BE(at + 1))) as Record<string, unknown>);
-      return out;
-    };
+    const answers = (c: RawGrpcConnection): Record<string, unknown>[] => received(c, 1, keepAlive.responseDeserialize);
     const { lean, reference } = await both(async (c) => {
       c.headers(1, '/etcdserverpb.Lease/LeaseKeepAlive');
       c.data(1, grpcMessage(keepAlive.requestSerialize({ ID: granted['ID'] })), false);
