@@ -6,7 +6,11 @@ import type { RecordTable } from './record-table.js';
 import type { ValueSpill } from './value-spill.js';
 
 const KEEP_RECENT_REVISIONS = 1000;
-const SPILL_BATCH_BYTES = 4 * 1024 * 1024;
+/**
+ * Small enough that a batch costs the apply it rides on a few milliseconds: every member spills at the same
+ * revision, so a batch of 4 MiB (16,000 values of 256 bytes, about 60 ms) stalled all of them at once.
+ */
+const SPILL_BATCH_BYTES = 256 * 1024;
 
 export class OldValues {
   /** Superseded records whose value is still in memory: id, then the revision that superseded it, in that order. */

@@ -31,7 +31,7 @@ describe('values of older revisions in spill files', () => {
     const inMemory = new MvccStore();
     fill(spilling);
     fill(inMemory);
-    // 5,000 values of 4 KiB were written; those superseded more than 1,000 revisions ago went to disk in 4 MiB batches.
+    // 5,000 values of 4 KiB were written; those superseded more than 1,000 revisions ago went to disk in batches.
     expect(spilling.values.liveBytes).toBeLessThan(inMemory.values.liveBytes / 2);
     expect(spilling.table.spill!.liveBytes).toBeGreaterThan(4 * 1024 * 1024);
 
