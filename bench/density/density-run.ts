@@ -15,7 +15,7 @@ import { Latency, type LatencySummary } from '../load/histogram.js';
 import { DensityControlPlane, upWaitSec } from './control-plane.js';
 import { Pacer } from './pacer.js';
 import { PodTracker } from './pod-tracker.js';
-import { difference, quantile, requestDurationsByVerb } from './prometheus-histogram.js';
+import { type Histogram, difference, quantile, requestDurationsByCall, requestDurationsByVerb } from './prometheus-histogram.js';
 import { scrapeMetrics, WatchLatencyProbe } from './probes.js';
 import { countsBetween, requestCounts } from './request-counts.js';
 import { memoryMiB, processCpuSeconds } from '../process-usage.js';
@@ -47,6 +47,8 @@ export interface DensityRun {
   readonly bindRate: { readonly average: number; readonly peak: number };
   /** apiserver p99 (ms) by verb, from apiserver_request_duration_seconds over the run. */
   readonly apiP99Ms: Record<string, number>;
+  /** The same by call, "VERB resource[/subresource]". */
+  readonly callP99Ms: Record<string, number>;
   /** Requests the apiserver served during the run by "VERB resource", most first. */
   readonly requests: Array<[string, number]>;
   readonly watchDelivery: LatencySummary;
@@ -127,6 +129,13 @@ interface Usage {
   readonly hwmMiB: number;
 }
 
+/** p99 in ms of what each histogram observed between two scrapes (those that observed nothing left out). */
+function p99sMs(before: ReadonlyMap<string, Histogram>, after: ReadonlyMap<string, Histogram>): Record<string, number> {
+  return Object.fromEntries(
+    [...after].map(([key, histogram]) => [key, quantile(0.99, difference(histogram, before.get(key))) * 1000] as const).filter(([, p99]) => !Number.isNaN(p99)),
+  );
+}
+
 function usages(plane: DensityControlPlane): Map<string, Usage> {
   return new Map([...plane.processes()].map(([name, pid]) => [name, { cpuSeconds: processCpuSeconds(pid), hwmMiB: memoryMiB(pid, 'VmHWM') }]));
 }
@@ -171,7 +180,6 @@ export async function runDensity(implementation: Implementation, spec: DensitySp
     await tracker.start();
     await probe.start();
     const scrapeBefore = await scrapeMetrics(config);
-    const metricsBefore = requestDurationsByVerb(scrapeBefore);
     const usageBefore = usages(plane);
 
     const loadAtStart = loadavg()[0]!;
@@ -201,10 +209,8 @@ export async function runDensity(implementation: Implementation, spec: DensitySp
     if (!allRunning && total > 0) log(`${implementation}: timed out with ${tracker.runningCount}/${target} pods Running`);
 
     const scrapeAfter = await scrapeMetrics(config);
-    const metricsAfter = requestDurationsByVerb(scrapeAfter);
-    const apiP99Ms = Object.fromEntries(
-      [...metricsAfter].map(([verb, after]) => [verb, quantile(0.99, difference(after, metricsBefore.get(verb))) * 1000] as const).filter(([, p99]) => !Number.isNaN(p99)),
-    );
+    const apiP99Ms = p99sMs(requestDurationsByVerb(scrapeBefore), requestDurationsByVerb(scrapeAfter));
+    const callP99Ms = p99sMs(requestDurationsByCall(scrapeBefore), requestDurationsByCall(scrapeAfter));
     const components: DensityRun['components'] = {};
     for (const [name, after] of usages(plane)) {
       components[name] = { cpuSec: after.cpuSeconds - (usageBefore.get(name)?.cpuSeconds ?? 0), peakRssMiB: after.hwmMiB };
@@ -218,7 +224,7 @@ export async function runDensity(implementation: Implementation, spec: DensitySp
       startup: summary(tracker.startupLatencies()), bindRate: bindRate(tracker.scheduledTimes),
       startupPhases: startupPhases(tracker),
       overSlo: overSlo(tracker.firstSeenOfSlowerThan(STARTUP_SLO_MS).map((at) => (at - started) / 1000)),
-      apiP99Ms, requests: countsBetween(requestCounts(scrapeBefore), requestCounts(scrapeAfter)), watchDelivery: summary(probe.latenciesMs), components, runningOverTime,
+      apiP99Ms, callP99Ms, requests: countsBetween(requestCounts(scrapeBefore), requestCounts(scrapeAfter)), watchDelivery: summary(probe.latenciesMs), components, runningOverTime,
       load: { start: loadAtStart, end: loadavg()[0]! }, profiles: new Map(),
     };
   } finally {

@@ -12,16 +12,34 @@ export interface Histogram {
 
 /** Histograms by verb (resources summed), from one scrape. */
 export function requestDurationsByVerb(metricsText: string): Map<string, Histogram> {
-  const byVerb = new Map<string, Histogram>();
+  return requestDurations(metricsText, (labels) => labels['verb'] ?? '');
+}
+
+/**
+ * Histograms by call, "VERB resource[/subresource]" (groups, versions and scopes summed), from one scrape: a
+ * verb's p99 mixes calls that differ in cost, and in how many each store's run made; clusterloader2's API
+ * responsiveness check also judges each call on its own.
+ */
+export function requestDurationsByCall(metricsText: string): Map<string, Histogram> {
+  return requestDurations(metricsText, callOf);
+}
+
+/** "VERB resource[/subresource]" of a sample's labels, as request-counts.ts keys requests. */
+export function callOf(labels: Readonly<Record<string, string>>): string {
+  return `${labels['verb'] ?? ''} ${labels['resource'] ?? ''}${labels['subresource'] ? `/${labels['subresource']}` : ''}`;
+}
+
+function requestDurations(metricsText: string, keyOf: (labels: Readonly<Record<string, string>>) => string): Map<string, Histogram> {
+  const byKey = new Map<string, Histogram>();
   for (const { labels, value } of samples(metricsText, 'apiserver_request_duration_seconds_bucket')) {
-    const verb = labels['verb'] ?? '';
+    const key = keyOf(labels);
     const le = labels['le'] === '+Inf' ? Infinity : Number(labels['le']);
-    let histogram = byVerb.get(verb);
-    if (!histogram) byVerb.set(verb, (histogram = { buckets: new Map(), count: 0 }));
+    let histogram = byKey.get(key);
+    if (!histogram) byKey.set(key, (histogram = { buckets: new Map(), count: 0 }));
     histogram.buckets.set(le, (histogram.buckets.get(le) ?? 0) + value);
     if (le === Infinity) histogram.count += value;
   }
-  return byVerb;
+  return byKey;
 }
 
 /** What was observed between two scrapes. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { difference, quantile, requestDurationsByVerb } from '../../../bench/density/prometheus-histogram.js';
+import { difference, quantile, requestDurationsByCall, requestDurationsByVerb } from '../../../bench/density/prometheus-histogram.js';
 
 const scrape = (postCounts: readonly number[], getCounts: readonly number[]): string =>
   [
@@ -21,6 +21,14 @@ describe("histogram_quantile over the apiserver's request histogram", () => {
     expect(quantile(0.75, byVerb.get('POST')!)).toBeCloseTo(0.55);
     // GET: 10 of 100 under 0.1 s (the nodes), 90 more under 1 s.
     expect(quantile(0.99, byVerb.get('GET')!)).toBeCloseTo(0.1 + 0.9 * (89 / 90));
+  });
+
+  it('keeps calls apart when asked by call', () => {
+    const byCall = requestDurationsByCall(scrape([50, 100, 100], [0, 90, 90]));
+    expect([...byCall.keys()].sort()).toEqual(['GET nodes', 'GET pods', 'POST pods']);
+    expect(byCall.get('GET nodes')!.count).toBe(10);
+    expect(quantile(0.99, byCall.get('GET nodes')!)).toBeCloseTo(0.1 * 0.99);
+    expect(quantile(0.99, byCall.get('GET pods')!)).toBeCloseTo(0.1 + 0.9 * (89.1 / 90));
   });
 
   it('answers the highest finite bound when the rank falls in +Inf, NaN when empty', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countsBetween, requestCounts } from '../../../bench/density/request-counts.js';
+import { countsBetween, frequentCalls, requestCounts } from '../../../bench/density/request-counts.js';
 
 const scrape = (podCreates: number, statusPatches: number): string =>
   [
@@ -18,5 +18,13 @@ describe('apiserver request counts between two scrapes', () => {
 
   it('leaves out what did not move', () => {
     expect(countsBetween(requestCounts(scrape(3, 5)), requestCounts(scrape(3, 5)))).toEqual([]);
+  });
+
+  it('keeps the calls every run served at least 100 times, most served first', () => {
+    const barge: Array<[string, number]> = [['PUT leases', 15_164], ['GET leases', 148], ['GET replicasets', 75]];
+    const etcd: Array<[string, number]> = [['PUT leases', 15_158], ['GET replicasets', 1_988], ['GET leases', 148]];
+    expect(frequentCalls([{ requests: barge }, { requests: etcd }])).toEqual(['PUT leases', 'GET leases']);
+    expect(frequentCalls([{ requests: etcd }])).toEqual(['PUT leases', 'GET replicasets', 'GET leases']);
+    expect(frequentCalls([])).toEqual([]);
   });
 });
