@@ -9,30 +9,33 @@
 // member dials.
 
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { DetailedPeerCertificate, PeerCertificate, TLSSocket } from 'node:tls';
-// The library's dependency injection needs the Reflect metadata API installed first.
-import 'reflect-metadata';
-import { X509Crl } from '@peculiar/x509';
 
 export interface CertificateChecks {
-  /** The revocation list file, read at each check. */
-  readonly crlFile?: string;
+  /** The revocation list, read at each check. */
+  readonly crl?: RevocationList;
   /** The CN a certificate must carry. */
   readonly allowedCn?: string;
   /** The host name (or IP) a certificate must be valid for. */
   readonly allowedHostname?: string;
 }
 
+export interface RevocationList {
+  readonly file: string;
+  /** The serial numbers on the file now, as serialKey() gives them. */
+  revokedSerials(): ReadonlySet<string>;
+}
+
+/** The revocation list in `file` (its parser loaded now, before any connection waits on it). */
+export async function revocationList(file: string): Promise<RevocationList> {
+  const { revokedSerials } = await import('./crl-file.js');
+  return { file, revokedSerials: () => revokedSerials(file, serialKey) };
+}
+
 /** Go's big.Int.Bytes() of a serial, as hex: no leading zeros, lower case. */
 function serialKey(hex: string): string {
   return hex.toLowerCase().replace(/^0+/, '');
-}
-
-function revokedSerials(crlFile: string): Set<string> {
-  const crl = new X509Crl(readFileSync(crlFile));
-  return new Set(crl.entries.map((entry) => serialKey(entry.serialNumber)));
 }
 
 /** The presented certificate and the chain above it, as Node links them. */
@@ -43,8 +46,8 @@ function chainOf(leaf: DetailedPeerCertificate): DetailedPeerCertificate[] {
 }
 
 /** etcd's checkCRL: the first certificate of the chain whose serial is on the list. */
-function revocationError(crlFile: string, chain: readonly DetailedPeerCertificate[]): string | undefined {
-  const revoked = revokedSerials(crlFile);
+function revocationError(crl: RevocationList, chain: readonly DetailedPeerCertificate[]): string | undefined {
+  const revoked = crl.revokedSerials();
   for (const cert of chain) {
     const serial = serialKey(cert.serialNumber);
     if (revoked.has(serial)) return `transport: certificate serial ${serial} revoked`;
@@ -80,9 +83,9 @@ export function refusalOf(checks: CertificateChecks, socket: TLSSocket): string 
   const leaf = socket.getPeerCertificate(true);
   if (!leaf.raw) return undefined;
   if (!identityAllowed(checks, leaf)) return 'client certificate authentication failed';
-  if (checks.crlFile === undefined) return undefined;
+  if (checks.crl === undefined) return undefined;
   try {
-    return revocationError(checks.crlFile, chainOf(leaf));
+    return revocationError(checks.crl, chainOf(leaf));
   } catch (err) {
     // etcd refuses the connection when its CRL cannot be read or parsed.
     return err instanceof Error ? err.message : String(err);

@@ -9,13 +9,14 @@ import { readFile } from 'node:fs/promises';
 import { checkServerIdentity, createSecureContext, createServer, type ConnectionOptions, type Server, type TLSSocket, type TlsOptions } from 'node:tls';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { selfSignedFiles } from '../pki/certificates.js';
-import { checkAllowedIdentity, dialedIdentityError, refusalOf, type CertificateChecks } from './certificate-checks.js';
+import { checkAllowedIdentity, dialedIdentityError, refusalOf, revocationList, type CertificateChecks } from './certificate-checks.js';
 
 export type TlsSide = 'client' | 'peer';
 
 /** The five flags of one side, as given, and the side's revocation list and allowed CN or host name. */
-export interface TlsFlags extends CertificateChecks {
+export interface TlsFlags extends Omit<CertificateChecks, 'crl'> {
+  /** The revocation list file (--client-crl-file, --peer-crl-file). */
+  readonly crlFile?: string;
   readonly certFile?: string;
   readonly keyFile?: string;
   readonly trustedCaFile?: string;
@@ -81,7 +82,8 @@ export async function loadTlsSettings(
   if ((flags.certFile === undefined) !== (flags.keyFile === undefined) || flags.certFile === '' || flags.keyFile === '') {
     throw new Error(`${certFlag} and ${keyFlag} must be given together`);
   }
-  const checks: CertificateChecks = { crlFile: flags.crlFile, allowedCn: flags.allowedCn, allowedHostname: flags.allowedHostname };
+  const crl = flags.crlFile === undefined ? undefined : await revocationList(flags.crlFile);
+  const checks: CertificateChecks = { crl, allowedCn: flags.allowedCn, allowedHostname: flags.allowedHostname };
   checkAllowedIdentity(checks);
   const https = context.urls.filter((u) => new URL(u).protocol === 'https:');
   let certFile = flags.certFile;
@@ -90,6 +92,8 @@ export async function loadTlsSettings(
   if (flags.autoTls && certFile !== undefined) {
     context.log?.(`ignoring ${flagName(side, 'auto-tls')} since ${certFlag} and ${keyFlag} are given`);
   } else if (flags.autoTls && https.length > 0) {
+    // Loaded here only: the X.509 library costs every member memory and start-up time.
+    const { selfSignedFiles } = await import('../pki/certificates.js');
     const made = await selfSignedFiles(join(context.dataDir, 'fixtures', side), hostsOf(context.urls));
     ({ certFile, keyFile } = made);
     selfSigned = true;
