@@ -83,7 +83,11 @@ export async function openMember(config: ServerConfig): Promise<OpenedMember> {
   const node = new RawNode({
     id,
     storage: memory,
-    applied: Math.max(stateMachine.appliedIndex, memory.firstIndex() - 1),
+    // The backend may be ahead of the log: a snapshot carries the leader's backend as it was when sent,
+    // newer than the snapshot's index, and a member stopped before the entries between reached its log
+    // restarts without them. Raft starts from what the log holds; the entries the backend has already are
+    // skipped as they come again (committed-entries.ts). etcd 3.4 gives raft no applied index at all.
+    applied: Math.min(Math.max(stateMachine.appliedIndex, memory.firstIndex() - 1), memory.lastIndex()),
     electionTick: electionTicks(config),
     heartbeatTick: 1,
     preVote: config.preVote ?? true,

@@ -26,11 +26,13 @@ export interface CommittedEntriesDeps {
 export function applyCommittedEntries(entries: readonly Entry[], appliedIndex: number, deps: CommittedEntriesDeps): number {
   let applied = appliedIndex;
   for (const entry of entries) {
-    // Entries the backend already holds (restart, or a snapshot newer than its raft index) are skipped.
-    if (entry.index <= deps.stateMachine().backend.consistentIndex) continue;
-    if (entry.type === EntryType.ConfChange) applyConfChange(entry, deps);
-    else if (entry.data.length > 0) applyRequest(entry, deps);
-    applied = entry.index;
+    // Entries the backend already holds (restart, or a snapshot newer than its raft index) are not applied
+    // to it again; a conf change's raft half still is, as etcd does: raft hands each entry out once, and
+    // its configuration has seen none past the snapshot it restored.
+    const inBackend = entry.index <= deps.stateMachine().backend.consistentIndex;
+    if (entry.type === EntryType.ConfChange) applyConfChange(entry, deps, inBackend);
+    else if (!inBackend && entry.data.length > 0) applyRequest(entry, deps);
+    if (!inBackend) applied = entry.index;
   }
   return applied;
 }
@@ -47,9 +49,9 @@ function applyRequest(entry: Entry, deps: CommittedEntriesDeps): void {
   }
 }
 
-function applyConfChange(entry: Entry, deps: CommittedEntriesDeps): void {
+function applyConfChange(entry: Entry, deps: CommittedEntriesDeps, inBackend: boolean): void {
   const cc = decodeConfChange(entry.data);
-  deps.applier.applyConfChange(cc, cc.context.length > 0 ? decodeMemberAttributes(cc.context) : undefined);
+  if (!inBackend) deps.applier.applyConfChange(cc, cc.context.length > 0 ? decodeMemberAttributes(cc.context) : undefined);
   deps.applyToNode(cc);
   deps.waits.confChanges.trigger(confChangeKey(cc.nodeId, cc.type), undefined);
   if (cc.type === ConfChangeType.RemoveNode && cc.nodeId === deps.memberId) deps.removedSelf();
