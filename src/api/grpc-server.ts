@@ -19,6 +19,7 @@ import { kvResponseSerializers } from './kv-response-encoding.js';
 import { kvService } from './kv-service.js';
 import { SplitConnection } from './http2-split-connection.js';
 import { GRPC_OVERHEAD_BYTES, leanRouter } from './lean-grpc.js';
+import type { StreamRouter } from './http2-own-stream.js';
 import { unaryStarts, type LeanMethod } from './lean-unary.js';
 import { duplexMethod, duplexStart } from './lean-duplex.js';
 import { LeaderForwarder } from './leader-forwarder.js';
@@ -114,15 +115,7 @@ export class ClientApi {
   async listen(urls: readonly string[]): Promise<void> {
     const injector = this.grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
     this.injector = injector;
-    const maxMessageBytes = this.server.config.maxRequestBytes + GRPC_OVERHEAD_BYTES;
-    const starts = unaryStarts(this.leanMethods, this.unaryHandlers, maxMessageBytes);
-    // The bidirectional streams, with the same handlers grpc-js calls (a watch stream's output is the call itself).
-    const s = this.server;
-    const watch = serviceDefinition('etcdserverpb.Watch')['Watch']!;
-    const keepAlive = serviceDefinition('etcdserverpb.Lease')['LeaseKeepAlive']!;
-    starts.set(watch.path, duplexStart(duplexMethod<pb.WatchRequest, Uint8Array>(watch), maxMessageBytes, (call) => serveWatch(s, call, call)));
-    starts.set(keepAlive.path, duplexStart(duplexMethod<pb.LeaseKeepAliveRequest, pb.LeaseKeepAliveResponseInit>(keepAlive), maxMessageBytes, (call) => serveKeepAlive(s, this.forwarder, call)));
-    const route = this.options.leanCalls === false ? undefined : leanRouter(starts);
+    const route = this.options.leanCalls === false ? undefined : this.frontEndRouter();
     const minTimeMs = this.options.keepaliveMinTimeMs ?? DEFAULT_KEEPALIVE_MIN_TIME_MS;
     const maxConcurrentStreams = this.options.grpc?.['grpc.max_concurrent_streams'];
     const http2 = (socket: Socket, first?: Buffer): void => {
@@ -138,6 +131,19 @@ export class ClientApi {
     const refused = (host: string): void => this.server.config.log('warn', 'rejecting HTTP request to prevent DNS rebinding attacks', { host });
     this.listener = new ClientListener(this.server.config, http2, access ? withHttpAccess(access, gateway, refused) : gateway);
     await this.listener.listen(urls);
+  }
+
+  /** The calls the client port's front end serves itself: every unary method, Watch and LeaseKeepAlive. */
+  private frontEndRouter(): StreamRouter {
+    const maxMessageBytes = this.server.config.maxRequestBytes + GRPC_OVERHEAD_BYTES;
+    const starts = unaryStarts(this.leanMethods, this.unaryHandlers, maxMessageBytes);
+    // The bidirectional streams, with the same handlers grpc-js calls (a watch stream's output is the call itself).
+    const s = this.server;
+    const watch = serviceDefinition('etcdserverpb.Watch')['Watch']!;
+    const keepAlive = serviceDefinition('etcdserverpb.Lease')['LeaseKeepAlive']!;
+    starts.set(watch.path, duplexStart(duplexMethod<pb.WatchRequest, Uint8Array>(watch), maxMessageBytes, (call) => serveWatch(s, call, call)));
+    starts.set(keepAlive.path, duplexStart(duplexMethod<pb.LeaseKeepAliveRequest, pb.LeaseKeepAliveResponseInit>(keepAlive), maxMessageBytes, (call) => serveKeepAlive(s, this.forwarder, call)));
+    return leanRouter(starts);
   }
 
   async close(): Promise<void> {
