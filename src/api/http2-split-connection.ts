@@ -293,16 +293,17 @@ export class SplitConnection implements ClientFrameSink, OwnStreamConnection {
   sendData(stream: ServedStream, data: Buffer): void {
     if (!this.isOpen(stream)) return;
     stream.enqueue(data);
-    // A stream waiting for window keeps its place; what it queues goes when the window comes.
-    if (this.blocked.has(stream)) return;
-    const out: Buffer[] = [];
-    this.sendQueued(stream, out);
-    this.send(out);
+    this.flush(stream);
   }
 
   end(stream: ServedStream, trailers: Buffer): void {
     if (!this.isOpen(stream) || stream.trailers !== undefined) return;
     stream.trailers = trailers;
+    this.flush(stream);
+  }
+
+  /** Sends what the stream queued, as the windows allow; a stream waiting for window keeps its place until it comes. */
+  private flush(stream: ServedStream): void {
     if (this.blocked.has(stream)) return;
     const out: Buffer[] = [];
     this.sendQueued(stream, out);
