@@ -22,15 +22,14 @@ export interface CertificateChecks {
 }
 
 export interface RevocationList {
-  readonly file: string;
-  /** The serial numbers on the file now, as serialKey() gives them. */
+  /** The serial numbers on the list's file now (read again at each call), as serialKey() gives them. */
   revokedSerials(): ReadonlySet<string>;
 }
 
 /** The revocation list in `file` (its parser loaded now, before any connection waits on it). */
 export async function revocationList(file: string): Promise<RevocationList> {
-  const { revokedSerials } = await import('./crl-file.js');
-  return { file, revokedSerials: () => revokedSerials(file, serialKey) };
+  const { crlSerialNumbers } = await import('./crl-file.js');
+  return { revokedSerials: () => new Set(crlSerialNumbers(file).map(serialKey)) };
 }
 
 /** Go's big.Int.Bytes() of a serial, as hex: no leading zeros, lower case. */

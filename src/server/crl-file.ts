@@ -6,8 +6,7 @@ import { readFileSync } from 'node:fs';
 import 'reflect-metadata';
 import { X509Crl } from '@peculiar/x509';
 
-/** The serial numbers the CRL in `file` lists, as keyed by `serialKey`; the file is read at each call. */
-export function revokedSerials(file: string, serialKey: (hex: string) => string): Set<string> {
-  const crl = new X509Crl(readFileSync(file));
-  return new Set(crl.entries.map((entry) => serialKey(entry.serialNumber)));
+/** The serial numbers (hex, as the CRL gives them) the CRL in `file` lists, read from the file now. */
+export function crlSerialNumbers(file: string): string[] {
+  return new X509Crl(readFileSync(file)).entries.map((entry) => entry.serialNumber);
 }
