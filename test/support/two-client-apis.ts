@@ -1,6 +1,6 @@
-// One member in the test's process with two client APIs on it: `lean` (the front end serving KV calls and
-// Watch streams itself) and `reference` (every call through grpc-js), so that a test makes the same call
-// on both, frame by frame (raw-grpc.ts), and compares what each sent back.
+// One member in the test's process with two client APIs on it: `lean` (the front end serving every unary
+// call, Watch and LeaseKeepAlive streams itself) and `reference` (every call through grpc-js), so that a
+// test makes the same call on both, frame by frame (raw-grpc.ts), and compares what each sent back.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
