@@ -64,21 +64,26 @@ async function unary(client: ClientHttp2Session, path: string, message: Uint8Arr
   await new Promise<void>((resolve) => stream.once('close', () => resolve()));
 }
 
+/** What a scenario awaits next, as `pingsUntilClosed` reports it. */
+type Step = (awaited: string) => void;
+
 /** Pings up to `count` times, `before` done before each (a pause, a write to wait for). */
-async function pings(target: Probe, count: number, before?: () => Promise<void>): Promise<Outcome> {
+async function pings(target: Probe, count: number, before?: () => Promise<void>, step?: Step): Promise<Outcome> {
   const { client } = target;
   // The server has taken whatever the client sent before (a call's headers) once this is answered.
+  step?.('the SETTINGS ACK after the call');
   await answered(client, (done) => void client.settings({}, done));
-  const sent = await pingsUntilClosed(client, count, before);
+  const sent = await pingsUntilClosed(client, count, before, step);
   client.destroy();
   return { pings: sent, goaways: target.goaways };
 }
 
 /** A connection with a watch call open (its headers alone: the server sends nothing back), then pings. */
-async function watchThenPings(url: string, ca: string | undefined, count: number, before?: () => Promise<void>): Promise<Outcome> {
+async function watchThenPings(url: string, ca: string | undefined, count: number, before?: () => Promise<void>, step?: Step): Promise<Outcome> {
+  step?.("the server's SETTINGS");
   const target = await probe(url, ca);
   grpcCall(target.client, '/etcdserverpb.Watch/Watch');
-  return pings(target, count, before);
+  return pings(target, count, before, step);
 }
 
 /** etcd's outcome is `expected`, and Barge's the same. */
@@ -190,14 +195,23 @@ describe('--grpc-keepalive-min-time on TLS client URLs, etcd 3.4 and Barge side 
   });
 
   it('a watch open, pings back to back: all taken (Go serves gRPC over TLS through net/http, which does not police pings)', async () => {
-    // Once seen hanging at a load near 9: a bound that names which server did, well inside the test's.
+    // A bound that names the server and the answer it did not give, well inside the test's.
     const bounded = (implementation: Implementation): Promise<Outcome> =>
       new Promise((resolve, reject) => {
-        const late = setTimeout(() => reject(new Error(`${implementation}: a watch and 8 pings over TLS not done in 60 s`)), 60_000);
-        watchThenPings(clusters.get(implementation)!.members[0]!.clientUrl, ca, 8)
+        let awaited = 'the connection';
+        const late = setTimeout(() => reject(new Error(`${implementation}: no answer in 30 s to a watch and 8 pings over TLS, awaiting ${awaited}`)), 30_000);
+        watchThenPings(clusters.get(implementation)!.members[0]!.clientUrl, ca, 8, undefined, (step) => (awaited = step))
           .then(resolve, reject)
           .finally(() => clearTimeout(late));
       });
-    expectSame(await Promise.all(IMPLEMENTATIONS.map(bounded)), { pings: 8, goaways: [] });
+    // In CI, at a load near 9, etcd has stopped answering such a connection for a minute (not
+    // reproduced since; the message now says at which step): the reference is observed once more on a
+    // new connection. Barge gets one try.
+    const reference = (): Promise<Outcome> =>
+      bounded('etcd').catch((error: Error) => {
+        console.log(`${error.message}; observing etcd again on a new connection`);
+        return bounded('etcd');
+      });
+    expectSame(await Promise.all([reference(), bounded('barge')]), { pings: 8, goaways: [] });
   }, 90_000);
 });
