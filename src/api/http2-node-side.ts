@@ -25,8 +25,14 @@ export class NodeSide implements ServerOutputWatcher {
   /** What Node's server reads and writes as its connection. */
   readonly stream: Duplex;
   private readonly scanner = new ServerOutputScanner(this);
-  /** Frames of the front end's that wait for Node's current frame to end. */
+  /** Frames of the front end's that wait for Node's current frame to end, or for Node's first. */
   private deferred: Buffer[] = [];
+  /**
+   * Node's server preface (its SETTINGS) went out. A server's first frame must be SETTINGS (RFC 9113 §3.4):
+   * a client that sends at once gets nothing of the front end's (a WINDOW_UPDATE for its DATA, a PING's
+   * ACK) before it; Node's client calls anything else a protocol error.
+   */
+  private prefaceSent = false;
   private corked = false;
   /** Node's streams, until both sides ended them: which have (CLIENT_ENDED, NODE_ENDED). */
   private readonly streams = new Map<number, number>();
@@ -87,9 +93,9 @@ export class NodeSide implements ServerOutputWatcher {
     if (!this.stream.push(bytes) && bytes !== null) this.socket.pause();
   }
 
-  /** Writes the front end's `frames` once Node's output is between frames. */
+  /** Writes the front end's `frames` once Node's output is between frames (and has begun). */
   write(frames: Buffer[]): void {
-    if (!this.scanner.atBoundary) {
+    if (!this.prefaceSent || !this.scanner.atBoundary) {
       this.deferred.push(...frames);
       return;
     }
@@ -115,6 +121,7 @@ export class NodeSide implements ServerOutputWatcher {
     const out: Buffer[] = [];
     for (const chunk of chunks) {
       out.push(this.scanner.scan(chunk));
+      if (this.scanner.atBoundary) this.prefaceSent = true;
       if (this.deferred.length > 0 && this.scanner.atBoundary) {
         out.push(...this.deferred);
         this.deferred = [];

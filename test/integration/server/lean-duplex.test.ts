@@ -6,6 +6,7 @@
 // client that gives no window until a megabyte of events waits; keep-alives of a lease and of none.
 
 import * as grpc from '@grpc/grpc-js';
+import { connect } from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceDefinition } from '../../../src/wire/proto.js';
 import { ClientApi } from '../../../src/api/grpc-server.js';
@@ -199,6 +200,30 @@ describe('Watch streams served by the front end answer as grpc-js does', () => {
     await until('every event', () => received(c).reduce((n, r) => n + ((r['events'] as unknown[] | undefined)?.length ?? 0), 0) === puts);
     const revisions = received(c).flatMap((r) => ((r['events'] as { kv: { mod_revision: unknown } }[] | undefined) ?? []).map((e) => Number(e.kv.mod_revision)));
     expect(revisions.slice(1).every((r, i) => r === revisions[i]! + 1)).toBe(true);
+  });
+
+  it("Node's HTTP/2 client writing a hundred watch requests in its first bytes: every watch created, no protocol error (the server's SETTINGS come first)", async () => {
+    const created = await Promise.all(
+      (['reference', 'lean'] as const).map(async (side) => {
+        const session = connect(`http://127.0.0.1:${member.ports[side]}`);
+        let failure: Error | undefined;
+        session.on('error', (error) => (failure = error));
+        const stream = session.request({ ':method': 'POST', ':path': WATCH, 'content-type': 'application/grpc', te: 'trailers' });
+        stream.on('error', (error) => (failure ??= error));
+        // Written before the connection is even up: a WINDOW_UPDATE for them can come before the server's preface.
+        stream.write(Buffer.concat(Array.from({ length: 100 }, () => create(`w/early-${side}`))));
+        const bytes: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => bytes.push(chunk));
+        const count = (): number => responses(Buffer.concat(bytes)).filter((r) => (r as { created?: boolean }).created === true).length;
+        await until(`${side}: 100 watches created`, () => failure !== undefined || count() === 100);
+        session.destroy();
+        return { count: count(), failure: failure?.message };
+      }),
+    );
+    expect(created).toEqual([
+      { count: 100, failure: undefined },
+      { count: 100, failure: undefined },
+    ]);
   });
 
   it('LeaseKeepAlive: a lease renewed and one unknown (TTL 0), then the client ends the stream: the same frames', async () => {

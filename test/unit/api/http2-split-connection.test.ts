@@ -25,6 +25,8 @@ interface Taken {
 interface HarnessOptions {
   maxConcurrentStreams?: number;
   tag?: { name: string; value: string };
+  /** The test's Node side sends its SETTINGS (a server's preface) itself, later; by default at once, as Node's server does. */
+  holdNodePreface?: boolean;
 }
 
 class Harness {
@@ -61,8 +63,10 @@ class Harness {
         inject: (node) => {
           harness!.node = node;
           node.on('data', (chunk: Buffer) => harness!.atNode.push(chunk));
+          if (options.holdNodePreface !== true) node.write(frame(FrameType.Settings, 0, 0));
         },
-        ...options,
+        maxConcurrentStreams: options.maxConcurrentStreams,
+        tag: options.tag,
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -300,6 +304,24 @@ describe('SplitConnection', () => {
     (await h.take('/own/after')).stream.respond(literal('ok'));
     const frames = await h.clientGets('stream 5', (f) => f.some((x) => x.streamId === 5));
     expect(frames.some((x) => x.streamId === 1)).toBe(false);
+  });
+
+  it("sends nothing of its own before Node's SETTINGS, a server's first frame: a client's DATA and PING sent at once are answered after it", async () => {
+    const h = await start({ holdNodePreface: true });
+    const ping = Buffer.from('at-once!');
+    h.send(h.headers(1, '/own/early'), frame(FrameType.Data, 0, 1, Buffer.alloc(10_000, 'd')), frame(FrameType.Data, 0, 1, Buffer.alloc(10_000, 'd')), frame(FrameType.Ping, 0, 0, ping));
+    const taken = await h.take('/own/early');
+    await until('the DATA to reach the stream', () => Buffer.concat(taken.data).length === 20_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(h.clientFrames()).toEqual([]);
+    h.node!.write(frame(FrameType.Settings, 0, 0));
+    const frames = await h.clientGets('the PING ACK', (f) => f.some((x) => x.type === FrameType.Ping));
+    expect(kinds(frames)[0]).toEqual([FrameType.Settings, 0, 0]);
+    expect(frames.at(-1)).toMatchObject({ type: FrameType.Ping, flags: ACK, payload: ping });
+    // Between them, the DATA given back, to the connection and to the stream.
+    const given = (streamId: number): number => frames.filter((f) => f.type === FrameType.WindowUpdate && f.streamId === streamId).reduce((sum, f) => sum + f.payload.readUInt32BE(0), 0);
+    expect([given(0), given(1)]).toEqual([20_000, 20_000]);
+    expect(frames.length).toBe(2 + frames.filter((f) => f.type === FrameType.WindowUpdate).length);
   });
 
   it('refuses a stream past --max-concurrent-streams, counting its own and Node\'s', async () => {
