@@ -100,7 +100,9 @@ export class NodeSide implements ServerOutputWatcher {
       return;
     }
     this.corkUntilTicksEnd();
-    this.socket.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
+    // One write each, gathered by the cork into one writev: a watch stream's DATA is not copied again
+    // (a member fanning out 600,000 events spent a fifth less CPU without the concatenation).
+    for (const frame of frames) this.socket.write(frame);
   }
 
   /**
