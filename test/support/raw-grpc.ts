@@ -2,6 +2,7 @@
 // (a request in pieces, two messages, none, a RST_STREAM) and records every frame the server sends back,
 // header blocks decoded, so that two servers' answers to the same call can be compared frame by frame.
 
+import type { ClientHttp2Session, ClientHttp2Stream } from 'node:http2';
 import { connect, type Socket } from 'node:net';
 import { ACK, encodeLiterals, END_HEADERS, END_STREAM, frameHeader, FrameType, pingAck, PREFACE } from '../../src/api/http2-frames.js';
 import { headerDecoder } from './http2-frames.js';
@@ -24,6 +25,13 @@ export function grpcMessage(message: Uint8Array, compressed = false): Buffer {
   prefix[0] = compressed ? 1 : 0;
   prefix.writeUInt32BE(message.length, 1);
   return Buffer.concat([prefix, message]);
+}
+
+/** A gRPC call on a session of Node's own HTTP/2 client: its request headers sent; its errors ignored unless the caller listens too. */
+export function nodeGrpcCall(session: ClientHttp2Session, path: string): ClientHttp2Stream {
+  const call = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' });
+  call.on('error', () => {});
+  return call;
 }
 
 export class RawGrpcConnection {

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BARGE_BIN, ProcessCluster, freePort } from '../../support/process-cluster.js';
+import { nodeGrpcCall } from '../../support/raw-grpc.js';
 import { until } from '../../support/wait.js';
 
 let cluster: ProcessCluster;
@@ -95,8 +96,7 @@ describe('a member started with etcd flags', () => {
     session.on('error', () => {});
     try {
       // The gRPC server speaks once the connection reached it, which takes a first request.
-      const call = session.request({ ':method': 'POST', ':path': '/etcdserverpb.Maintenance/Status', 'content-type': 'application/grpc', te: 'trailers' });
-      call.on('error', () => {});
+      const call = nodeGrpcCall(session, '/etcdserverpb.Maintenance/Status');
       call.end(Buffer.alloc(5));
       const seen: (number | undefined)[] = [];
       session.on('remoteSettings', (settings) => seen.push(settings.maxConcurrentStreams));

@@ -8,14 +8,14 @@
 
 import * as grpc from '@grpc/grpc-js';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
+import { connect, constants, type ClientHttp2Session } from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageType, serviceDefinition } from '../../../src/wire/proto.js';
 import { ProcessCluster, type Implementation } from '../../support/process-cluster.js';
 import { answered, pingsUntilClosed } from '../../support/http2-pings.js';
-import { grpcMessage } from '../../support/raw-grpc.js';
+import { grpcMessage, nodeGrpcCall } from '../../support/raw-grpc.js';
 import { createTestPki } from '../../support/tls.js';
 import { sleep, until } from '../../support/wait.js';
 
@@ -50,15 +50,9 @@ async function probe(url: string, ca?: string): Promise<Probe> {
   return { client, goaways };
 }
 
-function grpcCall(client: ClientHttp2Session, path: string): ClientHttp2Stream {
-  const stream = client.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' });
-  stream.on('error', () => {});
-  return stream;
-}
-
 /** A unary call, to its end. */
 async function unary(client: ClientHttp2Session, path: string, message: Uint8Array): Promise<void> {
-  const stream = grpcCall(client, path);
+  const stream = nodeGrpcCall(client, path);
   stream.end(grpcMessage(message));
   stream.resume();
   await new Promise<void>((resolve) => stream.once('close', () => resolve()));
@@ -82,7 +76,7 @@ async function pings(target: Probe, count: number, before?: () => Promise<void>,
 async function watchThenPings(url: string, ca: string | undefined, count: number, before?: () => Promise<void>, step?: Step): Promise<Outcome> {
   step?.("the server's SETTINGS");
   const target = await probe(url, ca);
-  grpcCall(target.client, '/etcdserverpb.Watch/Watch');
+  nodeGrpcCall(target.client, '/etcdserverpb.Watch/Watch');
   return pings(target, count, before, step);
 }
 
@@ -130,7 +124,7 @@ describe('--grpc-keepalive-min-time on plain client URLs, etcd 3.4 and Barge sid
     const outcomes = await onBoth(async (implementation) => {
       const target = await probe(url(implementation));
       const writer = await probe(url(implementation));
-      const watch = grpcCall(target.client, '/etcdserverpb.Watch/Watch');
+      const watch = nodeGrpcCall(target.client, '/etcdserverpb.Watch/Watch');
       watch.write(grpcMessage(WatchRequest.encode({ create_request: { key: Buffer.from(`ka/${implementation}`) } }).finish()));
       let responses = 0;
       watch.on('data', () => responses++);

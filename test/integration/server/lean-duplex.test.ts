@@ -12,7 +12,7 @@ import { serviceDefinition } from '../../../src/wire/proto.js';
 import { ClientApi } from '../../../src/api/grpc-server.js';
 import { windowUpdate } from '../../../src/api/http2-frames.js';
 import { freePort } from '../../support/process-cluster.js';
-import { END_STREAM, FrameType, grpcMessage, type Frame, type RawGrpcConnection } from '../../support/raw-grpc.js';
+import { END_STREAM, FrameType, grpcMessage, nodeGrpcCall, type Frame, type RawGrpcConnection } from '../../support/raw-grpc.js';
 import { statusOf, transcript, TwoClientApis, type Side } from '../../support/two-client-apis.js';
 import { until } from '../../support/wait.js';
 
@@ -208,7 +208,7 @@ describe('Watch streams served by the front end answer as grpc-js does', () => {
         const session = connect(`http://127.0.0.1:${member.ports[side]}`);
         let failure: Error | undefined;
         session.on('error', (error) => (failure = error));
-        const stream = session.request({ ':method': 'POST', ':path': WATCH, 'content-type': 'application/grpc', te: 'trailers' });
+        const stream = nodeGrpcCall(session, WATCH);
         stream.on('error', (error) => (failure ??= error));
         // Written before the connection is even up: a WINDOW_UPDATE for them can come before the server's preface.
         stream.write(Buffer.concat(Array.from({ length: 100 }, () => create(`w/early-${side}`))));

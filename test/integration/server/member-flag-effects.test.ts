@@ -14,6 +14,7 @@ import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BARGECTL } from '../cli/ctl-harness.js';
 import { BARGE_BIN, ProcessCluster } from '../../support/process-cluster.js';
+import { nodeGrpcCall } from '../../support/raw-grpc.js';
 import { until } from '../../support/wait.js';
 
 let cluster: ProcessCluster;
@@ -121,8 +122,7 @@ describe('--grpc-keepalive-interval and --grpc-keepalive-timeout', () => {
     session.on('error', () => {});
     try {
       // The gRPC server takes the connection once it carries a first request.
-      const call = session.request({ ':method': 'POST', ':path': '/etcdserverpb.Maintenance/Status', 'content-type': 'application/grpc', te: 'trailers' });
-      call.on('error', () => {});
+      const call = nodeGrpcCall(session, '/etcdserverpb.Maintenance/Status');
       call.end(Buffer.alloc(5));
       const started = Date.now();
       await until('two keepalive pings', () => pings >= 2, { timeoutMs: 20_000, pollMs: 50 });
