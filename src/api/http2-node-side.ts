@@ -123,8 +123,9 @@ export class NodeSide implements ServerOutputWatcher {
     const out: Buffer[] = [];
     for (const chunk of chunks) {
       out.push(this.scanner.scan(chunk));
-      if (this.scanner.atBoundary) this.prefaceSent = true;
-      if (this.deferred.length > 0 && this.scanner.atBoundary) {
+      if (!this.scanner.atBoundary) continue;
+      this.prefaceSent = true;
+      if (this.deferred.length > 0) {
         out.push(...this.deferred);
         this.deferred = [];
       }
