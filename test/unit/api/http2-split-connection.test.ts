@@ -47,6 +47,7 @@ class Harness {
   }
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
+    const { holdNodePreface, ...splitOptions } = options;
     let harness: Harness | undefined;
     // Streams whose :path starts with /own are the front end's.
     const route: StreamRouter = (headers, stream) => {
@@ -63,10 +64,9 @@ class Harness {
         inject: (node) => {
           harness!.node = node;
           node.on('data', (chunk: Buffer) => harness!.atNode.push(chunk));
-          if (options.holdNodePreface !== true) node.write(frame(FrameType.Settings, 0, 0));
+          if (holdNodePreface !== true) node.write(frame(FrameType.Settings, 0, 0));
         },
-        maxConcurrentStreams: options.maxConcurrentStreams,
-        tag: options.tag,
+        ...splitOptions,
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
