@@ -238,9 +238,12 @@ if (chartDir) {
   mkdirSync(chartDir, { recursive: true });
   const subtitle = `median of ${pairs.length} run${pairs.length === 1 ? '' : 's'}, ${new Date().toISOString().slice(0, 10)}`;
   const charts = { ...(measuredCases.length > 0 ? compareCharts(pairs, measuredCases, generators, subtitle) : {}), ...(manyKeys ? memoryChart(pairs, allCases, subtitle) : {}) };
+  // Named by the commit measured, so that the charts of earlier blocks in RESULTS.md stay as they were.
+  const commit = git(['rev-parse', '--short', 'HEAD']);
   for (const [name, svg] of Object.entries(charts)) {
-    writeFileSync(join(chartDir, name), svg);
-    chartFiles.push(relative(join(REPO, 'bench'), join(chartDir, name)));
+    const file = join(chartDir, name.replace(/\.svg$/, `-${commit}.svg`));
+    writeFileSync(file, svg);
+    chartFiles.push(relative(join(REPO, 'bench'), file));
   }
   log(`charts written to ${chartDir}`);
 }
