@@ -8,7 +8,7 @@
 // the gathered batch first.
 
 import { rename, rm } from 'node:fs/promises';
-import { Level } from 'level';
+import { Level, type ChainedBatch } from 'level';
 import { pathExists } from './data-dir.js';
 import { BackendFailedError } from './errors.js';
 import { faults } from './fault-injection.js';
@@ -35,9 +35,15 @@ const BATCH_LIMIT_OPS = 10_000;
 const OP_OVERHEAD_BYTES = 24;
 const BATCH_OVERHEAD_BYTES = 64;
 
-/** Commits gathered for the next batch, and the promise every one of them returns. */
+/**
+ * Commits gathered for the next batch, and the promise every one of them returns. Their ops go into a
+ * LevelDB batch at once (it copies them): held in JavaScript for the interval, every put's key, value and
+ * op object outlived two young-generation collections and was promoted, to die in the old generation.
+ */
 interface Gathered {
-  readonly ops: BackendOp[];
+  readonly batch: ChainedBatch<Level<Uint8Array, Uint8Array>, Uint8Array, Uint8Array>;
+  /** The ops' keys and values, for the batch's footprint. */
+  bytes: number;
   index: number;
   readonly written: Promise<void>;
   settle(err?: Error): void;
@@ -129,11 +135,26 @@ export class StateBackend implements Backend {
     this.committedIndex = consistentIndex;
     const ops = this.staged;
     this.staged = [];
-    const gathered = (this.gathered ??= this.gather());
-    for (const op of ops) gathered.ops.push(op);
+    let gathered: Gathered;
+    try {
+      gathered = this.gathered ??= this.gather();
+    } catch (err) {
+      // The database is closed (a late apply during shutdown): as a failed write would be.
+      this.failure ??= new BackendFailedError(err);
+      return Promise.reject(this.failure);
+    }
+    for (const op of ops) {
+      if (op.type === 'put') {
+        gathered.batch.put(op.key, op.value);
+        gathered.bytes += op.key.length + op.value.length;
+      } else {
+        gathered.batch.del(op.key);
+        gathered.bytes += op.key.length;
+      }
+    }
     gathered.index = consistentIndex;
     const written = gathered.written;
-    if (gathered.ops.length >= BATCH_LIMIT_OPS) this.sendGathered();
+    if (gathered.batch.length >= BATCH_LIMIT_OPS) this.sendGathered();
     return written;
   }
 
@@ -145,7 +166,7 @@ export class StateBackend implements Backend {
     // A commit nobody awaits must not go unhandled when it fails: the next write reports the failure.
     written.catch(() => {});
     const timer = setTimeout(() => this.sendGathered(), BATCH_INTERVAL_MS);
-    return { ops: [], index: this.committedIndex, written, settle, timer };
+    return { batch: this.db.batch(), bytes: 0, index: this.committedIndex, written, settle, timer };
   }
 
   /** Sends the gathered commits as one batch, after every write issued before. */
@@ -154,14 +175,20 @@ export class StateBackend implements Backend {
     if (!gathered) return;
     this.gathered = undefined;
     clearTimeout(gathered.timer);
-    gathered.ops.push({ type: 'put', key: CONSISTENT_INDEX_KEY, value: encodeUint(gathered.index) });
-    this.countWritten(gathered.ops);
+    const { batch } = gathered;
+    const index = encodeUint(gathered.index);
+    batch.put(CONSISTENT_INDEX_KEY, index);
+    this.written += batchFootprint(gathered.bytes + CONSISTENT_INDEX_KEY.length + index.length, batch.length);
     this.afterPrevious(() => {
       faults.check('backend-commit');
-      return this.db.batch(gathered.ops);
+      return batch.write();
     }).then(
       () => gathered.settle(),
-      (err: unknown) => gathered.settle(err instanceof Error ? err : new BackendFailedError(err)),
+      (err: unknown) => {
+        // Not written (an earlier write failed, or this one): its native copy goes now.
+        void batch.close().catch(() => {});
+        gathered.settle(err instanceof Error ? err : new BackendFailedError(err));
+      },
     );
   }
 
