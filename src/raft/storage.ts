@@ -1,4 +1,5 @@
 import { CompactedError, SnapshotOutOfDateError, UnavailableError } from './errors.js';
+import { PackedEntries } from './packed-entries.js';
 import { EMPTY_BYTES, EMPTY_HARD_STATE } from './types.js';
 import type { ConfState, Entry, HardState, Snapshot } from './types.js';
 
@@ -47,13 +48,18 @@ export const EMPTY_SNAPSHOT: Snapshot = {
 };
 
 /**
- * In-memory log storage. entries[0] is a dummy entry standing for the snapshot point,
- * so term(snapshotIndex) stays answerable after compaction.
+ * In-memory log storage. Position 0 stands for the snapshot point (its term, no data), so
+ * term(snapshotIndex) stays answerable after compaction; `offset` is its index.
  */
 export class MemoryStorage implements LogStorage {
   private hardState: HardState = EMPTY_HARD_STATE;
   private snap: Snapshot = EMPTY_SNAPSHOT;
-  private ents: Entry[] = [{ term: 0, index: 0, type: 0, data: EMPTY_BYTES }];
+  private offset = 0;
+  private ents: PackedEntries;
+
+  constructor() {
+    this.ents = this.fresh(0);
+  }
 
   initialState(): InitialState {
     return { hardState: this.hardState, confState: this.snap.metadata.confState };
@@ -64,25 +70,32 @@ export class MemoryStorage implements LogStorage {
   }
 
   entries(lo: number, hi: number, maxSize: number): Entry[] {
-    const offset = this.ents[0]!.index;
-    if (lo <= offset) throw new CompactedError(lo);
+    if (lo <= this.offset) throw new CompactedError(lo);
     if (hi > this.lastIndex() + 1) throw new UnavailableError(hi - 1);
-    return limitSize(this.ents.slice(lo - offset, hi - offset), maxSize);
+    // As limitSize: at least one entry, then more while their summed size stays within maxSize.
+    const out: Entry[] = [];
+    let size = 0;
+    for (let index = lo; index < hi; index++) {
+      const position = index - this.offset;
+      size += this.ents.size(position);
+      if (out.length > 0 && size > maxSize) break;
+      out.push(this.ents.entry(position, index));
+    }
+    return out;
   }
 
   term(index: number): number {
-    const offset = this.ents[0]!.index;
-    if (index < offset) throw new CompactedError(index);
-    if (index - offset >= this.ents.length) throw new UnavailableError(index);
-    return this.ents[index - offset]!.term;
+    if (index < this.offset) throw new CompactedError(index);
+    if (index - this.offset >= this.ents.length) throw new UnavailableError(index);
+    return this.ents.term(index - this.offset);
   }
 
   lastIndex(): number {
-    return this.ents[0]!.index + this.ents.length - 1;
+    return this.offset + this.ents.length - 1;
   }
 
   firstIndex(): number {
-    return this.ents[0]!.index + 1;
+    return this.offset + 1;
   }
 
   snapshot(): Snapshot {
@@ -95,7 +108,8 @@ export class MemoryStorage implements LogStorage {
       throw new SnapshotOutOfDateError(snapshot.metadata.index);
     }
     this.snap = snapshot;
-    this.ents = [{ term: snapshot.metadata.term, index: snapshot.metadata.index, type: 0, data: EMPTY_BYTES }];
+    this.offset = snapshot.metadata.index;
+    this.ents = this.fresh(snapshot.metadata.term);
   }
 
   /** Records a snapshot of the application state at `index` (which must be applied already). */
@@ -109,11 +123,10 @@ export class MemoryStorage implements LogStorage {
 
   /** Discards entries up to and including `compactIndex`, which must be covered by a snapshot. */
   compact(compactIndex: number): void {
-    const offset = this.ents[0]!.index;
-    if (compactIndex <= offset) throw new CompactedError(compactIndex);
+    if (compactIndex <= this.offset) throw new CompactedError(compactIndex);
     if (compactIndex > this.lastIndex()) throw new UnavailableError(compactIndex);
-    const i = compactIndex - offset;
-    this.ents = [{ ...this.ents[i]!, type: 0, data: EMPTY_BYTES }, ...this.ents.slice(i + 1)];
+    this.ents.dropBefore(compactIndex - this.offset);
+    this.offset = compactIndex;
   }
 
   /** Appends entries, replacing any conflicting suffix. Entries below the first index are ignored. */
@@ -122,13 +135,22 @@ export class MemoryStorage implements LogStorage {
     const first = this.firstIndex();
     const last = entries[0]!.index + entries.length - 1;
     if (last < first) return;
-    const fresh = first > entries[0]!.index ? entries.slice(first - entries[0]!.index) : entries;
-    const offset = fresh[0]!.index - this.ents[0]!.index;
-    if (offset > this.ents.length) {
-      throw new RangeError(`missing log entry [last: ${this.lastIndex()}, append at: ${fresh[0]!.index}]`);
+    const skip = first > entries[0]!.index ? first - entries[0]!.index : 0;
+    const position = entries[skip]!.index - this.offset;
+    if (position > this.ents.length) {
+      throw new RangeError(`missing log entry [last: ${this.lastIndex()}, append at: ${entries[skip]!.index}]`);
     }
-    // Appending at the end is the common case; only a conflicting suffix needs a copy.
-    if (offset < this.ents.length) this.ents = this.ents.slice(0, offset);
-    for (const e of fresh) this.ents.push(e);
+    if (position < this.ents.length) this.ents.truncate(position);
+    for (let i = skip; i < entries.length; i++) {
+      const e = entries[i]!;
+      this.ents.push(e.term, e.type, e.data);
+    }
+  }
+
+  /** A log holding only the snapshot point's stand-in. */
+  private fresh(term: number): PackedEntries {
+    const ents = new PackedEntries((bytes) => new Uint8Array(bytes));
+    ents.push(term, 0, EMPTY_BYTES);
+    return ents;
   }
 }

@@ -3,18 +3,11 @@
 // a snapshot received from the leader, and taking one locally and trimming the log behind it.
 
 import { EMPTY_BYTES, type ConfState, type MemoryStorage, type Ready, type SnapshotMetadata } from '../raft/index.js';
-import { PackedCopies } from '../storage/packed-copies.js';
 import type { StateBackend } from '../storage/backend.js';
 import type { RaftWal } from '../storage/wal/raft-wal.js';
 import type { SnapshotStore } from '../storage/raft-snapshot-store.js';
 
 export class RaftStorage {
-  /**
-   * The in-memory log keeps up to --snapshot-count entries; their data arrive as views into proposal
-   * buffers and raft frames, so they are copied out, packed, rather than pin those whole buffers.
-   */
-  private readonly logCopies = new PackedCopies(1024 * 1024);
-
   constructor(
     readonly memory: MemoryStorage,
     private readonly log: RaftWal,
@@ -38,7 +31,7 @@ export class RaftStorage {
       return undefined;
     }
     return this.log.save({ entries: rd.entries, hardState: rd.hardState }, { sync: true }).then(() => {
-      this.memory.append(rd.entries.map((entry) => ({ ...entry, data: this.logCopies.copy(entry.data) })));
+      this.memory.append(rd.entries);
       if (rd.hardState) this.memory.setHardState(rd.hardState);
     });
   }
