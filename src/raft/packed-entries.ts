@@ -10,7 +10,7 @@ import { EMPTY_BYTES, type Entry, type EntryType } from './types.js';
 /** Allocates a slab (a test counts them). */
 export type SlabAllocator = (bytes: number) => Uint8Array;
 
-export const DEFAULT_SLAB_BYTES = 1024 * 1024;
+const DEFAULT_SLAB_BYTES = 1024 * 1024;
 
 export class PackedEntries {
   private readonly terms: number[] = [];
@@ -27,7 +27,7 @@ export class PackedEntries {
   private fillUsed = 0;
 
   constructor(
-    private readonly allocate: SlabAllocator,
+    private readonly allocate: SlabAllocator = (bytes) => new Uint8Array(bytes),
     private readonly slabBytes: number = DEFAULT_SLAB_BYTES,
   ) {}
 
@@ -73,11 +73,6 @@ export class PackedEntries {
   /** The entry at `position`, whose log index is `index`. */
   entry(position: number, index: number): Entry {
     return { term: this.terms[position]!, index, type: this.types[position] as EntryType, data: this.data(position) };
-  }
-
-  /** Bytes of the entry at `position`, as entrySize counts them (data plus a constant). */
-  size(position: number): number {
-    return this.lengths[position]! + 16;
   }
 
   /** Drops the positions from `position` on (a conflicting suffix). */

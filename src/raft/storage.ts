@@ -72,14 +72,14 @@ export class MemoryStorage implements LogStorage {
   entries(lo: number, hi: number, maxSize: number): Entry[] {
     if (lo <= this.offset) throw new CompactedError(lo);
     if (hi > this.lastIndex() + 1) throw new UnavailableError(hi - 1);
-    // As limitSize: at least one entry, then more while their summed size stays within maxSize.
+    // As limitSize, making entries only as far as the size allows (hi may be far beyond it).
     const out: Entry[] = [];
     let size = 0;
     for (let index = lo; index < hi; index++) {
-      const position = index - this.offset;
-      size += this.ents.size(position);
+      const entry = this.ents.entry(index - this.offset, index);
+      size += entrySize(entry);
       if (out.length > 0 && size > maxSize) break;
-      out.push(this.ents.entry(position, index));
+      out.push(entry);
     }
     return out;
   }
@@ -149,7 +149,7 @@ export class MemoryStorage implements LogStorage {
 
   /** A log holding only the snapshot point's stand-in. */
   private fresh(term: number): PackedEntries {
-    const ents = new PackedEntries((bytes) => new Uint8Array(bytes));
+    const ents = new PackedEntries();
     ents.push(term, 0, EMPTY_BYTES);
     return ents;
   }
