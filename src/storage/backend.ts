@@ -144,13 +144,9 @@ export class StateBackend implements Backend {
       return Promise.reject(this.failure);
     }
     for (const op of ops) {
-      if (op.type === 'put') {
-        gathered.batch.put(op.key, op.value);
-        gathered.bytes += op.key.length + op.value.length;
-      } else {
-        gathered.batch.del(op.key);
-        gathered.bytes += op.key.length;
-      }
+      if (op.type === 'put') gathered.batch.put(op.key, op.value);
+      else gathered.batch.del(op.key);
+      gathered.bytes += opBytes(op);
     }
     gathered.index = consistentIndex;
     const written = gathered.written;
@@ -206,7 +202,7 @@ export class StateBackend implements Backend {
 
   private countWritten(ops: readonly BackendOp[]): void {
     let bytes = 0;
-    for (const op of ops) bytes += op.key.length + (op.type === 'put' ? op.value.length : 0);
+    for (const op of ops) bytes += opBytes(op);
     this.written += batchFootprint(bytes, ops.length);
   }
 
@@ -316,6 +312,11 @@ async function finishInterruptedReplace(path: string): Promise<void> {
   if (!(await pathExists(path)) && (await pathExists(incoming))) await rename(incoming, path);
   await rm(incoming, { recursive: true, force: true });
   await rm(`${path}.replaced`, { recursive: true, force: true });
+}
+
+/** The key and value bytes an op hands LevelDB. */
+function opBytes(op: BackendOp): number {
+  return op.key.length + (op.type === 'put' ? op.value.length : 0);
 }
 
 /** The most a batch of `count` ops holding `bytes` of keys and values adds to the database's files. */
