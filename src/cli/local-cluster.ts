@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Command, Option } from 'commander';
 import { memberFlags } from './flags.js';
+import { withMallocTunables } from './malloc-tunables.js';
 
 /** The script this process was started as (bin/barge.js), whichever form of the code is running. */
 const BARGE = resolve(process.argv[1]!);
@@ -43,7 +44,7 @@ function start(member: LocalMember, all: readonly LocalMember[], onReady: () => 
   const child = spawn(
     process.execPath,
     [BARGE, ...memberFlags(member, all, 'barge-local')],
-    { stdio: ['ignore', 'inherit', 'pipe'] },
+    { stdio: ['ignore', 'inherit', 'pipe'], env: withMallocTunables(process.env) },
   );
   // Ready once it serves clients and knows a leader, so that the first command printed works at once.
   let serving = false;
