@@ -1,7 +1,7 @@
 // Bidirectional streams (Watch, LeaseKeepAlive) served by the client port's front end itself (see
 // http2-split-connection.ts), ahead of Node's HTTP/2 server and grpc-js: the same handlers (watch-service.ts,
 // lease-service.ts) over the front end's frames. What a stream sends in one turn of the event loop leaves as
-// one run of DATA frames, held back by the client's windows only; its writer waits once a megabyte is held
+// one run of DATA frames, held back by the client's windows only; its writer waits once 128 KiB are held
 // (STREAM_BUFFER_LIMIT_BYTES), as it waits for Node's stream buffer over grpc-js.
 //
 // What goes out is what grpc-js sends for the same stream: its response headers before the first

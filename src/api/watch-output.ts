@@ -14,10 +14,13 @@ import type { ResponseParts } from './watch-encoding.js';
 export type EncodedResponse = Uint8Array | ResponseParts;
 
 /**
- * Bytes a stream may hold unsent before its watchers wait for it to drain: a client that does not read
- * stops them there (they catch up from history later), one that reads gets whole puts' worth of events.
+ * Bytes a stream may hold unsent before its watchers wait for it to drain and then catch up from history,
+ * each with one response for all the revisions it missed. About what an etcd stream holds before its
+ * watchers fall behind the same way (64 KiB of gRPC write quota, then 128 responses queued): with a
+ * megabyte, a client slower than the puts got one response per watcher per put, four times the responses
+ * etcd sends it for the same events, each one decoded apart (bench/RESULTS.md, "Watch responses").
  */
-export const STREAM_BUFFER_LIMIT_BYTES = 1024 * 1024;
+export const STREAM_BUFFER_LIMIT_BYTES = 128 * 1024;
 
 export interface WatchOutput {
   /** Sends encoded WatchResponses, in order; false once the transport holds enough (wait for drain). */
