@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Command, Option } from 'commander';
 import { memberFlags } from './flags.js';
-import { withMallocTunables } from './malloc-tunables.js';
+import { bargeEnvironment } from './process-environment.js';
 
 /** The script this process was started as (bin/barge.js), whichever form of the code is running. */
 const BARGE = resolve(process.argv[1]!);
@@ -41,11 +41,8 @@ function members(dir: string, layout: Layout): LocalMember[] {
 }
 
 function start(member: LocalMember, all: readonly LocalMember[], onReady: () => void): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    [BARGE, ...memberFlags(member, all, 'barge-local')],
-    { stdio: ['ignore', 'inherit', 'pipe'], env: withMallocTunables(process.env) },
-  );
+  const flags = memberFlags(member, all, 'barge-local');
+  const child = spawn(process.execPath, [BARGE, ...flags], { stdio: ['ignore', 'inherit', 'pipe'], env: bargeEnvironment(flags, process.env) });
   // Ready once it serves clients and knows a leader, so that the first command printed works at once.
   let serving = false;
   let led = false;

@@ -17,7 +17,7 @@ import { ensureClusterKubeconfigs, ensurePki, type ClusterKubeconfigs, type Pki 
 import { ensureClusterAdminsBinding } from './cluster-admins-binding.js';
 import { parseComponentArgs } from './component-flags.js';
 import { memberFlags, type MemberAddresses } from './flags.js';
-import { withMallocTunables } from './malloc-tunables.js';
+import { bargeEnvironment } from './process-environment.js';
 import { DEFAULT_UP_WAIT, goMs, parseUpWait, poll, waitForReadyNodes } from './up-wait.js';
 
 /** The script this process was started as (bin/barge.js), so children run the same code. */
@@ -96,7 +96,7 @@ export function memberTlsFlags(pki: Pki, name: string): string[] {
 
 /** Starts `barge <args>` with its stderr in DIR/logs/<name>.log; `onLine` sees each line. */
 function startChild(dir: string, name: string, args: readonly string[], onLine: (line: string) => void = () => undefined): Child {
-  const child = spawn(process.execPath, [BARGE, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: withMallocTunables(process.env) });
+  const child = spawn(process.execPath, [BARGE, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: bargeEnvironment(args, process.env) });
   const log = createWriteStream(join(dir, 'logs', `${name}.log`), { flags: 'a' });
   createInterface({ input: child.stderr! }).on('line', (line) => {
     log.write(`${line}\n`);

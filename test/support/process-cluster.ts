@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { memberFlags } from '../../src/cli/flags.js';
-import { withMallocTunables } from '../../src/cli/malloc-tunables.js';
+import { bargeEnvironment } from '../../src/cli/process-environment.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 export const BARGE_BIN = join(REPO, 'bin/barge.js');
@@ -161,8 +161,8 @@ export class ProcessCluster {
       ...(this.options.memberFlags?.(member) ?? []),
     ];
     const command = this.implementation === 'barge' ? [process.execPath, BARGE_BIN] : ['etcd'];
-    // Barge's members get the environment the `barge` command gives itself (its malloc tunables).
-    const environment = this.implementation === 'barge' ? withMallocTunables({ ...process.env, ...env }) : { ...process.env, ...env };
+    // Barge's members get the environment the `barge` command gives itself.
+    const environment = this.implementation === 'barge' ? bargeEnvironment(flags, { ...process.env, ...env }) : { ...process.env, ...env };
     const child = spawn(command[0]!, [...command.slice(1), ...flags], { stdio: ['ignore', 'ignore', 'pipe'], env: environment });
     child.stderr!.on('data', (chunk: Buffer) => (member.log += chunk.toString()));
     member.process = child;
