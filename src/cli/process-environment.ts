@@ -31,6 +31,9 @@ export function bargeEnvironment(args: readonly string[], env: NodeJS.ProcessEnv
   return out;
 }
 
+/** `ours` then `given`; `given` alone when it already begins with ours (a process barge started, starting another). */
 function before(ours: string, given: string | undefined, separator: string): string {
-  return given ? `${ours}${separator}${given}` : ours;
+  if (!given) return ours;
+  if (given === ours || given.startsWith(`${ours}${separator}`)) return given;
+  return `${ours}${separator}${given}`;
 }

@@ -28,6 +28,11 @@ describe('the environment barge runs its processes in', () => {
     expect(env['NODE_OPTIONS']).toBe(`${MEMBER_NODE_OPTIONS} --max-semi-space-size=32`);
   });
 
+  it('does not repeat ours for a process started by one that has them (barge up run as a command)', () => {
+    expect(bargeEnvironment(['--name', 'a'], bargeEnvironment(['--name', 'a'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }))).toEqual(bargeEnvironment(['--name', 'a'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }));
+    expect(bargeEnvironment(['apiserver'], { GLIBC_TUNABLES: MALLOC_TUNABLES })['GLIBC_TUNABLES']).toBe(MALLOC_TUNABLES);
+  });
+
   describe('run as a command, bin/barge.js sets the same before Node starts', () => {
     // A `node` first on PATH that prints what it was given: what sh hands to the real one.
     const dir = mkdtempSync(join(tmpdir(), 'barge-environment-'));
