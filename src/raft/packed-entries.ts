@@ -39,6 +39,11 @@ export class PackedEntries {
     return this.terms[position]!;
   }
 
+  /** Bytes of data of the entry at `position`. */
+  dataLength(position: number): number {
+    return this.lengths[position]!;
+  }
+
   /** Adds an entry at the end; its data are copied (the caller's bytes may be a view into a larger buffer). */
   push(term: number, type: EntryType, data: Uint8Array): void {
     this.terms.push(term);

@@ -23,20 +23,27 @@ export interface LogStorage {
   snapshot(): Snapshot;
 }
 
-export function entrySize(entry: Entry): number {
+/** What an entry with `dataLength` bytes of data weighs against a size limit. */
+function entrySize(dataLength: number): number {
   // The data dominates; a small constant stands in for the envelope.
-  return entry.data.length + 16;
+  return dataLength + 16;
+}
+
+/** How many of `count` entries, the i-th of `dataLengthAt(i)` bytes, fit within maxSize together (at least one). */
+function fittingCount(count: number, dataLengthAt: (i: number) => number, maxSize: number): number {
+  if (count === 0) return 0;
+  let size = entrySize(dataLengthAt(0));
+  let n = 1;
+  for (; n < count; n++) {
+    size += entrySize(dataLengthAt(n));
+    if (size > maxSize) break;
+  }
+  return n;
 }
 
 /** Keeps a prefix of `entries` whose summed size stays within maxSize (always at least one entry). */
 export function limitSize(entries: Entry[], maxSize: number): Entry[] {
-  if (entries.length === 0) return entries;
-  let size = entrySize(entries[0]!);
-  let n = 1;
-  for (; n < entries.length; n++) {
-    size += entrySize(entries[n]!);
-    if (size > maxSize) break;
-  }
+  const n = fittingCount(entries.length, (i) => entries[i]!.data.length, maxSize);
   return n === entries.length ? entries : entries.slice(0, n);
 }
 
@@ -72,15 +79,11 @@ export class MemoryStorage implements LogStorage {
   entries(lo: number, hi: number, maxSize: number): Entry[] {
     if (lo <= this.offset) throw new CompactedError(lo);
     if (hi > this.lastIndex() + 1) throw new UnavailableError(hi - 1);
-    // As limitSize, making entries only as far as the size allows (hi may be far beyond it).
+    // Sized from the packed lengths, so that only the entries returned are made (hi may be far beyond them).
+    const first = lo - this.offset;
+    const count = fittingCount(hi - lo, (i) => this.ents.dataLength(first + i), maxSize);
     const out: Entry[] = [];
-    let size = 0;
-    for (let index = lo; index < hi; index++) {
-      const entry = this.ents.entry(index - this.offset, index);
-      size += entrySize(entry);
-      if (out.length > 0 && size > maxSize) break;
-      out.push(entry);
-    }
+    for (let i = 0; i < count; i++) out.push(this.ents.entry(first + i, lo + i));
     return out;
   }
 
