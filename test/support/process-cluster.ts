@@ -74,6 +74,8 @@ export interface ClusterMember {
   readonly dataDir: string;
   process?: ChildProcess;
   log: string;
+  /** Where in `log` the running process's output starts. */
+  logStart?: number;
 }
 
 export type Implementation = 'barge' | 'etcd';
@@ -89,6 +91,11 @@ export interface ClusterOptions {
   readonly etcdctlFlags?: readonly string[];
   /** How long start() waits for every member to answer healthy (default 60 s: under a load of 30, members take 15-25 s to load and elect). */
   readonly startTimeoutMs?: number;
+}
+
+/** Whether the member's running process said it serves clients (Barge and etcd say it alike). */
+function announcedServing(member: ClusterMember): boolean {
+  return member.log.indexOf('ready to serve client requests', member.logStart ?? 0) >= 0;
 }
 
 export class ProcessCluster {
@@ -164,6 +171,7 @@ export class ProcessCluster {
     // Barge's members get the environment the `barge` command gives itself.
     const environment = this.implementation === 'barge' ? bargeEnvironment(flags, { ...process.env, ...env }) : { ...process.env, ...env };
     const child = spawn(command[0]!, [...command.slice(1), ...flags], { stdio: ['ignore', 'ignore', 'pipe'], env: environment });
+    member.logStart = member.log.length;
     child.stderr!.on('data', (chunk: Buffer) => (member.log += chunk.toString()));
     member.process = child;
   }
@@ -184,7 +192,9 @@ export class ProcessCluster {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const health = this.etcdctl(['endpoint', 'health']);
-      if (health.status === 0) return;
+      // Health alone could come from another test's member that holds a port ours has yet to bind (and
+      // will fail to): each member must also have said it serves.
+      if (health.status === 0 && this.members.every(announcedServing)) return;
       // A member that exited by itself will not answer: say so now, with its log, not at the deadline.
       const exited = this.members.find((m) => m.process?.exitCode !== null && m.process?.exitCode !== undefined);
       if (exited) throw new Error(`${exited.name} exited with status ${exited.process!.exitCode}:\n${exited.log}`);

@@ -155,7 +155,13 @@ export function apiserverOn(implementation: Implementation, size: number, startT
   beforeAll(async () => {
     prepareBargeBinary();
     env.cluster = await startCluster(size, implementation);
-    env.api = await ApiserverProcess.start(env.cluster.endpoints, extra);
+    try {
+      env.api = await ApiserverProcess.start(env.cluster.endpoints, extra);
+    } catch (err) {
+      // An apiserver that never got ready is often one whose etcd went away: show the members too.
+      const members = env.cluster.members.map((m) => `--- ${m.name} (exit ${m.process?.exitCode ?? 'none'})\n${m.log.slice(-4000)}`);
+      throw new Error(`${(err as Error).message}\n${members.join('\n')}`);
+    }
   }, startTimeoutMs);
   afterAll(async () => {
     await env.api?.stop();
