@@ -188,6 +188,7 @@ async function metrics(server: EtcdServer): Promise<string> {
     ['etcd_server_proposals_pending', 'gauge', 'The current number of pending proposals to commit.', counters.pendingProposals],
     ['etcd_server_proposals_failed_total', 'counter', 'The total number of failed proposals seen.', counters.failedProposals],
     ['barge_server_read_index_rounds_total', 'counter', 'ReadIndex rounds this member started for linearizable reads (concurrent reads share one).', counters.readIndexRounds],
+    ['barge_raft_log_entries_read_back_total', 'counter', 'Log entries read back from the WAL for followers behind what the in-memory log keeps.', counters.logEntriesReadBack],
     ['etcd_mvcc_db_total_size_in_bytes', 'gauge', 'Total size of the underlying database physically allocated in bytes.', await server.dbSize()],
     ['etcd_debugging_mvcc_keys_total', 'gauge', 'Total number of keys.', server.kv.stats.keyCount],
     ['etcd_debugging_mvcc_current_revision', 'gauge', 'The current revision of store.', server.kv.stats.currentRevision],

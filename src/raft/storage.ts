@@ -1,5 +1,5 @@
 import { CompactedError, SnapshotOutOfDateError, UnavailableError } from './errors.js';
-import { PackedEntries } from './packed-entries.js';
+import { PackedEntries, type EntryPlacement, type LogSpill } from './packed-entries.js';
 import { EMPTY_BYTES, EMPTY_HARD_STATE } from './types.js';
 import type { ConfState, Entry, HardState, Snapshot } from './types.js';
 
@@ -64,7 +64,14 @@ export class MemoryStorage implements LogStorage {
   private offset = 0;
   private ents: PackedEntries;
 
-  constructor() {
+  /**
+   * With `spill`, old entries' data are let go of and read back from the durable log (packed-entries.ts);
+   * `slabBytes` sets the size of the slabs entries' data are packed into.
+   */
+  constructor(
+    private readonly spill?: LogSpill,
+    private readonly slabBytes?: number,
+  ) {
     this.ents = this.fresh(0);
   }
 
@@ -132,8 +139,11 @@ export class MemoryStorage implements LogStorage {
     this.offset = compactIndex;
   }
 
-  /** Appends entries, replacing any conflicting suffix. Entries below the first index are ignored. */
-  append(entries: readonly Entry[]): void {
+  /**
+   * Appends entries, replacing any conflicting suffix. Entries below the first index are ignored.
+   * `placement` says where the durable log wrote them.
+   */
+  append(entries: readonly Entry[], placement?: EntryPlacement): void {
     if (entries.length === 0) return;
     const first = this.firstIndex();
     const last = entries[0]!.index + entries.length - 1;
@@ -146,13 +156,14 @@ export class MemoryStorage implements LogStorage {
     if (position < this.ents.length) this.ents.truncate(position);
     for (let i = skip; i < entries.length; i++) {
       const e = entries[i]!;
-      this.ents.push(e.term, e.type, e.data);
+      const offset = placement?.offsets[i] ?? -1;
+      this.ents.push(e.term, e.type, e.data, offset < 0 ? undefined : { file: placement!.file, offset });
     }
   }
 
   /** A log holding only the snapshot point's stand-in. */
   private fresh(term: number): PackedEntries {
-    const ents = new PackedEntries();
+    const ents = new PackedEntries(undefined, this.slabBytes, this.spill);
     ents.push(term, 0, EMPTY_BYTES);
     return ents;
   }

@@ -190,8 +190,14 @@ export class EtcdServer {
   }
 
   /** For /metrics. */
-  get counters(): { leaderChanges: number; pendingProposals: number; failedProposals: number; readIndexRounds: number } {
-    return { leaderChanges: this.leaderChanges, pendingProposals: this.waits.proposals.size, failedProposals: this.proposer.failedProposals, readIndexRounds: this.reads.rounds };
+  get counters(): { leaderChanges: number; pendingProposals: number; failedProposals: number; readIndexRounds: number; logEntriesReadBack: number } {
+    return {
+      leaderChanges: this.leaderChanges,
+      pendingProposals: this.waits.proposals.size,
+      failedProposals: this.proposer.failedProposals,
+      readIndexRounds: this.reads.rounds,
+      logEntriesReadBack: this.raftStorage.entriesReadBack,
+    };
   }
 
   /** On the leader: whether a learner's log is close enough to the leader's to be promoted (etcd's 90%). */

@@ -15,6 +15,7 @@ import { fetchClusterFromPeers } from './cluster-join.js';
 import { checkInitialHash } from './corruption-check.js';
 import { forceNewCluster } from './force-new-cluster.js';
 import { MemberRegistry, type Member } from './members.js';
+import { walSpill } from './raft-storage.js';
 import { electionTicks, minLeaseTtlSeconds, type ServerConfig } from './server-config.js';
 import { StateMachine, type StateMachineOptions } from './state-machine.js';
 
@@ -47,7 +48,7 @@ export async function openMember(config: ServerConfig): Promise<OpenedMember> {
   const identity = restarting ? await loadIdentity(backend) : undefined;
   // etcd too ignores --force-new-cluster on a data dir without a member in it.
   const state = identity && config.forceNewCluster ? await forceNewCluster(config, logStore, onDisk, identity.memberId, backend.consistentIndex) : onDisk;
-  const memory = restoreMemoryStorage(state, EMPTY_BYTES);
+  const memory = restoreMemoryStorage(state, EMPTY_BYTES, walSpill(logStore));
   if (identity) {
     // A data dir with a member in it: bootstrap flags are ignored, as etcd ignores them.
     ({ memberId: id, clusterId } = identity);

@@ -2,10 +2,22 @@
 // raft reads from, the durable raft log it mirrors, and the snapshot store. Persisting a Ready, recording
 // a snapshot received from the leader, and taking one locally and trimming the log behind it.
 
-import { EMPTY_BYTES, type ConfState, type MemoryStorage, type Ready, type SnapshotMetadata } from '../raft/index.js';
+import { EMPTY_BYTES, type ConfState, type LogSpill, type MemoryStorage, type Ready, type SnapshotMetadata } from '../raft/index.js';
 import type { StateBackend } from '../storage/backend.js';
 import type { RaftWal } from '../storage/wal/raft-wal.js';
 import type { SnapshotStore } from '../storage/raft-snapshot-store.js';
+
+/**
+ * Entry data the in-memory log keeps; older entries are read back from the WAL. etcd keeps every entry since
+ * the last snapshot in memory (up to --snapshot-count, tens of MB); followers in step need only the newest,
+ * and one that fell further behind is sent them once, read from the segment files.
+ */
+export const RESIDENT_LOG_BYTES = 4 * 1024 * 1024;
+
+/** The WAL as what the in-memory log reads let-go entries back from. */
+export function walSpill(log: RaftWal): LogSpill {
+  return { read: (index, place) => log.readEntry(index, place), residentBytes: RESIDENT_LOG_BYTES };
+}
 
 export class RaftStorage {
   constructor(
@@ -13,6 +25,11 @@ export class RaftStorage {
     private readonly log: RaftWal,
     private readonly snapshots: SnapshotStore,
   ) {}
+
+  /** Entries the in-memory log read back from the WAL, having let go of their data. */
+  get entriesReadBack(): number {
+    return this.log.stats().entriesReadBack;
+  }
 
   get snapshotIndex(): number {
     return this.memory.snapshot().metadata.index;
@@ -30,8 +47,8 @@ export class RaftStorage {
       if (rd.hardState) this.memory.setHardState(rd.hardState);
       return undefined;
     }
-    return this.log.save({ entries: rd.entries, hardState: rd.hardState }, { sync: true }).then(() => {
-      this.memory.append(rd.entries);
+    return this.log.save({ entries: rd.entries, hardState: rd.hardState }, { sync: true }).then((placement) => {
+      this.memory.append(rd.entries, placement);
       if (rd.hardState) this.memory.setHardState(rd.hardState);
     });
   }

@@ -14,6 +14,13 @@ export interface LogHeadState {
   readonly bounds: LogBounds;
 }
 
+/** Which of a save's records are its entries: `count` from records[first], for update.entries from [skipped] on. */
+export interface EntryRecords {
+  readonly first: number;
+  readonly count: number;
+  readonly skipped: number;
+}
+
 export function headRecords(head: LogHeadState): Uint8Array[] {
   return [encodeSnapshotMetadata(head.snapshot), encodeHardState(head.hardState), encodeLogBounds(head.bounds)];
 }
@@ -58,7 +65,7 @@ export class LogView {
    * log start, entries, hard state, in that order (a torn write keeps a prefix of them, never a hard state
    * without its entries). Throws, changing nothing, if it is not.
    */
-  save(update: RaftLogUpdate): { records: Uint8Array[]; hasEntries: boolean } {
+  save(update: RaftLogUpdate): { records: Uint8Array[]; entryRecords: EntryRecords } {
     const records: Uint8Array[] = [];
     let { compactedIndex, compactedTerm } = this;
     let lastIndex = this.lastIndex();
@@ -71,7 +78,9 @@ export class LogView {
       records.push(encodeSnapshotMetadata(snapshot), encodeLogBounds({ compactedIndex, compactedTerm, lastIndex }));
     }
 
-    const fresh = freshEntries(update.entries ?? [], compactedIndex);
+    const given = update.entries ?? [];
+    const fresh = freshEntries(given, compactedIndex);
+    const entryRecords = { first: records.length, count: fresh.length, skipped: given.length - fresh.length };
     if (fresh.length > 0) {
       const start = fresh[0]!.index;
       if (start > lastIndex + 1) {
@@ -110,7 +119,7 @@ export class LogView {
       for (const entry of fresh) this.terms.push(entry.term);
     }
     if (update.hardState !== undefined) this.hardState = update.hardState;
-    return { records, hasEntries: fresh.length > 0 };
+    return { records, entryRecords };
   }
 
   /** Checks and records a snapshot taken locally; it keeps the log. */

@@ -1,6 +1,7 @@
 // The raft state a log store keeps, as it is written and as it is read back, and the checks every state read
 // from disk passes before anyone uses it.
 
+import type { EntryPlace } from '../../raft/packed-entries.js';
 import type { Entry, HardState, SnapshotMetadata } from '../../raft/types.js';
 import type { LogBounds } from '../codec.js';
 import { CorruptLogError } from '../errors.js';
@@ -13,6 +14,8 @@ export interface PersistedRaftState {
   readonly bounds: LogBounds;
   /** Entries (bounds.compactedIndex, bounds.lastIndex], in order. */
   readonly entries: readonly Entry[];
+  /** Where the WAL holds each of `entries`, when read from it. */
+  readonly places?: readonly (EntryPlace | undefined)[];
 }
 
 /** What one Ready asks to persist. */

@@ -8,12 +8,15 @@
 // wholly below the compaction point, is deleted while more than --max-wals segment files remain.
 
 import * as fs from 'node:fs/promises';
-import type { SnapshotMetadata } from '../../raft/types.js';
+import type { EntryPlace, EntryPlacement } from '../../raft/packed-entries.js';
+import type { Entry, SnapshotMetadata } from '../../raft/types.js';
 import type { DataDirLayout } from '../data-dir.js';
 import { LogStoreFailedError, LogStoreUsageError } from '../errors.js';
 import { faults } from '../fault-injection.js';
 import { migrateLevelDbLog } from './leveldb-migration.js';
-import { LogView, headRecords, type LogHeadState } from './log-view.js';
+import { EntryReadBack } from './entry-read-back.js';
+import { FRAME_HEADER_BYTES, frameBytes } from './frame.js';
+import { LogView, headRecords, type EntryRecords, type LogHeadState } from './log-view.js';
 import type { PersistedRaftState, RaftLogUpdate, SaveOptions } from './raft-state.js';
 import { LogReplay } from './replay.js';
 import { listSegments, removeTempSegments } from './segment-names.js';
@@ -44,11 +47,15 @@ export interface RaftWalStats {
   readonly syncedBatches: number;
   /** Segment files in the directory. */
   readonly segments: number;
+  /** Entries read back from the segments (readEntry). */
+  readonly entriesReadBack: number;
 }
 
 interface Waiter {
-  resolve(): void;
+  resolve(placement: EntryPlacement | undefined): void;
   reject(err: unknown): void;
+  /** The entry records of this waiter's save, `first` counted in its group's records. */
+  readonly entryRecords?: EntryRecords;
 }
 
 /** Writes issued while another write is on the disk; they go out together as the next one. */
@@ -69,9 +76,13 @@ export class RaftWal {
   private draining: Promise<void> | undefined;
   private failure: LogStoreFailedError | undefined;
   private closed = false;
-  private counters = { writes: 0, batches: 0, syncedBatches: 0 };
+  private counters = { writes: 0, batches: 0, syncedBatches: 0, entriesReadBack: 0 };
   /** The compaction point as far as it is durable: segments below it may go. */
   private durableCompacted: number;
+  private readonly readBack = new EntryReadBack({
+    pathOf: (file) => this.segments.find((s) => s.name.seq === file)?.name.file,
+    writtenEnd: (file) => (file === this.tail.name.seq ? this.tail.end : Number.POSITIVE_INFINITY),
+  });
 
   private constructor(
     private readonly dir: string,
@@ -139,6 +150,12 @@ export class RaftWal {
     return this.view.term(index);
   }
 
+  /** Reads back the entry at `index` from where a save placed it (see EntryPlacement). */
+  readEntry(index: number, place: EntryPlace): Entry {
+    this.counters.entriesReadBack++;
+    return this.readBack.read(index, place);
+  }
+
   stats(): RaftWalStats {
     return { ...this.counters, segments: this.segments.length };
   }
@@ -146,12 +163,13 @@ export class RaftWal {
   /**
    * Persists one Ready: snapshot (metadata only), then entries, then hard state, in one write. Calls made
    * while a write is on the disk go out together in the next one (group commit). Validation errors throw
-   * synchronously and write nothing.
+   * synchronously and write nothing. Resolves with where the entries went (undefined when there were
+   * none), so that the in-memory log can let go of their data and read them back with readEntry.
    */
-  save(update: RaftLogUpdate, options: SaveOptions): Promise<void> {
+  save(update: RaftLogUpdate, options: SaveOptions): Promise<EntryPlacement | undefined> {
     this.assertUsable();
-    const { records, hasEntries } = this.view.save(update);
-    return this.enqueue(records, options.sync, hasEntries, update.hardState !== undefined);
+    const { records, entryRecords } = this.view.save(update);
+    return this.enqueue(records, options.sync, update.hardState !== undefined, entryRecords);
   }
 
   /**
@@ -161,7 +179,7 @@ export class RaftWal {
    */
   recordSnapshot(metadata: SnapshotMetadata): Promise<void> {
     this.assertUsable();
-    return this.enqueue(this.view.recordSnapshot(metadata), true, false, false);
+    return this.enqueue(this.view.recordSnapshot(metadata), true, false).then(nothing);
   }
 
   /**
@@ -170,7 +188,7 @@ export class RaftWal {
    */
   compact(index: number): Promise<void> {
     this.assertUsable();
-    return this.enqueue(this.view.compact(index), false, false, false);
+    return this.enqueue(this.view.compact(index), false, false).then(nothing);
   }
 
   /** Waits for every write issued so far, then closes the segment (and releases the directory). */
@@ -178,6 +196,7 @@ export class RaftWal {
     if (this.closed) return;
     this.closed = true;
     await this.draining;
+    this.readBack.forget();
     await this.tail.close();
     this.lock.release();
   }
@@ -187,15 +206,16 @@ export class RaftWal {
     if (this.closed) throw new LogStoreUsageError('raft log store is closed');
   }
 
-  private enqueue(records: Uint8Array[], sync: boolean, hasEntries: boolean, hasHardState: boolean): Promise<void> {
+  private enqueue(records: Uint8Array[], sync: boolean, hasHardState: boolean, entryRecords?: EntryRecords): Promise<EntryPlacement | undefined> {
     this.counters.writes++;
     const group = (this.queued ??= { records: [], sync: false, hasEntries: false, hasHardState: false, head: this.view.head(), waiters: [] });
+    const inGroup = entryRecords && { ...entryRecords, first: group.records.length + entryRecords.first };
     for (const record of records) group.records.push(record); // not push(...records): a large Ready would overflow the argument limit
     group.sync ||= sync;
-    group.hasEntries ||= hasEntries;
+    group.hasEntries ||= (entryRecords?.count ?? 0) > 0;
     group.hasHardState ||= hasHardState;
     group.head = this.view.head();
-    const done = new Promise<void>((resolve, reject) => group.waiters.push({ resolve, reject }));
+    const done = new Promise<EntryPlacement | undefined>((resolve, reject) => group.waiters.push({ resolve, reject, entryRecords: inGroup }));
     this.draining ??= this.drain();
     return done;
   }
@@ -207,21 +227,23 @@ export class RaftWal {
         for (const waiter of group.waiters) waiter.reject(this.failure);
         continue;
       }
+      let written: WrittenGroup;
       try {
-        await this.write(group);
+        written = await this.write(group);
       } catch (err) {
         this.failure = new LogStoreFailedError(err);
         for (const waiter of group.waiters) waiter.reject(this.failure);
         continue;
       }
-      for (const waiter of group.waiters) waiter.resolve();
+      for (const waiter of group.waiters) waiter.resolve(placementOf(waiter.entryRecords, written));
     }
     this.draining = undefined;
   }
 
-  private async write(group: WriteGroup): Promise<void> {
+  private async write(group: WriteGroup): Promise<WrittenGroup> {
     if (group.hasEntries) faults.check('raft-log-append');
     if (group.hasHardState) faults.check('hard-state');
+    const written = { file: this.tail.name.seq, recordOffsets: offsetsOf(group.records, this.tail.end) };
     await this.tail.append(group.records);
     if (group.sync) await this.tail.sync();
     this.counters.batches++;
@@ -232,6 +254,7 @@ export class RaftWal {
       this.durableCompacted = group.head.bounds.compactedIndex;
     }
     await this.purge();
+    return written;
   }
 
   /** Seals the full segment and starts the next one with the log's state as of the last write. */
@@ -251,8 +274,36 @@ export class RaftWal {
     while (this.segments.length > this.maxWals && releasable > 0) {
       const oldest = this.segments.shift()!;
       releasable--;
+      this.readBack.forget(oldest.name.seq);
       await fs.rm(oldest.name.file, { force: true });
       this.log('info', 'purged WAL segment', { file: oldest.name.file });
     }
   }
+}
+
+/** Where a group went: the segment's sequence number, and where each of its records lies in it. */
+interface WrittenGroup {
+  readonly file: number;
+  readonly recordOffsets: readonly number[];
+}
+
+function nothing(): void {}
+
+/** Where each of `records` lies (its record, after the frame header) when written from `start` on. */
+function offsetsOf(records: readonly Uint8Array[], start: number): number[] {
+  const offsets = new Array<number>(records.length);
+  let at = start;
+  for (let i = 0; i < records.length; i++) {
+    offsets[i] = at + FRAME_HEADER_BYTES;
+    at += frameBytes(records[i]!.length);
+  }
+  return offsets;
+}
+
+/** A save's placement: per entry it was given, where its record lies (-1 for those below the log's start). */
+function placementOf(entryRecords: EntryRecords | undefined, { file, recordOffsets }: WrittenGroup): EntryPlacement | undefined {
+  if (entryRecords === undefined || entryRecords.count === 0) return undefined;
+  const offsets = new Array<number>(entryRecords.skipped + entryRecords.count).fill(-1, 0, entryRecords.skipped);
+  for (let i = 0; i < entryRecords.count; i++) offsets[entryRecords.skipped + i] = recordOffsets[entryRecords.first + i]!;
+  return { file, offsets };
 }

@@ -8,6 +8,7 @@
 
 import { EMPTY_SNAPSHOT } from '../../raft/storage.js';
 import { EMPTY_HARD_STATE } from '../../raft/types.js';
+import type { EntryPlace } from '../../raft/packed-entries.js';
 import type { Entry, HardState, SnapshotMetadata } from '../../raft/types.js';
 import { RecordKind, decodeEntry, decodeHardState, decodeLogBounds, decodeSnapshotMetadata, recordKindOf } from '../codec.js';
 import type { LogBounds } from '../codec.js';
@@ -21,17 +22,18 @@ export class LogReplay {
   private compactedTerm = 0;
   /** Index just before entries[0]; above compactedIndex while the entries between are a hole. */
   private base = 0;
-  private entries: Entry[] = [];
+  /** The entries, each with where its record was read from (when the caller said). */
+  private entries: { entry: Entry; place: EntryPlace | undefined }[] = [];
 
   private get lastIndex(): number {
     return this.base + this.entries.length;
   }
 
-  /** Applies one record (its bytes may be reused once this returns: entry data is copied). */
-  apply(record: Uint8Array): void {
+  /** Applies one record, read from `place` (its bytes may be reused once this returns: entry data is copied). */
+  apply(record: Uint8Array, place?: EntryPlace): void {
     switch (recordKindOf(record)) {
       case RecordKind.Entry:
-        return this.entry(decodeEntry(record));
+        return this.entry(decodeEntry(record), place);
       case RecordKind.HardState:
         this.hardState = decodeHardState(record);
         return;
@@ -45,17 +47,17 @@ export class LogReplay {
     }
   }
 
-  private entry(decoded: Entry): void {
+  private entry(decoded: Entry, place: EntryPlace | undefined): void {
     const entry = { ...decoded, data: decoded.data.slice() };
     if (entry.index <= this.compactedIndex) return;
     if (entry.index > this.lastIndex + 1) throw new CorruptLogError(`entry ${this.lastIndex + 1} is missing before entry ${entry.index}`);
     if (entry.index <= this.base) {
-      this.entries = [entry];
+      this.entries = [{ entry, place }];
       this.base = entry.index - 1;
       return;
     }
     this.entries.length = entry.index - this.base - 1;
-    this.entries.push(entry);
+    this.entries.push({ entry, place });
   }
 
   private bounds({ compactedIndex, compactedTerm, lastIndex }: LogBounds): void {
@@ -83,7 +85,8 @@ export class LogReplay {
       hardState: this.hardState,
       snapshot: this.snapshot,
       bounds: { compactedIndex: this.compactedIndex, compactedTerm: this.compactedTerm, lastIndex: this.lastIndex },
-      entries: this.entries,
+      entries: this.entries.map((e) => e.entry),
+      places: this.entries.map((e) => e.place),
     };
     checkRaftState(state);
     return state;

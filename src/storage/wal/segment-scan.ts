@@ -79,11 +79,12 @@ function hasZeroSector(file: FileWindow, from: number, to: number): boolean {
 }
 
 /**
- * Calls `onRecord` for every record after the segment's start record, in order, until it returns false.
+ * Calls `onRecord` for every record after the segment's start record, in order, with where the record lies
+ * in the file, until it returns false.
  * `previousCrc` is the crc the previous segment ended with (undefined for the first segment read); `tail`
  * says this is the last one.
  */
-export function scanSegment(path: string, tail: boolean, previousCrc: number | undefined, onRecord: (record: Uint8Array) => boolean | void): SegmentScan {
+export function scanSegment(path: string, tail: boolean, previousCrc: number | undefined, onRecord: (record: Uint8Array, offset: number) => boolean | void): SegmentScan {
   const fd = fs.openSync(path, 'r');
   try {
     const file = new FileWindow(fd, fs.fstatSync(fd).size);
@@ -127,7 +128,7 @@ export function scanSegment(path: string, tail: boolean, previousCrc: number | u
       let more: boolean | void = true;
       if (offset > 0) {
         try {
-          more = onRecord(record);
+          more = onRecord(record, offset + FRAME_HEADER_BYTES);
         } catch (err) {
           if (err instanceof CorruptLogError) throw corrupt(offset, err.detail);
           throw err;

@@ -74,6 +74,11 @@ export class TailSegment {
     return new TailSegment(name, fd, end, crc, segmentBytes);
   }
 
+  /** Where the next frame goes: everything before it is written. */
+  get end(): number {
+    return this.offset;
+  }
+
   get lastCrc(): number {
     return this.crc;
   }

@@ -52,7 +52,8 @@ export function readWal(names: readonly SegmentName[]): WalContents {
   let crc: number | undefined;
   let tail: SegmentScan | undefined;
   for (let i = first; i < segments.length; i++) {
-    tail = scanSegment(segments[i]!.name.file, i === segments.length - 1, crc, (record) => replay.apply(record));
+    const file = segments[i]!.name.seq;
+    tail = scanSegment(segments[i]!.name.file, i === segments.length - 1, crc, (record, offset) => replay.apply(record, { file, offset }));
     crc = tail.crc;
   }
   return { state: replay.result(), segments, tail: tail! };

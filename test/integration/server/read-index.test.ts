@@ -3,6 +3,7 @@
 
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricValue } from '../../support/metrics.js';
 import { ProcessCluster } from '../../support/process-cluster.js';
 
 let cluster: ProcessCluster;
@@ -15,12 +16,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function rounds(clientUrl: string): Promise<number> {
-  const metrics = await (await fetch(`${clientUrl}/metrics`)).text();
-  const line = /^barge_server_read_index_rounds_total (\d+)$/m.exec(metrics);
-  expect(line, 'the rounds counter is exported').not.toBeNull();
-  return Number(line![1]);
-}
+const rounds = (clientUrl: string): Promise<number> => metricValue(clientUrl, 'barge_server_read_index_rounds_total');
 
 describe('linearizable reads', () => {
   for (const role of ['leader', 'follower'] as const) {

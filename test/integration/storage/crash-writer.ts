@@ -67,7 +67,7 @@ function nextOp(): CrashOp {
   return { seq: seq++, kind: 'append', from, to, term, commit };
 }
 
-function issue(op: CrashOp): Promise<void> {
+function issue(op: CrashOp): Promise<unknown> {
   switch (op.kind) {
     case 'append':
       return store.save(

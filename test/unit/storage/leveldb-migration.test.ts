@@ -61,6 +61,12 @@ async function open(): Promise<PersistedRaftState> {
   return state;
 }
 
+/** The state without where each entry lies in the converted segment (which says nothing of the conversion). */
+function withoutPlaces({ places, ...state }: PersistedRaftState): PersistedRaftState {
+  expect(places).toHaveLength(state.entries.length);
+  return state;
+}
+
 const walFiles = (): string[] => fs.readdirSync(layout.walDir).sort();
 
 describe('a LevelDB raft log from an earlier version', () => {
@@ -69,7 +75,7 @@ describe('a LevelDB raft log from an earlier version', () => {
     expect(walFiles()).toContain('CURRENT');
     const logged: string[] = [];
     const { store, state } = await RaftWal.open(layout, { log: (_level, msg) => logged.push(msg) });
-    expect(state).toEqual(expected);
+    expect(withoutPlaces(state)).toEqual(expected);
     expect(logged).toContain('converted the LevelDB raft log of an earlier version to WAL segments');
     // And it takes writes after the converted log.
     await store.save({ entries: entries(13, 13, 3), hardState: { ...hardState, commit: 13 } }, { sync: true });
@@ -83,7 +89,7 @@ describe('a LevelDB raft log from an earlier version', () => {
   it('after a crash before the converted segment was renamed into place, converts again', async () => {
     await writeLevelDbLog();
     fs.writeFileSync(path.join(layout.walDir, '0000000000000000-0000000000000005.wal.tmp'), 'half written');
-    expect(await open()).toEqual(expected);
+    expect(withoutPlaces(await open())).toEqual(expected);
     expect(walFiles()).toEqual(['0000000000000000-0000000000000005.wal']);
   });
 
@@ -95,7 +101,7 @@ describe('a LevelDB raft log from an earlier version', () => {
     layout = await prepareDataDir(dir);
     await writeLevelDbLog();
     fs.writeFileSync(path.join(layout.walDir, '0000000000000000-0000000000000005.wal'), segment);
-    expect(await open()).toEqual(expected);
+    expect(withoutPlaces(await open())).toEqual(expected);
     expect(walFiles()).toEqual(['0000000000000000-0000000000000005.wal']);
   });
 });

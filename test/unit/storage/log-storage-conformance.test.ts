@@ -45,8 +45,8 @@ async function durableStorage(): Promise<StorageUnderTest> {
   const snapshots = await SnapshotStore.open(layout.snapDir);
   return {
     // The store validates synchronously and throws before writing anything; async turns that into a rejection.
-    append: async (ents) => store.save({ entries: ents }, { sync: false }),
-    setHardState: async (hs) => store.save({ hardState: hs }, { sync: false }),
+    append: async (ents) => void (await store.save({ entries: ents }, { sync: false })),
+    setHardState: async (hs) => void (await store.save({ hardState: hs }, { sync: false })),
     applySnapshot: async (metadata, data) => {
       await snapshots.save({ metadata, data });
       await store.save({ snapshot: metadata }, { sync: true });

@@ -5,6 +5,7 @@ import { pbkdf2 } from 'node:crypto';
 import * as fs from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EntryPlacement } from '../../../src/raft/packed-entries.js';
 import { MemoryStorage } from '../../../src/raft/storage.js';
 import { EMPTY_BYTES, EntryType } from '../../../src/raft/types.js';
 import type { ConfState, Entry } from '../../../src/raft/types.js';
@@ -56,6 +57,7 @@ describe('RaftWal', () => {
       hi > lo ? Math.min(hi, lo + 1 + Math.floor(fraction * (hi - lo))) : undefined;
 
     let run = 0;
+    let readBack = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
         layout = await prepareDataDir(`${dir}/run-${run++}`);
@@ -64,6 +66,13 @@ describe('RaftWal', () => {
         const model = new MemoryStorage();
         let term = 1;
         let { store } = await RaftWal.open(layout, walOptions);
+        // Fed the same calls as the model, each once the WAL's write before it is done, with where the WAL
+        // put the entries: it keeps no entry data in memory it can read back from the WAL.
+        const spilled = new MemoryStorage({ read: (index, place) => (readBack++, store.readEntry(index, place)), residentBytes: 0 }, 64);
+        let spilledInOrder: Promise<unknown> = Promise.resolve();
+        const thenOnSpilled = (written: Promise<unknown>, change: (result: unknown) => void): void => {
+          spilledInOrder = spilledInOrder.then(() => written).then(change);
+        };
         // Nothing is awaited between operations, so group commit merges unlike writes into one batch.
         let pending: Promise<unknown>[] = [];
         for (const o of ops) {
@@ -77,35 +86,45 @@ describe('RaftWal', () => {
             const from = Math.max(first, snapIndex + 1, commit + 1, last + 1 - o.backBy);
             const ents = entries(from, from + o.count - 1, term);
             model.append(ents);
-            pending.push(store.save({ entries: ents }, { sync: false }));
+            const saved = store.save({ entries: ents }, { sync: false });
+            pending.push(saved);
+            thenOnSpilled(saved, (placement) => spilled.append(ents, placement as EntryPlacement | undefined));
           } else if (o.kind === 'hardState') {
             const hs = { term, vote: o.vote, commit: Math.floor(o.commitFraction * last) };
             model.setHardState(hs);
             pending.push(store.save({ hardState: hs }, { sync: true }));
+            thenOnSpilled(Promise.resolve(), () => spilled.setHardState(hs));
           } else if (o.kind === 'createSnapshot') {
             const index = pick(snapIndex, last, o.fraction);
             if (index === undefined) continue;
             model.createSnapshot(index, confState, EMPTY_BYTES);
             pending.push(store.recordSnapshot(model.snapshot().metadata));
+            thenOnSpilled(Promise.resolve(), () => spilled.createSnapshot(index, confState, EMPTY_BYTES));
           } else if (o.kind === 'compact') {
             const index = pick(first - 1, snapIndex, o.fraction);
             if (index === undefined) continue;
             model.compact(index);
             pending.push(store.compact(index));
+            thenOnSpilled(Promise.resolve(), () => spilled.compact(index));
           } else if (o.kind === 'installSnapshot') {
             const index = Math.max(snapIndex + 1, last + o.ahead);
             term++;
             const metadata = { index, term, confState };
             model.applySnapshot({ metadata, data: EMPTY_BYTES });
-            pending.push(store.save({ snapshot: metadata }, { sync: true }));
+            const saved = store.save({ snapshot: metadata }, { sync: true });
+            pending.push(saved);
+            thenOnSpilled(saved, () => spilled.applySnapshot({ metadata, data: EMPTY_BYTES }));
           } else {
             await Promise.all(pending);
+            await spilledInOrder;
             pending = [];
             await store.close();
             ({ store } = await RaftWal.open(layout, walOptions));
           }
         }
         await Promise.all(pending);
+        await spilledInOrder;
+        expect(describeStorage(spilled)).toEqual(describeStorage(model));
         const stats = store.stats();
         expect(stats.batches).toBeLessThanOrEqual(stats.writes);
         await store.close();
@@ -115,6 +134,7 @@ describe('RaftWal', () => {
       }),
       { numRuns: 40 },
     );
+    expect(readBack).toBeGreaterThan(100);
   });
 
   it('coalesces concurrent saves into fewer synced batches (group commit)', async () => {
@@ -158,6 +178,26 @@ describe('RaftWal', () => {
     // Compared as buffers: a deep equality over 20 MB of typed arrays takes minutes.
     expect(state.entries.map((e) => e.index)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     expect(state.entries.filter((e) => !Buffer.from(e.data).equals(big(e.index).data)).map((e) => e.index)).toEqual([]);
+  });
+
+  it('reopened, gives the in-memory log where each entry lies, across segments, so it can let go of their data', async () => {
+    const value = (index: number): Entry => ({ index, term: 1, type: EntryType.Normal, data: new Uint8Array(100_000).fill(index) });
+    const walOptions = { segmentBytes: 1024 * 1024, maxWals: 0 };
+    const first = await RaftWal.open(layout, walOptions);
+    for (let i = 1; i <= 40; i++) await first.store.save({ entries: [value(i)] }, { sync: false });
+    await first.store.close();
+    const { store, state } = await RaftWal.open(layout, walOptions);
+    try {
+      expect(store.stats().segments).toBeGreaterThan(2);
+      const readBack: number[] = [];
+      const memory = restoreMemoryStorage(state, EMPTY_BYTES, { read: (index, place) => (readBack.push(index), store.readEntry(index, place)), residentBytes: 1024 * 1024 });
+      const read = memory.entries(1, 41, Number.MAX_SAFE_INTEGER);
+      expect(read.filter((e) => !Buffer.from(e.data).equals(value(e.index).data)).map((e) => e.index)).toEqual([]);
+      // Ten entries to a 1 MiB slab, one slab kept: the first three slabs' entries came from the segments.
+      expect(readBack).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    } finally {
+      await store.close();
+    }
   });
 
   it('load() reads back what was written once pending writes finish', async () => {
