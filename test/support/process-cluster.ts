@@ -76,6 +76,8 @@ export interface ClusterMember {
   log: string;
   /** Where in `log` the running process's output starts. */
   logStart?: number;
+  /** Whether the running process logs at info level, where it says it serves. */
+  logsInfo?: boolean;
 }
 
 export type Implementation = 'barge' | 'etcd';
@@ -93,9 +95,9 @@ export interface ClusterOptions {
   readonly startTimeoutMs?: number;
 }
 
-/** Whether the member's running process said it serves clients (Barge and etcd say it alike). */
+/** Whether the member's running process said it serves clients (Barge and etcd say it alike), if it says such things. */
 function announcedServing(member: ClusterMember): boolean {
-  return member.log.indexOf('ready to serve client requests', member.logStart ?? 0) >= 0;
+  return member.logsInfo === false || member.log.indexOf('ready to serve client requests', member.logStart ?? 0) >= 0;
 }
 
 export class ProcessCluster {
@@ -172,6 +174,7 @@ export class ProcessCluster {
     const environment = this.implementation === 'barge' ? bargeEnvironment(flags, { ...process.env, ...env }) : { ...process.env, ...env };
     const child = spawn(command[0]!, [...command.slice(1), ...flags], { stdio: ['ignore', 'ignore', 'pipe'], env: environment });
     member.logStart = member.log.length;
+    member.logsInfo = !flags.some((flag) => /^--log-level=(warn|error|panic|fatal)$/.test(flag));
     child.stderr!.on('data', (chunk: Buffer) => (member.log += chunk.toString()));
     member.process = child;
   }
