@@ -62,8 +62,17 @@ export function toKeyValue(record: RevisionRecord): KeyValue {
   };
 }
 
+/**
+ * The key index's order: a key's bytes as a binary string, so code-unit order is etcd's byte order. The same
+ * order as the B+ tree's default comparator, without its checks for numbers and mixed types on every one of
+ * the ~17 comparisons a lookup among 100,000 keys makes (a lookup is the largest part of applying a put).
+ */
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export class MvccStore {
-  private readonly index = new BTree<string, KeyIndex>();
+  private readonly index = new BTree<string, KeyIndex>(undefined, compareKeys);
   /** @internal Every record not yet compacted away. */
   readonly table: RecordTable;
   /** The table's ids in revision order. */
