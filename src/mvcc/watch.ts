@@ -231,7 +231,8 @@ export class WatchHub {
         hitsByRange.set(rangeKey, hits);
       }
       const delivery = shared.for(watcher.options, hits);
-      watcher.nextRevision = reached + 1;
+      // Never back: a watcher may be ahead of this store (resumed past what an installed snapshot holds).
+      watcher.nextRevision = Math.max(from, reached + 1);
       const accepted = delivery.events.length === 0 || watcher.sink.deliver(delivery);
       if (!accepted) watcher.blocked = true;
       if (watcher.nextRevision > current && !watcher.blocked) {

@@ -146,4 +146,24 @@ describe('watchers moving to a replacement store', () => {
     await settle();
     expect(behind.compactedAt).toBe(18);
   });
+
+  it('a watcher ahead of the replacement (its stream resumed past what the snapshot holds) waits for its revision, seeing nothing twice', async () => {
+    const writes = (kv: KvApplier, from: number, to: number) => {
+      for (let i = from; i < to; i++) kv.put({ key: b(`k${i % 3}`), value: b(`${i}`) });
+    };
+    // A replaced member, fresh at revision 1: a client resumes there at revision 11, having seen 2..10 elsewhere.
+    const fresh = new MvccStore();
+    const hub = new WatchHub(fresh);
+    const resumed = recorder();
+    hub.watch({ key: b('k'), rangeEnd: b('l'), startRevision: 11 }, resumed.sink);
+    // The snapshot it installs holds revisions up to 6 only; the log brings 7 and on again.
+    const replacement = new MvccStore();
+    const kv = new KvApplier(replacement);
+    writes(kv, 0, 5);
+    hub.adopt(replacement);
+    await settle();
+    writes(kv, 5, 12);
+    const revisions = resumed.deliveries.flatMap((d) => d.events.map((e) => e.kv.modRevision));
+    expect(revisions).toEqual([11, 12, 13]);
+  });
 });
