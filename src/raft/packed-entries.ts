@@ -51,6 +51,8 @@ export class PackedEntries {
   /** Per slab: how many of its entries have no place in the durable log (a slab with any stays in memory). */
   private unplaced: number[] = [];
   private residentBytes = 0;
+  /** slabs before this one are let go of or held for good (an unplaced entry): letGoOfOldSlabs starts here. */
+  private firstCandidate = 0;
   private firstSlabId = 0;
   /** The slab small data go to, and how much of it is used. */
   private fillId = -1;
@@ -145,6 +147,7 @@ export class PackedEntries {
     for (const slab of this.slabs.slice(0, lowest - this.firstSlabId)) this.residentBytes -= slab?.length ?? 0;
     this.slabs = this.slabs.slice(lowest - this.firstSlabId);
     this.unplaced = this.unplaced.slice(lowest - this.firstSlabId);
+    this.firstCandidate = Math.max(0, this.firstCandidate - (lowest - this.firstSlabId));
     this.firstSlabId = lowest;
   }
 
@@ -179,11 +182,13 @@ export class PackedEntries {
   /** Before `incoming` more bytes of slabs: lets go of the oldest slabs whose entries all have a place, down to the budget. */
   private letGoOfOldSlabs(incoming: number): void {
     if (this.spill === undefined) return;
-    for (let i = 0; i < this.slabs.length && this.residentBytes + incoming > this.spill.residentBytes; i++) {
+    for (let i = this.firstCandidate; i < this.slabs.length && this.residentBytes + incoming > this.spill.residentBytes; i++) {
       const slab = this.slabs[i];
       if (slab === undefined || this.unplaced[i]! > 0 || this.firstSlabId + i === this.fillId) continue;
       this.slabs[i] = undefined;
       this.residentBytes -= slab.length;
     }
+    // Counts of unplaced entries never fall, so what is skipped here stays skipped: the next call starts after it.
+    while (this.firstCandidate < this.slabs.length && (this.slabs[this.firstCandidate] === undefined || this.unplaced[this.firstCandidate]! > 0)) this.firstCandidate++;
   }
 }
