@@ -131,7 +131,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const failures: string[] = [];
     if (!recovered) failures.push(`no leader 30 s after the last fault healed (last faults: ${faults.slice(-5).join('; ')})`);
     if (read.unread.length > 0) failures.push(`no member answered the final read of ${read.unread.join(', ')} within 20 s`);
-    if (!converged.ok) failures.push(`members did not converge: ${converged.detail}`);
+    if (!converged.ok) {
+      // What each member last logged, and the faults before: a run in CI leaves nothing else to read.
+      const tails = cluster.members.map((m) => `${m.name}: ${m.log.trimEnd().split('\n').slice(-12).join(' | ')}`);
+      failures.push(`members did not converge: ${converged.detail} (last faults: ${faults.slice(-5).join('; ')}) ${tails.join(' ||| ')}`);
+    }
     for (const m of cluster.members) {
       if (!cluster.isRunning(m)) failures.push(`${m.name} is not running; its log ends: ${m.log.trimEnd().split('\n').slice(-4).join(' | ')}`);
     }
