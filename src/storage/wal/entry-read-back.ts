@@ -1,15 +1,14 @@
 // Reads entries back out of the WAL's segments by where they were written, for the in-memory log once it
 // has let go of their data (raft/packed-entries.ts). A window of the file is kept: a follower catching up
-// asks for entries in order, so that costs one read per window, not one per entry.
+// asks for entries in order, so that costs one read per chunk, not one per entry.
 
 import * as fs from 'node:fs';
 import type { EntryPlace } from '../../raft/packed-entries.js';
 import type { Entry } from '../../raft/types.js';
 import { decodeEntry } from '../codec.js';
 import { CorruptLogError } from '../errors.js';
+import { FileWindow } from './file-window.js';
 import { FRAME_HEADER_BYTES } from './frame.js';
-
-const WINDOW_BYTES = 256 * 1024;
 
 export interface SegmentFiles {
   /** Path of segment number `file`, undefined once it is gone. */
@@ -22,16 +21,15 @@ export class EntryReadBack {
   private fd = -1;
   private openFile = -1;
   private path = '';
-  private window = Buffer.alloc(0);
-  private windowStart = 0;
+  private window: FileWindow | undefined;
 
   constructor(private readonly files: SegmentFiles) {}
 
   /** The entry at `index`, whose record was written at `place`. Throws CorruptLogError if it is not there. */
   read(index: number, place: EntryPlace): Entry {
-    const length = this.bytes(place.file, place.offset - FRAME_HEADER_BYTES, 4).readUInt32LE(0);
     let entry: Entry;
     try {
+      const length = this.bytes(place.file, place.offset - FRAME_HEADER_BYTES, 4).readUInt32LE(0);
       entry = decodeEntry(this.bytes(place.file, place.offset, length));
     } catch (err) {
       if (err instanceof CorruptLogError) throw new CorruptLogError(`WAL segment ${this.path} at offset ${place.offset}: ${err.detail}`, { cause: err });
@@ -48,21 +46,15 @@ export class EntryReadBack {
     fs.closeSync(this.fd);
     this.fd = -1;
     this.openFile = -1;
-    this.window = Buffer.alloc(0);
+    this.window = undefined;
   }
 
   private bytes(file: number, at: number, length: number): Buffer {
     if (file !== this.openFile) this.open(file);
-    if (at < this.windowStart || at + length > this.windowStart + this.window.length) {
-      // Never past the written end: bytes beyond it are zeros that later writes replace.
-      const size = Math.max(length, Math.min(WINDOW_BYTES, this.files.writtenEnd(file) - at));
-      const window = Buffer.allocUnsafe(size);
-      const read = fs.readSync(this.fd, window, 0, size, at);
-      if (read < length) throw new CorruptLogError(`WAL segment ${this.path}: short read at offset ${at}`);
-      this.window = window.subarray(0, read);
-      this.windowStart = at;
-    }
-    return this.window.subarray(at - this.windowStart, at - this.windowStart + length);
+    // Never past the written end: bytes beyond it are zeros that later writes replace. The last segment's
+    // end moves on as it is written; a read beyond the end the window was made with makes it anew.
+    if (this.window === undefined || at + length > this.window.size) this.window = new FileWindow(this.fd, this.files.writtenEnd(file));
+    return this.window.bytes(at, length);
   }
 
   private open(file: number): void {

@@ -11,9 +11,9 @@ import * as fs from 'node:fs';
 import { CODEC_VERSION, RecordKind, decodeSegmentStart, isIntactRecord, recordKindOf } from '../codec.js';
 import { crc32 } from '../crc32.js';
 import { CorruptLogError } from '../errors.js';
+import { FileWindow, READ_CHUNK } from './file-window.js';
 import { FRAME_HEADER_BYTES, frameBytes } from './frame.js';
 
-const READ_CHUNK = 1024 * 1024;
 const SECTOR = 512;
 const ZERO_SECTOR = Buffer.alloc(SECTOR);
 
@@ -24,33 +24,6 @@ export interface SegmentScan {
   readonly crc: number;
   /** Set when the file held a torn write from `end` on. */
   readonly torn?: { readonly reason: string; readonly bytes: number };
-}
-
-/** Sequential reads of a file through a window, so a 64 MB segment is never read whole. */
-class FileWindow {
-  private buffer = Buffer.alloc(0);
-  private start = 0;
-
-  constructor(
-    private readonly fd: number,
-    readonly size: number,
-  ) {}
-
-  /** `length` bytes at `offset`, which must lie within the file; valid until the next call. */
-  bytes(offset: number, length: number): Buffer {
-    if (offset < this.start || offset + length > this.start + this.buffer.length) {
-      this.buffer = Buffer.allocUnsafe(Math.min(Math.max(length, READ_CHUNK), this.size - offset));
-      const read = fs.readSync(this.fd, this.buffer, 0, this.buffer.length, offset);
-      this.buffer = this.buffer.subarray(0, read);
-      this.start = offset;
-      if (read < length) throw new CorruptLogError(`short read at offset ${offset}`);
-    }
-    return this.buffer.subarray(offset - this.start, offset - this.start + length);
-  }
-
-  uint32(offset: number): number {
-    return this.bytes(offset, 4).readUInt32LE(0);
-  }
 }
 
 /** Whether a frame that decodes on its own (length and record checksum) starts at or after `from`. */
