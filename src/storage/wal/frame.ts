@@ -25,16 +25,22 @@ export function writeFrame(out: Buffer, at: number, record: Uint8Array, previous
   return crc;
 }
 
-/** The frames for `records` in one buffer, for one write; returns it with the crc of the last frame. */
-export function encodeFrames(records: readonly Uint8Array[], previousCrc: number): { bytes: Buffer; crc: number } {
+/**
+ * The frames for `records` in one buffer, for one write; returns it with the crc of the last frame and
+ * where each record lies, counted from `start` (where the buffer will be written).
+ */
+export function encodeFrames(records: readonly Uint8Array[], previousCrc: number, start = 0): { bytes: Buffer; crc: number; recordOffsets: number[] } {
   let total = 0;
   for (const record of records) total += frameBytes(record.length);
   const bytes = Buffer.allocUnsafe(total);
+  const recordOffsets = new Array<number>(records.length);
   let crc = previousCrc;
   let at = 0;
-  for (const record of records) {
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
     crc = writeFrame(bytes, at, record, crc);
+    recordOffsets[i] = start + at + FRAME_HEADER_BYTES;
     at += frameBytes(record.length);
   }
-  return { bytes, crc };
+  return { bytes, crc, recordOffsets };
 }

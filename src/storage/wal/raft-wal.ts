@@ -15,7 +15,6 @@ import { LogStoreFailedError, LogStoreUsageError } from '../errors.js';
 import { faults } from '../fault-injection.js';
 import { migrateLevelDbLog } from './leveldb-migration.js';
 import { EntryReadBack } from './entry-read-back.js';
-import { FRAME_HEADER_BYTES, frameBytes } from './frame.js';
 import { LogView, headRecords, type EntryRecords, type LogHeadState } from './log-view.js';
 import type { PersistedRaftState, RaftLogUpdate, SaveOptions } from './raft-state.js';
 import { LogReplay } from './replay.js';
@@ -243,8 +242,7 @@ export class RaftWal {
   private async write(group: WriteGroup): Promise<WrittenGroup> {
     if (group.hasEntries) faults.check('raft-log-append');
     if (group.hasHardState) faults.check('hard-state');
-    const written = { file: this.tail.name.seq, recordOffsets: offsetsOf(group.records, this.tail.end) };
-    await this.tail.append(group.records);
+    const written = { file: this.tail.name.seq, recordOffsets: await this.tail.append(group.records) };
     if (group.sync) await this.tail.sync();
     this.counters.batches++;
     if (group.sync) this.counters.syncedBatches++;
@@ -288,17 +286,6 @@ interface WrittenGroup {
 }
 
 function nothing(): void {}
-
-/** Where each of `records` lies (its record, after the frame header) when written from `start` on. */
-function offsetsOf(records: readonly Uint8Array[], start: number): number[] {
-  const offsets = new Array<number>(records.length);
-  let at = start;
-  for (let i = 0; i < records.length; i++) {
-    offsets[i] = at + FRAME_HEADER_BYTES;
-    at += frameBytes(records[i]!.length);
-  }
-  return offsets;
-}
 
 /** A save's placement: per entry it was given, where its record lies (-1 for those below the log's start). */
 function placementOf(entryRecords: EntryRecords | undefined, { file, recordOffsets }: WrittenGroup): EntryPlacement | undefined {

@@ -88,15 +88,16 @@ export class TailSegment {
     return this.offset >= this.segmentBytes;
   }
 
-  /** Appends frames for `records` (to the page cache: sync() makes them durable). */
-  async append(records: readonly Uint8Array[]): Promise<void> {
-    const { bytes, crc } = encodeFrames(records, this.crc);
+  /** Appends frames for `records` (to the page cache: sync() makes them durable); returns where each record lies. */
+  async append(records: readonly Uint8Array[]): Promise<number[]> {
+    const { bytes, crc, recordOffsets } = encodeFrames(records, this.crc, this.offset);
     await this.zeroFill.beforeWrite(this.offset, bytes.length);
     let written = 0;
     while (written < bytes.length) written += fs.writeSync(this.fd, bytes, written, bytes.length - written, this.offset + written);
     this.offset += bytes.length;
     this.crc = crc;
     this.zeroFill.afterWrite(this.offset);
+    return recordOffsets;
   }
 
   sync(): Promise<void> {
