@@ -96,11 +96,11 @@ export class PackedEntries {
     let id: number;
     let start = 0;
     if (length >= this.slabBytes / 8) {
-      id = this.addSlab(length);
+      id = this.addSlab(length, this.fillId);
     } else {
       if (this.fillId < 0 || this.fillUsed + length > this.slabBytes) {
-        this.fillId = -1; // full: no longer kept in memory for being filled
-        this.fillId = this.addSlab(this.slabBytes);
+        // The full slab is filled no more: it may be let go like any other.
+        this.fillId = this.addSlab(this.slabBytes, -1);
         this.fillUsed = 0;
       }
       id = this.fillId;
@@ -171,8 +171,9 @@ export class PackedEntries {
     return this.slabs[id - this.firstSlabId]!.subarray(start, start + this.lengths[position]!);
   }
 
-  private addSlab(bytes: number): number {
-    this.letGoOfOldSlabs(bytes);
+  /** Adds a slab of `bytes`; `filling` (a slab id, or -1) is the slab data still go to, kept whatever the budget. */
+  private addSlab(bytes: number, filling: number): number {
+    this.letGoOfOldSlabs(bytes, filling);
     this.slabs.push(this.allocate(bytes));
     this.unplaced.push(0);
     this.residentBytes += bytes;
@@ -180,11 +181,11 @@ export class PackedEntries {
   }
 
   /** Before `incoming` more bytes of slabs: lets go of the oldest slabs whose entries all have a place, down to the budget. */
-  private letGoOfOldSlabs(incoming: number): void {
+  private letGoOfOldSlabs(incoming: number, filling: number): void {
     if (this.spill === undefined) return;
     for (let i = this.firstCandidate; i < this.slabs.length && this.residentBytes + incoming > this.spill.residentBytes; i++) {
       const slab = this.slabs[i];
-      if (slab === undefined || this.unplaced[i]! > 0 || this.firstSlabId + i === this.fillId) continue;
+      if (slab === undefined || this.unplaced[i]! > 0 || this.firstSlabId + i === filling) continue;
       this.slabs[i] = undefined;
       this.residentBytes -= slab.length;
     }
