@@ -133,11 +133,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     if (read.unread.length > 0) failures.push(`no member answered the final read of ${read.unread.join(', ')} within 20 s`);
     if (!converged.ok) {
       // What each member last logged, and the faults before: a run in CI leaves nothing else to read.
-      const tails = cluster.members.map((m) => `${m.name}: ${m.log.trimEnd().split('\n').slice(-12).join(' | ')}`);
+      const tails = cluster.members.map((m) => `${m.name}: ${logTail(m, 12)}`);
       failures.push(`members did not converge: ${converged.detail} (last faults: ${faults.slice(-5).join('; ')}) ${tails.join(' ||| ')}`);
     }
     for (const m of cluster.members) {
-      if (!cluster.isRunning(m)) failures.push(`${m.name} is not running; its log ends: ${m.log.trimEnd().split('\n').slice(-4).join(' | ')}`);
+      if (!cluster.isRunning(m)) failures.push(`${m.name} is not running; its log ends: ${logTail(m, 4)}`);
     }
     const judged = judgeRun(workload.history, watchers, converged.revision, Date.now() + 60_000);
     step('checked');
@@ -314,4 +314,9 @@ function saveRun(dir: string, workload: Workload, watchers: readonly RecordingWa
   writeFileSync(join(dir, 'history.json'), JSON.stringify(workload.history, (_k, v: unknown) => (v === Infinity ? 'Infinity' : v)));
   writeFileSync(join(dir, 'watches.json'), JSON.stringify(watchers.map((w) => ({ endpoint: w.endpoint, events: w.events, problems: w.problems }))));
   for (const m of cluster.members) writeFileSync(join(dir, `${m.name}.log`), m.log);
+}
+
+/** The last `lines` lines of a member's log, on one line. */
+function logTail(member: ChaosMember, lines: number): string {
+  return member.log.trimEnd().split('\n').slice(-lines).join(' | ');
 }
