@@ -197,14 +197,14 @@ function resultsBlock(table: string, elapsedSec: number, chartFiles: string[]): 
   const notes = [...allCases.flatMap((c) => generators.flatMap((g) => failures(pairs, c, g))), ...pairs.flatMap((p, i) => Object.values(p).flatMap((run) => run.notes.map((n) => `run ${i + 1}: ${n}`)))];
   const checkFindings = pairs.flatMap((p, i) => implementations.flatMap((impl) => (p[impl]?.checkPerf ?? []).map((c) => `run ${i + 1}, ${NAMES[impl]}, \`etcdctl check perf --load=${c.load}\`: ${c.output} (members busy ${c.membersCores.toFixed(2)} cores)`)));
   const leads = pairs.map((p, i) => `run ${i + 1}: ${implementations.map((impl) => `${NAMES[impl]} ${p[impl]?.firstEndpointLeads ? 'yes' : 'no'}`).join(', ')}`);
-  const generatorsText = `Generators: Node (${options.workers} worker process${options.workers === 1 ? '' : 'es'}, bench/load)${go ? ', then Go (one process, etcd 3.4 clientv3, bench/go-load)' : ''}, on the same machine, with connection j to member j mod n. Keys 8 bytes, values 256 bytes, 100,000 possible keys. Members' CPU is user + system time from /proc/<pid>/stat over each timed phase, all members summed, per request (watch: per event).`;
+  const generatorsText = `Generators: Node (${options.workers} worker process${options.workers === 1 ? '' : 'es'}, bench/load)${go ? ', then Go (one process, etcd 3.4 clientv3, bench/go-load)' : ''}, on the same machine, with connection j to member j mod n. Keys 8 bytes, values 256 bytes, ${rssOnly ? `${fmt(options.rssKeys)} distinct keys` : '100,000 possible keys'}. Members' CPU is user + system time from /proc/<pid>/stat over each timed phase, all members summed, per request (watch: per event).`;
   const version = etcdVersion();
   const lines = [
     `## compare — Barge against etcd ${version}, side by side${options.quick ? ' (quick smoke run: not figures to keep)' : ''}`,
     '',
     `Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Machine: ${availableParallelism()} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Commit: ${git(['rev-parse', '--short', 'HEAD'])}${dirty}.`,
     '',
-    `Command: \`${command}\` (${Math.round(elapsedSec / 60)} min). Both run 3 members on loopback with ${flags.length > 0 ? flags.join(' ') : 'their own default flags'}; fresh data dirs under the OS temp dir; each cluster first runs each workload of the 3-member matrix at ${Math.round(WARM_UP_SHARE * 100)} % of its size, untimed${go ? ' (Go generator)' : ''}. ${checksOnly ? `Only the checks, in every run: \`etcdctl check perf\` (etcdctl ${version}, a client per simulated writer, against every member's endpoint), then a SIGKILL of the leader.` : generatorsText}`,
+    `Command: \`${command}\` (${Math.round(elapsedSec / 60)} min). Both run 3 members on loopback with ${flags.length > 0 ? flags.join(' ') : 'their own default flags'}; fresh data dirs under the OS temp dir; ${rssOnly ? 'no warm-up' : `each cluster first runs each workload of the 3-member matrix at ${Math.round(WARM_UP_SHARE * 100)} % of its size, untimed${go ? ' (Go generator)' : ''}`}. ${checksOnly ? `Only the checks, in every run: \`etcdctl check perf\` (etcdctl ${version}, a client per simulated writer, against every member's endpoint), then a SIGKILL of the leader.` : generatorsText}`,
     '',
     `Machine load (uptime's 1, 5, 15-minute load averages): ${runLoads.join('; ')}.`,
     '',
@@ -212,10 +212,14 @@ function resultsBlock(table: string, elapsedSec: number, chartFiles: string[]): 
     ...(notes.length > 0 ? ['', ...notes.map((n) => `- ${n}`)] : []),
     ...(checkFindings.length > 0 ? ['', ...checkFindings.map((n) => `- ${n}`)] : []),
     ...(measuredCases.length > 0 ? ['', `Leader's share of the members' CPU (median; etcd / Barge): ${leaderShares(pairs, measuredCases, generators)}.`] : []),
-    '',
-    `Was the first endpoint (the one-client put's only connection) the leader? ${leads.join('; ')}.`,
-    '',
-    'Data dirs are measured as du does (blocks allocated): etcd preallocates its 64 MiB WAL segment and the next one, so its figure is mostly preallocation.',
+    ...(rssOnly
+      ? []
+      : [
+          '',
+          `Was the first endpoint (the one-client put's only connection) the leader? ${leads.join('; ')}.`,
+          '',
+          'Data dirs are measured as du does (blocks allocated): etcd preallocates its 64 MiB WAL segment and the next one, so its figure is mostly preallocation.',
+        ]),
   ];
   if (ceiling) {
     const r = ceiling.report;

@@ -160,7 +160,8 @@ export function markdownTable(table: readonly Row[], runs: number): string {
   const byRun = runs > 1;
   const head = ['workload', 'generator', 'etcd', 'Barge', runs > 1 ? 'Barge ÷ etcd (median of ratios)' : 'Barge ÷ etcd', ...(byRun ? ['ratio in each run'] : [])];
   const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
-  for (const r of table) lines.push(`| ${[r.label, r.generator, r.etcd, r.barge, r.ratio, ...(byRun ? [r.byRun] : [])].join(' | ')} |`);
+  // A figure neither side measured (the matrix's rows in an --rss-only run) says nothing.
+  for (const r of table.filter((r) => r.etcd !== '—' || r.barge !== '—')) lines.push(`| ${[r.label, r.generator, r.etcd, r.barge, r.ratio, ...(byRun ? [r.byRun] : [])].join(' | ')} |`);
   return lines.join('\n');
 }
 
