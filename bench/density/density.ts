@@ -98,7 +98,7 @@ const program = new Command('bench density')
   .option('--stores <list>', 'which stores, in order', 'barge,etcd')
   .option('--timeout <s>', 'give up waiting for Running after this long', '900')
   .option('--cpu-prof <dir>', 'write a CPU profile of every Node process under DIR/<store>/ and print where each spent its time')
-  .option('--write', 'append the results to bench/RESULTS.md and write bench/charts/density-<nodes>x<pods>.svg');
+  .option('--write', 'append the results to bench/RESULTS.md and write bench/charts/density-<nodes>x<pods>-<commit>.svg');
 
 export async function benchDensity(argv: readonly string[]): Promise<void> {
   program.parse([...argv], { from: 'user' });
@@ -133,14 +133,16 @@ export async function benchDensity(argv: readonly string[]): Promise<void> {
     'pods Running',
     Object.values(runs).map((run) => ({ label: NAMES[run.implementation], color: run.implementation === 'barge' ? '#1f77b4' : '#d62728', points: run.runningOverTime })),
   );
-  const chartName = `density-${spec.nodes}x${spec.podsPerNode}.svg`;
+  // Named by the commit measured, so that the charts of earlier blocks in RESULTS.md stay as they were.
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  const chartName = `density-${spec.nodes}x${spec.podsPerNode}-${commit}.svg`;
   writeFileSync(join(BENCH, 'charts', chartName), chart);
   const command = `npm run bench -- density --nodes ${spec.nodes} --pods-per-node ${spec.podsPerNode} --rate ${spec.rate} --max-in-flight ${spec.maxInFlight} --stores ${o.stores} --write`;
   appendFileSync(
     join(BENCH, 'RESULTS.md'),
     [
       '', `### Control-plane density, ${startedAt.toISOString().slice(0, 10)}`, '',
-      `Command: \`${command}\`; commit ${git(['rev-parse', '--short', 'HEAD'])}; started ${startedAt.toISOString().slice(11, 16)} UTC; load average (1, 5, 15 min) at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`, '',
+      `Command: \`${command}\`; commit ${commit}; started ${startedAt.toISOString().slice(11, 16)} UTC; load average (1, 5, 15 min) at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`, '',
       table, '', `![pods Running over time](charts/${chartName})`, '',
     ].join('\n'),
   );
