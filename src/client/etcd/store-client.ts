@@ -5,6 +5,7 @@ import type * as Grpc from '@grpc/grpc-js';
 import { toNumber } from '../../wire/convert.js';
 import type * as pb from '../../wire/messages.js';
 import { channelFor, loadGrpc, method, type ClientTls, type EtcdService, type GrpcModule, type MethodName, type RequestOf, type ResponseOf } from './channel.js';
+import { GrpcStatus, UnaryCallError, UnarySession } from './unary-session.js';
 
 export interface StoreClientConfig {
   readonly endpoints: readonly string[];
@@ -90,8 +91,6 @@ export class StoreError extends Error {
 // protobufjs encodes enums from their numbers.
 const COMPARE_EQUAL = 0;
 const COMPARE_MOD = 2;
-const UNAVAILABLE = 14;
-const DEADLINE_EXCEEDED = 4;
 
 /** The first key after every key that starts with `prefix` (etcd's prefix range end). */
 export function prefixEnd(prefix: string): string {
@@ -122,11 +121,15 @@ function keyBytes(key: string): Buffer {
 
 export class StoreClient {
   private grpc: GrpcModule | undefined;
+  /** grpc-js channels, for watch streams. */
   private readonly channels: Grpc.Client[] = [];
+  /** Unary calls go over sessions of their own (unary-session.ts says why). */
+  private readonly sessions: UnarySession[];
   private current = 0;
 
   constructor(readonly config: StoreClientConfig) {
     if (config.endpoints.length === 0) throw new Error('no etcd endpoints');
+    this.sessions = config.endpoints.map((endpoint) => new UnarySession(endpoint, config.tls));
   }
 
   private async channel(): Promise<Grpc.Client> {
@@ -149,22 +152,18 @@ export class StoreClient {
   }
 
   private async callOnce<S extends EtcdService, M extends MethodName<S>>(service: S, name: M, request: RequestOf<S, M>): Promise<ResponseOf<S, M>> {
+    await this.channel();
+    const m = method(service, name);
+    const body = m.requestSerialize(request);
     let last: unknown;
-    for (let attempt = 0; attempt < this.config.endpoints.length; attempt++) {
-      const client = await this.channel();
-      const m = method(service, name);
-      const deadline = Date.now() + (this.config.timeoutMs ?? 10_000);
+    for (let attempt = 0; attempt < this.sessions.length; attempt++) {
       try {
-        return await new Promise<ResponseOf<S, M>>((resolve, reject) => {
-          client.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, request, new this.grpc!.Metadata(), { deadline }, (err, value) =>
-            err ? reject(err) : resolve(value!),
-          );
-        });
+        return m.responseDeserialize(await this.sessions[this.current]!.call(m.path, body, this.config.timeoutMs ?? 10_000));
       } catch (err) {
-        const e = err as Grpc.ServiceError;
-        last = new StoreError(e.code ?? UNAVAILABLE, e.details ?? e.message);
-        if (e.code !== UNAVAILABLE && e.code !== DEADLINE_EXCEEDED) throw last;
-        this.current = (this.current + 1) % this.channels.length;
+        const e = err as UnaryCallError;
+        last = new StoreError(e.code ?? GrpcStatus.UNAVAILABLE, e.message);
+        if (e.code !== GrpcStatus.UNAVAILABLE && e.code !== GrpcStatus.DEADLINE_EXCEEDED) throw last;
+        this.current = (this.current + 1) % this.sessions.length;
       }
     }
     throw last;
@@ -245,7 +244,7 @@ export class StoreClient {
       handlers.onEvents(events, toNumber(response.header?.revision));
     });
     stream.on('error', (err: Error) => {
-      if ((err as Grpc.ServiceError).code === UNAVAILABLE) this.current = (this.current + 1) % this.channels.length;
+      if ((err as Grpc.ServiceError).code === GrpcStatus.UNAVAILABLE) this.current = (this.current + 1) % this.channels.length;
       fail(err);
     });
     stream.on('end', () => fail(new Error('watch stream ended')));
@@ -265,5 +264,6 @@ export class StoreClient {
 
   close(): void {
     for (const channel of this.channels) channel.close();
+    for (const session of this.sessions) session.close();
   }
 }

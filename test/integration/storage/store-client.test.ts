@@ -1,0 +1,119 @@
+// The apiserver's store client against real etcd and Barge members: its unary calls go over an HTTP/2
+// session of its own (unary-session.ts), so what grpc-js did for them is checked here — results, the
+// servers' error codes and messages, responses larger than a flow-control window, moving past an endpoint
+// that is down, and a deadline on one that never answers.
+
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StoreClient, StoreError, prefixEnd } from '../../../src/client/etcd/store-client.js';
+import { freePort, ProcessCluster, type Implementation } from '../../support/process-cluster.js';
+
+const OUT_OF_RANGE = 11;
+const DEADLINE_EXCEEDED = 4;
+const INVALID_ARGUMENT = 3;
+
+describe.each<Implementation>(['etcd', 'barge'])('StoreClient on %s', (implementation) => {
+  let cluster: ProcessCluster;
+  let client: StoreClient;
+
+  beforeAll(async () => {
+    cluster = await ProcessCluster.start(1, implementation);
+    client = new StoreClient({ endpoints: cluster.endpoints });
+  }, 60_000);
+
+  afterAll(async () => {
+    client?.close();
+    await cluster?.stop();
+  });
+
+  it('creates, refuses a second create with the current value, reads and updates', async () => {
+    const key = '/registry/configmaps/default/first';
+    const created = await client.txn({ key, modRevision: 0, then: { put: Buffer.from('one') } });
+    expect(created.succeeded).toBe(true);
+    const again = await client.txn({ key, modRevision: 0, then: { put: Buffer.from('two') } });
+    expect(again.succeeded).toBe(false);
+    expect(again.current?.value.toString()).toBe('one');
+    expect(again.current?.modRevision).toBe(created.revision);
+    const updated = await client.txn({ key, modRevision: created.revision, then: { put: Buffer.from('three') } });
+    expect(updated.succeeded).toBe(true);
+    const read = await client.range(key);
+    expect(read.kvs.map((kv) => [kv.key, kv.value.toString(), kv.modRevision])).toEqual([[key, 'three', updated.revision]]);
+    expect(read.revision).toBe(updated.revision);
+  });
+
+  it('returns a prefix of several MiB whole', async () => {
+    const prefix = '/registry/secrets/big/';
+    const value = Buffer.alloc(40 * 1024, 97);
+    for (let i = 0; i < 150; i++) await client.txn({ key: `${prefix}${String(i).padStart(3, '0')}`, modRevision: 0, then: { put: value } });
+    const all = await client.range(prefix, { end: prefixEnd(prefix) });
+    expect(all.kvs).toHaveLength(150);
+    expect(all.kvs.every((kv) => kv.value.equals(value))).toBe(true);
+    const counted = await client.range(prefix, { end: prefixEnd(prefix), countOnly: true });
+    expect(counted.count).toBe(150);
+    expect(counted.kvs).toHaveLength(0);
+  });
+
+  it("gives the server's code and message for a compacted revision and a bad request", async () => {
+    const key = '/registry/configmaps/default/compacted';
+    const first = await client.txn({ key, modRevision: 0, then: { put: Buffer.from('a') } });
+    const second = await client.txn({ key, modRevision: first.revision, then: { put: Buffer.from('b') } });
+    await client.compact(second.revision);
+    const compacted = await client.range(key, { revision: first.revision }).catch((e: unknown) => e);
+    expect(compacted).toBeInstanceOf(StoreError);
+    expect((compacted as StoreError).code).toBe(OUT_OF_RANGE);
+    expect((compacted as StoreError).message).toBe('etcdserver: mvcc: required revision has been compacted');
+    const empty = await client.range('').catch((e: unknown) => e);
+    expect((empty as StoreError).code).toBe(INVALID_ARGUMENT);
+    expect((empty as StoreError).message).toBe('etcdserver: key is not provided');
+  });
+
+  it('grants leases', async () => {
+    const id = await client.leaseGrant(60);
+    expect(BigInt(id)).toBeGreaterThan(0n);
+    const key = '/registry/events/default/e1';
+    const put = await client.txn({ key, modRevision: 0, then: { put: Buffer.from('event'), lease: id } });
+    expect(put.succeeded).toBe(true);
+    expect((await client.range(key)).kvs[0]?.lease).toBe(id);
+  });
+
+  it('moves past an endpoint nothing listens on', async () => {
+    const past = new StoreClient({ endpoints: [`http://127.0.0.1:${await freePort()}`, ...cluster.endpoints] });
+    try {
+      const read = await past.range('/registry/configmaps/default/first');
+      expect(read.kvs[0]?.value.toString()).toBe('three');
+    } finally {
+      past.close();
+    }
+  });
+});
+
+describe('StoreClient against an endpoint that never answers', () => {
+  let silent: Server;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    // Accepts connections and says nothing: no HTTP/2 settings, no response.
+    silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it('fails the call with DEADLINE_EXCEEDED once its deadline passes', async () => {
+    const address = silent.address() as { port: number };
+    const client = new StoreClient({ endpoints: [`http://127.0.0.1:${address.port}`], timeoutMs: 300 });
+    const started = performance.now();
+    try {
+      const outcome = await client.range('/registry/anything').catch((e: unknown) => e);
+      expect(outcome).toBeInstanceOf(StoreError);
+      expect((outcome as StoreError).code).toBe(DEADLINE_EXCEEDED);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      client.close();
+    }
+  });
+});
