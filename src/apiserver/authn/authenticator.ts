@@ -3,8 +3,10 @@
 // system:anonymous when --anonymous-auth, else 401. A credential that is presented but fails is a 401
 // even when anonymous requests are allowed, as upstream.
 
+import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { decodeJwt } from 'jose';
 import { StatusError } from '../errors/status.js';
 import type { ServiceAccountTokens } from './service-account-tokens.js';
 import { ANONYMOUS, withAuthenticatedGroup, type UserInfo } from './user-info.js';
@@ -34,7 +36,29 @@ function bearerToken(req: IncomingMessage): string | undefined {
   return match?.[1];
 }
 
+/** kube-apiserver's default token cache: a token that authenticated is taken for 10 s; failures are not kept. */
+export const TOKEN_SUCCESS_CACHE_TTL_MS = 10_000;
+
+/** When a JWT says it expires (ms since the epoch); undefined for other tokens. */
+function tokenExpiry(token: string): number | undefined {
+  try {
+    const exp = decodeJwt(token).exp;
+    return exp === undefined ? undefined : exp * 1000;
+  } catch {
+    return undefined;
+  }
+}
+
 export class RequestAuthenticator {
+  /**
+   * Bearer tokens that authenticated lately, by an HMAC of the token under a key of this process (as kube's
+   * token cache keys them: no token kept in memory). A ServiceAccount token's signature check and account
+   * lookups are most of what authenticating a controller's request costs, and they repeat every request.
+   */
+  private readonly tokenCache = new Map<string, { user: UserInfo; until: number }>();
+  private readonly tokenCacheKey = randomBytes(32);
+  private tokenCacheSweepAt = 1024;
+
   constructor(private readonly config: AuthenticatorConfig) {}
 
   async authenticate(req: IncomingMessage): Promise<UserInfo> {
@@ -77,8 +101,23 @@ export class RequestAuthenticator {
   private async tokenUser(token: string, failures: string[]): Promise<UserInfo | undefined> {
     const fromFile = this.config.tokens.get(token);
     if (fromFile) return fromFile;
+    const now = this.config.now().getTime();
+    const key = createHmac('sha256', this.tokenCacheKey).update(token).digest('base64');
+    const cached = this.tokenCache.get(key);
+    if (cached && cached.until > now) return cached.user;
     const outcome = await this.config.serviceAccounts?.authenticate(token, this.config.now());
     if (outcome && 'error' in outcome) failures.push(outcome.error);
-    return outcome && 'user' in outcome ? outcome.user : undefined;
+    if (!outcome || !('user' in outcome)) return undefined;
+    this.rememberToken(key, outcome.user, Math.min(now + TOKEN_SUCCESS_CACHE_TTL_MS, tokenExpiry(token) ?? Infinity), now);
+    return outcome.user;
+  }
+
+  private rememberToken(key: string, user: UserInfo, until: number, now: number): void {
+    // Entries live 10 s: sweeping the expired ones whenever the map has doubled keeps it near the live set.
+    if (this.tokenCache.size >= this.tokenCacheSweepAt) {
+      for (const [k, entry] of this.tokenCache) if (entry.until <= now) this.tokenCache.delete(k);
+      this.tokenCacheSweepAt = Math.max(1024, 2 * this.tokenCache.size);
+    }
+    this.tokenCache.set(key, { user, until });
   }
 }

@@ -2,6 +2,8 @@
 
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { IncomingMessage } from 'node:http';
+import { RequestAuthenticator, TOKEN_SUCCESS_CACHE_TTL_MS } from '../../../../src/apiserver/authn/authenticator.js';
 import { impersonationChecks } from '../../../../src/apiserver/authn/impersonation.js';
 import { ServiceAccountTokens, type LivenessCheck } from '../../../../src/apiserver/authn/service-account-tokens.js';
 import { parseTokenFile } from '../../../../src/apiserver/authn/token-file.js';
@@ -74,6 +76,37 @@ describe('ServiceAccount tokens', () => {
 
   it('leaves tokens that are not its JWTs to other authenticators', async () => {
     expect(await tokens.authenticate('not-a-jwt', now)).toBeUndefined();
+  });
+
+  it("takes a token that authenticated for kube's 10 s, never past its expiry, and does not keep failures", async () => {
+    let clock = now.getTime();
+    let lookups = 0;
+    const counted = new ServiceAccountTokens([issuer], [issuer], [keys.publicKey], keys.privateKey, async (...args) => {
+      lookups++;
+      return alive(...args);
+    });
+    const authenticator = new RequestAuthenticator({ anonymousAuth: false, tokens: new Map(), serviceAccounts: counted, apiAudiences: [issuer], now: () => new Date(clock), log: () => {} });
+    const request = (token: string) => ({ headers: { authorization: `Bearer ${token}` }, socket: {} }) as unknown as IncomingMessage;
+    const username = async (token: string) => (await authenticator.authenticate(request(token))).username;
+
+    const { token } = await issue();
+    expect(await username(token)).toBe('system:serviceaccount:team:bot');
+    expect(lookups).toBe(1);
+    accounts.delete('team/bot');
+    clock += TOKEN_SUCCESS_CACHE_TTL_MS - 1;
+    expect(await username(token)).toBe('system:serviceaccount:team:bot');
+    expect(lookups).toBe(1);
+    clock += 1;
+    await expect(authenticator.authenticate(request(token))).rejects.toMatchObject({ code: 401 });
+    await expect(authenticator.authenticate(request(token))).rejects.toMatchObject({ code: 401 });
+    expect(lookups).toBe(3);
+    accounts.set('team/bot', 'uid-1');
+
+    clock = now.getTime();
+    const shortLived = (await tokens.issue({ namespace: 'team', serviceAccount: { name: 'bot', uid: 'uid-1' }, audiences: [issuer], expirationSeconds: 5, now })).token;
+    expect(await username(shortLived)).toBe('system:serviceaccount:team:bot');
+    clock += 5_000;
+    await expect(authenticator.authenticate(request(shortLived))).rejects.toMatchObject({ code: 401 });
   });
 });
 
