@@ -106,6 +106,8 @@ export class UnarySession {
       });
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('error', (err: Error) => {
+        // Not told apart by reset code: Node reports a refused connection as a reset with INTERNAL_ERROR and
+        // one lost mid-call as CANCEL, the codes a server's own reset would carry.
         failure ??= new UnaryCallError(GrpcStatus.UNAVAILABLE, err.message);
       });
       stream.on('close', () => {

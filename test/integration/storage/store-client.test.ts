@@ -76,6 +76,20 @@ describe.each<Implementation>(['etcd', 'barge'])('StoreClient on %s', (implement
     expect((await client.range(key)).kvs[0]?.lease).toBe(id);
   });
 
+  it('moves past an endpoint that drops the connection mid-call', async () => {
+    // Reads the call's first bytes, then closes the connection without an answer.
+    const dropper = createServer((socket) => socket.once('data', () => socket.destroy()));
+    await new Promise<void>((resolve) => dropper.listen(0, '127.0.0.1', resolve));
+    const past = new StoreClient({ endpoints: [`http://127.0.0.1:${(dropper.address() as { port: number }).port}`, ...cluster.endpoints] });
+    try {
+      const read = await past.range('/registry/configmaps/default/first');
+      expect(read.kvs[0]?.value.toString()).toBe('three');
+    } finally {
+      past.close();
+      await new Promise((resolve) => dropper.close(resolve));
+    }
+  });
+
   it('moves past an endpoint nothing listens on', async () => {
     const past = new StoreClient({ endpoints: [`http://127.0.0.1:${await freePort()}`, ...cluster.endpoints] });
     try {
