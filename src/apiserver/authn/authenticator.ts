@@ -101,11 +101,12 @@ export class RequestAuthenticator {
   private async tokenUser(token: string, failures: string[]): Promise<UserInfo | undefined> {
     const fromFile = this.config.tokens.get(token);
     if (fromFile) return fromFile;
-    const now = this.config.now().getTime();
+    const at = this.config.now();
+    const now = at.getTime();
     const key = createHmac('sha256', this.tokenCacheKey).update(token).digest('base64');
     const cached = this.tokenCache.get(key);
     if (cached && cached.until > now) return cached.user;
-    const outcome = await this.config.serviceAccounts?.authenticate(token, this.config.now());
+    const outcome = await this.config.serviceAccounts?.authenticate(token, at);
     if (outcome && 'error' in outcome) failures.push(outcome.error);
     if (!outcome || !('user' in outcome)) return undefined;
     this.rememberToken(key, outcome.user, Math.min(now + TOKEN_SUCCESS_CACHE_TTL_MS, tokenExpiry(token) ?? Infinity), now);

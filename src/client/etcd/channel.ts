@@ -57,9 +57,14 @@ export function endpointAddress(endpoint: string): string {
   return endpoint.replace(/^(https?|unix|unixs):\/\//, '');
 }
 
-/** A gRPC client for one endpoint; without `tls`, only an https:// endpoint uses TLS (the system's roots). */
+/** The TLS a connection to `endpoint` uses: `tls` if given, else for an https:// endpoint the system's roots, else none. */
+export function endpointTls(endpoint: string, tls: ClientTls | undefined): ClientTls | undefined {
+  return tls ?? (endpoint.startsWith('https://') ? { skipVerify: false } : undefined);
+}
+
+/** A gRPC client for one endpoint, with endpointTls's TLS. */
 export function channelFor(g: GrpcModule, endpoint: string, tls: ClientTls | undefined): Grpc.Client {
-  const effective = tls ?? (endpoint.startsWith('https://') ? { skipVerify: false } : undefined);
+  const effective = endpointTls(endpoint, tls);
   const credentials = effective
     ? g.credentials.createSsl(effective.ca ?? null, effective.key ?? null, effective.cert ?? null, effective.skipVerify ? { rejectUnauthorized: false } : {})
     : g.credentials.createInsecure();

@@ -5,7 +5,10 @@ import type * as Grpc from '@grpc/grpc-js';
 import { toNumber } from '../../wire/convert.js';
 import type * as pb from '../../wire/messages.js';
 import { channelFor, loadGrpc, method, type ClientTls, type EtcdService, type GrpcModule, type MethodName, type RequestOf, type ResponseOf } from './channel.js';
-import { GrpcStatus, UnaryCallError, UnarySession } from './unary-session.js';
+import { GrpcCode } from '../../etcd-errors.js';
+import { StoreError, UnarySession } from './unary-session.js';
+
+export { StoreError };
 
 export interface StoreClientConfig {
   readonly endpoints: readonly string[];
@@ -78,16 +81,6 @@ export interface StoreWatch {
   requestProgress(): void;
 }
 
-/** A gRPC failure: its status code and etcd's message. */
-export class StoreError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 // protobufjs encodes enums from their numbers.
 const COMPARE_EQUAL = 0;
 const COMPARE_MOD = 2;
@@ -152,21 +145,22 @@ export class StoreClient {
   }
 
   private async callOnce<S extends EtcdService, M extends MethodName<S>>(service: S, name: M, request: RequestOf<S, M>): Promise<ResponseOf<S, M>> {
-    await this.channel();
+    // The method's definition (path, encoder) comes with grpc-js's loading; no channel is needed for it.
+    await loadGrpc();
     const m = method(service, name);
     const body = m.requestSerialize(request);
-    let last: unknown;
+    let last: StoreError | undefined;
     for (let attempt = 0; attempt < this.sessions.length; attempt++) {
       try {
         return m.responseDeserialize(await this.sessions[this.current]!.call(m.path, body, this.config.timeoutMs ?? 10_000));
       } catch (err) {
-        const e = err as UnaryCallError;
-        last = new StoreError(e.code ?? GrpcStatus.UNAVAILABLE, e.message);
-        if (e.code !== GrpcStatus.UNAVAILABLE && e.code !== GrpcStatus.DEADLINE_EXCEEDED) throw last;
+        last = err instanceof StoreError ? err : new StoreError(GrpcCode.Unavailable, (err as Error).message);
+        if (last.code !== GrpcCode.Unavailable && last.code !== GrpcCode.DeadlineExceeded) throw last;
         this.current = (this.current + 1) % this.sessions.length;
       }
     }
-    throw last;
+    // Every endpoint was tried (there is at least one): `last` is the last one's failure.
+    throw last!;
   }
 
   async range(key: string, options: RangeOptions = {}): Promise<RangeResult> {
@@ -244,7 +238,7 @@ export class StoreClient {
       handlers.onEvents(events, toNumber(response.header?.revision));
     });
     stream.on('error', (err: Error) => {
-      if ((err as Grpc.ServiceError).code === GrpcStatus.UNAVAILABLE) this.current = (this.current + 1) % this.channels.length;
+      if ((err as Grpc.ServiceError).code === this.grpc!.status.UNAVAILABLE) this.current = (this.current + 1) % this.channels.length;
       fail(err);
     });
     stream.on('end', () => fail(new Error('watch stream ended')));

@@ -6,13 +6,11 @@
 // endpoint, as a grpc-js channel in TRANSIENT_FAILURE fails a call that does not wait for ready.
 
 import * as http2 from 'node:http2';
-import { endpointAddress, type ClientTls } from './channel.js';
+import { GrpcCode } from '../../etcd-errors.js';
+import { endpointAddress, endpointTls, type ClientTls } from './channel.js';
 
-/** gRPC status codes this layer produces itself. */
-export const GrpcStatus = { CANCELLED: 1, UNKNOWN: 2, DEADLINE_EXCEEDED: 4, INTERNAL: 13, UNAVAILABLE: 14 } as const;
-
-/** A call that ended with a status other than OK: the code and the message as the server sent it. */
-export class UnaryCallError extends Error {
+/** A gRPC failure: its status code and the message as the server sent it (etcd's), or this layer's own. */
+export class StoreError extends Error {
   constructor(
     readonly code: number,
     message: string,
@@ -50,7 +48,7 @@ export class UnarySession {
   private readonly options: http2.SecureClientSessionOptions;
 
   constructor(endpoint: string, tls: ClientTls | undefined) {
-    const effective = tls ?? (endpoint.startsWith('https://') ? { skipVerify: false } : undefined);
+    const effective = endpointTls(endpoint, tls);
     this.authority = `${effective ? 'https' : 'http'}://${endpointAddress(endpoint)}`;
     this.options = {
       settings: { initialWindowSize: STREAM_WINDOW },
@@ -81,21 +79,21 @@ export class UnarySession {
       } catch (err) {
         // A session already closing refuses new streams: the next call opens a fresh one.
         this.forget(session);
-        reject(new UnaryCallError(GrpcStatus.UNAVAILABLE, (err as Error).message));
+        reject(new StoreError(GrpcCode.Unavailable, (err as Error).message));
         return;
       }
       this.hold(session);
       const chunks: Buffer[] = [];
       let status: number | undefined;
       let message = '';
-      let failure: UnaryCallError | undefined;
+      let failure: StoreError | undefined;
       const timer = setTimeout(() => {
-        failure = new UnaryCallError(GrpcStatus.DEADLINE_EXCEEDED, 'Deadline exceeded');
+        failure = new StoreError(GrpcCode.DeadlineExceeded, 'Deadline exceeded');
         stream.close(NGHTTP2_CANCEL);
       }, timeoutMs);
       stream.on('response', (headers) => {
         const httpStatus = Number(headers[HTTP2_HEADER_STATUS]);
-        if (httpStatus !== 200) failure ??= new UnaryCallError(GrpcStatus.UNKNOWN, `unexpected HTTP status ${httpStatus}`);
+        if (httpStatus !== 200) failure ??= new StoreError(GrpcCode.Unknown, `unexpected HTTP status ${httpStatus}`);
         // A trailers-only response carries the status in its headers.
         status = statusOf(headers) ?? status;
         if (status !== undefined) message = decodeMessage(headers['grpc-message']);
@@ -108,17 +106,17 @@ export class UnarySession {
       stream.on('error', (err: Error) => {
         // Not told apart by reset code: Node reports a refused connection as a reset with INTERNAL_ERROR and
         // one lost mid-call as CANCEL, the codes a server's own reset would carry.
-        failure ??= new UnaryCallError(GrpcStatus.UNAVAILABLE, err.message);
+        failure ??= new StoreError(GrpcCode.Unavailable, err.message);
       });
       stream.on('close', () => {
         clearTimeout(timer);
         this.release(session);
         if (failure) return reject(failure);
-        if (status === undefined) return reject(new UnaryCallError(GrpcStatus.UNAVAILABLE, `stream closed with code ${stream.rstCode ?? 0} and no status`));
-        if (status !== 0) return reject(new UnaryCallError(status, message));
+        if (status === undefined) return reject(new StoreError(GrpcCode.Unavailable, `stream closed with code ${stream.rstCode ?? 0} and no status`));
+        if (status !== 0) return reject(new StoreError(status, message));
         const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
         if (body.length < 5 || body[0] !== 0 || body.readUInt32BE(1) !== body.length - 5) {
-          return reject(new UnaryCallError(GrpcStatus.INTERNAL, 'malformed or compressed response message'));
+          return reject(new StoreError(GrpcCode.Internal, 'malformed or compressed response message'));
         }
         resolve(body.subarray(5));
       });
