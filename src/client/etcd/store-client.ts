@@ -4,7 +4,7 @@
 import type * as Grpc from '@grpc/grpc-js';
 import { toNumber } from '../../wire/convert.js';
 import type * as pb from '../../wire/messages.js';
-import { channelFor, loadGrpc, method, type ClientTls, type EtcdService, type GrpcModule, type MethodName, type RequestOf, type ResponseOf } from './channel.js';
+import { channelFor, loadGrpc, method, type ClientTls, type EtcdService, type GrpcModule, type Keepalive, type MethodName, type RequestOf, type ResponseOf } from './channel.js';
 import { GrpcCode } from '../../etcd-errors.js';
 import { StoreError, UnarySession } from './unary-session.js';
 
@@ -15,6 +15,8 @@ export interface StoreClientConfig {
   readonly tls?: ClientTls;
   /** A unary call's deadline. */
   readonly timeoutMs?: number;
+  /** Pings on the store connections while calls or watches are open; kube-apiserver's when not given. */
+  readonly keepalive?: Keepalive;
   /** Told how long each call took: the method and the key it was about. */
   readonly observe?: (method: string, key: string, seconds: number) => void;
 }
@@ -81,6 +83,9 @@ export interface StoreWatch {
   requestProgress(): void;
 }
 
+/** kube-apiserver's etcd client: a ping after 30 s, the connection closed if it is not answered in 10 s. */
+const APISERVER_KEEPALIVE: Keepalive = { timeMs: 30_000, timeoutMs: 10_000 };
+
 // protobufjs encodes enums from their numbers.
 const COMPARE_EQUAL = 0;
 const COMPARE_MOD = 2;
@@ -118,18 +123,20 @@ export class StoreClient {
   private readonly channels: Grpc.Client[] = [];
   /** Unary calls go over sessions of their own (unary-session.ts says why). */
   private readonly sessions: UnarySession[];
+  private readonly keepalive: Keepalive;
   private current = 0;
 
   constructor(readonly config: StoreClientConfig) {
     if (config.endpoints.length === 0) throw new Error('no etcd endpoints');
-    this.sessions = config.endpoints.map((endpoint) => new UnarySession(endpoint, config.tls));
+    this.keepalive = config.keepalive ?? APISERVER_KEEPALIVE;
+    this.sessions = config.endpoints.map((endpoint) => new UnarySession(endpoint, config.tls, this.keepalive));
   }
 
   private async channel(): Promise<Grpc.Client> {
     if (!this.grpc) {
       const g = await loadGrpc();
       this.grpc = g;
-      for (const endpoint of this.config.endpoints) this.channels.push(channelFor(g, endpoint, this.config.tls));
+      for (const endpoint of this.config.endpoints) this.channels.push(channelFor(g, endpoint, this.config.tls, this.keepalive));
     }
     return this.channels[this.current]!;
   }

@@ -3,11 +3,13 @@
 // call and filter layers around that cost the apiserver about 200 µs of CPU per call, most of what it spent
 // talking to its store. Streams (Watch) stay on grpc-js. The session is opened on first use and again after
 // it closes; a call on a session that cannot connect fails UNAVAILABLE, so the caller can try another
-// endpoint, as a grpc-js channel in TRANSIENT_FAILURE fails a call that does not wait for ready.
+// endpoint, as a grpc-js channel in TRANSIENT_FAILURE fails a call that does not wait for ready. While
+// calls are in flight the session is pinged (Keepalive); one whose ping goes unanswered is destroyed, which
+// fails its calls UNAVAILABLE too.
 
 import * as http2 from 'node:http2';
 import { GrpcCode } from '../../etcd-errors.js';
-import { endpointAddress, endpointTls, type ClientTls } from './channel.js';
+import { endpointAddress, endpointTls, type ClientTls, type Keepalive } from './channel.js';
 
 /** A gRPC failure: its status code and the message as the server sent it (etcd's), or this layer's own. */
 export class StoreError extends Error {
@@ -44,10 +46,16 @@ export class UnarySession {
   private session: http2.ClientHttp2Session | undefined;
   /** Calls in flight per session (one that is closing may still finish some). */
   private readonly active = new WeakMap<http2.ClientHttp2Session, number>();
+  /** Each session's ping timer, running while it has calls in flight. */
+  private readonly pingTimers = new WeakMap<http2.ClientHttp2Session, NodeJS.Timeout>();
   private readonly authority: string;
   private readonly options: http2.SecureClientSessionOptions;
 
-  constructor(endpoint: string, tls: ClientTls | undefined) {
+  constructor(
+    endpoint: string,
+    tls: ClientTls | undefined,
+    private readonly keepalive?: Keepalive,
+  ) {
     const effective = endpointTls(endpoint, tls);
     this.authority = `${effective ? 'https' : 'http'}://${endpointAddress(endpoint)}`;
     this.options = {
@@ -151,16 +159,33 @@ export class UnarySession {
     if (this.session === session) this.session = undefined;
   }
 
-  /** Calls in flight keep the process alive, as grpc-js's do; an idle session does not. */
+  /** Calls in flight keep the process alive, as grpc-js's do, and the session pinged; an idle session neither. */
   private hold(session: http2.ClientHttp2Session): void {
     const calls = this.active.get(session) ?? 0;
-    if (calls === 0) session.ref();
+    if (calls === 0) {
+      session.ref();
+      if (this.keepalive) this.pingTimers.set(session, setInterval(() => this.ping(session), this.keepalive.timeMs).unref());
+    }
     this.active.set(session, calls + 1);
   }
 
   private release(session: http2.ClientHttp2Session): void {
     const calls = (this.active.get(session) ?? 1) - 1;
-    if (calls === 0) session.unref();
+    if (calls === 0) {
+      session.unref();
+      clearInterval(this.pingTimers.get(session));
+    }
     this.active.set(session, calls);
+  }
+
+  private ping(session: http2.ClientHttp2Session): void {
+    if (session.destroyed || !this.keepalive) return;
+    const unanswered = setTimeout(() => session.destroy(new Error('keepalive ping not answered')), this.keepalive.timeoutMs).unref();
+    const sent = session.ping((err) => {
+      clearTimeout(unanswered);
+      if (err && !session.destroyed) session.destroy(err);
+    });
+    // Not sent: a ping is still outstanding, and its own timer decides.
+    if (!sent) clearTimeout(unanswered);
   }
 }
