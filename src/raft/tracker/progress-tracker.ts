@@ -8,6 +8,8 @@ export class ProgressTracker {
   readonly learners = new Set<NodeId>();
   readonly progress = new Map<NodeId, Progress>();
   private readonly votes = new Map<NodeId, boolean>();
+  /** Made once: committed() runs on every acknowledgement. */
+  private readonly matchOf = (id: NodeId): number | undefined => this.progress.get(id)?.match;
 
   constructor(
     private readonly maxInflightMsgs: number,
@@ -49,7 +51,7 @@ export class ProgressTracker {
   }
 
   committed(): number {
-    return committedIndex(this.voters, (id) => this.progress.get(id)?.match);
+    return committedIndex(this.voters, this.matchOf);
   }
 
   quorumActive(self: NodeId): boolean {
