@@ -29,14 +29,34 @@ export class FieldReader extends VarintReader {
   /** A uint64 varint as a bigint, from a small cache of the last ids read (member and cluster ids). */
   id(): bigint {
     const start = this.pos;
-    const raw = this.varintBytes();
+    const length = this.skipVarint();
     const ids = FieldReader.ids;
-    for (const known of ids) if (sameBytes(known.bytes, raw)) return known.value;
+    for (let i = 0; i < ids.length; i++) if (this.sameAs(start, length, ids[i]!.bytes)) return ids[i]!.value;
     this.pos = start;
     const value = this.uint64();
     if (ids.length >= 8) ids.shift();
-    ids.push({ bytes: Uint8Array.from(raw), value });
+    ids.push({ bytes: Uint8Array.from(this.bytes.subarray(start, this.pos)), value });
     return value;
+  }
+
+  /**
+   * Reads a bytes field and answers its index in `known`, or -1 (the field is read either way). Compared
+   * where it lies: a view per field, made for every message of every frame, was most of what reading a
+   * frame allocated.
+   */
+  knownBytes(known: readonly Uint8Array[]): number {
+    const length = this.length();
+    const start = this.pos;
+    this.pos += length;
+    for (let k = 0; k < known.length; k++) if (this.sameAs(start, length, known[k]!)) return k;
+    return -1;
+  }
+
+  /** Whether the `length` bytes at `start` are `other`'s. */
+  private sameAs(start: number, length: number, other: Uint8Array): boolean {
+    if (other.length !== length) return false;
+    for (let i = 0; i < length; i++) if (this.bytes[start + i] !== other[i]) return false;
+    return true;
   }
 
   length(): number {
@@ -70,7 +90,7 @@ export class FieldReader extends VarintReader {
   /** Skips a field this member does not know. */
   skip(tag: number): void {
     const wireType = tag & 7;
-    if (wireType === 0) this.varintBytes();
+    if (wireType === 0) this.skipVarint();
     else if (wireType === 1) this.advance(8);
     else if (wireType === 2) this.advance(this.length());
     else if (wireType === 5) this.advance(4);
@@ -81,10 +101,4 @@ export class FieldReader extends VarintReader {
     if (bytes > this.end - this.pos) throw new RangeError('field runs past the end of its message');
     this.pos += bytes;
   }
-}
-
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -2,7 +2,7 @@
 
 import { EMPTY_BYTES, type Entry, type EntryType, type Message, type MessageType } from '../raft/index.js';
 import { MESSAGE_TYPE_BYTES, messageFromPb, RaftMessage, Tag } from './raft-codec.js';
-import { FieldReader, sameBytes } from './field-reader.js';
+import { FieldReader } from './field-reader.js';
 
 /**
  * A frame's messages, read field by field: protobufjs built an object per message and entry and a Long per
@@ -99,9 +99,14 @@ function readEntry(r: FieldReader): Entry {
   return { term, index, type: type as EntryType, data };
 }
 
+const KNOWN_TYPES = [...MESSAGE_TYPE_BYTES.keys()];
+const KNOWN_TYPE_BYTES = [...MESSAGE_TYPE_BYTES.values()];
+
 /** The type field: a known type matched by its bytes, no string decoded per message. */
 function readType(r: FieldReader): string {
-  const bytes = r.bytesField();
-  for (const [type, known] of MESSAGE_TYPE_BYTES) if (sameBytes(known, bytes)) return type;
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+  const start = r.pos;
+  const known = r.knownBytes(KNOWN_TYPE_BYTES);
+  if (known >= 0) return KNOWN_TYPES[known]!;
+  r.pos = start;
+  return r.text();
 }

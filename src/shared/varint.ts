@@ -33,14 +33,8 @@ export class VarintReader {
     throw new RangeError('varint too long');
   }
 
-  /** The bytes of the varint at the cursor, which moves past it. */
-  varintBytes(): Uint8Array {
-    const length = this.skipVarint();
-    return this.bytes.subarray(this.pos - length, this.pos);
-  }
-
   /** Moves past the varint at the cursor; returns how many bytes it took. */
-  private skipVarint(): number {
+  protected skipVarint(): number {
     const start = this.pos;
     while (this.pos < this.end && this.bytes[this.pos]! >= 0x80) this.pos++;
     if (this.pos >= this.end || this.pos - start >= MAX_VARINT_BYTES) throw new RangeError('bad uint64 varint');

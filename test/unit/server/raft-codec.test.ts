@@ -86,6 +86,17 @@ describe('raft frames', () => {
     expect(decoded.messages.map(plain)).toEqual([plain(m)]);
   });
 
+  it('read a type they do not know as its text, and known types by their bytes, whatever their length', () => {
+    const types = ['MsgFuture', 'MsgApp2', 'Msg', '', MessageType.App, MessageType.AppResp];
+    for (const type of types) {
+      const w = protobuf.Writer.create();
+      w.uint32((2 << 3) | 2).fork();
+      w.uint32((1 << 3) | 2).string(type);
+      w.ldelim();
+      expect(decodeRaftBatch(w.finish()).messages[0]?.type).toBe(type);
+    }
+  });
+
   it('refuse a frame cut short or with a field running past its end, rather than read past it', () => {
     const frame = encodeRaftBatch(5n, [{ type: MessageType.App, to: 2n, from: 1n, term: 3, logTerm: 3, index: 6, entries: [{ term: 3, index: 7, type: EntryType.Normal, data: Uint8Array.of(1, 2, 3) }], commit: 5, reject: false, rejectHint: 0, context: new Uint8Array(0) }]);
     // The first two bytes are the cluster id, a whole frame of no messages; any cut after the message's tag is not.
