@@ -22,6 +22,7 @@ import {
   NONE,
   StateType,
   message,
+  stamped,
   mustWaitForPersistence,
   voteResponseType,
 } from './types.js';
@@ -867,13 +868,11 @@ export class Raft {
       m.type === MessageType.VoteResp ||
       m.type === MessageType.PreVote ||
       m.type === MessageType.PreVoteResp;
-    let out: Message = m.from === NONE ? { ...m, from: this.id } : m;
-    if (needsTerm) {
-      if (out.term === 0) throw new RaftUsageError(`term should be set when sending ${m.type}`);
-    } else if (m.type !== MessageType.Prop && m.type !== MessageType.ReadIndex) {
-      // Forwarded proposals and reads travel without a term, like local requests.
-      out = { ...out, term: this.term };
-    }
+    if (needsTerm && m.term === 0) throw new RaftUsageError(`term should be set when sending ${m.type}`);
+    // Forwarded proposals and reads travel without a term, like local requests.
+    const term = needsTerm || m.type === MessageType.Prop || m.type === MessageType.ReadIndex ? m.term : this.term;
+    const from = m.from === NONE ? this.id : m.from;
+    const out = from === m.from && term === m.term ? m : stamped(m, from, term);
     if (mustWaitForPersistence(out.type)) this.msgsAfterAppend.push(out);
     else if (out.to === this.id) throw new RaftUsageError(`message to self: ${out.type}`);
     else this.msgs.push(out);

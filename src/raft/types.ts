@@ -105,19 +105,27 @@ export const EMPTY_BYTES: Uint8Array = new Uint8Array(0);
 
 /** Builds a message, defaulting every field the caller does not set. */
 export function message(fields: Partial<Message> & Pick<Message, 'type'>): Message {
-  return {
-    to: NONE,
-    from: NONE,
-    term: 0,
-    logTerm: 0,
-    index: 0,
-    entries: [],
-    commit: 0,
-    reject: false,
-    rejectHint: 0,
-    context: EMPTY_BYTES,
-    ...fields,
+  // Field by field, not defaults spread over: every message then has one shape, and is one allocation.
+  const m: Message = {
+    to: fields.to ?? NONE,
+    from: fields.from ?? NONE,
+    term: fields.term ?? 0,
+    logTerm: fields.logTerm ?? 0,
+    index: fields.index ?? 0,
+    entries: fields.entries ?? [],
+    commit: fields.commit ?? 0,
+    reject: fields.reject ?? false,
+    rejectHint: fields.rejectHint ?? 0,
+    context: fields.context ?? EMPTY_BYTES,
+    type: fields.type,
   };
+  return fields.snapshot ? { ...m, snapshot: fields.snapshot } : m;
+}
+
+/** `m` from `from` at `term`: one copy, as message() builds it. */
+export function stamped(m: Message, from: NodeId, term: number): Message {
+  const out: Message = { to: m.to, from, term, logTerm: m.logTerm, index: m.index, entries: m.entries, commit: m.commit, reject: m.reject, rejectHint: m.rejectHint, context: m.context, type: m.type };
+  return m.snapshot ? { ...out, snapshot: m.snapshot } : out;
 }
 
 export enum StateType {
