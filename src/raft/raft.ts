@@ -624,7 +624,7 @@ export class Raft {
     if (prevTerm === undefined || entries === undefined) return this.maybeSendSnapshot(to);
     if (entries.length === 0 && !sendIfEmpty) return false;
     this.send(
-      message({ type: MessageType.App, to, index: prevIndex, logTerm: prevTerm, entries, commit: this.raftLog.committed }),
+      message({ type: MessageType.App, to, from: this.id, term: this.term, index: prevIndex, logTerm: prevTerm, entries, commit: this.raftLog.committed }),
     );
     const last = entries.length > 0 ? entries[entries.length - 1]!.index : prevIndex;
     let bytes = 0;
@@ -768,7 +768,8 @@ export class Raft {
     }
     const lastNew = this.raftLog.maybeAppend(m.index, m.logTerm, m.commit, m.entries);
     if (lastNew !== undefined) {
-      this.send(message({ type: MessageType.AppResp, to: m.from, index: lastNew }));
+      // From and term set here, the hot path's message is not copied again by send().
+      this.send(message({ type: MessageType.AppResp, to: m.from, from: this.id, term: this.term, index: lastNew }));
       return;
     }
     // Tell the leader the last index at or below the probe whose term is ≤ its term there,
