@@ -587,7 +587,7 @@ export class Raft {
 
   private appendEntry(entries: Entry[]): boolean {
     const last = this.raftLog.lastIndex();
-    const stamped = entries.map((e, i) => ({ ...e, term: this.term, index: last + 1 + i }));
+    const stamped = entries.map((e, i): Entry => ({ term: this.term, index: last + 1 + i, type: e.type, data: e.data }));
     const size = payloadSize(stamped);
     const cap = this.cfg.maxUncommittedEntriesSize;
     // An oversized proposal is still let through when nothing else is pending, so it cannot block forever.
@@ -595,7 +595,7 @@ export class Raft {
     this.uncommittedSize += size;
     const newLast = this.raftLog.append(stamped);
     // Acknowledge our own append once it is durable, like any follower's.
-    this.send(message({ type: MessageType.AppResp, to: this.id, from: this.id, index: newLast }));
+    this.send(message({ type: MessageType.AppResp, to: this.id, from: this.id, term: this.term, index: newLast }));
     return true;
   }
 
