@@ -62,18 +62,8 @@ export function endpointTls(endpoint: string, tls: ClientTls | undefined): Clien
   return tls ?? (endpoint.startsWith('https://') ? { skipVerify: false } : undefined);
 }
 
-/**
- * Pings while calls are open, closing a connection whose ping is not answered in time (grpc-go's keepalive
- * ClientParameters without PermitWithoutStream): a peer gone without a reset is otherwise found only by a
- * call's deadline, and a watch has none.
- */
-export interface Keepalive {
-  readonly timeMs: number;
-  readonly timeoutMs: number;
-}
-
-/** A gRPC client for one endpoint, with endpointTls's TLS and, if given, keepalive pings. */
-export function channelFor(g: GrpcModule, endpoint: string, tls: ClientTls | undefined, keepalive?: Keepalive): Grpc.Client {
+/** A gRPC client for one endpoint, with endpointTls's TLS. */
+export function channelFor(g: GrpcModule, endpoint: string, tls: ClientTls | undefined): Grpc.Client {
   const effective = endpointTls(endpoint, tls);
   const credentials = effective
     ? g.credentials.createSsl(effective.ca ?? null, effective.key ?? null, effective.cert ?? null, effective.skipVerify ? { rejectUnauthorized: false } : {})
@@ -82,6 +72,5 @@ export function channelFor(g: GrpcModule, endpoint: string, tls: ClientTls | und
     'grpc.max_receive_message_length': -1,
     'grpc.initial_reconnect_backoff_ms': 100,
     'grpc.max_reconnect_backoff_ms': 500,
-    ...(keepalive ? { 'grpc.keepalive_time_ms': keepalive.timeMs, 'grpc.keepalive_timeout_ms': keepalive.timeoutMs } : {}),
   });
 }

@@ -1,12 +1,11 @@
 // An etcd v3 client for programs that keep a store connection open (the apiserver): Range, Txn, Watch,
 // Compact and LeaseGrant with typed results, moving to the next endpoint when one is unavailable.
 
-import type * as Grpc from '@grpc/grpc-js';
 import { toNumber } from '../../wire/convert.js';
 import type * as pb from '../../wire/messages.js';
-import { channelFor, loadGrpc, method, type ClientTls, type EtcdService, type GrpcModule, type Keepalive, type MethodName, type RequestOf, type ResponseOf } from './channel.js';
+import { loadGrpc, method, type ClientTls, type EtcdService, type MethodName, type RequestOf, type ResponseOf } from './channel.js';
 import { GrpcCode } from '../../etcd-errors.js';
-import { StoreError, UnarySession } from './unary-session.js';
+import { StoreError, StoreSession, type Keepalive } from './store-session.js';
 
 export { StoreError };
 
@@ -118,27 +117,15 @@ function keyBytes(key: string): Buffer {
 }
 
 export class StoreClient {
-  private grpc: GrpcModule | undefined;
-  /** grpc-js channels, for watch streams. */
-  private readonly channels: Grpc.Client[] = [];
-  /** Unary calls go over sessions of their own (unary-session.ts says why). */
-  private readonly sessions: UnarySession[];
+  /** One HTTP/2 session per endpoint, for calls and watches (store-session.ts says why not grpc-js). */
+  private readonly sessions: StoreSession[];
   private readonly keepalive: Keepalive;
   private current = 0;
 
   constructor(readonly config: StoreClientConfig) {
     if (config.endpoints.length === 0) throw new Error('no etcd endpoints');
     this.keepalive = config.keepalive ?? APISERVER_KEEPALIVE;
-    this.sessions = config.endpoints.map((endpoint) => new UnarySession(endpoint, config.tls, this.keepalive));
-  }
-
-  private async channel(): Promise<Grpc.Client> {
-    if (!this.grpc) {
-      const g = await loadGrpc();
-      this.grpc = g;
-      for (const endpoint of this.config.endpoints) this.channels.push(channelFor(g, endpoint, this.config.tls, this.keepalive));
-    }
-    return this.channels[this.current]!;
+    this.sessions = config.endpoints.map((endpoint) => new StoreSession(endpoint, config.tls, this.keepalive));
   }
 
   /** A unary call; an unavailable endpoint gives way to the next (each tried once). */
@@ -158,12 +145,13 @@ export class StoreClient {
     const body = m.requestSerialize(request);
     let last: StoreError | undefined;
     for (let attempt = 0; attempt < this.sessions.length; attempt++) {
+      const session = this.current;
       try {
-        return m.responseDeserialize(await this.sessions[this.current]!.call(m.path, body, this.config.timeoutMs ?? 10_000));
+        return m.responseDeserialize(await this.sessions[session]!.call(m.path, body, this.config.timeoutMs ?? 10_000));
       } catch (err) {
         last = err instanceof StoreError ? err : new StoreError(GrpcCode.Unavailable, (err as Error).message);
         if (last.code !== GrpcCode.Unavailable && last.code !== GrpcCode.DeadlineExceeded) throw last;
-        this.current = (this.current + 1) % this.sessions.length;
+        this.moveOn(session);
       }
     }
     // Every endpoint was tried (there is at least one): `last` is the last one's failure.
@@ -214,57 +202,63 @@ export class StoreClient {
 
   /** Watches [key, end) from `startRevision` with previous values and progress notifications. */
   async watch(key: string, end: string, startRevision: number, handlers: WatchHandlers): Promise<StoreWatch> {
-    const client = await this.channel();
+    await loadGrpc();
     const m = method('Watch', 'Watch');
-    const metadata = new this.grpc!.Metadata();
-    metadata.set('hasleader', 'true');
-    const stream = client.makeBidiStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, metadata, {});
     let done = false;
+    const session = this.current;
     const fail = (err: Error): void => {
       if (done) return;
       done = true;
       stream.cancel();
       handlers.onError(err);
     };
-    stream.on('data', (response: pb.WatchResponse) => {
-      if (done) return;
-      const compactRevision = toNumber(response.compact_revision);
-      if (response.canceled) {
-        done = true;
-        stream.cancel();
-        if (compactRevision > 0) handlers.onCompacted(compactRevision);
-        else handlers.onError(new Error(`watch canceled: ${response.cancel_reason}`));
-        return;
-      }
-      if (response.created) return;
-      const events = response.events.map((e): WatchEvent => ({
-        type: e.type === 1 ? 'DELETE' : 'PUT',
-        kv: keyValue(e.kv!),
-        ...(e.prev_kv ? { prevKv: keyValue(e.prev_kv) } : {}),
-      }));
-      handlers.onEvents(events, toNumber(response.header?.revision));
+    const stream = this.sessions[session]!.stream(m.path, { hasleader: 'true' }, {
+      onMessage: (bytes) => {
+        if (done) return;
+        const response = m.responseDeserialize(bytes);
+        const compactRevision = toNumber(response.compact_revision);
+        if (response.canceled) {
+          done = true;
+          stream.cancel();
+          if (compactRevision > 0) handlers.onCompacted(compactRevision);
+          else handlers.onError(new Error(`watch canceled: ${response.cancel_reason}`));
+          return;
+        }
+        if (response.created) return;
+        const events = response.events.map((e): WatchEvent => ({
+          type: e.type === 1 ? 'DELETE' : 'PUT',
+          kv: keyValue(e.kv!),
+          ...(e.prev_kv ? { prevKv: keyValue(e.prev_kv) } : {}),
+        }));
+        handlers.onEvents(events, toNumber(response.header?.revision));
+      },
+      onEnd: (failure) => {
+        if (failure?.code === GrpcCode.Unavailable) this.moveOn(session);
+        fail(failure ?? new Error('watch stream ended'));
+      },
     });
-    stream.on('error', (err: Error) => {
-      if ((err as Grpc.ServiceError).code === this.grpc!.status.UNAVAILABLE) this.current = (this.current + 1) % this.channels.length;
-      fail(err);
-    });
-    stream.on('end', () => fail(new Error('watch stream ended')));
-    stream.write({
-      create_request: { key: keyBytes(key), range_end: keyBytes(end), start_revision: startRevision, progress_notify: true, prev_kv: true },
-    });
+    stream.write(
+      m.requestSerialize({
+        create_request: { key: keyBytes(key), range_end: keyBytes(end), start_revision: startRevision, progress_notify: true, prev_kv: true },
+      }),
+    );
     return {
       cancel: () => {
         done = true;
         stream.cancel();
       },
       requestProgress: () => {
-        if (!done) stream.write({ progress_request: {} });
+        if (!done) stream.write(m.requestSerialize({ progress_request: {} }));
       },
     };
   }
 
+  /** The endpoint after `failed`, unless another call already moved on from it (several fail at once). */
+  private moveOn(failed: number): void {
+    if (this.current === failed) this.current = (failed + 1) % this.sessions.length;
+  }
+
   close(): void {
-    for (const channel of this.channels) channel.close();
     for (const session of this.sessions) session.close();
   }
 }

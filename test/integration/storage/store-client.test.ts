@@ -1,12 +1,13 @@
-// The apiserver's store client against real etcd and Barge members: its unary calls go over an HTTP/2
-// session of its own (unary-session.ts), so what grpc-js did for them is checked here — results, the
+// The apiserver's store client against real etcd and Barge members: its calls and watches go over an HTTP/2
+// session of its own (store-session.ts), so what grpc-js did for them is checked here — results, the
 // servers' error codes and messages, responses larger than a flow-control window, moving past an endpoint
 // that is down, and a deadline on one that never answers.
 
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StoreClient, StoreError, prefixEnd } from '../../../src/client/etcd/store-client.js';
+import { StoreClient, StoreError, prefixEnd, type WatchEvent, type WatchHandlers } from '../../../src/client/etcd/store-client.js';
 import { freePort, ProcessCluster, type Implementation } from '../../support/process-cluster.js';
+import { until } from '../../support/wait.js';
 
 const OUT_OF_RANGE = 11;
 const DEADLINE_EXCEEDED = 4;
@@ -74,6 +75,41 @@ describe.each<Implementation>(['etcd', 'barge'])('StoreClient on %s', (implement
     const put = await client.txn({ key, modRevision: 0, then: { put: Buffer.from('event'), lease: id } });
     expect(put.succeeded).toBe(true);
     expect((await client.range(key)).kvs[0]?.lease).toBe(id);
+  });
+
+  it('watches: previous values, a value larger than a frame, many events at once, progress, a compacted start', async () => {
+    const prefix = '/registry/watched/';
+    const start = (await client.range(prefix)).revision + 1;
+    const seen: WatchEvent[] = [];
+    const progress: number[] = [];
+    let compactedAt: number | undefined;
+    const handlers: WatchHandlers = {
+      onEvents: (events, revision) => (events.length > 0 ? seen.push(...events) : progress.push(revision)),
+      onCompacted: (revision) => (compactedAt = revision),
+      onError: (err) => {
+        throw err;
+      },
+    };
+    const watch = await client.watch(prefix, prefixEnd(prefix), start, handlers);
+    const first = await client.txn({ key: `${prefix}a`, modRevision: 0, then: { put: Buffer.from('one') } });
+    const big = Buffer.alloc(1024 * 1024, 98);
+    await client.txn({ key: `${prefix}a`, modRevision: first.revision, then: { put: big } });
+    const writes = await Promise.all(Array.from({ length: 50 }, (_, i) => client.txn({ key: `${prefix}n${i}`, modRevision: 0, then: { put: Buffer.from(`v${i}`) } })));
+    const last = Math.max(...writes.map((w) => w.revision));
+    await until('every event', () => seen.length === 52);
+    expect(seen[1]?.kv.value.equals(big)).toBe(true);
+    expect(seen[1]?.prevKv?.value.toString()).toBe('one');
+    expect(seen.map((e) => e.kv.modRevision)).toEqual([...seen.map((e) => e.kv.modRevision)].sort((a, b) => a - b));
+    watch.requestProgress();
+    await until('a progress notification', () => progress.length > 0);
+    expect(progress.at(-1)).toBeGreaterThanOrEqual(last);
+    watch.cancel();
+
+    await client.compact(last);
+    const again = await client.watch(prefix, prefixEnd(prefix), start, handlers);
+    await until('the compaction to be told', () => compactedAt !== undefined);
+    expect(compactedAt).toBe(last);
+    again.cancel();
   });
 
   it('moves past an endpoint that drops the connection mid-call', async () => {
