@@ -25,8 +25,12 @@ const BTree: typeof sortedBtree.default = createRequire(import.meta.url)('sorted
 type BTree<K, V> = InstanceType<typeof BTree<K, V>>;
 
 const EMPTY = new Uint8Array(0);
-/** Keys compacted per turn of the event loop, so writes keep flowing during a large compaction. */
-const COMPACTION_BATCH_KEYS = 10_000;
+/**
+ * Keys compacted (or their values repacked) per turn of the event loop, so writes keep flowing meanwhile:
+ * etcd's compaction batch. With 10,000, a repack of a 1,000-node control plane's values held every
+ * member's event loop for 100–125 ms at once (bench/RESULTS.md, "Where a store leader's thread goes").
+ */
+const COMPACTION_BATCH_KEYS = 1_000;
 /** A store no longer used closes its spill files (a state machine replaced by a snapshot's leaves its store behind). */
 const closeSpill = new FinalizationRegistry<ValueSpill>((spill) => spill.close());
 
