@@ -3,6 +3,7 @@
 // servers' error codes and messages, responses larger than a flow-control window, moving past an endpoint
 // that is down, and a deadline on one that never answers.
 
+import { createServer as createHttp2Server } from 'node:http2';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreClient, StoreError, prefixEnd, type WatchEvent, type WatchHandlers } from '../../../src/client/etcd/store-client.js';
@@ -164,6 +165,31 @@ describe('StoreClient against an endpoint that never answers', () => {
       expect(performance.now() - started).toBeLessThan(5_000);
     } finally {
       client.close();
+    }
+  });
+});
+
+describe('StoreClient against a server that ends a watch stream', () => {
+  it("reports the end with the trailers' status and message while the connection stays open", async () => {
+    // Answers a Watch with its headers, then at once its trailers (UNAVAILABLE), keeping the session open.
+    const server = createHttp2Server();
+    server.on('session', (session) => session.on('error', () => undefined));
+    server.on('stream', (stream) => {
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '14', 'grpc-message': 'going%20away' }));
+      stream.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = new StoreClient({ endpoints: [`127.0.0.1:${(server.address() as { port: number }).port}`] });
+    try {
+      const failure = await new Promise<Error>((resolve) => {
+        client.watch('/registry/x/', prefixEnd('/registry/x/'), 1, { onEvents: () => undefined, onCompacted: () => undefined, onError: resolve }).catch(resolve);
+      });
+      expect((failure as StoreError).code).toBe(14);
+      expect(failure.message).toBe('going away');
+    } finally {
+      client.close();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });
