@@ -587,13 +587,13 @@ export class Raft {
 
   private appendEntry(entries: Entry[]): boolean {
     const last = this.raftLog.lastIndex();
-    const stamped = entries.map((e, i): Entry => ({ term: this.term, index: last + 1 + i, type: e.type, data: e.data }));
-    const size = payloadSize(stamped);
+    const numbered = entries.map((e, i): Entry => ({ term: this.term, index: last + 1 + i, type: e.type, data: e.data }));
+    const size = payloadSize(numbered);
     const cap = this.cfg.maxUncommittedEntriesSize;
     // An oversized proposal is still let through when nothing else is pending, so it cannot block forever.
     if (cap > 0 && size > 0 && this.uncommittedSize > 0 && this.uncommittedSize + size > cap) return false;
     this.uncommittedSize += size;
-    const newLast = this.raftLog.append(stamped);
+    const newLast = this.raftLog.append(numbered);
     // Acknowledge our own append once it is durable, like any follower's.
     this.send(message({ type: MessageType.AppResp, to: this.id, from: this.id, term: this.term, index: newLast }));
     return true;

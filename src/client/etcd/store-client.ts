@@ -119,13 +119,12 @@ function keyBytes(key: string): Buffer {
 export class StoreClient {
   /** One HTTP/2 session per endpoint, for calls and watches (store-session.ts says why not grpc-js). */
   private readonly sessions: StoreSession[];
-  private readonly keepalive: Keepalive;
   private current = 0;
 
   constructor(readonly config: StoreClientConfig) {
     if (config.endpoints.length === 0) throw new Error('no etcd endpoints');
-    this.keepalive = config.keepalive ?? APISERVER_KEEPALIVE;
-    this.sessions = config.endpoints.map((endpoint) => new StoreSession(endpoint, config.tls, this.keepalive));
+    const keepalive = config.keepalive ?? APISERVER_KEEPALIVE;
+    this.sessions = config.endpoints.map((endpoint) => new StoreSession(endpoint, config.tls, keepalive));
   }
 
   /** A unary call; an unavailable endpoint gives way to the next (each tried once). */

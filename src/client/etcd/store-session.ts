@@ -101,7 +101,7 @@ export class StoreSession {
   constructor(
     endpoint: string,
     tls: ClientTls | undefined,
-    private readonly keepalive?: Keepalive,
+    private readonly keepalive: Keepalive,
   ) {
     const effective = endpointTls(endpoint, tls);
     this.authority = `${effective ? 'https' : 'http'}://${endpointAddress(endpoint)}`;
@@ -261,7 +261,7 @@ export class StoreSession {
     const calls = this.active.get(session) ?? 0;
     if (calls === 0) {
       session.ref();
-      if (this.keepalive) this.pingTimers.set(session, setInterval(() => this.ping(session), this.keepalive.timeMs).unref());
+      this.pingTimers.set(session, setInterval(() => this.ping(session), this.keepalive.timeMs).unref());
     }
     this.active.set(session, calls + 1);
   }
@@ -276,7 +276,7 @@ export class StoreSession {
   }
 
   private ping(session: http2.ClientHttp2Session): void {
-    if (session.destroyed || !this.keepalive) return;
+    if (session.destroyed) return;
     const unanswered = setTimeout(() => session.destroy(new Error('keepalive ping not answered')), this.keepalive.timeoutMs).unref();
     const sent = session.ping((err) => {
       clearTimeout(unanswered);
