@@ -1,7 +1,7 @@
 // The informer's cache (client-go's thread-safe store + Indexer): objects by "ns/name" key plus named
 // indexes from index value to keys.
 
-import { objectKey, type KubeObject } from './objects.js';
+import { controllerOf, objectKey, type KubeObject } from './objects.js';
 
 export type IndexFunc<T> = (object: T) => readonly string[];
 
@@ -12,7 +12,15 @@ export const Indexes = {
   owner: 'owner',
   /** spec.nodeName (pods bound to a node). */
   nodeName: 'nodeName',
+  /**
+   * The uid of the object's controller, or orphansOf(namespace) for one no controller owns (client-go's
+   * PodControllerUIDIndex): what an owner may claim, without going through its whole namespace.
+   */
+  controller: 'controller',
 } as const;
+
+/** The controller index's value for the objects of `namespace` that no controller owns (no uid has a slash). */
+export const orphansOf = (namespace: string): string => `orphans/${namespace}`;
 
 export const defaultIndexers: Record<string, IndexFunc<KubeObject>> = {
   [Indexes.namespace]: (object) => (object.metadata.namespace ? [object.metadata.namespace] : []),
@@ -21,6 +29,7 @@ export const defaultIndexers: Record<string, IndexFunc<KubeObject>> = {
     const nodeName = (object.spec as { nodeName?: unknown } | undefined)?.nodeName;
     return typeof nodeName === 'string' && nodeName ? [nodeName] : [];
   },
+  [Indexes.controller]: (object) => [controllerOf(object)?.uid ?? orphansOf(object.metadata.namespace ?? '')],
 };
 
 export class IndexedStore<T extends KubeObject> {

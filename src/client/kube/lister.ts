@@ -1,7 +1,7 @@
 // Read-only views over an informer's cache. Objects are shared with the cache: copy before mutating.
 
 import type { IndexedStore } from './indexed-store.js';
-import { Indexes } from './indexed-store.js';
+import { Indexes, orphansOf } from './indexed-store.js';
 import { labelSelectorMatches, type LabelSelector } from './label-selector.js';
 import type { KubeObject } from './objects.js';
 
@@ -22,6 +22,17 @@ export class Lister<T extends KubeObject> {
     if (!selector) return candidates;
     const matches = typeof selector === 'function' ? selector : (labels: Record<string, string>) => labelSelectorMatches(selector, labels);
     return candidates.filter((object) => matches(object.metadata.labels ?? {}));
+  }
+
+  /**
+   * What `owner` may claim (client-go's FilterPodsByOwner, orphans included): the cached objects it
+   * controls and those of its namespace that no controller owns.
+   */
+  ownedOrOrphaned(owner: KubeObject): T[] {
+    const namespace = owner.metadata.namespace ?? '';
+    const owned = owner.metadata.uid ? this.store.byIndex(Indexes.controller, owner.metadata.uid) : [];
+    // Another namespace's object naming this owner as its controller is not this owner's to claim.
+    return [...owned.filter((object) => (object.metadata.namespace ?? '') === namespace), ...this.store.byIndex(Indexes.controller, orphansOf(namespace))];
   }
 
   byIndex(indexName: string, value: string): T[] {

@@ -75,7 +75,7 @@ export class DeploymentController implements Controller {
       this.context.recorder('deployment-controller').event(this.sync.owner(deployment), 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
       return;
     }
-    const sets = await claimObjects(this.sets.lister.list(undefined, deployment.metadata.namespace), {
+    const sets = await claimObjects(this.sets.lister.ownedOrOrphaned(deployment), {
       client: this.context.client,
       owner: deployment,
       ownerApiVersion: 'apps/v1',

@@ -182,7 +182,7 @@ export class JobController implements Controller {
    * finalizer) and releasing those it no longer matches, through the ReplicaSet controller's claim.
    */
   private claimPods(job: Job): Promise<Pod[]> {
-    return claimObjects(this.pods.lister.list(undefined, job.metadata.namespace), {
+    return claimObjects(this.pods.lister.ownedOrOrphaned(job), {
       client: this.context.client,
       owner: job,
       ownerApiVersion: 'batch/v1',

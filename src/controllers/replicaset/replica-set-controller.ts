@@ -128,7 +128,7 @@ export class ReplicaSetController implements Controller {
     const rs = structuredClone(cached);
     const needsSync = this.expectations.satisfied(key);
     const selector = this.kind.selectorOf(rs);
-    const candidates = this.pods.lister.list(undefined, rs.metadata.namespace).filter(isPodActive);
+    const candidates = this.pods.lister.ownedOrOrphaned(rs).filter(isPodActive);
     const pods = await claimObjects(candidates, {
       client: this.context.client,
       owner: rs,

@@ -56,3 +56,46 @@ describe('Lister over the indexed store', () => {
     expect(() => lister.byIndex('nope', 'x')).toThrow('index "nope" does not exist');
   });
 });
+
+describe("what an owner may claim: the controller index", () => {
+  const controlled = (namespace: string, name: string, controllerUid?: string, otherOwnerUid?: string): KubeObject => ({
+    metadata: {
+      namespace,
+      name,
+      ownerReferences: [
+        ...(otherOwnerUid ? [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'x', uid: otherOwnerUid }] : []),
+        ...(controllerUid ? [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: controllerUid, controller: true }] : []),
+      ],
+    },
+  });
+  const owner = (namespace: string, uid: string): KubeObject => ({ metadata: { namespace, name: 'rs', uid } });
+  const names = (objects: KubeObject[]): string[] => objects.map((o) => o.metadata.name!).sort();
+
+  it("gives the objects an owner controls and its namespace's orphans, not other controllers' or namespaces'", () => {
+    const store = new IndexedStore<KubeObject>(defaultIndexers);
+    store.upsert(controlled('ns1', 'mine', 'uid-a'));
+    store.upsert(controlled('ns1', 'theirs', 'uid-b'));
+    // An owner reference that is not a controller leaves the object an orphan.
+    store.upsert(controlled('ns1', 'orphan', undefined, 'uid-a'));
+    store.upsert(controlled('ns2', 'orphan-elsewhere'));
+    store.upsert(controlled('ns2', 'claims-a-elsewhere', 'uid-a'));
+    const lister = new Lister(store);
+    expect(names(lister.ownedOrOrphaned(owner('ns1', 'uid-a')))).toEqual(['mine', 'orphan']);
+    expect(names(lister.ownedOrOrphaned(owner('ns1', 'uid-b')))).toEqual(['orphan', 'theirs']);
+    expect(names(lister.ownedOrOrphaned(owner('ns2', 'uid-c')))).toEqual(['orphan-elsewhere']);
+  });
+
+  it('follows an object adopted, released and deleted', () => {
+    const store = new IndexedStore<KubeObject>(defaultIndexers);
+    const lister = new Lister(store);
+    store.upsert(controlled('ns1', 'p'));
+    store.upsert(controlled('ns1', 'p', 'uid-a'));
+    expect(names(lister.ownedOrOrphaned(owner('ns1', 'uid-a')))).toEqual(['p']);
+    expect(lister.byIndex(Indexes.controller, 'uid-a')).toHaveLength(1);
+    store.upsert(controlled('ns1', 'p'));
+    expect(lister.byIndex(Indexes.controller, 'uid-a')).toEqual([]);
+    expect(names(lister.ownedOrOrphaned(owner('ns1', 'uid-b')))).toEqual(['p']);
+    store.remove('ns1/p');
+    expect(lister.ownedOrOrphaned(owner('ns1', 'uid-a'))).toEqual([]);
+  });
+});
