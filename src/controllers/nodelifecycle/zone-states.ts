@@ -43,7 +43,12 @@ export function computeZoneState(nodes: readonly Node[], threshold: number): Zon
 /** The zones' states now, by zone key. */
 export function zoneStates(nodes: readonly Node[], threshold: number): Map<string, { state: ZoneState; size: number }> {
   const byZone = new Map<string, Node[]>();
-  for (const node of nodes) byZone.set(zoneKey(node), [...(byZone.get(zoneKey(node)) ?? []), node]);
+  for (const node of nodes) {
+    const zone = zoneKey(node);
+    const members = byZone.get(zone);
+    if (members) members.push(node);
+    else byZone.set(zone, [node]);
+  }
   return new Map([...byZone].map(([zone, members]) => [zone, { state: computeZoneState(members, threshold), size: members.length }]));
 }
 
