@@ -4,7 +4,7 @@
 // whoever owned them before; removed fields leave every owner. A write that changes nothing tracked
 // leaves the entries and their timestamps alone.
 import type { KubeObject, SchemaNode } from '../schema/types.js';
-import { copyJson, isPlainObject, type JsonMap } from './json-values.js';
+import { isPlainObject, type JsonMap } from './json-values.js';
 import { decodeManagedFields, encodeManagedFields, managedFieldsTime, managerIdentity, setManagedFields, type ManagerRecord } from './managed-fields.js';
 import { conflictsWith, ignoredPaths, settleOthers, trackedChanges, type IgnoredFields } from './ownership.js';
 import { PatchError } from './patch-error.js';
@@ -33,7 +33,9 @@ export interface TrackManagedFieldsInput {
  * cleared instead.
  */
 export function trackManagedFields(input: TrackManagedFieldsInput): KubeObject {
-  const newBody = copyJson(input.updated) as JsonMap;
+  // Only metadata.managedFields changes: the rest is shared with `updated`, not copied (a deep copy of
+  // every written object was a sixth of this function's time).
+  const newBody: JsonMap = { ...input.updated, metadata: { ...input.updated.metadata } };
   try {
     setManagedFields(newBody, encodeManagedFields(capUpdateManagers(recordsAfter(input, newBody))));
   } catch (err) {

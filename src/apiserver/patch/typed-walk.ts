@@ -103,7 +103,9 @@ function isEmptyValue(value: unknown): boolean {
 }
 
 function compareValues(lhs: unknown, rhs: unknown, schema: ResolvedSchema | undefined, path: FieldPath, out: Comparison, view: SchemaView): void {
-  if (lhs === undefined && rhs === undefined) return;
+  // One value on both sides has no change below it: a status write keeps the stored spec itself, and
+  // walking it field by field was most of what a kubelet's status write cost here.
+  if (lhs === rhs) return;
   const lk = lhs === undefined || lhs === ZERO ? undefined : jsonKind(lhs);
   const rk = rhs === undefined || rhs === ZERO ? undefined : jsonKind(rhs);
   const kind = lk ?? rk;

@@ -163,6 +163,7 @@ function flatKeys(value: unknown, into: Record<string, true> = {}): Record<strin
 
 export function validatePod(pod: KubeObject, old: KubeObject | undefined): FieldCause[] {
   const causes = [...validateObjectMeta(pod, true, dns1123Subdomain), ...validatePodSpec(recordAt(pod, 'spec'), 'spec', true)];
-  if (old && frozenPart(recordAt(pod, 'spec')) !== frozenPart(recordAt(old, 'spec'))) causes.push(forbidden('spec', POD_UPDATE_MESSAGE));
+  // A status write carries the stored spec itself: nothing in it can have changed.
+  if (old && pod.spec !== old.spec && frozenPart(recordAt(pod, 'spec')) !== frozenPart(recordAt(old, 'spec'))) causes.push(forbidden('spec', POD_UPDATE_MESSAGE));
   return causes;
 }
