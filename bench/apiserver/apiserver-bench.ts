@@ -2,7 +2,7 @@
 //  [--update-rate 10] [--runs 3] [--stores barge,etcd] [--write]`
 //
 // The apiserver alone (no controllers, scheduler or nodes) over a 3-member Barge and a 3-member real etcd:
-// create, get, list and watch latency and throughput, and CPU per request, the median of each figure over
+// create, get, a kubelet's status patch, list and watch latency and throughput, and CPU per request, the median of each figure over
 // the runs, side by side with Kubernetes' API call SLOs. With --write the table is appended to
 // bench/RESULTS.md with the command, commit, date and load average. Progress goes to stderr.
 
@@ -22,6 +22,7 @@ const BENCH = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PHASES: ReadonlyArray<[Phase, string, string]> = [
   ['create', 'create pod', 'p99 ≤ 1 s (mutating)'],
   ['get', 'get pod', 'p99 ≤ 1 s (single object)'],
+  ['status', "patch a pod's status (a kubelet's)", 'p99 ≤ 1 s (mutating)'],
   ['list', 'list all pods, consistent', 'p99 ≤ 30 s (cluster-wide list)'],
   ['list-rv0', 'list all pods, resourceVersion=0', 'p99 ≤ 30 s'],
   ['watch', 'watch event delivery', '–'],

@@ -1,5 +1,5 @@
 // One run of the apiserver benchmark in a namespace of its own: create `pods` Pods with `concurrency`
-// requests in flight, get each once, list them all (consistent, from etcd's revision, and at
+// requests in flight, get each once, patch each one's status as a kubelet reports it running, list them all (consistent, from etcd's revision, and at
 // resourceVersion=0, from the watch cache), then `watchers` watches on the namespace's ConfigMaps while
 // one ConfigMap is rewritten `updates` times: latency and throughput of each phase, and the CPU the
 // apiserver and the store members spent on it per request (per delivered event for the watch).
@@ -28,7 +28,7 @@ export interface PhaseFigures {
   readonly storeCpuMs: number;
 }
 
-export type Phase = 'create' | 'get' | 'list' | 'list-rv0' | 'watch';
+export type Phase = 'create' | 'get' | 'status' | 'list' | 'list-rv0' | 'watch';
 
 export type RunFigures = Record<Phase, PhaseFigures>;
 
@@ -40,6 +40,23 @@ const pod = (namespace: string, name: string): KubeObject => ({
   metadata: { name, namespace, labels: { app: 'bench' } },
   spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10' }] },
 });
+
+/** What a kubelet's status manager sends once a pod's container runs (a strategic merge patch of pods/status). */
+const runningStatus = (i: number): unknown => {
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const condition = (type: string) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now });
+  return {
+    status: {
+      '$setElementOrder/conditions': [{ type: 'Initialized' }, { type: 'Ready' }, { type: 'ContainersReady' }, { type: 'PodScheduled' }],
+      conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(condition),
+      phase: 'Running',
+      hostIP: '10.1.0.1',
+      podIP: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+      startTime: now,
+      containerStatuses: [{ name: 'c', ready: true, restartCount: 0, started: true, image: 'registry.k8s.io/pause:3.10', imageID: '', containerID: `bench://${i}`, state: { running: { startedAt: now } } }],
+    },
+  };
+};
 
 /** Runs `count` calls of `call` with `concurrency` in flight; each call's latency is recorded. */
 async function closedLoop(count: number, concurrency: number, call: (i: number) => Promise<unknown>, latency: Latency): Promise<void> {
@@ -122,6 +139,11 @@ export async function runOnce(plane: ApiserverPlane, namespace: string, spec: Ru
     await closedLoop(spec.pods, spec.concurrency, (i) => client.get(Resources.pods, namespace, name(i)), latency);
     return spec.pods;
   });
+  log(`${namespace}: patching their status`);
+  const status = await phase(plane, async (latency) => {
+    await closedLoop(spec.pods, spec.concurrency, (i) => client.patch(Resources.pods, namespace, name(i), runningStatus(i), 'strategic', { subresource: 'status' }), latency);
+    return spec.pods;
+  });
   const listAll = (resourceVersion?: string) => async (latency: Latency) => {
     await closedLoop(spec.lists, 1, async () => {
       const list = await client.list(Resources.pods, { namespace, ...(resourceVersion ? { resourceVersion } : {}) });
@@ -134,5 +156,5 @@ export async function runOnce(plane: ApiserverPlane, namespace: string, spec: Ru
   const listRv0 = await phase(plane, listAll('0'));
   log(`${namespace}: ${spec.watchers} watchers, ${spec.updates} updates at ${spec.updateRate}/s`);
   const watch = await phase(plane, (latency) => watchPhase(client, namespace, spec, latency));
-  return { create, get, list, 'list-rv0': listRv0, watch };
+  return { create, get, status, list, 'list-rv0': listRv0, watch };
 }
