@@ -8,12 +8,11 @@ import { alreadyExists, expired, internal, notFound, StatusError, timeout, type 
 import type { KubeObject } from '../schema/types.js';
 import { copyJson } from '../patch/json-values.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
-import { decodeObject, encodeObject } from './object-codec.js';
+import { asStored, decodeObject, encodeObject, sameEncoding } from './object-codec.js';
 
 export interface StoredObject {
   readonly obj: KubeObject;
   readonly revision: number;
-  readonly raw: Buffer;
 }
 
 /** The watch cache's copy of the object at a key, if a cache holds that key's resource. */
@@ -42,7 +41,7 @@ const COMPACTED = 'etcdserver: mvcc: required revision has been compacted';
 const FUTURE = 'etcdserver: mvcc: required revision is a future revision';
 
 function stored(kv: KeyValue): StoredObject {
-  return { obj: decodeObject(kv.value, kv.modRevision), revision: kv.modRevision, raw: kv.value };
+  return { obj: decodeObject(kv.value, kv.modRevision), revision: kv.modRevision };
 }
 
 /** An etcd failure as a Status (kube-apiserver's storage error interpretation). */
@@ -117,7 +116,7 @@ export class EtcdStore {
       throw storeFailure(err);
     });
     if (!result.succeeded) throw alreadyExists(q, obj.metadata?.name ?? '');
-    return decodeObject(raw, result.revision);
+    return asStored(obj, result.revision);
   }
 
   /**
@@ -134,30 +133,31 @@ export class EtcdStore {
     let fresh = state !== cached;
     for (;;) {
       if (!state) throw notFound(q, name);
-      let raw: Buffer;
+      let next: KubeObject;
       try {
-        raw = encodeObject(await update(copyJson(state.obj)));
+        next = await update(copyJson(state.obj));
       } catch (err) {
         if (fresh) throw err;
         [state, fresh] = [await this.get(key), true];
         continue;
       }
-      if (raw.equals(state.raw)) {
+      if (sameEncoding(next, state.obj)) {
         if (fresh) return state.obj;
         [state, fresh] = [await this.get(key), true];
         continue;
       }
-      const result = await this.client.txn({ key, modRevision: state.revision, then: { put: raw, keepLease: true } }).catch((err: unknown) => {
+      const result = await this.client.txn({ key, modRevision: state.revision, then: { put: encodeObject(next), keepLease: true } }).catch((err: unknown) => {
         throw storeFailure(err);
       });
-      if (result.succeeded) return decodeObject(raw, result.revision);
+      // What was written, without decoding it again: the update's result is this call's own.
+      if (result.succeeded) return asStored(next, result.revision);
       [state, fresh] = [result.current ? stored(result.current) : undefined, true];
     }
   }
 
   private cachedState(key: string): StoredObject | undefined {
     const obj = this.cachedObject(key);
-    return obj && { obj, revision: Number(obj.metadata?.resourceVersion), raw: encodeObject(obj) };
+    return obj && { obj, revision: Number(obj.metadata?.resourceVersion) };
   }
 
   /**
@@ -172,7 +172,7 @@ export class EtcdStore {
       const result = await this.client.txn({ key, modRevision: state.revision, then: { delete: true } }).catch((err: unknown) => {
         throw storeFailure(err);
       });
-      if (result.succeeded) return decodeObject(state.raw, result.revision);
+      if (result.succeeded) return asStored(copyJson(state.obj), result.revision);
       state = result.current ? stored(result.current) : undefined;
     }
   }

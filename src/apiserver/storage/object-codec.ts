@@ -8,6 +8,43 @@ export function encodeObject(obj: KubeObject): Buffer {
   return Buffer.from(JSON.stringify({ ...obj, metadata }));
 }
 
+/**
+ * What decodeObject(encodeObject(obj), modRevision) gives, without the round trip through JSON: `obj`
+ * with its resourceVersion (last in its metadata, as decoding leaves it). Shares all else with `obj`,
+ * so `obj` must be the caller's own.
+ */
+export function asStored(obj: KubeObject, modRevision: number): KubeObject {
+  const { resourceVersion: _dropped, ...metadata } = obj.metadata ?? {};
+  return { ...obj, metadata: { ...metadata, resourceVersion: String(modRevision) } };
+}
+
+/**
+ * Whether encodeObject gives `a` and `b` the same bytes, told without encoding either: JSON's view, so
+ * key order counts and members holding undefined do not.
+ */
+export function sameEncoding(a: KubeObject, b: KubeObject): boolean {
+  const { resourceVersion: _droppedA, ...metadataA } = a.metadata ?? {};
+  const { resourceVersion: _droppedB, ...metadataB } = b.metadata ?? {};
+  return sameJson({ ...a, metadata: metadataA }, { ...b, metadata: metadataB });
+}
+
+const definedKeys = (value: Record<string, unknown>): string[] => Object.keys(value).filter((key) => value[key] !== undefined);
+
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
+  }
+  // Anything but a plain object (a Date, a Buffer) is left to JSON itself.
+  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return JSON.stringify(a) === JSON.stringify(b);
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = definedKeys(left);
+  const theirs = definedKeys(right);
+  return keys.length === theirs.length && keys.every((key, i) => key === theirs[i] && sameJson(left[key], right[key]));
+}
+
 export function decodeObject(bytes: Buffer, modRevision: number): KubeObject {
   const obj = JSON.parse(bytes.toString('utf8')) as KubeObject;
   obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(modRevision) };
