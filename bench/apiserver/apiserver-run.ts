@@ -44,11 +44,11 @@ const pod = (namespace: string, name: string): KubeObject => ({
 /** What a kubelet's status manager sends once a pod's container runs (a strategic merge patch of pods/status). */
 const runningStatus = (i: number): unknown => {
   const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const condition = (type: string) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now });
+  const types = ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
   return {
     status: {
-      '$setElementOrder/conditions': [{ type: 'Initialized' }, { type: 'Ready' }, { type: 'ContainersReady' }, { type: 'PodScheduled' }],
-      conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(condition),
+      '$setElementOrder/conditions': types.map((type) => ({ type })),
+      conditions: types.map((type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now })),
       phase: 'Running',
       hostIP: '10.1.0.1',
       podIP: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`,

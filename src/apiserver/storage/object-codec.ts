@@ -3,9 +3,14 @@
 
 import type { KubeObject } from '../schema/types.js';
 
-export function encodeObject(obj: KubeObject): Buffer {
+/** The object as it is stored: its metadata without the resourceVersion (shares everything else with `obj`). */
+function storedForm(obj: KubeObject): KubeObject {
   const { resourceVersion: _dropped, ...metadata } = obj.metadata ?? {};
-  return Buffer.from(JSON.stringify({ ...obj, metadata }));
+  return { ...obj, metadata };
+}
+
+export function encodeObject(obj: KubeObject): Buffer {
+  return Buffer.from(JSON.stringify(storedForm(obj)));
 }
 
 /**
@@ -14,8 +19,9 @@ export function encodeObject(obj: KubeObject): Buffer {
  * so `obj` must be the caller's own.
  */
 export function asStored(obj: KubeObject, modRevision: number): KubeObject {
-  const { resourceVersion: _dropped, ...metadata } = obj.metadata ?? {};
-  return { ...obj, metadata: { ...metadata, resourceVersion: String(modRevision) } };
+  const stored = storedForm(obj);
+  stored.metadata = { ...stored.metadata, resourceVersion: String(modRevision) };
+  return stored;
 }
 
 /**
@@ -23,9 +29,7 @@ export function asStored(obj: KubeObject, modRevision: number): KubeObject {
  * key order counts and members holding undefined do not.
  */
 export function sameEncoding(a: KubeObject, b: KubeObject): boolean {
-  const { resourceVersion: _droppedA, ...metadataA } = a.metadata ?? {};
-  const { resourceVersion: _droppedB, ...metadataB } = b.metadata ?? {};
-  return sameJson({ ...a, metadata: metadataA }, { ...b, metadata: metadataB });
+  return sameJson(storedForm(a), storedForm(b));
 }
 
 const definedKeys = (value: Record<string, unknown>): string[] => Object.keys(value).filter((key) => value[key] !== undefined);

@@ -29,10 +29,15 @@ export class Lister<T extends KubeObject> {
    * controls and those of its namespace that no controller owns.
    */
   ownedOrOrphaned(owner: KubeObject): T[] {
+    return [...this.controlledBy(owner), ...this.store.byIndex(Indexes.controller, orphansOf(owner.metadata.namespace ?? ''))];
+  }
+
+  /** The cached objects of `owner`'s namespace whose controller it is. */
+  controlledBy(owner: KubeObject): T[] {
     const namespace = owner.metadata.namespace ?? '';
     const owned = owner.metadata.uid ? this.store.byIndex(Indexes.controller, owner.metadata.uid) : [];
-    // Another namespace's object naming this owner as its controller is not this owner's to claim.
-    return [...owned.filter((object) => (object.metadata.namespace ?? '') === namespace), ...this.store.byIndex(Indexes.controller, orphansOf(namespace))];
+    // Another namespace's object naming this owner as its controller is not this owner's.
+    return owned.filter((object) => (object.metadata.namespace ?? '') === namespace);
   }
 
   byIndex(indexName: string, value: string): T[] {

@@ -156,8 +156,7 @@ export class DeploymentController implements Controller {
 
   private oldPodsRunning(oldSets: readonly ReplicaSet[]): boolean {
     if (oldSets.some((rs) => (rs.status?.replicas ?? 0) > 0)) return true;
-    const uids = new Set(oldSets.map((rs) => rs.metadata.uid));
-    return oldSets.length > 0 && this.pods.lister.list(undefined, oldSets[0]!.metadata.namespace).some((pod) => uids.has(controllerOf(pod)?.uid) && isPodActive(pod));
+    return oldSets.some((rs) => this.pods.lister.controlledBy(rs).some(isPodActive));
   }
 
   private async syncRolloutStatus(deployment: Deployment, all: readonly ReplicaSet[], newSet: ReplicaSet | undefined): Promise<void> {

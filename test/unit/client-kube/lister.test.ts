@@ -83,6 +83,8 @@ describe("what an owner may claim: the controller index", () => {
     expect(names(lister.ownedOrOrphaned(owner('ns1', 'uid-a')))).toEqual(['mine', 'orphan']);
     expect(names(lister.ownedOrOrphaned(owner('ns1', 'uid-b')))).toEqual(['orphan', 'theirs']);
     expect(names(lister.ownedOrOrphaned(owner('ns2', 'uid-c')))).toEqual(['orphan-elsewhere']);
+    expect(names(lister.controlledBy(owner('ns1', 'uid-a')))).toEqual(['mine']);
+    expect(names(lister.controlledBy(owner('ns2', 'uid-a')))).toEqual(['claims-a-elsewhere']);
   });
 
   it('follows an object adopted, released and deleted', () => {
