@@ -29,6 +29,7 @@ export const SETTINGS_MAX_FRAME_SIZE = 0x5;
 
 /** Error codes of RST_STREAM and GOAWAY. */
 export const enum Http2ErrorCode {
+  NoError = 0x0,
   ProtocolError = 0x1,
   FlowControlError = 0x3,
   RefusedStream = 0x7,

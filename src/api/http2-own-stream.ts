@@ -57,6 +57,8 @@ export class ServedStream implements OwnStream {
   private queued = 0;
   /** The block that ends the stream once the queue is empty. */
   trailers: Buffer | undefined;
+  /** Whether the client ended its side (END_STREAM). */
+  clientEnded = false;
   private drained: (() => void) | undefined;
 
   constructor(

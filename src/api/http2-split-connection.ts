@@ -135,7 +135,7 @@ export class SplitConnection implements ClientFrameSink, OwnStreamConnection {
     const own = this.own.get(streamId);
     if (own !== undefined) {
       // Trailers from the client.
-      if ((flags & END_STREAM) !== 0) own.handler!.end();
+      if ((flags & END_STREAM) !== 0) this.clientEnd(own);
       return;
     }
     if (!this.node.has(streamId) && streamId > this.lastStreamId && streamId % 2 === 1) {
@@ -154,21 +154,36 @@ export class SplitConnection implements ClientFrameSink, OwnStreamConnection {
   private serve(streamId: number, headers: Header[], flags: number): boolean {
     const route = this.options.route;
     if (route === undefined) return false;
-    const stream = new ServedStream(streamId, this, this.clientInitialWindow);
-    const handler = route(headers, stream);
-    if (handler === undefined) return false;
-    this.lastOwnStreamId = streamId;
     const limit = this.options.maxConcurrentStreams;
-    if (limit !== undefined && this.own.size + this.node.openStreams >= limit) {
+    const full = limit !== undefined && this.own.size + this.node.openStreams >= limit;
+    const stream = new ServedStream(streamId, this, this.clientInitialWindow);
+    stream.clientEnded = (flags & END_STREAM) !== 0;
+    // Registered while the router runs: a handler may answer at once (a watch that requires a leader, on
+    // a member without one), and only a registered stream's frames go out.
+    this.own.set(streamId, stream);
+    const handler = route(headers, stream);
+    if (handler === undefined) {
+      this.own.delete(streamId);
+      return false;
+    }
+    this.lastOwnStreamId = streamId;
+    if (full) {
       // The handler may hold a deadline timer already.
       handler.cancel();
-      this.send([rstStream(streamId, Http2ErrorCode.RefusedStream)]);
+      if (this.own.get(streamId) === stream) {
+        this.endStream(stream);
+        this.send([rstStream(streamId, Http2ErrorCode.RefusedStream)]);
+      }
       return true;
     }
     stream.handler = handler;
-    this.own.set(streamId, stream);
-    if ((flags & END_STREAM) !== 0) handler.end();
+    if (stream.clientEnded) handler.end();
     return true;
+  }
+
+  private clientEnd(stream: ServedStream): void {
+    stream.clientEnded = true;
+    stream.handler!.end();
   }
 
   frame(type: number, flags: number, streamId: number, payload: Buffer, frame: Buffer): void {
@@ -219,8 +234,12 @@ export class SplitConnection implements ClientFrameSink, OwnStreamConnection {
     if (own !== undefined) {
       let data = payload;
       if ((flags & PADDED) !== 0 && payload.length > 0) data = payload.subarray(1, Math.max(1, payload.length - payload[0]!));
+      // Ended before the handler sees the data: an answer it gives at once (a request that does not
+      // decode) needs no reset.
+      const ending = (flags & END_STREAM) !== 0;
+      if (ending) own.clientEnded = true;
       own.handler!.data(data);
-      if ((flags & END_STREAM) !== 0) own.handler!.end();
+      if (ending) own.handler!.end();
       else if (payload.length > 0 && this.own.has(streamId)) this.send([windowUpdate(streamId, payload.length)]);
     }
     if (this.credit >= CREDIT_THRESHOLD) this.send([]);
@@ -276,7 +295,7 @@ export class SplitConnection implements ClientFrameSink, OwnStreamConnection {
     if (!this.isOpen(stream)) return;
     if (body === undefined) {
       this.endStream(stream);
-      this.send(headerFrames(stream.id, END_STREAM, undefined, headers, this.clientMaxFrameSize));
+      this.send(this.lastFrames(stream, headers));
       return;
     }
     const out = headerFrames(stream.id, 0, undefined, headers, this.clientMaxFrameSize);
@@ -336,11 +355,23 @@ export class SplitConnection implements ClientFrameSink, OwnStreamConnection {
     }
     this.blocked.delete(stream);
     if (stream.trailers !== undefined) {
-      out.push(...headerFrames(stream.id, END_STREAM, undefined, stream.trailers, this.clientMaxFrameSize));
+      out.push(...this.lastFrames(stream, stream.trailers));
       this.endStream(stream);
     } else {
       stream.wasDrained();
     }
+  }
+
+  /**
+   * The header block that ends the response; then, while the client's side is still open (a watch the
+   * server ended), RST_STREAM NO_ERROR, as grpc-go sends after its trailers (RFC 9113 §8.1): a client
+   * that waits for both sides to close before it reports the call's end (Node's HTTP/2 client does)
+   * would otherwise wait for ever.
+   */
+  private lastFrames(stream: ServedStream, block: Buffer): Buffer[] {
+    const frames = headerFrames(stream.id, END_STREAM, undefined, block, this.clientMaxFrameSize);
+    if (!stream.clientEnded) frames.push(rstStream(stream.id, Http2ErrorCode.NoError));
+    return frames;
   }
 
   /** Sends what window updates made room for. */

@@ -39,6 +39,7 @@ export class RawGrpcConnection {
   private received = Buffer.alloc(0);
   private readonly decode = headerDecoder();
   private block: { frame: Omit<Frame, 'headers'>; parts: Buffer[] } | undefined;
+  private pings = 0;
 
   private constructor(
     private readonly socket: Socket,
@@ -93,11 +94,23 @@ export class RawGrpcConnection {
     return this.frames.filter((f) => f.streamId === streamId && (f.type === FrameType.Headers || f.type === FrameType.Data || f.type === FrameType.RstStream));
   }
 
-  /** Waits until the server ended `streamId` (END_STREAM or RST_STREAM); its frames. */
+  /**
+   * Waits until the server ended `streamId` (END_STREAM or RST_STREAM), then for the answer to a PING
+   * sent after that, so that a reset the server sends after its trailers is among the frames returned.
+   */
   async answer(streamId: number, timeoutMs = 20_000): Promise<Frame[]> {
     const ended = (): boolean => this.streamFrames(streamId).some((f) => f.type === FrameType.RstStream || (f.flags & END_STREAM) !== 0);
     await until(`the end of stream ${streamId}`, ended, { timeoutMs });
+    await this.ping(timeoutMs);
     return this.streamFrames(streamId);
+  }
+
+  /** Sends a PING and waits for its ACK. */
+  async ping(timeoutMs = 20_000): Promise<void> {
+    const payload = Buffer.alloc(8);
+    payload.writeUInt32BE(++this.pings);
+    this.socket.write(Buffer.concat([frameHeader(8, FrameType.Ping, 0, 0), payload]));
+    await until('the PING to be answered', () => this.frames.some((f) => f.type === FrameType.Ping && (f.flags & ACK) !== 0 && f.payload.equals(payload)), { timeoutMs });
   }
 
   close(): void {

@@ -9,7 +9,7 @@ import { ClientApi } from '../../src/api/grpc-server.js';
 import { EtcdServer } from '../../src/server/etcd-server.js';
 import { singleMemberConfig } from './member-config.js';
 import { freePort } from './process-cluster.js';
-import { RawGrpcConnection, type Frame } from './raw-grpc.js';
+import { FrameType, RawGrpcConnection, type Frame } from './raw-grpc.js';
 import { until } from './wait.js';
 
 export type Side = 'lean' | 'reference';
@@ -62,4 +62,18 @@ export function transcript(frames: readonly Frame[]): unknown[] {
 }
 
 /** The last header block's fields: a call's status. */
-export const statusOf = (frames: readonly Frame[]): Record<string, string> => Object.fromEntries(frames.at(-1)?.headers ?? []);
+export const statusOf = (frames: readonly Frame[]): Record<string, string> => Object.fromEntries([...frames].reverse().find((f) => f.headers !== undefined)?.headers ?? []);
+
+const isClosingReset = (frame: Frame | undefined): boolean => frame?.type === FrameType.RstStream && frame.payload.readUInt32BE(0) === 0;
+
+/**
+ * The frames up to the trailers: without the RST_STREAM NO_ERROR that follows them when the client's side
+ * of the stream was still open, which etcd's grpc-go and the front end send and grpc-js (the reference
+ * here) does not.
+ */
+export function beforeClosingReset(frames: readonly Frame[]): Frame[] {
+  return isClosingReset(frames.at(-1)) ? frames.slice(0, -1) : [...frames];
+}
+
+/** Whether the stream ended with its trailers and then RST_STREAM NO_ERROR. */
+export const endsWithClosingReset = (frames: readonly Frame[]): boolean => isClosingReset(frames.at(-1)) && frames.length >= 2;

@@ -55,6 +55,8 @@ class Harness {
       if (!path.startsWith('/own')) return undefined;
       const taken: Taken = { stream, data: [], ended: false, cancelled: false };
       harness!.taken.set(path, taken);
+      // A handler that answers while it is routed (a watch refused on a member without a leader).
+      if (path.startsWith('/own/at-once')) stream.respond(Buffer.from('refused', 'latin1'));
       return { data: (payload) => void taken.data.push(Buffer.from(payload)), end: () => void (taken.ended = true), cancel: () => void (taken.cancelled = true) };
     };
     const server = createServer((socket) => {
@@ -238,9 +240,11 @@ describe('SplitConnection', () => {
       [FrameType.Data, 0, 1],
       [FrameType.Data, 0, 1],
       [FrameType.Headers, END_HEADERS | END_STREAM, 1],
+      // The client's side is still open.
+      [FrameType.RstStream, 0, 1],
     ]);
     expect(Buffer.concat(onStream(frames, 1).filter((x) => x.type === FrameType.Data).map((x) => x.payload)).toString()).toBe('a'.repeat(6000) + 'b'.repeat(6000));
-    expect(onStream(frames, 1).at(-1)!.payload.toString()).toBe('tail');
+    expect(onStream(frames, 1).at(-2)!.payload.toString()).toBe('tail');
     expect(stream.pendingBytes).toBe(0);
     // The queue emptied with the trailers: the stream ended, its drain listener was not called.
     await until('a turn', () => true);
@@ -252,7 +256,22 @@ describe('SplitConnection', () => {
     stream.sendData(Buffer.from('late'));
     other.end(literal('tail3'));
     const last = await h.clientGets("stream 3's trailers", (f) => onStream(f, 3).some((x) => (x.flags & END_STREAM) !== 0));
-    expect(onStream(last, 1)).toHaveLength(5);
+    expect(onStream(last, 1)).toHaveLength(6);
+  });
+
+  it("resets a stream it ended while the client's side is open (RST_STREAM NO_ERROR after the trailers, as grpc-go does), not one the client ended; an answer given while the stream is routed goes out", async () => {
+    const h = await start();
+    h.send(h.headers(1, '/own/open'), h.headers(3, '/own/ended', END_HEADERS | END_STREAM), h.headers(5, '/own/at-once'));
+    (await h.take('/own/open')).stream.respond(literal('status'));
+    (await h.take('/own/ended')).stream.respond(literal('status'));
+    const reset = (f: ParsedFrame[], id: number): boolean => f.some((x) => x.streamId === id && x.type === FrameType.RstStream);
+    const frames = await h.clientGets('the ends and resets', (f) => reset(f, 1) && reset(f, 5) && f.some((x) => x.streamId === 3 && (x.flags & END_STREAM) !== 0));
+    const on = (id: number): ParsedFrame[] => frames.filter((x) => x.streamId === id);
+    expect(kinds(on(1))).toEqual([[FrameType.Headers, END_HEADERS | END_STREAM, 1], [FrameType.RstStream, 0, 1]]);
+    expect(on(1)[1]!.payload.readUInt32BE(0)).toBe(0);
+    expect(kinds(on(3))).toEqual([[FrameType.Headers, END_HEADERS | END_STREAM, 3]]);
+    expect(kinds(on(5))).toEqual([[FrameType.Headers, END_HEADERS | END_STREAM, 5], [FrameType.RstStream, 0, 5]]);
+    expect(on(5)[0]!.payload.toString()).toBe('refused');
   });
 
   it("writes its frames between Node's, never inside one, and counts Node's FrameType.Data against the connection window", async () => {
