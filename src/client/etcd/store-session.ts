@@ -35,7 +35,7 @@ export class StoreError extends Error {
 const STREAM_WINDOW = 4 * 1024 * 1024;
 const SESSION_WINDOW = 16 * 1024 * 1024;
 
-const { HTTP2_HEADER_METHOD, HTTP2_HEADER_PATH, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_TE, HTTP2_HEADER_STATUS, NGHTTP2_CANCEL } = http2.constants;
+const { HTTP2_HEADER_METHOD, HTTP2_HEADER_PATH, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_TE, HTTP2_HEADER_STATUS, NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = http2.constants;
 
 /** grpc-message is percent-encoded (gRPC's HTTP/2 mapping). */
 function decodeMessage(raw: string | string[] | undefined): string {
@@ -214,6 +214,12 @@ export class StoreSession {
       outcome.message = decodeMessage(trailers['grpc-message']);
     });
     stream.on('data', onData);
+    // The server ended its side, with its status: the call is over. A stream whose own side is still open
+    // (a watch) would stay half-closed, 'close' never coming, unless the server also resets it (etcd's
+    // grpc-go does; a server that does not would leave the watch silent).
+    stream.on('end', () => {
+      if (!stream.writableEnded) stream.close(NGHTTP2_NO_ERROR);
+    });
     stream.on('error', (err: Error) => {
       // Not told apart by reset code: Node reports a refused connection as a reset with INTERNAL_ERROR and
       // one lost mid-call as CANCEL, the codes a server's own reset would carry.

@@ -6,6 +6,7 @@
 import { createServer as createHttp2Server } from 'node:http2';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMPTY_SETTINGS_FRAME, encodeLiterals, END_STREAM, headerFrames } from '../../../src/api/http2-frames.js';
 import { StoreClient, StoreError, prefixEnd, type WatchEvent, type WatchHandlers } from '../../../src/client/etcd/store-client.js';
 import { freePort, ProcessCluster, type Implementation } from '../../support/process-cluster.js';
 import { until } from '../../support/wait.js';
@@ -189,6 +190,39 @@ describe('StoreClient against a server that ends a watch stream', () => {
       expect(failure.message).toBe('going away');
     } finally {
       client.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('reports the end when the server sends its trailers and never resets the stream (the watch side left open)', async () => {
+    // Raw HTTP/2: Node's server resets a stream it ended while the client's side is open; this one, as
+    // Barge's front end did before, only ends its own side. The client's watch side stays open, so the
+    // stream is half-closed and Node's 'close' comes only if the client ends it.
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+      socket.write(EMPTY_SETTINGS_FRAME);
+      let answered = false;
+      socket.on('data', () => {
+        if (answered) return;
+        answered = true;
+        const headers = encodeLiterals([{ name: ':status', value: '200' }, { name: 'content-type', value: 'application/grpc' }]);
+        const trailers = encodeLiterals([{ name: 'grpc-status', value: '14' }, { name: 'grpc-message', value: 'etcdserver: no leader' }]);
+        socket.write(Buffer.concat([...headerFrames(1, 0, undefined, headers), ...headerFrames(1, END_STREAM, undefined, trailers)]));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = new StoreClient({ endpoints: [`127.0.0.1:${(server.address() as { port: number }).port}`] });
+    try {
+      const failure = await new Promise<Error>((resolve) => {
+        client.watch('/registry/x/', prefixEnd('/registry/x/'), 1, { onEvents: () => undefined, onCompacted: () => undefined, onError: resolve }).catch(resolve);
+      });
+      expect((failure as StoreError).code).toBe(14);
+      expect(failure.message).toBe('etcdserver: no leader');
+    } finally {
+      client.close();
+      for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
     }
   });
