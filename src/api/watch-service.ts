@@ -26,7 +26,8 @@ export const MIN_PROGRESS_NOTIFY_INTERVAL_MS = 100;
 /** etcd fragments above max-request-bytes plus this much. */
 const FRAGMENT_SLACK_BYTES = 512 * 1024;
 const ZERO_BYTE = new Uint8Array([0]);
-const LEADER_CHECK_INTERVAL_MS = 1000;
+/** etcd's maxNoLeaderCnt: leaderless checks in a row that end a stream that requires a leader. */
+const NO_LEADER_CHECKS = 3;
 /** The cancel reason etcd 3.4 gives a watch the caller may not read (the text of a gRPC status). */
 const PERMISSION_DENIED_REASON = 'rpc error: code = PermissionDenied desc = etcdserver: permission denied';
 
@@ -161,14 +162,21 @@ export function serveWatch(server: EtcdServer, call: WatchCall, output: WatchOut
     write({ header: server.header(), watch_id: id, canceled: true });
   };
 
-  // With `hasleader` metadata (kube-apiserver sets it on every watch) the stream ends when the member
-  // has no leader, so the client moves to a member that has one.
+  // With `hasleader` metadata (kube-apiserver sets it on every watch) a stream opened on a member without
+  // a leader is refused, and an open one ends once the member has found none at NO_LEADER_CHECKS checks
+  // in a row, one per election timeout, as etcd's stream interceptor does: an election (a second or two)
+  // does not cut every watch, a member cut off from the others sends its clients to another.
   const requireLeader = call.metadata.get('hasleader')[0] === 'true';
-  const leaderCheck = setInterval(() => {
-    if (!requireLeader || server.leaderId !== 0n || ended) return;
+  const endForNoLeader = (): void => {
     end();
     call.emit('error', { code: GrpcCode.Unavailable, details: Errors.noLeader().message });
-  }, LEADER_CHECK_INTERVAL_MS);
+  };
+  let leaderlessChecks = 0;
+  const leaderCheck = setInterval(() => {
+    if (!requireLeader || ended) return;
+    leaderlessChecks = server.leaderId === 0n ? leaderlessChecks + 1 : 0;
+    if (leaderlessChecks >= NO_LEADER_CHECKS) endForNoLeader();
+  }, server.config.electionTimeoutMs);
   leaderCheck.unref();
 
   const progressTimer = setInterval(() => {
@@ -187,6 +195,11 @@ export function serveWatch(server: EtcdServer, call: WatchCall, output: WatchOut
     for (const entry of watchers.values()) hub.cancel(entry.watcher);
     watchers.clear();
   };
+
+  if (requireLeader && server.leaderId === 0n) {
+    endForNoLeader();
+    return;
+  }
 
   // Requests are answered in order; a create may wait for its permission check.
   let pending: Promise<void> = Promise.resolve();

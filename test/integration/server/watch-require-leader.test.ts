@@ -1,0 +1,67 @@
+// A Watch stream opened with `hasleader: true` metadata (kube-apiserver's etcd client sets it on every
+// watch), on etcd and on Barge, frame by frame: the stream lives on while the member has a leader, ends
+// with UNAVAILABLE "etcdserver: no leader" once the member has been without one for three election
+// timeouts (etcd's maxNoLeaderCnt), and is then reset with NO_ERROR, since the client never ended its own
+// side; a new one on the leaderless member is refused at once. The reset matters: a client that waits for
+// both sides of a stream to close before it reports the end (Node's HTTP/2 client does) would otherwise
+// wait for ever, its watch silent.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceDefinition } from '../../../src/wire/proto.js';
+import { ProcessCluster, type Implementation } from '../../support/process-cluster.js';
+import { END_STREAM, FrameType, grpcMessage, RawGrpcConnection, type Frame } from '../../support/raw-grpc.js';
+import { until } from '../../support/wait.js';
+
+const WATCH = '/etcdserverpb.Watch/Watch';
+const W = serviceDefinition('etcdserverpb.Watch')['Watch']!;
+const ELECTION_TIMEOUT_MS = 1000;
+const NO_ERROR = 0;
+
+const create = (key: string): Buffer => grpcMessage(W.requestSerialize({ create_request: { key: Buffer.from(key) } }));
+const portOf = (url: string): number => Number(new URL(url).port);
+/** The header block that ended the stream, grpc-message percent-decoded (grpc-go leaves spaces as they are, grpc-js encodes them). */
+function trailersOf(frames: Frame[]): Record<string, string> {
+  const fields = Object.fromEntries(frames.filter((f) => f.type === FrameType.Headers && (f.flags & END_STREAM) !== 0).flatMap((f) => f.headers ?? []));
+  if (fields['grpc-message'] !== undefined) fields['grpc-message'] = decodeURIComponent(fields['grpc-message']);
+  return fields;
+}
+
+describe.each<Implementation>(['etcd', 'barge'])('a Watch that requires a leader, on %s', (implementation) => {
+  let cluster: ProcessCluster;
+  let raw: RawGrpcConnection;
+
+  beforeAll(async () => {
+    cluster = await ProcessCluster.start(3, implementation, ['--heartbeat-interval=100', `--election-timeout=${ELECTION_TIMEOUT_MS}`]);
+    raw = await RawGrpcConnection.open(portOf(cluster.members[0]!.clientUrl));
+  }, 90_000);
+
+  afterAll(async () => {
+    raw?.close();
+    await cluster?.stop();
+  });
+
+  it('ends with "no leader" and a NO_ERROR reset once the member has had no leader for three election timeouts; a new one is refused at once', async () => {
+    raw.headers(1, WATCH, { hasleader: 'true' });
+    raw.data(1, create('k'), false);
+    await until('the watch to be created', () => raw.streamFrames(1).some((f) => f.type === FrameType.Data), { timeoutMs: 20_000 });
+
+    const [, second, third] = cluster.members;
+    await Promise.all([cluster.kill(second!), cluster.kill(third!)]);
+    const killedAt = performance.now();
+    await until('the stream to be reset', () => raw.streamFrames(1).some((f) => f.type === FrameType.RstStream), { timeoutMs: 30_000 });
+    const endedAfterMs = performance.now() - killedAt;
+
+    const frames = raw.streamFrames(1);
+    expect(trailersOf(frames)).toMatchObject({ 'grpc-status': '14', 'grpc-message': 'etcdserver: no leader' });
+    const last = frames.at(-1)!;
+    expect([last.type, last.payload.readUInt32BE(0)]).toEqual([FrameType.RstStream, NO_ERROR]);
+    expect(frames.at(-2)!.flags & END_STREAM).toBe(END_STREAM);
+    // At least: an election timeout to find the leader gone, then two more checks that find none.
+    expect(endedAfterMs).toBeGreaterThan(2.5 * ELECTION_TIMEOUT_MS);
+
+    raw.headers(3, WATCH, { hasleader: 'true' });
+    const refused = await raw.answer(3);
+    expect(trailersOf(refused)).toMatchObject({ 'grpc-status': '14', 'grpc-message': 'etcdserver: no leader' });
+    expect(refused.some((f) => f.type === FrameType.Data)).toBe(false);
+  }, 90_000);
+});
