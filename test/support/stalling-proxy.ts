@@ -6,6 +6,8 @@ import { connect, createServer, type Socket } from 'node:net';
 export interface StallingProxy {
   /** host:port to connect to instead of the target. */
   readonly endpoint: string;
+  /** Bytes passed on to the target so far. */
+  forwarded(): number;
   stall(): void;
   close(): Promise<void>;
 }
@@ -14,6 +16,7 @@ export interface StallingProxy {
 export async function stallingProxy(target: string): Promise<StallingProxy> {
   const [host, port] = target.split(':') as [string, string];
   let stalled = false;
+  let forwarded = 0;
   const sockets = new Set<Socket>();
   const server = createServer((inbound) => {
     const outbound = connect(Number(port), host);
@@ -23,7 +26,9 @@ export async function stallingProxy(target: string): Promise<StallingProxy> {
     ] as const) {
       sockets.add(from);
       from.on('data', (chunk: Buffer) => {
-        if (!stalled) to.write(chunk);
+        if (stalled) return;
+        if (from === inbound) forwarded += chunk.length;
+        to.write(chunk);
       });
       from.on('error', () => undefined);
       from.on('close', () => {
@@ -35,6 +40,7 @@ export async function stallingProxy(target: string): Promise<StallingProxy> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     endpoint: `127.0.0.1:${(server.address() as { port: number }).port}`,
+    forwarded: () => forwarded,
     stall: () => {
       stalled = true;
     },

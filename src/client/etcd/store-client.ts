@@ -1,5 +1,7 @@
 // An etcd v3 client for programs that keep a store connection open (the apiserver): Range, Txn, Watch,
-// Compact and LeaseGrant with typed results, moving to the next endpoint when one is unavailable.
+// Compact and LeaseGrant with typed results. Calls and watches go to the endpoints in turn, as etcd's Go
+// client balances them (round robin over the members it is connected to); an endpoint that is unavailable
+// is passed over, and tried again after a backoff that grows while it stays so.
 
 import { toNumber } from '../../wire/convert.js';
 import type * as pb from '../../wire/messages.js';
@@ -116,15 +118,57 @@ function keyBytes(key: string): Buffer {
   return Buffer.from(key, key === '\0' || /[\x80-\xff]/.test(key) ? 'latin1' : 'utf8');
 }
 
+/** gRPC's reconnection backoff, which keeps etcd's client off a member that went away: 1 s, ×1.6, at most 120 s. */
+const BACKOFF_BASE_MS = 1000;
+const BACKOFF_FACTOR = 1.6;
+const BACKOFF_MAX_MS = 120_000;
+
 export class StoreClient {
   /** One HTTP/2 session per endpoint, for calls and watches (store-session.ts says why not grpc-js). */
   private readonly sessions: StoreSession[];
-  private current = 0;
+  /** The endpoint the next call or watch starts from. */
+  private next = 0;
+  /** Per endpoint: when it may be tried again after failing, and the backoff its next failure sets. */
+  private readonly passedOverUntil: number[];
+  private readonly backoffMs: number[];
 
   constructor(readonly config: StoreClientConfig) {
     if (config.endpoints.length === 0) throw new Error('no etcd endpoints');
     const keepalive = config.keepalive ?? APISERVER_KEEPALIVE;
     this.sessions = config.endpoints.map((endpoint) => new StoreSession(endpoint, config.tls, keepalive));
+    this.passedOverUntil = config.endpoints.map(() => 0);
+    this.backoffMs = config.endpoints.map(() => BACKOFF_BASE_MS);
+  }
+
+  /**
+   * The endpoints to try, in order: starting from the next in turn, those not passed over first, then
+   * the passed-over ones, soonest due first (when every endpoint failed lately, one is still tried).
+   */
+  private order(): number[] {
+    const count = this.sessions.length;
+    const start = this.next;
+    this.next = (start + 1) % count;
+    const now = Date.now();
+    const up: number[] = [];
+    const down: number[] = [];
+    for (let k = 0; k < count; k++) {
+      const endpoint = (start + k) % count;
+      (this.passedOverUntil[endpoint]! <= now ? up : down).push(endpoint);
+    }
+    if (down.length === 0) return up;
+    return up.concat(down.sort((a, b) => this.passedOverUntil[a]! - this.passedOverUntil[b]!));
+  }
+
+  private succeeded(endpoint: number): void {
+    this.backoffMs[endpoint] = BACKOFF_BASE_MS;
+  }
+
+  /** Passes `endpoint` over for its backoff; several calls failing on it at once count once. */
+  private failed(endpoint: number): void {
+    const now = Date.now();
+    if (this.passedOverUntil[endpoint]! > now) return;
+    this.passedOverUntil[endpoint] = now + this.backoffMs[endpoint]!;
+    this.backoffMs[endpoint] = Math.min(BACKOFF_MAX_MS, this.backoffMs[endpoint]! * BACKOFF_FACTOR);
   }
 
   /** A unary call; an unavailable endpoint gives way to the next (each tried once). */
@@ -143,14 +187,15 @@ export class StoreClient {
     const m = method(service, name);
     const body = m.requestSerialize(request);
     let last: StoreError | undefined;
-    for (let attempt = 0; attempt < this.sessions.length; attempt++) {
-      const session = this.current;
+    for (const endpoint of this.order()) {
       try {
-        return m.responseDeserialize(await this.sessions[session]!.call(m.path, body, this.config.timeoutMs ?? 10_000));
+        const response = m.responseDeserialize(await this.sessions[endpoint]!.call(m.path, body, this.config.timeoutMs ?? 10_000));
+        this.succeeded(endpoint);
+        return response;
       } catch (err) {
         last = err instanceof StoreError ? err : new StoreError(GrpcCode.Unavailable, (err as Error).message);
         if (last.code !== GrpcCode.Unavailable && last.code !== GrpcCode.DeadlineExceeded) throw last;
-        this.moveOn(session);
+        this.failed(endpoint);
       }
     }
     // Every endpoint was tried (there is at least one): `last` is the last one's failure.
@@ -204,7 +249,7 @@ export class StoreClient {
     await loadGrpc();
     const m = method('Watch', 'Watch');
     let done = false;
-    const session = this.current;
+    const session = this.order()[0]!;
     const fail = (err: Error): void => {
       if (done) return;
       done = true;
@@ -232,7 +277,7 @@ export class StoreClient {
         handlers.onEvents(events, toNumber(response.header?.revision));
       },
       onEnd: (failure) => {
-        if (failure?.code === GrpcCode.Unavailable) this.moveOn(session);
+        if (failure?.code === GrpcCode.Unavailable) this.failed(session);
         fail(failure ?? new Error('watch stream ended'));
       },
     });
@@ -250,11 +295,6 @@ export class StoreClient {
         if (!done) stream.write(m.requestSerialize({ progress_request: {} }));
       },
     };
-  }
-
-  /** The endpoint after `failed`, unless another call already moved on from it (several fail at once). */
-  private moveOn(failed: number): void {
-    if (this.current === failed) this.current = (failed + 1) % this.sessions.length;
   }
 
   close(): void {

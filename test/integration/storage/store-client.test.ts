@@ -1,7 +1,7 @@
 // The apiserver's store client against real etcd and Barge members: its calls and watches go over an HTTP/2
 // session of its own (store-session.ts), so what grpc-js did for them is checked here — results, the
 // servers' error codes and messages, responses larger than a flow-control window, moving past an endpoint
-// that is down, and a deadline on one that never answers.
+// that is down, calls spread over the endpoints in turn, and a deadline on one that never answers.
 
 import { createServer as createHttp2Server } from 'node:http2';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMPTY_SETTINGS_FRAME, encodeLiterals, END_STREAM, headerFrames } from '../../../src/api/http2-frames.js';
 import { StoreClient, StoreError, prefixEnd, type WatchEvent, type WatchHandlers } from '../../../src/client/etcd/store-client.js';
 import { freePort, ProcessCluster, type Implementation } from '../../support/process-cluster.js';
+import { stallingProxy } from '../../support/stalling-proxy.js';
 import { until } from '../../support/wait.js';
 
 const OUT_OF_RANGE = 11;
@@ -135,6 +136,52 @@ describe.each<Implementation>(['etcd', 'barge'])('StoreClient on %s', (implement
       expect(read.kvs[0]?.value.toString()).toBe('three');
     } finally {
       past.close();
+    }
+  });
+
+  it("sends calls to the endpoints in turn, as etcd's client balances them", async () => {
+    const proxies = await Promise.all([1, 2, 3].map(() => stallingProxy(cluster.endpoints[0]!)));
+    const spread = new StoreClient({ endpoints: proxies.map((proxy) => proxy.endpoint) });
+    try {
+      for (let i = 0; i < 30; i++) expect((await spread.range('/registry/configmaps/default/first')).kvs).toHaveLength(1);
+      const bytes = proxies.map((proxy) => proxy.forwarded());
+      const total = bytes.reduce((sum, b) => sum + b, 0);
+      for (const b of bytes) expect(b / total).toBeGreaterThan(0.25);
+    } finally {
+      spread.close();
+      await Promise.all(proxies.map((proxy) => proxy.close()));
+    }
+  });
+
+  it('passes over an endpoint that failed until its backoff ends, then tries it again', async () => {
+    const port = await freePort();
+    const passedOver = new StoreClient({ endpoints: [`http://127.0.0.1:${port}`, ...cluster.endpoints] });
+    let late: Server | undefined;
+    try {
+      // The first call starts with the dead endpoint and moves on; the endpoint's backoff (1 s) starts.
+      const failedAt = Date.now();
+      expect((await passedOver.range('/registry/configmaps/default/first')).kvs).toHaveLength(1);
+      // Now something listens there, counting connections: none may come while the backoff lasts.
+      let connections = 0;
+      late = createServer((socket) => {
+        connections++;
+        socket.destroy();
+      });
+      await new Promise<void>((resolve) => late!.listen(port, '127.0.0.1', resolve));
+      let calls = 0;
+      while (Date.now() < failedAt + 800) {
+        await passedOver.range('/registry/configmaps/default/first');
+        calls++;
+      }
+      expect(calls).toBeGreaterThan(1);
+      expect(connections).toBe(0);
+      await until('the endpoint to be tried again', async () => {
+        await passedOver.range('/registry/configmaps/default/first');
+        return connections > 0;
+      });
+    } finally {
+      passedOver.close();
+      if (late) await new Promise((resolve) => late!.close(resolve));
     }
   });
 });

@@ -1,6 +1,6 @@
 // The apiserver's store client pings its connections while calls or watches are open (kube-apiserver's etcd
 // client: after 30 s, closing the connection if no answer comes in 10 s). A store connection that goes
-// silent without a reset is then closed, and its watch and calls move to the next endpoint: without the
+// silent without a reset is then closed, and its watch and calls move to another endpoint: without the
 // pings a watch would wait forever and every call on the connection would wait out its deadline. Short
 // ping times here, which the members allow (--grpc-keepalive-min-time).
 
@@ -52,6 +52,9 @@ describe.each<Implementation>(['etcd', 'barge'])('StoreClient keepalive on %s', 
     const prefix = '/registry/configmaps/keepalive-watch/';
     // From the next revision: the watch's stream may reach the member after the put does.
     const from = (await client.range(prefix)).revision + 1;
+    // Calls and watches take the endpoints in turn: that read went through the proxy, this one goes to
+    // the member, and the watch through the proxy.
+    await client.range(prefix);
     const first = recorder();
     const firstWatch = await client.watch(prefix, prefixEnd(prefix), from, first);
     await client.txn({ key: `${prefix}a`, modRevision: 0, then: { put: Buffer.from('before') } });
@@ -74,6 +77,9 @@ describe.each<Implementation>(['etcd', 'barge'])('StoreClient keepalive on %s', 
   it('moves a call on a silent connection to the next endpoint long before its deadline', async () => {
     const key = '/registry/configmaps/keepalive-call/a';
     await client.txn({ key, modRevision: 0, then: { put: Buffer.from('value') } });
+    // Calls take the endpoints in turn: the write went through the proxy, this read goes to the member,
+    // and the read after the stall through the proxy again.
+    await client.range(key);
     proxy.stall();
     const started = performance.now();
     const read = await client.range(key);
