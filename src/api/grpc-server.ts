@@ -8,6 +8,7 @@ import { TLSSocket } from 'node:tls';
 import type * as pb from '../wire/messages.js';
 import type { EtcdServer } from '../server/etcd-server.js';
 import { serviceDefinition } from '../wire/proto.js';
+import { Errors } from '../etcd-errors.js';
 import { authHandlers } from './auth-service.js';
 import { ClientListener } from './client-listener.js';
 import { CONNECTION_TAG_HEADER, tagTlsConnection } from './client-identity.js';
@@ -49,6 +50,14 @@ type Injector = ReturnType<grpc.Server['createConnectionInjector']>;
 
 /** etcd's --grpc-keepalive-min-time default. */
 const DEFAULT_KEEPALIVE_MIN_TIME_MS = 5000;
+
+/**
+ * A call with `hasleader` metadata on a member without a leader fails at once with "no leader", as etcd's
+ * unary interceptor has it (the metadata is read only then).
+ */
+function requiringLeader(server: EtcdServer, handler: Unary): Unary {
+  return (call) => (server.leaderId === 0n && call.metadata?.get('hasleader')[0] === 'true' ? Promise.reject(Errors.noLeader()) : handler(call));
+}
 
 export class ClientApi {
   private readonly grpcServer: grpc.Server;
@@ -95,7 +104,7 @@ export class ClientApi {
       // Stored untyped: the gateway decodes each request with its method's own type.
       const raw = rawHandler(handler);
       const name = `${service}/${method}`;
-      if (raw) this.unaryHandlers.set(name, raw);
+      if (raw) this.unaryHandlers.set(name, requiringLeader(this.server, raw));
       served[method] = raw ? unary((call) => this.unaryHandlers.get(name)!(call)) : handler;
     }
     // The KV responses, on every read and write, are encoded by hand (see kv-response-encoding.ts).

@@ -2,7 +2,7 @@
 // watch), on etcd and on Barge, frame by frame: the stream lives on while the member has a leader, ends
 // with UNAVAILABLE "etcdserver: no leader" once the member has been without one for three election
 // timeouts (etcd's maxNoLeaderCnt), and is then reset with NO_ERROR, since the client never ended its own
-// side; a new one on the leaderless member is refused at once. The reset matters: a client that waits for
+// side; a new one on the leaderless member is refused at once, and so is a unary call with that metadata. The reset matters: a client that waits for
 // both sides of a stream to close before it reports the end (Node's HTTP/2 client does) would otherwise
 // wait for ever, its watch silent.
 
@@ -14,6 +14,8 @@ import { until } from '../../support/wait.js';
 
 const WATCH = '/etcdserverpb.Watch/Watch';
 const W = serviceDefinition('etcdserverpb.Watch')['Watch']!;
+const RANGE = '/etcdserverpb.KV/Range';
+const KV_RANGE = serviceDefinition('etcdserverpb.KV')['Range']!;
 const ELECTION_TIMEOUT_MS = 1000;
 const NO_ERROR = 0;
 
@@ -63,5 +65,11 @@ describe.each<Implementation>(['etcd', 'barge'])('a Watch that requires a leader
     const refused = await raw.answer(3);
     expect(trailersOf(refused)).toMatchObject({ 'grpc-status': '14', 'grpc-message': 'etcdserver: no leader' });
     expect(refused.some((f) => f.type === FrameType.Data)).toBe(false);
+
+    // A unary call with the same metadata (clientv3.WithRequireLeader) is refused too, even a serializable
+    // read, which the member could answer alone.
+    raw.headers(5, RANGE, { hasleader: 'true' });
+    raw.data(5, grpcMessage(KV_RANGE.requestSerialize({ key: Buffer.from('k'), serializable: true })), true);
+    expect(trailersOf(await raw.answer(5))).toMatchObject({ 'grpc-status': '14', 'grpc-message': 'etcdserver: no leader' });
   }, 90_000);
 });
