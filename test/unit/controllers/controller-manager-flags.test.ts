@@ -1,7 +1,7 @@
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseControllerManagerArgs } from '../../../src/cli/controller-manager-command.js';
 import { enabledControllers } from '../../../src/controllers/controller-manager.js';
 import { parseGoDuration } from '../../../src/shared/go-time.js';
@@ -14,8 +14,15 @@ contexts: [{name: x, context: {cluster: c, user: u}}]
 current-context: x
 `;
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function kubeconfigFile(): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'cm-flags-')), 'controller-manager.conf');
+  const dir = mkdtempSync(join(tmpdir(), 'cm-flags-'));
+  dirs.push(dir);
+  const path = join(dir, 'controller-manager.conf');
   writeFileSync(path, KUBECONFIG);
   return path;
 }
