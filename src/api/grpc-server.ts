@@ -27,6 +27,7 @@ import { LeaderForwarder } from './leader-forwarder.js';
 import { leaseService, serveKeepAlive } from './lease-service.js';
 import { ETCD_API_VERSION, maintenanceService } from './maintenance-service.js';
 import { PingStrikes } from './ping-strikes.js';
+import { refusedForNoLeader } from './require-leader.js';
 import type { Unary } from './unary-call.js';
 import { serveWatch } from './watch-service.js';
 import { grpcOutput } from './watch-output.js';
@@ -51,12 +52,9 @@ type Injector = ReturnType<grpc.Server['createConnectionInjector']>;
 /** etcd's --grpc-keepalive-min-time default. */
 const DEFAULT_KEEPALIVE_MIN_TIME_MS = 5000;
 
-/**
- * A call with `hasleader` metadata on a member without a leader fails at once with "no leader", as etcd's
- * unary interceptor has it (the metadata is read only then).
- */
+/** A call that requires a leader fails at once with "no leader" on a member without one (require-leader.ts). */
 function requiringLeader(server: EtcdServer, handler: Unary): Unary {
-  return (call) => (server.leaderId === 0n && call.metadata?.get('hasleader')[0] === 'true' ? Promise.reject(Errors.noLeader()) : handler(call));
+  return (call) => (refusedForNoLeader(server, call) ? Promise.reject(Errors.noLeader()) : handler(call));
 }
 
 export class ClientApi {

@@ -13,6 +13,7 @@ import { callerOf } from './client-identity.js';
 import type { DuplexCall } from './duplex-call.js';
 import { toServiceError, unary, type Implementation } from './grpc-service.js';
 import type { LeaderForwarder } from './leader-forwarder.js';
+import { guardStreamLeader } from './require-leader.js';
 
 export type KeepAliveCall = DuplexCall<pb.LeaseKeepAliveRequest, pb.LeaseKeepAliveResponseInit>;
 
@@ -20,15 +21,24 @@ export type KeepAliveCall = DuplexCall<pb.LeaseKeepAliveRequest, pb.LeaseKeepAli
 export function serveKeepAlive(s: EtcdServer, forwarder: LeaderForwarder, call: KeepAliveCall): void {
   // Async, so that an unknown lease on the leader rejects as the follower's relay does.
   const keepAlive = async (id: bigint): Promise<number> => (s.leaderId === s.id ? s.kv.leaseRenew(id) : forwarder.keepAlive(id));
+  // etcd's client asks for a leader on this stream (see require-leader.ts).
+  let ended = false;
+  const leader = guardStreamLeader(s, call, () => void (ended = true));
+  if (!leader.open) return;
   call.on('data', (request: pb.LeaseKeepAliveRequest) => {
+    if (ended) return;
     // As etcd: an unknown lease is TTL 0; any other failure (no leader, a timeout) ends the stream.
     keepAlive(toBigInt(request.ID)).then(
       (ttl) => call.write({ header: s.header(), ID: request.ID, TTL: ttl }),
       (err: unknown) => (isError(err, Errors.leaseNotFound) ? call.write({ header: s.header(), ID: request.ID, TTL: 0 }) : call.emit('error', toServiceError(err))),
     );
   });
-  call.on('end', () => call.end());
-  call.on('error', () => {});
+  call.on('end', () => {
+    leader.stop();
+    call.end();
+  });
+  call.on('error', leader.stop);
+  call.on('cancelled', leader.stop);
 }
 
 export function leaseService(s: EtcdServer, forwarder: LeaderForwarder): Implementation<pb.LeaseMethods> {

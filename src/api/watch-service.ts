@@ -4,7 +4,6 @@
 // client reads slowly pushes back and its watchers catch up from history once it drained.
 
 import { AuthStore } from '../auth/index.js';
-import { Errors, GrpcCode } from '../etcd-errors.js';
 import { fragmentEvents, type MvccEvent, type Watcher } from '../mvcc/index.js';
 import { toNumber } from '../wire/convert.js';
 import type * as pb from '../wire/messages.js';
@@ -13,6 +12,7 @@ import type { EtcdServer } from '../server/etcd-server.js';
 import { callerOf } from './client-identity.js';
 import type { DuplexCall } from './duplex-call.js';
 import { eventsFields, eventsResponse, headerField, watchIdField } from './watch-encoding.js';
+import { guardStreamLeader } from './require-leader.js';
 import { messageOutput, type EncodedResponse, type WatchOutput } from './watch-output.js';
 
 const WatchResponse = messageType('etcdserverpb.WatchResponse');
@@ -26,8 +26,6 @@ export const MIN_PROGRESS_NOTIFY_INTERVAL_MS = 100;
 /** etcd fragments above max-request-bytes plus this much. */
 const FRAGMENT_SLACK_BYTES = 512 * 1024;
 const ZERO_BYTE = new Uint8Array([0]);
-/** etcd's maxNoLeaderCnt: leaderless checks in a row that end a stream that requires a leader. */
-const NO_LEADER_CHECKS = 3;
 /** The cancel reason etcd 3.4 gives a watch the caller may not read (the text of a gRPC status). */
 const PERMISSION_DENIED_REASON = 'rpc error: code = PermissionDenied desc = etcdserver: permission denied';
 
@@ -162,23 +160,6 @@ export function serveWatch(server: EtcdServer, call: WatchCall, output: WatchOut
     write({ header: server.header(), watch_id: id, canceled: true });
   };
 
-  // With `hasleader` metadata (kube-apiserver sets it on every watch) a stream opened on a member without
-  // a leader is refused, and an open one ends once the member has found none at NO_LEADER_CHECKS checks
-  // in a row, one per election timeout, as etcd's stream interceptor does: an election (a second or two)
-  // does not cut every watch, a member cut off from the others sends its clients to another.
-  const requireLeader = call.metadata.get('hasleader')[0] === 'true';
-  const endForNoLeader = (): void => {
-    end();
-    call.emit('error', { code: GrpcCode.Unavailable, details: Errors.noLeader().message });
-  };
-  let leaderlessChecks = 0;
-  const leaderCheck = setInterval(() => {
-    if (!requireLeader || ended) return;
-    leaderlessChecks = server.leaderId === 0n ? leaderlessChecks + 1 : 0;
-    if (leaderlessChecks >= NO_LEADER_CHECKS) endForNoLeader();
-  }, server.config.electionTimeoutMs);
-  leaderCheck.unref();
-
   const progressTimer = setInterval(() => {
     for (const [id, entry] of watchers) {
       if (entry.progressNotify && !entry.sentSinceTick && hub.isSynced(entry.watcher)) write({ header: server.header(), watch_id: id });
@@ -187,19 +168,19 @@ export function serveWatch(server: EtcdServer, call: WatchCall, output: WatchOut
   }, progressInterval(server.config.watchProgressNotifyIntervalMs));
   progressTimer.unref();
 
+  let stopLeaderChecks = (): void => undefined;
   const end = (): void => {
     if (ended) return;
     ended = true;
     clearInterval(progressTimer);
-    clearInterval(leaderCheck);
+    stopLeaderChecks();
     for (const entry of watchers.values()) hub.cancel(entry.watcher);
     watchers.clear();
   };
-
-  if (requireLeader && server.leaderId === 0n) {
-    endForNoLeader();
-    return;
-  }
+  // With `hasleader` metadata (kube-apiserver sets it on every watch), see require-leader.ts.
+  const leader = guardStreamLeader(server, call, end);
+  if (!leader.open) return;
+  stopLeaderChecks = leader.stop;
 
   // Requests are answered in order; a create may wait for its permission check.
   let pending: Promise<void> = Promise.resolve();
