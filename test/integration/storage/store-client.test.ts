@@ -217,6 +217,18 @@ describe('StoreClient against an endpoint that never answers', () => {
   });
 });
 
+/** How a watch through a client of the server on `port` ended. */
+async function watchFailure(port: number): Promise<Error> {
+  const client = new StoreClient({ endpoints: [`127.0.0.1:${port}`] });
+  try {
+    return await new Promise<Error>((resolve) => {
+      client.watch('/registry/x/', prefixEnd('/registry/x/'), 1, { onEvents: () => undefined, onCompacted: () => undefined, onError: resolve }).catch(resolve);
+    });
+  } finally {
+    client.close();
+  }
+}
+
 describe('StoreClient against a server that ends a watch stream', () => {
   it("reports the end with the trailers' status and message while the connection stays open", async () => {
     // Answers a Watch with its headers, then at once its trailers (UNAVAILABLE), keeping the session open.
@@ -228,15 +240,11 @@ describe('StoreClient against a server that ends a watch stream', () => {
       stream.end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const client = new StoreClient({ endpoints: [`127.0.0.1:${(server.address() as { port: number }).port}`] });
     try {
-      const failure = await new Promise<Error>((resolve) => {
-        client.watch('/registry/x/', prefixEnd('/registry/x/'), 1, { onEvents: () => undefined, onCompacted: () => undefined, onError: resolve }).catch(resolve);
-      });
+      const failure = await watchFailure((server.address() as { port: number }).port);
       expect((failure as StoreError).code).toBe(14);
       expect(failure.message).toBe('going away');
     } finally {
-      client.close();
       await new Promise((resolve) => server.close(resolve));
     }
   });
@@ -260,15 +268,11 @@ describe('StoreClient against a server that ends a watch stream', () => {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const client = new StoreClient({ endpoints: [`127.0.0.1:${(server.address() as { port: number }).port}`] });
     try {
-      const failure = await new Promise<Error>((resolve) => {
-        client.watch('/registry/x/', prefixEnd('/registry/x/'), 1, { onEvents: () => undefined, onCompacted: () => undefined, onError: resolve }).catch(resolve);
-      });
+      const failure = await watchFailure((server.address() as { port: number }).port);
       expect((failure as StoreError).code).toBe(14);
       expect(failure.message).toBe('etcdserver: no leader');
     } finally {
-      client.close();
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
     }
