@@ -158,11 +158,24 @@ export function responseHeaders(): Buffer {
   return Buffer.concat([RESPONSE_HEADERS, dateHeader()]);
 }
 
+/**
+ * grpc-message as etcd's grpc-go writes it: printable ASCII but '%' as it is, every other byte of the
+ * UTF-8 text percent-encoded (grpc-js encodes spaces and more; a client decodes either alike).
+ */
+export function encodeGrpcMessage(details: string): string {
+  if (/^[\x20-\x24\x26-\x7e]*$/.test(details)) return details;
+  let out = '';
+  for (const byte of Buffer.from(details, 'utf8')) {
+    out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
 /** The trailers that end a response whose headers went out. */
 export function statusTrailers(code: GrpcCode, details: string): Buffer {
   return encodeLiterals([
     { name: 'grpc-status', value: String(code) },
-    { name: 'grpc-message', value: encodeURI(details) },
+    { name: 'grpc-message', value: encodeGrpcMessage(details) },
   ]);
 }
 
@@ -171,7 +184,7 @@ export function trailersOnly(code: GrpcCode, details: string): Buffer {
   const block = encodeLiterals([
     { name: ':status', value: '200' },
     { name: 'grpc-status', value: String(code) },
-    { name: 'grpc-message', value: encodeURI(details) },
+    { name: 'grpc-message', value: encodeGrpcMessage(details) },
     { name: 'content-type', value: 'application/grpc+proto' },
   ]);
   return Buffer.concat([block, dateHeader()]);

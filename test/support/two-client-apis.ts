@@ -52,12 +52,17 @@ export class TwoClientApis {
   }
 }
 
-/** What a call's frames say, comparable across the two APIs: the Date header's value is the clock's. */
+/**
+ * What a call's frames say, comparable across the two APIs: the Date header's value is the clock's, and
+ * grpc-message is compared decoded (the front end percent-encodes it as etcd's grpc-go does, grpc-js
+ * encodes spaces too).
+ */
 export function transcript(frames: readonly Frame[]): unknown[] {
+  const shown = (name: string, value: string): string => (name === 'date' ? '<date>' : name === 'grpc-message' ? decodeURIComponent(value) : value);
   return frames.map((f) => ({
     type: f.type,
     flags: f.flags,
-    ...(f.headers ? { headers: f.headers.map(([name, value]) => [name, name === 'date' ? '<date>' : value]) } : { payload: f.payload.toString('hex') }),
+    ...(f.headers ? { headers: f.headers.map(([name, value]) => [name, shown(name, value)]) } : { payload: f.payload.toString('hex') }),
   }));
 }
 

@@ -23,11 +23,9 @@ const NO_ERROR = 0;
 
 const create = (key: string): Buffer => grpcMessage(W.requestSerialize({ create_request: { key: Buffer.from(key) } }));
 const portOf = (url: string): number => Number(new URL(url).port);
-/** The header block that ended the stream, grpc-message percent-decoded (grpc-go leaves spaces as they are, grpc-js encodes them). */
+/** The header block that ended the stream, as sent (grpc-message included: grpc-go leaves its spaces as they are). */
 function trailersOf(frames: Frame[]): Record<string, string> {
-  const fields = Object.fromEntries(frames.filter((f) => f.type === FrameType.Headers && (f.flags & END_STREAM) !== 0).flatMap((f) => f.headers ?? []));
-  if (fields['grpc-message'] !== undefined) fields['grpc-message'] = decodeURIComponent(fields['grpc-message']);
-  return fields;
+  return Object.fromEntries(frames.filter((f) => f.type === FrameType.Headers && (f.flags & END_STREAM) !== 0).flatMap((f) => f.headers ?? []));
 }
 
 describe.each<Implementation>(['etcd', 'barge'])('calls that require a leader, on %s', (implementation) => {
