@@ -39,6 +39,7 @@ const options = new Command('bench:compare')
   .option('--check-perf-loads <list>', `\`etcdctl check perf\` loads, from ${Object.keys(CHECK_PERF_LIMITS).join(', ')} (a minute each per implementation)`, 'm')
   .option('--no-check-perf', 'skip `etcdctl check perf` altogether')
   .option('--checks-only', 'only the checks, in every run: `etcdctl check perf` and the leader failover on a warmed-up 3-member cluster')
+  .option('--failover-kills <n>', 'leader SIGKILLs per run (the killed member restarts between them); the run\'s figure is their median', (v) => Number(v), 5)
   .option('--default-flags', 'start both with their own defaults instead of the shared flags')
   .option('--workers <n>', 'Node load generator processes', (v) => Number(v), Math.min(2, availableParallelism()))
   .option('--only <implementation>', 'run one implementation only (etcd or barge)')
@@ -57,6 +58,7 @@ const options = new Command('bench:compare')
     checkPerfLoads: string;
     checkPerf: boolean;
     checksOnly?: boolean;
+    failoverKills: number;
     defaultFlags?: boolean;
     workers: number;
     only?: string;
@@ -169,6 +171,7 @@ try {
         flags: [...flags, ...(implementation === 'etcd' && !options.defaultFlags ? ['--logger=zap'] : [])],
         // A minute per load: in the first run only, unless the checks are all this run measures.
         checkPerfLoads: i === 0 || checksOnly ? checkPerfLoads : [],
+        failoverKills: options.failoverKills,
         matrix: checksOnly ? [] : matrix,
         checksOnly,
         five,
@@ -196,6 +199,7 @@ function resultsBlock(table: string, elapsedSec: number, chartFiles: string[]): 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const notes = [...allCases.flatMap((c) => generators.flatMap((g) => failures(pairs, c, g))), ...pairs.flatMap((p, i) => Object.values(p).flatMap((run) => run.notes.map((n) => `run ${i + 1}: ${n}`)))];
   const checkFindings = pairs.flatMap((p, i) => implementations.flatMap((impl) => (p[impl]?.checkPerf ?? []).map((c) => `run ${i + 1}, ${NAMES[impl]}, \`etcdctl check perf --load=${c.load}\`: ${c.output} (members busy ${c.membersCores.toFixed(2)} cores)`)));
+  const kills = pairs.flatMap((p, i) => implementations.flatMap((impl) => (p[impl]?.failoverKillsMs ? [`run ${i + 1}, ${NAMES[impl]}, leader SIGKILL → first successful write, kill by kill: ${p[impl]!.failoverKillsMs!.map((t) => fmt(t)).join(', ')} ms`] : [])));
   const leads = pairs.map((p, i) => `run ${i + 1}: ${implementations.map((impl) => `${NAMES[impl]} ${p[impl]?.firstEndpointLeads ? 'yes' : 'no'}`).join(', ')}`);
   const generatorsText = `Generators: Node (${options.workers} worker process${options.workers === 1 ? '' : 'es'}, bench/load)${go ? ', then Go (one process, etcd 3.4 clientv3, bench/go-load)' : ''}, on the same machine, with connection j to member j mod n. Keys 8 bytes, values 256 bytes, ${rssOnly ? `${fmt(options.rssKeys)} distinct keys` : '100,000 possible keys'}. Members' CPU is user + system time from /proc/<pid>/stat over each timed phase, all members summed, per request (watch: per event).`;
   const version = etcdVersion();
@@ -204,13 +208,14 @@ function resultsBlock(table: string, elapsedSec: number, chartFiles: string[]): 
     '',
     `Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Machine: ${availableParallelism()} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Commit: ${git(['rev-parse', '--short', 'HEAD'])}${dirty}.`,
     '',
-    `Command: \`${command}\` (${Math.round(elapsedSec / 60)} min). Both run 3 members on loopback with ${flags.length > 0 ? flags.join(' ') : 'their own default flags'}; fresh data dirs under the OS temp dir; ${rssOnly ? 'no warm-up' : `each cluster first runs each workload of the 3-member matrix at ${Math.round(WARM_UP_SHARE * 100)} % of its size, untimed${go ? ' (Go generator)' : ''}`}. ${checksOnly ? `Only the checks, in every run: \`etcdctl check perf\` (etcdctl ${version}, a client per simulated writer, against every member's endpoint), then a SIGKILL of the leader.` : generatorsText}`,
+    `Command: \`${command}\` (${Math.round(elapsedSec / 60)} min). Both run 3 members on loopback with ${flags.length > 0 ? flags.join(' ') : 'their own default flags'}; fresh data dirs under the OS temp dir; ${rssOnly ? 'no warm-up' : `each cluster first runs each workload of the 3-member matrix at ${Math.round(WARM_UP_SHARE * 100)} % of its size, untimed${go ? ' (Go generator)' : ''}`}. ${checksOnly ? `Only the checks, in every run: ${checkPerfLoads.length > 0 ? `\`etcdctl check perf\` (etcdctl ${version}, a client per simulated writer, against every member's endpoint), then ` : ''}${options.failoverKills} SIGKILLs of the leader.` : generatorsText}`,
     '',
     `Machine load (uptime's 1, 5, 15-minute load averages): ${runLoads.join('; ')}.`,
     '',
     table,
     ...(notes.length > 0 ? ['', ...notes.map((n) => `- ${n}`)] : []),
     ...(checkFindings.length > 0 ? ['', ...checkFindings.map((n) => `- ${n}`)] : []),
+    ...(kills.length > 0 ? ['', ...kills.map((n) => `- ${n}`)] : []),
     ...(measuredCases.length > 0 ? ['', `Leader's share of the members' CPU (median; etcd / Barge): ${leaderShares(pairs, measuredCases, generators)}.`] : []),
     ...(rssOnly
       ? []

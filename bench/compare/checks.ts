@@ -1,5 +1,5 @@
 // The two checks that are not load runs: `etcdctl check perf` against a cluster, and the time from a SIGKILL
-// of the leader to the first write another member accepts.
+// of the leader to the first write another member accepts, over several kills.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { hrtime } from 'node:process';
@@ -108,5 +108,37 @@ export async function failover(cluster: ProcessCluster, log: (message: string) =
   } finally {
     clearInterval(ticker);
     for (const c of connections) c.close();
+  }
+}
+
+/**
+ * `kills` failovers in a row: one kill times a single draw of the randomized election timeout (10 to 19
+ * ticks), too wide a spread for one figure per run. Between kills the killed member comes back and catches up.
+ */
+export async function failovers(cluster: ProcessCluster, kills: number, log: (message: string) => void): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < kills; i++) {
+    if (i > 0) await rejoined(cluster);
+    const leader = cluster.leader();
+    times.push(await failover(cluster, log));
+    cluster.spawn(leader, 'existing');
+  }
+  await rejoined(cluster);
+  return times;
+}
+
+/** Waits until every member is up, follows the same leader and has the same raft index. */
+async function rejoined(cluster: ProcessCluster): Promise<void> {
+  await cluster.waitHealthy();
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const status = cluster.etcdctl(['endpoint', 'status', '-w', 'json']);
+    if (status.status === 0) {
+      const rows = JSON.parse(status.stdout) as { Status: { leader: number | string; raftIndex: number | string } }[];
+      const same = (pick: (r: (typeof rows)[number]) => number | string): boolean => new Set(rows.map((r) => String(pick(r)))).size === 1;
+      if (rows.length === cluster.members.length && same((r) => r.Status.leader) && same((r) => r.Status.raftIndex) && String(rows[0]!.Status.leader) !== '0') return;
+    }
+    if (Date.now() > deadline) throw new Error(`members did not catch up after the restart: ${status.stdout}${status.stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

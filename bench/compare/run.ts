@@ -9,7 +9,7 @@ import { loadSpec } from '../load/options.js';
 import { ms, progressPrinter } from '../load/report.js';
 import { runLoad } from '../load/runner.js';
 import { RANGE_KEY, type Case } from './cases.js';
-import { checkPerf, failover, type CheckPerf } from './checks.js';
+import { checkPerf, failovers, type CheckPerf } from './checks.js';
 import { runGoLoad, type GeneratorFigures } from './go-load.js';
 import { deadMembers, memberCpuSeconds, memberFigures, type MemberFigures } from './members.js';
 
@@ -38,7 +38,8 @@ export interface Run {
   membersManyKeys: MemberFigures[];
   membersManyRevisions: MemberFigures[];
   checkPerf: CheckPerf[];
-  failoverMs?: number;
+  /** Leader SIGKILL → first successful write, one figure per kill. */
+  failoverKillsMs?: number[];
   failoverError?: string;
   /** Whether the first endpoint (the one-client put's only connection) was the leader. */
   firstEndpointLeads?: boolean;
@@ -54,6 +55,8 @@ export interface RunOptions {
   flags: string[];
   /** `etcdctl check perf` loads to run (none in later paired runs). */
   checkPerfLoads: string[];
+  /** Leader SIGKILLs per run; the run's figure is their median. */
+  failoverKills: number;
   matrix: Case[];
   five: Case;
   /** Untimed load on each fresh cluster. */
@@ -183,7 +186,7 @@ async function workloads(implementation: Implementation, o: RunOptions, run: Run
       o.log(`  failover ${run.failoverError}`);
     } else {
       try {
-        run.failoverMs = await failover(cluster, o.log);
+        run.failoverKillsMs = await failovers(cluster, o.failoverKills, o.log);
       } catch (err) {
         run.failoverError = `failed: ${err instanceof Error ? err.message : String(err)}`;
         o.log(`  failover ${run.failoverError}`);

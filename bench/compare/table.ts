@@ -142,7 +142,7 @@ export function rows(pairs: readonly Pair[], cases: readonly Case[], generators:
     out.push(...manyKeysRows(pairs, cases));
   }
   out.push(row(pairs, 'members idle after the warm-up: CPU ms per second, 3 members', '', (r) => r.idleCpuMsPerSec, 1));
-  out.push(row(pairs, 'leader SIGKILL → first successful write (ms)', '', (r) => r.failoverMs, 0));
+  out.push(row(pairs, 'leader SIGKILL → first successful write, median of the kills (ms)', '', (r) => r.failoverKillsMs && median(r.failoverKillsMs), 0));
   for (const [load, limit] of Object.entries(CHECK_PERF_LIMITS)) {
     if (!pairs.some((p) => Object.values(p).some((run) => run.checkPerf.some((c) => c.load === load)))) continue;
     const r = row(pairs, `etcdctl check perf --load=${load}: writes/s (passes over ${fmt(0.9 * limit)})`, '', (run) => run.checkPerf.find((c) => c.load === load)?.writesPerSec, 0);
