@@ -21,7 +21,8 @@ import { compareCharts, memoryChart } from './compare/charts.js';
 import { CHECK_PERF_LIMITS, stopCheckPerf } from './compare/checks.js';
 import { goLoadBinary } from './compare/go-load.js';
 import { NAMES, runImplementation, stopActiveCluster, type Generator } from './compare/run.js';
-import { failures, fmt, leaderShares, markdownTable, rows, type Pair } from './compare/table.js';
+import { failures, leaderShares, markdownTable, rows, type Pair } from './compare/table.js';
+import { fmt } from './paired-runs.js';
 import { measureCeiling, type CeilingRun } from './load/ceiling.js';
 import { ms } from './load/report.js';
 

@@ -6,7 +6,8 @@
 import type { Implementation } from '../../test/support/process-cluster.js';
 import type { Case } from './cases.js';
 import { GENERATOR_NAMES, isMeasured, NAMES, type Generator, type Measured } from './run.js';
-import { manyKeysFigures, median, type ManyKeysFigures, type Pair } from './table.js';
+import { median } from '../paired-runs.js';
+import { manyKeysFigures, type ManyKeysFigures, type Pair } from './table.js';
 
 interface Series {
   name: string;

@@ -1,60 +1,29 @@
-// The comparison table over paired runs: for every figure the median of etcd's values, the median of
-// Barge's, and the median of the per-run ratios (a ratio is taken within one run, where both clusters met
-// the same machine load), with each run's ratio beside it when there was more than one.
+// The comparison table over paired runs (bench/paired-runs.ts): for every figure the median of etcd's
+// values, the median of Barge's, and the median of the per-run ratios, with each run's ratio beside it when
+// there was more than one.
 
 import type { Implementation } from '../../test/support/process-cluster.js';
 import { unitOf, type Case } from './cases.js';
 import type { MemberFigures } from './members.js';
 import { GENERATOR_NAMES, isMeasured, type Generator, type Measured, type Run } from './run.js';
 import { CHECK_PERF_LIMITS } from './checks.js';
+import { fmt, median, pairedFigure, type Paired, type PairedFigure } from '../paired-runs.js';
 
-export type Pair = Partial<Record<Implementation, Run>>;
-
-export function median(values: readonly number[]): number | undefined {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return undefined;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+export type Pair = Paired<Run>;
 
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
-
-export function fmt(n: number | undefined, digits = 0): string {
-  if (n === undefined || !Number.isFinite(n)) return '—';
-  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
-const times = (r: number | undefined): string => (r === undefined ? '—' : `${r.toFixed(2)}×`);
 
 /** A figure of one implementation in one run, if measured. */
 type Pick = (run: Run, implementation: Implementation) => number | undefined;
 
-interface Row {
+interface Row extends PairedFigure {
   label: string;
   generator: string;
-  etcd: string;
-  barge: string;
-  ratio: string;
-  byRun: string;
 }
 
 /** The median row of a figure over the pairs. */
 function row(pairs: readonly Pair[], label: string, generator: string, pick: Pick, digits: number): Row {
-  const values = (impl: Implementation): number[] => pairs.flatMap((p) => (p[impl] ? [pick(p[impl], impl)] : [])).filter((v): v is number => v !== undefined);
-  const ratios = pairs.map((p) => {
-    const e = p.etcd ? pick(p.etcd, 'etcd') : undefined;
-    const b = p.barge ? pick(p.barge, 'barge') : undefined;
-    return e !== undefined && b !== undefined && e > 0 ? b / e : undefined;
-  });
-  const measured = ratios.filter((r): r is number => r !== undefined);
-  return {
-    label,
-    generator,
-    etcd: fmt(median(values('etcd')), digits),
-    barge: fmt(median(values('barge')), digits),
-    ratio: times(median(measured)),
-    byRun: ratios.map((r) => times(r)).join(', '),
-  };
+  return { label, generator, ...pairedFigure(pairs, pick, digits) };
 }
 
 /** The many-keys stage of one run: members' mean RSS (MiB) at each step, and the growth per key and per revision (B). */
