@@ -30,7 +30,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const IMPLEMENTATIONS: readonly Implementation[] = ['etcd', 'barge'];
 
 /** The same raft and storage settings for both, written out rather than left to each one's defaults. */
-const COMMON_FLAGS = ['--heartbeat-interval=100', '--election-timeout=1000', '--snapshot-count=100000', '--quota-backend-bytes=0', '--log-level=warn'];
+const COMMON_FLAGS = ['--heartbeat-interval=100', '--election-timeout=1000', '--pre-vote=true', '--snapshot-count=100000', '--quota-backend-bytes=0', '--log-level=warn'];
 
 const options = new Command('bench:compare')
   .description('Barge against etcd 3.4 on loopback: the same workloads under two load generators, one table')
