@@ -21,7 +21,7 @@ export function authHandlers(s: EtcdServer): UnaryHandlers<pb.AuthMethods> {
   /** Proposes an auth change on behalf of the caller; the entry checks the caller's root role. */
   const change = async (call: UnaryCall, body: Proposal): Promise<{ header: pb.ResponseHeaderInit }> => {
     const caller = await info(call);
-    const outcome = await s.propose({ ...body, auth: authHeader(caller) });
+    const outcome = await s.propose({ ...body, auth: authHeader(caller) }, call.deadline);
     return { header: s.header(outcome.revision) };
   };
 

@@ -38,6 +38,7 @@ export function unaryStarts(methods: ReadonlyMap<string, LeanMethod>, handlers: 
 
 class LeanCall implements UnaryCall, OwnStreamHandler {
   request: unknown = undefined;
+  readonly deadline: number | undefined;
   private received = false;
   private readonly reader: GrpcMessageReader;
   private answered = false;
@@ -53,7 +54,10 @@ class LeanCall implements UnaryCall, OwnStreamHandler {
     timeoutMs: number,
   ) {
     this.reader = new GrpcMessageReader(maxMessageBytes, (message) => this.onMessage(message), (status) => this.fail(status.code, status.details));
-    if (timeoutMs !== Infinity) this.timer = setTimeout(() => this.fail(GrpcCode.DeadlineExceeded, 'Deadline exceeded'), timeoutMs);
+    if (timeoutMs !== Infinity) {
+      this.deadline = performance.now() + timeoutMs;
+      this.timer = setTimeout(() => this.fail(GrpcCode.DeadlineExceeded, 'Deadline exceeded'), timeoutMs);
+    }
   }
 
   get metadata(): HeaderMetadata {

@@ -5,6 +5,8 @@ import type { AuthContextCall } from './client-identity.js';
 
 export interface UnaryCall<Request = unknown> extends AuthContextCall {
   readonly request: Request;
+  /** When the client stops waiting (its grpc-timeout), as a performance.now() time; absent without one. */
+  readonly deadline?: number;
 }
 
 export type AnyRpc = pb.Rpc<unknown, unknown, unknown, unknown>;

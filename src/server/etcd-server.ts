@@ -240,9 +240,12 @@ export class EtcdServer {
     if (request.kind === 'txn') checkTxnRequest(request.txn, this.config.maxTxnOps);
   }
 
-  /** Proposes a request and resolves once it applied here. `body` is the InternalRequest without its id. */
-  propose(body: Proposal, timeoutMs?: number): Promise<ApplyOutcome> {
-    return this.proposer.propose(body, timeoutMs);
+  /**
+   * Proposes a request and resolves once it applied here. `body` is the InternalRequest without its id;
+   * `callerDeadline` (performance.now() time) is when the caller stops waiting (see Proposer.propose).
+   */
+  propose(body: Proposal, callerDeadline?: number): Promise<ApplyOutcome> {
+    return this.proposer.propose(body, callerDeadline);
   }
 
   /** Resolves once this member has applied everything committed when the call was made (ReadIndex). */
@@ -303,6 +306,7 @@ export class EtcdServer {
       if (lead !== 0n) {
         this.leaderChanges++;
         this.reads.onLeaderChange();
+        this.proposer.onLeader();
       }
     }
     this.leader = lead;

@@ -1,9 +1,12 @@
 // Puts client requests and membership changes into the raft log (etcd's processInternalRaftRequest and
 // configure): each gets a request id and a wait in the registry, answered when its entry applies here,
-// failed with "no leader" when the node drops it, or with "request timed out" when nothing answers.
+// or failed with "request timed out" when nothing answers. A request made while this member knows no
+// leader (an election under way) is held until it knows one, as etcd's node holds proposals on a closed
+// channel until then; it is dropped unproposed once its caller's deadline has passed. A membership change
+// the node drops fails at once with "no leader".
 
 import { Errors, toError } from '../etcd-errors.js';
-import { ProposalDroppedError, type ConfChange, type RawNode } from '../raft/index.js';
+import { DropReason, ProposalDroppedError, type ConfChange, type RawNode } from '../raft/index.js';
 import { encodeInternalRequest, type Proposal } from './internal-request.js';
 import { RequestIdGenerator } from './request-ids.js';
 import { requestTimeoutMs, type ServerConfig } from './server-config.js';
@@ -17,9 +20,17 @@ export interface ProposerDeps {
   enqueue(work: (node: RawNode) => void): boolean;
 }
 
+/** A request held for a leader: its id, its encoded entry, and when its caller stops waiting (performance.now()). */
+interface HeldProposal {
+  readonly id: bigint;
+  readonly data: Uint8Array;
+  readonly callerDeadline: number;
+}
+
 export class Proposer {
   private readonly requestIds: RequestIdGenerator;
   private failed = 0;
+  private held: HeldProposal[] = [];
 
   constructor(private readonly deps: ProposerDeps) {
     this.requestIds = new RequestIdGenerator(deps.memberId);
@@ -30,8 +41,12 @@ export class Proposer {
     return this.failed;
   }
 
-  /** Proposes a request and resolves once it applied here. `body` is the InternalRequest without its id. */
-  propose(body: Proposal, timeoutMs = requestTimeoutMs(this.deps.config)): Promise<ApplyOutcome> {
+  /**
+   * Proposes a request and resolves once it applied here. `body` is the InternalRequest without its id;
+   * `callerDeadline` (performance.now() time) is when the caller stops waiting: a request held for a leader
+   * is not proposed after it, as etcd's proposal context ends with the client's.
+   */
+  propose(body: Proposal, callerDeadline = Number.POSITIVE_INFINITY, timeoutMs = requestTimeoutMs(this.deps.config)): Promise<ApplyOutcome> {
     const id = this.requestIds.next();
     const data = encodeInternalRequest(id, body);
     if (data.length > this.deps.config.maxRequestBytes) return Promise.reject(Errors.requestTooLarge());
@@ -39,16 +54,40 @@ export class Proposer {
       this.failed++;
       return Errors.timeout();
     });
-    const queued = this.deps.enqueue((node) => {
-      try {
-        node.propose(data);
-      } catch (err) {
-        this.failed++;
-        this.deps.waits.proposals.fail(id, droppedError(err));
-      }
-    });
+    const queued = this.deps.enqueue((node) => this.proposeOrHold(node, { id, data, callerDeadline }));
     if (!queued) this.deps.waits.proposals.fail(id, Errors.stopped());
     return outcome;
+  }
+
+  /** The member knows a leader again: the requests held meanwhile go to it, those still awaited. */
+  onLeader(): void {
+    if (this.held.length === 0) return;
+    const held = this.held;
+    this.held = [];
+    this.deps.enqueue((node) => {
+      for (const proposal of held) if (this.awaited(proposal)) this.proposeOrHold(node, proposal);
+    });
+  }
+
+  private proposeOrHold(node: RawNode, proposal: HeldProposal): void {
+    try {
+      node.propose(proposal.data);
+    } catch (err) {
+      if (err instanceof ProposalDroppedError && err.reason === DropReason.NoLeader) return this.hold(proposal);
+      this.failed++;
+      this.deps.waits.proposals.fail(proposal.id, droppedError(err));
+    }
+  }
+
+  private hold(proposal: HeldProposal): void {
+    // Those whose callers gave up leave from the front (most share the default timeout), so that a long
+    // election holds no more than the requests still awaited.
+    while (this.held.length > 0 && !this.awaited(this.held[0]!)) this.held.shift();
+    this.held.push(proposal);
+  }
+
+  private awaited(proposal: HeldProposal): boolean {
+    return performance.now() < proposal.callerDeadline && this.deps.waits.proposals.isWaiting(proposal.id);
   }
 
   /**

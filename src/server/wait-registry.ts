@@ -71,6 +71,11 @@ export class KeyedWaits<K, V> {
     if (next !== Number.POSITIVE_INFINITY) this.armFor(next);
   }
 
+  /** Whether a caller still waits on `key` (neither answered nor timed out). */
+  isWaiting(key: K): boolean {
+    return this.pending.has(key);
+  }
+
   /** Resolves the caller waiting on `key`; false when nobody is (another member proposed it, or it timed out). */
   trigger(key: K, value: V): boolean {
     const waiter = this.pending.get(key);

@@ -1,0 +1,70 @@
+// A write sent to a member that knows no leader (two of three members down, or an election under way), on
+// etcd and on Barge: etcd's raft node holds proposals until a leader is known, so the write waits rather
+// than failing at once, succeeds when a leader is elected within the client's deadline, and is never
+// proposed once that deadline has passed. etcdctl sees "context deadline exceeded" in the first case and
+// "OK" in the second, and a write that timed out is not there afterwards.
+
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProcessCluster, type Implementation } from '../../support/process-cluster.js';
+import { until } from '../../support/wait.js';
+
+interface Exit {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+function etcdctlInBackground(endpoint: string, args: readonly string[]): { readonly exit: Promise<Exit>; exited(): boolean } {
+  const child = spawn('etcdctl', [`--endpoints=${endpoint}`, ...args], { env: { ...process.env, ETCDCTL_API: '3' } });
+  let output = '';
+  let done = false;
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exit = new Promise<Exit>((resolve) =>
+    child.on('exit', (status) => {
+      done = true;
+      resolve({ status, output });
+    }),
+  );
+  return { exit, exited: () => done };
+}
+
+describe.each<Implementation>(['etcd', 'barge'])('writes on a member without a leader, on %s', (implementation) => {
+  let cluster: ProcessCluster;
+
+  beforeAll(async () => {
+    cluster = await ProcessCluster.start(3, implementation, ['--heartbeat-interval=100', '--election-timeout=1000']);
+  }, 90_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('wait for a leader: past the client deadline they fail and are never applied, within it they succeed once one is elected', async () => {
+    const [survivor, restarted, third] = cluster.members;
+    const endpoint = survivor!.clientUrl.replace('http://', '');
+    await Promise.all([cluster.kill(restarted!), cluster.kill(third!)]);
+    await until(
+      'the survivor to report no leader',
+      () => cluster.etcdctl(['endpoint', 'status', '-w', 'json'], [endpoint]).stdout.includes('etcdserver: no leader'),
+      { timeoutMs: 20_000, pollMs: 200 },
+    );
+
+    const startedAt = performance.now();
+    const timedOut = cluster.etcdctl(['put', 'held-too-long', 'v', '--command-timeout=2s'], [endpoint]);
+    expect(timedOut.status).not.toBe(0);
+    expect(timedOut.stderr).toContain('context deadline exceeded');
+    expect(performance.now() - startedAt).toBeGreaterThan(1900);
+
+    const held = etcdctlInBackground(endpoint, ['--command-timeout=20s', 'put', 'held', 'v']);
+    // Held, not refused: still waiting while nothing has changed.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(held.exited()).toBe(false);
+    cluster.spawn(restarted!, 'existing');
+    const result = await held.exit;
+    expect(result).toEqual({ status: 0, output: 'OK\n' });
+
+    const read = cluster.etcdctl(['get', '--prefix', 'held'], [endpoint]);
+    expect(read.stdout).toBe('held\nv\n');
+  }, 90_000);
+});
