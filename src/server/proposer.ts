@@ -46,11 +46,11 @@ export class Proposer {
    * `callerDeadline` (performance.now() time) is when the caller stops waiting: a request held for a leader
    * is not proposed after it, as etcd's proposal context ends with the client's.
    */
-  propose(body: Proposal, callerDeadline = Number.POSITIVE_INFINITY, timeoutMs = requestTimeoutMs(this.deps.config)): Promise<ApplyOutcome> {
+  propose(body: Proposal, callerDeadline = Number.POSITIVE_INFINITY): Promise<ApplyOutcome> {
     const id = this.requestIds.next();
     const data = encodeInternalRequest(id, body);
     if (data.length > this.deps.config.maxRequestBytes) return Promise.reject(Errors.requestTooLarge());
-    const outcome = this.deps.waits.proposals.wait(id, timeoutMs, () => {
+    const outcome = this.deps.waits.proposals.wait(id, requestTimeoutMs(this.deps.config), () => {
       this.failed++;
       return Errors.timeout();
     });
