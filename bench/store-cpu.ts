@@ -1,4 +1,4 @@
-// `npx tsx bench/store-cpu.ts [--workloads put-1,put-100,range-l,range-s,watch] [--scale 0.5] [--rounds 2] [--prof DIR]
+// `npx tsx bench/store-cpu.ts [--workloads put-1,put-100,put-200,range-l,range-s,watch] [--scale 0.5] [--rounds 2] [--prof DIR]
 //   [--perf DIR] [--keys N [--heap DIR]] [--impl etcd] [--members 1]`
 //
 // The store's CPU per request, one implementation alone: a fresh 3-member cluster with bench:compare's flags, warmed up
@@ -36,6 +36,8 @@ const WRITE = { keySize: 8, valSize: 256, keySpaceSize: 100_000 };
 const WORKLOADS: Record<string, { workload: Workload; spec: Partial<LoadSpec> }> = {
   'put-1': { workload: 'put', spec: { ...WRITE, clients: 1, conns: 1, total: 2000 } },
   'put-100': { workload: 'put', spec: { ...WRITE, clients: 100, conns: 10, total: 20_000 } },
+  // bench:compare's many-client put (its 3- and 5-member rows).
+  'put-200': { workload: 'put', spec: { ...WRITE, clients: 200, conns: 20, total: 20_000 } },
   'range-l': { workload: 'range', spec: { key: RANGE_KEY, consistency: 'l', clients: 100, conns: 10, total: 20_000 } },
   'range-s': { workload: 'range', spec: { key: RANGE_KEY, consistency: 's', clients: 100, conns: 10, total: 20_000 } },
   // bench:compare's fan-out: 10 streams of 100 watchers on one key, 300 puts; per event, not per put.
@@ -43,7 +45,7 @@ const WORKLOADS: Record<string, { workload: Workload; spec: Partial<LoadSpec> }>
 };
 
 const options = new Command('store-cpu')
-  .option('--workloads <list>', 'comma-separated, from put-1, put-100, range-l, range-s, watch', 'put-1,put-100,range-l,range-s')
+  .option('--workloads <list>', 'comma-separated, from put-1, put-100, put-200, range-l, range-s, watch', 'put-1,put-100,range-l,range-s')
   .option('--scale <x>', 'multiply every total', (v) => Number(v), 1)
   .option('--rounds <n>', 'times to run the whole list', (v) => Number(v), 1)
   .option('--impl <name>', 'barge, or etcd to take the same figures from a real etcd', 'barge')
