@@ -60,6 +60,8 @@ if (options.impl !== 'barge' && options.impl !== 'etcd') throw new Error(`--impl
 if (options.impl === 'etcd' && (options.prof || options.heap || options.perf)) throw new Error('--prof, --perf and --heap profile Node members: barge only');
 if (options.perf && !perfAvailable()) throw new Error('--perf needs Linux perf');
 if (options.perf) mkdirSync(options.perf, { recursive: true });
+// V8 writes a snapshot only into a directory that exists.
+if (options.heap) mkdirSync(options.heap, { recursive: true });
 
 const perOpOf = (seconds: number, count: number): number => (seconds * 1e6) / Math.max(1, count);
 /** µs with a decimal below 100 (a watch event costs a few). */
