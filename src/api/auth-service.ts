@@ -55,7 +55,7 @@ export function authHandlers(s: EtcdServer): UnaryHandlers<pb.AuthMethods> {
           if (s.auth.revision !== checkedAt && attempt < AUTHENTICATE_ATTEMPTS) continue;
           token = s.jwt.sign(name, checkedAt);
         } else {
-          const outcome = await s.propose({ authenticate: { name, simple_token: simpleTokenPrefix() } });
+          const outcome = await s.propose({ authenticate: { name, simple_token: simpleTokenPrefix() } }, call.deadline);
           token = (outcome.result as { token: string }).token;
           revision = outcome.revision;
           // The user or password may have changed between the check and the entry: check again.

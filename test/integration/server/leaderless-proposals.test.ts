@@ -2,7 +2,7 @@
 // etcd and on Barge: etcd's raft node holds proposals until a leader is known, so the write waits rather
 // than failing at once, succeeds when a leader is elected within the client's deadline, and is never
 // proposed once that deadline has passed. etcdctl sees "context deadline exceeded" in the first case and
-// "OK" in the second, and a write that timed out is not there afterwards.
+// "OK" in the second, and a write that timed out is not there afterwards. A membership change likewise.
 
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,8 @@ describe.each<Implementation>(['etcd', 'barge'])('writes on a member without a l
   it('wait for a leader: past the client deadline they fail and are never applied, within it they succeed once one is elected', async () => {
     const [survivor, restarted, third] = cluster.members;
     const endpoint = survivor!.clientUrl.replace('http://', '');
+    const thirdId = cluster.etcdctl(['member', 'list'], [endpoint]).stdout.split('\n').find((line) => line.includes(`, ${third!.name}, `))?.split(',')[0];
+    expect(thirdId).toMatch(/^[0-9a-f]+$/);
     await Promise.all([cluster.kill(restarted!), cluster.kill(third!)]);
     await until(
       'the survivor to report no leader',
@@ -55,6 +57,10 @@ describe.each<Implementation>(['etcd', 'barge'])('writes on a member without a l
     expect(timedOut.status).not.toBe(0);
     expect(timedOut.stderr).toContain('context deadline exceeded');
     expect(performance.now() - startedAt).toBeGreaterThan(1900);
+    // A membership change likewise: dropped at the client's deadline, not applied once a leader is back.
+    const update = cluster.etcdctl(['member', 'update', thirdId!, '--peer-urls=http://127.0.0.1:1', '--command-timeout=2s'], [endpoint]);
+    expect(update.status).not.toBe(0);
+    expect(update.stderr).toContain('context deadline exceeded');
 
     const held = etcdctlInBackground(endpoint, ['--command-timeout=20s', 'put', 'held', 'v']);
     // Held, not refused: still waiting while nothing has changed.
@@ -66,5 +72,6 @@ describe.each<Implementation>(['etcd', 'barge'])('writes on a member without a l
 
     const read = cluster.etcdctl(['get', '--prefix', 'held'], [endpoint]);
     expect(read.stdout).toBe('held\nv\n');
+    expect(cluster.etcdctl(['member', 'list'], [endpoint]).stdout).not.toContain('http://127.0.0.1:1,');
   }, 90_000);
 });
