@@ -1,9 +1,11 @@
 // Linearizable reads by ReadIndex, batched as etcd batches them: one round at a time, and the reads that
 // arrive meanwhile share the next (each round costs the leader a heartbeat to every follower, and a
-// follower a trip to the leader). A read resolves once this member applied the round's index.
+// follower a trip to the leader). A read resolves once this member applied the round's index. Reads made
+// while this member knows no leader wait for one, as etcd's read loop waits for its dropped round (for the
+// leader to change, or its request timeout: "request timed out"); here they then go in the next round.
 
 import { Errors } from '../etcd-errors.js';
-import { ProposalDroppedError, type RawNode, type ReadState } from '../raft/index.js';
+import { DropReason, ProposalDroppedError, type RawNode, type ReadState } from '../raft/index.js';
 import type { WaitRegistry } from './wait-registry.js';
 
 /** The reads that go in one round: they share one promise, settled when the round's index applied here. */
@@ -42,6 +44,8 @@ export class ReadIndexBatcher {
   private open: Batch | undefined;
   private inFlight: string | undefined;
   private sequence = 0;
+  /** Rounds the node dropped for want of a leader, with the timers that fail them at the request timeout. */
+  private heldForLeader: { batch: Batch; timer: NodeJS.Timeout }[] = [];
 
   constructor(private readonly deps: ReadIndexDeps) {}
 
@@ -68,9 +72,15 @@ export class ReadIndexBatcher {
     for (const rs of readStates) this.deps.waits.readRounds.trigger(Buffer.from(rs.requestCtx).toString(), rs.index);
   }
 
-  /** A new leader never answers the old one's rounds. */
+  /** A new leader never answers the old one's rounds; the reads held for one go in the next round. */
   onLeaderChange(): void {
     if (this.inFlight !== undefined) this.deps.waits.readRounds.fail(this.inFlight, RETRY);
+    const held = this.heldForLeader;
+    this.heldForLeader = [];
+    for (const { batch, timer } of held) {
+      clearTimeout(timer);
+      this.read().then(batch.resolve, batch.reject);
+    }
   }
 
   /** Shutdown: fails the reads not yet in a round (those in one fail with the registry). */
@@ -78,6 +88,10 @@ export class ReadIndexBatcher {
     const open = this.open;
     this.open = undefined;
     open?.reject(err);
+    for (const { batch, timer } of this.heldForLeader.splice(0)) {
+      clearTimeout(timer);
+      batch.reject(err);
+    }
   }
 
   private issue(node: RawNode): void {
@@ -88,7 +102,8 @@ export class ReadIndexBatcher {
     try {
       node.readIndex(Buffer.from(ctx));
     } catch (err) {
-      batch.reject(err instanceof ProposalDroppedError ? Errors.noLeader() : err);
+      if (err instanceof ProposalDroppedError && err.reason === DropReason.NoLeader) this.holdForLeader(batch);
+      else batch.reject(err instanceof ProposalDroppedError ? Errors.noLeader() : err);
       return;
     }
     this.inFlight = ctx;
@@ -106,6 +121,14 @@ export class ReadIndexBatcher {
         this.endRound(ctx);
       },
     );
+  }
+
+  private holdForLeader(batch: Batch): void {
+    const timer = setTimeout(() => {
+      this.heldForLeader = this.heldForLeader.filter((held) => held.batch !== batch);
+      batch.reject(Errors.timeout());
+    }, this.deps.timeoutMs);
+    this.heldForLeader.push({ batch, timer });
   }
 
   private endRound(ctx: string): void {

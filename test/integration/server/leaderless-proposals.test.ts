@@ -2,7 +2,8 @@
 // etcd and on Barge: etcd's raft node holds proposals until a leader is known, so the write waits rather
 // than failing at once, succeeds when a leader is elected within the client's deadline, and is never
 // proposed once that deadline has passed. etcdctl sees "context deadline exceeded" in the first case and
-// "OK" in the second, and a write that timed out is not there afterwards. A membership change likewise.
+// "OK" in the second, and a write that timed out is not there afterwards. A membership change likewise; a
+// linearizable read waits as well, and is answered once a leader is known.
 
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,13 +63,21 @@ describe.each<Implementation>(['etcd', 'barge'])('writes on a member without a l
     expect(update.status).not.toBe(0);
     expect(update.stderr).toContain('context deadline exceeded');
 
+    // A linearizable read waits too, for the client's deadline (etcd's read loop waits for its dropped round).
+    const readTimedOut = cluster.etcdctl(['get', 'held-too-long', '--command-timeout=2s'], [endpoint]);
+    expect(readTimedOut.status).not.toBe(0);
+    expect(readTimedOut.stderr).toContain('context deadline exceeded');
+
     const held = etcdctlInBackground(endpoint, ['--command-timeout=20s', 'put', 'held', 'v']);
+    const heldRead = etcdctlInBackground(endpoint, ['--command-timeout=20s', 'get', 'held-too-long', '--print-value-only']);
     // Held, not refused: still waiting while nothing has changed.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(held.exited()).toBe(false);
+    expect(heldRead.exited()).toBe(false);
     cluster.spawn(restarted!, 'existing');
     const result = await held.exit;
     expect(result).toEqual({ status: 0, output: 'OK\n' });
+    expect(await heldRead.exit).toEqual({ status: 0, output: '' });
 
     const read = cluster.etcdctl(['get', '--prefix', 'held'], [endpoint]);
     expect(read.stdout).toBe('held\nv\n');

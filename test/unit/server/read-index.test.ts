@@ -1,7 +1,7 @@
 // Linearizable reads by ReadIndex on a real raft core (three in-process nodes, the test delivering the
 // messages): reads that arrive together share a round, reads that arrive during a round wait for the
-// next, a read resolves only once its round's index has applied, and rounds lost to a leader change or
-// to having no leader end as etcd ends them.
+// next, a read resolves only once its round's index has applied, rounds lost to a leader change go again,
+// and reads made without a leader wait for one (or fail at the request timeout, as etcd's read loop does).
 import { describe, expect, it } from 'vitest';
 import type { NodeId, RawNode } from '../../../src/raft/index.js';
 import { ReadIndexBatcher } from '../../../src/server/read-index.js';
@@ -9,10 +9,10 @@ import { WaitRegistry } from '../../../src/server/wait-registry.js';
 import { Harness } from '../../support/raft-harness.js';
 
 /** A ReadIndexBatcher on node `id` of the harness, with its Ready loop run by hand. */
-function batcherOn(h: Harness, id: NodeId) {
+function batcherOn(h: Harness, id: NodeId, timeoutMs = 5000) {
   const inbox: ((node: RawNode) => void)[] = [];
   const waits = new WaitRegistry(0);
-  const batcher = new ReadIndexBatcher({ memberId: id, waits, enqueue: (work) => inbox.push(work), hasLeader: () => h.lead(id) !== 0n, timeoutMs: 5000 });
+  const batcher = new ReadIndexBatcher({ memberId: id, waits, enqueue: (work) => inbox.push(work), hasLeader: () => h.lead(id) !== 0n, timeoutMs });
   return {
     batcher,
     waits,
@@ -90,14 +90,37 @@ describe('ReadIndex rounds', () => {
     await expect(Promise.all(reads)).resolves.toEqual([undefined, undefined]);
   });
 
-  it('without a leader the reads fail with etcd\'s "no leader", and at shutdown with the shutdown error', async () => {
+  it('without a leader the reads wait for one, then go in the next round', async () => {
     const h = new Harness([1n, 2n, 3n]);
-    const { batcher, runInbox } = batcherOn(h, 2n);
+    const { batcher, waits, runInbox, settle } = batcherOn(h, 2n);
     const reads = [batcher.read(), batcher.read()];
     runInbox();
-    for (const read of reads) await expect(read).rejects.toThrow('etcdserver: no leader');
+    const later = batcher.read();
+    runInbox();
+    expect(await settled([...reads, later])).toEqual([false, false, false]);
+    h.campaign(1n);
+    h.stabilize();
+    batcher.onLeaderChange();
+    runInbox();
+    const [index] = settle();
+    expect(index).toBe(h.commit(1n));
+    waits.appliedIndex.advance(index!);
+    await expect(Promise.all([...reads, later])).resolves.toEqual([undefined, undefined, undefined]);
+  });
+
+  it('reads held for a leader fail with etcd\'s "request timed out" at the request timeout, and at shutdown with the shutdown error', async () => {
+    const h = new Harness([1n, 2n, 3n]);
+    const { batcher, runInbox } = batcherOn(h, 2n, 50);
+    const startedAt = performance.now();
+    const read = batcher.read();
+    runInbox();
+    await expect(read).rejects.toThrow('etcdserver: request timed out');
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(45);
+    const held = batcher.read();
+    runInbox();
     const queued = batcher.read();
     batcher.rejectQueued(new Error('server stopped'));
+    await expect(held).rejects.toThrow('server stopped');
     await expect(queued).rejects.toThrow('server stopped');
   });
 });
