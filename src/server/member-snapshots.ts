@@ -64,8 +64,12 @@ export class MemberSnapshots {
    */
   async maybeCreate(appliedIndex: number, confState: () => ConfState): Promise<void> {
     const { config, raftStorage } = this.deps;
-    if (appliedIndex - raftStorage.snapshotIndex < config.snapshotCount) return;
-    await raftStorage.createSnapshot(appliedIndex, confState(), config.snapshotCatchUpEntries, this.deps.stateMachine().backend);
-    config.log('info', 'saved snapshot', { index: appliedIndex });
+    // A snapshot from the leader carries its backend as of sending, often past the snapshot's own index: this
+    // member has then applied entries its log does not hold yet, and a snapshot can name only an entry the
+    // log holds (the backend, ahead of it, is what a restart replays from).
+    const index = Math.min(appliedIndex, raftStorage.lastIndex);
+    if (index - raftStorage.snapshotIndex < config.snapshotCount) return;
+    await raftStorage.createSnapshot(index, confState(), config.snapshotCatchUpEntries, this.deps.stateMachine().backend);
+    config.log('info', 'saved snapshot', { index });
   }
 }

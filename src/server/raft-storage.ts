@@ -35,6 +35,11 @@ export class RaftStorage {
     return this.memory.snapshot().metadata.index;
   }
 
+  /** The last entry the log holds (the snapshot's index when it holds none after it). */
+  get lastIndex(): number {
+    return this.memory.lastIndex();
+  }
+
   /**
    * Makes a Ready's entries and hard state durable, then hands them to raft's in-memory log; undefined when
    * there is nothing to wait for. A Ready that only moves the commit index writes nothing: a commit index
