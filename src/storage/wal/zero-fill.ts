@@ -7,7 +7,9 @@
 // The zeros go in one page per write. Linux's page cache holds a file in folios as large as the write that
 // brought them in (ext4 does so since 6.x: a 1 MiB write, a 1 MiB folio), and a folio is written back whole:
 // after zeros written a megabyte at a time, every append and fdatasync then wrote the megabyte around it
-// (a member's disk writes per put 20× etcd's, bench/RESULTS.md, "The WAL's zeros, a page at a time").
+// (a member wrote 20× what an etcd member writes over the same workload, bench/RESULTS.md, "The WAL's zeros,
+// a page at a time").
+
 import * as fs from 'node:fs';
 import { promisify } from 'node:util';
 
