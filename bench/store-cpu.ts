@@ -1,9 +1,10 @@
 // `npx tsx bench/store-cpu.ts [--workloads put-1,put-100,put-200,range-l,range-s,watch] [--scale 0.5] [--rounds 2] [--prof DIR]
-//   [--perf DIR] [--keys N [--heap DIR]] [--impl etcd] [--members 1]`
+//   [--perf DIR] [--keys N [--heap DIR]] [--impl etcd] [--members 1] [--generator node]`
 //
 // The store's CPU per request, one implementation alone: a fresh 3-member cluster with bench:compare's flags, warmed up
-// as bench:compare warms its clusters, then each workload driven by the Go generator (etcd's clientv3) with the members'
-// CPU (user + system, /proc) summed over exactly its timed phase. `--rounds` repeats the list and prints
+// as bench:compare warms its clusters, then each workload driven by the Go generator (etcd's clientv3; `--generator node`:
+// bench:compare's Node generator, 2 worker processes) with the members' CPU (user + system, /proc) summed over exactly its
+// timed phase. `--rounds` repeats the list and prints
 // each round, so a figure disturbed by the rest of the machine shows as an outlier. CPU per request is
 // the figure to read on a shared machine: it moves much less with load than throughput does. `--impl etcd`
 // takes the same figures from a real etcd 3.4 (same flags, same generator), to pair with Barge's in the hour.
@@ -22,12 +23,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { ProcessCluster } from '../test/support/process-cluster.js';
 import { cases, RANGE_KEY, serverWarmUp } from './compare/cases.js';
-import { goLoadBinary, runGoLoad } from './compare/go-load.js';
+import { goLoadBinary, runGoLoad, type GeneratorFigures } from './compare/go-load.js';
 import { memberCpuSeconds, memberFigures } from './compare/members.js';
 import { Connection } from './load/grpc.js';
 import { threadCpuSeconds } from './process-usage.js';
 import { formatPerfSummary, perfAvailable, PerfRecording, removePerfMaps, summarizePerf } from './store-cpu-perf.js';
 import { loadSpec, type LoadSpec, type Workload } from './load/options.js';
+import { runLoad } from './load/runner.js';
 
 const FLAGS = ['--heartbeat-interval=100', '--election-timeout=1000', '--snapshot-count=100000', '--quota-backend-bytes=0', '--log-level=warn'];
 const WRITE = { keySize: 8, valSize: 256, keySpaceSize: 100_000 };
@@ -50,13 +52,15 @@ const options = new Command('store-cpu')
   .option('--rounds <n>', 'times to run the whole list', (v) => Number(v), 1)
   .option('--impl <name>', 'barge, or etcd to take the same figures from a real etcd', 'barge')
   .option('--members <n>', 'cluster size', (v) => Number(v), 3)
+  .option('--generator <name>', 'go, or node for the timed workloads (the warm-up is Go, as in bench:compare)', 'go')
   .option('--prof <dir>', 'write a CPU profile of each member here')
   .option('--perf <dir>', "sample the members' CPU time with perf over each workload, recordings here, and summarize them")
   .option('--keys <n>', 'then write this many distinct keys and report RSS per key', (v) => Number(v), 0)
   .option('--heap <dir>', 'with --keys: a heap snapshot of every member after the keys, here')
   .parse()
-  .opts<{ workloads: string; scale: number; rounds: number; impl: string; members: number; prof?: string; perf?: string; keys: number; heap?: string }>();
+  .opts<{ workloads: string; scale: number; rounds: number; impl: string; members: number; generator: string; prof?: string; perf?: string; keys: number; heap?: string }>();
 if (options.impl !== 'barge' && options.impl !== 'etcd') throw new Error(`--impl: barge or etcd, not ${options.impl}`);
+if (options.generator !== 'go' && options.generator !== 'node') throw new Error(`--generator: go or node, not ${options.generator}`);
 if (options.impl === 'etcd' && (options.prof || options.heap || options.perf)) throw new Error('--prof, --perf and --heap profile Node members: barge only');
 if (options.perf && !perfAvailable()) throw new Error('--perf needs Linux perf');
 if (options.perf) mkdirSync(options.perf, { recursive: true });
@@ -121,8 +125,10 @@ try {
   const spec = (name: string, scale: number): LoadSpec => {
     const { workload, spec: partial } = WORKLOADS[name]!;
     const scaled = (n: number | undefined): number => Math.max(1, Math.round((n ?? 1000) * scale));
-    return loadSpec(workload, { ...partial, total: scaled(partial.total), putTotal: scaled(partial.putTotal), endpoints });
+    return loadSpec(workload, { ...partial, total: scaled(partial.total), putTotal: scaled(partial.putTotal), endpoints, workers: 2 });
   };
+  const drive = (load: LoadSpec, onTimedPhase: () => void): Promise<GeneratorFigures> =>
+    options.generator === 'node' ? runLoad(load, undefined, onTimedPhase) : runGoLoad(go, load, onTimedPhase, 1_200_000);
   // bench:compare's warm-up, so that both tools time members equally warm.
   for (const c of serverWarmUp(cases(1).matrix)) {
     log(`${c.label} (untimed)`);
@@ -147,12 +153,12 @@ try {
       // when comparing two versions of our code.
       const mainSeconds = (): number => memberPids.reduce((sum, pid) => sum + (threadCpuSeconds(pid)['main'] ?? 0), 0);
       let mainBefore = 0;
-      const r = await runGoLoad(go, spec(name, options.scale), () => {
+      const r = await drive(spec(name, options.scale), () => {
         before = memberCpuSeconds(cluster);
         mainBefore = mainSeconds();
         threadsBefore = threadCpuSeconds(leaderPid);
         if (options.perf) recording = new PerfRecording(join(options.perf, `${name}-round${round}.data`), memberPids);
-      }, 1_200_000);
+      });
       await recording?.stop();
       const used = memberCpuSeconds(cluster).map((t, i) => t - (before[i] ?? t));
       const mainUsed = mainSeconds() - mainBefore;
