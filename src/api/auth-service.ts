@@ -21,7 +21,7 @@ export function authHandlers(s: EtcdServer): UnaryHandlers<pb.AuthMethods> {
   /** Proposes an auth change on behalf of the caller; the entry checks the caller's root role. */
   const change = async (call: UnaryCall, body: Proposal): Promise<{ header: pb.ResponseHeaderInit }> => {
     const caller = await info(call);
-    const outcome = await s.propose({ ...body, auth: authHeader(caller) }, call.deadline);
+    const outcome = await s.propose({ ...body, auth: authHeader(caller) }, call);
     return { header: s.header(outcome.revision) };
   };
 
@@ -55,7 +55,7 @@ export function authHandlers(s: EtcdServer): UnaryHandlers<pb.AuthMethods> {
           if (s.auth.revision !== checkedAt && attempt < AUTHENTICATE_ATTEMPTS) continue;
           token = s.jwt.sign(name, checkedAt);
         } else {
-          const outcome = await s.propose({ authenticate: { name, simple_token: simpleTokenPrefix() } }, call.deadline);
+          const outcome = await s.propose({ authenticate: { name, simple_token: simpleTokenPrefix() } }, call);
           token = (outcome.result as { token: string }).token;
           revision = outcome.revision;
           // The user or password may have changed between the check and the entry: check again.

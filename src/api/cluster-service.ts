@@ -74,7 +74,7 @@ export function clusterService(s: EtcdServer, forwarder: LeaderForwarder): Imple
       if (peerUrls.length === 0 || !peerUrls.every(validUrl)) throw Errors.memberBadUrls();
       const taken = new Set(s.members.list().filter((m) => m.id !== id).flatMap((m) => m.peerUrls));
       if (peerUrls.some((u) => taken.has(u))) throw Errors.peerUrlExist();
-      await s.propose({ update_member: { id: uint64(id), peer_urls: peerUrls } }, call.deadline);
+      await s.propose({ update_member: { id: uint64(id), peer_urls: peerUrls } }, call);
       return { header: header(), members: members() };
     },
   });

@@ -143,7 +143,15 @@ export function httpHandler(server: EtcdServer, handlers: ReadonlyMap<string, Un
     rpc.resolve();
     const body = await readBody(req);
     const request = rpc.resolvedRequestType!.fromObject(body.trim().length > 0 ? (JSON.parse(body) as Record<string, unknown>) : {});
-    const response = await handler({ request, metadata: tokenMetadata(req), getAuthContext: () => authContextOfConnection(req.socket) });
+    const response = await handler({
+      request,
+      metadata: tokenMetadata(req),
+      getAuthContext: () => authContextOfConnection(req.socket),
+      // A client that went away is not waited for (a write held for a leader is then dropped).
+      get ended() {
+        return res.writableEnded || req.socket.destroyed;
+      },
+    });
     const responseType = rpc.resolvedResponseType!;
     json(res, 200, responseType.toObject(responseType.fromObject(response as Record<string, unknown>), { longs: String, enums: String, bytes: String }));
   }

@@ -24,7 +24,7 @@ async function write<Response>(s: EtcdServer, call: UnaryCall, body: KvWrite, to
   s.checkWrite(body);
   // Without auth there is nobody to look up: no await, which cost a turn of the microtask queue per write.
   const caller = s.auth.enabled ? await callerOf(s, call) : undefined;
-  const outcome = await s.propose({ ...body, auth: authHeader(caller) }, call.deadline);
+  const outcome = await s.propose({ ...body, auth: authHeader(caller) }, call);
   return toPb(outcome.result, s.header(outcome.revision));
 }
 
@@ -56,7 +56,7 @@ export function kvService(s: EtcdServer): Implementation<pb.KVMethods> {
     }),
     Compact: unary(async (call) => {
       // etcd 3.4 checks no permission for compaction, only that a token given is valid.
-      const outcome = await s.propose({ compaction: call.request, auth: authHeader(await callerOf(s, call)) }, call.deadline);
+      const outcome = await s.propose({ compaction: call.request, auth: authHeader(await callerOf(s, call)) }, call);
       if (call.request.physical) await outcome.done;
       return { header: s.header(outcome.revision) };
     }),

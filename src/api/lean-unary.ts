@@ -110,6 +110,10 @@ class LeanCall implements UnaryCall, OwnStreamHandler {
     );
   }
 
+  get ended(): boolean {
+    return this.answered || this.cancelled;
+  }
+
   cancel(): void {
     this.cancelled = true;
     clearTimeout(this.timer);

@@ -51,13 +51,13 @@ export function leaseService(s: EtcdServer, forwarder: LeaderForwarder): Impleme
       if (id === 0n) id = randomBytes(8).readBigUInt64BE() & ((1n << 63n) - 1n);
       // As in etcd 3.4, granting a lease takes no permission (a token given must be valid).
       const caller = await callerOf(s, call);
-      const outcome = await s.propose({ lease_grant: { ID: int64(id), TTL: ttl }, auth: authHeader(caller) }, call.deadline);
+      const outcome = await s.propose({ lease_grant: { ID: int64(id), TTL: ttl }, auth: authHeader(caller) }, call);
       const granted = outcome.result as { id: bigint; ttl: number };
       return { header: s.header(outcome.revision), ID: int64(granted.id), TTL: granted.ttl };
     }),
     LeaseRevoke: unary(async (call) => {
       const caller = await callerOf(s, call);
-      const outcome = await s.propose({ lease_revoke: { ID: call.request.ID }, auth: authHeader(caller) }, call.deadline);
+      const outcome = await s.propose({ lease_revoke: { ID: call.request.ID }, auth: authHeader(caller) }, call);
       return { header: s.header(outcome.revision) };
     }),
     LeaseKeepAlive: (call: KeepAliveCall) => serveKeepAlive(s, forwarder, call),

@@ -61,7 +61,7 @@ export function maintenanceService(s: EtcdServer): Implementation<pb.Maintenance
               const type = call.request.alarm;
               return (member === 0n || a.memberId === member) && (type === 0 || a.alarm === type);
             })
-          : ((await s.propose({ alarm: call.request }, call.deadline)).result as Alarm[]);
+          : ((await s.propose({ alarm: call.request }, call)).result as Alarm[]);
       return { header: s.header(), alarms: alarms.map((a) => ({ memberID: uint64(a.memberId), alarm: a.alarm })) };
     }),
     Defragment: unary(async (call) => {

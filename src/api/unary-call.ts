@@ -7,6 +7,8 @@ export interface UnaryCall<Request = unknown> extends AuthContextCall {
   readonly request: Request;
   /** When the client stops waiting (its grpc-timeout), as a performance.now() time; absent without one. */
   readonly deadline?: number;
+  /** True once the call is over: answered, failed, or cancelled by the client (absent: not known). */
+  readonly ended?: boolean;
 }
 
 export type AnyRpc = pb.Rpc<unknown, unknown, unknown, unknown>;

@@ -25,7 +25,7 @@ import { REAL_CLOCK, RaftNodeDriver } from './raft-node-driver.js';
 import { RaftStorage } from './raft-storage.js';
 import { ReadIndexBatcher } from './read-index.js';
 import { KvFacade } from './kv-facade.js';
-import { Proposer } from './proposer.js';
+import { Proposer, type ProposalCaller } from './proposer.js';
 import { requestTimeoutMs, type ServerConfig } from './server-config.js';
 import type { StateMachine } from './state-machine.js';
 import { PeerTransport } from './transport.js';
@@ -242,10 +242,10 @@ export class EtcdServer {
 
   /**
    * Proposes a request and resolves once it applied here. `body` is the InternalRequest without its id;
-   * `callerDeadline` (performance.now() time) is when the caller stops waiting (see Proposer.propose).
+   * `caller` says when the client stops waiting (see Proposer.propose).
    */
-  propose(body: Proposal, callerDeadline?: number): Promise<ApplyOutcome> {
-    return this.proposer.propose(body, callerDeadline);
+  propose(body: Proposal, caller?: ProposalCaller): Promise<ApplyOutcome> {
+    return this.proposer.propose(body, caller);
   }
 
   /** Resolves once this member has applied everything committed when the call was made (ReadIndex). */

@@ -2,8 +2,9 @@
 // configure): each gets a request id and a wait in the registry, answered when its entry applies here,
 // or failed with "request timed out" when nothing answers. A request made while this member knows no
 // leader (an election under way) is held until it knows one, as etcd's node holds proposals on a closed
-// channel until then; it is dropped unproposed once its caller's deadline has passed. A membership change
-// the node drops fails at once with "no leader".
+// channel until then; it is dropped unproposed once its caller stops waiting (its deadline passed, or the
+// client cancelled the call or went away), as etcd's proposal context ends with the client's. A
+// membership change the node drops fails at once with "no leader".
 
 import { Errors, toError } from '../etcd-errors.js';
 import { DropReason, ProposalDroppedError, type ConfChange, type RawNode } from '../raft/index.js';
@@ -20,12 +21,23 @@ export interface ProposerDeps {
   enqueue(work: (node: RawNode) => void): boolean;
 }
 
-/** A request held for a leader: its id, its encoded entry, and when its caller stops waiting (performance.now()). */
+/** Who waits for a proposal: a client's call, as far as holding its request for a leader needs to know. */
+export interface ProposalCaller {
+  /** When the caller stops waiting, as a performance.now() time; absent: the server's request timeout. */
+  readonly deadline?: number;
+  /** True once the call is over (answered, failed or cancelled by the client): nobody waits any more. */
+  readonly ended?: boolean;
+}
+
+/** A request held for a leader: its id, its encoded entry, and who waits for it. */
 interface HeldProposal {
   readonly id: bigint;
   readonly data: Uint8Array;
-  readonly callerDeadline: number;
+  readonly caller: ProposalCaller;
 }
+
+/** A proposal made by the member itself: waited for until the request timeout. */
+const MEMBER_ITSELF: ProposalCaller = {};
 
 export class Proposer {
   private readonly requestIds: RequestIdGenerator;
@@ -42,11 +54,10 @@ export class Proposer {
   }
 
   /**
-   * Proposes a request and resolves once it applied here. `body` is the InternalRequest without its id;
-   * `callerDeadline` (performance.now() time) is when the caller stops waiting: a request held for a leader
-   * is not proposed after it, as etcd's proposal context ends with the client's.
+   * Proposes a request and resolves once it applied here. `body` is the InternalRequest without its id; a
+   * request held for a leader is not proposed once its `caller` stopped waiting.
    */
-  propose(body: Proposal, callerDeadline = Number.POSITIVE_INFINITY): Promise<ApplyOutcome> {
+  propose(body: Proposal, caller: ProposalCaller = MEMBER_ITSELF): Promise<ApplyOutcome> {
     const id = this.requestIds.next();
     const data = encodeInternalRequest(id, body);
     if (data.length > this.deps.config.maxRequestBytes) return Promise.reject(Errors.requestTooLarge());
@@ -54,7 +65,7 @@ export class Proposer {
       this.failed++;
       return Errors.timeout();
     });
-    const queued = this.deps.enqueue((node) => this.proposeOrHold(node, { id, data, callerDeadline }));
+    const queued = this.deps.enqueue((node) => this.proposeOrHold(node, { id, data, caller }));
     if (!queued) this.deps.waits.proposals.fail(id, Errors.stopped());
     return outcome;
   }
@@ -86,8 +97,9 @@ export class Proposer {
     this.held.push(proposal);
   }
 
-  private awaited(proposal: HeldProposal): boolean {
-    return performance.now() < proposal.callerDeadline && this.deps.waits.proposals.isWaiting(proposal.id);
+  private awaited({ caller, id }: HeldProposal): boolean {
+    const callerWaits = caller.ended !== true && (caller.deadline === undefined || performance.now() < caller.deadline);
+    return callerWaits && this.deps.waits.proposals.isWaiting(id);
   }
 
   /**

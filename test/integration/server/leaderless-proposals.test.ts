@@ -2,8 +2,9 @@
 // etcd and on Barge: etcd's raft node holds proposals until a leader is known, so the write waits rather
 // than failing at once, succeeds when a leader is elected within the client's deadline, and is never
 // proposed once that deadline has passed. etcdctl sees "context deadline exceeded" in the first case and
-// "OK" in the second, and a write that timed out is not there afterwards. A membership change likewise; a
-// linearizable read waits as well, and is answered once a leader is known.
+// "OK" in the second, and a write that timed out is not there afterwards; nor is one whose client went
+// away while it was held (etcd's proposal context ends with the client's connection). A membership change
+// likewise; a linearizable read waits as well, and is answered once a leader is known.
 
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ interface Exit {
   readonly output: string;
 }
 
-function etcdctlInBackground(endpoint: string, args: readonly string[]): { readonly exit: Promise<Exit>; exited(): boolean } {
+function etcdctlInBackground(endpoint: string, args: readonly string[]): { readonly exit: Promise<Exit>; exited(): boolean; kill(): void } {
   const child = spawn('etcdctl', [`--endpoints=${endpoint}`, ...args], { env: { ...process.env, ETCDCTL_API: '3' } });
   let output = '';
   let done = false;
@@ -27,7 +28,7 @@ function etcdctlInBackground(endpoint: string, args: readonly string[]): { reado
       resolve({ status, output });
     }),
   );
-  return { exit, exited: () => done };
+  return { exit, exited: () => done, kill: () => void child.kill('SIGKILL') };
 }
 
 describe.each<Implementation>(['etcd', 'barge'])('writes on a member without a leader, on %s', (implementation) => {
@@ -70,10 +71,15 @@ describe.each<Implementation>(['etcd', 'barge'])('writes on a member without a l
 
     const held = etcdctlInBackground(endpoint, ['--command-timeout=20s', 'put', 'held', 'v']);
     const heldRead = etcdctlInBackground(endpoint, ['--command-timeout=20s', 'get', 'held-too-long', '--print-value-only']);
+    const abandoned = etcdctlInBackground(endpoint, ['--command-timeout=20s', 'put', 'held-abandoned', 'v']);
     // Held, not refused: still waiting while nothing has changed.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(held.exited()).toBe(false);
     expect(heldRead.exited()).toBe(false);
+    expect(abandoned.exited()).toBe(false);
+    // Its client goes away long before its deadline: its connection closes, and the write is never proposed.
+    abandoned.kill();
+    await abandoned.exit;
     cluster.spawn(restarted!, 'existing');
     const result = await held.exit;
     expect(result).toEqual({ status: 0, output: 'OK\n' });
