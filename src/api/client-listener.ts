@@ -23,11 +23,15 @@ const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2', 'latin1');
 export class ClientListener {
   private readonly listeners: Server[] = [];
 
-  /** HTTP/2 connections go to `http2`, HTTP/1.1 requests to `http`. */
+  /**
+   * HTTP/2 connections go to `http2`, HTTP/1.1 requests to `http`; those that arrive before `onceReady`
+   * calls back wait unread (etcd binds its client URLs at start but serves them from its ReadyNotify on).
+   */
   constructor(
     private readonly config: ServerConfig,
     private readonly http2: AcceptHttp2,
     private readonly http: RequestListener,
+    private readonly onceReady: (listener: () => void) => void,
   ) {}
 
   async listen(urls: readonly string[]): Promise<void> {
@@ -63,15 +67,31 @@ export class ClientListener {
       // A certificate from an unknown CA fails verification after the handshake: its reason is here.
       this.config.log('warn', 'rejected connection on client endpoint', { error: socket.authorizationError ? String(socket.authorizationError) : err.message });
     });
+    let serving = false;
+    this.onceReady(() => (serving = true));
+    const whenReady =
+      (serve: (socket: Socket) => void) =>
+      (socket: Socket): void => {
+        if (serving) return serve(socket);
+        socket.on('error', () => {});
+        socket.pause();
+        this.onceReady(() => {
+          if (socket.destroyed) return;
+          socket.resume();
+          serve(socket);
+        });
+      };
     for (const url of urls) {
       const { hostname, port } = new URL(url);
       if (isHttps(url) && !tlsServer) throw new Error(`client URL ${url} is https but no client certificate is configured`);
       const listener = isHttps(url)
-        ? createNetServer((socket) => {
-            socket.on('error', () => {});
-            tlsServer!.emit('connection', socket);
-          })
-        : createNetServer(dispatch);
+        ? createNetServer(
+            whenReady((socket) => {
+              socket.on('error', () => {});
+              tlsServer!.emit('connection', socket);
+            }),
+          )
+        : createNetServer(whenReady(dispatch));
       await new Promise<void>((resolve, reject) => {
         listener.once('error', reject);
         listener.listen(Number(port), hostname.replace(/^\[|\]$/g, ''), () => resolve());

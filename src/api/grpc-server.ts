@@ -136,7 +136,7 @@ export class ClientApi {
     const gateway = httpHandler(this.server, this.unaryHandlers, ETCD_API_VERSION);
     const access = this.options.httpAccess;
     const refused = (host: string): void => this.server.config.log('warn', 'rejecting HTTP request to prevent DNS rebinding attacks', { host });
-    this.listener = new ClientListener(this.server.config, http2, access ? withHttpAccess(access, gateway, refused) : gateway);
+    this.listener = new ClientListener(this.server.config, http2, access ? withHttpAccess(access, gateway, refused) : gateway, (listener) => this.server.onceReady(listener));
     await this.listener.listen(urls);
   }
 

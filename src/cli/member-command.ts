@@ -156,12 +156,15 @@ async function startMember(parsed: ParsedFlags): Promise<void> {
   const api = new ClientApi(server, clientApiOptions(flags));
   await api.listen(config.listenClientUrls);
   const closeMetrics = await listenMetrics(server, metricsUrls, clientTls);
-  log('info', 'ready to serve client requests', {
-    'member-id': server.id.toString(16),
-    'cluster-id': server.clusterId.toString(16),
-    'client-urls': config.listenClientUrls,
-    ...(metricsUrls.length > 0 ? { 'metrics-urls': metricsUrls } : {}),
-  });
+  // The client URLs are bound; they serve once the member has published itself (ClientListener).
+  server.onceReady(() =>
+    log('info', 'ready to serve client requests', {
+      'member-id': server.id.toString(16),
+      'cluster-id': server.clusterId.toString(16),
+      'client-urls': config.listenClientUrls,
+      ...(metricsUrls.length > 0 ? { 'metrics-urls': metricsUrls } : {}),
+    }),
+  );
   let exiting = false;
   const exit = (): void => {
     closeMetrics();

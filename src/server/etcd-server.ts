@@ -52,6 +52,8 @@ export class EtcdServer {
   private term = 0;
   private appliedIndex: number;
   private published = false;
+  /** Waiting for the member to be ready; undefined once it is. */
+  private readyListeners: (() => void)[] | undefined = [];
   private stopping: Promise<void> | undefined;
   private fatalError: unknown;
   private readonly stopListeners: (() => void)[] = [];
@@ -316,12 +318,28 @@ export class EtcdServer {
     if (lead !== 0n && !this.published) this.publish();
   }
 
+  /**
+   * Calls `listener` once this member's attributes are published and applied here (at once if they are), as
+   * etcd's ReadyNotify: only then does a member serve its clients, so that none is told "no leader" by a
+   * member that has not known one since it started.
+   */
+  onceReady(listener: () => void): void {
+    if (this.readyListeners) this.readyListeners.push(listener);
+    else listener();
+  }
+
+  private markReady(): void {
+    const listeners = this.readyListeners ?? [];
+    this.readyListeners = undefined;
+    for (const listener of listeners) listener();
+  }
+
   /** Tells the cluster this member's name and client URLs (etcd's publish), so member list shows it started. */
   private publish(): void {
     this.published = true;
     const attributes = { id: uint64(this.id), name: this.config.name, client_urls: [...this.config.advertiseClientUrls] };
     const retry = (): void => {
-      this.propose({ publish: attributes }).catch(() => {
+      this.propose({ publish: attributes }).then(() => this.markReady(), () => {
         if (this.running) setTimeout(retry, 500).unref();
       });
     };
