@@ -234,6 +234,11 @@ export class EtcdClient {
     }
   }
 
+  /** The next call or stream goes to whichever endpoint is ready then (the one used so far may be gone). */
+  forgetEndpoint(): void {
+    this.chosen = undefined;
+  }
+
   /** A bidirectional stream (Watch, LeaseKeepAlive) once an endpoint is ready. */
   async bidi<S extends Service, M extends MethodName<S>>(service: S, name: M, requireLeader = false, signal?: AbortSignal): Promise<Grpc.ClientDuplexStream<RequestOf<S, M>, ResponseOf<S, M>>> {
     await this.refreshForStream();

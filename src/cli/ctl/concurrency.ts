@@ -11,7 +11,7 @@ import type { CallOptions, EtcdClient } from './client.js';
 import { contextCanceled, CtlError } from './errors.js';
 import { hexId, int64Text } from './gofmt.js';
 import { keepAlive } from './lease.js';
-import { cancelError } from './watch.js';
+import { cancelError } from './watch-stream.js';
 
 const SORT_ASCEND = 1;
 const SORT_DESCEND = 2;

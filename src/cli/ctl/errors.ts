@@ -62,7 +62,7 @@ const ETCD_ERRORS = new Set([
 ].map((m) => `etcdserver: ${m}`));
 
 /** gRPC status codes (grpc-go's names, by number). */
-export const GrpcCode = { Canceled: 1, Unknown: 2, DeadlineExceeded: 4, ResourceExhausted: 8, FailedPrecondition: 9 } as const;
+export const GrpcCode = { Canceled: 1, Unknown: 2, DeadlineExceeded: 4, ResourceExhausted: 8, FailedPrecondition: 9, Internal: 13, Unavailable: 14 } as const;
 const CODE_NAMES = ['OK', 'Canceled', 'Unknown', 'InvalidArgument', 'DeadlineExceeded', 'NotFound', 'AlreadyExists', 'PermissionDenied', 'ResourceExhausted', 'FailedPrecondition', 'Aborted', 'OutOfRange', 'Unimplemented', 'Internal', 'Unavailable', 'DataLoss', 'Unauthenticated'];
 
 /** A failed RPC as the Go client sees it: its code and description. */

@@ -4,17 +4,14 @@
 // stream. The arguments are taken apart as etcdctl's parseWatchArgs takes them, quirks included.
 
 import { Option, type Command } from 'commander';
-import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { prefixEnd } from '../../mvcc/keys.js';
 import type * as pb from '../../wire/messages.js';
-import type { EtcdClient } from './client.js';
-import { CtlError, ExitCode, fail } from './errors.js';
-import { runCommand } from './exec.js';
+import { ExitCode, fail } from './errors.js';
 import { goQuote } from '../../shared/go-strings.js';
-import { int64Text, parseGoInt } from './gofmt.js';
-import { out, type Display } from './printers.js';
+import { parseGoInt } from './gofmt.js';
 import { boolOption, intOption, parseBool, subcommand, type Ctl } from './program.js';
 import { argify } from './txn.js';
+import { WatchStream } from './watch-stream.js';
 
 interface WatchFlags {
   prefix: boolean;
@@ -25,13 +22,6 @@ interface WatchFlags {
 const BAD_ARGS = 'bad number of arguments';
 const CONFLICTING_ENV = 'bad number of arguments (found conflicting environment key)';
 const NO_COMMAND = 'bad number of arguments (found separator --, but no commands)';
-
-/** Why the Go client says a watch was canceled. */
-export function cancelError(r: pb.WatchResponse): string {
-  if (Number(r.compact_revision) !== 0) return 'etcdserver: mvcc: required revision has been compacted';
-  if (r.cancel_reason) return r.cancel_reason;
-  return 'etcdserver: mvcc: required revision is a future revision';
-}
 
 /** The key and range of [key, range_end?] (more arguments are ignored, as etcdctl ignores them). */
 function watchRequest(args: readonly string[], flags: WatchFlags): pb.WatchCreateRequestInit {
@@ -144,126 +134,6 @@ function parseLine(line: readonly string[], envKey: string, envRange: string): [
   if (sep < 0 && rest.length > 0 && envKey !== '') throw new Error(CONFLICTING_ENV);
   const [watchArgs, execArgs] = splitExec(line, sep, rest, envKey, envRange);
   return [watchArgs, execArgs, flags];
-}
-
-// ---- running a command per event ------------------------------------------------------------------
-
-/** Runs the command for one event with the event in its environment; resolves when it exits 0. */
-async function runForEvent(execArgs: readonly string[], revision: string, event: pb.Event): Promise<void> {
-  const env = {
-    ...process.env,
-    ETCD_WATCH_REVISION: revision,
-    ETCD_WATCH_EVENT_TYPE: goQuote(event.type === 1 ? 'DELETE' : 'PUT'),
-    ETCD_WATCH_KEY: goQuote(event.kv?.key ?? ''),
-    ETCD_WATCH_VALUE: goQuote(event.kv?.value ?? ''),
-  };
-  // No stdin, as etcdctl's exec.Command without one: under -i the lines on stdin are the watch's, not the command's.
-  const status = await runCommand(execArgs, env, 'ignore');
-  if (status !== undefined) {
-    throw new CtlError(ExitCode.Error, `command [${execArgs.map((a) => goQuote(a)).join(' ')}] error (${status})\n`, 'raw');
-  }
-}
-
-// ---- watchers on one stream ---------------------------------------------------------------------
-
-/** One watcher: its responses printed (and its command run) one after another. */
-class Watcher {
-  private chain: Promise<void> = Promise.resolve();
-  private ended!: () => void;
-  readonly done = new Promise<void>((resolve) => (this.ended = resolve));
-
-  constructor(
-    private readonly display: Display,
-    private readonly execArgs: readonly string[],
-    private readonly failed: (err: unknown) => void,
-  ) {}
-
-  deliver(r: pb.WatchResponse): void {
-    this.chain = this.chain.then(() => this.handle(r)).catch(this.failed);
-  }
-
-  end(): void {
-    this.chain = this.chain.then(() => this.ended());
-  }
-
-  private async handle(r: pb.WatchResponse): Promise<void> {
-    const events = r.events;
-    if (r.canceled) process.stderr.write(`watch was canceled (${cancelError(r)})\n`);
-    else if (events.length === 0 && Number(r.compact_revision) === 0 && int64Text(r.header?.revision) !== '0') out(`progress notify: ${int64Text(r.header?.revision)}\n`);
-    this.display.watch(r);
-    if (this.execArgs.length > 0) for (const e of events) await runForEvent(this.execArgs, int64Text(r.header?.revision), e);
-    if (r.canceled) this.ended();
-  }
-}
-
-/** The watch stream every watcher of the process shares, as the Go client shares one per context. */
-class WatchStream {
-  private stream: ClientDuplexStream<pb.WatchRequestInit, pb.WatchResponse> | undefined;
-  private opening: Promise<ClientDuplexStream<pb.WatchRequestInit, pb.WatchResponse>> | undefined;
-  private readonly creating: Watcher[] = [];
-  private readonly watchers = new Map<string, Watcher>();
-  private fail!: (err: unknown) => void;
-  /** Rejects with the first failure of a watcher's command. */
-  readonly failure = new Promise<never>((_, reject) => (this.fail = reject));
-
-  constructor(
-    private readonly client: EtcdClient,
-    private readonly display: Display,
-  ) {
-    this.failure.catch(() => {});
-  }
-
-  private open(): Promise<ClientDuplexStream<pb.WatchRequestInit, pb.WatchResponse>> {
-    this.opening ??= this.client.bidi('Watch', 'Watch', true).then((stream) => {
-      this.stream = stream;
-      stream.on('data', (r: pb.WatchResponse) => this.receive(r));
-      const close = () => {
-        for (const w of [...this.creating, ...this.watchers.values()]) w.end();
-      };
-      stream.on('error', close);
-      stream.on('end', close);
-      return stream;
-    });
-    return this.opening;
-  }
-
-  private receive(r: pb.WatchResponse): void {
-    const id = int64Text(r.watch_id);
-    if (r.created) {
-      const watcher = this.creating.shift();
-      if (!watcher) return;
-      if (r.canceled) watcher.deliver(r);
-      else this.watchers.set(id, watcher);
-      return;
-    }
-    if (id === '-1') {
-      for (const w of this.watchers.values()) w.deliver(r);
-      return;
-    }
-    const watcher = this.watchers.get(id);
-    if (!watcher) return;
-    watcher.deliver(r);
-    if (r.canceled) this.watchers.delete(id);
-  }
-
-  async watch(request: pb.WatchCreateRequestInit, execArgs: readonly string[]): Promise<Watcher> {
-    const watcher = new Watcher(this.display, execArgs, this.fail);
-    const stream = await this.open();
-    this.creating.push(watcher);
-    stream.write({ create_request: request });
-    return watcher;
-  }
-
-  async requestProgress(): Promise<void> {
-    (await this.open()).write({ progress_request: {} });
-  }
-
-  close(): void {
-    if (!this.stream) return;
-    this.stream.removeAllListeners();
-    this.stream.on('error', () => {});
-    this.stream.cancel();
-  }
 }
 
 /** stdin's lines as they arrive; the end of stdin (or a last line without a newline) ends the command. */
