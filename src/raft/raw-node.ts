@@ -1,7 +1,8 @@
 import type { RaftConfig } from './config.js';
 import { encodeConfChange } from './conf-change.js';
 import { ProposalDroppedError, RaftUsageError } from './errors.js';
-import { Raft, payloadSize } from './raft.js';
+import { Raft } from './raft.js';
+import { payloadSize } from './raft-replication.js';
 import type { Ready } from './ready.js';
 import type { ProgressState } from './tracker/progress.js';
 import { ConfChangeType, EMPTY_BYTES, EntryType, MessageType, NONE, StateType, isLocalMessage, message } from './types.js';

@@ -38,13 +38,13 @@ const MUTANTS: readonly Mutant[] = [
   },
   {
     name: 'heartbeats tell followers to commit past what they are known to have',
-    file: 'src/raft/raft.ts',
+    file: 'src/raft/raft-replication.ts',
     from: 'const commit = Math.min(pr.match, this.raftLog.committed);',
     to: 'const commit = this.raftLog.committed;',
   },
   {
     name: 'serve ReadIndex without confirming leadership with a quorum',
-    file: 'src/raft/raft.ts',
+    file: 'src/raft/raft-leader.ts',
     from: 'if (this.trk.voters.size <= 1) {\n      // Alone, we are trivially still the leader',
     to: 'if (this.trk.voters.size >= 1) {\n      // Alone, we are trivially still the leader',
   },
