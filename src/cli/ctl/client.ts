@@ -36,6 +36,8 @@ export interface ClientConfig {
   readonly tls?: ClientTls;
   readonly dialTimeoutMs: number;
   readonly commandTimeoutMs: number;
+  /** --keepalive-time and --keepalive-timeout: pings while a call is open (none when the time is 0). */
+  readonly keepalive?: { readonly timeMs: number; readonly timeoutMs: number };
   /** A direct dial of one endpoint (the Go client's per-member maintenance calls), not the balancer. */
   readonly passthrough?: boolean;
   readonly auth?: ClientAuth;
@@ -78,7 +80,7 @@ export class EtcdClient {
   private grpcClient(endpoint: string): Grpc.Client {
     let client = this.clients.get(endpoint);
     if (!client) {
-      client = channelFor(grpc, endpoint, this.config.tls);
+      client = channelFor(grpc, endpoint, this.config.tls, keepaliveOptions(this.config.keepalive));
       this.clients.set(endpoint, client);
     }
     return client;
@@ -264,4 +266,13 @@ export class EtcdClient {
     this.clients.clear();
     this.chosen = undefined;
   }
+}
+
+/** grpc-go's floor under a client's ping interval: a shorter --keepalive-time (etcdctl's default 2s) pings every 10 s. */
+const MIN_KEEPALIVE_TIME_MS = 10_000;
+
+/** The channel options of etcdctl's keepalive: pings only while a call or stream is open, as clientv3's. */
+function keepaliveOptions(keepalive: ClientConfig['keepalive']): Grpc.ChannelOptions {
+  if (!keepalive || keepalive.timeMs <= 0) return {};
+  return { 'grpc.keepalive_time_ms': Math.max(MIN_KEEPALIVE_TIME_MS, keepalive.timeMs), 'grpc.keepalive_timeout_ms': keepalive.timeoutMs };
 }

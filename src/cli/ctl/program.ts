@@ -17,6 +17,8 @@ export interface GlobalFlags {
   endpoints: string[];
   dialTimeout: number;
   commandTimeout: number;
+  keepaliveTime: number;
+  keepaliveTimeout: number;
   writeOut: string;
   hex: boolean;
   cacert: string;
@@ -95,7 +97,14 @@ export class Ctl {
     const auth = clientAuth(flags.user, flags.password);
     this.displayInstance = this.display();
     const tls = clientTls(flags);
-    return { endpoints: flags.endpoints, dialTimeoutMs: flags.dialTimeout, commandTimeoutMs: flags.commandTimeout, ...(tls ? { tls } : {}), ...(auth ? { auth } : {}) };
+    return {
+      endpoints: flags.endpoints,
+      dialTimeoutMs: flags.dialTimeout,
+      commandTimeoutMs: flags.commandTimeout,
+      keepalive: { timeMs: flags.keepaliveTime, timeoutMs: flags.keepaliveTimeout },
+      ...(tls ? { tls } : {}),
+      ...(auth ? { auth } : {}),
+    };
   }
 
   /** etcdctl's mustClientFromCmd: environment, printer, then the client. */

@@ -62,8 +62,8 @@ export function endpointTls(endpoint: string, tls: ClientTls | undefined): Clien
   return tls ?? (endpoint.startsWith('https://') ? { skipVerify: false } : undefined);
 }
 
-/** A gRPC client for one endpoint, with endpointTls's TLS. */
-export function channelFor(g: GrpcModule, endpoint: string, tls: ClientTls | undefined): Grpc.Client {
+/** A gRPC client for one endpoint, with endpointTls's TLS and any further channel `options`. */
+export function channelFor(g: GrpcModule, endpoint: string, tls: ClientTls | undefined, options: Grpc.ChannelOptions = {}): Grpc.Client {
   const effective = endpointTls(endpoint, tls);
   const credentials = effective
     ? g.credentials.createSsl(effective.ca ?? null, effective.key ?? null, effective.cert ?? null, effective.skipVerify ? { rejectUnauthorized: false } : {})
@@ -72,5 +72,6 @@ export function channelFor(g: GrpcModule, endpoint: string, tls: ClientTls | und
     'grpc.max_receive_message_length': -1,
     'grpc.initial_reconnect_backoff_ms': 100,
     'grpc.max_reconnect_backoff_ms': 500,
+    ...options,
   });
 }
