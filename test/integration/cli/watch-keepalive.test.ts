@@ -3,23 +3,16 @@
 // 10 s; --keepalive-timeout 6s), gives the connection up when a ping goes unanswered, and resumes the watch
 // on another endpoint; bargectl does the same. Without the pings the watch would wait for the member forever.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProcessCluster, type Implementation } from '../../support/process-cluster.js';
+import { describe, expect, it } from 'vitest';
+import type { Implementation } from '../../support/process-cluster.js';
+import { suiteCluster } from '../../support/suite-cluster.js';
 import { startTool, type LiveRun } from './ctl-harness.js';
 
 describe.each<Implementation>(['etcd', 'barge'])('watch on a member that freezes, on %s', (implementation) => {
-  let cluster: ProcessCluster;
-
-  beforeAll(async () => {
-    cluster = await ProcessCluster.start(3, implementation, ['--heartbeat-interval=100', '--election-timeout=1000']);
-  }, 90_000);
-
-  afterAll(async () => {
-    for (const m of cluster?.members ?? []) m.process?.kill('SIGCONT');
-    await cluster?.stop();
-  });
+  const clusterOf = suiteCluster(3, implementation, ['--heartbeat-interval=100', '--election-timeout=1000']);
 
   it('goes on from another endpoint once a ping goes unanswered', async () => {
+    const cluster = clusterOf();
     const leader = cluster.leader();
     const frozen = cluster.members.find((m) => m !== leader)!;
     const others = cluster.members.filter((m) => m !== frozen);

@@ -3,23 +3,17 @@
 // it saw, silently: the writes made while the member was down or the tool was reconnecting are printed,
 // none twice beyond what clientv3 itself repeats. bargectl against etcd and against Barge, beside etcdctl.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProcessCluster, type Implementation } from '../../support/process-cluster.js';
+import { describe, expect, it } from 'vitest';
+import type { Implementation } from '../../support/process-cluster.js';
+import { suiteCluster } from '../../support/suite-cluster.js';
 import { until } from '../../support/wait.js';
 import { startTool, type LiveRun } from './ctl-harness.js';
 
 describe.each<Implementation>(['etcd', 'barge'])('watch across a restart of the member, on %s', (implementation) => {
-  let cluster: ProcessCluster;
-
-  beforeAll(async () => {
-    cluster = await ProcessCluster.start(1, implementation);
-  }, 60_000);
-
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  const clusterOf = suiteCluster(1, implementation);
 
   it('goes on printing events once the member is back, as etcdctl does', async () => {
+    const cluster = clusterOf();
     const put = cluster.etcdctl(['put', 'r/before', 'x', '-w', 'json']);
     const before = Number(/"revision":(\d+)/.exec(put.stdout)![1]);
     const endpoint = [`--endpoints=${cluster.endpoints[0]}`];

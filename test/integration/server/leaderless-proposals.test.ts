@@ -7,8 +7,9 @@
 // likewise; a linearizable read waits as well, and is answered once a leader is known.
 
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProcessCluster, type Implementation } from '../../support/process-cluster.js';
+import { describe, expect, it } from 'vitest';
+import type { Implementation } from '../../support/process-cluster.js';
+import { suiteCluster } from '../../support/suite-cluster.js';
 import { until } from '../../support/wait.js';
 
 interface Exit {
@@ -32,17 +33,10 @@ function etcdctlInBackground(endpoint: string, args: readonly string[]): { reado
 }
 
 describe.each<Implementation>(['etcd', 'barge'])('writes on a member without a leader, on %s', (implementation) => {
-  let cluster: ProcessCluster;
-
-  beforeAll(async () => {
-    cluster = await ProcessCluster.start(3, implementation, ['--heartbeat-interval=100', '--election-timeout=1000']);
-  }, 90_000);
-
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  const clusterOf = suiteCluster(3, implementation, ['--heartbeat-interval=100', '--election-timeout=1000']);
 
   it('wait for a leader: past the client deadline they fail and are never applied, within it they succeed once one is elected', async () => {
+    const cluster = clusterOf();
     const [survivor, restarted, third] = cluster.members;
     const endpoint = survivor!.clientUrl.replace('http://', '');
     const thirdId = cluster.etcdctl(['member', 'list'], [endpoint]).stdout.split('\n').find((line) => line.includes(`, ${third!.name}, `))?.split(',')[0];

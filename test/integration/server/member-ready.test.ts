@@ -3,22 +3,16 @@
 // member restarted without a quorum answers nothing, not even a serializable read, until one is back; and
 // a watch that asks for a leader is never told "no leader" by a member that has not had one since it started.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProcessCluster, type Implementation } from '../../support/process-cluster.js';
+import { describe, expect, it } from 'vitest';
+import type { Implementation } from '../../support/process-cluster.js';
+import { suiteCluster } from '../../support/suite-cluster.js';
 import { until } from '../../support/wait.js';
 
 describe.each<Implementation>(['etcd', 'barge'])('a member restarted without a quorum, on %s', (implementation) => {
-  let cluster: ProcessCluster;
-
-  beforeAll(async () => {
-    cluster = await ProcessCluster.start(3, implementation, ['--heartbeat-interval=100', '--election-timeout=1000']);
-  }, 90_000);
-
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  const clusterOf = suiteCluster(3, implementation, ['--heartbeat-interval=100', '--election-timeout=1000']);
 
   it('serves nothing until it has published itself, then serves', async () => {
+    const cluster = clusterOf();
     const [first, second, third] = cluster.members;
     const endpoint = first!.clientUrl.replace('http://', '');
     expect(cluster.etcdctl(['put', 'ready-key', 'v'], [endpoint]).status).toBe(0);
