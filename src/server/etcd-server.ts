@@ -26,6 +26,8 @@ import { RaftStorage } from './raft-storage.js';
 import { ReadIndexBatcher } from './read-index.js';
 import { KvFacade } from './kv-facade.js';
 import { Proposer, type ProposalCaller } from './proposer.js';
+import { RaftRoleLog } from './raft-role-log.js';
+import { MemberPublication } from './member-publication.js';
 import { requestTimeoutMs, type ServerConfig } from './server-config.js';
 import type { StateMachine } from './state-machine.js';
 import { PeerTransport } from './transport.js';
@@ -51,9 +53,7 @@ export class EtcdServer {
   private leader: NodeId = 0n;
   private term = 0;
   private appliedIndex: number;
-  private published = false;
-  /** Waiting for the member to be ready; undefined once it is. */
-  private readyListeners: (() => void)[] | undefined = [];
+  private readonly publication: MemberPublication;
   private stopping: Promise<void> | undefined;
   private fatalError: unknown;
   private readonly stopListeners: (() => void)[] = [];
@@ -62,6 +62,7 @@ export class EtcdServer {
   /** Every response header carries both ids; their Longs are made once. */
   private readonly headerIds: { readonly cluster: Long; readonly member: Long };
   private readonly proposer: Proposer;
+  private readonly roleLog: RaftRoleLog;
   private readonly backendSize: BackendSize;
 
   private constructor(
@@ -98,6 +99,12 @@ export class EtcdServer {
     });
     this.waits = new WaitRegistry(this.appliedIndex);
     this.proposer = new Proposer({ config, memberId: id, waits: this.waits, enqueue: (work) => this.enqueue(work) });
+    this.roleLog = new RaftRoleLog(id, config.log);
+    this.publication = new MemberPublication({
+      attributes: { id: uint64(id), name: config.name, client_urls: [...config.advertiseClientUrls] },
+      propose: (body) => this.propose(body),
+      running: () => this.running,
+    });
     this.applier = new Applier({
       stateMachine: () => this.sm,
       members,
@@ -130,11 +137,15 @@ export class EtcdServer {
       fatal: (msg, err) => this.fatal(msg, err),
     });
     this.driver = new RaftNodeDriver(node, {
-      onSoftState: (soft) => this.onSoftState(soft.lead, soft.raftState),
+      onSoftState: (soft) => {
+        this.roleLog.roleIs(soft.raftState);
+        this.onSoftState(soft.lead, soft.raftState);
+      },
       send: (messages) => this.snapshots.send(messages),
       persistSnapshot: (snapshot) => this.installSnapshot(snapshot),
       persist: (rd) => {
         if (rd.hardState) this.term = rd.hardState.term;
+        this.roleLog.note(this.term);
         return this.raftStorage.persist(rd);
       },
       onReadStates: (readStates) => this.reads.onReadStates(readStates),
@@ -315,35 +326,12 @@ export class EtcdServer {
     const isLeader = state === StateType.Leader;
     if (isLeader && !wasLeader) this.sm.lessor.promote(this.config.electionTimeoutMs);
     if (!isLeader && wasLeader) this.sm.lessor.demote();
-    if (lead !== 0n && !this.published) this.publish();
+    if (lead !== 0n) this.publication.onLeader();
   }
 
-  /**
-   * Calls `listener` once this member's attributes are published and applied here (at once if they are), as
-   * etcd's ReadyNotify: only then does a member serve its clients, so that none is told "no leader" by a
-   * member that has not known one since it started.
-   */
+  /** Calls `listener` once this member has published itself and serves its clients (see member-publication.ts). */
   onceReady(listener: () => void): void {
-    if (this.readyListeners) this.readyListeners.push(listener);
-    else listener();
-  }
-
-  private markReady(): void {
-    const listeners = this.readyListeners ?? [];
-    this.readyListeners = undefined;
-    for (const listener of listeners) listener();
-  }
-
-  /** Tells the cluster this member's name and client URLs (etcd's publish), so member list shows it started. */
-  private publish(): void {
-    this.published = true;
-    const attributes = { id: uint64(this.id), name: this.config.name, client_urls: [...this.config.advertiseClientUrls] };
-    const retry = (): void => {
-      this.propose({ publish: attributes }).then(() => this.markReady(), () => {
-        if (this.running) setTimeout(retry, 500).unref();
-      });
-    };
-    queueMicrotask(retry);
+    this.publication.onceReady(listener);
   }
 
   private applyEntries(entries: readonly Entry[]): void {

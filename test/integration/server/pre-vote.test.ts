@@ -3,7 +3,7 @@
 // with pre-vote it first asks whether it could win, and its term stays where it was. Barge runs pre-vote
 // when the flag is not given (etcd 3.5's default).
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,21 +45,20 @@ async function startLonely(name: string, flags: readonly string[]): Promise<Lone
   return lonely;
 }
 
-/** The raft term the member's Status reports; undefined while it does not answer. */
+/**
+ * The raft term of the member's last role change in its log ("<id> became candidate at term 3", as etcd's
+ * raft logs them); undefined before the first. A member that never wins serves no client (it is never
+ * ready), so its log is where its term shows.
+ */
 function termOf(member: Lonely): number | undefined {
-  const run = spawnSync('etcdctl', [`--endpoints=${member.clientUrl}`, '--command-timeout=2s', 'endpoint', 'status', '-w', 'json'], {
-    encoding: 'utf8',
-    timeout: 15_000,
-    env: { ...process.env, ETCDCTL_API: '3' },
-  });
-  if (run.status !== 0) return undefined;
-  // etcdctl's JSON leaves a zero term out.
-  return (JSON.parse(run.stdout) as { Status: { raftTerm?: number } }[])[0]!.Status.raftTerm ?? 0;
+  const terms = [...member.log.matchAll(/ became [a-z-]+ at term (\d+)/g)].map((m) => Number(m[1]));
+  return terms.length > 0 ? Math.max(...terms) : undefined;
 }
 
-async function answeringTerm(member: Lonely): Promise<number> {
-  let term: number | undefined;
-  await until('the member answers Status', () => (term = termOf(member)) !== undefined || member.process.exitCode !== null, { timeoutMs: 30_000, pollMs: 200 });
+/** The member's term once it has campaigned at least once (a pre-candidate or a candidate). */
+async function campaignedTerm(member: Lonely): Promise<number> {
+  await until('the member to campaign', () => / became (pre-)?candidate at term /.test(member.log) || member.process.exitCode !== null, { timeoutMs: 30_000, pollMs: 100 });
+  const term = termOf(member);
   expect(term, member.log).toBeDefined();
   return term!;
 }
@@ -78,8 +77,8 @@ describe('--pre-vote', () => {
     const without = await startLonely('without', ['--pre-vote=false']);
     const withPreVote = await startLonely('with', ['--pre-vote']);
     const byDefault = await startLonely('default', []);
-    const before = { with: await answeringTerm(withPreVote), byDefault: await answeringTerm(byDefault) };
-    const firstWithout = await answeringTerm(without);
+    const before = { with: await campaignedTerm(withPreVote), byDefault: await campaignedTerm(byDefault) };
+    const firstWithout = await campaignedTerm(without);
     await until('five more elections without pre-vote', () => (termOf(without) ?? 0) >= firstWithout + 5, { timeoutMs: 60_000, pollMs: 300 });
     // Meanwhile the others' election timeouts ran out as often: their terms did not move.
     expect(termOf(withPreVote)).toBe(before.with);
