@@ -14,7 +14,8 @@ const ROLE_NAMES: Record<StateType, string> = {
 
 export class RaftRoleLog {
   private role: StateType = StateType.Follower;
-  private logged = '';
+  private loggedRole: StateType | undefined;
+  private loggedTerm = -1;
 
   constructor(
     private readonly id: NodeId,
@@ -26,11 +27,11 @@ export class RaftRoleLog {
     this.role = role;
   }
 
-  /** After a Ready is handled: logs the role and term when either changed. */
+  /** After each Ready (a hot path): logs the role and term when either changed, and does nothing else. */
   note(term: number): void {
-    const line = `${this.id.toString(16)} became ${ROLE_NAMES[this.role]} at term ${term}`;
-    if (line === this.logged) return;
-    this.logged = line;
-    this.log('info', line);
+    if (this.role === this.loggedRole && term === this.loggedTerm) return;
+    this.loggedRole = this.role;
+    this.loggedTerm = term;
+    this.log('info', `${this.id.toString(16)} became ${ROLE_NAMES[this.role]} at term ${term}`);
   }
 }
