@@ -67,18 +67,15 @@ export class ClientListener {
       // A certificate from an unknown CA fails verification after the handshake: its reason is here.
       this.config.log('warn', 'rejected connection on client endpoint', { error: socket.authorizationError ? String(socket.authorizationError) : err.message });
     });
-    let serving = false;
-    this.onceReady(() => (serving = true));
+    // A connection made before the member is ready waits. Nothing reads it meanwhile: its first bytes stay in
+    // its buffer for the protocol sniffing or the TLS server to take then (pausing and resuming it would
+    // let them flow out to no listener, a TLS client's hello among them), and a client that leaves is no error.
     const whenReady =
       (serve: (socket: Socket) => void) =>
       (socket: Socket): void => {
-        if (serving) return serve(socket);
         socket.on('error', () => {});
-        socket.pause();
         this.onceReady(() => {
-          if (socket.destroyed) return;
-          socket.resume();
-          serve(socket);
+          if (!socket.destroyed) serve(socket);
         });
       };
     for (const url of urls) {
