@@ -149,7 +149,10 @@ export class WatchStream {
     this.stream = stream;
     stream.on('data', (r: pb.WatchResponse) => this.receive(r));
     stream.on('error', (err: { code?: number; details?: string }) => this.lost(stream, err));
-    stream.on('end', () => this.endAll());
+    // A stream already replaced (after a loss) ends no watcher: they are the new one's now.
+    stream.on('end', () => {
+      if (stream === this.stream) this.endAll();
+    });
     return stream;
   }
 
