@@ -201,8 +201,7 @@ function resultsBlock(table: string, elapsedSec: number, chartFiles: string[]): 
   const notes = [...allCases.flatMap((c) => generators.flatMap((g) => failures(pairs, c, g))), ...pairs.flatMap((p, i) => Object.values(p).flatMap((run) => run.notes.map((n) => `run ${i + 1}: ${n}`)))];
   const checkFindings = pairs.flatMap((p, i) => implementations.flatMap((impl) => (p[impl]?.checkPerf ?? []).map((c) => `run ${i + 1}, ${NAMES[impl]}, \`etcdctl check perf --load=${c.load}\`: ${c.output} (members busy ${c.membersCores.toFixed(2)} cores)`)));
   const kills = pairs.flatMap((p, i) => implementations.flatMap((impl) => (p[impl]?.failoverKillsMs ? [`run ${i + 1}, ${NAMES[impl]}, leader SIGKILL → first successful write, kill by kill: ${p[impl]!.failoverKillsMs!.map((t) => fmt(t)).join(', ')} ms`] : [])));
-  const leads = pairs.map((p, i) => `run ${i + 1}: ${implementations.map((impl) => `${NAMES[impl]} ${p[impl]?.firstEndpointLeads ? 'yes' : 'no'}`).join(', ')}`);
-  const generatorsText = `Generators: Node (${options.workers} worker process${options.workers === 1 ? '' : 'es'}, bench/load)${go ? ', then Go (one process, etcd 3.4 clientv3, bench/go-load)' : ''}, on the same machine, with connection j to member j mod n. Keys 8 bytes, values 256 bytes, ${rssOnly ? `${fmt(options.rssKeys)} distinct keys` : '100,000 possible keys'}. Members' CPU is user + system time from /proc/<pid>/stat over each timed phase, all members summed, per request (watch: per event).`;
+  const generatorsText = `Generators: Node (${options.workers} worker process${options.workers === 1 ? '' : 'es'}, bench/load)${go ? ', then Go (one process, etcd 3.4 clientv3, bench/go-load)' : ''}, on the same machine, with connection j to member j mod n (the one-client puts: their only connection to a follower, or to the leader). Keys 8 bytes, values 256 bytes, ${rssOnly ? `${fmt(options.rssKeys)} distinct keys` : '100,000 possible keys'}. Members' CPU is user + system time from /proc/<pid>/stat over each timed phase, all members summed, per request (watch: per event).`;
   const version = etcdVersion();
   const lines = [
     `## compare — Barge against etcd ${version}, side by side${options.quick ? ' (quick smoke run: not figures to keep)' : ''}`,
@@ -221,8 +220,6 @@ function resultsBlock(table: string, elapsedSec: number, chartFiles: string[]): 
     ...(rssOnly
       ? []
       : [
-          '',
-          `Was the first endpoint (the one-client put's only connection) the leader? ${leads.join('; ')}.`,
           '',
           'Data dirs are measured as du does (blocks allocated): etcd preallocates its 64 MiB WAL segment and the next one, so its figure is mostly preallocation.',
         ]),

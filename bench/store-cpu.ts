@@ -1,5 +1,5 @@
 // `npx tsx bench/store-cpu.ts [--workloads put-1,put-100,put-200,range-l,range-s,watch] [--scale 0.5] [--rounds 2] [--prof DIR]
-//   [--perf DIR] [--keys N [--heap DIR]] [--impl etcd] [--members 1] [--generator node]`
+//   [--perf DIR] [--keys N [--heap DIR]] [--impl etcd] [--members 1] [--generator node] [--first-endpoint leader]`
 //
 // The store's CPU per request, one implementation alone: a fresh 3-member cluster with bench:compare's flags, warmed up
 // as bench:compare warms its clusters, then each workload driven by the Go generator (etcd's clientv3; `--generator node`:
@@ -15,6 +15,7 @@
 // `--members 1` measures one member alone: the client API's own cost per call, without raft's replication.
 // `--keys N` then writes N distinct keys (256-byte values, 200 clients) and prints each member's RSS before
 // and after, per key; `--heap DIR` adds a V8 heap snapshot of every member after them (bench/heap-summary.ts).
+// `--first-endpoint leader` sends the one-client put to the leader instead of a follower, to measure the hop apart.
 
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { ProcessCluster } from '../test/support/process-cluster.js';
-import { cases, RANGE_KEY, serverWarmUp } from './compare/cases.js';
+import { cases, endpointsFirst, RANGE_KEY, serverWarmUp, type FirstEndpoint } from './compare/cases.js';
 import { goLoadBinary, runGoLoad, type GeneratorFigures } from './compare/go-load.js';
 import { memberCpuSeconds, memberFigures } from './compare/members.js';
 import { Connection } from './load/grpc.js';
@@ -55,12 +56,14 @@ const options = new Command('store-cpu')
   .option('--generator <name>', 'go, or node for the timed workloads (the warm-up is Go, as in bench:compare)', 'go')
   .option('--prof <dir>', 'write a CPU profile of each member here')
   .option('--perf <dir>', "sample the members' CPU time with perf over each workload, recordings here, and summarize them")
+  .option('--first-endpoint <role>', 'follower, or leader: where the one-client put connects', 'follower')
   .option('--keys <n>', 'then write this many distinct keys and report RSS per key', (v) => Number(v), 0)
   .option('--heap <dir>', 'with --keys: a heap snapshot of every member after the keys, here')
   .parse()
-  .opts<{ workloads: string; scale: number; rounds: number; impl: string; members: number; generator: string; prof?: string; perf?: string; keys: number; heap?: string }>();
+  .opts<{ workloads: string; scale: number; rounds: number; impl: string; members: number; generator: string; prof?: string; perf?: string; firstEndpoint: FirstEndpoint; keys: number; heap?: string }>();
 if (options.impl !== 'barge' && options.impl !== 'etcd') throw new Error(`--impl: barge or etcd, not ${options.impl}`);
 if (options.generator !== 'go' && options.generator !== 'node') throw new Error(`--generator: go or node, not ${options.generator}`);
+if (options.firstEndpoint !== 'follower' && options.firstEndpoint !== 'leader') throw new Error(`--first-endpoint: follower or leader, not ${options.firstEndpoint}`);
 if (options.impl === 'etcd' && (options.prof || options.heap || options.perf)) throw new Error('--prof, --perf and --heap profile Node members: barge only');
 if (options.perf && !perfAvailable()) throw new Error('--perf needs Linux perf');
 if (options.perf) mkdirSync(options.perf, { recursive: true });
@@ -135,11 +138,11 @@ try {
     await runGoLoad(go, loadSpec(c.workload, { ...c.spec, endpoints }), () => {}, 600_000);
   }
   const leader = cluster.members.indexOf(cluster.leader());
-  // The one-client put talks to the first endpoint only: always a follower, so that runs compare (a
-  // follower forwards the proposal, one more hop, as it does for two clients in three).
-  const follower = (leader + 1) % cluster.members.length;
-  endpoints = [cluster.endpoints[follower]!, ...cluster.endpoints.filter((_, i) => i !== follower)];
-  log(`leader: ${cluster.members[leader]?.name} (pid ${cluster.members[leader]?.process?.pid}); the one-client put goes to ${cluster.members[follower]?.name} (pid ${cluster.members[follower]?.process?.pid})`);
+  // The one-client put talks to the first endpoint only: a follower unless told otherwise, so that runs compare
+  // (a follower forwards the proposal, one more hop, as it does for two clients in three).
+  endpoints = endpointsFirst(cluster, options.firstEndpoint);
+  const first = cluster.endpoints.indexOf(endpoints[0]!);
+  log(`leader: ${cluster.members[leader]?.name} (pid ${cluster.members[leader]?.process?.pid}); the one-client put goes to ${cluster.members[first]?.name} (pid ${cluster.members[first]?.process?.pid})`);
   for (let round = 1; round <= options.rounds; round++) {
     for (const name of names) {
       let before: number[] = [];

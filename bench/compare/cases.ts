@@ -1,12 +1,18 @@
 // The workloads the harness runs on each cluster, the same for both implementations and both generators.
 
+import type { ProcessCluster } from '../../test/support/process-cluster.js';
 import type { LoadSpec, Workload } from '../load/options.js';
+
+/** Which member a workload's first connection (a one-client workload's only one) goes to. */
+export type FirstEndpoint = 'leader' | 'follower';
 
 export interface Case {
   id: string;
   label: string;
   workload: Workload;
   spec: Partial<LoadSpec>;
+  /** Unset: connection j to member j mod n, as etcd's benchmark tool dials. */
+  firstEndpoint?: FirstEndpoint;
 }
 
 export const RANGE_KEY = 'bench/range-key';
@@ -16,7 +22,11 @@ const WRITE = { keySize: 8, valSize: 256, keySpaceSize: 100_000 };
 export function cases(scale: number): { matrix: Case[]; five: Case; warmUp: Case[] } {
   const total = (n: number): number => Math.max(1, Math.round(n * scale));
   const matrix: Case[] = [
-    { id: 'put-1', label: 'put, 1 client', workload: 'put', spec: { ...WRITE, clients: 1, conns: 1, total: total(3000) } },
+    // A one-client put through a follower is forwarded to the leader and answered once the follower has
+    // applied it: one hop more than through the leader. Each its own row, so that no run's figure depends on
+    // which member happened to win the election.
+    { id: 'put-1', label: 'put, 1 client, to a follower', workload: 'put', spec: { ...WRITE, clients: 1, conns: 1, total: total(3000) }, firstEndpoint: 'follower' },
+    { id: 'put-1-leader', label: 'put, 1 client, to the leader', workload: 'put', spec: { ...WRITE, clients: 1, conns: 1, total: total(3000) }, firstEndpoint: 'leader' },
     { id: 'put-200', label: 'put, 200 clients', workload: 'put', spec: { ...WRITE, clients: 200, conns: 20, total: total(40_000) } },
     { id: 'range-l', label: 'range, linearizable, 100 clients', workload: 'range', spec: { key: RANGE_KEY, consistency: 'l', clients: 100, conns: 10, total: total(40_000) } },
     { id: 'range-s', label: 'range, serializable, 100 clients', workload: 'range', spec: { key: RANGE_KEY, consistency: 's', clients: 100, conns: 10, total: total(40_000) } },
@@ -76,4 +86,12 @@ export function serverWarmUp(matrix: Case[]): Case[] {
 
 export function unitOf(c: Case): string {
   return c.workload === 'watch' ? 'events/s' : c.workload === 'range' ? 'reads/s' : c.workload === 'txn-put' ? 'txns/s' : 'writes/s';
+}
+
+/** The cluster's endpoints with the `first` member's in front: the leader, or the member after it. */
+export function endpointsFirst(cluster: ProcessCluster, first: FirstEndpoint | undefined): string[] {
+  if (first === undefined) return cluster.endpoints;
+  const leader = cluster.members.indexOf(cluster.leader());
+  const front = first === 'leader' ? leader : (leader + 1) % cluster.members.length;
+  return [cluster.endpoints[front]!, ...cluster.endpoints.filter((_, i) => i !== front)];
 }

@@ -8,7 +8,7 @@ import { Connection } from '../load/grpc.js';
 import { loadSpec } from '../load/options.js';
 import { ms, progressPrinter } from '../load/report.js';
 import { runLoad } from '../load/runner.js';
-import { RANGE_KEY, type Case } from './cases.js';
+import { endpointsFirst, RANGE_KEY, type Case } from './cases.js';
 import { checkPerf, failovers, type CheckPerf } from './checks.js';
 import { runGoLoad, type GeneratorFigures } from './go-load.js';
 import { deadMembers, memberCpuSeconds, memberFigures, type MemberFigures } from './members.js';
@@ -41,8 +41,6 @@ export interface Run {
   /** Leader SIGKILL → first successful write, one figure per kill. */
   failoverKillsMs?: number[];
   failoverError?: string;
-  /** Whether the first endpoint (the one-client put's only connection) was the leader. */
-  firstEndpointLeads?: boolean;
   /** CPU of the three members while idle after the warm-up, in ms per second. */
   idleCpuMsPerSec?: number;
   notes: string[];
@@ -99,7 +97,7 @@ async function withCluster<T>(size: number, implementation: Implementation, o: R
 }
 
 async function measure(implementation: Implementation, cluster: ProcessCluster, c: Case, generator: Generator, o: RunOptions): Promise<Outcome> {
-  const spec = loadSpec(c.workload, { ...c.spec, endpoints: cluster.endpoints, workers: o.workers });
+  const spec = loadSpec(c.workload, { ...c.spec, endpoints: endpointsFirst(cluster, c.firstEndpoint), workers: o.workers });
   const leader = cluster.members.indexOf(cluster.leader());
   o.log(`${NAMES[implementation]}: ${c.label} (${GENERATOR_NAMES[generator]} generator)`);
   let before: number[] | undefined;
@@ -149,7 +147,7 @@ async function warmUp(cluster: ProcessCluster, o: RunOptions): Promise<void> {
   seed.close();
   for (const c of o.warmUp) {
     o.log(`  ${c.label} (untimed)`);
-    const spec = loadSpec(c.workload, { ...c.spec, endpoints: cluster.endpoints, workers: o.workers });
+    const spec = loadSpec(c.workload, { ...c.spec, endpoints: endpointsFirst(cluster, c.firstEndpoint), workers: o.workers });
     // The Go generator when built: the lighter of the two, it leaves the members more of the machine.
     if (o.go) await runGoLoad(o.go, spec, () => {}, 20 * 60_000);
     else await runLoad(spec);
@@ -171,8 +169,7 @@ async function workloads(implementation: Implementation, o: RunOptions, run: Run
     const idle0 = memberCpuSeconds(cluster).reduce((a, b) => a + b, 0);
     await sleep(5000);
     run.idleCpuMsPerSec = ((memberCpuSeconds(cluster).reduce((a, b) => a + b, 0) - idle0) * 1000) / 5;
-    run.firstEndpointLeads = cluster.leader() === cluster.members[0];
-    o.log(`  idle: ${run.idleCpuMsPerSec.toFixed(1)} ms of member CPU per second; the first endpoint ${run.firstEndpointLeads ? 'is' : 'is not'} the leader`);
+    o.log(`  idle: ${run.idleCpuMsPerSec.toFixed(1)} ms of member CPU per second`);
     for (const c of o.matrix) await measureCase(implementation, cluster, c, run, o, reported);
     run.members = memberFigures(cluster);
     o.log(`RSS ${run.members.map((m) => `${m.name} ${m.rssMiB.toFixed(0)} MiB`).join(', ')}; data dirs ${run.members.map((m) => `${m.dataDirMiB.toFixed(1)} MiB`).join(', ')}`);
