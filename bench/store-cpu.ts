@@ -63,7 +63,7 @@ const options = new Command('store-cpu')
   .opts<{ workloads: string; scale: number; rounds: number; impl: string; members: number; generator: string; prof?: string; perf?: string; firstEndpoint: FirstEndpoint; keys: number; heap?: string }>();
 if (options.impl !== 'barge' && options.impl !== 'etcd') throw new Error(`--impl: barge or etcd, not ${options.impl}`);
 if (options.generator !== 'go' && options.generator !== 'node') throw new Error(`--generator: go or node, not ${options.generator}`);
-if (options.firstEndpoint !== 'follower' && options.firstEndpoint !== 'leader') throw new Error(`--first-endpoint: follower or leader, not ${options.firstEndpoint}`);
+if (options.firstEndpoint !== 'follower' && options.firstEndpoint !== 'leader') throw new Error(`--first-endpoint: follower or leader, not ${String(options.firstEndpoint)}`);
 if (options.impl === 'etcd' && (options.prof || options.heap || options.perf)) throw new Error('--prof, --perf and --heap profile Node members: barge only');
 if (options.perf && !perfAvailable()) throw new Error('--perf needs Linux perf');
 if (options.perf) mkdirSync(options.perf, { recursive: true });
