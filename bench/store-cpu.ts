@@ -140,7 +140,7 @@ try {
   const leader = cluster.members.indexOf(cluster.leader());
   // The one-client put talks to the first endpoint only: a follower unless told otherwise, so that runs compare
   // (a follower forwards the proposal, one more hop, as it does for two clients in three).
-  endpoints = endpointsFirst(cluster, options.firstEndpoint);
+  endpoints = endpointsFirst(cluster, options.firstEndpoint, leader);
   const first = cluster.endpoints.indexOf(endpoints[0]!);
   log(`leader: ${cluster.members[leader]?.name} (pid ${cluster.members[leader]?.process?.pid}); the one-client put goes to ${cluster.members[first]?.name} (pid ${cluster.members[first]?.process?.pid})`);
   for (let round = 1; round <= options.rounds; round++) {

@@ -88,10 +88,13 @@ export function unitOf(c: Case): string {
   return c.workload === 'watch' ? 'events/s' : c.workload === 'range' ? 'reads/s' : c.workload === 'txn-put' ? 'txns/s' : 'writes/s';
 }
 
-/** The cluster's endpoints with the `first` member's in front: the leader, or the member after it. */
-export function endpointsFirst(cluster: ProcessCluster, first: FirstEndpoint | undefined): string[] {
+/**
+ * The cluster's endpoints with the `first` member's in front: the leader, or the member after it. `leaderIndex` is
+ * the leader's index when the caller knows it already (finding it runs etcdctl).
+ */
+export function endpointsFirst(cluster: ProcessCluster, first: FirstEndpoint | undefined, leaderIndex?: number): string[] {
   if (first === undefined) return cluster.endpoints;
-  const leader = cluster.members.indexOf(cluster.leader());
+  const leader = leaderIndex ?? cluster.members.indexOf(cluster.leader());
   const front = first === 'leader' ? leader : (leader + 1) % cluster.members.length;
   return [cluster.endpoints[front]!, ...cluster.endpoints.filter((_, i) => i !== front)];
 }

@@ -97,8 +97,8 @@ async function withCluster<T>(size: number, implementation: Implementation, o: R
 }
 
 async function measure(implementation: Implementation, cluster: ProcessCluster, c: Case, generator: Generator, o: RunOptions): Promise<Outcome> {
-  const spec = loadSpec(c.workload, { ...c.spec, endpoints: endpointsFirst(cluster, c.firstEndpoint), workers: o.workers });
   const leader = cluster.members.indexOf(cluster.leader());
+  const spec = loadSpec(c.workload, { ...c.spec, endpoints: endpointsFirst(cluster, c.firstEndpoint, leader), workers: o.workers });
   o.log(`${NAMES[implementation]}: ${c.label} (${GENERATOR_NAMES[generator]} generator)`);
   let before: number[] | undefined;
   const onTimedPhase = (): void => {
