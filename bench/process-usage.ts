@@ -4,12 +4,18 @@ import { readFileSync, readdirSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ, 100 on Linux everywhere Node runs
 
+/**
+ * The fields of a /proc stat file after the command name, so that field n of proc(5) is at index n - 3. The
+ * name may hold spaces and parentheses: fields count from the last ')'.
+ */
+export function statFieldsAfterName(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** User + system CPU seconds a process has used so far (0 once it has exited, or without /proc). */
 export function processCpuSeconds(pid: number): number {
   try {
-    // The command name may hold spaces and parentheses: fields count from the last ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const fields = statFieldsAfterName(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
   } catch {
     return 0;
@@ -58,7 +64,7 @@ export function threadCpuSeconds(pid: number): Record<string, number> {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const fields = statFieldsAfterName(stat);
       const role = tid === String(pid) ? 'main' : name.startsWith('V8') ? 'v8' : name.startsWith('libuv') ? 'libuv' : 'other';
       out[role] = (out[role] ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
     } catch {

@@ -2,16 +2,15 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { statFieldsAfterName } from '../../../bench/process-usage.js';
 import { HELPER_NICE } from '../../../src/cli/member-threads.js';
 import { suiteCluster } from '../../support/suite-cluster.js';
 
-/** Each thread's nice value, from /proc/<pid>/task/<tid>/stat (the 19th field; the name before it may hold spaces). */
+/** Each thread's nice value, from /proc/<pid>/task/<tid>/stat (field 19). */
 function niceByThread(pid: number): Map<number, number> {
   const nice = new Map<number, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    const afterName = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    nice.set(Number(tid), Number(afterName[16]));
+    nice.set(Number(tid), Number(statFieldsAfterName(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'))[16]));
   }
   return nice;
 }
