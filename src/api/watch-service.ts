@@ -1,7 +1,8 @@
 // One Watch stream: many watchers, created and cancelled by the client's requests, answered in request
 // order; events flow as the keyspace's watch hub delivers them. Every response is encoded here and
 // queued; what a turn of the event loop queued leaves together (see watch-output.ts). A stream the
-// client reads slowly pushes back and its watchers catch up from history once it drained.
+// client reads slowly pushes back and its watchers catch up from history once it drained, at most once
+// per interval (CATCH_UP_INTERVAL_MS).
 
 import { AuthStore } from '../auth/index.js';
 import { fragmentEvents, type MvccEvent, type Watcher } from '../mvcc/index.js';
@@ -26,6 +27,13 @@ export const MIN_PROGRESS_NOTIFY_INTERVAL_MS = 100;
 /** etcd fragments above max-request-bytes plus this much. */
 const FRAGMENT_SLACK_BYTES = 512 * 1024;
 const ZERO_BYTE = new Uint8Array([0]);
+/**
+ * A stream that filled up resumes its watchers once it drained, and no sooner than this after it filled:
+ * etcd syncs the watchers that fell behind every 100 ms. A client slower than the puts then gets each
+ * watcher's missed revisions in one response per interval, not one per drain (a few milliseconds apart),
+ * and spends less per event decoding them (bench/RESULTS.md, "Watchers that fell behind").
+ */
+const CATCH_UP_INTERVAL_MS = 100;
 /** The cancel reason etcd 3.4 gives a watch the caller may not read (the text of a gRPC status). */
 const PERMISSION_DENIED_REASON = 'rpc error: code = PermissionDenied desc = etcdserver: permission denied';
 
@@ -72,11 +80,18 @@ export function serveWatch(server: EtcdServer, call: WatchCall, output: WatchOut
     queued = [];
     if (ended || responses.length === 0 || output.send(responses) || !room) return;
     room = false;
-    output.onceDrain(() => {
+    const fellBehindAt = Date.now();
+    const resume = (): void => {
+      if (ended) return;
       room = true;
       const waiting = [...blocked];
       blocked.clear();
       for (const entry of waiting) hub.resume(entry.watcher);
+    };
+    output.onceDrain(() => {
+      const wait = fellBehindAt + CATCH_UP_INTERVAL_MS - Date.now();
+      if (wait > 0) setTimeout(resume, wait).unref();
+      else resume();
     });
   };
   const enqueue = (response: EncodedResponse): void => {
