@@ -174,6 +174,7 @@ try {
           `members ${us(perOp(total))} µs/op (main threads ${us(perOp(mainUsed))}; leader ${us(perOp(used[leader] ?? 0))}: ${threads.join(', ')}; ` +
           `others ${used.filter((_, i) => i !== leader).map((u) => us(perOp(u))).join(' ')})  generator ${us(r.clientCpuUsPerOp)} µs/op  ` +
           `errors ${r.errors}  load ${load}` +
+          (r.eventResponses ? `  responses ${r.eventResponses}` : '') +
           (rounds > 0 ? `  ReadIndex rounds ${((100 * rounds) / Math.max(1, r.count)).toFixed(1)} per 100 requests` : ''),
       );
       if (recording) console.log(formatPerfSummary(`round ${round} ${name}`, summarizePerf(recording.file, memberPids)));

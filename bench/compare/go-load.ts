@@ -23,6 +23,8 @@ export interface GeneratorFigures {
   throughput: number;
   latency: Omit<LatencySummary, 'stddevMs'>;
   clientCpuUsPerOp: number;
+  /** Watch workloads, Node generator: the responses that carried events. */
+  eventResponses?: number;
 }
 
 /** What the Go generator prints. */

@@ -109,7 +109,7 @@ async function measure(implementation: Implementation, cluster: ProcessCluster, 
     if (generator === 'node') {
       const progress = progressPrinter(`  ${implementation} ${c.id}`);
       const r = await runLoad(spec, progress.update, onTimedPhase).finally(() => progress.done());
-      figures = { generator, count: r.count, errors: r.errors, errorMessages: r.errorMessages, elapsedSec: r.elapsedSec, throughput: r.throughput, latency: r.latency, clientCpuUsPerOp: r.clientCpuUsPerOp };
+      figures = { generator, count: r.count, errors: r.errors, errorMessages: r.errorMessages, elapsedSec: r.elapsedSec, throughput: r.throughput, latency: r.latency, clientCpuUsPerOp: r.clientCpuUsPerOp, eventResponses: r.eventResponses };
     } else {
       const r = await runGoLoad(o.go!, spec, onTimedPhase, 20 * 60_000);
       figures = { ...r, generator };

@@ -97,6 +97,13 @@ export function rows(pairs: readonly Pair[], cases: readonly Case[], generators:
       out.push(row(pairs, `${c.label}: p99 ms`, name, fig((m) => m.latency.p99Ms), 1));
       out.push(row(pairs, `${c.label}: members' CPU µs per ${c.workload === 'watch' ? 'event' : 'request'}`, name, fig((m) => m.serverCpuUsPerOp), 0));
       out.push(row(pairs, `${c.label}: generator CPU µs per ${c.workload === 'watch' ? 'event' : 'request'}`, name, fig((m) => m.clientCpuUsPerOp), 0));
+      // Each response is decoded apart: how many events one carried is part of the client's cost per event.
+      if (c.workload === 'watch' && g === 'node') {
+        out.push(row(pairs, `${c.label}: events per response`, name, (run) => {
+          const m = measured(run, key);
+          return m?.eventResponses ? m.count / m.eventResponses : undefined;
+        }, 1));
+      }
     }
   }
   const member = (list: (run: Run) => MemberFigures[], f: (members: MemberFigures[]) => number): Pick => (run) => {

@@ -41,6 +41,8 @@ export interface LoadReport {
   parts: Record<string, LatencySummary>;
   /** CPU time the load generator itself spent per success, in microseconds (all its processes). */
   clientCpuUsPerOp: number;
+  /** Watch workloads: the responses that carried events, all streams together. */
+  eventResponses?: number;
   spec: LoadSpec;
 }
 
@@ -143,12 +145,14 @@ function aggregate(spec: LoadSpec, workers: number, results: ShareResult[], isWa
   let count = 0;
   let expected = 0;
   let cpuUs = 0;
+  let eventResponses = 0;
   let start: bigint | undefined;
   let end: bigint | undefined;
   for (const result of results) {
     count += result.count;
     expected += result.expected;
     cpuUs += result.cpuUs;
+    eventResponses += result.eventResponses ?? 0;
     for (const [message, n] of Object.entries(result.errors)) errorMessages[message] = (errorMessages[message] ?? 0) + n;
     for (const [name, encoded] of Object.entries(result.histograms)) {
       const h = Latency.decode(encoded);
@@ -182,6 +186,7 @@ function aggregate(spec: LoadSpec, workers: number, results: ShareResult[], isWa
     histogram: main.buckets(),
     parts,
     clientCpuUsPerOp: count > 0 ? cpuUs / count : 0,
+    ...(isWatch ? { eventResponses } : {}),
     spec,
   };
 }

@@ -28,6 +28,8 @@ export interface ShareResult {
   startNs: string;
   endNs: string;
   cpuUs: number;
+  /** Watch workloads: the responses that carried events (a client decodes each apart). */
+  eventResponses?: number;
 }
 
 class Pacer {
@@ -295,6 +297,7 @@ async function runWatch(spec: LoadSpec, index: number, workers: number, connecti
   const creates = tally.histogram('watch-create');
   let expected = 0;
   let received = 0;
+  let eventResponses = 0;
   let lastEvent = hrtime.bigint();
   let wake: (() => void) | undefined;
   let closing = false;
@@ -318,8 +321,10 @@ async function runWatch(spec: LoadSpec, index: number, workers: number, connecti
               resolve();
             }
           }
+          const events = (response['events'] ?? []) as Message[];
+          if (events.length > 0) eventResponses++;
           if (response['canceled']) tally.fail(new Error(`watch canceled: ${response['cancel_reason'] || 'no reason given'}`));
-          for (const event of (response['events'] ?? []) as Message[]) {
+          for (const event of events) {
             const value = event['kv']?.['value'] as Buffer | undefined;
             const stamp = value && value.length >= STAMP_DIGITS ? BigInt(value.toString('latin1', 0, STAMP_DIGITS)) : now;
             tally.ok(now - stamp);
@@ -385,6 +390,7 @@ async function runWatch(spec: LoadSpec, index: number, workers: number, connecti
   const result = finish(tally, expected, start, cpuStart);
   // The timed phase ends with the last event, not with the wait for stragglers.
   if (received > 0) result.endNs = String(lastEvent > start ? lastEvent : start);
+  result.eventResponses = eventResponses;
   closing = true;
   for (const call of calls) call.cancel();
   return result;

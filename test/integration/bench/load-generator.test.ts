@@ -66,6 +66,9 @@ describe('load generator against a one-member Barge', () => {
     expect(report.errors).toBe(0);
     expectOrdered(report.latency);
     expect(report.parts['watch-create']?.count).toBe(10);
+    // Every event came in some response; none came in a response of its own that the count missed.
+    expect(report.eventResponses).toBeGreaterThan(0);
+    expect(report.eventResponses).toBeLessThanOrEqual(report.count);
     const got = cluster.etcdctl(['get', 'lw/', '--prefix', '--keys-only', '-w', 'json']);
     expect((JSON.parse(got.stdout) as { count?: number }).count).toBe(2);
   });
