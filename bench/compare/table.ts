@@ -88,7 +88,7 @@ export function rows(pairs: readonly Pair[], cases: readonly Case[], generators:
       const key = `${c.id}/${g}`;
       if (!pairs.some((p) => Object.values(p).some((run) => run.reports[key] !== undefined))) continue;
       const name = GENERATOR_NAMES[g];
-      const fig = (f: (m: Measured) => number): Pick => (run) => {
+      const fig = (f: (m: Measured) => number | undefined): Pick => (run) => {
         const m = measured(run, key);
         return m ? f(m) : undefined;
       };
@@ -99,10 +99,7 @@ export function rows(pairs: readonly Pair[], cases: readonly Case[], generators:
       out.push(row(pairs, `${c.label}: generator CPU µs per ${c.workload === 'watch' ? 'event' : 'request'}`, name, fig((m) => m.clientCpuUsPerOp), 0));
       // Each response is decoded apart: how many events one carried is part of the client's cost per event.
       if (c.workload === 'watch' && g === 'node') {
-        out.push(row(pairs, `${c.label}: events per response`, name, (run) => {
-          const m = measured(run, key);
-          return m?.eventResponses ? m.count / m.eventResponses : undefined;
-        }, 1));
+        out.push(row(pairs, `${c.label}: events per response`, name, fig((m) => (m.eventResponses ? m.count / m.eventResponses : undefined)), 1));
       }
     }
   }

@@ -25,7 +25,7 @@ export function formatReport(report: LoadReport): string {
   lines.push(`  ${unit === 'events' ? 'Events:    ' : 'Requests:  '}  ${report.count} ok, ${report.errors} errors (of ${report.expected})`);
   lines.push(`  Throughput:  ${report.throughput.toFixed(1)} ${unit}/s`);
   lines.push(`  Client CPU:  ${report.clientCpuUsPerOp.toFixed(1)} µs per ${unit === 'events' ? 'event' : 'request'}`);
-  if (report.eventResponses !== undefined && report.eventResponses > 0) {
+  if (report.eventResponses) {
     lines.push(`  Responses:   ${report.eventResponses} with events, ${(report.count / report.eventResponses).toFixed(1)} events each`);
   }
   lines.push('');
