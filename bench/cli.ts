@@ -11,6 +11,7 @@ import { formatReport, progressPrinter } from './load/report.js';
 import { runLoad } from './load/runner.js';
 import { runMvccStore, type Figure } from './mvcc-store.js';
 import { runRaftCore } from './raft-core.js';
+import { benchSlowDisk } from './slow-disk.js';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -91,6 +92,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   density: () => benchDensity(process.argv.slice(3)),
   apiserver: () => benchApiserver(process.argv.slice(3)),
   'http2-floor': () => benchHttp2Floor(process.argv.slice(3)),
+  'slow-disk': () => benchSlowDisk(process.argv.slice(3)),
 };
 
 const name = process.argv[2] ?? 'raft-core';
