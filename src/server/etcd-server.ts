@@ -17,6 +17,7 @@ import type * as pb from '../wire/messages.js';
 import { kvRequestFromPb, type KvWrite, type Proposal } from './internal-request.js';
 import { LeaderJobs } from './leader-jobs.js';
 import { BackendSize } from '../storage/backend-size.js';
+import type { RaftWalStats } from '../storage/wal/raft-wal.js';
 import { openMember } from './member-open.js';
 import { MemberSnapshots } from './member-snapshots.js';
 import type { MemberRegistry } from './members.js';
@@ -203,13 +204,13 @@ export class EtcdServer {
   }
 
   /** For /metrics. */
-  get counters(): { leaderChanges: number; pendingProposals: number; failedProposals: number; readIndexRounds: number; logEntriesReadBack: number } {
+  get counters(): { leaderChanges: number; pendingProposals: number; failedProposals: number; readIndexRounds: number; wal: RaftWalStats } {
     return {
       leaderChanges: this.leaderChanges,
       pendingProposals: this.waits.proposals.size,
       failedProposals: this.proposer.failedProposals,
       readIndexRounds: this.reads.rounds,
-      logEntriesReadBack: this.raftStorage.entriesReadBack,
+      wal: this.raftStorage.walStats,
     };
   }
 

@@ -4,7 +4,7 @@
 
 import { EMPTY_BYTES, type ConfState, type LogSpill, type MemoryStorage, type Ready, type SnapshotMetadata } from '../raft/index.js';
 import type { StateBackend } from '../storage/backend.js';
-import type { RaftWal } from '../storage/wal/raft-wal.js';
+import type { RaftWal, RaftWalStats } from '../storage/wal/raft-wal.js';
 import type { SnapshotStore } from '../storage/raft-snapshot-store.js';
 
 /**
@@ -26,9 +26,9 @@ export class RaftStorage {
     private readonly snapshots: SnapshotStore,
   ) {}
 
-  /** Entries the in-memory log read back from the WAL, having let go of their data. */
-  get entriesReadBack(): number {
-    return this.log.stats().entriesReadBack;
+  /** The WAL's counts: among them entries read back after the in-memory log let go of their data. */
+  get walStats(): RaftWalStats {
+    return this.log.stats();
   }
 
   get snapshotIndex(): number {

@@ -19,6 +19,7 @@ import { LogView, headRecords, type EntryRecords, type LogHeadState } from './lo
 import type { PersistedRaftState, RaftLogUpdate, SaveOptions } from './raft-state.js';
 import { LogReplay } from './replay.js';
 import { listSegments, removeTempSegments } from './segment-names.js';
+import { SyncPlacement } from './sync-placement.js';
 import { TailSegment } from './tail-segment.js';
 import { WalLock } from './wal-lock.js';
 import { firstNeededSegment, readWal, type SegmentInfo } from './wal-reader.js';
@@ -48,6 +49,9 @@ export interface RaftWalStats {
   readonly segments: number;
   /** Entries read back from the segments (readEntry). */
   readonly entriesReadBack: number;
+  /** fdatasyncs that took SLOW_SYNC_MS or more, and those run in libuv's pool after one (sync-placement.ts). */
+  readonly slowSyncs: number;
+  readonly pooledSyncs: number;
 }
 
 interface Waiter {
@@ -76,6 +80,7 @@ export class RaftWal {
   private failure: LogStoreFailedError | undefined;
   private closed = false;
   private counters = { writes: 0, batches: 0, syncedBatches: 0, entriesReadBack: 0 };
+  private readonly syncPlacement = new SyncPlacement();
   /** The compaction point as far as it is durable: segments below it may go. */
   private durableCompacted: number;
   private readonly readBack = new EntryReadBack({
@@ -156,7 +161,7 @@ export class RaftWal {
   }
 
   stats(): RaftWalStats {
-    return { ...this.counters, segments: this.segments.length };
+    return { ...this.counters, ...this.syncPlacement.counts, segments: this.segments.length };
   }
 
   /**
@@ -243,7 +248,7 @@ export class RaftWal {
     if (group.hasEntries) faults.check('raft-log-append');
     if (group.hasHardState) faults.check('hard-state');
     const written = { file: this.tail.name.seq, recordOffsets: await this.tail.append(group.records) };
-    if (group.sync) await this.tail.sync();
+    if (group.sync) await this.tail.sync(this.syncPlacement);
     this.counters.batches++;
     if (group.sync) this.counters.syncedBatches++;
     if (this.tail.full) {

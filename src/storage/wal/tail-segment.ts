@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { encodeSegmentStart } from '../codec.js';
 import { fsyncDirectory } from '../data-dir.js';
 import { encodeFrames } from './frame.js';
+import type { SyncPlacement } from './sync-placement.js';
 import { TEMP_SUFFIX, segmentName, type SegmentName } from './segment-names.js';
 import { FILL_CHUNK, ZeroFill, writeZeros } from './zero-fill.js';
 
@@ -100,15 +101,9 @@ export class TailSegment {
     return recordOffsets;
   }
 
-  /**
-   * fdatasync on this thread, as etcd's raft loop calls it on its own: handed to libuv's pool, each sync
-   * cost a pool thread's wake-up and the main thread's wake-up after it, two chances on a busy machine to wait
-   * for a core, and the slowest 1 % of one-client puts took 1.4× as long (bench/RESULTS.md, "The WAL's fdatasync
-   * on the member's thread"). Like etcd's raft loop, the member's thread waits the sync out: its reads and
-   * watches wait too (under a millisecond on this disk; a slow disk holds them up as it holds etcd's heartbeats).
-   */
-  async sync(): Promise<void> {
-    fs.fdatasyncSync(this.fd);
+  /** Makes what append() wrote durable, the sync run where `placement` says. */
+  sync(placement: SyncPlacement): Promise<void> {
+    return placement.sync(this.fd);
   }
 
   /** Cuts the preallocated zeros off a full segment and makes it durable, before the next one is made. */

@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SyncPlacement } from '../../../src/storage/wal/sync-placement.js';
 import { TailSegment } from '../../../src/storage/wal/tail-segment.js';
 import { writeZeros } from '../../../src/storage/wal/zero-fill.js';
 import { makeTempDir, removeTempDir } from './fixtures.js';
@@ -44,6 +45,7 @@ describe('writeZeros', () => {
 describe('TailSegment', () => {
   it.runIf(fs.existsSync('/proc/thread-self/io'))('writes back about a page per small append and fdatasync', async () => {
     const segment = await TailSegment.create(dir, 0, 1, 0, [], 8 * 1024 * 1024);
+    const placement = new SyncPlacement();
     try {
       const record = new Uint8Array(300).fill(7);
       // Past the first filled chunk, into zeros the background fill wrote.
@@ -51,7 +53,7 @@ describe('TailSegment', () => {
       const before = bytesWrittenByThisThread();
       for (let i = 0; i < appends; i++) {
         await segment.append([record]);
-        await segment.sync();
+        await segment.sync(placement);
       }
       const perAppend = (bytesWrittenByThisThread() - before) / appends;
       // A page, sometimes two when a frame crosses into the next; zeros written a megabyte at a time made it 1 MiB.

@@ -1,0 +1,53 @@
+// Where the WAL's fdatasync runs: on the member's thread while the disk keeps up, in libuv's pool after it
+// stalls.
+//
+// In line, a sync costs no hand-offs: handed to the pool, each one cost a pool thread's wake-up and the
+// member's after it, two chances to wait for a core on a machine the members share, and the slowest 1 % of
+// one-client puts took 1.4× as long (bench/RESULTS.md, "The WAL's fdatasync on the member's thread"). But a
+// sync in line holds everything else the member does (serializable reads, watch deliveries, lease
+// keep-alives, new connections) for as long as the disk takes, and a disk that stalls (a throttled volume)
+// held every read for a stall (bench/RESULTS.md, "A disk that stalls"). So a sync that took SLOW_SYNC_MS or
+// more sends the syncs after it to the pool, where the member's thread serves on while the disk works,
+// until POOL_AFTER_SLOW_MS go by without another.
+
+import * as fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+
+const fdatasync = promisify(fs.fdatasync);
+
+/**
+ * A sync this slow is a stall of the disk's. A healthy disk's take under a millisecond here, but a busy
+ * machine stretched some to 5–20 ms (the thread waiting for a core): those stay in line.
+ */
+export const SLOW_SYNC_MS = 50;
+/** How long syncs stay in the pool after a slow one: a disk that stalled once stalls again. */
+export const POOL_AFTER_SLOW_MS = 10_000;
+
+export interface SyncCounts {
+  /** fdatasyncs of the WAL that took SLOW_SYNC_MS or more. */
+  slowSyncs: number;
+  /** fdatasyncs of the WAL handed to libuv's pool (the rest ran on the member's thread). */
+  pooledSyncs: number;
+}
+
+export class SyncPlacement {
+  private lastSlowAt = Number.NEGATIVE_INFINITY;
+  readonly counts: SyncCounts = { slowSyncs: 0, pooledSyncs: 0 };
+
+  /** fdatasyncs `fd`, on this thread or in the pool as the recent syncs say. */
+  async sync(fd: number): Promise<void> {
+    const started = performance.now();
+    if (started - this.lastSlowAt < POOL_AFTER_SLOW_MS) {
+      this.counts.pooledSyncs++;
+      await fdatasync(fd);
+    } else {
+      fs.fdatasyncSync(fd);
+    }
+    const ended = performance.now();
+    if (ended - started >= SLOW_SYNC_MS) {
+      this.counts.slowSyncs++;
+      this.lastSlowAt = ended;
+    }
+  }
+}
