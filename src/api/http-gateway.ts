@@ -13,7 +13,7 @@ import type { Unary } from './unary-call.js';
 import { serveWatch } from './watch-service.js';
 import { EventEmitter } from 'node:events';
 import { authContextOfConnection } from './client-identity.js';
-import { POOL_AFTER_SLOW_MS, SLOW_SYNC_MS } from '../storage/wal/sync-placement.js';
+import { POOL_AFTER_SLOW_MS, SLOW_SYNC_MS, walFsyncDurations } from '../storage/wal/sync-placement.js';
 
 /** Gateway path (after /v3 or /v3beta) → gRPC method. */
 const ROUTES: Record<string, string> = {
@@ -211,5 +211,6 @@ async function metrics(server: EtcdServer): Promise<string> {
     ['nodejs_heap_size_used_bytes', 'gauge', 'Process heap size used from Node.js in bytes.', memory.heapUsed],
     ['nodejs_external_memory_bytes', 'gauge', 'Node.js external memory size in bytes.', memory.external],
   ] as const;
-  return lines.map(([name, type, help, value]) => `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${value}\n`).join('');
+  const fsyncs = ['# HELP etcd_disk_wal_fsync_duration_seconds The latency distributions of fsync called by WAL.', '# TYPE etcd_disk_wal_fsync_duration_seconds histogram', ...walFsyncDurations.render('etcd_disk_wal_fsync_duration_seconds')];
+  return lines.map(([name, type, help, value]) => `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${value}\n`).join('') + `${fsyncs.join('\n')}\n`;
 }

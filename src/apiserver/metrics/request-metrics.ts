@@ -2,40 +2,10 @@
 // apiserver_request_duration_seconds, apiserver_longrunning_requests (open watches: kube 1.25 replaced
 // apiserver_registered_watchers with it) and etcd_request_duration_seconds.
 
+import { Histogram, labelText } from '../../shared/prometheus-histogram.js';
+
 const DURATION_BUCKETS = [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60];
 const ETCD_BUCKETS = [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60];
-
-type Labels = Readonly<Record<string, string>>;
-
-const labelText = (labels: Labels): string =>
-  Object.entries(labels)
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-    .join(',');
-
-class Histogram {
-  private readonly series = new Map<string, { counts: number[]; sum: number; count: number }>();
-
-  constructor(private readonly buckets: readonly number[]) {}
-
-  observe(labels: Labels, seconds: number): void {
-    const key = labelText(labels);
-    let s = this.series.get(key);
-    if (!s) this.series.set(key, (s = { counts: this.buckets.map(() => 0), sum: 0, count: 0 }));
-    for (let i = 0; i < this.buckets.length; i++) if (seconds <= this.buckets[i]!) s.counts[i]!++;
-    s.sum += seconds;
-    s.count++;
-  }
-
-  render(name: string): string[] {
-    const lines: string[] = [];
-    for (const [labels, s] of this.series) {
-      const sep = labels ? ',' : '';
-      this.buckets.forEach((b, i) => lines.push(`${name}_bucket{${labels}${sep}le="${b}"} ${s.counts[i]}`));
-      lines.push(`${name}_bucket{${labels}${sep}le="+Inf"} ${s.count}`, `${name}_sum{${labels}} ${s.sum}`, `${name}_count{${labels}} ${s.count}`);
-    }
-    return lines;
-  }
-}
 
 export interface RequestLabels {
   readonly verb: string;

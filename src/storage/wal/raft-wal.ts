@@ -13,6 +13,7 @@ import type { Entry, SnapshotMetadata } from '../../raft/types.js';
 import type { DataDirLayout } from '../data-dir.js';
 import { LogStoreFailedError, LogStoreUsageError } from '../errors.js';
 import { faults } from '../fault-injection.js';
+import { goDuration } from '../../shared/go-time.js';
 import { migrateLevelDbLog } from './leveldb-migration.js';
 import { EntryReadBack } from './entry-read-back.js';
 import { LogView, headRecords, type EntryRecords, type LogHeadState } from './log-view.js';
@@ -26,6 +27,8 @@ import { firstNeededSegment, readWal, type SegmentInfo } from './wal-reader.js';
 
 /** etcd's --max-wals default. */
 export const DEFAULT_MAX_WALS = 5;
+/** A WAL sync slower than this is logged, as etcd logs it. */
+const SLOW_SYNC_WARNING_MS = 1000;
 /** etcd's segment size. */
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 
@@ -248,7 +251,7 @@ export class RaftWal {
     if (group.hasEntries) faults.check('raft-log-append');
     if (group.hasHardState) faults.check('hard-state');
     const written = { file: this.tail.name.seq, recordOffsets: await this.tail.append(group.records) };
-    if (group.sync) await this.tail.sync(this.syncPlacement);
+    if (group.sync) this.warnIfSlow(await this.tail.sync(this.syncPlacement));
     this.counters.batches++;
     if (group.sync) this.counters.syncedBatches++;
     if (this.tail.full) {
@@ -258,6 +261,11 @@ export class RaftWal {
     }
     await this.purge();
     return written;
+  }
+
+  /** etcd's warning for a WAL sync over a second. */
+  private warnIfSlow(syncMs: number): void {
+    if (syncMs >= SLOW_SYNC_WARNING_MS) this.log('warn', 'slow fdatasync', { took: goDuration(BigInt(Math.round(syncMs * 1e6))), 'expected-duration': '1s' });
   }
 
   /** Seals the full segment and starts the next one with the log's state as of the last write. */

@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
+import { Histogram } from '../../shared/prometheus-histogram.js';
 
 const fdatasync = promisify(fs.fdatasync);
 
@@ -23,6 +24,9 @@ const fdatasync = promisify(fs.fdatasync);
 export const SLOW_SYNC_MS = 50;
 /** How long syncs stay in the pool after a slow one: a disk that stalled once stalls again. */
 export const POOL_AFTER_SLOW_MS = 10_000;
+
+/** Every WAL fdatasync in this process, in seconds: etcd's etcd_disk_wal_fsync_duration_seconds, its buckets 1 ms to 8.192 s. */
+export const walFsyncDurations = new Histogram(Array.from({ length: 14 }, (_, i) => 0.001 * 2 ** i));
 
 export interface SyncCounts {
   /** fdatasyncs of the WAL that took SLOW_SYNC_MS or more. */
@@ -35,8 +39,8 @@ export class SyncPlacement {
   private lastSlowAt = Number.NEGATIVE_INFINITY;
   readonly counts: SyncCounts = { slowSyncs: 0, pooledSyncs: 0 };
 
-  /** fdatasyncs `fd`, on this thread or in the pool as the recent syncs say. */
-  async sync(fd: number): Promise<void> {
+  /** fdatasyncs `fd`, on this thread or in the pool as the recent syncs say; returns how long it took, in ms. */
+  async sync(fd: number): Promise<number> {
     const started = performance.now();
     if (started - this.lastSlowAt < POOL_AFTER_SLOW_MS) {
       this.counts.pooledSyncs++;
@@ -45,9 +49,11 @@ export class SyncPlacement {
       fs.fdatasyncSync(fd);
     }
     const ended = performance.now();
+    walFsyncDurations.observe({}, (ended - started) / 1000);
     if (ended - started >= SLOW_SYNC_MS) {
       this.counts.slowSyncs++;
       this.lastSlowAt = ended;
     }
+    return ended - started;
   }
 }

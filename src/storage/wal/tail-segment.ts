@@ -101,8 +101,8 @@ export class TailSegment {
     return recordOffsets;
   }
 
-  /** Makes what append() wrote durable, the sync run where `placement` says. */
-  sync(placement: SyncPlacement): Promise<void> {
+  /** Makes what append() wrote durable, the sync run where `placement` says; returns how long it took, in ms. */
+  sync(placement: SyncPlacement): Promise<number> {
     return placement.sync(this.fd);
   }
 

@@ -4,6 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterIdOf, memberIdOf } from '../../../src/server/members.js';
+import { histogramBuckets } from '../../support/metrics.js';
 import { ProcessCluster } from '../../support/process-cluster.js';
 
 let etcd: ProcessCluster;
@@ -127,6 +128,10 @@ describe('HTTP on the client port, against etcd 3.4', () => {
       expect(etcdMetrics).toMatch(new RegExp(`^${name} `, 'm'));
     }
     expect(etcdMetrics).toMatch(/^process_resident_memory_bytes /m);
+    // The WAL's fsync latencies, in etcd's buckets.
+    const fsyncBuckets = (text: string) => [...histogramBuckets(text, 'etcd_disk_wal_fsync_duration_seconds').keys()];
+    expect(fsyncBuckets(metrics)).toEqual(fsyncBuckets(etcdMetrics));
+    expect(fsyncBuckets(metrics)).toHaveLength(15);
     // Barge adds the heap's split so a memory figure can be told apart into live objects and garbage.
     const gauge = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1]);
     expect(gauge('nodejs_heap_size_used_bytes')).toBeGreaterThan(0);

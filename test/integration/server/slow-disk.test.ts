@@ -4,7 +4,7 @@
 
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metricValue } from '../../support/metrics.js';
+import { histogramBuckets, metricValue } from '../../support/metrics.js';
 import { ProcessCluster } from '../../support/process-cluster.js';
 import { canThrottleDisks, ThrottledDisk } from '../../support/throttled-disk.js';
 
@@ -57,6 +57,8 @@ describe('a disk that stalls', () => {
     expect(acknowledged.length).toBeLessThan((READING_MS / 1000) * WRITE_IOPS);
     expect(await metricValue(leader.clientUrl, 'barge_disk_wal_slow_fsyncs_total')).toBeGreaterThan(0);
     expect(await metricValue(leader.clientUrl, 'barge_disk_wal_pooled_fsyncs_total')).toBeGreaterThan(0);
+    const fsyncs = histogramBuckets(await (await fetch(`${leader.clientUrl}/metrics`)).text(), 'etcd_disk_wal_fsync_duration_seconds');
+    expect(fsyncs.get('+Inf')! - fsyncs.get('0.064')!).toBeGreaterThan(0);
     // Syncs on the member's thread held nine reads in ten for a stall (p90 about 190 ms).
     latencies.sort((a, b) => a - b);
     expect(latencies[Math.floor(latencies.length * 0.9)]).toBeLessThan(30);
