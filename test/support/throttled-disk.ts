@@ -22,12 +22,18 @@ function diskOf(path: string): string {
 
 export class ThrottledDisk {
   private readonly dir: string;
+  private readonly disk: string;
 
   /** A cgroup throttling writes to the disk that holds `path` to `writeIops` a second. */
   constructor(path: string, writeIops: number) {
     this.dir = join(BLKIO, `barge-throttled-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+    this.disk = diskOf(path);
     fs.mkdirSync(this.dir);
-    fs.writeFileSync(join(this.dir, 'blkio.throttle.write_iops_device'), `${diskOf(path)} ${writeIops}`);
+    this.setWriteIops(writeIops);
+  }
+
+  setWriteIops(writeIops: number): void {
+    fs.writeFileSync(join(this.dir, 'blkio.throttle.write_iops_device'), `${this.disk} ${writeIops}`);
   }
 
   /** Moves a process (all its threads) into the cgroup. */

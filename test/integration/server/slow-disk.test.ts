@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { histogramBuckets, metricValue } from '../../support/metrics.js';
 import { ProcessCluster } from '../../support/process-cluster.js';
 import { canThrottleDisks, ThrottledDisk } from '../../support/throttled-disk.js';
+import { until } from '../../support/wait.js';
+import { parseGoDuration } from '../../../src/shared/go-time.js';
 
 const WRITE_IOPS = 50;
 const READING_MS = 6000;
@@ -65,5 +67,21 @@ describe('a disk that stalls', () => {
 
     const keys = await client.getAll().prefix('slow/').keys();
     expect(new Set(keys)).toEqual(new Set(acknowledged));
+  }, 60_000);
+
+  it.runIf(throttling)('a sync over a second is logged as etcd logs it', async () => {
+    // One write a second: a sync needs more than one. The put may time out meanwhile; its syncs are what counts.
+    disk.setWriteIops(1);
+    const put = client.put('slower').value('v').catch(() => undefined);
+    const slowSyncLine = (): string | undefined => cluster.members.flatMap((m) => m.log.split('\n')).find((line) => line.includes('"slow fdatasync"'));
+    try {
+      await until('a member to log a slow sync', () => slowSyncLine() !== undefined, { timeoutMs: 30_000, pollMs: 200 });
+    } finally {
+      disk.setWriteIops(WRITE_IOPS);
+      await put;
+    }
+    const fields = JSON.parse(slowSyncLine()!) as Record<string, unknown>;
+    expect(fields).toMatchObject({ level: 'warn', msg: 'slow fdatasync', 'expected-duration': '1s' });
+    expect(parseGoDuration(fields['took'] as string)).toBeGreaterThanOrEqual(1000);
   }, 60_000);
 });
