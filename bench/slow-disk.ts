@@ -1,9 +1,10 @@
-// `npm run bench -- slow-disk [--iops 150,50] [--runs 3] [--seconds 15]`
+// `npm run bench -- slow-disk [--iops 150,50] [--runs 3] [--seconds 15] [--consistency s|l]`
 //
 // Reads and writes on a disk that stalls, etcd and Barge side by side. Each run starts a fresh 3-member
 // cluster of each store on a throttled disk (test/support/throttled-disk.ts: write IOPS capped, so syncs
 // stall until the next 100 ms slice), writes through one client to the leader without pause, and
-// meanwhile reads one key from the leader, serializable, every 10 ms, timing each read. With --runs N, the
+// meanwhile reads one key from the leader every 10 ms (serializable, or linearizable with --consistency l),
+// timing each read. With --runs N, the
 // pairs alternate which store goes first; the table gives medians over the runs and the median of the
 // per-run ratios Barge ÷ etcd. Needs root. Progress goes to stderr, the table to stdout.
 
@@ -25,7 +26,7 @@ interface SlowDiskRun {
 
 const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
-async function measure(implementation: Implementation, writeIops: number, seconds: number): Promise<SlowDiskRun> {
+async function measure(implementation: Implementation, writeIops: number, seconds: number, serializable: boolean): Promise<SlowDiskRun> {
   const cluster = await ProcessCluster.start(3, implementation, ['--log-level=warn']);
   const disk = new ThrottledDisk(cluster.members[0]!.dataDir, writeIops);
   const writer = new Connection(cluster.leader().clientUrl.replace('http://', ''));
@@ -43,7 +44,7 @@ async function measure(implementation: Implementation, writeIops: number, second
     const started = performance.now();
     while (performance.now() - started < seconds * 1000) {
       const t = performance.now();
-      await reader.unary('KV', 'Range', { key: Buffer.from('slow/0'), serializable: true }, 60_000);
+      await reader.unary('KV', 'Range', { key: Buffer.from('slow/0'), serializable }, 60_000);
       latencies.push(performance.now() - t);
       await sleep(10);
     }
@@ -64,8 +65,14 @@ export async function benchSlowDisk(argv: readonly string[]): Promise<void> {
     .option('--iops <list>', 'write IOPS caps, one table each', '150,50')
     .option('--runs <n>', 'paired runs per cap', (v) => Number(v), 3)
     .option('--seconds <n>', 'seconds of reads and writes per store and run', (v) => Number(v), 15)
+    .option('--consistency <s|l>', 'the reads: serializable (s) or linearizable (l)', 's')
     .parse(['node', 'slow-disk', ...argv])
-    .opts<{ iops: string; runs: number; seconds: number }>();
+    .opts<{ iops: string; runs: number; seconds: number; consistency: string }>();
+  if (options.consistency !== 's' && options.consistency !== 'l') {
+    console.error('--consistency must be s or l');
+    process.exit(2);
+  }
+  const serializable = options.consistency === 's';
   if (!canThrottleDisks()) {
     console.error('slow-disk needs cgroup v1 blkio (/sys/fs/cgroup/blkio) and root');
     process.exit(2);
@@ -76,12 +83,12 @@ export async function benchSlowDisk(argv: readonly string[]): Promise<void> {
       const pair: Paired<SlowDiskRun> = {};
       for (const implementation of run % 2 === 1 ? (['etcd', 'barge'] as const) : (['barge', 'etcd'] as const)) {
         process.stderr.write(`[slow-disk] ${iops} write IOPS, run ${run}: ${implementation}… `);
-        const r = (pair[implementation] = await measure(implementation, iops, options.seconds));
+        const r = (pair[implementation] = await measure(implementation, iops, options.seconds, serializable));
         process.stderr.write(`${r.writesPerSecond.toFixed(1)} writes/s; reads p50 ${r.readP50.toFixed(2)} p90 ${r.readP90.toFixed(2)} p99 ${r.readP99.toFixed(2)} max ${r.readMax.toFixed(2)} ms\n`);
       }
       pairs.push(pair);
     }
-    console.log(`\nWrite IOPS capped at ${iops}; one writer and one reader (serializable, every 10 ms) on the leader, ${options.seconds} s, ${options.runs} run(s):\n`);
+    console.log(`\nWrite IOPS capped at ${iops}; one writer and one reader (${serializable ? 'serializable' : 'linearizable'}, every 10 ms) on the leader, ${options.seconds} s, ${options.runs} run(s):\n`);
     console.log('| figure | etcd | Barge | Barge ÷ etcd (median of ratios) | ratio in each run |\n| --- | --- | --- | --- | --- |');
     const figures: [string, (r: SlowDiskRun) => number, number][] = [
       ['writes/s', (r) => r.writesPerSecond, 1],
