@@ -4,9 +4,9 @@
 // cluster of each store on a throttled disk (test/support/throttled-disk.ts: write IOPS capped, so syncs
 // stall until the next 100 ms slice), writes through one client to the leader without pause, and
 // meanwhile reads one key from the leader every 10 ms (serializable, or linearizable with --consistency l),
-// timing each read. With --runs N, the
-// pairs alternate which store goes first; the table gives medians over the runs and the median of the
-// per-run ratios Barge ÷ etcd. Needs root. Progress goes to stderr, the table to stdout.
+// timing each read. With --runs N, the pairs alternate which store goes first; the table gives medians over
+// the runs and the median of the per-run ratios Barge ÷ etcd. Needs root. Progress goes to stderr, the table
+// to stdout.
 
 import { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,8 +29,9 @@ const quantile = (sorted: readonly number[], q: number): number => sorted[Math.m
 async function measure(implementation: Implementation, writeIops: number, seconds: number, serializable: boolean): Promise<SlowDiskRun> {
   const cluster = await ProcessCluster.start(3, implementation, ['--log-level=warn']);
   const disk = new ThrottledDisk(cluster.members[0]!.dataDir, writeIops);
-  const writer = new Connection(cluster.leader().clientUrl.replace('http://', ''));
-  const reader = new Connection(cluster.leader().clientUrl.replace('http://', ''));
+  const leader = cluster.leader().clientUrl.replace('http://', '');
+  const writer = new Connection(leader);
+  const reader = new Connection(leader);
   try {
     for (const member of cluster.members) disk.add(member.process!.pid!);
     await Promise.all([writer.ready(10_000), reader.ready(10_000)]);

@@ -2,11 +2,6 @@
 
 import { expect } from 'vitest';
 
-/** The buckets of histogram `name` (without other labels) in Prometheus text: upper bound as written → count. */
-export function histogramBuckets(metrics: string, name: string): Map<string, number> {
-  return new Map([...metrics.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)$`, 'gm'))].map((m) => [m[1]!, Number(m[2])]));
-}
-
 /** The value of the sample `name` (without labels) in the Prometheus text `clientUrl`/metrics serves. */
 export async function metricValue(clientUrl: string, name: string): Promise<number> {
   const metrics = await (await fetch(`${clientUrl}/metrics`)).text();

@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterIdOf, memberIdOf } from '../../../src/server/members.js';
-import { histogramBuckets } from '../../support/metrics.js';
+import { samples } from '../../../bench/density/metrics-text.js';
 import { ProcessCluster } from '../../support/process-cluster.js';
 
 let etcd: ProcessCluster;
@@ -129,7 +129,7 @@ describe('HTTP on the client port, against etcd 3.4', () => {
     }
     expect(etcdMetrics).toMatch(/^process_resident_memory_bytes /m);
     // The WAL's fsync latencies, in etcd's buckets.
-    const fsyncBuckets = (text: string) => [...histogramBuckets(text, 'etcd_disk_wal_fsync_duration_seconds').keys()];
+    const fsyncBuckets = (text: string) => samples(text, 'etcd_disk_wal_fsync_duration_seconds_bucket').map((s) => s.labels['le']);
     expect(fsyncBuckets(metrics)).toEqual(fsyncBuckets(etcdMetrics));
     expect(fsyncBuckets(metrics)).toHaveLength(15);
     // Barge adds the heap's split so a memory figure can be told apart into live objects and garbage.

@@ -4,7 +4,8 @@
 
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { histogramBuckets, metricValue } from '../../support/metrics.js';
+import { samples } from '../../../bench/density/metrics-text.js';
+import { metricValue } from '../../support/metrics.js';
 import { ProcessCluster } from '../../support/process-cluster.js';
 import { canThrottleDisks, ThrottledDisk } from '../../support/throttled-disk.js';
 import { until } from '../../support/wait.js';
@@ -45,8 +46,8 @@ describe('a disk that stalls', () => {
     })();
 
     const latencies: number[] = [];
-    const until = Date.now() + READING_MS;
-    while (Date.now() < until) {
+    const readUntil = Date.now() + READING_MS;
+    while (Date.now() < readUntil) {
       const started = performance.now();
       await client.get('slow/0').serializable(true);
       latencies.push(performance.now() - started);
@@ -59,7 +60,7 @@ describe('a disk that stalls', () => {
     expect(acknowledged.length).toBeLessThan((READING_MS / 1000) * WRITE_IOPS);
     expect(await metricValue(leader.clientUrl, 'barge_disk_wal_slow_fsyncs_total')).toBeGreaterThan(0);
     expect(await metricValue(leader.clientUrl, 'barge_disk_wal_pooled_fsyncs_total')).toBeGreaterThan(0);
-    const fsyncs = histogramBuckets(await (await fetch(`${leader.clientUrl}/metrics`)).text(), 'etcd_disk_wal_fsync_duration_seconds');
+    const fsyncs = new Map(samples(await (await fetch(`${leader.clientUrl}/metrics`)).text(), 'etcd_disk_wal_fsync_duration_seconds_bucket').map((s) => [s.labels['le'], s.value]));
     expect(fsyncs.get('+Inf')! - fsyncs.get('0.064')!).toBeGreaterThan(0);
     // Syncs on the member's thread held nine reads in ten for a stall (p90 about 190 ms).
     latencies.sort((a, b) => a - b);
