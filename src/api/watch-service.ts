@@ -28,10 +28,11 @@ export const MIN_PROGRESS_NOTIFY_INTERVAL_MS = 100;
 const FRAGMENT_SLACK_BYTES = 512 * 1024;
 const ZERO_BYTE = new Uint8Array([0]);
 /**
- * A stream that filled up resumes its watchers once it drained, and no sooner than this after it filled:
- * etcd syncs the watchers that fell behind every 100 ms. A client slower than the puts then gets each
- * watcher's missed revisions in one response per interval, not one per drain (a few milliseconds apart),
- * and spends less per event decoding them (bench/RESULTS.md, "Watchers that fell behind").
+ * A stream that filled up resumes its watchers once it drained, and no sooner than this after it last
+ * resumed them: etcd syncs the watchers that fell behind every 100 ms. A client slower than the puts then
+ * gets each watcher's missed revisions in one response per interval, not one per drain (a few milliseconds
+ * apart), and spends less per event decoding them (bench/RESULTS.md, "Watchers that fell behind"); a
+ * client that fell behind once, for a moment, gets them as soon as it read what it had.
  */
 const CATCH_UP_INTERVAL_MS = 100;
 /** The cancel reason etcd 3.4 gives a watch the caller may not read (the text of a gRPC status). */
@@ -74,22 +75,23 @@ export function serveWatch(server: EtcdServer, call: WatchCall, output: WatchOut
   // Whether the output had room after the last send; when it had not, one drain listener resumes the
   // watchers held back meanwhile (not one listener each).
   let room = true;
+  let lastCatchUpAt = -Infinity;
   const blocked = new Set<StreamWatcher>();
   const flush = (): void => {
     const responses = queued;
     queued = [];
     if (ended || responses.length === 0 || output.send(responses) || !room) return;
     room = false;
-    const fellBehindAt = Date.now();
     const resume = (): void => {
       if (ended) return;
       room = true;
+      lastCatchUpAt = Date.now();
       const waiting = [...blocked];
       blocked.clear();
       for (const entry of waiting) hub.resume(entry.watcher);
     };
     output.onceDrain(() => {
-      const wait = fellBehindAt + CATCH_UP_INTERVAL_MS - Date.now();
+      const wait = lastCatchUpAt + CATCH_UP_INTERVAL_MS - Date.now();
       if (wait > 0) setTimeout(resume, wait).unref();
       else resume();
     });
