@@ -216,7 +216,7 @@ async function warmUp(connections: Connection[], timeoutMs: number): Promise<voi
 }
 
 /** A keep-alive stream used one request at a time; reopened after an error. */
-class LeaseStream {
+export class LeaseStream {
   private stream?: grpc.ClientDuplexStream<Message, Message>;
   private waiting?: { resolve: () => void; reject: (err: Error) => void };
 
