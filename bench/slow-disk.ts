@@ -5,9 +5,9 @@
 // stall until the next 100 ms slice), writes through one client to the leader without pause, and
 // meanwhile reads one key from the leader every 10 ms (serializable, or linearizable with --consistency l),
 // timing each read; with --probe keepalive it renews a lease on the leader as often instead (a keep-alive
-// stream, one request at a time), timing each renewal. With --runs N, the pairs alternate which store goes first; the table gives medians over
-// the runs and the median of the per-run ratios Barge ÷ etcd. Needs root. Progress goes to stderr, the table
-// to stdout.
+// stream, one request at a time), timing each renewal. With --runs N, the pairs alternate which store goes
+// first; the table gives medians over the runs and the median of the per-run ratios Barge ÷ etcd. Needs
+// root. Progress goes to stderr, the table to stdout.
 
 import { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -100,7 +100,7 @@ export async function benchSlowDisk(argv: readonly string[]): Promise<void> {
   }
   const probe: Probe = options.probe === 'keepalive' ? 'keepalive' : options.consistency === 's' ? 'read-s' : 'read-l';
   const noun = probe === 'keepalive' ? 'renewal' : 'read';
-  const probed = { 'read-s': 'one prober (serializable, every 10 ms)', 'read-l': 'one prober (linearizable, every 10 ms)', keepalive: 'one lease renewed every 10 ms' }[probe];
+  const probed = { 'read-s': 'one reader (serializable, every 10 ms)', 'read-l': 'one reader (linearizable, every 10 ms)', keepalive: 'one lease renewed every 10 ms' }[probe];
   if (!canThrottleDisks()) {
     console.error('slow-disk needs cgroup v1 blkio (/sys/fs/cgroup/blkio) and root');
     process.exit(2);
