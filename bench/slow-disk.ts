@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ProcessCluster, type Implementation } from '../test/support/process-cluster.js';
 import { ThrottledDisk, canThrottleDisks } from '../test/support/throttled-disk.js';
 import { Connection } from './load/grpc.js';
+import { Latency } from './load/histogram.js';
 import { LeaseStream } from './load/workloads.js';
 import { pairedFigure, type Paired } from './paired-runs.js';
 
@@ -26,8 +27,6 @@ interface SlowDiskRun {
   p99: number;
   max: number;
 }
-
-const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 /** What is timed every 10 ms while the writes run: a read of one key, or a lease renewal. */
 type Probe = 'read-s' | 'read-l' | 'keepalive';
@@ -60,19 +59,19 @@ async function measure(implementation: Implementation, writeIops: number, second
     const writing$ = (async () => {
       while (writing) await writer.unary('KV', 'Put', { key: Buffer.from(`slow/${writes++ % 1000}`), value }, 60_000);
     })();
-    const latencies: number[] = [];
+    const latency = Latency.create();
     const started = performance.now();
     while (performance.now() - started < seconds * 1000) {
-      const t = performance.now();
+      const t = process.hrtime.bigint();
       await timed.call();
-      latencies.push(performance.now() - t);
+      latency.recordNs(process.hrtime.bigint() - t);
       await sleep(10);
     }
     writing = false;
     await writing$;
     timed.close();
-    latencies.sort((a, b) => a - b);
-    return { writesPerSecond: writes / seconds, timed: latencies.length, p50: quantile(latencies, 0.5), p90: quantile(latencies, 0.9), p99: quantile(latencies, 0.99), max: latencies.at(-1)! };
+    const summary = latency.summary();
+    return { writesPerSecond: writes / seconds, timed: summary.count, p50: summary.p50Ms, p90: summary.p90Ms, p99: summary.p99Ms, max: summary.maxMs };
   } finally {
     writer.close();
     prober.close();
