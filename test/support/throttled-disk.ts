@@ -13,9 +13,10 @@ export const canThrottleDisks = (): boolean => fs.existsSync(join(BLKIO, 'cgroup
 
 /** The whole disk (major:minor) a path lives on: throttles apply to disks, not partitions. */
 function diskOf(path: string): string {
-  const dev = fs.statSync(path).dev;
-  const major = Math.floor(dev / 2 ** 32) * 2 ** 12 + ((dev >> 8) & 0xfff);
-  const minor = (Math.floor(dev / 2 ** 20) & 0xfff00) | (dev & 0xff);
+  // dev_t as glibc's gnu_dev_major and gnu_dev_minor take it apart.
+  const dev = fs.statSync(path, { bigint: true }).dev;
+  const major = ((dev >> 8n) & 0xfffn) | ((dev >> 32n) & 0xfffff000n);
+  const minor = (dev & 0xffn) | ((dev >> 12n) & 0xffffff00n);
   const sysfs = `/sys/dev/block/${major}:${minor}`;
   return fs.existsSync(join(sysfs, 'partition')) ? fs.readFileSync(join(sysfs, '..', 'dev'), 'utf8').trim() : `${major}:${minor}`;
 }
