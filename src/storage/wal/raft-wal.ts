@@ -20,7 +20,7 @@ import { LogView, headRecords, type EntryRecords, type LogHeadState } from './lo
 import type { PersistedRaftState, RaftLogUpdate, SaveOptions } from './raft-state.js';
 import { LogReplay } from './replay.js';
 import { listSegments, removeTempSegments } from './segment-names.js';
-import { SyncPlacement } from './sync-placement.js';
+import { SyncPlacement, type SyncCounts } from './sync-placement.js';
 import { TailSegment } from './tail-segment.js';
 import { WalLock } from './wal-lock.js';
 import { firstNeededSegment, readWal, type SegmentInfo } from './wal-reader.js';
@@ -42,7 +42,8 @@ export interface RaftWalOptions {
   readonly log?: WalLogger;
 }
 
-export interface RaftWalStats {
+/** With the counts of its syncs: slow ones, and those run in libuv's pool after one (sync-placement.ts). */
+export interface RaftWalStats extends Readonly<SyncCounts> {
   /** Calls to save, recordSnapshot and compact. */
   readonly writes: number;
   /** Writes to the segment files; fewer than `writes` when group commit coalesced them. */
@@ -52,9 +53,6 @@ export interface RaftWalStats {
   readonly segments: number;
   /** Entries read back from the segments (readEntry). */
   readonly entriesReadBack: number;
-  /** fdatasyncs that took SLOW_SYNC_MS or more, and those run in libuv's pool after one (sync-placement.ts). */
-  readonly slowSyncs: number;
-  readonly pooledSyncs: number;
 }
 
 interface Waiter {
