@@ -15,7 +15,7 @@ import { Latency, type LatencySummary } from '../load/histogram.js';
 import { DensityControlPlane, upWaitSec } from './control-plane.js';
 import { Pacer } from './pacer.js';
 import { PodTracker } from './pod-tracker.js';
-import { type Histogram, difference, quantile, requestDurationsByCall, requestDurationsByVerb } from './prometheus-histogram.js';
+import { type Histogram, difference, quantile, requestDurationsByCall, requestDurationsByVerb, storeDurationsByMethod } from './prometheus-histogram.js';
 import { scrapeMetrics, WatchLatencyProbe } from './probes.js';
 import { countsBetween, requestCounts } from './request-counts.js';
 import { memoryMiB, processCpuSeconds } from '../process-usage.js';
@@ -49,6 +49,8 @@ export interface DensityRun {
   readonly apiP99Ms: Record<string, number>;
   /** The same by call, "VERB resource[/subresource]". */
   readonly callP99Ms: Record<string, number>;
+  /** The apiserver's calls to the store, p99 (ms) by gRPC method, as the apiserver timed them (etcd_request_duration_seconds). */
+  readonly storeP99Ms: Record<string, number>;
   /** Requests the apiserver served during the run by "VERB resource", most first. */
   readonly requests: Array<[string, number]>;
   readonly watchDelivery: LatencySummary;
@@ -211,6 +213,7 @@ export async function runDensity(implementation: Implementation, spec: DensitySp
     const scrapeAfter = await scrapeMetrics(config);
     const apiP99Ms = p99sMs(requestDurationsByVerb(scrapeBefore), requestDurationsByVerb(scrapeAfter));
     const callP99Ms = p99sMs(requestDurationsByCall(scrapeBefore), requestDurationsByCall(scrapeAfter));
+    const storeP99Ms = p99sMs(storeDurationsByMethod(scrapeBefore), storeDurationsByMethod(scrapeAfter));
     const components: DensityRun['components'] = {};
     for (const [name, after] of usages(plane)) {
       components[name] = { cpuSec: after.cpuSeconds - (usageBefore.get(name)?.cpuSeconds ?? 0), peakRssMiB: after.hwmMiB };
@@ -224,7 +227,7 @@ export async function runDensity(implementation: Implementation, spec: DensitySp
       startup: summary(tracker.startupLatencies()), bindRate: bindRate(tracker.scheduledTimes),
       startupPhases: startupPhases(tracker),
       overSlo: overSlo(tracker.firstSeenOfSlowerThan(STARTUP_SLO_MS).map((at) => (at - started) / 1000)),
-      apiP99Ms, callP99Ms, requests: countsBetween(requestCounts(scrapeBefore), requestCounts(scrapeAfter)), watchDelivery: summary(probe.latenciesMs), components, runningOverTime,
+      apiP99Ms, callP99Ms, storeP99Ms, requests: countsBetween(requestCounts(scrapeBefore), requestCounts(scrapeAfter)), watchDelivery: summary(probe.latenciesMs), components, runningOverTime,
       load: { start: loadAtStart, end: loadavg()[0]! }, profiles: new Map(),
     };
   } finally {

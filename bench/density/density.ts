@@ -29,6 +29,8 @@ import { pairedFigure, type Paired } from '../paired-runs.js';
 const BENCH = join(dirname(fileURLToPath(import.meta.url)), '..');
 const NAMES: Record<Implementation, string> = { barge: 'Barge', etcd: 'etcd' };
 const VERBS = ['POST', 'PUT', 'PATCH', 'DELETE', 'GET', 'LIST'];
+/** The store calls behind the apiserver's: reads (GET without a resourceVersion, the watch cache's lists) and writes (every create, update and delete). */
+const STORE_METHODS = ['Range', 'Txn'];
 
 type Pair = Paired<DensityRun>;
 type Row = [figure: string, etcd: string, barge: string, ratio: string, byRun: string];
@@ -67,6 +69,8 @@ function rows(pairs: readonly Pair[]): Row[] {
   for (const verb of VERBS) add(`apiserver ${verb} p99 (ms; SLO ≤ ${verb === 'LIST' ? '30000' : '1000'})`, (r) => r.apiP99Ms[verb]);
   // Each call the runs made often enough for a p99 to mean something: the verbs' rows mix calls, in proportions the stores' runs need not share.
   for (const call of frequentCalls(runsOf(pairs))) add(`apiserver ${call} p99 (ms)`, (r) => r.callP99Ms[call]);
+  // The store's share of those calls, as the apiserver waited for it (its own event loop's delays included).
+  for (const method of STORE_METHODS) add(`apiserver → store ${method} p99 (ms)`, (r) => r.storeP99Ms[method]);
   add('write → watch event p50 (ms)', (r) => r.watchDelivery.p50Ms, 1);
   add('write → watch event p99 (ms)', (r) => r.watchDelivery.p99Ms, 1);
   const components = [...new Set(runsOf(pairs).flatMap((r) => Object.keys(r.components)))];

@@ -1,6 +1,6 @@
-// Reads kube-apiserver's apiserver_request_duration_seconds from /metrics text, and estimates quantiles the
-// way Prometheus' histogram_quantile does (linear within the bucket), as clusterloader2's API
-// responsiveness check does from the same histogram.
+// Reads kube-apiserver's apiserver_request_duration_seconds (and etcd_request_duration_seconds, its calls to
+// the store) from /metrics text, and estimates quantiles the way Prometheus' histogram_quantile does (linear
+// within the bucket), as clusterloader2's API responsiveness check does from the same histogram.
 
 import { samples } from './metrics-text.js';
 
@@ -12,7 +12,7 @@ export interface Histogram {
 
 /** Histograms by verb (resources summed), from one scrape. */
 export function requestDurationsByVerb(metricsText: string): Map<string, Histogram> {
-  return requestDurations(metricsText, (labels) => labels['verb'] ?? '');
+  return durations(metricsText, REQUEST_BUCKETS, (labels) => labels['verb'] ?? '');
 }
 
 /**
@@ -21,7 +21,12 @@ export function requestDurationsByVerb(metricsText: string): Map<string, Histogr
  * responsiveness check also judges each call on its own.
  */
 export function requestDurationsByCall(metricsText: string): Map<string, Histogram> {
-  return requestDurations(metricsText, callOf);
+  return durations(metricsText, REQUEST_BUCKETS, callOf);
+}
+
+/** The apiserver's calls to the store by gRPC method (Range, Txn, …; object types summed), from one scrape. */
+export function storeDurationsByMethod(metricsText: string): Map<string, Histogram> {
+  return durations(metricsText, 'etcd_request_duration_seconds_bucket', (labels) => labels['operation'] ?? '');
 }
 
 /** "VERB resource[/subresource]" of a sample's labels, as request-counts.ts keys requests. */
@@ -29,9 +34,11 @@ export function callOf(labels: Readonly<Record<string, string>>): string {
   return `${labels['verb'] ?? ''} ${labels['resource'] ?? ''}${labels['subresource'] ? `/${labels['subresource']}` : ''}`;
 }
 
-function requestDurations(metricsText: string, keyOf: (labels: Readonly<Record<string, string>>) => string): Map<string, Histogram> {
+const REQUEST_BUCKETS = 'apiserver_request_duration_seconds_bucket';
+
+function durations(metricsText: string, bucketSeries: string, keyOf: (labels: Readonly<Record<string, string>>) => string): Map<string, Histogram> {
   const byKey = new Map<string, Histogram>();
-  for (const { labels, value } of samples(metricsText, 'apiserver_request_duration_seconds_bucket')) {
+  for (const { labels, value } of samples(metricsText, bucketSeries)) {
     const key = keyOf(labels);
     const le = labels['le'] === '+Inf' ? Infinity : Number(labels['le']);
     let histogram = byKey.get(key);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { difference, quantile, requestDurationsByCall, requestDurationsByVerb } from '../../../bench/density/prometheus-histogram.js';
+import { difference, quantile, requestDurationsByCall, requestDurationsByVerb, storeDurationsByMethod } from '../../../bench/density/prometheus-histogram.js';
 
 const scrape = (postCounts: readonly number[], getCounts: readonly number[]): string =>
   [
@@ -43,5 +43,20 @@ describe("histogram_quantile over the apiserver's request histogram", () => {
     const run = difference(after, before);
     expect(run.count).toBe(100);
     expect(quantile(0.5, run)).toBeCloseTo(0.55);
+  });
+
+  it("reads the apiserver's store calls by gRPC method, object types summed, and nothing else", () => {
+    const text = [
+      scrape([50, 100, 100], [0, 90, 90]),
+      ...['0.005', '0.025', '+Inf'].map((le, i) => `etcd_request_duration_seconds_bucket{operation="Txn",type="/pods",le="${le}"} ${[40, 49, 50][i]}`),
+      ...['0.005', '0.025', '+Inf'].map((le, i) => `etcd_request_duration_seconds_bucket{operation="Txn",type="/events",le="${le}"} ${[40, 50, 50][i]}`),
+      ...['0.005', '0.025', '+Inf'].map((le, i) => `etcd_request_duration_seconds_bucket{operation="Range",type="/pods",le="${le}"} ${[10, 10, 10][i]}`),
+    ].join('\n');
+    const byMethod = storeDurationsByMethod(text);
+    expect([...byMethod.keys()].sort()).toEqual(['Range', 'Txn']);
+    expect(byMethod.get('Txn')!.count).toBe(100);
+    // 80 of 100 under 5 ms, 19 more under 25 ms: the p99 is the top of the second bucket.
+    expect(quantile(0.99, byMethod.get('Txn')!)).toBeCloseTo(0.025);
+    expect(requestDurationsByVerb(text).get('POST')!.count).toBe(100);
   });
 });
