@@ -14,7 +14,6 @@ import { serverFeatures } from './etcd-server-features.js';
 import { parseInitialCluster, urlList as urls } from './flags.js';
 import { openMemberLog, type MemberLog } from './member-log.js';
 import { limitHeapGrowth } from './member-heap.js';
-import { lowerHelperThreads } from './member-threads.js';
 import { listenMetrics } from './metrics-listener.js';
 import { routeProcessWarnings } from './warnings.js';
 
@@ -69,7 +68,6 @@ let memberLog: MemberLog | undefined;
 /** Starts the member; a failure once its log is open is that log's fatal line, as etcd's. */
 export async function runMember(parsed: ParsedFlags): Promise<void> {
   limitHeapGrowth();
-  lowerHelperThreads();
   try {
     await startMember(parsed);
   } catch (err) {
