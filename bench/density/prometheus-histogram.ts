@@ -10,6 +10,8 @@ export interface Histogram {
   count: number;
 }
 
+const REQUEST_BUCKETS = 'apiserver_request_duration_seconds_bucket';
+
 /** Histograms by verb (resources summed), from one scrape. */
 export function requestDurationsByVerb(metricsText: string): Map<string, Histogram> {
   return durations(metricsText, REQUEST_BUCKETS, (labels) => labels['verb'] ?? '');
@@ -33,8 +35,6 @@ export function storeDurationsByMethod(metricsText: string): Map<string, Histogr
 export function callOf(labels: Readonly<Record<string, string>>): string {
   return `${labels['verb'] ?? ''} ${labels['resource'] ?? ''}${labels['subresource'] ? `/${labels['subresource']}` : ''}`;
 }
-
-const REQUEST_BUCKETS = 'apiserver_request_duration_seconds_bucket';
 
 function durations(metricsText: string, bucketSeries: string, keyOf: (labels: Readonly<Record<string, string>>) => string): Map<string, Histogram> {
   const byKey = new Map<string, Histogram>();
