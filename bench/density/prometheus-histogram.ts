@@ -10,11 +10,13 @@ export interface Histogram {
   count: number;
 }
 
-const REQUEST_BUCKETS = 'apiserver_request_duration_seconds_bucket';
+/** The bucket series of the apiserver's requests and of its calls to the store. */
+const REQUEST_BUCKET_SERIES = 'apiserver_request_duration_seconds_bucket';
+const STORE_BUCKET_SERIES = 'etcd_request_duration_seconds_bucket';
 
 /** Histograms by verb (resources summed), from one scrape. */
 export function requestDurationsByVerb(metricsText: string): Map<string, Histogram> {
-  return durations(metricsText, REQUEST_BUCKETS, (labels) => labels['verb'] ?? '');
+  return durations(metricsText, REQUEST_BUCKET_SERIES, (labels) => labels['verb'] ?? '');
 }
 
 /**
@@ -23,12 +25,12 @@ export function requestDurationsByVerb(metricsText: string): Map<string, Histogr
  * responsiveness check also judges each call on its own.
  */
 export function requestDurationsByCall(metricsText: string): Map<string, Histogram> {
-  return durations(metricsText, REQUEST_BUCKETS, callOf);
+  return durations(metricsText, REQUEST_BUCKET_SERIES, callOf);
 }
 
 /** The apiserver's calls to the store by gRPC method (Range, Txn, …; object types summed), from one scrape. */
 export function storeDurationsByMethod(metricsText: string): Map<string, Histogram> {
-  return durations(metricsText, 'etcd_request_duration_seconds_bucket', (labels) => labels['operation'] ?? '');
+  return durations(metricsText, STORE_BUCKET_SERIES, (labels) => labels['operation'] ?? '');
 }
 
 /** "VERB resource[/subresource]" of a sample's labels, as request-counts.ts keys requests. */
