@@ -35,6 +35,7 @@ export interface WatchSink {
 }
 
 const EMPTY = new Uint8Array(0);
+const NO_RECORDS: readonly RevisionRecord[] = [];
 /** Records read per catch-up step (whole revisions), so catching up never holds the event loop long. */
 const CATCH_UP_BATCH_RECORDS = 1000;
 
@@ -56,8 +57,11 @@ export class Watcher {
 export class WatchHub {
   /** Synced watchers on one key, by key; the common case, found without scanning. */
   private readonly byKey = new Map<string, Set<Watcher>>();
-  /** Synced watchers on a range. */
-  private readonly ranges = new Set<Watcher>();
+  /**
+   * Synced watchers on a range, grouped by range (an apiserver watches each resource's prefix, often
+   * more than once): each write is matched once per range, not once per watcher.
+   */
+  private readonly ranges = new Map<string, RangeWatchers>();
   private readonly unsynced = new Set<Watcher>();
   private catchUpScheduled = false;
 
@@ -75,15 +79,16 @@ export class WatchHub {
       if (this.store === store) this.publish(revision, records);
     });
     for (const set of this.byKey.values()) for (const watcher of set) this.unsynced.add(watcher);
-    for (const watcher of this.ranges) this.unsynced.add(watcher);
+    for (const group of this.ranges.values()) for (const watcher of group.watchers) this.unsynced.add(watcher);
     this.byKey.clear();
     this.ranges.clear();
     if (this.unsynced.size > 0) this.scheduleCatchUp();
   }
 
   get watcherCount(): number {
-    let synced = this.ranges.size;
+    let synced = 0;
     for (const set of this.byKey.values()) synced += set.size;
+    for (const group of this.ranges.values()) synced += group.watchers.size;
     return synced + this.unsynced.size;
   }
 
@@ -122,7 +127,13 @@ export class WatchHub {
       }
       set.add(watcher);
     } else {
-      this.ranges.add(watcher);
+      const key = boundsKey(watcher.bounds);
+      let group = this.ranges.get(key);
+      if (group === undefined) {
+        group = { bounds: watcher.bounds, watchers: new Set() };
+        this.ranges.set(key, group);
+      }
+      group.watchers.add(watcher);
     }
   }
 
@@ -132,7 +143,10 @@ export class WatchHub {
       set?.delete(watcher);
       if (set?.size === 0) this.byKey.delete(watcher.bounds.key);
     } else {
-      this.ranges.delete(watcher);
+      const key = boundsKey(watcher.bounds);
+      const group = this.ranges.get(key);
+      group?.watchers.delete(watcher);
+      if (group?.watchers.size === 0) this.ranges.delete(key);
     }
   }
 
@@ -147,40 +161,42 @@ export class WatchHub {
    * many watchers see it: a put to a key a thousand watchers watch costs one encoding, not a thousand.
    */
   private publish(revision: number, records: readonly RevisionRecord[]): void {
-    // Most writes concern no watcher at all: they cost no delivery bookkeeping (maps, closures) either.
+    // Made on the first delivery: most writes concern no watcher and then cost no bookkeeping at all.
     let shared: SharedDeliveries | undefined;
-    const deliver = (watcher: Watcher, hits: readonly RevisionRecord[]): void => {
-      if (watcher.nextRevision > revision) return;
-      watcher.nextRevision = revision + 1;
-      shared ??= new SharedDeliveries(this.store, revision);
-      const delivery = shared.for(watcher.options, hits);
-      if (delivery.events.length > 0 && !watcher.sink.deliver(delivery)) this.block(watcher);
-    };
     if (this.byKey.size > 0) {
       if (records.length === 1) {
         const exact = this.byKey.get(records[0]!.key);
-        if (exact) for (const watcher of exact) deliver(watcher, records);
+        if (exact) shared = this.deliver(exact, records, revision, shared);
       } else {
         // Records of one key as one list, the same list for every watcher of that key.
         for (const [key, hits] of groupByKey(records)) {
           const exact = this.byKey.get(key);
-          if (exact) for (const watcher of exact) deliver(watcher, hits);
+          if (exact) shared = this.deliver(exact, hits, revision, shared);
         }
       }
     }
-    if (this.ranges.size === 0) return;
-    // Watchers on the same range share their list of records too.
-    const hitsByRange = new Map<string, readonly RevisionRecord[]>();
-    for (const watcher of this.ranges) {
-      const bounds = boundsKey(watcher.bounds);
-      let hits = hitsByRange.get(bounds);
-      if (hits === undefined) {
-        const matched = records.filter((record) => inRange(watcher.bounds, record.key));
-        hits = matched.length === records.length ? records : matched;
-        hitsByRange.set(bounds, hits);
-      }
-      if (hits.length > 0) deliver(watcher, hits);
+    for (const group of this.ranges.values()) {
+      const hits = recordsIn(group.bounds, records);
+      if (hits.length > 0) shared = this.deliver(group.watchers, hits, revision, shared);
     }
+  }
+
+  /** One write's records to watchers that all see the same ones; returns the deliveries made so far. */
+  private deliver(
+    watchers: ReadonlySet<Watcher>,
+    hits: readonly RevisionRecord[],
+    revision: number,
+    shared: SharedDeliveries | undefined,
+  ): SharedDeliveries | undefined {
+    for (const watcher of watchers) {
+      if (watcher.nextRevision > revision) continue;
+      watcher.nextRevision = revision + 1;
+      shared ??= new SharedDeliveries(this.store, revision);
+      const delivery = shared.for(watcher.options, hits);
+      // Blocking removes the watcher from the set being walked, which a Set allows.
+      if (delivery.events.length > 0 && !watcher.sink.deliver(delivery)) this.block(watcher);
+    }
+    return shared;
   }
 
   /** A full receiver: the watcher leaves the synced set and will catch up once resumed. */
@@ -254,6 +270,20 @@ function groupByKey(records: readonly RevisionRecord[]): Map<string, RevisionRec
     else groups.set(record.key, [record]);
   }
   return groups;
+}
+
+interface RangeWatchers {
+  readonly bounds: RangeBounds;
+  readonly watchers: Set<Watcher>;
+}
+
+/** The records within bounds: the very list when all are (the usual single-record write), no copy. */
+function recordsIn(bounds: RangeBounds, records: readonly RevisionRecord[]): readonly RevisionRecord[] {
+  let within = 0;
+  for (const record of records) if (inRange(bounds, record.key)) within++;
+  if (within === records.length) return records;
+  if (within === 0) return NO_RECORDS;
+  return records.filter((record) => inRange(bounds, record.key));
 }
 
 function boundsKey(bounds: RangeBounds): string {

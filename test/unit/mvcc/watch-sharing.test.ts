@@ -74,5 +74,31 @@ describe('shared watch deliveries', () => {
       expect(slow[i]![1]!.events).toBe(slow[0]![1]!.events);
     }
   });
-});
 
+  it('a range whose watchers all left, by cancel or by falling behind, is matched no more, and serves a newcomer', async () => {
+    const store = new MvccStore();
+    const kv = new KvApplier(store);
+    const hub = new WatchHub(store);
+    const range = { key: b('a'), rangeEnd: b('b') };
+    let full = true;
+    const watchers: Watcher[] = [];
+    const [cancelled, fallen] = [watchAll(hub, range, 1, () => false, watchers)[0]!, watchAll(hub, range, 1, () => full, watchers)[0]!];
+    expect(hub.watcherCount).toBe(2);
+    hub.cancel(watchers[0]!);
+    kv.put({ key: b('a1'), value: b('1') });
+    kv.put({ key: b('a1'), value: b('2') });
+    expect(cancelled).toHaveLength(0);
+    expect(fallen).toHaveLength(1);
+    expect(hub.isSynced(watchers[1]!)).toBe(false);
+
+    const [newcomer] = watchAll(hub, range, 1);
+    kv.put({ key: b('a2'), value: b('3') });
+    kv.put({ key: b('c'), value: b('outside') });
+    expect(newcomer!.flatMap((d) => d.events.map((e) => e.kv.modRevision))).toEqual([4]);
+    full = false;
+    hub.resume(watchers[1]!);
+    await settle();
+    expect(fallen.flatMap((d) => d.events.map((e) => e.kv.modRevision))).toEqual([2, 3, 4]);
+    expect(hub.watcherCount).toBe(2);
+  });
+});
