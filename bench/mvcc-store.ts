@@ -42,19 +42,52 @@ async function withBackend<T>(body: (backend: StateBackend, dir: string) => Prom
   }
 }
 
-/** Writes `count` keys named like Kubernetes objects; returns puts per second including backend commits. */
+/**
+ * Writes `count` keys named like Kubernetes objects; returns puts per second including backend commits.
+ * As the apply loop does, a commit is not awaited (the backend gathers commits for up to its batch
+ * interval; awaiting each one timed that interval) but the event loop turns between them.
+ */
 async function fill(store: MvccStore, backend: StateBackend, count: number, label: string): Promise<number> {
   const kv = new KvApplier(store);
   const value = b('v'.repeat(256));
+  const commits: Promise<void>[] = [];
   const start = process.hrtime.bigint();
   for (let i = 1; i <= count; i++) {
     kv.put({ key: b(`/registry/pods/ns${i % 10}/pod-${String(i).padStart(8, '0')}`), value });
-    if (i % ENTRIES_PER_COMMIT === 0) await backend.commit(i);
+    if (i % ENTRIES_PER_COMMIT === 0) {
+      commits.push(backend.commit(i));
+      await new Promise(setImmediate);
+    }
     progress(label, i, count);
   }
-  await backend.commit(count);
+  commits.push(backend.commit(count));
+  await Promise.all(commits);
   await backend.flushed();
   return count / seconds(start);
+}
+
+const RESOURCES = 40;
+const RESOURCE_WRITES = 100_000;
+
+/**
+ * What an apiserver's watch cache asks of the hub: a watch on each resource's prefix (here two each) and
+ * writes spread over the resources, so each write concerns one prefix and misses the others.
+ */
+function putsUnderResourceWatches(kv: KvApplier, store: MvccStore): number {
+  const hub = new WatchHub(store);
+  const prefixes = Array.from({ length: RESOURCES }, (_, i) => b(`/registry/resource-${String(i).padStart(2, '0')}/`));
+  let delivered = 0;
+  for (const prefix of prefixes) {
+    for (let copy = 0; copy < 2; copy++) hub.watch({ key: prefix, rangeEnd: prefixEnd(prefix) }, { deliver: () => (delivered++, true), compacted: () => {} });
+  }
+  const value = b('x'.repeat(256));
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < RESOURCE_WRITES; i++) {
+    kv.put({ key: b(`/registry/resource-${String(i % RESOURCES).padStart(2, '0')}/default/object-${i % 1000}`), value });
+  }
+  const rate = RESOURCE_WRITES / seconds(start);
+  if (delivered !== 2 * RESOURCE_WRITES) throw new Error(`delivered ${delivered} of ${2 * RESOURCE_WRITES} events`);
+  return rate;
 }
 
 export async function runMvccStore(keys: number): Promise<Figure[]> {
@@ -93,14 +126,19 @@ export async function runMvccStore(keys: number): Promise<Figure[]> {
     const hub = new WatchHub(store);
     const watchers = 1000;
     let delivered = 0;
-    for (let i = 0; i < watchers; i++) hub.watch({ key: b('/registry/configmaps/'), rangeEnd: prefixEnd(b('/registry/configmaps/')) }, { deliver: () => (delivered++, true), compacted: () => {} });
+    const fanOut = Array.from({ length: watchers }, () =>
+      hub.watch({ key: b('/registry/configmaps/'), rangeEnd: prefixEnd(b('/registry/configmaps/')) }, { deliver: () => (delivered++, true), compacted: () => {} }),
+    );
     const writes = 1000;
     start = process.hrtime.bigint();
     for (let i = 0; i < writes; i++) kv.put({ key: b(`/registry/configmaps/default/cm-${i}`), value: b('x') });
     const fanOutSeconds = seconds(start);
     if (delivered !== watchers * writes) throw new Error(`delivered ${delivered} of ${watchers * writes} events`);
     figures.push({ name: `watch fan-out: ${writes} writes to ${watchers} prefix watchers`, value: delivered / fanOutSeconds, unit: 'events/s' });
-    await backend.commit(keys + writes);
+    for (const watcher of fanOut) hub.cancel(watcher);
+
+    figures.push({ name: `puts under an apiserver's watches (${RESOURCES} resource prefixes, 2 watchers each)`, value: putsUnderResourceWatches(kv, store), unit: 'puts/s' });
+    await backend.commit(keys + writes + RESOURCE_WRITES);
 
     await withBackend(async (target) => {
       start = process.hrtime.bigint();
