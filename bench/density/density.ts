@@ -71,6 +71,7 @@ function rows(pairs: readonly Pair[]): Row[] {
   for (const call of frequentCalls(runsOf(pairs))) add(`apiserver ${call} p99 (ms)`, (r) => r.callP99Ms[call]);
   // The store's share of those calls, as the apiserver waited for it (its own event loop's delays included).
   for (const method of STORE_METHODS) add(`apiserver → store ${method} p99 (ms)`, (r) => r.storeP99Ms[method]);
+  add('write → watch event: probe writes seen', (r) => r.watchDelivery.count);
   add('write → watch event p50 (ms)', (r) => r.watchDelivery.p50Ms, 1);
   add('write → watch event p99 (ms)', (r) => r.watchDelivery.p99Ms, 1);
   const components = [...new Set(runsOf(pairs).flatMap((r) => Object.keys(r.components)))];
