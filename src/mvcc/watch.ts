@@ -223,7 +223,7 @@ export class WatchHub {
   catchUp(): void {
     const current = this.store.currentRevision;
     const changes = new Map<number, RevisionRecord[]>();
-    const hitsByRange = new Map<string, RevisionRecord[]>();
+    const hitsByRange = new Map<string, readonly RevisionRecord[]>();
     const shared = new SharedDeliveries(this.store, current);
     let behind = false;
     for (const watcher of [...this.unsynced]) {
@@ -243,7 +243,7 @@ export class WatchHub {
       const rangeKey = `${from}\u0000${boundsKey(watcher.bounds)}`;
       let hits = hitsByRange.get(rangeKey);
       if (hits === undefined) {
-        hits = records.filter((record) => inRange(watcher.bounds, record.key));
+        hits = recordsIn(watcher.bounds, records);
         hitsByRange.set(rangeKey, hits);
       }
       const delivery = shared.for(watcher.options, hits);
