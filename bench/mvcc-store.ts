@@ -75,16 +75,15 @@ const RESOURCE_WRITES = 100_000;
  */
 function putsUnderResourceWatches(kv: KvApplier, store: MvccStore): number {
   const hub = new WatchHub(store);
-  const prefixes = Array.from({ length: RESOURCES }, (_, i) => b(`/registry/resource-${String(i).padStart(2, '0')}/`));
+  const prefixes = Array.from({ length: RESOURCES }, (_, i) => `/registry/resource-${String(i).padStart(2, '0')}/`);
   let delivered = 0;
   for (const prefix of prefixes) {
-    for (let copy = 0; copy < 2; copy++) hub.watch({ key: prefix, rangeEnd: prefixEnd(prefix) }, { deliver: () => (delivered++, true), compacted: () => {} });
+    const key = b(prefix);
+    for (let copy = 0; copy < 2; copy++) hub.watch({ key, rangeEnd: prefixEnd(key) }, { deliver: () => (delivered++, true), compacted: () => {} });
   }
   const value = b('x'.repeat(256));
   const start = process.hrtime.bigint();
-  for (let i = 0; i < RESOURCE_WRITES; i++) {
-    kv.put({ key: b(`/registry/resource-${String(i % RESOURCES).padStart(2, '0')}/default/object-${i % 1000}`), value });
-  }
+  for (let i = 0; i < RESOURCE_WRITES; i++) kv.put({ key: b(`${prefixes[i % RESOURCES]!}default/object-${i % 1000}`), value });
   const rate = RESOURCE_WRITES / seconds(start);
   if (delivered !== 2 * RESOURCE_WRITES) throw new Error(`delivered ${delivered} of ${2 * RESOURCE_WRITES} events`);
   return rate;
