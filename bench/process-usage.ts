@@ -73,3 +73,10 @@ export function threadCpuSeconds(pid: number): Record<string, number> {
   }
   return out;
 }
+
+/** The machine's CPU time so far, all cores, in ticks: idle (and waiting for I/O) and in all (/proc/stat). */
+export function machineCpuTicks(): { idle: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  // user nice system idle iowait irq softirq steal
+  return { idle: fields[3]! + fields[4]!, total: fields.reduce((a, b) => a + b, 0) };
+}

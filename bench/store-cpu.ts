@@ -27,7 +27,7 @@ import { cases, endpointsFirst, RANGE_KEY, serverWarmUp, type FirstEndpoint } fr
 import { goLoadBinary, runGoLoad, type GeneratorFigures } from './compare/go-load.js';
 import { memberCpuSeconds, memberFigures } from './compare/members.js';
 import { Connection } from './load/grpc.js';
-import { threadCpuSeconds } from './process-usage.js';
+import { machineCpuTicks, threadCpuSeconds } from './process-usage.js';
 import { formatPerfSummary, perfAvailable, PerfRecording, removePerfMaps, summarizePerf } from './store-cpu-perf.js';
 import { loadSpec, type LoadSpec, type Workload } from './load/options.js';
 import { runLoad } from './load/runner.js';
@@ -156,12 +156,18 @@ try {
       // when comparing two versions of our code.
       const mainSeconds = (): number => memberPids.reduce((sum, pid) => sum + (threadCpuSeconds(pid)['main'] ?? 0), 0);
       let mainBefore = 0;
+      let machineBefore = { idle: 0, total: 0 };
       const r = await drive(spec(name, options.scale), () => {
+        machineBefore = machineCpuTicks();
         before = memberCpuSeconds(cluster);
         mainBefore = mainSeconds();
         threadsBefore = threadCpuSeconds(leaderPid);
         if (options.perf) recording = new PerfRecording(join(options.perf, `${name}-round${round}.data`), memberPids);
       });
+      const machine = machineCpuTicks();
+      // The cores nobody used while the workload ran: a cluster that waits on itself (a member idle while
+      // another works) leaves more of them than one limited by the CPU alone.
+      const idleShare = (machine.idle - machineBefore.idle) / Math.max(1, machine.total - machineBefore.total);
       await recording?.stop();
       const used = memberCpuSeconds(cluster).map((t, i) => t - (before[i] ?? t));
       const mainUsed = mainSeconds() - mainBefore;
@@ -173,7 +179,7 @@ try {
         `round ${round} ${name.padEnd(8)} ${String(Math.round(r.throughput)).padStart(6)}/s  p50 ${r.latency.p50Ms.toFixed(2)} ms  p99 ${r.latency.p99Ms.toFixed(2)} ms  ` +
           `members ${us(perOp(total))} µs/op (main threads ${us(perOp(mainUsed))}; leader ${us(perOp(used[leader] ?? 0))}: ${threads.join(', ')}; ` +
           `others ${used.filter((_, i) => i !== leader).map((u) => us(perOp(u))).join(' ')})  generator ${us(r.clientCpuUsPerOp)} µs/op  ` +
-          `errors ${r.errors}  load ${load}` +
+          `errors ${r.errors}  idle ${(100 * idleShare).toFixed(0)} %  load ${load}` +
           (r.eventResponses ? `  responses ${r.eventResponses}` : '') +
           (rounds > 0 ? `  ReadIndex rounds ${((100 * rounds) / Math.max(1, r.count)).toFixed(1)} per 100 requests` : ''),
       );
