@@ -13,7 +13,7 @@ import type { Unary } from './unary-call.js';
 import { serveWatch } from './watch-service.js';
 import { EventEmitter } from 'node:events';
 import { authContextOfConnection } from './client-identity.js';
-import { POOL_AFTER_SLOW_MS, SLOW_SYNC_MS, walFsyncDurations } from '../storage/wal/sync-placement.js';
+import { POOL_AFTER_SLOW_MS, POOL_FROM_ENTRIES, SLOW_SYNC_MS, walFsyncDurations } from '../storage/wal/sync-placement.js';
 
 /** Gateway path (after /v3 or /v3beta) → gRPC method. */
 const ROUTES: Record<string, string> = {
@@ -199,7 +199,7 @@ async function metrics(server: EtcdServer): Promise<string> {
     ['barge_server_read_index_rounds_total', 'counter', 'ReadIndex rounds this member started for linearizable reads (concurrent reads share one).', counters.readIndexRounds],
     ['barge_raft_log_entries_read_back_total', 'counter', 'Log entries read back from the WAL for followers behind what the in-memory log keeps.', counters.wal.entriesReadBack],
     ['barge_disk_wal_slow_fsyncs_total', 'counter', `WAL fdatasyncs that took ${SLOW_SYNC_MS} ms or more.`, counters.wal.slowSyncs],
-    ['barge_disk_wal_pooled_fsyncs_total', 'counter', `WAL fdatasyncs run in libuv's thread pool, within ${POOL_AFTER_SLOW_MS / 1000} s of a slow one; the rest run on the member's thread.`, counters.wal.pooledSyncs],
+    ['barge_disk_wal_pooled_fsyncs_total', 'counter', `WAL fdatasyncs run in libuv's thread pool (a write of ${POOL_FROM_ENTRIES} entries or more, or within ${POOL_AFTER_SLOW_MS / 1000} s of a slow sync); the rest run on the member's thread.`, counters.wal.pooledSyncs],
     ['etcd_mvcc_db_total_size_in_bytes', 'gauge', 'Total size of the underlying database physically allocated in bytes.', await server.dbSize()],
     ['etcd_debugging_mvcc_keys_total', 'gauge', 'Total number of keys.', server.kv.stats.keyCount],
     ['etcd_debugging_mvcc_current_revision', 'gauge', 'The current revision of store.', server.kv.stats.currentRevision],

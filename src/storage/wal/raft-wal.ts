@@ -66,7 +66,8 @@ interface Waiter {
 interface WriteGroup {
   readonly records: Uint8Array[];
   sync: boolean;
-  hasEntries: boolean;
+  /** Raft entries among the records. */
+  entries: number;
   hasHardState: boolean;
   /** The log as of the last write in the group: a segment cut after it starts from this. */
   head: LogHeadState;
@@ -213,11 +214,11 @@ export class RaftWal {
 
   private enqueue(records: Uint8Array[], sync: boolean, hasHardState: boolean, entryRecords?: EntryRecords): Promise<EntryPlacement | undefined> {
     this.counters.writes++;
-    const group = (this.queued ??= { records: [], sync: false, hasEntries: false, hasHardState: false, head: this.view.head(), waiters: [] });
+    const group = (this.queued ??= { records: [], sync: false, entries: 0, hasHardState: false, head: this.view.head(), waiters: [] });
     const inGroup = entryRecords && { ...entryRecords, first: group.records.length + entryRecords.first };
     for (const record of records) group.records.push(record); // not push(...records): a large Ready would overflow the argument limit
     group.sync ||= sync;
-    group.hasEntries ||= (entryRecords?.count ?? 0) > 0;
+    group.entries += entryRecords?.count ?? 0;
     group.hasHardState ||= hasHardState;
     group.head = this.view.head();
     const done = new Promise<EntryPlacement | undefined>((resolve, reject) => group.waiters.push({ resolve, reject, entryRecords: inGroup }));
@@ -246,10 +247,10 @@ export class RaftWal {
   }
 
   private async write(group: WriteGroup): Promise<WrittenGroup> {
-    if (group.hasEntries) faults.check('raft-log-append');
+    if (group.entries > 0) faults.check('raft-log-append');
     if (group.hasHardState) faults.check('hard-state');
     const written = { file: this.tail.name.seq, recordOffsets: await this.tail.append(group.records) };
-    if (group.sync) this.warnIfSlow(await this.tail.sync(this.syncPlacement));
+    if (group.sync) this.warnIfSlow(await this.tail.sync(this.syncPlacement, group.entries));
     this.counters.batches++;
     if (group.sync) this.counters.syncedBatches++;
     if (this.tail.full) {

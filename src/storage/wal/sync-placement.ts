@@ -1,14 +1,16 @@
-// Where the WAL's fdatasync runs: on the member's thread while the disk keeps up, in libuv's pool after it
-// stalls.
+// Where the WAL's fdatasync runs: on the member's thread while few clients write and the disk keeps up, in
+// libuv's pool for a write of many entries or after the disk stalls.
 //
 // In line, a sync costs no hand-offs: handed to the pool, each one cost a pool thread's wake-up and the
 // member's after it, two chances to wait for a core on a machine the members share, and the slowest 1 % of
 // one-client puts took 1.4× as long (bench/RESULTS.md, "The WAL's fdatasync on the member's thread"). But a
-// sync in line holds everything else the member does (serializable reads, watch deliveries, lease
-// keep-alives, new connections) for as long as the disk takes, and a disk that stalls (a throttled volume)
-// held every read for a stall (bench/RESULTS.md, "A disk that stalls"). So a sync that took SLOW_SYNC_MS or
-// more sends the syncs after it to the pool, where the member's thread serves on while the disk works,
-// until POOL_AFTER_SLOW_MS go by without another.
+// sync in line holds everything else the member does (reading and answering clients, serializable reads,
+// watch deliveries, lease keep-alives, new connections) for as long as the disk takes. A Ready of many
+// entries comes from many clients, whose next requests are already on their way: in the pool, the member's
+// thread reads and answers them while the disk works, as etcd's goroutines do while its raft loop syncs
+// (bench/RESULTS.md, "Many clients' syncs in the pool"). And a disk that stalls (a throttled volume) held
+// every read for a stall (bench/RESULTS.md, "A disk that stalls"), so a sync that took SLOW_SYNC_MS or more
+// sends the syncs after it to the pool until POOL_AFTER_SLOW_MS go by without another.
 
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +26,11 @@ const fdatasync = promisify(fs.fdatasync);
 export const SLOW_SYNC_MS = 50;
 /** How long syncs stay in the pool after a slow one: a disk that stalled once stalls again. */
 export const POOL_AFTER_SLOW_MS = 10_000;
+/**
+ * A write of this many raft entries or more is synced in the pool: that many proposals in one Ready means
+ * many clients, whose next requests the member's thread reads, decodes and answers while the disk works.
+ */
+export const POOL_FROM_ENTRIES = 8;
 
 /** Every WAL fdatasync in this process, in seconds: etcd's etcd_disk_wal_fsync_duration_seconds, its buckets 1 ms to 8.192 s. */
 export const walFsyncDurations = new Histogram(Array.from({ length: 14 }, (_, i) => 0.001 * 2 ** i));
@@ -39,10 +46,13 @@ export class SyncPlacement {
   private lastSlowAt = Number.NEGATIVE_INFINITY;
   readonly counts: SyncCounts = { slowSyncs: 0, pooledSyncs: 0 };
 
-  /** fdatasyncs `fd`, on this thread or in the pool as the recent syncs say; returns how long it took, in ms. */
-  async sync(fd: number): Promise<number> {
+  /**
+   * fdatasyncs `fd`, which holds `entries` new raft entries, on this thread or in the pool as their number
+   * and the recent syncs say; returns how long it took, in ms.
+   */
+  async sync(fd: number, entries: number): Promise<number> {
     const started = performance.now();
-    if (started - this.lastSlowAt < POOL_AFTER_SLOW_MS) {
+    if (entries >= POOL_FROM_ENTRIES || started - this.lastSlowAt < POOL_AFTER_SLOW_MS) {
       this.counts.pooledSyncs++;
       await fdatasync(fd);
     } else {

@@ -101,9 +101,12 @@ export class TailSegment {
     return recordOffsets;
   }
 
-  /** Makes what append() wrote durable, the sync run where `placement` says; returns how long it took, in ms. */
-  sync(placement: SyncPlacement): Promise<number> {
-    return placement.sync(this.fd);
+  /**
+   * Makes what append() wrote (`entries` raft entries among it) durable, the sync run where `placement`
+   * says; returns how long it took, in ms.
+   */
+  sync(placement: SyncPlacement, entries: number): Promise<number> {
+    return placement.sync(this.fd, entries);
   }
 
   /** Cuts the preallocated zeros off a full segment and makes it durable, before the next one is made. */

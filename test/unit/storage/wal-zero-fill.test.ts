@@ -53,7 +53,7 @@ describe('TailSegment', () => {
       const before = bytesWrittenByThisThread();
       for (let i = 0; i < appends; i++) {
         await segment.append([record]);
-        await segment.sync(placement);
+        await segment.sync(placement, 1);
       }
       const perAppend = (bytesWrittenByThisThread() - before) / appends;
       // A page, sometimes two when a frame crosses into the next; zeros written a megabyte at a time made it 1 MiB.
