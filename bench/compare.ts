@@ -16,7 +16,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { BARGE_BIN, type Implementation } from '../test/support/process-cluster.js';
-import { cases, manyKeysCase, manyRevisionsCase, WARM_UP_SHARE, type Case } from './compare/cases.js';
+import { cases, COMMON_FLAGS, manyKeysCase, manyRevisionsCase, WARM_UP_SHARE, type Case } from './compare/cases.js';
 import { compareCharts, memoryChart } from './compare/charts.js';
 import { CHECK_PERF_LIMITS, stopCheckPerf } from './compare/checks.js';
 import { goLoadBinary } from './compare/go-load.js';
@@ -28,9 +28,6 @@ import { ms } from './load/report.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const IMPLEMENTATIONS: readonly Implementation[] = ['etcd', 'barge'];
-
-/** The same raft and storage settings for both, written out rather than left to each one's defaults. */
-const COMMON_FLAGS = ['--heartbeat-interval=100', '--election-timeout=1000', '--pre-vote=true', '--snapshot-count=100000', '--quota-backend-bytes=0', '--log-level=warn'];
 
 const options = new Command('bench:compare')
   .description('Barge against etcd 3.4 on loopback: the same workloads under two load generators, one table')

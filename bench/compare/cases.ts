@@ -18,6 +18,9 @@ export interface Case {
 export const RANGE_KEY = 'bench/range-key';
 const WRITE = { keySize: 8, valSize: 256, keySpaceSize: 100_000 };
 
+/** The same raft and storage settings for both, written out rather than left to each one's defaults. */
+export const COMMON_FLAGS = ['--heartbeat-interval=100', '--election-timeout=1000', '--pre-vote=true', '--snapshot-count=100000', '--quota-backend-bytes=0', '--log-level=warn'];
+
 /** The workloads run on the 3-member cluster, and the 5-member put; `scale` shrinks the totals (--quick). */
 export function cases(scale: number): { matrix: Case[]; five: Case; warmUp: Case[] } {
   const total = (n: number): number => Math.max(1, Math.round(n * scale));
