@@ -193,7 +193,7 @@ try {
 function leadInText(matrix: readonly Case[]): string {
   const led = matrix.filter((c) => c.leadIn !== undefined);
   if (led.length === 0) return '';
-  return `; and right before its timed phase, with the generator about to time it, each of ${led.map((c) => `"${c.label}"`).join(', ')} runs ${fmt(led[0]!.leadIn!)} more of its requests, untimed (a Node member compiles the one-client put's path over its first ~12,000: bench/put-tail.ts)`;
+  return `; and right before its timed phase, with the generator about to time it, each of ${led.map((c) => `"${c.label}"`).join(', ')} runs ${fmt(led[0]!.leadIn!)} more of its requests, untimed (a Node member compiles the one-client put's path over its first several thousand of them: bench/put-tail.ts)`;
 }
 
 function resultsBlock(table: string, elapsedSec: number, chartFiles: string[]): string {

@@ -18,10 +18,12 @@ export interface Case {
 }
 
 /**
- * A one-client put's lead-in. A Node member compiles that path over its first ~12,000 such puts, its slowest 1 %
- * of them 1.6–1.9× as slow as etcd's meanwhile and level with them after (bench/put-tail.ts; bench/RESULTS.md,
- * "One client's puts from a fresh member's first write"), and the matrix's warm-up gives the path 3,000 before
- * four other workloads: the rows would time that phase instead of the steady state they are meant to compare.
+ * A one-client put's lead-in. A fresh Node member compiles that path over its first several thousand such puts
+ * (V8's TurboFan on a core the members share): over the first 15,000 their slowest 1 % took 1.6–1.9× etcd's, over
+ * the next 15,000 as long as etcd's (bench/put-tail.ts; bench/RESULTS.md, "One client's puts from a fresh
+ * member's first write"). After the matrix's warm-up, which runs four other workloads after its 3,000 one-client
+ * puts, the tail took some 8,000 more to settle again (bench/store-cpu.ts, rounds of 2,000): without a lead-in the
+ * rows time that phase instead of the steady state they are meant to compare.
  */
 const ONE_CLIENT_LEAD_IN = 10_000;
 
