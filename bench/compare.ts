@@ -189,13 +189,6 @@ try {
   await stopAll();
 }
 
-/** The lead-ins before timed phases, said in the block (rows without one follow the warm-up alone). */
-function leadInText(matrix: readonly Case[]): string {
-  const led = matrix.filter((c) => c.leadIn !== undefined);
-  if (led.length === 0) return '';
-  return `; and right before its timed phase, with the generator about to time it, each of ${led.map((c) => `"${c.label}"`).join(', ')} runs ${fmt(led[0]!.leadIn!)} more of its requests, untimed (a Node member compiles the one-client put's path over its first several thousand of them: bench/put-tail.ts)`;
-}
-
 function resultsBlock(table: string, elapsedSec: number, chartFiles: string[]): string {
   const argv = process.argv.slice(2);
   const command = `npm run bench:compare${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
@@ -212,7 +205,7 @@ function resultsBlock(table: string, elapsedSec: number, chartFiles: string[]): 
     '',
     `Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Machine: ${availableParallelism()} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Commit: ${git(['rev-parse', '--short', 'HEAD'])}${dirty}.`,
     '',
-    `Command: \`${command}\` (${Math.round(elapsedSec / 60)} min). Both run 3 members on loopback with ${flags.length > 0 ? flags.join(' ') : 'their own default flags'}; fresh data dirs under the OS temp dir; ${rssOnly ? 'no warm-up' : `each cluster first runs each workload of the 3-member matrix at ${Math.round(WARM_UP_SHARE * 100)} % of its size, untimed${go ? ' (Go generator)' : ''}${leadInText(matrix)}`}. ${checksOnly ? `Only the checks, in every run: ${checkPerfLoads.length > 0 ? `\`etcdctl check perf\` (etcdctl ${version}, a client per simulated writer, against every member's endpoint), then ` : ''}${options.failoverKills} SIGKILLs of the leader.` : generatorsText}`,
+    `Command: \`${command}\` (${Math.round(elapsedSec / 60)} min). Both run 3 members on loopback with ${flags.length > 0 ? flags.join(' ') : 'their own default flags'}; fresh data dirs under the OS temp dir; ${rssOnly ? 'no warm-up' : `each cluster first runs each workload of the 3-member matrix at ${Math.round(WARM_UP_SHARE * 100)} % of its size, untimed${go ? ' (Go generator)' : ''}`}. ${checksOnly ? `Only the checks, in every run: ${checkPerfLoads.length > 0 ? `\`etcdctl check perf\` (etcdctl ${version}, a client per simulated writer, against every member's endpoint), then ` : ''}${options.failoverKills} SIGKILLs of the leader.` : generatorsText}`,
     '',
     `Machine load (uptime's 1, 5, 15-minute load averages): ${runLoads.join('; ')}.`,
     '',

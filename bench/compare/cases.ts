@@ -13,19 +13,7 @@ export interface Case {
   spec: Partial<LoadSpec>;
   /** Unset: connection j to member j mod n, as etcd's benchmark tool dials. */
   firstEndpoint?: FirstEndpoint;
-  /** Requests of the same workload run untimed right before each timed phase (with the same generator). */
-  leadIn?: number;
 }
-
-/**
- * A one-client put's lead-in. A fresh Node member compiles that path over its first several thousand such puts
- * (V8's TurboFan on a core the members share): over the first 15,000 their slowest 1 % took 1.6–1.9× etcd's, over
- * the next 15,000 as long as etcd's (bench/put-tail.ts; bench/RESULTS.md, "One client's puts from a fresh
- * member's first write"). After the matrix's warm-up, which runs four other workloads after its 3,000 one-client
- * puts, the tail took some 8,000 more to settle again (bench/store-cpu.ts, rounds of 2,000): without a lead-in the
- * rows time that phase instead of the steady state they are meant to compare.
- */
-const ONE_CLIENT_LEAD_IN = 10_000;
 
 export const RANGE_KEY = 'bench/range-key';
 const WRITE = { keySize: 8, valSize: 256, keySpaceSize: 100_000 };
@@ -40,8 +28,8 @@ export function cases(scale: number): { matrix: Case[]; five: Case; warmUp: Case
     // A one-client put through a follower is forwarded to the leader and answered once the follower has
     // applied it: one hop more than through the leader. Each its own row, so that no run's figure depends on
     // which member happened to win the election.
-    { id: 'put-1', label: 'put, 1 client, to a follower', workload: 'put', spec: { ...WRITE, clients: 1, conns: 1, total: total(3000) }, firstEndpoint: 'follower', leadIn: total(ONE_CLIENT_LEAD_IN) },
-    { id: 'put-1-leader', label: 'put, 1 client, to the leader', workload: 'put', spec: { ...WRITE, clients: 1, conns: 1, total: total(3000) }, firstEndpoint: 'leader', leadIn: total(ONE_CLIENT_LEAD_IN) },
+    { id: 'put-1', label: 'put, 1 client, to a follower', workload: 'put', spec: { ...WRITE, clients: 1, conns: 1, total: total(3000) }, firstEndpoint: 'follower' },
+    { id: 'put-1-leader', label: 'put, 1 client, to the leader', workload: 'put', spec: { ...WRITE, clients: 1, conns: 1, total: total(3000) }, firstEndpoint: 'leader' },
     { id: 'put-200', label: 'put, 200 clients', workload: 'put', spec: { ...WRITE, clients: 200, conns: 20, total: total(40_000) } },
     { id: 'range-l', label: 'range, linearizable, 100 clients', workload: 'range', spec: { key: RANGE_KEY, consistency: 'l', clients: 100, conns: 10, total: total(40_000) } },
     { id: 'range-s', label: 'range, serializable, 100 clients', workload: 'range', spec: { key: RANGE_KEY, consistency: 's', clients: 100, conns: 10, total: total(40_000) } },

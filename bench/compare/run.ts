@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProcessCluster, type Implementation } from '../../test/support/process-cluster.js';
 import { Connection } from '../load/grpc.js';
-import { loadSpec, type LoadSpec } from '../load/options.js';
+import { loadSpec } from '../load/options.js';
 import { ms, progressPrinter } from '../load/report.js';
 import { runLoad } from '../load/runner.js';
 import { endpointsFirst, RANGE_KEY, type Case } from './cases.js';
@@ -96,19 +96,10 @@ async function withCluster<T>(size: number, implementation: Implementation, o: R
   }
 }
 
-/** The workload's lead-in: `requests` of it, untimed, through the generator about to time it. */
-async function leadIn(spec: LoadSpec, requests: number, generator: Generator, o: RunOptions): Promise<void> {
-  o.log(`  lead-in: ${requests.toLocaleString('en-US')} requests (untimed)`);
-  const untimed = { ...spec, total: requests };
-  if (generator === 'node') await runLoad(untimed);
-  else await runGoLoad(o.go!, untimed, () => {}, 20 * 60_000);
-}
-
 async function measure(implementation: Implementation, cluster: ProcessCluster, c: Case, generator: Generator, o: RunOptions): Promise<Outcome> {
   const leader = cluster.members.indexOf(cluster.leader());
   const spec = loadSpec(c.workload, { ...c.spec, endpoints: endpointsFirst(cluster, c.firstEndpoint, leader), workers: o.workers });
   o.log(`${NAMES[implementation]}: ${c.label} (${GENERATOR_NAMES[generator]} generator)`);
-  if (c.leadIn !== undefined) await leadIn(spec, c.leadIn, generator, o);
   let before: number[] | undefined;
   const onTimedPhase = (): void => {
     before = memberCpuSeconds(cluster);
