@@ -2,16 +2,17 @@
 //
 // One client's puts over time, from a fresh cluster's first write: a fresh 3-member cluster with bench:compare's
 // flags, no warm-up, then --puts puts one after another to the leader (the project's Node client). Every
-// --bin-seconds it prints the puts in that bin and how many took --slow-ms or more, and at the end p50 and p99
-// of the first and the second half apart. bench:compare reports a workload's p99 after a warm-up of its own
+// --bin-seconds it prints the puts in that bin and how many took --slow-ms or more, and at the end the latency
+// percentiles of the first and the second half apart. bench:compare reports a workload's p99 after a warm-up of its own
 // size; this shows when the tail settles: a Node member compiles its put path for thousands of requests
 // after it starts (V8's TurboFan on a core the members share), a Go one does not.
 
 import { Command } from 'commander';
 import { ProcessCluster, type Implementation } from '../test/support/process-cluster.js';
-import { COMMON_FLAGS } from './compare/cases.js';
+import { COMMON_FLAGS, endpointsFirst } from './compare/cases.js';
 import { Connection } from './load/grpc.js';
-import { ms } from './load/report.js';
+import { Latency } from './load/histogram.js';
+import { latencyLine } from './load/report.js';
 
 const program = new Command('put-tail')
   .description("one client's puts to a fresh cluster's leader over time: the tail from the first write on")
@@ -24,25 +25,17 @@ const options = program.opts<{ impl: string; puts: number; binSeconds: number; s
 if (options.impl !== 'barge' && options.impl !== 'etcd') program.error(`error: --impl: barge or etcd, not ${options.impl}`);
 if (!(options.puts >= 2) || !(options.binSeconds > 0) || !(options.slowMs > 0)) program.error('error: --puts (2 or more), --bin-seconds and --slow-ms must be positive numbers');
 
-function quantile(sorted: Float64Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
-}
-
-function halfLine(name: string, latencies: Float64Array): string {
-  const sorted = latencies.slice().sort();
-  return `${name}: p50 ${ms(quantile(sorted, 0.5))} ms, p99 ${ms(quantile(sorted, 0.99))} ms`;
-}
-
 const cluster = await ProcessCluster.start(3, options.impl as Implementation, COMMON_FLAGS, undefined, { startTimeoutMs: 120_000 });
 process.on('SIGINT', () => void cluster.stop().then(() => process.exit(130), () => process.exit(1)));
 try {
-  const connection = new Connection(cluster.leader().clientUrl.replace(/^https?:\/\//, ''));
+  const connection = new Connection(endpointsFirst(cluster, 'leader')[0]!);
   await connection.ready(10_000);
   const value = Buffer.alloc(256, 'v');
-  const latencies = new Float64Array(options.puts);
+  // Each half's latencies apart: the first holds the member's warm-up, the second what it settles to.
+  const halves = [Latency.create(), Latency.create()] as const;
   const binMs = options.binSeconds * 1000;
   console.log(`${options.impl}: ${options.puts} puts, one client, to the leader of a fresh 3-member cluster; puts ≥ ${options.slowMs} ms by ${options.binSeconds} s`);
-  const started = performance.now();
+  const started = process.hrtime.bigint();
   let bin = 0;
   let binPuts = 0;
   let binSlow = 0;
@@ -54,18 +47,17 @@ try {
     bin++;
   };
   for (let i = 0; i < options.puts; i++) {
-    const sent = performance.now();
-    while (sent >= started + (bin + 1) * binMs) flush();
+    const sent = process.hrtime.bigint();
+    while (Number(sent - started) / 1e6 >= (bin + 1) * binMs) flush();
     await connection.unary('KV', 'Put', { key: Buffer.from(`put-tail-${i % 1000}`), value }, 10_000);
-    const took = performance.now() - sent;
-    latencies[i] = took;
+    const took = process.hrtime.bigint() - sent;
+    halves[i < options.puts >> 1 ? 0 : 1].recordNs(took);
     binPuts++;
-    if (took >= options.slowMs) binSlow++;
+    if (Number(took) / 1e6 >= options.slowMs) binSlow++;
   }
   flush();
   connection.close();
-  const half = options.puts >> 1;
-  console.log(`${halfLine('first half', latencies.subarray(0, half))}; ${halfLine('second half', latencies.subarray(half))}`);
+  console.log(`first half: ${latencyLine(halves[0].summary())} ms; second half: ${latencyLine(halves[1].summary())} ms`);
 } finally {
   await cluster.stop();
 }

@@ -10,7 +10,7 @@ export function ms(value: number): string {
   return value.toFixed(3);
 }
 
-function latencyLine(l: LatencySummary): string {
+export function latencyLine(l: LatencySummary): string {
   return `p50 ${ms(l.p50Ms)}  p90 ${ms(l.p90Ms)}  p99 ${ms(l.p99Ms)}  p99.9 ${ms(l.p999Ms)}  max ${ms(l.maxMs)}`;
 }
 
