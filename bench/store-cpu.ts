@@ -23,7 +23,7 @@ import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { ProcessCluster } from '../test/support/process-cluster.js';
-import { cases, endpointsFirst, RANGE_KEY, serverWarmUp, type FirstEndpoint } from './compare/cases.js';
+import { cases, COMMON_FLAGS, endpointsFirst, RANGE_KEY, serverWarmUp, type FirstEndpoint } from './compare/cases.js';
 import { goLoadBinary, runGoLoad, type GeneratorFigures } from './compare/go-load.js';
 import { memberCpuSeconds, memberFigures } from './compare/members.js';
 import { Connection } from './load/grpc.js';
@@ -32,7 +32,6 @@ import { formatPerfSummary, perfAvailable, PerfRecording, removePerfMaps, summar
 import { loadSpec, type LoadSpec, type Workload } from './load/options.js';
 import { runLoad } from './load/runner.js';
 
-const FLAGS = ['--heartbeat-interval=100', '--election-timeout=1000', '--snapshot-count=100000', '--quota-backend-bytes=0', '--log-level=warn'];
 const WRITE = { keySize: 8, valSize: 256, keySpaceSize: 100_000 };
 
 /** bench:compare's workloads, with 100 clients for the many-client put (the issue's own measurement). */
@@ -110,7 +109,7 @@ const nodeOptions = [
   ...(options.perf ? ['--perf-basic-prof'] : []),
 ];
 if (nodeOptions.length > 0) process.env['NODE_OPTIONS'] = nodeOptions.join(' ');
-const cluster = await ProcessCluster.start(options.members, options.impl, FLAGS, undefined, { startTimeoutMs: 120_000 });
+const cluster = await ProcessCluster.start(options.members, options.impl, COMMON_FLAGS, undefined, { startTimeoutMs: 120_000 });
 delete process.env['NODE_OPTIONS'];
 const memberPids = cluster.members.map((m) => m.process!.pid!);
 const stopAll = async (): Promise<void> => {
