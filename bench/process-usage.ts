@@ -80,3 +80,29 @@ export function machineCpuTicks(): { idle: number; total: number } {
   // user nice system idle iowait irq softirq steal
   return { idle: fields[3]! + fields[4]!, total: fields.reduce((a, b) => a + b, 0) };
 }
+
+/**
+ * What the scheduler did for a process so far, all its threads summed (/proc/<pid>/task/<tid>/schedstat):
+ * milliseconds on a core, milliseconds runnable but waiting for one, and how many times it was put on one.
+ * Zeros without /proc or once the process has exited; a thread that has ended takes its share with it.
+ */
+export function schedulerStats(pid: number): { runMs: number; waitMs: number; slices: number } {
+  const out = { runMs: 0, waitMs: 0, slices: 0 };
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const [run, wait, slices] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+      out.runMs += run! / 1e6;
+      out.waitMs += wait! / 1e6;
+      out.slices += slices!;
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}

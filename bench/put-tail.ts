@@ -18,6 +18,7 @@ import { Latency } from './load/histogram.js';
 import { loadSpec } from './load/options.js';
 import { runLoad } from './load/runner.js';
 import { latencyLine } from './load/report.js';
+import { schedulerStats } from './process-usage.js';
 
 const program = new Command('put-tail')
   .description("one client's puts to a fresh cluster's leader over time: the tail from the first write on")
@@ -50,6 +51,9 @@ try {
   console.log(`${options.impl}: ${options.puts} puts, one client, to the leader of a ${options.prefill > 0 ? 'prefilled' : 'fresh'} 3-member cluster; puts ≥ ${options.slowMs} ms, and members' CPU (leader, then followers), by ${options.binSeconds} s`);
   const started = process.hrtime.bigint();
   let cpuBefore = memberCpuSeconds(cluster);
+  // Who ran and who waited for a core over the timed puts: the members, and this process (the client).
+  const pids = [...cluster.members.map((m) => m.process?.pid ?? 0), process.pid];
+  const scheduledBefore = pids.map(schedulerStats);
   let bin = 0;
   let binPuts = 0;
   let binSlow = 0;
@@ -78,6 +82,13 @@ try {
   flush();
   connection.close();
   console.log(`first half: ${latencyLine(halves[0].summary())} ms; second half: ${latencyLine(halves[1].summary())} ms`);
+  const perPut = (ms: number): string => `${Math.round((1000 * ms) / options.puts)} µs`;
+  const scheduled = pids.map((pid, i) => {
+    const [now, before] = [schedulerStats(pid), scheduledBefore[i]!];
+    const who = i === leader ? 'leader' : i < cluster.members.length ? 'follower' : 'client';
+    return `${who} ${perPut(now.runMs - before.runMs)} on a core, ${perPut(now.waitMs - before.waitMs)} waiting, ${((now.slices - before.slices) / options.puts).toFixed(1)} times on`;
+  });
+  console.log(`per put, all threads: ${scheduled.join('; ')}`);
 } finally {
   await cluster.stop();
 }
