@@ -54,24 +54,32 @@ export function childrenOf(pid: number): Array<{ pid: number; command: string }>
  */
 export function threadCpuSeconds(pid: number): Record<string, number> {
   const out: Record<string, number> = {};
+  forEachThread(pid, 'stat', (stat, tid) => {
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = statFieldsAfterName(stat);
+    const role = tid === String(pid) ? 'main' : name.startsWith('V8') ? 'v8' : name.startsWith('libuv') ? 'libuv' : 'other';
+    out[role] = (out[role] ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  });
+  return out;
+}
+
+/** Calls `visit` with each thread's /proc/<pid>/task/<tid>/<file>; none without /proc or once the process has exited. */
+function forEachThread(pid: number, file: string, visit: (text: string, tid: string) => void): void {
   let tids: string[] = [];
   try {
     tids = readdirSync(`/proc/${pid}/task`);
   } catch {
-    return out;
+    return;
   }
   for (const tid of tids) {
+    let text: string;
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = statFieldsAfterName(stat);
-      const role = tid === String(pid) ? 'main' : name.startsWith('V8') ? 'v8' : name.startsWith('libuv') ? 'libuv' : 'other';
-      out[role] = (out[role] ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      text = readFileSync(`/proc/${pid}/task/${tid}/${file}`, 'utf8');
     } catch {
-      // The thread ended meanwhile.
+      continue; // the thread ended meanwhile
     }
+    visit(text, tid);
   }
-  return out;
 }
 
 /** The machine's CPU time so far, all cores, in ticks: idle (and waiting for I/O) and in all (/proc/stat). */
@@ -88,21 +96,11 @@ export function machineCpuTicks(): { idle: number; total: number } {
  */
 export function schedulerStats(pid: number): { runMs: number; waitMs: number; slices: number } {
   const out = { runMs: 0, waitMs: 0, slices: 0 };
-  let tids: string[] = [];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return out;
-  }
-  for (const tid of tids) {
-    try {
-      const [run, wait, slices] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(' ').map(Number);
-      out.runMs += run! / 1e6;
-      out.waitMs += wait! / 1e6;
-      out.slices += slices!;
-    } catch {
-      // The thread ended meanwhile.
-    }
-  }
+  forEachThread(pid, 'schedstat', (text) => {
+    const [run, wait, slices] = text.trim().split(' ').map(Number);
+    out.runMs += run! / 1e6;
+    out.waitMs += wait! / 1e6;
+    out.slices += slices!;
+  });
   return out;
 }
