@@ -7,11 +7,13 @@
 // size; this shows when the tail settles: a Node member compiles its put path for thousands of requests
 // after it starts (V8's TurboFan on a core the members share), a Go one does not. --prefill first writes N puts
 // from 200 clients over bench:compare's 100,000 keys, untimed, so that the lone client meets a member that is
-// warm and holds state, as bench:compare's one-client rows do.
+// warm and holds state, as bench:compare's one-client rows do. Last, per put over the timed puts, each member's and
+// the client's time on a core, time runnable but waiting for one, and times put on one (all threads, from
+// /proc/<pid>/task/*/schedstat): on a machine the members share with the client, where a slow put's time went.
 
 import { Command } from 'commander';
 import { ProcessCluster, type Implementation } from '../test/support/process-cluster.js';
-import { COMMON_FLAGS, endpointsFirst } from './compare/cases.js';
+import { COMMON_FLAGS, endpointsFirst, WRITE } from './compare/cases.js';
 import { memberCpuSeconds } from './compare/members.js';
 import { Connection } from './load/grpc.js';
 import { Latency } from './load/histogram.js';
@@ -38,7 +40,7 @@ process.on('SIGINT', () => void cluster.stop().then(() => process.exit(130), () 
 try {
   if (options.prefill > 0) {
     console.log(`${options.impl}: prefill, ${options.prefill} puts from 200 clients (untimed)`);
-    const spec = { endpoints: cluster.endpoints, clients: 200, conns: 20, workers: 2, total: options.prefill, keySize: 8, valSize: 256, keySpaceSize: 100_000 };
+    const spec = { ...WRITE, endpoints: cluster.endpoints, clients: 200, conns: 20, workers: 2, total: options.prefill };
     await runLoad(loadSpec('put', spec));
   }
   const leader = cluster.members.indexOf(cluster.leader());

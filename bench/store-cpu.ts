@@ -23,7 +23,7 @@ import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { ProcessCluster } from '../test/support/process-cluster.js';
-import { cases, COMMON_FLAGS, endpointsFirst, RANGE_KEY, serverWarmUp, type FirstEndpoint } from './compare/cases.js';
+import { cases, COMMON_FLAGS, endpointsFirst, RANGE_KEY, serverWarmUp, WRITE, type FirstEndpoint } from './compare/cases.js';
 import { goLoadBinary, runGoLoad, type GeneratorFigures } from './compare/go-load.js';
 import { memberCpuSeconds, memberFigures } from './compare/members.js';
 import { Connection } from './load/grpc.js';
@@ -31,8 +31,6 @@ import { machineCpuTicks, threadCpuSeconds } from './process-usage.js';
 import { formatPerfSummary, perfAvailable, PerfRecording, removePerfMaps, summarizePerf } from './store-cpu-perf.js';
 import { loadSpec, type LoadSpec, type Workload } from './load/options.js';
 import { runLoad } from './load/runner.js';
-
-const WRITE = { keySize: 8, valSize: 256, keySpaceSize: 100_000 };
 
 /** bench:compare's workloads, with 100 clients for the many-client put (the issue's own measurement). */
 const WORKLOADS: Record<string, { workload: Workload; spec: Partial<LoadSpec> }> = {

@@ -16,7 +16,8 @@ export interface Case {
 }
 
 export const RANGE_KEY = 'bench/range-key';
-const WRITE = { keySize: 8, valSize: 256, keySpaceSize: 100_000 };
+/** The writes' shape: 8-byte keys, 256-byte values, over 100,000 possible keys. */
+export const WRITE = { keySize: 8, valSize: 256, keySpaceSize: 100_000 };
 
 /** The same raft and storage settings for both, written out rather than left to each one's defaults. */
 export const COMMON_FLAGS = ['--heartbeat-interval=100', '--election-timeout=1000', '--pre-vote=true', '--snapshot-count=100000', '--quota-backend-bytes=0', '--log-level=warn'];
