@@ -13,7 +13,7 @@
 
 import { Command } from 'commander';
 import { ProcessCluster, type Implementation } from '../test/support/process-cluster.js';
-import { COMMON_FLAGS, endpointsFirst, WRITE } from './compare/cases.js';
+import { COMMON_FLAGS, WRITE } from './compare/cases.js';
 import { memberCpuSeconds } from './compare/members.js';
 import { Connection } from './load/grpc.js';
 import { Latency } from './load/histogram.js';
@@ -44,9 +44,9 @@ try {
     await runLoad(loadSpec('put', spec));
   }
   const leader = cluster.members.indexOf(cluster.leader());
-  const connection = new Connection(endpointsFirst(cluster, 'leader', leader)[0]!);
+  const connection = new Connection(cluster.endpoints[leader]!);
   await connection.ready(10_000);
-  const value = Buffer.alloc(256, 'v');
+  const value = Buffer.alloc(WRITE.valSize, 'v');
   // Each half's latencies apart: the first holds the member's warm-up, the second what it settles to.
   const halves = [Latency.create(), Latency.create()] as const;
   const binMs = options.binSeconds * 1000;
