@@ -68,10 +68,13 @@ async function baselineCluster(dir: string): Promise<{ label: string; cluster: P
 }
 
 const started: ProcessCluster[] = [];
-const stopAll = (): Promise<unknown> => Promise.all(started.map((c) => c.stop()));
+const stores: Store[] = [];
+const stopAll = (): Promise<unknown> => {
+  for (const store of stores) store.connection?.close();
+  return Promise.all(started.map((c) => c.stop()));
+};
 process.on('SIGINT', () => void stopAll().then(() => process.exit(130), () => process.exit(1)));
 try {
-  const stores: Store[] = [];
   const add = (label: string, cluster: ProcessCluster): void => {
     started.push(cluster);
     stores.push({ label, cluster, rounds: Array.from({ length: options.rounds }, () => Latency.create()), slow: 0, cpuBefore: [] });
