@@ -1,8 +1,9 @@
 // `npx tsx bench/put-interleaved.ts [--puts 20000] [--block 100] [--rounds 4] [--first-endpoint follower|leader] [--baseline etcd|DIR] [--slow-ms 2.5]`
 //
 // One client's puts to two clusters in turn: a fresh 3-member Barge and a fresh 3-member etcd with
-// bench:compare's flags, warmed up with bench:compare's warm-up (its workloads given to one cluster and then
-// the other, which goes first swapped each time), then --block puts to one, --block to the other, and so
+// bench:compare's flags, warmed up with bench:compare's warm-up workloads (given to one cluster and then the
+// other, which goes first swapped each time; unlike bench:compare, each over all members from the first, and
+// the range reads on a key never written), then --block puts to one, --block to the other, and so
 // on, which goes first swapped every pair of blocks, --puts to each. bench:compare times each store's
 // one-client puts in a phase of its own, so a slow minute of the machine (two cores, shared with whatever
 // else runs) lands on one store and not the other, and its p99 ratios swing by half from run to run. Here
@@ -16,8 +17,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { ProcessCluster } from '../test/support/process-cluster.js';
-import { cases, COMMON_FLAGS, endpointsFirst, serverWarmUp, WRITE, type FirstEndpoint } from './compare/cases.js';
+import { ProcessCluster, type Implementation } from '../test/support/process-cluster.js';
+import { cases, COMMON_FLAGS, endpointsFirst, WRITE, type FirstEndpoint } from './compare/cases.js';
 import { goLoadBinary, runGoLoad } from './compare/go-load.js';
 import { memberCpuSeconds } from './compare/members.js';
 import { Connection } from './load/grpc.js';
@@ -58,32 +59,35 @@ interface Store {
 const log = (message: string): void => void process.stderr.write(`[put-interleaved] ${message}\n`);
 const go = goLoadBinary(log) ?? program.error('error: the Go load generator is needed for the warm-up (apt-get install golang-go golang-etcd-server-dev)');
 
+/** A fresh 3-member cluster with bench:compare's flags, by `harness` (this checkout's or another's). */
+const startCluster = (harness: typeof ProcessCluster, implementation: Implementation): Promise<ProcessCluster> =>
+  harness.start(3, implementation, COMMON_FLAGS, undefined, { startTimeoutMs: 120_000 });
+
 /** A cluster of the other checkout's Barge, started by that checkout's own harness (its bin/barge.js). */
 async function baselineCluster(dir: string): Promise<{ label: string; cluster: ProcessCluster }> {
   const commit = execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   const dirty = execFileSync('git', ['-C', dir, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
   const harness = (await import(resolve(dir, 'test/support/process-cluster.ts'))) as { ProcessCluster: typeof ProcessCluster };
-  const cluster = await harness.ProcessCluster.start(3, 'barge', COMMON_FLAGS, undefined, { startTimeoutMs: 120_000 });
-  return { label: `barge ${commit}${dirty ? '+' : ''}`, cluster };
+  return { label: `barge ${commit}${dirty ? '+' : ''}`, cluster: await startCluster(harness.ProcessCluster, 'barge') };
 }
 
-const started: ProcessCluster[] = [];
 const stores: Store[] = [];
+/** The stores in the order of turn `i`: which goes first swaps from one turn to the next. */
+const inTurn = (i: number): Store[] => (i % 2 === 0 ? stores : [...stores].reverse());
 const stopAll = (): Promise<unknown> => {
   for (const store of stores) store.connection?.close();
-  return Promise.all(started.map((c) => c.stop()));
+  return Promise.all(stores.map((s) => s.cluster.stop()));
 };
 process.on('SIGINT', () => void stopAll().then(() => process.exit(130), () => process.exit(1)));
 try {
   const add = (label: string, cluster: ProcessCluster): void => {
-    started.push(cluster);
     stores.push({ label, cluster, rounds: Array.from({ length: options.rounds }, () => Latency.create()), slow: 0, cpuBefore: [] });
   };
   log('starting a 3-member Barge');
-  add('barge', await ProcessCluster.start(3, 'barge', COMMON_FLAGS, undefined, { startTimeoutMs: 120_000 }));
+  add('barge', await startCluster(ProcessCluster, 'barge'));
   if (options.baseline === 'etcd') {
     log('starting a 3-member etcd');
-    add('etcd', await ProcessCluster.start(3, 'etcd', COMMON_FLAGS, undefined, { startTimeoutMs: 120_000 }));
+    add('etcd', await startCluster(ProcessCluster, 'etcd'));
   } else {
     log(`starting a 3-member Barge of the checkout in ${options.baseline}`);
     const { label, cluster } = await baselineCluster(options.baseline);
@@ -92,8 +96,8 @@ try {
   // Workload by workload, to one store and then the other, which goes first swapped each time: warmed up one
   // after the other, the first store sat idle through the second's whole warm-up, and with the same code
   // on both sides its p99 came out 1.09–1.20× the second's.
-  for (const [i, c] of serverWarmUp(cases(1).matrix).entries()) {
-    for (const store of i % 2 === 0 ? stores : [...stores].reverse()) {
+  for (const [i, c] of cases(1).warmUp.entries()) {
+    for (const store of inTurn(i)) {
       log(`${store.label}: ${c.label} (untimed)`);
       await runGoLoad(go, loadSpec(c.workload, { ...c.spec, endpoints: store.cluster.endpoints }), () => {}, 600_000);
     }
@@ -113,7 +117,7 @@ try {
   const pairsPerRound = perRound / options.block;
   for (let pair = 0; pair < pairsPerRound * options.rounds; pair++) {
     const round = Math.floor(pair / pairsPerRound);
-    for (const store of pair % 2 === 0 ? stores : [...stores].reverse()) {
+    for (const store of inTurn(pair)) {
       for (let i = pair * options.block; i < (pair + 1) * options.block; i++) {
         const sent = process.hrtime.bigint();
         await store.connection!.unary('KV', 'Put', { key: keys.key(i), value }, 10_000);
@@ -122,14 +126,14 @@ try {
         if (Number(took) / 1e6 >= options.slowMs) store.slow++;
       }
     }
-    if ((pair + 1) % pairsPerRound === 0) printRound(round, stores);
+    if ((pair + 1) % pairsPerRound === 0) printRound(round);
   }
-  printTotals(stores);
+  printTotals();
 } finally {
   await stopAll();
 }
 
-function printRound(round: number, stores: Store[]): void {
+function printRound(round: number): void {
   const [a, b] = stores.map((s) => s.rounds[round]!.summary()) as [LatencySummary, LatencySummary];
   console.log(
     `round ${round + 1}: ${stores[0]!.label} p50 ${a.p50Ms.toFixed(2)} p99 ${a.p99Ms.toFixed(2)} ms, ${stores[1]!.label} p50 ${b.p50Ms.toFixed(2)} p99 ${b.p99Ms.toFixed(2)} ms; ` +
@@ -137,7 +141,7 @@ function printRound(round: number, stores: Store[]): void {
   );
 }
 
-function printTotals(stores: Store[]): void {
+function printTotals(): void {
   const all = stores.map((s) => {
     const total = Latency.create();
     for (const r of s.rounds) total.add(r);

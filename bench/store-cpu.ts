@@ -23,7 +23,7 @@ import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { ProcessCluster } from '../test/support/process-cluster.js';
-import { cases, COMMON_FLAGS, endpointsFirst, RANGE_KEY, serverWarmUp, WRITE, type FirstEndpoint } from './compare/cases.js';
+import { cases, COMMON_FLAGS, endpointsFirst, RANGE_KEY, WRITE, type FirstEndpoint } from './compare/cases.js';
 import { goLoadBinary, runGoLoad, type GeneratorFigures } from './compare/go-load.js';
 import { memberCpuSeconds, memberFigures } from './compare/members.js';
 import { Connection } from './load/grpc.js';
@@ -130,7 +130,7 @@ try {
   const drive = (load: LoadSpec, onTimedPhase: () => void): Promise<GeneratorFigures> =>
     options.generator === 'node' ? runLoad(load, undefined, onTimedPhase) : runGoLoad(go, load, onTimedPhase, 1_200_000);
   // bench:compare's warm-up, so that both tools time members equally warm.
-  for (const c of serverWarmUp(cases(1).matrix)) {
+  for (const c of cases(1).warmUp) {
     log(`${c.label} (untimed)`);
     await runGoLoad(go, loadSpec(c.workload, { ...c.spec, endpoints }), () => {}, 600_000);
   }

@@ -78,7 +78,7 @@ export const WARM_UP_SHARE = 0.5;
  * code paths of its own, and a Node member was still compiling (a tenth of its CPU in V8's compiler
  * threads) after 30,000 puts: bench/RESULTS.md, "Warm-up".
  */
-export function serverWarmUp(matrix: Case[]): Case[] {
+function serverWarmUp(matrix: Case[]): Case[] {
   const share = (n: number): number => Math.max(1, Math.round(n * WARM_UP_SHARE));
   return matrix.map((c) => {
     const spec = { ...c.spec };
