@@ -107,7 +107,9 @@ describe('RaftWal', () => {
             pending.push(store.compact(index));
             thenOnSpilled(Promise.resolve(), () => spilled.compact(index));
           } else if (o.kind === 'installSnapshot') {
-            const index = Math.max(snapIndex + 1, last + o.ahead);
+            // Raft installs a snapshot only past its commit index (raft-replication.ts restore), and the
+            // commit written is never ahead of raft's own.
+            const index = Math.max(snapIndex + 1, commit + 1, last + o.ahead);
             term++;
             const metadata = { index, term, confState };
             model.applySnapshot({ metadata, data: EMPTY_BYTES });
