@@ -1,9 +1,9 @@
 // `npx tsx bench/put-interleaved.ts [--puts 20000] [--block 100] [--rounds 4] [--first-endpoint follower|leader] [--baseline etcd|DIR] [--slow-ms 2.5]`
 //
 // One client's puts to two clusters in turn: a fresh 3-member Barge and a fresh 3-member etcd with
-// bench:compare's flags, warmed up with bench:compare's warm-up workloads (given to one cluster and then the
-// other, which goes first swapped each time; unlike bench:compare, each over all members from the first, and
-// the range reads on a key never written), then --block puts to one, --block to the other, and so
+// bench:compare's flags, warmed up as bench:compare warms its clusters (the range key written, then each
+// warm-up workload given to one cluster and then the other, which goes first swapped each time), then
+// --block puts to one, --block to the other, and so
 // on, which goes first swapped every pair of blocks, --puts to each. bench:compare times each store's
 // one-client puts in a phase of its own, so a slow minute of the machine (two cores, shared with whatever
 // else runs) lands on one store and not the other, and its p99 ratios swing by half from run to run. Here
@@ -18,13 +18,12 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { ProcessCluster, type Implementation } from '../test/support/process-cluster.js';
-import { cases, COMMON_FLAGS, endpointsFirst, WRITE, type FirstEndpoint } from './compare/cases.js';
+import { caseLoad, cases, COMMON_FLAGS, endpointsFirst, seedRangeKey, WRITE, type FirstEndpoint } from './compare/cases.js';
 import { goLoadBinary, runGoLoad } from './compare/go-load.js';
 import { memberCpuSeconds } from './compare/members.js';
 import { Connection } from './load/grpc.js';
 import { Latency, type LatencySummary } from './load/histogram.js';
 import { KeyMaker, randomValue } from './load/keys.js';
-import { loadSpec } from './load/options.js';
 import { latencyLine } from './load/report.js';
 import { median, times } from './paired-runs.js';
 
@@ -96,10 +95,11 @@ try {
   // Workload by workload, to one store and then the other, which goes first swapped each time: warmed up one
   // after the other, the first store sat idle through the second's whole warm-up, and with the same code
   // on both sides its p99 came out 1.09–1.20× the second's.
+  for (const store of stores) await seedRangeKey(store.cluster);
   for (const [i, c] of cases(1).warmUp.entries()) {
     for (const store of inTurn(i)) {
       log(`${store.label}: ${c.label} (untimed)`);
-      await runGoLoad(go, loadSpec(c.workload, { ...c.spec, endpoints: store.cluster.endpoints }), () => {}, 600_000);
+      await runGoLoad(go, caseLoad(store.cluster, c), () => {}, 600_000);
     }
   }
   for (const store of stores) {

@@ -23,10 +23,9 @@ import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { ProcessCluster } from '../test/support/process-cluster.js';
-import { cases, COMMON_FLAGS, endpointsFirst, RANGE_KEY, WRITE, type FirstEndpoint } from './compare/cases.js';
+import { caseLoad, cases, COMMON_FLAGS, endpointsFirst, RANGE_KEY, seedRangeKey, WRITE, type FirstEndpoint } from './compare/cases.js';
 import { goLoadBinary, runGoLoad, type GeneratorFigures } from './compare/go-load.js';
 import { memberCpuSeconds, memberFigures } from './compare/members.js';
-import { Connection } from './load/grpc.js';
 import { machineCpuTicks, threadCpuSeconds } from './process-usage.js';
 import { formatPerfSummary, perfAvailable, PerfRecording, removePerfMaps, summarizePerf } from './store-cpu-perf.js';
 import { loadSpec, type LoadSpec, type Workload } from './load/options.js';
@@ -118,9 +117,7 @@ const stopAll = async (): Promise<void> => {
 };
 process.on('SIGINT', () => void stopAll().then(() => process.exit(130), () => process.exit(1)));
 try {
-  const seed = new Connection(cluster.endpoints[0]!);
-  await seed.unary('KV', 'Put', { key: Buffer.from(RANGE_KEY), value: Buffer.alloc(256, 'v') }, 10_000);
-  seed.close();
+  await seedRangeKey(cluster);
   let endpoints = cluster.endpoints;
   const spec = (name: string, scale: number): LoadSpec => {
     const { workload, spec: partial } = WORKLOADS[name]!;
@@ -132,7 +129,7 @@ try {
   // bench:compare's warm-up, so that both tools time members equally warm.
   for (const c of cases(1).warmUp) {
     log(`${c.label} (untimed)`);
-    await runGoLoad(go, loadSpec(c.workload, { ...c.spec, endpoints }), () => {}, 600_000);
+    await runGoLoad(go, caseLoad(cluster, c), () => {}, 600_000);
   }
   const leader = cluster.members.indexOf(cluster.leader());
   // The one-client put talks to the first endpoint only: a follower unless told otherwise, so that runs compare

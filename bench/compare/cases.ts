@@ -1,7 +1,8 @@
 // The workloads the harness runs on each cluster, the same for both implementations and both generators.
 
 import type { ProcessCluster } from '../../test/support/process-cluster.js';
-import type { LoadSpec, Workload } from '../load/options.js';
+import { Connection } from '../load/grpc.js';
+import { loadSpec, type LoadSpec, type Workload } from '../load/options.js';
 
 /** Which member a workload's first connection (a one-client workload's only one) goes to. */
 export type FirstEndpoint = 'leader' | 'follower';
@@ -16,6 +17,16 @@ export interface Case {
 }
 
 export const RANGE_KEY = 'bench/range-key';
+
+/** Writes the key the range workloads read, as a cluster's first write, before its warm-up. */
+export async function seedRangeKey(cluster: ProcessCluster): Promise<void> {
+  const seed = new Connection(cluster.endpoints[0]!);
+  try {
+    await seed.unary('KV', 'Put', { key: Buffer.from(RANGE_KEY), value: Buffer.alloc(256, 'v') }, 10_000);
+  } finally {
+    seed.close();
+  }
+}
 /** The writes' shape: 8-byte keys, 256-byte values, over 100,000 possible keys. */
 export const WRITE = { keySize: 8, valSize: 256, keySpaceSize: 100_000 };
 
@@ -101,4 +112,9 @@ export function endpointsFirst(cluster: ProcessCluster, first: FirstEndpoint | u
   const leader = leaderIndex ?? cluster.members.indexOf(cluster.leader());
   const front = first === 'leader' ? leader : (leader + 1) % cluster.members.length;
   return [cluster.endpoints[front]!, ...cluster.endpoints.filter((_, i) => i !== front)];
+}
+
+/** Case `c`'s load against `cluster`, its first connection to the member it names; `extra` adds to its spec. */
+export function caseLoad(cluster: ProcessCluster, c: Case, extra: Partial<LoadSpec> = {}, leaderIndex?: number): LoadSpec {
+  return loadSpec(c.workload, { ...c.spec, endpoints: endpointsFirst(cluster, c.firstEndpoint, leaderIndex), ...extra });
 }

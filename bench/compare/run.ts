@@ -4,11 +4,9 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProcessCluster, type Implementation } from '../../test/support/process-cluster.js';
-import { Connection } from '../load/grpc.js';
-import { loadSpec } from '../load/options.js';
 import { ms, progressPrinter } from '../load/report.js';
 import { runLoad } from '../load/runner.js';
-import { endpointsFirst, RANGE_KEY, type Case } from './cases.js';
+import { caseLoad, seedRangeKey, type Case } from './cases.js';
 import { checkPerf, failovers, type CheckPerf } from './checks.js';
 import { runGoLoad, type GeneratorFigures } from './go-load.js';
 import { deadMembers, memberCpuSeconds, memberFigures, type MemberFigures } from './members.js';
@@ -98,7 +96,7 @@ async function withCluster<T>(size: number, implementation: Implementation, o: R
 
 async function measure(implementation: Implementation, cluster: ProcessCluster, c: Case, generator: Generator, o: RunOptions): Promise<Outcome> {
   const leader = cluster.members.indexOf(cluster.leader());
-  const spec = loadSpec(c.workload, { ...c.spec, endpoints: endpointsFirst(cluster, c.firstEndpoint, leader), workers: o.workers });
+  const spec = caseLoad(cluster, c, { workers: o.workers }, leader);
   o.log(`${NAMES[implementation]}: ${c.label} (${GENERATOR_NAMES[generator]} generator)`);
   let before: number[] | undefined;
   const onTimedPhase = (): void => {
@@ -142,12 +140,10 @@ async function measureCase(implementation: Implementation, cluster: ProcessClust
 }
 
 async function warmUp(cluster: ProcessCluster, o: RunOptions): Promise<void> {
-  const seed = new Connection(cluster.endpoints[0]!);
-  await seed.unary('KV', 'Put', { key: Buffer.from(RANGE_KEY), value: Buffer.alloc(256, 'v') }, 10_000);
-  seed.close();
+  await seedRangeKey(cluster);
   for (const c of o.warmUp) {
     o.log(`  ${c.label} (untimed)`);
-    const spec = loadSpec(c.workload, { ...c.spec, endpoints: endpointsFirst(cluster, c.firstEndpoint), workers: o.workers });
+    const spec = caseLoad(cluster, c, { workers: o.workers });
     // The Go generator when built: the lighter of the two, it leaves the members more of the machine.
     if (o.go) await runGoLoad(o.go, spec, () => {}, 20 * 60_000);
     else await runLoad(spec);
